@@ -1,0 +1,23 @@
+/**
+ * KV memory policies. The engine owns the block pool and every block table; these policies only decide sizes,
+ * what a cached prefix is, and which unreferenced cached block to reuse.
+ *
+ * <ul>
+ *   <li>{@link servelab.api.kv.KvAllocator}: how many blocks a sequence holds for a number of tokens (paged,
+ *       contiguous) and the admission watermark;</li>
+ *   <li>{@link servelab.api.kv.PrefixCache}: an index from token content to blocks that hold it;</li>
+ *   <li>{@link servelab.api.kv.Eviction}: the order in which cached, unreferenced blocks are reused.</li>
+ * </ul>
+ *
+ * {@snippet :
+ * KvAllocator paged = new KvAllocator() {
+ *     public int blocksToHold(SeqView seq, int tokens, int blockSizeTokens) {
+ *         return Math.ceilDiv(tokens, blockSizeTokens);   // only what is computed, one block at a time
+ *     }
+ * };
+ * }
+ */
+@Version("1.0.0")
+package servelab.api.kv;
+
+import org.osgi.annotation.versioning.Version;
