@@ -1,0 +1,61 @@
+package servelab.runtime.engine;
+
+import java.util.Objects;
+
+import servelab.api.PluginDescriptor;
+
+/**
+ * The policy of one kind for one replica. The host installs policies from any thread; the engine reads the slot
+ * once at the start of every step, so a swap takes effect at the next iteration boundary and never mid-step.
+ * The previous policy is kept, so the engine can fall back to it when a newly installed one faults.
+ *
+ * @param <T> the policy interface
+ */
+public final class PolicySlot<T> {
+
+    /** A policy instance with what it is and where it came from. */
+    public record Installed<T>(T policy, PluginDescriptor descriptor, java.util.Map<String, Object> params,
+                               String source) {
+        public Installed {
+            Objects.requireNonNull(policy, "Installed.policy");
+            Objects.requireNonNull(descriptor, "Installed.descriptor");
+            params = java.util.Map.copyOf(params);
+            Objects.requireNonNull(source, "Installed.source");
+        }
+
+        /** {@code name@version}. */
+        public String id() {
+            return descriptor.id();
+        }
+    }
+
+    private volatile Installed<T> current;
+    private Installed<T> previous;
+
+    public PolicySlot(Installed<T> initial) {
+        this.current = Objects.requireNonNull(initial, "initial policy");
+    }
+
+    public Installed<T> current() {
+        return current;
+    }
+
+    /** Makes {@code next} the policy of the next step; the one it replaces becomes the fallback. */
+    public synchronized void install(Installed<T> next) {
+        Objects.requireNonNull(next, "next policy");
+        previous = current;
+        current = next;
+    }
+
+    /**
+     * Puts the fallback back after {@code faulty} failed.
+     *
+     * @return false when there is no fallback (or another swap already replaced {@code faulty})
+     */
+    synchronized boolean revert(Installed<T> faulty) {
+        if (current != faulty || previous == null) return false;
+        current = previous;
+        previous = null;
+        return true;
+    }
+}

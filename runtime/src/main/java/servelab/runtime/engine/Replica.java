@@ -1,0 +1,383 @@
+package servelab.runtime.engine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import servelab.api.Clock;
+import servelab.api.batch.BatchContext;
+import servelab.api.batch.Batcher;
+import servelab.api.batch.InvalidPlanException;
+import servelab.api.batch.PreemptMode;
+import servelab.api.kv.KvAllocator;
+import servelab.api.sched.Ordering;
+import servelab.api.sched.Scheduler;
+import servelab.api.sched.SchedulingContext;
+import servelab.api.sched.SeqView;
+import servelab.datasets.TraceRequest;
+import servelab.runtime.record.EventRow;
+import servelab.runtime.record.IterationRow;
+import servelab.runtime.record.RequestRow;
+
+/**
+ * One replica: its queues, its KV memory and its iteration loop. {@link #step(long)} reads the policy slots,
+ * asks the scheduler for an order and the batcher for a plan, checks the plan, commits it, runs it on the
+ * executor and applies the results. The replica owns every sequence and every block; policies only see views.
+ */
+public final class Replica implements servelab.api.route.ReplicaView {
+    private final int index;
+    private final ReplicaConfig config;
+    private final ReplicaSlots slots;
+    private final Executor executor;
+    private final ResultSink sink;
+    private final BlockPool pool;
+    private final ArrayList<Sequence> waiting = new ArrayList<>();
+    private final ArrayList<Sequence> running = new ArrayList<>();
+    private final List<SeqView> waitingView = Collections.unmodifiableList(waiting);
+    private final List<SeqView> runningView = Collections.unmodifiableList(running);
+    private final StepPlan plan = new StepPlan(this);
+    private final Context context = new Context();
+    private PolicySlot.Installed<Scheduler> scheduler;
+    private PolicySlot.Installed<Batcher> batcher;
+    private PolicySlot.Installed<KvAllocator> kvAllocator;
+    private long iteration;
+    private long now;
+    private int hostBlocksUsed;
+    private int finished;
+
+    public Replica(int index, ReplicaConfig config, ReplicaSlots slots, Executor executor, ResultSink sink) {
+        this.index = index;
+        this.config = config;
+        this.slots = slots;
+        this.executor = executor;
+        this.sink = sink;
+        this.pool = new BlockPool(config.deviceBlocks());
+        this.scheduler = slots.scheduler().current();
+        this.batcher = slots.batcher().current();
+        this.kvAllocator = slots.kvAllocator().current();
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    /** Accepts a request at its arrival; one that can never fit in KV memory is recorded as failed at once. */
+    public void submit(TraceRequest request) {
+        var seq = new Sequence(request, index);
+        int tokens = request.inputTokens() + request.outputTokens();
+        int need = kvAllocator.policy().blocksToHold(seq, tokens, config.blockSizeTokens());
+        if (need > config.deviceBlocks()) {
+            fail(seq, "request needs " + need + " KV blocks for " + tokens + " tokens; the replica has "
+                    + config.deviceBlocks());
+            return;
+        }
+        waiting.add(seq); // arrivals come in time order, so the waiting queue stays sorted by arrival
+    }
+
+    /** Whether a step would have work to do. */
+    public boolean hasWork() {
+        return !running.isEmpty() || !waiting.isEmpty();
+    }
+
+    /** Requests finished or failed so far. */
+    public int completed() {
+        return finished;
+    }
+
+    @Override
+    public int queuedRequests() {
+        return running.size() + waiting.size();
+    }
+
+    @Override
+    public int freeBlocks() {
+        return pool.free();
+    }
+
+    @Override
+    public int totalBlocks() {
+        return pool.total();
+    }
+
+    public long iterations() {
+        return iteration;
+    }
+
+    /**
+     * Runs one iteration starting at {@code start} (run-clock nanoseconds).
+     *
+     * @return the step's duration in nanoseconds
+     * @throws EngineException when a policy fails and no earlier policy of its kind can take over
+     */
+    public long step(long start) {
+        now = start;
+        readSlots();
+        long schedulerNanos = 0;
+        boolean inScheduler = true;
+        try {
+            long t0 = System.nanoTime(); // engine CPU cost of the policy, never visible to policies
+            Ordering order = scheduler.policy().order(context);
+            schedulerNanos = System.nanoTime() - t0;
+            checkOrdering(order);
+            inScheduler = false;
+            plan.reset(iteration);
+            batcher.policy().plan(order, context, plan);
+            checkPlan();
+        } catch (RuntimeException fault) {
+            onFault(fault, inScheduler);
+            return step(start); // the fallback policy plans this same step; state is untouched
+        }
+        int preemptions = plan.preemptCount();
+        commitPreemptions();
+        commitWork();
+        long duration = executor.execute(plan);
+        if (duration <= 0) throw new EngineException("executor returned a step duration of " + duration + " ns");
+        long end = start + duration;
+        int prefillSeqs = plan.prefillSeqs;
+        applyResults(end);
+        sink.iteration(new IterationRow(iteration, index, start, end, plan.size(), prefillSeqs,
+                plan.size() - prefillSeqs, plan.prefillTokens, plan.decodeTokens, waiting.size(), running.size(),
+                pool.used(), pool.total(), 0, 0, preemptions, schedulerNanos, scheduler.id(), batcher.id()));
+        iteration++;
+        return duration;
+    }
+
+    // --- reading the slots and handling faults ---------------------------------------------------------------
+
+    private void readSlots() {
+        scheduler = swapIfChanged(slots.scheduler(), scheduler);
+        batcher = swapIfChanged(slots.batcher(), batcher);
+        kvAllocator = swapIfChanged(slots.kvAllocator(), kvAllocator);
+    }
+
+    private <T> PolicySlot.Installed<T> swapIfChanged(PolicySlot<T> slot, PolicySlot.Installed<T> inUse) {
+        var current = slot.current();
+        if (current != inUse) {
+            sink.event(new EventRow(now, iteration, index, "swap", current.descriptor().kind().id(), inUse.id(),
+                    current.id(), current.source()));
+        }
+        return current;
+    }
+
+    private void onFault(RuntimeException fault, boolean schedulerFault) {
+        var culprit = schedulerFault ? scheduler : batcher;
+        String what = culprit.descriptor().label() + " (" + culprit.id() + ", from " + culprit.source() + ")";
+        String reason = fault.getClass().getSimpleName() + ": " + fault.getMessage();
+        boolean reverted = schedulerFault ? slots.scheduler().revert(scheduler) : slots.batcher().revert(batcher);
+        sink.event(new EventRow(now, iteration, index, "fault", culprit.descriptor().kind().id(), culprit.id(),
+                reverted ? "reverted" : "", reason));
+        if (!reverted) {
+            throw new EngineException(what + " failed at iteration " + iteration + " and no earlier "
+                    + culprit.descriptor().kind().id() + " can take over: " + reason, fault);
+        }
+    }
+
+    // --- checking -----------------------------------------------------------------------------------------------
+
+    /** The scheduler must return each running and each waiting sequence exactly once. */
+    private void checkOrdering(Ordering order) {
+        if (order == null) throw new OrderingException("scheduler returned no ordering");
+        if (order.running() != runningView) checkPermutation(order.running(), running, Sequence.State.RUNNING);
+        if (order.waiting() != waitingView) checkPermutation(order.waiting(), waiting, Sequence.State.WAITING);
+    }
+
+    private void checkPermutation(List<SeqView> ordered, List<Sequence> expected, Sequence.State state) {
+        String queue = state == Sequence.State.RUNNING ? "running" : "waiting";
+        if (ordered.size() != expected.size()) {
+            throw new OrderingException("scheduler returned " + ordered.size() + " " + queue + " sequences, the queue has "
+                    + expected.size());
+        }
+        long mark = -2 - iteration; // a stamp no plan uses
+        for (var view : ordered) {
+            // a sequence is in the running (waiting) queue exactly when its state says so
+            if (!(view instanceof Sequence seq) || seq.replica != index || seq.state != state) {
+                throw new OrderingException("scheduler returned " + view + ", which is not in the " + queue + " queue");
+            }
+            if (seq.planStamp == mark) throw new OrderingException("scheduler returned " + seq + " twice");
+            seq.planStamp = mark;
+        }
+    }
+
+    /** Memory for the whole plan, and progress: an empty plan with work queued would stall the run. */
+    private void checkPlan() {
+        int freed = 0;
+        for (int i = 0; i < plan.preemptCount(); i++) freed += plan.preempted(i).blockCount;
+        int needed = 0;
+        for (int i = 0; i < plan.size(); i++) needed += context.blocksNeeded(plan.seq(i), plan.tokens(i));
+        if (needed > pool.free() + freed) {
+            throw new InvalidPlanException("plan needs " + needed + " new KV blocks but only " + pool.free()
+                    + " are free and its preemptions free " + freed);
+        }
+        if (plan.size() == 0 && hasWork()) {
+            throw new InvalidPlanException("empty plan with " + running.size() + " running and " + waiting.size()
+                    + " waiting sequences (" + pool.free() + " of " + pool.total() + " KV blocks free): the run would stall");
+        }
+    }
+
+    // --- committing ---------------------------------------------------------------------------------------------
+
+    private void commitPreemptions() {
+        for (int i = 0; i < plan.preemptCount(); i++) {
+            var seq = plan.preempted(i);
+            int blocks = seq.blockCount;
+            boolean swap = plan.preemptMode(i) == PreemptMode.SWAP && hostBlocksUsed + blocks <= config.hostBlocks();
+            for (int b = 0; b < blocks; b++) pool.release(seq.blocks[b]);
+            seq.blockCount = 0;
+            if (swap) {
+                seq.hostBlocks = blocks;
+                hostBlocksUsed += blocks;
+                plan.swapOutBlocks += blocks;
+            } else {
+                seq.computedTokens = 0; // recompute prompt and output so far when rescheduled
+            }
+            seq.preemptions++;
+            seq.state = Sequence.State.WAITING;
+            running.remove(seq);
+            insertByArrival(seq);
+            sink.event(new EventRow(now, iteration, index, "preempt", "", Long.toString(seq.id()),
+                    swap ? "swap" : "recompute", plan.preemptMode(i) == PreemptMode.SWAP && !swap
+                            ? "host tier full: recomputing instead" : ""));
+        }
+    }
+
+    private void insertByArrival(Sequence seq) {
+        int lo = 0, hi = waiting.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            var other = waiting.get(mid);
+            boolean before = other.arrivalNanos() < seq.arrivalNanos()
+                    || other.arrivalNanos() == seq.arrivalNanos() && other.id() < seq.id();
+            if (before) lo = mid + 1; else hi = mid;
+        }
+        waiting.add(lo, seq);
+    }
+
+    private void commitWork() {
+        boolean admitted = false;
+        for (int i = 0; i < plan.size(); i++) {
+            var seq = plan.seq(i);
+            int n = plan.tokens(i);
+            if (seq.state == Sequence.State.WAITING) {
+                admitted = true;
+                admit(seq);
+            }
+            int start = seq.computedTokens;
+            int target = kvAllocator.policy().blocksToHold(seq, start + n, config.blockSizeTokens());
+            while (seq.blockCount < target) seq.addBlock(pool.allocate());
+            plan.setStart(i, start);
+            if (seq.uncomputedTokens() == 1 && seq.outputTokens > 0) {
+                plan.decodeTokens += n;
+                plan.decodeContextTokens += start + n;
+            } else {
+                plan.prefillTokens += n;
+                plan.prefillSeqs++;
+                plan.prefillAttentionPairs += (long) n * start + (long) n * (n + 1) / 2;
+            }
+        }
+        if (admitted) waiting.removeIf(s -> s.state != Sequence.State.WAITING);
+    }
+
+    private void admit(Sequence seq) {
+        if (seq.hostBlocks > 0) { // swap the KV back in: same blocks' worth, fresh device ids
+            plan.swapInBlocks += seq.hostBlocks;
+            hostBlocksUsed -= seq.hostBlocks;
+            seq.hostBlocks = 0;
+        }
+        if (seq.firstScheduledNanos < 0) seq.firstScheduledNanos = now;
+        seq.state = Sequence.State.RUNNING;
+        running.add(seq);
+    }
+
+    // --- applying results ---------------------------------------------------------------------------------------
+
+    private void applyResults(long end) {
+        boolean anyFinished = false;
+        for (int i = 0; i < plan.size(); i++) {
+            var seq = plan.seq(i);
+            seq.computedTokens += plan.tokens(i);
+            if (seq.uncomputedTokens() > 0) continue; // a prefill chunk that did not reach the end of the prompt
+            // all tokens computed: the step sampled the next one
+            if (seq.firstTokenNanos < 0) seq.firstTokenNanos = end;
+            seq.tokenTimes[seq.outputTokens++] = end;
+            if (seq.isFinished()) {
+                anyFinished = true;
+                finish(seq);
+            }
+        }
+        if (anyFinished) running.removeIf(s -> s.state == Sequence.State.FINISHED);
+    }
+
+    private void finish(Sequence seq) {
+        for (int b = 0; b < seq.blockCount; b++) pool.release(seq.blocks[b]);
+        seq.blockCount = 0;
+        seq.state = Sequence.State.FINISHED;
+        record(seq, "");
+    }
+
+    private void fail(Sequence seq, String error) {
+        seq.state = Sequence.State.FINISHED;
+        record(seq, error);
+    }
+
+    private void record(Sequence seq, String error) {
+        finished++;
+        var r = seq.request;
+        long completion = error.isEmpty() ? seq.tokenTimes[seq.outputTokens - 1] : -1;
+        long[] times = error.isEmpty() ? seq.tokenTimes : java.util.Arrays.copyOf(seq.tokenTimes, seq.outputTokens);
+        sink.request(new RequestRow(r.id(), index, r.tenant(), r.priority(), r.arrivalNanos(), seq.firstScheduledNanos,
+                seq.firstTokenNanos, completion, r.inputTokens(), seq.outputTokens, seq.cachedPrefixTokens,
+                seq.preemptions, times, 0, 0, 0, error));
+    }
+
+    /** Sequences still queued when a run is cut short: recorded as failed with {@code reason}. */
+    public void abandon(String reason) {
+        for (var seq : running) {
+            for (int b = 0; b < seq.blockCount; b++) pool.release(seq.blocks[b]);
+            seq.blockCount = 0;
+            fail(seq, reason);
+        }
+        for (var seq : waiting) fail(seq, reason);
+        running.clear();
+        waiting.clear();
+    }
+
+    /** A scheduler's ordering broke the contract. */
+    private static final class OrderingException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OrderingException(String message) {
+            super(message);
+        }
+    }
+
+    /** The views a policy gets; one instance per replica, reading live engine state. */
+    private final class Context implements SchedulingContext, BatchContext, Clock {
+        @Override public List<SeqView> running() { return runningView; }
+        @Override public List<SeqView> waiting() { return waitingView; }
+        @Override public Clock clock() { return this; }
+        @Override public long nanos() { return now; }
+        @Override public int cachedPrefixTokens(SeqView seq) { return 0; }
+        @Override public int blockSizeTokens() { return config.blockSizeTokens(); }
+        @Override public int totalBlocks() { return pool.total(); }
+        @Override public int freeBlocks() { return pool.free(); }
+        @Override public int heldBlocks(SeqView seq) { return own(seq).blockCount; }
+
+        @Override
+        public int blocksNeeded(SeqView view, int newTokens) {
+            var seq = own(view);
+            int target = kvAllocator.policy().blocksToHold(seq, seq.computedTokens + newTokens, config.blockSizeTokens());
+            return Math.max(0, target - seq.blockCount);
+        }
+
+        private Sequence own(SeqView view) {
+            if (view instanceof Sequence seq && seq.replica == index) return seq;
+            throw new InvalidPlanException(view + " is not a sequence of replica " + index);
+        }
+
+        @Override
+        public int admissionHeadroomBlocks() {
+            return kvAllocator.policy().admissionHeadroomBlocks(pool.total());
+        }
+    }
+}

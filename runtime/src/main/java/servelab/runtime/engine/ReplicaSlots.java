@@ -1,0 +1,17 @@
+package servelab.runtime.engine;
+
+import java.util.Objects;
+
+import servelab.api.batch.Batcher;
+import servelab.api.kv.KvAllocator;
+import servelab.api.sched.Scheduler;
+
+/** The policy slots of one replica. */
+public record ReplicaSlots(PolicySlot<Scheduler> scheduler, PolicySlot<Batcher> batcher,
+                           PolicySlot<KvAllocator> kvAllocator) {
+    public ReplicaSlots {
+        Objects.requireNonNull(scheduler, "scheduler slot");
+        Objects.requireNonNull(batcher, "batcher slot");
+        Objects.requireNonNull(kvAllocator, "kv-allocator slot");
+    }
+}

@@ -1,0 +1,68 @@
+package servelab.runtime.engine;
+
+import java.util.Arrays;
+import java.util.OptionalInt;
+
+import servelab.api.sched.SeqView;
+import servelab.datasets.TraceRequest;
+
+/**
+ * The engine's mutable state of one request. Policies see it only as {@link SeqView}; the class is package-private,
+ * so a plugin cannot cast to it (and in OSGi cannot even load it).
+ */
+final class Sequence implements SeqView {
+    enum State { WAITING, RUNNING, FINISHED }
+
+    final TraceRequest request;
+    final int replica;
+    State state = State.WAITING;
+    int outputTokens;
+    int computedTokens;
+    int cachedPrefixTokens;
+    int preemptions;
+    /** KV blocks parked in the host tier after a swap preemption (0 when none). */
+    int hostBlocks;
+    long firstScheduledNanos = -1;
+    long firstTokenNanos = -1;
+    /** Time each output token was produced; sized once at arrival so decoding never allocates. */
+    final long[] tokenTimes;
+    /** Device block table: block ids in token order. */
+    int[] blocks = new int[4];
+    int blockCount;
+    /** Step number of the plan this sequence last appeared in (duplicate detection without a set). */
+    long planStamp = -1;
+
+    Sequence(TraceRequest request, int replica) {
+        this.request = request;
+        this.replica = replica;
+        this.tokenTimes = new long[request.outputTokens()];
+    }
+
+    void addBlock(int block) {
+        if (blockCount == blocks.length) blocks = Arrays.copyOf(blocks, blocks.length * 2);
+        blocks[blockCount++] = block;
+    }
+
+    boolean isFinished() {
+        return outputTokens == request.outputTokens();
+    }
+
+    @Override public long id() { return request.id(); }
+    @Override public int promptTokens() { return request.inputTokens(); }
+    @Override public int outputTokens() { return outputTokens; }
+    @Override public int computedTokens() { return computedTokens; }
+    @Override public int maxOutputTokens() { return request.outputTokens(); }
+    @Override public long arrivalNanos() { return request.arrivalNanos(); }
+    @Override public int priority() { return request.priority(); }
+    @Override public String tenant() { return request.tenant(); }
+    @Override public int cachedPrefixTokens() { return cachedPrefixTokens; }
+    @Override public int preemptions() { return preemptions; }
+    @Override public OptionalInt predictedOutputTokens() { return OptionalInt.empty(); }
+    @Override public boolean isSwapped() { return hostBlocks > 0; }
+
+    @Override
+    public String toString() {
+        return "seq " + request.id() + " (" + state + ", computed " + computedTokens + "/"
+                + (promptTokens() + outputTokens) + ")";
+    }
+}

@@ -1,0 +1,20 @@
+package servelab.runtime.host;
+
+import servelab.api.PluginDescriptor;
+import servelab.api.PluginFactory;
+
+/**
+ * An installed plugin: its factory service, what it declares, and where it came from.
+ *
+ * @param factory    the factory service object
+ * @param descriptor what the factory declares
+ * @param source     the bundle's jar file name, or {@code built-in}
+ * @param bundleId   the OSGi bundle id (0 for built-ins)
+ */
+public record Plugin(PluginFactory<?> factory, PluginDescriptor descriptor, String source, long bundleId) {
+    /** {@code kind name@version}. */
+    @Override
+    public String toString() {
+        return descriptor.kind().id() + " " + descriptor.id() + " (" + source + ")";
+    }
+}

@@ -1,0 +1,291 @@
+package servelab.runtime.host;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+
+import servelab.api.PluginDescriptor;
+import servelab.api.PluginFactory;
+import servelab.api.PluginKind;
+import servelab.api.Params;
+import servelab.api.batch.Batcher;
+import servelab.api.kv.KvAllocator;
+import servelab.api.route.Admission;
+import servelab.api.route.Router;
+import servelab.api.sched.Scheduler;
+import servelab.runtime.engine.PolicySlot;
+import servelab.runtime.engine.ReplicaSlots;
+import servelab.runtime.engine.Simulation;
+
+/**
+ * Turns plugin services into engine slots. It knows every {@link PluginFactory} service in the framework, which
+ * plugin the run selected for each kind, and the slots of every replica; when a newly deployed bundle provides the
+ * selected plugin, or a control command asks for another one, it creates one instance per replica and installs
+ * it, so the next iteration uses it. Thread-safe.
+ */
+public final class PluginRegistry {
+    /** Kinds the engine has slots for today. */
+    public static final List<PluginKind> SLOTTED = List.of(PluginKind.SCHEDULER, PluginKind.BATCHER,
+            PluginKind.KV_ALLOCATOR, PluginKind.ROUTER, PluginKind.ADMISSION);
+
+    private final BundleContext context;
+    private final Map<ServiceReference<?>, Plugin> resolved = new ConcurrentHashMap<>();
+    private final Map<PluginKind, PluginSelection> selections = new EnumMap<>(PluginKind.class);
+    private final List<Map<PluginKind, PolicySlot<?>>> slots = new ArrayList<>();
+
+    public PluginRegistry(BundleContext context) {
+        this.context = context;
+        BuiltInPlugins.register(context);
+    }
+
+    /** Every installed plugin, sorted by kind, name and version. */
+    public List<Plugin> installed() {
+        var list = new ArrayList<Plugin>();
+        for (var ref : references()) {
+            var plugin = resolve(ref);
+            if (plugin != null) list.add(plugin);
+        }
+        list.sort(Comparator.comparing((Plugin p) -> p.descriptor().kind())
+                .thenComparing(p -> p.descriptor().name())
+                .thenComparing(p -> p.descriptor().version(), PluginRegistry::compareVersions)
+                .thenComparingLong(Plugin::bundleId));
+        return list;
+    }
+
+    /** Plugins provided by one bundle. */
+    public List<Plugin> providedBy(Bundle bundle) {
+        var refs = bundle.getRegisteredServices();
+        var list = new ArrayList<Plugin>();
+        if (refs == null) return list;
+        for (var ref : refs) {
+            if (!isFactory(ref)) continue;
+            var plugin = resolve(ref);
+            if (plugin == null) {
+                throw new PluginException(sourceOf(bundle) + ": its plugin factory could not be created: "
+                        + componentFailure(bundle));
+            }
+            list.add(plugin);
+        }
+        return list;
+    }
+
+    /**
+     * Creates the slots of a run: one instance of each selected plugin per replica.
+     *
+     * @throws PluginException naming the kind and plugin when one is not installed or rejects its parameters
+     */
+    public synchronized RunSlots createSlots(int replicas, Map<PluginKind, PluginSelection> chosen) {
+        if (!slots.isEmpty()) throw new IllegalStateException("slots were already created for this run");
+        selections.putAll(chosen);
+        for (var kind : SLOTTED) {
+            if (!selections.containsKey(kind)) {
+                throw new PluginException("no " + kind.id() + " selected; installed: " + names(kind));
+            }
+        }
+        for (var entry : chosen.entrySet()) {
+            if (!SLOTTED.contains(entry.getKey())) {
+                throw new PluginException(entry.getKey().id() + " plugins are not wired into the engine yet; "
+                        + "selectable kinds: " + SLOTTED.stream().map(PluginKind::id).collect(Collectors.joining(", ")));
+            }
+        }
+        var replicaSlots = new ArrayList<ReplicaSlots>();
+        for (int r = 0; r < replicas; r++) {
+            var map = new EnumMap<PluginKind, PolicySlot<?>>(PluginKind.class);
+            for (var kind : SLOTTED) map.put(kind, new PolicySlot<>(create(best(selections.get(kind)), selections.get(kind))));
+            slots.add(map);
+            replicaSlots.add(new ReplicaSlots(slot(map, PluginKind.SCHEDULER, Scheduler.class),
+                    slot(map, PluginKind.BATCHER, Batcher.class), slot(map, PluginKind.KV_ALLOCATOR, KvAllocator.class)));
+        }
+        // routing and admission are cluster-wide: replica 0's slots serve them
+        var first = slots.getFirst();
+        var cluster = new Simulation.ClusterSlots(slot(first, PluginKind.ROUTER, Router.class),
+                slot(first, PluginKind.ADMISSION, Admission.class));
+        return new RunSlots(replicaSlots, cluster);
+    }
+
+    /** The slots of a run. */
+    public record RunSlots(List<ReplicaSlots> replicas, Simulation.ClusterSlots cluster) {}
+
+    /**
+     * Installs {@code plugins} (just deployed) into every slot whose selection names them.
+     *
+     * @return what was swapped, one line per kind
+     * @throws PluginException when a plugin rejects the run's parameters or throws while being created; no
+     *                         slot is changed then
+     */
+    public synchronized List<String> offer(List<Plugin> plugins) {
+        var swaps = new ArrayList<String>();
+        for (var plugin : plugins) {
+            var kind = plugin.descriptor().kind();
+            var selection = selections.get(kind);
+            if (selection == null || !selection.name().equals(plugin.descriptor().name()) || slots.isEmpty()) continue;
+            swaps.add(installEverywhere(plugin, selection));
+        }
+        return swaps;
+    }
+
+    /**
+     * Switches a slot of every replica to another installed plugin (the control command {@code switch}).
+     *
+     * @return {@code kind old -> new}
+     */
+    public synchronized String switchTo(PluginSelection selection) {
+        if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
+        if (!SLOTTED.contains(selection.kind())) {
+            throw new PluginException(selection.kind().id() + " plugins are not wired into the engine yet");
+        }
+        var plugin = best(selection);
+        String line = installEverywhere(plugin, selection);
+        selections.put(selection.kind(), selection);
+        return line;
+    }
+
+    private String installEverywhere(Plugin plugin, PluginSelection selection) {
+        var kind = plugin.descriptor().kind();
+        var instances = new ArrayList<PolicySlot.Installed<Object>>();
+        for (int r = 0; r < slots.size(); r++) instances.add(create(plugin, selection)); // all or nothing
+        String before = slots.getFirst().get(kind).current().id();
+        for (int r = 0; r < slots.size(); r++) {
+            @SuppressWarnings("unchecked")
+            var slot = (PolicySlot<Object>) slots.get(r).get(kind);
+            slot.install(instances.get(r));
+        }
+        return kind.id() + " " + before + " -> " + plugin.descriptor().id();
+    }
+
+    /** {@code name@version} of the plugin in replica 0's slot of {@code kind}. */
+    public synchronized String currentId(PluginKind kind) {
+        if (slots.isEmpty()) throw new PluginException("no run is going: no slots");
+        return slots.getFirst().get(kind).current().id();
+    }
+
+    /** The plugin a selection names: the highest version installed, the most recently installed on a tie. */
+    Plugin best(PluginSelection selection) {
+        return installed().stream()
+                .filter(p -> p.descriptor().kind() == selection.kind() && p.descriptor().name().equals(selection.name()))
+                .reduce((a, b) -> compareVersions(a.descriptor().version(), b.descriptor().version()) > 0 ? a : b)
+                .orElseThrow(() -> new PluginException("unknown " + selection.kind().id() + " '" + selection.name()
+                        + "'; installed: " + names(selection.kind())));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static PolicySlot.Installed<Object> create(Plugin plugin, PluginSelection selection) {
+        var descriptor = plugin.descriptor();
+        var params = Params.validate(descriptor.label(), descriptor.params(), selection.params());
+        Object policy;
+        try {
+            policy = ((PluginFactory<Object>) plugin.factory()).create(params);
+        } catch (RuntimeException e) {
+            throw new PluginException(plugin.source() + ": " + descriptor.label() + " " + descriptor.id()
+                    + " threw while being created: " + e, e);
+        }
+        if (!descriptor.kind().policyType().isInstance(policy)) {
+            throw new PluginException(plugin.source() + ": " + descriptor.label() + " created "
+                    + (policy == null ? "null" : policy.getClass().getName()) + ", not a "
+                    + descriptor.kind().policyType().getSimpleName());
+        }
+        return new PolicySlot.Installed<>(policy, descriptor, params.asMap(), plugin.source());
+    }
+
+    private String names(PluginKind kind) {
+        var names = installed().stream().filter(p -> p.descriptor().kind() == kind)
+                .map(p -> p.descriptor().id()).distinct().collect(Collectors.joining(", "));
+        return names.isEmpty() ? "none" : names;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> PolicySlot<T> slot(Map<PluginKind, PolicySlot<?>> map, PluginKind kind, Class<T> type) {
+        return (PolicySlot<T>) map.get(kind);
+    }
+
+    private List<ServiceReference<?>> references() {
+        try {
+            var refs = context.getServiceReferences(PluginFactory.class.getName(), null);
+            return refs == null ? List.of() : List.of(refs);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isFactory(ServiceReference<?> ref) {
+        var classes = (String[]) ref.getProperty(org.osgi.framework.Constants.OBJECTCLASS);
+        return classes != null && List.of(classes).contains(PluginFactory.class.getName());
+    }
+
+    /** The plugin behind a service reference, or null when its component failed to activate. */
+    private Plugin resolve(ServiceReference<?> ref) {
+        resolved.keySet().removeIf(r -> r.getBundle() == null); // unregistered services
+        var known = resolved.get(ref);
+        if (known != null) return known;
+        var bundle = ref.getBundle();
+        if (bundle == null) return null;
+        var service = context.getService(ref);
+        if (!(service instanceof PluginFactory<?> factory)) return null;
+        PluginDescriptor descriptor;
+        try {
+            descriptor = factory.descriptor();
+        } catch (RuntimeException e) {
+            throw new PluginException(sourceOf(bundle) + ": descriptor() threw: " + e, e);
+        }
+        var plugin = new Plugin(factory, descriptor, sourceOf(bundle), bundle.getBundleId());
+        resolved.put(ref, plugin);
+        return plugin;
+    }
+
+    /** Why a bundle's components failed, from Declarative Services' own records. */
+    String componentFailure(Bundle bundle) {
+        var ref = context.getServiceReference(ServiceComponentRuntime.class);
+        if (ref == null) return "Declarative Services is not running";
+        var scr = context.getService(ref);
+        try {
+            var reasons = new ArrayList<String>();
+            for (var description : scr.getComponentDescriptionDTOs(bundle)) {
+                for (var config : scr.getComponentConfigurationDTOs(description)) {
+                    if (config.state == ComponentConfigurationDTO.FAILED_ACTIVATION && config.failure != null) {
+                        reasons.add(description.name + ": " + firstLines(config.failure));
+                    } else if (config.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
+                        reasons.add(description.name + ": unsatisfied reference");
+                    }
+                }
+            }
+            return reasons.isEmpty() ? "no reason recorded by Declarative Services" : String.join("; ", reasons);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    private static String firstLines(String trace) {
+        return trace.lines().filter(l -> !l.isBlank()).filter(l -> !l.strip().startsWith("at "))
+                .limit(3).map(String::strip).collect(Collectors.joining(" / "));
+    }
+
+    static String sourceOf(Bundle bundle) {
+        if (bundle.getBundleId() == 0) return "built-in";
+        String location = bundle.getLocation();
+        int hash = location.lastIndexOf('#');
+        if (hash >= 0) location = location.substring(0, hash);
+        int slash = location.lastIndexOf('/');
+        return slash >= 0 ? location.substring(slash + 1) : location;
+    }
+
+    /** Orders {@code major.minor.patch[.qualifier]} numerically, then by qualifier text. */
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("[.-]", 4), y = b.split("[.-]", 4);
+        for (int i = 0; i < 3; i++) {
+            int c = Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]));
+            if (c != 0) return c;
+        }
+        return (x.length > 3 ? x[3] : "").compareTo(y.length > 3 ? y[3] : "");
+    }
+}

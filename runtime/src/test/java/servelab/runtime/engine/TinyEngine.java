@@ -1,0 +1,80 @@
+package servelab.runtime.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import servelab.api.PluginFactory;
+import servelab.api.Params;
+import servelab.api.batch.Batcher;
+import servelab.api.kv.KvAllocator;
+import servelab.api.route.Admission;
+import servelab.api.route.Router;
+import servelab.api.sched.Scheduler;
+import servelab.datasets.TraceRequest;
+import servelab.plugins.batching.continuous.ContinuousBatcher;
+import servelab.plugins.caching.paged.PagedKvAllocator;
+import servelab.runtime.exec.cost.CostModel;
+import servelab.runtime.record.EventRow;
+import servelab.runtime.record.IterationRow;
+import servelab.runtime.record.RequestRow;
+import servelab.schedulers.fcfs.FcfsScheduler;
+
+/** A one-replica engine over the default policies, a toy cost model and an in-memory sink, for tests. */
+final class TinyEngine {
+    static final CostModel TOY_COST = new servelab.runtime.exec.ToyCost();
+
+    static final class Rows implements ResultSink {
+        final List<RequestRow> requests = new ArrayList<>();
+        final List<IterationRow> iterations = new ArrayList<>();
+        final List<EventRow> events = new ArrayList<>();
+
+        @Override public void request(RequestRow row) { requests.add(row); }
+        @Override public void iteration(IterationRow row) { iterations.add(row); }
+        @Override public void event(EventRow row) { events.add(row); }
+
+        List<Integer> tokensPerStep() {
+            return iterations.stream().map(r -> r.prefillTokens() + r.decodeTokens()).toList();
+        }
+    }
+
+    final Rows rows = new Rows();
+    final PolicySlot<Scheduler> scheduler;
+    final PolicySlot<Batcher> batcher;
+    final PolicySlot<KvAllocator> kv;
+    final Replica replica;
+    final Simulation simulation;
+
+    TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams) {
+        scheduler = new PolicySlot<>(installed(new FcfsScheduler(), Map.of()));
+        batcher = new PolicySlot<>(installed(new ContinuousBatcher(), batcherParams));
+        kv = new PolicySlot<>(installed(new PagedKvAllocator(), Map.of("watermark", 0.0)));
+        replica = new Replica(0, new ReplicaConfig(blockSize, blocks, 0), new ReplicaSlots(scheduler, batcher, kv),
+                new servelab.runtime.exec.SimulatedExecutor(TOY_COST, blockSize), rows);
+        Router first = (r, replicas) -> 0;
+        Admission all = (r, replicas) -> new Admission.Admit();
+        simulation = new Simulation(List.of(replica), new Simulation.ClusterSlots(
+                new PolicySlot<>(new PolicySlot.Installed<>(first, descriptorOf("round-robin", servelab.api.PluginKind.ROUTER), Map.of(), "test")),
+                new PolicySlot<>(new PolicySlot.Installed<>(all, descriptorOf("accept-all", servelab.api.PluginKind.ADMISSION), Map.of(), "test"))),
+                rows);
+    }
+
+    static servelab.api.PluginDescriptor descriptorOf(String name, servelab.api.PluginKind kind) {
+        return new servelab.api.PluginDescriptor(kind, name, "1.0.0", "test", List.of());
+    }
+
+    static <T> PolicySlot.Installed<T> installed(PluginFactory<T> factory, Map<String, Object> params) {
+        var d = factory.descriptor();
+        var p = Params.validate(d.label(), d.params(), params);
+        return new PolicySlot.Installed<>(factory.create(p), d, p.asMap(), "test");
+    }
+
+    static TraceRequest request(long id, long arrivalMs, int prompt, int output) {
+        return TraceRequest.of(id, arrivalMs * 1_000_000L, prompt, output);
+    }
+
+    Rows run(TraceRequest... requests) {
+        simulation.run(List.of(requests).iterator());
+        return rows;
+    }
+}

@@ -1,0 +1,146 @@
+package servelab.runtime.host;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import javax.tools.ToolProvider;
+
+/**
+ * Builds real OSGi bundles inside tests: Java source compiled with the JDK's compiler against the test class path,
+ * a hand-written Declarative Services descriptor and manifest, packed as a jar. Also packs the default plugins'
+ * class folders (already processed by bnd) into jars.
+ */
+final class TestBundles {
+    private TestBundles() {}
+
+    /** A scheduler plugin {@code name@version}; {@code body} is the code of {@code create(Params)}. */
+    static byte[] scheduler(Path work, String name, String version, String constructorBody, String createBody)
+            throws IOException {
+        String pkg = "probe." + name.replace('-', '_') + ".v" + version.replace('.', '_');
+        String source = """
+                package %s;
+                import java.util.List;
+                import servelab.api.*;
+                import servelab.api.sched.*;
+                public final class Factory implements PluginFactory<Scheduler> {
+                    public Factory() { %s }
+                    public PluginDescriptor descriptor() {
+                        return new PluginDescriptor(PluginKind.SCHEDULER, "%s", "%s", "test probe", List.of());
+                    }
+                    public Scheduler create(Params params) { %s }
+                }
+                """.formatted(pkg, constructorBody, name, version, createBody);
+        return bundle(work, pkg, source, version);
+    }
+
+    private static byte[] bundle(Path work, String pkg, String source, String version) throws IOException {
+        Path src = Files.createDirectories(work.resolve("src-" + pkg));
+        Path classes = Files.createDirectories(work.resolve("classes-" + pkg));
+        Path file = src.resolve("Factory.java");
+        Files.writeString(file, source);
+        var compiler = ToolProvider.getSystemJavaCompiler();
+        int rc = compiler.run(null, null, null, "-proc:none", "--release", "25", "-classpath",
+                System.getProperty("java.class.path"), "-d", classes.toString(), file.toString());
+        if (rc != 0) throw new IllegalStateException("test bundle source did not compile");
+        var manifest = new Manifest();
+        var main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", pkg);
+        main.putValue("Bundle-Version", version);
+        main.putValue("Import-Package", "servelab.api;version=\"[1.0,2)\",servelab.api.sched;version=\"[1.0,2)\"");
+        main.putValue("Service-Component", "OSGI-INF/component.xml");
+        String component = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="%s.Factory">
+                  <service><provide interface="servelab.api.PluginFactory"/></service>
+                  <implementation class="%s.Factory"/>
+                </scr:component>
+                """.formatted(pkg, pkg);
+        var out = new java.io.ByteArrayOutputStream();
+        try (var jar = new JarOutputStream(out, manifest)) {
+            put(jar, "OSGI-INF/component.xml", component.getBytes());
+            try (var files = Files.walk(classes)) {
+                for (var f : files.filter(Files::isRegularFile).toList()) {
+                    put(jar, classes.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The bundle a default plugin class comes from, as jar bytes (packing its bnd-processed class folder). */
+    static byte[] bundleOf(Class<?> pluginClass) throws IOException {
+        Path location;
+        try {
+            location = Path.of(pluginClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (Files.isRegularFile(location)) return Files.readAllBytes(location);
+        Manifest manifest;
+        try (var in = Files.newInputStream(location.resolve("META-INF/MANIFEST.MF"))) {
+            manifest = new Manifest(in);
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        try (var jar = new JarOutputStream(out, manifest); var files = Files.walk(location)) {
+            for (var f : files.filter(Files::isRegularFile).toList()) {
+                String name = location.relativize(f).toString().replace('\\', '/');
+                if (!name.equals("META-INF/MANIFEST.MF")) put(jar, name, Files.readAllBytes(f));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The same jar with another Import-Package header. */
+    static byte[] withImport(byte[] jarBytes, String importPackage) throws IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var in = new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(jarBytes))) {
+            var manifest = in.getManifest();
+            manifest.getMainAttributes().putValue("Import-Package", importPackage);
+            try (var jar = new JarOutputStream(out, manifest)) {
+                for (var e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) put(jar, e.getName(), in.readAllBytes());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes a jar the way a careful user copies one: to a temporary name, then an atomic rename. */
+    static void drop(Path dir, String fileName, byte[] bytes) throws IOException {
+        Path tmp = dir.resolve("." + fileName + ".part");
+        Files.write(tmp, bytes);
+        Files.move(tmp, dir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void put(JarOutputStream jar, String name, byte[] bytes) throws IOException {
+        jar.putNextEntry(new JarEntry(name));
+        jar.write(bytes);
+        jar.closeEntry();
+    }
+
+    /** Collects host reports for assertions. */
+    static final class Reports implements HostListener {
+        final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void report(String type, String kind, String from, String to, String detail) {
+            lines.add(type + " " + detail);
+        }
+
+        boolean any(String fragment) {
+            synchronized (lines) {
+                return lines.stream().anyMatch(l -> l.contains(fragment));
+            }
+        }
+    }
+
+}
