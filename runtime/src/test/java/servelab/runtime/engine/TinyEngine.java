@@ -46,10 +46,14 @@ final class TinyEngine {
     final Simulation simulation;
 
     TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams) {
+        this(blocks, blockSize, batcherParams, 0);
+    }
+
+    TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams, int hostBlocks) {
         scheduler = new PolicySlot<>(installed(new FcfsScheduler(), Map.of()));
         batcher = new PolicySlot<>(installed(new ContinuousBatcher(), batcherParams));
         kv = new PolicySlot<>(installed(new PagedKvAllocator(), Map.of("watermark", 0.0)));
-        replica = new Replica(0, new ReplicaConfig(blockSize, blocks, 0), new ReplicaSlots(scheduler, batcher, kv),
+        replica = new Replica(0, new ReplicaConfig(blockSize, blocks, hostBlocks), new ReplicaSlots(scheduler, batcher, kv),
                 new servelab.runtime.exec.SimulatedExecutor(TOY_COST, blockSize), rows);
         Router first = (r, replicas) -> 0;
         Admission all = (r, replicas) -> new Admission.Admit();

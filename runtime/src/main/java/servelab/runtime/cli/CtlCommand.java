@@ -1,0 +1,67 @@
+package servelab.runtime.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code servelab ctl}: talks to a running testbed's loopback control port. */
+@Command(name = "ctl", mixinStandardHelpOptions = true,
+        description = {"Control a running testbed through its loopback control port.",
+                "Commands: plugins | slots | switch KIND NAME [key=value]...",
+                "Example: servelab ctl --run runs/demo-fcfs switch scheduler sjf key=prompt"})
+final class CtlCommand implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--run", paramLabel = "RUN_DIR", description = "the run's output folder (holds control.port)")
+    Path runDir;
+
+    @Option(names = "--port", description = "the control port, instead of --run")
+    Integer port;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "plugins, slots, or switch KIND NAME [key=value]...")
+    List<String> command;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        int p = port != null ? port : readPort();
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), p);
+             var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
+             var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            out.println(String.join(" ", command));
+            int rc = 1;
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.equals("ok")) rc = 0;
+                else if (line.startsWith("error: ")) spec.commandLine().getErr().println("servelab ctl: " + line.substring(7));
+                else if (!line.isEmpty()) spec.commandLine().getOut().println(line);
+            }
+            spec.commandLine().getOut().flush();
+            return rc;
+        } catch (java.net.ConnectException e) {
+            throw new UncheckedIOException("no testbed is listening on loopback port " + p + " (has the run ended?)", e);
+        }
+    }
+
+    private int readPort() throws IOException {
+        if (runDir == null) throw new IllegalArgumentException("give --run RUN_DIR or --port PORT");
+        var file = runDir.resolve("control.port");
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(file + " does not exist: the run is not going, or was started without "
+                    + "a control port");
+        }
+        return Integer.parseInt(Files.readString(file).strip());
+    }
+}

@@ -1,0 +1,55 @@
+package servelab.runtime.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code servelab} command line. Only {@link #main} exits the JVM. */
+@Command(name = "servelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"A testbed for LLM serving algorithms: hot-swappable scheduling, batching and caching",
+                "plugins, replayed against real request traces in simulation or on a real model."},
+        subcommands = {DemoCommand.class, RunCommand.class, PluginsCommand.class, CtlCommand.class,
+                TraceCommand.class, ImportCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        // Arrow logs through SLF4J; keep its chatter out of the terminal unless asked for
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (tests call {@code execute} on it and read its output). */
+    public static CommandLine commandLine() {
+        var cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("servelab " + commandLine.getCommandName() + ": " + message(e));
+            if (Boolean.getBoolean("servelab.debug")) e.printStackTrace(commandLine.getErr());
+            return 1;
+        });
+        return cli;
+    }
+
+    private static String message(Throwable e) {
+        var m = e.getMessage();
+        return m == null || m.isBlank() ? e.toString() : m;
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** The version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ServeLab " + version(), "Java " + Runtime.version()};
+        }
+    }
+
+    static String version() {
+        var v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}

@@ -1,0 +1,164 @@
+package servelab.runtime.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import servelab.api.PluginKind;
+
+/**
+ * One experiment, as read from YAML (snake_case keys) after {@code --set} overrides. Every field has a default, so
+ * an empty file is a valid experiment (the demo's synthetic trace under the default plugins).
+ *
+ * @param name      run name, used in the output folder's name
+ * @param seed      seed of every random choice (synthetic traces, seeded policies)
+ * @param trace     where requests come from
+ * @param executor  {@code simulated} (the model executor arrives with the kernels)
+ * @param profile   cost-model profile: a bundled name ({@code servelab profiles}) or a YAML file
+ * @param replicas  number of replicas
+ * @param kv        KV memory layout
+ * @param plugins   plugin per kind id ({@code scheduler}, {@code batcher}, {@code kv-allocator}, ...)
+ * @param slo       SLOs in ms: {@code ttft_ms}, {@code tpot_ms}, {@code e2el_ms}
+ * @param output    output folder (default {@code runs/NAME})
+ * @param record    what to record beyond the deterministic rows
+ */
+public record Experiment(String name, long seed, TraceSpec trace, String executor, String profile, int replicas,
+                         KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
+                         RecordSpec record) {
+
+    public static final Map<PluginKind, String> DEFAULT_PLUGINS = Map.of(
+            PluginKind.SCHEDULER, "fcfs", PluginKind.BATCHER, "continuous", PluginKind.KV_ALLOCATOR, "paged",
+            PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all");
+
+    public Experiment {
+        name = name == null ? "run" : name;
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("name must use letters, digits, '.', '_' or '-', was '" + name + "'");
+        }
+        trace = trace == null ? TraceSpec.DEMO : trace;
+        executor = executor == null ? "simulated" : executor;
+        if (!executor.equals("simulated")) {
+            throw new IllegalArgumentException("executor '" + executor + "' is not available; accepted: simulated "
+                    + "(the model executor comes with the kernels)");
+        }
+        profile = profile == null ? "llama-3-8b/h100-80gb" : profile;
+        replicas = replicas == 0 ? 1 : replicas;
+        if (replicas < 1) throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
+        kv = kv == null ? new KvSpec(0, 0, 0) : kv;
+        plugins = plugins == null ? Map.of() : Map.copyOf(plugins);
+        for (var kind : plugins.keySet()) PluginKind.fromId(kind); // names the bad key and lists the kinds
+        slo = slo == null ? Map.of() : Map.copyOf(slo);
+        for (var key : slo.keySet()) {
+            if (!List.of("ttft_ms", "tpot_ms", "e2el_ms").contains(key)) {
+                throw new IllegalArgumentException("unknown slo '" + key + "'; accepted: ttft_ms, tpot_ms, e2el_ms");
+            }
+        }
+        record = record == null ? new RecordSpec(false) : record;
+    }
+
+    /** The plugin chosen for each kind, defaults filled in. */
+    public Map<PluginKind, PluginSpec> pluginsByKind() {
+        var map = new LinkedHashMap<PluginKind, PluginSpec>();
+        for (var kind : PluginKind.values()) {
+            var spec = plugins.get(kind.id());
+            if (spec != null) map.put(kind, spec);
+            else if (DEFAULT_PLUGINS.containsKey(kind)) map.put(kind, new PluginSpec(DEFAULT_PLUGINS.get(kind), Map.of()));
+        }
+        return map;
+    }
+
+    /** A plugin and its raw parameters. */
+    public record PluginSpec(String name, Map<String, Object> params) {
+        public PluginSpec {
+            if (name == null || name.isBlank()) throw new IllegalArgumentException("plugin name missing");
+            params = params == null ? Map.of() : new LinkedHashMap<>(params);
+        }
+    }
+
+    /**
+     * KV memory per replica.
+     *
+     * @param blockSize  tokens per block (default 16)
+     * @param blocks     device blocks (default: what the profile's memory holds)
+     * @param hostBlocks host-tier blocks for swap preemption (default 0)
+     */
+    public record KvSpec(int blockSize, int blocks, int hostBlocks) {
+        public KvSpec {
+            blockSize = blockSize == 0 ? 16 : blockSize;
+            if (blockSize < 1) throw new IllegalArgumentException("kv.block_size must be >= 1, was " + blockSize);
+            if (blocks < 0) throw new IllegalArgumentException("kv.blocks must be >= 0, was " + blocks);
+            if (hostBlocks < 0) throw new IllegalArgumentException("kv.host_blocks must be >= 0, was " + hostBlocks);
+        }
+    }
+
+    /**
+     * @param schedulerCpu measure each scheduler call's CPU time (wall clock) into {@code iterations.arrow}; off by
+     *                     default because a measured time makes the rows differ from run to run
+     */
+    public record RecordSpec(boolean schedulerCpu) {}
+
+    /** Requests: a trace file or a synthetic generator, then transforms. */
+    public record TraceSpec(String file, String format, boolean skipBadRows, SyntheticSpec synthetic,
+                            TransformSpec transforms) {
+        /** The demo's workload: 600 requests at 6 req/s with log-normal lengths, made by the project. */
+        public static final TraceSpec DEMO = new TraceSpec(null, null, false, SyntheticSpec.DEMO, null);
+
+        public TraceSpec {
+            if (file != null && synthetic != null) {
+                throw new IllegalArgumentException("trace: give either file or synthetic, not both");
+            }
+            if (file == null && synthetic == null) synthetic = SyntheticSpec.DEMO;
+            format = format == null ? "auto" : format;
+            transforms = transforms == null ? TransformSpec.NONE : transforms;
+        }
+    }
+
+    /**
+     * A synthetic workload.
+     *
+     * @param count    requests
+     * @param arrivals {@code process}: poisson (rate) | gamma (rate, cv) | on-off (rate_on, rate_off, mean_on_s,
+     *                 mean_off_s); rates in requests per second
+     * @param input    prompt lengths: {@code dist}: fixed (value) | uniform (min, max) | zipf (s, max) | lognormal
+     *                 (mean, sigma, min, max)
+     * @param output   output lengths, same form
+     * @param tenants  number of tenants requests are spread over uniformly
+     */
+    public record SyntheticSpec(int count, Map<String, Object> arrivals, Map<String, Object> input,
+                                Map<String, Object> output, int tenants) {
+        public static final SyntheticSpec DEMO = new SyntheticSpec(600, Map.of("process", "poisson", "rate", 6.0),
+                Map.of("dist", "lognormal", "mean", 800, "sigma", 0.9, "min", 16, "max", 8192),
+                Map.of("dist", "lognormal", "mean", 220, "sigma", 0.8, "min", 4, "max", 2048), 1);
+
+        public SyntheticSpec {
+            if (count < 1) throw new IllegalArgumentException("trace.synthetic.count must be >= 1, was " + count);
+            Objects.requireNonNull(arrivals, "trace.synthetic.arrivals");
+            Objects.requireNonNull(input, "trace.synthetic.input");
+            Objects.requireNonNull(output, "trace.synthetic.output");
+            tenants = tenants == 0 ? 1 : tenants;
+        }
+    }
+
+    /**
+     * Transforms applied to the trace, in this order: window, first, time scale, target rate.
+     *
+     * @param windowS    keep requests arriving in [start, end) seconds (a two-element list)
+     * @param first      keep the first N requests (0: all)
+     * @param timeScale  multiply arrival times (0.5 = twice the rate)
+     * @param targetRate rescale arrivals to this mean rate in req/s (0: keep)
+     */
+    public record TransformSpec(List<Double> windowS, long first, double timeScale, double targetRate) {
+        public static final TransformSpec NONE = new TransformSpec(null, 0, 0, 0);
+
+        public TransformSpec {
+            if (windowS != null && (windowS.size() != 2 || windowS.get(0) >= windowS.get(1))) {
+                throw new IllegalArgumentException("trace.transforms.window_s must be [start, end] with start < end, was "
+                        + windowS);
+            }
+            if (first < 0 || timeScale < 0 || targetRate < 0) {
+                throw new IllegalArgumentException("trace.transforms: first, time_scale and target_rate must be >= 0");
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package servelab.runtime.experiment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/** Reads an experiment file and applies {@code --set key=value} overrides; errors name the file and the key. */
+public final class ExperimentFile {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private ExperimentFile() {}
+
+    /**
+     * @param file      the YAML file, or null for an empty experiment (all defaults)
+     * @param overrides {@code dotted.key=value}; values are read as YAML scalars (numbers, booleans, strings)
+     */
+    public static Experiment load(Path file, List<String> overrides) {
+        String where = file == null ? "experiment" : file.toString();
+        ObjectNode root;
+        try {
+            JsonNode tree = file == null ? YAML.createObjectNode() : YAML.readTree(Files.readString(file));
+            if (tree == null || tree.isMissingNode() || tree.isNull()) tree = YAML.createObjectNode();
+            if (!(tree instanceof ObjectNode object)) {
+                throw new IllegalArgumentException(where + ": the top level must be a mapping of keys to values");
+            }
+            root = object;
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(where + ": no such file");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + ": not valid YAML: " + e.getOriginalMessage()
+                    + location(e));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": cannot read: " + e.getMessage());
+        }
+        for (var override : overrides) set(root, override);
+        try {
+            return YAML.treeToValue(root, Experiment.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(where + ": unknown key '" + path(e) + "'; accepted there: "
+                    + String.join(", ", e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()));
+        } catch (ValueInstantiationException e) {
+            var cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalArgumentException(where + ": " + cause.getMessage());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + ": " + e.getOriginalMessage() + " (at '" + pathOf(e) + "')");
+        }
+    }
+
+    /** Sets {@code a.b.c=value} in the tree, creating mappings on the way. */
+    static void set(ObjectNode root, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("--set " + override + ": expected key=value");
+        var keys = override.substring(0, eq).split("\\.");
+        var node = root;
+        for (int i = 0; i < keys.length - 1; i++) {
+            var child = node.get(keys[i]);
+            if (!(child instanceof ObjectNode)) child = node.putObject(keys[i]);
+            node = (ObjectNode) child;
+        }
+        try {
+            node.set(keys[keys.length - 1], YAML.readTree(override.substring(eq + 1)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("--set " + override + ": value is not valid YAML");
+        }
+    }
+
+    private static String path(UnrecognizedPropertyException e) {
+        return pathOf(e);
+    }
+
+    private static String pathOf(JsonProcessingException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m)) return "";
+        var sb = new StringBuilder();
+        for (var ref : m.getPath()) {
+            if (ref.getFieldName() != null) sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
+            else if (ref.getIndex() >= 0) sb.append('[').append(ref.getIndex()).append(']');
+        }
+        return sb.toString();
+    }
+
+    private static String location(JsonProcessingException e) {
+        var loc = e.getLocation();
+        return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+}

@@ -1,0 +1,160 @@
+package servelab.runtime.experiment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import servelab.datasets.ReadOptions;
+import servelab.datasets.TraceFormat;
+import servelab.datasets.TraceReader;
+import servelab.datasets.TraceRequest;
+import servelab.datasets.Traces;
+import servelab.datasets.synthetic.Arrivals;
+import servelab.datasets.synthetic.Lengths;
+import servelab.datasets.synthetic.SyntheticTrace;
+import servelab.datasets.synthetic.TenantMix;
+import servelab.datasets.transform.TracePipeline;
+import servelab.datasets.transform.TraceSource;
+
+/**
+ * An experiment's requests, streamed: a trace file read lazily (never loaded whole) or a seeded synthetic
+ * workload, through the experiment's transforms. Describes itself for run.json (file, format, SHA-256, rows read
+ * and skipped, transforms).
+ */
+final class ExperimentTrace implements AutoCloseable {
+    private final Experiment.TraceSpec spec;
+    private final Stream<TraceRequest> stream;
+    private final Iterator<TraceRequest> iterator;
+    private TraceReader lastReader;
+
+    private ExperimentTrace(Experiment exp) throws IOException {
+        this.spec = exp.trace();
+        var pipeline = TracePipeline.of(source(exp));
+        var t = spec.transforms();
+        if (t.windowS() != null) pipeline = pipeline.window(t.windowS().get(0), t.windowS().get(1));
+        if (t.first() > 0) pipeline = pipeline.first(t.first());
+        if (t.timeScale() > 0) pipeline = pipeline.timeScale(t.timeScale());
+        if (t.targetRate() > 0) pipeline = pipeline.targetRate(t.targetRate());
+        this.stream = pipeline.renumber().stream();
+        this.iterator = stream.iterator();
+    }
+
+    static ExperimentTrace open(Experiment exp) throws IOException {
+        return new ExperimentTrace(exp);
+    }
+
+    Iterator<TraceRequest> iterator() {
+        return iterator;
+    }
+
+    private TraceSource source(Experiment exp) {
+        if (spec.file() != null) {
+            var file = Path.of(spec.file());
+            var options = spec.skipBadRows() ? ReadOptions.skippingBadRows() : ReadOptions.DEFAULT;
+            return () -> {
+                var reader = spec.format().equals("auto") ? Traces.open(file, options)
+                        : Traces.open(file, TraceFormat.fromId(spec.format()), options);
+                lastReader = reader;
+                return reader.stream().onClose(reader::close);
+            };
+        }
+        return TraceSource.of(synthetic(spec.synthetic(), exp.seed()));
+    }
+
+    static SyntheticTrace synthetic(Experiment.SyntheticSpec s, long seed) {
+        var trace = SyntheticTrace.of(arrivals(s.arrivals()), lengths("input", s.input()), lengths("output", s.output()),
+                s.count(), seed);
+        return s.tenants() > 1 ? trace.withTenants(TenantMix.uniform(s.tenants())) : trace;
+    }
+
+    private static Arrivals arrivals(Map<String, Object> m) {
+        var p = new Props("trace.synthetic.arrivals", m);
+        return switch (p.text("process")) {
+            case "poisson" -> new Arrivals.Poisson(p.number("rate"));
+            case "gamma" -> new Arrivals.Gamma(p.number("rate"), p.number("cv"));
+            case "on-off" -> new Arrivals.OnOff(p.number("rate_on"), p.number("rate_off"), p.number("mean_on_s"),
+                    p.number("mean_off_s"));
+            default -> throw new IllegalArgumentException("trace.synthetic.arrivals.process must be one of poisson, "
+                    + "gamma, on-off, was '" + p.text("process") + "'");
+        };
+    }
+
+    private static Lengths lengths(String which, Map<String, Object> m) {
+        var p = new Props("trace.synthetic." + which, m);
+        return switch (p.text("dist")) {
+            case "fixed" -> new Lengths.Fixed((int) p.number("value"));
+            case "uniform" -> new Lengths.Uniform((int) p.number("min"), (int) p.number("max"));
+            case "zipf" -> new Lengths.Zipf(p.number("s"), (int) p.number("max"));
+            case "lognormal" -> Lengths.LogNormal.ofMean(p.number("mean"), p.number("sigma"), (int) p.number("min"),
+                    (int) p.number("max"));
+            default -> throw new IllegalArgumentException("trace.synthetic." + which + ".dist must be one of fixed, "
+                    + "uniform, zipf, lognormal, was '" + p.text("dist") + "'");
+        };
+    }
+
+    /** Typed access to a YAML mapping, with errors that name the key. */
+    private record Props(String where, Map<String, Object> map) {
+        String text(String key) {
+            var v = map.get(key);
+            if (v == null) throw new IllegalArgumentException(where + "." + key + " is missing");
+            return v.toString();
+        }
+
+        double number(String key) {
+            var v = map.get(key);
+            if (v instanceof Number n) return n.doubleValue();
+            if (v == null) throw new IllegalArgumentException(where + "." + key + " is missing; keys given: " + map.keySet());
+            throw new IllegalArgumentException(where + "." + key + " must be a number, was '" + v + "'");
+        }
+    }
+
+    /** For run.json. */
+    Map<String, Object> describe() {
+        var d = new LinkedHashMap<String, Object>();
+        if (spec.file() != null) {
+            d.put("file", spec.file());
+            d.put("format", lastReader != null ? lastReader.format().id() : spec.format());
+            d.put("sha256", sha256(Path.of(spec.file())));
+            if (lastReader != null) {
+                d.put("rows_read", lastReader.requestsRead());
+                d.put("rows_skipped", lastReader.skippedRows().toString());
+                d.put("rows_clamped", lastReader.clampedRows());
+            }
+        } else {
+            d.put("synthetic", spec.synthetic().toString());
+        }
+        var t = spec.transforms();
+        d.put("transforms", List.of(
+                "window_s=" + t.windowS(), "first=" + t.first(), "time_scale=" + t.timeScale(),
+                "target_rate=" + t.targetRate()));
+        return d;
+    }
+
+    private final Map<Path, String> digests = new java.util.HashMap<>();
+
+    private String sha256(Path file) {
+        return digests.computeIfAbsent(file, f -> {
+            try (InputStream in = new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+                return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            } catch (IOException | NoSuchAlgorithmException e) {
+                return "unreadable: " + e.getMessage();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        stream.close();
+    }
+}

@@ -1,0 +1,41 @@
+package servelab.runtime.experiment;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import servelab.runtime.engine.ResultSink;
+import servelab.runtime.host.HostListener;
+import servelab.runtime.record.EventRow;
+
+/**
+ * Carries the host's reports (deployments, failed jars) from its threads to the engine's thread, where they become
+ * event rows stamped with the run clock, and echoes them to the terminal.
+ */
+final class HostEvents implements HostListener {
+    private record Report(String type, String kind, String from, String to, String detail) {}
+
+    private final ConcurrentLinkedQueue<Report> queue = new ConcurrentLinkedQueue<>();
+    private final HostListener echo;
+
+    HostEvents(HostListener echo) {
+        this.echo = echo;
+    }
+
+    @Override
+    public void report(String type, String kind, String from, String to, String detail) {
+        echo.report(type, kind, from, to, detail);
+        queue.add(new Report(type, kind, from, to, detail));
+    }
+
+    /** Writes what arrived since the last call as events at {@code nowNanos}; called on the engine's thread. */
+    void drainTo(ResultSink sink, long nowNanos, long iteration, int replica) {
+        for (Report r; (r = queue.poll()) != null; ) {
+            String type = r.type.equals("fault") ? "fault" : "info";
+            sink.event(new EventRow(nowNanos, iteration, replica, type, r.kind, r.from, r.to, r.detail));
+        }
+    }
+
+    /** Forgets reports made before the run started (the initial deployment is in run.json). */
+    void clear() {
+        queue.clear();
+    }
+}
