@@ -1,0 +1,147 @@
+package servelab.datasets.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Optional;
+
+import servelab.datasets.TraceStats;
+
+/**
+ * Computes {@link TraceStats} in one pass over rows in arrival order, in memory that grows with the trace's span
+ * (one counter per second) and distinct block ids, not with its rows. Definitions are those of the reference
+ * statistics in {@code shared/traces/README.md}; the comments on each method say which.
+ */
+public final class StatsAccumulator {
+    /** Bin widths of the index of dispersion, in seconds: the {@code idx_disp_1s/3s/60s} keys. */
+    private static final long[] BIN_SECONDS = {1, 3, 60};
+    /** LRU capacities of the {@code lru<K>_any} and {@code lru<K>_prefix} keys, in blocks. */
+    private static final int[] LRU_CAPACITIES = {1_000, 10_000, 100_000};
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private long rows;
+    private long firstNanos;
+    private long lastNanos;
+    private long zeroGaps;
+    private double gapMean;
+    private double gapSquares;
+    private final int[][] binCounts = new int[BIN_SECONDS.length][1024];
+    private final TokenDistribution input = new TokenDistribution();
+    private final TokenDistribution output = new TokenDistribution();
+    private long zeroInputRows;
+    private long zeroOutputRows;
+    private long blocksTotal;
+    private long blockHits;
+    private long tokensTotal;
+    private long tokenHits;
+    private final LongHashSet seenBlocks = new LongHashSet();
+    private final LruBlockCache[] lru = new LruBlockCache[LRU_CAPACITIES.length];
+
+    public StatsAccumulator() {
+        for (int i = 0; i < lru.length; i++) lru[i] = new LruBlockCache(LRU_CAPACITIES[i]);
+    }
+
+    /** Adds one row; {@code timeNanos} must not be earlier than the previous row's. */
+    public void add(long timeNanos, int inputTokens, int outputTokens, long[] prefixBlockIds, int prefixBlockTokens) {
+        if (rows == 0) firstNanos = timeNanos;
+        else addGap(timeNanos - lastNanos);
+        lastNanos = timeNanos;
+        rows++;
+        countInBins(timeNanos - firstNanos);
+        input.add(inputTokens);
+        output.add(outputTokens);
+        if (inputTokens == 0) zeroInputRows++;
+        if (outputTokens == 0) zeroOutputRows++;
+        if (prefixBlockIds.length > 0) addBlocks(inputTokens, prefixBlockIds, prefixBlockTokens);
+    }
+
+    /** Welford's running mean and sum of squared deviations of the inter-arrival gaps, in seconds. */
+    private void addGap(long gapNanos) {
+        if (gapNanos == 0) zeroGaps++;
+        double gap = gapNanos / NANOS_PER_SECOND;
+        long count = rows;
+        double delta = gap - gapMean;
+        gapMean += delta / count;
+        gapSquares += delta * (gap - gapMean);
+    }
+
+    private void countInBins(long sinceFirstNanos) {
+        for (int b = 0; b < BIN_SECONDS.length; b++) {
+            long bin = sinceFirstNanos / (BIN_SECONDS[b] * 1_000_000_000L);
+            if (bin >= Integer.MAX_VALUE - 8) continue;
+            int[] counts = binCounts[b];
+            if (bin >= counts.length) counts = binCounts[b] = Arrays.copyOf(counts, (int) Math.max(bin + 1, counts.length * 2L));
+            counts[(int) bin]++;
+        }
+    }
+
+    /**
+     * Infinite cache: a block hits when its id was seen earlier in the trace (in arrival order, each request's
+     * blocks in order). Token-weighted, block i of a request weighs {@code min(blockTokens, input - i * blockTokens)}
+     * tokens, so the last, partial block counts only its tokens.
+     */
+    private void addBlocks(int inputTokens, long[] ids, int blockTokens) {
+        for (var cache : lru) cache.startRequest();
+        for (int i = 0; i < ids.length; i++) {
+            long weight = Math.max(0, Math.min(blockTokens, inputTokens - (long) i * blockTokens));
+            blocksTotal++;
+            tokensTotal += weight;
+            if (!seenBlocks.add(ids[i])) {
+                blockHits++;
+                tokenHits += weight;
+            }
+            for (var cache : lru) cache.use(ids[i]);
+        }
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    public TraceStats finish(Optional<String> file, Optional<String> kind) {
+        if (rows == 0) throw new IllegalStateException("no rows: statistics need at least one request");
+        double span = (lastNanos - firstNanos) / NANOS_PER_SECOND;
+        long gaps = rows - 1;
+        double cv = gaps == 0 ? Double.NaN : Math.sqrt(gapSquares / gaps) / gapMean;
+        return new TraceStats(file, kind, rows, span, span > 0 ? rows / span : Double.NaN, cv,
+                gaps == 0 ? Double.NaN : (double) zeroGaps / gaps,
+                indexOfDispersion(0), indexOfDispersion(1), indexOfDispersion(2),
+                tokenStats(input), tokenStats(output), zeroOutputRows, zeroInputRows, prefixStats());
+    }
+
+    /**
+     * Variance over mean (population variance) of arrival counts in the {@code floor(span / width)} complete bins
+     * {@code [k * width, (k + 1) * width)} after the first arrival; arrivals after the last complete bin are left
+     * out, so a partly covered bin does not drag the mean down. NaN when the span is shorter than one bin.
+     */
+    private double indexOfDispersion(int b) {
+        long bins = (lastNanos - firstNanos) / (BIN_SECONDS[b] * 1_000_000_000L);
+        if (bins == 0) return Double.NaN;
+        int[] counts = binCounts[b];
+        double sum = 0;
+        for (int k = 0; k < bins; k++) sum += k < counts.length ? counts[k] : 0;
+        double mean = sum / bins;
+        double squares = 0;
+        for (int k = 0; k < bins; k++) {
+            double d = (k < counts.length ? counts[k] : 0) - mean;
+            squares += d * d;
+        }
+        return squares / bins / mean;
+    }
+
+    private static TraceStats.TokenStats tokenStats(TokenDistribution d) {
+        return new TraceStats.TokenStats(d.percentile(50), d.percentile(90), d.percentile(99), d.max(), d.min(),
+                d.mean());
+    }
+
+    private Optional<TraceStats.PrefixStats> prefixStats() {
+        if (blocksTotal == 0) return Optional.empty();
+        var lruRatios = new ArrayList<TraceStats.LruHitRatio>();
+        for (var cache : lru) {
+            lruRatios.add(new TraceStats.LruHitRatio(cache.capacity(), (double) cache.hitsAny() / blocksTotal,
+                    (double) cache.hitsPrefix() / blocksTotal));
+        }
+        return Optional.of(new TraceStats.PrefixStats((double) blocksTotal / rows, blocksTotal, seenBlocks.size(),
+                (double) blockHits / blocksTotal, tokensTotal == 0 ? Double.NaN : (double) tokenHits / tokensTotal,
+                lruRatios));
+    }
+}
