@@ -1,0 +1,68 @@
+package servelab.runtime.exec.cost;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Properties every bundled profile's model must have. */
+class CostModelPropertiesTest {
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 42, 20250101})
+    void moreWorkNeverTakesLessTime(long seed) {
+        var random = new Random(seed);
+        for (var name : CostModels.available()) {
+            var model = CostModels.load(name);
+            for (int i = 0; i < 2_000; i++) {
+                int prefill = random.nextInt(4) == 0 ? 0 : random.nextInt(8192);
+                int decode = random.nextInt(4) == 0 ? 0 : random.nextInt(256);
+                int seqs = 1 + random.nextInt(256);
+                long pairs = prefill == 0 ? 0 : (long) prefill * random.nextInt(8192) + (long) prefill * (prefill + 1) / 2;
+                long context = (long) decode * random.nextInt(8192);
+                long base = model.stepNanos(prefill, decode, seqs, pairs, context);
+                // grow one argument at a time; the step must not get shorter
+                int which = random.nextInt(5);
+                int d = 1 + random.nextInt(512);
+                long grown = switch (which) {
+                    case 0 -> model.stepNanos(prefill + d, decode, seqs, pairs, context);
+                    case 1 -> model.stepNanos(prefill, decode + d, seqs, pairs, context);
+                    case 2 -> model.stepNanos(prefill, decode, seqs + d, pairs, context);
+                    case 3 -> model.stepNanos(prefill, decode, seqs, pairs + (long) d * 1000, context);
+                    default -> model.stepNanos(prefill, decode, seqs, pairs, context + (long) d * 100);
+                };
+                int fi = i;
+                assertTrue(grown >= base, () -> String.format("%s seed %d step %d: growing argument %d by %d of"
+                                + " (%d, %d, %d, %d, %d) took %d ns < %d ns", name, seed, fi, which, d, prefill, decode,
+                        seqs, pairs, context, grown, base));
+            }
+        }
+    }
+
+    @Test
+    void stepNanosDoesNotAllocate() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (var name : CostModels.available()) {
+            var model = CostModels.load(name);
+            long sink = 0;
+            for (int i = 0; i < 20_000; i++) sink += model.stepNanos(i % 512, i % 64, 1 + i % 64, i * 100L, i * 10L); // warm up
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100_000; i++) sink += model.stepNanos(i % 512, i % 64, 1 + i % 64, i * 100L, i * 10L);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            // one allocation per call would be >= 1.6 MB; allow a few hundred bytes for the measurement itself
+            assertTrue(allocated < 1024, name + " allocated " + allocated + " bytes in 100,000 steps (sink " + sink + ")");
+        }
+    }
+
+    @Test
+    void everyBundledProfileDescribesItself() {
+        for (var name : CostModels.available()) {
+            var text = CostModels.load(name).describe();
+            assertTrue(text.startsWith("roofline ") && text.contains("tp="), name + ": " + text);
+        }
+    }
+}
