@@ -63,15 +63,7 @@ public final class RunRecorder implements AutoCloseable {
     public static RunRecorder create(Path runDir, RecorderOptions opts) throws IOException {
         Objects.requireNonNull(runDir, "runDir");
         Objects.requireNonNull(opts, "opts");
-        Files.createDirectories(runDir);
-        for (var t : ResultTable.values()) {
-            for (String name : List.of(t.fileName(), t.streamFileName())) {
-                if (Files.exists(runDir.resolve(name))) {
-                    throw new IOException(runDir + " already holds results (" + name + "); choose a new run folder,"
-                            + " or recover a killed run with RunRecorder.recover");
-                }
-            }
-        }
+        requireNoResults(runDir);
         var allocator = new RootAllocator();
         var opened = new ArrayList<AutoCloseable>();
         try {
@@ -172,6 +164,19 @@ public final class RunRecorder implements AutoCloseable {
             }
         }
         return List.copyOf(recovered);
+    }
+
+    /** Creates {@code runDir} if needed; fails if it already holds a table, so no result is ever overwritten. */
+    static void requireNoResults(Path runDir) throws IOException {
+        Files.createDirectories(runDir);
+        for (var t : ResultTable.values()) {
+            for (String name : List.of(t.fileName(), t.streamFileName())) {
+                if (Files.exists(runDir.resolve(name))) {
+                    throw new IOException(runDir + " already holds results (" + name + "); choose a new run folder,"
+                            + " or recover a killed run with RunRecorder.recover");
+                }
+            }
+        }
     }
 
     private static IOException chain(IOException first, Exception next) {
