@@ -1,5 +1,38 @@
 package servelab.runtime.record;
 
-/** Placeholder; replaced by the results work. */
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Something that happened: type is one of swap, fault, preempt, info. Empty strings where not applicable.
+ *
+ * @param timeNanos run-clock time, &gt;= 0
+ * @param iteration the replica's step it happened before or in, -1 when not tied to a step
+ * @param replica   replica, -1 when not tied to one
+ * @param type      one of {@link #TYPES}
+ * @param kind      plugin kind for swaps and faults (scheduler, batcher, ...), else {@code ""}
+ * @param from      what was replaced ({@code name@version}), or {@code ""}
+ * @param to        what replaced it, or {@code ""}
+ * @param detail    free text: the fault message, the preempted request, ...
+ */
 public record EventRow(long timeNanos, long iteration, int replica, String type, String kind, String from,
-    String to, String detail) {}
+                       String to, String detail) {
+
+    /** Accepted values of {@code type}. */
+    public static final Set<String> TYPES = Set.of("swap", "fault", "preempt", "info");
+
+    public EventRow {
+        Objects.requireNonNull(type, "EventRow.type");
+        Objects.requireNonNull(kind, "EventRow.kind");
+        Objects.requireNonNull(from, "EventRow.from");
+        Objects.requireNonNull(to, "EventRow.to");
+        Objects.requireNonNull(detail, "EventRow.detail");
+        if (!TYPES.contains(type)) {
+            throw new IllegalArgumentException("EventRow.type must be one of fault, info, preempt, swap, was '"
+                    + type + "'");
+        }
+        if (timeNanos < 0) throw new IllegalArgumentException("EventRow.timeNanos must be >= 0, was " + timeNanos);
+        if (iteration < -1) throw new IllegalArgumentException("EventRow.iteration must be >= -1, was " + iteration);
+        if (replica < -1) throw new IllegalArgumentException("EventRow.replica must be >= -1, was " + replica);
+    }
+}

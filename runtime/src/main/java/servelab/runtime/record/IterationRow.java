@@ -1,7 +1,61 @@
 package servelab.runtime.record;
 
-/** Placeholder; replaced by the results work. */
+import java.util.Objects;
+
+/**
+ * One engine step of one replica.
+ *
+ * @param iteration         step number of this replica, from 0
+ * @param replica           replica index, &gt;= 0
+ * @param startNanos        run-clock time the step started
+ * @param endNanos          run-clock time the step's results were applied, &gt;= {@code startNanos}
+ * @param batchSize         sequences in the step's batch
+ * @param prefillSeqs       sequences that computed prompt (or recomputed) tokens
+ * @param decodeSeqs        sequences that decoded (or verified drafts)
+ * @param prefillTokens     prompt tokens computed
+ * @param decodeTokens      decode and verification tokens computed
+ * @param waitingSeqs       sequences waiting after the step
+ * @param runningSeqs       sequences running after the step
+ * @param kvBlocksUsed      KV blocks in use after the step, at most {@code kvBlocksTotal}
+ * @param kvBlocksTotal     KV blocks of the replica
+ * @param prefixQueryTokens prompt tokens looked up in the prefix cache in this step
+ * @param prefixHitTokens   of those, tokens found, at most {@code prefixQueryTokens}
+ * @param preemptions       sequences preempted in this step
+ * @param schedulerCpuNanos CPU time the scheduler and batcher plugins took (wall clock, even in simulation)
+ * @param scheduler         scheduler plugin as {@code name@version}
+ * @param batcher           batcher plugin as {@code name@version}
+ */
 public record IterationRow(long iteration, int replica, long startNanos, long endNanos, int batchSize,
-    int prefillSeqs, int decodeSeqs, int prefillTokens, int decodeTokens, int waitingSeqs, int runningSeqs,
-    int kvBlocksUsed, int kvBlocksTotal, long prefixQueryTokens, long prefixHitTokens, int preemptions,
-    long schedulerCpuNanos, String scheduler, String batcher) {}
+                           int prefillSeqs, int decodeSeqs, int prefillTokens, int decodeTokens, int waitingSeqs,
+                           int runningSeqs, int kvBlocksUsed, int kvBlocksTotal, long prefixQueryTokens,
+                           long prefixHitTokens, int preemptions, long schedulerCpuNanos, String scheduler,
+                           String batcher) {
+
+    public IterationRow {
+        Objects.requireNonNull(scheduler, "IterationRow.scheduler");
+        Objects.requireNonNull(batcher, "IterationRow.batcher");
+        atLeast("iteration", iteration, 0);
+        atLeast("replica", replica, 0);
+        atLeast("startNanos", startNanos, 0);
+        atLeast("endNanos", endNanos, startNanos);
+        atLeast("batchSize", batchSize, 0);
+        atLeast("prefillSeqs", prefillSeqs, 0);
+        atLeast("decodeSeqs", decodeSeqs, 0);
+        atLeast("prefillTokens", prefillTokens, 0);
+        atLeast("decodeTokens", decodeTokens, 0);
+        atLeast("waitingSeqs", waitingSeqs, 0);
+        atLeast("runningSeqs", runningSeqs, 0);
+        atLeast("kvBlocksUsed", kvBlocksUsed, 0);
+        atLeast("kvBlocksTotal", kvBlocksTotal, kvBlocksUsed);
+        atLeast("prefixHitTokens", prefixHitTokens, 0);
+        atLeast("prefixQueryTokens", prefixQueryTokens, prefixHitTokens);
+        atLeast("preemptions", preemptions, 0);
+        atLeast("schedulerCpuNanos", schedulerCpuNanos, 0);
+    }
+
+    private static void atLeast(String field, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException("IterationRow." + field + " must be >= " + min + ", was " + value);
+        }
+    }
+}

@@ -1,7 +1,132 @@
 package servelab.runtime.record;
 
-/** Placeholder; replaced by the results work. */
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One finished (or failed) request. Times are nanoseconds on the run clock; -1 = never reached (failed/rejected).
+ *
+ * <p>Counts an importer cannot know (a vLLM result has no cached-prefix or preemption counts) are -1 as well;
+ * the engine always knows them and passes values &gt;= 0. Both kinds of -1 are written as null.
+ *
+ * @param requestId          the trace request id, &gt;= 0
+ * @param replica            replica that served it, -1 if it was never routed
+ * @param tenant             user, session or tenant; never null
+ * @param priority           smaller is more urgent
+ * @param arrivalNanos       arrival at the testbed, &gt;= 0
+ * @param firstScheduledNanos first time a step included it
+ * @param firstTokenNanos    when its first output token was produced
+ * @param completionNanos    when it finished; -1 for a failed request
+ * @param inputTokens        prompt tokens
+ * @param outputTokens       output tokens produced (for a failed request: produced before it failed)
+ * @param cachedPrefixTokens prompt tokens served from the prefix cache at first schedule
+ * @param preemptions        times it was preempted
+ * @param tokenTimesNanos    time each output token was produced, length {@code outputTokens}; or empty when
+ *                           per-token times were not recorded (importers of tools that lack them)
+ * @param specDrafts         speculative drafts proposed for it
+ * @param specDraftTokens    draft tokens proposed
+ * @param specAcceptedTokens draft tokens accepted, at most {@code specDraftTokens}
+ * @param error              {@code ""} when the request succeeded, else why it failed
+ */
 public record RequestRow(long requestId, int replica, String tenant, int priority, long arrivalNanos,
-    long firstScheduledNanos, long firstTokenNanos, long completionNanos, int inputTokens, int outputTokens,
-    int cachedPrefixTokens, int preemptions, long[] tokenTimesNanos,
-    int specDrafts, int specDraftTokens, int specAcceptedTokens, String error) {}
+                         long firstScheduledNanos, long firstTokenNanos, long completionNanos, int inputTokens,
+                         int outputTokens, int cachedPrefixTokens, int preemptions, long[] tokenTimesNanos,
+                         int specDrafts, int specDraftTokens, int specAcceptedTokens, String error) {
+
+    public RequestRow {
+        Objects.requireNonNull(tenant, "RequestRow.tenant");
+        Objects.requireNonNull(tokenTimesNanos, "RequestRow.tokenTimesNanos");
+        Objects.requireNonNull(error, "RequestRow.error");
+        atLeast("requestId", requestId, 0);
+        atLeast("replica", replica, -1);
+        atLeast("arrivalNanos", arrivalNanos, 0);
+        reachedAfter("firstScheduledNanos", firstScheduledNanos, arrivalNanos);
+        reachedAfter("firstTokenNanos", firstTokenNanos, Math.max(arrivalNanos, firstScheduledNanos));
+        reachedAfter("completionNanos", completionNanos,
+                Math.max(arrivalNanos, Math.max(firstScheduledNanos, firstTokenNanos)));
+        atLeast("inputTokens", inputTokens, 0);
+        atLeast("outputTokens", outputTokens, 0);
+        atLeast("cachedPrefixTokens", cachedPrefixTokens, -1);
+        atLeast("preemptions", preemptions, -1);
+        atLeast("specDrafts", specDrafts, -1);
+        atLeast("specDraftTokens", specDraftTokens, -1);
+        atLeast("specAcceptedTokens", specAcceptedTokens, -1);
+        if (specDraftTokens >= 0 && specAcceptedTokens > specDraftTokens) {
+            throw new IllegalArgumentException("RequestRow.specAcceptedTokens must be <= specDraftTokens ("
+                    + specDraftTokens + "), was " + specAcceptedTokens + " (request " + requestId + ")");
+        }
+        if (error.isEmpty() && completionNanos < 0) {
+            throw new IllegalArgumentException("RequestRow.completionNanos must be >= 0 for a request without"
+                    + " error, was " + completionNanos + " (request " + requestId + ")");
+        }
+        if (error.isEmpty() && outputTokens > 0 && firstTokenNanos < 0) {
+            throw new IllegalArgumentException("RequestRow.firstTokenNanos must be >= 0 for a request without"
+                    + " error that produced " + outputTokens + " tokens, was " + firstTokenNanos
+                    + " (request " + requestId + ")");
+        }
+        checkTokenTimes(requestId, tokenTimesNanos, outputTokens);
+    }
+
+    /** Whether the request finished without error. */
+    public boolean isOk() {
+        return error.isEmpty();
+    }
+
+    private static void checkTokenTimes(long requestId, long[] times, int outputTokens) {
+        if (times.length != 0 && times.length != outputTokens) {
+            throw new IllegalArgumentException("RequestRow.tokenTimesNanos must have outputTokens (" + outputTokens
+                    + ") entries, or none when not recorded; had " + times.length + " (request " + requestId + ")");
+        }
+        // O(outputTokens) per request: a few million comparisons for a whole run, and it catches clock mix-ups early
+        for (int i = 1; i < times.length; i++) {
+            if (times[i] < times[i - 1]) {
+                throw new IllegalArgumentException("RequestRow.tokenTimesNanos must not decrease, but token " + i
+                        + " at " + times[i] + " ns is before token " + (i - 1) + " at " + times[i - 1]
+                        + " ns (request " + requestId + ")");
+            }
+        }
+    }
+
+    private static void atLeast(String field, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException("RequestRow." + field + " must be >= " + min + ", was " + value);
+        }
+    }
+
+    /** A time is -1 (never reached) or not before the latest earlier milestone (arrival, scheduled, first token). */
+    private static void reachedAfter(String field, long value, long earlierValue) {
+        if (value == -1) return;
+        if (value < earlierValue) {
+            throw new IllegalArgumentException("RequestRow." + field + " must be -1 (never reached) or >= the"
+                    + " latest earlier milestone (" + earlierValue + " ns), was " + value);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RequestRow r && r.requestId == requestId && r.replica == replica
+                && r.tenant.equals(tenant) && r.priority == priority && r.arrivalNanos == arrivalNanos
+                && r.firstScheduledNanos == firstScheduledNanos && r.firstTokenNanos == firstTokenNanos
+                && r.completionNanos == completionNanos && r.inputTokens == inputTokens
+                && r.outputTokens == outputTokens && r.cachedPrefixTokens == cachedPrefixTokens
+                && r.preemptions == preemptions && Arrays.equals(r.tokenTimesNanos, tokenTimesNanos)
+                && r.specDrafts == specDrafts && r.specDraftTokens == specDraftTokens
+                && r.specAcceptedTokens == specAcceptedTokens && r.error.equals(error);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(requestId, replica, tenant, priority, arrivalNanos, firstScheduledNanos, firstTokenNanos,
+                completionNanos, inputTokens, outputTokens, cachedPrefixTokens, preemptions,
+                Arrays.hashCode(tokenTimesNanos), specDrafts, specDraftTokens, specAcceptedTokens, error);
+    }
+
+    @Override
+    public String toString() {
+        return "RequestRow[id=" + requestId + ", replica=" + replica + ", tenant=" + tenant + ", arrival="
+                + arrivalNanos + ", firstScheduled=" + firstScheduledNanos + ", firstToken=" + firstTokenNanos
+                + ", completion=" + completionNanos + ", input=" + inputTokens + ", output=" + outputTokens
+                + ", cached=" + cachedPrefixTokens + ", preemptions=" + preemptions + ", tokenTimes="
+                + tokenTimesNanos.length + ", error=" + error + "]";
+    }
+}

@@ -1,0 +1,149 @@
+package servelab.runtime.record;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
+
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+
+/**
+ * One column of a result table: its Arrow field and how a row fills it. Setters write straight into the vector
+ * ({@code setSafe} grows it), so a row costs a few stores per column and no boxing. A column instance belongs to
+ * one writer: the text columns remember the last string they encoded.
+ */
+final class Column<R> {
+
+    /** Writes one row's value at {@code index}. */
+    interface Setter<R> {
+        void set(FieldVector vector, int index, R row);
+    }
+
+    static final ArrowType INT32 = new ArrowType.Int(32, true);
+    static final ArrowType INT64 = new ArrowType.Int(64, true);
+    static final ArrowType FLOAT64 = new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+
+    private final Field field;
+    private final Setter<R> setter;
+
+    private Column(Field field, Setter<R> setter) {
+        this.field = field;
+        this.setter = setter;
+    }
+
+    Field field() {
+        return field;
+    }
+
+    void set(FieldVector vector, int index, R row) {
+        setter.set(vector, index, row);
+    }
+
+    static <R> Column<R> int64(String name, ToLongFunction<R> value) {
+        return new Column<>(Field.notNullable(name, INT64), (v, i, r) -> ((BigIntVector) v).setSafe(i, value.applyAsLong(r)));
+    }
+
+    /** An int64 column where a negative value (-1: never reached, or not known) is written as null. */
+    static <R> Column<R> int64OrNull(String name, ToLongFunction<R> value) {
+        return new Column<>(Field.nullable(name, INT64), (v, i, r) -> {
+            long x = value.applyAsLong(r);
+            if (x < 0) ((BigIntVector) v).setNull(i);
+            else ((BigIntVector) v).setSafe(i, x);
+        });
+    }
+
+    static <R> Column<R> int32(String name, ToIntFunction<R> value) {
+        return new Column<>(Field.notNullable(name, INT32), (v, i, r) -> ((IntVector) v).setSafe(i, value.applyAsInt(r)));
+    }
+
+    /** An int32 column where a negative value (-1: not known, or not applicable) is written as null. */
+    static <R> Column<R> int32OrNull(String name, ToIntFunction<R> value) {
+        return new Column<>(Field.nullable(name, INT32), (v, i, r) -> {
+            int x = value.applyAsInt(r);
+            if (x < 0) ((IntVector) v).setNull(i);
+            else ((IntVector) v).setSafe(i, x);
+        });
+    }
+
+    /** A float64 column where NaN (not defined) is written as null. */
+    static <R> Column<R> float64OrNull(String name, ToDoubleFunction<R> value) {
+        return new Column<>(Field.nullable(name, FLOAT64), (v, i, r) -> {
+            double x = value.applyAsDouble(r);
+            if (Double.isNaN(x)) ((Float8Vector) v).setNull(i);
+            else ((Float8Vector) v).setSafe(i, x);
+        });
+    }
+
+    static <R> Column<R> bool(String name, Function<R, Boolean> value) {
+        return new Column<>(Field.nullable(name, ArrowType.Bool.INSTANCE), (v, i, r) -> {
+            Boolean x = value.apply(r);
+            if (x == null) ((BitVector) v).setNull(i);
+            else ((BitVector) v).setSafe(i, x ? 1 : 0);
+        });
+    }
+
+    static <R> Column<R> utf8(String name, Function<R, String> value) {
+        // Scheduler and batcher names repeat on every iteration row: encode a string once while it stays the same.
+        var last = new Object() {
+            String text;
+            byte[] bytes;
+        };
+        return new Column<>(Field.notNullable(name, ArrowType.Utf8.INSTANCE), (v, i, r) -> {
+            String text = value.apply(r);
+            if (text != last.text) {
+                last.bytes = text.getBytes(StandardCharsets.UTF_8);
+                last.text = text;
+            }
+            ((VarCharVector) v).setSafe(i, last.bytes);
+        });
+    }
+
+    /** A list of float64 (never null inside); a null array is written as a null list. */
+    static <R> Column<R> float64List(String name, Function<R, double[]> value) {
+        return new Column<>(listField(name, FLOAT64), (v, i, r) -> {
+            double[] xs = value.apply(r);
+            var list = (ListVector) v;
+            if (xs == null) {
+                list.setNull(i);
+                return;
+            }
+            var items = (Float8Vector) list.getDataVector();
+            int start = list.startNewValue(i);
+            for (int k = 0; k < xs.length; k++) items.setSafe(start + k, xs[k]);
+            list.endValue(i, xs.length);
+        });
+    }
+
+    /** A list of int64; an empty array (not recorded) is written as a null list. */
+    static <R> Column<R> int64ListOrNull(String name, Function<R, long[]> value) {
+        return new Column<>(listField(name, INT64), (v, i, r) -> {
+            long[] xs = value.apply(r);
+            var list = (ListVector) v;
+            if (xs.length == 0) {
+                list.setNull(i);
+                return;
+            }
+            var items = (BigIntVector) list.getDataVector();
+            int start = list.startNewValue(i);
+            for (int k = 0; k < xs.length; k++) items.setSafe(start + k, xs[k]);
+            list.endValue(i, xs.length);
+        });
+    }
+
+    /** A nullable list whose items are never null; the item is named "item", as pyarrow and Arrow C++ name it. */
+    private static Field listField(String name, ArrowType itemType) {
+        return new Field(name, FieldType.nullable(ArrowType.List.INSTANCE), List.of(Field.notNullable("item", itemType)));
+    }
+}

@@ -1,0 +1,34 @@
+package servelab.runtime.record;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
+/**
+ * JSON files of a run folder (run.json, summary.json): pretty-printed with "\n" line ends on every platform, map
+ * keys in iteration order, replaced atomically so a reader never sees half a file.
+ */
+public final class Json {
+
+    /** A shared mapper for reading; thread-safe once configured. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static final ObjectWriter WRITER = MAPPER.writer(
+            new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
+
+    private Json() {
+    }
+
+    /** Writes {@code value} (maps, lists, records, numbers, strings) to {@code file}. */
+    public static void write(Path file, Object value) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, WRITER.writeValueAsString(value) + "\n");
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,196 @@
+package servelab.runtime.record;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * Records one run into a folder: {@code requests}, {@code iterations} and {@code events} tables (Arrow IPC) and
+ * {@code run.json}. See runtime/RESULTS-SCHEMA.md for every column.
+ *
+ * <p>Cost: a row is a few stores into Arrow vectors; every {@link RecorderOptions#requestBatchRows()} rows (and so
+ * on) a record batch goes to the table's {@code .arrows} stream file, so a killed run keeps every complete batch.
+ * {@link #close()} converts the streams to {@code .arrow} files; {@link #recover(Path)} does the same for the
+ * streams a killed run left. Identical rows give byte-identical {@code .arrow} files: nothing in them depends on
+ * the wall clock or on hash order.
+ *
+ * <p>Row methods may be called from several threads (each table is locked on its own); a table's row order is the
+ * order of the calls. They throw {@link UncheckedIOException} when writing a batch fails, so the engine's step
+ * loop does not carry checked exceptions.
+ *
+ * {@snippet :
+ * try (var recorder = RunRecorder.create(Path.of("runs/fcfs-1"), RecorderOptions.defaults())) {
+ *     recorder.writeRunJson(runInfo);          // plugins, trace, seed ... in the order given
+ *     recorder.iteration(iterationRow);        // once per engine step
+ *     recorder.request(requestRow);            // once per finished or failed request
+ * }                                           // now requests.arrow, iterations.arrow, events.arrow exist
+ * }
+ */
+public final class RunRecorder implements AutoCloseable {
+
+    private final Path runDir;
+    private final Slo slo;
+    private final BufferAllocator allocator;
+    private final TableWriter<TableColumns.RequestEntry> requests;
+    private final TableWriter<IterationRow> iterations;
+    private final TableWriter<EventRow> events;
+    private boolean closed;
+
+    private RunRecorder(Path runDir, RecorderOptions opts, BufferAllocator allocator,
+                        TableWriter<TableColumns.RequestEntry> requests, TableWriter<IterationRow> iterations,
+                        TableWriter<EventRow> events) {
+        this.runDir = runDir;
+        this.slo = opts.slo();
+        this.allocator = allocator;
+        this.requests = requests;
+        this.iterations = iterations;
+        this.events = events;
+    }
+
+    /**
+     * Creates {@code runDir} if needed and opens the three table streams.
+     *
+     * @throws IOException when the folder already holds results (nothing is overwritten) or cannot be written
+     */
+    public static RunRecorder create(Path runDir, RecorderOptions opts) throws IOException {
+        Objects.requireNonNull(runDir, "runDir");
+        Objects.requireNonNull(opts, "opts");
+        requireNoResults(runDir);
+        var allocator = new RootAllocator();
+        var opened = new ArrayList<AutoCloseable>();
+        try {
+            var req = TableWriter.open(ResultTable.REQUESTS, TableColumns.requests(),
+                    runDir.resolve(ResultTable.REQUESTS.streamFileName()), opts.requestBatchRows(), allocator);
+            opened.add(req);
+            var it = TableWriter.open(ResultTable.ITERATIONS, TableColumns.iterations(),
+                    runDir.resolve(ResultTable.ITERATIONS.streamFileName()), opts.iterationBatchRows(), allocator);
+            opened.add(it);
+            var ev = TableWriter.open(ResultTable.EVENTS, TableColumns.events(),
+                    runDir.resolve(ResultTable.EVENTS.streamFileName()), opts.eventBatchRows(), allocator);
+            return new RunRecorder(runDir, opts, allocator, req, it, ev);
+        } catch (IOException | RuntimeException e) {
+            for (var c : opened.reversed()) closeQuietly(c, e);
+            allocator.close();
+            throw e;
+        }
+    }
+
+    /** Records a finished or failed request, with its derived metrics (TTFT, TPOT, ITL, E2EL, SLO). */
+    public void request(RequestRow row) {
+        var entry = new TableColumns.RequestEntry(row, RequestMetrics.of(row, slo));
+        try {
+            requests.append(entry);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.REQUESTS.streamFileName()), e);
+        }
+    }
+
+    /** Records one engine step of one replica. */
+    public void iteration(IterationRow row) {
+        try {
+            iterations.append(row);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.ITERATIONS.streamFileName()), e);
+        }
+    }
+
+    /** Records an event (swap, fault, preempt, info). */
+    public void event(EventRow row) {
+        try {
+            events.append(row);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.EVENTS.streamFileName()), e);
+        }
+    }
+
+    /**
+     * Writes {@code run.json}: pretty-printed, keys in the map's iteration order (pass a {@link java.util.LinkedHashMap}
+     * for a stable file). Replaces an earlier run.json atomically, so it can be written at start and again at end.
+     */
+    public void writeRunJson(Map<String, Object> runInfo) throws IOException {
+        Json.write(runDir.resolve("run.json"), runInfo);
+    }
+
+    /** Closes the streams and converts each into its {@code .arrow} file. Calling it again does nothing. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        IOException failure = null;
+        for (var writer : List.of(requests, iterations, events)) {
+            try {
+                writer.close();
+            } catch (IOException | RuntimeException e) {
+                failure = chain(failure, e);
+            }
+        }
+        for (var t : ResultTable.values()) {
+            try {
+                StreamToFile.convert(runDir, t, allocator, false);
+            } catch (IOException | RuntimeException e) {
+                failure = chain(failure, new IOException("cannot convert " + runDir.resolve(t.streamFileName())
+                        + " to " + t.fileName() + "; RunRecorder.recover can retry", e));
+            }
+        }
+        allocator.close();
+        if (failure != null) throw failure;
+    }
+
+    /**
+     * Converts the {@code .arrows} streams a killed run left in {@code runDir} into {@code .arrow} files, keeping
+     * every complete record batch. A table whose {@code .arrow} already exists (the kill came after its conversion)
+     * only loses its leftover stream. Tables with nothing to recover are not listed.
+     */
+    public static List<Recovery> recover(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) throw new IOException("no run folder " + runDir);
+        var recovered = new ArrayList<Recovery>();
+        try (var allocator = new RootAllocator()) {
+            for (var t : ResultTable.values()) {
+                Path stream = runDir.resolve(t.streamFileName());
+                if (!Files.exists(stream)) continue;
+                if (Files.exists(runDir.resolve(t.fileName()))) {
+                    Files.delete(stream);
+                    continue;
+                }
+                recovered.add(StreamToFile.convert(runDir, t, allocator, true));
+            }
+        }
+        return List.copyOf(recovered);
+    }
+
+    /** Creates {@code runDir} if needed; fails if it already holds a table, so no result is ever overwritten. */
+    static void requireNoResults(Path runDir) throws IOException {
+        Files.createDirectories(runDir);
+        for (var t : ResultTable.values()) {
+            for (String name : List.of(t.fileName(), t.streamFileName())) {
+                if (Files.exists(runDir.resolve(name))) {
+                    throw new IOException(runDir + " already holds results (" + name + "); choose a new run folder,"
+                            + " or recover a killed run with RunRecorder.recover");
+                }
+            }
+        }
+    }
+
+    private static IOException chain(IOException first, Exception next) {
+        var io = next instanceof IOException e ? e : new IOException(next);
+        if (first == null) return io;
+        first.addSuppressed(io);
+        return first;
+    }
+
+    private static void closeQuietly(AutoCloseable c, Exception cause) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package servelab.runtime.record;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+
+/**
+ * Turns a table's IPC stream ({@code requests.arrows}) into the IPC file format ({@code requests.arrow}).
+ *
+ * <p>The Arrow columnar format spec: "the file format ... is an extension of the streaming format": magic
+ * {@code ARROW1}, the same schema and record batch messages, and a footer indexing the batches. So each batch is
+ * copied as it was written and the bytes stay deterministic. The file is written under a temporary name and moved
+ * into place, and only then is the stream deleted: a crash during conversion leaves the stream to recover from.
+ */
+final class StreamToFile {
+
+    private StreamToFile() {
+    }
+
+    /**
+     * Converts {@code table}'s stream in {@code dir}. When {@code lenient} (recovering a killed run), a batch cut
+     * short by the kill ends the table instead of failing; a stream cut before its schema gives an empty table.
+     */
+    static Recovery convert(Path dir, ResultTable table, BufferAllocator allocator, boolean lenient) throws IOException {
+        Path stream = dir.resolve(table.streamFileName());
+        Path file = dir.resolve(table.fileName());
+        Path tmp = dir.resolve(table.fileName() + ".tmp");
+        long rows = 0;
+        int batches = 0;
+        boolean truncated = false;
+        try (var in = FileChannel.open(stream, StandardOpenOption.READ);
+             var reader = new ArrowStreamReader(in, allocator);
+             var out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                     StandardOpenOption.WRITE)) {
+            VectorSchemaRoot root;
+            try {
+                root = reader.getVectorSchemaRoot();
+            } catch (IOException | RuntimeException e) {
+                if (!lenient) throw e;
+                writeEmpty(table, allocator, out);
+                return finish(stream, tmp, file, new Recovery(table, 0, 0, true));
+            }
+            try (var writer = new ArrowFileWriter(root, null, out)) {
+                writer.start();
+                while (true) {
+                    boolean more;
+                    try {
+                        more = reader.loadNextBatch();
+                    } catch (IOException | RuntimeException e) {
+                        if (!lenient) throw e;
+                        truncated = true;   // the kill cut this batch short; every earlier one is whole
+                        break;
+                    }
+                    if (!more) break;
+                    writer.writeBatch();
+                    rows += root.getRowCount();
+                    batches++;
+                }
+                writer.end();
+            }
+        }
+        return finish(stream, tmp, file, new Recovery(table, rows, batches, truncated));
+    }
+
+    private static void writeEmpty(ResultTable table, BufferAllocator allocator, FileChannel out) throws IOException {
+        try (var root = VectorSchemaRoot.create(table.schema(), allocator);
+             var writer = new ArrowFileWriter(root, null, out)) {
+            writer.start();
+            writer.end();
+        }
+    }
+
+    private static Recovery finish(Path stream, Path tmp, Path file, Recovery result) throws IOException {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(stream);
+        return result;
+    }
+}

@@ -1,0 +1,91 @@
+package servelab.runtime.record;
+
+import static servelab.runtime.record.Column.bool;
+import static servelab.runtime.record.Column.float64List;
+import static servelab.runtime.record.Column.float64OrNull;
+import static servelab.runtime.record.Column.int32;
+import static servelab.runtime.record.Column.int32OrNull;
+import static servelab.runtime.record.Column.int64;
+import static servelab.runtime.record.Column.int64ListOrNull;
+import static servelab.runtime.record.Column.int64OrNull;
+import static servelab.runtime.record.Column.utf8;
+
+import java.util.List;
+
+/**
+ * The columns of each result table, in file order. runtime/RESULTS-SCHEMA.md documents every one; change both
+ * together (and {@link ResultTable#SCHEMA_VERSION} when a column changes meaning or type).
+ */
+final class TableColumns {
+
+    /** A request row and its derived metrics: one row of requests.arrow. */
+    record RequestEntry(RequestRow row, RequestMetrics metrics) {
+    }
+
+    private TableColumns() {
+    }
+
+    static List<Column<RequestEntry>> requests() {
+        return List.of(
+                int64("request_id", e -> e.row().requestId()),
+                int32OrNull("replica", e -> e.row().replica()),
+                utf8("tenant", e -> e.row().tenant()),
+                int32("priority", e -> e.row().priority()),
+                int64("arrival_ns", e -> e.row().arrivalNanos()),
+                int64OrNull("first_scheduled_ns", e -> e.row().firstScheduledNanos()),
+                int64OrNull("first_token_ns", e -> e.row().firstTokenNanos()),
+                int64OrNull("completion_ns", e -> e.row().completionNanos()),
+                int32("input_tokens", e -> e.row().inputTokens()),
+                int32("output_tokens", e -> e.row().outputTokens()),
+                int32OrNull("cached_prefix_tokens", e -> e.row().cachedPrefixTokens()),
+                int32OrNull("preemptions", e -> e.row().preemptions()),
+                int64ListOrNull("token_times_ns", e -> e.row().tokenTimesNanos()),
+                int32OrNull("spec_drafts", e -> e.row().specDrafts()),
+                int32OrNull("spec_draft_tokens", e -> e.row().specDraftTokens()),
+                int32OrNull("spec_accepted_tokens", e -> e.row().specAcceptedTokens()),
+                utf8("error", e -> e.row().error()),
+                float64OrNull("ttft_ms", e -> e.metrics().ttftMs()),
+                float64OrNull("tpot_ms", e -> e.metrics().tpotMs()),
+                float64OrNull("e2el_ms", e -> e.metrics().e2elMs()),
+                float64List("itl_ms", e -> e.metrics().itlMs()),
+                float64OrNull("e2el_per_output_token_ms", e -> e.metrics().e2elPerOutputTokenMs()),
+                bool("slo_met", e -> e.metrics().sloMet()));
+    }
+
+    static List<Column<IterationRow>> iterations() {
+        return List.of(
+                int64("iteration", IterationRow::iteration),
+                int32("replica", IterationRow::replica),
+                int64("start_ns", IterationRow::startNanos),
+                int64("end_ns", IterationRow::endNanos),
+                float64OrNull("duration_ms", r -> (r.endNanos() - r.startNanos()) / 1_000_000.0),
+                int32("batch_size", IterationRow::batchSize),
+                int32("prefill_seqs", IterationRow::prefillSeqs),
+                int32("decode_seqs", IterationRow::decodeSeqs),
+                int32("prefill_tokens", IterationRow::prefillTokens),
+                int32("decode_tokens", IterationRow::decodeTokens),
+                int32("waiting_seqs", IterationRow::waitingSeqs),
+                int32("running_seqs", IterationRow::runningSeqs),
+                int32("kv_blocks_used", IterationRow::kvBlocksUsed),
+                int32("kv_blocks_total", IterationRow::kvBlocksTotal),
+                int64("prefix_query_tokens", IterationRow::prefixQueryTokens),
+                int64("prefix_hit_tokens", IterationRow::prefixHitTokens),
+                int32("preemptions", IterationRow::preemptions),
+                int64("scheduler_cpu_ns", IterationRow::schedulerCpuNanos),
+                utf8("scheduler", IterationRow::scheduler),
+                utf8("batcher", IterationRow::batcher));
+    }
+
+    static List<Column<EventRow>> events() {
+        return List.of(
+                int64("time_ns", EventRow::timeNanos),
+                int64OrNull("iteration", EventRow::iteration),
+                int32OrNull("replica", EventRow::replica),
+                utf8("type", EventRow::type),
+                utf8("kind", EventRow::kind),
+                // "from" and "to" are SQL keywords: DuckDB users would have to quote them
+                utf8("from_value", EventRow::from),
+                utf8("to_value", EventRow::to),
+                utf8("detail", EventRow::detail));
+    }
+}

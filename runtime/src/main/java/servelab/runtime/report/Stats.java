@@ -1,0 +1,48 @@
+package servelab.runtime.report;
+
+import java.util.Arrays;
+
+/**
+ * Mean, median, standard deviation and percentiles of one latency metric in milliseconds, as vLLM's
+ * {@code bench serve} reports them: percentiles interpolate linearly between the two nearest ranks (numpy's
+ * default, {@code np.percentile(x, p)}), the standard deviation is the population one ({@code np.std}). All NaN
+ * when there are no values (vLLM prints 0 there; NaN keeps "no data" apart from "zero").
+ *
+ * @param count  values the figures are computed from
+ * @param mean   arithmetic mean
+ * @param median 50th percentile
+ * @param std    population standard deviation
+ * @param p90    90th percentile
+ * @param p99    99th percentile
+ */
+public record Stats(int count, double mean, double median, double std, double p90, double p99) {
+
+    public Stats {
+        if (count < 0) throw new IllegalArgumentException("Stats.count must be >= 0, was " + count);
+    }
+
+    /** The figures of {@code values} (which this sorts in place). */
+    static Stats of(double[] values) {
+        int n = values.length;
+        if (n == 0) return new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        Arrays.sort(values);
+        double sum = 0;
+        for (double v : values) sum += v;
+        double mean = sum / n;
+        double squares = 0;
+        for (double v : values) squares += (v - mean) * (v - mean);
+        return new Stats(n, mean, percentile(values, 50), Math.sqrt(squares / n), percentile(values, 90),
+                percentile(values, 99));
+    }
+
+    /**
+     * numpy's "linear" method: the value at rank {@code p / 100 * (n - 1)} of the sorted values, interpolated
+     * between the ranks on either side.
+     */
+    static double percentile(double[] sorted, double p) {
+        double rank = p / 100 * (sorted.length - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
+}

@@ -1,0 +1,89 @@
+package servelab.runtime.record;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static servelab.runtime.record.Rows.iteration;
+import static servelab.runtime.record.Rows.ok;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.report.RunResults;
+
+/** A killed run is simulated by abandoning a recorder (never closing it) after some batches were flushed. */
+class CrashRecoveryTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void recoversEveryFlushedBatchOfAKilledRun() throws IOException {
+        // given: batches of 2; 5 requests and 7 iterations recorded, then the recorder is abandoned
+        var dir = tmp.resolve("killed");
+        abandonedRun(dir);
+        // when
+        var recovered = RunRecorder.recover(dir);
+        // then: 2 full batches of requests (4 rows) and 3 of iterations (6 rows); the unflushed rows are lost
+        assertEquals(List.of(new Recovery(ResultTable.REQUESTS, 4, 2, false),
+                new Recovery(ResultTable.ITERATIONS, 6, 3, false),
+                new Recovery(ResultTable.EVENTS, 0, 0, false)), recovered);
+        var results = RunResults.load(dir);
+        assertTrue(results.isComplete());
+        assertArrayEquals(new long[] {0, 1, 2, 3}, results.requests().longs("request_id"));
+        for (var t : ResultTable.values()) assertFalse(Files.exists(dir.resolve(t.streamFileName())));
+    }
+
+    @Test
+    void ourReaderReadsTheStreamsOfAKilledRunWithoutRecovery() throws IOException {
+        var dir = tmp.resolve("killed");
+        abandonedRun(dir);
+        // when: loaded as it is
+        var results = RunResults.load(dir);
+        // then: the flushed rows, and a note that the run was not closed
+        assertFalse(results.isComplete());
+        assertEquals(4, results.requests().rowCount());
+        assertArrayEquals(new long[] {0, 1, 2, 3}, results.requests().longs("request_id"));
+        assertArrayEquals(new double[] {10, 10, 10, 10}, results.requests().doubles("ttft_ms"));
+        assertTrue(results.notes().getFirst().contains("requests.arrows"), results.notes().toString());
+    }
+
+    @Test
+    void dropsABatchCutShortByTheKill() throws IOException {
+        // given: the requests stream loses its last 20 bytes, as if the kill came while a batch was being written
+        var dir = tmp.resolve("killed");
+        abandonedRun(dir);
+        var stream = dir.resolve(ResultTable.REQUESTS.streamFileName());
+        try (var ch = FileChannel.open(stream, StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - 20);
+        }
+        // when
+        var recovered = RunRecorder.recover(dir);
+        // then: the first batch survives, the cut one is reported lost
+        assertEquals(new Recovery(ResultTable.REQUESTS, 2, 1, true), recovered.getFirst());
+        assertArrayEquals(new long[] {0, 1}, RunResults.load(dir).requests().longs("request_id"));
+    }
+
+    @Test
+    void recoveringAClosedRunChangesNothing() throws IOException {
+        var dir = RunRecorderTest.record(tmp.resolve("closed"));
+        var before = Files.readAllBytes(dir.resolve("requests.arrow"));
+        assertEquals(List.of(), RunRecorder.recover(dir));
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("requests.arrow")));
+    }
+
+    /** Records, flushes some batches, and walks away without close(), as a killed JVM would. */
+    private static void abandonedRun(Path dir) throws IOException {
+        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(2));
+        for (int i = 0; i < 5; i++) recorder.request(ok(i, i, i + 10, i + 20));
+        for (int i = 0; i < 7; i++) recorder.iteration(iteration(i, i, i + 1));
+    }
+}

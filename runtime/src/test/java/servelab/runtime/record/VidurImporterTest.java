@@ -1,0 +1,100 @@
+package servelab.runtime.record;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.report.RunResults;
+
+/**
+ * The fixture, in seconds: r0 (first, no inter-arrival delay) scheduled after 0.01, first token after 0.1, done
+ * after 0.5, 4 decode tokens. r1 arrives 0.25 later, scheduled after 0.05, first token after 0.2, done after 0.7,
+ * 5 tokens, 1 restart. r2 arrives 0.1 after r1 and never completes.
+ */
+class VidurImporterTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void importsRequestMetricsAsARequestsTable() throws Exception {
+        var dir = tmp.resolve("vidur");
+        assertEquals(3, VidurImporter.importTo(fixture(), dir));
+        var requests = RunResults.load(dir).requests();
+        assertArrayEquals(new long[] {0, Rows.ms(250), Rows.ms(350)}, requests.longs("arrival_ns"));
+        assertArrayEquals(new long[] {Rows.ms(10), Rows.ms(300), -1}, requests.longs("first_scheduled_ns"));
+        assertArrayEquals(new double[] {100, 200, Double.NaN}, requests.doubles("ttft_ms"), 1e-9);
+        assertArrayEquals(new double[] {500, 700, Double.NaN}, requests.doubles("e2el_ms"), 1e-9);
+        // TPOT (e2el - ttft) / (output - 1): 400 / 3 and 500 / 4
+        assertArrayEquals(new double[] {400.0 / 3, 125, Double.NaN}, requests.doubles("tpot_ms"), 1e-9);
+        assertArrayEquals(new long[] {0, 1, -1}, requests.longs("preemptions"));
+        assertArrayEquals(new long[] {4, 5, 8}, requests.longs("output_tokens"));
+        assertEquals(List.of("", "", "not completed when the Vidur simulation ended"), requests.strings("error"));
+        assertArrayEquals(new boolean[] {true, true, true}, requests.nulls("itl_ms"));
+    }
+
+    @Test
+    void ourNormalisedLatencyIsVidursRequestE2eTimeNormalized() throws Exception {
+        var dir = tmp.resolve("vidur");
+        VidurImporter.importTo(fixture(), dir);
+        // the fixture's request_e2e_time_normalized column: 0.125 s and 0.14 s
+        assertArrayEquals(new double[] {125, 140, Double.NaN},
+                RunResults.load(dir).requests().doubles("e2el_per_output_token_ms"), 1e-9);
+    }
+
+    @Test
+    void aMissingColumnIsNamedWithTheHeaderFound() throws IOException {
+        var file = write("Request Id,request_e2e_time\n0,0.5\n");
+        var e = assertThrows(ImportException.class, () -> VidurImporter.importTo(file, tmp.resolve("out")));
+        assertTrue(e.getMessage().startsWith(file + ": line 1: column 'prefill_e2e_time' is missing"), e.getMessage());
+    }
+
+    @Test
+    void aMalformedValueIsNamedByLineAndColumn() throws IOException {
+        var file = write("""
+                Request Id,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,request_num_decode_tokens
+                0,0.5,0.1,10,4
+                1,slow,0.1,10,4
+                """);
+        var e = assertThrows(ImportException.class, () -> VidurImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file + ": line 3, column 'request_e2e_time': not a number: 'slow'", e.getMessage());
+    }
+
+    @Test
+    void aShortLineIsNamed() throws IOException {
+        var file = write("""
+                Request Id,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,request_num_decode_tokens
+                0,0.5,0.1,10
+                """);
+        var e = assertThrows(ImportException.class, () -> VidurImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file + ": line 2: 4 fields, the header has 5", e.getMessage());
+    }
+
+    @Test
+    void countsWrittenAsFloatsByPandasAreAccepted() throws Exception {
+        var file = write("""
+                Request Id,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,request_num_decode_tokens
+                0,0.5,0.1,10.0,4.0
+                """);
+        VidurImporter.importTo(file, tmp.resolve("out"));
+        assertArrayEquals(new long[] {10}, RunResults.load(tmp.resolve("out")).requests().longs("input_tokens"));
+    }
+
+    static Path fixture() throws URISyntaxException {
+        return Path.of(VidurImporterTest.class.getResource("vidur-request_metrics.csv").toURI());
+    }
+
+    private Path write(String csv) throws IOException {
+        return Files.writeString(tmp.resolve("request_metrics.csv"), csv);
+    }
+}

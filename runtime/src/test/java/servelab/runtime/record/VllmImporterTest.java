@@ -1,0 +1,114 @@
+package servelab.runtime.record;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.report.RunResults;
+import servelab.runtime.report.Summary;
+
+/**
+ * The fixture: three requests sent at 1000.000, 1000.010 and 1000.020 s (perf_counter). r0: ttft 50 ms, itls 10 and
+ * 20 ms, latency 80 ms, 3 tokens. r1: ttft 40 ms, one chunk 15 ms later carrying two tokens, latency 60 ms, 3
+ * tokens. r2 failed with "Bad Request".
+ */
+class VllmImporterTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void importsPerRequestArraysAsARequestsTable() throws Exception {
+        var dir = tmp.resolve("vllm");
+        assertEquals(3, VllmImporter.importTo(fixture(), dir));
+        var requests = RunResults.load(dir).requests();
+        // then: arrivals relative to the first start; vLLM's ITLs kept as given (per chunk)
+        assertArrayEquals(new long[] {0, Rows.ms(10), Rows.ms(20)}, requests.longs("arrival_ns"));
+        assertArrayEquals(new double[] {50, 40, Double.NaN}, requests.doubles("ttft_ms"), 1e-9);
+        assertArrayEquals(new double[] {80, 60, Double.NaN}, requests.doubles("e2el_ms"), 1e-9);
+        // TPOT as vLLM computes it: (80 - 50) / 2 and (60 - 40) / 2
+        assertArrayEquals(new double[] {15, 10, Double.NaN}, requests.doubles("tpot_ms"), 1e-9);
+        assertArrayEquals(new double[] {10, 20}, requests.doubleLists("itl_ms").get(0), 1e-9);
+        assertArrayEquals(new double[] {15}, requests.doubleLists("itl_ms").get(1), 1e-9);
+        assertEquals(List.of("", "", "Bad Request"), requests.strings("error"));
+        // and: what vLLM does not know is null
+        assertArrayEquals(new boolean[] {true, true, true}, requests.nulls("preemptions"));
+        assertArrayEquals(new boolean[] {true, true, true}, requests.nulls("first_scheduled_ns"));
+    }
+
+    @Test
+    void summaryOfAnImportMatchesVllmsDefinitions() throws Exception {
+        var dir = tmp.resolve("vllm");
+        VllmImporter.importTo(fixture(), dir);
+        var s = Summary.compute(RunResults.load(dir), servelab.runtime.record.Slo.NONE);
+        // first arrival 0 to last completion max(80, 10 + 60) = 80 ms
+        assertEquals(0.08, s.durationS(), 1e-12);
+        assertEquals(2, s.completed());
+        assertEquals(1, s.failed());
+        assertEquals(20, s.totalInputTokens());
+        assertEquals(45, s.ttftMs().mean(), 1e-9);      // vLLM's own mean_ttft_ms in the fixture
+        assertEquals(15, s.itlMs().mean(), 1e-9);       // (10 + 20 + 15) / 3 chunks
+    }
+
+    @Test
+    void runJsonKeepsVllmsScalarResults() throws Exception {
+        var dir = tmp.resolve("vllm");
+        VllmImporter.importTo(fixture(), dir);
+        var info = RunResults.load(dir).runInfo();
+        assertEquals("vllm bench serve", info.get("source"));
+        var vllm = (Map<?, ?>) info.get("vllm");
+        assertEquals("tiny-model", vllm.get("model_id"));
+        assertEquals(0.081, (Double) vllm.get("duration"), 1e-12);
+        assertTrue(!vllm.containsKey("ttfts"), "arrays are in requests.arrow, not run.json");
+    }
+
+    @Test
+    void aFileWithoutDetailedArraysSaysWhichFlagIsNeeded() throws IOException {
+        var file = write("{\"duration\": 1.0, \"completed\": 3}");
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file, e.file());
+        assertTrue(e.getMessage().contains("key 'input_lens' is missing") && e.getMessage().contains("--save-detailed"),
+                e.getMessage());
+    }
+
+    @Test
+    void aMalformedValueIsNamedByKeyAndIndex() throws IOException {
+        var file = write("{\"input_lens\": [1, 2], \"output_lens\": [1, 2], \"ttfts\": [0.1, \"abc\"], "
+                + "\"itls\": [[], [0.1]]}");
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file + ": ttfts[1] must be a number of seconds, was \"abc\"", e.getMessage());
+    }
+
+    @Test
+    void arraysOfDifferentLengthsAreNamed() throws IOException {
+        var file = write("{\"input_lens\": [1, 2], \"output_lens\": [1], \"ttfts\": [0.1, 0.2], \"itls\": [[], []]}");
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file + ": key 'output_lens' has 1 entries, 'input_lens' has 2", e.getMessage());
+    }
+
+    @Test
+    void brokenJsonGivesTheLine() throws IOException {
+        var file = write("{\n  \"input_lens\": [1,\n}");
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
+        assertTrue(e.getMessage().startsWith(file + ": not JSON at line 3"), e.getMessage());
+    }
+
+    static Path fixture() throws URISyntaxException {
+        return Path.of(VllmImporterTest.class.getResource("vllm-bench-serve-detailed.json").toURI());
+    }
+
+    private Path write(String json) throws IOException {
+        return Files.writeString(tmp.resolve("result.json"), json);
+    }
+}

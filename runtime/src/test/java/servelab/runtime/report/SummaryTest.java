@@ -1,0 +1,138 @@
+package servelab.runtime.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static servelab.runtime.record.Rows.failed;
+import static servelab.runtime.record.Rows.ok;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.record.Json;
+import servelab.runtime.record.RecorderOptions;
+import servelab.runtime.record.RunRecorder;
+import servelab.runtime.record.Slo;
+
+/**
+ * A tiny run worked by hand (times in ms, 10 input tokens each):
+ * <pre>
+ * r0 arrives  0, tokens at 10 15 25   ttft 10  tpot 7.5  itl 5 10  e2el 25
+ * r1 arrives  5, tokens at 25 30      ttft 20  tpot 5    itl 5     e2el 25
+ * r2 arrives 10, token  at 40         ttft 30  tpot -    itl -     e2el 30
+ * r3 arrives 12, fails
+ * </pre>
+ * Duration: first arrival 0 to last completion 40 ms = 0.04 s.
+ */
+class SummaryTest {
+
+    private static final double EPS = 1e-9;
+
+    @TempDir
+    Path tmp;
+
+    private RunResults run;
+
+    @BeforeEach
+    void recordTinyRun() throws IOException {
+        var dir = tmp.resolve("run");
+        try (var recorder = RunRecorder.create(dir, RecorderOptions.defaults())) {
+            recorder.request(ok(0, 0, 10, 15, 25));
+            recorder.request(ok(1, 5, 25, 30));
+            recorder.request(ok(2, 10, 40));
+            recorder.request(failed(3, 12, "fault"));
+        }
+        run = RunResults.load(dir);
+    }
+
+    @Test
+    void countsAndThroughputsFollowVllm() {
+        var s = Summary.compute(run, Slo.NONE);
+        assertEquals(3, s.completed());
+        assertEquals(1, s.failed());
+        assertEquals(0.04, s.durationS(), EPS);
+        assertEquals(30, s.totalInputTokens());
+        assertEquals(6, s.totalOutputTokens());
+        assertEquals(3 / 0.04, s.requestThroughput(), EPS);            // 75 req/s
+        assertEquals(6 / 0.04, s.outputThroughput(), EPS);             // 150 tok/s
+        assertEquals(36 / 0.04, s.totalTokenThroughput(), EPS);        // 900 tok/s
+        assertTrue(s.goodput().isEmpty());
+    }
+
+    @Test
+    void percentilesInterpolateLikeNumpy() {
+        var s = Summary.compute(run, Slo.NONE);
+        // TTFT 10 20 30: p90 at rank 1.8 = 20 + 0.8 * 10, p99 at rank 1.98
+        assertEquals(rounded(new Stats(3, 20, 20, Math.sqrt(200.0 / 3), 28, 29.8)), rounded(s.ttftMs()));
+        // TPOT 5 7.5 (r2 has one token): median 6.25, p90 at rank 0.9 = 5 + 0.9 * 2.5
+        assertEquals(rounded(new Stats(2, 6.25, 6.25, 1.25, 7.25, 7.475)), rounded(s.tpotMs()));
+        // ITL pooled 5 5 10
+        assertEquals(rounded(new Stats(3, 20.0 / 3, 5, Math.sqrt(50.0 / 9), 9, 9.9)), rounded(s.itlMs()));
+        // E2EL 25 25 30
+        assertEquals(rounded(new Stats(3, 80.0 / 3, 25, Math.sqrt(50.0 / 9), 29, 29.9)), rounded(s.e2elMs()));
+    }
+
+    @Test
+    void goodputCountsRequestsMeetingEveryObjective() {
+        // ttft <= 25 and tpot <= 6: r0 fails on TPOT 7.5, r2 on TTFT 30; only r1 is good
+        assertEquals(1 / 0.04, Summary.compute(run, Slo.parse("ttft=25,tpot=6")).goodput().orElseThrow(), EPS);
+        // tpot <= 6 alone: r2 has one token and counts as TPOT 0, as in vLLM; r1 and r2 are good
+        assertEquals(2 / 0.04, Summary.compute(run, Slo.parse("tpot=6")).goodput().orElseThrow(), EPS);
+    }
+
+    @Test
+    void formatsLikeVllmBenchServe() {
+        var text = Summary.compute(run, Slo.parse("e2el=26")).format();
+        assertTrue(text.startsWith("============ Serving Benchmark Result ============\n"
+                + "Successful requests:                     3\n"
+                + "Failed requests:                         1\n"
+                + "Benchmark duration (s):                  0.04\n"), text);
+        assertTrue(text.contains("Request goodput (req/s):                 50.00\n"), text);
+        assertTrue(text.contains("---------------Time to First Token----------------\n"
+                + "Mean TTFT (ms):                          20.00\n"
+                + "Median TTFT (ms):                        20.00\n"
+                + "P90 TTFT (ms):                           28.00\n"
+                + "P99 TTFT (ms):                           29.80\n"), text);
+        assertTrue(text.endsWith("=".repeat(50) + "\n"), text);
+    }
+
+    @Test
+    void jsonUsesVllmResultKeys() throws IOException {
+        var file = tmp.resolve("summary.json");
+        Summary.compute(run, Slo.NONE).writeJson(file);
+        Map<?, ?> json = Json.MAPPER.readValue(file.toFile(), Map.class);
+        assertEquals(3, json.get("completed"));
+        assertEquals(0.04, (Double) json.get("duration"), EPS);
+        assertEquals(20.0, (Double) json.get("mean_ttft_ms"), EPS);
+        assertEquals(9.9, (Double) json.get("p99_itl_ms"), EPS);
+        assertNull(json.get("request_goodput"));
+        assertTrue(json.containsKey("request_goodput"));
+    }
+
+    @Test
+    void aRunWithoutCompletedRequestsHasNoLatencies() throws IOException {
+        var dir = tmp.resolve("all-failed");
+        try (var recorder = RunRecorder.create(dir, RecorderOptions.defaults())) {
+            recorder.request(failed(0, 0, "fault"));
+        }
+        var s = Summary.compute(RunResults.load(dir), Slo.NONE);
+        assertEquals(0, s.completed());
+        assertEquals(0, s.ttftMs().count());
+        assertTrue(Double.isNaN(s.requestThroughput()));
+        assertTrue(s.format().contains("Mean TTFT (ms):                          n/a"));
+    }
+
+    /** Rounds away float noise of the hand-computed values. */
+    private static Stats rounded(Stats s) {
+        return new Stats(s.count(), r(s.mean()), r(s.median()), r(s.std()), r(s.p90()), r(s.p99()));
+    }
+
+    private static double r(double x) {
+        return Math.round(x * 1e9) / 1e9;
+    }
+}
