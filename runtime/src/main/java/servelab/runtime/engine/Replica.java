@@ -41,6 +41,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private PolicySlot.Installed<Batcher> batcher;
     private PolicySlot.Installed<KvAllocator> kvAllocator;
     private long iteration;
+    /** Counts plan attempts (a faulted attempt is retried in the same iteration): stamps for duplicate checks. */
+    private long attempt;
     private long now;
     private int hostBlocksUsed;
     private int finished;
@@ -115,13 +117,14 @@ public final class Replica implements servelab.api.route.ReplicaView {
         readSlots();
         long schedulerNanos = 0;
         boolean inScheduler = true;
+        attempt++;
         try {
             long t0 = System.nanoTime(); // engine CPU cost of the policy, never visible to policies
             Ordering order = scheduler.policy().order(context);
             schedulerNanos = System.nanoTime() - t0;
             checkOrdering(order);
             inScheduler = false;
-            plan.reset(iteration);
+            plan.reset(attempt);
             batcher.policy().plan(order, context, plan);
             checkPlan();
         } catch (RuntimeException fault) {
@@ -188,7 +191,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
             throw new OrderingException("scheduler returned " + ordered.size() + " " + queue + " sequences, the queue has "
                     + expected.size());
         }
-        long mark = -2 - iteration; // a stamp no plan uses
+        long mark = -1 - attempt; // a stamp no plan uses (plan stamps are positive)
         for (var view : ordered) {
             // a sequence is in the running (waiting) queue exactly when its state says so
             if (!(view instanceof Sequence seq) || seq.replica != index || seq.state != state) {
