@@ -31,10 +31,13 @@ final class DemoCommand implements Callable<Integer> {
             new Policy("fcfs+no-chunking", List.of("plugins.batcher.name=continuous",
                     "plugins.batcher.params.chunked_prefill=false")));
 
-    /** The workload: a Llama-3-8B on one H100 at a load that makes queueing (and so the policy) matter. */
+    /**
+     * The workload: Llama-3-8B on one H100 whose KV memory is limited to 2,000 blocks (32k tokens), fed bursty
+     * arrivals (Gamma, CV 2) above what it can serve, so requests queue and the scheduler's order matters.
+     */
     static final List<String> WORKLOAD = List.of("name=demo", "seed=42", "profile=llama-3-8b/h100-80gb",
-            "trace.synthetic.count=1500", "trace.synthetic.arrivals.process=gamma",
-            "trace.synthetic.arrivals.rate=14", "trace.synthetic.arrivals.cv=2",
+            "kv.blocks=2000", "trace.synthetic.count=1500", "trace.synthetic.arrivals.process=gamma",
+            "trace.synthetic.arrivals.rate=20", "trace.synthetic.arrivals.cv=2",
             "slo.ttft_ms=1000", "slo.tpot_ms=60");
 
     @Option(names = "--out", paramLabel = "DIR", description = "parent folder of the runs (default runs/demo-TIMESTAMP)")

@@ -3,7 +3,6 @@ package servelab.runtime.experiment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import servelab.api.PluginKind;
 
@@ -127,16 +126,22 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
      */
     public record SyntheticSpec(int count, Map<String, Object> arrivals, Map<String, Object> input,
                                 Map<String, Object> output, int tenants) {
-        public static final SyntheticSpec DEMO = new SyntheticSpec(600, Map.of("process", "poisson", "rate", 6.0),
-                Map.of("dist", "lognormal", "mean", 800, "sigma", 0.9, "min", 16, "max", 8192),
-                Map.of("dist", "lognormal", "mean", 220, "sigma", 0.8, "min", 4, "max", 2048), 1);
+        private static final Map<String, Object> DEFAULT_ARRIVALS = Map.of("process", "poisson", "rate", 6.0);
+        private static final Map<String, Object> DEFAULT_INPUT =
+                Map.of("dist", "lognormal", "mean", 800, "sigma", 0.9, "min", 16, "max", 8192);
+        private static final Map<String, Object> DEFAULT_OUTPUT =
+                Map.of("dist", "lognormal", "mean", 220, "sigma", 0.8, "min", 4, "max", 2048);
+        public static final SyntheticSpec DEMO = new SyntheticSpec(600, null, null, null, 1);
 
+        /** Missing parts take the demo's values: 600 requests, Poisson at 6 req/s, log-normal lengths. */
         public SyntheticSpec {
+            count = count == 0 ? 600 : count;
             if (count < 1) throw new IllegalArgumentException("trace.synthetic.count must be >= 1, was " + count);
-            Objects.requireNonNull(arrivals, "trace.synthetic.arrivals");
-            Objects.requireNonNull(input, "trace.synthetic.input");
-            Objects.requireNonNull(output, "trace.synthetic.output");
+            arrivals = arrivals == null ? DEFAULT_ARRIVALS : Map.copyOf(arrivals);
+            input = input == null ? DEFAULT_INPUT : Map.copyOf(input);
+            output = output == null ? DEFAULT_OUTPUT : Map.copyOf(output);
             tenants = tenants == 0 ? 1 : tenants;
+            if (tenants < 1) throw new IllegalArgumentException("trace.synthetic.tenants must be >= 1, was " + tenants);
         }
     }
 

@@ -15,6 +15,7 @@ final class HostEvents implements HostListener {
 
     private final ConcurrentLinkedQueue<Report> queue = new ConcurrentLinkedQueue<>();
     private final HostListener echo;
+    private volatile boolean started;
 
     HostEvents(HostListener echo) {
         this.echo = echo;
@@ -22,7 +23,8 @@ final class HostEvents implements HostListener {
 
     @Override
     public void report(String type, String kind, String from, String to, String detail) {
-        echo.report(type, kind, from, to, detail);
+        // the initial deployment is listed in run.json; on the terminal only its failures matter
+        if (started || !type.equals("deploy")) echo.report(type, kind, from, to, detail);
         queue.add(new Report(type, kind, from, to, detail));
     }
 
@@ -36,6 +38,7 @@ final class HostEvents implements HostListener {
 
     /** Forgets reports made before the run started (the initial deployment is in run.json). */
     void clear() {
+        started = true;
         queue.clear();
     }
 }
