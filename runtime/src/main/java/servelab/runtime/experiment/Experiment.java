@@ -45,8 +45,20 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
         replicas = replicas == 0 ? 1 : replicas;
         if (replicas < 1) throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
         kv = kv == null ? new KvSpec(0, 0, 0) : kv;
-        plugins = plugins == null ? Map.of() : Map.copyOf(plugins);
-        for (var kind : plugins.keySet()) PluginKind.fromId(kind); // names the bad key and lists the kinds
+        var named = new LinkedHashMap<String, PluginSpec>();
+        if (plugins != null) {
+            for (var entry : plugins.entrySet()) {
+                var kind = PluginKind.fromId(entry.getKey()); // names the bad key and lists the kinds
+                var spec = entry.getValue() == null ? new PluginSpec(null, null) : entry.getValue();
+                String pluginName = spec.name() != null ? spec.name() : DEFAULT_PLUGINS.get(kind);
+                if (pluginName == null) {
+                    throw new IllegalArgumentException("plugins." + kind.id() + ".name is missing (no default for "
+                            + kind.id() + ")");
+                }
+                named.put(kind.id(), new PluginSpec(pluginName, spec.params()));
+            }
+        }
+        plugins = Map.copyOf(named);
         slo = slo == null ? Map.of() : Map.copyOf(slo);
         for (var key : slo.keySet()) {
             if (!List.of("ttft_ms", "tpot_ms", "e2el_ms").contains(key)) {
@@ -67,10 +79,10 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
         return map;
     }
 
-    /** A plugin and its raw parameters. */
+    /** A plugin and its raw parameters; a missing name means the kind's default plugin. */
     public record PluginSpec(String name, Map<String, Object> params) {
         public PluginSpec {
-            if (name == null || name.isBlank()) throw new IllegalArgumentException("plugin name missing");
+            if (name != null && name.isBlank()) throw new IllegalArgumentException("plugin name is blank");
             params = params == null ? Map.of() : new LinkedHashMap<>(params);
         }
     }
@@ -137,11 +149,22 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
         public SyntheticSpec {
             count = count == 0 ? 600 : count;
             if (count < 1) throw new IllegalArgumentException("trace.synthetic.count must be >= 1, was " + count);
-            arrivals = arrivals == null ? DEFAULT_ARRIVALS : Map.copyOf(arrivals);
-            input = input == null ? DEFAULT_INPUT : Map.copyOf(input);
-            output = output == null ? DEFAULT_OUTPUT : Map.copyOf(output);
+            arrivals = withDefaults(arrivals, DEFAULT_ARRIVALS, "process");
+            input = withDefaults(input, DEFAULT_INPUT, "dist");
+            output = withDefaults(output, DEFAULT_OUTPUT, "dist");
             tenants = tenants == 0 ? 1 : tenants;
             if (tenants < 1) throw new IllegalArgumentException("trace.synthetic.tenants must be >= 1, was " + tenants);
+        }
+
+        /** Given keys over the defaults, unless the given map names another distribution (then only its keys). */
+        private static Map<String, Object> withDefaults(Map<String, Object> given, Map<String, Object> defaults,
+                                                        String kindKey) {
+            if (given == null) return defaults;
+            var kind = given.get(kindKey);
+            if (kind != null && !kind.equals(defaults.get(kindKey))) return Map.copyOf(given);
+            var merged = new LinkedHashMap<>(defaults);
+            merged.putAll(given);
+            return Map.copyOf(merged);
         }
     }
 

@@ -19,11 +19,11 @@ import javax.tools.ToolProvider;
  * a hand-written Declarative Services descriptor and manifest, packed as a jar. Also packs the default plugins'
  * class folders (already processed by bnd) into jars.
  */
-final class TestBundles {
+public final class TestBundles {
     private TestBundles() {}
 
     /** A scheduler plugin {@code name@version}; {@code body} is the code of {@code create(Params)}. */
-    static byte[] scheduler(Path work, String name, String version, String constructorBody, String createBody)
+    public static byte[] scheduler(Path work, String name, String version, String constructorBody, String createBody)
             throws IOException {
         String pkg = "probe." + name.replace('-', '_') + ".v" + version.replace('.', '_');
         String source = """
@@ -79,7 +79,7 @@ final class TestBundles {
     }
 
     /** The bundle a default plugin class comes from, as jar bytes (packing its bnd-processed class folder). */
-    static byte[] bundleOf(Class<?> pluginClass) throws IOException {
+    public static byte[] bundleOf(Class<?> pluginClass) throws IOException {
         Path location;
         try {
             location = Path.of(pluginClass.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -114,8 +114,18 @@ final class TestBundles {
         return out.toByteArray();
     }
 
+    /** A plugins directory with the default bundles (fcfs, sjf, continuous, paged), built from their classes. */
+    public static java.nio.file.Path defaultPlugins(java.nio.file.Path dir) throws IOException {
+        Files.createDirectories(dir);
+        drop(dir, "fcfs.jar", bundleOf(servelab.schedulers.fcfs.FcfsScheduler.class));
+        drop(dir, "sjf.jar", bundleOf(servelab.schedulers.sjf.ShortestJobFirstScheduler.class));
+        drop(dir, "continuous.jar", bundleOf(servelab.plugins.batching.continuous.ContinuousBatcher.class));
+        drop(dir, "paged.jar", bundleOf(servelab.plugins.caching.paged.PagedKvAllocator.class));
+        return dir;
+    }
+
     /** Writes a jar the way a careful user copies one: to a temporary name, then an atomic rename. */
-    static void drop(Path dir, String fileName, byte[] bytes) throws IOException {
+    public static void drop(Path dir, String fileName, byte[] bytes) throws IOException {
         Path tmp = dir.resolve("." + fileName + ".part");
         Files.write(tmp, bytes);
         Files.move(tmp, dir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,0 +1,144 @@
+package servelab.runtime.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.host.HostListener;
+import servelab.runtime.host.PluginException;
+import servelab.runtime.host.TestBundles;
+import servelab.runtime.record.ResultTable;
+import servelab.runtime.report.RunResults;
+
+class ExperimentRunnerTest {
+    private static final List<String> SMALL = List.of("seed=7", "profile=llama-3-8b/h100-80gb", "kv.blocks=600",
+            "trace.synthetic.count=300", "trace.synthetic.arrivals.rate=30");
+
+    @TempDir Path work;
+
+    private ExperimentRunner.Result run(List<String> overrides, String folder, ExperimentRunner.Options options)
+            throws Exception {
+        return ExperimentRunner.run(ExperimentFile.load(null, overrides), work.resolve(folder), options);
+    }
+
+    private ExperimentRunner.Options options(Path plugins) {
+        return new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null, null);
+    }
+
+    @Test
+    void theSameExperimentAndSeedGiveByteIdenticalResults() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var a = run(SMALL, "a", options(plugins));
+        var b = run(SMALL, "b", options(plugins));
+        for (var table : List.of("requests.arrow", "iterations.arrow", "events.arrow")) {
+            assertArrayEquals(Files.readAllBytes(a.runDir().resolve(table)), Files.readAllBytes(b.runDir().resolve(table)),
+                    table + " differs between two runs of the same experiment");
+        }
+        // and a different seed gives a different workload
+        var c = run(List.of("seed=8", "profile=llama-3-8b/h100-80gb", "kv.blocks=600", "trace.synthetic.count=300",
+                "trace.synthetic.arrivals.rate=30"), "c", options(plugins));
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(a.runDir().resolve("requests.arrow")),
+                Files.readAllBytes(c.runDir().resolve("requests.arrow"))));
+    }
+
+    @Test
+    void everyRequestAppearsOnceWithItsTokenCountsAndTheSummaryIsWritten() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var r = run(SMALL, "run", options(plugins));
+        var results = RunResults.load(r.runDir());
+        var ids = results.requests().longs("request_id");
+        assertEquals(300, ids.length);
+        assertEquals(300, java.util.Arrays.stream(ids).distinct().count());
+        var expected = ExperimentTrace.synthetic(ExperimentFile.load(null, SMALL).trace().synthetic(), 7).toList();
+        var inputs = results.requests().longs("input_tokens");
+        var outputs = results.requests().longs("output_tokens");
+        for (int i = 0; i < ids.length; i++) {
+            var req = expected.get((int) ids[i]);
+            assertEquals(req.inputTokens(), inputs[i], "input tokens of request " + ids[i]);
+            assertEquals(req.outputTokens(), outputs[i], "output tokens of request " + ids[i]);
+        }
+        assertTrue(Files.exists(r.runDir().resolve("summary.json")));
+        assertTrue(Files.exists(r.runDir().resolve("run.json")));
+        assertTrue(!Files.exists(r.runDir().resolve("control.port")), "control.port is removed when the run ends");
+        assertEquals(300, r.summary().completed());
+    }
+
+    @Test
+    void aSchedulerSwappedHalfwayThroughARunIsRecordedAndSeparatesTheIterations() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        String fcfs = "return ctx -> new Ordering(ctx.running(), ctx.waiting());";
+        TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "1.0.0", "", fcfs));
+        var v2 = TestBundles.scheduler(work, "probe", "2.0.0", "", fcfs);
+        var reports = new CopyOnWriteArrayList<String>();
+        HostListener listener = (type, kind, from, to, detail) -> reports.add(type + " " + detail);
+        var swapped = new ArrayList<Long>();
+        ExperimentRunner.Options options = new ExperimentRunner.Options(plugins, listener, null, (replica, end) -> {
+            if (replica.iterations() == 200) {
+                try {
+                    TestBundles.drop(plugins, "probe.jar", v2);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (reports.stream().noneMatch(r -> r.contains("probe@2.0.0"))) {
+                    if (System.nanoTime() > deadline) throw new AssertionError("no swap reported: " + reports);
+                    Thread.onSpinWait();
+                }
+                swapped.add(replica.iterations());
+            }
+        });
+        var overrides = new ArrayList<>(SMALL);
+        overrides.add("plugins.scheduler.name=probe");
+        var r = run(overrides, "swap", options);
+        assertEquals(List.of(200L), swapped);
+        var results = RunResults.load(r.runDir());
+        assertEquals(300, results.requests().longs("request_id").length);
+        var iterations = results.table(ResultTable.ITERATIONS).orElseThrow();
+        var numbers = iterations.longs("iteration");
+        var schedulers = iterations.strings("scheduler");
+        for (int i = 0; i < numbers.length; i++) {
+            assertEquals(numbers[i] < 200 ? "probe@1.0.0" : "probe@2.0.0", schedulers.get(i), "iteration " + numbers[i]);
+        }
+        var events = results.table(ResultTable.EVENTS).orElseThrow();
+        var types = events.strings("type");
+        int swaps = 0;
+        for (int i = 0; i < types.size(); i++) {
+            if (types.get(i).equals("swap")) {
+                swaps++;
+                assertEquals(200, events.longs("iteration")[i]);
+                assertEquals("probe@1.0.0", events.strings("from_value").get(i));
+                assertEquals("probe@2.0.0", events.strings("to_value").get(i));
+            }
+        }
+        assertEquals(1, swaps);
+    }
+
+    @Test
+    void anUnknownPluginIsAClearErrorListingWhatIsInstalled() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var overrides = new ArrayList<>(SMALL);
+        overrides.add("plugins.scheduler.name=nope");
+        var e = assertThrows(PluginException.class, () -> run(overrides, "x", options(plugins)));
+        assertEquals("unknown scheduler 'nope'; installed: fcfs@1.0.0, sjf@1.0.0", e.getMessage());
+    }
+
+    @Test
+    void anUnknownPluginParameterNamesItAndListsTheAcceptedOnes() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var overrides = new ArrayList<>(SMALL);
+        overrides.add("plugins.batcher.params.max_seqs=4");
+        var e = assertThrows(IllegalArgumentException.class, () -> run(overrides, "x", options(plugins)));
+        assertEquals("unknown parameter 'max_seqs' for batcher 'continuous'; accepted: max_num_seqs (int), "
+                + "max_num_batched_tokens (int), chunked_prefill (boolean), preempt_mode (string)", e.getMessage());
+    }
+}
