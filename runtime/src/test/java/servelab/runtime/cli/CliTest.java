@@ -1,0 +1,137 @@
+package servelab.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.host.TestBundles;
+
+class CliTest {
+    @TempDir Path work;
+
+    private record Outcome(int code, String out, String err) {}
+
+    private Outcome execute(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void pluginsListsEveryPluginWithItsParametersDefaultsAndDocs() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var r = execute("plugins", "--plugins-dir", plugins.toString());
+        assertEquals(0, r.code(), r.err());
+        var expected = """
+                scheduler
+                  fcfs                 1.0.0    fcfs.jar
+                      First come, first served; preempts the most recently scheduled request first (vLLM default).
+                  sjf                  1.0.0    sjf.jar
+                      Shortest job first by remaining output (oracle) or prompt length; ties by arrival.
+                      - key (string, default oracle, one of [oracle, prompt]): job length: oracle = true remaining output tokens, prompt = prompt tokens
+                batcher
+                  continuous           1.0.0    continuous.jar
+                      Continuous batching, running sequences first, chunked prefill, vLLM v1 budgets (Orca; vLLM).
+                      - max_num_seqs (int, default 256, [1, 1048576]): most sequences in one step
+                      - max_num_batched_tokens (int, default 8192, [1, 16777216]): most tokens computed in one step
+                      - chunked_prefill (boolean, default true): split prompts larger than the step's remaining budget
+                      - preempt_mode (string, default recompute, one of [recompute, swap]): how a preempted sequence gives back its KV blocks
+                kv-allocator
+                  paged                1.0.0    paged.jar
+                      Paged KV blocks, allocated as tokens are computed (vLLM PagedAttention), with an admission watermark.
+                      - watermark (double, default 0.01, [0.0, 0.5]): fraction of all KV blocks kept free when admitting a new request
+                router
+                  round-robin          1.0.0    built-in
+                      Replicas in turn, whatever their load.
+                admission
+                  accept-all           1.0.0    built-in
+                      Admits every request.
+                """;
+        assertEquals(expected, r.out().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void pluginsReportsABrokenJarOnStderrAndListsTheRest() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        Files.writeString(plugins.resolve("broken.jar"), "not a jar");
+        var r = execute("plugins", "--plugins-dir", plugins.toString());
+        assertEquals(0, r.code());
+        assertTrue(r.err().contains("broken.jar: not a plugin bundle"), r.err());
+        assertTrue(r.out().contains("fcfs"), r.out());
+    }
+
+    @Test
+    void runWithAnUnknownPluginFailsWithAMessageNamingIt() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var r = execute("run", "--quiet", "--plugins-dir", plugins.toString(), "--out", work.resolve("run").toString(),
+                "--set", "plugins.scheduler.name=lottery");
+        assertEquals(1, r.code());
+        assertEquals("servelab run: unknown scheduler 'lottery'; installed: fcfs@1.0.0, sjf@1.0.0", r.err().strip());
+    }
+
+    @Test
+    void runWithAnUnknownExperimentKeyNamesItAndTheAcceptedKeys() throws Exception {
+        var file = Files.writeString(work.resolve("exp.yaml"), "name: x\ntrace:\n  fiel: a.csv\n");
+        var r = execute("run", "--quiet", file.toString());
+        assertEquals(1, r.code());
+        assertEquals("servelab run: " + file + ": unknown key 'trace.fiel'; accepted there: file, format, "
+                + "skip_bad_rows, synthetic, transforms", r.err().strip());
+    }
+
+    @Test
+    void aMissingPluginsDirectoryIsExplained() {
+        var r = execute("plugins", "--plugins-dir", work.resolve("nowhere").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("plugins directory " + work.resolve("nowhere") + " does not exist"), r.err());
+    }
+
+    @Test
+    void ctlSwitchesTheSchedulerOfARunningExperimentAtTheNextIteration() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var runDir = work.resolve("run");
+        var answers = new java.util.ArrayList<Outcome>();
+        var experiment = servelab.runtime.experiment.ExperimentFile.load(null, java.util.List.of(
+                "kv.blocks=600", "trace.synthetic.count=200", "trace.synthetic.arrivals.rate=30"));
+        servelab.runtime.experiment.ExperimentRunner.run(experiment, runDir,
+                new servelab.runtime.experiment.ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null,
+                        (replica, end) -> {
+                            if (replica.iterations() == 100) {
+                                answers.add(execute("ctl", "--run", runDir.toString(), "switch", "scheduler", "sjf",
+                                        "key=prompt"));
+                                answers.add(execute("ctl", "--run", runDir.toString(), "slots"));
+                                answers.add(execute("ctl", "--run", runDir.toString(), "switch", "scheduler", "nope"));
+                            }
+                        }));
+        assertEquals(0, answers.get(0).code(), answers.get(0).err());
+        assertEquals("scheduler fcfs@1.0.0 -> sjf@1.0.0", answers.get(0).out().strip());
+        assertTrue(answers.get(1).out().contains("scheduler sjf@1.0.0"), answers.get(1).out());
+        assertEquals(1, answers.get(2).code());
+        assertEquals("servelab ctl: unknown scheduler 'nope'; installed: fcfs@1.0.0, sjf@1.0.0", answers.get(2).err().strip());
+        var iterations = servelab.runtime.report.RunResults.load(runDir)
+                .table(servelab.runtime.record.ResultTable.ITERATIONS).orElseThrow();
+        var numbers = iterations.longs("iteration");
+        for (int i = 0; i < numbers.length; i++) {
+            assertEquals(numbers[i] < 100 ? "fcfs@1.0.0" : "sjf@1.0.0", iterations.strings("scheduler").get(i));
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (var command : new String[] {"demo", "run", "plugins", "ctl", "trace", "import", "test"}) {
+            var r = execute(command, "--help");
+            assertEquals(0, r.code(), command);
+            assertTrue(r.out().startsWith("Usage: servelab " + command), r.out());
+        }
+    }
+}
