@@ -81,6 +81,11 @@ public final class CsvFields {
         return ends[field];
     }
 
+    /** True when field {@code i} is quoted and holds {@code ""}, so its bytes are not its text. */
+    public boolean hasEscapes(int field) {
+        return escaped[field];
+    }
+
     public int count() {
         return count;
     }

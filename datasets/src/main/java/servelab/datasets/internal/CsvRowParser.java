@@ -109,6 +109,7 @@ public final class CsvRowParser implements RowParser {
 
     private String tenant(byte[] b, int c) {
         if (fields.start(c) == fields.end(c)) return "default";
+        if (fields.hasEscapes(c)) return fields.text(c);
         return tenants.get(b, fields.start(c), fields.end(c));
     }
 
