@@ -39,13 +39,19 @@ public final class TestBundles {
                     public Scheduler create(Params params) { %s }
                 }
                 """.formatted(pkg, constructorBody, name, version, createBody);
-        return bundle(work, pkg, source, version);
+        return bundle(work, pkg + ".Factory", source, version);
     }
 
-    private static byte[] bundle(Path work, String pkg, String source, String version) throws IOException {
+    /**
+     * A bundle of one plugin class {@code className} (a {@code PluginFactory} with a public no-argument
+     * constructor) compiled from {@code source}.
+     */
+    public static byte[] bundle(Path work, String className, String source, String version) throws IOException {
+        String pkg = className.substring(0, className.lastIndexOf('.'));
+        String simple = className.substring(className.lastIndexOf('.') + 1);
         Path src = Files.createDirectories(work.resolve("src-" + pkg));
         Path classes = Files.createDirectories(work.resolve("classes-" + pkg));
-        Path file = src.resolve("Factory.java");
+        Path file = src.resolve(simple + ".java");
         Files.writeString(file, source);
         var compiler = ToolProvider.getSystemJavaCompiler();
         int rc = compiler.run(null, null, null, "-proc:none", "--release", "25", "-classpath",
@@ -57,15 +63,16 @@ public final class TestBundles {
         main.putValue("Bundle-ManifestVersion", "2");
         main.putValue("Bundle-SymbolicName", pkg);
         main.putValue("Bundle-Version", version);
-        main.putValue("Import-Package", "servelab.api;version=\"[1.0,2)\",servelab.api.sched;version=\"[1.0,2)\"");
+        main.putValue("Import-Package", "servelab.api;version=\"[1.0,2)\",servelab.api.sched;version=\"[1.0,2)\","
+                + "servelab.api.batch;version=\"[1.0,2)\",servelab.api.kv;version=\"[1.0,2)\"");
         main.putValue("Service-Component", "OSGI-INF/component.xml");
         String component = """
                 <?xml version="1.0" encoding="UTF-8"?>
-                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="%s.Factory">
+                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="%s">
                   <service><provide interface="servelab.api.PluginFactory"/></service>
-                  <implementation class="%s.Factory"/>
+                  <implementation class="%s"/>
                 </scr:component>
-                """.formatted(pkg, pkg);
+                """.formatted(className, className);
         var out = new java.io.ByteArrayOutputStream();
         try (var jar = new JarOutputStream(out, manifest)) {
             put(jar, "OSGI-INF/component.xml", component.getBytes());
