@@ -12,7 +12,8 @@ import java.util.Optional;
  *                     {@link TraceRequest} cannot hold: skip and count them (default), or replay them with 1 token
  * @param tenantColumn the CSV column or JSON field whose value becomes {@link TraceRequest#tenant()}; empty means
  *                     the format's default ({@code Model} for BurstGPT, {@code tenant} for Vidur CSV and Mooncake
- *                     JSONL when present, none for Azure). A named column must exist.
+ *                     JSONL when present, none for Azure). A named CSV column must be in the header; a JSON
+ *                     line without the named field belongs to {@code "default"}.
  */
 public record ReadOptions(BadRows badRows, ZeroTokens zeroTokens, Optional<String> tenantColumn) {
 

@@ -22,18 +22,27 @@ record CsvLayout(TraceFormat format, List<String> header, int time, TimeKind tim
         SECONDS
     }
 
+    /** The columns a format takes its values from. */
+    private record Names(String time, TimeKind timeKind, String input, String output) {
+    }
+
     /**
      * The layout of {@code format} in a file whose first line is {@code header}. A required column that is
      * missing is an error naming it and listing the header found.
      */
     static CsvLayout resolve(TraceFormat format, List<String> header, ReadOptions options, String fileName) {
         for (var column : format.requiredColumns()) required(format, header, column, fileName);
-        var names = format.requiredColumns();
-        boolean burst = format == TraceFormat.BURSTGPT_CSV;
-        int time = header.indexOf(names.get(0));
-        int input = header.indexOf(names.get(burst ? 2 : 1));
-        int output = header.indexOf(names.get(burst ? 3 : 2));
-        var kind = format == TraceFormat.AZURE_CSV ? TimeKind.DATE_TIME : TimeKind.SECONDS;
+        var names = switch (format) {
+            case AZURE_CSV -> new Names("TIMESTAMP", TimeKind.DATE_TIME, "ContextTokens", "GeneratedTokens");
+            case BURSTGPT_CSV -> new Names("Timestamp", TimeKind.SECONDS, "Request tokens", "Response tokens");
+            case VIDUR_CSV -> new Names("arrived_at", TimeKind.SECONDS, "num_prefill_tokens", "num_decode_tokens");
+            case MOONCAKE_JSONL -> throw new IllegalArgumentException("mooncake-jsonl is not a CSV format");
+        };
+        // each name is a required column, so indexOf finds it
+        int time = header.indexOf(names.time());
+        int input = header.indexOf(names.input());
+        int output = header.indexOf(names.output());
+        var kind = names.timeKind();
         int tenant = tenantColumn(format, header, options.tenantColumn(), fileName);
         int priority = format == TraceFormat.VIDUR_CSV ? header.indexOf("priority") : -1;
         return new CsvLayout(format, List.copyOf(header), time, kind, input, output, tenant, priority);

@@ -1,6 +1,7 @@
 package servelab.datasets.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public final class FormatDetector {
         try (var lines = LineReader.open(file)) {
             if (!lines.next()) throw TraceFormatException.ofFile(name, "empty file: " + knownFormatsHint());
             var first = new String(lines.buffer(), lines.start(), lines.end() - lines.start(),
-                    java.nio.charset.StandardCharsets.UTF_8).strip();
+                    StandardCharsets.UTF_8).strip();
             boolean jsonExtension = base.endsWith(".jsonl") || base.endsWith(".json") || base.endsWith(".ndjson");
             if (jsonExtension || (!base.endsWith(".csv") && first.startsWith("{"))) {
                 if (first.startsWith("{") && first.contains("\"timestamp\"") && first.contains("\"input_length\"")) {

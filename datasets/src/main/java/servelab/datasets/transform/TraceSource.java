@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import servelab.datasets.ReadOptions;
 import servelab.datasets.TraceRequest;
@@ -32,6 +33,6 @@ public interface TraceSource {
 
     /** Any re-iterable requests, e.g. a {@code SyntheticTrace}. */
     static TraceSource of(Iterable<TraceRequest> requests) {
-        return () -> java.util.stream.StreamSupport.stream(requests.spliterator(), false);
+        return () -> StreamSupport.stream(requests.spliterator(), false);
     }
 }

@@ -2,7 +2,13 @@ package servelab.datasets.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.random.RandomGeneratorFactory;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LruBlockCacheTest {
 
@@ -35,5 +41,30 @@ class LruBlockCacheTest {
         var cache = replay(3, new long[]{1, 2}, new long[]{3, 2});
         assertEquals(1, cache.hitsAny());
         assertEquals(0, cache.hitsPrefix());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void agreesWithAReferenceLruOnSeededRandomUses(long seed) {
+        // reference: LinkedHashMap in access order, evicting the eldest beyond K
+        int capacity = 50;
+        var reference = new LinkedHashMap<Long, Boolean>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                return size() > capacity;
+            }
+        };
+        var cache = new LruBlockCache(capacity);
+        var random = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
+        long hits = 0;
+        cache.startRequest();
+        for (int i = 0; i < 20_000; i++) {
+            // ids from a skewed range, some far apart, so probe runs wrap and evictions hit every table position
+            long id = random.nextBoolean() ? random.nextLong(80) : random.nextLong(80) * 1_000_003L;
+            if (reference.get(id) != null) hits++;
+            else reference.put(id, Boolean.TRUE);
+            cache.use(id);
+            assertEquals(hits, cache.hitsAny(), "seed " + seed + ", use " + i + " of id " + id);
+        }
     }
 }
