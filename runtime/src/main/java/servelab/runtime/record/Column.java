@@ -77,6 +77,10 @@ final class Column<R> {
         });
     }
 
+    static <R> Column<R> float64(String name, ToDoubleFunction<R> value) {
+        return new Column<>(Field.notNullable(name, FLOAT64), (v, i, r) -> ((Float8Vector) v).setSafe(i, value.applyAsDouble(r)));
+    }
+
     /** A float64 column where NaN (not defined) is written as null. */
     static <R> Column<R> float64OrNull(String name, ToDoubleFunction<R> value) {
         return new Column<>(Field.nullable(name, FLOAT64), (v, i, r) -> {

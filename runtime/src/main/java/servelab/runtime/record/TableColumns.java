@@ -1,6 +1,7 @@
 package servelab.runtime.record;
 
 import static servelab.runtime.record.Column.bool;
+import static servelab.runtime.record.Column.float64;
 import static servelab.runtime.record.Column.float64List;
 import static servelab.runtime.record.Column.float64OrNull;
 import static servelab.runtime.record.Column.int32;
@@ -58,7 +59,7 @@ final class TableColumns {
                 int32("replica", IterationRow::replica),
                 int64("start_ns", IterationRow::startNanos),
                 int64("end_ns", IterationRow::endNanos),
-                float64OrNull("duration_ms", r -> (r.endNanos() - r.startNanos()) / 1_000_000.0),
+                float64("duration_ms", r -> (r.endNanos() - r.startNanos()) / 1_000_000.0),
                 int32("batch_size", IterationRow::batchSize),
                 int32("prefill_seqs", IterationRow::prefillSeqs),
                 int32("decode_seqs", IterationRow::decodeSeqs),

@@ -127,6 +127,15 @@ class RunRecorderTest {
     }
 
     @Test
+    void rowsAfterCloseAreRefused() throws IOException {
+        var recorder = RunRecorder.create(tmp.resolve("run"), RecorderOptions.defaults());
+        recorder.close();
+        recorder.close();   // a second close does nothing
+        var e = assertThrows(IllegalStateException.class, () -> recorder.request(ok(0, 0, 1)));
+        assertEquals("requests writer is closed", e.getMessage());
+    }
+
+    @Test
     void runJsonKeepsKeyOrder() throws IOException {
         var dir = tmp.resolve("run");
         try (var recorder = RunRecorder.create(dir, RecorderOptions.defaults())) {

@@ -1,0 +1,14 @@
+/**
+ * Reading results back: {@link servelab.runtime.report.RunResults} loads a run folder from its files only (ours,
+ * or converted vLLM and Vidur results), checking each table's schema; {@link servelab.runtime.report.Summary}
+ * computes the figures {@code vllm bench serve} reports.
+ *
+ * {@snippet :
+ * var run = RunResults.load(Path.of("runs/fcfs-1"));
+ * var summary = Summary.compute(run, Slo.parse("ttft=200,tpot=50"));
+ * System.out.print(summary.format());                  // ===== Serving Benchmark Result =====
+ * summary.writeJson(run.dir().resolve("summary.json"));
+ * double[] ttft = run.requests().doubles("ttft_ms");   // NaN for failed requests
+ * }
+ */
+package servelab.runtime.report;
