@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -148,6 +149,6 @@ final class ProfileReader {
 
     private static ProfileSource fromLocator(String locator) {
         var rest = locator.substring(2);
-        return locator.startsWith("r:") ? ProfileSource.bundled(rest) : ProfileSource.file(java.nio.file.Path.of(rest));
+        return locator.startsWith("r:") ? ProfileSource.bundled(rest) : ProfileSource.file(Path.of(rest));
     }
 }

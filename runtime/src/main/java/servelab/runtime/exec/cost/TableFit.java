@@ -1,6 +1,9 @@
 package servelab.runtime.exec.cost;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * A model of step time fitted to measured steps: the larger of two planes over the step's arguments,
@@ -56,8 +59,8 @@ public record TableFit(Plane memoryPlane, Plane computePlane, int rows, double r
     private static final double SECOND_PLANE_MIN_GAIN_PER_ROW = 1e-8;
 
     public TableFit {
-        java.util.Objects.requireNonNull(memoryPlane, "TableFit.memoryPlane");
-        java.util.Objects.requireNonNull(computePlane, "TableFit.computePlane");
+        Objects.requireNonNull(memoryPlane, "TableFit.memoryPlane");
+        Objects.requireNonNull(computePlane, "TableFit.computePlane");
     }
 
     /**
@@ -170,7 +173,7 @@ public record TableFit(Plane memoryPlane, Plane computePlane, int rows, double r
 
     private static boolean[] allRows(int n) {
         var all = new boolean[n];
-        java.util.Arrays.fill(all, true);
+        Arrays.fill(all, true);
         return all;
     }
 
@@ -195,8 +198,8 @@ public record TableFit(Plane memoryPlane, Plane computePlane, int rows, double r
         /** Up to SPLITS distinct token counts, evenly spread over the sorted rows, each leaving rows on both sides. */
         long[] splitThresholds() {
             long[] sorted = tokens.clone();
-            java.util.Arrays.sort(sorted);
-            return java.util.stream.IntStream.rangeClosed(1, SPLITS)
+            Arrays.sort(sorted);
+            return IntStream.rangeClosed(1, SPLITS)
                     .mapToLong(k -> sorted[(int) ((long) k * (sorted.length - 1) / (SPLITS + 1))])
                     .filter(t -> t < sorted[sorted.length - 1]).distinct().toArray();
         }

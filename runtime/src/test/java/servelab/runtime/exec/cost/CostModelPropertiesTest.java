@@ -1,23 +1,41 @@
 package servelab.runtime.exec.cost;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Properties every bundled profile's model must have. */
+/** Properties every cost model must have: each bundled profile's roofline, and a measured model. */
 class CostModelPropertiesTest {
+    @TempDir
+    Path dir;
+
+    /** Bundled rooflines by name, plus a two-plane fit to the tiny/cpu roofline as "measured tiny/cpu". */
+    private Map<String, CostModel> models() {
+        var models = new LinkedHashMap<String, CostModel>();
+        for (var name : CostModels.available()) models.put(name, CostModels.load(name));
+        var roofline = models.get("tiny/cpu");
+        var steps = MeasuredCostModelTest.rows(s -> roofline.stepNanos(s.prefillTokens(), s.decodeTokens(),
+                s.batchSeqs(), s.prefillAttentionPairs(), s.decodeContextTokens()) / 1e6);
+        models.put("measured tiny/cpu", MeasuredCostModelTest.load(dir, steps, "0.05"));
+        return models;
+    }
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 20250101})
     void moreWorkNeverTakesLessTime(long seed) {
         var random = new Random(seed);
-        for (var name : CostModels.available()) {
-            var model = CostModels.load(name);
+        for (var entry : models().entrySet()) {
+            var name = entry.getKey();
+            var model = entry.getValue();
             for (int i = 0; i < 2_000; i++) {
                 int prefill = random.nextInt(4) == 0 ? 0 : random.nextInt(8192);
                 int decode = random.nextInt(4) == 0 ? 0 : random.nextInt(256);
@@ -46,8 +64,9 @@ class CostModelPropertiesTest {
     @Test
     void stepNanosDoesNotAllocate() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (var name : CostModels.available()) {
-            var model = CostModels.load(name);
+        for (var entry : models().entrySet()) {
+            var name = entry.getKey();
+            var model = entry.getValue();
             long sink = 0;
             for (int i = 0; i < 20_000; i++) sink += model.stepNanos(i % 512, i % 64, 1 + i % 64, i * 100L, i * 10L); // warm up
             long before = threads.getCurrentThreadAllocatedBytes();

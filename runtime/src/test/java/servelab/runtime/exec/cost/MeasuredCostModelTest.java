@@ -141,7 +141,7 @@ class MeasuredCostModelTest {
     }
 
     /** Prefill chunks, decode batches and mixed steps, with step_ms from {@code time}. */
-    private static List<MeasuredStep> rows(ToDoubleFunction<MeasuredStep> time) {
+    static List<MeasuredStep> rows(ToDoubleFunction<MeasuredStep> time) {
         var shapes = new ArrayList<MeasuredStep>();
         for (int n : new int[] {16, 64, 256, 512}) {
             for (int p : new int[] {0, 512}) shapes.add(new MeasuredStep(n, 0, 1, (long) n * p + (long) n * (n + 1) / 2, 0, 1));
@@ -157,6 +157,11 @@ class MeasuredCostModelTest {
     }
 
     private MeasuredCostModel load(List<MeasuredStep> steps, String maxRelativeError) {
+        return load(dir, steps, maxRelativeError);
+    }
+
+    /** Writes the rows as steps.csv and a profile over tiny/cpu that uses them into {@code dir}, and loads it. */
+    static MeasuredCostModel load(Path dir, List<MeasuredStep> steps, String maxRelativeError) {
         var csv = new StringBuilder("# synthetic\n" + HEADER + "\n");
         for (var s : steps) {
             csv.append(s.prefillTokens()).append(',').append(s.decodeTokens()).append(',').append(s.batchSeqs()).append(',')
