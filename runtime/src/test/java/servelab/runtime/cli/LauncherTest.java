@@ -1,0 +1,83 @@
+package servelab.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code servelab} launcher script's JDK discovery, with fake JDKs that only answer {@code -version}. */
+class LauncherTest {
+    private static final Path LAUNCHER = Path.of(System.getProperty("user.dir")).resolveSibling("servelab");
+
+    @TempDir Path work;
+
+    private Path fakeJdk(String name, String version) throws Exception {
+        var bin = Files.createDirectories(work.resolve(name).resolve("bin"));
+        var java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"" + version + "\" 2025-01-01' >&2\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return work.resolve(name);
+    }
+
+    private record Outcome(int code, String out, String err) {}
+
+    /** A PATH with the shell tools the launcher uses and no java on it. */
+    private Path toolsWithoutJava() throws Exception {
+        var dir = work.resolve("tools");
+        if (Files.exists(dir)) return dir;
+        Files.createDirectories(dir);
+        for (var tool : java.util.List.of("readlink", "dirname", "awk", "ls", "sort", "find", "touch", "mkdir", "cat")) {
+            for (var prefix : java.util.List.of("/usr/bin/", "/bin/")) {
+                if (Files.isExecutable(Path.of(prefix + tool))) {
+                    Files.createSymbolicLink(dir.resolve(tool), Path.of(prefix + tool));
+                    break;
+                }
+            }
+        }
+        return dir;
+    }
+
+    private Outcome launch(Map<String, String> env, String... args) throws Exception {
+        var command = new java.util.ArrayList<>(java.util.List.of("bash", LAUNCHER.toString()));
+        command.addAll(java.util.List.of(args));
+        var pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().put("PATH", toolsWithoutJava().toString());
+        pb.environment().putAll(env);
+        var p = pb.start();
+        var out = new String(p.getInputStream().readAllBytes());
+        var err = new String(p.getErrorStream().readAllBytes());
+        return new Outcome(p.waitFor(), out, err);
+    }
+
+    @Test
+    void saysWhereItLookedAndExitsNonZeroWhenNoJdk25IsFound() throws Exception {
+        var old = fakeJdk("jdk-17", "17.0.2");
+        var jvms = Files.createDirectories(work.resolve("jvms"));
+        var r = launch(Map.of("JAVA_HOME", old.toString(), "SERVELAB_JDK_DIRS", jvms.toString()), "--help");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("servelab: no JDK >= 25 found. Looked at:"), r.err());
+        assertTrue(r.err().contains(old.resolve("bin/java") + " (Java 17)"), r.err());
+        assertTrue(r.err().contains("Install a JDK 25"), r.err());
+    }
+
+    @Test
+    void prefersJavaHomeThenFindsTheNewestJdkUnderTheJdkFolder() throws Exception {
+        var jvms = Files.createDirectories(work.resolve("jvms"));
+        fakeJdk("jvms/jdk-25", "25.0.1");
+        fakeJdk("jvms/jdk-17", "17.0.9");
+        var old = fakeJdk("jdk-11", "11.0.2");
+        var r = launch(Map.of("JAVA_HOME", old.toString(), "SERVELAB_JDK_DIRS", jvms.toString()), "--print-java");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(jvms.resolve("jdk-25/bin/java").toRealPath().toString(), r.out().strip());
+        var viaHome = launch(Map.of("JAVA_HOME", jvms.resolve("jdk-25").toString(), "SERVELAB_JDK_DIRS",
+                work.resolve("none").toString()), "--print-java");
+        assertEquals(jvms.resolve("jdk-25/bin/java").toRealPath().toString(), viaHome.out().strip());
+    }
+}
