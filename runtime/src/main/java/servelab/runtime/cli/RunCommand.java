@@ -34,6 +34,11 @@ final class RunCommand implements Callable<Integer> {
             description = "override a key of the experiment, e.g. --set plugins.batcher.params.max_num_seqs=128")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--slo", paramLabel = "ttft=MS,tpot=MS,e2el=MS",
+            description = "service-level objectives in ms for goodput and slo_met (like vllm bench serve's "
+                    + "--goodput), e.g. --slo ttft=1000,tpot=60")
+    String slo;
+
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: the experiment's output, "
             + "else runs/NAME-TIMESTAMP)")
     Path out;
@@ -46,7 +51,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var experiment = ExperimentFile.load(experimentFile, overrides);
+        var all = new ArrayList<>(overrides);
+        if (slo != null) {
+            var parsed = servelab.runtime.record.Slo.parse(slo);
+            parsed.ttftMs().ifPresent(v -> all.add("slo.ttft_ms=" + v));
+            parsed.tpotMs().ifPresent(v -> all.add("slo.tpot_ms=" + v));
+            parsed.e2elMs().ifPresent(v -> all.add("slo.e2el_ms=" + v));
+        }
+        var experiment = ExperimentFile.load(experimentFile, all);
         var runDir = out != null ? out : experiment.output() != null ? Path.of(experiment.output())
                 : Path.of("runs", experiment.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         var stdout = spec.commandLine().getOut();

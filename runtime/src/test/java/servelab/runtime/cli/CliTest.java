@@ -127,6 +127,73 @@ class CliTest {
     }
 
     @Test
+    void runPrintsAVllmStyleSummaryWithGoodputUnderTheGivenSlo() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var r = execute("run", "--quiet", "--plugins-dir", plugins.toString(), "--out", work.resolve("run").toString(),
+                "--set", "trace.synthetic.count=50", "--slo", "ttft=500,tpot=40");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Successful requests:                     50"), r.out());
+        assertTrue(r.out().contains("Request goodput (req/s):"), r.out());
+        var summary = Files.readString(work.resolve("run/summary.json"));
+        assertTrue(summary.contains("\"request_goodput\""), summary);
+    }
+
+    @Test
+    void runRejectsAMalformedSloNamingTheKey() {
+        var r = execute("run", "--quiet", "--slo", "ttfb=500");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("ttfb"), r.err());
+    }
+
+    @Test
+    void traceStatsPrintsTheReferenceKeysForAGeneratedTrace() throws Exception {
+        var file = work.resolve("trace.csv");
+        Files.writeString(file, "arrived_at,num_prefill_tokens,num_decode_tokens\n0.0,10,5\n1.0,20,7\n3.0,30,9\n");
+        var r = execute("trace", "stats", file.toString());
+        assertEquals(0, r.code(), r.err());
+        var json = servelab.runtime.record.Json.MAPPER.readTree(r.out());
+        assertEquals(3, json.get("rows").asInt());
+        assertEquals(3.0, json.get("span_s").asDouble(), 1e-12);
+        assertEquals(1.0, json.get("rate_rps").asDouble(), 1e-12);
+    }
+
+    @Test
+    void traceStatsReproducesTheSharedBurstGptReference() throws Exception {
+        var dir = Path.of(System.getProperty("servelab.sharedDir", "../../shared")).resolve("traces/burstgpt");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(dir), "shared traces not present");
+        var r = execute("trace", "stats", dir.resolve("BurstGPT_1.first42rows.csv").toString());
+        assertEquals(0, r.code(), r.err());
+        var ours = servelab.runtime.record.Json.MAPPER.readTree(r.out());
+        var reference = servelab.runtime.record.Json.MAPPER.readTree(dir.resolve("stats.json").toFile()).get(0);
+        assertSame(reference, ours, "");
+    }
+
+    /** Every key of the reference is in ours with the same value (numbers to 1e-9 relative). */
+    private static void assertSame(com.fasterxml.jackson.databind.JsonNode reference,
+                                   com.fasterxml.jackson.databind.JsonNode ours, String path) {
+        for (var it = reference.fieldNames(); it.hasNext(); ) {
+            var key = it.next();
+            var expected = reference.get(key);
+            var actual = ours.get(key);
+            assertTrue(actual != null, "missing key " + path + key);
+            if (expected.isObject()) assertSame(expected, actual, path + key + ".");
+            else if (expected.isNumber()) {
+                assertEquals(expected.asDouble(), actual.asDouble(), 1e-9 * Math.max(1, Math.abs(expected.asDouble())), path + key);
+            } else assertEquals(expected.asText(), actual.asText(), path + key);
+        }
+    }
+
+    @Test
+    void importVllmWritesARunFolderThatLoads() throws Exception {
+        var fixture = Path.of(getClass().getResource("/servelab/runtime/record/vllm-bench-serve-detailed.json").toURI());
+        var out = work.resolve("vllm");
+        var r = execute("import", "vllm", fixture.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("imported "), r.out());
+        assertTrue(servelab.runtime.report.RunResults.load(out).requests().longs("request_id").length > 0);
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (var command : new String[] {"demo", "run", "plugins", "ctl", "trace", "import", "test"}) {
             var r = execute(command, "--help");
