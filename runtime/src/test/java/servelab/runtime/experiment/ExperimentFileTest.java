@@ -1,0 +1,92 @@
+package servelab.runtime.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.api.PluginKind;
+
+class ExperimentFileTest {
+    @TempDir Path work;
+
+    private Experiment load(String yaml, String... overrides) throws Exception {
+        var file = Files.writeString(work.resolve("e.yaml"), yaml);
+        return ExperimentFile.load(file, List.of(overrides));
+    }
+
+    private String error(String yaml, String... overrides) {
+        return assertThrows(IllegalArgumentException.class, () -> load(yaml, overrides)).getMessage()
+                .replace(work.resolve("e.yaml").toString(), "e.yaml");
+    }
+
+    @Test
+    void anEmptyFileIsTheDefaultExperiment() throws Exception {
+        var e = load("");
+        assertEquals("run", e.name());
+        assertEquals("llama-3-8b/h100-80gb", e.profile());
+        assertEquals(Map.of(PluginKind.SCHEDULER, "fcfs", PluginKind.BATCHER, "continuous",
+                PluginKind.KV_ALLOCATOR, "paged", PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all"),
+                Map.copyOf(e.pluginsByKind().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        Map.Entry::getKey, x -> x.getValue().name()))));
+        assertEquals(600, e.trace().synthetic().count());
+    }
+
+    @Test
+    void setOverridesNestedKeysWithTypedValues() throws Exception {
+        var e = load("plugins:\n  batcher: {name: continuous}\n", "plugins.batcher.params.max_num_seqs=64",
+                "seed=9", "trace.synthetic.arrivals.rate=2.5");
+        assertEquals(64, e.plugins().get("batcher").params().get("max_num_seqs"));
+        assertEquals(9, e.seed());
+        assertEquals(2.5, e.trace().synthetic().arrivals().get("rate"));
+        assertEquals("poisson", e.trace().synthetic().arrivals().get("process"), "the rest of the default stays");
+    }
+
+    @Test
+    void aPluginWithParamsButNoNameUsesTheKindsDefault() throws Exception {
+        var e = load("plugins:\n  batcher: {params: {max_num_seqs: 8}}\n");
+        assertEquals("continuous", e.plugins().get("batcher").name());
+    }
+
+    @Test
+    void aKindWithoutADefaultNeedsAPluginName() {
+        assertEquals("e.yaml: plugins.prefix-cache.name is missing (no default for prefix-cache)",
+                error("plugins:\n  prefix-cache: {params: {}}\n"));
+    }
+
+    @Test
+    void anUnknownPluginKindListsTheKinds() {
+        assertEquals("e.yaml: unknown plugin kind 'schedular'; accepted: scheduler, batcher, kv-allocator, "
+                + "prefix-cache, eviction, speculator, router, admission", error("plugins:\n  schedular: {name: fcfs}\n"));
+    }
+
+    @Test
+    void invalidYamlNamesTheLine() {
+        var message = error("name: x\ntrace: [unclosed\n");
+        assertTrue(message.startsWith("e.yaml: not valid YAML"), message);
+        assertTrue(message.contains("line "), message);
+    }
+
+    @Test
+    void aMalformedSetIsNamed() {
+        assertEquals("--set seed: expected key=value", error("", "seed"));
+    }
+
+    @Test
+    void aFileAndASyntheticTraceTogetherAreRejected() {
+        assertEquals("e.yaml: trace: give either file or synthetic, not both",
+                error("trace:\n  file: a.csv\n  synthetic: {count: 5}\n"));
+    }
+
+    @Test
+    void anUnknownExecutorListsTheAvailableOnes() {
+        assertTrue(error("executor: gpu\n").contains("executor 'gpu' is not available; accepted: simulated"));
+    }
+}
