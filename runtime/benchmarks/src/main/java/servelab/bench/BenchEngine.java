@@ -43,7 +43,8 @@ final class BenchEngine {
     static long replay(Iterator<TraceRequest> trace, ResultSink sink) {
         CostModel cost = CostModels.load(PROFILE);
         var slots = new ReplicaSlots(slot(new FcfsScheduler()), slot(new ContinuousBatcher()),
-                slot(new PagedKvAllocator()));
+                slot(new PagedKvAllocator()), slot(new servelab.plugins.caching.prefix.NoPrefixCache()),
+                slot(new servelab.plugins.caching.eviction.LruEviction()));
         var replica = new Replica(0, new ReplicaConfig(BLOCK_SIZE, cost.kvCapacityBlocks(BLOCK_SIZE), 0), slots,
                 new SimulatedExecutor(cost, BLOCK_SIZE), sink);
         Router only = (request, replicas) -> 0;

@@ -56,7 +56,8 @@ public final class SwapLatencyBenchmark {
         Path out = args.length > 0 ? Path.of(args[0]) : Path.of("runtime/benchmarks/results/swap-latency.json");
         Path home = Path.of(System.getProperty("servelab.home", "."));
         Path plugins = Files.createTempDirectory("servelab-swap-bench-");
-        for (var jar : List.of("servelab-scheduler-fcfs", "servelab-batcher-continuous", "servelab-kv-paged")) {
+        for (var jar : List.of("servelab-scheduler-fcfs", "servelab-batcher-continuous", "servelab-kv-paged",
+                "servelab-caching-prefix", "servelab-caching-eviction")) {
             Files.copy(home.resolve("target/plugins/" + jar + "-0.1.0-SNAPSHOT.jar"), plugins.resolve(jar + ".jar"));
         }
         byte[] fcfs = Files.readAllBytes(plugins.resolve("servelab-scheduler-fcfs.jar"));

@@ -9,7 +9,9 @@ import servelab.api.batch.BatchContext;
 import servelab.api.batch.Batcher;
 import servelab.api.batch.InvalidPlanException;
 import servelab.api.batch.PreemptMode;
+import servelab.api.kv.Eviction;
 import servelab.api.kv.KvAllocator;
+import servelab.api.kv.PrefixCache;
 import servelab.api.sched.Ordering;
 import servelab.api.sched.Scheduler;
 import servelab.api.sched.SchedulingContext;
@@ -31,6 +33,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private final Executor executor;
     private final ResultSink sink;
     private final BlockPool pool;
+    /** Per block: the plan attempt in which a waiting sequence of the plan matched it. */
+    private final long[] pinStamp;
     private final ArrayList<Sequence> waiting = new ArrayList<>();
     private final ArrayList<Sequence> running = new ArrayList<>();
     private final List<SeqView> waitingView = Collections.unmodifiableList(waiting);
@@ -40,6 +44,10 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private PolicySlot.Installed<Scheduler> scheduler;
     private PolicySlot.Installed<Batcher> batcher;
     private PolicySlot.Installed<KvAllocator> kvAllocator;
+    private PolicySlot.Installed<PrefixCache> prefixCache;
+    private PolicySlot.Installed<Eviction> eviction;
+    private long prefixQueryTokens;
+    private long prefixHitTokens;
     private long iteration;
     /** Counts plan attempts (a faulted attempt is retried in the same iteration): stamps for duplicate checks. */
     private long attempt;
@@ -54,9 +62,12 @@ public final class Replica implements servelab.api.route.ReplicaView {
         this.executor = executor;
         this.sink = sink;
         this.pool = new BlockPool(config.deviceBlocks());
+        this.pinStamp = new long[config.deviceBlocks()];
         this.scheduler = slots.scheduler().current();
         this.batcher = slots.batcher().current();
         this.kvAllocator = slots.kvAllocator().current();
+        this.prefixCache = slots.prefixCache().current();
+        this.eviction = slots.eviction().current();
     }
 
     @Override
@@ -94,7 +105,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
 
     @Override
     public int freeBlocks() {
-        return pool.free();
+        return pool.available();
     }
 
     @Override
@@ -132,6 +143,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
             return step(start); // the fallback policy plans this same step; state is untouched
         }
         int preemptions = plan.preemptCount();
+        prefixQueryTokens = prefixHitTokens = 0;
+        commitAdmissions(); // pins prefix hits before a preemption could release a matched block
         commitPreemptions();
         commitWork();
         long duration = executor.execute(plan);
@@ -141,7 +154,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
         applyResults(end);
         sink.iteration(new IterationRow(iteration, index, start, end, plan.size(), prefillSeqs,
                 plan.size() - prefillSeqs, plan.prefillTokens, plan.decodeTokens, waiting.size(), running.size(),
-                pool.used(), pool.total(), 0, 0, preemptions, schedulerNanos, scheduler.id(), batcher.id()));
+                pool.used(), pool.total(), prefixQueryTokens, prefixHitTokens, preemptions, schedulerNanos,
+                scheduler.id(), batcher.id()));
         iteration++;
         return duration;
     }
@@ -152,6 +166,12 @@ public final class Replica implements servelab.api.route.ReplicaView {
         scheduler = swapIfChanged(slots.scheduler(), scheduler);
         batcher = swapIfChanged(slots.batcher(), batcher);
         kvAllocator = swapIfChanged(slots.kvAllocator(), kvAllocator);
+        var index = swapIfChanged(slots.prefixCache(), prefixCache);
+        if (index != prefixCache) pool.dropIndex(); // the new index starts cold: cached blocks become free
+        prefixCache = index;
+        var evictor = swapIfChanged(slots.eviction(), eviction);
+        if (evictor != eviction) pool.announceCached(evictor.policy(), now); // hand over every candidate
+        eviction = evictor;
     }
 
     private <T> PolicySlot.Installed<T> swapIfChanged(PolicySlot<T> slot, PolicySlot.Installed<T> inUse) {
@@ -204,17 +224,41 @@ public final class Replica implements servelab.api.route.ReplicaView {
 
     /** Memory for the whole plan, and progress: an empty plan with work queued would stall the run. */
     private void checkPlan() {
+        pinMatches();
         int freed = 0;
-        for (int i = 0; i < plan.preemptCount(); i++) freed += plan.preempted(i).blockCount;
+        for (int i = 0; i < plan.preemptCount(); i++) freed += freedBy(plan.preempted(i));
         int needed = 0;
         for (int i = 0; i < plan.size(); i++) needed += context.blocksNeeded(plan.seq(i), plan.tokens(i));
-        if (needed > pool.free() + freed) {
-            throw new InvalidPlanException("plan needs " + needed + " new KV blocks but only " + pool.free()
+        if (needed > pool.available() + freed) {
+            throw new InvalidPlanException("plan needs " + needed + " new KV blocks but only " + pool.available()
                     + " are free and its preemptions free " + freed);
         }
         if (plan.size() == 0 && hasWork()) {
             throw new InvalidPlanException("empty plan with " + running.size() + " running and " + waiting.size()
-                    + " waiting sequences (" + pool.free() + " of " + pool.total() + " KV blocks free): the run would stall");
+                    + " waiting sequences (" + pool.available() + " of " + pool.total() + " KV blocks free): the run would stall");
+        }
+    }
+
+    /**
+     * Blocks that become available when {@code seq} lets go of its blocks: not those shared with other sequences,
+     * nor those a sequence admitted in this plan matched (they stay in use).
+     */
+    private int freedBy(Sequence seq) {
+        int freed = 0;
+        for (int b = 0; b < seq.blockCount; b++) {
+            int block = seq.blocks[b];
+            if (pool.refCount(block) == 1 && pinStamp[block] != attempt) freed++;
+        }
+        return freed;
+    }
+
+    /** Marks the blocks matched by the plan's waiting sequences, for {@link #freedBy}. */
+    private void pinMatches() {
+        for (int i = 0; i < plan.size(); i++) {
+            var seq = plan.seq(i);
+            if (seq.state != Sequence.State.WAITING) continue;
+            match(seq);
+            for (int b = 0; b < seq.matchedBlocks; b++) pinStamp[seq.matchIds[b]] = attempt;
         }
     }
 
@@ -225,8 +269,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
             var seq = plan.preempted(i);
             int blocks = seq.blockCount;
             boolean swap = plan.preemptMode(i) == PreemptMode.SWAP && hostBlocksUsed + blocks <= config.hostBlocks();
-            for (int b = 0; b < blocks; b++) pool.release(seq.blocks[b]);
-            seq.blockCount = 0;
+            releaseBlocks(seq);
             if (swap) {
                 seq.hostBlocks = blocks;
                 hostBlocksUsed += blocks;
@@ -234,6 +277,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
             } else {
                 seq.computedTokens = 0; // recompute prompt and output so far when rescheduled
             }
+            seq.publishedBlocks = 0;
             seq.preemptions++;
             seq.state = Sequence.State.WAITING;
             running.remove(seq);
@@ -256,18 +300,28 @@ public final class Replica implements servelab.api.route.ReplicaView {
         waiting.add(lo, seq);
     }
 
-    private void commitWork() {
+    /**
+     * Admits the plan's waiting sequences before any block is allocated, pinning their prefix hits first, so an
+     * eviction for one sequence can never take a block another one in this plan matched.
+     */
+    private void commitAdmissions() {
         boolean admitted = false;
         for (int i = 0; i < plan.size(); i++) {
             var seq = plan.seq(i);
+            if (seq.state != Sequence.State.WAITING) continue;
+            admitted = true;
+            admit(seq);
+        }
+        if (admitted) waiting.removeIf(s -> s.state != Sequence.State.WAITING);
+    }
+
+    private void commitWork() {
+        for (int i = 0; i < plan.size(); i++) {
+            var seq = plan.seq(i);
             int n = plan.tokens(i);
-            if (seq.state == Sequence.State.WAITING) {
-                admitted = true;
-                admit(seq);
-            }
             int start = seq.computedTokens;
             int target = kvAllocator.policy().blocksToHold(seq, start + n, config.blockSizeTokens());
-            while (seq.blockCount < target) seq.addBlock(pool.allocate());
+            while (seq.blockCount < target) seq.addBlock(pool.allocate(eviction.policy(), prefixCache.policy(), now));
             plan.setStart(i, start);
             if (seq.uncomputedTokens() == 1 && seq.outputTokens > 0) {
                 plan.decodeTokens += n;
@@ -278,7 +332,6 @@ public final class Replica implements servelab.api.route.ReplicaView {
                 plan.prefillAttentionPairs += (long) n * start + (long) n * (n + 1) / 2;
             }
         }
-        if (admitted) waiting.removeIf(s -> s.state != Sequence.State.WAITING);
     }
 
     private void admit(Sequence seq) {
@@ -286,6 +339,21 @@ public final class Replica implements servelab.api.route.ReplicaView {
             plan.swapInBlocks += seq.hostBlocks;
             hostBlocksUsed -= seq.hostBlocks;
             seq.hostBlocks = 0;
+        } else {
+            match(seq); // normally done while planning; the memo makes this free
+            for (int b = 0; b < seq.matchedBlocks; b++) {
+                int block = seq.matchIds[b];
+                pool.acquire(block, eviction.policy(), now);
+                seq.addBlock(block);
+                eviction.policy().used(block, b, now);
+            }
+            int hit = seq.matchedBlocks * config.blockSizeTokens();
+            seq.computedTokens = hit;
+            seq.publishedBlocks = seq.matchedBlocks;
+            seq.cachedPrefixTokens = hit;
+            if (seq.firstCachedPrefixTokens < 0) seq.firstCachedPrefixTokens = hit;
+            prefixQueryTokens += seq.promptTokens() + seq.outputTokens;
+            prefixHitTokens += hit;
         }
         if (seq.firstScheduledNanos < 0) seq.firstScheduledNanos = now;
         seq.state = Sequence.State.RUNNING;
@@ -299,6 +367,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
         for (int i = 0; i < plan.size(); i++) {
             var seq = plan.seq(i);
             seq.computedTokens += plan.tokens(i);
+            publish(seq);
             if (seq.uncomputedTokens() > 0) continue; // a prefill chunk that did not reach the end of the prompt
             // all tokens computed: the step sampled the next one
             if (seq.firstTokenNanos < 0) seq.firstTokenNanos = end;
@@ -311,9 +380,69 @@ public final class Replica implements servelab.api.route.ReplicaView {
         if (anyFinished) running.removeIf(s -> s.state == Sequence.State.FINISHED);
     }
 
-    private void finish(Sequence seq) {
-        for (int b = 0; b < seq.blockCount; b++) pool.release(seq.blocks[b]);
+    /** Offers the sequence's newly filled blocks to the prefix cache. */
+    private void publish(Sequence seq) {
+        int full = seq.computedTokens / config.blockSizeTokens();
+        if (seq.publishedBlocks >= full) return;
+        var tokens = tokens(seq);
+        for (int b = seq.publishedBlocks; b < full; b++) {
+            int block = seq.blocks[b];
+            if (!pool.isIndexed(block) && prefixCache.policy().insert(tokens, b, block)) {
+                pool.markIndexed(block);
+                eviction.policy().used(block, b, now);
+            }
+        }
+        seq.publishedBlocks = full;
+    }
+
+    /** Gives back a sequence's blocks tail-first, so a chain's last block becomes a candidate before its head. */
+    private void releaseBlocks(Sequence seq) {
+        for (int b = seq.blockCount - 1; b >= 0; b--) pool.release(seq.blocks[b], eviction.policy(), now);
         seq.blockCount = 0;
+    }
+
+    private SeqTokens tokens(Sequence seq) {
+        if (seq.tokens == null) seq.tokens = new SeqTokens(seq, config.blockSizeTokens());
+        return seq.tokens;
+    }
+
+    /**
+     * The prefix-cache match of a waiting sequence for this plan attempt, memoised: schedulers, the batcher's
+     * budget and the commit all see the same blocks. At least one token is always left to compute, so the step
+     * can sample the next one.
+     */
+    private void match(Sequence seq) {
+        if (seq.matchStamp == attempt) return;
+        seq.matchStamp = attempt;
+        seq.matchedBlocks = seq.matchedCachedBlocks = 0;
+        if (seq.hostBlocks > 0 || seq.state != Sequence.State.WAITING) return;
+        int maxBlocks = (seq.promptTokens() + seq.outputTokens - 1) / config.blockSizeTokens();
+        if (maxBlocks == 0) return;
+        if (seq.matchIds.length < maxBlocks) seq.matchIds = new int[Math.max(maxBlocks, seq.matchIds.length * 2)];
+        int n = prefixCache.policy().match(tokens(seq), maxBlocks, seq.matchIds);
+        if (n < 0 || n > maxBlocks) {
+            throw new EngineException(prefixCache.descriptor().label() + " matched " + n + " blocks of " + seq
+                    + ", outside 0.." + maxBlocks);
+        }
+        for (int b = 0; b < n; b++) {
+            int block = seq.matchIds[b];
+            if (block < 0 || block >= pool.total() || !pool.isIndexed(block)) {
+                throw new EngineException(prefixCache.descriptor().label() + " matched block " + block + " for "
+                        + seq + ", which holds no indexed content");
+            }
+            if (pool.refCount(block) == 0) seq.matchedCachedBlocks++;
+        }
+        seq.matchedBlocks = n;
+    }
+
+    /** Tokens of a waiting sequence its prefix-cache hit would serve (0 for others). */
+    int reusableTokens(Sequence seq) {
+        match(seq);
+        return seq.matchedBlocks * config.blockSizeTokens();
+    }
+
+    private void finish(Sequence seq) {
+        releaseBlocks(seq);
         seq.state = Sequence.State.FINISHED;
         record(seq, "");
     }
@@ -329,15 +458,33 @@ public final class Replica implements servelab.api.route.ReplicaView {
         long completion = error.isEmpty() ? seq.tokenTimes[seq.outputTokens - 1] : -1;
         long[] times = error.isEmpty() ? seq.tokenTimes : java.util.Arrays.copyOf(seq.tokenTimes, seq.outputTokens);
         sink.request(new RequestRow(r.id(), index, r.tenant(), r.priority(), r.arrivalNanos(), seq.firstScheduledNanos,
-                seq.firstTokenNanos, completion, r.inputTokens(), seq.outputTokens, seq.cachedPrefixTokens,
+                seq.firstTokenNanos, completion, r.inputTokens(), seq.outputTokens,
+                Math.max(0, seq.firstCachedPrefixTokens),
                 seq.preemptions, times, 0, 0, 0, error));
+    }
+
+    /** Checks the KV bookkeeping (every block accounted for, reference counts equal to holders); for tests. */
+    void checkInvariants() {
+        var holders = new int[pool.total()];
+        for (var seq : running) {
+            for (int b = 0; b < seq.blockCount; b++) holders[seq.blocks[b]]++;
+            int need = kvAllocator.policy().blocksToHold(seq, seq.computedTokens, config.blockSizeTokens());
+            if (seq.blockCount < need) throw new IllegalStateException(seq + " holds " + seq.blockCount + " blocks, needs " + need);
+        }
+        for (var seq : waiting) {
+            if (seq.blockCount != 0) throw new IllegalStateException(seq + " is waiting but holds blocks");
+        }
+        pool.checkInvariants(holders);
+    }
+
+    int cachedBlocks() {
+        return pool.cached();
     }
 
     /** Sequences still queued when a run is cut short: recorded as failed with {@code reason}. */
     public void abandon(String reason) {
         for (var seq : running) {
-            for (int b = 0; b < seq.blockCount; b++) pool.release(seq.blocks[b]);
-            seq.blockCount = 0;
+            releaseBlocks(seq);
             fail(seq, reason);
         }
         for (var seq : waiting) fail(seq, reason);
@@ -360,15 +507,22 @@ public final class Replica implements servelab.api.route.ReplicaView {
         @Override public List<SeqView> waiting() { return waitingView; }
         @Override public Clock clock() { return this; }
         @Override public long nanos() { return now; }
-        @Override public int cachedPrefixTokens(SeqView seq) { return 0; }
+        @Override public int cachedPrefixTokens(SeqView seq) { return reusableTokens(own(seq)); }
         @Override public int blockSizeTokens() { return config.blockSizeTokens(); }
         @Override public int totalBlocks() { return pool.total(); }
-        @Override public int freeBlocks() { return pool.free(); }
-        @Override public int heldBlocks(SeqView seq) { return own(seq).blockCount; }
+        @Override public int freeBlocks() { return pool.available(); }
+        @Override public int heldBlocks(SeqView seq) { return freedBy(own(seq)); }
 
         @Override
         public int blocksNeeded(SeqView view, int newTokens) {
             var seq = own(view);
+            if (seq.state == Sequence.State.WAITING && seq.hostBlocks == 0) {
+                // a prefix hit is held, not allocated, but hit blocks that sit in the cache leave the free pool
+                match(seq);
+                int hit = seq.matchedBlocks * config.blockSizeTokens();
+                int target = kvAllocator.policy().blocksToHold(seq, hit + newTokens, config.blockSizeTokens());
+                return Math.max(0, target - seq.matchedBlocks) + seq.matchedCachedBlocks;
+            }
             int target = kvAllocator.policy().blocksToHold(seq, seq.computedTokens + newTokens, config.blockSizeTokens());
             return Math.max(0, target - seq.blockCount);
         }

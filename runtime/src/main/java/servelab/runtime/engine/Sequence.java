@@ -31,6 +31,17 @@ final class Sequence implements SeqView {
     int blockCount;
     /** Step number of the plan this sequence last appeared in (duplicate detection without a set). */
     long planStamp = -1;
+    /** Token identity for the prefix cache; made on first use. */
+    SeqTokens tokens;
+    /** The prefix-cache match of this plan attempt (a waiting sequence): block ids and how many were cached. */
+    int[] matchIds = new int[0];
+    int matchedBlocks;
+    int matchedCachedBlocks;
+    long matchStamp = -1;
+    /** Leading full blocks already offered to the prefix cache. */
+    int publishedBlocks;
+    /** Prompt tokens served from the prefix cache at the first admission (-1 before it). */
+    int firstCachedPrefixTokens = -1;
 
     Sequence(TraceRequest request, int replica) {
         this.request = request;

@@ -56,7 +56,7 @@ final class StepPlan implements BatchPlan, StepBatch {
     @Override
     public void prefill(SeqView view, int n) {
         var seq = claim(view, "prefill");
-        int max = seq.uncomputedTokens();
+        int max = seq.uncomputedTokens() - replica.reusableTokens(seq); // a waiting sequence starts after its hit
         if (n < 1 || n > max) {
             throw new InvalidPlanException("prefill of " + n + " tokens for " + seq + ": must be 1.." + max);
         }

@@ -26,9 +26,7 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
                          RecordSpec record) {
 
-    public static final Map<PluginKind, String> DEFAULT_PLUGINS = Map.of(
-            PluginKind.SCHEDULER, "fcfs", PluginKind.BATCHER, "continuous", PluginKind.KV_ALLOCATOR, "paged",
-            PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all");
+    public static final Map<PluginKind, String> DEFAULT_PLUGINS = servelab.runtime.host.PluginRegistry.DEFAULTS;
 
     public Experiment {
         name = name == null ? "run" : name;

@@ -20,7 +20,9 @@ import servelab.api.PluginFactory;
 import servelab.api.PluginKind;
 import servelab.api.Params;
 import servelab.api.batch.Batcher;
+import servelab.api.kv.Eviction;
 import servelab.api.kv.KvAllocator;
+import servelab.api.kv.PrefixCache;
 import servelab.api.route.Admission;
 import servelab.api.route.Router;
 import servelab.api.sched.Scheduler;
@@ -37,7 +39,13 @@ import servelab.runtime.engine.Simulation;
 public final class PluginRegistry {
     /** Kinds the engine has slots for today. */
     public static final List<PluginKind> SLOTTED = List.of(PluginKind.SCHEDULER, PluginKind.BATCHER,
-            PluginKind.KV_ALLOCATOR, PluginKind.ROUTER, PluginKind.ADMISSION);
+            PluginKind.KV_ALLOCATOR, PluginKind.PREFIX_CACHE, PluginKind.EVICTION, PluginKind.ROUTER,
+            PluginKind.ADMISSION);
+
+    /** The plugin of each slotted kind when a run selects none. */
+    public static final Map<PluginKind, String> DEFAULTS = Map.of(PluginKind.SCHEDULER, "fcfs",
+            PluginKind.BATCHER, "continuous", PluginKind.KV_ALLOCATOR, "paged", PluginKind.PREFIX_CACHE, "none",
+            PluginKind.EVICTION, "lru", PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all");
 
     private final BundleContext context;
     private final Map<ServiceReference<?>, Plugin> resolved = new ConcurrentHashMap<>();
@@ -87,12 +95,8 @@ public final class PluginRegistry {
      */
     public synchronized RunSlots createSlots(int replicas, Map<PluginKind, PluginSelection> chosen) {
         if (!slots.isEmpty()) throw new IllegalStateException("slots were already created for this run");
+        for (var kind : SLOTTED) selections.put(kind, PluginSelection.of(kind, DEFAULTS.get(kind)));
         selections.putAll(chosen);
-        for (var kind : SLOTTED) {
-            if (!selections.containsKey(kind)) {
-                throw new PluginException("no " + kind.id() + " selected; installed: " + names(kind));
-            }
-        }
         for (var entry : chosen.entrySet()) {
             if (!SLOTTED.contains(entry.getKey())) {
                 throw new PluginException(entry.getKey().id() + " plugins are not wired into the engine yet; "
@@ -105,7 +109,8 @@ public final class PluginRegistry {
             for (var kind : SLOTTED) map.put(kind, new PolicySlot<>(create(best(selections.get(kind)), selections.get(kind))));
             slots.add(map);
             replicaSlots.add(new ReplicaSlots(slot(map, PluginKind.SCHEDULER, Scheduler.class),
-                    slot(map, PluginKind.BATCHER, Batcher.class), slot(map, PluginKind.KV_ALLOCATOR, KvAllocator.class)));
+                    slot(map, PluginKind.BATCHER, Batcher.class), slot(map, PluginKind.KV_ALLOCATOR, KvAllocator.class),
+                    slot(map, PluginKind.PREFIX_CACHE, PrefixCache.class), slot(map, PluginKind.EVICTION, Eviction.class)));
         }
         // routing and admission are cluster-wide: replica 0's slots serve them
         var first = slots.getFirst();

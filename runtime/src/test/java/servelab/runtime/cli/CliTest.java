@@ -51,6 +51,14 @@ class CliTest {
                   paged                1.0.0    paged.jar
                       Paged KV blocks, allocated as tokens are computed (vLLM PagedAttention), with an admission watermark.
                       - watermark (double, default 0.01, [0.0, 0.5]): fraction of all KV blocks kept free when admitting a new request
+                prefix-cache
+                  hash-block           1.0.0    prefix.jar
+                      Chained block hashes, full blocks only, tokens verified on a hit (vLLM automatic prefix caching).
+                  none                 1.0.0    prefix.jar
+                      No prefix caching (the default): every prompt is computed in full.
+                eviction
+                  lru                  1.0.0    eviction.jar
+                      Least recently used block first (the default).
                 router
                   round-robin          1.0.0    built-in
                       Replicas in turn, whatever their load.

@@ -42,6 +42,8 @@ final class TinyEngine {
     final PolicySlot<Scheduler> scheduler;
     final PolicySlot<Batcher> batcher;
     final PolicySlot<KvAllocator> kv;
+    final PolicySlot<servelab.api.kv.PrefixCache> prefix;
+    final PolicySlot<servelab.api.kv.Eviction> eviction;
     final Replica replica;
     final Simulation simulation;
 
@@ -50,10 +52,17 @@ final class TinyEngine {
     }
 
     TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams, int hostBlocks) {
+        this(blocks, blockSize, batcherParams, hostBlocks, new servelab.plugins.caching.prefix.NoPrefixCache());
+    }
+
+    TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams, int hostBlocks,
+               PluginFactory<servelab.api.kv.PrefixCache> prefixCache) {
         scheduler = new PolicySlot<>(installed(new FcfsScheduler(), Map.of()));
         batcher = new PolicySlot<>(installed(new ContinuousBatcher(), batcherParams));
         kv = new PolicySlot<>(installed(new PagedKvAllocator(), Map.of("watermark", 0.0)));
-        replica = new Replica(0, new ReplicaConfig(blockSize, blocks, hostBlocks), new ReplicaSlots(scheduler, batcher, kv),
+        prefix = new PolicySlot<>(installed(prefixCache, Map.of()));
+        eviction = new PolicySlot<>(installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of()));
+        replica = new Replica(0, new ReplicaConfig(blockSize, blocks, hostBlocks), new ReplicaSlots(scheduler, batcher, kv, prefix, eviction),
                 new servelab.runtime.exec.SimulatedExecutor(TOY_COST, blockSize), rows);
         Router first = (r, replicas) -> 0;
         Admission all = (r, replicas) -> new Admission.Admit();

@@ -33,7 +33,8 @@ class ExperimentFileTest {
         assertEquals("run", e.name());
         assertEquals("llama-3-8b/h100-80gb", e.profile());
         assertEquals(Map.of(PluginKind.SCHEDULER, "fcfs", PluginKind.BATCHER, "continuous",
-                PluginKind.KV_ALLOCATOR, "paged", PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all"),
+                PluginKind.KV_ALLOCATOR, "paged", PluginKind.PREFIX_CACHE, "none", PluginKind.EVICTION, "lru",
+                PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all"),
                 Map.copyOf(e.pluginsByKind().entrySet().stream().collect(java.util.stream.Collectors.toMap(
                         Map.Entry::getKey, x -> x.getValue().name()))));
         assertEquals(600, e.trace().synthetic().count());
@@ -57,8 +58,8 @@ class ExperimentFileTest {
 
     @Test
     void aKindWithoutADefaultNeedsAPluginName() {
-        assertEquals("e.yaml: plugins.prefix-cache.name is missing (no default for prefix-cache)",
-                error("plugins:\n  prefix-cache: {params: {}}\n"));
+        assertEquals("e.yaml: plugins.speculator.name is missing (no default for speculator)",
+                error("plugins:\n  speculator: {params: {}}\n"));
     }
 
     @Test

@@ -47,6 +47,8 @@ class HotSwapTest {
         plugins = Files.createDirectories(work.resolve("plugins"));
         TestBundles.drop(plugins, "batcher.jar", TestBundles.bundleOf(ContinuousBatcher.class));
         TestBundles.drop(plugins, "kv.jar", TestBundles.bundleOf(PagedKvAllocator.class));
+        TestBundles.drop(plugins, "prefix.jar", TestBundles.bundleOf(servelab.plugins.caching.prefix.NoPrefixCache.class));
+        TestBundles.drop(plugins, "eviction.jar", TestBundles.bundleOf(servelab.plugins.caching.eviction.LruEviction.class));
         TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS));
         testbed = Testbed.start(plugins, reports).watch();
     }

@@ -64,7 +64,7 @@ public final class TestBundles {
         main.putValue("Bundle-SymbolicName", pkg);
         main.putValue("Bundle-Version", version);
         main.putValue("Import-Package", "servelab.api;version=\"[1.0,2)\",servelab.api.sched;version=\"[1.0,2)\","
-                + "servelab.api.batch;version=\"[1.0,2)\",servelab.api.kv;version=\"[1.0,2)\"");
+                + "servelab.api.batch;version=\"[1.0,2)\"");
         main.putValue("Service-Component", "OSGI-INF/component.xml");
         String component = """
                 <?xml version="1.0" encoding="UTF-8"?>
@@ -121,13 +121,15 @@ public final class TestBundles {
         return out.toByteArray();
     }
 
-    /** A plugins directory with the default bundles (fcfs, sjf, continuous, paged), built from their classes. */
+    /** A plugins directory with the default bundles (fcfs, sjf, continuous, paged, prefix caches, evictions). */
     public static java.nio.file.Path defaultPlugins(java.nio.file.Path dir) throws IOException {
         Files.createDirectories(dir);
         drop(dir, "fcfs.jar", bundleOf(servelab.schedulers.fcfs.FcfsScheduler.class));
         drop(dir, "sjf.jar", bundleOf(servelab.schedulers.sjf.ShortestJobFirstScheduler.class));
         drop(dir, "continuous.jar", bundleOf(servelab.plugins.batching.continuous.ContinuousBatcher.class));
         drop(dir, "paged.jar", bundleOf(servelab.plugins.caching.paged.PagedKvAllocator.class));
+        drop(dir, "prefix.jar", bundleOf(servelab.plugins.caching.prefix.NoPrefixCache.class));
+        drop(dir, "eviction.jar", bundleOf(servelab.plugins.caching.eviction.LruEviction.class));
         return dir;
     }
 

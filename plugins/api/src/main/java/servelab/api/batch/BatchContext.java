@@ -22,7 +22,10 @@ public interface BatchContext {
     /** Blocks that can be allocated now: free ones plus cached blocks no sequence references (evictable). */
     int freeBlocks();
 
-    /** Blocks {@code seq} holds on the device now (0 for a waiting sequence). */
+    /**
+     * Blocks that preempting {@code seq} would make available: the blocks it holds on the device, less those it
+     * shares with other sequences through the prefix cache (0 for a waiting sequence).
+     */
     int heldBlocks(SeqView seq);
 
     /**

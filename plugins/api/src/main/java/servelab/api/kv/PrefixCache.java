@@ -3,28 +3,36 @@ package servelab.api.kv;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * An index from token content to the KV blocks that hold it, so a new sequence can reuse a computed prefix.
- * Only full blocks are indexed. The engine pins the blocks a match returns and tells the index when it evicts
- * one; the index never frees memory itself.
+ * An index from token content to the device KV blocks that hold it, so a new sequence can reuse a computed
+ * prefix instead of recomputing it. Only full blocks are indexed. The engine owns the blocks: it pins the blocks a
+ * match returns, publishes blocks as they fill up, and tells the index when it evicts one; the index never frees
+ * or allocates memory.
  *
- * <p>Keys: the engine gives each full block of a sequence a chained content key (the parent block's key mixed
- * with this block's tokens, as vLLM's automatic prefix caching does) together with the tokens, so an index can
- * verify content on a hit and a hash collision can never give a false hit.
+ * <p>Content arrives as {@link TokenBlocks}: a sequence's full blocks with chained keys (each block's key mixes its
+ * parent's key and its own tokens, as vLLM's automatic prefix caching does) and the tokens themselves, so an index
+ * can verify content on a hit and a key collision never gives a false hit.
+ *
+ * <p>Called on the engine's thread only. State complexity belongs in the implementation's Javadoc.
  */
 @ConsumerType
 public interface PrefixCache {
     /**
-     * Finds the longest cached prefix.
+     * Finds the longest cached prefix of {@code blocks}, looking at most at its first {@code maxBlocks} blocks.
+     * Must not change which blocks are indexed.
      *
-     * @param blocks   the sequence's full blocks, in order
      * @param blockIds output: device block ids of the matched blocks, in order
-     * @return number of leading blocks matched (0 to {@code blocks.count()})
+     * @return number of leading blocks matched, 0 to {@code maxBlocks}
      */
-    int match(TokenBlocks blocks, int[] blockIds);
+    int match(TokenBlocks blocks, int maxBlocks, int[] blockIds);
 
-    /** Publishes block {@code index} of {@code blocks}, now computed, as held in device block {@code blockId}. */
-    void insert(TokenBlocks blocks, int index, int blockId);
+    /**
+     * Publishes block {@code index} of {@code blocks}, just computed into device block {@code blockId}.
+     *
+     * @return true when the index now maps that content to {@code blockId}; false when it already maps the same
+     *         content to another block (the engine then keeps {@code blockId} private to its sequence)
+     */
+    boolean insert(TokenBlocks blocks, int index, int blockId);
 
-    /** The engine reused {@code blockId} for other content: forget it. */
+    /** The engine evicted {@code blockId} (an indexed block) to reuse its memory: forget it. */
     void evicted(int blockId);
 }

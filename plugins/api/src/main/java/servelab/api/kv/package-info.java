@@ -9,6 +9,10 @@
  *   <li>{@link servelab.api.kv.Eviction}: the order in which cached, unreferenced blocks are reused.</li>
  * </ul>
  *
+ * <p>Version 2.0.0 (incompatible with 1.0.0): {@code PrefixCache.match} takes a block limit and {@code insert}
+ * says whether the block was indexed; {@code Eviction} learns of every use, with the block's depth, so LRU, LFU,
+ * FIFO, SLRU and cost-aware policies can all be written against it.
+ *
  * {@snippet :
  * KvAllocator paged = new KvAllocator() {
  *     public int blocksToHold(SeqView seq, int tokens, int blockSizeTokens) {
@@ -17,7 +21,7 @@
  * };
  * }
  */
-@Version("1.0.0")
+@Version("2.0.0")
 package servelab.api.kv;
 
 import org.osgi.annotation.versioning.Version;
