@@ -22,12 +22,15 @@ final class BlockPool {
     private final boolean[] indexed;
     private int freeCount;
     private int cached;
+    /** Per block: how often its indexed content was dropped (evicted, or the index replaced); stamps matches. */
+    private final int[] generation;
 
     BlockPool(int totalBlocks) {
         if (totalBlocks < 1) throw new IllegalArgumentException("KV blocks must be >= 1, was " + totalBlocks);
         freeStack = new int[totalBlocks];
         refCount = new int[totalBlocks];
         indexed = new boolean[totalBlocks];
+        generation = new int[totalBlocks];
         // push in reverse so block 0 is handed out first: small traces get readable block ids
         for (int b = totalBlocks - 1; b >= 0; b--) freeStack[freeCount++] = b;
     }
@@ -49,6 +52,11 @@ final class BlockPool {
     /** Unreferenced blocks whose content is indexed. */
     int cached() {
         return cached;
+    }
+
+    /** Changes whenever the block's indexed content is dropped: a match made before is stale for this block. */
+    int generation(int block) {
+        return generation[block];
     }
 
     int refCount(int block) {
@@ -74,6 +82,7 @@ final class BlockPool {
             index.evicted(b);
             indexed[b] = false;
             cached--;
+            generation[b]++;
         }
         refCount[b] = 1;
         return b;
@@ -109,6 +118,7 @@ final class BlockPool {
     void dropIndex() {
         for (int b = 0; b < indexed.length; b++) {
             if (!indexed[b]) continue;
+            generation[b]++;
             indexed[b] = false;
             if (refCount[b] == 0) freeStack[freeCount++] = b;
         }

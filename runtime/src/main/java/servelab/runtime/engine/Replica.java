@@ -414,25 +414,40 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private void match(Sequence seq) {
         if (seq.matchStamp == attempt) return;
         seq.matchStamp = attempt;
-        seq.matchedBlocks = seq.matchedCachedBlocks = 0;
-        if (seq.hostBlocks > 0 || seq.state != Sequence.State.WAITING) return;
-        int maxBlocks = (seq.promptTokens() + seq.outputTokens - 1) / config.blockSizeTokens();
-        if (maxBlocks == 0) return;
-        if (seq.matchIds.length < maxBlocks) seq.matchIds = new int[Math.max(maxBlocks, seq.matchIds.length * 2)];
-        int n = prefixCache.policy().match(tokens(seq), maxBlocks, seq.matchIds);
-        if (n < 0 || n > maxBlocks) {
-            throw new EngineException(prefixCache.descriptor().label() + " matched " + n + " blocks of " + seq
-                    + ", outside 0.." + maxBlocks);
+        if (seq.hostBlocks > 0 || seq.state != Sequence.State.WAITING) {
+            seq.matchedBlocks = seq.matchedCachedBlocks = 0;
+            return;
         }
+        int maxBlocks = (seq.promptTokens() + seq.outputTokens - 1) / config.blockSizeTokens();
+        if (seq.matchIds.length < maxBlocks) {
+            int capacity = Math.max(maxBlocks, seq.matchIds.length * 2);
+            seq.matchIds = java.util.Arrays.copyOf(seq.matchIds, capacity);
+            seq.matchGenerations = java.util.Arrays.copyOf(seq.matchGenerations, capacity);
+        }
+        // the last match holds up to its first block evicted since: extend it from there instead of redoing it
+        int from = 0;
+        if (seq.matchCache == prefixCache) {
+            int known = Math.min(seq.matchedBlocks, maxBlocks);
+            while (from < known && pool.generation(seq.matchIds[from]) == seq.matchGenerations[from]) from++;
+        }
+        int n = prefixCache.policy().match(tokens(seq), from, maxBlocks, seq.matchIds);
+        if (n < from || n > maxBlocks) {
+            throw new EngineException(prefixCache.descriptor().label() + " matched " + n + " blocks of " + seq
+                    + ", outside " + from + ".." + maxBlocks);
+        }
+        int cachedBlocks = 0;
         for (int b = 0; b < n; b++) {
             int block = seq.matchIds[b];
-            if (block < 0 || block >= pool.total() || !pool.isIndexed(block)) {
+            if (b >= from && (block < 0 || block >= pool.total() || !pool.isIndexed(block))) {
                 throw new EngineException(prefixCache.descriptor().label() + " matched block " + block + " for "
                         + seq + ", which holds no indexed content");
             }
-            if (pool.refCount(block) == 0) seq.matchedCachedBlocks++;
+            if (pool.refCount(block) == 0) cachedBlocks++;
+            if (b >= from) seq.matchGenerations[b] = pool.generation(block);
         }
         seq.matchedBlocks = n;
+        seq.matchedCachedBlocks = cachedBlocks;
+        seq.matchCache = prefixCache;
     }
 
     /** Tokens of a waiting sequence its prefix-cache hit would serve (0 for others). */

@@ -3,28 +3,41 @@ package servelab.runtime.engine;
 import java.util.Arrays;
 
 import servelab.api.kv.TokenBlocks;
-import servelab.datasets.TraceRequest;
 
 /**
  * Token identity of one sequence in simulation, where traces carry lengths but no text. Token {@code i} is a
  * deterministic function of the request: inside a trace's prefix block (Mooncake {@code hash_ids}, 512 tokens
  * each) it depends only on the block's id and the offset, so equal ids mean equal tokens and the engine's own
  * prefix cache, at any block size, sees exactly the sharing the trace encodes; everywhere else it depends on the
- * request id, so nothing else is shared. Block keys chain the parent's key with the block's tokens (vLLM's
- * scheme) and are computed lazily and kept, so a cache that never asks costs nothing.
+ * request id, so nothing else is shared.
+ *
+ * <p>A token is a per-block seed (a hash of the trace block's id, or of the request id) plus its offset times an
+ * odd constant: distinct within a block, equal exactly where the trace says the content is equal, and one
+ * multiply-add to produce once the seed is known. Block keys chain the parent's key with a hash of the block's
+ * tokens (vLLM's scheme); they are computed lazily and kept, so a cache that never asks costs nothing.
  */
 final class SeqTokens implements TokenBlocks {
     private static final long PROMPT_SALT = 0x9E3779B97F4A7C15L;
     private static final long OUTPUT_SALT = 0xC2B2AE3D27D4EB4FL;
+    private static final long STRIDE = 0x9E3779B97F4A7C15L;
 
     private final Sequence seq;
     private final int blockSize;
+    private final long[] ids;
+    private final int idTokens;
+    private final int inputTokens;
+    private final long ownSeed;
+    private long[] seeds;
     private long[] keys = new long[0];
     private int keyed;
 
     SeqTokens(Sequence seq, int blockSize) {
         this.seq = seq;
         this.blockSize = blockSize;
+        this.ids = seq.request.prefixBlockIds();
+        this.idTokens = seq.request.prefixBlockTokens();
+        this.inputTokens = seq.request.inputTokens();
+        this.ownSeed = mix((seq.request.id() + 1) * OUTPUT_SALT);
     }
 
     @Override
@@ -42,29 +55,51 @@ final class SeqTokens implements TokenBlocks {
         if (index < 0 || index >= count()) throw new IndexOutOfBoundsException("block " + index + " of " + count());
         if (index >= keys.length) keys = Arrays.copyOf(keys, Math.max(index + 1, keys.length * 2));
         while (keyed <= index) {
-            long h = keyed == 0 ? 0x2545F4914F6CDD1DL : keys[keyed - 1];
-            int base = keyed * blockSize;
-            for (int j = 0; j < blockSize; j++) h = mix(h * 31 + token(seq.request, base + j));
-            keys[keyed++] = h;
+            long parent = keyed == 0 ? 0x2545F4914F6CDD1DL : keys[keyed - 1];
+            keys[keyed] = mix(parent ^ mix(contentHash(keyed * blockSize)));
+            keyed++;
         }
         return keys[index];
     }
 
-    @Override
-    public int token(int index, int offset) {
-        return token(seq.request, index * blockSize + offset);
+    /** A polynomial hash of the {@code blockSize} tokens from {@code start}, without a division per token. */
+    private long contentHash(int start) {
+        long h = 0;
+        int end = start + blockSize;
+        int pos = start;
+        while (pos < end) {
+            // a run of tokens with one seed: inside one trace block, or past the prompt's trace blocks
+            long seed;
+            int runEnd;
+            int block = idTokens > 0 && pos < inputTokens ? pos / idTokens : ids.length;
+            if (block < ids.length) {
+                seed = seed(block) - (long) block * idTokens * STRIDE;
+                runEnd = Math.min(end, Math.min(inputTokens, (block + 1) * idTokens));
+            } else {
+                seed = ownSeed;
+                runEnd = end;
+            }
+            for (; pos < runEnd; pos++) h = h * 0x100000001B3L + (int) ((seed + pos * STRIDE) >>> 33);
+        }
+        return h;
     }
 
-    /** Token {@code position} of {@code request}'s prompt-then-output sequence. */
-    static int token(TraceRequest request, int position) {
-        var ids = request.prefixBlockIds();
-        if (position < request.inputTokens() && ids.length > 0) {
-            int block = position / request.prefixBlockTokens();
-            if (block < ids.length) {
-                return (int) (mix(ids[block] * PROMPT_SALT + position % request.prefixBlockTokens()) >>> 33);
-            }
+    @Override
+    public int token(int index, int offset) {
+        int pos = index * blockSize + offset;
+        if (idTokens > 0 && pos < inputTokens) {
+            int block = pos / idTokens;
+            if (block < ids.length) return (int) ((seed(block) + (long) (pos - block * idTokens) * STRIDE) >>> 33);
         }
-        return (int) (mix((request.id() + 1) * OUTPUT_SALT + position) >>> 33);
+        return (int) ((ownSeed + pos * STRIDE) >>> 33);
+    }
+
+    private long seed(int block) {
+        if (seeds == null) {
+            seeds = new long[ids.length];
+            for (int i = 0; i < ids.length; i++) seeds[i] = mix(ids[i] * PROMPT_SALT);
+        }
+        return seeds[block];
     }
 
     /** A 64-bit finaliser (the MurmurHash3 fmix64 constants): every input bit affects every output bit. */

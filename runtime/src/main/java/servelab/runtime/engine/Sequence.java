@@ -38,6 +38,9 @@ final class Sequence implements SeqView {
     int matchedBlocks;
     int matchedCachedBlocks;
     long matchStamp = -1;
+    /** Each matched block's generation, and the prefix cache, when the match was made: valid while they hold. */
+    int[] matchGenerations = new int[0];
+    Object matchCache;
     /** Leading full blocks already offered to the prefix cache. */
     int publishedBlocks;
     /** Prompt tokens served from the prefix cache at the first admission (-1 before it). */

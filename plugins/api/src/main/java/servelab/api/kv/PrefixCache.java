@@ -18,12 +18,15 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface PrefixCache {
     /**
      * Finds the longest cached prefix of {@code blocks}, looking at most at its first {@code maxBlocks} blocks.
-     * Must not change which blocks are indexed.
+     * The engine may already know a prefix: blocks {@code [0, from)} are cached in {@code blockIds[0, from)}
+     * (it re-matches a waiting sequence every step, and nothing it matched has been evicted since), so only
+     * blocks from {@code from} on need looking at. Must not change which blocks are indexed.
      *
-     * @param blockIds output: device block ids of the matched blocks, in order
-     * @return number of leading blocks matched, 0 to {@code maxBlocks}
+     * @param from     leading blocks already known to match (0 for a fresh match)
+     * @param blockIds in: the known prefix's block ids; out: device block ids of all matched blocks, in order
+     * @return number of leading blocks matched, {@code from} to {@code maxBlocks}
      */
-    int match(TokenBlocks blocks, int maxBlocks, int[] blockIds);
+    int match(TokenBlocks blocks, int from, int maxBlocks, int[] blockIds);
 
     /**
      * Publishes block {@code index} of {@code blocks}, just computed into device block {@code blockId}.

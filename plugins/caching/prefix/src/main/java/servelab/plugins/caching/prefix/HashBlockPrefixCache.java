@@ -43,9 +43,9 @@ public final class HashBlockPrefixCache implements PluginFactory<PrefixCache> {
         private int[][] tokensOf = new int[1 << 12][];
 
         @Override
-        public int match(TokenBlocks blocks, int maxBlocks, int[] blockIds) {
+        public int match(TokenBlocks blocks, int from, int maxBlocks, int[] blockIds) {
             int n = Math.min(maxBlocks, blocks.count());
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < n; i++) {
                 int block = byKey.get(blocks.key(i));
                 if (block < 0 || !sameTokens(tokensOf[block], blocks, i)) return i;
                 blockIds[i] = block;

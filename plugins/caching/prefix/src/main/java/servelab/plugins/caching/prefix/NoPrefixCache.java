@@ -26,8 +26,8 @@ public final class NoPrefixCache implements PluginFactory<PrefixCache> {
     public PrefixCache create(Params params) {
         return new PrefixCache() {
             @Override
-            public int match(TokenBlocks blocks, int maxBlocks, int[] blockIds) {
-                return 0;
+            public int match(TokenBlocks blocks, int from, int maxBlocks, int[] blockIds) {
+                return from;
             }
 
             @Override
