@@ -1,0 +1,67 @@
+package servelab.runtime.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import servelab.api.Params;
+import servelab.api.kv.Eviction;
+import servelab.api.kv.PrefixCache;
+import servelab.datasets.ReadOptions;
+import servelab.datasets.TraceRequest;
+import servelab.datasets.Traces;
+import servelab.plugins.caching.eviction.LruEviction;
+import servelab.plugins.caching.prefix.HashBlockPrefixCache;
+
+class CacheReplayTest {
+    private static PrefixCache hashBlock() {
+        return new HashBlockPrefixCache().create(Params.defaults(List.of()));
+    }
+
+    private static Eviction lru() {
+        return new LruEviction().create(Params.defaults(List.of()));
+    }
+
+    private static TraceRequest blocks(long id, long... ids) {
+        return new TraceRequest(id, id, ids.length * 4, 1, "default", 0, ids, 4);
+    }
+
+    @Test
+    void countsPrefixHitsInArrivalOrder() {
+        // given: blocks of 4 tokens; r0 = [1 2 3], r1 = [1 2 9], r2 = [1 5], r3 = [1 2 3]
+        var trace = List.of(blocks(0, 1, 2, 3), blocks(1, 1, 2, 9), blocks(2, 1, 5), blocks(3, 1, 2, 3));
+        var result = CacheReplay.run(trace.iterator(), hashBlock(), lru(), 100, 4);
+        // then: hits 0 + 2 + 1 + 3 = 6 of 11 blocks
+        assertEquals(11, result.blocks());
+        assertEquals(6, result.hitBlocks());
+    }
+
+    @Test
+    void lruEvictsTheLeastRecentlyUsedBlock() {
+        // given: room for 3 blocks; r0 = [1 2], r1 = [3], then r2 = [4] evicts block 1 (oldest), r3 = [1 2] misses
+        var trace = List.of(blocks(0, 1, 2), blocks(1, 3), blocks(2, 4), blocks(3, 1, 2));
+        var result = CacheReplay.run(trace.iterator(), hashBlock(), lru(), 3, 4);
+        assertEquals(0, result.hitBlocks());
+        // while with room for 4, r3 hits both
+        assertEquals(2, CacheReplay.run(trace.iterator(), hashBlock(), lru(), 4, 4).hitBlocks());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0.3664", "1000, 0.0445", "10000, 0.2112", "100000, 0.3637"})
+    void reproducesTheMooncakeReferenceHitRatios(int capacity, double expected) throws Exception {
+        var file = Path.of(System.getProperty("servelab.sharedDir", "../../shared"))
+                .resolve("traces/mooncake_fast25/conversation_trace.jsonl");
+        assumeTrue(Files.exists(file), "shared traces not present");
+        var trace = Traces.readAll(file, ReadOptions.DEFAULT);
+        int blocks = capacity > 0 ? capacity : trace.stream().mapToInt(r -> r.prefixBlockIds().length).sum();
+        var result = CacheReplay.run(trace.iterator(), hashBlock(), lru(), blocks, 512);
+        assertEquals(expected, result.hitRatio(), 0.00005, "capacity " + capacity);
+    }
+}
