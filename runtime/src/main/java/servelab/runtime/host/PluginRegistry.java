@@ -169,6 +169,15 @@ public final class PluginRegistry {
         return kind.id() + " " + before + " -> " + plugin.descriptor().id();
     }
 
+    /**
+     * A standalone instance of the plugin a selection names, outside any run (for tools such as the cache replay).
+     *
+     * @throws PluginException or {@link servelab.api.PluginParameterException} naming the plugin or parameter
+     */
+    public PolicySlot.Installed<Object> instantiate(PluginSelection selection) {
+        return create(best(selection), selection);
+    }
+
     /** {@code name@version} of the plugin in replica 0's slot of {@code kind}. */
     public synchronized String currentId(PluginKind kind) {
         if (slots.isEmpty()) throw new PluginException("no run is going: no slots");

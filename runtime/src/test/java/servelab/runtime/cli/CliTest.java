@@ -203,7 +203,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (var command : new String[] {"demo", "run", "plugins", "ctl", "trace", "import", "test"}) {
+        for (var command : new String[] {"demo", "run", "plugins", "ctl", "trace", "cache", "import", "test"}) {
             var r = execute(command, "--help");
             assertEquals(0, r.code(), command);
             assertTrue(r.out().startsWith("Usage: servelab " + command), r.out());
