@@ -152,10 +152,15 @@ public final class Replica implements servelab.api.route.ReplicaView {
         long end = start + duration;
         int prefillSeqs = plan.prefillSeqs;
         applyResults(end);
+        long stored = 0, slots = 0;
+        for (var seq : running) {
+            stored += seq.computedTokens;
+            slots += (long) seq.blockCount * config.blockSizeTokens();
+        }
         sink.iteration(new IterationRow(iteration, index, start, end, plan.size(), prefillSeqs,
                 plan.size() - prefillSeqs, plan.prefillTokens, plan.decodeTokens, waiting.size(), running.size(),
-                pool.used(), pool.total(), prefixQueryTokens, prefixHitTokens, preemptions, schedulerNanos,
-                scheduler.id(), batcher.id()));
+                pool.used(), pool.total(), pool.cached(), stored, slots - stored, prefixQueryTokens, prefixHitTokens,
+                preemptions, schedulerNanos, scheduler.id(), batcher.id()));
         iteration++;
         return duration;
     }

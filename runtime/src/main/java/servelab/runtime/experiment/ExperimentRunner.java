@@ -172,7 +172,8 @@ public final class ExperimentRunner {
     private static IterationRow withoutCpu(IterationRow r) {
         return new IterationRow(r.iteration(), r.replica(), r.startNanos(), r.endNanos(), r.batchSize(),
                 r.prefillSeqs(), r.decodeSeqs(), r.prefillTokens(), r.decodeTokens(), r.waitingSeqs(),
-                r.runningSeqs(), r.kvBlocksUsed(), r.kvBlocksTotal(), r.prefixQueryTokens(), r.prefixHitTokens(),
+                r.runningSeqs(), r.kvBlocksUsed(), r.kvBlocksTotal(), r.kvBlocksCached(), r.kvTokensStored(),
+                r.kvTokensReservedUnused(), r.prefixQueryTokens(), r.prefixHitTokens(),
                 r.preemptions(), 0, r.scheduler(), r.batcher());
     }
 

@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param runningSeqs       sequences running after the step
  * @param kvBlocksUsed      KV blocks in use after the step, at most {@code kvBlocksTotal}
  * @param kvBlocksTotal     KV blocks of the replica
+ * @param kvBlocksCached    unreferenced blocks whose content the prefix cache holds (evictable)
+ * @param kvTokensStored    tokens with KV held by running sequences (a shared block counts for each holder)
+ * @param kvTokensReservedUnused slots of running sequences' blocks not (yet) holding a token: the partly filled
+ *                          last block, plus what an allocator reserved ahead of need (contiguous allocation)
  * @param prefixQueryTokens prompt tokens looked up in the prefix cache in this step
  * @param prefixHitTokens   of those, tokens found, at most {@code prefixQueryTokens}
  * @param preemptions       sequences preempted in this step
@@ -27,7 +31,8 @@ import java.util.Objects;
  */
 public record IterationRow(long iteration, int replica, long startNanos, long endNanos, int batchSize,
                            int prefillSeqs, int decodeSeqs, int prefillTokens, int decodeTokens, int waitingSeqs,
-                           int runningSeqs, int kvBlocksUsed, int kvBlocksTotal, long prefixQueryTokens,
+                           int runningSeqs, int kvBlocksUsed, int kvBlocksTotal, int kvBlocksCached,
+                           long kvTokensStored, long kvTokensReservedUnused, long prefixQueryTokens,
                            long prefixHitTokens, int preemptions, long schedulerCpuNanos, String scheduler,
                            String batcher) {
 
@@ -47,6 +52,10 @@ public record IterationRow(long iteration, int replica, long startNanos, long en
         atLeast("runningSeqs", runningSeqs, 0);
         atLeast("kvBlocksUsed", kvBlocksUsed, 0);
         atLeast("kvBlocksTotal", kvBlocksTotal, kvBlocksUsed);
+        atLeast("kvBlocksCached", kvBlocksCached, 0);
+        atLeast("kvBlocksTotal", kvBlocksTotal, (long) kvBlocksUsed + kvBlocksCached);
+        atLeast("kvTokensStored", kvTokensStored, 0);
+        atLeast("kvTokensReservedUnused", kvTokensReservedUnused, 0);
         atLeast("prefixHitTokens", prefixHitTokens, 0);
         atLeast("prefixQueryTokens", prefixQueryTokens, prefixHitTokens);
         atLeast("preemptions", preemptions, 0);

@@ -63,7 +63,7 @@ class RequestRowTest {
     @Test
     void iterationCannotUseMoreBlocksThanItHas() {
         var e = assertThrows(IllegalArgumentException.class, () -> new IterationRow(0, 0, 0, 1, 1, 1, 0, 1, 0, 0, 1,
-                17, 16, 0, 0, 0, 0, "s@1", "b@1"));
+                17, 16, 0, 0, 0, 0, 0, 0, 0, "s@1", "b@1"));
         assertEquals("IterationRow.kvBlocksTotal must be >= 17, was 16", e.getMessage());
     }
 }

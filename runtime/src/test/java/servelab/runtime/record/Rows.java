@@ -27,7 +27,7 @@ public final class Rows {
     }
 
     public static IterationRow iteration(long i, double startMs, double endMs) {
-        return new IterationRow(i, 0, ms(startMs), ms(endMs), 2, 1, 1, 8, 1, 0, 2, 3, 16, 8, 4, 0, 1500,
+        return new IterationRow(i, 0, ms(startMs), ms(endMs), 2, 1, 1, 8, 1, 0, 2, 3, 16, 2, 40, 8, 8, 4, 0, 1500,
                 "fcfs@1.0.0", "continuous@1.0.0");
     }
 
