@@ -48,6 +48,10 @@ class CliTest {
                       - chunked_prefill (boolean, default true): split prompts larger than the step's remaining budget
                       - preempt_mode (string, default recompute, one of [recompute, swap]): how a preempted sequence gives back its KV blocks
                 kv-allocator
+                  contiguous           1.0.0    contiguous.jar
+                      Reserves a sequence's maximum context at admission (pre-vLLM baseline; vLLM paper's Orca Max/Oracle).
+                      - reserve (string, default max-context, one of [max-context, request]): what to reserve: max_context_tokens, or prompt + output limit (an oracle in replay)
+                      - max_context_tokens (int, default 8192, [1, 16777216]): context reserved per sequence with reserve=max-context (Llama 3: 8192)
                   paged                1.0.0    paged.jar
                       Paged KV blocks, allocated as tokens are computed (vLLM PagedAttention), with an admission watermark.
                       - watermark (double, default 0.01, [0.0, 0.5]): fraction of all KV blocks kept free when admitting a new request

@@ -128,6 +128,7 @@ public final class TestBundles {
         drop(dir, "sjf.jar", bundleOf(servelab.schedulers.sjf.ShortestJobFirstScheduler.class));
         drop(dir, "continuous.jar", bundleOf(servelab.plugins.batching.continuous.ContinuousBatcher.class));
         drop(dir, "paged.jar", bundleOf(servelab.plugins.caching.paged.PagedKvAllocator.class));
+        drop(dir, "contiguous.jar", bundleOf(servelab.plugins.caching.contiguous.ContiguousKvAllocator.class));
         drop(dir, "prefix.jar", bundleOf(servelab.plugins.caching.prefix.NoPrefixCache.class));
         drop(dir, "eviction.jar", bundleOf(servelab.plugins.caching.eviction.LruEviction.class));
         return dir;
