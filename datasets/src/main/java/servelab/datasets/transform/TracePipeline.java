@@ -64,6 +64,11 @@ public final class TracePipeline {
         return then(new TraceTransform.Renumber());
     }
 
+    /** See {@link TraceTransform.SharedPrefix}. */
+    public TracePipeline sharedPrefix(int prompts, int promptTokens, double share, int blockTokens, long seed) {
+        return then(new TraceTransform.SharedPrefix(prompts, promptTokens, share, blockTokens, seed));
+    }
+
     public List<TraceTransform> steps() {
         return steps;
     }
@@ -95,6 +100,7 @@ public final class TracePipeline {
                     case TraceTransform.TimeWindow w -> window(requests, w);
                     case TraceTransform.FirstN f -> requests.limit(f.count());
                     case TraceTransform.Renumber r -> renumber(requests);
+                    case TraceTransform.SharedPrefix p -> requests.map(r -> sharePrefix(r, p));
                 };
             }
             return requests;
@@ -102,6 +108,22 @@ public final class TracePipeline {
             requests.close();
             throw e;
         }
+    }
+
+    private static TraceRequest sharePrefix(TraceRequest r, TraceTransform.SharedPrefix p) {
+        if (r.prefixBlockIds().length > 0) {
+            throw new IllegalArgumentException("SharedPrefix: request " + r.id() + " already has prefix blocks; the "
+                    + "transform is for traces without prefix information");
+        }
+        var random = new java.util.SplittableRandom(p.seed() * 0x9E3779B97F4A7C15L + r.id());
+        if (random.nextDouble() >= p.share()) return r;
+        int prompt = random.nextInt(p.prompts());
+        int blocks = Math.min(p.promptTokens(), r.inputTokens()) / p.blockTokens();
+        if (blocks == 0) return r;
+        var ids = new long[blocks];
+        for (int i = 0; i < blocks; i++) ids[i] = ((long) (prompt + 1) << 32) | i; // prompt k's block i, never a trace id's shape
+        return new TraceRequest(r.id(), r.arrivalNanos(), r.inputTokens(), r.outputTokens(), r.tenant(), r.priority(),
+                ids, p.blockTokens());
     }
 
     private static Stream<TraceRequest> scale(Stream<TraceRequest> requests, double factor) {

@@ -4,7 +4,7 @@ package servelab.datasets.transform;
  * One step of a {@link TracePipeline}. All are deterministic, keep arrival order, and stream (constant memory)
  * except where noted; times are in seconds of the trace as the step receives it.
  */
-public sealed interface TraceTransform permits TraceTransform.TimeScale, TraceTransform.TargetRate,
+public sealed interface TraceTransform permits TraceTransform.SharedPrefix, TraceTransform.TimeScale, TraceTransform.TargetRate,
         TraceTransform.TimeWindow, TraceTransform.FirstN, TraceTransform.Renumber {
 
     /**
@@ -59,5 +59,26 @@ public sealed interface TraceTransform permits TraceTransform.TimeScale, TraceTr
 
     /** Gives the requests ids 0, 1, 2, ... in arrival order. */
     record Renumber() implements TraceTransform {
+    }
+
+    /**
+     * Controlled prefix sharing for traces without prefix information (Azure, BurstGPT, synthetic): a share of the
+     * requests start with one of {@code prompts} shared system prompts of {@code promptTokens} tokens (rounded down
+     * to whole blocks of {@code blockTokens}, so a shared block never holds a request's own tokens), chosen
+     * uniformly; the choice for a request depends only on {@code seed} and the request's id. The shared part is
+     * expressed as prefix blocks, so the engine's prefix cache sees it; the rest of each prompt stays unique. A
+     * prompt shorter than the system prompt shares only its own length.
+     */
+    record SharedPrefix(int prompts, int promptTokens, double share, int blockTokens, long seed)
+            implements TraceTransform {
+        public SharedPrefix {
+            if (prompts < 1) throw new IllegalArgumentException("SharedPrefix.prompts must be >= 1, was " + prompts);
+            if (blockTokens < 1) throw new IllegalArgumentException("SharedPrefix.blockTokens must be >= 1, was " + blockTokens);
+            if (promptTokens < blockTokens) {
+                throw new IllegalArgumentException("SharedPrefix.promptTokens must be >= blockTokens (" + blockTokens
+                        + "), was " + promptTokens);
+            }
+            if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("SharedPrefix.share must be in [0, 1], was " + share);
+        }
     }
 }

@@ -107,6 +107,16 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
      */
     public record RecordSpec(boolean schedulerCpu) {}
 
+    /**
+     * Controlled prefix sharing: {@code share} of the requests start with one of {@code prompts} system prompts of
+     * {@code tokens} tokens (rounded down to whole blocks of {@code blockTokens}, default 16).
+     */
+    public record SharedPrefixSpec(int prompts, int tokens, double share, int blockTokens) {
+        public SharedPrefixSpec {
+            blockTokens = blockTokens == 0 ? 16 : blockTokens;
+        }
+    }
+
     /** Requests: a trace file or a synthetic generator, then transforms. */
     public record TraceSpec(String file, String format, boolean skipBadRows, SyntheticSpec synthetic,
                             TransformSpec transforms) {
@@ -173,9 +183,11 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
      * @param first      keep the first N requests (0: all)
      * @param timeScale  multiply arrival times (0.5 = twice the rate)
      * @param targetRate rescale arrivals to this mean rate in req/s (0: keep)
+     * @param sharedPrefix shared system prompts for traces without prefix information (applied last)
      */
-    public record TransformSpec(List<Double> windowS, long first, double timeScale, double targetRate) {
-        public static final TransformSpec NONE = new TransformSpec(null, 0, 0, 0);
+    public record TransformSpec(List<Double> windowS, long first, double timeScale, double targetRate,
+                                SharedPrefixSpec sharedPrefix) {
+        public static final TransformSpec NONE = new TransformSpec(null, 0, 0, 0, null);
 
         public TransformSpec {
             if (windowS != null && (windowS.size() != 2 || windowS.get(0) >= windowS.get(1))) {

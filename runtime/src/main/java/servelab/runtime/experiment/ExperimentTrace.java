@@ -45,6 +45,11 @@ final class ExperimentTrace implements AutoCloseable {
         if (t.first() > 0) pipeline = pipeline.first(t.first());
         if (t.timeScale() > 0) pipeline = pipeline.timeScale(t.timeScale());
         if (t.targetRate() > 0) pipeline = pipeline.targetRate(t.targetRate());
+        var shared = t.sharedPrefix();
+        if (shared != null) {
+            pipeline = pipeline.sharedPrefix(shared.prompts(), shared.tokens(), shared.share(), shared.blockTokens(),
+                    exp.seed());
+        }
         this.stream = pipeline.renumber().stream();
         this.iterator = stream.iterator();
     }
@@ -136,7 +141,7 @@ final class ExperimentTrace implements AutoCloseable {
         var t = spec.transforms();
         d.put("transforms", List.of(
                 "window_s=" + t.windowS(), "first=" + t.first(), "time_scale=" + t.timeScale(),
-                "target_rate=" + t.targetRate()));
+                "target_rate=" + t.targetRate(), "shared_prefix=" + t.sharedPrefix()));
         return d;
     }
 
