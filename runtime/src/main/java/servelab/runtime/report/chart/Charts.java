@@ -57,6 +57,7 @@ public final class Charts {
         boolean log = min > 0 && max / min > 100;
         var chart = xyChart(title, log ? xAxisTitle + ", log scale" : xAxisTitle, "fraction of requests ≤ x");
         chart.getStyler().setXAxisLogarithmic(log);
+        if (log) chart.getStyler().setXAxisDecimalPattern("#,##0.##"); // 10,000 rather than 1E4
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         var names = new HashSet<String>();
@@ -128,7 +129,8 @@ public final class Charts {
         var chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("")
                 .yAxisTitle(yAxisTitle).build();
         ChartStyle.apply(chart.getStyler());
-        chart.getStyler().setXAxisLabelRotation(categories.size() > 4 ? 20 : 0);
+        int labelChars = categories.stream().mapToInt(String::length).sum() + 4 * categories.size();
+        chart.getStyler().setXAxisLabelRotation(labelChars * 7 > WIDTH - 120 ? 25 : 0); // would overlap side by side
         chart.getStyler().setErrorBarsColorSeriesColor(false);
         chart.getStyler().setErrorBarsColor(ChartStyle.MARKER);
         for (var g : groups) {
