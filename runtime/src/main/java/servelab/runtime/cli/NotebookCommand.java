@@ -92,7 +92,7 @@ final class NotebookCommand implements Runnable {
             description = {"Execute notebooks headless with `python -m nbconvert --execute` on the 'servelab'",
                     "kernel (installed privately under target/jupyter for this), after making their runs if",
                     "they are missing. Outputs are saved into the notebooks, or into --out. A kernel that does",
-                    "not start in time gets one retry; a cell error fails the notebook.",
+                    "not start in time is started again (--start-attempts); a cell error fails the notebook.",
                     "Jupyter from Debian: apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client",
                     "python3-ipykernel (for /usr/bin/python3)."})
     static final class Run implements Callable<Integer> {
@@ -111,8 +111,14 @@ final class NotebookCommand implements Runnable {
         @Option(names = "--python", paramLabel = "PYTHON", description = "Python with nbconvert (default ${DEFAULT-VALUE})")
         Path python = Path.of("/usr/bin/python3");
 
-        @Option(names = "--start-timeout", paramLabel = "SECONDS", description = "kernel start timeout (default ${DEFAULT-VALUE})")
-        int startTimeout = 60;
+        @Option(names = "--start-timeout", paramLabel = "SECONDS",
+                description = "kernel start timeout; a good start takes about 3 s (default ${DEFAULT-VALUE})")
+        int startTimeout = 20;
+
+        @Option(names = "--start-attempts", paramLabel = "N",
+                description = "kernel starts to try per notebook, the rapaio kernel's start hangs now and then "
+                        + "(default ${DEFAULT-VALUE})")
+        int startAttempts = 4;
 
         @Option(names = "--cell-timeout", paramLabel = "SECONDS", description = "timeout per cell (default ${DEFAULT-VALUE})")
         int cellTimeout = 300;
@@ -130,7 +136,7 @@ final class NotebookCommand implements Runnable {
             var list = notebooks.isEmpty() ? allNotebooks(installation.home().resolve("notebooks")) : notebooks;
             var runsDir = (runs != null ? runs : defaultRunsDir()).toAbsolutePath();
             var executor = new NotebookExecutor(python, KernelSpec.DEFAULT_NAME, Duration.ofSeconds(startTimeout),
-                    Duration.ofSeconds(cellTimeout), NotebookExecutor.environment(Map.of(
+                    startAttempts, Duration.ofSeconds(cellTimeout), NotebookExecutor.environment(Map.of(
                     "JUPYTER_PATH", kernelFor(installation).toString(), "SERVELAB_RUNS", runsDir.toString())));
             executor.requireJupyter();
             if (freshRuns || !NotebookRuns.exist(runsDir)) {
@@ -142,7 +148,7 @@ final class NotebookCommand implements Runnable {
             for (var nb : list) {
                 var r = executor.execute(nb.toAbsolutePath(), Optional.ofNullable(out).map(Path::toAbsolutePath));
                 stdout.printf("%-6s %s (%.1f s%s)%n", r.ok() ? "ok" : "FAILED", nb, r.seconds(),
-                        r.attempts() > 1 ? ", kernel start retried" : "");
+                        r.attempts() > 1 ? ", kernel started " + r.attempts() + " times" : "");
                 if (!r.ok()) {
                     failed++;
                     spec.commandLine().getErr().println(r.message());

@@ -15,19 +15,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Executes notebooks headless with {@code python -m nbconvert --execute}, one at a time. The Java kernel's start
- * hangs now and then (rapaio on JDK 25), so a kernel that does not answer within the start timeout, or dies
- * while starting, gets one retry; an error in a cell is never retried: it fails the notebook, with nbconvert's
- * account of the cell.
+ * Executes notebooks headless with {@code python -m nbconvert --execute}, one at a time. The rapaio kernel's start
+ * hangs now and then on JDK 25 (its channels bind, but no request ever reaches its shell socket; measured here in
+ * roughly one start out of ten, more under load), while a good start takes about 3 s. So a kernel that does not
+ * answer within the start timeout, or dies while starting, is started again, up to {@code startAttempts} times in
+ * all; an error in a cell is never retried: it fails the notebook, with nbconvert's account of the cell.
  *
  * @param python        the Python that has nbconvert (Debian's packages belong to {@code /usr/bin/python3})
  * @param kernel        kernel name the notebooks run on
  * @param startTimeout  how long the kernel may take to start
+ * @param startAttempts kernel starts to try before giving up, at least 2 (one retry)
  * @param cellTimeout   how long one cell may run
  * @param env           variables for nbconvert and the kernel, e.g. {@code JUPYTER_PATH}, {@code SERVELAB_RUNS}
  */
-public record NotebookExecutor(Path python, String kernel, Duration startTimeout, Duration cellTimeout,
-                               Map<String, String> env) {
+public record NotebookExecutor(Path python, String kernel, Duration startTimeout, int startAttempts,
+                               Duration cellTimeout, Map<String, String> env) {
 
     /** nbconvert's and jupyter_client's words for a kernel that never came up. */
     private static final Pattern START_FAILURE = Pattern.compile(
@@ -42,6 +44,9 @@ public record NotebookExecutor(Path python, String kernel, Duration startTimeout
     public NotebookExecutor {
         Objects.requireNonNull(python, "NotebookExecutor.python");
         Objects.requireNonNull(kernel, "NotebookExecutor.kernel");
+        if (startAttempts < 2) {
+            throw new IllegalArgumentException("NotebookExecutor.startAttempts must be >= 2 (one retry), was " + startAttempts);
+        }
         env = Map.copyOf(env);
     }
 
@@ -50,7 +55,7 @@ public record NotebookExecutor(Path python, String kernel, Duration startTimeout
      *
      * @param notebook the notebook
      * @param ok       whether every cell ran without error
-     * @param attempts 1, or 2 when the kernel's start was retried
+     * @param attempts nbconvert runs: 1, more when the kernel's start was retried
      * @param seconds  wall time of all attempts
      * @param message  on failure, why (nbconvert's last lines)
      */
@@ -78,11 +83,13 @@ public record NotebookExecutor(Path python, String kernel, Duration startTimeout
      */
     public Outcome execute(Path notebook, Optional<Path> outDir) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        var first = attempt(notebook, outDir);
-        if (first.ok() || !isStartFailure(first.output())) {
-            return outcome(notebook, first, 1, start);
+        int attempts = 1;
+        var attempt = attempt(notebook, outDir);
+        while (!attempt.ok() && isStartFailure(attempt.output()) && attempts < startAttempts) {
+            attempts++;
+            attempt = attempt(notebook, outDir);
         }
-        return outcome(notebook, attempt(notebook, outDir), 2, start);
+        return outcome(notebook, attempt, attempts, start);
     }
 
     /** Whether nbconvert's output says the kernel never started (worth one retry), not that a cell failed. */

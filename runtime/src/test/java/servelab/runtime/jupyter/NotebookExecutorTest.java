@@ -35,7 +35,7 @@ class NotebookExecutorTest {
     }
 
     private NotebookExecutor executor(Path python) {
-        return new NotebookExecutor(python, "servelab", Duration.ofSeconds(5), Duration.ofSeconds(5), Map.of());
+        return new NotebookExecutor(python, "servelab", Duration.ofSeconds(5), 3, Duration.ofSeconds(5), Map.of());
     }
 
     private int calls() throws Exception {
@@ -43,7 +43,7 @@ class NotebookExecutorTest {
     }
 
     @Test
-    void aKernelThatDoesNotStartIsRetriedOnce() throws Exception {
+    void aKernelThatDoesNotStartIsStartedAgain() throws Exception {
         var python = fakePython(new String[] {"RuntimeError: Kernel didn't respond in 60 seconds", "[NbConvertApp] Writing"},
                 new int[] {1, 0});
         var outcome = executor(python).execute(tmp.resolve("a.ipynb"), Optional.empty());
@@ -53,12 +53,14 @@ class NotebookExecutorTest {
     }
 
     @Test
-    void aKernelThatFailsToStartTwiceFailsTheNotebook() throws Exception {
+    void aKernelThatNeverStartsFailsTheNotebookAfterItsAttempts() throws Exception {
         var python = fakePython(new String[] {"RuntimeError: Kernel died before replying to kernel_info",
-                "RuntimeError: Kernel didn't respond in 60 seconds"}, new int[] {1, 1});
+                "RuntimeError: Kernel didn't respond in 60 seconds", "RuntimeError: Kernel didn't respond in 60 seconds"},
+                new int[] {1, 1, 1});
         var outcome = executor(python).execute(tmp.resolve("a.ipynb"), Optional.empty());
         assertFalse(outcome.ok());
-        assertEquals(2, outcome.attempts());
+        assertEquals(3, outcome.attempts());
+        assertEquals(3, calls());
         assertTrue(outcome.message().contains("Kernel didn't respond"), outcome.message());
     }
 
