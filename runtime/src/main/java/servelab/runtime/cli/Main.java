@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = {"A testbed for LLM serving algorithms: hot-swappable scheduling, batching and caching",
                 "plugins, replayed against real request traces in simulation or on a real model."},
         subcommands = {DemoCommand.class, RunCommand.class, PluginsCommand.class, CtlCommand.class,
-                TraceCommand.class, CacheCommand.class, ImportCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
+                TraceCommand.class, CacheCommand.class, ImportCommand.class, ReportCommand.class, BenchCommand.class,
+                NotebookCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -36,10 +36,21 @@ public record Stats(int count, double mean, double median, double std, double p9
     }
 
     /**
+     * The figures of the known values of {@code values} (NaN, the tables' null, left out); {@code values} is not
+     * changed.
+     */
+    public static Stats ofKnown(double[] values) {
+        return of(java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray());
+    }
+
+    /**
      * numpy's "linear" method: the value at rank {@code p / 100 * (n - 1)} of the sorted values, interpolated
      * between the ranks on either side.
+     *
+     * @param sorted values in ascending order, at least one
+     * @param p      percentile, 0 to 100
      */
-    static double percentile(double[] sorted, double p) {
+    public static double percentile(double[] sorted, double p) {
         double rank = p / 100 * (sorted.length - 1);
         int lo = (int) Math.floor(rank);
         int hi = Math.min(lo + 1, sorted.length - 1);

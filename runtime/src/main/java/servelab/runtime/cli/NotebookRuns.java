@@ -1,0 +1,82 @@
+package servelab.runtime.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import servelab.runtime.experiment.ExperimentFile;
+import servelab.runtime.experiment.ExperimentRunner;
+
+/**
+ * The small runs the notebooks read, made fresh in seconds: the demo's scheduler sweep ({@code sweep/}: its
+ * three policies on its bursty workload) and a run whose scheduler is switched from fcfs to sjf through the
+ * control port part-way ({@code hot-swap/}, exactly {@code servelab ctl --run DIR switch scheduler sjf}, sent
+ * when the run clock passes {@link #SWAP_AT_S}, so the swap lands at the same place every time).
+ */
+final class NotebookRuns {
+    /** Simulated second at which the hot-swap run switches its scheduler. */
+    static final double SWAP_AT_S = 30;
+
+    private NotebookRuns() {
+    }
+
+    /** Whether {@code dir} holds the runs (a complete set from an earlier call). */
+    static boolean exist(Path dir) {
+        return Files.exists(dir.resolve("hot-swap/requests.arrow"))
+                && DemoCommand.POLICIES.stream().allMatch(p -> Files.exists(dir.resolve("sweep").resolve(p.label())
+                .resolve("requests.arrow")));
+    }
+
+    /** Makes the runs in {@code dir}, replacing earlier ones; returns the run folders. */
+    static List<Path> make(Path dir, Path pluginsDir) throws IOException {
+        delete(dir.resolve("sweep"));
+        delete(dir.resolve("hot-swap"));
+        var made = new ArrayList<Path>();
+        var options = new ExperimentRunner.Options(pluginsDir, null, null, null);
+        for (var policy : DemoCommand.POLICIES) {
+            var overrides = new ArrayList<>(DemoCommand.WORKLOAD);
+            overrides.addAll(policy.overrides());
+            var runDir = dir.resolve("sweep").resolve(policy.label());
+            ExperimentRunner.run(ExperimentFile.load(null, overrides), runDir, options);
+            made.add(runDir);
+        }
+        var hotSwap = dir.resolve("hot-swap");
+        var overrides = new ArrayList<>(DemoCommand.WORKLOAD);
+        overrides.add("name=hot-swap");
+        var answer = new StringWriter();
+        var swapped = new boolean[1];
+        ExperimentRunner.run(ExperimentFile.load(null, overrides), hotSwap,
+                new ExperimentRunner.Options(pluginsDir, null, null, (replica, endNanos) -> {
+                    if (swapped[0] || endNanos < SWAP_AT_S * 1e9) return;
+                    swapped[0] = true;
+                    var ctl = Main.commandLine();
+                    ctl.setOut(new PrintWriter(answer, true));
+                    ctl.setErr(new PrintWriter(answer, true));
+                    int rc = ctl.execute("ctl", "--run", hotSwap.toString(), "switch", "scheduler", "sjf");
+                    if (rc != 0) throw new IllegalStateException("servelab ctl switch failed: " + answer);
+                }));
+        if (!swapped[0]) throw new IllegalStateException("the hot-swap run ended before " + SWAP_AT_S + " s");
+        made.add(hotSwap);
+        return made;
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.delete(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package servelab.runtime.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import servelab.runtime.record.Slo;
+import servelab.runtime.report.NamedRun;
+import servelab.runtime.report.runs.RunReport;
+
+/** {@code servelab report}: a Markdown and HTML report with charts comparing run folders. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Compare run folders in a report: report.md and report.html with tables (plugins and their",
+                "parameters, throughput, goodput, TTFT/TPOT/ITL/E2EL mean, p50 and p99, prefix hit rate,",
+                "preemptions, acceptance rate) and PNG charts (latency CDFs, latency over time with plugin swaps",
+                "marked, KV blocks in use, batch size and tokens per iteration).",
+                "Example: servelab report runs/demo/fcfs+continuous runs/demo/sjf+continuous --out reports/demo"})
+final class ReportCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run folders (from servelab run, demo or import)")
+    List<Path> runDirs;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "report folder (default reports/report-TIMESTAMP)")
+    Path out;
+
+    @Option(names = "--slo", paramLabel = "ttft=MS,tpot=MS,e2el=MS",
+            description = "objectives for every run's goodput (default: each run's own, from its run.json)")
+    String slo;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var objectives = slo == null ? Optional.<Slo>empty() : Optional.of(Slo.parse(slo));
+        var folder = out != null ? out
+                : Path.of("reports", "report-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        var written = RunReport.write(NamedRun.load(runDirs), folder, objectives);
+        var stdout = spec.commandLine().getOut();
+        stdout.printf("report of %d run%s: %s%n      and %s (%d charts)%n", runDirs.size(), runDirs.size() == 1 ? "" : "s",
+                written.markdown(), written.html(), written.charts().size());
+        stdout.flush();
+        return 0;
+    }
+}

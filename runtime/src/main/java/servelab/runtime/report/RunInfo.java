@@ -1,0 +1,73 @@
+package servelab.runtime.report;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+import servelab.api.PluginKind;
+
+import servelab.runtime.record.Slo;
+
+/**
+ * What {@code run.json} says about a run, read leniently: a key that is missing or of an unexpected shape gives an
+ * empty value, never an error, so imported and older runs still get a report.
+ */
+public final class RunInfo {
+
+    private RunInfo() {
+    }
+
+    /**
+     * The plugin of each kind as {@code name@version}, followed by its non-default parameters in parentheses, e.g.
+     * {@code continuous@1.0.0 (chunked_prefill=false)}; kinds in the order of {@link PluginKind} (the engine's
+     * data flow), unknown kinds after them. Imported runs have none.
+     */
+    public static Map<String, String> plugins(RunResults run) {
+        var found = new TreeMap<String, String>();
+        if (!(run.runInfo().get("plugins") instanceof Map<?, ?> plugins)) return found;
+        for (var e : plugins.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> spec)) continue;
+            String id = spec.get("plugin") != null ? String.valueOf(spec.get("plugin"))
+                    : spec.get("name") + (spec.get("version") != null ? "@" + spec.get("version") : "");
+            found.put(String.valueOf(e.getKey()), id + params(spec.get("params")));
+        }
+        var out = new LinkedHashMap<String, String>();
+        for (var kind : PluginKind.values()) {
+            var plugin = found.remove(kind.id());
+            if (plugin != null) out.put(kind.id(), plugin);
+        }
+        out.putAll(found);
+        return out;
+    }
+
+    /**
+     * The objectives the run was recorded with: run.json's {@code slo}, either {@code {ttft_ms: 1000, ...}} or
+     * the text {@code ttft=1000,...}; {@link Slo#NONE} when it has none.
+     */
+    public static Slo slo(RunResults run) {
+        return switch (run.runInfo().get("slo")) {
+            case Map<?, ?> map -> {
+                var text = new StringJoiner(",");
+                for (var key : new String[] {"ttft", "tpot", "e2el"}) {
+                    if (map.get(key + "_ms") instanceof Number n) text.add(key + "=" + n.doubleValue());
+                }
+                yield Slo.parse(text.toString());
+            }
+            case String text -> Slo.parse(text);
+            case null, default -> Slo.NONE;
+        };
+    }
+
+    /** Where an imported run came from ({@code vllm bench serve}, {@code vidur}), or "" for a ServeLab run. */
+    public static String source(RunResults run) {
+        return run.runInfo().get("source") instanceof String s ? s : "";
+    }
+
+    private static String params(Object params) {
+        if (!(params instanceof Map<?, ?> map) || map.isEmpty()) return "";
+        var text = new StringJoiner(", ", " (", ")");
+        map.forEach((k, v) -> text.add(k + "=" + v));
+        return text.toString();
+    }
+}

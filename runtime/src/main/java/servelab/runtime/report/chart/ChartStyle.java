@@ -1,0 +1,46 @@
+package servelab.runtime.report.chart;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.Styler;
+
+/** The look every ServeLab chart shares: white, legend below the plot, a palette that survives colour blindness. */
+public final class ChartStyle {
+    /** Okabe and Ito's colour-blind-safe palette (without its yellow, which is unreadable on white). */
+    private static final Color[] PALETTE = {
+            new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
+            new Color(0x56B4E9), new Color(0xE69F00), new Color(0x000000)};
+
+    static final BasicStroke SOLID = new BasicStroke(1.8f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+    static final BasicStroke DASHED = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
+            new float[] {6f, 4f}, 0f);
+    static final Color MARKER = new Color(0x555555);
+
+    private ChartStyle() {
+    }
+
+    /** The palette colour of index {@code i}, wrapping around. */
+    public static Color color(int i) {
+        return PALETTE[Math.floorMod(i, PALETTE.length)];
+    }
+
+    static void apply(AxesChartStyler s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderColor(new Color(0xBBBBBB));
+        s.setPlotGridLinesColor(new Color(0xE4E4E4));
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setLegendBorderColor(Color.WHITE);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setSeriesColors(PALETTE);
+        s.setAntiAlias(true);
+        s.setTextAntiAlias(true);
+    }
+}

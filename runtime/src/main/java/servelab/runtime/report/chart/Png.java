@@ -1,0 +1,41 @@
+package servelab.runtime.report.chart;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.internal.chartpart.IChart;
+
+/** Charts as PNG files or images, drawn without a display ({@code java.awt.headless}). */
+public final class Png {
+
+    private Png() {
+    }
+
+    /** Writes the chart to {@code file} as PNG, replacing it. */
+    public static void write(IChart chart, Path file) throws IOException {
+        headless();
+        try (OutputStream out = Files.newOutputStream(file)) {
+            if (!ImageIO.write(image(chart), "png", out)) throw new IOException("no PNG writer in this JDK for " + file);
+        }
+    }
+
+    /** The chart drawn into an image (what a Jupyter Java kernel shows as a PNG output). */
+    public static BufferedImage image(IChart chart) {
+        headless();
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * Asks AWT for headless mode unless the JVM was told otherwise, so charts draw on a machine with no display;
+     * it takes effect when AWT first starts, which is why every entry point here calls it first.
+     */
+    static void headless() {
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+    }
+}

@@ -1,0 +1,103 @@
+package servelab.runtime.report.runs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.knowm.xchart.XYChart;
+
+import servelab.runtime.record.Slo;
+import servelab.runtime.report.NamedRun;
+import servelab.runtime.report.RunInfo;
+import servelab.runtime.report.RunMetrics;
+import servelab.runtime.report.chart.Png;
+import servelab.runtime.report.doc.Document;
+
+/**
+ * {@code servelab report}: a folder comparing runs, {@code report.md} and {@code report.html} with the same
+ * tables and PNG charts beside them. Goodput uses each run's own SLO from run.json unless one is given.
+ *
+ * {@snippet :
+ * var runs = NamedRun.load(List.of(Path.of("runs/fcfs"), Path.of("runs/sjf")));
+ * var written = RunReport.write(runs, Path.of("reports/fcfs-vs-sjf"), Optional.empty());
+ * }
+ */
+public final class RunReport {
+
+    private RunReport() {
+    }
+
+    /** What was written: the Markdown page, the HTML page and every chart. */
+    public record Written(Path markdown, Path html, List<Path> charts) {}
+
+    /**
+     * Writes the report into {@code out} (created if needed; files of an earlier report there are replaced).
+     *
+     * @param slo objectives for every run's goodput; empty: each run's own
+     */
+    public static Written write(List<NamedRun> runs, Path out, Optional<Slo> slo) throws IOException {
+        if (runs.isEmpty()) throw new IllegalArgumentException("no runs to report on");
+        Files.createDirectories(out);
+        var metrics = new ArrayList<RunMetrics>();
+        for (var run : runs) metrics.add(RunMetrics.of(run.name(), run.results(), slo.orElse(RunInfo.slo(run.results()))));
+
+        var doc = new Document("ServeLab report: " + String.join(" vs ", runs.stream().map(NamedRun::name).toList()));
+        doc.bullets(runs.stream().map(r -> "`" + r.name() + "`: `" + r.results().dir() + "`").toList());
+        var notes = notes(runs);
+        if (!notes.isEmpty()) doc.paragraph("Notes:").bullets(notes);
+        table(doc.heading(2, "Runs"), RunTables.plugins(runs, metrics));
+        table(doc.heading(2, "Throughput and counters").paragraph("Throughput and goodput over the run's duration "
+                + "(first arrival to last completion), as `vllm bench serve` computes them; goodput counts completed "
+                + "requests that meet every SLO. n/a: the run has no data for it (no prefix lookups, no speculative "
+                + "drafts, an import without preemption counts)."), RunTables.throughput(metrics));
+        table(doc.heading(2, "Latency (ms)").paragraph("Over completed requests; ITL pools every gap between "
+                + "consecutive tokens. p50 and p99 interpolate linearly (numpy's default)."), RunTables.latency(metrics));
+
+        var charts = new ArrayList<Path>();
+        doc.heading(2, "Latency distributions");
+        for (var e : RunCharts.latencyColumns().entrySet()) {
+            String metric = e.getKey().replace("_ms", "");
+            chart(doc, out, charts, "cdf-" + metric + ".png", "CDF of " + e.getValue(),
+                    RunCharts.cdf(runs, e.getKey(), e.getValue() + " (CDF)", metric.toUpperCase() + " (ms)"));
+        }
+        doc.heading(2, "Over time").paragraph("Run clock on the x axis (simulated seconds for a simulated run); "
+                + "dashed vertical lines are plugin swaps (events.arrow, type swap).");
+        chart(doc, out, charts, "ttft-over-time.png", "TTFT over time", RunCharts.latencyOverTime(runs, "ttft_ms",
+                "TTFT by arrival time, median and p90", "TTFT (ms)"));
+        chart(doc, out, charts, "e2el-over-time.png", "E2EL over time", RunCharts.latencyOverTime(runs, "e2el_ms",
+                "End-to-end latency by arrival time, median and p90", "E2EL (ms)"));
+        if (runs.stream().anyMatch(RunCharts::hasIterations)) {
+            chart(doc, out, charts, "kv-blocks.png", "KV blocks in use", RunCharts.kvBlocks(runs));
+            chart(doc, out, charts, "batch-size.png", "Batch size", RunCharts.batchSize(runs));
+            chart(doc, out, charts, "tokens-per-iteration.png", "Tokens per iteration", RunCharts.tokensPerIteration(runs));
+        }
+        doc.write(out, "report");
+        return new Written(out.resolve("report.md"), out.resolve("report.html"), List.copyOf(charts));
+    }
+
+    private static void table(Document doc, RunTables.Rows rows) {
+        doc.table(rows.header(), rows.rows());
+    }
+
+    private static void chart(Document doc, Path out, List<Path> charts, String file, String alt, XYChart chart)
+            throws IOException {
+        Png.write(chart, out.resolve(file));
+        charts.add(out.resolve(file));
+        doc.image(file, alt);
+    }
+
+    private static List<String> notes(List<NamedRun> runs) {
+        var notes = new ArrayList<String>();
+        for (var run : runs) {
+            for (var note : run.results().notes()) notes.add("`" + run.name() + "`: " + note);
+            if (!RunCharts.hasIterations(run)) {
+                notes.add("`" + run.name() + "` has no iterations table (an imported run): it is left out of the "
+                        + "per-iteration charts");
+            }
+        }
+        return notes;
+    }
+}

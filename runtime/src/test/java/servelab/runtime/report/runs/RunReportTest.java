@@ -1,0 +1,166 @@
+package servelab.runtime.report.runs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.record.ResultTable;
+import servelab.runtime.report.NamedRun;
+import servelab.runtime.report.RunResults;
+import servelab.runtime.report.SmallRuns;
+import servelab.runtime.report.SwapEvent;
+
+class RunReportTest {
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    @TempDir static Path work;
+    static List<Path> runDirs;
+    static RunReport.Written written;
+
+    @BeforeAll
+    static void reportOnTwoSmallRuns() throws Exception {
+        runDirs = SmallRuns.make(work);
+        written = RunReport.write(NamedRun.load(runDirs), work.resolve("report"), Optional.empty());
+    }
+
+    @Test
+    void theLatencyTableHoldsTheMeanMedianAndP99OfTheArrowColumns() throws IOException {
+        var table = markdownTable("## Latency (ms)");
+        for (var dir : runDirs) {
+            var requests = RunResults.load(dir).requests();
+            var row = table.get(dir.getFileName().toString());
+            // then: each cell is numpy's figure of the column's non-null values, to the two decimals printed
+            int column = 0;
+            for (var name : List.of("ttft_ms", "tpot_ms", "itl_ms", "e2el_ms")) {
+                double[] values = name.equals("itl_ms")
+                        ? requests.doubleLists(name).stream().flatMapToDouble(Arrays::stream).toArray()
+                        : requests.doubles(name);
+                double[] known = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+                assertNear(Arrays.stream(known).average().orElseThrow(), row.get(column++), dir + " mean " + name);
+                assertNear(numpyPercentile(known, 50), row.get(column++), dir + " p50 " + name);
+                assertNear(numpyPercentile(known, 99), row.get(column++), dir + " p99 " + name);
+            }
+        }
+    }
+
+    @Test
+    void theThroughputTableHoldsRatesGoodputAndPreemptionsAndSaysNaWhereThereIsNoData() throws IOException {
+        var table = markdownTable("## Throughput and counters");
+        for (var dir : runDirs) {
+            var requests = RunResults.load(dir).requests();
+            long[] arrival = requests.longs("arrival_ns");
+            long[] completion = requests.longs("completion_ns");
+            double[] ttft = requests.doubles("ttft_ms");
+            double[] tpot = requests.doubles("tpot_ms");
+            long[] preemptions = requests.longs("preemptions");
+            double duration = (Arrays.stream(completion).max().orElseThrow() - Arrays.stream(arrival).min().orElseThrow()) / 1e9;
+            int good = 0;
+            for (int i = 0; i < ttft.length; i++) if (ttft[i] <= 2000 && (Double.isNaN(tpot[i]) || tpot[i] <= 40)) good++;
+            var row = table.get(dir.getFileName().toString());
+            // then: every request completed (no error), so req/s is all of them over first arrival to last completion
+            assertNear(ttft.length / duration, row.get(0), dir + " req/s");
+            assertNear(good / duration, row.get(3), dir + " goodput under the run's SLO");
+            assertEquals("ttft=2000,tpot=40", row.get(4));
+            // and: no prefix cache and no speculation took part, so those are n/a, not 0
+            assertEquals("n/a", row.get(5), "prefix hit rate");
+            assertEquals(Long.toString(Arrays.stream(preemptions).sum()), row.get(6), "preemptions");
+            assertEquals("n/a", row.get(7), "acceptance rate");
+        }
+    }
+
+    @Test
+    void thePluginsTableNamesEachRunsPluginsAndTheSwapRunsStartingScheduler() throws IOException {
+        var table = markdownTable("## Runs");
+        assertEquals("fcfs@1.0.0", table.get("fcfs").get(0));
+        assertEquals("continuous@1.0.0", table.get("fcfs").get(1));
+        assertEquals("paged@1.0.0", table.get("fcfs").get(2));
+        // the swap run records its scheduler at start in run.json; the swap itself is an event
+        var swaps = SwapEvent.of(RunResults.load(runDirs.get(1)));
+        assertEquals(1, swaps.size());
+        assertEquals("scheduler", swaps.getFirst().kind());
+        assertEquals("fcfs@1.0.0", swaps.getFirst().from());
+        assertEquals("sjf@1.0.0", swaps.getFirst().to());
+        assertEquals("scheduler fcfs -> sjf", swaps.getFirst().label());
+        var iterations = RunResults.load(runDirs.get(1)).table(ResultTable.ITERATIONS).orElseThrow();
+        long firstSjf = iterations.longs("iteration")[iterations.strings("scheduler").indexOf("sjf@1.0.0")];
+        assertEquals(swaps.getFirst().iteration(), firstSjf, "the swap event names the first iteration on sjf");
+    }
+
+    @Test
+    void everyChartIsAValidPngOfNonTrivialSizeAndBothPagesShowIt() throws IOException {
+        var names = written.charts().stream().map(p -> p.getFileName().toString()).toList();
+        assertEquals(List.of("cdf-ttft.png", "cdf-tpot.png", "cdf-e2el.png", "ttft-over-time.png", "e2el-over-time.png",
+                "kv-blocks.png", "batch-size.png", "tokens-per-iteration.png"), names);
+        String md = Files.readString(written.markdown());
+        String html = Files.readString(written.html());
+        for (var chart : written.charts()) {
+            byte[] bytes = Files.readAllBytes(chart);
+            assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, 8), chart + " starts as a PNG");
+            assertTrue(bytes.length > 10_000, chart + " has " + bytes.length + " bytes");
+            var image = ImageIO.read(chart.toFile());
+            assertEquals(servelab.runtime.report.chart.Charts.WIDTH, image.getWidth(), chart + " width");
+            assertEquals(servelab.runtime.report.chart.Charts.HEIGHT, image.getHeight(), chart + " height");
+            assertTrue(distinctColours(image) > 20, chart + " is more than a blank canvas");
+            String file = chart.getFileName().toString();
+            assertTrue(md.contains("](" + file + ")"), "report.md shows " + file);
+            assertTrue(html.contains("<img src=\"" + file + "\""), "report.html shows " + file);
+        }
+    }
+
+    @Test
+    void theHtmlPageHasTheSameTablesAsTheMarkdown() throws IOException {
+        String html = Files.readString(written.html());
+        var latency = markdownTable("## Latency (ms)");
+        for (var row : latency.entrySet()) {
+            assertTrue(html.contains("<td>" + row.getKey() + "</td>"), row.getKey());
+            for (var cell : row.getValue()) assertTrue(html.contains("<td class=\"num\">" + cell + "</td>"), cell);
+        }
+    }
+
+    /** The table after {@code heading} in report.md: run name to its other cells. */
+    private static Map<String, List<String>> markdownTable(String heading) throws IOException {
+        var lines = Files.readAllLines(written.markdown());
+        int i = lines.indexOf(heading);
+        assertTrue(i >= 0, "report.md has " + heading);
+        while (!lines.get(i).startsWith("| run ")) i++;
+        var table = new TreeMap<String, List<String>>();
+        for (i += 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+            var cells = Arrays.stream(lines.get(i).split(" \\| ")).map(c -> c.replace("|", "").strip()).toList();
+            table.put(cells.getFirst(), cells.subList(1, cells.size()));
+        }
+        return table;
+    }
+
+    private static double numpyPercentile(double[] sorted, double p) {
+        double rank = p / 100 * (sorted.length - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
+
+    private static void assertNear(double expected, String cell, String what) {
+        assertEquals(expected, Double.parseDouble(cell), 0.0051, what + ": cell '" + cell + "'");
+    }
+
+    private static int distinctColours(java.awt.image.BufferedImage image) {
+        var colours = new HashSet<Integer>();
+        for (int y = 0; y < image.getHeight(); y += 3) for (int x = 0; x < image.getWidth(); x += 3) colours.add(image.getRGB(x, y));
+        return colours.size();
+    }
+}
