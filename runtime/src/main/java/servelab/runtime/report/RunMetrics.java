@@ -35,7 +35,10 @@ public record RunMetrics(String label, Map<String, String> plugins, Summary summ
     /** The metrics of a loaded run under {@code slo} ({@link RunInfo#slo} gives the run's own). */
     public static RunMetrics of(String label, RunResults run, Slo slo) {
         var requests = run.requests();
-        double hitRate = run.table(ResultTable.ITERATIONS)
+        var plugins = RunInfo.plugins(run);
+        // with the `none` prefix cache every lookup misses by construction: no cache took part, so n/a, not 0
+        boolean noPrefixCache = plugins.getOrDefault("prefix-cache", "none").startsWith("none");
+        double hitRate = noPrefixCache ? Double.NaN : run.table(ResultTable.ITERATIONS)
                 .map(it -> ratio(sum(it.doubles("prefix_hit_tokens")), sum(it.doubles("prefix_query_tokens"))))
                 .orElse(Double.NaN);
         double acceptance = ratio(sum(requests.doubles("spec_accepted_tokens")),
@@ -43,7 +46,7 @@ public record RunMetrics(String label, Map<String, String> plugins, Summary summ
         boolean anyKnown = false;
         for (boolean isNull : requests.nulls("preemptions")) anyKnown |= !isNull;
         var summary = Summary.compute(run, slo);
-        return new RunMetrics(label, RunInfo.plugins(run), summary, slo,
+        return new RunMetrics(label, plugins, summary, slo,
                 anyKnown ? OptionalLong.of(summary.preemptions()) : OptionalLong.empty(), hitRate, acceptance);
     }
 
