@@ -22,38 +22,33 @@ import servelab.api.kv.TokenBlocks;
  * </ul>
  *
  * <p><b>Finding an insert's parent.</b> The engine publishes blocks one at a time and names only the block, not
- * its parent's node, so a direct-mapped memo (65,536 slots) remembers the boundary nodes that recent matches and
- * inserts ended at, keyed by the chained key of the block ending there. A hit is checked against the node's stored
- * key and depth; a miss walks from the root by tokens (creating the path, without KV, if a prefix block was never
- * indexed or has been pruned). On the Mooncake conversation trace with 16-token blocks, 4,540 of 9.3 M inserts
- * missed (a slot overwritten between two publishes of a sequence) and their walks covered 3.5 M blocks; with
- * 16,384 slots it was 17,092 misses and 13.3 M blocks. This is the only place the tree relies on chained keys: a
- * 64-bit key collision could attach a block under the wrong parent, the exposure hash-block has on every lookup.
- * {@link #match} never uses keys.
+ * its parent's node, so a {@link ParentMemo} remembers the boundary nodes where recent matches and inserts ended,
+ * keyed by the chained key of the block ending there; a miss walks from the root by tokens (creating the path,
+ * without KV, if a prefix block was never indexed or has been pruned). On the Mooncake conversation trace with
+ * 16-token blocks, 600 of 9.3 M inserts missed (their memo slot was overwritten between two publishes of one
+ * sequence), and their walks covered 0.47 M blocks, 5% of the blocks inserted. This is the only place the tree
+ * relies on chained keys: a 64-bit key collision could attach a block under the wrong parent, the exposure
+ * hash-block has on every lookup. {@link #match} never uses keys.
  *
  * <p>Cost: match O(b) token comparisons and about one hash lookup per edge per block (b = block size); insert the
  * same with a memo hit, O(i·b) for block i on a miss; evicted O(nodes removed). Memory: about 40 bytes and one map
- * entry per node, the block's tokens once per leaf block (split halves share their array), and 768 KiB of memo.
+ * entry per node, the block's tokens once per leaf block (split halves share their array), and 192 KiB of memo.
  */
 final class RadixTree implements PrefixCache {
+    private static final int MEMO_BITS = 14;
     private final RadixNodes nodes = new RadixNodes();
     private int[] nodeOfBlock = filled(1024);
-    private final int memoBits;
-    private final long[] memoKey;
-    private final int[] memoNode;
+    private final ParentMemo memo;
     private int blockSize;
     private int indexed;
 
     RadixTree() {
-        this(16);
+        this(MEMO_BITS);
     }
 
-    /** A tree whose insert memo has {@code 2^memoBits} slots (tests use tiny ones to exercise the fallback). */
+    /** A tree whose insert memo has {@code 2^memoBits} slots (tests use none, to exercise the walk from the root). */
     RadixTree(int memoBits) {
-        if (memoBits < 1 || memoBits > 24) throw new IllegalArgumentException("memoBits must be in [1, 24], was " + memoBits);
-        this.memoBits = memoBits;
-        memoKey = new long[1 << memoBits];
-        memoNode = filled(1 << memoBits);
+        memo = new ParentMemo(nodes, memoBits);
     }
 
     @Override
@@ -160,13 +155,8 @@ final class RadixTree implements PrefixCache {
     /** The boundary node where block {@code index} starts: from the memo, else by walking from the root. */
     private int parentOf(TokenBlocks blocks, int index) {
         if (index == 0) return RadixNodes.ROOT;
-        long key = blocks.key(index - 1);
-        int slot = slot(key);
-        int node = memoNode[slot];
-        if (memoKey[slot] == key && node >= 0 && nodes.isLive(node) && nodes.chainKey(node) == key
-                && nodes.depth(node) == index * blockSize) {
-            return node;
-        }
+        int node = memo.find(blocks.key(index - 1), index * blockSize);
+        if (node >= 0) return node;
         node = RadixNodes.ROOT;
         for (int j = 0; j < index; j++) node = extend(node, blocks, j);
         return node;
@@ -174,11 +164,7 @@ final class RadixTree implements PrefixCache {
 
     /** Notes that {@code node} is the boundary node where block {@code index} of {@code blocks} starts. */
     private void remember(TokenBlocks blocks, int index, int node) {
-        if (index == 0) return;
-        long key = blocks.key(index - 1);
-        int slot = slot(key);
-        memoKey[slot] = key;
-        memoNode[slot] = node;
+        if (index > 0) memo.remember(blocks.key(index - 1), node);
     }
 
     private int nodeOf(int blockId, int blocksBefore) {
@@ -203,10 +189,6 @@ final class RadixTree implements PrefixCache {
         int old = nodeOfBlock.length;
         nodeOfBlock = Arrays.copyOf(nodeOfBlock, Math.max(blockId + 1, old * 2));
         Arrays.fill(nodeOfBlock, old, nodeOfBlock.length, -1);
-    }
-
-    private int slot(long key) {
-        return (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - memoBits));
     }
 
     private static int[] filled(int n) {

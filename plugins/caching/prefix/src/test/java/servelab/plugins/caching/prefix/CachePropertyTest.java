@@ -32,7 +32,7 @@ import servelab.plugins.caching.eviction.SlruEviction;
 class CachePropertyTest {
     private static final int OPERATIONS = 400;
     private static final List<String> EVICTIONS = List.of("lru", "lfu", "fifo", "slru", "gdsf");
-    private static final List<String> CACHES = List.of("none", "hash-block", "radix", "radix-tiny-memo");
+    private static final List<String> CACHES = List.of("none", "hash-block", "radix", "radix-tiny-memo", "radix-no-memo");
 
     static Stream<Arguments> cachesPoliciesAndSeeds() {
         return CACHES.stream().flatMap(c -> EVICTIONS.stream().flatMap(e ->
@@ -141,8 +141,12 @@ class CachePropertyTest {
                 var tree = new RadixTree();
                 yield new CacheHarness(capacity, tree, policy, () -> sizeIfPruned(tree));
             }
-            case "radix-tiny-memo" -> { // a 2-slot insert memo: most inserts find their parent by walking from the root
+            case "radix-tiny-memo" -> { // 2 slots: entries are overwritten or stale most of the time
                 var tree = new RadixTree(1);
+                yield new CacheHarness(capacity, tree, policy, () -> sizeIfPruned(tree));
+            }
+            case "radix-no-memo" -> { // every insert finds its parent by walking from the root
+                var tree = new RadixTree(0);
                 yield new CacheHarness(capacity, tree, policy, () -> sizeIfPruned(tree));
             }
             default -> throw new IllegalArgumentException(cache);
