@@ -3,12 +3,14 @@ package servelab.plugins.caching.eviction;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of block ids keyed by a long priority, indexed by block id so any block can be removed in
- * O(log n); ties go to the block that entered the heap first. Arrays grow to the largest block id seen.
+ * A binary min-heap of block ids ordered by a long key, then a long tie-breaker, then the order blocks entered the
+ * heap; indexed by block id so any block can be removed in O(log n). Every eviction policy here is one of these
+ * heaps (or two) under a different key. Arrays grow to the largest block id seen.
  */
 final class BlockHeap {
     private int[] heap = new int[1024];
     private long[] priority = new long[1024];
+    private long[] tie = new long[1024];
     private long[] order = new long[1024];
     private int[] position = filled(1024);
     private int size;
@@ -22,11 +24,13 @@ final class BlockHeap {
         return block < position.length && position[block] >= 0;
     }
 
-    void add(int block, long key) {
+    /** Adds {@code block}, which must not be in the heap, under {@code key}; equal keys go smaller {@code tieKey} first. */
+    void add(int block, long key, long tieKey) {
         ensure(block);
         if (position[block] >= 0) throw new IllegalStateException("block " + block + " is already a candidate");
         if (size == heap.length) heap = Arrays.copyOf(heap, size * 2);
         priority[block] = key;
+        tie[block] = tieKey;
         order[block] = entries++;
         heap[size] = block;
         position[block] = size++;
@@ -54,7 +58,9 @@ final class BlockHeap {
     }
 
     private boolean less(int a, int b) {
-        return priority[a] < priority[b] || priority[a] == priority[b] && order[a] < order[b];
+        if (priority[a] != priority[b]) return priority[a] < priority[b];
+        if (tie[a] != tie[b]) return tie[a] < tie[b];
+        return order[a] < order[b];
     }
 
     private void up(int i) {
@@ -92,6 +98,7 @@ final class BlockHeap {
         position = Arrays.copyOf(position, capacity);
         Arrays.fill(position, old, capacity, -1);
         priority = Arrays.copyOf(priority, capacity);
+        tie = Arrays.copyOf(tie, capacity);
         order = Arrays.copyOf(order, capacity);
     }
 

@@ -1,6 +1,5 @@
 package servelab.plugins.caching.eviction;
 
-import java.util.Arrays;
 import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
@@ -31,31 +30,13 @@ public final class LruEviction implements PluginFactory<Eviction> {
 
     @Override
     public Eviction create(Params params) {
-        return new Eviction() {
-            private final BlockHeap candidates = new BlockHeap();
-            private long[] lastUse = new long[1024];
-            private long clock;
+        return new Policy();
+    }
 
-            @Override
-            public void used(int blockId, int depth, long nowNanos) {
-                if (blockId >= lastUse.length) lastUse = Arrays.copyOf(lastUse, Math.max(blockId + 1, lastUse.length * 2));
-                lastUse[blockId] = ++clock;
-            }
-
-            @Override
-            public void released(int blockId, long nowNanos) {
-                candidates.add(blockId, blockId < lastUse.length ? lastUse[blockId] : 0);
-            }
-
-            @Override
-            public void acquired(int blockId, long nowNanos) {
-                candidates.remove(blockId);
-            }
-
-            @Override
-            public int evict(long nowNanos) {
-                return candidates.poll();
-            }
-        };
+    static final class Policy extends HeapEviction {
+        @Override
+        long keyAfterUse(int block, int depth, boolean fill, long now) {
+            return now;
+        }
     }
 }
