@@ -65,12 +65,12 @@ public final class ChunkedPrefillBatcher implements PluginFactory<Batcher> {
             // 1. every decode first: this is what makes the batching stall-free
             for (int i = 0; i < running.size() && step.hasRoom(); i++) {
                 if (step.isTaken(i) || !running.get(i).isDecoding()) continue;
-                if (step.run(i, 1) == Fit.PREEMPTED_SELF) return;
+                if (step.run(i, 1) == Fit.PREEMPTED_SELF) break; // everything after it is taken; prompts before it may run
             }
             // 2. the next chunk of prompts already under way (and of recomputations)
             for (int i = 0; i < running.size() && step.hasRoom(); i++) {
                 if (step.isTaken(i)) continue;
-                if (step.run(i, chunk(running.get(i).uncomputedTokens(), step)) == Fit.PREEMPTED_SELF) return;
+                if (step.run(i, chunk(running.get(i).uncomputedTokens(), step)) == Fit.PREEMPTED_SELF) break;
             }
             // 3. chunks of new prompts while the budget lasts
             for (var seq : order.waiting()) {

@@ -16,8 +16,9 @@ import servelab.api.sched.SeqView;
  *
  * <ul>
  *   <li>a running sequence that needs a block when none is free takes memory from the <em>last</em> running
- *       sequence in scheduler order that has no work in this step yet (so the scheduler's running order is the
- *       victim choice); with no such sequence left, it is preempted itself and the step takes nothing more;</li>
+ *       sequence in scheduler order that has no work in this step yet, provided that one comes after it (so the
+ *       scheduler's running order is the victim choice, and a less urgent sequence never evicts a more urgent
+ *       one); with no such sequence left, it is preempted itself;</li>
  *   <li>a waiting sequence is admitted only above the allocator's watermark, only while fewer than
  *       {@code max_num_seqs} sequences hold KV, and never in a step that had to preempt (vLLM's rule, which keeps
  *       a thrashing replica from re-admitting what it just evicted).</li>
@@ -36,7 +37,11 @@ public final class StepLedger {
         NO_TOKENS,
         /** Not enough free KV blocks above the watermark, or the step already preempted. */
         NO_MEMORY,
-        /** The running sequence could not get memory even after every other candidate was preempted: it was. */
+        /**
+         * The running sequence could not get memory even after every less urgent one was preempted: it was, and its
+         * blocks are free for the more urgent sequences a batcher may still serve (every position after it is
+         * taken, so nothing after it can run in this step).
+         */
         PREEMPTED_SELF
     }
 
@@ -123,8 +128,9 @@ public final class StepLedger {
         var seq = running.get(i);
         int need = ctx.blocksNeeded(seq, n);
         while (need > blocks) {
-            int victim = lastFree(i);
+            int victim = lastFreeAfter(i);
             if (victim < 0) {
+                blocks += ctx.heldBlocks(seq); // freed for the sequences before it that have yet to be served
                 preempt(i);
                 return Fit.PREEMPTED_SELF;
             }
@@ -162,14 +168,13 @@ public final class StepLedger {
         plan.preempt(running.get(i), limits.preemptMode());
     }
 
-    /** The last running position without work in this step, other than {@code except}; -1 when none. */
-    private int lastFree(int except) {
-        while (tail > 0 && state[tail - 1] != FREE) tail--;
-        int v = tail - 1;
-        if (v == except) {
-            v--;
-            while (v >= 0 && state[v] != FREE) v--;
-        }
-        return v;
+    /**
+     * The last running position without work in this step, if it comes after {@code requester}; -1 when none. Only
+     * a less urgent sequence may give way: a batcher that serves the order in two passes (decodes first) must not
+     * let a decode evict a more urgent prompt still waiting for its pass.
+     */
+    private int lastFreeAfter(int requester) {
+        while (tail > requester + 1 && state[tail - 1] != FREE) tail--;
+        return tail - 1 > requester ? tail - 1 : -1;
     }
 }
