@@ -29,12 +29,13 @@ class StaticBatcherTest extends BatcherContractTest {
     }
 
     @Test
-    void reservesEachMembersWholeLengthWhenFormingABatch() {
-        // given: 8 blocks of 4 tokens; r0 and r1 need 16 tokens each at their end, r2 needs 8
+    void reservesThePaddedLengthOfEveryMemberWhenFormingABatch() {
+        // given: 8 blocks of 4 tokens; r0 has a 12-token prompt and 4 outputs, r1 a 4-token prompt and 12 outputs
         var rows = PolicyEngine.with(new StaticBatcher(), Map.of()).blocks(8, 4)
-                .run(request(0, 0, 8, 8), request(1, 0, 8, 8), request(2, 0, 4, 4));
-        // then: r0 and r1 reserve all 8 blocks, so r2 waits for the next batch though its prompt would fit now
-        assertEquals("[PrefillChunk[seqId=0, tokens=8], PrefillChunk[seqId=1, tokens=8]]", rows.plans.get(0).toString());
-        assertTrue(rows.request(2).firstScheduledNanos() >= rows.request(1).completionNanos());
+                .run(request(0, 0, 12, 4), request(1, 0, 4, 12));
+        // then: each needs 4 blocks, but padded to the batch's longest prompt and output each would need 6, and
+        // 2 x 6 > 8: r1 waits for the next batch
+        assertEquals("[PrefillChunk[seqId=0, tokens=12]]", rows.plans.get(0).toString());
+        assertTrue(rows.request(1).firstScheduledNanos() >= rows.request(0).completionNanos());
     }
 }

@@ -14,8 +14,9 @@ import servelab.api.sched.SchedulingContext;
 import servelab.api.sched.SeqView;
 
 /**
- * The VTC policy state: a counter per tenant and, per unfinished request, what it has been charged. Maps and sets are
- * only looked up, except {@link #served}, which is iterated in insertion order, so results never depend on hash order.
+ * The VTC policy state: a counter per tenant and, per unfinished request, what it has been charged. Maps and sets
+ * are only looked up, except {@link #served}, which is iterated in insertion order, and the set of tenants that
+ * stopped waiting, which is only reduced with {@code max}; so results never depend on hash order.
  */
 final class TokenCounters implements Scheduler {
     /** A tenant's counter; mutable to avoid boxing a double per charge. */
@@ -36,6 +37,7 @@ final class TokenCounters implements Scheduler {
         boolean promptCharged;
         int outputTokens;
         long seenInCall;
+        long waitingInCall = Long.MIN_VALUE; // never: a request first seen waiting is not continuing
 
         Charged(Tenant tenant, SeqView seq) {
             this.tenant = tenant;
@@ -44,14 +46,26 @@ final class TokenCounters implements Scheduler {
         }
     }
 
-    /** A tenant's waiting requests in arrival order, and its counter with this call's tentative picks. */
-    private record Queue(Tenant tenant, ArrayDeque<SeqView> seqs, double[] tentative) {}
+    /** A tenant's waiting requests in arrival order, whether one of them was already waiting at the last call. */
+    private static final class Queue {
+        final Tenant tenant;
+        final ArrayDeque<SeqView> seqs = new ArrayDeque<>();
+        boolean continuing;
+        double tentative; // the counter with this call's picks charged
+
+        Queue(Tenant tenant) {
+            this.tenant = tenant;
+        }
+    }
 
     private final double inputWeight;
     private final double outputWeight;
     private final HashMap<String, Tenant> tenants = new HashMap<>();
     private final LinkedHashMap<Long, Charged> served = new LinkedHashMap<>();
-    private HashSet<Tenant> wasWaiting = new HashSet<>();
+    /** Tenants with requests waiting at the last call. */
+    private HashSet<Tenant> waitingTenants = new HashSet<>();
+    /** Counter of the tenant whose queue emptied last: the floor for a tenant that starts waiting alone. */
+    private double lastLeft;
     private long call;
 
     TokenCounters(double inputWeight, double outputWeight) {
@@ -63,17 +77,11 @@ final class TokenCounters implements Scheduler {
     public Ordering order(SchedulingContext ctx) {
         call++;
         for (var seq : ctx.running()) charge(seq, true);
-        for (var seq : ctx.waiting()) charge(seq, false);
+        var queues = new LinkedHashMap<Tenant, Queue>();
+        for (var seq : ctx.waiting()) queue(charge(seq, false), seq, queues);
         chargeFinished();
-        var queues = queues(ctx.waiting());
         lift(queues);
         return new Ordering(ctx.running(), queues.size() < 2 ? ctx.waiting() : picks(queues));
-    }
-
-    /** The counter of {@code tenant} (0 for one never seen): for tests and debugging. */
-    double counter(String tenant) {
-        var t = tenants.get(tenant);
-        return t == null ? 0 : t.counter;
     }
 
     private Tenant tenant(String name) {
@@ -81,7 +89,7 @@ final class TokenCounters implements Scheduler {
     }
 
     /** Charges what {@code seq} was served since the last call: its prompt once admitted, and new output tokens. */
-    private void charge(SeqView seq, boolean running) {
+    private Charged charge(SeqView seq, boolean running) {
         var c = served.get(seq.id());
         if (c == null) {
             c = new Charged(tenant(seq.tenant()), seq);
@@ -96,6 +104,7 @@ final class TokenCounters implements Scheduler {
             c.tenant.counter += outputWeight * (seq.outputTokens() - c.outputTokens);
             c.outputTokens = seq.outputTokens();
         }
+        return c;
     }
 
     /** A request in neither queue has finished since the last call: charge the rest of its prompt and output. */
@@ -109,48 +118,60 @@ final class TokenCounters implements Scheduler {
         }
     }
 
-    private LinkedHashMap<Tenant, Queue> queues(List<SeqView> waiting) {
-        var queues = new LinkedHashMap<Tenant, Queue>();
-        for (var seq : waiting) {
-            var t = tenant(seq.tenant());
-            queues.computeIfAbsent(t, k -> new Queue(k, new ArrayDeque<>(), new double[] {k.counter})).seqs().add(seq);
-        }
-        return queues;
+    /**
+     * Adds a waiting request to its tenant's queue. A tenant is <em>continuing</em> when one of its requests was
+     * already waiting at the last call; otherwise every request it had waiting was admitted in the last step, so its
+     * queue was empty for a moment and the requests it has now arrived into an empty queue: the paper's trigger for
+     * a lift, which a scheduler that looks only at step boundaries would otherwise miss.
+     */
+    private void queue(Charged c, SeqView seq, LinkedHashMap<Tenant, Queue> queues) {
+        var q = queues.computeIfAbsent(c.tenant, Queue::new);
+        q.seqs.add(seq);
+        if (c.waitingInCall == call - 1) q.continuing = true;
+        c.waitingInCall = call;
     }
 
-    /** Counter lift: a tenant that starts waiting joins at the smallest counter of those already waiting. */
+    /**
+     * Counter lift: a tenant that starts waiting joins at the smallest counter of the tenants that kept waiting;
+     * when none did, at the counter of the tenant whose queue emptied last (the largest, if several emptied in the
+     * same step). So a tenant cannot bank as credit the service it did not ask for.
+     */
     private void lift(LinkedHashMap<Tenant, Queue> queues) {
         double floor = Double.POSITIVE_INFINITY;
-        for (var t : queues.keySet()) {
-            if (wasWaiting.contains(t)) floor = Math.min(floor, t.counter);
+        for (var q : queues.values()) {
+            if (q.continuing) floor = Math.min(floor, q.tenant.counter);
         }
+        double emptied = Double.NEGATIVE_INFINITY;
+        for (var t : waitingTenants) {
+            var q = queues.get(t);
+            if (q == null || !q.continuing) emptied = Math.max(emptied, t.counter);
+        }
+        if (emptied != Double.NEGATIVE_INFINITY) lastLeft = emptied;
+        if (floor == Double.POSITIVE_INFINITY) floor = lastLeft;
         var now = new HashSet<Tenant>();
         for (var q : queues.values()) {
-            var t = q.tenant();
-            if (!wasWaiting.contains(t) && floor != Double.POSITIVE_INFINITY && t.counter < floor) {
-                t.counter = floor;
-                q.tentative()[0] = floor;
-            }
-            now.add(t);
+            if (!q.continuing && q.tenant.counter < floor) q.tenant.counter = floor;
+            q.tentative = q.tenant.counter;
+            now.add(q.tenant);
         }
-        wasWaiting = now;
+        waitingTenants = now;
     }
 
     /** The waiting queue in VTC's pick order: always the next request of the tenant with the smallest counter. */
     private List<SeqView> picks(LinkedHashMap<Tenant, Queue> queues) {
         var heap = new PriorityQueue<Queue>((a, b) -> {
-            int byCounter = Double.compare(a.tentative()[0], b.tentative()[0]);
-            return byCounter != 0 ? byCounter : Integer.compare(a.tenant().order, b.tenant().order);
+            int byCounter = Double.compare(a.tentative, b.tentative);
+            return byCounter != 0 ? byCounter : Integer.compare(a.tenant.order, b.tenant.order);
         });
         heap.addAll(queues.values());
         var order = new ArrayList<SeqView>();
         while (!heap.isEmpty()) {
             var q = heap.poll();
-            var seq = q.seqs().poll();
+            var seq = q.seqs.poll();
             order.add(seq);
             var c = served.get(seq.id());
-            if (!c.promptCharged) q.tentative()[0] += inputWeight * c.promptTokens; // as if admitted now
-            if (!q.seqs().isEmpty()) heap.add(q);
+            if (!c.promptCharged) q.tentative += inputWeight * c.promptTokens; // as if admitted now
+            if (!q.seqs.isEmpty()) heap.add(q);
         }
         return order;
     }

@@ -23,17 +23,19 @@ import servelab.plugins.batching.common.StepLedger.Fit;
  * only when <em>every</em> sequence of it has finished is the next batch formed. A sequence that finishes early
  * leaves its slot idle; a request that arrives meanwhile waits for the whole batch.
  *
- * <p>A batch takes waiting sequences in scheduler order while it has fewer than {@code max_num_seqs} and the KV
- * blocks for each one's prompt plus its output limit ({@link SeqView#maxOutputTokens()}) fit the free memory
- * above the watermark, as FasterTransformer reserves a slot's maximum length up front. In trace replay the output
- * limit is the true output length, a tighter reservation than a real server could make, so this baseline is, if
- * anything, favoured. The batcher keeps the ids of its batch (policy state; the engine still owns the
- * sequences): members preempted under memory pressure are brought back before anything new is admitted, and a
- * batcher swapped in mid-run adopts the sequences already running as its first batch.
+ * <p>A batch takes waiting sequences in scheduler order while it has fewer than {@code max_num_seqs} and its
+ * padded size fits the free KV memory above the watermark: FasterTransformer runs a batch as one
+ * {@code [batch, max_len]} tensor, so every member holds room for the batch's longest prompt plus its longest
+ * output limit ({@link SeqView#maxOutputTokens()}). In trace replay the output limit is the true output length,
+ * tighter than the model's maximum length FasterTransformer reserves with, so this baseline is, if anything,
+ * favoured. The batcher keeps the ids of its batch (policy state; the engine still owns the sequences): members
+ * preempted under memory pressure are brought back before anything new is admitted, and a batcher swapped in
+ * mid-run adopts the sequences already running as its first batch.
  *
- * <p>Where ours differs: FasterTransformer pads prompts to one length and runs them in one pass; here prompts are
- * admitted whole in scheduler order under {@code max_num_batched_tokens} (a budget-sized chunk for a longer one),
- * so a large batch's prompts may take a few steps.
+ * <p>Where ours differs: the padding is reserved, not computed: the engine allocates blocks as tokens are computed
+ * and the cost model charges only real tokens, so padded prompts cost FasterTransformer compute that they do not
+ * cost here. Prompts are admitted whole in scheduler order under {@code max_num_batched_tokens} (a budget-sized
+ * chunk for a longer one), so a large batch's prompts may take a few steps.
  *
  * <p>Parameters: {@code max_num_seqs} (256, the batch size), {@code max_num_batched_tokens} (8192),
  * {@code preempt_mode} (recompute | swap). Cost: O(r + w) per step (one look-up per waiting sequence); the batch's
@@ -95,15 +97,22 @@ public final class StaticBatcher implements PluginFactory<Batcher> {
             present = old;
         }
 
-        /** The next batch: the head of the waiting order, while slots and full-length KV reservations last. */
+        /**
+         * The next batch: the head of the waiting order, while the batch has fewer than {@code max_num_seqs} and its
+         * padded size fits: every member holds KV for the batch's longest prompt plus its longest output.
+         */
         private void form(Ordering order, BatchContext ctx) {
             int free = ctx.freeBlocks() - ctx.admissionHeadroomBlocks();
-            int reserved = 0;
+            int longestPrompt = 0;
+            int longestOutput = 0;
             for (var seq : order.waiting()) {
                 if (members.size() >= ledger.limits().maxNumSeqs()) return;
-                int need = ctx.blocksNeeded(seq, seq.promptTokens() + seq.maxOutputTokens() - seq.computedTokens());
-                if (reserved + need > free && !members.isEmpty()) return;
-                reserved += need;
+                int prompt = Math.max(longestPrompt, seq.promptTokens());
+                int output = Math.max(longestOutput, seq.maxOutputTokens());
+                long padded = (long) (members.size() + 1) * Math.ceilDiv(prompt + output, ctx.blockSizeTokens());
+                if (padded > free && !members.isEmpty()) return;
+                longestPrompt = prompt;
+                longestOutput = output;
                 members.add(seq.id());
             }
         }
