@@ -42,4 +42,16 @@ class ChunkedPrefillBatcherTest extends BatcherContractTest {
         // then: after r0's prefill, each step is r0's decode plus 5 of r1's prompt tokens; r0 decodes alone at the end
         assertEquals(List.of(2, 6, 6, 6, 6, 1), rows.tokensPerStep());
     }
+
+    @Test
+    void aDecodeThatRunsOutOfMemoryGivesWayRatherThanEvictAMoreUrgentPrompt() {
+        // given: 4 blocks of 4 tokens, 4-token chunks; r0 (prompt 15) scheduled before r1 (prompt 2, 8 outputs)
+        var rows = PolicyEngine.with(new ChunkedPrefillBatcher(), Map.of("max_num_batched_tokens", 8, "chunk_size", 4))
+                .blocks(4, 4).run(request(0, 0, 15, 1), request(1, 0, 2, 8));
+        // when: in step 3 memory is full, r1's decode needs a new block and r0 needs one for its last chunk
+        // then: r1, the less urgent, is preempted; r0 keeps its 12 computed tokens and finishes its prompt
+        assertEquals("[Preempt[seqId=1, mode=RECOMPUTE], PrefillChunk[seqId=0, tokens=3]]", rows.plans.get(3).toString());
+        assertEquals(0, rows.request(0).preemptions());
+        assertEquals(1, rows.request(1).preemptions());
+    }
 }

@@ -27,8 +27,10 @@ import servelab.plugins.batching.common.StepLedger.Fit;
  *
  * <p>Where ours differs: Sarathi-Serve sizes the budget from a profiled TBT SLO; here it is a parameter (512, the
  * paper's strict-SLO setting for 7-8B models). Sarathi admits new prompts FCFS; here in scheduler order. Memory
- * and preemption follow the shared ledger: when a running sequence needs a block, the last running sequence in
- * scheduler order without work in this step gives its memory back.
+ * and preemption follow the shared ledger: a running sequence that needs a block takes it from the last running
+ * sequence after it in scheduler order that has no work in this step, else gives way itself, so a decode never
+ * evicts a more urgent prompt. Decodes do take free memory first, though: when the last free block goes to a
+ * decode, a more urgent prompt in progress is the one that cannot continue (and preempts itself).
  *
  * <p>Parameters: {@code max_num_seqs} (256), {@code max_num_batched_tokens} (512), {@code chunk_size} (512, most
  * prompt tokens one sequence computes in a step), {@code preempt_mode} (recompute | swap). Cost: O(r + a) per
