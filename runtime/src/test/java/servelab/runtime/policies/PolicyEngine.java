@@ -76,12 +76,6 @@ final class PolicyEngine {
         return engine;
     }
 
-    static PolicyEngine with(PluginFactory<Scheduler> scheduler) {
-        var engine = new PolicyEngine();
-        engine.scheduler = scheduler;
-        return engine;
-    }
-
     PolicyEngine scheduler(PluginFactory<Scheduler> factory, Map<String, Object> params) {
         scheduler = factory;
         schedulerParams = params;

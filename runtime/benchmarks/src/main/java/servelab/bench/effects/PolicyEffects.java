@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import servelab.api.batch.Batcher;
 import servelab.api.sched.Scheduler;
 import servelab.bench.effects.Effect.Measure;
 import servelab.datasets.TraceRequest;
@@ -100,12 +101,12 @@ final class PolicyEffects {
     }
 
     private static double meanE2e(List<TraceRequest> trace, Choice<Scheduler> scheduler,
-                                  Choice<servelab.api.batch.Batcher> batcher) {
+                                  Choice<Batcher> batcher) {
         return Replay.run(trace, scheduler, batcher).summary().e2elMs().mean();
     }
 
     private static double gap(List<TraceRequest> trace, Choice<Scheduler> scheduler,
-                              Choice<servelab.api.batch.Batcher> batcher) {
+                              Choice<Batcher> batcher) {
         return ServiceGap.of(Replay.run(trace, scheduler, batcher).requests(), "heavy", "light", 1.0, 2.0);
     }
 
