@@ -1,33 +1,34 @@
 package servelab.schedulers.sjf;
 
-import java.util.Comparator;
-import java.util.List;
-
 import org.osgi.service.component.annotations.Component;
 
-import servelab.api.ParamSpec;
 import servelab.api.Params;
 import servelab.api.PluginDescriptor;
 import servelab.api.PluginFactory;
 import servelab.api.PluginKind;
 import servelab.api.sched.Ordering;
 import servelab.api.sched.Scheduler;
-import servelab.api.sched.SeqView;
+import servelab.schedulers.common.LengthPredictor;
+import servelab.schedulers.common.Rank;
 
 /**
- * Shortest job first: waiting requests with the fewest tokens left to generate go first. With {@code key=oracle}
- * the job length is the request's true output length ({@link SeqView#maxOutputTokens()}; in trace replay this is
- * oracle knowledge, an upper bound on what a predictor can give); with {@code key=prompt} it is the prompt length,
- * a proxy a real server has. Running requests keep their order (no preemption for priority).
+ * Shortest job first: waiting requests with the fewest output tokens left to generate go first, ties by arrival.
+ * The job length comes from a pluggable {@link LengthPredictor} ({@code key}): {@code oracle} (the true length,
+ * an upper bound on what prediction can give, as in the SJF upper bounds of Fu et al., "Efficient LLM Scheduling by
+ * Learning to Rank", NeurIPS'24), {@code prompt} (input-length proxy), {@code noisy-oracle} (the true length with
+ * log-normal error, {@code noise_sigma}, {@code seed}) or {@code predicted} (the engine's prediction; none exists
+ * yet, so it falls back to the prompt proxy).
  *
- * <p>Cost: O(w log w) per call for w waiting requests (one sort of a copy of the queue).
+ * <p>Non-preemptive: running requests keep the order they were first scheduled in, so the victim under memory
+ * pressure is the most recently scheduled one, as with FCFS ({@code srpt} orders them by length too).
+ *
+ * <p>Cost: O(w log w) per call for w waiting requests (one key per request, one stable sort).
  */
 @Component(service = PluginFactory.class)
 public final class ShortestJobFirstScheduler implements PluginFactory<Scheduler> {
     private static final PluginDescriptor DESCRIPTOR = new PluginDescriptor(PluginKind.SCHEDULER, "sjf", "1.0.0",
-            "Shortest job first by remaining output (oracle) or prompt length; ties by arrival.",
-            List.of(ParamSpec.ofChoice("key", "oracle", List.of("oracle", "prompt"),
-                    "job length: oracle = true remaining output tokens, prompt = prompt tokens")));
+            "Shortest job first by remaining output (oracle), prompt length or a predictor; ties by arrival.",
+            LengthPredictor.params());
 
     @Override
     public PluginDescriptor descriptor() {
@@ -36,10 +37,7 @@ public final class ShortestJobFirstScheduler implements PluginFactory<Scheduler>
 
     @Override
     public Scheduler create(Params params) {
-        Comparator<SeqView> length = params.getString("key").equals("oracle")
-                ? Comparator.comparingInt(s -> s.maxOutputTokens() - s.outputTokens())
-                : Comparator.comparingInt(SeqView::promptTokens);
-        var order = length.thenComparingLong(SeqView::arrivalNanos).thenComparingLong(SeqView::id);
-        return ctx -> new Ordering(ctx.running(), ctx.waiting().stream().sorted(order).toList());
+        var length = LengthPredictor.from(params);
+        return ctx -> new Ordering(ctx.running(), Rank.byKey(ctx.waiting(), length::remainingTokens));
     }
 }

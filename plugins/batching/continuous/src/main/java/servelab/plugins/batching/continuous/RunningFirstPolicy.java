@@ -1,0 +1,36 @@
+package servelab.plugins.batching.continuous;
+
+import servelab.api.batch.BatchContext;
+import servelab.api.batch.BatchPlan;
+import servelab.api.batch.Batcher;
+import servelab.api.sched.Ordering;
+import servelab.plugins.batching.common.BatchLimits;
+import servelab.plugins.batching.common.StepLedger;
+import servelab.plugins.batching.common.StepLedger.Fit;
+
+/** The step rule of {@code continuous} and {@code decode-first-mixed}: running in order, then admissions in order. */
+final class RunningFirstPolicy implements Batcher {
+    private final StepLedger ledger;
+    private final boolean chunked;
+
+    RunningFirstPolicy(BatchLimits limits, boolean chunked) {
+        this.ledger = new StepLedger(limits);
+        this.chunked = chunked;
+    }
+
+    @Override
+    public void plan(Ordering order, BatchContext ctx, BatchPlan plan) {
+        var step = ledger.begin(order, ctx, plan);
+        var running = order.running();
+        for (int i = 0; i < running.size() && step.hasRoom(); i++) {
+            if (step.isTaken(i)) continue; // preempted for an earlier sequence
+            int n = Math.min(running.get(i).uncomputedTokens(), step.tokensLeft());
+            if (step.run(i, n) == Fit.PREEMPTED_SELF) return;
+        }
+        for (var seq : order.waiting()) {
+            int left = step.waitingTokens(seq);
+            if (left > step.tokensLeft() && !chunked) break;
+            if (step.admit(seq, Math.min(left, step.tokensLeft())) != Fit.ADDED) break;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package servelab.runtime.policies;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.plugins.batching.chunkedprefill.ChunkedPrefillBatcher;
+import servelab.plugins.batching.continuous.ContinuousBatcher;
+import servelab.plugins.caching.paged.PagedKvAllocator;
+import servelab.runtime.experiment.ExperimentFile;
+import servelab.runtime.experiment.ExperimentRunner;
+import servelab.runtime.host.TestBundles;
+import servelab.runtime.record.ResultTable;
+import servelab.runtime.report.RunResults;
+import servelab.schedulers.fcfs.FcfsScheduler;
+import servelab.schedulers.sjf.ShortestJobFirstScheduler;
+
+/**
+ * Policies switched while a run goes on, through the whole path a user takes: the OSGi host with the plugin jars,
+ * an experiment, and the run's control port ({@code servelab ctl switch}).
+ */
+class MidRunSwapTest {
+    @TempDir Path work;
+
+    @Test
+    void fcfsAndContinuousSwitchedToSjfAndChunkedPrefillHalfwayFinishEveryRequestAndSplitTheIterations()
+            throws Exception {
+        // given: a 300-request synthetic run on fcfs + continuous, with sjf and chunked-prefill installed beside them
+        var plugins = Files.createDirectories(work.resolve("plugins"));
+        for (var plugin : List.of(FcfsScheduler.class, ShortestJobFirstScheduler.class, ContinuousBatcher.class,
+                ChunkedPrefillBatcher.class, PagedKvAllocator.class)) {
+            TestBundles.drop(plugins, plugin.getSimpleName() + ".jar", TestBundles.bundleOf(plugin));
+        }
+        var runDir = work.resolve("run");
+        var answers = new ArrayList<String>();
+        var swappedAt = new ArrayList<Long>();
+        var experiment = ExperimentFile.load(null, List.of("seed=3", "kv.blocks=600", "trace.synthetic.count=300",
+                "trace.synthetic.arrivals.rate=30"));
+        // when: half the requests are done, switch both slots over the control port
+        ExperimentRunner.run(experiment, runDir, new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null,
+                (replica, end) -> {
+                    if (swappedAt.isEmpty() && replica.completed() >= 150) {
+                        answers.add(control(runDir, "switch scheduler sjf"));
+                        answers.add(control(runDir, "switch batcher chunked-prefill"));
+                        swappedAt.add(replica.iterations());
+                    }
+                }));
+        // then: both switches were accepted
+        assertEquals(List.of("scheduler fcfs@1.0.0 -> sjf@1.0.0\nok", "batcher continuous@1.0.0 -> chunked-prefill@1.0.0\nok"),
+                answers);
+        long swap = swappedAt.getFirst();
+        var results = RunResults.load(runDir);
+        // every request finished, none failed
+        assertEquals(300, results.requests().longs("request_id").length);
+        assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
+        // the swaps are events of the iteration they took effect in
+        var events = results.table(ResultTable.EVENTS).orElseThrow();
+        var swaps = new ArrayList<String>();
+        for (int i = 0; i < events.strings("type").size(); i++) {
+            if (events.strings("type").get(i).equals("swap")) {
+                swaps.add(events.longs("iteration")[i] + " " + events.strings("kind").get(i) + " "
+                        + events.strings("from_value").get(i) + " " + events.strings("to_value").get(i));
+            }
+        }
+        assertEquals(List.of(swap + " scheduler fcfs@1.0.0 sjf@1.0.0", swap + " batcher continuous@1.0.0 chunked-prefill@1.0.0"),
+                swaps);
+        // and each iteration names its policies, so the two halves separate by iteration number
+        var iterations = results.table(ResultTable.ITERATIONS).orElseThrow();
+        long[] numbers = iterations.longs("iteration");
+        long[] prefill = iterations.longs("prefill_tokens");
+        long[] decode = iterations.longs("decode_tokens");
+        int before = 0, after = 0;
+        for (int i = 0; i < numbers.length; i++) {
+            boolean late = numbers[i] >= swap;
+            assertEquals(late ? "sjf@1.0.0" : "fcfs@1.0.0", iterations.strings("scheduler").get(i), "iteration " + numbers[i]);
+            assertEquals(late ? "chunked-prefill@1.0.0" : "continuous@1.0.0", iterations.strings("batcher").get(i));
+            if (late) {
+                after++;
+                // chunked-prefill's default budget: no step after the swap computes more than 512 tokens
+                assertTrue(prefill[i] + decode[i] <= 512, "iteration " + numbers[i] + ": " + (prefill[i] + decode[i]));
+            } else {
+                before++;
+            }
+        }
+        assertTrue(before > 0 && after > 0, before + " iterations before the swap, " + after + " after");
+    }
+
+    /** One command on the run's control port, as {@code servelab ctl} sends it; the reply's lines. */
+    private static String control(Path runDir, String command) {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(),
+                Integer.parseInt(Files.readString(runDir.resolve("control.port")).strip()));
+             var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
+             var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            out.println(command);
+            return String.join("\n", in.lines().toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
