@@ -114,13 +114,19 @@ final class BlockPool {
         indexed[block] = true;
     }
 
-    /** The prefix cache was replaced: nothing is indexed any more, and cached blocks become free. */
-    void dropIndex() {
+    /**
+     * The prefix cache was replaced: nothing is indexed any more, and cached blocks become free. The eviction
+     * policy is told each cached block is taken ({@code acquired}), so it no longer offers any of them.
+     */
+    void dropIndex(Eviction eviction, long now) {
         for (int b = 0; b < indexed.length; b++) {
             if (!indexed[b]) continue;
             generation[b]++;
             indexed[b] = false;
-            if (refCount[b] == 0) freeStack[freeCount++] = b;
+            if (refCount[b] == 0) {
+                eviction.acquired(b, now);
+                freeStack[freeCount++] = b;
+            }
         }
         cached = 0;
     }

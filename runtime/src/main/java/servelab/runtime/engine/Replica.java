@@ -171,12 +171,12 @@ public final class Replica implements servelab.api.route.ReplicaView {
         scheduler = swapIfChanged(slots.scheduler(), scheduler);
         batcher = swapIfChanged(slots.batcher(), batcher);
         kvAllocator = swapIfChanged(slots.kvAllocator(), kvAllocator);
-        var index = swapIfChanged(slots.prefixCache(), prefixCache);
-        if (index != prefixCache) pool.dropIndex(); // the new index starts cold: cached blocks become free
-        prefixCache = index;
         var evictor = swapIfChanged(slots.eviction(), eviction);
         if (evictor != eviction) pool.announceCached(evictor.policy(), now); // hand over every candidate
         eviction = evictor;
+        var index = swapIfChanged(slots.prefixCache(), prefixCache);
+        if (index != prefixCache) pool.dropIndex(eviction.policy(), now); // the new index starts cold
+        prefixCache = index;
     }
 
     private <T> PolicySlot.Installed<T> swapIfChanged(PolicySlot<T> slot, PolicySlot.Installed<T> inUse) {

@@ -38,11 +38,19 @@ class CliTest {
                   fcfs                 1.0.0    fcfs.jar
                       First come, first served; preempts the most recently scheduled request first (vLLM default).
                   sjf                  1.0.0    sjf.jar
-                      Shortest job first by remaining output (oracle) or prompt length; ties by arrival.
-                      - key (string, default oracle, one of [oracle, prompt]): job length: oracle = true remaining output tokens, prompt = prompt tokens
+                      Shortest job first by remaining output (oracle), prompt length or a predictor; ties by arrival.
+                      - key (string, default oracle, one of [oracle, prompt, noisy-oracle, predicted]): job length: oracle = true remaining output, prompt = prompt tokens (input-length proxy), noisy-oracle = true length x log-normal error, predicted = the engine's prediction when there is one, else prompt
+                      - noise_sigma (double, default 0.5, [0.0, 5.0]): noisy-oracle: sigma of the log-normal multiplicative error
+                      - seed (long, default 0): noisy-oracle: seed of the per-request error
                 batcher
                   continuous           1.0.0    continuous.jar
                       Continuous batching, running sequences first, chunked prefill, vLLM v1 budgets (Orca; vLLM).
+                      - max_num_seqs (int, default 256, [1, 1048576]): most sequences in one step
+                      - max_num_batched_tokens (int, default 8192, [1, 16777216]): most tokens computed in one step
+                      - chunked_prefill (boolean, default true): split prompts larger than the step's remaining budget
+                      - preempt_mode (string, default recompute, one of [recompute, swap]): how a preempted sequence gives back its KV blocks
+                  decode-first-mixed   1.0.0    continuous.jar
+                      vLLM v1 default: running sequences first, then chunked prompts in one mixed step (= continuous).
                       - max_num_seqs (int, default 256, [1, 1048576]): most sequences in one step
                       - max_num_batched_tokens (int, default 8192, [1, 16777216]): most tokens computed in one step
                       - chunked_prefill (boolean, default true): split prompts larger than the step's remaining budget
@@ -60,9 +68,21 @@ class CliTest {
                       Chained block hashes, full blocks only, tokens verified on a hit (vLLM automatic prefix caching).
                   none                 1.0.0    prefix.jar
                       No prefix caching (the default): every prompt is computed in full.
+                  radix                1.0.0    prefix.jar
+                      Token radix tree, full blocks only, matched token by token (SGLang RadixAttention).
                 eviction
+                  fifo                 1.0.0    eviction.jar
+                      First filled, first evicted; hits do not count.
+                  gdsf                 1.0.0    eviction.jar
+                      Greedy-Dual-Size-Frequency: clock + uses x recompute cost (deeper blocks cost more) (Cherkasova 1998).
+                      - depth_weight (double, default 5.6E-4, [0.0, 1000.0]): recompute cost added per block of prefix a block attends to, relative to its linear layers (2 x block tokens x d_model x layers / weights)
+                  lfu                  1.0.0    eviction.jar
+                      Least frequently used block first (fill + hits since filled); ties by least recent use.
                   lru                  1.0.0    eviction.jar
                       Least recently used block first (the default).
+                  slru                 1.0.0    eviction.jar
+                      Segmented LRU: probationary and protected segments; a hit protects a block (Karedla et al. 1994).
+                      - protected_fraction (double, default 0.8, [0.0, 1.0]): largest share of the cached blocks the protected segment may hold
                 router
                   round-robin          1.0.0    built-in
                       Replicas in turn, whatever their load.

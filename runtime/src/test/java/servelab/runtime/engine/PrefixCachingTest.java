@@ -105,4 +105,27 @@ class PrefixCachingTest {
         // freeing everything restores a full pool (cached blocks count as available)
         assertEquals(24, engine.replica.freeBlocks(), "seed " + seed);
     }
+
+    @Test
+    void swappingThePrefixCacheMidRunStartsItColdAndKeepsTheBookkeeping() {
+        // given: hash-block for the first requests, then a fresh hash-block instance (a new build of the plugin)
+        var engine = new TinyEngine(12, 4, Map.of(), 0, new HashBlockPrefixCache());
+        var requests = new ArrayList<TraceRequest>();
+        for (int i = 0; i < 30; i++) requests.add(withPrefix(i, i * 5L, 12, 3, 1000 + i % 2));
+        engine.simulation.onStep((replica, end) -> {
+            engine.replica.checkInvariants();
+            if (replica.iterations() == 20) {
+                engine.prefix.install(TinyEngine.installed(new HashBlockPrefixCache(), Map.of()));
+            }
+            if (replica.iterations() == 40) {
+                engine.eviction.install(TinyEngine.installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of()));
+            }
+        });
+        var rows = engine.run(requests.toArray(TraceRequest[]::new));
+        // then: every request completes, both swaps are recorded, and the cache hits again after the cold start
+        assertEquals(30, rows.requests.size());
+        assertEquals(2, rows.events.stream().filter(e -> e.type().equals("swap")).count());
+        assertTrue(rows.requests.stream().filter(r -> r.requestId() > 20).anyMatch(r -> r.cachedPrefixTokens() > 0));
+        engine.replica.checkInvariants();
+    }
 }

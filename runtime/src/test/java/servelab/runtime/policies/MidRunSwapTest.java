@@ -43,7 +43,8 @@ class MidRunSwapTest {
         // given: a 300-request synthetic run on fcfs + continuous, with sjf and chunked-prefill installed beside them
         var plugins = Files.createDirectories(work.resolve("plugins"));
         for (var plugin : List.of(FcfsScheduler.class, ShortestJobFirstScheduler.class, ContinuousBatcher.class,
-                ChunkedPrefillBatcher.class, PagedKvAllocator.class)) {
+                ChunkedPrefillBatcher.class, PagedKvAllocator.class, servelab.plugins.caching.prefix.NoPrefixCache.class,
+                servelab.plugins.caching.eviction.LruEviction.class)) {
             TestBundles.drop(plugins, plugin.getSimpleName() + ".jar", TestBundles.bundleOf(plugin));
         }
         var runDir = work.resolve("run");

@@ -68,6 +68,7 @@ final class PolicyEngine {
     private int blocks = 16;
     private int blockSize = 4;
     private int hostBlocks;
+    private PluginFactory<servelab.api.kv.PrefixCache> prefixCache = new servelab.plugins.caching.prefix.NoPrefixCache();
 
     static PolicyEngine with(PluginFactory<Batcher> batcher, Map<String, Object> params) {
         var engine = new PolicyEngine();
@@ -85,6 +86,12 @@ final class PolicyEngine {
     PolicyEngine blocks(int count, int size) {
         blocks = count;
         blockSize = size;
+        return this;
+    }
+
+    /** The prefix cache to replay with (default none). */
+    PolicyEngine prefixCache(PluginFactory<servelab.api.kv.PrefixCache> cache) {
+        prefixCache = cache;
         return this;
     }
 
@@ -121,7 +128,9 @@ final class PolicyEngine {
         };
         var slots = new ReplicaSlots(new PolicySlot<>(installed(scheduler, schedulerParams)),
                 new PolicySlot<>(new PolicySlot.Installed<>(recording, b.descriptor(), b.params(), "test")),
-                new PolicySlot<>(installed(new PagedKvAllocator(), Map.of("watermark", 0.0))));
+                new PolicySlot<>(installed(new PagedKvAllocator(), Map.of("watermark", 0.0))),
+                new PolicySlot<>(installed(prefixCache, Map.of())),
+                new PolicySlot<>(installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of())));
         var replica = new Replica(0, new ReplicaConfig(blockSize, blocks, hostBlocks), slots,
                 new SimulatedExecutor(new ToyCost(), blockSize), rows);
         Router only = (r, replicas) -> 0;

@@ -60,7 +60,9 @@ final class Replay {
         var cost = CostModels.load(PROFILE);
         int blocks = kvBlocks > 0 ? kvBlocks : cost.kvCapacityBlocks(BLOCK_SIZE);
         var slots = new ReplicaSlots(new PolicySlot<>(scheduler.install()), new PolicySlot<>(batcher.install()),
-                new PolicySlot<>(Choice.of(new PagedKvAllocator()).install()));
+                new PolicySlot<>(Choice.of(new PagedKvAllocator()).install()),
+                new PolicySlot<>(Choice.of(new servelab.plugins.caching.prefix.NoPrefixCache()).install()),
+                new PolicySlot<>(Choice.of(new servelab.plugins.caching.eviction.LruEviction()).install()));
         Path dir = null;
         try {
             dir = Files.createTempDirectory("servelab-effect-");
