@@ -1,6 +1,6 @@
 package servelab.schedulers.dfsweight;
 
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
@@ -52,17 +52,28 @@ public final class DfsWeightScheduler implements PluginFactory<Scheduler> {
         var waiting = ctx.waiting();
         int n = waiting.size();
         int[] matched = new int[n];
-        var groupSize = new HashMap<Integer, Integer>();
+        boolean anyMatch = false;
         for (int i = 0; i < n; i++) {
             matched[i] = ctx.cachedPrefixTokens(waiting.get(i));
-            if (matched[i] > 0) groupSize.merge(matched[i], 1, Integer::sum);
+            anyMatch |= matched[i] > 0;
         }
-        if (groupSize.isEmpty()) return waiting;
+        if (!anyMatch) return waiting;
+        // group sizes without boxing: the distinct match lengths, sorted, and how many requests have each
+        int[] sorted = matched.clone();
+        Arrays.sort(sorted);
+        int[] lengths = new int[n];
+        int[] sizes = new int[n];
+        int groups = 0;
+        for (int i = 0; i < n; i++) {
+            if (groups > 0 && lengths[groups - 1] == sorted[i]) sizes[groups - 1]++;
+            else { lengths[groups] = sorted[i]; sizes[groups++] = 1; }
+        }
         // heavier group first, then the longer match; packed so one long compares both (sizes and lengths < 2^31)
         long[] key = new long[n];
         for (int i = 0; i < n; i++) {
+            int size = sizes[Arrays.binarySearch(lengths, 0, groups, matched[i])];
             key[i] = matched[i] == 0 ? Long.MAX_VALUE
-                    : ((long) (Integer.MAX_VALUE - groupSize.get(matched[i])) << 31) | (Integer.MAX_VALUE - matched[i]);
+                    : ((long) (Integer.MAX_VALUE - size) << 31) | (Integer.MAX_VALUE - matched[i]);
         }
         return Rank.byKeys(waiting, key);
     }

@@ -1,10 +1,8 @@
 package servelab.schedulers.vtc;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -15,14 +13,16 @@ import servelab.api.sched.SeqView;
 
 /**
  * The VTC policy state: a counter per tenant and, per unfinished request, what it has been charged. Maps and sets
- * are only looked up, except {@link #served}, which is iterated in insertion order, and the set of tenants that
- * stopped waiting, which is only reduced with {@code max}; so results never depend on hash order.
+ * are only looked up (the set of tenants that stopped waiting is only reduced with {@code max}); requests are
+ * walked in {@link #live}, in the order first seen; so results never depend on hash order.
  */
 final class TokenCounters implements Scheduler {
     /** A tenant's counter; mutable to avoid boxing a double per charge. */
     private static final class Tenant {
         final int order; // first-seen order: breaks counter ties deterministically
         double counter;
+        Queue queue; // this call's queue, when queueCall is the current call (saves a map look-up per request)
+        long queueCall;
 
         Tenant(int order) {
             this.order = order;
@@ -31,6 +31,7 @@ final class TokenCounters implements Scheduler {
 
     /** What one request has been charged; primitives only, since views must not be kept across calls. */
     private static final class Charged {
+        final long id;
         final Tenant tenant;
         final int promptTokens;
         final int maxOutputTokens;
@@ -40,6 +41,7 @@ final class TokenCounters implements Scheduler {
         long waitingInCall = Long.MIN_VALUE; // never: a request first seen waiting is not continuing
 
         Charged(Tenant tenant, SeqView seq) {
+            this.id = seq.id();
             this.tenant = tenant;
             this.promptTokens = seq.promptTokens();
             this.maxOutputTokens = seq.maxOutputTokens();
@@ -49,7 +51,9 @@ final class TokenCounters implements Scheduler {
     /** A tenant's waiting requests in arrival order, whether one of them was already waiting at the last call. */
     private static final class Queue {
         final Tenant tenant;
-        final ArrayDeque<SeqView> seqs = new ArrayDeque<>();
+        final ArrayList<SeqView> seqs = new ArrayList<>();
+        final ArrayList<Charged> charges = new ArrayList<>();
+        int next; // picks taken so far
         boolean continuing;
         double tentative; // the counter with this call's picks charged
 
@@ -61,7 +65,10 @@ final class TokenCounters implements Scheduler {
     private final double inputWeight;
     private final double outputWeight;
     private final HashMap<String, Tenant> tenants = new HashMap<>();
-    private final LinkedHashMap<Long, Charged> served = new LinkedHashMap<>();
+    private final LongMap<Charged> served = new LongMap<>();
+    /** Every request in {@link #served}, in the order first seen. */
+    private final ArrayList<Charged> live = new ArrayList<>();
+    private int seen;
     /** Tenants with requests waiting at the last call. */
     private HashSet<Tenant> waitingTenants = new HashSet<>();
     /** Counter of the tenant whose queue emptied last: the floor for a tenant that starts waiting alone. */
@@ -76,12 +83,15 @@ final class TokenCounters implements Scheduler {
     @Override
     public Ordering order(SchedulingContext ctx) {
         call++;
+        seen = 0;
         for (var seq : ctx.running()) charge(seq, true);
-        var queues = new LinkedHashMap<Tenant, Queue>();
+        var queues = new ArrayList<Queue>();
         for (var seq : ctx.waiting()) queue(charge(seq, false), seq, queues);
         chargeFinished();
         lift(queues);
-        return new Ordering(ctx.running(), queues.size() < 2 ? ctx.waiting() : picks(queues));
+        var order = new Ordering(ctx.running(), queues.size() < 2 ? ctx.waiting() : picks(queues));
+        for (var q : queues) q.tenant.queue = null; // views are valid for this call only: keep none
+        return order;
     }
 
     private Tenant tenant(String name) {
@@ -94,7 +104,9 @@ final class TokenCounters implements Scheduler {
         if (c == null) {
             c = new Charged(tenant(seq.tenant()), seq);
             served.put(seq.id(), c);
+            live.add(c);
         }
+        if (c.seenInCall != call) seen++;
         c.seenInCall = call;
         if (!c.promptCharged && (running || seq.computedTokens() > 0 || seq.outputTokens() > 0)) {
             c.promptCharged = true;
@@ -109,13 +121,18 @@ final class TokenCounters implements Scheduler {
 
     /** A request in neither queue has finished since the last call: charge the rest of its prompt and output. */
     private void chargeFinished() {
-        for (var it = served.values().iterator(); it.hasNext(); ) {
-            var c = it.next();
-            if (c.seenInCall == call) continue;
+        if (seen == live.size()) return; // the usual step: nothing finished
+        int kept = 0;
+        for (var c : live) {
+            if (c.seenInCall == call) {
+                live.set(kept++, c);
+                continue;
+            }
             if (!c.promptCharged) c.tenant.counter += inputWeight * c.promptTokens;
             c.tenant.counter += outputWeight * Math.max(0, c.maxOutputTokens - c.outputTokens);
-            it.remove();
+            served.remove(c.id);
         }
+        live.subList(kept, live.size()).clear();
     }
 
     /**
@@ -124,9 +141,16 @@ final class TokenCounters implements Scheduler {
      * queue was empty for a moment and the requests it has now arrived into an empty queue: the paper's trigger for
      * a lift, which a scheduler that looks only at step boundaries would otherwise miss.
      */
-    private void queue(Charged c, SeqView seq, LinkedHashMap<Tenant, Queue> queues) {
-        var q = queues.computeIfAbsent(c.tenant, Queue::new);
+    private void queue(Charged c, SeqView seq, List<Queue> queues) {
+        var t = c.tenant;
+        if (t.queueCall != call) {
+            t.queue = new Queue(t);
+            t.queueCall = call;
+            queues.add(t.queue);
+        }
+        var q = t.queue;
         q.seqs.add(seq);
+        q.charges.add(c);
         if (c.waitingInCall == call - 1) q.continuing = true;
         c.waitingInCall = call;
     }
@@ -136,20 +160,20 @@ final class TokenCounters implements Scheduler {
      * when none did, at the counter of the tenant whose queue emptied last (the largest, if several emptied in the
      * same step). So a tenant cannot bank as credit the service it did not ask for.
      */
-    private void lift(LinkedHashMap<Tenant, Queue> queues) {
+    private void lift(List<Queue> queues) {
         double floor = Double.POSITIVE_INFINITY;
-        for (var q : queues.values()) {
+        for (var q : queues) {
             if (q.continuing) floor = Math.min(floor, q.tenant.counter);
         }
         double emptied = Double.NEGATIVE_INFINITY;
         for (var t : waitingTenants) {
-            var q = queues.get(t);
-            if (q == null || !q.continuing) emptied = Math.max(emptied, t.counter);
+            boolean waitsNow = t.queueCall == call;
+            if (!waitsNow || !t.queue.continuing) emptied = Math.max(emptied, t.counter);
         }
         if (emptied != Double.NEGATIVE_INFINITY) lastLeft = emptied;
         if (floor == Double.POSITIVE_INFINITY) floor = lastLeft;
         var now = new HashSet<Tenant>();
-        for (var q : queues.values()) {
+        for (var q : queues) {
             if (!q.continuing && q.tenant.counter < floor) q.tenant.counter = floor;
             q.tentative = q.tenant.counter;
             now.add(q.tenant);
@@ -158,20 +182,19 @@ final class TokenCounters implements Scheduler {
     }
 
     /** The waiting queue in VTC's pick order: always the next request of the tenant with the smallest counter. */
-    private List<SeqView> picks(LinkedHashMap<Tenant, Queue> queues) {
+    private List<SeqView> picks(List<Queue> queues) {
         var heap = new PriorityQueue<Queue>((a, b) -> {
             int byCounter = Double.compare(a.tentative, b.tentative);
             return byCounter != 0 ? byCounter : Integer.compare(a.tenant.order, b.tenant.order);
         });
-        heap.addAll(queues.values());
+        heap.addAll(queues);
         var order = new ArrayList<SeqView>();
         while (!heap.isEmpty()) {
             var q = heap.poll();
-            var seq = q.seqs.poll();
-            order.add(seq);
-            var c = served.get(seq.id());
+            var c = q.charges.get(q.next);
+            order.add(q.seqs.get(q.next++));
             if (!c.promptCharged) q.tentative += inputWeight * c.promptTokens; // as if admitted now
-            if (!q.seqs.isEmpty()) heap.add(q);
+            if (q.next < q.seqs.size()) heap.add(q);
         }
         return order;
     }
