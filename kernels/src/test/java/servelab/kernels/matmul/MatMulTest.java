@@ -102,6 +102,22 @@ class MatMulTest {
         assertArrayEquals(serial, threaded);
     }
 
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void aRowsResultDoesNotDependOnTheBatchItIsIn(WeightFormat format) {
+        int cols = 96;
+        var w = MatMul.encode(format, gaussian(ROWS * cols, 8), ROWS, cols);
+        var x = gaussian(7 * cols, 9);
+        var batched = new float[7 * ROWS];
+        // 7 rows: one group of four (quantized formats decode each block once for them) and three single rows
+        MatMul.vector(w, x, 7, batched, Parallel.serial());
+        for (int t = 0; t < 7; t++) {
+            var single = new float[ROWS];
+            MatMul.vector(w, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, single, Parallel.serial());
+            assertArrayEquals(single, java.util.Arrays.copyOfRange(batched, t * ROWS, (t + 1) * ROWS), "input row " + t);
+        }
+    }
+
     @Test
     void f16VectorWideningIsExactForEveryHalf() {
         var halves = new short[65536];
