@@ -47,9 +47,9 @@ public final class Attention {
 
     /**
      * Fast path: one pass over the rows with an online softmax (running max and sum, output rescaled when the max
-     * grows), in tiles of up to {@value OnlineSoftmax#TILE} rows, all query heads of the group sharing each key and
+     * grows), in tiles of {@value OnlineSoftmax#TILE} positions, all query heads of the group sharing each key and
      * value row load. A contiguous slot is one run of rows; a paged sequence is one run per block, found through the
-     * block table once per block rather than once per position.
+     * block table once per block rather than once per position; tiles span blocks, so both do the same work per tile.
      */
     public static void tiled(AttentionShape shape, KvCache cache, int layer, KvAddress address, int length, int kvHead,
                              float[] q, int qOff, float[] out, int outOff) {
@@ -59,16 +59,17 @@ public final class Attention {
         int first = qOff + kvHead * shape.groupSize() * shape.headDim();
         var softmax = new OnlineSoftmax(shape, q, first);
         switch (cache) {
-            case ContiguousKvCache contiguous -> softmax.run(keys, values, contiguous.rowOffset(address, kvHead, 0), length);
+            case ContiguousKvCache contiguous -> softmax.add(keys, values, contiguous.rowOffset(address, kvHead, 0), length);
             case PagedKvCache paged -> {
                 var table = PagedKvCache.table(address);
                 int blockSize = paged.blockSize();
                 for (int start = 0; start < length; start += blockSize) {
                     int base = paged.blockRowOffset(table[start / blockSize], kvHead);
-                    softmax.run(keys, values, base, Math.min(blockSize, length - start));
+                    softmax.add(keys, values, base, Math.min(blockSize, length - start));
                 }
             }
         }
+        softmax.flush(keys, values);
         softmax.finish(out, outOff + kvHead * shape.groupSize() * shape.headDim());
     }
 

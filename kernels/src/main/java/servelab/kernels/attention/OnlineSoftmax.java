@@ -26,6 +26,9 @@ final class OnlineSoftmax {
     private final float[] sum;
     private final float[] acc;
     private final float[] scores;
+    /** Float index of each pending row of the current tile, in position order. */
+    private final int[] rowOffsets;
+    private int pending;
 
     OnlineSoftmax(AttentionShape shape, float[] q, int qOff) {
         this.group = shape.groupSize();
@@ -37,35 +40,55 @@ final class OnlineSoftmax {
         this.sum = new float[group];
         this.acc = new float[group * headDim];
         this.scores = new float[group * TILE];
+        this.rowOffsets = new int[TILE];
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
     }
 
-    /** Folds in {@code count} rows of keys and values starting at float index {@code base}, in tiles. */
-    void run(float[] keys, float[] values, int base, int count) {
-        for (int t0 = 0; t0 < count; t0 += TILE) {
-            tile(keys, values, base + t0 * headDim, Math.min(TILE, count - t0));
+    /**
+     * Adds {@code count} consecutive rows starting at float index {@code base} to the pending tile, folding the tile
+     * in whenever it fills. Rows of different runs (blocks) share tiles, so a paged sequence pays the per-tile cost
+     * (rescaling, the max and the exponentials' setup) no more often than a contiguous one.
+     */
+    void add(float[] keys, float[] values, int base, int count) {
+        for (int r = 0; r < count; r++) {
+            rowOffsets[pending++] = base + r * headDim;
+            if (pending == TILE) {
+                flush(keys, values);
+            }
         }
     }
 
-    private void tile(float[] keys, float[] values, int base, int rows) {
+    /** Folds in the rows still pending. */
+    void flush(float[] keys, float[] values) {
+        if (pending > 0) {
+            tile(keys, values, pending);
+            pending = 0;
+        }
+    }
+
+    private void tile(float[] keys, float[] values, int rows) {
+        int width = (rows + L - 1) / L * L;
         // scores of every head of the group against each key row, the row loaded once for all heads
-        Arrays.fill(scores, Float.NEGATIVE_INFINITY);
         for (int r = 0; r < rows; r++) {
+            int row = rowOffsets[r];
             for (int i = 0; i < group; i++) {
-                scores[i * TILE + r] = dot(q, qOff + i * headDim, keys, base + r * headDim) * scale;
+                scores[i * TILE + r] = dot(q, qOff + i * headDim, keys, row) * scale;
             }
         }
-        // new running max, rescale what came before, weights exp(score - max); rows past `rows` are -inf, weight 0
+        // new running max, rescale what came before, weights exp(score - max); lanes past `rows` are -inf, weight 0
         for (int i = 0; i < group; i++) {
+            for (int r = rows; r < width; r++) {
+                scores[i * TILE + r] = Float.NEGATIVE_INFINITY;
+            }
             var tileMax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-            for (int r = 0; r < TILE; r += L) {
+            for (int r = 0; r < width; r += L) {
                 tileMax = tileMax.max(FloatVector.fromArray(F, scores, i * TILE + r));
             }
             float newMax = Math.max(max[i], Vectors.max(tileMax));
             float correction = (float) Math.exp(max[i] - newMax);
             max[i] = newMax;
             var weightSum = FloatVector.zero(F);
-            for (int r = 0; r < TILE; r += L) {
+            for (int r = 0; r < width; r += L) {
                 var w = Vectors.exp(FloatVector.fromArray(F, scores, i * TILE + r).sub(newMax));
                 w.intoArray(scores, i * TILE + r);
                 weightSum = weightSum.add(w);
@@ -73,21 +96,24 @@ final class OnlineSoftmax {
             sum[i] = sum[i] * correction + Vectors.sum(weightSum);
             scaleRow(acc, i * headDim, correction);
         }
-        // output += weight * value row, each value row loaded once for all heads
+        // output += weight * value row; each accumulator stays in a register across the tile's rows
         int vectorEnd = headDim - headDim % L;
-        for (int r = 0; r < rows; r++) {
-            int row = base + r * headDim;
+        for (int i = 0; i < group; i++) {
+            int weights = i * TILE;
             for (int d = 0; d < vectorEnd; d += L) {
-                var v = FloatVector.fromArray(F, values, row + d);
-                for (int i = 0; i < group; i++) {
-                    int at = i * headDim + d;
-                    v.fma(FloatVector.broadcast(F, scores[i * TILE + r]), FloatVector.fromArray(F, acc, at)).intoArray(acc, at);
+                int at = i * headDim + d;
+                var out = FloatVector.fromArray(F, acc, at);
+                for (int r = 0; r < rows; r++) {
+                    out = FloatVector.fromArray(F, values, rowOffsets[r] + d).fma(FloatVector.broadcast(F, scores[weights + r]), out);
                 }
+                out.intoArray(acc, at);
             }
             for (int d = vectorEnd; d < headDim; d++) {
-                for (int i = 0; i < group; i++) {
-                    acc[i * headDim + d] = Math.fma(values[row + d], scores[i * TILE + r], acc[i * headDim + d]);
+                float out = acc[i * headDim + d];
+                for (int r = 0; r < rows; r++) {
+                    out = Math.fma(values[rowOffsets[r] + d], scores[weights + r], out);
                 }
+                acc[i * headDim + d] = out;
             }
         }
     }

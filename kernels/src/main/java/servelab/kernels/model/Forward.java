@@ -20,7 +20,7 @@ public final class Forward {
      * has a token outside the vocabulary, runs past the context length or the cache space its address gives, or if
      * two chunks would write the same cache row.
      */
-    public static Logits step(Llama model, State s, KvCache cache, List<SequenceChunk> batch) {
+    public static Logits step(Llama model, ForwardState s, KvCache cache, List<SequenceChunk> batch) {
         var c = model.config();
         var w = model.weights();
         var kernels = s.kernels;
@@ -109,7 +109,7 @@ public final class Forward {
     }
 
     /** Fills each token's position and cache address, token after token; returns the token count. */
-    private static int layOut(State s, List<SequenceChunk> batch, int logitRows) {
+    private static int layOut(ForwardState s, List<SequenceChunk> batch, int logitRows) {
         int tokens = batch.stream().mapToInt(chunk -> chunk.tokens().length).sum();
         s.ensureCapacity(tokens, logitRows);
         int t = 0;

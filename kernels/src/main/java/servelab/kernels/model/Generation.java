@@ -16,7 +16,7 @@ public final class Generation {
     private Generation() {}
 
     /** The new tokens (a stop token included if one was sampled). */
-    public static int[] generate(Llama model, State state, KvCache cache, KvAddress address, int[] prompt,
+    public static int[] generate(Llama model, ForwardState state, KvCache cache, KvAddress address, int[] prompt,
                                  int prefillChunk, int maxTokens, Sampler sampler) {
         if (prompt.length == 0 || prefillChunk <= 0 || maxTokens <= 0) {
             throw new IllegalArgumentException("need a prompt, prefillChunk > 0 and maxTokens > 0");

@@ -16,13 +16,13 @@ import servelab.kernels.tokenizer.Vocabulary;
 /**
  * A Llama-family model (Llama 3.x; SmolLM2 and TinyLlama share the architecture): configuration, tokenizer and
  * weights, all immutable. The weights are views of a {@link GgufFile}, which must stay open while the model is used.
- * Mutable per-step memory is a {@link State}; keys and values live in a caller-owned KV cache; a step is
+ * Mutable per-step memory is a {@link ForwardState}; keys and values live in a caller-owned KV cache; a step is
  * {@link Forward#step}.
  *
  * {@snippet :
  * try (var file = GgufFile.open(Path.of("model.gguf"))) {
  *     var model = Llama.load(file);
- *     var state = new State(model.config(), Kernels.vector());
+ *     var state = new ForwardState(model.config(), Kernels.vector());
  *     var cache = new PagedKvCache(model.config().layers(), model.config().kvHeads(), model.config().headDim(), 16, 64);
  *     var prompt = model.tokenizer().encodeWithSpecials("<|begin_of_text|>Hello");
  *     var blocks = new KvAddress.Blocks(new int[] {0, 1, 2, 3});

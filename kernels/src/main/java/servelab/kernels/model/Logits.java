@@ -2,7 +2,7 @@ package servelab.kernels.model;
 
 /**
  * The logit rows one forward step produced: for each sequence of the batch, in order, {@code logitTokens} rows of
- * {@code vocabularySize} floats. The array belongs to the {@link State} and is overwritten by its next step.
+ * {@code vocabularySize} floats. The array belongs to the {@link ForwardState} and is overwritten by its next step.
  *
  * @param values         rows back to back
  * @param vocabularySize floats per row

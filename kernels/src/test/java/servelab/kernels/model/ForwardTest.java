@@ -53,7 +53,7 @@ class ForwardTest {
 
     /** A prefill of {@code prompt} then decodes of the greedy tokens; every step's last logits row, concatenated. */
     private static List<float[]> prefillThenDecode(KvCache cache, KvAddress address, int[] prompt, int decodes) {
-        var state = new State(C, VECTOR);
+        var state = new ForwardState(C, VECTOR);
         var rows = new ArrayList<float[]>();
         var logits = Forward.step(MODEL, state, cache, List.of(SequenceChunk.prefill(prompt, 0, address, true)));
         rows.add(lastRow(logits, 0));
@@ -91,13 +91,13 @@ class ForwardTest {
         var batchedCache = paged(4, 12);
         var singleCache = paged(4, 12);
         for (var cache : List.of(batchedCache, singleCache)) {
-            var state = new State(C, VECTOR);
+            var state = new ForwardState(C, VECTOR);
             Forward.step(MODEL, state, cache, List.of(SequenceChunk.prefill(prompt(9), 0, a, false),
                     SequenceChunk.prefill(prompt(5), 0, b, false)));
         }
         // when: one batched step, and the same chunks one per step
-        var batched = Forward.step(MODEL, new State(C, VECTOR), batchedCache, batch);
-        var state = new State(C, VECTOR);
+        var batched = Forward.step(MODEL, new ForwardState(C, VECTOR), batchedCache, batch);
+        var state = new ForwardState(C, VECTOR);
         for (int s = 0; s < batch.size(); s++) {
             var single = Forward.step(MODEL, state, singleCache, List.of(batch.get(s)));
             // then: the same rows, bit for bit (each output is computed by the same code from the same inputs)
@@ -114,8 +114,8 @@ class ForwardTest {
         var whole = new ContiguousKvCache(C.layers(), C.kvHeads(), C.headDim(), 1, 64);
         var chunked = new ContiguousKvCache(C.layers(), C.kvHeads(), C.headDim(), 1, 64);
         var slot = new KvAddress.Slot(0);
-        var wholeLogits = lastRow(Forward.step(MODEL, new State(C, VECTOR), whole, List.of(SequenceChunk.prefill(prompt, 0, slot, true))), 0);
-        var state = new State(C, VECTOR);
+        var wholeLogits = lastRow(Forward.step(MODEL, new ForwardState(C, VECTOR), whole, List.of(SequenceChunk.prefill(prompt, 0, slot, true))), 0);
+        var state = new ForwardState(C, VECTOR);
         Logits logits = null;
         for (int start = 0; start < prompt.length; start += 16) {
             int end = Math.min(prompt.length, start + 16);
@@ -134,8 +134,8 @@ class ForwardTest {
     void logitTokensSelectsTheTrailingRows() {
         var cache = paged(4, 8);
         var address = new KvAddress.Blocks(new int[] {0, 1, 2});
-        var all = Forward.step(MODEL, new State(C, VECTOR), cache, List.of(new SequenceChunk(prompt(6), 0, address, 6)));
-        var lastTwo = Forward.step(MODEL, new State(C, VECTOR), paged(4, 8), List.of(new SequenceChunk(prompt(6), 0, address, 2)));
+        var all = Forward.step(MODEL, new ForwardState(C, VECTOR), cache, List.of(new SequenceChunk(prompt(6), 0, address, 6)));
+        var lastTwo = Forward.step(MODEL, new ForwardState(C, VECTOR), paged(4, 8), List.of(new SequenceChunk(prompt(6), 0, address, 2)));
         assertEquals(6, all.rows(0));
         assertEquals(2, lastTwo.rows(0));
         assertArrayEquals(all.row(0, 4), lastTwo.row(0, 0));
@@ -147,7 +147,7 @@ class ForwardTest {
         var cache = paged(4, 4);
         var ok = SequenceChunk.prefill(prompt(4), 0, new KvAddress.Blocks(new int[] {0}), true);
         var clash = SequenceChunk.prefill(prompt(2), 2, new KvAddress.Blocks(new int[] {0}), true);
-        var state = new State(C, VECTOR);
+        var state = new ForwardState(C, VECTOR);
         var overlap = assertThrows(IllegalArgumentException.class, () -> Forward.step(MODEL, state, cache, List.of(ok, clash)));
         assertEquals("batch entry 1 (Blocks[0]): position 2 would overwrite a cache row another entry of this batch writes",
                 overlap.getMessage());

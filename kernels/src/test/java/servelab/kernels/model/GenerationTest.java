@@ -39,7 +39,7 @@ class GenerationTest {
         var cache = paged ? new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), 16, 8)
                 : new ContiguousKvCache(c.layers(), c.kvHeads(), c.headDim(), 1, 128);
         KvAddress address = paged ? new KvAddress.Blocks(new int[] {3, 1, 4, 0, 5, 2, 7, 6}) : new KvAddress.Slot(0);
-        return Generation.generate(model, new State(c, kernels), cache, address, chatPrompt(model), prefillChunk, NEW_TOKENS,
+        return Generation.generate(model, new ForwardState(c, kernels), cache, address, chatPrompt(model), prefillChunk, NEW_TOKENS,
                 Sampler.ARGMAX);
     }
 

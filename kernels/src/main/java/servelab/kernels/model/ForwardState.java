@@ -8,7 +8,7 @@ import servelab.kernels.attention.KvAddress;
  * a batch, laid out token after token, and the logits. Grows to the largest batch seen. One State per thread that
  * runs steps; it also fixes which {@link Kernels} the steps use.
  */
-public final class State {
+public final class ForwardState {
     final Kernels kernels;
     private final Config config;
     int capacity;
@@ -33,7 +33,7 @@ public final class State {
     float[] logitInput;
     float[] logits;
 
-    public State(Config config, Kernels kernels) {
+    public ForwardState(Config config, Kernels kernels) {
         this.config = config;
         this.kernels = kernels;
         ensureCapacity(1, 1);
