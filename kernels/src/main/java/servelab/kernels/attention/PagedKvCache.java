@@ -44,6 +44,21 @@ public final class PagedKvCache implements KvCache {
         return 2L * layers * kvHeads * blockSize * headDim * Float.BYTES;
     }
 
+    /**
+     * Copies block {@code from} into block {@code to} in every layer (keys and values): copy-on-write when the engine
+     * gives a sequence its own copy of a partly filled block it shared.
+     */
+    public void copyBlock(int from, int to) {
+        if (from < 0 || from >= blocks || to < 0 || to >= blocks) {
+            throw new IllegalArgumentException("copyBlock(" + from + ", " + to + "): blocks are 0.." + (blocks - 1));
+        }
+        int floats = kvHeads * blockSize * headDim;
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(keys[l], from * floats, keys[l], to * floats, floats);
+            System.arraycopy(values[l], from * floats, values[l], to * floats, floats);
+        }
+    }
+
     @Override
     public int rowOffset(KvAddress address, int kvHead, int position) {
         int block = table(address)[position / blockSize];

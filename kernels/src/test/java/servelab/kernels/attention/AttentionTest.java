@@ -136,6 +136,20 @@ class AttentionTest {
     }
 
     @Test
+    void aCopiedBlockServesTheSameAttention() {
+        var caches = Caches.filled(12, 4, 19);
+        var paged = caches.paged();
+        var table = ((KvAddress.Blocks) caches.blocks()).table();
+        // given a sequence over blocks t0, t1, t2: copy t1 to a free block and point the table there
+        int free = java.util.stream.IntStream.range(0, paged.blocks()).filter(b -> java.util.Arrays.stream(table).noneMatch(t -> t == b))
+                .findFirst().orElseThrow();
+        var before = caches.attend(true, true, 12);
+        paged.copyBlock(table[1], free);
+        table[1] = free;
+        assertArrayEquals(before, caches.attend(true, true, 12));
+    }
+
+    @Test
     void cachesRejectTheWrongAddressAndShortTables() {
         var paged = new PagedKvCache(1, 2, 32, 4, 8);
         var contiguous = new ContiguousKvCache(1, 2, 32, 2, 16);
