@@ -29,9 +29,16 @@ public final class BpeTrainer {
         }
     }
 
-    /** The vocabulary of ServeLab's generated models: {@link #sampleCorpus()}, up to 400 merges, Llama 3's specials. */
+    /**
+     * The vocabulary of ServeLab's generated models: {@link #sampleCorpus()}, up to 400 merges, Llama 3's specials
+     * (trained once per JVM; the result is immutable).
+     */
     public static Vocabulary sampleVocabulary() {
-        return train(sampleCorpus(), 400, LLAMA3_SPECIALS);
+        return Sample.VOCABULARY;
+    }
+
+    private static final class Sample {
+        static final Vocabulary VOCABULARY = train(sampleCorpus(), 400, LLAMA3_SPECIALS);
     }
 
     /** Trains up to {@code merges} merges on {@code corpus}; see the class comment for the ids. */

@@ -28,7 +28,7 @@ import servelab.kernels.sample.Sampler;
 import servelab.kernels.tokenizer.ChatTemplate;
 
 class GenerationTest {
-    private static final int NEW_TOKENS = 16;
+    private static final int NEW_TOKENS = 12;
 
     private static int[] chatPrompt(Llama model) {
         return ChatTemplate.encode(model.tokenizer(), List.of(ChatTemplate.Message.user("What does the scheduler do?")), true);
@@ -50,7 +50,7 @@ class GenerationTest {
         // scalar references, contiguous cache, whole prefill; against the vector kernels on two threads, paged, chunked
         var reference = greedy(model, Kernels.reference(), false, 1000);
         assertArrayEquals(reference, greedy(model, Kernels.vector(Parallel.of(2)), true, 7), format.toString());
-        assertEquals(NEW_TOKENS, reference.length, "random weights rarely pick a stop token in 16 steps");
+        assertEquals(NEW_TOKENS, reference.length, "random weights rarely pick a stop token in 12 steps");
     }
 
     @Test
