@@ -1,0 +1,55 @@
+package servelab.kernels.bench;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.FloatVector;
+import servelab.kernels.Parallel;
+import servelab.kernels.Vectors;
+
+/**
+ * The machine's read bandwidth as a kernel sees it: sums every float of a segment with the Vector API (four
+ * independent accumulators, so the adds never wait on each other), split over the same pool the matmul uses. It
+ * reads exactly the bytes and does almost no arithmetic, so its GB/s is the ceiling a bandwidth-bound kernel can
+ * reach on this machine, in this JVM, at this moment.
+ */
+final class StreamRead {
+    private static final int STEP = 4 * Vectors.L * Float.BYTES;
+
+    private StreamRead() {}
+
+    static float sum(MemorySegment data, Parallel parallel) {
+        long chunkBytes = data.byteSize() / parallel.threads() / STEP * STEP;
+        var partial = new float[parallel.threads()];
+        parallel.forRange(parallel.threads(), 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                partial[c] = sum(data, c * chunkBytes, c == parallel.threads() - 1 ? data.byteSize() : (c + 1) * chunkBytes);
+            }
+        });
+        float total = 0;
+        for (float p : partial) {
+            total += p;
+        }
+        return total;
+    }
+
+    private static float sum(MemorySegment data, long from, long to) {
+        var a0 = FloatVector.zero(Vectors.F);
+        var a1 = a0;
+        var a2 = a0;
+        var a3 = a0;
+        int vectorBytes = Vectors.L * Float.BYTES;
+        long at = from;
+        for (; at + STEP <= to; at += STEP) {
+            a0 = a0.add(FloatVector.fromMemorySegment(Vectors.F, data, at, ByteOrder.LITTLE_ENDIAN));
+            a1 = a1.add(FloatVector.fromMemorySegment(Vectors.F, data, at + vectorBytes, ByteOrder.LITTLE_ENDIAN));
+            a2 = a2.add(FloatVector.fromMemorySegment(Vectors.F, data, at + 2 * vectorBytes, ByteOrder.LITTLE_ENDIAN));
+            a3 = a3.add(FloatVector.fromMemorySegment(Vectors.F, data, at + 3 * vectorBytes, ByteOrder.LITTLE_ENDIAN));
+        }
+        float sum = Vectors.sum(a0.add(a1).add(a2.add(a3)));
+        for (; at + Float.BYTES <= to; at += Float.BYTES) {
+            sum += data.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,91 @@
+package servelab.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float vector shape every kernel uses, and two lane operations whose results do not depend on whether the JIT
+ * has compiled the caller yet: {@link #sum} (a fixed-order lane sum) and {@link #exp} (a polynomial exponential).
+ *
+ * <p>Why: {@code reduceLanes(ADD)} leaves the summation order open, and the Vector API's {@code EXP} uses a native
+ * math library once compiled but Java code before; both really give different bits in the interpreter and in C2.
+ * A kernel built from lane-wise add, multiply, fma, shuffles and bit operations gives the same bits in every tier,
+ * so a forward pass repeated in one JVM gives the same logits.
+ */
+public final class Vectors {
+    /** The widest float shape the CPU prefers, capped at 16 lanes (the Q8_0 and Q4_0 kernels widen 16 bytes). */
+    public static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() > 16
+            ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
+    /** Lanes of {@link #F}: 16 with AVX-512, 8 with AVX2. */
+    public static final int L = F.length();
+
+    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
+
+    private Vectors() {}
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] butterfly() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        var shuffles = (VectorShuffle<Float>[]) new VectorShuffle<?>[steps];
+        for (int s = 0; s < steps; s++) {
+            int k = L >> (s + 1);
+            shuffles[s] = VectorShuffle.fromOp(F, i -> i ^ k);
+        }
+        return shuffles;
+    }
+
+    /** Sum of the lanes in a fixed tree order: lanes {@code i} and {@code i ^ k} added for k = L/2 down to 1. */
+    public static float sum(FloatVector v) {
+        for (var shuffle : BUTTERFLY) {
+            v = v.add(v.rearrange(shuffle));
+        }
+        return v.lane(0);
+    }
+
+    /** Largest lane, in a fixed tree order (max is exact, so only for symmetry with {@link #sum}). */
+    public static float max(FloatVector v) {
+        for (var shuffle : BUTTERFLY) {
+            v = v.max(v.rearrange(shuffle));
+        }
+        return v.lane(0);
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 split so that {@code k * LN2_HI} is exact for the |k| <= 128 that occur (LN2_HI has 16 significant bits). */
+    private static final float LN2_HI = 0.693145751953125f;
+    private static final float LN2_LO = 1.42860682030941723212e-6f;
+    /** Adding 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer (nearest, ties to even). */
+    private static final float ROUNDER = 0x1.8p23f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+    /** Below this e^x is under the smallest normal float, and {@link #exp} returns 0. */
+    public static final float EXP_MIN = -87.33654f;
+    /** Above this {@link #exp} returns e^88 rather than overflow. */
+    public static final float EXP_MAX = 88f;
+
+    /**
+     * e^x per lane, within a few ulp of {@link Math#exp} for x in [{@link #EXP_MIN}, {@link #EXP_MAX}]; 0 below and
+     * e^88 above. Range reduction {@code x = k ln2 + r} with {@code |r| <= ln2/2} and integer {@code k}, then a
+     * degree-7 Taylor polynomial of e^r (truncation error below 2^-27 relative), then a multiply by 2^k whose bits are
+     * built directly. Only lane-wise add, multiply, fma, compare and bit operations, so tier-independent.
+     */
+    public static FloatVector exp(FloatVector x) {
+        var clamped = x.max(EXP_MIN).min(EXP_MAX);
+        var shifted = clamped.mul(LOG2E).add(ROUNDER);
+        var k = shifted.sub(ROUNDER);
+        var kBits = shifted.reinterpretAsInts().sub(ROUNDER_BITS);
+        var r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        var p = r.fma(1f / 5040, 1f / 720);
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(F, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f));
+        var twoToK = kBits.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        var result = p.mul(twoToK);
+        return result.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
+    }
+}

@@ -1,0 +1,81 @@
+package servelab.kernels.matmul;
+
+import static servelab.kernels.matmul.Lanes.F;
+import static servelab.kernels.matmul.Lanes.I;
+import static servelab.kernels.matmul.Lanes.L;
+import static servelab.kernels.matmul.Lanes.LE;
+import static servelab.kernels.matmul.Lanes.S;
+import static servelab.kernels.matmul.Lanes.SHORT_LE;
+
+import java.lang.foreign.MemorySegment;
+
+import servelab.kernels.Vectors;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** F16 (IEEE binary16) weight rows. */
+public final class F16 {
+    private F16() {}
+
+    /** Reference: each weight widened with {@link Float#float16ToFloat}, products summed in order. */
+    public static float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            sum += Float.float16ToFloat(w.get(SHORT_LE, off + 2L * j)) * x[xOff + j];
+        }
+        return sum;
+    }
+
+    /** Vector API version of {@link #dot}; widening is exact (see {@link #widen}), so only summation order differs. */
+    public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n) {
+        var acc0 = FloatVector.zero(F);
+        var acc1 = FloatVector.zero(F);
+        int j = 0;
+        for (int end = n - 2 * L; j <= end; j += 2 * L) {
+            acc0 = widen(ShortVector.fromMemorySegment(S, w, off + 2L * j, LE)).fma(FloatVector.fromArray(F, x, xOff + j), acc0);
+            acc1 = widen(ShortVector.fromMemorySegment(S, w, off + 2L * (j + L), LE)).fma(FloatVector.fromArray(F, x, xOff + j + L), acc1);
+        }
+        for (int end = n - L; j <= end; j += L) {
+            acc0 = widen(ShortVector.fromMemorySegment(S, w, off + 2L * j, LE)).fma(FloatVector.fromArray(F, x, xOff + j), acc0);
+        }
+        float sum = Vectors.sum(acc0.add(acc1));
+        for (; j < n; j++) {
+            sum += Float.float16ToFloat(w.get(SHORT_LE, off + 2L * j)) * x[xOff + j];
+        }
+        return sum;
+    }
+
+    /**
+     * Widens binary16 lanes to binary32 exactly. Shifting the 15 magnitude bits left by 13 lines the half's exponent
+     * and mantissa up with a float's; the float then reads 2^112 times too small (bias 127 against 15), so one exact
+     * multiply by 2^112 fixes normals and subnormals alike. Infinity and NaN (exponent all ones) get the float's
+     * all-ones exponent instead.
+     */
+    static FloatVector widen(ShortVector halves) {
+        var h = (IntVector) halves.convertShape(VectorOperators.S2I, I, 0);
+        var magnitude = h.and(0x7fff);
+        var shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+        var scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        var special = magnitude.compare(VectorOperators.GE, 0x7c00);
+        var bits = scaled.blend(shifted.or(0x7f800000), special);
+        var sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        return bits.or(sign).reinterpretAsFloats();
+    }
+
+    /** Widens {@code n} weights at byte {@code off} into {@code dst[dstOff..]}. */
+    public static void dequantize(MemorySegment w, long off, float[] dst, int dstOff, int n) {
+        for (int j = 0; j < n; j++) {
+            dst[dstOff + j] = Float.float16ToFloat(w.get(SHORT_LE, off + 2L * j));
+        }
+    }
+
+    /** Rounds {@code src[srcOff..srcOff+n)} to binary16 (nearest, ties to even) at byte {@code off} of {@code dst}. */
+    public static void quantize(float[] src, int srcOff, int n, MemorySegment dst, long off) {
+        for (int j = 0; j < n; j++) {
+            dst.set(SHORT_LE, off + 2L * j, Float.floatToFloat16(src[srcOff + j]));
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package servelab.kernels.matmul;
+
+import java.lang.foreign.MemorySegment;
+
+import servelab.kernels.Parallel;
+
+/**
+ * {@code out[t][r] = sum_c W[r][c] * x[t][c]} for a batch of input rows, over weights in any {@link WeightFormat}.
+ * Inputs and outputs are flat row-major float arrays: {@code x} holds {@code batch} rows of {@code W.cols()},
+ * {@code out} holds {@code batch} rows of {@code W.rows()}.
+ *
+ * <p>Each weight row is read once per call and dotted with every input row while it is in L1, so a batch of
+ * {@code B} tokens costs one pass over the weights, which is what makes batched decode cheaper per token.
+ */
+public final class MatMul {
+    /** Rows per chunk below which the vector version stays on one thread (a fork costs a few microseconds). */
+    private static final int MIN_WEIGHT_BYTES_PER_CHUNK = 1 << 16;
+
+    private MatMul() {}
+
+    /** Reference: one scalar dot per (input row, weight row), on the calling thread. */
+    public static void reference(Matrix w, float[] x, int batch, float[] out) {
+        checkShapes(w, x, batch, out);
+        for (int r = 0; r < w.rows(); r++) {
+            long off = w.rowOffset(r);
+            for (int t = 0; t < batch; t++) {
+                out[t * w.rows() + r] = dot(w.format(), w.data(), off, x, t * w.cols(), w.cols());
+            }
+        }
+    }
+
+    /** Vector API version of {@link #reference}, weight rows split into one contiguous range per thread. */
+    public static void vector(Matrix w, float[] x, int batch, float[] out, Parallel parallel) {
+        checkShapes(w, x, batch, out);
+        int grain = (int) Math.max(1, MIN_WEIGHT_BYTES_PER_CHUNK / w.rowBytes());
+        boolean fourAtOnce = w.format() == WeightFormat.Q8_0 || w.format() == WeightFormat.Q4_0;
+        parallel.forRange(w.rows(), grain, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                long off = w.rowOffset(r);
+                int t = 0;
+                // quantized rows: decode each block once for four input rows (same results as one at a time)
+                for (; fourAtOnce && t + 4 <= batch; t += 4) {
+                    if (w.format() == WeightFormat.Q8_0) {
+                        Q8_0.dotsVector(w.data(), off, x, t * w.cols(), w.cols(), w.cols(), out, t * w.rows() + r, w.rows());
+                    } else {
+                        Q4_0.dotsVector(w.data(), off, x, t * w.cols(), w.cols(), w.cols(), out, t * w.rows() + r, w.rows());
+                    }
+                }
+                for (; t < batch; t++) {
+                    out[t * w.rows() + r] = dotVector(w.format(), w.data(), off, x, t * w.cols(), w.cols());
+                }
+            }
+        });
+    }
+
+    /** Reference dot of {@code n} weights at byte {@code off} with {@code x[xOff..]}. */
+    public static float dot(WeightFormat format, MemorySegment w, long off, float[] x, int xOff, int n) {
+        return switch (format) {
+            case F32 -> F32.dot(w, off, x, xOff, n);
+            case F16 -> F16.dot(w, off, x, xOff, n);
+            case BF16 -> BF16.dot(w, off, x, xOff, n);
+            case Q8_0 -> Q8_0.dot(w, off, x, xOff, n);
+            case Q4_0 -> Q4_0.dot(w, off, x, xOff, n);
+        };
+    }
+
+    /** Vector API dot of {@code n} weights at byte {@code off} with {@code x[xOff..]}. */
+    public static float dotVector(WeightFormat format, MemorySegment w, long off, float[] x, int xOff, int n) {
+        return switch (format) {
+            case F32 -> F32.dotVector(w, off, x, xOff, n);
+            case F16 -> F16.dotVector(w, off, x, xOff, n);
+            case BF16 -> BF16.dotVector(w, off, x, xOff, n);
+            case Q8_0 -> Q8_0.dotVector(w, off, x, xOff, n);
+            case Q4_0 -> Q4_0.dotVector(w, off, x, xOff, n);
+        };
+    }
+
+    /** Decodes row {@code r} of {@code w} into {@code dst[dstOff..dstOff+cols)} (an embedding lookup). */
+    public static void row(Matrix w, int r, float[] dst, int dstOff) {
+        if (r < 0 || r >= w.rows()) {
+            throw new IndexOutOfBoundsException("row " + r + " of a matrix with " + w.rows() + " rows");
+        }
+        dequantize(w.format(), w.data(), w.rowOffset(r), dst, dstOff, w.cols());
+    }
+
+    /** Decodes {@code n} weights at byte {@code off} into floats. */
+    public static void dequantize(WeightFormat format, MemorySegment w, long off, float[] dst, int dstOff, int n) {
+        switch (format) {
+            case F32 -> F32.dequantize(w, off, dst, dstOff, n);
+            case F16 -> F16.dequantize(w, off, dst, dstOff, n);
+            case BF16 -> BF16.dequantize(w, off, dst, dstOff, n);
+            case Q8_0 -> Q8_0.dequantize(w, off, dst, dstOff, n);
+            case Q4_0 -> Q4_0.dequantize(w, off, dst, dstOff, n);
+        }
+    }
+
+    /** Encodes {@code n} floats at byte {@code off} of {@code dst} (used to write models and in tests). */
+    public static void quantize(WeightFormat format, float[] src, int srcOff, int n, MemorySegment dst, long off) {
+        switch (format) {
+            case F32 -> F32.quantize(src, srcOff, n, dst, off);
+            case F16 -> F16.quantize(src, srcOff, n, dst, off);
+            case BF16 -> BF16.quantize(src, srcOff, n, dst, off);
+            case Q8_0 -> Q8_0.quantize(src, srcOff, n, dst, off);
+            case Q4_0 -> Q4_0.quantize(src, srcOff, n, dst, off);
+        }
+    }
+
+    /** Encodes a {@code rows x cols} row-major float matrix into a new heap segment. */
+    public static Matrix encode(WeightFormat format, float[] values, int rows, int cols) {
+        var data = MemorySegment.ofArray(new byte[Math.toIntExact(rows * format.rowBytes(cols))]);
+        for (int r = 0; r < rows; r++) {
+            quantize(format, values, r * cols, cols, data, r * format.rowBytes(cols));
+        }
+        return new Matrix(format, data, rows, cols);
+    }
+
+    private static void checkShapes(Matrix w, float[] x, int batch, float[] out) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, was " + batch);
+        }
+        if (x.length < (long) batch * w.cols()) {
+            throw new IllegalArgumentException("x holds " + x.length + " floats, needs " + batch + " x " + w.cols());
+        }
+        if (out.length < (long) batch * w.rows()) {
+            throw new IllegalArgumentException("out holds " + out.length + " floats, needs " + batch + " x " + w.rows());
+        }
+    }
+}

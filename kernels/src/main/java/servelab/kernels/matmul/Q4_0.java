@@ -1,0 +1,171 @@
+package servelab.kernels.matmul;
+
+import static servelab.kernels.matmul.Lanes.B16;
+import static servelab.kernels.matmul.Lanes.F;
+import static servelab.kernels.matmul.Lanes.L;
+import static servelab.kernels.matmul.Lanes.LE;
+import static servelab.kernels.matmul.Lanes.PARTS_PER_16;
+import static servelab.kernels.matmul.Lanes.SHORT_LE;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import servelab.kernels.Vectors;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q4_0 weight rows (GGUF/ggml {@code block_q4_0}):
+ * <pre>
+ *   struct block_q4_0 { ggml_half d; uint8_t qs[16]; };   // 18 bytes
+ *   weight j      = d * ((qs[j] &amp; 0x0F) - 8)     for j in 0..15
+ *   weight j + 16 = d * ((qs[j] &gt;&gt; 4)   - 8)
+ * </pre>
+ */
+public final class Q4_0 {
+    static final int BLOCK = 32;
+    static final int BYTES = 18;
+
+    private Q4_0() {}
+
+    /** Reference: per block, {@code d * sum_j q[j] * x[j]} with the inner sum in weight order. */
+    public static float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+        checkLength(n);
+        float sum = 0f;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, block));
+            int xb = xOff + b * BLOCK;
+            float blockSum = 0f;
+            for (int j = 0; j < 16; j++) {
+                blockSum += low(w, block, j) * x[xb + j];
+            }
+            for (int j = 0; j < 16; j++) {
+                blockSum += high(w, block, j) * x[xb + 16 + j];
+            }
+            sum += d * blockSum;
+        }
+        return sum;
+    }
+
+    /**
+     * Vector API version of {@link #dot}: the 16 packed bytes are split into low and high nibbles, less 8, widened
+     * and scaled by {@code d}, then multiplied into one accumulator per half block. {@link #dotsVector} does the same
+     * operations per input row.
+     */
+    public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n) {
+        checkLength(n);
+        var acc0 = FloatVector.zero(F);
+        var acc1 = FloatVector.zero(F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            int xb = xOff + b * BLOCK;
+            var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
+            var packed = ByteVector.fromMemorySegment(B16, w, block + 2, LE);
+            var low = packed.and((byte) 0x0f).sub((byte) 8);
+            var high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).sub((byte) 8);
+            for (int part = 0; part < PARTS_PER_16; part++) {
+                acc0 = widen(low, part).mul(d).fma(FloatVector.fromArray(F, x, xb + part * L), acc0);
+                acc1 = widen(high, part).mul(d).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc1);
+            }
+        }
+        return Vectors.sum(acc0.add(acc1));
+    }
+
+    /** Four dots of one weight row at once, bit-identical to four {@link #dotVector} calls (see {@link Q8_0#dotsVector}). */
+    public static void dotsVector(MemorySegment w, long off, float[] x, int xOff, int xStride, int n,
+                                  float[] out, int outOff, int outStride) {
+        checkLength(n);
+        var a0 = FloatVector.zero(F);
+        var a1 = a0;
+        var b0 = a0;
+        var b1 = a0;
+        var c0 = a0;
+        var c1 = a0;
+        var d0 = a0;
+        var d1 = a0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
+            var packed = ByteVector.fromMemorySegment(B16, w, block + 2, LE);
+            var low = packed.and((byte) 0x0f).sub((byte) 8);
+            var high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).sub((byte) 8);
+            for (int part = 0; part < PARTS_PER_16; part++) {
+                var w0 = widen(low, part).mul(d);
+                var w1 = widen(high, part).mul(d);
+                int xb = xOff + b * BLOCK + part * L;
+                a0 = w0.fma(FloatVector.fromArray(F, x, xb), a0);
+                a1 = w1.fma(FloatVector.fromArray(F, x, xb + 16), a1);
+                b0 = w0.fma(FloatVector.fromArray(F, x, xb + xStride), b0);
+                b1 = w1.fma(FloatVector.fromArray(F, x, xb + xStride + 16), b1);
+                c0 = w0.fma(FloatVector.fromArray(F, x, xb + 2 * xStride), c0);
+                c1 = w1.fma(FloatVector.fromArray(F, x, xb + 2 * xStride + 16), c1);
+                d0 = w0.fma(FloatVector.fromArray(F, x, xb + 3 * xStride), d0);
+                d1 = w1.fma(FloatVector.fromArray(F, x, xb + 3 * xStride + 16), d1);
+            }
+        }
+        out[outOff] = Vectors.sum(a0.add(a1));
+        out[outOff + outStride] = Vectors.sum(b0.add(b1));
+        out[outOff + 2 * outStride] = Vectors.sum(c0.add(c1));
+        out[outOff + 3 * outStride] = Vectors.sum(d0.add(d1));
+    }
+
+    private static FloatVector widen(ByteVector q, int part) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, part);
+    }
+
+    /** Expands {@code n} weights at byte {@code off} into {@code dst[dstOff..]}. */
+    public static void dequantize(MemorySegment w, long off, float[] dst, int dstOff, int n) {
+        checkLength(n);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, block));
+            for (int j = 0; j < 16; j++) {
+                dst[dstOff + b * BLOCK + j] = d * low(w, block, j);
+                dst[dstOff + b * BLOCK + 16 + j] = d * high(w, block, j);
+            }
+        }
+    }
+
+    /**
+     * Quantizes each block of 32: {@code d = m / -8} where {@code m} is the weight of largest magnitude (sign kept),
+     * so {@code m} itself maps to nibble 0 and the rest to {@code clamp(round(x / d) + 8, 0, 15)}.
+     */
+    public static void quantize(float[] src, int srcOff, int n, MemorySegment dst, long off) {
+        checkLength(n);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            int sb = srcOff + b * BLOCK;
+            float extreme = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                if (Math.abs(src[sb + j]) > Math.abs(extreme)) {
+                    extreme = src[sb + j];
+                }
+            }
+            float d = extreme / -8f;
+            float inverse = d == 0f ? 0f : 1f / d;
+            dst.set(SHORT_LE, block, Float.floatToFloat16(d));
+            for (int j = 0; j < 16; j++) {
+                int lo = Math.clamp(Math.round(src[sb + j] * inverse) + 8, 0, 15);
+                int hi = Math.clamp(Math.round(src[sb + 16 + j] * inverse) + 8, 0, 15);
+                dst.set(ValueLayout.JAVA_BYTE, block + 2 + j, (byte) (lo | hi << 4));
+            }
+        }
+    }
+
+    private static int low(MemorySegment w, long block, int j) {
+        return (w.get(ValueLayout.JAVA_BYTE, block + 2 + j) & 0x0f) - 8;
+    }
+
+    private static int high(MemorySegment w, long block, int j) {
+        return ((w.get(ValueLayout.JAVA_BYTE, block + 2 + j) >> 4) & 0x0f) - 8;
+    }
+
+    private static void checkLength(int n) {
+        if (n % BLOCK != 0) {
+            throw new IllegalArgumentException("Q4_0 length must be a multiple of 32, was " + n);
+        }
+    }
+}

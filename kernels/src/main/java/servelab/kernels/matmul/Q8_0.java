@@ -1,0 +1,150 @@
+package servelab.kernels.matmul;
+
+import static servelab.kernels.matmul.Lanes.B16;
+import static servelab.kernels.matmul.Lanes.F;
+import static servelab.kernels.matmul.Lanes.L;
+import static servelab.kernels.matmul.Lanes.LE;
+import static servelab.kernels.matmul.Lanes.PARTS_PER_16;
+import static servelab.kernels.matmul.Lanes.SHORT_LE;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import servelab.kernels.Vectors;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q8_0 weight rows (GGUF/ggml {@code block_q8_0}):
+ * <pre>
+ *   struct block_q8_0 { ggml_half d; int8_t qs[32]; };   // 34 bytes; weight j = d * qs[j]
+ * </pre>
+ */
+public final class Q8_0 {
+    static final int BLOCK = 32;
+    static final int BYTES = 34;
+
+    private Q8_0() {}
+
+    /** Reference: per block, {@code d * sum_j qs[j] * x[j]} with the inner sum in order, blocks summed in order. */
+    public static float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+        checkLength(n);
+        float sum = 0f;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, block));
+            float blockSum = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                blockSum += w.get(ValueLayout.JAVA_BYTE, block + 2 + j) * x[xOff + b * BLOCK + j];
+            }
+            sum += d * blockSum;
+        }
+        return sum;
+    }
+
+    /**
+     * Vector API version of {@link #dot}: each 16-byte half block is widened to floats ({@code B2F} is exact for
+     * int8) and scaled by {@code d}, then multiplied into one accumulator per half. {@link #dotsVector} does the same
+     * operations per input row, so a row's result does not depend on the batch it is part of.
+     */
+    public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n) {
+        checkLength(n);
+        var acc0 = FloatVector.zero(F);
+        var acc1 = FloatVector.zero(F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            int xb = xOff + b * BLOCK;
+            var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
+            var q0 = ByteVector.fromMemorySegment(B16, w, block + 2, LE);
+            var q1 = ByteVector.fromMemorySegment(B16, w, block + 18, LE);
+            for (int part = 0; part < PARTS_PER_16; part++) {
+                acc0 = widen(q0, part).mul(d).fma(FloatVector.fromArray(F, x, xb + part * L), acc0);
+                acc1 = widen(q1, part).mul(d).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc1);
+            }
+        }
+        return Vectors.sum(acc0.add(acc1));
+    }
+
+    /**
+     * Four dots of one weight row at once: {@code out[outOff + i * outStride] = row . x[xOff + i * xStride ..]} for
+     * i = 0..3. Each block is widened and scaled once for all four rows; per row the operations are exactly those of
+     * {@link #dotVector}, so the results are bit-identical to four single calls.
+     */
+    public static void dotsVector(MemorySegment w, long off, float[] x, int xOff, int xStride, int n,
+                                  float[] out, int outOff, int outStride) {
+        checkLength(n);
+        var a0 = FloatVector.zero(F);
+        var a1 = a0;
+        var b0 = a0;
+        var b1 = a0;
+        var c0 = a0;
+        var c1 = a0;
+        var d0 = a0;
+        var d1 = a0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
+            var q0 = ByteVector.fromMemorySegment(B16, w, block + 2, LE);
+            var q1 = ByteVector.fromMemorySegment(B16, w, block + 18, LE);
+            for (int part = 0; part < PARTS_PER_16; part++) {
+                var w0 = widen(q0, part).mul(d);
+                var w1 = widen(q1, part).mul(d);
+                int xb = xOff + b * BLOCK + part * L;
+                a0 = w0.fma(FloatVector.fromArray(F, x, xb), a0);
+                a1 = w1.fma(FloatVector.fromArray(F, x, xb + 16), a1);
+                b0 = w0.fma(FloatVector.fromArray(F, x, xb + xStride), b0);
+                b1 = w1.fma(FloatVector.fromArray(F, x, xb + xStride + 16), b1);
+                c0 = w0.fma(FloatVector.fromArray(F, x, xb + 2 * xStride), c0);
+                c1 = w1.fma(FloatVector.fromArray(F, x, xb + 2 * xStride + 16), c1);
+                d0 = w0.fma(FloatVector.fromArray(F, x, xb + 3 * xStride), d0);
+                d1 = w1.fma(FloatVector.fromArray(F, x, xb + 3 * xStride + 16), d1);
+            }
+        }
+        out[outOff] = Vectors.sum(a0.add(a1));
+        out[outOff + outStride] = Vectors.sum(b0.add(b1));
+        out[outOff + 2 * outStride] = Vectors.sum(c0.add(c1));
+        out[outOff + 3 * outStride] = Vectors.sum(d0.add(d1));
+    }
+
+    private static FloatVector widen(ByteVector q, int part) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, part);
+    }
+
+    /** Expands {@code n} weights at byte {@code off} into {@code dst[dstOff..]} as {@code d * qs[j]}. */
+    public static void dequantize(MemorySegment w, long off, float[] dst, int dstOff, int n) {
+        checkLength(n);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, block));
+            for (int j = 0; j < BLOCK; j++) {
+                dst[dstOff + b * BLOCK + j] = d * w.get(ValueLayout.JAVA_BYTE, block + 2 + j);
+            }
+        }
+    }
+
+    /** Quantizes each block of 32 with {@code d = max|x| / 127} and {@code qs = round(x / d)}. */
+    public static void quantize(float[] src, int srcOff, int n, MemorySegment dst, long off) {
+        checkLength(n);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = off + (long) b * BYTES;
+            float amax = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                amax = Math.max(amax, Math.abs(src[srcOff + b * BLOCK + j]));
+            }
+            float d = amax / 127f;
+            float inverse = d == 0f ? 0f : 1f / d;
+            dst.set(SHORT_LE, block, Float.floatToFloat16(d));
+            for (int j = 0; j < BLOCK; j++) {
+                dst.set(ValueLayout.JAVA_BYTE, block + 2 + j, (byte) Math.round(src[srcOff + b * BLOCK + j] * inverse));
+            }
+        }
+    }
+
+    private static void checkLength(int n) {
+        if (n % BLOCK != 0) {
+            throw new IllegalArgumentException("Q8_0 length must be a multiple of 32, was " + n);
+        }
+    }
+}

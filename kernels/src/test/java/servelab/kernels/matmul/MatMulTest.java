@@ -1,0 +1,187 @@
+package servelab.kernels.matmul;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import servelab.kernels.FloatBounds;
+import servelab.kernels.Parallel;
+
+class MatMulTest {
+    private static final int ROWS = 37;
+    private static final int BATCH = 3;
+
+    private static float[] gaussian(int n, long seed) {
+        var random = new SplittableRandom(seed);
+        var values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (random.nextDouble(-1, 1) + random.nextDouble(-1, 1));
+        }
+        return values;
+    }
+
+    /** Columns that exercise vector bodies and scalar tails; block formats need multiples of 32. */
+    private static int[] columnCounts(WeightFormat format) {
+        return format.blockSize() == 1 ? new int[] {7, 70, 256, 1000} : new int[] {32, 96, 512};
+    }
+
+    private static float[] dequantized(Matrix w) {
+        var dense = new float[w.rows() * w.cols()];
+        for (int r = 0; r < w.rows(); r++) {
+            MatMul.row(w, r, dense, r * w.cols());
+        }
+        return dense;
+    }
+
+    /** The bound of {@link FloatBounds#sumOrder} for every output, from the dequantized weights. */
+    private static void assertWithinSumOrderBound(float[] dense, float[] x, int rows, int cols, float[] expected, float[] actual) {
+        for (int t = 0; t < BATCH; t++) {
+            for (int r = 0; r < rows; r++) {
+                double absSum = 0;
+                for (int c = 0; c < cols; c++) {
+                    absSum += Math.abs((double) dense[r * cols + c] * x[t * cols + c]);
+                }
+                // +2: the block formats also round the block sum times its scale, and the scale times the sum
+                double bound = FloatBounds.sumOrder(cols + 2, absSum);
+                int i = t * rows + r;
+                assertTrue(Math.abs(expected[i] - actual[i]) <= bound,
+                        () -> "out[" + i + "]: " + expected[i] + " vs " + actual[i] + ", bound " + bound);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void vectorMatchesReferenceWithinSummationOrderBound(WeightFormat format) {
+        for (int cols : columnCounts(format)) {
+            var w = MatMul.encode(format, gaussian(ROWS * cols, 1), ROWS, cols);
+            var x = gaussian(BATCH * cols, 2);
+            var reference = new float[BATCH * ROWS];
+            var vector = new float[BATCH * ROWS];
+            MatMul.reference(w, x, BATCH, reference);
+            MatMul.vector(w, x, BATCH, vector, Parallel.serial());
+            assertWithinSumOrderBound(dequantized(w), x, ROWS, cols, reference, vector);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void quantizedMatVecEqualsDequantizeThenMultiply(WeightFormat format) {
+        for (int cols : columnCounts(format)) {
+            var w = MatMul.encode(format, gaussian(ROWS * cols, 3), ROWS, cols);
+            var dense = dequantized(w);
+            var x = gaussian(BATCH * cols, 4);
+            var viaF32 = new float[BATCH * ROWS];
+            MatMul.reference(MatMul.encode(WeightFormat.F32, dense, ROWS, cols), x, BATCH, viaF32);
+            var direct = new float[BATCH * ROWS];
+            MatMul.reference(w, x, BATCH, direct);
+            assertWithinSumOrderBound(dense, x, ROWS, cols, viaF32, direct);
+            MatMul.vector(w, x, BATCH, direct, Parallel.serial());
+            assertWithinSumOrderBound(dense, x, ROWS, cols, viaF32, direct);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void threadsSplitRowsWithoutChangingAnyResult(WeightFormat format) {
+        int rows = 1024;
+        int cols = 256;
+        var w = MatMul.encode(format, gaussian(rows * cols, 5), rows, cols);
+        var x = gaussian(2 * cols, 6);
+        var serial = new float[2 * rows];
+        var threaded = new float[2 * rows];
+        MatMul.vector(w, x, 2, serial, Parallel.serial());
+        MatMul.vector(w, x, 2, threaded, Parallel.of(3));
+        // each output is computed by exactly one thread with the same code, so the results are bit-identical
+        assertArrayEquals(serial, threaded);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void aRowsResultDoesNotDependOnTheBatchItIsIn(WeightFormat format) {
+        int cols = 96;
+        var w = MatMul.encode(format, gaussian(ROWS * cols, 8), ROWS, cols);
+        var x = gaussian(7 * cols, 9);
+        var batched = new float[7 * ROWS];
+        // 7 rows: one group of four (quantized formats decode each block once for them) and three single rows
+        MatMul.vector(w, x, 7, batched, Parallel.serial());
+        for (int t = 0; t < 7; t++) {
+            var single = new float[ROWS];
+            MatMul.vector(w, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, single, Parallel.serial());
+            assertArrayEquals(single, java.util.Arrays.copyOfRange(batched, t * ROWS, (t + 1) * ROWS), "input row " + t);
+        }
+    }
+
+    @Test
+    void f16VectorWideningIsExactForEveryHalf() {
+        var halves = new short[65536];
+        for (int h = 0; h < halves.length; h++) {
+            halves[h] = (short) h;
+        }
+        for (int start = 0; start < halves.length; start += Lanes.L) {
+            var widened = F16.widen(jdk.incubator.vector.ShortVector.fromArray(Lanes.S, halves, start));
+            for (int lane = 0; lane < Lanes.L; lane++) {
+                int h = start + lane;
+                float expected = Float.float16ToFloat((short) h);
+                float actual = widened.lane(lane);
+                if (Float.isNaN(expected)) {
+                    assertTrue(Float.isNaN(actual), "half 0x" + Integer.toHexString(h));
+                } else {
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), "half 0x" + Integer.toHexString(h));
+                }
+            }
+        }
+    }
+
+    @Test
+    void bf16RoundsToNearestEven() {
+        assertEquals(1f, BF16.toFloat(BF16.fromFloat(1f)));
+        // 1 + 2^-8 is halfway between 1 and 1 + 2^-7: ties go to the even mantissa, 1
+        assertEquals(1f, BF16.toFloat(BF16.fromFloat(1f + 0x1p-8f)));
+        assertEquals(1f + 0x1p-6f, BF16.toFloat(BF16.fromFloat(1f + 0x1p-7f + 0x1p-8f)));
+        assertTrue(Float.isNaN(BF16.toFloat(BF16.fromFloat(Float.NaN))));
+    }
+
+    @Test
+    void q8RoundTripErrsByAtMostHalfAStep() {
+        var values = gaussian(64, 7);
+        var w = MatMul.encode(WeightFormat.Q8_0, values, 1, 64);
+        var back = new float[64];
+        MatMul.row(w, 0, back, 0);
+        for (int b = 0; b < 2; b++) {
+            float amax = 0;
+            for (int j = 0; j < 32; j++) {
+                amax = Math.max(amax, Math.abs(values[b * 32 + j]));
+            }
+            // the step is d = amax / 127 (itself rounded to f16, relative error 2^-11)
+            double step = amax / 127.0 * (1 + 0x1p-10);
+            for (int j = 0; j < 32; j++) {
+                int i = b * 32 + j;
+                assertTrue(Math.abs(values[i] - back[i]) <= step / 2 + amax * 0x1p-10, "weight " + i);
+            }
+        }
+    }
+
+    @Test
+    void q4UsesLowNibblesForTheFirstHalfOfABlock() {
+        // d = 1 (f16 0x3c00); byte j holds low nibble 8 + 1 (weight j = 1) and high nibble 8 - 2 (weight j+16 = -2)
+        var data = java.lang.foreign.MemorySegment.ofArray(new byte[18]);
+        data.set(Lanes.SHORT_LE, 0, (short) 0x3c00);
+        for (int j = 0; j < 16; j++) {
+            data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2 + j, (byte) (9 | 6 << 4));
+        }
+        var w = new Matrix(WeightFormat.Q4_0, data, 1, 32);
+        var row = new float[32];
+        MatMul.row(w, 0, row, 0);
+        for (int j = 0; j < 16; j++) {
+            assertEquals(1f, row[j]);
+            assertEquals(-2f, row[16 + j]);
+        }
+    }
+}

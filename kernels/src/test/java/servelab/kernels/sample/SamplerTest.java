@@ -1,0 +1,103 @@
+package servelab.kernels.sample;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class SamplerTest {
+    private static final int TRIALS = 40_000;
+    /** Probabilities of six tokens; the logits are their logarithms, so softmax at temperature 1 gives them back. */
+    private static final double[] P = {0.04, 0.25, 0.10, 0.40, 0.06, 0.15};
+
+    private static float[] logits(double[] p) {
+        var logits = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            logits[i] = (float) Math.log(p[i]) + 3f; // a shift changes nothing
+        }
+        return logits;
+    }
+
+    private static long[] draw(SamplingParams params, long seed) {
+        var sampler = SeededSampler.of(params, seed);
+        var logits = logits(P);
+        var counts = new long[P.length];
+        for (int t = 0; t < TRIALS; t++) {
+            counts[sampler.sample(logits, 0, logits.length)]++;
+        }
+        return counts;
+    }
+
+    private static double[] power(double[] p, double exponent) {
+        var w = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            w[i] = Math.pow(p[i], exponent);
+        }
+        return ChiSquare.normalized(w);
+    }
+
+    @Test
+    void argmaxTakesTheFirstOfEqualMaxima() {
+        assertEquals(1, Sampler.ARGMAX.sample(new float[] {9, 0, 5, 1, 5}, 1, 4));
+        assertEquals(3, Sampler.ARGMAX.sample(logits(P), 0, 6));
+        assertEquals(3, SeededSampler.of(SamplingParams.greedy(), 1).sample(logits(P), 0, 6));
+    }
+
+    @Test
+    void temperatureOneSamplesTheSoftmax() {
+        ChiSquare.assertFits(P, draw(SamplingParams.temperature(1), 11), "T=1");
+    }
+
+    @Test
+    void temperatureRaisesProbabilitiesToOneOverT() {
+        // softmax(log p / T) is proportional to p^(1/T)
+        ChiSquare.assertFits(power(P, 2), draw(SamplingParams.temperature(0.5f), 12), "T=0.5");
+        ChiSquare.assertFits(power(P, 0.5), draw(SamplingParams.temperature(2), 13), "T=2");
+    }
+
+    @Test
+    void topKKeepsTheKMostLikely() {
+        // the three most likely: 0.40, 0.25, 0.15
+        ChiSquare.assertFits(ChiSquare.normalized(0, 0.25, 0, 0.40, 0, 0.15), draw(new SamplingParams(1, 3, 1, 0), 14), "top-k 3");
+    }
+
+    @Test
+    void topPKeepsTheSmallestSetReachingP() {
+        // 0.40 < 0.6 <= 0.40 + 0.25: the nucleus is two tokens
+        ChiSquare.assertFits(ChiSquare.normalized(0, 0.25, 0, 0.40, 0, 0), draw(new SamplingParams(1, 0, 0.6f, 0), 15), "top-p 0.6");
+        // 0.9 needs 0.40 + 0.25 + 0.15 + 0.10
+        ChiSquare.assertFits(ChiSquare.normalized(0, 0.25, 0.10, 0.40, 0, 0.15), draw(new SamplingParams(1, 0, 0.9f, 0), 16),
+                "top-p 0.9");
+    }
+
+    @Test
+    void minPKeepsTokensAtLeastMinPTimesTheMost() {
+        // 0.3 x 0.40 = 0.12: keeps 0.40, 0.25 and 0.15
+        ChiSquare.assertFits(ChiSquare.normalized(0, 0.25, 0, 0.40, 0, 0.15), draw(new SamplingParams(1, 0, 1, 0.3f), 17), "min-p 0.3");
+    }
+
+    @Test
+    void filtersApplyInOrderTopKThenTopPThenMinP() {
+        // top-k 4 keeps {0.40, 0.25, 0.15, 0.10} (sum 0.9); top-p 0.7 of that is 0.63: 0.40 + 0.25 = 0.65 reaches it
+        var p = new SamplingParams(1, 4, 0.7f, 0).probabilities(logits(P), 0, 6);
+        assertArrayEquals(new float[] {0, 0.25f / 0.65f, 0, 0.40f / 0.65f, 0, 0}, p, 1e-6f);
+        // temperature then min-p: at T=0.5 probabilities go as p^2 (max 0.16); min-p 0.2 keeps p^2 >= 0.032
+        var q = new SamplingParams(0.5f, 0, 1, 0.2f).probabilities(logits(P), 0, 6);
+        double kept = 0.25 * 0.25 + 0.40 * 0.40;
+        assertArrayEquals(new float[] {0, (float) (0.0625 / kept), 0, (float) (0.16 / kept), 0, 0}, q, 1e-6f);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameTokens() {
+        assertArrayEquals(draw(new SamplingParams(0.8f, 5, 0.95f, 0.01f), 99), draw(new SamplingParams(0.8f, 5, 0.95f, 0.01f), 99));
+    }
+
+    @Test
+    void invalidParametersNameTheFieldAndTheAllowedValues() {
+        var error = assertThrows(IllegalArgumentException.class, () -> new SamplingParams(1, 0, 0, 0));
+        assertEquals("SamplingParams.topP must be in (0, 1] (1 = off), was 0.0", error.getMessage());
+        error = assertThrows(IllegalArgumentException.class, () -> new SamplingParams(-1, 0, 1, 0));
+        assertEquals("SamplingParams.temperature must be finite and >= 0, was -1.0", error.getMessage());
+    }
+}
