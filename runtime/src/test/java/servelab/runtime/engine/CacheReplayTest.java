@@ -61,7 +61,10 @@ class CacheReplayTest {
         assumeTrue(Files.exists(file), "shared traces not present");
         var trace = Traces.readAll(file, ReadOptions.DEFAULT);
         int blocks = capacity > 0 ? capacity : trace.stream().mapToInt(r -> r.prefixBlockIds().length).sum();
-        var result = CacheReplay.run(trace.iterator(), hashBlock(), lru(), blocks, 512);
-        assertEquals(expected, result.hitRatio(), 0.00005, "capacity " + capacity);
+        var hashBlock = CacheReplay.run(trace.iterator(), hashBlock(), lru(), blocks, 512);
+        assertEquals(expected, hashBlock.hitRatio(), 0.00005, "hash-block, capacity " + capacity);
+        var radix = CacheReplay.run(trace.iterator(),
+                new servelab.plugins.caching.prefix.RadixTreePrefixCache().create(Params.defaults(List.of())), lru(), blocks, 512);
+        assertEquals(hashBlock.hitBlocks(), radix.hitBlocks(), "radix finds exactly what hash-block finds");
     }
 }
