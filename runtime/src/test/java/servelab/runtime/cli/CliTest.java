@@ -38,11 +38,19 @@ class CliTest {
                   fcfs                 1.0.0    fcfs.jar
                       First come, first served; preempts the most recently scheduled request first (vLLM default).
                   sjf                  1.0.0    sjf.jar
-                      Shortest job first by remaining output (oracle) or prompt length; ties by arrival.
-                      - key (string, default oracle, one of [oracle, prompt]): job length: oracle = true remaining output tokens, prompt = prompt tokens
+                      Shortest job first by remaining output (oracle), prompt length or a predictor; ties by arrival.
+                      - key (string, default oracle, one of [oracle, prompt, noisy-oracle, predicted]): job length: oracle = true remaining output, prompt = prompt tokens (input-length proxy), noisy-oracle = true length x log-normal error, predicted = the engine's prediction when there is one, else prompt
+                      - noise_sigma (double, default 0.5, [0.0, 5.0]): noisy-oracle: sigma of the log-normal multiplicative error
+                      - seed (long, default 0): noisy-oracle: seed of the per-request error
                 batcher
                   continuous           1.0.0    continuous.jar
                       Continuous batching, running sequences first, chunked prefill, vLLM v1 budgets (Orca; vLLM).
+                      - max_num_seqs (int, default 256, [1, 1048576]): most sequences in one step
+                      - max_num_batched_tokens (int, default 8192, [1, 16777216]): most tokens computed in one step
+                      - chunked_prefill (boolean, default true): split prompts larger than the step's remaining budget
+                      - preempt_mode (string, default recompute, one of [recompute, swap]): how a preempted sequence gives back its KV blocks
+                  decode-first-mixed   1.0.0    continuous.jar
+                      vLLM v1 default: running sequences first, then chunked prompts in one mixed step (= continuous).
                       - max_num_seqs (int, default 256, [1, 1048576]): most sequences in one step
                       - max_num_batched_tokens (int, default 8192, [1, 16777216]): most tokens computed in one step
                       - chunked_prefill (boolean, default true): split prompts larger than the step's remaining budget
