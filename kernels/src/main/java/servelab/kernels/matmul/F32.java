@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import servelab.kernels.Vectors;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** F32 weight rows: a dot product (reference and vector), and conversion to and from floats. */
 public final class F32 {

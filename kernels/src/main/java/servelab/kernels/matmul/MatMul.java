@@ -29,28 +29,66 @@ public final class MatMul {
         }
     }
 
-    /** Vector API version of {@link #reference}, weight rows split into one contiguous range per thread. */
+    /**
+     * Vector API version of {@link #reference}, weight rows split into one contiguous range per thread, each weight
+     * read once per call. Quantized rows go four inputs at a time (each block decoded once for four inputs) when the
+     * batch has four or more, else two rows at a time (each input block loaded once for two rows, which matters when
+     * a long input does not fit in L1). Every output gets the same operations in the same order whichever way it is
+     * grouped, so results are bit-identical across batch sizes and thread counts.
+     */
     public static void vector(Matrix w, float[] x, int batch, float[] out, Parallel parallel) {
         checkShapes(w, x, batch, out);
         int grain = (int) Math.max(1, MIN_WEIGHT_BYTES_PER_CHUNK / w.rowBytes());
-        boolean fourAtOnce = w.format() == WeightFormat.Q8_0 || w.format() == WeightFormat.Q4_0;
+        var format = w.format();
+        boolean quantized = format == WeightFormat.Q8_0 || format == WeightFormat.Q4_0;
         parallel.forRange(w.rows(), grain, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                long off = w.rowOffset(r);
-                int t = 0;
-                // quantized rows: decode each block once for four input rows (same results as one at a time)
-                for (; fourAtOnce && t + 4 <= batch; t += 4) {
-                    if (w.format() == WeightFormat.Q8_0) {
-                        Q8_0.dotsVector(w.data(), off, x, t * w.cols(), w.cols(), w.cols(), out, t * w.rows() + r, w.rows());
-                    } else {
-                        Q4_0.dotsVector(w.data(), off, x, t * w.cols(), w.cols(), w.cols(), out, t * w.rows() + r, w.rows());
+            int r = from;
+            if (quantized && batch < 4) {
+                // pairs of rows from the two halves of this thread's range: the weights are read as two long
+                // sequential streams, and each input block is loaded once for both rows
+                int half = (to - from) / 2;
+                for (; r < from + half; r++) {
+                    for (int t = 0; t < batch; t++) {
+                        rows(format, w, w.rowOffset(r), half * w.rowBytes(), x, t, out, r, half);
                     }
                 }
+                r = from + 2 * half;
+            }
+            for (; r < to; r++) {
+                long off = w.rowOffset(r);
+                int t = 0;
+                for (; quantized && t + 4 <= batch; t += 4) {
+                    dots(format, w, off, x, t, out, r);
+                }
                 for (; t < batch; t++) {
-                    out[t * w.rows() + r] = dotVector(w.format(), w.data(), off, x, t * w.cols(), w.cols());
+                    out[t * w.rows() + r] = dotVector(format, w.data(), off, x, t * w.cols(), w.cols());
                 }
             }
         });
+    }
+
+    /**
+     * Rows {@code r} and {@code r + apart} (from byte {@code off}, the second {@code distance} bytes further) with
+     * input {@code t}. Kept out of line on purpose: inlined into the caller's loop, the kernel's vector operations
+     * exceed C2's node budget and fall back to boxed objects (several times slower); behind this dispatch the JIT
+     * compiles each kernel on its own.
+     */
+    private static void rows(WeightFormat format, Matrix w, long off, long distance, float[] x, int t, float[] out, int r,
+                             int apart) {
+        switch (format) {
+            case Q8_0 -> Q8_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
+            case Q4_0 -> Q4_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
+            case F32, F16, BF16 -> throw new IllegalArgumentException("two-row kernels are for Q8_0 and Q4_0, not " + format);
+        }
+    }
+
+    /** Row {@code r} (at byte {@code off}) with inputs {@code t..t+3}, each block decoded once for the four. */
+    private static void dots(WeightFormat format, Matrix w, long off, float[] x, int t, float[] out, int r) {
+        if (format == WeightFormat.Q8_0) {
+            Q8_0.dotsVector(w.data(), off, x, t * w.cols(), w.cols(), w.cols(), out, t * w.rows() + r, w.rows());
+        } else {
+            Q4_0.dotsVector(w.data(), off, x, t * w.cols(), w.cols(), w.cols(), out, t * w.rows() + r, w.rows());
+        }
     }
 
     /** Reference dot of {@code n} weights at byte {@code off} with {@code x[xOff..]}. */

@@ -108,6 +108,44 @@ public final class Q8_0 {
         out[outOff + 3 * outStride] = Vectors.sum(d0.add(d1));
     }
 
+    /**
+     * Dots of two weight rows (at byte offsets {@code off} and {@code off + distance}) with one input, into
+     * {@code out[outOff]} and {@code out[outOff + outStride]}. Each input block is loaded once for both rows: a long
+     * input (8192 floats = 32 KiB) does not stay in L1 next to the streaming weights, and measured on an AMD EPYC a
+     * one-row Q8_0 matvec with 8192 columns ran at half the speed of one with 2048. Per row the operations are exactly
+     * those of {@link #dotVector}, so the results are bit-identical to two single calls. (Four rows at once would
+     * share more, but the JIT then stops inlining the vector operations and the kernel slows down tenfold.)
+     */
+    public static void rowsVector(MemorySegment w, long off, long distance, float[] x, int xOff, int n,
+                                  float[] out, int outOff, int outStride) {
+        checkLength(n);
+        var a0 = FloatVector.zero(F);
+        var a1 = a0;
+        var b0 = a0;
+        var b1 = a0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long blockA = off + (long) b * BYTES;
+            long blockB = blockA + distance;
+            var da = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, blockA)));
+            var db = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, blockB)));
+            var qa0 = ByteVector.fromMemorySegment(B16, w, blockA + 2, LE);
+            var qa1 = ByteVector.fromMemorySegment(B16, w, blockA + 18, LE);
+            var qb0 = ByteVector.fromMemorySegment(B16, w, blockB + 2, LE);
+            var qb1 = ByteVector.fromMemorySegment(B16, w, blockB + 18, LE);
+            for (int part = 0; part < PARTS_PER_16; part++) {
+                int xb = xOff + b * BLOCK + part * L;
+                var x0 = FloatVector.fromArray(F, x, xb);
+                var x1 = FloatVector.fromArray(F, x, xb + 16);
+                a0 = widen(qa0, part).mul(da).fma(x0, a0);
+                a1 = widen(qa1, part).mul(da).fma(x1, a1);
+                b0 = widen(qb0, part).mul(db).fma(x0, b0);
+                b1 = widen(qb1, part).mul(db).fma(x1, b1);
+            }
+        }
+        out[outOff] = Vectors.sum(a0.add(a1));
+        out[outOff + outStride] = Vectors.sum(b0.add(b1));
+    }
+
     private static FloatVector widen(ByteVector q, int part) {
         return (FloatVector) q.convertShape(VectorOperators.B2F, F, part);
     }

@@ -27,8 +27,8 @@ import servelab.kernels.matmul.WeightFormat;
 /**
  * Matrix-vector throughput in GB/s of weights read, beside a streaming read of the same F32 buffer in the same run.
  * Every "operation" is one byte of weights, and the unit is ops/ns, so JMH's score reads directly as GB/s.
- * Both matrices (64 MiB F32, 68 MiB Q8_0) are twice the 32 MiB last-level cache of the machine these results come
- * from, so each call streams its weights from DRAM. Weights sit in native memory, as they do in a mapped GGUF file.
+ * All matrices (64 MiB F32, 68 MiB for each Q8_0 shape) are twice the 32 MiB last-level cache of the machine these
+ * results come from, so each call streams its weights from DRAM. Weights sit in native memory, as they do in a mapped GGUF file.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -43,6 +43,9 @@ public class MatVecBenchmark {
     static final int Q8_ROWS = 8192;
     static final int Q8_COLS = 8192;
     static final int Q8_BYTES = Q8_ROWS * (Q8_COLS / 32) * 34;
+    static final int Q8_SHORT_ROWS = 32768;
+    static final int Q8_SHORT_COLS = 2048;
+    static final int Q8_SHORT_BYTES = Q8_SHORT_ROWS * (Q8_SHORT_COLS / 32) * 34;
 
     /** Threads of the matmul pool (the caller included). */
     @Param({"1", "2"})
@@ -52,6 +55,7 @@ public class MatVecBenchmark {
     private Parallel parallel;
     private Matrix f32;
     private Matrix q8;
+    private Matrix q8Short;
     private float[] x;
     private float[] out;
 
@@ -62,11 +66,12 @@ public class MatVecBenchmark {
         var random = new SplittableRandom(1);
         f32 = randomMatrix(WeightFormat.F32, F32_ROWS, F32_COLS, random);
         q8 = randomMatrix(WeightFormat.Q8_0, Q8_ROWS, Q8_COLS, random);
+        q8Short = randomMatrix(WeightFormat.Q8_0, Q8_SHORT_ROWS, Q8_SHORT_COLS, random);
         x = new float[8 * Math.max(F32_COLS, Q8_COLS)];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextDouble(-1, 1);
         }
-        out = new float[8 * Math.max(F32_ROWS, Q8_ROWS)];
+        out = new float[8 * Math.max(F32_ROWS, Q8_SHORT_ROWS)];
     }
 
     private Matrix randomMatrix(WeightFormat format, int rows, int cols, SplittableRandom random) {
@@ -101,7 +106,7 @@ public class MatVecBenchmark {
         return out;
     }
 
-    /** 8192 x 8192 Q8_0 times one vector, GB/s of weights. */
+    /** 8192 x 8192 Q8_0 times one vector, GB/s of weights: long rows whose input (32 KiB) fills L1, like an FFN down projection. */
     @Benchmark
     @OperationsPerInvocation(Q8_BYTES)
     public float[] q8MatVec() {
@@ -109,11 +114,19 @@ public class MatVecBenchmark {
         return out;
     }
 
-    /** 8192 x 8192 Q8_0 times eight vectors (a batch-8 decode), GB/s of weights (each read once for all eight). */
+    /** 32768 x 2048 Q8_0 times one vector, GB/s of weights: rows of 2048, like Llama 3.2 1B's attention and FFN up/gate. */
     @Benchmark
-    @OperationsPerInvocation(Q8_BYTES)
+    @OperationsPerInvocation(Q8_SHORT_BYTES)
+    public float[] q8MatVecShortRows() {
+        MatMul.vector(q8Short, x, 1, out, parallel);
+        return out;
+    }
+
+    /** 32768 x 2048 Q8_0 times eight vectors (a batch-8 decode), GB/s of weights (each read once for all eight). */
+    @Benchmark
+    @OperationsPerInvocation(Q8_SHORT_BYTES)
     public float[] q8MatMulBatch8() {
-        MatMul.vector(q8, x, 8, out, parallel);
+        MatMul.vector(q8Short, x, 8, out, parallel);
         return out;
     }
 }
