@@ -16,8 +16,11 @@ import servelab.datasets.TraceRequest;
  *                        matters (acceptance 3)
  * @param twoTenants      every fifth request from tenant "light", the rest from "heavy" (4x the load), at a load
  *                        that keeps both backlogged under a fair scheduler (acceptance 4)
+ * @param sharedPrefixes  prefix-structured requests above capacity, so a queue builds whose order decides what the
+ *                        prefix cache still holds when a request is admitted (acceptance 5)
  */
-record EffectWorkloads(Stream saturating, Stream nearCapacity, Stream overloadedBatch, Stream twoTenants) {
+record EffectWorkloads(Stream saturating, Stream nearCapacity, Stream overloadedBatch, Stream twoTenants,
+                       Stream sharedPrefixes) {
 
     /** Requests and how to name them. */
     record Stream(List<TraceRequest> requests, String description) {}
@@ -30,7 +33,8 @@ record EffectWorkloads(Stream saturating, Stream nearCapacity, Stream overloaded
                 new Stream(Workloads.azureConv(file, 1500, 22), azure + "1,500 requests at 22 req/s"),
                 new Stream(Workloads.azureConv(file, 1500, 12), azure + "1,500 requests at 12 req/s"),
                 new Stream(Workloads.twoTenants(Workloads.azureConv(file, 2000, 100), 4),
-                        azure + "2,000 requests at 100 req/s"));
+                        azure + "2,000 requests at 100 req/s"),
+                mooncakeOrSynthetic(42));
     }
 
     /**
@@ -45,7 +49,20 @@ record EffectWorkloads(Stream saturating, Stream nearCapacity, Stream overloaded
                 new Stream(Workloads.syntheticConv(1500, 22, seed), s + "conversation-like, 1,500 requests at 22 req/s"),
                 new Stream(Workloads.correlatedLengths(1500, 25, seed), s + "decode-heavy, 1,500 requests at 25 req/s"),
                 new Stream(Workloads.twoTenants(Workloads.moderatePrompts(2000, 100, seed), 4),
-                        s + "moderate prompts, 2,000 requests at 100 req/s"));
+                        s + "moderate prompts, 2,000 requests at 100 req/s"),
+                syntheticShared(seed));
+    }
+
+    /** The first 1,500 Mooncake requests at 6 req/s, or synthetic shared prompts when the trace is absent. */
+    static Stream mooncakeOrSynthetic(long seed) {
+        return Workloads.shared("mooncake_fast25/conversation_trace.jsonl")
+                .map(f -> new Stream(Workloads.firstOf(f, 1500, 6), "Mooncake FAST'25 conversation trace, first 1,500 requests at 6 req/s"))
+                .orElseGet(() -> syntheticShared(seed));
+    }
+
+    static Stream syntheticShared(long seed) {
+        return new Stream(Workloads.sharedPrompts(1500, 30, seed), "synthetic (seed " + seed + "), conversation-like "
+                + "with 64 shared 2,048-token system prompts on 90% of requests, 1,500 requests at 30 req/s");
     }
 
     /** The shared slice when present, else the synthetic streams with seed 42. */

@@ -46,10 +46,7 @@ public final class EffectsReport {
                     .append(e.measured().stream().map(Effect.Measure::format).collect(Collectors.joining("; ")))
                     .append(" | ").append(e.check()).append(" | ").append(e.holds() ? "yes" : "**no**").append(" |\n");
         }
-        md.append("| 5 | Longest prefix match (LPM) | SGLang (Zheng et al., NeurIPS'24): LPM raises the prefix-cache hit ")
-                .append("rate over FCFS at equal cache size | Mooncake FAST'25 conversation trace | not run | LPM hit rate > ")
-                .append("FCFS hit rate | not yet: the engine has no prefix cache, so `cachedPrefixTokens` is 0 and LPM ")
-                .append("orders as FCFS |\n\n");
+        md.append("\n");
         md.append("Notes\n\n");
         md.append("- 1: static batching reserves, as FasterTransformer does, the batch's longest prompt plus longest ")
                 .append("output for every member; the ratio depends on the profile and trace (prefill-heavy Azure prompts ")

@@ -114,6 +114,34 @@ final class PolicyEffects {
         return value >= low && value <= high;
     }
 
+    /**
+     * Acceptance 5: longest-prefix-match admits the waiting requests whose prefix is cached first, so more prompt
+     * tokens come from the cache than under FCFS, at equal KV memory (hash-block prefix cache, LRU eviction, 4,000
+     * blocks of 16 tokens so the cache is contended).
+     */
+    static Effect longestPrefixMatch(List<TraceRequest> trace, String workload) {
+        var batcher = Choice.of(new ContinuousBatcher());
+        var cache = Choice.<servelab.api.kv.PrefixCache>of(new servelab.plugins.caching.prefix.HashBlockPrefixCache());
+        double fcfs = hitRatio(Replay.run(trace, Choice.of(new FcfsScheduler()), batcher, 4000, cache));
+        double lpm = hitRatio(Replay.run(trace, Choice.of(new servelab.schedulers.lpm.LongestPrefixMatchScheduler()),
+                batcher, 4000, cache));
+        return new Effect(5, "Longest prefix match (LPM)",
+                "SGLang (Zheng et al., NeurIPS'24): LPM raises the prefix-cache hit rate over FCFS at equal cache size",
+                workload + "; continuous; hash-block + lru over 4,000 KV blocks; lpm (fallback past 128 waiting) vs fcfs",
+                List.of(new Measure("hit rate fcfs", 100 * fcfs, "%"), new Measure("hit rate lpm", 100 * lpm, "%")),
+                "LPM hit rate > FCFS hit rate", lpm > fcfs);
+    }
+
+    /** Prompt tokens served from the prefix cache at first admission / prompt tokens. */
+    private static double hitRatio(Replay.Result result) {
+        long cached = 0, input = 0;
+        for (var r : result.requests()) {
+            cached += Math.max(0, r.cachedPrefixTokens());
+            input += r.inputTokens();
+        }
+        return input == 0 ? 0 : (double) cached / input;
+    }
+
     /** Every effect on {@code workloads}, in issue order. */
     static List<Effect> all(EffectWorkloads w) {
         var effects = new ArrayList<Effect>();
@@ -121,6 +149,7 @@ final class PolicyEffects {
         effects.add(chunkedPrefill(w.nearCapacity().requests(), w.nearCapacity().description()));
         effects.add(shortestJobFirst(w.overloadedBatch().requests(), w.overloadedBatch().description()));
         effects.add(fairShare(w.twoTenants().requests(), w.twoTenants().description()));
+        effects.add(longestPrefixMatch(w.sharedPrefixes().requests(), w.sharedPrefixes().description()));
         return effects;
     }
 }

@@ -57,11 +57,17 @@ final class Replay {
 
     /** A replay with {@code kvBlocks} KV blocks of 16 tokens (0: what the profile's GPU memory holds). */
     static Result run(List<TraceRequest> trace, Choice<Scheduler> scheduler, Choice<Batcher> batcher, int kvBlocks) {
+        return run(trace, scheduler, batcher, kvBlocks, Choice.of(new servelab.plugins.caching.prefix.NoPrefixCache()));
+    }
+
+    /** A replay with a prefix cache (and LRU eviction). */
+    static Result run(List<TraceRequest> trace, Choice<Scheduler> scheduler, Choice<Batcher> batcher, int kvBlocks,
+                      Choice<servelab.api.kv.PrefixCache> prefixCache) {
         var cost = CostModels.load(PROFILE);
         int blocks = kvBlocks > 0 ? kvBlocks : cost.kvCapacityBlocks(BLOCK_SIZE);
         var slots = new ReplicaSlots(new PolicySlot<>(scheduler.install()), new PolicySlot<>(batcher.install()),
                 new PolicySlot<>(Choice.of(new PagedKvAllocator()).install()),
-                new PolicySlot<>(Choice.of(new servelab.plugins.caching.prefix.NoPrefixCache()).install()),
+                new PolicySlot<>(prefixCache.install()),
                 new PolicySlot<>(Choice.of(new servelab.plugins.caching.eviction.LruEviction()).install()));
         Path dir = null;
         try {

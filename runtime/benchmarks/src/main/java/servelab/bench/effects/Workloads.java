@@ -31,6 +31,23 @@ final class Workloads {
         return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
+    /** The first {@code count} requests of a trace file (Mooncake, with its prefix blocks) at {@code rate} req/s. */
+    static List<TraceRequest> firstOf(Path file, int count, double rate) {
+        return azureConv(file, count, rate);
+    }
+
+    /**
+     * Conversation-like synthetic requests where 90% start with one of 64 shared 2,048-token system prompts: the
+     * stand-in for a prefix-structured trace when the shared Mooncake trace is absent.
+     */
+    static List<TraceRequest> sharedPrompts(int count, double rate, long seed) {
+        try {
+            return TracePipeline.of(syntheticConv(count, rate, seed)).sharedPrefix(64, 2048, 0.9, 16, seed).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The first {@code count} requests of the Azure conversation slice at {@code rate} requests per second. */
     static List<TraceRequest> azureConv(Path file, int count, double rate) {
         try {

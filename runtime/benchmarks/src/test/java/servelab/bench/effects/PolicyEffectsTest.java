@@ -74,6 +74,20 @@ class PolicyEffectsTest {
     }
 
     @Test
+    void longestPrefixMatchRaisesThePrefixHitRateOverFcfsOnTheMooncakeTrace() {
+        var file = Workloads.shared("mooncake_fast25/conversation_trace.jsonl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(file.isPresent(), "shared Mooncake trace not present");
+        var w = EffectWorkloads.mooncakeOrSynthetic(42);
+        assertReproduced(PolicyEffects.longestPrefixMatch(w.requests(), w.description()));
+    }
+
+    @Test
+    void longestPrefixMatchRaisesThePrefixHitRateOverFcfsOnSharedSystemPrompts() {
+        var w = SYNTHETIC.sharedPrefixes();
+        assertReproduced(PolicyEffects.longestPrefixMatch(w.requests(), w.description()));
+    }
+
+    @Test
     void vtcKeepsBackloggedTenantsWithinThePapersBoundOnSyntheticRequests() {
         var w = SYNTHETIC.twoTenants();
         assertReproduced(PolicyEffects.fairShare(w.requests(), w.description()));
