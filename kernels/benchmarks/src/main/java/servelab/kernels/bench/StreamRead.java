@@ -18,12 +18,15 @@ final class StreamRead {
 
     private StreamRead() {}
 
+    /** Pieces the buffer is cut into, which the pool's threads take in turn (as the matmul's rows are). */
+    private static final int PIECES = 64;
+
     static float sum(MemorySegment data, Parallel parallel) {
-        long chunkBytes = data.byteSize() / parallel.threads() / STEP * STEP;
-        var partial = new float[parallel.threads()];
-        parallel.forRange(parallel.threads(), 1, (from, to) -> {
-            for (int c = from; c < to; c++) {
-                partial[c] = sum(data, c * chunkBytes, c == parallel.threads() - 1 ? data.byteSize() : (c + 1) * chunkBytes);
+        long pieceBytes = data.byteSize() / PIECES / STEP * STEP;
+        var partial = new float[PIECES];
+        parallel.forRange(PIECES, 1, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                partial[p] = sum(data, p * pieceBytes, p == PIECES - 1 ? data.byteSize() : (p + 1) * pieceBytes);
             }
         });
         float total = 0;
