@@ -80,8 +80,8 @@ public final class PairedBandwidth {
                                 () -> MatMul.vector(q8Short, x, 1, out, parallel)),
                         new Case("q8MatMulBatch8 32768x2048", "GB/s", q8Short.data().byteSize(), q8Short.data().byteSize(),
                                 () -> MatMul.vector(q8Short, x, 8, out, parallel)),
-                        new Case("decode batch 1 (135M Q8_0)", "tokens/s", weightBytes, 1, decode::one),
-                        new Case("decode batch 8 (135M Q8_0)", "tokens/s", weightBytes, 8, decode::eight));
+                        new Case("decode batch 1 (136M Q8_0)", "tokens/s", weightBytes, 1, decode::one),
+                        new Case("decode batch 8 (136M Q8_0)", "tokens/s", weightBytes, 8, decode::eight));
                 for (var c : cases) {
                     results.add(measure(c, stream, parallel, seconds));
                 }
