@@ -3,11 +3,14 @@ package servelab.kernels;
 import java.util.ArrayList;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small fixed pool that splits an index range into one contiguous chunk per thread. The calling thread runs the
- * first chunk itself, so a pool of {@code threads} keeps {@code threads - 1} workers. Ranges smaller than the grain
- * run inline: forking costs microseconds, which a small matrix does not repay.
+ * A small fixed pool that splits an index range into contiguous chunks, a few per thread, which the threads take in
+ * turn; the calling thread takes chunks too, so a pool of {@code threads} keeps {@code threads - 1} workers. More
+ * chunks than threads lets a thread that the OS preempted (another job on a shared machine) fall behind without the
+ * whole loop waiting for it. Ranges smaller than the grain run inline: forking costs microseconds, which a small
+ * matrix does not repay.
  *
  * <p>Thread-safe; worker threads are daemons and the pool lives as long as its owner keeps it.
  */
@@ -46,24 +49,32 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} contiguous chunks of at least
-     * {@code grain} indices each, and returns when all are done. An exception in any chunk is rethrown here.
+     * Runs {@code body} over {@code [0, n)} split into contiguous chunks of at least {@code grain} indices (up to
+     * {@value #CHUNKS_PER_THREAD} per thread), and returns when all are done. Which thread runs which chunk varies;
+     * the chunk boundaries do not. An exception in any chunk is rethrown here.
      */
     public void forRange(int n, int grain, Range body) {
-        int chunks = Math.min(threads, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1) {
+        int chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.max(1, n / Math.max(1, grain)));
+        if (chunks <= 1 || threads == 1) {
             body.run(0, n);
             return;
         }
-        var forked = new ArrayList<ForkJoinTask<?>>(chunks - 1);
-        for (int c = 1; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
-            forked.add(workers.submit(() -> body.run(from, to)));
+        var next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+            }
+        };
+        var forked = new ArrayList<ForkJoinTask<?>>(threads - 1);
+        for (int t = 1; t < Math.min(threads, chunks); t++) {
+            forked.add(workers.submit(worker));
         }
-        body.run(0, (int) ((long) n / chunks));
+        worker.run();
         for (var task : forked) {
             task.join();
         }
     }
+
+    /** Chunks per thread: enough to rebalance around a preempted thread, few enough to keep chunks long. */
+    static final int CHUNKS_PER_THREAD = 4;
 }

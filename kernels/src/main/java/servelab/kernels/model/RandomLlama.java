@@ -58,7 +58,7 @@ public final class RandomLlama {
             return new Spec(64, 2, 4, 2, 128, 512, format, false, true);
         }
 
-        /** About 135 M parameters (12 layers of width 1024, 16 heads of 64, 4 KV heads, FFN 2816): a benchmark model. */
+        /** About 136 M parameters (12 layers of width 1024, 16 heads of 64, 4 KV heads, FFN 2816): a benchmark model. */
         public static Spec benchmark(WeightFormat format) {
             return new Spec(1024, 12, 16, 4, 2816, 4096, format, false, true);
         }

@@ -35,8 +35,8 @@ import servelab.kernels.model.SequenceChunk;
 import servelab.kernels.model.ForwardState;
 
 /**
- * Decode tokens/s of a generated Q8_0 Llama of about 135 M parameters ({@link RandomLlama.Spec#benchmark}: 12 layers
- * of width 1024, FFN 2816, 16 heads and 4 KV heads of 64, 552-token vocabulary; 146 MB of weights, over four times the
+ * Decode tokens/s of a generated Q8_0 Llama of about 136 M parameters ({@link RandomLlama.Spec#benchmark}: 12 layers
+ * of width 1024, FFN 2816, 16 heads and 4 KV heads of 64, 552-token vocabulary; 145 MB of weights, over four times the
  * last-level cache). Every sequence has 128 prompt positions cached; each step decodes one token per sequence at
  * position 128 (rewriting the same cache row), so every step does the same work. One operation is one token, so
  * JMH's ops/s is tokens/s. The bandwidth bound is weight bytes / streamRead bandwidth per step.

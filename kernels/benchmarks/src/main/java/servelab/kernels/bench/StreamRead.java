@@ -18,12 +18,15 @@ final class StreamRead {
 
     private StreamRead() {}
 
+    /** Pieces the buffer is cut into, which the pool's threads take in turn (as the matmul's rows are). */
+    private static final int PIECES = 64;
+
     static float sum(MemorySegment data, Parallel parallel) {
-        long chunkBytes = data.byteSize() / parallel.threads() / STEP * STEP;
-        var partial = new float[parallel.threads()];
-        parallel.forRange(parallel.threads(), 1, (from, to) -> {
-            for (int c = from; c < to; c++) {
-                partial[c] = sum(data, c * chunkBytes, c == parallel.threads() - 1 ? data.byteSize() : (c + 1) * chunkBytes);
+        long pieceBytes = data.byteSize() / PIECES / STEP * STEP;
+        var partial = new float[PIECES];
+        parallel.forRange(PIECES, 1, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                partial[p] = sum(data, p * pieceBytes, p == PIECES - 1 ? data.byteSize() : (p + 1) * pieceBytes);
             }
         });
         float total = 0;
@@ -39,12 +42,18 @@ final class StreamRead {
         var a2 = a0;
         var a3 = a0;
         int vectorBytes = Vectors.L * Float.BYTES;
+        // an int-counted loop over each slice (C2 removes bounds checks from int loops more reliably than long ones)
         long at = from;
-        for (; at + STEP <= to; at += STEP) {
-            a0 = a0.add(FloatVector.fromMemorySegment(Vectors.F, data, at, ByteOrder.LITTLE_ENDIAN));
-            a1 = a1.add(FloatVector.fromMemorySegment(Vectors.F, data, at + vectorBytes, ByteOrder.LITTLE_ENDIAN));
-            a2 = a2.add(FloatVector.fromMemorySegment(Vectors.F, data, at + 2 * vectorBytes, ByteOrder.LITTLE_ENDIAN));
-            a3 = a3.add(FloatVector.fromMemorySegment(Vectors.F, data, at + 3 * vectorBytes, ByteOrder.LITTLE_ENDIAN));
+        while (to - at >= STEP) {
+            var slice = data.asSlice(at, Math.min(to - at, 1L << 30) / STEP * STEP);
+            int bytes = (int) slice.byteSize();
+            for (int i = 0; i < bytes; i += STEP) {
+                a0 = a0.add(FloatVector.fromMemorySegment(Vectors.F, slice, i, ByteOrder.LITTLE_ENDIAN));
+                a1 = a1.add(FloatVector.fromMemorySegment(Vectors.F, slice, i + vectorBytes, ByteOrder.LITTLE_ENDIAN));
+                a2 = a2.add(FloatVector.fromMemorySegment(Vectors.F, slice, i + 2 * vectorBytes, ByteOrder.LITTLE_ENDIAN));
+                a3 = a3.add(FloatVector.fromMemorySegment(Vectors.F, slice, i + 3 * vectorBytes, ByteOrder.LITTLE_ENDIAN));
+            }
+            at += bytes;
         }
         float sum = Vectors.sum(a0.add(a1).add(a2.add(a3)));
         for (; at + Float.BYTES <= to; at += Float.BYTES) {
