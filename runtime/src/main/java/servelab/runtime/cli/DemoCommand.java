@@ -1,5 +1,6 @@
 package servelab.runtime.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import servelab.kernels.matmul.WeightFormat;
+import servelab.kernels.model.RandomLlama;
 import servelab.runtime.experiment.ExperimentFile;
 import servelab.runtime.experiment.ExperimentRunner;
 
@@ -20,7 +23,8 @@ import servelab.runtime.experiment.ExperimentRunner;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Replay a synthetic workload made by ServeLab (no download, no shared traces needed) under",
                 "three policies in simulation and print a comparison table. Each run's Arrow results stay in",
-                "the output folder for notebooks and reports."})
+                "the output folder for notebooks and reports. With --real, the same policies drive a tiny",
+                "generated Llama model on the CPU instead of the cost model."})
 final class DemoCommand implements Callable<Integer> {
     /** The policies compared: a label and the overrides that select them. */
     record Policy(String label, List<String> overrides) {}
@@ -40,23 +44,48 @@ final class DemoCommand implements Callable<Integer> {
             "trace.synthetic.arrivals.rate=20", "trace.synthetic.arrivals.cv=2",
             "slo.ttft_ms=1000", "slo.tpot_ms=60");
 
+    /**
+     * The real demo's workload: a generated tiny Llama (2 layers, width 64, Q8_0, 512 positions) serving short
+     * requests faster than it can, on the CPU; lengths keep every request inside the model's context.
+     */
+    static final List<String> REAL_WORKLOAD = List.of("name=demo-real", "seed=42", "executor=model",
+            "model.threads=2", "trace.synthetic.count=200", "trace.synthetic.arrivals.process=gamma",
+            "trace.synthetic.arrivals.rate=250", "trace.synthetic.arrivals.cv=2",
+            "trace.synthetic.input.dist=lognormal", "trace.synthetic.input.mean=150", "trace.synthetic.input.sigma=0.6",
+            "trace.synthetic.input.min=8", "trace.synthetic.input.max=380",
+            "trace.synthetic.output.dist=lognormal", "trace.synthetic.output.mean=40",
+            "trace.synthetic.output.sigma=0.6", "trace.synthetic.output.min=4", "trace.synthetic.output.max=120",
+            "slo.ttft_ms=200", "slo.tpot_ms=15");
+
     @Option(names = "--out", paramLabel = "DIR", description = "parent folder of the runs (default runs/demo-TIMESTAMP)")
     Path out;
+
+    @Option(names = "--real", description = "run the policies on a real model instead of the cost model: a tiny "
+            + "random-weight Llama that ServeLab generates (nothing is downloaded), run by the Java CPU kernels")
+    boolean real;
 
     @Mixin PluginsDirOption pluginsDir;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        var parent = out != null ? out
-                : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        var parent = out != null ? out : Path.of("runs", (real ? "demo-real-" : "demo-")
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         var stdout = spec.commandLine().getOut();
-        stdout.printf("ServeLab demo: %s%n%n", String.join(" ", WORKLOAD));
+        var workload = new ArrayList<>(real ? REAL_WORKLOAD : WORKLOAD);
+        if (real) {
+            var model = parent.resolve("tiny-llama-q8_0.gguf");
+            Files.createDirectories(parent);
+            RandomLlama.write(model, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 42);
+            workload.add("model.path=" + model);
+            stdout.printf("Generated %s (random weights, 2 layers of width 64, Q8_0) for the real executor.%n", model);
+        }
+        stdout.printf("ServeLab demo: %s%n%n", String.join(" ", workload));
         stdout.printf("%-18s %8s %9s %10s %10s %10s %10s %9s%n", "policy", "req/s", "goodput", "TTFT mean",
                 "TTFT p99", "TPOT mean", "E2EL p99", "wall s");
         var rows = new ArrayList<String>();
         for (var policy : POLICIES) {
-            var overrides = new ArrayList<>(WORKLOAD);
+            var overrides = new ArrayList<>(workload);
             overrides.addAll(policy.overrides());
             var experiment = ExperimentFile.load(null, overrides);
             var r = ExperimentRunner.run(experiment, parent.resolve(policy.label()),
@@ -69,9 +98,33 @@ final class DemoCommand implements Callable<Integer> {
             stdout.println(row);
             stdout.flush();
         }
-        stdout.printf("%nLatencies in ms; goodput = requests/s meeting TTFT <= 1000 ms and TPOT <= 60 ms.%n"
-                + "Results: %s (one folder per policy; open them with `servelab report` or a notebook).%n", parent);
+        if (real) {
+            stdout.printf("%nLatencies in ms, measured on this machine's CPU; goodput = requests/s meeting TTFT <= 200 ms "
+                    + "and TPOT <= 15 ms.%n");
+            var first = outputs(parent.resolve(POLICIES.getFirst().label()));
+            boolean same = POLICIES.stream().allMatch(p -> outputs(parent.resolve(p.label())).equals(first));
+            stdout.printf("Generated tokens (greedy) identical under all three policies: %s (%d requests).%n",
+                    same ? "yes" : "NO", first.size());
+            if (!same) return 1;
+        } else {
+            stdout.printf("%nLatencies in ms; goodput = requests/s meeting TTFT <= 1000 ms and TPOT <= 60 ms.%n");
+        }
+        stdout.printf("Results: %s (one folder per policy; open them with `servelab report` or a notebook).%n", parent);
         stdout.flush();
         return rows.size() == POLICIES.size() ? 0 : 1;
+    }
+
+    /** A run's generated tokens by request id, from its outputs.jsonl. */
+    static java.util.Map<Long, String> outputs(Path runDir) {
+        var byId = new java.util.TreeMap<Long, String>();
+        try {
+            for (var line : Files.readAllLines(runDir.resolve("outputs.jsonl"))) {
+                var node = servelab.runtime.record.Json.MAPPER.readTree(line);
+                byId.put(node.get("request_id").asLong(), node.get("tokens").toString());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return byId;
     }
 }

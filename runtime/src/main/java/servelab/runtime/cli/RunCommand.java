@@ -17,10 +17,11 @@ import picocli.CommandLine.Spec;
 import servelab.runtime.experiment.ExperimentFile;
 import servelab.runtime.experiment.ExperimentRunner;
 
-/** {@code servelab run}: one experiment, in simulation, to a folder of Arrow results. */
+/** {@code servelab run}: one experiment, in simulation or on a model, to a folder of Arrow results. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Replay a trace against a set of plugins and write Arrow results (requests.arrow,",
-                "iterations.arrow, events.arrow, run.json, summary.json) to a run folder.",
+        description = {"Replay a trace against a set of plugins, in simulation or on a real model (--model), and",
+                "write Arrow results (requests.arrow, iterations.arrow, events.arrow, run.json, summary.json;",
+                "outputs.jsonl with the generated tokens on a model) to a run folder.",
                 "While it runs, jars copied into the plugins directory are deployed, and a newer version of a",
                 "selected plugin takes over at the next iteration; `servelab ctl --run DIR switch ...` switches",
                 "a slot to another installed plugin.",
@@ -38,6 +39,16 @@ final class RunCommand implements Callable<Integer> {
             description = "service-level objectives in ms for goodput and slo_met (like vllm bench serve's "
                     + "--goodput), e.g. --slo ttft=1000,tpot=60")
     String slo;
+
+    @Option(names = "--executor", paramLabel = "simulated|model",
+            description = "simulated (cost model on a virtual clock; default) or model (a real GGUF Llama model run "
+                    + "by the Java kernels, steps timed on the wall clock); same as --set executor=...")
+    String executor;
+
+    @Option(names = "--model", paramLabel = "FILE.gguf",
+            description = "the model executor's GGUF Llama file (implies --executor model); sampling and backend "
+                    + "via --set model.temperature=0.8, model.top_p=0.95, model.threads=2, model.backend=cpu-vector")
+    Path model;
 
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: the experiment's output, "
             + "else runs/NAME-TIMESTAMP)")
@@ -58,6 +69,11 @@ final class RunCommand implements Callable<Integer> {
             parsed.tpotMs().ifPresent(v -> all.add("slo.tpot_ms=" + v));
             parsed.e2elMs().ifPresent(v -> all.add("slo.e2el_ms=" + v));
         }
+        if (model != null) {
+            all.add("model.path=" + model);
+            if (executor == null) executor = "model";
+        }
+        if (executor != null) all.add("executor=" + executor);
         var experiment = ExperimentFile.load(experimentFile, all);
         var runDir = out != null ? out : experiment.output() != null ? Path.of(experiment.output())
                 : Path.of("runs", experiment.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -67,8 +83,14 @@ final class RunCommand implements Callable<Integer> {
                     new ExperimentRunner.Options(pluginsDir.resolve(), null, progress::update, null));
             progress.close();
             stdout.println(result.summary().format());
-            stdout.printf("Simulated %.1f s in %.2f s of wall time (%,d iterations); results in %s%n",
-                    result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
+            if (experiment.executor().equals("model")) {
+                stdout.printf("Ran %.1f s of trace time on the model in %.2f s of wall time (%,d iterations, idle gaps "
+                                + "skipped); results in %s, generated text in outputs.jsonl%n",
+                        result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
+            } else {
+                stdout.printf("Simulated %.1f s in %.2f s of wall time (%,d iterations); results in %s%n",
+                        result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
+            }
             stdout.flush();
         }
         return 0;

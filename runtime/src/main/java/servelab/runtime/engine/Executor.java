@@ -2,12 +2,34 @@ package servelab.runtime.engine;
 
 /**
  * Runs one committed step. The simulated executor prices it with a cost model; the model executor runs a real
- * forward pass. Either way the engine applies the results the same way, so policies cannot tell the worlds apart.
+ * forward pass and samples tokens. Either way the engine applies the results the same way, so policies cannot tell
+ * the worlds apart.
  */
 public interface Executor {
-    /** Executes {@code batch} and returns its duration in nanoseconds (> 0). */
+    /**
+     * Executes {@code batch} and returns its duration in nanoseconds (> 0). An executor that {@link #producesTokens()
+     * produces tokens} calls {@link StepBatch#emit} once for every item that {@link StepBatch#samples samples}.
+     */
     long execute(StepBatch batch);
 
     /** One line for run.json, e.g. {@code simulated: roofline llama-3-8b on h100-80gb}. */
     String describe();
+
+    /**
+     * The token ids of the executor's model, or {@code null} when it computes nothing (the simulated executor): then
+     * prompt and output tokens are only identities for the prefix cache.
+     */
+    default TokenSpace tokenSpace() {
+        return null;
+    }
+
+    /** Whether {@link #execute} emits real sampled tokens. */
+    default boolean producesTokens() {
+        return tokenSpace() != null;
+    }
+
+    /** Longest sequence (prompt plus output tokens) the executor can run; longer requests fail at arrival. */
+    default int maxSequenceTokens() {
+        return Integer.MAX_VALUE;
+    }
 }

@@ -41,6 +41,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private final List<SeqView> runningView = Collections.unmodifiableList(running);
     private final StepPlan plan = new StepPlan(this);
     private final Context context = new Context();
+    private final TokenSpace tokenSpace;
+    private final boolean realTokens;
     private PolicySlot.Installed<Scheduler> scheduler;
     private PolicySlot.Installed<Batcher> batcher;
     private PolicySlot.Installed<KvAllocator> kvAllocator;
@@ -63,6 +65,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
         this.sink = sink;
         this.pool = new BlockPool(config.deviceBlocks());
         this.pinStamp = new long[config.deviceBlocks()];
+        this.tokenSpace = executor.tokenSpace();
+        this.realTokens = executor.producesTokens();
         this.scheduler = slots.scheduler().current();
         this.batcher = slots.batcher().current();
         this.kvAllocator = slots.kvAllocator().current();
@@ -83,6 +87,11 @@ public final class Replica implements servelab.api.route.ReplicaView {
         if (need > config.deviceBlocks()) {
             fail(seq, "request needs " + need + " KV blocks for " + tokens + " tokens; the replica has "
                     + config.deviceBlocks());
+            return;
+        }
+        if (tokens > executor.maxSequenceTokens()) {
+            fail(seq, "request has " + tokens + " tokens (prompt " + request.inputTokens() + " + output "
+                    + request.outputTokens() + "); the model runs at most " + executor.maxSequenceTokens());
             return;
         }
         waiting.add(seq); // arrivals come in time order, so the waiting queue stays sorted by arrival
@@ -375,6 +384,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
             publish(seq);
             if (seq.uncomputedTokens() > 0) continue; // a prefill chunk that did not reach the end of the prompt
             // all tokens computed: the step sampled the next one
+            if (realTokens) keepSampled(seq, i);
             if (seq.firstTokenNanos < 0) seq.firstTokenNanos = end;
             seq.tokenTimes[seq.outputTokens++] = end;
             if (seq.isFinished()) {
@@ -383,6 +393,17 @@ public final class Replica implements servelab.api.route.ReplicaView {
             }
         }
         if (anyFinished) running.removeIf(s -> s.state == Sequence.State.FINISHED);
+    }
+
+    /** Stores the token the executor sampled for plan item {@code i}, before the output count moves past it. */
+    private void keepSampled(Sequence seq, int i) {
+        int token = plan.emitted(i);
+        if (token < 0) {
+            throw new EngineException("executor (" + executor.describe() + ") sampled no token for " + seq
+                    + " at iteration " + iteration);
+        }
+        if (seq.outputIds == null) seq.outputIds = new int[seq.request.outputTokens()];
+        seq.outputIds[seq.outputTokens] = token;
     }
 
     /** Offers the sequence's newly filled blocks to the prefix cache. */
@@ -406,8 +427,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
         seq.blockCount = 0;
     }
 
-    private SeqTokens tokens(Sequence seq) {
-        if (seq.tokens == null) seq.tokens = new SeqTokens(seq, config.blockSizeTokens());
+    SeqTokens tokens(Sequence seq) {
+        if (seq.tokens == null) seq.tokens = new SeqTokens(seq, config.blockSizeTokens(), tokenSpace);
         return seq.tokens;
     }
 
@@ -464,6 +485,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private void finish(Sequence seq) {
         releaseBlocks(seq);
         seq.state = Sequence.State.FINISHED;
+        if (seq.outputIds != null) sink.output(seq.id(), seq.outputIds.clone());
         record(seq, "");
     }
 

@@ -12,6 +12,9 @@ public interface ResultSink {
 
     void event(EventRow row);
 
+    /** The output token ids of a finished request, when a real model produced them (before its request row). */
+    default void output(long requestId, int[] tokens) {}
+
     /** A sink that drops everything (benchmarks of the engine alone). */
     ResultSink NONE = new ResultSink() {
         @Override public void request(RequestRow row) {}

@@ -15,6 +15,10 @@ import servelab.api.kv.TokenBlocks;
  * odd constant: distinct within a block, equal exactly where the trace says the content is equal, and one
  * multiply-add to produce once the seed is known. Block keys chain the parent's key with a hash of the block's
  * tokens (vLLM's scheme); they are computed lazily and kept, so a cache that never asks costs nothing.
+ *
+ * <p>With a real model ({@link TokenSpace}) the same values are folded into the model's ordinary token ids, and
+ * output tokens are the ones the model sampled ({@link Sequence#outputIds}); keys then hash those ids, so a cache hit
+ * means equal model input.
  */
 final class SeqTokens implements TokenBlocks {
     private static final long PROMPT_SALT = 0x9E3779B97F4A7C15L;
@@ -27,12 +31,18 @@ final class SeqTokens implements TokenBlocks {
     private final int idTokens;
     private final int inputTokens;
     private final long ownSeed;
+    private final TokenSpace space;
     private long[] seeds;
     private long[] keys = new long[0];
     private int keyed;
 
     SeqTokens(Sequence seq, int blockSize) {
+        this(seq, blockSize, null);
+    }
+
+    SeqTokens(Sequence seq, int blockSize, TokenSpace space) {
         this.seq = seq;
+        this.space = space;
         this.blockSize = blockSize;
         this.ids = seq.request.prefixBlockIds();
         this.idTokens = seq.request.prefixBlockTokens();
@@ -65,6 +75,10 @@ final class SeqTokens implements TokenBlocks {
     /** A polynomial hash of the {@code blockSize} tokens from {@code start}, without a division per token. */
     private long contentHash(int start) {
         long h = 0;
+        if (space != null || seq.outputIds != null) {
+            for (int pos = start; pos < start + blockSize; pos++) h = h * 0x100000001B3L + at(pos);
+            return h;
+        }
         int end = start + blockSize;
         int pos = start;
         while (pos < end) {
@@ -86,7 +100,17 @@ final class SeqTokens implements TokenBlocks {
 
     @Override
     public int token(int index, int offset) {
-        int pos = index * blockSize + offset;
+        return at(index * blockSize + offset);
+    }
+
+    /** The token at {@code pos} (prompt, then output). */
+    int at(int pos) {
+        if (pos >= inputTokens && seq.outputIds != null) return seq.outputIds[pos - inputTokens];
+        int raw = raw(pos);
+        return space == null ? raw : space.map(raw);
+    }
+
+    private int raw(int pos) {
         if (idTokens > 0 && pos < inputTokens) {
             int block = pos / idTokens;
             if (block < ids.length) return (int) ((seed(block) + (long) (pos - block * idTokens) * STRIDE) >>> 33);

@@ -31,6 +31,8 @@ final class Sequence implements SeqView {
     int blockCount;
     /** Step number of the plan this sequence last appeared in (duplicate detection without a set). */
     long planStamp = -1;
+    /** Output token ids sampled by a real model (null in simulation, where outputs are synthetic identities). */
+    int[] outputIds;
     /** Token identity for the prefix cache; made on first use. */
     SeqTokens tokens;
     /** The prefix-cache match of this plan attempt (a waiting sequence): block ids and how many were cached. */

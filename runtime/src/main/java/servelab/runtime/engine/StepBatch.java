@@ -18,6 +18,27 @@ public interface StepBatch {
     /** Speculative tokens verified by item {@code i} (0 for a plain prefill or decode). */
     int draftTokens(int i);
 
+    /** Prompt tokens of item {@code i}'s sequence. */
+    int promptTokens(int i);
+
+    /**
+     * Token id at {@code position} of item {@code i}'s sequence: a prompt token, or an output token produced so far.
+     * The step's input tokens are positions {@code startPosition(i) .. startPosition(i) + tokens(i) - 1}.
+     */
+    int token(int i, int position);
+
+    /**
+     * Whether the step samples item {@code i}'s next token: its chunk reaches the end of the sequence's tokens (a
+     * decode, or the last chunk of a prefill). An earlier prefill chunk samples nothing.
+     */
+    boolean samples(int i);
+
+    /**
+     * Gives the engine the token the step sampled for item {@code i}; an executor that produces tokens calls it once
+     * for every item that {@link #samples(int) samples}, during {@link Executor#execute}.
+     */
+    void emit(int i, int token);
+
     /** The engine's block table of item {@code i}'s sequence; read only. */
     int[] blockTable(int i);
 

@@ -24,6 +24,8 @@ final class StepPlan implements BatchPlan, StepBatch {
     private int[] tokens = new int[64];
     private int[] drafts = new int[64];
     private int[] starts = new int[64];
+    /** Per item: the token the executor emitted, or -1. */
+    private int[] emitted = new int[64];
     private int size;
     private int totalTokens;
     private Sequence[] preempted = new Sequence[8];
@@ -117,10 +119,12 @@ final class StepPlan implements BatchPlan, StepBatch {
             tokens = Arrays.copyOf(tokens, cap);
             drafts = Arrays.copyOf(drafts, cap);
             starts = Arrays.copyOf(starts, cap);
+            emitted = Arrays.copyOf(emitted, cap);
         }
         seqs[size] = seq;
         tokens[size] = n;
         drafts[size] = draftsOrDecode;
+        emitted[size] = -1;
         size++;
         totalTokens += n;
     }
@@ -131,6 +135,11 @@ final class StepPlan implements BatchPlan, StepBatch {
 
     boolean isDecode(int i) {
         return drafts[i] != 0;
+    }
+
+    /** The token the executor emitted for item {@code i}, or -1. */
+    int emitted(int i) {
+        return emitted[i];
     }
 
     void setStart(int i, int position) {
@@ -183,7 +192,34 @@ final class StepPlan implements BatchPlan, StepBatch {
     @Override public int tokens(int i) { return tokens[i]; }
     @Override public int startPosition(int i) { return starts[i]; }
     @Override public int draftTokens(int i) { return Math.max(0, drafts[i]); }
+    @Override public int promptTokens(int i) { return seqs[i].promptTokens(); }
     @Override public int[] blockTable(int i) { return seqs[i].blocks; }
+
+    @Override
+    public int token(int i, int position) {
+        var seq = seqs[i];
+        if (position < 0 || position >= seq.promptTokens() + seq.outputTokens) {
+            throw new IndexOutOfBoundsException("position " + position + " of " + seq + " (it has "
+                    + (seq.promptTokens() + seq.outputTokens) + " tokens)");
+        }
+        return replica.tokens(seq).at(position);
+    }
+
+    @Override
+    public boolean samples(int i) {
+        var seq = seqs[i];
+        return starts[i] + tokens[i] == seq.promptTokens() + seq.outputTokens;
+    }
+
+    @Override
+    public void emit(int i, int token) {
+        if (!samples(i)) {
+            throw new IllegalStateException("emit for item " + i + " (" + seqs[i] + "), whose chunk samples nothing");
+        }
+        if (emitted[i] >= 0) throw new IllegalStateException("second emit for item " + i + " (" + seqs[i] + ")");
+        if (token < 0) throw new IllegalArgumentException("emitted token " + token + " for " + seqs[i] + " is negative");
+        emitted[i] = token;
+    }
     @Override public int blockCount(int i) { return seqs[i].blockCount; }
     @Override public int prefillTokens() { return prefillTokens; }
     @Override public int decodeTokens() { return decodeTokens; }

@@ -13,18 +13,21 @@ import servelab.api.PluginKind;
  * @param name      run name, used in the output folder's name
  * @param seed      seed of every random choice (synthetic traces, seeded policies)
  * @param trace     where requests come from
- * @param executor  {@code simulated} (the model executor arrives with the kernels)
- * @param profile   cost-model profile: a bundled name ({@code servelab profiles}) or a YAML file
+ * @param executor  {@code simulated} (cost model, virtual clock) or {@code model} (a GGUF Llama model run by the
+ *                  Java kernels; each step is timed on the wall clock)
+ * @param profile   cost-model profile of the simulated executor: a bundled name ({@code servelab profiles}) or a
+ *                  YAML file
  * @param replicas  number of replicas
  * @param kv        KV memory layout
  * @param plugins   plugin per kind id ({@code scheduler}, {@code batcher}, {@code kv-allocator}, ...)
  * @param slo       SLOs in ms: {@code ttft_ms}, {@code tpot_ms}, {@code e2el_ms}
  * @param output    output folder (default {@code runs/NAME})
  * @param record    what to record beyond the deterministic rows
+ * @param model     the model executor's model and sampling (used when {@code executor} is {@code model})
  */
 public record Experiment(String name, long seed, TraceSpec trace, String executor, String profile, int replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
-                         RecordSpec record) {
+                         RecordSpec record, ModelSpec model) {
 
     public static final Map<PluginKind, String> DEFAULT_PLUGINS = servelab.runtime.host.PluginRegistry.DEFAULTS;
 
@@ -35,9 +38,13 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
         }
         trace = trace == null ? TraceSpec.DEMO : trace;
         executor = executor == null ? "simulated" : executor;
-        if (!executor.equals("simulated")) {
-            throw new IllegalArgumentException("executor '" + executor + "' is not available; accepted: simulated "
-                    + "(the model executor comes with the kernels)");
+        if (!executor.equals("simulated") && !executor.equals("model")) {
+            throw new IllegalArgumentException("executor '" + executor + "' is not available; accepted: simulated, model");
+        }
+        model = model == null ? ModelSpec.NONE : model;
+        if (executor.equals("model") && model.path() == null) {
+            throw new IllegalArgumentException("executor 'model' needs model.path (a GGUF Llama file, e.g. --model "
+                    + "Llama-3.2-1B-Instruct-Q8_0.gguf, or `servelab demo --real` for a generated one)");
         }
         profile = profile == null ? "llama-3-8b/h100-80gb" : profile;
         replicas = replicas == 0 ? 1 : replicas;
@@ -64,6 +71,44 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
             }
         }
         record = record == null ? new RecordSpec(false) : record;
+    }
+
+    /**
+     * The model executor's model and how it samples. Every request is run to its trace output length (an end-of-text
+     * token does not stop it, like {@code vllm bench serve --ignore-eos}), with the same sampling parameters.
+     *
+     * @param path        GGUF file of a Llama-family model
+     * @param backend     {@code cpu-vector} (default: Vector API kernels on {@code threads} threads) or
+     *                    {@code cpu-reference} (scalar kernels, one thread)
+     * @param threads     kernel threads (0: one per available processor)
+     * @param temperature 0 (default) samples greedily
+     * @param topK        0 = off
+     * @param topP        1 (default) = off
+     * @param minP        0 = off
+     * @param warmupS     seconds of throw-away steps before the trace starts, so the JIT has compiled the kernels
+     *                    before the first timed step (default 1; 0 = none)
+     */
+    public record ModelSpec(String path, String backend, int threads, double temperature, int topK, Double topP,
+                            double minP, Double warmupS) {
+        public static final ModelSpec NONE = new ModelSpec(null, null, 0, 0, 0, null, 0, null);
+
+        public ModelSpec {
+            backend = backend == null ? "cpu-vector" : backend;
+            topP = topP == null ? 1.0 : topP;
+            warmupS = warmupS == null ? 1.0 : warmupS;
+            if (!(warmupS >= 0)) throw new IllegalArgumentException("model.warmup_s must be >= 0, was " + warmupS);
+            if (threads < 0) throw new IllegalArgumentException("model.threads must be >= 0, was " + threads);
+            try {
+                servelab.runtime.exec.ModelExecutor.Backend.fromId(backend);
+                new servelab.kernels.sample.SamplingParams((float) temperature, topK, topP.floatValue(), (float) minP);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("model: " + e.getMessage(), e);
+            }
+        }
+
+        public servelab.kernels.sample.SamplingParams sampling() {
+            return new servelab.kernels.sample.SamplingParams((float) temperature, topK, topP.floatValue(), (float) minP);
+        }
     }
 
     /** The plugin chosen for each kind, defaults filled in. */

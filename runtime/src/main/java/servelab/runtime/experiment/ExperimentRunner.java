@@ -15,10 +15,12 @@ import java.util.OptionalDouble;
 import servelab.api.PluginKind;
 import servelab.datasets.TraceRequest;
 import servelab.runtime.engine.EngineException;
+import servelab.runtime.engine.Executor;
 import servelab.runtime.engine.Replica;
 import servelab.runtime.engine.ReplicaConfig;
 import servelab.runtime.engine.ResultSink;
 import servelab.runtime.engine.Simulation;
+import servelab.runtime.exec.ModelExecutor;
 import servelab.runtime.exec.SimulatedExecutor;
 import servelab.runtime.exec.cost.CostModel;
 import servelab.runtime.exec.cost.CostModels;
@@ -69,24 +71,38 @@ public final class ExperimentRunner {
 
     public static Result run(Experiment exp, Path runDir, Options options) throws IOException {
         long wallStart = System.nanoTime();
-        CostModel cost = CostModels.load(exp.profile());
+        boolean real = exp.executor().equals("model");
+        CostModel cost = real ? null : CostModels.load(exp.profile());
         int blockSize = exp.kv().blockSize();
-        int blocks = exp.kv().blocks() > 0 ? exp.kv().blocks() : cost.kvCapacityBlocks(blockSize);
         var slo = slo(exp);
         var events = new HostEvents(options.hostListener());
-        try (var testbed = Testbed.start(options.pluginsDir(), events)) {
+        try (var model = real ? ModelExecutor.LoadedModel.open(Path.of(exp.model().path())) : null;
+             var testbed = Testbed.start(options.pluginsDir(), events)) {
+            int blocks = exp.kv().blocks() > 0 ? exp.kv().blocks()
+                    : real ? defaultModelBlocks(model, blockSize) : cost.kvCapacityBlocks(blockSize);
             events.clear(); // the initial deployment is described in run.json
             var slots = testbed.registry().createSlots(exp.replicas(), selections(exp));
             testbed.watch();
             Files.createDirectories(runDir);
             try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo));
+                 var outputs = real ? new OutputsFile(runDir.resolve("outputs.jsonl"), model.llama().tokenizer()) : null;
                  var control = new ControlServer(testbed.registry())) {
                 Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
-                var sink = sink(recorder, exp.record().schedulerCpu());
+                var sink = sink(recorder, outputs, exp.record().schedulerCpu());
                 var replicas = new ArrayList<Replica>();
+                Executor first = null;
                 for (int r = 0; r < exp.replicas(); r++) {
+                    Executor executor;
+                    if (real) {
+                        var m = new ModelExecutor(model, modelOptions(exp), blockSize, blocks);
+                        if (r == 0 && exp.model().warmupS() > 0) m.warmUp(exp.model().warmupS()); // JIT is per JVM
+                        executor = m;
+                    } else {
+                        executor = new SimulatedExecutor(cost, blockSize);
+                    }
+                    if (first == null) first = executor;
                     replicas.add(new Replica(r, new ReplicaConfig(blockSize, blocks, exp.kv().hostBlocks()),
-                            slots.replicas().get(r), new SimulatedExecutor(cost, blockSize), sink));
+                            slots.replicas().get(r), executor, sink));
                 }
                 var sim = new Simulation(replicas, slots.cluster(), sink);
                 sim.onStep((replica, end) -> {
@@ -94,7 +110,7 @@ public final class ExperimentRunner {
                     options.stepHook().afterStep(replica, end);
                     options.progress().update(completed(replicas), end);
                 });
-                var info = runInfo(exp, cost, blocks, testbed.registry());
+                var info = runInfo(exp, first, blocks, testbed.registry());
                 recorder.writeRunJson(info);
                 long simulated;
                 try (var trace = ExperimentTrace.open(exp)) {
@@ -117,6 +133,18 @@ public final class ExperimentRunner {
                 Files.deleteIfExists(runDir.resolve("control.port"));
             }
         }
+    }
+
+    /** KV blocks the model executor gets when kv.blocks is not given: 1 GiB of F32 keys and values, or 64 full contexts. */
+    static int defaultModelBlocks(ModelExecutor.LoadedModel model, int blockSize) {
+        long byMemory = (1L << 30) / model.kvBlockBytes(blockSize);
+        long byContext = (64L * model.llama().config().contextLength() + blockSize - 1) / blockSize;
+        return (int) Math.max(1, Math.min(byMemory, byContext));
+    }
+
+    private static ModelExecutor.Options modelOptions(Experiment exp) {
+        var m = exp.model();
+        return new ModelExecutor.Options(m.sampling(), exp.seed(), ModelExecutor.Backend.fromId(m.backend()), m.threads());
     }
 
     /** Replays to the end; on an engine failure, records what is left as failed and closes the files cleanly. */
@@ -156,10 +184,11 @@ public final class ExperimentRunner {
         return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
-    private static ResultSink sink(RunRecorder recorder, boolean keepSchedulerCpu) {
+    private static ResultSink sink(RunRecorder recorder, OutputsFile outputs, boolean keepSchedulerCpu) {
         return new ResultSink() {
             @Override public void request(RequestRow row) { recorder.request(row); }
             @Override public void event(EventRow row) { recorder.event(row); }
+            @Override public void output(long requestId, int[] tokens) { if (outputs != null) outputs.write(requestId, tokens); }
 
             @Override
             public void iteration(IterationRow row) {
@@ -177,13 +206,20 @@ public final class ExperimentRunner {
                 r.preemptions(), 0, r.scheduler(), r.batcher());
     }
 
-    private static Map<String, Object> runInfo(Experiment exp, CostModel cost, int blocks, PluginRegistry registry) {
+    private static Map<String, Object> runInfo(Experiment exp, Executor executor, int blocks, PluginRegistry registry) {
         var info = new LinkedHashMap<String, Object>();
         info.put("servelab_version", servelabVersion());
         info.put("name", exp.name());
         info.put("seed", exp.seed());
-        info.put("executor", "simulated: " + cost.describe());
-        info.put("profile", exp.profile());
+        info.put("executor", executor.describe());
+        if (executor instanceof ModelExecutor model) {
+            info.put("backend", model.backend().id());
+            info.put("model", new LinkedHashMap<>(Map.of("path", exp.model().path(), "backend", model.backend().id(),
+                    "kv_pool_bytes", model.kvPoolBytes(), "sampling", exp.model().sampling().toString())));
+        } else {
+            info.put("backend", "simulated");
+            info.put("profile", exp.profile());
+        }
         info.put("replicas", exp.replicas());
         info.put("kv", new LinkedHashMap<>(Map.of("block_size", exp.kv().blockSize(), "blocks", blocks,
                 "host_blocks", exp.kv().hostBlocks())));

@@ -171,6 +171,48 @@ class CliTest {
     }
 
     @Test
+    void runOnAGeneratedModelRecordsTheBackendAndWritesEveryRequestsTokens() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var model = work.resolve("tiny.gguf");
+        servelab.kernels.model.RandomLlama.write(model,
+                servelab.kernels.model.RandomLlama.Spec.tiny(servelab.kernels.matmul.WeightFormat.Q8_0), 3);
+        var r = execute("run", "--quiet", "--plugins-dir", plugins.toString(), "--out", work.resolve("run").toString(),
+                "--model", model.toString(), "--set", "trace.synthetic.count=12", "--set", "trace.synthetic.input.max=200",
+                "--set", "trace.synthetic.output.max=30", "--set", "model.threads=1", "--set", "model.warmup_s=0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Successful requests:                     12"), r.out());
+        assertTrue(r.out().contains("on the model"), r.out());
+        var info = servelab.runtime.record.Json.MAPPER.readTree(work.resolve("run/run.json").toFile());
+        assertEquals("cpu-vector", info.get("backend").asText());
+        assertTrue(info.get("executor").asText().startsWith("model: tiny.gguf: llama, 2 layers, width 64"),
+                info.get("executor").asText());
+        var lines = Files.readAllLines(work.resolve("run/outputs.jsonl"));
+        assertEquals(12, lines.size());
+        var requests = servelab.runtime.report.RunResults.load(work.resolve("run"));
+        for (var line : lines) {
+            var node = servelab.runtime.record.Json.MAPPER.readTree(line);
+            assertTrue(node.get("tokens").size() > 0 && node.has("text"), line);
+        }
+        assertEquals(12, requests.requests().rowCount());
+    }
+
+    @Test
+    void theModelExecutorWithoutAModelOrWithABadFileIsExplained() throws Exception {
+        var r = execute("run", "--quiet", "--executor", "model");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("executor 'model' needs model.path"), r.err());
+        var bad = Files.write(work.resolve("bad.gguf"), new byte[] {'G', 'G', 'U', 'X', 3, 0, 0, 0});
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        r = execute("run", "--quiet", "--plugins-dir", plugins.toString(), "--out", work.resolve("run").toString(),
+                "--model", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("model file " + bad + " cannot be used"), r.err());
+        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.backend=tornadovm");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("backend 'tornadovm' does not run the model executor yet"), r.err());
+    }
+
+    @Test
     void runRejectsAMalformedSloNamingTheKey() {
         var r = execute("run", "--quiet", "--slo", "ttfb=500");
         assertEquals(1, r.code());

@@ -28,10 +28,12 @@ final class TinyEngine {
         final List<RequestRow> requests = new ArrayList<>();
         final List<IterationRow> iterations = new ArrayList<>();
         final List<EventRow> events = new ArrayList<>();
+        final Map<Long, int[]> outputs = new java.util.TreeMap<>();
 
         @Override public void request(RequestRow row) { requests.add(row); }
         @Override public void iteration(IterationRow row) { iterations.add(row); }
         @Override public void event(EventRow row) { events.add(row); }
+        @Override public void output(long requestId, int[] tokens) { outputs.put(requestId, tokens); }
 
         List<Integer> tokensPerStep() {
             return iterations.stream().map(r -> r.prefillTokens() + r.decodeTokens()).toList();
@@ -57,13 +59,19 @@ final class TinyEngine {
 
     TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams, int hostBlocks,
                PluginFactory<servelab.api.kv.PrefixCache> prefixCache) {
+        this(blocks, blockSize, batcherParams, hostBlocks, prefixCache,
+                new servelab.runtime.exec.SimulatedExecutor(TOY_COST, blockSize));
+    }
+
+    TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams, int hostBlocks,
+               PluginFactory<servelab.api.kv.PrefixCache> prefixCache, Executor executor) {
         scheduler = new PolicySlot<>(installed(new FcfsScheduler(), Map.of()));
         batcher = new PolicySlot<>(installed(new ContinuousBatcher(), batcherParams));
         kv = new PolicySlot<>(installed(new PagedKvAllocator(), Map.of("watermark", 0.0)));
         prefix = new PolicySlot<>(installed(prefixCache, Map.of()));
         eviction = new PolicySlot<>(installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of()));
         replica = new Replica(0, new ReplicaConfig(blockSize, blocks, hostBlocks), new ReplicaSlots(scheduler, batcher, kv, prefix, eviction),
-                new servelab.runtime.exec.SimulatedExecutor(TOY_COST, blockSize), rows);
+                executor, rows);
         Router first = (r, replicas) -> 0;
         Admission all = (r, replicas) -> new Admission.Admit();
         simulation = new Simulation(List.of(replica), new Simulation.ClusterSlots(

@@ -1,0 +1,282 @@
+package servelab.runtime.exec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import servelab.kernels.Kernels;
+import servelab.kernels.Parallel;
+import servelab.kernels.attention.KvAddress;
+import servelab.kernels.attention.PagedKvCache;
+import servelab.kernels.gguf.GgufFile;
+import servelab.kernels.gguf.GgufFormatException;
+import servelab.kernels.model.Forward;
+import servelab.kernels.model.ForwardState;
+import servelab.kernels.model.Llama;
+import servelab.kernels.model.Logits;
+import servelab.kernels.model.SequenceChunk;
+import servelab.kernels.sample.SamplingParams;
+import servelab.kernels.sample.SeededSampler;
+import servelab.runtime.engine.EngineException;
+import servelab.runtime.engine.Executor;
+import servelab.runtime.engine.StepBatch;
+import servelab.runtime.engine.TokenSpace;
+
+/**
+ * The real world's executor: each engine step is one batched forward pass of a GGUF Llama model over every item of
+ * the plan (prefill chunks and decodes together), timed on the wall clock. Keys and values live in a paged pool whose
+ * block ids are the engine's own, so a prefix-cache hit really skips the cached positions (they are already in the
+ * pool) and a preemption really gives memory back. Each sequence that reaches its end gets a token sampled with the
+ * run's sampling parameters.
+ *
+ * <p>Sampling draws from a generator seeded by (run seed, request id, position), so a request's output does not
+ * depend on what it was batched with, on preemptions, or on the scheduler: a policy comparison on the real model
+ * compares timing, not different texts.
+ */
+public final class ModelExecutor implements Executor {
+    private final LoadedModel model;
+    private final Options options;
+    private final ForwardState state;
+    private final PagedKvCache cache;
+    private final TokenSpace tokenSpace;
+    private final ArrayList<SequenceChunk> chunks = new ArrayList<>();
+    private int[] itemOfChunk = new int[64];
+
+    /**
+     * How the model runs.
+     *
+     * @param sampling  temperature, top-k, top-p, min-p (greedy: temperature 0)
+     * @param seed      run seed; a token's randomness is derived from it, the request id and the position
+     * @param backend   which kernels run the forward pass
+     * @param threads   threads of the vector kernels (0: one per available processor)
+     */
+    public record Options(SamplingParams sampling, long seed, Backend backend, int threads) {
+        public Options {
+            sampling = sampling == null ? SamplingParams.greedy() : sampling;
+            backend = backend == null ? Backend.CPU_VECTOR : backend;
+            if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, was " + threads);
+        }
+
+        public static Options greedy() {
+            return new Options(SamplingParams.greedy(), 0, Backend.CPU_VECTOR, 0);
+        }
+    }
+
+    /** Kernel sets the forward pass can run on. */
+    public enum Backend {
+        /** Vector API kernels, rows split over a thread pool. */
+        CPU_VECTOR("cpu-vector"),
+        /** Scalar reference kernels on one thread (slow; for checking). */
+        CPU_REFERENCE("cpu-reference");
+
+        private final String id;
+
+        Backend(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /** The backend named {@code id}; {@code tornadovm} is explained rather than silently replaced. */
+        public static Backend fromId(String id) {
+            for (var b : values()) if (b.id.equals(id)) return b;
+            if (id.equals("tornadovm")) {
+                throw new IllegalArgumentException("backend 'tornadovm' does not run the model executor yet: the "
+                        + "TornadoVM adapters (kernels/tornadovm, -Ptornadovm) cover matvec and RMSNorm only, not a "
+                        + "whole forward pass; accepted: cpu-vector, cpu-reference");
+            }
+            throw new IllegalArgumentException("unknown backend '" + id + "'; accepted: cpu-vector, cpu-reference");
+        }
+    }
+
+    /**
+     * A model file mapped once and shared by the executors of all replicas (the weights are read-only views of the
+     * mapping). Close it after the run.
+     */
+    public static final class LoadedModel implements AutoCloseable {
+        private final Path path;
+        private final GgufFile file;
+        private final Llama llama;
+
+        private LoadedModel(Path path, GgufFile file, Llama llama) {
+            this.path = path;
+            this.file = file;
+            this.llama = llama;
+        }
+
+        /** Maps and checks {@code path}; a bad file fails with a message naming the file and what is wrong. */
+        public static LoadedModel open(Path path) throws IOException {
+            if (!Files.isRegularFile(path)) throw new IOException("model file " + path + " does not exist");
+            GgufFile file = null;
+            try {
+                file = GgufFile.open(path);
+                return new LoadedModel(path, file, Llama.load(file));
+            } catch (GgufFormatException | IllegalArgumentException e) {
+                if (file != null) file.close();
+                throw new IOException("model file " + path + " cannot be used: " + e.getMessage(), e);
+            }
+        }
+
+        public Llama llama() {
+            return llama;
+        }
+
+        public Path path() {
+            return path;
+        }
+
+        /** E.g. {@code model.gguf: llama, 12 layers, width 1024, vocabulary 128256, 136.2 M parameters, Q8_0}. */
+        public String describe() {
+            var c = llama.config();
+            boolean tied = file.find("output.weight").isEmpty();
+            return String.format(Locale.ROOT, "%s: llama, %d layers, width %d, %d/%d heads, vocabulary %d, %.1f M "
+                            + "parameters, %s", path.getFileName(), c.layers(), c.dim(), c.heads(), c.kvHeads(),
+                    c.vocabularySize(), c.parameters(tied) / 1e6, llama.weights().layers().getFirst().wq().format());
+        }
+
+        /** Bytes of one KV block of {@code blockSizeTokens} positions (keys and values, all layers, F32). */
+        public long kvBlockBytes(int blockSizeTokens) {
+            var c = llama.config();
+            return 2L * c.layers() * c.kvHeads() * c.headDim() * blockSizeTokens * Float.BYTES;
+        }
+
+        @Override
+        public void close() {
+            file.close();
+        }
+    }
+
+    /**
+     * An executor over {@code blocks} KV blocks of {@code blockSizeTokens} positions, block ids {@code 0 ..
+     * blocks - 1} as the engine hands them out.
+     */
+    public ModelExecutor(LoadedModel model, Options options, int blockSizeTokens, int blocks) {
+        this.model = model;
+        this.options = options;
+        var c = model.llama().config();
+        long floats = (long) blocks * blockSizeTokens * c.kvHeads() * c.headDim();
+        if (floats > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(blocks + " KV blocks of " + blockSizeTokens + " tokens need " + floats
+                    + " floats per layer, more than one Java array holds; use fewer kv.blocks");
+        }
+        this.cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), blockSizeTokens, blocks);
+        var kernels = switch (options.backend()) {
+            case CPU_REFERENCE -> Kernels.reference();
+            case CPU_VECTOR -> Kernels.vector(Parallel.of(options.threads() > 0 ? options.threads()
+                    : Runtime.getRuntime().availableProcessors()));
+        };
+        this.state = new ForwardState(c, kernels);
+        this.tokenSpace = ordinaryTokens(model.llama());
+    }
+
+    /** The ids below the first special token: prompt tokens made for a trace without text are drawn from them. */
+    private static TokenSpace ordinaryTokens(Llama llama) {
+        var tokenizer = llama.tokenizer();
+        int n = 0;
+        while (n < tokenizer.vocabularySize() && !tokenizer.isSpecial(n)) n++;
+        return new TokenSpace(0, Math.max(1, n));
+    }
+
+    @Override
+    public long execute(StepBatch batch) {
+        long t0 = System.nanoTime();
+        chunks.clear();
+        if (itemOfChunk.length < batch.size()) itemOfChunk = new int[Math.max(batch.size(), itemOfChunk.length * 2)];
+        for (int i = 0; i < batch.size(); i++) {
+            int start = batch.startPosition(i);
+            var tokens = new int[batch.tokens(i)];
+            for (int j = 0; j < tokens.length; j++) tokens[j] = batch.token(i, start + j);
+            var table = Arrays.copyOf(batch.blockTable(i), batch.blockCount(i));
+            itemOfChunk[chunks.size()] = i;
+            chunks.add(new SequenceChunk(tokens, start, new KvAddress.Blocks(table), batch.samples(i) ? 1 : 0));
+        }
+        Logits logits;
+        try {
+            logits = Forward.step(model.llama(), state, cache, chunks);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException("forward pass refused the step: " + e.getMessage(), e);
+        }
+        for (int c = 0; c < chunks.size(); c++) {
+            if (logits.rows(c) == 0) continue;
+            int i = itemOfChunk[c];
+            int position = batch.startPosition(i) + batch.tokens(i); // the position the sampled token will take
+            int token = sampler(batch.seqId(i), position).sample(logits.values(), logits.offset(c, 0),
+                    logits.vocabularySize());
+            batch.emit(i, token);
+        }
+        return Math.max(1, System.nanoTime() - t0);
+    }
+
+    /**
+     * Runs throw-away steps for about {@code seconds} (at least three) so that the JIT has compiled the kernels
+     * before the first timed step; otherwise the first requests of a run pay for compilation. The steps write
+     * positions of block 0 onwards, which the engine has not handed out yet; nothing reads them later, because the
+     * engine only lets a sequence attend to positions it computed itself or found in the prefix cache.
+     *
+     * @return steps run
+     */
+    public int warmUp(double seconds) {
+        var c = model.llama().config();
+        int blockSize = cache.blockSize();
+        int prefill = Math.min(64, c.contextLength() - 8);
+        int blocksNeeded = (prefill + 8 + blockSize - 1) / blockSize;
+        if (blocksNeeded > cache.blocks() || prefill < 1) return 0;
+        var table = new int[blocksNeeded];
+        for (int b = 0; b < table.length; b++) table[b] = b;
+        var address = new KvAddress.Blocks(table);
+        var prompt = new int[prefill];
+        for (int i = 0; i < prompt.length; i++) prompt[i] = tokenSpace.first() + i % tokenSpace.count();
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        int steps = 0;
+        while (steps < 3 || System.nanoTime() < deadline) {
+            Forward.step(model.llama(), state, cache, List.of(SequenceChunk.prefill(prompt, 0, address, true)));
+            for (int d = 0; d < 8; d++) {
+                Forward.step(model.llama(), state, cache, List.of(SequenceChunk.decode(prompt[d], prefill + d, address)));
+            }
+            steps += 9;
+        }
+        return steps;
+    }
+
+    /** A sampler for one token: its randomness depends only on the run seed, the request and the position. */
+    private SeededSampler sampler(long seqId, int position) {
+        long seed = options.seed() * 0x9E3779B97F4A7C15L + seqId * 0xC2B2AE3D27D4EB4FL + position;
+        return SeededSampler.of(options.sampling(), seed);
+    }
+
+    @Override
+    public TokenSpace tokenSpace() {
+        return tokenSpace;
+    }
+
+    @Override
+    public int maxSequenceTokens() {
+        return model.llama().config().contextLength();
+    }
+
+    @Override
+    public String describe() {
+        var s = options.sampling();
+        String sampling = s.isGreedy() ? "greedy" : String.format(Locale.ROOT,
+                "temperature %s, top-k %d, top-p %s, min-p %s", s.temperature(), s.topK(), s.topP(), s.minP());
+        return "model: " + model.describe() + " on " + options.backend().id() + " ("
+                + state.kernels().parallel().threads() + " threads), " + sampling + ", " + cache.blocks()
+                + " KV blocks of " + cache.blockSize();
+    }
+
+    /** The backend in use, for run.json. */
+    public Backend backend() {
+        return options.backend();
+    }
+
+    /** Bytes of the KV pool. */
+    public long kvPoolBytes() {
+        return cache.blocks() * cache.blockBytes();
+    }
+}

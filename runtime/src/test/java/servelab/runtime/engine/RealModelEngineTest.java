@@ -1,0 +1,206 @@
+package servelab.runtime.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.datasets.TraceRequest;
+import servelab.kernels.Kernels;
+import servelab.kernels.Parallel;
+import servelab.kernels.attention.ContiguousKvCache;
+import servelab.kernels.attention.KvAddress;
+import servelab.kernels.matmul.WeightFormat;
+import servelab.kernels.model.Forward;
+import servelab.kernels.model.ForwardState;
+import servelab.kernels.model.Llama;
+import servelab.kernels.model.Logits;
+import servelab.kernels.model.RandomLlama;
+import servelab.kernels.model.SequenceChunk;
+import servelab.kernels.sample.SamplingParams;
+import servelab.kernels.sample.SeededSampler;
+import servelab.plugins.caching.prefix.HashBlockPrefixCache;
+import servelab.plugins.caching.prefix.NoPrefixCache;
+import servelab.plugins.caching.prefix.RadixTreePrefixCache;
+import servelab.runtime.exec.ModelExecutor;
+
+/**
+ * The engine on a real (generated, tiny) model: whatever the engine does to a request (batching it with others,
+ * chunking its prompt, serving part of it from the prefix cache, preempting and recomputing it) its tokens are the
+ * ones a plain one-sequence generation gives.
+ */
+class RealModelEngineTest {
+    private static final int BLOCK = 16;
+    @TempDir static Path dir;
+    static ModelExecutor.LoadedModel model;
+
+    @BeforeAll
+    static void writeModel() throws IOException {
+        var path = dir.resolve("tiny.gguf");
+        RandomLlama.write(path, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 11);
+        model = ModelExecutor.LoadedModel.open(path);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.close();
+    }
+
+    private static ModelExecutor executor(int blocks, SamplingParams sampling) {
+        return new ModelExecutor(model, new ModelExecutor.Options(sampling, 5, ModelExecutor.Backend.CPU_VECTOR, 2),
+                BLOCK, blocks);
+    }
+
+    /**
+     * Requests of mixed lengths; the first five share a two-block system prompt (trace prefix blocks of 32 tokens).
+     * The first is long done when the others arrive together, so they find its blocks cached and run as one batch.
+     */
+    private static List<TraceRequest> workload() {
+        var list = new ArrayList<TraceRequest>();
+        int[] prompts = {70, 45, 90, 33, 64, 21, 50};
+        int[] outputs = {12, 20, 7, 15, 9, 18, 11};
+        for (int i = 0; i < prompts.length; i++) {
+            long[] shared = i < 5 ? new long[] {1000, 1001} : new long[0];
+            list.add(new TraceRequest(i, i == 0 ? 0 : 500_000_000L + i * 1_000_000L, prompts[i], outputs[i], "default", 0, shared,
+                    shared.length > 0 ? 32 : 0));
+        }
+        return list;
+    }
+
+    private static Map<Long, int[]> run(TinyEngine engine, List<TraceRequest> requests) {
+        engine.simulation.run(requests.iterator());
+        engine.replica.checkInvariants();
+        for (var row : engine.rows.requests) assertEquals("", row.error(), "request " + row.requestId());
+        return engine.rows.outputs;
+    }
+
+    /** One sequence alone: whole prompt in one step on a contiguous cache, then one decode per token. */
+    private static int[] alone(TraceRequest request, TokenSpace space, SamplingParams sampling) {
+        var seq = new Sequence(request, 0);
+        var tokens = new SeqTokens(seq, BLOCK, space);
+        var prompt = new int[request.inputTokens()];
+        for (int p = 0; p < prompt.length; p++) prompt[p] = tokens.at(p);
+        Llama llama = model.llama();
+        var c = llama.config();
+        var state = new ForwardState(c, Kernels.vector(Parallel.serial()));
+        var cache = new ContiguousKvCache(c.layers(), c.kvHeads(), c.headDim(), 1, c.contextLength());
+        var slot = new KvAddress.Slot(0);
+        var out = new int[request.outputTokens()];
+        Logits logits = Forward.step(llama, state, cache, List.of(SequenceChunk.prefill(prompt, 0, slot, true)));
+        for (int n = 0; n < out.length; n++) {
+            int position = prompt.length + n;
+            long seed = 5 * 0x9E3779B97F4A7C15L + request.id() * 0xC2B2AE3D27D4EB4FL + position;
+            out[n] = SeededSampler.of(sampling, seed).sample(logits.values(), logits.offset(0, 0), logits.vocabularySize());
+            if (n + 1 < out.length) {
+                logits = Forward.step(llama, state, cache, List.of(SequenceChunk.decode(out[n], position, slot)));
+            }
+        }
+        return out;
+    }
+
+    private static void assertSameAsAlone(Map<Long, int[]> outputs, SamplingParams sampling, TokenSpace space) {
+        var requests = workload();
+        assertEquals(requests.size(), outputs.size());
+        for (var r : requests) {
+            assertArrayEquals(alone(r, space, sampling), outputs.get(r.id()), "request " + r.id());
+        }
+    }
+
+    @Test
+    void batchedChunkedAndPrefixCachedStepsGiveEachRequestItsOwnGreedyTokens() {
+        var executor = executor(64, SamplingParams.greedy());
+        // a 40-token budget splits every long prompt into chunks that share steps with other sequences' decodes
+        var engine = new TinyEngine(64, BLOCK, Map.of("max_num_batched_tokens", 40), 0, new HashBlockPrefixCache(),
+                executor);
+        var outputs = run(engine, workload());
+        assertSameAsAlone(outputs, SamplingParams.greedy(), executor.tokenSpace());
+        int hit = engine.rows.requests.stream().mapToInt(r -> r.cachedPrefixTokens()).sum();
+        assertTrue(hit >= 4 * 32, "the shared system prompt was served from the cache: " + hit + " tokens");
+        long prefilled = engine.rows.iterations.stream().mapToLong(r -> r.prefillTokens()).sum();
+        int prompts = workload().stream().mapToInt(TraceRequest::inputTokens).sum();
+        assertTrue(prefilled <= prompts - hit, "cached tokens were not computed again: " + prefilled + " of " + prompts);
+    }
+
+    @Test
+    void radixCacheAndNoCacheGiveTheSameTokens() {
+        var a = run(new TinyEngine(64, BLOCK, Map.of(), 0, new RadixTreePrefixCache(),
+                executor(64, SamplingParams.greedy())), workload());
+        var b = run(new TinyEngine(64, BLOCK, Map.of("max_num_seqs", 1), 0, new NoPrefixCache(),
+                executor(64, SamplingParams.greedy())), workload());
+        for (long id = 0; id < workload().size(); id++) assertArrayEquals(a.get(id), b.get(id), "request " + id);
+    }
+
+    @Test
+    void preemptedAndRecomputedSequencesKeepTheirTokens() {
+        // 9 blocks (144 tokens) cannot hold the running set: sequences are preempted and recomputed
+        var executor = executor(9, SamplingParams.greedy());
+        var engine = new TinyEngine(9, BLOCK, Map.of(), 0, new NoPrefixCache(), executor);
+        // all at once, so what runs together (and what gets preempted) does not depend on the measured step times
+        var outputs = run(engine, workload().stream().map(r -> r.withIdAndArrival(r.id(), 0)).toList());
+        int preemptions = engine.rows.requests.stream().mapToInt(r -> r.preemptions()).sum();
+        assertTrue(preemptions > 0, "the test needs preemptions");
+        assertSameAsAlone(outputs, SamplingParams.greedy(), executor.tokenSpace());
+    }
+
+    @Test
+    void sampledTokensDependOnTheRequestAndPositionNotOnTheBatch() {
+        var sampling = new SamplingParams(1.0f, 0, 1.0f, 0f);
+        var executor = executor(64, sampling);
+        var together = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), executor), workload());
+        assertSameAsAlone(together, sampling, executor.tokenSpace());
+        var greedy = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                executor(64, SamplingParams.greedy())), workload());
+        assertNotEquals(Arrays.toString(greedy.get(1L)), Arrays.toString(together.get(1L)),
+                "temperature 1 samples, it does not take the argmax");
+    }
+
+    @Test
+    void promptTokensAreOrdinaryVocabularyIdsAndSharedPrefixesAreEqual() {
+        var space = executor(8, SamplingParams.greedy()).tokenSpace();
+        var tokenizer = model.llama().tokenizer();
+        var requests = workload();
+        var first = new SeqTokens(new Sequence(requests.get(0), 0), BLOCK, space);
+        var second = new SeqTokens(new Sequence(requests.get(1), 0), BLOCK, space);
+        var alone = new SeqTokens(new Sequence(requests.get(5), 0), BLOCK, space);
+        for (int p = 0; p < 45; p++) {
+            int t = first.at(p);
+            assertTrue(t >= 0 && t < tokenizer.vocabularySize() && !tokenizer.isSpecial(t), "token " + t);
+            assertEquals(t, second.at(p), "shared system prompt, position " + p);
+        }
+        assertNotEquals(first.at(3), alone.at(3));
+    }
+
+    @Test
+    void aRequestLongerThanTheModelsContextFailsAtArrivalWithAReason() {
+        var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(64, SamplingParams.greedy()));
+        engine.run(TraceRequest.of(0, 0, 500, 20), TraceRequest.of(1, 0, 10, 3));
+        var failed = engine.rows.requests.stream().filter(r -> r.requestId() == 0).findFirst().orElseThrow();
+        assertTrue(failed.error().contains("520 tokens") && failed.error().contains("at most 512"), failed.error());
+        assertEquals(3, engine.rows.outputs.get(1L).length);
+    }
+
+    @Test
+    void anExecutorThatProducesTokensMustEmitThemForEverySamplingItem() {
+        Executor forgetful = new Executor() {
+            @Override public long execute(StepBatch batch) { return 1000; }
+            @Override public String describe() { return "forgetful"; }
+            @Override public TokenSpace tokenSpace() { return new TokenSpace(0, 100); }
+        };
+        var engine = new TinyEngine(16, BLOCK, Map.of(), 0, new NoPrefixCache(), forgetful);
+        var e = assertThrows(EngineException.class, () -> engine.run(TraceRequest.of(0, 0, 10, 3)));
+        assertTrue(e.getMessage().contains("sampled no token"), e.getMessage());
+    }
+}
