@@ -550,6 +550,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
         @Override public Clock clock() { return this; }
         @Override public long nanos() { return now; }
         @Override public int cachedPrefixTokens(SeqView seq) { return reusableTokens(own(seq)); }
+        @Override public int draftTokens(SeqView seq) { return own(seq).draftCount; }
         @Override public int blockSizeTokens() { return config.blockSizeTokens(); }
         @Override public int totalBlocks() { return pool.total(); }
         @Override public int freeBlocks() { return pool.available(); }

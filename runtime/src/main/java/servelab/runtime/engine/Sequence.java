@@ -31,6 +31,13 @@ final class Sequence implements SeqView {
     int blockCount;
     /** Step number of the plan this sequence last appeared in (duplicate detection without a set). */
     long planStamp = -1;
+    /** Draft tokens proposed for this step's verification ({@code draftCount} of them; 0 = none). */
+    int[] draft = new int[0];
+    int draftCount;
+    /** Speculation totals over the sequence's life: verifications, draft tokens verified, of them accepted. */
+    int specDrafts;
+    int specDraftTokens;
+    int specAcceptedTokens;
     /** Output token ids sampled by a real model (null in simulation, where outputs are synthetic identities). */
     int[] outputIds;
     /** Token identity for the prefix cache; made on first use. */

@@ -39,4 +39,10 @@ public interface BatchContext {
 
     /** Prompt tokens of a waiting {@code seq} the prefix cache would serve if it were admitted now. */
     int cachedPrefixTokens(SeqView seq);
+
+    /**
+     * Draft tokens the speculator proposed for decoding {@code seq} in this step (0: none). A batcher verifies up to
+     * that many with {@link BatchPlan#verify}, each counting as a token of the step, or decodes plainly.
+     */
+    int draftTokens(SeqView seq);
 }

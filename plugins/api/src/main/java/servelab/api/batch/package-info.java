@@ -25,7 +25,7 @@
  * };
  * }
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package servelab.api.batch;
 
 import org.osgi.annotation.versioning.Version;

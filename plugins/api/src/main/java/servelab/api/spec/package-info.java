@@ -5,7 +5,7 @@
  * Speculator none = (decoding, ctx) -> List.of();
  * }
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package servelab.api.spec;
 
 import org.osgi.annotation.versioning.Version;
