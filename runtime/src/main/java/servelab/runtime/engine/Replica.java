@@ -16,6 +16,7 @@ import servelab.api.sched.Ordering;
 import servelab.api.sched.Scheduler;
 import servelab.api.sched.SchedulingContext;
 import servelab.api.sched.SeqView;
+import servelab.api.spec.Speculator;
 import servelab.datasets.TraceRequest;
 import servelab.runtime.record.EventRow;
 import servelab.runtime.record.IterationRow;
@@ -48,6 +49,13 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private PolicySlot.Installed<KvAllocator> kvAllocator;
     private PolicySlot.Installed<PrefixCache> prefixCache;
     private PolicySlot.Installed<Eviction> eviction;
+    private PolicySlot.Installed<Speculator> speculator;
+    private final SpecCtx specContext = new SpecCtx();
+    private final ArrayList<SeqView> decoding = new ArrayList<>();
+    private final java.util.HashMap<Long, Sequence> byId = new java.util.HashMap<>();
+    private long proposedAt = -1;
+    /** Per-iteration speculation totals, for the iteration row. */
+    private int stepDrafts, stepDraftTokens, stepAcceptedTokens;
     private long prefixQueryTokens;
     private long prefixHitTokens;
     private long iteration;
@@ -72,6 +80,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
         this.kvAllocator = slots.kvAllocator().current();
         this.prefixCache = slots.prefixCache().current();
         this.eviction = slots.eviction().current();
+        this.speculator = slots.speculator().current();
     }
 
     @Override
@@ -135,6 +144,10 @@ public final class Replica implements servelab.api.route.ReplicaView {
     public long step(long start) {
         now = start;
         readSlots();
+        if (proposedAt != iteration) { // once per iteration, also when a faulted plan is redone
+            proposedAt = iteration;
+            propose();
+        }
         long schedulerNanos = 0;
         boolean inScheduler = true;
         attempt++;
@@ -178,6 +191,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
 
     private void readSlots() {
         scheduler = swapIfChanged(slots.scheduler(), scheduler);
+        speculator = swapIfChanged(slots.speculator(), speculator);
         batcher = swapIfChanged(slots.batcher(), batcher);
         kvAllocator = swapIfChanged(slots.kvAllocator(), kvAllocator);
         var evictor = swapIfChanged(slots.eviction(), eviction);
@@ -208,6 +222,74 @@ public final class Replica implements servelab.api.route.ReplicaView {
             throw new EngineException(what + " failed at iteration " + iteration + " and no earlier "
                     + culprit.descriptor().kind().id() + " can take over: " + reason, fault);
         }
+    }
+
+    // --- speculation ----------------------------------------------------------------------------------------------
+
+    /** Most draft tokens one verification may carry, whatever a speculator proposes. */
+    static final int MAX_DRAFT_TOKENS = 64;
+
+    /**
+     * Asks the speculator for drafts for the decoding sequences that could use one; a draft is kept on its sequence
+     * (cut to {@link SpecCtx#maxDraftTokens}) for the batcher to verify. A failing speculator is reported, reverted
+     * if an earlier one exists, and this step decodes plainly.
+     */
+    private void propose() {
+        decoding.clear();
+        for (var seq : running) {
+            seq.draftCount = 0;
+            if (seq.isDecoding() && seq.request.outputTokens() - seq.outputTokens >= 2) decoding.add(seq);
+        }
+        if (decoding.isEmpty()) return;
+        List<servelab.api.spec.Draft> drafts;
+        try {
+            drafts = speculator.policy().propose(Collections.unmodifiableList(decoding), specContext);
+        } catch (RuntimeException fault) {
+            boolean reverted = slots.speculator().revert(speculator);
+            sink.event(new EventRow(now, iteration, index, "fault", speculator.descriptor().kind().id(), speculator.id(),
+                    reverted ? "reverted" : "", fault.getClass().getSimpleName() + ": " + fault.getMessage()));
+            return;
+        }
+        if (drafts == null || drafts.isEmpty()) return;
+        byId.clear();
+        for (var view : decoding) byId.put(view.id(), (Sequence) view);
+        for (var draft : drafts) {
+            var seq = byId.get(draft.seqId());
+            if (seq == null) {
+                sink.event(new EventRow(now, iteration, index, "fault", "speculator", speculator.id(), "",
+                        "draft for sequence " + draft.seqId() + ", which is not decoding: ignored"));
+                continue;
+            }
+            int[] tokens = draft.tokens();
+            int n = Math.min(tokens.length, specContext.maxDraftTokens(seq));
+            if (seq.draft.length < n) seq.draft = new int[Math.max(n, 8)];
+            System.arraycopy(tokens, 0, seq.draft, 0, n);
+            seq.draftCount = n;
+        }
+    }
+
+    /** What a speculator reads. */
+    private final class SpecCtx implements servelab.api.spec.SpecContext {
+        @Override public Clock clock() { return context; }
+
+        @Override
+        public int token(SeqView view, int index) {
+            var seq = (Sequence) view;
+            if (index < 0 || index >= seq.promptTokens() + seq.outputTokens) {
+                throw new IndexOutOfBoundsException("token " + index + " of " + seq + ", which has "
+                        + (seq.promptTokens() + seq.outputTokens));
+            }
+            return tokens(seq).at(index);
+        }
+
+        @Override
+        public int maxDraftTokens(SeqView view) {
+            var seq = (Sequence) view;
+            return Math.max(0, Math.min(MAX_DRAFT_TOKENS, seq.request.outputTokens() - seq.outputTokens - 1));
+        }
+
+        @Override public int draftedTokens(SeqView seq) { return ((Sequence) seq).specDraftTokens; }
+        @Override public int acceptedTokens(SeqView seq) { return ((Sequence) seq).specAcceptedTokens; }
     }
 
     // --- checking -----------------------------------------------------------------------------------------------
@@ -292,6 +374,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
                 seq.computedTokens = 0; // recompute prompt and output so far when rescheduled
             }
             seq.publishedBlocks = 0;
+            seq.draftCount = 0;
             seq.preemptions++;
             seq.state = Sequence.State.WAITING;
             running.remove(seq);
@@ -337,9 +420,9 @@ public final class Replica implements servelab.api.route.ReplicaView {
             int target = kvAllocator.policy().blocksToHold(seq, start + n, config.blockSizeTokens());
             while (seq.blockCount < target) seq.addBlock(pool.allocate(eviction.policy(), prefixCache.policy(), now));
             plan.setStart(i, start);
-            if (seq.uncomputedTokens() == 1 && seq.outputTokens > 0) {
+            if (seq.uncomputedTokens() == 1 && seq.outputTokens > 0) { // a decode, or a verification of n - 1 drafts
                 plan.decodeTokens += n;
-                plan.decodeContextTokens += start + n;
+                plan.decodeContextTokens += (long) n * start + (long) n * (n + 1) / 2;
             } else {
                 plan.prefillTokens += n;
                 plan.prefillSeqs++;
@@ -378,15 +461,24 @@ public final class Replica implements servelab.api.route.ReplicaView {
 
     private void applyResults(long end) {
         boolean anyFinished = false;
+        stepDrafts = stepDraftTokens = stepAcceptedTokens = 0;
         for (int i = 0; i < plan.size(); i++) {
             var seq = plan.seq(i);
-            seq.computedTokens += plan.tokens(i);
-            publish(seq);
-            if (seq.uncomputedTokens() > 0) continue; // a prefill chunk that did not reach the end of the prompt
-            // all tokens computed: the step sampled the next one
-            if (realTokens) keepSampled(seq, i);
-            if (seq.firstTokenNanos < 0) seq.firstTokenNanos = end;
-            seq.tokenTimes[seq.outputTokens++] = end;
+            int drafts = plan.draftTokens(i);
+            if (drafts > 0) {
+                applyVerification(seq, drafts, end);
+            } else {
+                seq.computedTokens += plan.tokens(i);
+                publish(seq);
+                if (seq.uncomputedTokens() > 0) continue; // a prefill chunk that did not reach the end of the prompt
+                // all tokens computed: the step sampled the next one
+                if (realTokens) {
+                    if (seq.emittedCount != 1) throw noToken(seq);
+                    keep(seq, seq.emitted[0]);
+                }
+                if (seq.firstTokenNanos < 0) seq.firstTokenNanos = end;
+                seq.tokenTimes[seq.outputTokens++] = end;
+            }
             if (seq.isFinished()) {
                 anyFinished = true;
                 finish(seq);
@@ -395,13 +487,46 @@ public final class Replica implements servelab.api.route.ReplicaView {
         if (anyFinished) running.removeIf(s -> s.state == Sequence.State.FINISHED);
     }
 
-    /** Stores the token the executor sampled for plan item {@code i}, before the output count moves past it. */
-    private void keepSampled(Sequence seq, int i) {
-        int token = plan.emitted(i);
-        if (token < 0) {
-            throw new EngineException("executor (" + executor.describe() + ") sampled no token for " + seq
-                    + " at iteration " + iteration);
+    /**
+     * A verification of {@code drafts} draft tokens: the accepted ones and the token sampled after them become
+     * output; keys and values stay for the last token and the accepted drafts, and the blocks allocated for the
+     * rejected positions go back to the pool, so memory holds exactly what the accepted length needs.
+     */
+    private void applyVerification(Sequence seq, int drafts, long end) {
+        int accepted;
+        if (realTokens) {
+            if (seq.emittedCount == 0) throw noToken(seq);
+            accepted = seq.emittedCount - 1;
+        } else {
+            accepted = seq.acceptedDrafts;
+            if (accepted < 0) {
+                throw new EngineException("executor (" + executor.describe() + ") reported no acceptance for the "
+                        + drafts + " drafts of " + seq + " at iteration " + iteration);
+            }
         }
+        seq.computedTokens += 1 + accepted; // the last token and the accepted drafts; the new last token is not
+        for (int j = 0; j <= accepted; j++) {
+            if (realTokens) keep(seq, seq.emitted[j]);
+            seq.tokenTimes[seq.outputTokens++] = end;
+        }
+        int keep = kvAllocator.policy().blocksToHold(seq, seq.computedTokens, config.blockSizeTokens());
+        while (seq.blockCount > keep) pool.release(seq.blocks[--seq.blockCount], eviction.policy(), now);
+        publish(seq);
+        seq.specDrafts++;
+        seq.specDraftTokens += drafts;
+        seq.specAcceptedTokens += accepted;
+        stepDrafts++;
+        stepDraftTokens += drafts;
+        stepAcceptedTokens += accepted;
+    }
+
+    private EngineException noToken(Sequence seq) {
+        return new EngineException("executor (" + executor.describe() + ") sampled no token for " + seq
+                + " at iteration " + iteration);
+    }
+
+    /** Stores a token the executor sampled as the sequence's next output token (before the count moves past it). */
+    private void keep(Sequence seq, int token) {
         if (seq.outputIds == null) seq.outputIds = new int[seq.request.outputTokens()];
         seq.outputIds[seq.outputTokens] = token;
     }
@@ -502,7 +627,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
         sink.request(new RequestRow(r.id(), index, r.tenant(), r.priority(), r.arrivalNanos(), seq.firstScheduledNanos,
                 seq.firstTokenNanos, completion, r.inputTokens(), seq.outputTokens,
                 Math.max(0, seq.firstCachedPrefixTokens),
-                seq.preemptions, times, 0, 0, 0, error));
+                seq.preemptions, times, seq.specDrafts, seq.specDraftTokens, seq.specAcceptedTokens, error));
     }
 
     /** Checks the KV bookkeeping (every block accounted for, reference counts equal to holders); for tests. */
@@ -517,6 +642,16 @@ public final class Replica implements servelab.api.route.ReplicaView {
             if (seq.blockCount != 0) throw new IllegalStateException(seq + " is waiting but holds blocks");
         }
         pool.checkInvariants(holders);
+    }
+
+    /** Checks that every running sequence holds exactly the blocks its computed tokens need (between steps); for tests. */
+    void checkExactHolding() {
+        for (var seq : running) {
+            int need = kvAllocator.policy().blocksToHold(seq, seq.computedTokens, config.blockSizeTokens());
+            if (seq.blockCount != need) {
+                throw new IllegalStateException(seq + " holds " + seq.blockCount + " blocks, its tokens need " + need);
+            }
+        }
     }
 
     int cachedBlocks() {

@@ -34,6 +34,10 @@ final class Sequence implements SeqView {
     /** Draft tokens proposed for this step's verification ({@code draftCount} of them; 0 = none). */
     int[] draft = new int[0];
     int draftCount;
+    /** Tokens the executor emitted for this sequence in the current step, and drafts accepted (-1: not told). */
+    int[] emitted = new int[2];
+    int emittedCount;
+    int acceptedDrafts = -1;
     /** Speculation totals over the sequence's life: verifications, draft tokens verified, of them accepted. */
     int specDrafts;
     int specDraftTokens;

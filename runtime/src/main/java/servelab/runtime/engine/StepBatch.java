@@ -22,8 +22,9 @@ public interface StepBatch {
     int promptTokens(int i);
 
     /**
-     * Token id at {@code position} of item {@code i}'s sequence: a prompt token, or an output token produced so far.
-     * The step's input tokens are positions {@code startPosition(i) .. startPosition(i) + tokens(i) - 1}.
+     * Token id at {@code position} of item {@code i}'s sequence: a prompt token, an output token produced so far, or
+     * (past those) one of the step's draft tokens. The step's input tokens are positions {@code startPosition(i) ..
+     * startPosition(i) + tokens(i) - 1}.
      */
     int token(int i, int position);
 
@@ -34,10 +35,18 @@ public interface StepBatch {
     boolean samples(int i);
 
     /**
-     * Gives the engine the token the step sampled for item {@code i}; an executor that produces tokens calls it once
-     * for every item that {@link #samples(int) samples}, during {@link Executor#execute}.
+     * Gives the engine a token the step sampled for item {@code i}; an executor that produces tokens calls it for
+     * every item that {@link #samples(int) samples}, during {@link Executor#execute}: once for a decode or a last
+     * prefill chunk; for a verification of k drafts, once per accepted draft (the draft's own token, in order) and
+     * once more for the token sampled after them (a correction where a draft was rejected, else a bonus token).
      */
     void emit(int i, int token);
+
+    /**
+     * For an executor that produces no tokens (simulation): how many of item {@code i}'s drafts were accepted;
+     * called once per verification. The engine then adds the accepted drafts and one more token.
+     */
+    void accept(int i, int acceptedDrafts);
 
     /** The engine's block table of item {@code i}'s sequence; read only. */
     int[] blockTable(int i);

@@ -24,8 +24,6 @@ final class StepPlan implements BatchPlan, StepBatch {
     private int[] tokens = new int[64];
     private int[] drafts = new int[64];
     private int[] starts = new int[64];
-    /** Per item: the token the executor emitted, or -1. */
-    private int[] emitted = new int[64];
     private int size;
     private int totalTokens;
     private Sequence[] preempted = new Sequence[8];
@@ -78,9 +76,9 @@ final class StepPlan implements BatchPlan, StepBatch {
     @Override
     public void verify(SeqView view, int draftTokens) {
         var seq = claim(view, "verify");
-        if (seq.uncomputedTokens() != 1 || draftTokens < 1) {
+        if (seq.uncomputedTokens() != 1 || draftTokens < 1 || draftTokens > seq.draftCount) {
             throw new InvalidPlanException("verify of " + draftTokens + " drafts for " + seq
-                    + ": needs exactly 1 uncomputed token and at least 1 draft");
+                    + ": needs exactly 1 uncomputed token and 1.." + seq.draftCount + " drafts (what the speculator proposed)");
         }
         add(seq, draftTokens + 1, draftTokens);
     }
@@ -119,12 +117,12 @@ final class StepPlan implements BatchPlan, StepBatch {
             tokens = Arrays.copyOf(tokens, cap);
             drafts = Arrays.copyOf(drafts, cap);
             starts = Arrays.copyOf(starts, cap);
-            emitted = Arrays.copyOf(emitted, cap);
         }
         seqs[size] = seq;
         tokens[size] = n;
         drafts[size] = draftsOrDecode;
-        emitted[size] = -1;
+        seq.emittedCount = 0;
+        seq.acceptedDrafts = -1;
         size++;
         totalTokens += n;
     }
@@ -135,11 +133,6 @@ final class StepPlan implements BatchPlan, StepBatch {
 
     boolean isDecode(int i) {
         return drafts[i] != 0;
-    }
-
-    /** The token the executor emitted for item {@code i}, or -1. */
-    int emitted(int i) {
-        return emitted[i];
     }
 
     void setStart(int i, int position) {
@@ -198,27 +191,49 @@ final class StepPlan implements BatchPlan, StepBatch {
     @Override
     public int token(int i, int position) {
         var seq = seqs[i];
-        if (position < 0 || position >= seq.promptTokens() + seq.outputTokens) {
-            throw new IndexOutOfBoundsException("position " + position + " of " + seq + " (it has "
-                    + (seq.promptTokens() + seq.outputTokens) + " tokens)");
+        int known = seq.promptTokens() + seq.outputTokens;
+        int drafted = draftTokens(i);
+        if (position < 0 || position >= known + drafted) {
+            throw new IndexOutOfBoundsException("position " + position + " of " + seq + " (it has " + known
+                    + " tokens and " + drafted + " drafts in this step)");
         }
-        return replica.tokens(seq).at(position);
+        return position < known ? replica.tokens(seq).at(position) : seq.draft[position - known];
     }
 
     @Override
     public boolean samples(int i) {
         var seq = seqs[i];
-        return starts[i] + tokens[i] == seq.promptTokens() + seq.outputTokens;
+        return starts[i] + tokens[i] - draftTokens(i) == seq.promptTokens() + seq.outputTokens;
     }
 
     @Override
     public void emit(int i, int token) {
+        var seq = seqs[i];
         if (!samples(i)) {
-            throw new IllegalStateException("emit for item " + i + " (" + seqs[i] + "), whose chunk samples nothing");
+            throw new IllegalStateException("emit for item " + i + " (" + seq + "), whose chunk samples nothing");
         }
-        if (emitted[i] >= 0) throw new IllegalStateException("second emit for item " + i + " (" + seqs[i] + ")");
-        if (token < 0) throw new IllegalArgumentException("emitted token " + token + " for " + seqs[i] + " is negative");
-        emitted[i] = token;
+        int n = seq.emittedCount;
+        if (n > draftTokens(i)) {
+            throw new IllegalStateException("emit number " + (n + 1) + " for item " + i + " (" + seq + "), which verifies "
+                    + draftTokens(i) + " drafts: at most " + (draftTokens(i) + 1) + " tokens");
+        }
+        if (n > 0 && seq.emitted[n - 1] != seq.draft[n - 1]) {
+            throw new IllegalStateException("emit after a rejected draft for item " + i + " (" + seq + "): token "
+                    + seq.emitted[n - 1] + " replaced draft " + seq.draft[n - 1] + ", so verification ended there");
+        }
+        if (token < 0) throw new IllegalArgumentException("emitted token " + token + " for " + seq + " is negative");
+        if (seq.emitted.length <= n) seq.emitted = Arrays.copyOf(seq.emitted, Math.max(8, 2 * n + 2));
+        seq.emitted[seq.emittedCount++] = token;
+    }
+
+    @Override
+    public void accept(int i, int acceptedDrafts) {
+        var seq = seqs[i];
+        if (acceptedDrafts < 0 || acceptedDrafts > draftTokens(i)) {
+            throw new IllegalArgumentException("accepted " + acceptedDrafts + " drafts for item " + i + " (" + seq
+                    + "), which verifies " + draftTokens(i));
+        }
+        seq.acceptedDrafts = acceptedDrafts;
     }
     @Override public int blockCount(int i) { return seqs[i].blockCount; }
     @Override public int prefillTokens() { return prefillTokens; }

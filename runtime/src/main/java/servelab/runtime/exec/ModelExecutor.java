@@ -21,6 +21,8 @@ import servelab.kernels.model.Logits;
 import servelab.kernels.model.SequenceChunk;
 import servelab.kernels.sample.SamplingParams;
 import servelab.kernels.sample.SeededSampler;
+import servelab.kernels.sample.SpeculativeVerifier;
+import servelab.kernels.sample.Verification;
 import servelab.runtime.engine.EngineException;
 import servelab.runtime.engine.Executor;
 import servelab.runtime.engine.StepBatch;
@@ -194,7 +196,8 @@ public final class ModelExecutor implements Executor {
             for (int j = 0; j < tokens.length; j++) tokens[j] = batch.token(i, start + j);
             var table = Arrays.copyOf(batch.blockTable(i), batch.blockCount(i));
             itemOfChunk[chunks.size()] = i;
-            chunks.add(new SequenceChunk(tokens, start, new KvAddress.Blocks(table), batch.samples(i) ? 1 : 0));
+            int logits = batch.samples(i) ? 1 + batch.draftTokens(i) : 0; // a verification scores every draft
+            chunks.add(new SequenceChunk(tokens, start, new KvAddress.Blocks(table), logits));
         }
         Logits logits;
         try {
@@ -205,12 +208,36 @@ public final class ModelExecutor implements Executor {
         for (int c = 0; c < chunks.size(); c++) {
             if (logits.rows(c) == 0) continue;
             int i = itemOfChunk[c];
+            int drafts = batch.draftTokens(i);
+            if (drafts > 0) {
+                for (int token : verify(batch, i, c, logits).tokens()) batch.emit(i, token);
+                continue;
+            }
             int position = batch.startPosition(i) + batch.tokens(i); // the position the sampled token will take
             int token = sampler(batch.seqId(i), position).sample(logits.values(), logits.offset(c, 0),
                     logits.vocabularySize());
             batch.emit(i, token);
         }
         return Math.max(1, System.nanoTime() - t0);
+    }
+
+    /**
+     * Verifies item {@code i}'s drafts against its k + 1 logit rows: greedy match under greedy sampling (the output is
+     * token for token what plain decoding gives), else rejection sampling with the drafts as a one-hot proposal (the
+     * output is distributed as plain sampling's).
+     */
+    private Verification verify(StepBatch batch, int i, int chunk, Logits logits) {
+        var chunkTokens = chunks.get(chunk).tokens();
+        var draft = Arrays.copyOfRange(chunkTokens, 1, chunkTokens.length);
+        int vocabulary = logits.vocabularySize();
+        var sampling = options.sampling();
+        if (sampling.isGreedy()) return SpeculativeVerifier.greedy(draft, logits.values(), logits.offset(chunk, 0), vocabulary);
+        var target = new float[draft.length + 1][];
+        for (int j = 0; j <= draft.length; j++) {
+            target[j] = sampling.probabilities(logits.values(), logits.offset(chunk, j), vocabulary);
+        }
+        int position = batch.startPosition(i) + 1; // where the first new token goes
+        return SpeculativeVerifier.rejection(draft, target, sampler(batch.seqId(i), position).random());
     }
 
     /**

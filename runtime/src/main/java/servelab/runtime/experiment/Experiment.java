@@ -24,10 +24,11 @@ import servelab.api.PluginKind;
  * @param output    output folder (default {@code runs/NAME})
  * @param record    what to record beyond the deterministic rows
  * @param model     the model executor's model and sampling (used when {@code executor} is {@code model})
+ * @param speculation how the simulated executor treats speculative drafts (acceptance, draft cost)
  */
 public record Experiment(String name, long seed, TraceSpec trace, String executor, String profile, int replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
-                         RecordSpec record, ModelSpec model) {
+                         RecordSpec record, ModelSpec model, SpeculationSpec speculation) {
 
     public static final Map<PluginKind, String> DEFAULT_PLUGINS = servelab.runtime.host.PluginRegistry.DEFAULTS;
 
@@ -42,6 +43,7 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
             throw new IllegalArgumentException("executor '" + executor + "' is not available; accepted: simulated, model");
         }
         model = model == null ? ModelSpec.NONE : model;
+        speculation = speculation == null ? SpeculationSpec.DEFAULT : speculation;
         if (executor.equals("model") && model.path() == null) {
             throw new IllegalArgumentException("executor 'model' needs model.path (a GGUF Llama file, e.g. --model "
                     + "Llama-3.2-1B-Instruct-Q8_0.gguf, or `servelab demo --real` for a generated one)");
@@ -108,6 +110,24 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
 
         public servelab.kernels.sample.SamplingParams sampling() {
             return new servelab.kernels.sample.SamplingParams((float) temperature, topK, topP.floatValue(), (float) minP);
+        }
+    }
+
+    /**
+     * Speculative decoding in simulation, where drafts have no content: the target model's acceptance and the cost of
+     * proposing. On the model executor drafts are really verified and these are ignored.
+     *
+     * @param acceptance per-position conditional acceptance rates (the last repeats); default {@code [0.7]}
+     * @param draftCost  cost of proposing one draft token, as a fraction of a target decode step over the verifying
+     *                   sequences (0: free, like n-gram lookup; about the draft/target size ratio for a draft model)
+     */
+    public record SpeculationSpec(List<Double> acceptance, double draftCost) {
+        public static final SpeculationSpec DEFAULT = new SpeculationSpec(null, 0);
+
+        public SpeculationSpec {
+            acceptance = acceptance == null ? List.of(0.7) : List.copyOf(acceptance);
+            new servelab.runtime.exec.AcceptanceModel(acceptance, 0); // checks the rates
+            if (!(draftCost >= 0)) throw new IllegalArgumentException("speculation.draft_cost must be >= 0, was " + draftCost);
         }
     }
 

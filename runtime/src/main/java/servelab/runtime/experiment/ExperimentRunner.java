@@ -20,6 +20,7 @@ import servelab.runtime.engine.Replica;
 import servelab.runtime.engine.ReplicaConfig;
 import servelab.runtime.engine.ResultSink;
 import servelab.runtime.engine.Simulation;
+import servelab.runtime.exec.AcceptanceModel;
 import servelab.runtime.exec.ModelExecutor;
 import servelab.runtime.exec.SimulatedExecutor;
 import servelab.runtime.exec.cost.CostModel;
@@ -72,6 +73,11 @@ public final class ExperimentRunner {
     public static Result run(Experiment exp, Path runDir, Options options) throws IOException {
         long wallStart = System.nanoTime();
         boolean real = exp.executor().equals("model");
+        var speculator = exp.pluginsByKind().get(PluginKind.SPECULATOR);
+        if (real && speculator != null && speculator.name().equals("modeled")) {
+            throw new IllegalArgumentException("speculator 'modeled' proposes placeholder drafts for the simulated "
+                    + "executor's acceptance model; on the model executor use a proposer that reads tokens (ngram)");
+        }
         CostModel cost = real ? null : CostModels.load(exp.profile());
         int blockSize = exp.kv().blockSize();
         var slo = slo(exp);
@@ -98,7 +104,8 @@ public final class ExperimentRunner {
                         if (r == 0 && exp.model().warmupS() > 0) m.warmUp(exp.model().warmupS()); // JIT is per JVM
                         executor = m;
                     } else {
-                        executor = new SimulatedExecutor(cost, blockSize);
+                        executor = new SimulatedExecutor(cost, blockSize, new AcceptanceModel(
+                                exp.speculation().acceptance(), exp.seed()), exp.speculation().draftCost());
                     }
                     if (first == null) first = executor;
                     replicas.add(new Replica(r, new ReplicaConfig(blockSize, blocks, exp.kv().hostBlocks()),

@@ -23,6 +23,8 @@ final class BuiltInPlugins {
     static void register(BundleContext context) {
         register(context, new RoundRobin());
         register(context, new AcceptAll());
+        register(context, new servelab.runtime.engine.Speculators.None());
+        register(context, new servelab.runtime.engine.Speculators.Modeled());
     }
 
     private static void register(BundleContext context, PluginFactory<?> factory) {

@@ -39,13 +39,14 @@ import servelab.runtime.engine.Simulation;
 public final class PluginRegistry {
     /** Kinds the engine has slots for today. */
     public static final List<PluginKind> SLOTTED = List.of(PluginKind.SCHEDULER, PluginKind.BATCHER,
-            PluginKind.KV_ALLOCATOR, PluginKind.PREFIX_CACHE, PluginKind.EVICTION, PluginKind.ROUTER,
+            PluginKind.KV_ALLOCATOR, PluginKind.PREFIX_CACHE, PluginKind.EVICTION, PluginKind.SPECULATOR, PluginKind.ROUTER,
             PluginKind.ADMISSION);
 
     /** The plugin of each slotted kind when a run selects none. */
     public static final Map<PluginKind, String> DEFAULTS = Map.of(PluginKind.SCHEDULER, "fcfs",
             PluginKind.BATCHER, "continuous", PluginKind.KV_ALLOCATOR, "paged", PluginKind.PREFIX_CACHE, "none",
-            PluginKind.EVICTION, "lru", PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all");
+            PluginKind.EVICTION, "lru", PluginKind.SPECULATOR, "none", PluginKind.ROUTER, "round-robin",
+            PluginKind.ADMISSION, "accept-all");
 
     private final BundleContext context;
     private final Map<ServiceReference<?>, Plugin> resolved = new ConcurrentHashMap<>();
@@ -110,7 +111,8 @@ public final class PluginRegistry {
             slots.add(map);
             replicaSlots.add(new ReplicaSlots(slot(map, PluginKind.SCHEDULER, Scheduler.class),
                     slot(map, PluginKind.BATCHER, Batcher.class), slot(map, PluginKind.KV_ALLOCATOR, KvAllocator.class),
-                    slot(map, PluginKind.PREFIX_CACHE, PrefixCache.class), slot(map, PluginKind.EVICTION, Eviction.class)));
+                    slot(map, PluginKind.PREFIX_CACHE, PrefixCache.class), slot(map, PluginKind.EVICTION, Eviction.class),
+                    slot(map, PluginKind.SPECULATOR, servelab.api.spec.Speculator.class)));
         }
         // routing and admission are cluster-wide: replica 0's slots serve them
         var first = slots.getFirst();

@@ -49,12 +49,14 @@ class CliTest {
                       - max_num_batched_tokens (int, default 8192, [1, 16777216]): most tokens computed in one step
                       - chunked_prefill (boolean, default true): split prompts larger than the step's remaining budget
                       - preempt_mode (string, default recompute, one of [recompute, swap]): how a preempted sequence gives back its KV blocks
+                      - speculative_disable_by_batch_size (int, default 0, [0, 1048576]): verify no speculative drafts while this many sequences or more are running (0: always verify)
                   decode-first-mixed   1.0.0    continuous.jar
                       vLLM v1 default: running sequences first, then chunked prompts in one mixed step (= continuous).
                       - max_num_seqs (int, default 256, [1, 1048576]): most sequences in one step
                       - max_num_batched_tokens (int, default 8192, [1, 16777216]): most tokens computed in one step
                       - chunked_prefill (boolean, default true): split prompts larger than the step's remaining budget
                       - preempt_mode (string, default recompute, one of [recompute, swap]): how a preempted sequence gives back its KV blocks
+                      - speculative_disable_by_batch_size (int, default 0, [0, 1048576]): verify no speculative drafts while this many sequences or more are running (0: always verify)
                 kv-allocator
                   contiguous           1.0.0    contiguous.jar
                       Reserves a sequence's maximum context at admission (pre-vLLM baseline; vLLM paper's Orca Max/Oracle).
@@ -83,6 +85,12 @@ class CliTest {
                   slru                 1.0.0    eviction.jar
                       Segmented LRU: probationary and protected segments; a hit protects a block (Karedla et al. 1994).
                       - protected_fraction (double, default 0.8, [0.0, 1.0]): largest share of the cached blocks the protected segment may hold
+                speculator
+                  modeled              1.0.0    built-in
+                      Simulation only: k placeholder drafts per decoding sequence; the simulated executor's acceptance model (speculation.acceptance) decides what is accepted and speculation.draft_cost prices proposing them.
+                      - num_speculative_tokens (int, default 4, [1, 64]): draft tokens per decoding sequence
+                  none                 1.0.0    built-in
+                      No speculative decoding.
                 router
                   round-robin          1.0.0    built-in
                       Replicas in turn, whatever their load.

@@ -46,6 +46,7 @@ final class TinyEngine {
     final PolicySlot<KvAllocator> kv;
     final PolicySlot<servelab.api.kv.PrefixCache> prefix;
     final PolicySlot<servelab.api.kv.Eviction> eviction;
+    final PolicySlot<servelab.api.spec.Speculator> speculator = new PolicySlot<>(Speculators.noneInstalled());
     final Replica replica;
     final Simulation simulation;
 
@@ -70,7 +71,7 @@ final class TinyEngine {
         kv = new PolicySlot<>(installed(new PagedKvAllocator(), Map.of("watermark", 0.0)));
         prefix = new PolicySlot<>(installed(prefixCache, Map.of()));
         eviction = new PolicySlot<>(installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of()));
-        replica = new Replica(0, new ReplicaConfig(blockSize, blocks, hostBlocks), new ReplicaSlots(scheduler, batcher, kv, prefix, eviction),
+        replica = new Replica(0, new ReplicaConfig(blockSize, blocks, hostBlocks), new ReplicaSlots(scheduler, batcher, kv, prefix, eviction, speculator),
                 executor, rows);
         Router first = (r, replicas) -> 0;
         Admission all = (r, replicas) -> new Admission.Admit();

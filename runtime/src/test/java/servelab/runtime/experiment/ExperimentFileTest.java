@@ -34,7 +34,7 @@ class ExperimentFileTest {
         assertEquals("llama-3-8b/h100-80gb", e.profile());
         assertEquals(Map.of(PluginKind.SCHEDULER, "fcfs", PluginKind.BATCHER, "continuous",
                 PluginKind.KV_ALLOCATOR, "paged", PluginKind.PREFIX_CACHE, "none", PluginKind.EVICTION, "lru",
-                PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all"),
+                PluginKind.SPECULATOR, "none", PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all"),
                 Map.copyOf(e.pluginsByKind().entrySet().stream().collect(java.util.stream.Collectors.toMap(
                         Map.Entry::getKey, x -> x.getValue().name()))));
         assertEquals(600, e.trace().synthetic().count());
@@ -57,9 +57,9 @@ class ExperimentFileTest {
     }
 
     @Test
-    void aKindWithoutADefaultNeedsAPluginName() {
-        assertEquals("e.yaml: plugins.speculator.name is missing (no default for speculator)",
-                error("plugins:\n  speculator: {params: {}}\n"));
+    void aKindGivenWithoutANameGetsItsDefaultPlugin() throws Exception {
+        var e = load("plugins:\n  speculator: {params: {}}\n");
+        assertEquals("none", e.plugins().get("speculator").name());
     }
 
     @Test

@@ -139,6 +139,6 @@ class ExperimentRunnerTest {
         overrides.add("plugins.batcher.params.max_seqs=4");
         var e = assertThrows(IllegalArgumentException.class, () -> run(overrides, "x", options(plugins)));
         assertEquals("unknown parameter 'max_seqs' for batcher 'continuous'; accepted: max_num_seqs (int), "
-                + "max_num_batched_tokens (int), chunked_prefill (boolean), preempt_mode (string)", e.getMessage());
+                + "max_num_batched_tokens (int), chunked_prefill (boolean), preempt_mode (string), speculative_disable_by_batch_size (int)", e.getMessage());
     }
 }

@@ -119,13 +119,25 @@ public final class StepLedger {
 
     /**
      * Gives running sequence {@code i} (a position in the scheduler's running order) {@code n} tokens of work,
-     * preempting from the end of the order when memory runs out.
+     * preempting from the end of the order when memory runs out. A decode ({@code n == 1}) of a sequence with
+     * speculative drafts becomes a verification of as many drafts as the token budget and the free blocks allow
+     * (never preempting for a draft), unless {@code speculative_disable_by_batch_size} sequences are running.
      */
     public Fit run(int i, int n) {
         if (state[i] != FREE) throw new IllegalStateException("running position " + i + " is already in this step");
         if (plan.sequences() >= limits.maxNumSeqs()) return Fit.NO_SEQS;
         if (n < 1 || n > tokens) return Fit.NO_TOKENS;
         var seq = running.get(i);
+        if (n == 1 && seq.isDecoding()) {
+            int k = draftsToVerify(seq);
+            if (k > 0) {
+                state[i] = SCHEDULED;
+                blocks -= ctx.blocksNeeded(seq, 1 + k);
+                tokens -= 1 + k;
+                plan.verify(seq, k);
+                return Fit.ADDED;
+            }
+        }
         int need = ctx.blocksNeeded(seq, n);
         while (need > blocks) {
             int victim = lastFreeAfter(i);
@@ -154,6 +166,16 @@ public final class StepLedger {
         admitted++;
         add(seq, n, need);
         return Fit.ADDED;
+    }
+
+    /** Drafts of decoding {@code seq} that fit this step's tokens and free blocks (0: decode plainly). */
+    private int draftsToVerify(SeqView seq) {
+        int drafts = ctx.draftTokens(seq);
+        if (drafts <= 0) return 0;
+        if (limits.specDisableBatchSize() > 0 && running.size() >= limits.specDisableBatchSize()) return 0;
+        int k = Math.min(drafts, tokens - 1);
+        while (k > 0 && ctx.blocksNeeded(seq, 1 + k) > blocks) k--;
+        return k;
     }
 
     private void add(SeqView seq, int n, int blocksTaken) {

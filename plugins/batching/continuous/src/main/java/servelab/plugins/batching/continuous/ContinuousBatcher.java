@@ -27,14 +27,14 @@ import servelab.plugins.batching.common.BatchLimits;
  * preempted (repeatedly, down to the sequence itself), and no new sequence is admitted in that step.
  *
  * <p>Parameters: {@code max_num_seqs} (256), {@code max_num_batched_tokens} (8192), {@code chunked_prefill}
- * (true), {@code preempt_mode} (recompute | swap). Cost: O(r + a) per step for r running and a admitted
+ * (true), {@code preempt_mode} (recompute | swap), {@code speculative_disable_by_batch_size} (0). Cost: O(r + a) per step for r running and a admitted
  * sequences; allocates nothing.
  */
 @Component(service = PluginFactory.class)
 public final class ContinuousBatcher implements PluginFactory<Batcher> {
     static final List<ParamSpec> PARAMS = List.of(BatchLimits.maxNumSeqsParam(256), BatchLimits.maxNumBatchedTokensParam(8192),
             ParamSpec.ofBoolean("chunked_prefill", true, "split prompts larger than the step's remaining budget"),
-            BatchLimits.preemptModeParam());
+            BatchLimits.preemptModeParam(), BatchLimits.specDisableBatchSizeParam());
     private static final PluginDescriptor DESCRIPTOR = new PluginDescriptor(PluginKind.BATCHER, "continuous", "1.0.0",
             "Continuous batching, running sequences first, chunked prefill, vLLM v1 budgets (Orca; vLLM).", PARAMS);
 

@@ -1,0 +1,76 @@
+package servelab.runtime.engine;
+
+import java.util.List;
+import java.util.Map;
+
+import servelab.api.ParamSpec;
+import servelab.api.Params;
+import servelab.api.PluginDescriptor;
+import servelab.api.PluginFactory;
+import servelab.api.PluginKind;
+import servelab.api.spec.Draft;
+import servelab.api.spec.Speculator;
+
+/**
+ * The speculators the engine itself provides: {@code none} (the default) and {@code modeled}, the simulated world's
+ * stand-in for a proposer whose drafts only matter through their acceptance (a draft model, or an n-gram proposer
+ * at a measured acceptance rate). Proposers that read tokens ({@code ngram}) are plugin bundles.
+ */
+public final class Speculators {
+    private Speculators() {}
+
+    /** No drafts: every decode is a plain decode. */
+    public static final class None implements PluginFactory<Speculator> {
+        private static final Speculator NONE = (decoding, ctx) -> List.of();
+
+        @Override
+        public PluginDescriptor descriptor() {
+            return new PluginDescriptor(PluginKind.SPECULATOR, "none", "1.0.0", "No speculative decoding.", List.of());
+        }
+
+        @Override
+        public Speculator create(Params params) {
+            return NONE;
+        }
+    }
+
+    /**
+     * Proposes {@code num_speculative_tokens} placeholder tokens (the last token repeated) for every decoding
+     * sequence. In simulation the executor's acceptance model decides how many are accepted and its draft cost
+     * prices proposing them, so this is how a draft-model or an n-gram proposer is swept on a full trace. On a real
+     * model the placeholders are verified like any draft (outputs stay exact) but are mostly rejected: it is refused
+     * there.
+     */
+    public static final class Modeled implements PluginFactory<Speculator> {
+        @Override
+        public PluginDescriptor descriptor() {
+            return new PluginDescriptor(PluginKind.SPECULATOR, "modeled", "1.0.0",
+                    "Simulation only: k placeholder drafts per decoding sequence; the simulated executor's acceptance "
+                            + "model (speculation.acceptance) decides what is accepted and speculation.draft_cost "
+                            + "prices proposing them.",
+                    List.of(ParamSpec.ofInt("num_speculative_tokens", 4, 1, 64, "draft tokens per decoding sequence")));
+        }
+
+        @Override
+        public Speculator create(Params params) {
+            int k = params.getInt("num_speculative_tokens");
+            return (decoding, ctx) -> {
+                var drafts = new java.util.ArrayList<Draft>(decoding.size());
+                for (var seq : decoding) {
+                    int n = Math.min(k, ctx.maxDraftTokens(seq));
+                    if (n <= 0) continue;
+                    var tokens = new int[n];
+                    java.util.Arrays.fill(tokens, ctx.token(seq, seq.promptTokens() + seq.outputTokens() - 1));
+                    drafts.add(new Draft(seq.id(), tokens));
+                }
+                return drafts;
+            };
+        }
+    }
+
+    /** The {@code none} speculator, installed: what a replica uses when no speculator slot is given. */
+    static PolicySlot.Installed<Speculator> noneInstalled() {
+        var factory = new None();
+        return new PolicySlot.Installed<>(factory.create(null), factory.descriptor(), Map.of(), "built-in");
+    }
+}

@@ -1,0 +1,207 @@
+package servelab.runtime.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.api.PluginDescriptor;
+import servelab.api.PluginKind;
+import servelab.api.spec.Draft;
+import servelab.api.spec.Speculator;
+import servelab.datasets.TraceRequest;
+import servelab.kernels.matmul.WeightFormat;
+import servelab.kernels.model.RandomLlama;
+import servelab.kernels.sample.SamplingParams;
+import servelab.plugins.caching.prefix.HashBlockPrefixCache;
+import servelab.plugins.caching.prefix.NoPrefixCache;
+import servelab.runtime.exec.AcceptanceModel;
+import servelab.runtime.exec.ModelExecutor;
+import servelab.runtime.exec.SimulatedExecutor;
+
+/** Verification of speculative drafts in the engine, on the real tiny model and in simulation. */
+class SpeculationTest {
+    private static final int BLOCK = 16;
+    @TempDir static Path dir;
+    static ModelExecutor.LoadedModel model;
+
+    @BeforeAll
+    static void writeModel() throws IOException {
+        var path = dir.resolve("tiny.gguf");
+        RandomLlama.write(path, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 23);
+        model = ModelExecutor.LoadedModel.open(path);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.close();
+    }
+
+    private static ModelExecutor executor(int blocks) {
+        return new ModelExecutor(model, new ModelExecutor.Options(SamplingParams.greedy(), 1,
+                ModelExecutor.Backend.CPU_VECTOR, 1), BLOCK, blocks);
+    }
+
+    private static List<TraceRequest> workload(int n, long seed) {
+        var random = new SplittableRandom(seed);
+        var list = new ArrayList<TraceRequest>();
+        for (int i = 0; i < n; i++) {
+            list.add(TraceRequest.of(i, random.nextLong(0, 20_000_000L) * (i / 3), random.nextInt(5, 120),
+                    random.nextInt(2, 40)));
+        }
+        list.sort(java.util.Comparator.comparingLong(TraceRequest::arrivalNanos));
+        return list;
+    }
+
+    /**
+     * Knows the right continuation of every request (from a run without speculation) and proposes 1 to 6 drafts of
+     * which a random number are right: every accept/reject pattern, including all right and all wrong.
+     */
+    static final class PartlyRight implements Speculator {
+        final Map<Long, int[]> truth;
+        final SplittableRandom random;
+
+        PartlyRight(Map<Long, int[]> truth, long seed) {
+            this.truth = truth;
+            this.random = new SplittableRandom(seed);
+        }
+
+        @Override
+        public List<Draft> propose(List<servelab.api.sched.SeqView> decoding, servelab.api.spec.SpecContext ctx) {
+            var drafts = new ArrayList<Draft>();
+            for (var seq : decoding) {
+                if (random.nextInt(4) == 0) continue; // some steps decode plainly
+                int k = random.nextInt(1, 7);
+                int right = random.nextInt(0, k + 1);
+                var out = truth.get(seq.id());
+                var tokens = new int[k];
+                for (int j = 0; j < k; j++) {
+                    int index = seq.outputTokens() + j;
+                    int correct = index < out.length ? out[index] : 0;
+                    tokens[j] = j < right ? correct : (correct + 1 + random.nextInt(50)) % 300;
+                }
+                drafts.add(new Draft(seq.id(), tokens));
+            }
+            return drafts;
+        }
+    }
+
+    private static PolicySlot.Installed<Speculator> installed(Speculator s) {
+        return new PolicySlot.Installed<>(s, new PluginDescriptor(PluginKind.SPECULATOR, "test", "1.0.0", "test",
+                List.of()), Map.of(), "test");
+    }
+
+    private static TinyEngine engine(int blocks, Executor executor, Speculator speculator) {
+        var engine = new TinyEngine(blocks, BLOCK, Map.of("max_num_batched_tokens", 64), 0, new HashBlockPrefixCache(),
+                executor);
+        engine.speculator.install(installed(speculator));
+        return engine;
+    }
+
+    /** After every step, every running sequence holds exactly the blocks its computed tokens need. */
+    private static void checkExactMemory(TinyEngine engine) {
+        engine.simulation.onStep((replica, end) -> {
+            replica.checkInvariants();
+            replica.checkExactHolding();
+        });
+    }
+
+    @Test
+    void greedyVerificationOnTheRealModelGivesExactlyThePlainTokensAndFreesRejectedBlocks() {
+        var requests = workload(14, 3);
+        var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        plain.simulation.run(requests.iterator());
+        var truth = plain.rows.outputs;
+        assertEquals(requests.size(), truth.size());
+
+        var spec = engine(80, executor(80), new PartlyRight(truth, 9));
+        checkExactMemory(spec);
+        spec.simulation.run(requests.iterator());
+        for (var r : requests) assertArrayEquals(truth.get(r.id()), spec.rows.outputs.get(r.id()), "request " + r.id());
+        int drafted = spec.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+        int accepted = spec.rows.requests.stream().mapToInt(r -> r.specAcceptedTokens()).sum();
+        assertTrue(drafted > 100 && accepted > 0 && accepted < drafted, drafted + " drafted, " + accepted + " accepted");
+        assertTrue(spec.rows.iterations.size() < plain.rows.iterations.size(),
+                "accepted drafts save steps: " + spec.rows.iterations.size() + " vs " + plain.rows.iterations.size());
+    }
+
+    @Test
+    void inSimulationMemoryHoldsExactlyTheAcceptedLengthAfterAnyMixOfAcceptsAndRejects() {
+        for (long seed = 0; seed < 12; seed++) {
+            var random = new SplittableRandom(seed);
+            var rates = List.of(random.nextDouble(), random.nextDouble(), random.nextDouble());
+            var executor = new SimulatedExecutor(TinyEngine.TOY_COST, BLOCK, new AcceptanceModel(rates, seed), 0.1);
+            var modeled = new Speculators.Modeled().create(servelab.api.Params.validate("modeled",
+                    new Speculators.Modeled().descriptor().params(), Map.of("num_speculative_tokens", 1 + (int) (seed % 6))));
+            // few blocks: preemptions and recomputes happen between verifications
+            var engine = engine(24, executor, modeled);
+            checkExactMemory(engine);
+            var requests = workload(30, seed);
+            engine.simulation.run(requests.iterator());
+            assertEquals(requests.size(), engine.rows.requests.size());
+            for (var row : engine.rows.requests) {
+                assertEquals("", row.error());
+                var request = requests.stream().filter(r -> r.id() == row.requestId()).findFirst().orElseThrow();
+                assertEquals(request.outputTokens(), row.outputTokens(), "seed " + seed);
+                assertEquals(request.outputTokens(), row.tokenTimesNanos().length);
+            }
+            int drafted = engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+            assertTrue(drafted > 0, "seed " + seed);
+        }
+    }
+
+    @Test
+    void acceptanceModelMatchesItsRatesAndExpectedLength() {
+        var model = new AcceptanceModel(List.of(0.8, 0.5), 4);
+        int trials = 40_000, k = 3;
+        long tokens = 0;
+        int[] reached = new int[k + 1];
+        for (int t = 0; t < trials; t++) {
+            int a = model.accepted(t, 100 + t % 7, k);
+            tokens += a + 1;
+            for (int j = 0; j <= a; j++) reached[j]++;
+        }
+        assertEquals(model.expectedTokens(k), tokens / (double) trials, 0.02);
+        assertEquals(0.8, reached[1] / (double) trials, 0.01);
+        assertEquals(0.5, reached[2] / (double) reached[1], 0.015);
+        assertEquals(0.5, reached[3] / (double) reached[2], 0.02);
+        assertEquals(1 + 0.8 + 0.4 + 0.2, model.expectedTokens(3), 1e-12);
+    }
+
+    @Test
+    void verificationTokensCountAgainstTheBatchBudgetAndStopAboveTheDisableBatchSize() {
+        var executor = new SimulatedExecutor(TinyEngine.TOY_COST, BLOCK, new AcceptanceModel(List.of(0.0), 1), 0);
+        var k6 = new Speculators.Modeled().create(servelab.api.Params.validate("modeled",
+                new Speculators.Modeled().descriptor().params(), Map.of("num_speculative_tokens", 6)));
+        var requests = List.of(TraceRequest.of(0, 0, 20, 30), TraceRequest.of(1, 0, 20, 30), TraceRequest.of(2, 0, 20, 30));
+
+        var budget = new TinyEngine(64, BLOCK, Map.of("max_num_batched_tokens", 10), 0, new NoPrefixCache(), executor);
+        budget.speculator.install(installed(k6));
+        budget.simulation.run(requests.iterator());
+        for (var row : budget.rows.iterations) {
+            assertTrue(row.prefillTokens() + row.decodeTokens() <= 10, row.toString());
+        }
+        assertTrue(budget.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum() > 0);
+
+        // the three run in lockstep to the end: with a cut-off at three running, nothing is verified; at four, drafts are
+        for (int cutOff : new int[] {3, 4}) {
+            var engine = new TinyEngine(64, BLOCK, Map.of("speculative_disable_by_batch_size", cutOff), 0,
+                    new NoPrefixCache(), executor);
+            engine.speculator.install(installed(k6));
+            engine.simulation.run(requests.iterator());
+            int drafted = engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+            assertTrue(cutOff == 3 ? drafted == 0 : drafted > 0, "cut-off " + cutOff + ": " + drafted + " drafted");
+        }
+    }
+}
