@@ -43,6 +43,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private final StepPlan plan = new StepPlan(this);
     private final Context context = new Context();
     private final TokenSpace tokenSpace;
+    private PromptSource prompts = PromptSource.SYNTHETIC;
     private final boolean realTokens;
     private PolicySlot.Installed<Scheduler> scheduler;
     private PolicySlot.Installed<Batcher> batcher;
@@ -88,9 +89,22 @@ public final class Replica implements servelab.api.route.ReplicaView {
         return index;
     }
 
+    /** Where prompt token ids come from (default: synthetic tokens from the trace's identities). */
+    public void usePrompts(PromptSource source) {
+        this.prompts = java.util.Objects.requireNonNull(source);
+    }
+
     /** Accepts a request at its arrival; one that can never fit in KV memory is recorded as failed at once. */
     public void submit(TraceRequest request) {
         var seq = new Sequence(request, index);
+        var ids = prompts.tokens(request);
+        if (ids != null) {
+            if (ids.length != request.inputTokens()) {
+                fail(seq, "prompt source gave " + ids.length + " token ids for a prompt of " + request.inputTokens());
+                return;
+            }
+            seq.promptIds = ids.clone();
+        }
         int tokens = request.inputTokens() + request.outputTokens();
         int need = kvAllocator.policy().blocksToHold(seq, tokens, config.blockSizeTokens());
         if (need > config.deviceBlocks()) {

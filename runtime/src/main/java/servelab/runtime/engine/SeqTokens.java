@@ -75,7 +75,7 @@ final class SeqTokens implements TokenBlocks {
     /** A polynomial hash of the {@code blockSize} tokens from {@code start}, without a division per token. */
     private long contentHash(int start) {
         long h = 0;
-        if (space != null || seq.outputIds != null) {
+        if (space != null || seq.outputIds != null || seq.promptIds != null) {
             for (int pos = start; pos < start + blockSize; pos++) h = h * 0x100000001B3L + at(pos);
             return h;
         }
@@ -106,6 +106,7 @@ final class SeqTokens implements TokenBlocks {
     /** The token at {@code pos} (prompt, then output). */
     int at(int pos) {
         if (pos >= inputTokens && seq.outputIds != null) return seq.outputIds[pos - inputTokens];
+        if (pos < inputTokens && seq.promptIds != null) return seq.promptIds[pos];
         int raw = raw(pos);
         return space == null ? raw : space.map(raw);
     }

@@ -42,6 +42,8 @@ final class Sequence implements SeqView {
     int specDrafts;
     int specDraftTokens;
     int specAcceptedTokens;
+    /** Prompt token ids from a {@link PromptSource} (null: synthetic tokens). */
+    int[] promptIds;
     /** Output token ids sampled by a real model (null in simulation, where outputs are synthetic identities). */
     int[] outputIds;
     /** Token identity for the prefix cache; made on first use. */

@@ -25,10 +25,11 @@ import servelab.api.PluginKind;
  * @param record    what to record beyond the deterministic rows
  * @param model     the model executor's model and sampling (used when {@code executor} is {@code model})
  * @param speculation how the simulated executor treats speculative drafts (acceptance, draft cost)
+ * @param prompts   what the prompt tokens are (traces carry lengths, not text)
  */
 public record Experiment(String name, long seed, TraceSpec trace, String executor, String profile, int replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
-                         RecordSpec record, ModelSpec model, SpeculationSpec speculation) {
+                         RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts) {
 
     public static final Map<PluginKind, String> DEFAULT_PLUGINS = servelab.runtime.host.PluginRegistry.DEFAULTS;
 
@@ -44,6 +45,7 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
         }
         model = model == null ? ModelSpec.NONE : model;
         speculation = speculation == null ? SpeculationSpec.DEFAULT : speculation;
+        prompts = prompts == null ? PromptsSpec.SYNTHETIC : prompts;
         if (executor.equals("model") && model.path() == null) {
             throw new IllegalArgumentException("executor 'model' needs model.path (a GGUF Llama file, e.g. --model "
                     + "Llama-3.2-1B-Instruct-Q8_0.gguf, or `servelab demo --real` for a generated one)");
@@ -128,6 +130,27 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
             acceptance = acceptance == null ? List.of(0.7) : List.copyOf(acceptance);
             new servelab.runtime.exec.AcceptanceModel(acceptance, 0); // checks the rates
             if (!(draftCost >= 0)) throw new IllegalArgumentException("speculation.draft_cost must be >= 0, was " + draftCost);
+        }
+    }
+
+    /**
+     * Prompt token ids. {@code synthetic} (default): each token a deterministic function of the request and of the
+     * trace's prefix identities (Mooncake {@code hash_ids}), so prefix sharing is what the trace says. {@code
+     * repeated}: a random block of {@code period} tokens (seeded by the run seed and the request) repeated to the
+     * prompt's length, the kind of context n-gram speculation feeds on (a document quoted back, code with repeated
+     * identifiers). {@code random}: independent random tokens, where n-gram lookup finds next to nothing. On the
+     * model executor the ids are the model's ordinary (non-special) tokens.
+     */
+    public record PromptsSpec(String kind, int period) {
+        public static final PromptsSpec SYNTHETIC = new PromptsSpec(null, 0);
+
+        public PromptsSpec {
+            kind = kind == null ? "synthetic" : kind;
+            if (!List.of("synthetic", "repeated", "random").contains(kind)) {
+                throw new IllegalArgumentException("prompts.kind '" + kind + "' is unknown; accepted: synthetic, repeated, random");
+            }
+            period = period == 0 ? 64 : period;
+            if (period < 1) throw new IllegalArgumentException("prompts.period must be >= 1, was " + period);
         }
     }
 

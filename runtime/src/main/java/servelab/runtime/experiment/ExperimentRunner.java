@@ -108,8 +108,10 @@ public final class ExperimentRunner {
                                 exp.speculation().acceptance(), exp.seed()), exp.speculation().draftCost());
                     }
                     if (first == null) first = executor;
-                    replicas.add(new Replica(r, new ReplicaConfig(blockSize, blocks, exp.kv().hostBlocks()),
-                            slots.replicas().get(r), executor, sink));
+                    var replica = new Replica(r, new ReplicaConfig(blockSize, blocks, exp.kv().hostBlocks()),
+                            slots.replicas().get(r), executor, sink);
+                    replica.usePrompts(Prompts.of(exp.prompts(), exp.seed(), executor.tokenSpace()));
+                    replicas.add(replica);
                 }
                 var sim = new Simulation(replicas, slots.cluster(), sink);
                 sim.onStep((replica, end) -> {
@@ -228,6 +230,7 @@ public final class ExperimentRunner {
             info.put("profile", exp.profile());
         }
         info.put("replicas", exp.replicas());
+        info.put("prompts", new LinkedHashMap<>(Map.of("kind", exp.prompts().kind(), "period", exp.prompts().period())));
         info.put("kv", new LinkedHashMap<>(Map.of("block_size", exp.kv().blockSize(), "blocks", blocks,
                 "host_blocks", exp.kv().hostBlocks())));
         var plugins = new LinkedHashMap<String, Object>();

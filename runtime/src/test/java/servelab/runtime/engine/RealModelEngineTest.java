@@ -184,6 +184,44 @@ class RealModelEngineTest {
     }
 
     @Test
+    void givenPromptIdsAreWhatTheModelReadsAndEqualPrefixesAreCacheHits() {
+        var tokenizer = model.llama().tokenizer();
+        int[] document = tokenizer.encode("The quick brown fox jumps over the lazy dog. ".repeat(6));
+        int[] question = tokenizer.encode("Where did the fox jump?");
+        int[] first = java.util.stream.IntStream.concat(Arrays.stream(document), Arrays.stream(question)).toArray();
+        int[] second = java.util.stream.IntStream.concat(Arrays.stream(document),
+                Arrays.stream(tokenizer.encode("What colour was the fox?"))).toArray();
+        var requests = List.of(TraceRequest.of(0, 0, first.length, 6), TraceRequest.of(1, 500_000_000L, second.length, 6),
+                TraceRequest.of(2, 600_000_000L, 40, 5));
+        var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new HashBlockPrefixCache(), executor(64, SamplingParams.greedy()));
+        engine.replica.usePrompts(r -> r.id() == 0 ? first : r.id() == 1 ? second : null);
+        var outputs = run(engine, requests);
+        for (var r : requests.subList(0, 2)) {
+            assertArrayEquals(aloneWith(r.id() == 0 ? first : second, r), outputs.get(r.id()), "request " + r.id());
+        }
+        int hit = engine.rows.requests.stream().filter(r -> r.requestId() == 1).findFirst().orElseThrow().cachedPrefixTokens();
+        assertEquals(document.length / BLOCK * BLOCK, hit, "the shared document's full blocks come from the cache");
+        assertEquals(5, outputs.get(2L).length, "a request without ids gets synthetic tokens");
+    }
+
+    private static int[] aloneWith(int[] prompt, TraceRequest request) {
+        Llama llama = model.llama();
+        var c = llama.config();
+        var state = new ForwardState(c, Kernels.vector(Parallel.serial()));
+        var cache = new ContiguousKvCache(c.layers(), c.kvHeads(), c.headDim(), 1, c.contextLength());
+        var slot = new KvAddress.Slot(0);
+        var out = new int[request.outputTokens()];
+        Logits logits = Forward.step(llama, state, cache, List.of(SequenceChunk.prefill(prompt, 0, slot, true)));
+        for (int n = 0; n < out.length; n++) {
+            out[n] = servelab.kernels.sample.Sampler.argmax(logits.values(), logits.offset(0, 0), logits.vocabularySize());
+            if (n + 1 < out.length) {
+                logits = Forward.step(llama, state, cache, List.of(SequenceChunk.decode(out[n], prompt.length + n, slot)));
+            }
+        }
+        return out;
+    }
+
+    @Test
     void aRequestLongerThanTheModelsContextFailsAtArrivalWithAReason() {
         var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(64, SamplingParams.greedy()));
         engine.run(TraceRequest.of(0, 0, 500, 20), TraceRequest.of(1, 0, 10, 3));
