@@ -83,6 +83,13 @@ class CliTest {
                   slru                 1.0.0    eviction.jar
                       Segmented LRU: probationary and protected segments; a hit protects a block (Karedla et al. 1994).
                       - protected_fraction (double, default 0.8, [0.0, 1.0]): largest share of the cached blocks the protected segment may hold
+                speculator
+                  ngram                1.0.0    ngram.jar
+                      Prompt lookup: drafts what followed the last earlier occurrence of the context's suffix (vLLM ngram).
+                      - num_speculative_tokens (int, default 4, [1, 64]): draft tokens proposed per sequence and step (k); the engine cuts a draft to the tokens the sequence has left and to its max_draft_tokens
+                      - prompt_lookup_max (int, default 4, [1, 64]): longest n-gram (context suffix) looked up; tried first
+                      - prompt_lookup_min (int, default 1, [1, 64]): shortest n-gram looked up when no longer one matches (at most prompt_lookup_max)
+                      - adaptive_k (boolean, default false): tune k per sequence from its last verification: start at num_speculative_tokens, +1 when every draft token was accepted, halved (at least 1) when fewer than half were, else unchanged
                 router
                   round-robin          1.0.0    built-in
                       Replicas in turn, whatever their load.
