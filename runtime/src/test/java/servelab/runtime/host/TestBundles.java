@@ -121,7 +121,7 @@ public final class TestBundles {
         return out.toByteArray();
     }
 
-    /** A plugins directory with the default bundles (fcfs, sjf, continuous, paged, prefix caches, evictions). */
+    /** A plugins directory with the default bundles (fcfs, sjf, continuous, paged, prefix caches, evictions, ngram). */
     public static java.nio.file.Path defaultPlugins(java.nio.file.Path dir) throws IOException {
         Files.createDirectories(dir);
         drop(dir, "fcfs.jar", bundleOf(servelab.schedulers.fcfs.FcfsScheduler.class));
@@ -131,6 +131,7 @@ public final class TestBundles {
         drop(dir, "contiguous.jar", bundleOf(servelab.plugins.caching.contiguous.ContiguousKvAllocator.class));
         drop(dir, "prefix.jar", bundleOf(servelab.plugins.caching.prefix.NoPrefixCache.class));
         drop(dir, "eviction.jar", bundleOf(servelab.plugins.caching.eviction.LruEviction.class));
+        drop(dir, "ngram.jar", bundleOf(servelab.plugins.speculative.ngram.NgramSpeculator.class));
         return dir;
     }
 
