@@ -136,6 +136,75 @@ class SpeculationTest {
                 "accepted drafts save steps: " + spec.rows.iterations.size() + " vs " + plain.rows.iterations.size());
     }
 
+    private static PolicySlot.Installed<Speculator> ngram(Map<String, Object> params) {
+        var factory = new servelab.plugins.speculative.ngram.NgramSpeculator();
+        var d = factory.descriptor();
+        var p = servelab.api.Params.validate(d.label(), d.params(), params);
+        return new PolicySlot.Installed<>(factory.create(p), d, p.asMap(), "test");
+    }
+
+    /** Prompts that repeat a 24-token block, where prompt lookup finds drafts. */
+    private static int[] repeated(TraceRequest r) {
+        var random = new SplittableRandom(r.id());
+        var block = new int[24];
+        for (int i = 0; i < block.length; i++) block[i] = random.nextInt(500);
+        var ids = new int[r.inputTokens()];
+        for (int i = 0; i < ids.length; i++) ids[i] = block[i % block.length];
+        return ids;
+    }
+
+    @Test
+    void ngramOnTheRealModelGivesExactlyThePlainGreedyTokens() {
+        var requests = workload(12, 5).stream().map(r -> TraceRequest.of(r.id(), r.arrivalNanos(),
+                Math.max(30, r.inputTokens()), Math.max(10, r.outputTokens()))).toList();
+        var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        plain.replica.usePrompts(SpeculationTest::repeated);
+        plain.simulation.run(requests.iterator());
+
+        for (boolean adaptive : new boolean[] {false, true}) {
+            var spec = new TinyEngine(80, BLOCK, Map.of(), 0, new HashBlockPrefixCache(), executor(80));
+            spec.speculator.install(ngram(Map.of("num_speculative_tokens", 5, "adaptive_k", adaptive)));
+            spec.replica.usePrompts(SpeculationTest::repeated);
+            checkExactMemory(spec);
+            spec.simulation.run(requests.iterator());
+            for (var r : requests) {
+                assertArrayEquals(plain.rows.outputs.get(r.id()), spec.rows.outputs.get(r.id()), "request " + r.id());
+            }
+            int drafted = spec.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+            assertTrue(drafted > 0, "prompt lookup drafts on repeated prompts");
+        }
+    }
+
+    @Test
+    void swappingNoneNgramNoneMidRunOnTheRealModelLosesNothingAndStaysExact() {
+        // all at time 0: which iteration does what does not depend on measured step times
+        var requests = workload(16, 8).stream().map(r -> TraceRequest.of(r.id(), 0,
+                Math.max(30, r.inputTokens()), Math.max(10, r.outputTokens()))).toList();
+        var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        plain.replica.usePrompts(SpeculationTest::repeated);
+        plain.simulation.run(requests.iterator());
+
+        var engine = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        engine.replica.usePrompts(SpeculationTest::repeated);
+        var none = engine.speculator.current();
+        var ngram = ngram(Map.of());
+        engine.simulation.onStep((replica, end) -> {
+            replica.checkInvariants();
+            long it = replica.iterations();
+            if (it == 15) engine.speculator.install(ngram);
+            if (it == 30) engine.speculator.install(none);
+        });
+        engine.simulation.run(requests.iterator());
+        assertEquals(requests.size(), engine.rows.requests.size(), "every request finished once");
+        for (var r : requests) {
+            assertArrayEquals(plain.rows.outputs.get(r.id()), engine.rows.outputs.get(r.id()), "request " + r.id());
+        }
+        var swaps = engine.rows.events.stream().filter(e -> e.type().equals("swap")).toList();
+        assertEquals(2, swaps.size(), swaps.toString());
+        assertTrue(engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum() > 0);
+        assertTrue(engine.rows.iterations.size() > 30, "the run went past the second swap");
+    }
+
     @Test
     void inSimulationMemoryHoldsExactlyTheAcceptedLengthAfterAnyMixOfAcceptsAndRejects() {
         for (long seed = 0; seed < 12; seed++) {
