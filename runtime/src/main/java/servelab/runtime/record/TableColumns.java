@@ -77,7 +77,14 @@ final class TableColumns {
                 int32("preemptions", IterationRow::preemptions),
                 int64("scheduler_cpu_ns", IterationRow::schedulerCpuNanos),
                 utf8("scheduler", IterationRow::scheduler),
-                utf8("batcher", IterationRow::batcher));
+                utf8("batcher", IterationRow::batcher),
+                int32("kv_host_blocks_total", r -> r.host().blocksTotal()),
+                int32("kv_host_blocks_used", r -> r.host().blocksUsed()),
+                int32("kv_host_blocks_cached", r -> r.host().blocksCached()),
+                int32("swap_out_blocks", r -> r.host().swapOutBlocks()),
+                int32("swap_in_blocks", r -> r.host().swapInBlocks()),
+                int32("offloaded_blocks", r -> r.host().offloadedBlocks()),
+                int32("reloaded_blocks", r -> r.host().reloadedBlocks()));
     }
 
     static List<Column<EventRow>> events() {
