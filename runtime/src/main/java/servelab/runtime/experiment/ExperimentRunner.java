@@ -85,7 +85,7 @@ public final class ExperimentRunner {
                 var sink = sink(recorder, exp.record().schedulerCpu());
                 var replicas = new ArrayList<Replica>();
                 for (int r = 0; r < exp.replicas(); r++) {
-                    replicas.add(new Replica(r, new ReplicaConfig(blockSize, blocks, exp.kv().hostBlocks()),
+                    replicas.add(new Replica(r, new ReplicaConfig(blockSize, blocks, exp.kv().hostBlocks(), exp.kv().offload()),
                             slots.replicas().get(r), new SimulatedExecutor(cost, blockSize), sink));
                 }
                 var sim = new Simulation(replicas, slots.cluster(), sink);
@@ -174,7 +174,7 @@ public final class ExperimentRunner {
                 r.prefillSeqs(), r.decodeSeqs(), r.prefillTokens(), r.decodeTokens(), r.waitingSeqs(),
                 r.runningSeqs(), r.kvBlocksUsed(), r.kvBlocksTotal(), r.kvBlocksCached(), r.kvTokensStored(),
                 r.kvTokensReservedUnused(), r.prefixQueryTokens(), r.prefixHitTokens(),
-                r.preemptions(), 0, r.scheduler(), r.batcher());
+                r.preemptions(), 0, r.scheduler(), r.batcher(), r.host());
     }
 
     private static Map<String, Object> runInfo(Experiment exp, CostModel cost, int blocks, PluginRegistry registry) {
@@ -185,8 +185,12 @@ public final class ExperimentRunner {
         info.put("executor", "simulated: " + cost.describe());
         info.put("profile", exp.profile());
         info.put("replicas", exp.replicas());
-        info.put("kv", new LinkedHashMap<>(Map.of("block_size", exp.kv().blockSize(), "blocks", blocks,
-                "host_blocks", exp.kv().hostBlocks())));
+        var kv = new LinkedHashMap<String, Object>();
+        kv.put("block_size", exp.kv().blockSize());
+        kv.put("blocks", blocks);
+        kv.put("host_blocks", exp.kv().hostBlocks());
+        kv.put("offload", exp.kv().offload());
+        info.put("kv", kv);
         var plugins = new LinkedHashMap<String, Object>();
         for (var kind : PluginRegistry.SLOTTED) {
             var selected = exp.pluginsByKind().get(kind);
