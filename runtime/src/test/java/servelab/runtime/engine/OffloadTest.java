@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
+import servelab.api.batch.Batcher;
 import servelab.datasets.TraceRequest;
 import servelab.plugins.caching.prefix.HashBlockPrefixCache;
 import servelab.runtime.record.IterationRow;
@@ -52,6 +53,25 @@ class OffloadTest {
         var admitting = rows.iterations.get(2);
         assertEquals(16, admitting.prefixHitTokens());
         assertEquals(new IterationRow.HostKv(16, 7, 7, 4, 3, 4, 3), admitting.host());
+    }
+
+    @Test
+    void theMemoryLedgerCountsAHostHitExactly() {
+        // given: the same run, with a batcher that asks about r2 before planning
+        var engine = TinyEngine.offloading(8, 4, Map.of(), 16);
+        var inner = engine.batcher.current();
+        var seen = new ArrayList<String>();
+        Batcher probing = (order, ctx, plan) -> {
+            for (var seq : order.waiting()) {
+                if (seq.id() == 2) seen.add(ctx.cachedPrefixTokens(seq) + " hit, " + ctx.blocksNeeded(seq, 4) + " of " + ctx.freeBlocks());
+            }
+            inner.policy().plan(order, ctx, plan);
+        };
+        engine.batcher.install(new PolicySlot.Installed<>(probing, inner.descriptor(), inner.params(), "test"));
+        engine.run(evictThenReuse());
+        // then: r2 hits 16 tokens, and computing its last 4 takes 5 of the 8 available blocks: 3 new ones for the host
+        // hits, 1 for the 4 computed tokens, and device block 3, which leaves the cached pool when r2 holds it
+        assertEquals(List.of("16 hit, 5 of 8"), seen);
     }
 
     @Test
