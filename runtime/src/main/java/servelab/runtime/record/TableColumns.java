@@ -26,6 +26,14 @@ final class TableColumns {
     private TableColumns() {
     }
 
+    /**
+     * Columns added at the end of a table after its schema version was fixed: files written before them lack them,
+     * and readers accept that ({@code Table.has} tells).
+     */
+    static final java.util.Set<String> ADDED_IN_VERSION_1 = java.util.Set.of("kv_host_blocks_total",
+            "kv_host_blocks_used", "kv_host_blocks_cached", "swap_out_blocks", "swap_in_blocks", "offloaded_blocks",
+            "reloaded_blocks");
+
     static List<Column<RequestEntry>> requests() {
         return List.of(
                 int64("request_id", e -> e.row().requestId()),
