@@ -101,10 +101,6 @@ final class HostTier {
         return cached;
     }
 
-    boolean offloads() {
-        return offload;
-    }
-
     // --- one step's copies ----------------------------------------------------------------------------------
 
     /** Starts a step's copies; {@code step} must grow from call to call. */
