@@ -527,7 +527,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
         seq.blockCount = 0;
     }
 
-    private SeqTokens tokens(Sequence seq) {
+    SeqTokens tokens(Sequence seq) {
         if (seq.tokens == null) seq.tokens = new SeqTokens(seq, config.blockSizeTokens());
         return seq.tokens;
     }

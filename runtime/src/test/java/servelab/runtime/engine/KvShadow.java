@@ -5,21 +5,29 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+
+import servelab.api.kv.TokenBlocks;
 
 /**
  * An executor that moves KV the way a real one must, on shadow memory: each device block and host slot holds the
- * identity of the content it would hold (a full block's chained key, or a sequence's partly filled block). Each
- * step it checks the copy lists against the {@link StepBatch} contract, performs every swap-out and then every
- * swap-in, checks that every item's blocks before its start position hold exactly its own tokens, then "computes"
- * the item's tokens into its blocks, and lets the wrapped executor price the step. A wrong block id in a prefix
- * hit, a swap or a reload shows up as wrong content at the step that reads it.
+ * identity of the content it would hold (a full block's chained key, or which sequence's block it partly fills).
+ * Each step it checks the copy lists against the {@link StepBatch} contract, performs every swap-out and then every
+ * swap-in, checks that every item's blocks before its start position hold its own tokens (a full block: its key;
+ * the partly filled last one: written by this sequence at this position), then "computes" the item's tokens into
+ * its blocks, and lets the wrapped executor price the step. A wrong block id in a prefix hit, a swap or a reload
+ * shows up as wrong content at the step that reads it.
  */
 final class KvShadow implements Executor {
+    /** Content of a block: {@code key} when full, else only whose block it is. */
+    private record Held(boolean full, long key, long seq, int block) {}
+
     private final Executor priced;
     private final int blockSize;
-    private final Map<Integer, Long> device = new HashMap<>();
-    private final Map<Integer, Long> host = new HashMap<>();
-    private final Map<Long, SeqTokens> identities = new HashMap<>();
+    private final Map<Integer, Held> device = new HashMap<>();
+    private final Map<Integer, Held> host = new HashMap<>();
+    /** Token identity of a sequence: the engine's own ({@code Replica.tokens}), set once the replica exists. */
+    Function<Sequence, TokenBlocks> identity;
     /** Each step's copies as text, e.g. {@code "out 3>0"} (device block 3 to host slot 0), {@code "in 0>5"}. */
     final List<List<String>> copies = new ArrayList<>();
 
@@ -46,9 +54,11 @@ final class KvShadow implements Executor {
             var seq = plan.seq(i);
             int start = batch.startPosition(i);
             for (int b = 0; b < Math.ceilDiv(start, blockSize); b++) {
-                Long held = device.get(batch.blockTable(i)[b]);
-                long expected = content(seq, b, start);
-                if (held == null || held != expected) {
+                var held = device.get(batch.blockTable(i)[b]);
+                var expected = content(seq, b, start);
+                boolean ok = held != null && (expected.full() ? held.full() && held.key() == expected.key()
+                        : held.seq() == expected.seq() && held.block() == b);
+                if (!ok) {
                     throw new AssertionError(seq + ": block " + b + " (device block " + batch.blockTable(i)[b]
                             + ") does not hold its tokens before position " + start + "; copies " + step);
                 }
@@ -60,7 +70,6 @@ final class KvShadow implements Executor {
         }
         return priced.execute(batch);
     }
-
     private void checkLists(StepPlan batch) {
         if (batch.swapInBlocks() != batch.swapIns() || batch.swapOutBlocks() != batch.swapOuts()) {
             throw new AssertionError("copy totals differ from the copy lists");
@@ -85,10 +94,10 @@ final class KvShadow implements Executor {
     }
 
     /** What block {@code b} of {@code seq} holds once its first {@code filled} tokens are computed. */
-    private long content(Sequence seq, int b, int filled) {
-        var tokens = identities.computeIfAbsent(seq.id(), id -> new SeqTokens(seq, blockSize));
-        if ((b + 1) * blockSize <= filled && b < tokens.count()) return tokens.key(b);
-        return SeqTokens.mix(seq.id() * 0x9E3779B97F4A7C15L + b * 0x10001L + Math.min(filled - b * blockSize, blockSize));
+    private Held content(Sequence seq, int b, int filled) {
+        var tokens = identity.apply(seq);
+        boolean full = (b + 1) * blockSize <= filled && b < tokens.count();
+        return new Held(full, full ? tokens.key(b) : 0, seq.id(), b);
     }
 
     @Override

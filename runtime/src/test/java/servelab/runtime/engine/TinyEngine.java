@@ -78,6 +78,7 @@ final class TinyEngine {
         eviction = new PolicySlot<>(installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of()));
         shadow = new KvShadow(new servelab.runtime.exec.SimulatedExecutor(TOY_COST, blockSize), blockSize);
         replica = new Replica(0, config, new ReplicaSlots(scheduler, batcher, kv, prefix, eviction), shadow, rows);
+        shadow.identity = replica::tokens;
         Router first = (r, replicas) -> 0;
         Admission all = (r, replicas) -> new Admission.Admit();
         simulation = new Simulation(List.of(replica), new Simulation.ClusterSlots(
