@@ -35,6 +35,8 @@ final class CacheCommand implements Runnable {
             description = {"Replay a trace's prompts through a prefix-cache plugin and an eviction plugin in arrival",
                     "order with no compute, and print the block hit ratio for each cache size. With block size",
                     "512 on the Mooncake trace this reproduces its reference statistics (stats.json).",
+                    "With --host-blocks, evicted blocks go to a host-memory tier of that size and a lookup",
+                    "that misses on the device goes on there (the engine's kv.offload).",
                     "Example: servelab cache replay conversation_trace.jsonl --blocks 1000,10000,100000,inf"})
     static final class Replay implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "a trace with prefix blocks (Mooncake JSONL)")
@@ -53,6 +55,10 @@ final class CacheCommand implements Runnable {
         @Option(names = "--block-size", defaultValue = "512", description = "tokens per block (default ${DEFAULT-VALUE})")
         int blockSize;
 
+        @Option(names = "--host-blocks", defaultValue = "0",
+                description = "blocks of a host-memory tier for evicted blocks (default 0: none)")
+        int hostBlocks;
+
         @Mixin PluginsDirOption pluginsDir;
         @Spec CommandSpec spec;
 
@@ -61,8 +67,10 @@ final class CacheCommand implements Runnable {
             var trace = Traces.readAll(file, ReadOptions.DEFAULT);
             int total = 0;
             for (var r : trace) total += Math.ceilDiv(Math.max(r.inputTokens(), r.prefixBlockIds().length * r.prefixBlockTokens()), blockSize);
+            if (hostBlocks < 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--host-blocks must be >= 0, was " + hostBlocks);
             var out = spec.commandLine().getOut();
-            out.printf("%-12s %-10s %12s %14s %12s%n", "prefix-cache", "eviction", "blocks", "hit blocks", "hit ratio");
+            out.printf("%-12s %-10s %12s %14s %12s", "prefix-cache", "eviction", "blocks", "hit blocks", "hit ratio");
+            out.printf(hostBlocks > 0 ? " %12s %14s%n" : "%n", "host blocks", "host hits");
             try (var testbed = Testbed.start(pluginsDir.resolve(), (t, k, f, to, d) -> {
                 if (t.equals("fault")) spec.commandLine().getErr().println("servelab cache: " + d);
             })) {
@@ -71,8 +79,9 @@ final class CacheCommand implements Runnable {
                     int capacity = size.equals("inf") ? total : Integer.parseInt(size.replace("_", ""));
                     var cache = (PrefixCache) registry.instantiate(PluginSelection.of(PluginKind.PREFIX_CACHE, prefixCache)).policy();
                     var evict = (Eviction) registry.instantiate(PluginSelection.of(PluginKind.EVICTION, eviction)).policy();
-                    var r = CacheReplay.run(trace.iterator(), cache, evict, capacity, blockSize);
-                    out.printf("%-12s %-10s %12s %14d %11.2f%%%n", prefixCache, eviction, size, r.hitBlocks(), 100 * r.hitRatio());
+                    var r = CacheReplay.run(trace.iterator(), cache, evict, capacity, hostBlocks, blockSize);
+                    out.printf("%-12s %-10s %12s %14d %11.2f%%", prefixCache, eviction, size, r.hitBlocks(), 100 * r.hitRatio());
+                    if (hostBlocks > 0) out.printf(" %12d %14d%n", hostBlocks, r.hostHitBlocks()); else out.println();
                     out.flush();
                 }
             }

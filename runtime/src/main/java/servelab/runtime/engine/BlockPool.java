@@ -25,7 +25,15 @@ final class BlockPool {
     /** Per block: how often its indexed content was dropped (evicted, or the index replaced); stamps matches. */
     private final int[] generation;
 
+    /** Told each block evicted for reuse, before its content is overwritten (the host tier's offload). */
+    private final java.util.function.IntConsumer onEvict;
+
     BlockPool(int totalBlocks) {
+        this(totalBlocks, block -> {});
+    }
+
+    BlockPool(int totalBlocks, java.util.function.IntConsumer onEvict) {
+        this.onEvict = onEvict;
         if (totalBlocks < 1) throw new IllegalArgumentException("KV blocks must be >= 1, was " + totalBlocks);
         freeStack = new int[totalBlocks];
         refCount = new int[totalBlocks];
@@ -80,6 +88,7 @@ final class BlockPool {
                         + "unreferenced block (" + cached + " such blocks exist)");
             }
             index.evicted(b);
+            onEvict.accept(b);
             indexed[b] = false;
             cached--;
             generation[b]++;

@@ -12,14 +12,24 @@ import servelab.datasets.TraceRequest;
  * how the reference hit ratios of a trace are defined, so it checks a cache and an eviction policy against them
  * without the engine's scheduling in the way, and it is fast enough to sweep cache sizes.
  *
+ * <p>With a host tier ({@code hostBlocks > 0}) the device's evicted blocks are offloaded to it, and a lookup that
+ * misses on the device goes on in the host tier, as the engine does with {@code kv.offload}: a block found there
+ * counts as a hit (and as a host hit) and is copied back into a device block.
+ *
  * <p>The trace's prefix blocks are replayed as whole blocks: a request whose last block is partial still counts
  * it (as the reference statistics do), by padding the prompt to whole trace blocks. The engine itself never
  * shares a partial block.
  */
 public final class CacheReplay {
 
-    /** What a replay found, in blocks of {@code blockSizeTokens}. */
-    public record Result(long requests, long blocks, long hitBlocks, int capacityBlocks, int blockSizeTokens) {
+    /**
+     * What a replay found, in blocks of {@code blockSizeTokens}.
+     *
+     * @param hitBlocks     blocks found, on the device or in the host tier
+     * @param hostHitBlocks of those, found in the host tier (copied back to the device)
+     */
+    public record Result(long requests, long blocks, long hitBlocks, long hostHitBlocks, int capacityBlocks,
+                         int hostCapacityBlocks, int blockSizeTokens) {
         /** Hit blocks / looked-up blocks. */
         public double hitRatio() {
             return blocks == 0 ? 0 : (double) hitBlocks / blocks;
@@ -34,9 +44,20 @@ public final class CacheReplay {
      */
     public static Result run(Iterator<TraceRequest> trace, PrefixCache cache, Eviction eviction, int capacityBlocks,
                              int blockSizeTokens) {
-        var pool = new BlockPool(capacityBlocks);
+        return run(trace, cache, eviction, capacityBlocks, 0, blockSizeTokens);
+    }
+
+    /**
+     * @param capacityBlocks  device blocks the cache may fill
+     * @param hostBlocks      blocks of the host tier the device's evicted blocks go to (0: none)
+     * @param blockSizeTokens tokens per block; must divide the trace's prefix block size for exact sharing
+     */
+    public static Result run(Iterator<TraceRequest> trace, PrefixCache cache, Eviction eviction, int capacityBlocks,
+                             int hostBlocks, int blockSizeTokens) {
+        var host = new HostTier(hostBlocks, hostBlocks > 0, capacityBlocks);
+        var pool = new BlockPool(capacityBlocks, host::offload); // no copies to list: nothing runs
         var ids = new int[16];
-        long requests = 0, blocks = 0, hits = 0, now = 0;
+        long requests = 0, blocks = 0, hits = 0, hostHits = 0, now = 0;
         while (trace.hasNext()) {
             var request = padded(trace.next());
             var seq = new Sequence(request, 0);
@@ -48,25 +69,46 @@ public final class CacheReplay {
             }
             if (ids.length < count) ids = new int[Math.max(count, ids.length * 2)];
             now++;
+            host.beginCommit(now);
             int hit = cache.match(tokens, 0, count, ids);
             for (int b = 0; b < hit; b++) {
                 pool.acquire(ids[b], eviction, now);
                 eviction.used(ids[b], b, now);
             }
+            // past the device's hit, the host tier, then after a host hit also the device's unreachable blocks
+            int hostHit = 0, reach = hit;
+            for (; reach < count; reach++) {
+                int slot = host.lookup(tokens, reach);
+                if (slot >= 0) {
+                    host.reload(slot);
+                    hostHit++;
+                    ids[reach] = -1; // filled by a copy below, like a miss is computed
+                    continue;
+                }
+                int block = hostHit > 0 ? host.deviceLookup(tokens, reach) : -1;
+                if (block < 0) break;
+                pool.acquire(block, eviction, now);
+                eviction.used(block, reach, now);
+                ids[reach] = block;
+            }
             for (int b = hit; b < count; b++) {
+                if (b < reach && ids[b] >= 0) continue;
                 int block = pool.allocate(eviction, cache, now);
                 ids[b] = block;
                 if (cache.insert(tokens, b, block)) {
                     pool.markIndexed(block);
+                    host.indexed(block, tokens, b);
                     eviction.used(block, b, now);
                 }
             }
+            host.endCommit();
             for (int b = count - 1; b >= 0; b--) pool.release(ids[b], eviction, now);
             requests++;
             blocks += count;
-            hits += hit;
+            hits += reach;
+            hostHits += hostHit;
         }
-        return new Result(requests, blocks, hits, capacityBlocks, blockSizeTokens);
+        return new Result(requests, blocks, hits, hostHits, capacityBlocks, hostBlocks, blockSizeTokens);
     }
 
     /** The request with its prompt rounded up to whole trace prefix blocks. */

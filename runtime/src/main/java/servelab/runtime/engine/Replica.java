@@ -34,6 +34,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private final Executor executor;
     private final ResultSink sink;
     private final BlockPool pool;
+    private final HostTier host;
     /** Per block: the plan attempt in which a waiting sequence of the plan matched it. */
     private final long[] pinStamp;
     private final ArrayList<Sequence> waiting = new ArrayList<>();
@@ -56,14 +57,14 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private final java.util.HashMap<Long, Sequence> byId = new java.util.HashMap<>();
     private long proposedAt = -1;
     /** Per-iteration speculation totals, for the iteration row. */
-    private int stepDrafts, stepDraftTokens, stepAcceptedTokens;
+    private int stepDrafts, stepDraftTokens, stepAcceptedTokens, stepMaxDrafts;
+    private long[] draftedByPosition = new long[8], acceptedByPosition = new long[8];
     private long prefixQueryTokens;
     private long prefixHitTokens;
     private long iteration;
     /** Counts plan attempts (a faulted attempt is retried in the same iteration): stamps for duplicate checks. */
     private long attempt;
     private long now;
-    private int hostBlocksUsed;
     private int finished;
 
     public Replica(int index, ReplicaConfig config, ReplicaSlots slots, Executor executor, ResultSink sink) {
@@ -72,7 +73,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
         this.slots = slots;
         this.executor = executor;
         this.sink = sink;
-        this.pool = new BlockPool(config.deviceBlocks());
+        this.host = new HostTier(config.hostBlocks(), config.offload(), config.deviceBlocks());
+        this.pool = new BlockPool(config.deviceBlocks(), this::offload);
         this.pinStamp = new long[config.deviceBlocks()];
         this.tokenSpace = executor.tokenSpace();
         this.realTokens = executor.producesTokens();
@@ -180,9 +182,11 @@ public final class Replica implements servelab.api.route.ReplicaView {
         }
         int preemptions = plan.preemptCount();
         prefixQueryTokens = prefixHitTokens = 0;
+        host.beginCommit(attempt);
         commitAdmissions(); // pins prefix hits before a preemption could release a matched block
         commitPreemptions();
         commitWork();
+        host.endCommit();
         long duration = executor.execute(plan);
         if (duration <= 0) throw new EngineException("executor returned a step duration of " + duration + " ns");
         long end = start + duration;
@@ -196,7 +200,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
         sink.iteration(new IterationRow(iteration, index, start, end, plan.size(), prefillSeqs,
                 plan.size() - prefillSeqs, plan.prefillTokens, plan.decodeTokens, waiting.size(), running.size(),
                 pool.used(), pool.total(), pool.cached(), stored, slots - stored, prefixQueryTokens, prefixHitTokens,
-                preemptions, schedulerNanos, scheduler.id(), batcher.id()));
+                preemptions, schedulerNanos, scheduler.id(), batcher.id(), hostRow(), specRow()));
         iteration++;
         return duration;
     }
@@ -212,7 +216,10 @@ public final class Replica implements servelab.api.route.ReplicaView {
         if (evictor != eviction) pool.announceCached(evictor.policy(), now); // hand over every candidate
         eviction = evictor;
         var index = swapIfChanged(slots.prefixCache(), prefixCache);
-        if (index != prefixCache) pool.dropIndex(eviction.policy(), now); // the new index starts cold
+        if (index != prefixCache) { // the new index starts cold, and so do offloaded blocks
+            pool.dropIndex(eviction.policy(), now);
+            host.dropCached();
+        }
         prefixCache = index;
     }
 
@@ -369,6 +376,9 @@ public final class Replica implements servelab.api.route.ReplicaView {
             if (seq.state != Sequence.State.WAITING) continue;
             match(seq);
             for (int b = 0; b < seq.matchedBlocks; b++) pinStamp[seq.matchIds[b]] = attempt;
+            for (int j = 0; j < seq.hostMatchedBlocks; j++) {
+                if (seq.hostMatchSlots[j] < 0) pinStamp[~seq.hostMatchSlots[j]] = attempt;
+            }
         }
     }
 
@@ -377,16 +387,11 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private void commitPreemptions() {
         for (int i = 0; i < plan.preemptCount(); i++) {
             var seq = plan.preempted(i);
-            int blocks = seq.blockCount;
-            boolean swap = plan.preemptMode(i) == PreemptMode.SWAP && hostBlocksUsed + blocks <= config.hostBlocks();
+            int blocks = Math.min(seq.blockCount, Math.ceilDiv(seq.computedTokens, config.blockSizeTokens()));
+            boolean swap = plan.preemptMode(i) == PreemptMode.SWAP && host.canSwapOut(blocks);
+            if (swap) swapOut(seq, blocks);
             releaseBlocks(seq);
-            if (swap) {
-                seq.hostBlocks = blocks;
-                hostBlocksUsed += blocks;
-                plan.swapOutBlocks += blocks;
-            } else {
-                seq.computedTokens = 0; // recompute prompt and output so far when rescheduled
-            }
+            if (!swap) seq.computedTokens = 0; // recompute prompt and output so far when rescheduled
             seq.publishedBlocks = 0;
             seq.draftCount = 0;
             seq.preemptions++;
@@ -432,7 +437,9 @@ public final class Replica implements servelab.api.route.ReplicaView {
             int n = plan.tokens(i);
             int start = seq.computedTokens;
             int target = kvAllocator.policy().blocksToHold(seq, start + n, config.blockSizeTokens());
+            if (seq.swapInBlocks > 0 && !seq.swapInOwned) placeHostHit(seq); // its blocks come first, in order
             while (seq.blockCount < target) seq.addBlock(pool.allocate(eviction.policy(), prefixCache.policy(), now));
+            if (seq.swapInBlocks > 0) swapIn(seq);
             plan.setStart(i, start);
             if (seq.uncomputedTokens() == 1 && seq.outputTokens > 0) { // a decode, or a verification of n - 1 drafts
                 plan.decodeTokens += n;
@@ -446,9 +453,9 @@ public final class Replica implements servelab.api.route.ReplicaView {
     }
 
     private void admit(Sequence seq) {
-        if (seq.hostBlocks > 0) { // swap the KV back in: same blocks' worth, fresh device ids
-            plan.swapInBlocks += seq.hostBlocks;
-            hostBlocksUsed -= seq.hostBlocks;
+        if (seq.hostBlocks > 0) { // swap the KV back in: into fresh device blocks, once commitWork allocates them
+            seq.swapInBlocks = seq.hostBlocks;
+            seq.swapInOwned = true;
             seq.hostBlocks = 0;
         } else {
             match(seq); // normally done while planning; the memo makes this free
@@ -458,7 +465,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
                 seq.addBlock(block);
                 eviction.policy().used(block, b, now);
             }
-            int hit = seq.matchedBlocks * config.blockSizeTokens();
+            reloadHostHit(seq);
+            int hit = (seq.matchedBlocks + seq.hostMatchedBlocks) * config.blockSizeTokens();
             seq.computedTokens = hit;
             seq.publishedBlocks = seq.matchedBlocks;
             seq.cachedPrefixTokens = hit;
@@ -475,7 +483,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
 
     private void applyResults(long end) {
         boolean anyFinished = false;
-        stepDrafts = stepDraftTokens = stepAcceptedTokens = 0;
+        stepDrafts = stepDraftTokens = stepAcceptedTokens = stepMaxDrafts = 0;
         for (int i = 0; i < plan.size(); i++) {
             var seq = plan.seq(i);
             int drafts = plan.draftTokens(i);
@@ -532,6 +540,25 @@ public final class Replica implements servelab.api.route.ReplicaView {
         stepDrafts++;
         stepDraftTokens += drafts;
         stepAcceptedTokens += accepted;
+        if (drafts > draftedByPosition.length) {
+            draftedByPosition = java.util.Arrays.copyOf(draftedByPosition, Math.max(drafts, 2 * draftedByPosition.length));
+            acceptedByPosition = java.util.Arrays.copyOf(acceptedByPosition, draftedByPosition.length);
+        }
+        if (drafts > stepMaxDrafts) {
+            java.util.Arrays.fill(draftedByPosition, stepMaxDrafts, drafts, 0);
+            java.util.Arrays.fill(acceptedByPosition, stepMaxDrafts, drafts, 0);
+            stepMaxDrafts = drafts;
+        }
+        for (int j = 0; j < drafts; j++) draftedByPosition[j]++;
+        for (int j = 0; j < accepted; j++) acceptedByPosition[j]++;
+    }
+
+    /** The step's speculation figures for its iteration row. */
+    private IterationRow.Spec specRow() {
+        if (stepDrafts == 0) return IterationRow.Spec.NONE;
+        return new IterationRow.Spec(stepDrafts, stepDraftTokens, stepAcceptedTokens,
+                java.util.Arrays.copyOf(draftedByPosition, stepMaxDrafts),
+                java.util.Arrays.copyOf(acceptedByPosition, stepMaxDrafts));
     }
 
     private EngineException noToken(Sequence seq) {
@@ -554,10 +581,124 @@ public final class Replica implements servelab.api.route.ReplicaView {
             int block = seq.blocks[b];
             if (!pool.isIndexed(block) && prefixCache.policy().insert(tokens, b, block)) {
                 pool.markIndexed(block);
+                host.indexed(block, tokens, b);
                 eviction.policy().used(block, b, now);
             }
         }
         seq.publishedBlocks = full;
+    }
+
+    // --- the host tier -------------------------------------------------------------------------------------------
+
+    /** Swap preemption: the sequence's first {@code blocks} blocks (those holding KV) go to host slots, in order. */
+    private void swapOut(Sequence seq, int blocks) {
+        if (seq.hostSlots.length < blocks) seq.hostSlots = new int[Math.max(blocks, seq.hostSlots.length * 2)];
+        for (int j = 0; j < blocks; j++) {
+            int slot = host.swapOutSlot();
+            seq.hostSlots[j] = slot;
+            plan.transfers.swapOut(seq.blocks[j], slot, false);
+        }
+        seq.hostBlocks = blocks;
+    }
+
+    /**
+     * An admitted sequence's match continuation ({@link #matchHost}): its host slots are kept for this step, and
+     * the device blocks in it are held at once, like a device hit; {@link #placeHostHit} puts them in the table.
+     */
+    private void reloadHostHit(Sequence seq) {
+        int n = seq.hostMatchedBlocks;
+        if (n == 0) return;
+        if (seq.hostSlots.length < n) seq.hostSlots = new int[Math.max(n, seq.hostSlots.length * 2)];
+        for (int j = 0; j < n; j++) {
+            int entry = seq.hostMatchSlots[j];
+            if (entry >= 0) {
+                host.reload(entry);
+            } else {
+                pool.acquire(~entry, eviction.policy(), now);
+                eviction.policy().used(~entry, seq.blockCount + j, now);
+            }
+            seq.hostSlots[j] = entry;
+        }
+        seq.swapInBlocks = n;
+        seq.swapInOwned = false;
+    }
+
+    /**
+     * Appends an admitted sequence's match continuation to its table in token order: a fresh block, filled by a
+     * copy from the host slot, for each host hit; the held block for each block still on the device. Published
+     * after the step like any computed block (a block the device holds is indexed already).
+     */
+    private void placeHostHit(Sequence seq) {
+        for (int j = 0; j < seq.swapInBlocks; j++) {
+            int entry = seq.hostSlots[j];
+            if (entry < 0) {
+                seq.addBlock(~entry);
+                continue;
+            }
+            int block = pool.allocate(eviction.policy(), prefixCache.policy(), now);
+            seq.addBlock(block);
+            plan.transfers.swapIn(entry, block, true);
+        }
+        seq.swapInBlocks = 0;
+    }
+
+    /** Lists the copies host to device of a swapped-out sequence admitted in this step, into its new blocks. */
+    private void swapIn(Sequence seq) {
+        int n = seq.swapInBlocks;
+        if (seq.blockCount < n) {
+            throw new EngineException(seq + " holds " + seq.blockCount + " blocks, too few for the " + n
+                    + " blocks coming back from the host tier");
+        }
+        for (int j = 0; j < n; j++) {
+            int slot = seq.hostSlots[j];
+            plan.transfers.swapIn(slot, seq.blocks[j], false);
+            host.swapInSlot(slot);
+        }
+        seq.swapInBlocks = 0;
+    }
+
+    /** The pool evicts an indexed block for reuse: with offload on, its content is first copied to the host tier. */
+    private void offload(int block) {
+        int slot = host.offload(block);
+        if (slot >= 0) plan.transfers.swapOut(block, slot, true);
+    }
+
+    /**
+     * Continues a device prefix match of {@code n} blocks through the host tier: block n, n + 1, ... is a hit when
+     * the tier holds it, or, after a host hit, when a device block still holds it (eviction takes a chain's older
+     * blocks first, so its tail may outlive its head there). Recomputed at each plan attempt: a hash lookup per
+     * block, stopping at the first miss.
+     */
+    private void matchHost(Sequence seq, int n, int maxBlocks) {
+        int found = 0, onDevice = 0, cachedOnDevice = 0;
+        if (host.cachedBlocks() > 0 && n < maxBlocks) {
+            if (seq.hostMatchSlots.length < maxBlocks) {
+                seq.hostMatchSlots = new int[Math.max(maxBlocks, seq.hostMatchSlots.length * 2)];
+            }
+            var tokens = tokens(seq);
+            for (int b = n; b < maxBlocks; b++) {
+                int entry = host.lookup(tokens, b);
+                if (entry < 0) {
+                    int block = found > 0 ? host.deviceLookup(tokens, b) : -1;
+                    if (block < 0) break;
+                    if (!pool.isIndexed(block)) throw new EngineException("host tier names device block " + block
+                            + " for " + seq + ", which holds no indexed content");
+                    entry = ~block;
+                    onDevice++;
+                    if (pool.refCount(block) == 0) cachedOnDevice++;
+                }
+                seq.hostMatchSlots[found++] = entry;
+            }
+        }
+        seq.hostMatchedBlocks = found;
+        seq.hostMatchDeviceBlocks = onDevice;
+        seq.hostMatchCachedBlocks = cachedOnDevice;
+    }
+
+    private IterationRow.HostKv hostRow() {
+        var t = plan.transfers;
+        return new IterationRow.HostKv(host.capacity(), host.used(), host.cachedBlocks(), t.swapOuts(), t.swapIns(),
+                t.offloaded(), t.reloaded());
     }
 
     /** Gives back a sequence's blocks tail-first, so a chain's last block becomes a candidate before its head. */
@@ -581,6 +722,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
         seq.matchStamp = attempt;
         if (seq.hostBlocks > 0 || seq.state != Sequence.State.WAITING) {
             seq.matchedBlocks = seq.matchedCachedBlocks = 0;
+            seq.hostMatchedBlocks = seq.hostMatchDeviceBlocks = seq.hostMatchCachedBlocks = 0;
             return;
         }
         int maxBlocks = (seq.promptTokens() + seq.outputTokens - 1) / config.blockSizeTokens();
@@ -613,12 +755,13 @@ public final class Replica implements servelab.api.route.ReplicaView {
         seq.matchedBlocks = n;
         seq.matchedCachedBlocks = cachedBlocks;
         seq.matchCache = prefixCache;
+        matchHost(seq, n, maxBlocks);
     }
 
-    /** Tokens of a waiting sequence its prefix-cache hit would serve (0 for others). */
+    /** Tokens of a waiting sequence its prefix-cache hit (device and host tier) would serve (0 for others). */
     int reusableTokens(Sequence seq) {
         match(seq);
-        return seq.matchedBlocks * config.blockSizeTokens();
+        return (seq.matchedBlocks + seq.hostMatchedBlocks) * config.blockSizeTokens();
     }
 
     private void finish(Sequence seq) {
@@ -652,10 +795,13 @@ public final class Replica implements servelab.api.route.ReplicaView {
             int need = kvAllocator.policy().blocksToHold(seq, seq.computedTokens, config.blockSizeTokens());
             if (seq.blockCount < need) throw new IllegalStateException(seq + " holds " + seq.blockCount + " blocks, needs " + need);
         }
+        var hostHolders = new int[host.capacity()];
         for (var seq : waiting) {
             if (seq.blockCount != 0) throw new IllegalStateException(seq + " is waiting but holds blocks");
+            for (int j = 0; j < seq.hostBlocks; j++) hostHolders[seq.hostSlots[j]]++;
         }
         pool.checkInvariants(holders);
+        host.checkInvariants(hostHolders);
     }
 
     /** Checks that every running sequence holds exactly the blocks its computed tokens need (between steps); for tests. */
@@ -709,11 +855,13 @@ public final class Replica implements servelab.api.route.ReplicaView {
         public int blocksNeeded(SeqView view, int newTokens) {
             var seq = own(view);
             if (seq.state == Sequence.State.WAITING && seq.hostBlocks == 0) {
-                // a prefix hit is held, not allocated, but hit blocks that sit in the cache leave the free pool
+                // a device hit is held, not allocated, but hit blocks that sit in the cache leave the free pool;
+                // a host-tier hit is reloaded into a new block
                 match(seq);
-                int hit = seq.matchedBlocks * config.blockSizeTokens();
+                int hit = (seq.matchedBlocks + seq.hostMatchedBlocks) * config.blockSizeTokens();
                 int target = kvAllocator.policy().blocksToHold(seq, hit + newTokens, config.blockSizeTokens());
-                return Math.max(0, target - seq.matchedBlocks) + seq.matchedCachedBlocks;
+                int held = seq.matchedBlocks + seq.hostMatchDeviceBlocks;
+                return Math.max(0, target - held) + seq.matchedCachedBlocks + seq.hostMatchCachedBlocks;
             }
             int target = kvAllocator.policy().blocksToHold(seq, seq.computedTokens + newTokens, config.blockSizeTokens());
             return Math.max(0, target - seq.blockCount);

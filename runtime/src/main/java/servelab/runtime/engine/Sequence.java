@@ -20,8 +20,17 @@ final class Sequence implements SeqView {
     int computedTokens;
     int cachedPrefixTokens;
     int preemptions;
-    /** KV blocks parked in the host tier after a swap preemption (0 when none). */
+    /** KV blocks parked in the host tier after a swap preemption (0 when none), in slots {@code hostSlots}. */
     int hostBlocks;
+    /** Host slots in token order: of a swap preemption, or (admitted with a host-tier hit) its match continuation. */
+    int[] hostSlots = new int[0];
+    /**
+     * Admitted in this step with {@code swapInBlocks} entries of {@code hostSlots} to bring back: its own slots after
+     * a swap preemption ({@code swapInOwned}; into its first blocks, freed after the step), or its match
+     * continuation (after its device hit; offloaded blocks stay in the host tier).
+     */
+    int swapInBlocks;
+    boolean swapInOwned;
     long firstScheduledNanos = -1;
     long firstTokenNanos = -1;
     /** Time each output token was produced; sized once at arrival so decoding never allocates. */
@@ -56,6 +65,16 @@ final class Sequence implements SeqView {
     /** Each matched block's generation, and the prefix cache, when the match was made: valid while they hold. */
     int[] matchGenerations = new int[0];
     Object matchCache;
+    /**
+     * Continuation of the match past the device prefix cache's hit, once the host tier holds the next block: for
+     * blocks {@code matchedBlocks, matchedBlocks + 1, ...}, a host slot ({@code >= 0}), or {@code ~block} for a
+     * device block still holding the chain's content; {@code hostMatchDeviceBlocks} of the latter, of which
+     * {@code hostMatchCachedBlocks} no sequence references.
+     */
+    int[] hostMatchSlots = new int[0];
+    int hostMatchedBlocks;
+    int hostMatchDeviceBlocks;
+    int hostMatchCachedBlocks;
     /** Leading full blocks already offered to the prefix cache. */
     int publishedBlocks;
     /** Prompt tokens served from the prefix cache at the first admission (-1 before it). */

@@ -5,6 +5,17 @@ package servelab.runtime.engine;
  * {@code i} computes tokens {@code [startPosition(i), startPosition(i) + tokens(i))} of sequence {@code seqId(i)},
  * whose KV lives in device blocks {@code blockTable(i)[0 .. blockCount(i))}. Valid during {@code execute} only;
  * the engine reuses it every step.
+ *
+ * <p><b>KV copies.</b> Before the forward pass the executor performs every swap-out ({@link #swapOutDevice} device
+ * block to {@link #swapOutHost} host slot, {@code j} in {@code [0, swapOuts())}), then every swap-in
+ * ({@link #swapInHost} host slot to {@link #swapInDevice} device block). Swap-outs come from swap preemption (a
+ * sequence's blocks, in token order) and from offload (a prefix-cache block the device evicts, kept in the host
+ * tier); swap-ins bring back a swapped-out sequence (into fresh blocks of its table, in token order) or a block
+ * a prefix match found in the host tier. The engine guarantees: no host slot is written twice in a step, and no
+ * slot a swap-in reads is written in the same step; each swap-in writes a distinct device block that the step
+ * has just allocated to one of its sequences (no other sequence references it). A host slot may be read by two
+ * swap-ins (two sequences reloading the same cached block each get their own copy). Host slots number
+ * {@code [0, host blocks)} of the replica.
  */
 public interface StepBatch {
     int size();
@@ -65,9 +76,27 @@ public interface StepBatch {
     /** Sum over decode items of the context each attends to. */
     long decodeContextTokens();
 
-    /** KV blocks copied host to device before this step (swap-ins). */
+    /** KV blocks copied host to device before this step: swap-ins and host-tier prefix hits; {@code swapIns()}. */
     int swapInBlocks();
 
-    /** KV blocks copied device to host before this step (swap preemptions). */
+    /** KV blocks copied device to host before this step: swap preemptions and offloads; {@code swapOuts()}. */
     int swapOutBlocks();
+
+    /** Device-to-host copies of this step, performed first. */
+    int swapOuts();
+
+    /** Device block read by swap-out {@code j}. */
+    int swapOutDevice(int j);
+
+    /** Host slot written by swap-out {@code j}. */
+    int swapOutHost(int j);
+
+    /** Host-to-device copies of this step, performed after every swap-out and before the forward pass. */
+    int swapIns();
+
+    /** Host slot read by swap-in {@code j}. */
+    int swapInHost(int j);
+
+    /** Device block written by swap-in {@code j}. */
+    int swapInDevice(int j);
 }

@@ -35,8 +35,8 @@ final class StepPlan implements BatchPlan, StepBatch {
     int prefillSeqs;
     long prefillAttentionPairs;
     long decodeContextTokens;
-    int swapInBlocks;
-    int swapOutBlocks;
+    /** The step's device-host copies, listed by the replica as it commits. */
+    final KvTransfers transfers = new KvTransfers();
 
     StepPlan(Replica replica) {
         this.replica = replica;
@@ -49,8 +49,9 @@ final class StepPlan implements BatchPlan, StepBatch {
         size = 0;
         totalTokens = 0;
         preemptCount = 0;
-        prefillTokens = decodeTokens = prefillSeqs = swapInBlocks = swapOutBlocks = 0;
+        prefillTokens = decodeTokens = prefillSeqs = 0;
         prefillAttentionPairs = decodeContextTokens = 0;
+        transfers.clear();
     }
 
     @Override
@@ -240,6 +241,12 @@ final class StepPlan implements BatchPlan, StepBatch {
     @Override public int decodeTokens() { return decodeTokens; }
     @Override public long prefillAttentionPairs() { return prefillAttentionPairs; }
     @Override public long decodeContextTokens() { return decodeContextTokens; }
-    @Override public int swapInBlocks() { return swapInBlocks; }
-    @Override public int swapOutBlocks() { return swapOutBlocks; }
+    @Override public int swapInBlocks() { return transfers.swapIns(); }
+    @Override public int swapOutBlocks() { return transfers.swapOuts(); }
+    @Override public int swapOuts() { return transfers.swapOuts(); }
+    @Override public int swapOutDevice(int j) { return transfers.swapOutDevice(j); }
+    @Override public int swapOutHost(int j) { return transfers.swapOutHost(j); }
+    @Override public int swapIns() { return transfers.swapIns(); }
+    @Override public int swapInHost(int j) { return transfers.swapInHost(j); }
+    @Override public int swapInDevice(int j) { return transfers.swapInDevice(j); }
 }

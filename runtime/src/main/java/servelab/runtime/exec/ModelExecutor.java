@@ -46,6 +46,10 @@ public final class ModelExecutor implements Executor {
     private final PagedKvCache cache;
     private final TokenSpace tokenSpace;
     private final ArrayList<SequenceChunk> chunks = new ArrayList<>();
+    /** Host-tier slots (swap preemption, offloaded prefix blocks): per layer, keys and values of each slot. */
+    private final float[][] hostKeys;
+    private final float[][] hostValues;
+    private final int blockFloats;
     private int[] itemOfChunk = new int[64];
 
     /**
@@ -159,6 +163,11 @@ public final class ModelExecutor implements Executor {
      * blocks - 1} as the engine hands them out.
      */
     public ModelExecutor(LoadedModel model, Options options, int blockSizeTokens, int blocks) {
+        this(model, options, blockSizeTokens, blocks, 0);
+    }
+
+    /** With {@code hostBlocks} host-memory slots that the engine's swap-outs and swap-ins copy blocks to and from. */
+    public ModelExecutor(LoadedModel model, Options options, int blockSizeTokens, int blocks, int hostBlocks) {
         this.model = model;
         this.options = options;
         var c = model.llama().config();
@@ -174,6 +183,14 @@ public final class ModelExecutor implements Executor {
                     : Runtime.getRuntime().availableProcessors()));
         };
         this.state = new ForwardState(c, kernels);
+        this.blockFloats = c.kvHeads() * blockSizeTokens * c.headDim();
+        long hostFloats = (long) hostBlocks * blockFloats;
+        if (hostFloats > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(hostBlocks + " host blocks need " + hostFloats
+                    + " floats per layer, more than one Java array holds; use fewer kv.host_blocks");
+        }
+        this.hostKeys = new float[hostBlocks > 0 ? c.layers() : 0][(int) hostFloats];
+        this.hostValues = new float[hostBlocks > 0 ? c.layers() : 0][(int) hostFloats];
         this.tokenSpace = ordinaryTokens(model.llama());
     }
 
@@ -188,6 +205,7 @@ public final class ModelExecutor implements Executor {
     @Override
     public long execute(StepBatch batch) {
         long t0 = System.nanoTime();
+        copyBlocks(batch);
         chunks.clear();
         if (itemOfChunk.length < batch.size()) itemOfChunk = new int[Math.max(batch.size(), itemOfChunk.length * 2)];
         for (int i = 0; i < batch.size(); i++) {
@@ -219,6 +237,24 @@ public final class ModelExecutor implements Executor {
             batch.emit(i, token);
         }
         return Math.max(1, System.nanoTime() - t0);
+    }
+
+    /** The step's KV transfers, as the engine lists them: every swap-out (device to host), then every swap-in. */
+    private void copyBlocks(StepBatch batch) {
+        for (int j = 0; j < batch.swapOuts(); j++) {
+            int from = batch.swapOutDevice(j) * blockFloats, to = batch.swapOutHost(j) * blockFloats;
+            for (int l = 0; l < hostKeys.length; l++) {
+                System.arraycopy(cache.keys(l), from, hostKeys[l], to, blockFloats);
+                System.arraycopy(cache.values(l), from, hostValues[l], to, blockFloats);
+            }
+        }
+        for (int j = 0; j < batch.swapIns(); j++) {
+            int from = batch.swapInHost(j) * blockFloats, to = batch.swapInDevice(j) * blockFloats;
+            for (int l = 0; l < hostKeys.length; l++) {
+                System.arraycopy(hostKeys[l], from, cache.keys(l), to, blockFloats);
+                System.arraycopy(hostValues[l], from, cache.values(l), to, blockFloats);
+            }
+        }
     }
 
     /**

@@ -53,7 +53,7 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
         profile = profile == null ? "llama-3-8b/h100-80gb" : profile;
         replicas = replicas == 0 ? 1 : replicas;
         if (replicas < 1) throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
-        kv = kv == null ? new KvSpec(0, 0, 0) : kv;
+        kv = kv == null ? new KvSpec(0, 0, 0, false) : kv;
         var named = new LinkedHashMap<String, PluginSpec>();
         if (plugins != null) {
             for (var entry : plugins.entrySet()) {
@@ -174,18 +174,28 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
     }
 
     /**
-     * KV memory per replica.
+     * KV memory per replica. One host-memory (CPU) tier of {@code host_blocks} blocks serves both swap preemption
+     * (batcher {@code preempt_mode: swap}) and, with {@code offload: true}, the prefix-cache blocks the device evicts:
+     * they are copied to the host tier instead of being lost and come back on a prefix hit, each copy priced by the
+     * cost model's host-link bandwidth. Swapped-out sequences' blocks are never evicted from the tier; offloaded
+     * blocks are evicted least recently used first when a slot is needed.
      *
      * @param blockSize  tokens per block (default 16)
      * @param blocks     device blocks (default: what the profile's memory holds)
-     * @param hostBlocks host-tier blocks for swap preemption (default 0)
+     * @param hostBlocks host-tier blocks, for swap preemption and offload (default 0: no host tier)
+     * @param offload    keep evicted prefix-cache blocks in the host tier (default false); needs
+     *                   {@code host_blocks > 0} and a prefix cache ({@code plugins.prefix-cache})
      */
-    public record KvSpec(int blockSize, int blocks, int hostBlocks) {
+    public record KvSpec(int blockSize, int blocks, int hostBlocks, boolean offload) {
         public KvSpec {
             blockSize = blockSize == 0 ? 16 : blockSize;
             if (blockSize < 1) throw new IllegalArgumentException("kv.block_size must be >= 1, was " + blockSize);
             if (blocks < 0) throw new IllegalArgumentException("kv.blocks must be >= 0, was " + blocks);
             if (hostBlocks < 0) throw new IllegalArgumentException("kv.host_blocks must be >= 0, was " + hostBlocks);
+            if (offload && hostBlocks == 0) {
+                throw new IllegalArgumentException("kv.offload needs a host tier: set kv.host_blocks > 0 (blocks of "
+                        + "block_size tokens in host memory)");
+            }
         }
     }
 

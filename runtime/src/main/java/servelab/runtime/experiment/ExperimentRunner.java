@@ -100,7 +100,7 @@ public final class ExperimentRunner {
                 for (int r = 0; r < exp.replicas(); r++) {
                     Executor executor;
                     if (real) {
-                        var m = new ModelExecutor(model, modelOptions(exp), blockSize, blocks);
+                        var m = new ModelExecutor(model, modelOptions(exp), blockSize, blocks, exp.kv().hostBlocks());
                         if (r == 0 && exp.model().warmupS() > 0) m.warmUp(exp.model().warmupS()); // JIT is per JVM
                         executor = m;
                     } else {
@@ -108,7 +108,7 @@ public final class ExperimentRunner {
                                 exp.speculation().acceptance(), exp.seed()), exp.speculation().draftCost());
                     }
                     if (first == null) first = executor;
-                    var replica = new Replica(r, new ReplicaConfig(blockSize, blocks, exp.kv().hostBlocks()),
+                    var replica = new Replica(r, new ReplicaConfig(blockSize, blocks, exp.kv().hostBlocks(), exp.kv().offload()),
                             slots.replicas().get(r), executor, sink);
                     replica.usePrompts(Prompts.of(exp.prompts(), exp.seed(), executor.tokenSpace()));
                     replicas.add(replica);
@@ -212,7 +212,7 @@ public final class ExperimentRunner {
                 r.prefillSeqs(), r.decodeSeqs(), r.prefillTokens(), r.decodeTokens(), r.waitingSeqs(),
                 r.runningSeqs(), r.kvBlocksUsed(), r.kvBlocksTotal(), r.kvBlocksCached(), r.kvTokensStored(),
                 r.kvTokensReservedUnused(), r.prefixQueryTokens(), r.prefixHitTokens(),
-                r.preemptions(), 0, r.scheduler(), r.batcher());
+                r.preemptions(), 0, r.scheduler(), r.batcher(), r.host(), r.spec());
     }
 
     private static Map<String, Object> runInfo(Experiment exp, Executor executor, int blocks, PluginRegistry registry) {
@@ -231,8 +231,12 @@ public final class ExperimentRunner {
         }
         info.put("replicas", exp.replicas());
         info.put("prompts", new LinkedHashMap<>(Map.of("kind", exp.prompts().kind(), "period", exp.prompts().period())));
-        info.put("kv", new LinkedHashMap<>(Map.of("block_size", exp.kv().blockSize(), "blocks", blocks,
-                "host_blocks", exp.kv().hostBlocks())));
+        var kv = new LinkedHashMap<String, Object>();
+        kv.put("block_size", exp.kv().blockSize());
+        kv.put("blocks", blocks);
+        kv.put("host_blocks", exp.kv().hostBlocks());
+        kv.put("offload", exp.kv().offload());
+        info.put("kv", kv);
         var plugins = new LinkedHashMap<String, Object>();
         for (var kind : PluginRegistry.SLOTTED) {
             var selected = exp.pluginsByKind().get(kind);

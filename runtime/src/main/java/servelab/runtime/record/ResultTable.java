@@ -57,6 +57,11 @@ public enum ResultTable {
         return schema;
     }
 
+    /** Whether {@code column} was added after the schema version was fixed, so older files may lack it. */
+    public boolean isAddedLater(String column) {
+        return TableColumns.ADDED_IN_VERSION_1.contains(column);
+    }
+
     /** The table with this name, e.g. {@code "iterations"}. */
     public static Optional<ResultTable> byName(String name) {
         for (var t : values()) if (t.tableName.equals(name)) return Optional.of(t);

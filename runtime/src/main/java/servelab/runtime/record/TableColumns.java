@@ -26,6 +26,15 @@ final class TableColumns {
     private TableColumns() {
     }
 
+    /**
+     * Columns added at the end of a table after its schema version was fixed: files written before them lack them,
+     * and readers accept that ({@code Table.has} tells).
+     */
+    static final java.util.Set<String> ADDED_IN_VERSION_1 = java.util.Set.of("kv_host_blocks_total",
+            "kv_host_blocks_used", "kv_host_blocks_cached", "swap_out_blocks", "swap_in_blocks", "offloaded_blocks",
+            "reloaded_blocks", "spec_drafts", "spec_draft_tokens", "spec_accepted_tokens", "spec_drafted_by_position",
+            "spec_accepted_by_position");
+
     static List<Column<RequestEntry>> requests() {
         return List.of(
                 int64("request_id", e -> e.row().requestId()),
@@ -77,7 +86,19 @@ final class TableColumns {
                 int32("preemptions", IterationRow::preemptions),
                 int64("scheduler_cpu_ns", IterationRow::schedulerCpuNanos),
                 utf8("scheduler", IterationRow::scheduler),
-                utf8("batcher", IterationRow::batcher));
+                utf8("batcher", IterationRow::batcher),
+                int32("kv_host_blocks_total", r -> r.host().blocksTotal()),
+                int32("kv_host_blocks_used", r -> r.host().blocksUsed()),
+                int32("kv_host_blocks_cached", r -> r.host().blocksCached()),
+                int32("swap_out_blocks", r -> r.host().swapOutBlocks()),
+                int32("swap_in_blocks", r -> r.host().swapInBlocks()),
+                int32("offloaded_blocks", r -> r.host().offloadedBlocks()),
+                int32("reloaded_blocks", r -> r.host().reloadedBlocks()),
+                int32("spec_drafts", r -> r.spec().drafts()),
+                int32("spec_draft_tokens", r -> r.spec().draftTokens()),
+                int32("spec_accepted_tokens", r -> r.spec().acceptedTokens()),
+                int64ListOrNull("spec_drafted_by_position", r -> r.spec().draftedByPosition()),
+                int64ListOrNull("spec_accepted_by_position", r -> r.spec().acceptedByPosition()));
     }
 
     static List<Column<EventRow>> events() {

@@ -169,7 +169,8 @@ public final class RunResults {
 
     /**
      * Checks that {@code actual} is {@code kind}'s schema: the table named in its metadata, and every expected
-     * column with its type. Extra columns are allowed, so a later ServeLab may add columns at the end.
+     * column with its type. Extra columns are allowed, so a later ServeLab may add columns at the end, and columns
+     * added that way may be missing (a file from before them).
      */
     private static Map<String, ColumnData> checkedHolders(ResultTable kind, Schema actual, Path file)
             throws InvalidResultsException {
@@ -187,6 +188,7 @@ public final class RunResults {
             Field found = actual.getFields().stream().filter(f -> f.getName().equals(expected.getName()))
                     .findFirst().orElse(null);
             if (found == null) {
+                if (kind.isAddedLater(expected.getName())) continue;
                 problems.add("missing column '" + expected.getName() + "' (" + Table.typeName(expected) + ")");
             } else if (!Table.typeName(found).equals(Table.typeName(expected))) {
                 problems.add("column '" + expected.getName() + "' is " + Table.typeName(found) + ", expected "

@@ -53,6 +53,31 @@ class CacheReplayTest {
         assertEquals(2, CacheReplay.run(trace.iterator(), hashBlock(), lru(), 4, 4).hitBlocks());
     }
 
+    @Test
+    void aHostTierKeepsEvictedBlocksWithinItsCapacity() {
+        // given: room for 2 device blocks; r1 = [3 4] evicts r0 = [1 2]; r2 = [1 2] again
+        var trace = List.of(blocks(0, 1, 2), blocks(1, 3, 4), blocks(2, 1, 2));
+        // then: without a host tier r2 misses; with 2 host blocks both of its blocks come back from the host
+        assertEquals(0, CacheReplay.run(trace.iterator(), hashBlock(), lru(), 2, 4).hitBlocks());
+        var two = CacheReplay.run(trace.iterator(), hashBlock(), lru(), 2, 2, 4);
+        assertEquals(2, two.hitBlocks());
+        assertEquals(2, two.hostHitBlocks());
+        // and with 1 host block only block 1 is kept (block 2's offload finds the slot taken in the same step)
+        var one = CacheReplay.run(trace.iterator(), hashBlock(), lru(), 2, 1, 4);
+        assertEquals(1, one.hitBlocks());
+        assertEquals(1, one.hostHitBlocks());
+    }
+
+    @Test
+    void afterAHostHitTheMatchGoesOnThroughBlocksTheDeviceStillHolds() {
+        // given: 3 device blocks; r1 = [5 6] evicts r0's oldest blocks 1 and 2 (offloaded), block 3 stays
+        var trace = List.of(blocks(0, 1, 2, 3), blocks(1, 5, 6), blocks(2, 1, 2, 3));
+        var r = CacheReplay.run(trace.iterator(), hashBlock(), lru(), 3, 4, 4);
+        // then: r2 hits all 3: blocks 1 and 2 from the host, block 3 on the device past the evicted head
+        assertEquals(3, r.hitBlocks());
+        assertEquals(2, r.hostHitBlocks());
+    }
+
     @ParameterizedTest
     @CsvSource({"0, 0.3664", "1000, 0.0445", "10000, 0.2112", "100000, 0.3637"})
     void reproducesTheMooncakeReferenceHitRatios(int capacity, double expected) throws Exception {

@@ -156,6 +156,39 @@ class RealModelEngineTest {
     }
 
     @Test
+    void swapPreemptedSequencesComeBackWithTheirKvAndKeepTheirTokens() {
+        var executor = new ModelExecutor(model, new ModelExecutor.Options(SamplingParams.greedy(), 5,
+                ModelExecutor.Backend.CPU_VECTOR, 2), BLOCK, 9, 40);
+        var engine = new TinyEngine(9, BLOCK, Map.of("preempt_mode", "swap"), 40, new NoPrefixCache(), executor);
+        var outputs = run(engine, workload().stream().map(r -> r.withIdAndArrival(r.id(), 0)).toList());
+        assertTrue(engine.rows.events.stream().anyMatch(e -> e.type().equals("preempt") && e.to().equals("swap")),
+                "the test needs swap preemptions");
+        assertTrue(engine.rows.iterations.stream().mapToInt(r -> r.host().swapInBlocks()).sum() > 0);
+        assertSameAsAlone(outputs, SamplingParams.greedy(), executor.tokenSpace());
+    }
+
+    @Test
+    void prefixBlocksOffloadedToTheHostTierAndReloadedGiveTheSameTokens() {
+        var executor = new ModelExecutor(model, new ModelExecutor.Options(SamplingParams.greedy(), 5,
+                ModelExecutor.Backend.CPU_VECTOR, 2), BLOCK, 12, 64);
+        // 12 device blocks: request 1 (no sharing, 11 blocks) evicts request 0's system prompt to the host tier, and
+        // request 2 finds it there; a second apart, each is done before the next arrives
+        long[] shared = {1000, 1001};
+        var requests = List.of(new TraceRequest(0, 0, 70, 5, "default", 0, shared, 32),
+                TraceRequest.of(1, 1_000_000_000L, 150, 20),
+                new TraceRequest(2, 2_000_000_000L, 80, 6, "default", 0, shared, 32));
+        var engine = TinyEngine.offloading(12, BLOCK, Map.of(), 64, executor);
+        var outputs = run(engine, requests);
+        int offloaded = engine.rows.iterations.stream().mapToInt(r -> r.host().offloadedBlocks()).sum();
+        int reloaded = engine.rows.iterations.stream().mapToInt(r -> r.host().reloadedBlocks()).sum();
+        assertTrue(offloaded >= 3 && reloaded >= 3, "the system prompt went to the host tier and came back: "
+                + offloaded + " offloaded, " + reloaded + " reloaded; " + engine.rows.requests);
+        for (var r : requests) {
+            assertArrayEquals(alone(r, executor.tokenSpace(), SamplingParams.greedy()), outputs.get(r.id()), "request " + r.id());
+        }
+    }
+
+    @Test
     void sampledTokensDependOnTheRequestAndPositionNotOnTheBatch() {
         var sampling = new SamplingParams(1.0f, 0, 1.0f, 0f);
         var executor = executor(64, sampling);

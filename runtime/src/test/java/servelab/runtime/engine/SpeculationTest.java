@@ -226,7 +226,20 @@ class SpeculationTest {
                 assertEquals(request.outputTokens(), row.tokenTimesNanos().length);
             }
             int drafted = engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+            int accepted = engine.rows.requests.stream().mapToInt(r -> r.specAcceptedTokens()).sum();
             assertTrue(drafted > 0, "seed " + seed);
+            // the iteration rows add up to the request rows, and by position too
+            assertEquals(drafted, engine.rows.iterations.stream().mapToInt(r -> r.spec().draftTokens()).sum());
+            assertEquals(accepted, engine.rows.iterations.stream().mapToInt(r -> r.spec().acceptedTokens()).sum());
+            for (var row : engine.rows.iterations) {
+                var spec = row.spec();
+                assertEquals(spec.draftTokens(), java.util.Arrays.stream(spec.draftedByPosition()).sum());
+                assertEquals(spec.acceptedTokens(), java.util.Arrays.stream(spec.acceptedByPosition()).sum());
+                for (int j = 0; j < spec.acceptedByPosition().length; j++) {
+                    assertTrue(spec.acceptedByPosition()[j] <= spec.draftedByPosition()[j]);
+                    if (j > 0) assertTrue(spec.acceptedByPosition()[j] <= spec.acceptedByPosition()[j - 1]);
+                }
+            }
         }
     }
 

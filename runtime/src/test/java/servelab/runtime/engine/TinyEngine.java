@@ -48,6 +48,8 @@ final class TinyEngine {
     final PolicySlot<servelab.api.kv.Eviction> eviction;
     final PolicySlot<servelab.api.spec.Speculator> speculator = new PolicySlot<>(Speculators.noneInstalled());
     final Replica replica;
+    /** Executes every step on shadow KV memory, checking the copy lists and block contents (see {@link KvShadow}). */
+    final KvShadow shadow;
     final Simulation simulation;
 
     TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams) {
@@ -60,19 +62,41 @@ final class TinyEngine {
 
     TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams, int hostBlocks,
                PluginFactory<servelab.api.kv.PrefixCache> prefixCache) {
-        this(blocks, blockSize, batcherParams, hostBlocks, prefixCache,
+        this(batcherParams, new ReplicaConfig(blockSize, blocks, hostBlocks), prefixCache,
                 new servelab.runtime.exec.SimulatedExecutor(TOY_COST, blockSize));
     }
 
+    /** With another executor (a model executor, an acceptance model), still run through the KV shadow. */
     TinyEngine(int blocks, int blockSize, Map<String, Object> batcherParams, int hostBlocks,
                PluginFactory<servelab.api.kv.PrefixCache> prefixCache, Executor executor) {
+        this(batcherParams, new ReplicaConfig(blockSize, blocks, hostBlocks), prefixCache, executor);
+    }
+
+    /** With a host tier of {@code hostBlocks} that keeps evicted prefix-cache blocks (offload on). */
+    static TinyEngine offloading(int blocks, int blockSize, Map<String, Object> batcherParams, int hostBlocks) {
+        return new TinyEngine(batcherParams, new ReplicaConfig(blockSize, blocks, hostBlocks, true),
+                new servelab.plugins.caching.prefix.HashBlockPrefixCache(),
+                new servelab.runtime.exec.SimulatedExecutor(TOY_COST, blockSize));
+    }
+
+    /** With a host tier that keeps evicted prefix-cache blocks, on another executor. */
+    static TinyEngine offloading(int blocks, int blockSize, Map<String, Object> batcherParams, int hostBlocks,
+                                 Executor executor) {
+        return new TinyEngine(batcherParams, new ReplicaConfig(blockSize, blocks, hostBlocks, true),
+                new servelab.plugins.caching.prefix.HashBlockPrefixCache(), executor);
+    }
+
+    private TinyEngine(Map<String, Object> batcherParams, ReplicaConfig config,
+                       PluginFactory<servelab.api.kv.PrefixCache> prefixCache, Executor executor) {
+        int blockSize = config.blockSizeTokens();
         scheduler = new PolicySlot<>(installed(new FcfsScheduler(), Map.of()));
         batcher = new PolicySlot<>(installed(new ContinuousBatcher(), batcherParams));
         kv = new PolicySlot<>(installed(new PagedKvAllocator(), Map.of("watermark", 0.0)));
         prefix = new PolicySlot<>(installed(prefixCache, Map.of()));
         eviction = new PolicySlot<>(installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of()));
-        replica = new Replica(0, new ReplicaConfig(blockSize, blocks, hostBlocks), new ReplicaSlots(scheduler, batcher, kv, prefix, eviction, speculator),
-                executor, rows);
+        shadow = new KvShadow(executor, blockSize);
+        replica = new Replica(0, config, new ReplicaSlots(scheduler, batcher, kv, prefix, eviction, speculator), shadow, rows);
+        shadow.identity = replica::tokens;
         Router first = (r, replicas) -> 0;
         Admission all = (r, replicas) -> new Admission.Admit();
         simulation = new Simulation(List.of(replica), new Simulation.ClusterSlots(

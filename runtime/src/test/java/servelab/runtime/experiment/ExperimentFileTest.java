@@ -51,6 +51,18 @@ class ExperimentFileTest {
     }
 
     @Test
+    void offloadIsOffByDefaultAndTurnsOnWithAHostTier() throws Exception {
+        assertEquals(new Experiment.KvSpec(16, 0, 0, false), load("").kv());
+        var e = load("kv: {host_blocks: 5000}\n", "kv.offload=true");
+        assertEquals(new Experiment.KvSpec(16, 0, 5000, true), e.kv());
+    }
+
+    @Test
+    void offloadWithoutAHostTierIsRejected() {
+        assertTrue(error("kv: {offload: true}\n").contains("kv.offload needs a host tier: set kv.host_blocks > 0"));
+    }
+
+    @Test
     void aPluginWithParamsButNoNameUsesTheKindsDefault() throws Exception {
         var e = load("plugins:\n  batcher: {params: {max_num_seqs: 8}}\n");
         assertEquals("continuous", e.plugins().get("batcher").name());

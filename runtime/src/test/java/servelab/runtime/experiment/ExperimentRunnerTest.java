@@ -52,6 +52,32 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void offloadKeepsEvictedPrefixBlocksInTheHostTierAndRecordsTheCopies() throws Exception {
+        // given: 16 shared 1,024-token system prompts (64 blocks each) and 400 device blocks, so prefixes get evicted
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var shared = List.of("seed=7", "profile=llama-3-8b/h100-80gb", "kv.blocks=400", "trace.synthetic.count=200",
+                "trace.synthetic.arrivals.rate=20", "trace.transforms.shared_prefix.prompts=16",
+                "trace.transforms.shared_prefix.tokens=1024", "trace.transforms.shared_prefix.share=0.9",
+                "plugins.prefix-cache.name=hash-block");
+        var withHost = new ArrayList<>(shared);
+        withHost.addAll(List.of("kv.host_blocks=4000", "kv.offload=true"));
+        var off = RunResults.load(run(shared, "off", options(plugins)).runDir()).table(ResultTable.ITERATIONS).orElseThrow();
+        var onRun = run(withHost, "on", options(plugins));
+        var on = RunResults.load(onRun.runDir()).table(ResultTable.ITERATIONS).orElseThrow();
+        // then: blocks went to the host tier and came back as prefix hits, and more prompt tokens hit than without
+        assertTrue(sum(on, "offloaded_blocks") > 0, "offloaded");
+        assertTrue(sum(on, "reloaded_blocks") > 0, "reloaded");
+        assertEquals(0, sum(off, "swap_in_blocks") + sum(off, "swap_out_blocks"));
+        assertTrue(sum(on, "prefix_hit_tokens") > sum(off, "prefix_hit_tokens"));
+        assertEquals(4000, on.longs("kv_host_blocks_total")[0]);
+        assertTrue(Files.readString(onRun.runDir().resolve("run.json")).contains("\"offload\" : true"));
+    }
+
+    private static long sum(servelab.runtime.report.Table table, String column) {
+        return java.util.Arrays.stream(table.longs(column)).sum();
+    }
+
+    @Test
     void everyRequestAppearsOnceWithItsTokenCountsAndTheSummaryIsWritten() throws Exception {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var r = run(SMALL, "run", options(plugins));

@@ -20,6 +20,22 @@ final class ForeignArrow {
     private ForeignArrow() {
     }
 
+    /** An empty table of {@code kind}'s schema without the columns added after its version was fixed. */
+    static void writeWithoutLaterColumns(Path file, servelab.runtime.record.ResultTable kind) throws IOException {
+        var fields = kind.schema().getFields().stream().filter(f -> !kind.isAddedLater(f.getName())).toList();
+        var schema = new Schema(fields, kind.schema().getCustomMetadata());
+        try (var allocator = new RootAllocator();
+             var root = VectorSchemaRoot.create(schema, allocator);
+             var ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                     StandardOpenOption.WRITE);
+             var writer = new ArrowFileWriter(root, null, ch)) {
+            root.setRowCount(0);
+            writer.start();
+            writer.writeBatch();
+            writer.end();
+        }
+    }
+
     static void writeOneIntColumn(Path file, String column) throws IOException {
         var schema = new Schema(List.of(Field.nullable(column, new ArrowType.Int(32, true))));
         try (var allocator = new RootAllocator();

@@ -61,6 +61,18 @@ class RunResultsTest {
     }
 
     @Test
+    void aFileFromBeforeTheHostTierColumnsStillLoads() throws IOException {
+        // given: an iterations table as written before the host-tier columns were added at its end
+        var dir = tinyRun();
+        ForeignArrow.writeWithoutLaterColumns(dir.resolve("iterations.arrow"), ResultTable.ITERATIONS);
+        // then: it loads, and says it lacks them
+        var iterations = RunResults.load(dir).table(ResultTable.ITERATIONS).orElseThrow();
+        assertTrue(iterations.has("prefix_hit_tokens"));
+        assertTrue(!iterations.has("reloaded_blocks"));
+        assertTrue(ResultTable.ITERATIONS.isAddedLater("reloaded_blocks"));
+    }
+
+    @Test
     void aTruncatedFileIsReportedAsTruncated() throws IOException {
         var dir = tinyRun();
         var file = dir.resolve("requests.arrow");
