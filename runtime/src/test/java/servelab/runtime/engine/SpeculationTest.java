@@ -175,6 +175,79 @@ class SpeculationTest {
         }
     }
 
+    /**
+     * With sampling, verification by rejection sampling leaves each output token distributed as plain sampling: 3,000
+     * requests with one prompt each sample three tokens at temperature 1 (top-k 6), once plainly and once with two
+     * drafts per step; the second and third tokens come out of verifications. Two-sample chi-square per position
+     * (rare tokens pooled) at significance 0.001, seeded.
+     */
+    @Test
+    void rejectionSamplingOnTheRealModelKeepsTheSamplingDistribution() {
+        var sampling = new SamplingParams(1.0f, 6, 1.0f, 0f);
+        int n = 3000;
+        var requests = new ArrayList<TraceRequest>();
+        for (int i = 0; i < n; i++) requests.add(TraceRequest.of(i, 0, 12, 3));
+        int[] prompt = {11, 57, 203, 88, 301, 5, 77, 412, 19, 260, 33, 150};
+        var counts = new ArrayList<Map<Integer, Integer>[]>();
+        int verifiedTokens = 0;
+        for (boolean speculate : new boolean[] {false, true}) {
+            var executor = new ModelExecutor(model, new ModelExecutor.Options(sampling, 17,
+                    ModelExecutor.Backend.CPU_VECTOR, 1), BLOCK, 3 * n);
+            var engine = new TinyEngine(3 * n, BLOCK, Map.of("max_num_seqs", 1024), 0, new NoPrefixCache(), executor);
+            engine.replica.usePrompts(r -> prompt);
+            if (speculate) {
+                // drafts: the most recent token twice (often one of the six likely ones, often not)
+                engine.speculator.install(installed((decoding, ctx) -> decoding.stream().map(seq -> {
+                    int last = ctx.token(seq, seq.promptTokens() + seq.outputTokens() - 1);
+                    return new Draft(seq.id(), new int[] {last, last});
+                }).toList()));
+            }
+            engine.simulation.run(requests.iterator());
+            @SuppressWarnings("unchecked")
+            Map<Integer, Integer>[] byPosition = new Map[] {new java.util.HashMap<>(), new java.util.HashMap<>()};
+            for (var out : engine.rows.outputs.values()) {
+                byPosition[0].merge(out[1], 1, Integer::sum);
+                byPosition[1].merge(out[2], 1, Integer::sum);
+            }
+            counts.add(byPosition);
+            if (speculate) verifiedTokens = engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+        }
+        assertTrue(verifiedTokens >= n, "the second run verified drafts: " + verifiedTokens);
+        for (int position = 0; position < 2; position++) {
+            var a = counts.get(0)[position];
+            var b = counts.get(1)[position];
+            var tokens = new java.util.TreeSet<Integer>(a.keySet());
+            tokens.addAll(b.keySet());
+            double chi = 0, otherA = 0, otherB = 0;
+            int cells = 0;
+            for (int t : tokens) {
+                double x = a.getOrDefault(t, 0), y = b.getOrDefault(t, 0);
+                if (x + y < 20) { // rare tokens pooled, so every cell is large enough for the approximation
+                    otherA += x;
+                    otherB += y;
+                    continue;
+                }
+                chi += (x - y) * (x - y) / (x + y); // two samples of equal size
+                cells++;
+            }
+            if (otherA + otherB > 0) {
+                chi += (otherA - otherB) * (otherA - otherB) / (otherA + otherB);
+                cells++;
+            }
+            int df = cells - 1;
+            double critical = chiSquareQuantile999(df);
+            assertTrue(chi < critical, "position " + (position + 1) + ": chi-square " + chi + " >= " + critical
+                    + " (df " + df + "); plain " + a + ", speculative " + b);
+        }
+    }
+
+    /** Upper 0.001 quantile of chi-square with {@code df} degrees of freedom (Wilson-Hilferty; within 1% for df >= 3). */
+    private static double chiSquareQuantile999(int df) {
+        if (df <= 2) return new double[] {0, 10.83, 13.82}[Math.max(0, df)];
+        double z = 3.0902, c = 2.0 / (9 * df);
+        return df * Math.pow(1 - c + z * Math.sqrt(c), 3);
+    }
+
     @Test
     void swappingNoneNgramNoneMidRunOnTheRealModelLosesNothingAndStaysExact() {
         // all at time 0: which iteration does what does not depend on measured step times
