@@ -21,7 +21,19 @@ public final class Forward {
      * two chunks would write the same cache row.
      */
     public static Logits step(Llama model, ForwardState s, KvCache cache, List<SequenceChunk> batch) {
+        return step(model, s, cache, batch, model.config().layers());
+    }
+
+    /**
+     * Like {@link #step(Llama, ForwardState, KvCache, List)} through the first {@code layers} blocks only, then the
+     * final norm and classifier: the draft pass of layer-skip self-speculation. Only those layers' keys and values
+     * are written.
+     */
+    public static Logits step(Llama model, ForwardState s, KvCache cache, List<SequenceChunk> batch, int layers) {
         var c = model.config();
+        if (layers < 1 || layers > c.layers()) {
+            throw new IllegalArgumentException("layers must be in 1.." + c.layers() + ", was " + layers);
+        }
         var w = model.weights();
         var kernels = s.kernels;
         var shape = c.attentionShape();
@@ -40,7 +52,7 @@ public final class Forward {
             }
         }
 
-        for (int l = 0; l < c.layers(); l++) {
+        for (int l = 0; l < layers; l++) {
             var layer = w.layers().get(l);
             int layerIndex = l;
 

@@ -33,7 +33,11 @@ public final class SpeculationReal {
             new Setting("ngram k=4", List.of("plugins.speculator.name=ngram",
                     "plugins.speculator.params.num_speculative_tokens=4")),
             new Setting("ngram adaptive", List.of("plugins.speculator.name=ngram",
-                    "plugins.speculator.params.num_speculative_tokens=4", "plugins.speculator.params.adaptive_k=true")));
+                    "plugins.speculator.params.num_speculative_tokens=4", "plugins.speculator.params.adaptive_k=true")),
+            new Setting("layer-skip 6/12 k=3", List.of("plugins.speculator.name=layer-skip",
+                    "plugins.speculator.params.layers=6", "plugins.speculator.params.num_speculative_tokens=3")),
+            new Setting("layer-skip 9/12 k=3", List.of("plugins.speculator.name=layer-skip",
+                    "plugins.speculator.params.layers=9", "plugins.speculator.params.num_speculative_tokens=3")));
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("servelab.home", "."));

@@ -28,6 +28,16 @@ public interface Executor {
         return tokenSpace() != null;
     }
 
+    /**
+     * Drafts up to {@code draftTokens} tokens for each sequence of {@code batch} with the first {@code layers} layers
+     * of the executor's own model (layer-skip self-speculation) and returns the nanoseconds it took (added to the
+     * step). Executors without a model cannot.
+     */
+    default long selfDraft(SelfDraftBatch batch, int layers, int draftTokens) {
+        throw new EngineException(describe() + " cannot draft with its own model's layers (layer-skip needs the model "
+                + "executor, or the simulated one)");
+    }
+
     /** Longest sequence (prompt plus output tokens) the executor can run; longer requests fail at arrival. */
     default int maxSequenceTokens() {
         return Integer.MAX_VALUE;

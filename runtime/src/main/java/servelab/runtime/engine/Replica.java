@@ -56,6 +56,9 @@ public final class Replica implements servelab.api.route.ReplicaView {
     private final ArrayList<SeqView> decoding = new ArrayList<>();
     private final java.util.HashMap<Long, Sequence> byId = new java.util.HashMap<>();
     private long proposedAt = -1;
+    /** Time the executor spent drafting for this step (layer-skip), added to the step's duration. */
+    private long draftNanos;
+    private final SelfDrafts selfDrafts = new SelfDrafts();
     /** Per-iteration speculation totals, for the iteration row. */
     private int stepDrafts, stepDraftTokens, stepAcceptedTokens, stepMaxDrafts;
     private long[] draftedByPosition = new long[8], acceptedByPosition = new long[8];
@@ -187,7 +190,7 @@ public final class Replica implements servelab.api.route.ReplicaView {
         commitPreemptions();
         commitWork();
         host.endCommit();
-        long duration = executor.execute(plan);
+        long duration = executor.execute(plan) + draftNanos;
         if (duration <= 0) throw new EngineException("executor returned a step duration of " + duration + " ns");
         long end = start + duration;
         int prefillSeqs = plan.prefillSeqs;
@@ -256,12 +259,17 @@ public final class Replica implements servelab.api.route.ReplicaView {
      * if an earlier one exists, and this step decodes plainly.
      */
     private void propose() {
+        draftNanos = 0;
         decoding.clear();
         for (var seq : running) {
             seq.draftCount = 0;
             if (seq.isDecoding() && seq.request.outputTokens() - seq.outputTokens >= 2) decoding.add(seq);
         }
         if (decoding.isEmpty()) return;
+        if (speculator.policy() instanceof SelfDrafting self) {
+            draftNanos = executor.selfDraft(selfDrafts, self.layers(), self.draftTokens());
+            return;
+        }
         List<servelab.api.spec.Draft> drafts;
         try {
             drafts = speculator.policy().propose(Collections.unmodifiableList(decoding), specContext);
@@ -283,6 +291,32 @@ public final class Replica implements servelab.api.route.ReplicaView {
             }
             int[] tokens = draft.tokens();
             int n = Math.min(tokens.length, specContext.maxDraftTokens(seq));
+            if (seq.draft.length < n) seq.draft = new int[Math.max(n, 8)];
+            System.arraycopy(tokens, 0, seq.draft, 0, n);
+            seq.draftCount = n;
+        }
+    }
+
+    /** The decoding sequences, as an executor that drafts for itself sees them. */
+    private final class SelfDrafts implements SelfDraftBatch {
+        private Sequence seq(int i) { return (Sequence) decoding.get(i); }
+        @Override public int size() { return decoding.size(); }
+        @Override public long seqId(int i) { return seq(i).id(); }
+        @Override public int lastPosition(int i) { return seq(i).promptTokens() + seq(i).outputTokens - 1; }
+        @Override public int[] blockTable(int i) { return seq(i).blocks; }
+        @Override public int blockCount(int i) { return seq(i).blockCount; }
+        @Override public int maxDraftTokens(int i) { return specContext.maxDraftTokens(seq(i)); }
+
+        @Override
+        public int token(int i, int position) {
+            if (position > lastPosition(i)) throw new IndexOutOfBoundsException("position " + position + " of " + seq(i));
+            return tokens(seq(i)).at(position);
+        }
+
+        @Override
+        public void draft(int i, int[] tokens, int n) {
+            var seq = seq(i);
+            n = Math.min(n, maxDraftTokens(i));
             if (seq.draft.length < n) seq.draft = new int[Math.max(n, 8)];
             System.arraycopy(tokens, 0, seq.draft, 0, n);
             seq.draftCount = n;

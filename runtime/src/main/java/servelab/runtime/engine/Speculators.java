@@ -68,6 +68,37 @@ public final class Speculators {
         }
     }
 
+    /**
+     * Layer-skip self-speculation (as in LayerSkip and Draft &amp; Verify): the target's first {@code layers} layers,
+     * its final norm and its classifier draft {@code num_speculative_tokens} tokens greedily; the full model verifies
+     * them. The draft needs no model, no weights and no KV of its own: its layers are the target's, and the KV of
+     * those layers for accepted tokens is the target's. On the model executor it runs for real; in simulation it
+     * drafts placeholders for the acceptance model, like {@code modeled}.
+     */
+    public static final class LayerSkip implements PluginFactory<Speculator> {
+        @Override
+        public PluginDescriptor descriptor() {
+            return new PluginDescriptor(PluginKind.SPECULATOR, "layer-skip", "1.0.0",
+                    "Self-speculation: the target's first layers draft, the whole model verifies (LayerSkip).",
+                    List.of(ParamSpec.ofInt("layers", 0, 0, 1024,
+                                    "leading layers of the target used as the draft model (0: half of them)"),
+                            ParamSpec.ofInt("num_speculative_tokens", 3, 1, 64, "draft tokens per decoding sequence")));
+        }
+
+        @Override
+        public Speculator create(Params params) {
+            return new Drafting(params.getInt("layers"), params.getInt("num_speculative_tokens"));
+        }
+
+        /** Never asked to propose: the engine hands its sequences to the executor. */
+        record Drafting(int layers, int draftTokens) implements Speculator, SelfDrafting {
+            @Override
+            public List<Draft> propose(List<servelab.api.sched.SeqView> decoding, servelab.api.spec.SpecContext ctx) {
+                throw new IllegalStateException("layer-skip drafts in the executor");
+            }
+        }
+    }
+
     /** The {@code none} speculator, installed: what a replica uses when no speculator slot is given. */
     static PolicySlot.Installed<Speculator> noneInstalled() {
         var factory = new None();

@@ -50,6 +50,10 @@ public final class ModelExecutor implements Executor {
     private final float[][] hostKeys;
     private final float[][] hostValues;
     private final int blockFloats;
+    /** Pool blocks past the engine's: where layer-skip drafts of positions beyond a sequence's blocks go. */
+    private static final int SCRATCH_BLOCKS = 256;
+    private final int engineBlocks;
+    private final int scratchBlocks;
     private int[] itemOfChunk = new int[64];
 
     /**
@@ -171,12 +175,14 @@ public final class ModelExecutor implements Executor {
         this.model = model;
         this.options = options;
         var c = model.llama().config();
-        long floats = (long) blocks * blockSizeTokens * c.kvHeads() * c.headDim();
+        long floats = (long) (blocks + SCRATCH_BLOCKS) * blockSizeTokens * c.kvHeads() * c.headDim();
         if (floats > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(blocks + " KV blocks of " + blockSizeTokens + " tokens need " + floats
                     + " floats per layer, more than one Java array holds; use fewer kv.blocks");
         }
-        this.cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), blockSizeTokens, blocks);
+        this.engineBlocks = blocks;
+        this.scratchBlocks = Math.min(SCRATCH_BLOCKS, Math.max(8, blocks));
+        this.cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), blockSizeTokens, blocks + scratchBlocks);
         var kernels = switch (options.backend()) {
             case CPU_REFERENCE -> Kernels.reference();
             case CPU_VECTOR -> Kernels.vector(Parallel.of(options.threads() > 0 ? options.threads()
@@ -236,6 +242,68 @@ public final class ModelExecutor implements Executor {
                     logits.vocabularySize());
             batch.emit(i, token);
         }
+        return Math.max(1, System.nanoTime() - t0);
+    }
+
+    /**
+     * Layer-skip drafting: {@code draftTokens} greedy steps of the first {@code layers} layers (0: half) over all the
+     * sequences at once. Positions from each sequence's last token on go to its own blocks where it has room and to
+     * scratch blocks past the engine's beyond that; the verification step rewrites them with the whole model. As many
+     * sequences are drafted for as the scratch blocks allow (the rest decode plainly).
+     */
+    @Override
+    public long selfDraft(servelab.runtime.engine.SelfDraftBatch batch, int layers, int draftTokens) {
+        long t0 = System.nanoTime();
+        var c = model.llama().config();
+        int use = layers <= 0 ? Math.max(1, c.layers() / 2) : Math.min(layers, c.layers());
+        int blockSize = cache.blockSize();
+        int nextScratch = engineBlocks;
+        var seqs = new ArrayList<Integer>();
+        var tables = new ArrayList<KvAddress.Blocks>();
+        for (int i = 0; i < batch.size(); i++) {
+            int k = Math.min(draftTokens, batch.maxDraftTokens(i));
+            if (k <= 0) continue;
+            int last = batch.lastPosition(i);
+            int needed = Math.ceilDiv(last + k, blockSize) - batch.blockCount(i); // positions last .. last + k - 1
+            if (nextScratch + Math.max(0, needed) > engineBlocks + scratchBlocks) break;
+            var table = Arrays.copyOf(batch.blockTable(i), batch.blockCount(i) + Math.max(0, needed));
+            for (int b = batch.blockCount(i); b < table.length; b++) table[b] = nextScratch++;
+            seqs.add(i);
+            tables.add(new KvAddress.Blocks(table));
+        }
+        if (seqs.isEmpty()) return 0;
+        int n = seqs.size();
+        var current = new int[n];
+        var drafts = new int[n][];
+        for (int s = 0; s < n; s++) {
+            int i = seqs.get(s);
+            current[s] = batch.token(i, batch.lastPosition(i));
+            drafts[s] = new int[Math.min(draftTokens, batch.maxDraftTokens(i))];
+        }
+        var step = new ArrayList<SequenceChunk>(n);
+        var rowOf = new int[n];
+        for (int j = 0; j < draftTokens; j++) {
+            step.clear();
+            for (int s = 0; s < n; s++) {
+                if (j >= drafts[s].length) continue;
+                rowOf[step.size()] = s;
+                step.add(SequenceChunk.decode(current[s], batch.lastPosition(seqs.get(s)) + j, tables.get(s)));
+            }
+            if (step.isEmpty()) break;
+            Logits logits;
+            try {
+                logits = Forward.step(model.llama(), state, cache, step, use);
+            } catch (IllegalArgumentException e) {
+                throw new EngineException("layer-skip draft pass refused: " + e.getMessage(), e);
+            }
+            for (int r = 0; r < step.size(); r++) {
+                int s = rowOf[r];
+                current[s] = servelab.kernels.sample.Sampler.argmax(logits.values(), logits.offset(r, 0),
+                        logits.vocabularySize());
+                drafts[s][j] = current[s];
+            }
+        }
+        for (int s = 0; s < n; s++) batch.draft(seqs.get(s), drafts[s], drafts[s].length);
         return Math.max(1, System.nanoTime() - t0);
     }
 
@@ -329,7 +397,7 @@ public final class ModelExecutor implements Executor {
         String sampling = s.isGreedy() ? "greedy" : String.format(Locale.ROOT,
                 "temperature %s, top-k %d, top-p %s, min-p %s", s.temperature(), s.topK(), s.topP(), s.minP());
         return "model: " + model.describe() + " on " + options.backend().id() + " ("
-                + state.kernels().parallel().threads() + " threads), " + sampling + ", " + cache.blocks()
+                + state.kernels().parallel().threads() + " threads), " + sampling + ", " + engineBlocks
                 + " KV blocks of " + cache.blockSize();
     }
 

@@ -55,6 +55,19 @@ public final class SimulatedExecutor implements Executor {
         return Math.max(1, nanos);
     }
 
+    /** Placeholder drafts for the acceptance model (their cost is {@code draftCost}, charged when they are verified). */
+    @Override
+    public long selfDraft(servelab.runtime.engine.SelfDraftBatch batch, int layers, int draftTokens) {
+        for (int i = 0; i < batch.size(); i++) {
+            int n = Math.min(draftTokens, batch.maxDraftTokens(i));
+            if (n <= 0) continue;
+            var tokens = new int[n];
+            java.util.Arrays.fill(tokens, batch.token(i, batch.lastPosition(i)));
+            batch.draft(i, tokens, n);
+        }
+        return 0;
+    }
+
     @Override
     public String describe() {
         return "simulated: " + cost.describe() + "; speculation " + acceptance + ", draft cost " + draftCost;

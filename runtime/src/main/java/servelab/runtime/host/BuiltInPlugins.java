@@ -25,6 +25,7 @@ final class BuiltInPlugins {
         register(context, new AcceptAll());
         register(context, new servelab.runtime.engine.Speculators.None());
         register(context, new servelab.runtime.engine.Speculators.Modeled());
+        register(context, new servelab.runtime.engine.Speculators.LayerSkip());
     }
 
     private static void register(BundleContext context, PluginFactory<?> factory) {

@@ -86,6 +86,10 @@ class CliTest {
                       Segmented LRU: probationary and protected segments; a hit protects a block (Karedla et al. 1994).
                       - protected_fraction (double, default 0.8, [0.0, 1.0]): largest share of the cached blocks the protected segment may hold
                 speculator
+                  layer-skip           1.0.0    built-in
+                      Self-speculation: the target's first layers draft, the whole model verifies (LayerSkip).
+                      - layers (int, default 0, [0, 1024]): leading layers of the target used as the draft model (0: half of them)
+                      - num_speculative_tokens (int, default 3, [1, 64]): draft tokens per decoding sequence
                   modeled              1.0.0    built-in
                       Simulation only: k placeholder drafts per decoding sequence; the simulated executor's acceptance model (speculation.acceptance) decides what is accepted and speculation.draft_cost prices proposing them.
                       - num_speculative_tokens (int, default 4, [1, 64]): draft tokens per decoding sequence

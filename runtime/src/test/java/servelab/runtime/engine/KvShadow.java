@@ -111,6 +111,11 @@ final class KvShadow implements Executor {
     }
 
     @Override
+    public long selfDraft(SelfDraftBatch batch, int layers, int draftTokens) {
+        return priced.selfDraft(batch, layers, draftTokens);
+    }
+
+    @Override
     public TokenSpace tokenSpace() {
         return priced.tokenSpace();
     }

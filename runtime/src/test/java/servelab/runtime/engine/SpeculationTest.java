@@ -249,6 +249,27 @@ class SpeculationTest {
     }
 
     @Test
+    void layerSkipDraftsOnTheRealModelAndKeepsTheGreedyTokens() {
+        var requests = workload(12, 4);
+        var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        plain.simulation.run(requests.iterator());
+        var factory = new Speculators.LayerSkip();
+        var layerSkip = new PolicySlot.Installed<>(factory.create(servelab.api.Params.validate("layer-skip",
+                factory.descriptor().params(), Map.of("layers", 1, "num_speculative_tokens", 3))),
+                factory.descriptor(), Map.of(), "test");
+        var spec = new TinyEngine(80, BLOCK, Map.of(), 0, new HashBlockPrefixCache(), executor(80));
+        spec.speculator.install(layerSkip);
+        checkExactMemory(spec);
+        spec.simulation.run(requests.iterator());
+        for (var r : requests) {
+            assertArrayEquals(plain.rows.outputs.get(r.id()), spec.rows.outputs.get(r.id()), "request " + r.id());
+        }
+        int drafted = spec.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+        int accepted = spec.rows.requests.stream().mapToInt(r -> r.specAcceptedTokens()).sum();
+        assertTrue(drafted > 0 && accepted > 0, drafted + " drafted, " + accepted + " accepted");
+    }
+
+    @Test
     void swappingNoneNgramNoneMidRunOnTheRealModelLosesNothingAndStaysExact() {
         // all at time 0: which iteration does what does not depend on measured step times
         var requests = workload(16, 8).stream().map(r -> TraceRequest.of(r.id(), 0,
