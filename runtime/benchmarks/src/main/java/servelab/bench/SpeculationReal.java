@@ -37,7 +37,9 @@ public final class SpeculationReal {
             new Setting("layer-skip 6/12 k=3", List.of("plugins.speculator.name=layer-skip",
                     "plugins.speculator.params.layers=6", "plugins.speculator.params.num_speculative_tokens=3")),
             new Setting("layer-skip 9/12 k=3", List.of("plugins.speculator.name=layer-skip",
-                    "plugins.speculator.params.layers=9", "plugins.speculator.params.num_speculative_tokens=3")));
+                    "plugins.speculator.params.layers=9", "plugins.speculator.params.num_speculative_tokens=3")),
+            new Setting("draft-model = target k=3", List.of("plugins.speculator.name=draft-model",
+                    "plugins.speculator.params.num_speculative_tokens=3", "model.draft_path=MODEL")));
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("servelab.home", "."));
@@ -60,7 +62,7 @@ public final class SpeculationReal {
                         "trace.synthetic.arrivals.rate=0.001", "trace.synthetic.input.dist=fixed",
                         "trace.synthetic.input.value=256", "trace.synthetic.output.dist=fixed",
                         "trace.synthetic.output.value=128", "kv.blocks=64"));
-                overrides.addAll(setting.overrides());
+                for (var o : setting.overrides()) overrides.add(o.replace("MODEL", model.toString()));
                 overrides.add("name=" + prompts + "-" + setting.label().replaceAll("[^a-z0-9]+", "-"));
                 System.err.printf("ngram benchmark: %s prompts, %s%n", prompts, setting.label());
                 var run = ExperimentRunner.run(ExperimentFile.load(null, overrides),

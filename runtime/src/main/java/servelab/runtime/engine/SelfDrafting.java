@@ -5,7 +5,7 @@ package servelab.runtime.engine;
  * executor ({@link Executor#selfDraft}) instead of calling {@code propose}.
  */
 public interface SelfDrafting {
-    /** Leading layers of the target that make the draft model (0: half of them). */
+    /** Leading layers of the target that make the draft model (0: half of them); -1: the separate draft model. */
     int layers();
 
     /** Draft tokens per sequence and step. */

@@ -99,6 +99,27 @@ public final class Speculators {
         }
     }
 
+    /**
+     * A draft model: a second, smaller GGUF with the target's vocabulary ({@code model.draft_path}) drafts {@code
+     * num_speculative_tokens} tokens greedily, batched over the decoding sequences, in the model executor. Its keys and
+     * values live in its own pool addressed by the engine's block ids, computed alongside the target's, so every
+     * engine block holds both models' KV (as vLLM's draft workers share the target's block tables). In simulation it
+     * drafts placeholders for the acceptance model; {@code speculation.draft_cost} prices them.
+     */
+    public static final class DraftModel implements PluginFactory<Speculator> {
+        @Override
+        public PluginDescriptor descriptor() {
+            return new PluginDescriptor(PluginKind.SPECULATOR, "draft-model", "1.0.0",
+                    "A smaller model drafts, the target verifies (model.draft_path; Leviathan et al. 2023).",
+                    List.of(ParamSpec.ofInt("num_speculative_tokens", 4, 1, 64, "draft tokens per decoding sequence")));
+        }
+
+        @Override
+        public Speculator create(Params params) {
+            return new LayerSkip.Drafting(-1, params.getInt("num_speculative_tokens"));
+        }
+    }
+
     /** The {@code none} speculator, installed: what a replica uses when no speculator slot is given. */
     static PolicySlot.Installed<Speculator> noneInstalled() {
         var factory = new None();

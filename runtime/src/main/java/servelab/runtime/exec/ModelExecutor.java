@@ -54,6 +54,17 @@ public final class ModelExecutor implements Executor {
     private static final int SCRATCH_BLOCKS = 256;
     private final int engineBlocks;
     private final int scratchBlocks;
+    /**
+     * The draft model of the {@code draft-model} speculator, if any: its own KV pool addressed by the same block ids
+     * as the target's (vLLM's draft workers share the target's block tables the same way), kept in step with the
+     * target by running it over every chunk the target computes.
+     */
+    private final LoadedModel draft;
+    private final PagedKvCache draftCache;
+    private final ForwardState draftState;
+    private final float[][] hostDraftKeys;
+    private final float[][] hostDraftValues;
+    private final int draftBlockFloats;
     private int[] itemOfChunk = new int[64];
 
     /**
@@ -172,6 +183,15 @@ public final class ModelExecutor implements Executor {
 
     /** With {@code hostBlocks} host-memory slots that the engine's swap-outs and swap-ins copy blocks to and from. */
     public ModelExecutor(LoadedModel model, Options options, int blockSizeTokens, int blocks, int hostBlocks) {
+        this(model, null, options, blockSizeTokens, blocks, hostBlocks);
+    }
+
+    /**
+     * With a draft model for the {@code draft-model} speculator ({@code null}: none). It must share the target's
+     * vocabulary; each engine block then holds the draft's keys and values for the same positions too.
+     */
+    public ModelExecutor(LoadedModel model, LoadedModel draft, Options options, int blockSizeTokens, int blocks,
+                         int hostBlocks) {
         this.model = model;
         this.options = options;
         var c = model.llama().config();
@@ -198,6 +218,25 @@ public final class ModelExecutor implements Executor {
         this.hostKeys = new float[hostBlocks > 0 ? c.layers() : 0][(int) hostFloats];
         this.hostValues = new float[hostBlocks > 0 ? c.layers() : 0][(int) hostFloats];
         this.tokenSpace = ordinaryTokens(model.llama());
+        this.draft = draft;
+        if (draft != null) {
+            var d = draft.llama().config();
+            if (d.vocabularySize() != c.vocabularySize()) {
+                throw new IllegalArgumentException("draft model " + draft.path().getFileName() + " has a vocabulary of "
+                        + d.vocabularySize() + " tokens, the target " + c.vocabularySize() + ": drafts must be target tokens");
+            }
+            this.draftCache = new PagedKvCache(d.layers(), d.kvHeads(), d.headDim(), blockSizeTokens, blocks + scratchBlocks);
+            this.draftState = new ForwardState(d, kernels);
+            this.draftBlockFloats = d.kvHeads() * blockSizeTokens * d.headDim();
+            long hostDraftFloats = (long) hostBlocks * draftBlockFloats;
+            this.hostDraftKeys = new float[hostBlocks > 0 ? d.layers() : 0][(int) hostDraftFloats];
+            this.hostDraftValues = new float[hostBlocks > 0 ? d.layers() : 0][(int) hostDraftFloats];
+        } else {
+            this.draftCache = null;
+            this.draftState = null;
+            this.draftBlockFloats = 0;
+            this.hostDraftKeys = this.hostDraftValues = new float[0][];
+        }
     }
 
     /** The ids below the first special token: prompt tokens made for a trace without text are drawn from them. */
@@ -226,6 +265,11 @@ public final class ModelExecutor implements Executor {
         Logits logits;
         try {
             logits = Forward.step(model.llama(), state, cache, chunks);
+            if (draft != null) { // the draft's KV for the same positions, no logits
+                var draftChunks = new ArrayList<SequenceChunk>(chunks.size());
+                for (var chunk : chunks) draftChunks.add(new SequenceChunk(chunk.tokens(), chunk.startPosition(), chunk.kv(), 0));
+                Forward.step(draft.llama(), draftState, draftCache, draftChunks);
+            }
         } catch (IllegalArgumentException e) {
             throw new EngineException("forward pass refused the step: " + e.getMessage(), e);
         }
@@ -254,8 +298,16 @@ public final class ModelExecutor implements Executor {
     @Override
     public long selfDraft(servelab.runtime.engine.SelfDraftBatch batch, int layers, int draftTokens) {
         long t0 = System.nanoTime();
-        var c = model.llama().config();
-        int use = layers <= 0 ? Math.max(1, c.layers() / 2) : Math.min(layers, c.layers());
+        boolean separate = layers < 0;
+        if (separate && draft == null) {
+            throw new EngineException("the draft-model speculator needs a draft model: set model.draft_path (a smaller "
+                    + "GGUF with the target's vocabulary)");
+        }
+        var drafter = separate ? draft.llama() : model.llama();
+        var drafterState = separate ? draftState : state;
+        var drafterCache = separate ? draftCache : cache;
+        var c = drafter.config();
+        int use = separate ? c.layers() : layers == 0 ? Math.max(1, c.layers() / 2) : Math.min(layers, c.layers());
         int blockSize = cache.blockSize();
         int nextScratch = engineBlocks;
         var seqs = new ArrayList<Integer>();
@@ -292,7 +344,7 @@ public final class ModelExecutor implements Executor {
             if (step.isEmpty()) break;
             Logits logits;
             try {
-                logits = Forward.step(model.llama(), state, cache, step, use);
+                logits = Forward.step(drafter, drafterState, drafterCache, step, use);
             } catch (IllegalArgumentException e) {
                 throw new EngineException("layer-skip draft pass refused: " + e.getMessage(), e);
             }
@@ -315,12 +367,22 @@ public final class ModelExecutor implements Executor {
                 System.arraycopy(cache.keys(l), from, hostKeys[l], to, blockFloats);
                 System.arraycopy(cache.values(l), from, hostValues[l], to, blockFloats);
             }
+            int dFrom = batch.swapOutDevice(j) * draftBlockFloats, dTo = batch.swapOutHost(j) * draftBlockFloats;
+            for (int l = 0; l < hostDraftKeys.length; l++) {
+                System.arraycopy(draftCache.keys(l), dFrom, hostDraftKeys[l], dTo, draftBlockFloats);
+                System.arraycopy(draftCache.values(l), dFrom, hostDraftValues[l], dTo, draftBlockFloats);
+            }
         }
         for (int j = 0; j < batch.swapIns(); j++) {
             int from = batch.swapInHost(j) * blockFloats, to = batch.swapInDevice(j) * blockFloats;
             for (int l = 0; l < hostKeys.length; l++) {
                 System.arraycopy(hostKeys[l], from, cache.keys(l), to, blockFloats);
                 System.arraycopy(hostValues[l], from, cache.values(l), to, blockFloats);
+            }
+            int dFrom = batch.swapInHost(j) * draftBlockFloats, dTo = batch.swapInDevice(j) * draftBlockFloats;
+            for (int l = 0; l < hostDraftKeys.length; l++) {
+                System.arraycopy(hostDraftKeys[l], dFrom, draftCache.keys(l), dTo, draftBlockFloats);
+                System.arraycopy(hostDraftValues[l], dFrom, draftCache.values(l), dTo, draftBlockFloats);
             }
         }
     }
@@ -388,7 +450,8 @@ public final class ModelExecutor implements Executor {
 
     @Override
     public int maxSequenceTokens() {
-        return model.llama().config().contextLength();
+        int target = model.llama().config().contextLength();
+        return draft == null ? target : Math.min(target, draft.llama().config().contextLength());
     }
 
     @Override
@@ -398,7 +461,7 @@ public final class ModelExecutor implements Executor {
                 "temperature %s, top-k %d, top-p %s, min-p %s", s.temperature(), s.topK(), s.topP(), s.minP());
         return "model: " + model.describe() + " on " + options.backend().id() + " ("
                 + state.kernels().parallel().threads() + " threads), " + sampling + ", " + engineBlocks
-                + " KV blocks of " + cache.blockSize();
+                + " KV blocks of " + cache.blockSize() + (draft == null ? "" : "; draft " + draft.describe());
     }
 
     /** The backend in use, for run.json. */
@@ -408,6 +471,6 @@ public final class ModelExecutor implements Executor {
 
     /** Bytes of the KV pool. */
     public long kvPoolBytes() {
-        return cache.blocks() * cache.blockBytes();
+        return cache.blocks() * cache.blockBytes() + (draftCache == null ? 0 : draftCache.blocks() * draftCache.blockBytes());
     }
 }

@@ -91,10 +91,11 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
      * @param minP        0 = off
      * @param warmupS     seconds of throw-away steps before the trace starts, so the JIT has compiled the kernels
      *                    before the first timed step (default 1; 0 = none)
+     * @param draftPath   GGUF of the {@code draft-model} speculator's draft model: smaller, same vocabulary
      */
     public record ModelSpec(String path, String backend, int threads, double temperature, int topK, Double topP,
-                            double minP, Double warmupS) {
-        public static final ModelSpec NONE = new ModelSpec(null, null, 0, 0, 0, null, 0, null);
+                            double minP, Double warmupS, String draftPath) {
+        public static final ModelSpec NONE = new ModelSpec(null, null, 0, 0, 0, null, 0, null, null);
 
         public ModelSpec {
             backend = backend == null ? "cpu-vector" : backend;

@@ -82,10 +82,16 @@ public final class ExperimentRunner {
         int blockSize = exp.kv().blockSize();
         var slo = slo(exp);
         var events = new HostEvents(options.hostListener());
+        if (real && speculator != null && speculator.name().equals("draft-model") && exp.model().draftPath() == null) {
+            throw new IllegalArgumentException("speculator 'draft-model' on the model executor needs model.draft_path "
+                    + "(a smaller GGUF with the target's vocabulary)");
+        }
         try (var model = real ? ModelExecutor.LoadedModel.open(Path.of(exp.model().path())) : null;
+             var draft = real && exp.model().draftPath() != null
+                     ? ModelExecutor.LoadedModel.open(Path.of(exp.model().draftPath())) : null;
              var testbed = Testbed.start(options.pluginsDir(), events)) {
             int blocks = exp.kv().blocks() > 0 ? exp.kv().blocks()
-                    : real ? defaultModelBlocks(model, blockSize) : cost.kvCapacityBlocks(blockSize);
+                    : real ? defaultModelBlocks(model, draft, blockSize) : cost.kvCapacityBlocks(blockSize);
             events.clear(); // the initial deployment is described in run.json
             var slots = testbed.registry().createSlots(exp.replicas(), selections(exp));
             testbed.watch();
@@ -100,7 +106,7 @@ public final class ExperimentRunner {
                 for (int r = 0; r < exp.replicas(); r++) {
                     Executor executor;
                     if (real) {
-                        var m = new ModelExecutor(model, modelOptions(exp), blockSize, blocks, exp.kv().hostBlocks());
+                        var m = new ModelExecutor(model, draft, modelOptions(exp), blockSize, blocks, exp.kv().hostBlocks());
                         if (r == 0 && exp.model().warmupS() > 0) m.warmUp(exp.model().warmupS()); // JIT is per JVM
                         executor = m;
                     } else {
@@ -144,9 +150,13 @@ public final class ExperimentRunner {
         }
     }
 
-    /** KV blocks the model executor gets when kv.blocks is not given: 1 GiB of F32 keys and values, or 64 full contexts. */
-    static int defaultModelBlocks(ModelExecutor.LoadedModel model, int blockSize) {
-        long byMemory = (1L << 30) / model.kvBlockBytes(blockSize);
+    /**
+     * KV blocks the model executor gets when kv.blocks is not given: 1 GiB of F32 keys and values (the target's and
+     * the draft model's), or 64 full contexts.
+     */
+    static int defaultModelBlocks(ModelExecutor.LoadedModel model, ModelExecutor.LoadedModel draft, int blockSize) {
+        long perBlock = model.kvBlockBytes(blockSize) + (draft == null ? 0 : draft.kvBlockBytes(blockSize));
+        long byMemory = (1L << 30) / perBlock;
         long byContext = (64L * model.llama().config().contextLength() + blockSize - 1) / blockSize;
         return (int) Math.max(1, Math.min(byMemory, byContext));
     }
@@ -223,8 +233,10 @@ public final class ExperimentRunner {
         info.put("executor", executor.describe());
         if (executor instanceof ModelExecutor model) {
             info.put("backend", model.backend().id());
-            info.put("model", new LinkedHashMap<>(Map.of("path", exp.model().path(), "backend", model.backend().id(),
-                    "kv_pool_bytes", model.kvPoolBytes(), "sampling", exp.model().sampling().toString())));
+            var section = new LinkedHashMap<String, Object>(Map.of("path", exp.model().path(), "backend",
+                    model.backend().id(), "kv_pool_bytes", model.kvPoolBytes(), "sampling", exp.model().sampling().toString()));
+            if (exp.model().draftPath() != null) section.put("draft_path", exp.model().draftPath());
+            info.put("model", section);
         } else {
             info.put("backend", "simulated");
             info.put("profile", exp.profile());

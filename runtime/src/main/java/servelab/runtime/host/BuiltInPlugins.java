@@ -26,6 +26,7 @@ final class BuiltInPlugins {
         register(context, new servelab.runtime.engine.Speculators.None());
         register(context, new servelab.runtime.engine.Speculators.Modeled());
         register(context, new servelab.runtime.engine.Speculators.LayerSkip());
+        register(context, new servelab.runtime.engine.Speculators.DraftModel());
     }
 
     private static void register(BundleContext context, PluginFactory<?> factory) {

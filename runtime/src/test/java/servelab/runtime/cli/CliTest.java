@@ -86,6 +86,9 @@ class CliTest {
                       Segmented LRU: probationary and protected segments; a hit protects a block (Karedla et al. 1994).
                       - protected_fraction (double, default 0.8, [0.0, 1.0]): largest share of the cached blocks the protected segment may hold
                 speculator
+                  draft-model          1.0.0    built-in
+                      A smaller model drafts, the target verifies (model.draft_path; Leviathan et al. 2023).
+                      - num_speculative_tokens (int, default 4, [1, 64]): draft tokens per decoding sequence
                   layer-skip           1.0.0    built-in
                       Self-speculation: the target's first layers draft, the whole model verifies (LayerSkip).
                       - layers (int, default 0, [0, 1024]): leading layers of the target used as the draft model (0: half of them)

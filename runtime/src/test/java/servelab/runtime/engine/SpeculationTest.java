@@ -269,6 +269,65 @@ class SpeculationTest {
         assertTrue(drafted > 0 && accepted > 0, drafted + " drafted, " + accepted + " accepted");
     }
 
+    private static PolicySlot.Installed<Speculator> draftModel(int k) {
+        var factory = new Speculators.DraftModel();
+        return new PolicySlot.Installed<>(factory.create(servelab.api.Params.validate("draft-model",
+                factory.descriptor().params(), Map.of("num_speculative_tokens", k))), factory.descriptor(), Map.of(), "test");
+    }
+
+    /**
+     * The target as its own draft model: under greedy decoding every draft must be accepted, which holds only if the
+     * draft's KV, kept beside the target's under the same block ids, is right after prefill chunks, verifications,
+     * rejections, swap-outs and swap-ins.
+     */
+    @Test
+    void aDraftModelEqualToTheTargetHasEveryDraftAcceptedThroughPreemptionsAndSwaps() {
+        var requests = workload(10, 6).stream().map(r -> r.withIdAndArrival(r.id(), 0)).toList();
+        var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        plain.simulation.run(requests.iterator());
+        for (String mode : new String[] {"recompute", "swap"}) {
+            var executor = new ModelExecutor(model, model, new ModelExecutor.Options(SamplingParams.greedy(), 1,
+                    ModelExecutor.Backend.CPU_VECTOR, 1), BLOCK, 12, 64);
+            var engine = new TinyEngine(12, BLOCK, Map.of("preempt_mode", mode, "max_num_batched_tokens", 48), 64,
+                    new HashBlockPrefixCache(), executor);
+            engine.speculator.install(draftModel(3));
+            checkExactMemory(engine);
+            engine.simulation.run(requests.iterator());
+            for (var r : requests) {
+                assertArrayEquals(plain.rows.outputs.get(r.id()), engine.rows.outputs.get(r.id()), mode + ", request " + r.id());
+            }
+            int drafted = engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+            int accepted = engine.rows.requests.stream().mapToInt(r -> r.specAcceptedTokens()).sum();
+            int preemptions = engine.rows.requests.stream().mapToInt(r -> r.preemptions()).sum();
+            assertTrue(drafted > 50 && preemptions > 0, mode + ": " + drafted + " drafted, " + preemptions + " preemptions");
+            assertEquals(drafted, accepted, mode + ": every draft of an identical model is accepted");
+        }
+    }
+
+    @Test
+    void aSmallerDraftModelKeepsTheGreedyTokensAndAMissingOneIsExplained() throws IOException {
+        var path = dir.resolve("draft.gguf");
+        var spec = RandomLlama.Spec.tiny(WeightFormat.Q8_0);
+        RandomLlama.write(path, new RandomLlama.Spec(spec.dim(), 1, spec.heads(), spec.kvHeads(), spec.ffnDim(),
+                spec.contextLength(), spec.format(), false, true), 99);
+        var requests = workload(8, 2);
+        var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        plain.simulation.run(requests.iterator());
+        try (var draft = ModelExecutor.LoadedModel.open(path)) {
+            var engine = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), new ModelExecutor(model, draft,
+                    new ModelExecutor.Options(SamplingParams.greedy(), 1, ModelExecutor.Backend.CPU_VECTOR, 1), BLOCK, 80, 0));
+            engine.speculator.install(draftModel(2));
+            engine.simulation.run(requests.iterator());
+            for (var r : requests) assertArrayEquals(plain.rows.outputs.get(r.id()), engine.rows.outputs.get(r.id()));
+            assertTrue(engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum() > 0);
+        }
+        var without = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        without.speculator.install(draftModel(2));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class,
+                () -> without.simulation.run(requests.iterator()));
+        assertTrue(e.getMessage().contains("needs a draft model: set model.draft_path"), e.getMessage());
+    }
+
     @Test
     void swappingNoneNgramNoneMidRunOnTheRealModelLosesNothingAndStaysExact() {
         // all at time 0: which iteration does what does not depend on measured step times
