@@ -32,6 +32,14 @@ public sealed interface Kernels {
         return new Vector(Parallel.of(Runtime.getRuntime().availableProcessors()));
     }
 
+    /**
+     * {@code base} with weight matmuls that {@code offload} handles run by it: the model's projections on an
+     * accelerator, attention, norms and the rest on the CPU.
+     */
+    static Kernels offload(Kernels base, MatmulOffload offload) {
+        return new Offloaded(base, offload);
+    }
+
     /** The pool that callers may split independent work over (serial for the references). */
     Parallel parallel();
 
@@ -82,6 +90,29 @@ public sealed interface Kernels {
         @Override public void attention(AttentionShape shape, KvCache cache, int layer, KvAddress address, int length,
                                         int kvHead, float[] q, int qOff, float[] out, int outOff) {
             Attention.tiled(shape, cache, layer, address, length, kvHead, q, qOff, out, outOff);
+        }
+    }
+
+    /** Matmuls of the matrices {@code offload} handles go to it; everything else to {@code base}. */
+    record Offloaded(Kernels base, MatmulOffload offload) implements Kernels {
+        @Override public Parallel parallel() { return base.parallel(); }
+
+        @Override
+        public void matmul(Matrix w, float[] x, int batch, float[] out) {
+            if (offload.handles(w)) offload.matmul(w, x, batch, out); else base.matmul(w, x, batch, out);
+        }
+
+        @Override public void rmsNorm(float[] out, int outOff, float[] x, int xOff, float[] weight, int n, float eps) {
+            base.rmsNorm(out, outOff, x, xOff, weight, n, eps);
+        }
+        @Override public void rope(float[] v, int off, int heads, int headDim, int position, float[] freqs) {
+            base.rope(v, off, heads, headDim, position, freqs);
+        }
+        @Override public void swiGlu(float[] gate, float[] up, int off, int n) { base.swiGlu(gate, up, off, n); }
+        @Override public void softmax(float[] x, int off, int n) { base.softmax(x, off, n); }
+        @Override public void attention(AttentionShape shape, KvCache cache, int layer, KvAddress address, int length,
+                                        int kvHead, float[] q, int qOff, float[] out, int outOff) {
+            base.attention(shape, cache, layer, address, length, kvHead, q, qOff, out, outOff);
         }
     }
 }

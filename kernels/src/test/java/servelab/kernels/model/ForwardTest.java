@@ -168,4 +168,61 @@ class ForwardTest {
             }
         }
     }
+
+    /** A matmul offload that computes with the scalar reference and counts what it was given. */
+    private static final class CountingOffload implements servelab.kernels.MatmulOffload {
+        final java.util.Set<servelab.kernels.matmul.Matrix> seen =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int calls;
+
+        @Override public boolean handles(servelab.kernels.matmul.Matrix w) { return true; }
+
+        @Override
+        public void matmul(servelab.kernels.matmul.Matrix w, float[] x, int batch, float[] out) {
+            calls++;
+            seen.add(w);
+            servelab.kernels.matmul.MatMul.reference(w, x, batch, out);
+        }
+
+        @Override public String describe() { return "counting"; }
+    }
+
+    @Test
+    void offloadedMatmulsRunEveryWeightMatrixThereAndNothingElseChanges() {
+        var offload = new CountingOffload();
+        var reference = Kernels.reference();
+        var prompt = prompt(19);
+        var a = paged(8, 4);
+        var b = paged(8, 4);
+        var address = new KvAddress.Blocks(new int[] {0, 1, 2, 3});
+        var plain = Forward.step(MODEL, new ForwardState(C, reference), a, List.of(SequenceChunk.prefill(prompt, 0, address, true)));
+        float[] expected = lastRow(plain, 0);
+        var offloaded = Forward.step(MODEL, new ForwardState(C, Kernels.offload(reference, offload)), b,
+                List.of(SequenceChunk.prefill(prompt, 0, address, true)));
+        assertArrayEquals(expected, lastRow(offloaded, 0), "the same reference matmul, wherever it runs");
+        // 7 projections per layer and the classifier, each once per step
+        assertEquals(7 * C.layers() + 1, offload.calls);
+        assertEquals(7 * C.layers() + 1, offload.seen.size());
+    }
+
+    @Test
+    void aStepThroughTheFirstLayersOnlyWritesOnlyThoseLayersAndEqualsATruncatedModel() {
+        var prompt = prompt(12);
+        var address = new KvAddress.Blocks(new int[] {0, 1});
+        var cache = paged(8, 2);
+        var logits = Forward.step(MODEL, new ForwardState(C, VECTOR), cache, List.of(SequenceChunk.prefill(prompt, 0, address, true)), 1);
+        var truncated = new Llama(new Config(C.dim(), 1, C.heads(), C.kvHeads(), C.headDim(), C.ffnDim(), C.vocabularySize(),
+                C.contextLength(), C.rmsEps(), C.ropeTheta()), MODEL.tokenizer(), new Weights(MODEL.weights().tokenEmbedding(),
+                MODEL.weights().layers().subList(0, 1), MODEL.weights().outputNorm(), MODEL.weights().classifier(),
+                MODEL.weights().ropeFrequencies()));
+        var one = new PagedKvCache(1, C.kvHeads(), C.headDim(), 8, 2);
+        var expected = Forward.step(truncated, new ForwardState(truncated.config(), VECTOR), one,
+                List.of(SequenceChunk.prefill(prompt, 0, address, true)));
+        assertArrayEquals(lastRow(expected, 0), lastRow(logits, 0));
+        for (int l = 1; l < C.layers(); l++) {
+            for (float v : cache.keys(l)) assertEquals(0f, v, "layer " + l + " was not run");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Forward.step(MODEL, new ForwardState(C, VECTOR), cache,
+                List.of(SequenceChunk.prefill(prompt, 0, address, true)), C.layers() + 1));
+    }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 import servelab.kernels.Kernels;
+import servelab.kernels.MatmulOffload;
 import servelab.kernels.Parallel;
 import servelab.kernels.attention.KvAddress;
 import servelab.kernels.attention.PagedKvCache;
@@ -60,6 +61,9 @@ public final class ModelExecutor implements Executor {
      * target by running it over every chunk the target computes.
      */
     private final LoadedModel draft;
+    private final Backend backendInUse;
+    private final String backendNote;
+    private final MatmulOffload offload;
     private final PagedKvCache draftCache;
     private final ForwardState draftState;
     private final float[][] hostDraftKeys;
@@ -92,7 +96,12 @@ public final class ModelExecutor implements Executor {
         /** Vector API kernels, rows split over a thread pool. */
         CPU_VECTOR("cpu-vector"),
         /** Scalar reference kernels on one thread (slow; for checking). */
-        CPU_REFERENCE("cpu-reference");
+        CPU_REFERENCE("cpu-reference"),
+        /**
+         * F32 and Q8_0 weight matmuls on TornadoVM's default device (OpenCL, PTX or SPIR-V), the rest on the Vector API
+         * kernels. Needs the {@code kernels/tornadovm} module and a TornadoVM SDK at run time.
+         */
+        TORNADOVM("tornadovm");
 
         private final String id;
 
@@ -104,15 +113,10 @@ public final class ModelExecutor implements Executor {
             return id;
         }
 
-        /** The backend named {@code id}; {@code tornadovm} is explained rather than silently replaced. */
+        /** The backend named {@code id}. */
         public static Backend fromId(String id) {
             for (var b : values()) if (b.id.equals(id)) return b;
-            if (id.equals("tornadovm")) {
-                throw new IllegalArgumentException("backend 'tornadovm' does not run the model executor yet: the "
-                        + "TornadoVM adapters (kernels/tornadovm, -Ptornadovm) cover matvec and RMSNorm only, not a "
-                        + "whole forward pass; accepted: cpu-vector, cpu-reference");
-            }
-            throw new IllegalArgumentException("unknown backend '" + id + "'; accepted: cpu-vector, cpu-reference");
+            throw new IllegalArgumentException("unknown backend '" + id + "'; accepted: cpu-vector, cpu-reference, tornadovm");
         }
     }
 
@@ -203,11 +207,29 @@ public final class ModelExecutor implements Executor {
         this.engineBlocks = blocks;
         this.scratchBlocks = Math.min(SCRATCH_BLOCKS, Math.max(8, blocks));
         this.cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), blockSizeTokens, blocks + scratchBlocks);
-        var kernels = switch (options.backend()) {
-            case CPU_REFERENCE -> Kernels.reference();
-            case CPU_VECTOR -> Kernels.vector(Parallel.of(options.threads() > 0 ? options.threads()
-                    : Runtime.getRuntime().availableProcessors()));
-        };
+        var vector = Kernels.vector(Parallel.of(options.threads() > 0 ? options.threads()
+                : Runtime.getRuntime().availableProcessors()));
+        Kernels kernels = vector;
+        Backend inUse = options.backend();
+        String note = "";
+        MatmulOffload offloaded = null;
+        switch (options.backend()) {
+            case CPU_REFERENCE -> kernels = Kernels.reference();
+            case CPU_VECTOR -> {}
+            case TORNADOVM -> {
+                try {
+                    offloaded = tornadoVm();
+                    kernels = Kernels.offload(vector, offloaded);
+                    note = offloaded.describe();
+                } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                    inUse = Backend.CPU_VECTOR;
+                    note = "tornadovm requested but unavailable (" + reason(e) + "); ran on cpu-vector";
+                }
+            }
+        }
+        this.backendInUse = inUse;
+        this.backendNote = note;
+        this.offload = offloaded;
         this.state = new ForwardState(c, kernels);
         this.blockFloats = c.kvHeads() * blockSizeTokens * c.headDim();
         long hostFloats = (long) hostBlocks * blockFloats;
@@ -237,6 +259,24 @@ public final class ModelExecutor implements Executor {
             this.draftBlockFloats = 0;
             this.hostDraftKeys = this.hostDraftValues = new float[0][];
         }
+    }
+
+    /**
+     * The TornadoVM matmul offload of {@code kernels/tornadovm}, loaded by name so that the default build and class
+     * path need no TornadoVM.
+     */
+    private static MatmulOffload tornadoVm() throws ReflectiveOperationException {
+        var type = Class.forName("servelab.kernels.tornado.TornadoMatmul");
+        return (MatmulOffload) type.getMethod("create").invoke(null);
+    }
+
+    private static String reason(Throwable e) {
+        if (e instanceof ClassNotFoundException) {
+            return "servelab-kernels-tornadovm is not on the class path: build it with -Ptornadovm and run with "
+                    + "TORNADOVM_HOME set (see kernels/README.md)";
+        }
+        var cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     /** The ids below the first special token: prompt tokens made for a trace without text are drawn from them. */
@@ -459,14 +499,25 @@ public final class ModelExecutor implements Executor {
         var s = options.sampling();
         String sampling = s.isGreedy() ? "greedy" : String.format(Locale.ROOT,
                 "temperature %s, top-k %d, top-p %s, min-p %s", s.temperature(), s.topK(), s.topP(), s.minP());
-        return "model: " + model.describe() + " on " + options.backend().id() + " ("
+        return "model: " + model.describe() + " on " + backendInUse.id()
+                + (backendNote.isEmpty() ? "" : " [" + backendNote + "]") + " ("
                 + state.kernels().parallel().threads() + " threads), " + sampling + ", " + engineBlocks
                 + " KV blocks of " + cache.blockSize() + (draft == null ? "" : "; draft " + draft.describe());
     }
 
-    /** The backend in use, for run.json. */
+    /** The backend in use, for run.json: the one asked for, or cpu-vector when TornadoVM was unavailable. */
     public Backend backend() {
-        return options.backend();
+        return backendInUse;
+    }
+
+    /** What runs the matmuls, or why the asked-for backend was not used ({@code ""} when there is nothing to say). */
+    public String backendNote() {
+        return backendNote;
+    }
+
+    /** Frees the offload's device memory, if any. */
+    public void close() {
+        if (offload != null) offload.close();
     }
 
     /** Bytes of the KV pool. */

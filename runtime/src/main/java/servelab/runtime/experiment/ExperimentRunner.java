@@ -76,7 +76,7 @@ public final class ExperimentRunner {
         var speculator = exp.pluginsByKind().get(PluginKind.SPECULATOR);
         if (real && speculator != null && speculator.name().equals("modeled")) {
             throw new IllegalArgumentException("speculator 'modeled' proposes placeholder drafts for the simulated "
-                    + "executor's acceptance model; on the model executor use a proposer that reads tokens (ngram)");
+                    + "executor's acceptance model; on the model executor use one that drafts real tokens (ngram, layer-skip, draft-model)");
         }
         CostModel cost = real ? null : CostModels.load(exp.profile());
         int blockSize = exp.kv().blockSize();
@@ -102,11 +102,16 @@ public final class ExperimentRunner {
                 Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
                 var sink = sink(recorder, outputs, exp.record().schedulerCpu());
                 var replicas = new ArrayList<Replica>();
+                var models = new ArrayList<ModelExecutor>();
                 Executor first = null;
                 for (int r = 0; r < exp.replicas(); r++) {
                     Executor executor;
                     if (real) {
                         var m = new ModelExecutor(model, draft, modelOptions(exp), blockSize, blocks, exp.kv().hostBlocks());
+                        if (r == 0 && m.backend().id() != null && !m.backend().id().equals(exp.model().backend())) {
+                            System.err.println("servelab: " + m.backendNote());
+                        }
+                        models.add(m);
                         if (r == 0 && exp.model().warmupS() > 0) m.warmUp(exp.model().warmupS()); // JIT is per JVM
                         executor = m;
                     } else {
@@ -140,6 +145,7 @@ public final class ExperimentRunner {
                         "requests", sim.submitted())));
                 recorder.writeRunJson(info);
                 recorder.close();
+                models.forEach(ModelExecutor::close);
                 var summary = Summary.compute(RunResults.load(runDir), slo);
                 Json.write(runDir.resolve("summary.json"), summary.toJson());
                 return new Result(runDir, summary, simulated, System.nanoTime() - wallStart, iterations,
@@ -233,6 +239,8 @@ public final class ExperimentRunner {
         info.put("executor", executor.describe());
         if (executor instanceof ModelExecutor model) {
             info.put("backend", model.backend().id());
+            if (!model.backend().id().equals(exp.model().backend())) info.put("backend_requested", exp.model().backend());
+            if (!model.backendNote().isEmpty()) info.put("backend_note", model.backendNote());
             var section = new LinkedHashMap<String, Object>(Map.of("path", exp.model().path(), "backend",
                     model.backend().id(), "kv_pool_bytes", model.kvPoolBytes(), "sampling", exp.model().sampling().toString()));
             if (exp.model().draftPath() != null) section.put("draft_path", exp.model().draftPath());

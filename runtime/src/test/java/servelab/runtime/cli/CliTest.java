@@ -228,9 +228,36 @@ class CliTest {
                 "--model", bad.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("model file " + bad + " cannot be used"), r.err());
-        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.backend=tornadovm");
+        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.backend=cuda");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("backend 'tornadovm' does not run the model executor yet"), r.err());
+        assertTrue(r.err().contains("unknown backend 'cuda'; accepted: cpu-vector, cpu-reference, tornadovm"), r.err());
+    }
+
+    @Test
+    void theTornadoVmBackendWithoutTornadoVmSaysSoAndRunsOnTheCpu() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var model = work.resolve("tiny.gguf");
+        servelab.kernels.model.RandomLlama.write(model,
+                servelab.kernels.model.RandomLlama.Spec.tiny(servelab.kernels.matmul.WeightFormat.Q8_0), 3);
+        var stderr = new java.io.ByteArrayOutputStream();
+        var old = System.err;
+        System.setErr(new java.io.PrintStream(stderr, true));
+        Outcome r;
+        try {
+            r = execute("run", "--quiet", "--plugins-dir", plugins.toString(), "--out", work.resolve("run").toString(),
+                    "--model", model.toString(), "--set", "model.backend=tornadovm", "--set", "trace.synthetic.count=3",
+                    "--set", "trace.synthetic.input.max=100", "--set", "trace.synthetic.output.max=10",
+                    "--set", "model.warmup_s=0");
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(0, r.code(), r.err());
+        assertTrue(stderr.toString().contains("tornadovm requested but unavailable (servelab-kernels-tornadovm is not on "
+                + "the class path"), stderr.toString());
+        var info = servelab.runtime.record.Json.MAPPER.readTree(work.resolve("run/run.json").toFile());
+        assertEquals("cpu-vector", info.get("backend").asText());
+        assertEquals("tornadovm", info.get("backend_requested").asText());
+        assertTrue(info.get("backend_note").asText().contains("ran on cpu-vector"));
     }
 
     @Test

@@ -58,19 +58,23 @@ public final class TornadoKernels {
         }
     }
 
-    /** IEEE binary16 bits to float, with bit operations only (device code has no {@code Float.float16ToFloat}). */
+    /**
+     * IEEE binary16 bits to float with integer operations and exact float multiplies only: TornadoVM's OpenCL backend
+     * cannot compile {@code Float.intBitsToFloat} (a reinterpret), and compiles {@code Float.float16ToFloat} to a
+     * numeric conversion. Normal numbers are {@code (1024 + m) * 2^e * 2^-25}, subnormals {@code m * 2^-24}, every
+     * step exact; NaN is made as {@code inf * 0} because a {@code Float.NaN} literal does not compile either.
+     */
     static float halfToFloat(int h) {
-        int sign = (h & 0x8000) << 16;
         int exponent = (h >>> 10) & 0x1f;
         int mantissa = h & 0x3ff;
+        float magnitude;
         if (exponent == 0) {
-            // subnormal (or zero): mantissa * 2^-24
-            float magnitude = mantissa * 5.9604645e-8f;
-            return sign == 0 ? magnitude : -magnitude;
+            magnitude = mantissa * 5.9604645e-8f;
+        } else if (exponent == 31) {
+            magnitude = mantissa == 0 ? Float.POSITIVE_INFINITY : Float.POSITIVE_INFINITY * (mantissa * 0f);
+        } else {
+            magnitude = (1024 + mantissa) * (float) (1 << exponent) * 2.9802322e-8f;
         }
-        if (exponent == 31) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | mantissa << 13);
-        }
-        return Float.intBitsToFloat(sign | (exponent + 112) << 23 | mantissa << 13);
+        return (h & 0x8000) != 0 ? -magnitude : magnitude;
     }
 }

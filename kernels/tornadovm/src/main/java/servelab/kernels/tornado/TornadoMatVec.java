@@ -50,12 +50,17 @@ public final class TornadoMatVec implements AutoCloseable {
 
     /** {@code result[r] = W[r] . input}; {@code result} must hold {@code rows} floats. */
     public void multiply(float[] input, float[] result) {
+        multiply(input, 0, result, 0);
+    }
+
+    /** {@code result[resultOffset + r] = W[r] . input[inputOffset ..]}. */
+    public void multiply(float[] input, int inputOffset, float[] result, int resultOffset) {
         for (int c = 0; c < matrix.cols(); c++) {
-            x.set(c, input[c]);
+            x.set(c, input[inputOffset + c]);
         }
         plan.execute();
         for (int r = 0; r < matrix.rows(); r++) {
-            result[r] = out.get(r);
+            result[resultOffset + r] = out.get(r);
         }
     }
 
