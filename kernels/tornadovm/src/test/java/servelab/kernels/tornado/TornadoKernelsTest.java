@@ -38,4 +38,17 @@ class TornadoKernelsTest {
             assertEquals(expected[r], actual[r], 1e-4f * Math.max(1f, Math.abs(expected[r])), "row " + r);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theDeviceSafeHalfDecodeEqualsTheJdksForAllBitPatterns() {
+        for (int h = 0; h < 1 << 16; h++) {
+            float expected = Float.float16ToFloat((short) h);
+            float actual = TornadoKernels.halfToFloat(h);
+            if (Float.isNaN(expected)) {
+                org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(actual), "bits " + Integer.toHexString(h));
+            } else {
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), "bits " + Integer.toHexString(h));
+            }
+        }
+    }
 }
