@@ -108,8 +108,8 @@ public final class ExperimentRunner {
                     Executor executor;
                     if (real) {
                         var m = new ModelExecutor(model, draft, modelOptions(exp), blockSize, blocks, exp.kv().hostBlocks());
-                        if (r == 0 && m.backend().id() != null && !m.backend().id().equals(exp.model().backend())) {
-                            System.err.println("servelab: " + m.backendNote());
+                        if (r == 0 && !m.backend().id().equals(exp.model().backend())) {
+                            System.err.println("servelab: " + m.backendNote()); // the asked-for backend is unavailable
                         }
                         models.add(m);
                         if (r == 0 && exp.model().warmupS() > 0) m.warmUp(exp.model().warmupS()); // JIT is per JVM
