@@ -87,12 +87,19 @@ class RealModelEngineTest {
         return engine.rows.outputs;
     }
 
-    /** One sequence alone: whole prompt in one step on a contiguous cache, then one decode per token. */
+    /** One sequence alone, its prompt made as the engine makes it. */
     private static int[] alone(TraceRequest request, TokenSpace space, SamplingParams sampling) {
-        var seq = new Sequence(request, 0);
-        var tokens = new SeqTokens(seq, BLOCK, space);
+        var tokens = new SeqTokens(new Sequence(request, 0), BLOCK, space);
         var prompt = new int[request.inputTokens()];
         for (int p = 0; p < prompt.length; p++) prompt[p] = tokens.at(p);
+        return aloneWith(prompt, request, sampling);
+    }
+
+    /**
+     * One sequence alone: the whole prompt in one step on a contiguous cache, then one decode per token, each token
+     * drawn as the executor draws it (run seed 5, the request, the position).
+     */
+    private static int[] aloneWith(int[] prompt, TraceRequest request, SamplingParams sampling) {
         Llama llama = model.llama();
         var c = llama.config();
         var state = new ForwardState(c, Kernels.vector(Parallel.serial()));
@@ -230,29 +237,14 @@ class RealModelEngineTest {
         engine.replica.usePrompts(r -> r.id() == 0 ? first : r.id() == 1 ? second : null);
         var outputs = run(engine, requests);
         for (var r : requests.subList(0, 2)) {
-            assertArrayEquals(aloneWith(r.id() == 0 ? first : second, r), outputs.get(r.id()), "request " + r.id());
+            assertArrayEquals(aloneWith(r.id() == 0 ? first : second, r, SamplingParams.greedy()), outputs.get(r.id()),
+                    "request " + r.id());
         }
         int hit = engine.rows.requests.stream().filter(r -> r.requestId() == 1).findFirst().orElseThrow().cachedPrefixTokens();
         assertEquals(document.length / BLOCK * BLOCK, hit, "the shared document's full blocks come from the cache");
         assertEquals(5, outputs.get(2L).length, "a request without ids gets synthetic tokens");
     }
 
-    private static int[] aloneWith(int[] prompt, TraceRequest request) {
-        Llama llama = model.llama();
-        var c = llama.config();
-        var state = new ForwardState(c, Kernels.vector(Parallel.serial()));
-        var cache = new ContiguousKvCache(c.layers(), c.kvHeads(), c.headDim(), 1, c.contextLength());
-        var slot = new KvAddress.Slot(0);
-        var out = new int[request.outputTokens()];
-        Logits logits = Forward.step(llama, state, cache, List.of(SequenceChunk.prefill(prompt, 0, slot, true)));
-        for (int n = 0; n < out.length; n++) {
-            out[n] = servelab.kernels.sample.Sampler.argmax(logits.values(), logits.offset(0, 0), logits.vocabularySize());
-            if (n + 1 < out.length) {
-                logits = Forward.step(llama, state, cache, List.of(SequenceChunk.decode(out[n], prompt.length + n, slot)));
-            }
-        }
-        return out;
-    }
 
     @Test
     void aRequestLongerThanTheModelsContextFailsAtArrivalWithAReason() {
