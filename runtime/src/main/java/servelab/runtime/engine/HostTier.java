@@ -1,5 +1,6 @@
 package servelab.runtime.engine;
 
+import servelab.plugins.caching.common.LongIntMap;
 import java.util.Arrays;
 
 import servelab.api.kv.TokenBlocks;

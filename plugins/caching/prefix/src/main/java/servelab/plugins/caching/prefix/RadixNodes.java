@@ -1,5 +1,6 @@
 package servelab.plugins.caching.prefix;
 
+import servelab.plugins.caching.common.LongIntMap;
 import java.util.Arrays;
 
 /**

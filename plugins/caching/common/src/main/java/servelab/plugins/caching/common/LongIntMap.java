@@ -1,20 +1,20 @@
-package servelab.plugins.caching.prefix;
+package servelab.plugins.caching.common;
 
 import java.util.Arrays;
 
 /**
  * An open-addressing hash map from 64-bit keys to non-negative ints, with linear probing and backward-shift
  * deletion (no tombstones), so lookups stay short after many evictions. No boxing, no allocation per operation
- * except when it grows.
+ * except when it grows. The prefix caches index blocks with it, and the engine's host tier its slots.
  */
-final class LongIntMap {
+public final class LongIntMap {
     private static final int EMPTY = -1;
     private long[] keys;
     private int[] values;
     private int size;
     private int mask;
 
-    LongIntMap(int expected) {
+    public LongIntMap(int expected) {
         int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
         keys = new long[capacity];
         values = new int[capacity];
@@ -22,12 +22,12 @@ final class LongIntMap {
         mask = capacity - 1;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The value for {@code key}, or -1. */
-    int get(long key) {
+    public int get(long key) {
         for (int i = slot(key); ; i = (i + 1) & mask) {
             if (values[i] == EMPTY) return EMPTY;
             if (keys[i] == key) return values[i];
@@ -35,7 +35,7 @@ final class LongIntMap {
     }
 
     /** Maps {@code key} to {@code value} (≥ 0) unless it is mapped already; returns the value now mapped. */
-    int putIfAbsent(long key, int value) {
+    public int putIfAbsent(long key, int value) {
         if (value < 0) throw new IllegalArgumentException("values must be >= 0, was " + value);
         if (size * 2 >= keys.length) grow();
         for (int i = slot(key); ; i = (i + 1) & mask) {
@@ -50,7 +50,7 @@ final class LongIntMap {
     }
 
     /** Removes {@code key} if it maps to {@code value}. */
-    void remove(long key, int value) {
+    public void remove(long key, int value) {
         int i = slot(key);
         while (values[i] != EMPTY && keys[i] != key) i = (i + 1) & mask;
         if (values[i] == EMPTY || values[i] != value) return;
@@ -67,6 +67,12 @@ final class LongIntMap {
         }
         values[hole] = EMPTY;
         size--;
+    }
+
+    /** Forgets every key. */
+    public void clear() {
+        Arrays.fill(values, EMPTY);
+        size = 0;
     }
 
     private int slot(long key) {
