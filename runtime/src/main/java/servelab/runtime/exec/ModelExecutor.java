@@ -51,8 +51,13 @@ public final class ModelExecutor implements Executor {
     private final float[][] hostKeys;
     private final float[][] hostValues;
     private final int blockFloats;
-    /** Pool blocks past the engine's: where layer-skip drafts of positions beyond a sequence's blocks go. */
-    private static final int SCRATCH_BLOCKS = 256;
+    /**
+     * Pool blocks past the engine's, where executor-side drafts (layer-skip, draft-model) put positions beyond a
+     * sequence's blocks: a sixteenth of the engine's blocks, 8 to 256 (a sequence needs 1 + k / block size of them).
+     */
+    private static int scratchBlocks(int engineBlocks) {
+        return Math.clamp(engineBlocks / 16, 8, 256);
+    }
     private final int engineBlocks;
     private final int scratchBlocks;
     /**
@@ -199,13 +204,13 @@ public final class ModelExecutor implements Executor {
         this.model = model;
         this.options = options;
         var c = model.llama().config();
-        long floats = (long) (blocks + SCRATCH_BLOCKS) * blockSizeTokens * c.kvHeads() * c.headDim();
+        long floats = (long) (blocks + scratchBlocks(blocks)) * blockSizeTokens * c.kvHeads() * c.headDim();
         if (floats > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(blocks + " KV blocks of " + blockSizeTokens + " tokens need " + floats
                     + " floats per layer, more than one Java array holds; use fewer kv.blocks");
         }
         this.engineBlocks = blocks;
-        this.scratchBlocks = Math.min(SCRATCH_BLOCKS, Math.max(8, blocks));
+        this.scratchBlocks = scratchBlocks(blocks);
         this.cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), blockSizeTokens, blocks + scratchBlocks);
         var vector = Kernels.vector(Parallel.of(options.threads() > 0 ? options.threads()
                 : Runtime.getRuntime().availableProcessors()));

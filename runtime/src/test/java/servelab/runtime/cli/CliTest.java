@@ -234,6 +234,28 @@ class CliTest {
     }
 
     @Test
+    void speculatorsThatCannotRunOnTheModelExecutorAreRefusedBeforeTheRun() {
+        var r = execute("run", "--quiet", "--model", "x.gguf", "--set", "plugins.speculator.name=draft-model");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("speculator 'draft-model' on the model executor needs model.draft_path"), r.err());
+        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "plugins.speculator.name=modeled");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("speculator 'modeled' proposes placeholder drafts"), r.err());
+    }
+
+    @Test
+    void demoRealRunsThePoliciesOnAGeneratedModelWithIdenticalTokens() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var r = execute("demo", "--real", "--plugins-dir", plugins.toString(), "--out", work.resolve("demo").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Generated tokens (greedy) identical under all three policies: yes (200 requests)"),
+                r.out());
+        for (var policy : DemoCommand.POLICIES) {
+            assertTrue(Files.exists(work.resolve("demo").resolve(policy.label()).resolve("outputs.jsonl")), policy.label());
+        }
+    }
+
+    @Test
     void theTornadoVmBackendWithoutTornadoVmSaysSoAndRunsOnTheCpu() throws Exception {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var model = work.resolve("tiny.gguf");
