@@ -2,7 +2,14 @@ package servelab.api.route;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** One replica's load, as a router sees it. */
+/**
+ * One replica as a router or admission policy sees it: a snapshot the cluster refreshes every
+ * {@code cluster.view_refresh_ms} (0: always exact), so a value may be stale by up to that much. Reading a value
+ * costs a field read; only {@link #cachedPrefixBlocks} does work, and only for the routers that call it.
+ *
+ * <p>Every method but the original four has a default for views that do not track the value; the cluster's views
+ * override them all. A view is valid for the call it is passed to: a policy must not keep it.
+ */
 @ProviderType
 public interface ReplicaView {
     /** Position in the replica list, the value a router returns. */
@@ -11,9 +18,88 @@ public interface ReplicaView {
     /** Requests waiting or running on this replica. */
     int queuedRequests();
 
-    /** Free KV blocks. */
+    /** Free KV blocks (reusable cached blocks count as free). */
     int freeBlocks();
 
     /** Total KV blocks. */
     int totalBlocks();
+
+    /**
+     * A name that stays with the replica while others are added or removed (the list position may not), for
+     * policies that hash onto replicas. Default {@code "r" + index()}.
+     */
+    default String name() {
+        return "r" + index();
+    }
+
+    /** The replica group (its hardware, profile and plugins), {@code "default"} in a cluster without groups. */
+    default String group() {
+        return "default";
+    }
+
+    /**
+     * Whether the replica can take a request now; false while it is down, cold-starting, draining or cut off from
+     * the router. A router should pick an available replica when there is one. Default true.
+     */
+    default boolean isAvailable() {
+        return true;
+    }
+
+    /** Requests not yet admitted to a batch (new or preempted). Default: all queued requests less the running. */
+    default int waitingRequests() {
+        return queuedRequests() - runningRequests();
+    }
+
+    /** Requests holding KV memory and being computed. Default 0 (not tracked). */
+    default int runningRequests() {
+        return 0;
+    }
+
+    /** Prompt tokens of the waiting requests still to compute: the prefill work queued here. Default 0. */
+    default long waitingTokens() {
+        return 0;
+    }
+
+    /** Context tokens (prompt + output so far) of the running requests: what each decode step reads. Default 0. */
+    default long runningTokens() {
+        return 0;
+    }
+
+    /** Fraction of KV blocks in use, 0 to 1: {@code 1 - freeBlocks() / totalBlocks()}. */
+    default double kvUsage() {
+        int total = totalBlocks();
+        return total == 0 ? 0 : 1.0 - (double) freeBlocks() / total;
+    }
+
+    /** Blocks held by the replica's prefix cache (used or reusable), in the replica's own block size. Default 0. */
+    default int prefixCacheBlocks() {
+        return 0;
+    }
+
+    /** Where {@link #cachedPrefixBlocks} gets its answer. Default {@link PrefixKnowledge#NONE}. */
+    default PrefixKnowledge prefixKnowledge() {
+        return PrefixKnowledge.NONE;
+    }
+
+    /**
+     * How many leading blocks of {@code blocks} this replica holds in its prefix cache (0 to
+     * {@code blocks.count()}), exactly or as estimated ({@link #prefixKnowledge()}). Costs at most one lookup per
+     * matched block plus one; the cluster may answer every replica from one shared index. Default 0.
+     */
+    default int cachedPrefixBlocks(BlockHashes blocks) {
+        return 0;
+    }
+
+    /**
+     * Mean time to first token of the requests that got their first token in the last view window, nanoseconds;
+     * 0 when none did. Default 0.
+     */
+    default long recentTtftNanos() {
+        return 0;
+    }
+
+    /** Mean inter-token latency over the last view window, nanoseconds; 0 when no token was generated. Default 0. */
+    default long recentItlNanos() {
+        return 0;
+    }
 }
