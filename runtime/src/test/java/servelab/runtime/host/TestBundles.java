@@ -135,6 +135,28 @@ public final class TestBundles {
         return dir;
     }
 
+    /** Adds the router and admission bundles (plugins/routing/*, plugins/admission/*) to {@code dir}. */
+    public static java.nio.file.Path clusterPlugins(java.nio.file.Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (var plugin : List.<Class<?>>of(servelab.plugins.routing.random.RandomRouter.class,
+                servelab.plugins.routing.leastrequests.LeastRequestsRouter.class,
+                servelab.plugins.routing.leasttokens.LeastTokensRouter.class,
+                servelab.plugins.routing.powerofd.PowerOfDRouter.class,
+                servelab.plugins.routing.prefixaware.PrefixAwareRouter.class,
+                servelab.plugins.routing.weightedscorer.WeightedScorerRouter.class,
+                servelab.plugins.routing.cacheaware.CacheAwareRouter.class,
+                servelab.plugins.routing.kvcost.KvCostRouter.class,
+                servelab.plugins.routing.consistenthash.ConsistentHashRouter.class,
+                servelab.plugins.admission.boundedqueue.BoundedQueueAdmission.class,
+                servelab.plugins.admission.tokenbucket.TokenBucketAdmission.class,
+                servelab.plugins.admission.sloshedding.SloSheddingAdmission.class,
+                servelab.plugins.admission.priorityshedding.PrioritySheddingAdmission.class,
+                servelab.plugins.admission.degrade.DegradeAdmission.class)) {
+            drop(dir, plugin.getSimpleName() + ".jar", bundleOf(plugin));
+        }
+        return dir;
+    }
+
     /** Writes a jar the way a careful user copies one: to a temporary name, then an atomic rename. */
     public static void drop(Path dir, String fileName, byte[] bytes) throws IOException {
         Path tmp = dir.resolve("." + fileName + ".part");
