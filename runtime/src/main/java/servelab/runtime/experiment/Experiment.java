@@ -13,8 +13,8 @@ import servelab.api.PluginKind;
  * @param name      run name, used in the output folder's name
  * @param seed      seed of every random choice (synthetic traces, seeded policies)
  * @param trace     where requests come from
- * @param executor  {@code simulated} (cost model, virtual clock) or {@code model} (a GGUF Llama model run by the
- *                  Java kernels; each step is timed on the wall clock)
+ * @param executor  {@code simulated} (cost model, virtual clock, the default) or {@code model} (a GGUF Llama model
+ *                  run by the Java kernels; each step is timed on the wall clock)
  * @param profile   cost-model profile of the simulated executor: a bundled name ({@code servelab profiles}) or a
  *                  YAML file
  * @param replicas  number of replicas
@@ -27,7 +27,7 @@ import servelab.api.PluginKind;
  * @param speculation how the simulated executor treats speculative drafts (acceptance, draft cost)
  * @param prompts   what the prompt tokens are (traces carry lengths, not text)
  */
-public record Experiment(String name, long seed, TraceSpec trace, String executor, String profile, int replicas,
+public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind executor, String profile, int replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
                          RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts) {
 
@@ -39,14 +39,11 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
             throw new IllegalArgumentException("name must use letters, digits, '.', '_' or '-', was '" + name + "'");
         }
         trace = trace == null ? TraceSpec.DEMO : trace;
-        executor = executor == null ? "simulated" : executor;
-        if (!executor.equals("simulated") && !executor.equals("model")) {
-            throw new IllegalArgumentException("executor '" + executor + "' is not available; accepted: simulated, model");
-        }
+        executor = executor == null ? ExecutorKind.SIMULATED : executor;
         model = model == null ? ModelSpec.NONE : model;
         speculation = speculation == null ? SpeculationSpec.DEFAULT : speculation;
         prompts = prompts == null ? PromptsSpec.SYNTHETIC : prompts;
-        if (executor.equals("model") && model.path() == null) {
+        if (executor == ExecutorKind.MODEL && model.path() == null) {
             throw new IllegalArgumentException("executor 'model' needs model.path (a GGUF Llama file, e.g. --model "
                     + "Llama-3.2-1B-Instruct-Q8_0.gguf, or `servelab demo --real` for a generated one)");
         }
@@ -104,7 +101,7 @@ public record Experiment(String name, long seed, TraceSpec trace, String executo
             if (!(warmupS >= 0)) throw new IllegalArgumentException("model.warmup_s must be >= 0, was " + warmupS);
             if (threads < 0) throw new IllegalArgumentException("model.threads must be >= 0, was " + threads);
             try {
-                servelab.runtime.exec.ModelExecutor.Backend.fromId(backend);
+                servelab.runtime.exec.Backend.fromId(backend);
                 new servelab.kernels.sample.SamplingParams((float) temperature, topK, topP.floatValue(), (float) minP);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("model: " + e.getMessage(), e);

@@ -15,16 +15,17 @@ import java.util.OptionalDouble;
 import servelab.api.PluginKind;
 import servelab.datasets.TraceRequest;
 import servelab.runtime.engine.EngineException;
-import servelab.runtime.engine.Executor;
 import servelab.runtime.engine.Replica;
 import servelab.runtime.engine.ReplicaConfig;
+import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.ResultSink;
 import servelab.runtime.engine.Simulation;
 import servelab.runtime.exec.AcceptanceModel;
+import servelab.runtime.exec.Backend;
+import servelab.runtime.exec.ExecutorSetup;
 import servelab.runtime.exec.ModelExecutor;
-import servelab.runtime.exec.SimulatedExecutor;
-import servelab.runtime.exec.cost.CostModel;
-import servelab.runtime.exec.cost.CostModels;
+import servelab.runtime.exec.ModelSetup;
+import servelab.runtime.exec.SimulatedSetup;
 import servelab.runtime.host.ControlServer;
 import servelab.runtime.host.HostListener;
 import servelab.runtime.host.PluginRegistry;
@@ -72,80 +73,35 @@ public final class ExperimentRunner {
 
     public static Result run(Experiment exp, Path runDir, Options options) throws IOException {
         long wallStart = System.nanoTime();
-        boolean real = exp.executor().equals("model");
-        var speculator = exp.pluginsByKind().get(PluginKind.SPECULATOR);
-        if (real && speculator != null && speculator.name().equals("modeled")) {
-            throw new IllegalArgumentException("speculator 'modeled' proposes placeholder drafts for the simulated "
-                    + "executor's acceptance model; on the model executor use one that drafts real tokens (ngram, layer-skip, draft-model)");
-        }
-        CostModel cost = real ? null : CostModels.load(exp.profile());
-        int blockSize = exp.kv().blockSize();
         var slo = slo(exp);
         var events = new HostEvents(options.hostListener());
-        if (real && speculator != null && speculator.name().equals("draft-model") && exp.model().draftPath() == null) {
-            throw new IllegalArgumentException("speculator 'draft-model' on the model executor needs model.draft_path "
-                    + "(a smaller GGUF with the target's vocabulary)");
-        }
-        try (var model = real ? ModelExecutor.LoadedModel.open(Path.of(exp.model().path())) : null;
-             var draft = real && exp.model().draftPath() != null
-                     ? ModelExecutor.LoadedModel.open(Path.of(exp.model().draftPath())) : null;
+        try (var setup = executors(exp);
              var testbed = Testbed.start(options.pluginsDir(), events)) {
-            int blocks = exp.kv().blocks() > 0 ? exp.kv().blocks()
-                    : real ? defaultModelBlocks(model, draft, blockSize) : cost.kvCapacityBlocks(blockSize);
+            int blocks = exp.kv().blocks() > 0 ? exp.kv().blocks() : setup.defaultKvBlocks(exp.kv().blockSize());
             events.clear(); // the initial deployment is described in run.json
             var slots = testbed.registry().createSlots(exp.replicas(), selections(exp));
             testbed.watch();
             Files.createDirectories(runDir);
             try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo));
-                 var outputs = real ? new OutputsFile(runDir.resolve("outputs.jsonl"), model.llama().tokenizer()) : null;
+                 var outputs = outputs(setup, runDir);
                  var control = new ControlServer(testbed.registry())) {
                 Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
                 var sink = sink(recorder, outputs, exp.record().schedulerCpu());
-                var replicas = new ArrayList<Replica>();
-                var models = new ArrayList<ModelExecutor>();
-                Executor first = null;
-                for (int r = 0; r < exp.replicas(); r++) {
-                    Executor executor;
-                    if (real) {
-                        var m = new ModelExecutor(model, draft, modelOptions(exp), blockSize, blocks, exp.kv().hostBlocks());
-                        if (r == 0 && !m.backend().id().equals(exp.model().backend())) {
-                            System.err.println("servelab: " + m.backendNote()); // the asked-for backend is unavailable
-                        }
-                        models.add(m);
-                        if (r == 0 && exp.model().warmupS() > 0) m.warmUp(exp.model().warmupS()); // JIT is per JVM
-                        executor = m;
-                    } else {
-                        executor = new SimulatedExecutor(cost, blockSize, new AcceptanceModel(
-                                exp.speculation().acceptance(), exp.seed()), exp.speculation().draftCost());
-                    }
-                    if (first == null) first = executor;
-                    var replica = new Replica(r, new ReplicaConfig(blockSize, blocks, exp.kv().hostBlocks(), exp.kv().offload()),
-                            slots.replicas().get(r), executor, sink);
-                    replica.usePrompts(Prompts.of(exp.prompts(), exp.seed(), executor.tokenSpace()));
-                    replicas.add(replica);
-                }
+                var replicas = replicas(exp, setup, blocks, slots.replicas(), sink);
                 var sim = new Simulation(replicas, slots.cluster(), sink);
                 sim.onStep((replica, end) -> {
                     events.drainTo(sink, end, replica.iterations(), replica.index());
                     options.stepHook().afterStep(replica, end);
                     options.progress().update(completed(replicas), end);
                 });
-                var info = runInfo(exp, first, blocks, testbed.registry());
-                recorder.writeRunJson(info);
-                long simulated;
-                try (var trace = ExperimentTrace.open(exp)) {
-                    info.put("trace", trace.describe());
-                    recorder.writeRunJson(info);
-                    simulated = runToEnd(sim, trace.iterator(), replicas, recorder);
-                    info.put("trace", trace.describe()); // now with counts of rows read and skipped
-                }
+                var info = runInfo(exp, setup, blocks, testbed.registry());
+                long simulated = replay(exp, sim, replicas, recorder, info);
                 long iterations = replicas.stream().mapToLong(Replica::iterations).sum();
                 info.put("result", new LinkedHashMap<>(Map.of("simulated_s", simulated / 1e9,
                         "wall_s", (System.nanoTime() - wallStart) / 1e9, "iterations", iterations,
                         "requests", sim.submitted())));
                 recorder.writeRunJson(info);
                 recorder.close();
-                models.forEach(ModelExecutor::close);
                 var summary = Summary.compute(RunResults.load(runDir), slo);
                 Json.write(runDir.resolve("summary.json"), summary.toJson());
                 return new Result(runDir, summary, simulated, System.nanoTime() - wallStart, iterations,
@@ -157,19 +113,56 @@ public final class ExperimentRunner {
     }
 
     /**
-     * KV blocks the model executor gets when kv.blocks is not given: 1 GiB of F32 keys and values (the target's and
-     * the draft model's), or 64 full contexts.
+     * The experiment's executors, opened: the plugin choices an executor cannot serve are refused before a model or
+     * profile is loaded.
      */
-    static int defaultModelBlocks(ModelExecutor.LoadedModel model, ModelExecutor.LoadedModel draft, int blockSize) {
-        long perBlock = model.kvBlockBytes(blockSize) + (draft == null ? 0 : draft.kvBlockBytes(blockSize));
-        long byMemory = (1L << 30) / perBlock;
-        long byContext = (64L * model.llama().config().contextLength() + blockSize - 1) / blockSize;
-        return (int) Math.max(1, Math.min(byMemory, byContext));
+    static ExecutorSetup executors(Experiment exp) throws IOException {
+        return switch (exp.executor()) {
+            case SIMULATED -> SimulatedSetup.open(new SimulatedSetup.Settings(exp.profile(),
+                    new AcceptanceModel(exp.speculation().acceptance(), exp.seed()), exp.speculation().draftCost()));
+            case MODEL -> {
+                var m = exp.model();
+                var options = new ModelExecutor.Options(m.sampling(), exp.seed(), Backend.fromId(m.backend()), m.threads());
+                var plugins = new EnumMap<PluginKind, String>(PluginKind.class);
+                exp.pluginsByKind().forEach((kind, spec) -> plugins.put(kind, spec.name()));
+                yield ModelSetup.open(new ModelSetup.Settings(m.path(), m.draftPath(), options, m.warmupS()), plugins);
+            }
+        };
     }
 
-    private static ModelExecutor.Options modelOptions(Experiment exp) {
-        var m = exp.model();
-        return new ModelExecutor.Options(m.sampling(), exp.seed(), ModelExecutor.Backend.fromId(m.backend()), m.threads());
+    /** outputs.jsonl where the executor generates text: each request's tokens and their decoded text. */
+    private static OutputsFile outputs(ExecutorSetup setup, Path runDir) throws IOException {
+        return switch (setup) {
+            case SimulatedSetup simulated -> null;
+            case ModelSetup model -> new OutputsFile(runDir.resolve("outputs.jsonl"), model.tokenizer());
+        };
+    }
+
+    private static List<Replica> replicas(Experiment exp, ExecutorSetup setup, int blocks, List<ReplicaSlots> slots,
+                                          ResultSink sink) {
+        var kv = exp.kv();
+        var replicas = new ArrayList<Replica>();
+        for (int r = 0; r < exp.replicas(); r++) {
+            var executor = setup.executor(r, kv.blockSize(), blocks, kv.hostBlocks());
+            var replica = new Replica(r, new ReplicaConfig(kv.blockSize(), blocks, kv.hostBlocks(), kv.offload()),
+                    slots.get(r), executor, sink);
+            replica.usePrompts(Prompts.of(exp.prompts(), exp.seed(), executor.tokenSpace()));
+            replicas.add(replica);
+        }
+        return replicas;
+    }
+
+    /** Replays the trace, with run.json written before (describing the trace) and after (with rows read, skipped). */
+    private static long replay(Experiment exp, Simulation sim, List<Replica> replicas, RunRecorder recorder,
+                               Map<String, Object> info) throws IOException {
+        recorder.writeRunJson(info);
+        try (var trace = ExperimentTrace.open(exp)) {
+            info.put("trace", trace.describe());
+            recorder.writeRunJson(info);
+            long simulated = runToEnd(sim, trace.iterator(), replicas, recorder);
+            info.put("trace", trace.describe()); // now with counts of rows read and skipped
+            return simulated;
+        }
     }
 
     /** Replays to the end; on an engine failure, records what is left as failed and closes the files cleanly. */
@@ -231,24 +224,12 @@ public final class ExperimentRunner {
                 r.preemptions(), 0, r.scheduler(), r.batcher(), r.host(), r.spec());
     }
 
-    private static Map<String, Object> runInfo(Experiment exp, Executor executor, int blocks, PluginRegistry registry) {
+    private static Map<String, Object> runInfo(Experiment exp, ExecutorSetup setup, int blocks, PluginRegistry registry) {
         var info = new LinkedHashMap<String, Object>();
         info.put("servelab_version", servelabVersion());
         info.put("name", exp.name());
         info.put("seed", exp.seed());
-        info.put("executor", executor.describe());
-        if (executor instanceof ModelExecutor model) {
-            info.put("backend", model.backend().id());
-            if (!model.backend().id().equals(exp.model().backend())) info.put("backend_requested", exp.model().backend());
-            if (!model.backendNote().isEmpty()) info.put("backend_note", model.backendNote());
-            var section = new LinkedHashMap<String, Object>(Map.of("path", exp.model().path(), "backend",
-                    model.backend().id(), "kv_pool_bytes", model.kvPoolBytes(), "sampling", exp.model().sampling().toString()));
-            if (exp.model().draftPath() != null) section.put("draft_path", exp.model().draftPath());
-            info.put("model", section);
-        } else {
-            info.put("backend", "simulated");
-            info.put("profile", exp.profile());
-        }
+        setup.describe(info);
         info.put("replicas", exp.replicas());
         info.put("prompts", new LinkedHashMap<>(Map.of("kind", exp.prompts().kind(), "period", exp.prompts().period())));
         var kv = new LinkedHashMap<String, Object>();

@@ -35,6 +35,8 @@ import servelab.kernels.sample.SeededSampler;
 import servelab.plugins.caching.prefix.HashBlockPrefixCache;
 import servelab.plugins.caching.prefix.NoPrefixCache;
 import servelab.plugins.caching.prefix.RadixTreePrefixCache;
+import servelab.runtime.exec.Backend;
+import servelab.runtime.exec.LoadedModel;
 import servelab.runtime.exec.ModelExecutor;
 
 /**
@@ -45,13 +47,13 @@ import servelab.runtime.exec.ModelExecutor;
 class RealModelEngineTest {
     private static final int BLOCK = 16;
     @TempDir static Path dir;
-    static ModelExecutor.LoadedModel model;
+    static LoadedModel model;
 
     @BeforeAll
     static void writeModel() throws IOException {
         var path = dir.resolve("tiny.gguf");
         RandomLlama.write(path, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 11);
-        model = ModelExecutor.LoadedModel.open(path);
+        model = LoadedModel.open(path);
     }
 
     @AfterAll
@@ -60,7 +62,7 @@ class RealModelEngineTest {
     }
 
     private static ModelExecutor executor(int blocks, SamplingParams sampling) {
-        return new ModelExecutor(model, new ModelExecutor.Options(sampling, 5, ModelExecutor.Backend.CPU_VECTOR, 2),
+        return new ModelExecutor(model, new ModelExecutor.Options(sampling, 5, Backend.CPU_VECTOR, 2),
                 BLOCK, blocks);
     }
 
@@ -165,7 +167,7 @@ class RealModelEngineTest {
     @Test
     void swapPreemptedSequencesComeBackWithTheirKvAndKeepTheirTokens() {
         var executor = new ModelExecutor(model, new ModelExecutor.Options(SamplingParams.greedy(), 5,
-                ModelExecutor.Backend.CPU_VECTOR, 2), BLOCK, 9, 40);
+                Backend.CPU_VECTOR, 2), BLOCK, 9, 40);
         var engine = new TinyEngine(9, BLOCK, Map.of("preempt_mode", "swap"), 40, new NoPrefixCache(), executor);
         var outputs = run(engine, workload().stream().map(r -> r.withIdAndArrival(r.id(), 0)).toList());
         assertTrue(engine.rows.events.stream().anyMatch(e -> e.type().equals("preempt") && e.to().equals("swap")),
@@ -177,7 +179,7 @@ class RealModelEngineTest {
     @Test
     void prefixBlocksOffloadedToTheHostTierAndReloadedGiveTheSameTokens() {
         var executor = new ModelExecutor(model, new ModelExecutor.Options(SamplingParams.greedy(), 5,
-                ModelExecutor.Backend.CPU_VECTOR, 2), BLOCK, 12, 64);
+                Backend.CPU_VECTOR, 2), BLOCK, 12, 64);
         // 12 device blocks: request 1 (no sharing, 11 blocks) evicts request 0's system prompt to the host tier, and
         // request 2 finds it there; a second apart, each is done before the next arrives
         long[] shared = {1000, 1001};

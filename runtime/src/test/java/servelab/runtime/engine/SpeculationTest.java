@@ -27,6 +27,8 @@ import servelab.kernels.sample.SamplingParams;
 import servelab.plugins.caching.prefix.HashBlockPrefixCache;
 import servelab.plugins.caching.prefix.NoPrefixCache;
 import servelab.runtime.exec.AcceptanceModel;
+import servelab.runtime.exec.Backend;
+import servelab.runtime.exec.LoadedModel;
 import servelab.runtime.exec.ModelExecutor;
 import servelab.runtime.exec.SimulatedExecutor;
 
@@ -34,13 +36,13 @@ import servelab.runtime.exec.SimulatedExecutor;
 class SpeculationTest {
     private static final int BLOCK = 16;
     @TempDir static Path dir;
-    static ModelExecutor.LoadedModel model;
+    static LoadedModel model;
 
     @BeforeAll
     static void writeModel() throws IOException {
         var path = dir.resolve("tiny.gguf");
         RandomLlama.write(path, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 23);
-        model = ModelExecutor.LoadedModel.open(path);
+        model = LoadedModel.open(path);
     }
 
     @AfterAll
@@ -50,7 +52,7 @@ class SpeculationTest {
 
     private static ModelExecutor executor(int blocks) {
         return new ModelExecutor(model, new ModelExecutor.Options(SamplingParams.greedy(), 1,
-                ModelExecutor.Backend.CPU_VECTOR, 1), BLOCK, blocks);
+                Backend.CPU_VECTOR, 1), BLOCK, blocks);
     }
 
     private static List<TraceRequest> workload(int n, long seed) {
@@ -192,7 +194,7 @@ class SpeculationTest {
         int verifiedTokens = 0;
         for (boolean speculate : new boolean[] {false, true}) {
             var executor = new ModelExecutor(model, new ModelExecutor.Options(sampling, 17,
-                    ModelExecutor.Backend.CPU_VECTOR, 1), BLOCK, 3 * n);
+                    Backend.CPU_VECTOR, 1), BLOCK, 3 * n);
             var engine = new TinyEngine(3 * n, BLOCK, Map.of("max_num_seqs", 1024), 0, new NoPrefixCache(), executor);
             engine.replica.usePrompts(r -> prompt);
             if (speculate) {
@@ -287,7 +289,7 @@ class SpeculationTest {
         plain.simulation.run(requests.iterator());
         for (String mode : new String[] {"recompute", "swap"}) {
             var executor = new ModelExecutor(model, model, new ModelExecutor.Options(SamplingParams.greedy(), 1,
-                    ModelExecutor.Backend.CPU_VECTOR, 1), BLOCK, 12, 64);
+                    Backend.CPU_VECTOR, 1), BLOCK, 12, 64);
             var engine = new TinyEngine(12, BLOCK, Map.of("preempt_mode", mode, "max_num_batched_tokens", 48), 64,
                     new HashBlockPrefixCache(), executor);
             engine.speculator.install(draftModel(3));
@@ -313,9 +315,9 @@ class SpeculationTest {
         var requests = workload(8, 2);
         var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
         plain.simulation.run(requests.iterator());
-        try (var draft = ModelExecutor.LoadedModel.open(path)) {
+        try (var draft = LoadedModel.open(path)) {
             var engine = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), new ModelExecutor(model, draft,
-                    new ModelExecutor.Options(SamplingParams.greedy(), 1, ModelExecutor.Backend.CPU_VECTOR, 1), BLOCK, 80, 0));
+                    new ModelExecutor.Options(SamplingParams.greedy(), 1, Backend.CPU_VECTOR, 1), BLOCK, 80, 0));
             engine.speculator.install(draftModel(2));
             engine.simulation.run(requests.iterator());
             for (var r : requests) assertArrayEquals(plain.rows.outputs.get(r.id()), engine.rows.outputs.get(r.id()));
