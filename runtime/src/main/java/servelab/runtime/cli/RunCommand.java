@@ -87,7 +87,8 @@ final class RunCommand implements Callable<Integer> {
                 case MODEL -> stdout.printf("Ran %.1f s of trace time on the model in %.2f s of wall time (%,d "
                                 + "iterations, idle gaps skipped); results in %s, generated text in outputs.jsonl%n",
                         result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
-                case SIMULATED -> stdout.printf("Simulated %.1f s in %.2f s of wall time (%,d iterations); results in %s%n",
+                case SIMULATED -> stdout.printf("Simulated %.1f s in %.2f s of wall time (%,d iterations); results in "
+                                + "%s%n",
                         result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
             }
             stdout.flush();

@@ -116,7 +116,7 @@ public final class ExperimentRunner {
      * The experiment's executors, opened: the plugin choices an executor cannot serve are refused before a model or
      * profile is loaded.
      */
-    static ExecutorSetup executors(Experiment exp) throws IOException {
+    private static ExecutorSetup executors(Experiment exp) throws IOException {
         return switch (exp.executor()) {
             case SIMULATED -> SimulatedSetup.open(new SimulatedSetup.Settings(exp.profile(),
                     new AcceptanceModel(exp.speculation().acceptance(), exp.seed()), exp.speculation().draftCost()));
