@@ -215,15 +215,8 @@ public final class Replica implements servelab.api.route.ReplicaView {
         speculator = swapIfChanged(slots.speculator(), speculator);
         batcher = swapIfChanged(slots.batcher(), batcher);
         kvAllocator = swapIfChanged(slots.kvAllocator(), kvAllocator);
-        var evictor = swapIfChanged(slots.eviction(), eviction);
-        if (evictor != eviction) pool.announceCached(evictor.policy(), now); // hand over every candidate
-        eviction = evictor;
-        var index = swapIfChanged(slots.prefixCache(), prefixCache);
-        if (index != prefixCache) { // the new index starts cold, and so do offloaded blocks
-            pool.dropIndex(eviction.policy(), now);
-            host.dropCached();
-        }
-        prefixCache = index;
+        eviction = swapIfChanged(slots.eviction(), eviction); // before the prefix cache: a cold index drops into it
+        prefixCache = swapIfChanged(slots.prefixCache(), prefixCache);
     }
 
     private <T> PolicySlot.Installed<T> swapIfChanged(PolicySlot<T> slot, PolicySlot.Installed<T> inUse) {
@@ -231,8 +224,21 @@ public final class Replica implements servelab.api.route.ReplicaView {
         if (current != inUse) {
             sink.event(new EventRow(now, iteration, index, "swap", current.descriptor().kind().id(), inUse.id(),
                     current.id(), current.source()));
+            handOn(current.descriptor().kind().handoff(), current.policy());
         }
         return current;
+    }
+
+    /** What a swap hands to the new policy, as its kind's table entry says ({@link servelab.api.PluginKind}). */
+    private void handOn(servelab.api.PluginKind.Handoff handoff, Object policy) {
+        switch (handoff) {
+            case NOTHING -> { }
+            case CACHED_BLOCKS -> pool.announceCached((servelab.api.kv.Eviction) policy, now); // every candidate
+            case COLD_INDEX -> { // the new index starts cold, and so do offloaded blocks
+                pool.dropIndex(eviction.policy(), now);
+                host.dropCached();
+            }
+        }
     }
 
     private void onFault(RuntimeException fault, boolean schedulerFault) {

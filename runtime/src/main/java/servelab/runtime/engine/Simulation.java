@@ -2,8 +2,10 @@ package servelab.runtime.engine;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
+import servelab.api.PluginKind;
 import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.RequestView;
@@ -25,11 +27,23 @@ public final class Simulation {
         void afterStep(Replica replica, long endNanos);
     }
 
-    /** The cluster-level policy slots. */
-    public record ClusterSlots(PolicySlot<Router> router, PolicySlot<Admission> admission) {
-        public ClusterSlots {
-            Objects.requireNonNull(router, "router slot");
-            Objects.requireNonNull(admission, "admission slot");
+    /** The cluster's policy slots: one per kind of {@link PluginKind.Scope#CLUSTER cluster scope}. */
+    public static final class ClusterSlots extends SlotTable {
+        /** @param slots one slot per cluster-scope kind */
+        public ClusterSlots(Map<PluginKind, ? extends PolicySlot<?>> slots) {
+            super(PluginKind.Scope.CLUSTER, slots);
+        }
+
+        public ClusterSlots(PolicySlot<Router> router, PolicySlot<Admission> admission) {
+            this(Map.of(PluginKind.ROUTER, router, PluginKind.ADMISSION, admission));
+        }
+
+        public PolicySlot<Router> router() {
+            return slot(PluginKind.ROUTER, Router.class);
+        }
+
+        public PolicySlot<Admission> admission() {
+            return slot(PluginKind.ADMISSION, Admission.class);
         }
     }
 

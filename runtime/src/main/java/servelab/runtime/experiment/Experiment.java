@@ -31,8 +31,6 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
                          RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts) {
 
-    public static final Map<PluginKind, String> DEFAULT_PLUGINS = servelab.runtime.host.PluginRegistry.DEFAULTS;
-
     public Experiment {
         name = name == null ? "run" : name;
         if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -56,11 +54,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
             for (var entry : plugins.entrySet()) {
                 var kind = PluginKind.fromId(entry.getKey()); // names the bad key and lists the kinds
                 var spec = entry.getValue() == null ? new PluginSpec(null, null) : entry.getValue();
-                String pluginName = spec.name() != null ? spec.name() : DEFAULT_PLUGINS.get(kind);
-                if (pluginName == null) {
-                    throw new IllegalArgumentException("plugins." + kind.id() + ".name is missing (no default for "
-                            + kind.id() + ")");
-                }
+                String pluginName = spec.name() != null ? spec.name() : kind.defaultPlugin();
                 named.put(kind.id(), new PluginSpec(pluginName, spec.params()));
             }
         }
@@ -157,8 +151,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
         var map = new LinkedHashMap<PluginKind, PluginSpec>();
         for (var kind : PluginKind.values()) {
             var spec = plugins.get(kind.id());
-            if (spec != null) map.put(kind, spec);
-            else if (DEFAULT_PLUGINS.containsKey(kind)) map.put(kind, new PluginSpec(DEFAULT_PLUGINS.get(kind), Map.of()));
+            map.put(kind, spec != null ? spec : new PluginSpec(kind.defaultPlugin(), Map.of()));
         }
         return map;
     }

@@ -3,6 +3,7 @@ package servelab.runtime.host;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,15 +20,9 @@ import servelab.api.PluginDescriptor;
 import servelab.api.PluginFactory;
 import servelab.api.PluginKind;
 import servelab.api.Params;
-import servelab.api.batch.Batcher;
-import servelab.api.kv.Eviction;
-import servelab.api.kv.KvAllocator;
-import servelab.api.kv.PrefixCache;
-import servelab.api.route.Admission;
-import servelab.api.route.Router;
-import servelab.api.sched.Scheduler;
 import servelab.runtime.engine.PolicySlot;
 import servelab.runtime.engine.ReplicaSlots;
+import servelab.runtime.engine.SlotTable;
 import servelab.runtime.engine.Simulation;
 
 /**
@@ -37,16 +32,8 @@ import servelab.runtime.engine.Simulation;
  * it, so the next iteration uses it. Thread-safe.
  */
 public final class PluginRegistry {
-    /** Kinds the engine has slots for today. */
-    public static final List<PluginKind> SLOTTED = List.of(PluginKind.SCHEDULER, PluginKind.BATCHER,
-            PluginKind.KV_ALLOCATOR, PluginKind.PREFIX_CACHE, PluginKind.EVICTION, PluginKind.SPECULATOR, PluginKind.ROUTER,
-            PluginKind.ADMISSION);
-
-    /** The plugin of each slotted kind when a run selects none. */
-    public static final Map<PluginKind, String> DEFAULTS = Map.of(PluginKind.SCHEDULER, "fcfs",
-            PluginKind.BATCHER, "continuous", PluginKind.KV_ALLOCATOR, "paged", PluginKind.PREFIX_CACHE, "none",
-            PluginKind.EVICTION, "lru", PluginKind.SPECULATOR, "none", PluginKind.ROUTER, "round-robin",
-            PluginKind.ADMISSION, "accept-all");
+    /** Every kind, in {@link PluginKind}'s order: the engine has a slot for each (read from the kinds' table). */
+    public static final List<PluginKind> SLOTTED = List.of(PluginKind.values());
 
     private final BundleContext context;
     private final Map<ServiceReference<?>, Plugin> resolved = new ConcurrentHashMap<>();
@@ -72,6 +59,29 @@ public final class PluginRegistry {
         return list;
     }
 
+    /**
+     * One line per (kind, name) that more than one installed plugin claims, naming every jar that provides it and
+     * the one a run gets ({@link #best}): a copied module that still registers the original's plugin shows here.
+     */
+    public List<String> duplicates() {
+        var byKindAndName = new LinkedHashMap<String, List<Plugin>>();
+        for (var plugin : installed()) {
+            var d = plugin.descriptor();
+            byKindAndName.computeIfAbsent(d.kind().id() + " '" + d.name() + "'", k -> new ArrayList<>()).add(plugin);
+        }
+        var lines = new ArrayList<String>();
+        for (var entry : byKindAndName.entrySet()) {
+            var same = entry.getValue();
+            if (same.size() < 2) continue;
+            var first = same.getFirst().descriptor();
+            var chosen = best(PluginSelection.of(first.kind(), first.name()));
+            lines.add(entry.getKey() + " is provided by more than one plugin: " + same.stream()
+                    .map(p -> p.source() + " (" + p.descriptor().id() + ")").collect(Collectors.joining(", "))
+                    + "; runs get the one from " + chosen.source() + " (highest version, then the last installed)");
+        }
+        return lines;
+    }
+
     /** Plugins provided by one bundle. */
     public List<Plugin> providedBy(Bundle bundle) {
         var refs = bundle.getRegisteredServices();
@@ -90,35 +100,29 @@ public final class PluginRegistry {
     }
 
     /**
-     * Creates the slots of a run: one instance of each selected plugin per replica.
+     * Creates the slots of a run: one instance of each selected plugin per replica for the replica-scope kinds, one
+     * for the cluster for the cluster-scope ones; a kind the run does not select gets its default plugin.
      *
      * @throws PluginException naming the kind and plugin when one is not installed or rejects its parameters
      */
     public synchronized RunSlots createSlots(int replicas, Map<PluginKind, PluginSelection> chosen) {
         if (!slots.isEmpty()) throw new IllegalStateException("slots were already created for this run");
-        for (var kind : SLOTTED) selections.put(kind, PluginSelection.of(kind, DEFAULTS.get(kind)));
+        for (var kind : PluginKind.values()) selections.put(kind, PluginSelection.of(kind, kind.defaultPlugin()));
         selections.putAll(chosen);
-        for (var entry : chosen.entrySet()) {
-            if (!SLOTTED.contains(entry.getKey())) {
-                throw new PluginException(entry.getKey().id() + " plugins are not wired into the engine yet; "
-                        + "selectable kinds: " + SLOTTED.stream().map(PluginKind::id).collect(Collectors.joining(", ")));
-            }
-        }
         var replicaSlots = new ArrayList<ReplicaSlots>();
-        for (int r = 0; r < replicas; r++) {
-            var map = new EnumMap<PluginKind, PolicySlot<?>>(PluginKind.class);
-            for (var kind : SLOTTED) map.put(kind, new PolicySlot<>(create(best(selections.get(kind)), selections.get(kind))));
-            slots.add(map);
-            replicaSlots.add(new ReplicaSlots(slot(map, PluginKind.SCHEDULER, Scheduler.class),
-                    slot(map, PluginKind.BATCHER, Batcher.class), slot(map, PluginKind.KV_ALLOCATOR, KvAllocator.class),
-                    slot(map, PluginKind.PREFIX_CACHE, PrefixCache.class), slot(map, PluginKind.EVICTION, Eviction.class),
-                    slot(map, PluginKind.SPECULATOR, servelab.api.spec.Speculator.class)));
-        }
-        // routing and admission are cluster-wide: replica 0's slots serve them
-        var first = slots.getFirst();
-        var cluster = new Simulation.ClusterSlots(slot(first, PluginKind.ROUTER, Router.class),
-                slot(first, PluginKind.ADMISSION, Admission.class));
+        for (int r = 0; r < replicas; r++) replicaSlots.add(new ReplicaSlots(newSlots(PluginKind.Scope.REPLICA)));
+        var cluster = new Simulation.ClusterSlots(newSlots(PluginKind.Scope.CLUSTER));
         return new RunSlots(replicaSlots, cluster);
+    }
+
+    /** One new slot per kind of {@code scope}, remembered so swaps reach it. */
+    private Map<PluginKind, PolicySlot<?>> newSlots(PluginKind.Scope scope) {
+        var map = new EnumMap<PluginKind, PolicySlot<?>>(PluginKind.class);
+        for (var kind : SlotTable.kinds(scope)) {
+            map.put(kind, new PolicySlot<>(create(best(selections.get(kind)), selections.get(kind))));
+        }
+        slots.add(map);
+        return map;
     }
 
     /** The slots of a run. */
@@ -149,9 +153,6 @@ public final class PluginRegistry {
      */
     public synchronized String switchTo(PluginSelection selection) {
         if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
-        if (!SLOTTED.contains(selection.kind())) {
-            throw new PluginException(selection.kind().id() + " plugins are not wired into the engine yet");
-        }
         var plugin = best(selection);
         String line = installEverywhere(plugin, selection);
         selections.put(selection.kind(), selection);
@@ -160,15 +161,23 @@ public final class PluginRegistry {
 
     private String installEverywhere(Plugin plugin, PluginSelection selection) {
         var kind = plugin.descriptor().kind();
+        var targets = slotsOf(kind);
         var instances = new ArrayList<PolicySlot.Installed<Object>>();
-        for (int r = 0; r < slots.size(); r++) instances.add(create(plugin, selection)); // all or nothing
-        String before = slots.getFirst().get(kind).current().id();
-        for (int r = 0; r < slots.size(); r++) {
-            @SuppressWarnings("unchecked")
-            var slot = (PolicySlot<Object>) slots.get(r).get(kind);
-            slot.install(instances.get(r));
-        }
+        for (int i = 0; i < targets.size(); i++) instances.add(create(plugin, selection)); // all or nothing
+        String before = targets.getFirst().current().id();
+        for (int i = 0; i < targets.size(); i++) targets.get(i).install(instances.get(i));
         return kind.id() + " " + before + " -> " + plugin.descriptor().id();
+    }
+
+    /** Every slot of {@code kind}: one per replica, or the cluster's one. */
+    @SuppressWarnings("unchecked")
+    private List<PolicySlot<Object>> slotsOf(PluginKind kind) {
+        var list = new ArrayList<PolicySlot<Object>>();
+        for (var map : slots) {
+            var slot = map.get(kind);
+            if (slot != null) list.add((PolicySlot<Object>) slot);
+        }
+        return list;
     }
 
     /**
@@ -180,10 +189,10 @@ public final class PluginRegistry {
         return create(best(selection), selection);
     }
 
-    /** {@code name@version} of the plugin in replica 0's slot of {@code kind}. */
+    /** {@code name@version} of the plugin in the first slot of {@code kind} (replica 0's, or the cluster's). */
     public synchronized String currentId(PluginKind kind) {
         if (slots.isEmpty()) throw new PluginException("no run is going: no slots");
-        return slots.getFirst().get(kind).current().id();
+        return slotsOf(kind).getFirst().current().id();
     }
 
     /** The plugin a selection names: the highest version installed, the most recently installed on a tie. */
@@ -218,11 +227,6 @@ public final class PluginRegistry {
         var names = installed().stream().filter(p -> p.descriptor().kind() == kind)
                 .map(p -> p.descriptor().id()).distinct().collect(Collectors.joining(", "));
         return names.isEmpty() ? "none" : names;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> PolicySlot<T> slot(Map<PluginKind, PolicySlot<?>> map, PluginKind kind, Class<T> type) {
-        return (PolicySlot<T>) map.get(kind);
     }
 
     private List<ServiceReference<?>> references() {

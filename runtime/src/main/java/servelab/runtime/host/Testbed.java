@@ -37,6 +37,7 @@ public final class Testbed implements AutoCloseable {
         try {
             var testbed = new Testbed(host, pluginsDir, listener);
             testbed.deployer.deployAll(pluginsDir);
+            for (var line : testbed.registry.duplicates()) listener.report("fault", "", "", "", line);
             return testbed;
         } catch (IOException e) {
             host.close();
