@@ -69,7 +69,7 @@ final class ProfileReader {
         if (depth >= MAX_BASE_DEPTH) {
             throw new CostProfileException(source.display(), "base", "chain is deeper than " + MAX_BASE_DEPTH + " files; is there a cycle?");
         }
-        var merged = mergedTree(CostModels.sourceOf(baseName.get(), Optional.of(source)), depth + 1);
+        var merged = mergedTree(ProfileCatalog.sourceOf(baseName.get(), Optional.of(source)), depth + 1);
         for (var entry : own.properties()) {
             var mine = entry.getValue();
             var theirs = merged.get(entry.getKey());
