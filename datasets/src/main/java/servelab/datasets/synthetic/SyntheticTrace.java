@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import servelab.datasets.TraceRequest;
+import servelab.common.seed.Seeds;
 
 /**
  * A generated trace: {@code count} requests with arrivals from {@code arrivals}, lengths from {@code lengths} and
@@ -78,10 +79,7 @@ public record SyntheticTrace(Arrivals arrivals, LengthModel lengths, TenantMix t
 
     /** One generator per concern, seeded by mixing the root seed with the concern's number (SplitMix64). */
     private RandomGenerator generator(long stream) {
-        long z = seed + stream * 0x9e3779b97f4a7c15L;
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return ALGORITHM.create(z ^ (z >>> 31));
+        return ALGORITHM.create(Seeds.ofStream(seed, stream));
     }
 
     private final class Generator implements Iterator<TraceRequest> {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import servelab.datasets.TraceRequest;
+import servelab.common.seed.Seeds;
 
 /**
  * A trace source followed by transforms, applied in order. Immutable: each {@code then} returns a new pipeline.
@@ -115,7 +116,7 @@ public final class TracePipeline {
             throw new IllegalArgumentException("SharedPrefix: request " + r.id() + " already has prefix blocks; the "
                     + "transform is for traces without prefix information");
         }
-        var random = new java.util.SplittableRandom(p.seed() * 0x9E3779B97F4A7C15L + r.id());
+        var random = new java.util.SplittableRandom(Seeds.ofRequest(p.seed(), r.id()));
         if (random.nextDouble() >= p.share()) return r;
         int prompt = random.nextInt(p.prompts());
         int blocks = Math.min(p.promptTokens(), r.inputTokens()) / p.blockTokens();

@@ -1,6 +1,7 @@
 package servelab.runtime.engine;
 
-import servelab.plugins.caching.common.LongIntMap;
+import servelab.common.collect.IntLruList;
+import servelab.common.collect.LongIntMap;
 import java.util.Arrays;
 
 import servelab.api.kv.TokenBlocks;
@@ -42,11 +43,8 @@ final class HostTier {
     private int freeCount;
     private int swapped;
     private int cached;
-    /** Cached slots in recency order (head = least recently used); -1 ends the list. */
-    private final int[] prev;
-    private final int[] next;
-    private int head = -1;
-    private int tail = -1;
+    /** Cached slots in recency order (first = least recently used). */
+    private final IntLruList lru;
     private final long[] keyOf;
     private final int[][] tokensOf;
     private final LongIntMap byKey;
@@ -75,8 +73,7 @@ final class HostTier {
         state = new byte[capacity];
         freeStack = new int[capacity];
         for (int s = capacity - 1; s >= 0; s--) freeStack[freeCount++] = s; // slot 0 first: readable tests
-        prev = new int[capacity];
-        next = new int[capacity];
+        lru = new IntLruList(capacity);
         keyOf = new long[capacity];
         tokensOf = new int[offload ? capacity : 0][];
         byKey = new LongIntMap(offload ? Math.min(capacity, 1 << 16) : 1);
@@ -202,7 +199,7 @@ final class HostTier {
         for (int j = 0; j < size; j++) tokensOf[s][j] = tokens.token(index, j);
         byKey.putIfAbsent(key, s);
         cached++;
-        append(s);
+        lru.addLast(s);
         busy(s);
         return s;
     }
@@ -223,9 +220,9 @@ final class HostTier {
 
     /** The device prefix cache was replaced and starts cold: so does the tier's offloaded part. */
     void dropCached() {
-        while (head >= 0) {
-            int s = head;
-            unlink(s);
+        while (lru.first() >= 0) {
+            int s = lru.first();
+            lru.remove(s);
             byKey.remove(keyOf[s], s);
             state[s] = FREE;
             freeStack[freeCount++] = s;
@@ -241,10 +238,10 @@ final class HostTier {
     /** A free slot, else the least recently used offloaded block not busy in this step (forgotten); -1 if none. */
     private int take() {
         if (freeCount > 0) return freeStack[--freeCount];
-        int s = head;
-        while (s >= 0 && busyStamp[s] == commit) s = next[s];
+        int s = lru.first();
+        while (s >= 0 && busyStamp[s] == commit) s = lru.next(s);
         if (s < 0) return -1;
-        unlink(s);
+        lru.remove(s);
         byKey.remove(keyOf[s], s);
         cached--;
         return s;
@@ -258,21 +255,7 @@ final class HostTier {
     }
 
     private void touch(int s) {
-        if (s == tail) return;
-        unlink(s);
-        append(s);
-    }
-
-    private void append(int s) {
-        prev[s] = tail;
-        next[s] = -1;
-        if (tail >= 0) next[tail] = s; else head = s;
-        tail = s;
-    }
-
-    private void unlink(int s) {
-        if (prev[s] >= 0) next[prev[s]] = next[s]; else head = next[s];
-        if (next[s] >= 0) prev[next[s]] = prev[s]; else tail = prev[s];
+        lru.moveToLast(s);
     }
 
     /**
@@ -289,8 +272,8 @@ final class HostTier {
             free[s] = true;
         }
         int inList = 0;
-        for (int s = head, before = -1; s >= 0; before = s, s = next[s]) {
-            if (state[s] != CACHED || prev[s] != before) throw new IllegalStateException("host slot " + s + " is in the LRU list but not cached");
+        for (int s = lru.first(), before = -1; s >= 0; before = s, s = lru.next(s)) {
+            if (state[s] != CACHED || lru.prev(s) != before) throw new IllegalStateException("host slot " + s + " is in the LRU list but not cached");
             if (byKey.get(keyOf[s]) != s) throw new IllegalStateException("host slot " + s + "'s key maps to " + byKey.get(keyOf[s]));
             if (++inList > capacity()) throw new IllegalStateException("host LRU list has a cycle");
         }

@@ -3,6 +3,7 @@ package servelab.runtime.exec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import servelab.common.seed.Seeds;
 
 /**
  * How many of a verification's drafts the target model accepts, in simulation: draft {@code j} (1-based) is accepted
@@ -31,7 +32,7 @@ public final class AcceptanceModel {
 
     /** Accepted drafts of {@code drafts} verified for request {@code seqId} whose last token is at {@code position}. */
     public int accepted(long seqId, int position, int drafts) {
-        var random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ seqId * 0xC2B2AE3D27D4EB4FL ^ (long) position << 20);
+        var random = new SplittableRandom(Seeds.ofVerification(seed, seqId, position));
         for (int j = 0; j < drafts; j++) {
             if (random.nextDouble() >= rate(j)) return j;
         }

@@ -253,7 +253,7 @@ public final class ModelExecutor implements Executor {
 
     /** A sampler for one token: its randomness depends only on the run seed, the request and the position. */
     private SeededSampler sampler(long seqId, int position) {
-        long seed = options.seed() * 0x9E3779B97F4A7C15L + seqId * 0xC2B2AE3D27D4EB4FL + position;
+        long seed = servelab.common.seed.Seeds.ofToken(options.seed(), seqId, position);
         return SeededSampler.of(options.sampling(), seed);
     }
 

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 
 import servelab.runtime.engine.PromptSource;
 import servelab.runtime.engine.TokenSpace;
+import servelab.common.seed.Seeds;
 
 /** The prompt sources an experiment's {@code prompts} section names. */
 final class Prompts {
@@ -18,13 +19,13 @@ final class Prompts {
         return switch (spec.kind()) {
             case "synthetic" -> PromptSource.SYNTHETIC;
             case "random" -> request -> {
-                var random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + request.id());
+                var random = new SplittableRandom(Seeds.ofRequest(seed, request.id()));
                 var ids = new int[request.inputTokens()];
                 for (int i = 0; i < ids.length; i++) ids[i] = first + random.nextInt(count);
                 return ids;
             };
             case "repeated" -> request -> {
-                var random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + request.id());
+                var random = new SplittableRandom(Seeds.ofRequest(seed, request.id()));
                 var block = new int[Math.min(spec.period(), request.inputTokens())];
                 for (int i = 0; i < block.length; i++) block[i] = first + random.nextInt(count);
                 var ids = new int[request.inputTokens()];

@@ -7,6 +7,7 @@ import servelab.api.ParamSpec;
 import servelab.api.ParamType;
 import servelab.api.Params;
 import servelab.api.sched.SeqView;
+import servelab.common.seed.Seeds;
 
 /**
  * How long a sequence still has to run, in output tokens, as the length-based schedulers (sjf, ljf, srpt) rank it.
@@ -72,7 +73,7 @@ public interface LengthPredictor {
     /** Deterministic per request: the error depends only on the seed and the request id, never on call order. */
     private static LengthPredictor noisy(double sigma, long seed) {
         return seq -> {
-            double z = new SplittableRandom(seed ^ (seq.id() * 0x9E3779B97F4A7C15L)).nextGaussian();
+            double z = new SplittableRandom(Seeds.ofPluginRequest(seed, seq.id())).nextGaussian();
             long predicted = Math.round(seq.maxOutputTokens() * Math.exp(sigma * z));
             return Math.max(0, Math.max(1, predicted) - seq.outputTokens());
         };

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 import servelab.api.sched.Ordering;
+import servelab.common.collect.LongObjectMap;
 import servelab.api.sched.Scheduler;
 import servelab.api.sched.SchedulingContext;
 import servelab.api.sched.SeqView;
@@ -65,7 +66,7 @@ final class TokenCounters implements Scheduler {
     private final double inputWeight;
     private final double outputWeight;
     private final HashMap<String, Tenant> tenants = new HashMap<>();
-    private final LongMap<Charged> served = new LongMap<>();
+    private final LongObjectMap<Charged> served = new LongObjectMap<>(32);
     /** Every request in {@link #served}, in the order first seen. */
     private final ArrayList<Charged> live = new ArrayList<>();
     private int seen;

@@ -1,6 +1,6 @@
 package servelab.plugins.caching.prefix;
 
-import servelab.plugins.caching.common.LongIntMap;
+import servelab.common.collect.LongIntMap;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package servelab.plugins.caching.common;
+package servelab.common.collect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,8 +19,16 @@ class LongIntMapTest {
             for (int op = 0; op < 5_000; op++) {
                 long key = random.nextInt(300) * 0x100000000L; // keys that differ only in high bits collide more
                 int value = random.nextInt(1000);
-                switch (random.nextInt(4)) {
+                switch (random.nextInt(6)) {
                     case 0, 1 -> assertEquals(expected.computeIfAbsent(key, k -> value).intValue(), map.putIfAbsent(key, value));
+                    case 4 -> {
+                        Integer old = expected.put(key, value);
+                        assertEquals(old == null ? -1 : old, map.put(key, value));
+                    }
+                    case 5 -> {
+                        Integer old = expected.remove(key);
+                        assertEquals(old == null ? -1 : old, map.remove(key));
+                    }
                     case 2 -> {
                         int current = expected.getOrDefault(key, -1);
                         int asked = random.nextBoolean() ? current : value; // a remove of another value keeps the key
