@@ -1,12 +1,8 @@
 package servelab.datasets;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-
-import servelab.datasets.internal.FormatDetector;
 
 /**
  * The trace formats ServeLab reads. Columns are looked up by header name, so extra columns and any column order
@@ -53,14 +49,6 @@ public enum TraceFormat {
             if (format.id.equals(id)) return format;
         }
         throw new IllegalArgumentException("unknown trace format '" + id + "'; known formats: " + knownFormats());
-    }
-
-    /**
-     * Detects the format from the file name's extension and its first line. Throws a {@link TraceFormatException}
-     * listing the known formats and their columns when nothing matches.
-     */
-    public static TraceFormat detect(Path file) throws IOException {
-        return FormatDetector.detect(file);
     }
 
     /** {@code azure-csv (TIMESTAMP, ContextTokens, GeneratedTokens), ...}, for error messages. */

@@ -12,7 +12,6 @@ import servelab.datasets.internal.FormatDetector;
 import servelab.datasets.internal.RawRow;
 import servelab.datasets.internal.RowCursor;
 import servelab.datasets.internal.RowParsers;
-import servelab.datasets.internal.StatsAccumulator;
 
 /**
  * Reference statistics of a trace, defined as in {@code shared/traces/README.md} and with the key names of its
@@ -98,7 +97,7 @@ public record TraceStats(Optional<String> file, Optional<String> kind, long rows
 
     /** Statistics of {@code file}, format detected, failing on malformed rows. */
     public static TraceStats of(Path file) throws IOException {
-        return of(file, TraceFormat.detect(file), ReadOptions.DEFAULT);
+        return of(file, Traces.detectFormat(file), ReadOptions.DEFAULT);
     }
 
     /** Statistics of {@code file} read as {@code format}; only {@link ReadOptions#badRows()} and the tenant column apply. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 
+import servelab.datasets.internal.FormatDetector;
 import servelab.datasets.internal.RowParsers;
 
 /**
@@ -16,14 +17,23 @@ public final class Traces {
     private Traces() {
     }
 
+    /**
+     * Detects a trace file's format from the file name's extension and its first line. Throws a
+     * {@link TraceFormatException} listing the known formats and their columns when nothing matches. (Here, not
+     * on {@link TraceFormat}: the detector reads the file, and the format table stays free of the parsers.)
+     */
+    public static TraceFormat detectFormat(Path file) throws IOException {
+        return FormatDetector.detect(file);
+    }
+
     /** Opens {@code file}, detecting its format, with {@link ReadOptions#DEFAULT}. */
     public static TraceReader open(Path file) throws IOException {
         return open(file, ReadOptions.DEFAULT);
     }
 
-    /** Opens {@code file}, detecting its format ({@link TraceFormat#detect}). */
+    /** Opens {@code file}, detecting its format ({@link #detectFormat}). */
     public static TraceReader open(Path file, ReadOptions options) throws IOException {
-        return open(file, TraceFormat.detect(file), options);
+        return open(file, detectFormat(file), options);
     }
 
     /**

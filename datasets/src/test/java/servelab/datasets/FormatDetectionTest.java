@@ -18,19 +18,19 @@ class FormatDetectionTest {
 
     @Test
     void detectsEachCsvFormatFromItsHeader() throws IOException {
-        assertEquals(TraceFormat.AZURE_CSV, TraceFormat.detect(TraceFiles.write(dir, "a.csv",
+        assertEquals(TraceFormat.AZURE_CSV, Traces.detectFormat(TraceFiles.write(dir, "a.csv",
                 "TIMESTAMP,ContextTokens,GeneratedTokens\r\n")));
-        assertEquals(TraceFormat.BURSTGPT_CSV, TraceFormat.detect(TraceFiles.write(dir, "b.csv",
+        assertEquals(TraceFormat.BURSTGPT_CSV, Traces.detectFormat(TraceFiles.write(dir, "b.csv",
                 "Timestamp,Session ID,Elapsed time,Model,Request tokens,Response tokens,Total tokens,Log Type\n")));
-        assertEquals(TraceFormat.VIDUR_CSV, TraceFormat.detect(TraceFiles.write(dir, "c.csv",
+        assertEquals(TraceFormat.VIDUR_CSV, Traces.detectFormat(TraceFiles.write(dir, "c.csv",
                 "arrived_at,num_prefill_tokens,num_decode_tokens\n")));
     }
 
     @Test
     void detectsMooncakeFromTheExtensionOrAJsonFirstLine() throws IOException {
         var line = "{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1, \"hash_ids\": [0]}\n";
-        assertEquals(TraceFormat.MOONCAKE_JSONL, TraceFormat.detect(TraceFiles.write(dir, "m.jsonl", line)));
-        assertEquals(TraceFormat.MOONCAKE_JSONL, TraceFormat.detect(TraceFiles.write(dir, "m.txt", line)));
+        assertEquals(TraceFormat.MOONCAKE_JSONL, Traces.detectFormat(TraceFiles.write(dir, "m.jsonl", line)));
+        assertEquals(TraceFormat.MOONCAKE_JSONL, Traces.detectFormat(TraceFiles.write(dir, "m.txt", line)));
     }
 
     @Test
@@ -46,7 +46,7 @@ class FormatDetectionTest {
     @Test
     void aJsonFileWithoutMooncakeFieldsMatchesNoFormat() {
         var file = TraceFiles.write(dir, "x.jsonl", "{\"time\": 0}\n");
-        var e = assertThrows(TraceFormatException.class, () -> TraceFormat.detect(file));
+        var e = assertThrows(TraceFormatException.class, () -> Traces.detectFormat(file));
         assertEquals("x.jsonl:1: a JSON line without Mooncake's \"timestamp\" and \"input_length\" fields matches no "
                 + "known format; known formats: " + TraceFormat.knownFormats(), e.getMessage());
     }

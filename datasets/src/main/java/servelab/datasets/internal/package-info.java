@@ -1,6 +1,8 @@
 /**
- * Implementation of the trace readers and statistics; not API, may change without notice. Public only so the
- * API package can reach it.
+ * Implementation of the trace readers; not API, may change without notice. Public only so the API package can
+ * reach it. It uses the API's value types (formats, options, errors) and never the API's entry points: format
+ * detection is {@code Traces.detectFormat} and the statistics live beside {@code TraceStats}, so no class here
+ * and one there need each other.
  *
  * <p>Reading is layered: {@link servelab.datasets.internal.LineReader} hands out lines of one reused byte buffer;
  * a {@link servelab.datasets.internal.RowParser} per format (CSV by header name, or Mooncake JSON with one

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import servelab.datasets.ReadOptions;
 import servelab.datasets.TraceFormat;
 import servelab.datasets.TraceStats;
+import servelab.datasets.Traces;
 import servelab.runtime.record.Json;
 
 /** {@code servelab trace ...}: look at request traces. */
@@ -46,7 +47,7 @@ final class TraceCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             var options = skipBadRows ? ReadOptions.skippingBadRows() : ReadOptions.DEFAULT;
-            var detected = format == null ? TraceFormat.detect(file) : TraceFormat.fromId(format);
+            var detected = format == null ? Traces.detectFormat(file) : TraceFormat.fromId(format);
             var stats = TraceStats.of(file, detected, options);
             var out = spec.commandLine().getOut();
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(stats.toMap()));

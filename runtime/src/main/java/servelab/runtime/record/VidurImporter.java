@@ -3,8 +3,6 @@ package servelab.runtime.record;
 import static servelab.runtime.record.ImportedRun.nanos;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+
+import servelab.datasets.CsvRows;
+import servelab.datasets.TraceFormatException;
 
 /**
  * Imports Vidur's {@code request_metrics.csv} as a run folder with a requests table.
@@ -104,8 +105,8 @@ public final class VidurImporter {
     }
 
     /**
-     * The CSV pandas' {@code DataFrame.to_csv(index=False)} writes for numeric series: a header line, comma-separated
-     * fields, no quoting needed (quotes around a field are still accepted), NaN as an empty field.
+     * The CSV pandas' {@code DataFrame.to_csv(index=False)} writes for numeric series (a header line, comma-separated
+     * fields, NaN as an empty field), read with datasets' {@link CsvRows}.
      */
     static final class Csv {
         final Path file;
@@ -118,36 +119,30 @@ public final class VidurImporter {
 
         static Csv read(Path file) throws IOException {
             var csv = new Csv(file);
-            var text = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (text.isEmpty()) throw new ImportException(file, "empty file; expected a header line with " + REQUIRED);
-            var header = fields(text.getFirst());
-            for (int c = 0; c < header.length; c++) csv.columns.put(header[c], c);
-            var seen = new HashMap<Long, Integer>();
-            for (int i = 1; i < text.size(); i++) {
-                if (text.get(i).isBlank()) continue;
-                var f = fields(text.get(i));
-                if (f.length != header.length) {
-                    throw new ImportException(file, "line " + (i + 1) + ": " + f.length + " fields, the header has "
-                            + header.length);
+            try (var rows = CsvRows.open(file)) {
+                var header = rows.header();
+                if (header.isEmpty()) throw new ImportException(file, "empty file; expected a header line with " + REQUIRED);
+                for (int c = 0; c < header.size(); c++) csv.columns.put(header.get(c), c);
+                var seen = new HashMap<Long, Integer>();
+                while (rows.next()) {
+                    int number = (int) rows.line();
+                    if (rows.size() != header.size()) {
+                        throw new ImportException(file, "line " + number + ": " + rows.size() + " fields, the header has "
+                                + header.size());
+                    }
+                    var f = new String[rows.size()];
+                    for (int c = 0; c < f.length; c++) f[c] = rows.field(c);
+                    var line = csv.new Line(number, f);
+                    Integer previous = seen.put(line.id, number);
+                    if (previous != null) {
+                        throw new ImportException(file, "line " + number + ": " + ID + " " + line.id + " already on line " + previous);
+                    }
+                    csv.lines.add(line);
                 }
-                var line = csv.new Line(i + 1, f);
-                Integer previous = seen.put(line.id, i + 1);
-                if (previous != null) {
-                    throw new ImportException(file, "line " + (i + 1) + ": " + ID + " " + line.id + " already on line " + previous);
-                }
-                csv.lines.add(line);
+            } catch (TraceFormatException e) {
+                throw new ImportException(file, e.getMessage(), e);
             }
             return csv;
-        }
-
-        private static String[] fields(String line) {
-            var f = line.split(",", -1);
-            for (int i = 0; i < f.length; i++) {
-                var s = f[i].strip();
-                if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) s = s.substring(1, s.length() - 1);
-                f[i] = s;
-            }
-            return f;
         }
 
         /** One data line; values are read by column name, and errors name the line and the column. */

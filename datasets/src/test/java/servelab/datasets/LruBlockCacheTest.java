@@ -1,4 +1,4 @@
-package servelab.datasets.internal;
+package servelab.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,17 +1,17 @@
-package servelab.datasets.internal;
+package servelab.datasets;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Optional;
 
-import servelab.datasets.TraceStats;
+import servelab.common.collect.LongSet;
 
 /**
  * Computes {@link TraceStats} in one pass over rows in arrival order, in memory that grows with the trace's span
  * (one counter per second) and distinct block ids, not with its rows. Definitions are those of the reference
  * statistics in {@code shared/traces/README.md}; the comments on each method say which.
  */
-public final class StatsAccumulator {
+final class StatsAccumulator {
     /** Bin widths of the index of dispersion, in seconds: the {@code idx_disp_1s/3s/60s} keys. */
     private static final long[] BIN_SECONDS = {1, 3, 60};
     /** LRU capacities of the {@code lru<K>_any} and {@code lru<K>_prefix} keys, in blocks. */
@@ -33,15 +33,15 @@ public final class StatsAccumulator {
     private long blockHits;
     private long tokensTotal;
     private long tokenHits;
-    private final LongHashSet seenBlocks = new LongHashSet();
+    private final LongSet seenBlocks = new LongSet(1 << 11);
     private final LruBlockCache[] lru = new LruBlockCache[LRU_CAPACITIES.length];
 
-    public StatsAccumulator() {
+    StatsAccumulator() {
         for (int i = 0; i < lru.length; i++) lru[i] = new LruBlockCache(LRU_CAPACITIES[i]);
     }
 
     /** Adds one row; {@code timeNanos} must not be earlier than the previous row's. */
-    public void add(long timeNanos, int inputTokens, int outputTokens, long[] prefixBlockIds, int prefixBlockTokens) {
+    void add(long timeNanos, int inputTokens, int outputTokens, long[] prefixBlockIds, int prefixBlockTokens) {
         if (rows == 0) firstNanos = timeNanos;
         else addGap(timeNanos - lastNanos);
         lastNanos = timeNanos;
@@ -93,11 +93,11 @@ public final class StatsAccumulator {
         }
     }
 
-    public long rows() {
+    long rows() {
         return rows;
     }
 
-    public TraceStats finish(Optional<String> file, Optional<String> kind) {
+    TraceStats finish(Optional<String> file, Optional<String> kind) {
         if (rows == 0) throw new IllegalStateException("no rows: statistics need at least one request");
         double span = (lastNanos - firstNanos) / NANOS_PER_SECOND;
         long gaps = rows - 1;

@@ -1,4 +1,4 @@
-package servelab.datasets.internal;
+package servelab.datasets;
 
 import java.util.Arrays;
 
