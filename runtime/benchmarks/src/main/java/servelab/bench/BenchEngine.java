@@ -44,7 +44,8 @@ final class BenchEngine {
         CostModel cost = CostModels.load(PROFILE);
         var slots = new ReplicaSlots(slot(new FcfsScheduler()), slot(new ContinuousBatcher()),
                 slot(new PagedKvAllocator()), slot(new servelab.plugins.caching.prefix.NoPrefixCache()),
-                slot(new servelab.plugins.caching.eviction.LruEviction()));
+                slot(new servelab.plugins.caching.eviction.LruEviction()),
+                new PolicySlot<>(servelab.runtime.builtin.Speculators.noneInstalled()));
         var replica = new Replica(0, new ReplicaConfig(BLOCK_SIZE, cost.kvCapacityBlocks(BLOCK_SIZE), 0), slots,
                 new SimulatedExecutor(cost, BLOCK_SIZE), sink);
         Router only = (request, replicas) -> 0;

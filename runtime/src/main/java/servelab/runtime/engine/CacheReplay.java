@@ -38,6 +38,9 @@ public final class CacheReplay {
 
     private CacheReplay() {}
 
+    // The replay drives the engine's KvManager, so its protocol (match, host continuation, hold, fill, publish,
+    // release tail-first) is the engine's own.
+
     /**
      * @param capacityBlocks  device blocks the cache may fill
      * @param blockSizeTokens tokens per block; must divide the trace's prefix block size for exact sharing
@@ -54,59 +57,32 @@ public final class CacheReplay {
      */
     public static Result run(Iterator<TraceRequest> trace, PrefixCache cache, Eviction eviction, int capacityBlocks,
                              int hostBlocks, int blockSizeTokens) {
-        var host = new HostTier(hostBlocks, hostBlocks > 0, capacityBlocks);
-        var pool = new BlockPool(capacityBlocks, host::offload); // no copies to list: nothing runs
-        var ids = new int[16];
+        var kv = new KvManager(capacityBlocks, hostBlocks, hostBlocks > 0, blockSizeTokens);
+        kv.use(null, cache, cache, "prefix cache", eviction); // no allocator: a request holds exactly its blocks
         long requests = 0, blocks = 0, hits = 0, hostHits = 0, now = 0;
         while (trace.hasNext()) {
             var request = padded(trace.next());
             var seq = new Sequence(request, 0);
-            var tokens = new SeqTokens(seq, blockSizeTokens);
-            int count = tokens.count();
+            seq.tokens = new SeqTokens(seq, blockSizeTokens);
+            int count = seq.tokens.count();
             if (count > capacityBlocks) {
                 throw new IllegalArgumentException("request " + request.id() + " has " + count + " blocks, more than "
                         + "the cache's " + capacityBlocks);
             }
-            if (ids.length < count) ids = new int[Math.max(count, ids.length * 2)];
             now++;
-            host.beginCommit(now);
-            int hit = cache.match(tokens, 0, count, ids);
-            for (int b = 0; b < hit; b++) {
-                pool.acquire(ids[b], eviction, now);
-                eviction.used(ids[b], b, now);
-            }
-            // past the device's hit, the host tier, then after a host hit also the device's unreachable blocks
-            int hostHit = 0, reach = hit;
-            for (; reach < count; reach++) {
-                int slot = host.lookup(tokens, reach);
-                if (slot >= 0) {
-                    host.reload(slot);
-                    hostHit++;
-                    ids[reach] = -1; // filled by a copy below, like a miss is computed
-                    continue;
-                }
-                int block = hostHit > 0 ? host.deviceLookup(tokens, reach) : -1;
-                if (block < 0) break;
-                pool.acquire(block, eviction, now);
-                eviction.used(block, reach, now);
-                ids[reach] = block;
-            }
-            for (int b = hit; b < count; b++) {
-                if (b < reach && ids[b] >= 0) continue;
-                int block = pool.allocate(eviction, cache, now);
-                ids[b] = block;
-                if (cache.insert(tokens, b, block)) {
-                    pool.markIndexed(block);
-                    host.indexed(block, tokens, b);
-                    eviction.used(block, b, now);
-                }
-            }
-            host.endCommit();
-            for (int b = count - 1; b >= 0; b--) pool.release(ids[b], eviction, now);
+            kv.at(now, now);
+            kv.beginCommit();
+            kv.admit(seq, count); // the whole prompt may hit: nothing is sampled after it
+            int reused = seq.computedTokens / blockSizeTokens;
+            kv.grow(seq, count);
+            seq.computedTokens = count * blockSizeTokens;
+            kv.publish(seq);
+            kv.endCommit();
+            kv.release(seq);
             requests++;
             blocks += count;
-            hits += reach;
-            hostHits += hostHit;
+            hits += reused;
+            hostHits += kv.transfers().reloaded();
         }
         return new Result(requests, blocks, hits, hostHits, capacityBlocks, hostBlocks, blockSizeTokens);
     }

@@ -8,9 +8,10 @@ package servelab.runtime.engine;
 public interface Executor {
     /**
      * Executes {@code batch} and returns its duration in nanoseconds (> 0). An executor that {@link #producesTokens()
-     * produces tokens} calls {@link StepBatch#emit} once for every item that {@link StepBatch#samples samples}.
+     * produces tokens} calls {@link StepResult#emit} on {@code result} for every item that {@link StepBatch#samples
+     * samples}; one that does not reports each verification's accepted drafts with {@link StepResult#accept}.
      */
-    long execute(StepBatch batch);
+    long execute(StepBatch batch, StepResult result);
 
     /** One line for run.json, e.g. {@code simulated: roofline llama-3-8b on h100-80gb}. */
     String describe();

@@ -26,12 +26,6 @@ public final class ReplicaSlots extends SlotTable {
                 PluginKind.PREFIX_CACHE, prefixCache, PluginKind.EVICTION, eviction, PluginKind.SPECULATOR, speculator));
     }
 
-    /** Slots without speculative decoding (the {@code none} speculator). */
-    public ReplicaSlots(PolicySlot<Scheduler> scheduler, PolicySlot<Batcher> batcher, PolicySlot<KvAllocator> kvAllocator,
-                        PolicySlot<PrefixCache> prefixCache, PolicySlot<Eviction> eviction) {
-        this(scheduler, batcher, kvAllocator, prefixCache, eviction, new PolicySlot<>(Speculators.noneInstalled()));
-    }
-
     public PolicySlot<Scheduler> scheduler() {
         return slot(PluginKind.SCHEDULER, Scheduler.class);
     }

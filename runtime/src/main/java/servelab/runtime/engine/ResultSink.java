@@ -12,8 +12,26 @@ public interface ResultSink {
 
     void event(EventRow row);
 
+    /** An engine event, recorded as its row of the events table. */
+    default void event(EngineEvent event) {
+        event(row(event));
+    }
+
     /** The output token ids of a finished request, when a real model produced them (before its request row). */
     default void output(long requestId, int[] tokens) {}
+
+    /** The events-table row of an engine event (types and columns as RESULTS-SCHEMA.md describes them). */
+    static EventRow row(EngineEvent event) {
+        return switch (event) {
+            case EngineEvent.PolicySwap s -> new EventRow(s.timeNanos(), s.iteration(), s.replica(), "swap", s.kind(),
+                    s.from(), s.to(), s.source());
+            case EngineEvent.PolicyFault f -> new EventRow(f.timeNanos(), f.iteration(), f.replica(), "fault", f.kind(),
+                    f.plugin(), f.reverted() ? "reverted" : "", f.reason());
+            case EngineEvent.Preemption p -> new EventRow(p.timeNanos(), p.iteration(), p.replica(), "preempt", "",
+                    Long.toString(p.requestId()), p.swapped() ? "swap" : "recompute",
+                    p.swapRefused() ? "host tier full: recomputing instead" : "");
+        };
+    }
 
     /** A sink that drops everything (benchmarks of the engine alone). */
     ResultSink NONE = new ResultSink() {

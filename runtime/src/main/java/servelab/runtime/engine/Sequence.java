@@ -43,10 +43,6 @@ final class Sequence implements SeqView {
     /** Draft tokens proposed for this step's verification ({@code draftCount} of them; 0 = none). */
     int[] draft = new int[0];
     int draftCount;
-    /** Tokens the executor emitted for this sequence in the current step, and drafts accepted (-1: not told). */
-    int[] emitted = new int[2];
-    int emittedCount;
-    int acceptedDrafts = -1;
     /** Speculation totals over the sequence's life: verifications, draft tokens verified, of them accepted. */
     int specDrafts;
     int specDraftTokens;
@@ -55,26 +51,10 @@ final class Sequence implements SeqView {
     int[] promptIds;
     /** Output token ids sampled by a real model (null in simulation, where outputs are synthetic identities). */
     int[] outputIds;
-    /** Token identity for the prefix cache; made on first use. */
+    /** Token identity for the prefix cache and the executor; set by whoever creates the sequence. */
     SeqTokens tokens;
-    /** The prefix-cache match of this plan attempt (a waiting sequence): block ids and how many were cached. */
-    int[] matchIds = new int[0];
-    int matchedBlocks;
-    int matchedCachedBlocks;
-    long matchStamp = -1;
-    /** Each matched block's generation, and the prefix cache, when the match was made: valid while they hold. */
-    int[] matchGenerations = new int[0];
-    Object matchCache;
-    /**
-     * Continuation of the match past the device prefix cache's hit, once the host tier holds the next block: for
-     * blocks {@code matchedBlocks, matchedBlocks + 1, ...}, a host slot ({@code >= 0}), or {@code ~block} for a
-     * device block still holding the chain's content; {@code hostMatchDeviceBlocks} of the latter, of which
-     * {@code hostMatchCachedBlocks} no sequence references.
-     */
-    int[] hostMatchSlots = new int[0];
-    int hostMatchedBlocks;
-    int hostMatchDeviceBlocks;
-    int hostMatchCachedBlocks;
+    /** Its prefix match while waiting, kept by the {@link KvManager} between plan attempts (null before one). */
+    PrefixMatch match;
     /** Leading full blocks already offered to the prefix cache. */
     int publishedBlocks;
     /** Prompt tokens served from the prefix cache at the first admission (-1 before it). */

@@ -11,7 +11,6 @@ import servelab.api.route.ReplicaView;
 import servelab.api.route.RequestView;
 import servelab.api.route.Router;
 import servelab.datasets.TraceRequest;
-import servelab.runtime.record.EventRow;
 import servelab.runtime.record.RequestRow;
 
 /**
@@ -126,7 +125,7 @@ public final class Simulation {
         var router = slots.router().current();
         int target = router.policy().route(view, views);
         if (target < 0 || target >= replicas.size()) {
-            sink.event(new EventRow(request.arrivalNanos(), -1, -1, "fault", "router", router.id(), "",
+            sink.event(new EngineEvent.PolicyFault(request.arrivalNanos(), -1, -1, "router", router.id(), false,
                     "routed request " + request.id() + " to replica " + target + " of " + replicas.size()
                             + "; sent to replica 0"));
             target = 0;

@@ -4,7 +4,7 @@ package servelab.runtime.engine;
  * One committed step as an executor sees it: flat per-item values plus the totals a cost model needs. Item
  * {@code i} computes tokens {@code [startPosition(i), startPosition(i) + tokens(i))} of sequence {@code seqId(i)},
  * whose KV lives in device blocks {@code blockTable(i)[0 .. blockCount(i))}. Valid during {@code execute} only;
- * the engine reuses it every step.
+ * the engine reuses it every step. Read only: what the step produces goes into its {@link StepResult}.
  *
  * <p><b>KV copies.</b> Before the forward pass the executor performs every swap-out ({@link #swapOutDevice} device
  * block to {@link #swapOutHost} host slot, {@code j} in {@code [0, swapOuts())}), then every swap-in
@@ -44,20 +44,6 @@ public interface StepBatch {
      * decode, or the last chunk of a prefill). An earlier prefill chunk samples nothing.
      */
     boolean samples(int i);
-
-    /**
-     * Gives the engine a token the step sampled for item {@code i}; an executor that produces tokens calls it for
-     * every item that {@link #samples(int) samples}, during {@link Executor#execute}: once for a decode or a last
-     * prefill chunk; for a verification of k drafts, once per accepted draft (the draft's own token, in order) and
-     * once more for the token sampled after them (a correction where a draft was rejected, else a bonus token).
-     */
-    void emit(int i, int token);
-
-    /**
-     * For an executor that produces no tokens (simulation): how many of item {@code i}'s drafts were accepted;
-     * called once per verification. The engine then adds the accepted drafts and one more token.
-     */
-    void accept(int i, int acceptedDrafts);
 
     /** The engine's block table of item {@code i}'s sequence; read only. */
     int[] blockTable(int i);

@@ -14,6 +14,7 @@ import servelab.kernels.sample.Verification;
 import servelab.runtime.engine.EngineException;
 import servelab.runtime.engine.Executor;
 import servelab.runtime.engine.StepBatch;
+import servelab.runtime.engine.StepResult;
 import servelab.runtime.engine.TokenSpace;
 
 /**
@@ -106,7 +107,7 @@ public final class ModelExecutor implements Executor {
     }
 
     @Override
-    public long execute(StepBatch batch) {
+    public long execute(StepBatch batch, StepResult result) {
         long t0 = System.nanoTime();
         copyBlocks(batch);
         chunks.clear();
@@ -132,13 +133,13 @@ public final class ModelExecutor implements Executor {
             int i = itemOfChunk[c];
             int drafts = batch.draftTokens(i);
             if (drafts > 0) {
-                for (int token : verify(batch, i, c, logits).tokens()) batch.emit(i, token);
+                for (int token : verify(batch, i, c, logits).tokens()) result.emit(i, token);
                 continue;
             }
             int position = batch.startPosition(i) + batch.tokens(i); // the position the sampled token will take
             int token = sampler(batch.seqId(i), position).sample(logits.values(), logits.offset(c, 0),
                     logits.vocabularySize());
-            batch.emit(i, token);
+            result.emit(i, token);
         }
         return Math.max(1, System.nanoTime() - t0);
     }

@@ -2,6 +2,7 @@ package servelab.runtime.exec;
 
 import servelab.runtime.engine.Executor;
 import servelab.runtime.engine.StepBatch;
+import servelab.runtime.engine.StepResult;
 import servelab.runtime.exec.cost.CostModel;
 
 /**
@@ -33,7 +34,7 @@ public final class SimulatedExecutor implements Executor {
     }
 
     @Override
-    public long execute(StepBatch batch) {
+    public long execute(StepBatch batch, StepResult result) {
         long nanos = cost.stepNanos(batch.prefillTokens(), batch.decodeTokens(), batch.size(),
                 batch.prefillAttentionPairs(), batch.decodeContextTokens());
         int verifying = 0, maxDrafts = 0;
@@ -42,7 +43,7 @@ public final class SimulatedExecutor implements Executor {
             int k = batch.draftTokens(i);
             if (k == 0) continue;
             int last = batch.startPosition(i);
-            batch.accept(i, acceptance.accepted(batch.seqId(i), last, k));
+            result.accept(i, acceptance.accepted(batch.seqId(i), last, k));
             verifying++;
             maxDrafts = Math.max(maxDrafts, k);
             context += last;

@@ -42,7 +42,7 @@ public final class PluginRegistry {
 
     public PluginRegistry(BundleContext context) {
         this.context = context;
-        BuiltInPlugins.register(context);
+        servelab.runtime.builtin.BuiltInPlugins.register(context);
     }
 
     /** Every installed plugin, sorted by kind, name and version. */

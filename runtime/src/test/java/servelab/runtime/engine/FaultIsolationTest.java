@@ -32,7 +32,7 @@ class FaultIsolationTest {
         // given: the broken batcher is the slot's only policy, so there is nothing to fall back to
         var alone = new TinyEngine(16, 4, Map.of());
         var slot = new PolicySlot<>(new PolicySlot.Installed<>(OVERSIZED, BROKEN_BATCHER, Map.of(), "broken.jar"));
-        var replica = new Replica(0, new ReplicaConfig(4, 16, 0), new ReplicaSlots(alone.scheduler, slot, alone.kv, alone.prefix, alone.eviction),
+        var replica = new Replica(0, new ReplicaConfig(4, 16, 0), new ReplicaSlots(alone.scheduler, slot, alone.kv, alone.prefix, alone.eviction, alone.speculator),
                 new servelab.runtime.exec.SimulatedExecutor(TinyEngine.TOY_COST, 4), alone.rows);
         replica.submit(request(0, 0, 8, 2));
         var e = assertThrows(EngineException.class, () -> replica.step(0));

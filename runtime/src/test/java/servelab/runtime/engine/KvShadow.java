@@ -26,7 +26,7 @@ final class KvShadow implements Executor {
     private final int blockSize;
     private final Map<Integer, Held> device = new HashMap<>();
     private final Map<Integer, Held> host = new HashMap<>();
-    /** Token identity of a sequence: the engine's own ({@code Replica.tokens}), set once the replica exists. */
+    /** Token identity of a sequence: the engine's own ({@code Sequence.tokens}). */
     Function<Sequence, TokenBlocks> identity;
     /** Each step's copies as text, e.g. {@code "out 3>0"} (device block 3 to host slot 0), {@code "in 0>5"}. */
     final List<List<String>> copies = new ArrayList<>();
@@ -37,8 +37,8 @@ final class KvShadow implements Executor {
     }
 
     @Override
-    public long execute(StepBatch batch) {
-        var plan = (StepPlan) batch;
+    public long execute(StepBatch batch, StepResult result) {
+        var plan = (CommittedStep) batch;
         checkLists(plan);
         var step = new ArrayList<String>();
         for (int j = 0; j < batch.swapOuts(); j++) {
@@ -73,9 +73,9 @@ final class KvShadow implements Executor {
                 device.put(batch.blockTable(i)[b], held);
             }
         }
-        return priced.execute(batch);
+        return priced.execute(batch, result);
     }
-    private void checkLists(StepPlan batch) {
+    private void checkLists(CommittedStep batch) {
         if (batch.swapInBlocks() != batch.swapIns() || batch.swapOutBlocks() != batch.swapOuts()) {
             throw new AssertionError("copy totals differ from the copy lists");
         }

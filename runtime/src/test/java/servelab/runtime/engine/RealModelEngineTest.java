@@ -260,7 +260,7 @@ class RealModelEngineTest {
     @Test
     void anExecutorThatProducesTokensMustEmitThemForEverySamplingItem() {
         Executor forgetful = new Executor() {
-            @Override public long execute(StepBatch batch) { return 1000; }
+            @Override public long execute(StepBatch batch, StepResult result) { return 1000; }
             @Override public String describe() { return "forgetful"; }
             @Override public TokenSpace tokenSpace() { return new TokenSpace(0, 100); }
         };

@@ -20,6 +20,7 @@ import servelab.api.PluginDescriptor;
 import servelab.api.PluginKind;
 import servelab.api.spec.Draft;
 import servelab.api.spec.Speculator;
+import servelab.runtime.builtin.Speculators;
 import servelab.datasets.TraceRequest;
 import servelab.kernels.matmul.WeightFormat;
 import servelab.kernels.model.RandomLlama;

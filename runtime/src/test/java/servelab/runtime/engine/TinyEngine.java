@@ -46,7 +46,7 @@ final class TinyEngine {
     final PolicySlot<KvAllocator> kv;
     final PolicySlot<servelab.api.kv.PrefixCache> prefix;
     final PolicySlot<servelab.api.kv.Eviction> eviction;
-    final PolicySlot<servelab.api.spec.Speculator> speculator = new PolicySlot<>(Speculators.noneInstalled());
+    final PolicySlot<servelab.api.spec.Speculator> speculator = new PolicySlot<>(servelab.runtime.builtin.Speculators.noneInstalled());
     final Replica replica;
     /** Executes every step on shadow KV memory, checking the copy lists and block contents (see {@link KvShadow}). */
     final KvShadow shadow;
@@ -96,7 +96,7 @@ final class TinyEngine {
         eviction = new PolicySlot<>(installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of()));
         shadow = new KvShadow(executor, blockSize);
         replica = new Replica(0, config, new ReplicaSlots(scheduler, batcher, kv, prefix, eviction, speculator), shadow, rows);
-        shadow.identity = replica::tokens;
+        shadow.identity = seq -> seq.tokens;
         Router first = (r, replicas) -> 0;
         Admission all = (r, replicas) -> new Admission.Admit();
         simulation = new Simulation(List.of(replica), new Simulation.ClusterSlots(

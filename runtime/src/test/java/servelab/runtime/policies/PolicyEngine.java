@@ -130,7 +130,8 @@ final class PolicyEngine {
                 new PolicySlot<>(new PolicySlot.Installed<>(recording, b.descriptor(), b.params(), "test")),
                 new PolicySlot<>(installed(new PagedKvAllocator(), Map.of("watermark", 0.0))),
                 new PolicySlot<>(installed(prefixCache, Map.of())),
-                new PolicySlot<>(installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of())));
+                new PolicySlot<>(installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of())),
+                new PolicySlot<>(servelab.runtime.builtin.Speculators.noneInstalled()));
         var replica = new Replica(0, new ReplicaConfig(blockSize, blocks, hostBlocks), slots,
                 new SimulatedExecutor(new ToyCost(), blockSize), rows);
         Router only = (r, replicas) -> 0;

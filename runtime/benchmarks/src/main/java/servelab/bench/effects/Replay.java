@@ -68,7 +68,8 @@ final class Replay {
         var slots = new ReplicaSlots(new PolicySlot<>(scheduler.install()), new PolicySlot<>(batcher.install()),
                 new PolicySlot<>(Choice.of(new PagedKvAllocator()).install()),
                 new PolicySlot<>(prefixCache.install()),
-                new PolicySlot<>(Choice.of(new servelab.plugins.caching.eviction.LruEviction()).install()));
+                new PolicySlot<>(Choice.of(new servelab.plugins.caching.eviction.LruEviction()).install()),
+                new PolicySlot<>(servelab.runtime.builtin.Speculators.noneInstalled()));
         Path dir = null;
         try {
             dir = Files.createTempDirectory("servelab-effect-");

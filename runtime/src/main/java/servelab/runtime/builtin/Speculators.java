@@ -1,4 +1,4 @@
-package servelab.runtime.engine;
+package servelab.runtime.builtin;
 
 import java.util.List;
 import java.util.Map;
@@ -10,11 +10,14 @@ import servelab.api.PluginFactory;
 import servelab.api.PluginKind;
 import servelab.api.spec.Draft;
 import servelab.api.spec.Speculator;
+import servelab.runtime.engine.ModelDrafting;
+import servelab.runtime.engine.PolicySlot;
 
 /**
- * The speculators the engine itself provides: {@code none} (the default) and {@code modeled}, the simulated world's
+ * The speculators built into the runtime: {@code none} (the default); {@code modeled}, the simulated world's
  * stand-in for a proposer whose drafts only matter through their acceptance (a draft model, or an n-gram proposer
- * at a measured acceptance rate). Proposers that read tokens ({@code ngram}) are plugin bundles.
+ * at a measured acceptance rate); and {@code layer-skip} and {@code draft-model}, which draft with a model the
+ * executor holds. Proposers that read tokens ({@code ngram}) are plugin bundles.
  */
 public final class Speculators {
     private Speculators() {}
@@ -90,11 +93,15 @@ public final class Speculators {
             return new Drafting(params.getInt("layers"), params.getInt("num_speculative_tokens"));
         }
 
-        /** Never asked to propose: the engine hands its sequences to the executor. */
-        record Drafting(int layers, int draftTokens) implements Speculator, SelfDrafting {
+        /** Asks the engine's executor to draft with its model; the drafts land on the sequences, none are returned. */
+        record Drafting(int layers, int draftTokens) implements Speculator {
             @Override
             public List<Draft> propose(List<servelab.api.sched.SeqView> decoding, servelab.api.spec.SpecContext ctx) {
-                throw new IllegalStateException("layer-skip drafts in the executor");
+                if (!(ctx instanceof ModelDrafting executor)) {
+                    throw new IllegalStateException("drafting with a model needs an engine whose executor holds one");
+                }
+                executor.draftWithModel(layers, draftTokens);
+                return List.of();
             }
         }
     }
@@ -121,7 +128,7 @@ public final class Speculators {
     }
 
     /** The {@code none} speculator, installed: what a replica uses when no speculator slot is given. */
-    static PolicySlot.Installed<Speculator> noneInstalled() {
+    public static PolicySlot.Installed<Speculator> noneInstalled() {
         var factory = new None();
         return new PolicySlot.Installed<>(factory.create(null), factory.descriptor(), Map.of(), "built-in");
     }

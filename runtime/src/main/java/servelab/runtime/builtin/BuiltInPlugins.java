@@ -1,4 +1,4 @@
-package servelab.runtime.host;
+package servelab.runtime.builtin;
 
 import java.util.Hashtable;
 import java.util.List;
@@ -13,20 +13,21 @@ import servelab.api.route.Admission;
 import servelab.api.route.Router;
 
 /**
- * The plugins the host itself registers, so a run always has a router and an admission policy: round-robin routing
- * and admitting everything. They are ordinary {@link PluginFactory} services (source {@code built-in}), so bundles
+ * The plugins the runtime itself registers, so a run always has a router, an admission policy and a speculator:
+ * round-robin routing, admitting everything, and the {@link Speculators}. They are ordinary {@link PluginFactory} services (source {@code built-in}), so bundles
  * can provide alternatives and runs can switch to them like to any other plugin.
  */
-final class BuiltInPlugins {
+public final class BuiltInPlugins {
     private BuiltInPlugins() {}
 
-    static void register(BundleContext context) {
+    /** Registers every built-in plugin as a {@link PluginFactory} service of the host's framework. */
+    public static void register(BundleContext context) {
         register(context, new RoundRobin());
         register(context, new AcceptAll());
-        register(context, new servelab.runtime.engine.Speculators.None());
-        register(context, new servelab.runtime.engine.Speculators.Modeled());
-        register(context, new servelab.runtime.engine.Speculators.LayerSkip());
-        register(context, new servelab.runtime.engine.Speculators.DraftModel());
+        register(context, new Speculators.None());
+        register(context, new Speculators.Modeled());
+        register(context, new Speculators.LayerSkip());
+        register(context, new Speculators.DraftModel());
     }
 
     private static void register(BundleContext context, PluginFactory<?> factory) {

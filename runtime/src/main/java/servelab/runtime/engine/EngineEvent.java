@@ -1,0 +1,26 @@
+package servelab.runtime.engine;
+
+/**
+ * What the engine reports besides its rows: a closed set, mapped to the events table by {@link ResultSink#row}.
+ * Times are run-clock nanoseconds; {@code iteration} and {@code replica} are -1 where the event belongs to none.
+ */
+public sealed interface EngineEvent {
+
+    /** A slot's policy changed between two steps ({@code from} and {@code to} are {@code name@version}). */
+    record PolicySwap(long timeNanos, long iteration, int replica, String kind, String from, String to, String source)
+            implements EngineEvent {}
+
+    /**
+     * A policy broke its contract or threw; {@code reverted} when the slot fell back to the previous policy.
+     * {@code reason} is what went wrong.
+     */
+    record PolicyFault(long timeNanos, long iteration, int replica, String kind, String plugin, boolean reverted,
+                       String reason) implements EngineEvent {}
+
+    /**
+     * A running sequence was preempted: swapped out to the host tier, or to recompute; {@code swapRefused} when the
+     * batcher asked for a swap and the host tier had no room.
+     */
+    record Preemption(long timeNanos, long iteration, int replica, long requestId, boolean swapped,
+                      boolean swapRefused) implements EngineEvent {}
+}
