@@ -74,9 +74,7 @@ public final class CacheReplay {
             kv.beginCommit();
             kv.admit(seq, count); // the whole prompt may hit: nothing is sampled after it
             int reused = seq.computedTokens / blockSizeTokens;
-            kv.grow(seq, count);
-            seq.computedTokens = count * blockSizeTokens;
-            kv.publish(seq);
+            kv.fill(seq, count);
             kv.endCommit();
             kv.release(seq);
             requests++;

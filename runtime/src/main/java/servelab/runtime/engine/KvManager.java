@@ -21,11 +21,9 @@ final class KvManager {
     /** Per block: the plan attempt in which a waiting sequence of the plan matched it. */
     private final long[] pinStamp;
     private final KvTransfers transfers = new KvTransfers();
+    private final PrefixMatcher matcher;
     private KvAllocator allocator;
     private PrefixCache cache;
-    /** Identifies the prefix cache in use: a match made with another one is stale. */
-    private Object cacheKey;
-    private String cacheLabel;
     private Eviction eviction;
     private long now;
     private long attempt;
@@ -37,21 +35,22 @@ final class KvManager {
         this.host = new HostTier(hostBlocks, offload, deviceBlocks);
         this.pool = new BlockPool(deviceBlocks, this::offload);
         this.pinStamp = new long[deviceBlocks];
+        this.matcher = new PrefixMatcher(pool, host);
     }
 
     /** The policies of this step; {@code cacheKey} changes exactly when the prefix cache does. */
     void use(KvAllocator allocator, PrefixCache cache, Object cacheKey, String cacheLabel, Eviction eviction) {
         this.allocator = allocator;
         this.cache = cache;
-        this.cacheKey = cacheKey;
-        this.cacheLabel = cacheLabel;
         this.eviction = eviction;
+        matcher.use(cache, cacheKey, cacheLabel);
     }
 
     /** The clock for the policies, and the plan attempt that stamps matches and pins. */
     void at(long now, long attempt) {
         this.now = now;
         this.attempt = attempt;
+        matcher.at(attempt);
     }
 
     /** A new eviction policy takes over: it is handed every cached block. */
@@ -86,7 +85,7 @@ final class KvManager {
 
     /** Tokens of a waiting sequence its prefix hit (device and host tier) would serve; 0 for others. */
     int computedTokens(Sequence seq) {
-        return match(seq, matchLimit(seq)).reusableBlocks() * blockSize;
+        return matcher.match(seq, matchLimit(seq)).reusableBlocks() * blockSize;
     }
 
     /** New blocks a plan item of {@code newTokens} takes from the free pool. */
@@ -94,7 +93,7 @@ final class KvManager {
         if (seq.state == Sequence.State.WAITING && seq.hostBlocks == 0) {
             // a device hit is held, not allocated, but hit blocks that sit in the cache leave the free pool;
             // a host-tier hit is reloaded into a new block
-            var m = match(seq, matchLimit(seq));
+            var m = matcher.match(seq, matchLimit(seq));
             int target = blocksToHold(seq, m.reusableBlocks() * blockSize + newTokens);
             int held = m.blocks + m.hostDeviceBlocks;
             return Math.max(0, target - held) + m.cachedBlocks + m.hostCachedBlocks;
@@ -132,7 +131,7 @@ final class KvManager {
         for (int i = 0; i < plan.size(); i++) {
             var seq = plan.seq(i);
             if (seq.state != Sequence.State.WAITING) continue;
-            var m = match(seq, matchLimit(seq));
+            var m = matcher.match(seq, matchLimit(seq));
             for (int b = 0; b < m.blocks; b++) pinStamp[m.ids[b]] = attempt;
             for (int j = 0; j < m.hostBlocks; j++) {
                 if (m.hostSlots[j] < 0) pinStamp[~m.hostSlots[j]] = attempt;
@@ -143,76 +142,6 @@ final class KvManager {
     /** Blocks a waiting sequence may match: at least one token is always left to compute, to sample the next. */
     private int matchLimit(Sequence seq) {
         return (seq.promptTokens() + seq.outputTokens - 1) / blockSize;
-    }
-
-    /**
-     * The prefix match of a waiting sequence for this plan attempt, memoised: schedulers, the batcher's budget and
-     * the commit all see the same blocks.
-     */
-    private PrefixMatch match(Sequence seq, int maxBlocks) {
-        var m = seq.match;
-        if (m == null) m = seq.match = new PrefixMatch();
-        if (m.stamp == attempt) return m;
-        m.stamp = attempt;
-        if (seq.hostBlocks > 0 || seq.state != Sequence.State.WAITING) {
-            m.clear();
-            return m;
-        }
-        m.ensure(maxBlocks);
-        // the last match holds up to its first block evicted since: extend it from there instead of redoing it
-        int from = 0;
-        if (m.cache == cacheKey) {
-            int known = Math.min(m.blocks, maxBlocks);
-            while (from < known && pool.generation(m.ids[from]) == m.generations[from]) from++;
-        }
-        int n = cache.match(seq.tokens, from, maxBlocks, m.ids);
-        if (n < from || n > maxBlocks) {
-            throw new EngineException(cacheLabel + " matched " + n + " blocks of " + seq + ", outside " + from + ".."
-                    + maxBlocks);
-        }
-        int cachedBlocks = 0;
-        for (int b = 0; b < n; b++) {
-            int block = m.ids[b];
-            if (b >= from && (block < 0 || block >= pool.total() || !pool.isIndexed(block))) {
-                throw new EngineException(cacheLabel + " matched block " + block + " for " + seq
-                        + ", which holds no indexed content");
-            }
-            if (pool.refCount(block) == 0) cachedBlocks++;
-            if (b >= from) m.generations[b] = pool.generation(block);
-        }
-        m.blocks = n;
-        m.cachedBlocks = cachedBlocks;
-        m.cache = cacheKey;
-        matchHost(seq, m, maxBlocks);
-        return m;
-    }
-
-    /**
-     * Continues a device match of {@code m.blocks} blocks through the host tier: the next block is a hit when the
-     * tier holds it, or, after a host hit, when a device block still holds it (eviction takes a chain's older
-     * blocks first, so its tail may outlive its head there). A hash lookup per block, stopping at the first miss.
-     */
-    private void matchHost(Sequence seq, PrefixMatch m, int maxBlocks) {
-        int found = 0, onDevice = 0, cachedOnDevice = 0;
-        if (host.cachedBlocks() > 0 && m.blocks < maxBlocks) {
-            m.ensureHost(maxBlocks);
-            for (int b = m.blocks; b < maxBlocks; b++) {
-                int entry = host.lookup(seq.tokens, b);
-                if (entry < 0) {
-                    int block = found > 0 ? host.deviceLookup(seq.tokens, b) : -1;
-                    if (block < 0) break;
-                    if (!pool.isIndexed(block)) throw new EngineException("host tier names device block " + block
-                            + " for " + seq + ", which holds no indexed content");
-                    entry = ~block;
-                    onDevice++;
-                    if (pool.refCount(block) == 0) cachedOnDevice++;
-                }
-                m.hostSlots[found++] = entry;
-            }
-        }
-        m.hostBlocks = found;
-        m.hostDeviceBlocks = onDevice;
-        m.hostCachedBlocks = cachedOnDevice;
     }
 
     // --- committing ------------------------------------------------------------------------------------------------
@@ -245,7 +174,7 @@ final class KvManager {
             seq.hostBlocks = 0;
             return;
         }
-        var m = match(seq, maxBlocks); // normally done while planning; the memo makes this free
+        var m = matcher.match(seq, maxBlocks); // normally done while planning; the memo makes this free
         for (int b = 0; b < m.blocks; b++) {
             int block = m.ids[b];
             pool.acquire(block, eviction, now);
@@ -287,23 +216,44 @@ final class KvManager {
      * fresh blocks; a swapped-out sequence's copies back from the host go into its first blocks.
      */
     void grow(Sequence seq, int targetBlocks) {
-        if (seq.swapInBlocks > 0 && !seq.swapInOwned) placeHostHit(seq);
-        while (seq.blockCount < targetBlocks) seq.addBlock(pool.allocate(eviction, cache, now));
+        grow(seq, targetBlocks, false);
+    }
+
+    /**
+     * {@link #grow} for a replay, which computes nothing: each block is published as soon as it joins the table,
+     * so the next block's allocation already sees it in the prefix cache.
+     */
+    void fill(Sequence seq, int targetBlocks) {
+        grow(seq, targetBlocks, true);
+    }
+
+    private void grow(Sequence seq, int targetBlocks, boolean publishEach) {
+        if (seq.swapInBlocks > 0 && !seq.swapInOwned) placeHostHit(seq, publishEach);
+        while (seq.blockCount < targetBlocks) {
+            seq.addBlock(pool.allocate(eviction, cache, now));
+            if (publishEach) publishFilled(seq);
+        }
         if (seq.swapInBlocks > 0) swapIn(seq);
     }
 
-    private void placeHostHit(Sequence seq) {
+    private void placeHostHit(Sequence seq, boolean publishEach) {
         for (int j = 0; j < seq.swapInBlocks; j++) {
             int entry = seq.hostSlots[j];
             if (entry < 0) {
                 seq.addBlock(~entry);
-                continue;
+            } else {
+                int block = pool.allocate(eviction, cache, now);
+                seq.addBlock(block);
+                transfers.swapIn(entry, block, true);
             }
-            int block = pool.allocate(eviction, cache, now);
-            seq.addBlock(block);
-            transfers.swapIn(entry, block, true);
+            if (publishEach) publishFilled(seq);
         }
         seq.swapInBlocks = 0;
+    }
+
+    private void publishFilled(Sequence seq) {
+        seq.computedTokens = seq.blockCount * blockSize;
+        publish(seq);
     }
 
     private void swapIn(Sequence seq) {
