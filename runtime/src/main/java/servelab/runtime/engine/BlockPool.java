@@ -25,15 +25,10 @@ final class BlockPool {
     /** Per block: how often its indexed content was dropped (evicted, or the index replaced); stamps matches. */
     private final int[] generation;
 
-    /** Told each block evicted for reuse, before its content is overwritten (the host tier's offload). */
-    private final java.util.function.IntConsumer onEvict;
+    /** Whether the last {@link #allocate} evicted cached content (which the host tier may want to keep). */
+    private boolean evicted;
 
     BlockPool(int totalBlocks) {
-        this(totalBlocks, block -> {});
-    }
-
-    BlockPool(int totalBlocks, java.util.function.IntConsumer onEvict) {
-        this.onEvict = onEvict;
         if (totalBlocks < 1) throw new IllegalArgumentException("KV blocks must be >= 1, was " + totalBlocks);
         freeStack = new int[totalBlocks];
         refCount = new int[totalBlocks];
@@ -78,7 +73,8 @@ final class BlockPool {
     /** A block for new content: a free one, else one the eviction policy gives up (and the index forgets). */
     int allocate(Eviction eviction, PrefixCache index, long now) {
         int b;
-        if (freeCount > 0) {
+        evicted = freeCount == 0;
+        if (!evicted) {
             b = freeStack[--freeCount];
         } else {
             if (cached == 0) throw new IllegalStateException("KV block pool exhausted (" + total() + " blocks)");
@@ -88,13 +84,17 @@ final class BlockPool {
                         + "unreferenced block (" + cached + " such blocks exist)");
             }
             index.evicted(b);
-            onEvict.accept(b);
             indexed[b] = false;
             cached--;
             generation[b]++;
         }
         refCount[b] = 1;
         return b;
+    }
+
+    /** Whether the last {@link #allocate} took a cached block, whose old content is still there until written. */
+    boolean evictedLast() {
+        return evicted;
     }
 
     /** One more reference to {@code block} (a prefix hit); a cached block stops being a candidate for eviction. */

@@ -33,7 +33,7 @@ final class KvManager {
     KvManager(int deviceBlocks, int hostBlocks, boolean offload, int blockSize) {
         this.blockSize = blockSize;
         this.host = new HostTier(hostBlocks, offload, deviceBlocks);
-        this.pool = new BlockPool(deviceBlocks, this::offload);
+        this.pool = new BlockPool(deviceBlocks);
         this.pinStamp = new long[deviceBlocks];
         this.matcher = new PrefixMatcher(pool, host);
     }
@@ -230,7 +230,7 @@ final class KvManager {
     private void grow(Sequence seq, int targetBlocks, boolean publishEach) {
         if (seq.swapInBlocks > 0 && !seq.swapInOwned) placeHostHit(seq, publishEach);
         while (seq.blockCount < targetBlocks) {
-            seq.addBlock(pool.allocate(eviction, cache, now));
+            seq.addBlock(allocate());
             if (publishEach) publishFilled(seq);
         }
         if (seq.swapInBlocks > 0) swapIn(seq);
@@ -242,7 +242,7 @@ final class KvManager {
             if (entry < 0) {
                 seq.addBlock(~entry);
             } else {
-                int block = pool.allocate(eviction, cache, now);
+                int block = allocate();
                 seq.addBlock(block);
                 transfers.swapIn(entry, block, true);
             }
@@ -325,10 +325,14 @@ final class KvManager {
         seq.hostBlocks = blocks;
     }
 
-    /** The pool evicts an indexed block for reuse: with offload on, its content is first copied to the host tier. */
-    private void offload(int block) {
-        int slot = host.offload(block);
-        if (slot >= 0) transfers.swapOut(block, slot, true);
+    /** A block for new content; one the pool evicted for it is first copied to the host tier when offload is on. */
+    private int allocate() {
+        int block = pool.allocate(eviction, cache, now);
+        if (pool.evictedLast()) {
+            int slot = host.offload(block);
+            if (slot >= 0) transfers.swapOut(block, slot, true);
+        }
+        return block;
     }
 
     IterationRow.HostKv hostRow() {
