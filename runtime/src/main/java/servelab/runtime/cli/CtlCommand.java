@@ -17,6 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import servelab.runtime.host.ControlOptions;
 
 /** {@code servelab ctl}: talks to a running testbed's loopback control port. */
 @Command(name = "ctl", mixinStandardHelpOptions = true,
@@ -24,11 +25,18 @@ import picocli.CommandLine.Spec;
                 "Commands: plugins | slots | switch KIND NAME [key=value]...",
                 "Example: servelab ctl --run runs/demo-fcfs switch scheduler sjf key=prompt"})
 final class CtlCommand implements java.util.concurrent.Callable<Integer> {
+    /** A switch waits for the next iteration boundary, which a slow model step can put seconds away. */
+    private static final int REPLY_TIMEOUT_MS = 60_000;
+
     @Option(names = "--run", paramLabel = "RUN_DIR", description = "the run's output folder (holds control.port)")
     Path runDir;
 
     @Option(names = "--port", description = "the control port, instead of --run")
     Integer port;
+
+    @Option(names = "--host", description = "the testbed's host (default: loopback); a control port beyond loopback "
+            + "needs the API key in the environment variable " + ControlOptions.KEY_ENV)
+    String host;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "plugins, slots, or switch KIND NAME [key=value]...")
     List<String> command;
@@ -38,9 +46,13 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         int p = port != null ? port : readPort();
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), p);
+        var address = host == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
+        try (var socket = new Socket(address, p);
              var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
              var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            socket.setSoTimeout(REPLY_TIMEOUT_MS);
+            String key = System.getenv(ControlOptions.KEY_ENV);
+            if (key != null && !key.isEmpty()) out.println("auth " + key);
             out.println(String.join(" ", command));
             int rc = 1;
             for (String line; (line = in.readLine()) != null; ) {
@@ -51,7 +63,11 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
             spec.commandLine().getOut().flush();
             return rc;
         } catch (java.net.ConnectException e) {
-            throw new UncheckedIOException("no testbed is listening on loopback port " + p + " (has the run ended?)", e);
+            throw new UncheckedIOException("no testbed is listening on " + address.getHostAddress() + " port " + p
+                    + " (has the run ended?)", e);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new UncheckedIOException("the testbed on port " + p + " did not answer within "
+                    + REPLY_TIMEOUT_MS / 1000 + " s", e);
         }
     }
 

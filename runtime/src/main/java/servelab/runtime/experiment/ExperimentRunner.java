@@ -26,6 +26,7 @@ import servelab.runtime.exec.ExecutorSetup;
 import servelab.runtime.exec.ModelExecutor;
 import servelab.runtime.exec.ModelSetup;
 import servelab.runtime.exec.SimulatedSetup;
+import servelab.runtime.host.ControlOptions;
 import servelab.runtime.host.ControlServer;
 import servelab.runtime.host.HostListener;
 import servelab.runtime.host.PluginRegistry;
@@ -84,7 +85,7 @@ public final class ExperimentRunner {
             Files.createDirectories(runDir);
             try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo));
                  var outputs = outputs(setup, runDir);
-                 var control = new ControlServer(testbed.registry())) {
+                 var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()))) {
                 Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
                 var sink = sink(recorder, outputs, exp.record().schedulerCpu());
                 var replicas = replicas(exp, setup, blocks, slots.replicas(), sink);

@@ -1,23 +1,18 @@
 package servelab.runtime.host;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.stream.Collectors;
-
-import servelab.api.PluginKind;
+import java.util.concurrent.Semaphore;
+import java.util.function.UnaryOperator;
 
 /**
- * The control port of a running testbed: a line protocol on the loopback interface only, so nothing outside
- * this machine can switch a policy. One command per connection:
+ * The control port of a running testbed: a line protocol, on the loopback interface unless {@link ControlOptions}
+ * say otherwise. One command per connection:
  *
  * <pre>
  *   plugins                         installed plugins, one per line
@@ -25,66 +20,111 @@ import servelab.api.PluginKind;
  *   switch KIND NAME [key=value]... switch every replica's KIND slot to plugin NAME at the next iteration
  * </pre>
  *
- * The reply is the answer's lines, then {@code ok} or {@code error: ...}. {@code servelab ctl} is the client.
+ * When an API key is set, the connection's first line must be {@code auth KEY}. The reply is the answer's lines,
+ * then {@code ok} or {@code error: ...}. {@code servelab ctl} is the client.
+ *
+ * <p>Why each connection has its own virtual thread, a line limit and a read timeout: one client that connects and
+ * never sends a newline used to block every later {@code servelab ctl}, and a 400 MiB line without a newline grew
+ * the heap by gigabytes while it was buffered. Now a silent client is dropped after the timeout without holding
+ * anyone else up, a line stops being read at the limit, and at most {@link #MAX_CLIENTS} connections are served at
+ * once.
  */
 public final class ControlServer implements AutoCloseable {
-    private final ServerSocket socket;
-    private final PluginRegistry registry;
-    private final Thread thread;
+    /** Connections served at the same time; more are answered {@code error: busy} and closed. */
+    static final int MAX_CLIENTS = 16;
 
+    private final ServerSocket socket;
+    private final ControlOptions options;
+    private final UnaryOperator<String> commands;
+    private final Semaphore clients = new Semaphore(MAX_CLIENTS);
+
+    /** The control port of {@code registry} on loopback, as every run opens it. */
     public ControlServer(PluginRegistry registry) {
-        this.registry = registry;
-        try {
-            this.socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the control port on loopback", e);
-        }
-        this.thread = Thread.ofPlatform().daemon().name("servelab-control").start(this::serve);
+        this(registry, ControlOptions.loopback());
     }
 
-    /** The loopback port clients connect to. */
+    public ControlServer(PluginRegistry registry, ControlOptions options) {
+        this(new ControlCommands(registry)::handle, options);
+    }
+
+    /** A control port answering each command line with {@code commands} (which throws to answer an error). */
+    ControlServer(UnaryOperator<String> commands, ControlOptions options) {
+        this.commands = commands;
+        this.options = options;
+        try {
+            this.socket = new ServerSocket(options.port(), 8, options.bind());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the control port on " + options.bind().getHostAddress()
+                    + ":" + options.port(), e);
+        }
+        Thread.ofPlatform().daemon().name("servelab-control").start(this::acceptLoop);
+    }
+
+    /** The port clients connect to. */
     public int port() {
         return socket.getLocalPort();
     }
 
-    private void serve() {
+    private void acceptLoop() {
         while (!socket.isClosed()) {
-            try (Socket client = socket.accept();
-                 var in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-                 var out = new PrintWriter(client.getOutputStream(), true, StandardCharsets.UTF_8)) {
-                String line = in.readLine();
-                try {
-                    out.println(handle(line == null ? "" : line.strip()));
-                    out.println("ok");
-                } catch (RuntimeException e) {
-                    out.println("error: " + e.getMessage());
+            try {
+                Socket client = socket.accept();
+                if (!clients.tryAcquire()) {
+                    refuse(client, "busy: " + MAX_CLIENTS + " control connections are open; try again");
+                    continue;
                 }
+                Thread.ofVirtual().name("servelab-control-client").start(() -> {
+                    try (client) {
+                        serve(client);
+                    } catch (IOException e) {
+                        // the client went away or timed out; nothing to answer
+                    } finally {
+                        clients.release();
+                    }
+                });
             } catch (IOException e) {
                 if (socket.isClosed()) return;
             }
         }
     }
 
-    String handle(String line) {
-        var words = line.isEmpty() ? new String[0] : line.split("\\s+");
-        if (words.length == 0) throw new IllegalArgumentException("empty command; commands: plugins, slots, switch");
-        return switch (words[0]) {
-            case "plugins" -> registry.installed().stream().map(Plugin::toString).collect(Collectors.joining("\n"));
-            case "slots" -> PluginRegistry.SLOTTED.stream().map(k -> k.id() + " " + registry.currentId(k))
-                    .collect(Collectors.joining("\n"));
-            case "switch" -> {
-                if (words.length < 3) throw new IllegalArgumentException("usage: switch KIND NAME [key=value]...");
-                var params = new LinkedHashMap<String, Object>();
-                for (var kv : Arrays.copyOfRange(words, 3, words.length)) {
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) throw new IllegalArgumentException("parameter '" + kv + "' is not key=value");
-                    params.put(kv.substring(0, eq), kv.substring(eq + 1));
+    private void serve(Socket client) throws IOException {
+        var in = new LineReader(client, options.maxLineBytes(), options.readTimeout());
+        var out = client.getOutputStream();
+        try {
+            if (options.apiKey().isPresent()) {
+                String auth = in.readLine();
+                if (auth == null || !options.acceptsAuthLine(auth)) {
+                    reply(out, "error: unauthorized: the first line must be 'auth KEY' with the port's API key");
+                    return;
                 }
-                yield registry.switchTo(new PluginSelection(PluginKind.fromId(words[1]), words[2], params));
             }
-            default -> throw new IllegalArgumentException("unknown command '" + words[0]
-                    + "'; commands: plugins, slots, switch");
-        };
+            String line = in.readLine();
+            String answer;
+            try {
+                answer = commands.apply(line == null ? "" : line.strip()) + "\nok";
+            } catch (RuntimeException e) {
+                answer = "error: " + e.getMessage();
+            }
+            reply(out, answer);
+        } catch (LineReader.LineTooLongException e) {
+            reply(out, "error: " + e.getMessage());
+        } catch (SocketTimeoutException e) {
+            reply(out, "error: no complete command within " + options.readTimeout().toMillis() + " ms");
+        }
+    }
+
+    private static void refuse(Socket client, String message) {
+        try (client) {
+            reply(client.getOutputStream(), "error: " + message);
+        } catch (IOException ignored) {
+            // the refused client is gone already
+        }
+    }
+
+    private static void reply(OutputStream out, String text) throws IOException {
+        out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     @Override
