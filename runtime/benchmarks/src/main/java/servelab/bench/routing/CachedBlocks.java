@@ -1,12 +1,15 @@
 package servelab.bench.routing;
 
 import servelab.api.route.BlockHashes;
+import servelab.common.collect.LongSet;
 
 /**
  * What the benchmark's replicas cache, indexed two ways, as a cluster could answer {@code cachedPrefixBlocks}:
  * {@link PerReplica} (each replica's own hash set, walked per replica: one probe per matched block plus one, the
  * way a replica's prefix cache or an event-fed mirror of it is read) and {@link Shared} (one index from block hash to
- * the set of replicas holding it, walked once per request for all replicas, as Dynamo's KV indexer does).
+ * the set of replicas holding it, walked once per request for all replicas, as Dynamo's KV indexer does). The
+ * shared table is its own open-addressing layout rather than the common collections' map, because keeping a key
+ * and its holder bits in one slot is what makes a probe one cache line.
  */
 sealed interface CachedBlocks permits CachedBlocks.PerReplica, CachedBlocks.Shared {
 
@@ -112,41 +115,6 @@ sealed interface CachedBlocks permits CachedBlocks.PerReplica, CachedBlocks.Shar
             for (int w = 0; w < words; w++) {
                 for (long still = alive[w]; still != 0; still &= still - 1) overlap[(w << 6) + Long.numberOfTrailingZeros(still)] = n;
             }
-        }
-
-        private int home(long key) {
-            long h = key * 0x9E3779B97F4A7C15L;
-            return (int) (h ^ (h >>> 32)) & mask;
-        }
-    }
-
-    /** Open addressing with linear probing; no removal. */
-    final class LongSet {
-        private final long[] keys;
-        private final boolean[] used;
-        private final int mask;
-
-        LongSet(int expected) {
-            int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-            keys = new long[capacity];
-            used = new boolean[capacity];
-            mask = capacity - 1;
-        }
-
-        void add(long key) {
-            int i = home(key);
-            while (used[i] && keys[i] != key) i = (i + 1) & mask;
-            keys[i] = key;
-            used[i] = true;
-        }
-
-        int slotOf(long key) {
-            for (int i = home(key); used[i]; i = (i + 1) & mask) if (keys[i] == key) return i;
-            return -1;
-        }
-
-        boolean contains(long key) {
-            return slotOf(key) >= 0;
         }
 
         private int home(long key) {
