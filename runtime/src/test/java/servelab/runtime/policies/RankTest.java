@@ -12,7 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import servelab.api.sched.SeqView;
-import servelab.runtime.policies.FakeQueues.Seq;
+import servelab.testkit.FakeQueues;
+import servelab.testkit.FakeQueues.Seq;
 import servelab.schedulers.common.Rank;
 
 class RankTest {

@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import servelab.api.PluginFactory;
 import servelab.api.kv.Eviction;
+import servelab.testkit.EvictionContractTest;
 
-class LfuEvictionTest extends EvictionContract {
+class LfuEvictionTest extends EvictionContractTest {
     @Override
-    PluginFactory<Eviction> factory() {
+    protected PluginFactory<Eviction> factory() {
         return new LfuEviction();
     }
 

@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import servelab.api.PluginFactory;
 import servelab.api.kv.Eviction;
+import servelab.testkit.EvictionContractTest;
 
-class LruEvictionTest extends EvictionContract {
+class LruEvictionTest extends EvictionContractTest {
     @Override
-    PluginFactory<Eviction> factory() {
+    protected PluginFactory<Eviction> factory() {
         return new LruEviction();
     }
 

@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 
 import servelab.api.PluginFactory;
 import servelab.api.kv.Eviction;
+import servelab.testkit.EvictionContractTest;
 
-class SlruEvictionTest extends EvictionContract {
+class SlruEvictionTest extends EvictionContractTest {
     @Override
-    PluginFactory<Eviction> factory() {
+    protected PluginFactory<Eviction> factory() {
         return new SlruEviction();
     }
 

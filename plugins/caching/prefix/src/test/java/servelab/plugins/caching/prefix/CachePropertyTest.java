@@ -1,8 +1,5 @@
 package servelab.plugins.caching.prefix;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -22,12 +19,14 @@ import servelab.plugins.caching.eviction.GdsfEviction;
 import servelab.plugins.caching.eviction.LfuEviction;
 import servelab.plugins.caching.eviction.LruEviction;
 import servelab.plugins.caching.eviction.SlruEviction;
+import servelab.testkit.TestBlocks;
+import servelab.testkit.CacheHarness;
+import servelab.testkit.CacheOperations;
 
 /**
- * Random operation sequences (submit, re-match, admit, compute, finish) played by {@link CacheHarness} against
- * every prefix cache and eviction policy, invariants checked after every operation; and hash-block and radix run
- * side by side on the same operations, which must lead to the same decisions. A failure names the seed and lists
- * the operations.
+ * The testkit's random operation sequences ({@link CacheOperations}) played by {@link CacheHarness} against every
+ * prefix cache and eviction policy, with the caches' own sizes checked against the pool after every operation; and
+ * hash-block and radix run side by side on the same operations, which must lead to the same decisions.
  */
 class CachePropertyTest {
     private static final int OPERATIONS = 400;
@@ -49,7 +48,7 @@ class CachePropertyTest {
         var rng = new SplittableRandom(seed);
         int blockSize = 1 << rng.nextInt(3);
         var harness = harness(cache, eviction, 8 + rng.nextInt(32));
-        run(rng, blockSize, List.of(harness), "seed " + seed + ", " + cache + " + " + eviction + ", block size " + blockSize);
+        CacheOperations.run(rng, blockSize, OPERATIONS, List.of(harness), "seed " + seed + ", " + cache + " + " + eviction + ", block size " + blockSize);
     }
 
     @ParameterizedTest(name = "{0}, seed {1}")
@@ -59,74 +58,7 @@ class CachePropertyTest {
         int blockSize = 1 << rng.nextInt(3);
         int capacity = 8 + rng.nextInt(32);
         var harnesses = CACHES.subList(1, CACHES.size()).stream().map(c -> harness(c, eviction, capacity)).toList();
-        run(rng, blockSize, harnesses, "seed " + seed + ", hash-block vs radix + " + eviction + ", block size " + blockSize);
-    }
-
-    /** Plays the same random operations on every harness, comparing what each decided and checking invariants. */
-    private static void run(SplittableRandom rng, int blockSize, List<CacheHarness> harnesses, String what) {
-        var log = new ArrayList<String>();
-        var history = new ArrayList<int[]>();
-        try {
-            for (int op = 0; op < OPERATIONS; op++) {
-                String first = null;
-                var choice = Operation.pick(rng, harnesses.getFirst(), blockSize, history);
-                for (var h : harnesses) {
-                    String outcome = choice.apply(h);
-                    h.checkInvariants();
-                    if (first == null) first = outcome;
-                    else assertEquals(first, outcome, "caches decided differently");
-                }
-                log.add(first);
-            }
-            for (var h : harnesses) h.drain();
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError(what + ": " + e.getMessage() + "\noperations:\n  " + String.join("\n  ", log), e);
-        }
-    }
-
-    /** One random operation, chosen by looking at the first harness and applied to each by request position. */
-    private interface Operation {
-        String apply(CacheHarness h);
-
-        static Operation pick(SplittableRandom rng, CacheHarness h, int blockSize, List<int[]> history) {
-            int roll = rng.nextInt(100);
-            if (roll < 20 || h.waiting.isEmpty() && h.running.isEmpty()) {
-                var tokens = new TestBlocks(blockSize, prompt(rng, blockSize, history));
-                return x -> "submit " + x.submit(tokens).tokens;
-            }
-            if (roll < 35 && !h.waiting.isEmpty()) {
-                int i = rng.nextInt(h.waiting.size());
-                return x -> x.match(x.waiting.get(i));
-            }
-            if (roll < 55 && !h.waiting.isEmpty() || h.running.isEmpty()) {
-                int i = rng.nextInt(h.waiting.size());
-                return x -> x.admit(x.waiting.get(i));
-            }
-            int i = rng.nextInt(h.running.size());
-            if (roll < 82) {
-                int blocks = 1 + rng.nextInt(3);
-                return x -> x.compute(x.running.get(i), blocks);
-            }
-            return x -> x.finish(x.running.get(i));
-        }
-    }
-
-    /**
-     * A prompt that often continues an earlier one: shares some of its tokens (whole blocks, or up to any token so
-     * that sequences diverge inside a block), then new tokens from a small alphabet (so content repeats by chance)
-     * or a large one.
-     */
-    private static int[] prompt(SplittableRandom rng, int blockSize, List<int[]> history) {
-        int[] base = history.isEmpty() || rng.nextInt(4) == 0 ? new int[0] : history.get(rng.nextInt(history.size()));
-        int keep = rng.nextInt(base.length + 1);
-        if (rng.nextBoolean()) keep = keep / blockSize * blockSize;
-        int length = Math.min(12 * blockSize, keep + 1 + rng.nextInt(5 * blockSize));
-        int alphabet = rng.nextBoolean() ? 3 : 1000;
-        var tokens = new int[length];
-        for (int i = 0; i < length; i++) tokens[i] = i < keep ? base[i] : rng.nextInt(alphabet);
-        history.add(tokens);
-        if (history.size() > 40) history.removeFirst();
-        return tokens;
+        CacheOperations.run(rng, blockSize, OPERATIONS, harnesses, "seed " + seed + ", hash-block vs radix + " + eviction + ", block size " + blockSize);
     }
 
     private static CacheHarness harness(String cache, String eviction, int capacity) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.kv.PrefixCache;
+import servelab.testkit.TestBlocks;
 
 class RadixTreeTest {
 

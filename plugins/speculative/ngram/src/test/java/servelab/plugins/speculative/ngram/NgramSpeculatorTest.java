@@ -12,6 +12,7 @@ import servelab.api.ParamSpec;
 import servelab.api.Params;
 import servelab.api.PluginKind;
 import servelab.api.PluginParameterException;
+import servelab.testkit.FakeSpecContext;
 
 class NgramSpeculatorTest {
     private final NgramSpeculator factory = new NgramSpeculator();

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import servelab.api.spec.Draft;
 import servelab.api.spec.Speculator;
+import servelab.testkit.FakeSpecContext;
 
 class PromptLookupSpeculatorTest {
 

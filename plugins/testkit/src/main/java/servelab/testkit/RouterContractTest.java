@@ -1,0 +1,53 @@
+package servelab.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import servelab.api.PluginKind;
+import servelab.api.route.Router;
+
+/**
+ * What every router promises, on seeded random requests and replica loads (1 to 16 replicas): the answer is the
+ * index of one of the replicas it was given, and two fresh instances route the same requests the same way.
+ */
+public abstract class RouterContractTest extends PluginContract<Router> {
+
+    @Override
+    protected final PluginKind kind() {
+        return PluginKind.ROUTER;
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void routesEveryRequestToAReplicaItWasGiven(long seed) {
+        for (var params : parameterSets()) {
+            var router = create(params);
+            var cluster = new FakeCluster(seed);
+            for (int call = 0; call < 200; call++) {
+                var replicas = cluster.replicas(16);
+                int chosen = router.route(cluster.request(), replicas);
+                assertTrue(chosen >= 0 && chosen < replicas.size(), params + ", call " + call + ": routed to "
+                        + chosen + " of " + replicas.size() + " replicas");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12})
+    void twoFreshInstancesRouteTheSameWay(long seed) {
+        for (var params : parameterSets()) {
+            var first = create(params);
+            var second = create(params);
+            var a = new FakeCluster(seed);
+            var b = new FakeCluster(seed);
+            for (int call = 0; call < 100; call++) {
+                var replicas = a.replicas(8);
+                b.replicas(8);
+                assertEquals(first.route(a.request(), replicas), second.route(b.request(), replicas), "call " + call);
+            }
+        }
+    }
+}
