@@ -11,9 +11,9 @@ import servelab.api.PluginKind;
 import servelab.api.route.Admission;
 
 /**
- * What every admission rule promises, on seeded random requests and replica loads: a decision for every request,
- * a rejection always with a reason (it becomes the request's recorded error), and the same decisions from two
- * fresh instances.
+ * What every admission rule promises, on seeded random requests and cluster states: a decision for every request,
+ * a rejection or degradation always with a reason (it is recorded with the request), and the same decisions from
+ * two fresh instances.
  */
 public abstract class AdmissionContractTest extends PluginContract<Admission> {
 
@@ -31,7 +31,12 @@ public abstract class AdmissionContractTest extends PluginContract<Admission> {
             for (int call = 0; call < 200; call++) {
                 var decision = admission.admit(cluster.request(), cluster.replicas(16));
                 assertNotNull(decision, params + ", call " + call);
-                if (decision instanceof Admission.Reject r) assertFalse(r.reason().isBlank(), params + ", call " + call);
+                String reason = switch (decision) {
+                    case Admission.Admit admit -> "admitted";
+                    case Admission.Reject reject -> reject.reason();
+                    case Admission.Degrade degrade -> degrade.reason();
+                };
+                assertFalse(reason.isBlank(), params + ", call " + call + ": " + decision + " without a reason");
             }
         }
     }

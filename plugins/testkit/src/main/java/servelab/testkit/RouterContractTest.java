@@ -10,8 +10,9 @@ import servelab.api.PluginKind;
 import servelab.api.route.Router;
 
 /**
- * What every router promises, on seeded random requests and replica loads (1 to 16 replicas): the answer is the
- * index of one of the replicas it was given, and two fresh instances route the same requests the same way.
+ * What every router promises, on seeded random requests and cluster states (1 to 16 replicas, some unavailable):
+ * the answer is the index of one of the replicas it was given, and two fresh instances route the same requests the
+ * same way.
  */
 public abstract class RouterContractTest extends PluginContract<Router> {
 

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.AdmissionContractTest;
+import servelab.api.PluginFactory;
 
 class BoundedQueueAdmissionTest {
     private static final BoundedQueueAdmission FACTORY = new BoundedQueueAdmission();
@@ -23,9 +25,14 @@ class BoundedQueueAdmissionTest {
         return FACTORY.create(Params.validate("admission 'bounded-queue'", FACTORY.descriptor().params(), raw));
     }
 
-    @Test
-    void meetsTheAdmissionContract() {
-        PolicyChecks.checkAdmission(FACTORY, Map.of("max_waiting_per_replica", 10, "max_waiting_total", 40));
+    @Nested
+    class Contract extends AdmissionContractTest {
+        @Override protected PluginFactory<Admission> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("max_waiting_per_replica", 10, "max_waiting_total", 40));
+        }
     }
 
     @Test

@@ -8,14 +8,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.AdmissionContractTest;
+import servelab.api.PluginFactory;
 
 class DegradeAdmissionTest {
     private static final DegradeAdmission FACTORY = new DegradeAdmission();
@@ -31,9 +33,14 @@ class DegradeAdmissionTest {
                 ReplicaSnapshot.idle(2).withGroup("small"));
     }
 
-    @Test
-    void meetsTheAdmissionContract() {
-        PolicyChecks.checkAdmission(FACTORY, Map.of("load_threshold", 5, "max_tokens", 12));
+    @Nested
+    class Contract extends AdmissionContractTest {
+        @Override protected PluginFactory<Admission> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("load_threshold", 5, "max_tokens", 12));
+        }
     }
 
     @Test

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.AdmissionContractTest;
+import servelab.api.PluginFactory;
 
 class PrioritySheddingAdmissionTest {
     private static final PrioritySheddingAdmission FACTORY = new PrioritySheddingAdmission();
@@ -31,9 +33,14 @@ class PrioritySheddingAdmissionTest {
         return RequestSnapshot.of(p, 10, 10).withPriority(p);
     }
 
-    @Test
-    void meetsTheAdmissionContract() {
-        PolicyChecks.checkAdmission(FACTORY, Map.of("shed_at", 6, "step", 2));
+    @Nested
+    class Contract extends AdmissionContractTest {
+        @Override protected PluginFactory<Admission> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("shed_at", 6, "step", 2));
+        }
     }
 
     @Test

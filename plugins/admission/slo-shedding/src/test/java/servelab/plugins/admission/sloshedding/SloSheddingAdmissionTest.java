@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.AdmissionContractTest;
+import servelab.api.PluginFactory;
 
 class SloSheddingAdmissionTest {
     private static final SloSheddingAdmission FACTORY = new SloSheddingAdmission();
@@ -24,9 +26,14 @@ class SloSheddingAdmissionTest {
         return FACTORY.create(Params.validate("admission 'slo-shedding'", FACTORY.descriptor().params(), raw));
     }
 
-    @Test
-    void meetsTheAdmissionContract() {
-        PolicyChecks.checkAdmission(FACTORY, Map.of("ttft_slo_ms", 500));
+    @Nested
+    class Contract extends AdmissionContractTest {
+        @Override protected PluginFactory<Admission> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("ttft_slo_ms", 500));
+        }
     }
 
     @Test

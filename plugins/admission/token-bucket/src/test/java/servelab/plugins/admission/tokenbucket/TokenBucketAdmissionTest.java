@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.AdmissionContractTest;
+import servelab.api.PluginFactory;
 
 class TokenBucketAdmissionTest {
     private static final TokenBucketAdmission FACTORY = new TokenBucketAdmission();
@@ -28,9 +30,14 @@ class TokenBucketAdmissionTest {
         return RequestSnapshot.of(1, 100, 50).withTenant(tenant).at(millis * 1_000_000L);
     }
 
-    @Test
-    void meetsTheAdmissionContract() {
-        PolicyChecks.checkAdmission(FACTORY, Map.of("rate", 100, "burst", 3));
+    @Nested
+    class Contract extends AdmissionContractTest {
+        @Override protected PluginFactory<Admission> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("rate", 100, "burst", 3));
+        }
     }
 
     @Test

@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.RouterContractTest;
+import servelab.api.PluginFactory;
 
 class CacheAwareRouterTest {
     private static final CacheAwareRouter FACTORY = new CacheAwareRouter();
@@ -25,10 +27,14 @@ class CacheAwareRouterTest {
         return FACTORY.create(Params.validate("router 'cache-aware'", FACTORY.descriptor().params(), all));
     }
 
-    @Test
-    void meetsTheRouterContract() {
-        PolicyChecks.checkRouter(FACTORY, Map.of());
-        PolicyChecks.checkRouter(FACTORY, Map.of("prefix_source", "precise", "balance_abs_threshold", 4));
+    @Nested
+    class Contract extends RouterContractTest {
+        @Override protected PluginFactory<Router> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("prefix_source", "precise", "balance_abs_threshold", 4));
+        }
     }
 
     @Test

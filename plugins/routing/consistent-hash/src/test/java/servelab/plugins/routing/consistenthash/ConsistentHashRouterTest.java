@@ -8,14 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.RouterContractTest;
+import servelab.api.PluginFactory;
 
 class ConsistentHashRouterTest {
     private static final ConsistentHashRouter FACTORY = new ConsistentHashRouter();
@@ -34,10 +36,14 @@ class ConsistentHashRouterTest {
         return RequestSnapshot.of(1, 10, 10).withSession(key);
     }
 
-    @Test
-    void meetsTheRouterContract() {
-        PolicyChecks.checkRouter(FACTORY, Map.of());
-        PolicyChecks.checkRouter(FACTORY, Map.of("load_factor", 1.0, "virtual_nodes", 3));
+    @Nested
+    class Contract extends RouterContractTest {
+        @Override protected PluginFactory<Router> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("load_factor", 1.0, "virtual_nodes", 3));
+        }
     }
 
     @Test

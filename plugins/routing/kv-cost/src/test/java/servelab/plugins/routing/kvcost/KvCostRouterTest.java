@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.RouterContractTest;
+import servelab.api.PluginFactory;
 
 class KvCostRouterTest {
     private static final KvCostRouter FACTORY = new KvCostRouter();
@@ -24,10 +26,14 @@ class KvCostRouterTest {
         return FACTORY.create(Params.validate("router 'kv-cost'", FACTORY.descriptor().params(), raw));
     }
 
-    @Test
-    void meetsTheRouterContract() {
-        PolicyChecks.checkRouter(FACTORY, Map.of("seed", 1));
-        PolicyChecks.checkRouter(FACTORY, Map.of("temperature", 0.5, "prefix_source", "estimated"));
+    @Nested
+    class Contract extends RouterContractTest {
+        @Override protected PluginFactory<Router> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("seed", 1), Map.of("temperature", 0.5, "prefix_source", "estimated"));
+        }
     }
 
     @Test

@@ -5,20 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.ReplicaView;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.RouterContractTest;
+import servelab.api.PluginFactory;
+import servelab.api.route.Router;
 
 class LeastTokensRouterTest {
     private static final LeastTokensRouter FACTORY = new LeastTokensRouter();
 
-    @Test
-    void meetsTheRouterContract() {
-        PolicyChecks.checkRouter(FACTORY, Map.of());
+    @Nested
+    class Contract extends RouterContractTest {
+        @Override protected PluginFactory<Router> factory() { return FACTORY; }
     }
 
     @Test

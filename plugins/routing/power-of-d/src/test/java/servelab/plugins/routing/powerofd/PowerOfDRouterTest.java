@@ -7,14 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.RouterContractTest;
+import servelab.api.PluginFactory;
 
 class PowerOfDRouterTest {
     private static final PowerOfDRouter FACTORY = new PowerOfDRouter();
@@ -24,10 +26,14 @@ class PowerOfDRouterTest {
         return FACTORY.create(Params.validate("router 'power-of-d'", FACTORY.descriptor().params(), raw));
     }
 
-    @Test
-    void meetsTheRouterContract() {
-        PolicyChecks.checkRouter(FACTORY, Map.of("seed", 9));
-        PolicyChecks.checkRouter(FACTORY, Map.of("d", 3, "load", "tokens"));
+    @Nested
+    class Contract extends RouterContractTest {
+        @Override protected PluginFactory<Router> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("seed", 9), Map.of("d", 3, "load", "tokens"));
+        }
     }
 
     @Test

@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.RouterContractTest;
+import servelab.api.PluginFactory;
 
 class PrefixAwareRouterTest {
     private static final PrefixAwareRouter FACTORY = new PrefixAwareRouter();
@@ -22,10 +24,14 @@ class PrefixAwareRouterTest {
         return FACTORY.create(Params.validate("router 'prefix-aware'", FACTORY.descriptor().params(), raw));
     }
 
-    @Test
-    void meetsTheRouterContract() {
-        PolicyChecks.checkRouter(FACTORY, Map.of());
-        PolicyChecks.checkRouter(FACTORY, Map.of("prefix_source", "estimated", "max_load_gap", 2));
+    @Nested
+    class Contract extends RouterContractTest {
+        @Override protected PluginFactory<Router> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("prefix_source", "estimated", "max_load_gap", 2));
+        }
     }
 
     @Test

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import servelab.api.Params;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
-import servelab.plugins.routing.common.testing.PolicyChecks;
 import servelab.plugins.routing.common.testing.ReplicaSnapshot;
 import servelab.plugins.routing.common.testing.RequestSnapshot;
+import servelab.testkit.RouterContractTest;
+import servelab.api.PluginFactory;
 
 class WeightedScorerRouterTest {
     private static final WeightedScorerRouter FACTORY = new WeightedScorerRouter();
@@ -23,9 +25,14 @@ class WeightedScorerRouterTest {
         return FACTORY.create(Params.validate("router 'weighted-scorer'", FACTORY.descriptor().params(), raw));
     }
 
-    @Test
-    void meetsTheRouterContract() {
-        PolicyChecks.checkRouter(FACTORY, Map.of("kv_weight", 1, "seed", 2));
+    @Nested
+    class Contract extends RouterContractTest {
+        @Override protected PluginFactory<Router> factory() { return FACTORY; }
+
+        @Override
+        protected List<Map<String, Object>> parameterSets() {
+            return List.of(Map.of(), Map.of("kv_weight", 1, "seed", 2));
+        }
     }
 
     @Test
