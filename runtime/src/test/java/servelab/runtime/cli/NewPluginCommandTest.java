@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import javax.tools.ToolProvider;
@@ -65,6 +66,10 @@ class NewPluginCommandTest {
         assertEquals("Bundle-SymbolicName: servelab.scheduler.shortestprompt", Files.readString(module.resolve("bnd.bnd")).strip());
         var source = Files.readString(module.resolve("src/main/java/servelab/schedulers/shortestprompt/ShortestPromptScheduler.java"));
         assertTrue(source.contains("new PluginDescriptor(PluginKind.SCHEDULER, \"shortest-prompt\","), source);
+        var readme = Files.readString(ROOT_POM.resolveSibling("README.md"));
+        var example = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(example.find());
+        assertEquals(example.group(1), source, "README's example is the class new-plugin writes");
         var test = Files.readString(module.resolve("src/test/java/servelab/schedulers/shortestprompt/ShortestPromptSchedulerTest.java"));
         assertTrue(test.contains("class ShortestPromptSchedulerTest extends SchedulerContractTest"), test);
         // and the root pom lists it right after the last scheduler, nothing else changed
@@ -76,6 +81,9 @@ class NewPluginCommandTest {
 
     @Test
     void aKindWithoutModulesYetGoesBeforeTheKernels() throws Exception {
+        // given: a pom without the routers
+        var pomFile = root.resolve("pom.xml");
+        Files.writeString(pomFile, Files.readString(pomFile).replaceAll("    <module>plugins/routing/[a-z-]+</module>\n", ""));
         assertEquals(0, newPlugin("router", "least-loaded").code());
         var pom = Files.readString(root.resolve("pom.xml"));
         assertTrue(pom.contains("<module>plugins/routing/least-loaded</module>\n    <module>kernels</module>"), pom);
