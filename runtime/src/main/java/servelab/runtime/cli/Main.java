@@ -23,6 +23,9 @@ public final class Main implements Runnable {
     /** The configured command line (tests call {@code execute} on it and read its output). */
     public static CommandLine commandLine() {
         var cli = new CommandLine(new Main());
+        for (var provider : java.util.ServiceLoader.load(CommandProvider.class)) {
+            for (var command : provider.commands()) cli.addSubcommand(command);
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("servelab " + commandLine.getCommandName() + ": " + message(e));
             if (Boolean.getBoolean("servelab.debug")) e.printStackTrace(commandLine.getErr());

@@ -1,0 +1,172 @@
+package servelab.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.datasets.ReadOptions;
+import servelab.datasets.Traces;
+import servelab.runtime.record.Slo;
+import servelab.runtime.report.RunResults;
+
+/** {@code servelab load}'s runner against a real HTTP server streaming the OpenAI way. */
+@org.junit.jupiter.api.Timeout(120)
+class LoadRunnerTest {
+    @TempDir Path work;
+
+    /** A Mooncake trace: request i at 40 ms * i, prompts of 8..15 tokens, outputs of 4 tokens; 0 and 1 share a block. */
+    private Path trace(int n) throws IOException {
+        var lines = new ArrayList<String>();
+        for (int i = 0; i < n; i++) {
+            String hashes = i < 2 ? "[7]" : "[" + (100 + i) + "]";
+            lines.add("{\"timestamp\": " + (40 * i) + ", \"input_length\": " + (8 + i % 8)
+                    + ", \"output_length\": 4, \"hash_ids\": " + hashes + "}");
+        }
+        return Files.write(work.resolve("trace.jsonl"), lines);
+    }
+
+    private static LoadRunner runner(OpenAiSseServer server, Endpoint.Api api, boolean stream, int maxConcurrency) {
+        var endpoint = new Endpoint(URI.create(server.url() + "/v1/"), api, "tiny-test", Optional.empty());
+        return new LoadRunner(endpoint, stream, Duration.ofSeconds(30), maxConcurrency, PromptSource.approximate(),
+                Slo.NONE);
+    }
+
+    @Test
+    void streamsEveryRequestAtItsTimeAndRecordsWhatTheClientSaw() throws Exception {
+        try (var server = new OpenAiSseServer(30, 5, 0)) {
+            // given: 12 requests 40 ms apart against a server with a 30 ms TTFT and 5 ms between tokens
+            var file = trace(12);
+            var runDir = work.resolve("run");
+            // when
+            var result = runner(server, Endpoint.Api.COMPLETIONS, true, 0)
+                    .run(Traces.stream(file, ReadOptions.DEFAULT), runDir, Map.of("kind", "load"));
+            // then: every request went out as OpenAI clients send it, with the trace's lengths
+            assertEquals(12, result.sent());
+            assertEquals(0, result.failed());
+            assertEquals(12, server.received.size());
+            for (var r : server.received) {
+                assertEquals(4, r.maxTokens());
+                assertTrue(r.stream() && r.ignoreEos(), "stream and ignore_eos");
+            }
+            var prompts = server.received.stream().map(OpenAiSseServer.Received::prompt).toList();
+            var lengths = prompts.stream().map(p -> p.strip().split(" +").length).sorted().toList();
+            var expected = new ArrayList<Integer>();
+            for (int i = 0; i < 12; i++) expected.add(8 + i % 8);
+            assertEquals(expected.stream().sorted().toList(), lengths, "one word per token of the trace");
+            // open loop: sends follow the trace's 40 ms gaps, not the answers (each answer takes ~45 ms)
+            long first = server.received.stream().mapToLong(OpenAiSseServer.Received::atNanos).min().orElseThrow();
+            long last = server.received.stream().mapToLong(OpenAiSseServer.Received::atNanos).max().orElseThrow();
+            assertTrue(Math.abs((last - first) / 1e6 - 440) < 150, "11 gaps of 40 ms, took " + (last - first) / 1e6);
+            // and: the run folder a simulated run has, with the client's times
+            var run = RunResults.load(runDir);
+            var requests = run.requests();
+            assertEquals(12, requests.rowCount());
+            for (double ttft : requests.doubles("ttft_ms")) assertTrue(ttft >= 29 && ttft < 500, "TTFT " + ttft);
+            // the server paces tokens 5 ms apart; a client thread scheduled late on a busy machine reads two lines
+            // at once (a gap near 0 and a longer one), so single gaps are not bounded below, their median is
+            var gaps = new ArrayList<Double>();
+            for (var itl : requests.doubleLists("itl_ms")) {
+                assertEquals(3, itl.length);
+                for (double gap : itl) gaps.add(gap);
+            }
+            gaps.sort(null);
+            assertTrue(gaps.get(gaps.size() / 2) >= 3 && gaps.getLast() < 300, "ITLs " + gaps);
+            double[] ttfts = requests.doubles("ttft_ms");
+            double[] e2els = requests.doubles("e2el_ms");
+            for (int i = 0; i < 12; i++) assertTrue(e2els[i] >= 30 + 3 * 5, "E2EL " + e2els[i] + " after TTFT " + ttfts[i]);
+            for (long out : requests.longs("output_tokens")) assertEquals(4, out);
+            assertTrue(Files.exists(runDir.resolve("summary.json")) && Files.exists(runDir.resolve("run.json")));
+            assertEquals("load", run.runInfo().get("kind"));
+        }
+    }
+
+    @Test
+    void requestsSharingAPrefixBlockShareItsWords() throws Exception {
+        var prompts = PromptSource.approximate();
+        var blocks = servelab.datasets.Traces.readAll(trace(3), ReadOptions.DEFAULT);
+        // request 0 and 1 share hash id 7 (one 512-token block, longer than both prompts): the shorter is a prefix
+        String p0 = prompts.prompt(blocks.get(0));
+        String p1 = prompts.prompt(blocks.get(1));
+        String p2 = prompts.prompt(blocks.get(2));
+        assertTrue(p1.startsWith(p0), "shared block, shared words");
+        assertTrue(!p2.startsWith(p0.substring(0, 20)), "other blocks, other words");
+        assertEquals(p0, prompts.prompt(blocks.get(0)), "the same request always gets the same prompt");
+    }
+
+    @Test
+    void refusedRequestsAreRecordedAsFailuresWithTheServersAnswer() throws Exception {
+        try (var server = new OpenAiSseServer(5, 1, 3)) {
+            var runDir = work.resolve("refused");
+            var result = runner(server, Endpoint.Api.CHAT, true, 0)
+                    .run(Traces.stream(trace(9), ReadOptions.DEFAULT), runDir, Map.of());
+            assertEquals(9, result.sent());
+            assertEquals(3, result.failed());
+            var errors = RunResults.load(runDir).requests().strings("error");
+            assertEquals(3, errors.stream().filter(e -> e.startsWith("HTTP 429: ")
+                    && e.contains("too many requests")).count(), errors.toString());
+        }
+    }
+
+    @Test
+    void maxConcurrencyBoundsTheOpenRequests() throws Exception {
+        try (var server = new OpenAiSseServer(100, 1, 0)) {
+            // 12 requests 40 ms apart, each open ~100 ms: unbounded, about three overlap; with the bound only two
+            var result = runner(server, Endpoint.Api.COMPLETIONS, true, 2)
+                    .run(Traces.stream(trace(12), ReadOptions.DEFAULT), work.resolve("bounded"), Map.of());
+            assertEquals(0, result.failed());
+            assertTrue(server.maxOpen.get() <= 2, "open at once: " + server.maxOpen.get());
+        }
+    }
+
+    @Test
+    void nonStreamingRequestsHaveTheWholeLatencyAsTtft() throws Exception {
+        try (var server = new OpenAiSseServer(20, 2, 0)) {
+            var runDir = work.resolve("whole");
+            runner(server, Endpoint.Api.COMPLETIONS, false, 0)
+                    .run(Traces.stream(trace(3), ReadOptions.DEFAULT), runDir, Map.of());
+            var requests = RunResults.load(runDir).requests();
+            double[] ttft = requests.doubles("ttft_ms");
+            double[] e2el = requests.doubles("e2el_ms");
+            for (int i = 0; i < 3; i++) assertEquals(e2el[i], ttft[i], 1e-9);
+            for (long out : requests.longs("output_tokens")) assertEquals(4, out, "from the usage object");
+        }
+    }
+
+    @Test
+    void theFirstListedModelIsUsedWhenNoneIsGiven() throws Exception {
+        try (var server = new OpenAiSseServer(1, 1, 0)) {
+            var endpoint = new Endpoint(URI.create(server.url()), Endpoint.Api.COMPLETIONS, "", Optional.empty());
+            assertEquals("tiny-test", LoadRunner.firstModel(endpoint, Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void theLoadCommandIsPartOfServelab() throws Exception {
+        try (var server = new OpenAiSseServer(1, 1, 0)) {
+            var out = new java.io.StringWriter();
+            var cli = servelab.runtime.cli.Main.commandLine();
+            cli.setOut(new java.io.PrintWriter(out));
+            int rc = cli.execute("load", "--target", server.url(), trace(4).toString(), "--time-scale", "0.5",
+                    "--out", work.resolve("cli").toString());
+            assertEquals(0, rc, out.toString());
+            assertTrue(out.toString().contains("Sent 4 requests"), out.toString());
+            assertEquals("tiny-test", RunResults.load(work.resolve("cli")).runInfo().get("model"));
+        }
+    }
+
+    static List<String> lines(String s) {
+        return s.lines().toList();
+    }
+}

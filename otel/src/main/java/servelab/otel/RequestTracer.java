@@ -1,0 +1,138 @@
+package servelab.otel;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+
+/**
+ * One span tree per served request: a {@code request} span (server kind) from arrival to the end, with three
+ * children in a row, {@code queued} (arrival to first schedule), {@code prefill} (first schedule to first token)
+ * and {@code decode} (first token to the end). The server reports a request's life as events keyed by its id;
+ * the tracer keeps the open spans and nothing else, so the engine never touches OpenTelemetry types.
+ *
+ * <p>A W3C {@code traceparent} from the client makes the request span its child, so the client's trace continues
+ * through the server. Plugin names in the slots when the request arrives become attributes
+ * ({@code servelab.plugin.scheduler = sjf}), so a trace viewer shows which policy served each request across a swap.
+ *
+ * <p>Thread-safe: events of one request come in order from whichever thread the server uses; events of different
+ * requests may interleave freely. An event for an id that is not open (a second {@code finished}) does nothing.
+ */
+public final class RequestTracer implements AutoCloseable {
+    static final AttributeKey<Long> REQUEST_ID = AttributeKey.longKey("servelab.request.id");
+    static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+    static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+    static final AttributeKey<String> MODEL = AttributeKey.stringKey("gen_ai.request.model");
+    private static final String PLUGIN_PREFIX = "servelab.plugin.";
+
+    private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String carrier) {
+            return java.util.List.of("traceparent");
+        }
+
+        @Override
+        public String get(String carrier, String key) {
+            return "traceparent".equals(key) ? carrier : null;
+        }
+    };
+
+    /** The open spans of one request: the whole and the phase it is in. */
+    private record Open(Span request, Span phase) {}
+
+    private final SdkTracerProvider provider;
+    private final Tracer tracer;
+    private final Map<Long, Open> open = new ConcurrentHashMap<>();
+
+    RequestTracer(SdkTracerProvider provider) {
+        this.provider = provider;
+        this.tracer = provider.get("servelab.serve");
+    }
+
+    /** A tracer exporting to {@code destination}; see {@link TraceExport}. */
+    public static RequestTracer create(TraceExport destination) {
+        return new RequestTracer(destination.provider());
+    }
+
+    /**
+     * Request {@code id} arrived: starts its {@code request} and {@code queued} spans.
+     *
+     * @param traceparent the client's W3C {@code traceparent} header, if it sent one (invalid ones are ignored)
+     * @param model       the model the request asked for
+     * @param plugins     slot kind to plugin name at arrival, e.g. {@code scheduler -> sjf}
+     */
+    public void received(long id, Optional<String> traceparent, String model, Map<String, String> plugins) {
+        Context parent = traceparent.map(tp -> W3CTraceContextPropagator.getInstance()
+                .extract(Context.root(), tp, TRACEPARENT)).orElse(Context.root());
+        var builder = tracer.spanBuilder("request").setParent(parent).setSpanKind(SpanKind.SERVER)
+                .setAttribute(REQUEST_ID, id).setAttribute(MODEL, model);
+        plugins.forEach((kind, name) -> builder.setAttribute(PLUGIN_PREFIX + kind, name));
+        Span request = builder.startSpan();
+        open.put(id, new Open(request, child(request, "queued", now())));
+    }
+
+    /** Request {@code id} was scheduled for the first time: queued ends, prefill begins. */
+    public void scheduled(long id) {
+        next(id, "prefill");
+    }
+
+    /** Request {@code id} produced its first token: prefill ends, decode begins. */
+    public void firstToken(long id) {
+        next(id, "decode");
+    }
+
+    /**
+     * Request {@code id} ended: its open phase and the request span end. A non-empty {@code error} (refused,
+     * cancelled, failed) marks the request span as an error with that description.
+     */
+    public void finished(long id, int inputTokens, int outputTokens, String error) {
+        Open o = open.remove(id);
+        if (o == null) return;
+        long end = now();
+        o.phase().end(end, TimeUnit.NANOSECONDS);
+        o.request().setAttribute(INPUT_TOKENS, (long) inputTokens).setAttribute(OUTPUT_TOKENS, (long) outputTokens);
+        if (!error.isEmpty()) o.request().setStatus(StatusCode.ERROR, error);
+        o.request().end(end, TimeUnit.NANOSECONDS);
+    }
+
+    /** Requests with open spans (for tests and a health check). */
+    public int openRequests() {
+        return open.size();
+    }
+
+    private void next(long id, String phase) {
+        open.computeIfPresent(id, (k, o) -> {
+            long at = now();
+            o.phase().end(at, TimeUnit.NANOSECONDS);
+            return new Open(o.request(), child(o.request(), phase, at));
+        });
+    }
+
+    private Span child(Span parent, String name, long startNanos) {
+        return tracer.spanBuilder(name).setParent(Context.root().with(parent))
+                .setStartTimestamp(startNanos, TimeUnit.NANOSECONDS).startSpan();
+    }
+
+    /** One reading for a phase's end and the next one's start, so phases tile the request without gaps. */
+    private static long now() {
+        var t = java.time.Instant.now();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /** Ends what is open (as errors: the server stopped first), then flushes and shuts the exporter down. */
+    @Override
+    public void close() {
+        for (var id : open.keySet()) finished(id, 0, 0, "server stopped");
+        provider.shutdown().join(10, TimeUnit.SECONDS);
+    }
+}

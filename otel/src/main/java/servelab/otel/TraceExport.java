@@ -1,0 +1,54 @@
+package servelab.otel;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+
+/**
+ * Where request spans go: an OTLP/HTTP collector ({@code serve.otlp_endpoint}, e.g. {@code http://127.0.0.1:4318};
+ * spans are posted to its {@code /v1/traces}), or OTLP-JSON lines in a file of the run folder (one
+ * {@code ExportTraceServiceRequest} per line, as the OpenTelemetry Collector's file exporter writes them, so the
+ * collector's {@code otlpjson} receiver or any OTLP-JSON reader can load them later).
+ */
+public sealed interface TraceExport {
+    /** The service name spans carry ({@code service.name}). */
+    String SERVICE = "servelab";
+
+    record Collector(URI endpoint) implements TraceExport {
+        public Collector {
+            if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
+                throw new IllegalArgumentException("serve.otlp_endpoint " + endpoint + " is not an http(s) URL");
+            }
+        }
+    }
+
+    record JsonFile(Path file) implements TraceExport {}
+
+    /** The collector when an endpoint is configured, else {@code traces.otlp.jsonl} in {@code runDir}. */
+    static TraceExport of(String otlpEndpoint, Path runDir) {
+        return otlpEndpoint == null || otlpEndpoint.isBlank() ? new JsonFile(runDir.resolve("traces.otlp.jsonl"))
+                : new Collector(URI.create(otlpEndpoint.strip()));
+    }
+
+    /** A tracer provider batching spans to this destination. */
+    default SdkTracerProvider provider() {
+        SpanExporter exporter = switch (this) {
+            case Collector c -> OtlpHttpSpanExporter.builder()
+                    .setEndpoint(c.endpoint().toString().replaceAll("/+$", "") + "/v1/traces")
+                    .setTimeout(Duration.ofSeconds(10)).build();
+            case JsonFile f -> OtlpJsonFileExporter.open(f.file());
+        };
+        return SdkTracerProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(
+                        Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), SERVICE))))
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofMillis(500)).build())
+                .build();
+    }
+}
