@@ -29,6 +29,7 @@ final class KvManager {
     private long attempt;
     private long prefixQueryTokens;
     private long prefixHitTokens;
+    private CacheEvents cacheEvents = CacheEvents.NONE;
 
     KvManager(int deviceBlocks, int hostBlocks, boolean offload, int blockSize) {
         this.blockSize = blockSize;
@@ -36,6 +37,11 @@ final class KvManager {
         this.pool = new BlockPool(deviceBlocks);
         this.pinStamp = new long[deviceBlocks];
         this.matcher = new PrefixMatcher(pool, host);
+    }
+
+    /** Who hears the prefix cache's contents change (a cluster's precise prefix index). */
+    void onCacheEvents(CacheEvents listener) {
+        this.cacheEvents = listener;
     }
 
     /** The policies of this step; {@code cacheKey} changes exactly when the prefix cache does. */
@@ -62,6 +68,7 @@ final class KvManager {
     void prefixCacheSwapped(Eviction eviction) {
         pool.dropIndex(eviction, now);
         host.dropCached();
+        cacheEvents.cleared();
     }
 
     int blockSize() { return blockSize; }
@@ -279,6 +286,7 @@ final class KvManager {
             int block = seq.blocks[b];
             if (!pool.isIndexed(block) && cache.insert(tokens, b, block)) {
                 pool.markIndexed(block);
+                cacheEvents.stored(block, tokens.key(b));
                 host.indexed(block, tokens, b);
                 eviction.used(block, b, now);
             }
@@ -329,6 +337,7 @@ final class KvManager {
     private int allocate() {
         int block = pool.allocate(eviction, cache, now);
         if (pool.evictedLast()) {
+            cacheEvents.evicted(block);
             int slot = host.offload(block);
             if (slot >= 0) transfers.swapOut(block, slot, true);
         }

@@ -67,6 +67,53 @@ public final class Replica implements ReplicaView {
         this.prompts = Objects.requireNonNull(source);
     }
 
+    /** Who hears this replica's prefix-cache contents change (a cluster's precise prefix index). */
+    public void onCacheEvents(CacheEvents listener) {
+        kv.onCacheEvents(Objects.requireNonNull(listener));
+    }
+
+    /**
+     * The chained content keys of the request's full prompt blocks, exactly as this replica's prefix cache would
+     * key them (same block size, prompt source and token space), so a router can look them up in a cache index.
+     */
+    public long[] promptBlockKeys(TraceRequest request) {
+        var seq = new Sequence(request, index);
+        seq.promptIds = prompts.tokens(request);
+        var tokens = new SeqTokens(seq, config.blockSizeTokens(), tokenSpace);
+        var keys = new long[request.inputTokens() / config.blockSizeTokens()];
+        for (int i = 0; i < keys.length; i++) keys[i] = tokens.key(i);
+        return keys;
+    }
+
+    /** Tokens per KV block. */
+    public int blockSizeTokens() {
+        return config.blockSizeTokens();
+    }
+
+    /** Requests waiting for their first (or next, after a preemption) step. */
+    public int waitingRequests() {
+        return waiting.size();
+    }
+
+    /** Requests in the running batch. */
+    public int runningRequests() {
+        return running.size();
+    }
+
+    /** Prompt tokens the waiting requests still have to compute (O(waiting); the cluster reads it per refresh). */
+    public long waitingTokens() {
+        long n = 0;
+        for (var seq : waiting) n += Math.max(0, seq.promptTokens() - seq.computedTokens);
+        return n;
+    }
+
+    /** Context tokens (prompt and output so far) of the running requests (O(running)). */
+    public long runningTokens() {
+        long n = 0;
+        for (var seq : running) n += seq.promptTokens() + seq.outputTokens;
+        return n;
+    }
+
     /** Accepts a request at its arrival; one that can never fit in KV memory is recorded as failed at once. */
     public void submit(TraceRequest request) {
         var seq = new Sequence(request, index);

@@ -17,6 +17,9 @@ public interface ResultSink {
         event(row(event));
     }
 
+    /** One tick of the cluster time series (cluster.arrow). */
+    default void cluster(servelab.runtime.record.ClusterRow row) {}
+
     /** The output token ids of a finished request, when a real model produced them (before its request row). */
     default void output(long requestId, int[] tokens) {}
 

@@ -1,22 +1,34 @@
 package servelab.runtime.engine;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 
 import servelab.api.PluginKind;
 import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
-import servelab.api.route.RequestView;
 import servelab.api.route.Router;
 import servelab.datasets.TraceRequest;
+import servelab.runtime.cluster.ClusterSeries;
+import servelab.runtime.cluster.LiveReplica;
+import servelab.runtime.cluster.LoadBoard;
+import servelab.runtime.cluster.Network;
+import servelab.runtime.cluster.PrefixIndex;
+import servelab.runtime.cluster.ReplicaLoadView;
+import servelab.runtime.cluster.RoutedRequest;
+import servelab.runtime.cluster.SessionKey;
 import servelab.runtime.record.RequestRow;
 
 /**
- * Drives replicas on a virtual clock: requests arrive at their trace times, each replica steps whenever it is free,
- * and a step lasts what the executor says. Events are processed in time order (arrivals before steps at equal
- * times, lower replica index first), so a run is deterministic.
+ * Drives a cluster of replicas on a virtual clock. A request leaves its client at its trace time, crosses the
+ * network to the router (admission, then routing on the router's view of the replicas), crosses it again to its
+ * replica, and its tokens cross back to the client. Each replica steps whenever it is free, and a step lasts what
+ * its executor says. Events are processed in time order: arrivals, then requests reaching the router or a
+ * replica, then steps (lower replica index first), so a run is deterministic; with no network delays a request is
+ * routed and submitted at its arrival, as a single replica always was.
  */
 public final class Simulation {
 
@@ -46,22 +58,85 @@ public final class Simulation {
         }
     }
 
+    /**
+     * How the cluster around the replicas behaves.
+     *
+     * @param network         one-way delays
+     * @param viewRefreshNanos how often the router's view is refreshed (0: always exact)
+     * @param estimatedPrefix the view's prefix contents come from the router's own decisions, not cache events
+     * @param sessionKey      what a request's session key is
+     * @param seriesNanos     interval of the cluster time series
+     * @param routerCpu       measure admission and routing wall time per request
+     * @param groups          each replica's group name
+     */
+    public record Options(Network network, long viewRefreshNanos, boolean estimatedPrefix, SessionKey sessionKey,
+                          long seriesNanos, boolean routerCpu, List<String> groups) {
+        public Options {
+            Objects.requireNonNull(network, "network");
+            if (viewRefreshNanos < 0) throw new IllegalArgumentException("view refresh must be >= 0 ns");
+            groups = List.copyOf(groups);
+        }
+
+        public static Options defaults(int replicas) {
+            return new Options(Network.NONE, 0, false, SessionKey.AUTO, 100_000_000L, false,
+                    java.util.Collections.nCopies(replicas, "default"));
+        }
+    }
+
+    /** A request on the network: toward the router ({@code replica} -1) or toward its replica. */
+    private record Transit(long atNanos, long order, RoutedRequest request, int replica) {}
+
     private final List<Replica> replicas;
-    private final List<ReplicaView> replicaViews;
-    private final ClusterSlots slots;
     private final ResultSink sink;
+    private final ClusterSink front;
+    private final Options options;
     private final long[] freeAt;
+    private final LoadBoard board;
+    private final List<PrefixIndex> prefixes = new ArrayList<>();
+    private final ClusterSeries series;
+    private final int blockTokens;
+    private final Dispatcher dispatcher;
+    private final PriorityQueue<Transit> transit = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
+            ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
     private StepListener listener = (replica, end) -> {};
+    private long transitOrder;
+    private long nextRefresh;
     private long submitted;
     private long rejected;
 
+    /** A cluster with no network delays and an always-exact view; rows go straight to {@code sink}. */
     public Simulation(List<Replica> replicas, ClusterSlots slots, ResultSink sink) {
+        this(replicas, slots, new ClusterSink(sink, Network.NONE), Options.defaults(replicas.size()));
+    }
+
+    /** @param front the sink the replicas were built with, which forwards to the run's */
+    public Simulation(List<Replica> replicas, ClusterSlots slots, ClusterSink front, Options options) {
         if (replicas.isEmpty()) throw new IllegalArgumentException("a simulation needs at least one replica");
+        if (options.groups().size() != replicas.size()) {
+            throw new IllegalArgumentException("Options.groups names " + options.groups().size() + " replicas, not "
+                    + replicas.size());
+        }
         this.replicas = List.copyOf(replicas);
-        this.replicaViews = List.copyOf(replicas);
-        this.slots = slots;
-        this.sink = sink;
+        this.sink = front;
+        this.front = front;
+        this.options = options;
         this.freeAt = new long[replicas.size()];
+        this.blockTokens = replicas.getFirst().blockSizeTokens();
+        var live = new ArrayList<LiveReplica>();
+        for (var r : replicas) live.add(live(r));
+        this.board = new LoadBoard(live, options.viewRefreshNanos() == 0);
+        var views = new ArrayList<ReplicaView>();
+        for (int i = 0; i < replicas.size(); i++) {
+            var replica = replicas.get(i);
+            var index = options.estimatedPrefix() ? PrefixIndex.estimated(replica.totalBlocks())
+                    : PrefixIndex.precise(replica.totalBlocks(), options.viewRefreshNanos() > 0);
+            if (index.isPrecise()) replica.onCacheEvents(events(index));
+            prefixes.add(index);
+            views.add(new ReplicaLoadView(i, options.groups().get(i), board, index));
+        }
+        this.series = new ClusterSeries(live, board, options.groups(), options.seriesNanos(), front::cluster);
+        front.attach(board, series);
+        this.dispatcher = new Dispatcher(slots, List.copyOf(views), front, options.routerCpu());
     }
 
     public Simulation onStep(StepListener listener) {
@@ -70,35 +145,101 @@ public final class Simulation {
     }
 
     /**
-     * Replays {@code trace} (in arrival order) to completion.
+     * Replays {@code trace} (in arrival order) to completion. When the run stops on an {@link EngineException},
+     * every request not yet on a replica (on the network, or not yet arrived) is recorded as failed first.
      *
      * @return the virtual time at which the last step ended, nanoseconds
      */
     public long run(Iterator<TraceRequest> trace) {
-        TraceRequest next = trace.hasNext() ? trace.next() : null;
-        long lastArrival = Long.MIN_VALUE;
+        var arrivals = new Arrivals(trace);
+        try {
+            long end = loop(arrivals);
+            series.finish(Math.max(end, front.lastResponseNanos()));
+            return end;
+        } catch (EngineException e) {
+            failUnrouted(arrivals, e);
+            throw e;
+        }
+    }
+
+    private long loop(Arrivals arrivals) {
         long end = 0;
         while (true) {
             int r = nextReplica();
             long stepAt = r < 0 ? Long.MAX_VALUE : freeAt[r];
-            if (next != null && next.arrivalNanos() <= stepAt) {
-                if (next.arrivalNanos() < lastArrival) {
-                    throw new EngineException("trace is not in arrival order: request " + next.id() + " arrives at "
-                            + next.arrivalNanos() + " ns, before the previous one at " + lastArrival + " ns");
-                }
-                lastArrival = next.arrivalNanos();
-                arrive(next);
-                next = trace.hasNext() ? trace.next() : null;
-            } else if (r >= 0) {
+            long arriveAt = arrivals.peekNanos();
+            long transitAt = transit.isEmpty() ? Long.MAX_VALUE : transit.peek().atNanos();
+            long t = Math.min(stepAt, Math.min(arriveAt, transitAt));
+            if (t == Long.MAX_VALUE) return end;
+            observe(t);
+            if (arriveAt == t) {
+                arrive(arrivals.next(), t);
+            } else if (transitAt == t) {
+                var next = transit.poll();
+                if (next.replica() < 0) atRouter(next.request(), t);
+                else deliver(next.request(), next.replica(), t);
+            } else {
                 var replica = replicas.get(r);
                 long duration = replica.step(stepAt);
                 freeAt[r] = stepAt + duration;
                 end = Math.max(end, freeAt[r]);
                 listener.afterStep(replica, freeAt[r]);
-            } else {
-                return end;
             }
         }
+    }
+
+    /** Ticks of the time series and view refreshes due by {@code t}, before anything at {@code t} happens. */
+    private void observe(long t) {
+        front.at(t);
+        series.advanceTo(t);
+        if (options.viewRefreshNanos() > 0 && nextRefresh <= t) {
+            board.refresh();
+            for (var index : prefixes) index.refresh();
+            nextRefresh = (t / options.viewRefreshNanos() + 1) * options.viewRefreshNanos();
+        }
+    }
+
+    private void arrive(TraceRequest request, long now) {
+        submitted++;
+        series.arrived();
+        var routed = new RoutedRequest(request, options.sessionKey().of(request), replicas.getFirst()::promptBlockKeys,
+                blockTokens);
+        long delay = options.network().clientToRouterNanos();
+        if (delay == 0) atRouter(routed, now);
+        else transit.add(new Transit(now + delay, transitOrder++, routed, -1));
+    }
+
+    private void atRouter(RoutedRequest request, long now) {
+        front.arrivedAtRouter(request.id(), now);
+        request.decidedAt(now);
+        Dispatcher.Outcome outcome;
+        try {
+            outcome = dispatcher.dispatch(request, now);
+        } catch (EngineException e) {
+            series.leftRouter();
+            front.request(failedRow(request.request(), "run aborted: " + e.getMessage()));
+            throw e;
+        }
+        series.leftRouter();
+        var trace = request.request();
+        int target = outcome.replica();
+        front.routed(request.id(), now, outcome.cpuNanos(), target, trace.inputTokens() + trace.outputTokens(),
+                outcome.degradedReason());
+        if (target < 0) {
+            rejected++;
+            front.request(failedRow(trace, outcome.rejection()));
+            return;
+        }
+        if (request.hasKeys() && !prefixes.get(target).isPrecise()) prefixes.get(target).routed(request.blockKeys());
+        long delay = options.network().routerToReplicaNanos();
+        if (delay == 0) deliver(request, target, now);
+        else transit.add(new Transit(now + delay, transitOrder++, request, target));
+    }
+
+    private void deliver(RoutedRequest request, int target, long now) {
+        var replica = replicas.get(target);
+        if (!replica.hasWork()) freeAt[target] = Math.max(freeAt[target], now);
+        replica.submit(request.request());
     }
 
     /** The replica with work that is free soonest, or -1 when none has work. */
@@ -110,29 +251,40 @@ public final class Simulation {
         return best;
     }
 
-    private void arrive(TraceRequest request) {
-        submitted++;
-        var view = new Arrival(request);
-        var views = replicaViews;
-        var admission = slots.admission().current();
-        if (admission.policy().admit(view, views) instanceof Admission.Reject(String reason)) {
-            rejected++;
-            sink.request(new RequestRow(request.id(), -1, request.tenant(), request.priority(),
-                    request.arrivalNanos(), -1, -1, -1, request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0,
-                    "rejected by admission " + admission.id() + ": " + reason));
-            return;
+    private void failUnrouted(Arrivals arrivals, EngineException e) {
+        String reason = "run aborted: " + e.getMessage();
+        for (Transit t; (t = transit.poll()) != null; ) {
+            if (t.replica() < 0) series.leftRouter();
+            front.request(failedRow(t.request().request(), reason));
         }
-        var router = slots.router().current();
-        int target = router.policy().route(view, views);
-        if (target < 0 || target >= replicas.size()) {
-            sink.event(new EngineEvent.PolicyFault(request.arrivalNanos(), -1, -1, "router", router.id(), false,
-                    "routed request " + request.id() + " to replica " + target + " of " + replicas.size()
-                            + "; sent to replica 0"));
-            target = 0;
+        while (arrivals.peekNanos() != Long.MAX_VALUE) {
+            submitted++;
+            front.request(failedRow(arrivals.next(), reason));
         }
-        var replica = replicas.get(target);
-        if (!replica.hasWork()) freeAt[target] = Math.max(freeAt[target], request.arrivalNanos());
-        replica.submit(request);
+    }
+
+    private static RequestRow failedRow(TraceRequest request, String error) {
+        return new RequestRow(request.id(), -1, request.tenant(), request.priority(), request.arrivalNanos(), -1, -1,
+                -1, request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, error);
+    }
+
+    private static LiveReplica live(Replica r) {
+        return new LiveReplica() {
+            @Override public int waitingRequests() { return r.waitingRequests(); }
+            @Override public int runningRequests() { return r.runningRequests(); }
+            @Override public long waitingTokens() { return r.waitingTokens(); }
+            @Override public long runningTokens() { return r.runningTokens(); }
+            @Override public int freeBlocks() { return r.freeBlocks(); }
+            @Override public int totalBlocks() { return r.totalBlocks(); }
+        };
+    }
+
+    private static CacheEvents events(PrefixIndex index) {
+        return new CacheEvents() {
+            @Override public void stored(int block, long key) { index.stored(block, key); }
+            @Override public void evicted(int block) { index.evicted(block); }
+            @Override public void cleared() { index.cleared(); }
+        };
     }
 
     public long submitted() {
@@ -147,12 +299,30 @@ public final class Simulation {
         return replicas;
     }
 
-    private record Arrival(TraceRequest request) implements RequestView {
-        @Override public long id() { return request.id(); }
-        @Override public long arrivalNanos() { return request.arrivalNanos(); }
-        @Override public int promptTokens() { return request.inputTokens(); }
-        @Override public int maxOutputTokens() { return request.outputTokens(); }
-        @Override public int priority() { return request.priority(); }
-        @Override public String tenant() { return request.tenant(); }
+    /** The trace, one request ahead, checked to be in arrival order. */
+    private static final class Arrivals {
+        private final Iterator<TraceRequest> trace;
+        private TraceRequest next;
+        private long last = Long.MIN_VALUE;
+
+        Arrivals(Iterator<TraceRequest> trace) {
+            this.trace = trace;
+            this.next = trace.hasNext() ? trace.next() : null;
+        }
+
+        long peekNanos() {
+            return next == null ? Long.MAX_VALUE : next.arrivalNanos();
+        }
+
+        TraceRequest next() {
+            var r = next;
+            if (r.arrivalNanos() < last) {
+                throw new EngineException("trace is not in arrival order: request " + r.id() + " arrives at "
+                        + r.arrivalNanos() + " ns, before the previous one at " + last + " ns");
+            }
+            last = r.arrivalNanos();
+            next = trace.hasNext() ? trace.next() : null;
+            return r;
+        }
     }
 }

@@ -26,10 +26,12 @@ import servelab.api.PluginKind;
  * @param model     the model executor's model and sampling (used when {@code executor} is {@code model})
  * @param speculation how the simulated executor treats speculative drafts (acceptance, draft cost)
  * @param prompts   what the prompt tokens are (traces carry lengths, not text)
+ * @param cluster   replica groups, network delays and the router's view ({@link ClusterSpec})
  */
 public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind executor, String profile, int replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
-                         RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts) {
+                         RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts,
+                         ClusterSpec cluster) {
 
     public Experiment {
         name = name == null ? "run" : name;
@@ -46,8 +48,14 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
                     + "Llama-3.2-1B-Instruct-Q8_0.gguf, or `servelab demo --real` for a generated one)");
         }
         profile = profile == null ? "llama-3-8b/h100-80gb" : profile;
-        replicas = replicas == 0 ? 1 : replicas;
+        cluster = cluster == null ? ClusterSpec.DEFAULT : cluster;
+        int grouped = cluster.groupedReplicas();
+        replicas = replicas == 0 ? Math.max(1, grouped) : replicas;
         if (replicas < 1) throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
+        if (grouped > 0 && grouped != replicas) {
+            throw new IllegalArgumentException("cluster.groups: the groups' counts add up to " + grouped
+                    + ", but replicas is " + replicas);
+        }
         kv = kv == null ? new KvSpec(0, 0, 0, false) : kv;
         var named = new LinkedHashMap<String, PluginSpec>();
         if (plugins != null) {
@@ -65,7 +73,16 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
                 throw new IllegalArgumentException("unknown slo '" + key + "'; accepted: ttft_ms, tpot_ms, e2el_ms");
             }
         }
-        record = record == null ? new RecordSpec(false) : record;
+        record = record == null ? new RecordSpec(false, 0, false) : record;
+        for (var group : cluster.groups()) {
+            for (var kind : group.plugins().keySet()) {
+                var k = PluginKind.fromId(kind);
+                if (k == PluginKind.ROUTER || k == PluginKind.ADMISSION) {
+                    throw new IllegalArgumentException("cluster.groups." + group.name() + ".plugins." + kind
+                            + ": routing and admission are cluster-wide; set them under plugins");
+                }
+            }
+        }
     }
 
     /**
@@ -191,10 +208,20 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
     }
 
     /**
-     * @param schedulerCpu measure each scheduler call's CPU time (wall clock) into {@code iterations.arrow}; off by
-     *                     default because a measured time makes the rows differ from run to run
+     * @param schedulerCpu      measure each scheduler call's CPU time (wall clock) into {@code iterations.arrow}; off
+     *                          by default because a measured time makes the rows differ from run to run
+     * @param clusterIntervalMs interval of the cluster time series (cluster.arrow), ms (default 100)
+     * @param routerCpu         measure each admission and routing call's wall time into {@code router_cpu_ns}
+     *                          (off by default, for the same reason)
      */
-    public record RecordSpec(boolean schedulerCpu) {}
+    public record RecordSpec(boolean schedulerCpu, double clusterIntervalMs, boolean routerCpu) {
+        public RecordSpec {
+            clusterIntervalMs = clusterIntervalMs == 0 ? 100 : clusterIntervalMs;
+            if (!(clusterIntervalMs > 0)) {
+                throw new IllegalArgumentException("record.cluster_interval_ms must be > 0, was " + clusterIntervalMs);
+            }
+        }
+    }
 
     /**
      * Controlled prefix sharing: {@code share} of the requests start with one of {@code prompts} system prompts of

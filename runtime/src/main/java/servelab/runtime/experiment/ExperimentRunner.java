@@ -14,6 +14,7 @@ import java.util.OptionalDouble;
 
 import servelab.api.PluginKind;
 import servelab.datasets.TraceRequest;
+import servelab.runtime.engine.ClusterSink;
 import servelab.runtime.engine.EngineException;
 import servelab.runtime.engine.Replica;
 import servelab.runtime.engine.ReplicaConfig;
@@ -32,6 +33,7 @@ import servelab.runtime.host.HostListener;
 import servelab.runtime.host.PluginRegistry;
 import servelab.runtime.host.PluginSelection;
 import servelab.runtime.host.Testbed;
+import servelab.runtime.record.ClusterRow;
 import servelab.runtime.record.EventRow;
 import servelab.runtime.record.IterationRow;
 import servelab.runtime.record.Json;
@@ -39,6 +41,7 @@ import servelab.runtime.record.RecorderOptions;
 import servelab.runtime.record.RequestRow;
 import servelab.runtime.record.RunRecorder;
 import servelab.runtime.record.Slo;
+import servelab.runtime.report.ClusterSummary;
 import servelab.runtime.report.RunResults;
 import servelab.runtime.report.Summary;
 
@@ -80,16 +83,18 @@ public final class ExperimentRunner {
              var testbed = Testbed.start(options.pluginsDir(), events)) {
             int blocks = exp.kv().blocks() > 0 ? exp.kv().blocks() : setup.defaultKvBlocks(exp.kv().blockSize());
             events.clear(); // the initial deployment is described in run.json
-            var slots = testbed.registry().createSlots(exp.replicas(), selections(exp));
+            var plans = ClusterLayout.replicas(exp);
+            var slots = testbed.registry().createSlots(plans.stream().map(ClusterLayout.ReplicaPlan::selections).toList());
             testbed.watch();
             Files.createDirectories(runDir);
             try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo));
                  var outputs = outputs(setup, runDir);
                  var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()))) {
                 Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
-                var sink = sink(recorder, outputs, exp.record().schedulerCpu());
-                var replicas = replicas(exp, setup, blocks, slots.replicas(), sink);
-                var sim = new Simulation(replicas, slots.cluster(), sink);
+                var clusterOptions = ClusterLayout.options(exp, plans);
+                var sink = new ClusterSink(sink(recorder, outputs, exp.record().schedulerCpu()), clusterOptions.network());
+                var replicas = replicas(exp, setup, blocks, plans, slots.replicas(), sink);
+                var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
                 sim.onStep((replica, end) -> {
                     events.drainTo(sink, end, replica.iterations(), replica.index());
                     options.stepHook().afterStep(replica, end);
@@ -103,8 +108,11 @@ public final class ExperimentRunner {
                         "requests", sim.submitted())));
                 recorder.writeRunJson(info);
                 recorder.close();
-                var summary = Summary.compute(RunResults.load(runDir), slo);
-                Json.write(runDir.resolve("summary.json"), summary.toJson());
+                var results = RunResults.load(runDir);
+                var summary = Summary.compute(results, slo);
+                var json = summary.toJson();
+                ClusterSummary.compute(results).ifPresent(c -> json.putAll(c.toJson()));
+                Json.write(runDir.resolve("summary.json"), json);
                 return new Result(runDir, summary, simulated, System.nanoTime() - wallStart, iterations,
                         sim.submitted());
             } finally {
@@ -139,13 +147,23 @@ public final class ExperimentRunner {
         };
     }
 
-    private static List<Replica> replicas(Experiment exp, ExecutorSetup setup, int blocks, List<ReplicaSlots> slots,
+    /** One replica per plan; a group with a profile of its own gets executors (and a default KV size) from it. */
+    private static List<Replica> replicas(Experiment exp, ExecutorSetup setup, int blocks,
+                                          List<ClusterLayout.ReplicaPlan> plans, List<ReplicaSlots> slots,
                                           ResultSink sink) {
         var kv = exp.kv();
         var replicas = new ArrayList<Replica>();
+        var groupSetups = new java.util.HashMap<String, ExecutorSetup>();
         for (int r = 0; r < exp.replicas(); r++) {
-            var executor = setup.executor(r, kv.blockSize(), blocks, kv.hostBlocks());
-            var replica = new Replica(r, new ReplicaConfig(kv.blockSize(), blocks, kv.hostBlocks(), kv.offload()),
+            var plan = plans.get(r);
+            var own = setup instanceof SimulatedSetup && !plan.profile().equals(exp.profile())
+                    ? groupSetups.computeIfAbsent(plan.profile(), p -> SimulatedSetup.open(new SimulatedSetup.Settings(p,
+                            new AcceptanceModel(exp.speculation().acceptance(), exp.seed()), exp.speculation().draftCost())))
+                    : setup;
+            int replicaBlocks = plan.kvBlocks() > 0 ? plan.kvBlocks()
+                    : own == setup ? blocks : own.defaultKvBlocks(kv.blockSize());
+            var executor = own.executor(r, kv.blockSize(), replicaBlocks, kv.hostBlocks());
+            var replica = new Replica(r, new ReplicaConfig(kv.blockSize(), replicaBlocks, kv.hostBlocks(), kv.offload()),
                     slots.get(r), executor, sink);
             replica.usePrompts(Prompts.of(exp.prompts(), exp.seed(), executor.tokenSpace()));
             replicas.add(replica);
@@ -208,6 +226,7 @@ public final class ExperimentRunner {
             @Override public void request(RequestRow row) { recorder.request(row); }
             @Override public void event(EventRow row) { recorder.event(row); }
             @Override public void output(long requestId, int[] tokens) { if (outputs != null) outputs.write(requestId, tokens); }
+            @Override public void cluster(ClusterRow row) { recorder.cluster(row); }
 
             @Override
             public void iteration(IterationRow row) {
@@ -232,6 +251,7 @@ public final class ExperimentRunner {
         info.put("seed", exp.seed());
         setup.describe(info);
         info.put("replicas", exp.replicas());
+        info.put("cluster", ClusterLayout.describe(exp));
         info.put("prompts", new LinkedHashMap<>(Map.of("kind", exp.prompts().kind(), "period", exp.prompts().period())));
         var kv = new LinkedHashMap<String, Object>();
         kv.put("block_size", exp.kv().blockSize());

@@ -39,6 +39,8 @@ public final class PluginRegistry {
     private final Map<ServiceReference<?>, Plugin> resolved = new ConcurrentHashMap<>();
     private final Map<PluginKind, PluginSelection> selections = new EnumMap<>(PluginKind.class);
     private final List<Map<PluginKind, PolicySlot<?>>> slots = new ArrayList<>();
+    /** What each slot map selected (replica groups may differ), so a deployed jar reaches the slots naming it. */
+    private final List<Map<PluginKind, PluginSelection>> slotSelections = new ArrayList<>();
 
     public PluginRegistry(BundleContext context) {
         this.context = context;
@@ -106,22 +108,36 @@ public final class PluginRegistry {
      * @throws PluginException naming the kind and plugin when one is not installed or rejects its parameters
      */
     public synchronized RunSlots createSlots(int replicas, Map<PluginKind, PluginSelection> chosen) {
+        return createSlots(java.util.Collections.nCopies(replicas, chosen));
+    }
+
+    /**
+     * Creates the slots of a run whose replicas may select different plugins of the replica-scope kinds (replica
+     * groups): one map per replica. The cluster-scope kinds come from replica 0's map.
+     */
+    public synchronized RunSlots createSlots(List<Map<PluginKind, PluginSelection>> perReplica) {
         if (!slots.isEmpty()) throw new IllegalStateException("slots were already created for this run");
+        if (perReplica.isEmpty()) throw new IllegalArgumentException("a run needs at least one replica");
         for (var kind : PluginKind.values()) selections.put(kind, PluginSelection.of(kind, kind.defaultPlugin()));
-        selections.putAll(chosen);
+        selections.putAll(perReplica.getFirst());
         var replicaSlots = new ArrayList<ReplicaSlots>();
-        for (int r = 0; r < replicas; r++) replicaSlots.add(new ReplicaSlots(newSlots(PluginKind.Scope.REPLICA)));
-        var cluster = new Simulation.ClusterSlots(newSlots(PluginKind.Scope.CLUSTER));
+        for (var chosen : perReplica) {
+            var own = new EnumMap<>(selections);
+            own.putAll(chosen);
+            replicaSlots.add(new ReplicaSlots(newSlots(PluginKind.Scope.REPLICA, own)));
+        }
+        var cluster = new Simulation.ClusterSlots(newSlots(PluginKind.Scope.CLUSTER, new EnumMap<>(selections)));
         return new RunSlots(replicaSlots, cluster);
     }
 
-    /** One new slot per kind of {@code scope}, remembered so swaps reach it. */
-    private Map<PluginKind, PolicySlot<?>> newSlots(PluginKind.Scope scope) {
+    /** One new slot per kind of {@code scope}, remembered with its selections so swaps reach it. */
+    private Map<PluginKind, PolicySlot<?>> newSlots(PluginKind.Scope scope, Map<PluginKind, PluginSelection> chosen) {
         var map = new EnumMap<PluginKind, PolicySlot<?>>(PluginKind.class);
         for (var kind : SlotTable.kinds(scope)) {
-            map.put(kind, new PolicySlot<>(create(best(selections.get(kind)), selections.get(kind))));
+            map.put(kind, new PolicySlot<>(create(best(chosen.get(kind)), chosen.get(kind))));
         }
         slots.add(map);
+        slotSelections.add(chosen);
         return map;
     }
 
@@ -139,9 +155,12 @@ public final class PluginRegistry {
         var swaps = new ArrayList<String>();
         for (var plugin : plugins) {
             var kind = plugin.descriptor().kind();
-            var selection = selections.get(kind);
-            if (selection == null || !selection.name().equals(plugin.descriptor().name()) || slots.isEmpty()) continue;
-            swaps.add(installEverywhere(plugin, selection));
+            var naming = new ArrayList<Integer>();
+            for (int i = 0; i < slots.size(); i++) {
+                var selection = slotSelections.get(i).get(kind);
+                if (slots.get(i).containsKey(kind) && selection.name().equals(plugin.descriptor().name())) naming.add(i);
+            }
+            if (!naming.isEmpty()) swaps.add(install(plugin, naming));
         }
         return swaps;
     }
@@ -154,18 +173,32 @@ public final class PluginRegistry {
     public synchronized String switchTo(PluginSelection selection) {
         if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
         var plugin = best(selection);
-        String line = installEverywhere(plugin, selection);
-        selections.put(selection.kind(), selection);
-        return line;
+        var every = new ArrayList<Integer>();
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).containsKey(selection.kind())) every.add(i);
+        }
+        var previous = new ArrayList<PluginSelection>();
+        for (int i : every) previous.add(slotSelections.get(i).put(selection.kind(), selection));
+        try {
+            String line = install(plugin, every);
+            selections.put(selection.kind(), selection);
+            return line;
+        } catch (RuntimeException e) { // nothing was installed: the slots keep their selections too
+            for (int k = 0; k < every.size(); k++) slotSelections.get(every.get(k)).put(selection.kind(), previous.get(k));
+            throw e;
+        }
     }
 
-    private String installEverywhere(Plugin plugin, PluginSelection selection) {
+    /** Installs a new instance of {@code plugin} into the slot maps {@code targets}, each with its own parameters. */
+    @SuppressWarnings("unchecked")
+    private String install(Plugin plugin, List<Integer> targets) {
         var kind = plugin.descriptor().kind();
-        var targets = slotsOf(kind);
         var instances = new ArrayList<PolicySlot.Installed<Object>>();
-        for (int i = 0; i < targets.size(); i++) instances.add(create(plugin, selection)); // all or nothing
-        String before = targets.getFirst().current().id();
-        for (int i = 0; i < targets.size(); i++) targets.get(i).install(instances.get(i));
+        for (int i : targets) instances.add(create(plugin, slotSelections.get(i).get(kind))); // all or nothing
+        String before = slots.get(targets.getFirst()).get(kind).current().id();
+        for (int k = 0; k < targets.size(); k++) {
+            ((PolicySlot<Object>) slots.get(targets.get(k)).get(kind)).install(instances.get(k));
+        }
         return kind.id() + " " + before + " -> " + plugin.descriptor().id();
     }
 

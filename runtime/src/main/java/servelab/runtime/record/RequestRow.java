@@ -27,13 +27,79 @@ import java.util.Objects;
  * @param specDraftTokens    draft tokens proposed
  * @param specAcceptedTokens draft tokens accepted, at most {@code specDraftTokens}
  * @param error              {@code ""} when the request succeeded, else why it failed
+ * @param cluster            what the cluster's front did with it (router arrival, routing time, degradation)
  */
 public record RequestRow(long requestId, int replica, String tenant, int priority, long arrivalNanos,
                          long firstScheduledNanos, long firstTokenNanos, long completionNanos, int inputTokens,
                          int outputTokens, int cachedPrefixTokens, int preemptions, long[] tokenTimesNanos,
-                         int specDrafts, int specDraftTokens, int specAcceptedTokens, String error) {
+                         int specDrafts, int specDraftTokens, int specAcceptedTokens, String error,
+                         ClusterFields cluster) {
+
+    /**
+     * The cluster front's part of a request row; all -1 (null in the file) where no router saw the request.
+     *
+     * @param routerArrivalNanos when it reached the router (arrival plus the client-to-router delay)
+     * @param routedNanos        when the router sent it on (or rejected it)
+     * @param routerCpuNanos     measured wall time of the admission and routing calls (0 unless
+     *                           {@code record.router_cpu} is on: a measured time makes runs differ)
+     * @param degradedReason     why admission served it degraded (capped output or another group); {@code ""} when
+     *                           it did not
+     */
+    public record ClusterFields(long routerArrivalNanos, long routedNanos, long routerCpuNanos, String degradedReason) {
+        public static final ClusterFields NONE = new ClusterFields(-1, -1, 0, "");
+
+        public ClusterFields {
+            Objects.requireNonNull(degradedReason, "RequestRow.cluster.degradedReason");
+            if (routedNanos >= 0 && routedNanos < routerArrivalNanos) {
+                throw new IllegalArgumentException("RequestRow.cluster.routedNanos must be >= routerArrivalNanos ("
+                        + routerArrivalNanos + "), was " + routedNanos);
+            }
+            if (routerCpuNanos < 0) {
+                throw new IllegalArgumentException("RequestRow.cluster.routerCpuNanos must be >= 0, was " + routerCpuNanos);
+            }
+        }
+
+        public boolean degraded() {
+            return !degradedReason.isEmpty();
+        }
+
+        /** Time spent at the router before being sent on, ms; NaN when not routed. */
+        public double routerQueueMs() {
+            return routedNanos < 0 || routerArrivalNanos < 0 ? Double.NaN : (routedNanos - routerArrivalNanos) / 1e6;
+        }
+    }
+
+    /** A row without cluster information (one replica driven directly, or an importer). */
+    public RequestRow(long requestId, int replica, String tenant, int priority, long arrivalNanos,
+                      long firstScheduledNanos, long firstTokenNanos, long completionNanos, int inputTokens,
+                      int outputTokens, int cachedPrefixTokens, int preemptions, long[] tokenTimesNanos,
+                      int specDrafts, int specDraftTokens, int specAcceptedTokens, String error) {
+        this(requestId, replica, tenant, priority, arrivalNanos, firstScheduledNanos, firstTokenNanos,
+                completionNanos, inputTokens, outputTokens, cachedPrefixTokens, preemptions, tokenTimesNanos,
+                specDrafts, specDraftTokens, specAcceptedTokens, error, ClusterFields.NONE);
+    }
+
+    /**
+     * This row as the client sees it: token and completion times later by {@code returnNanos} (the replica-to-client
+     * delay), with the cluster front's fields.
+     */
+    public RequestRow atClient(long returnNanos, ClusterFields fields) {
+        long[] times = tokenTimesNanos;
+        if (returnNanos != 0 && times.length > 0) {
+            times = times.clone();
+            for (int i = 0; i < times.length; i++) times[i] += returnNanos;
+        }
+        return new RequestRow(requestId, replica, tenant, priority, arrivalNanos, firstScheduledNanos,
+                later(firstTokenNanos, returnNanos), later(completionNanos, returnNanos), inputTokens, outputTokens,
+                cachedPrefixTokens, preemptions, times, specDrafts, specDraftTokens, specAcceptedTokens, error, fields);
+    }
+
+    private static long later(long nanos, long by) {
+        return nanos < 0 ? nanos : nanos + by;
+    }
 
     public RequestRow {
+        Objects.requireNonNull(cluster, "RequestRow.cluster");
         Objects.requireNonNull(tenant, "RequestRow.tenant");
         Objects.requireNonNull(tokenTimesNanos, "RequestRow.tokenTimesNanos");
         Objects.requireNonNull(error, "RequestRow.error");
@@ -111,14 +177,14 @@ public record RequestRow(long requestId, int replica, String tenant, int priorit
                 && r.outputTokens == outputTokens && r.cachedPrefixTokens == cachedPrefixTokens
                 && r.preemptions == preemptions && Arrays.equals(r.tokenTimesNanos, tokenTimesNanos)
                 && r.specDrafts == specDrafts && r.specDraftTokens == specDraftTokens
-                && r.specAcceptedTokens == specAcceptedTokens && r.error.equals(error);
+                && r.specAcceptedTokens == specAcceptedTokens && r.error.equals(error) && r.cluster.equals(cluster);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(requestId, replica, tenant, priority, arrivalNanos, firstScheduledNanos, firstTokenNanos,
                 completionNanos, inputTokens, outputTokens, cachedPrefixTokens, preemptions,
-                Arrays.hashCode(tokenTimesNanos), specDrafts, specDraftTokens, specAcceptedTokens, error);
+                Arrays.hashCode(tokenTimesNanos), specDrafts, specDraftTokens, specAcceptedTokens, error, cluster);
     }
 
     @Override

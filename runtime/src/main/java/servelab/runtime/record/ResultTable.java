@@ -17,7 +17,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public enum ResultTable {
     REQUESTS("requests", TableColumns::requests),
     ITERATIONS("iterations", TableColumns::iterations),
-    EVENTS("events", TableColumns::events);
+    EVENTS("events", TableColumns::events),
+    CLUSTER("cluster", TableColumns::cluster);
 
     /** Schema metadata key naming the table, so a file renamed to another table's name is caught. */
     public static final String TABLE_KEY = "servelab.table";
@@ -38,7 +39,7 @@ public enum ResultTable {
         this.schema = new Schema(columns.get().stream().map(Column::field).toList(), metadata);
     }
 
-    /** {@code requests}, {@code iterations} or {@code events}. */
+    /** {@code requests}, {@code iterations}, {@code events} or {@code cluster}. */
     public String tableName() {
         return tableName;
     }

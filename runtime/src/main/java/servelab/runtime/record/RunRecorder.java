@@ -13,7 +13,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * Records one run into a folder: {@code requests}, {@code iterations} and {@code events} tables (Arrow IPC) and
+ * Records one run into a folder: {@code requests}, {@code iterations}, {@code events} and {@code cluster} tables (Arrow IPC) and
  * {@code run.json}. See runtime/RESULTS-SCHEMA.md for every column.
  *
  * <p>Cost: a row is a few stores into Arrow vectors; every {@link RecorderOptions#requestBatchRows()} rows (and so
@@ -42,17 +42,19 @@ public final class RunRecorder implements AutoCloseable {
     private final TableWriter<TableColumns.RequestEntry> requests;
     private final TableWriter<IterationRow> iterations;
     private final TableWriter<EventRow> events;
+    private final TableWriter<ClusterRow> cluster;
     private boolean closed;
 
     private RunRecorder(Path runDir, RecorderOptions opts, BufferAllocator allocator,
                         TableWriter<TableColumns.RequestEntry> requests, TableWriter<IterationRow> iterations,
-                        TableWriter<EventRow> events) {
+                        TableWriter<EventRow> events, TableWriter<ClusterRow> cluster) {
         this.runDir = runDir;
         this.slo = opts.slo();
         this.allocator = allocator;
         this.requests = requests;
         this.iterations = iterations;
         this.events = events;
+        this.cluster = cluster;
     }
 
     /**
@@ -75,7 +77,10 @@ public final class RunRecorder implements AutoCloseable {
             opened.add(it);
             var ev = TableWriter.open(ResultTable.EVENTS, TableColumns.events(),
                     runDir.resolve(ResultTable.EVENTS.streamFileName()), opts.eventBatchRows(), allocator);
-            return new RunRecorder(runDir, opts, allocator, req, it, ev);
+            opened.add(ev);
+            var cl = TableWriter.open(ResultTable.CLUSTER, TableColumns.cluster(),
+                    runDir.resolve(ResultTable.CLUSTER.streamFileName()), opts.iterationBatchRows(), allocator);
+            return new RunRecorder(runDir, opts, allocator, req, it, ev, cl);
         } catch (IOException | RuntimeException e) {
             for (var c : opened.reversed()) closeQuietly(c, e);
             allocator.close();
@@ -111,6 +116,15 @@ public final class RunRecorder implements AutoCloseable {
         }
     }
 
+    /** Records one tick of one replica (or of the cluster front) in the cluster time series. */
+    public void cluster(ClusterRow row) {
+        try {
+            cluster.append(row);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.CLUSTER.streamFileName()), e);
+        }
+    }
+
     /**
      * Writes {@code run.json}: pretty-printed, keys in the map's iteration order (pass a {@link java.util.LinkedHashMap}
      * for a stable file). Replaces an earlier run.json atomically, so it can be written at start and again at end.
@@ -125,7 +139,7 @@ public final class RunRecorder implements AutoCloseable {
         if (closed) return;
         closed = true;
         IOException failure = null;
-        for (var writer : List.of(requests, iterations, events)) {
+        for (var writer : List.of(requests, iterations, events, cluster)) {
             try {
                 writer.close();
             } catch (IOException | RuntimeException e) {

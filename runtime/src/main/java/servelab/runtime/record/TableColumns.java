@@ -33,7 +33,8 @@ final class TableColumns {
     static final java.util.Set<String> ADDED_IN_VERSION_1 = java.util.Set.of("kv_host_blocks_total",
             "kv_host_blocks_used", "kv_host_blocks_cached", "swap_out_blocks", "swap_in_blocks", "offloaded_blocks",
             "reloaded_blocks", "spec_drafts", "spec_draft_tokens", "spec_accepted_tokens", "spec_drafted_by_position",
-            "spec_accepted_by_position");
+            "spec_accepted_by_position", "router_arrival_ns", "routed_ns", "router_queue_ms", "router_cpu_ns",
+            "degraded", "degraded_reason");
 
     static List<Column<RequestEntry>> requests() {
         return List.of(
@@ -59,7 +60,13 @@ final class TableColumns {
                 float64OrNull("e2el_ms", e -> e.metrics().e2elMs()),
                 float64List("itl_ms", e -> e.metrics().itlMs()),
                 float64OrNull("e2el_per_output_token_ms", e -> e.metrics().e2elPerOutputTokenMs()),
-                bool("slo_met", e -> e.metrics().sloMet()));
+                bool("slo_met", e -> e.metrics().sloMet()),
+                int64OrNull("router_arrival_ns", e -> e.row().cluster().routerArrivalNanos()),
+                int64OrNull("routed_ns", e -> e.row().cluster().routedNanos()),
+                float64OrNull("router_queue_ms", e -> e.row().cluster().routerQueueMs()),
+                int64("router_cpu_ns", e -> e.row().cluster().routerCpuNanos()),
+                bool("degraded", e -> e.row().cluster().degraded()),
+                utf8("degraded_reason", e -> e.row().cluster().degradedReason()));
     }
 
     static List<Column<IterationRow>> iterations() {
@@ -99,6 +106,25 @@ final class TableColumns {
                 int32("spec_accepted_tokens", r -> r.spec().acceptedTokens()),
                 int64ListOrNull("spec_drafted_by_position", r -> r.spec().draftedByPosition()),
                 int64ListOrNull("spec_accepted_by_position", r -> r.spec().acceptedByPosition()));
+    }
+
+    static List<Column<ClusterRow>> cluster() {
+        return List.of(
+                int64("time_ns", ClusterRow::timeNanos),
+                int32OrNull("replica", ClusterRow::replica),
+                utf8("group", ClusterRow::group),
+                int32("waiting", ClusterRow::waiting),
+                int32("running", ClusterRow::running),
+                int32("in_system", ClusterRow::inSystem),
+                int32("kv_blocks_used", ClusterRow::kvBlocksUsed),
+                int32("kv_blocks_total", ClusterRow::kvBlocksTotal),
+                float64("kv_use", r -> r.kvBlocksTotal() == 0 ? 0 : (double) r.kvBlocksUsed() / r.kvBlocksTotal()),
+                int64("prefix_query_tokens", ClusterRow::prefixQueryTokens),
+                int64("prefix_hit_tokens", ClusterRow::prefixHitTokens),
+                float64OrNull("prefix_hit_ratio", ClusterRow::prefixHitRatio),
+                int64("tokens", ClusterRow::tokens),
+                float64("tokens_per_s", ClusterRow::tokensPerSecond),
+                int64("interval_ns", ClusterRow::intervalNanos));
     }
 
     static List<Column<EventRow>> events() {

@@ -35,7 +35,8 @@ class CrashRecoveryTest {
         // then: 2 full batches of requests (4 rows) and 3 of iterations (6 rows); the unflushed rows are lost
         assertEquals(List.of(new Recovery(ResultTable.REQUESTS, 4, 2, false),
                 new Recovery(ResultTable.ITERATIONS, 6, 3, false),
-                new Recovery(ResultTable.EVENTS, 0, 0, false)), recovered);
+                new Recovery(ResultTable.EVENTS, 0, 0, false), new Recovery(ResultTable.CLUSTER, 0, 0, false)),
+                recovered);
         var results = RunResults.load(dir);
         assertTrue(results.isComplete());
         assertArrayEquals(new long[] {0, 1, 2, 3}, results.requests().longs("request_id"));

@@ -1,0 +1,87 @@
+package servelab.runtime.cluster;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import servelab.runtime.record.ClusterRow;
+
+/**
+ * The cluster time series (cluster.arrow): every {@code record.cluster_interval_ms} one row per replica and one for
+ * the front (requests at or before the router, and responses on their way back to clients). The rows' in-system
+ * counts add up to every request that has arrived and whose client has not yet heard the outcome, which is the
+ * N(t) of Little's law; the summary averages it over the ticks and checks it against arrival rate times mean time
+ * in system, taken from the request rows.
+ */
+public final class ClusterSeries {
+    private final List<? extends LiveReplica> live;
+    private final LoadBoard board;
+    private final List<String> groups;
+    private final long intervalNanos;
+    private final Consumer<ClusterRow> out;
+    private final long[] queryTokens, hitTokens, tokens;
+    private final LongHeap returning = new LongHeap();
+    private int atFront;
+    private long nextTick;
+
+    public ClusterSeries(List<? extends LiveReplica> live, LoadBoard board, List<String> groups, long intervalNanos,
+                         Consumer<ClusterRow> out) {
+        if (intervalNanos <= 0) throw new IllegalArgumentException("cluster interval must be > 0 ns, was " + intervalNanos);
+        if (groups.size() != live.size()) throw new IllegalArgumentException("one group name per replica");
+        this.live = List.copyOf(live);
+        this.board = board;
+        this.groups = List.copyOf(groups);
+        this.intervalNanos = intervalNanos;
+        this.out = out;
+        int n = live.size();
+        queryTokens = new long[n];
+        hitTokens = new long[n];
+        tokens = new long[n];
+    }
+
+    /** A replica finished a step. */
+    public void stepped(int replica, long prefixQueryTokens, long prefixHitTokens, long computedTokens) {
+        queryTokens[replica] += prefixQueryTokens;
+        hitTokens[replica] += prefixHitTokens;
+        tokens[replica] += computedTokens;
+    }
+
+    /** A request arrived from its client. */
+    public void arrived() {
+        atFront++;
+    }
+
+    /** The router sent a request on (or turned it away). */
+    public void leftRouter() {
+        atFront--;
+    }
+
+    /** The client will hear a request's outcome at {@code clientNanos} (it is on the network until then). */
+    public void responding(long clientNanos) {
+        returning.add(clientNanos);
+    }
+
+    /** Writes every tick at or before {@code nanos} (state as it was before anything at that time happened). */
+    public void advanceTo(long nanos) {
+        while (nextTick <= nanos) {
+            emit(nextTick);
+            nextTick += intervalNanos;
+        }
+    }
+
+    /** Writes the ticks up to the last response's arrival, so the series covers the whole run. */
+    public void finish(long endNanos) {
+        advanceTo(endNanos);
+    }
+
+    private void emit(long t) {
+        while (!returning.isEmpty() && returning.peek() <= t) returning.poll();
+        out.accept(new ClusterRow(t, -1, "", 0, 0, atFront + returning.size(), 0, 0, 0, 0, 0, intervalNanos));
+        for (int i = 0; i < live.size(); i++) {
+            var r = live.get(i);
+            out.accept(new ClusterRow(t, i, groups.get(i), r.waitingRequests(), r.runningRequests(),
+                    board.inFlight(i), r.totalBlocks() - r.freeBlocks(), r.totalBlocks(), queryTokens[i],
+                    hitTokens[i], tokens[i], intervalNanos));
+            queryTokens[i] = hitTokens[i] = tokens[i] = 0;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package servelab.runtime.cluster;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * A one-way network delay: fixed, or drawn per request from a distribution (seeded by the caller). Values are
+ * validated when built, so a negative or undefined delay cannot exist.
+ */
+public sealed interface Delay permits Delay.Fixed, Delay.Uniform, Delay.Exponential, Delay.LogNormal {
+
+    /** No delay: the default of every network leg. */
+    Delay NONE = new Fixed(0);
+
+    /** A delay in nanoseconds, &gt;= 0. */
+    long sampleNanos(RandomGenerator random);
+
+    /** Whether every sample is 0, so the leg can be skipped (and a run keeps the single-replica event order). */
+    default boolean isZero() {
+        return this instanceof Fixed(long nanos) && nanos == 0;
+    }
+
+    record Fixed(long nanos) implements Delay {
+        public Fixed {
+            if (nanos < 0) throw new IllegalArgumentException("a fixed delay must be >= 0 ns, was " + nanos);
+        }
+
+        @Override public long sampleNanos(RandomGenerator random) { return nanos; }
+    }
+
+    record Uniform(long minNanos, long maxNanos) implements Delay {
+        public Uniform {
+            if (minNanos < 0 || maxNanos < minNanos) {
+                throw new IllegalArgumentException("a uniform delay needs 0 <= min <= max, was [" + minNanos + ", "
+                        + maxNanos + "] ns");
+            }
+        }
+
+        @Override
+        public long sampleNanos(RandomGenerator random) {
+            return maxNanos == minNanos ? minNanos : random.nextLong(minNanos, maxNanos + 1);
+        }
+    }
+
+    /** Exponential with the given mean, plus a floor (propagation delay). */
+    record Exponential(long minNanos, double meanNanos) implements Delay {
+        public Exponential {
+            if (minNanos < 0 || !(meanNanos > 0)) {
+                throw new IllegalArgumentException("an exponential delay needs min >= 0 and mean > 0, was min "
+                        + minNanos + " ns, mean " + meanNanos + " ns");
+            }
+        }
+
+        @Override
+        public long sampleNanos(RandomGenerator random) {
+            return minNanos + (long) (random.nextExponential() * meanNanos);
+        }
+    }
+
+    /** Log-normal with the given median and shape: heavy-tailed, as measured datacentre RPC latencies are. */
+    record LogNormal(double medianNanos, double sigma) implements Delay {
+        public LogNormal {
+            if (!(medianNanos > 0) || !(sigma >= 0)) {
+                throw new IllegalArgumentException("a lognormal delay needs median > 0 and sigma >= 0, was median "
+                        + medianNanos + " ns, sigma " + sigma);
+            }
+        }
+
+        @Override
+        public long sampleNanos(RandomGenerator random) {
+            return (long) (medianNanos * Math.exp(sigma * random.nextGaussian()));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package servelab.runtime.cluster;
+
+import servelab.api.route.BlockHashes;
+import servelab.api.route.PrefixKnowledge;
+import servelab.api.route.ReplicaView;
+
+/**
+ * One replica as a router sees it: a window onto the {@link LoadBoard} and the replica's {@link PrefixIndex}. It
+ * holds no copies, so the same view object serves every decision of a run.
+ */
+public final class ReplicaLoadView implements ReplicaView {
+    private final int index;
+    private final String group;
+    private final LoadBoard board;
+    private final PrefixIndex prefixes;
+
+    public ReplicaLoadView(int index, String group, LoadBoard board, PrefixIndex prefixes) {
+        this.index = index;
+        this.group = group;
+        this.board = board;
+        this.prefixes = prefixes;
+    }
+
+    @Override public int index() { return index; }
+
+    /** Waiting plus running, as the replica last reported. */
+    @Override public int queuedRequests() { return board.waiting(index) + board.running(index); }
+
+    @Override public int freeBlocks() { return board.freeBlocks(index); }
+
+    @Override public int totalBlocks() { return board.totalBlocks(index); }
+
+    @Override public String group() { return group; }
+
+    @Override public int waitingRequests() { return board.waiting(index); }
+
+    @Override public int runningRequests() { return board.running(index); }
+
+    @Override public long waitingTokens() { return board.waitingTokens(index); }
+
+    @Override public long runningTokens() { return board.runningTokens(index); }
+
+    @Override public int prefixCacheBlocks() { return prefixes.size(); }
+
+    @Override
+    public PrefixKnowledge prefixKnowledge() {
+        return prefixes.isPrecise() ? PrefixKnowledge.EXACT : PrefixKnowledge.ESTIMATED;
+    }
+
+    @Override public int cachedPrefixBlocks(BlockHashes blocks) { return prefixes.matchedBlocks(blocks); }
+
+    @Override public long recentTtftNanos() { return board.recentTtftNanos(index); }
+
+    @Override public long recentItlNanos() { return board.recentItlNanos(index); }
+
+    /** Requests this router sent here that have not ended; never stale (the router counts them itself). */
+    public int inFlightRequests() { return board.inFlight(index); }
+
+    /** Prompt and output tokens of {@link #inFlightRequests()}. */
+    public long outstandingTokens() { return board.outstandingTokens(index); }
+
+    public PrefixIndex prefixIndex() { return prefixes; }
+}

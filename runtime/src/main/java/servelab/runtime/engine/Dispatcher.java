@@ -1,0 +1,135 @@
+package servelab.runtime.engine;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import servelab.api.route.Admission;
+import servelab.api.route.ReplicaView;
+import servelab.api.route.Router;
+import servelab.runtime.cluster.RoutedRequest;
+import servelab.runtime.record.EventRow;
+
+/**
+ * Asks the admission and routing policies about one request, on the engine's thread. A slot swapped since the last
+ * request (jar drop, {@code servelab ctl switch}) is recorded as a swap event with its parameters. A policy that
+ * throws, a router that names no candidate, or a degradation to a group that does not exist is recorded as a fault
+ * and its slot goes back to the previous policy, which decides again; with no previous policy the run stops with an
+ * {@link EngineException} (the simulation then records every request not yet finished as failed).
+ */
+final class Dispatcher {
+    /**
+     * What happened to a request: the replica it goes to (or -1 with the rejection's reason), why it was degraded
+     * ({@code ""} if not), and the measured wall time of the calls (0 unless asked for).
+     */
+    record Outcome(int replica, String rejection, String degradedReason, long cpuNanos) {}
+
+    private final Simulation.ClusterSlots slots;
+    private final List<ReplicaView> views;
+    private final Map<String, List<ReplicaView>> groups = new LinkedHashMap<>();
+    private final ResultSink events;
+    private final boolean measureCpu;
+    private PolicySlot.Installed<Router> router;
+    private PolicySlot.Installed<Admission> admission;
+
+    Dispatcher(Simulation.ClusterSlots slots, List<ReplicaView> views, ResultSink events, boolean measureCpu) {
+        this.slots = slots;
+        this.views = views;
+        for (var v : views) groups.computeIfAbsent(v.group(), g -> new java.util.ArrayList<>()).add(v);
+        groups.replaceAll((g, list) -> List.copyOf(list));
+        this.events = events;
+        this.measureCpu = measureCpu;
+        this.router = slots.router().current();
+        this.admission = slots.admission().current();
+    }
+
+    Outcome dispatch(RoutedRequest request, long now) {
+        long start = measureCpu ? System.nanoTime() : 0;
+        var decision = admit(request, now);
+        Outcome outcome = switch (decision) {
+            case Admission.Admit a -> new Outcome(route(request, views, now), "", "", 0);
+            case Admission.Reject(String reason) ->
+                    new Outcome(-1, "rejected by admission " + admission.id() + ": " + reason, "", 0);
+            case Admission.Degrade(var cap, var group, String reason) -> {
+                cap.ifPresent(request::capOutput);
+                var candidates = group.map(groups::get).orElse(views);
+                yield new Outcome(route(request, candidates, now), "", "admission " + admission.id() + ": " + reason, 0);
+            }
+        };
+        return measureCpu ? new Outcome(outcome.replica(), outcome.rejection(), outcome.degradedReason(),
+                System.nanoTime() - start) : outcome;
+    }
+
+    private Admission.Decision admit(RoutedRequest request, long now) {
+        while (true) {
+            admission = noteSwap(slots.admission(), admission, now);
+            String fault;
+            try {
+                var decision = admission.policy().admit(request, views);
+                if (decision == null) {
+                    fault = "admit returned null for request " + request.id();
+                } else if (decision instanceof Admission.Degrade(var cap, var group, var reason)
+                        && group.isPresent() && !groups.containsKey(group.get())) {
+                    fault = "degraded request " + request.id() + " to group '" + group.get() + "'; groups: "
+                            + String.join(", ", groups.keySet());
+                } else {
+                    return decision;
+                }
+            } catch (RuntimeException e) {
+                fault = "admission of request " + request.id() + " threw " + e;
+            }
+            fallBack(slots.admission(), admission, now, fault);
+        }
+    }
+
+    private int route(RoutedRequest request, List<ReplicaView> candidates, long now) {
+        while (true) {
+            router = noteSwap(slots.router(), router, now);
+            String fault;
+            try {
+                int target = router.policy().route(request, candidates);
+                if (isCandidate(target, candidates)) return target;
+                fault = "routed request " + request.id() + " to replica " + target + ", not one of its "
+                        + candidates.size() + " candidates (" + candidates.getFirst().index() + " .. "
+                        + candidates.getLast().index() + ")";
+            } catch (RuntimeException e) {
+                fault = "routing request " + request.id() + " threw " + e;
+            }
+            fallBack(slots.router(), router, now, fault);
+        }
+    }
+
+    /** Candidates are in index order: a binary search finds a returned index among them. */
+    private static boolean isCandidate(int target, List<ReplicaView> candidates) {
+        int lo = 0, hi = candidates.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int index = candidates.get(mid).index();
+            if (index == target) return true;
+            if (index < target) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        return false;
+    }
+
+    private <T> PolicySlot.Installed<T> noteSwap(PolicySlot<T> slot, PolicySlot.Installed<T> inUse, long now) {
+        var current = slot.current();
+        if (current != inUse) {
+            events.event(new EventRow(now, -1, -1, "swap", current.descriptor().kind().id(), inUse.id(), current.id(),
+                    "params " + new java.util.TreeMap<>(current.params()) + " from " + current.source()));
+        }
+        return current;
+    }
+
+    private <T> void fallBack(PolicySlot<T> slot, PolicySlot.Installed<T> faulty, long now, String what) {
+        String kind = faulty.descriptor().kind().id();
+        boolean reverted = slot.revert(faulty);
+        String next = reverted ? slot.current().id() : "";
+        events.event(new EventRow(now, -1, -1, "fault", kind, faulty.id(), next, what
+                + (reverted ? "; back to " + next : "; no previous " + kind + " to go back to: the run stops")));
+        if (!reverted) {
+            throw new EngineException(kind + " " + faulty.id() + " faulted (" + what + ") and there is no previous "
+                    + kind + " to go back to");
+        }
+    }
+}

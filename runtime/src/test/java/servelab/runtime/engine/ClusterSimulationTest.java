@@ -1,0 +1,196 @@
+package servelab.runtime.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import servelab.api.route.Router;
+import servelab.datasets.TraceRequest;
+import servelab.runtime.cluster.Delay;
+import servelab.runtime.cluster.Network;
+
+class ClusterSimulationTest {
+
+    private static List<TraceRequest> spaced(int n, double everyMs) {
+        var list = new ArrayList<TraceRequest>();
+        for (int i = 0; i < n; i++) list.add(TinyCluster.request(i, i * everyMs, 16, 4));
+        return list;
+    }
+
+    private static final Router BY_ID = (r, views) -> (int) (r.id() % views.size());
+
+    @Test
+    void recordsTheReplicaEachRequestWasRoutedToAndWhen() {
+        // given: two replicas, a router alternating by id
+        var cluster = new TinyCluster(2, BY_ID);
+        // when
+        var rows = cluster.run(spaced(4, 5));
+        // then: request i ran on replica i % 2, reached the router at its arrival and was routed at once
+        for (var row : rows.requests) {
+            assertEquals(row.requestId() % 2, row.replica());
+            assertEquals(row.arrivalNanos(), row.cluster().routerArrivalNanos());
+            assertEquals(row.arrivalNanos(), row.cluster().routedNanos());
+            assertEquals(0.0, row.cluster().routerQueueMs());
+        }
+    }
+
+    @Test
+    void networkDelaysMoveRouterArrivalAndWhatTheClientSees() {
+        // given: 5 ms to the router, 3 ms to the replica, 2 ms back to the client
+        var network = new Network(new Delay.Fixed(5_000_000), new Delay.Fixed(3_000_000), new Delay.Fixed(2_000_000), 1);
+        var delayed = new TinyCluster(1, 64, BY_ID, TinyCluster.options(1, network, 0, false)).run(spaced(1, 0));
+        var direct = new TinyCluster(1, BY_ID).run(spaced(1, 0));
+        var d = delayed.requests.getFirst();
+        var o = direct.requests.getFirst();
+        // then: the router saw it 5 ms after arrival; the replica scheduled it 8 ms later; the client got each token
+        // 10 ms later than with no network
+        assertEquals(5_000_000, d.cluster().routerArrivalNanos());
+        assertEquals(o.firstScheduledNanos() + 8_000_000, d.firstScheduledNanos());
+        assertEquals(o.completionNanos() + 10_000_000, d.completionNanos());
+        assertEquals(o.tokenTimesNanos()[3] + 10_000_000, d.tokenTimesNanos()[3]);
+    }
+
+    @Test
+    void aRouterNamingNoReplicaIsAFaultAndThePreviousRouterDecides() {
+        // given: round robin by id, then a router answering 7 of 2 replicas installed on top of it
+        var cluster = new TinyCluster(2, BY_ID);
+        cluster.router.install(TinyCluster.router((r, v) -> 7, "broken", Map.of()));
+        // when
+        var rows = cluster.run(spaced(4, 5));
+        // then: a fault naming the index, the previous router back, every request served by it
+        var fault = rows.events.stream().filter(e -> e.type().equals("fault")).findFirst().orElseThrow();
+        assertTrue(fault.detail().contains("to replica 7"), fault.detail());
+        assertEquals("broken@1.0.0", fault.from());
+        assertEquals("first@1.0.0", fault.to());
+        assertEquals(4, rows.requests.stream().filter(r -> r.isOk()).count());
+        for (var row : rows.requests) assertEquals(row.requestId() % 2, row.replica());
+    }
+
+    @Test
+    void aThrowingRouterWithNothingToGoBackToStopsTheRunAndLosesNoRequest() {
+        // given: the only router ever installed throws from the third request on
+        Router flaky = (r, v) -> {
+            if (r.id() >= 2) throw new IllegalStateException("boom");
+            return 0;
+        };
+        var cluster = new TinyCluster(2, flaky);
+        // when: the run stops with an engine error
+        var error = assertThrows(EngineException.class, () -> cluster.run(spaced(5, 5)));
+        for (var r : cluster.replicas) r.abandon("run aborted: " + error.getMessage()); // as ExperimentRunner does
+        // then: the fault is recorded, and every one of the five requests has exactly one row
+        assertTrue(error.getMessage().contains("no previous router"), error.getMessage());
+        assertEquals(1, cluster.rows.events.stream().filter(e -> e.type().equals("fault")).count());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L),
+                cluster.rows.requests.stream().map(r -> r.requestId()).sorted().toList());
+    }
+
+    @Test
+    void aRouterSwappedMidRunIsRecordedWithItsParametersAndLosesNothing() {
+        // given: everything to replica 0, swapped after the 3rd step for a router sending everything to replica 1
+        var cluster = new TinyCluster(2, (r, v) -> 0);
+        int[] steps = {0};
+        cluster.simulation.onStep((replica, end) -> {
+            if (++steps[0] == 3) cluster.router.install(TinyCluster.router((r, v) -> 1, "second", Map.of("k", 2)));
+        });
+        // when
+        var rows = cluster.run(spaced(10, 4));
+        // then: one swap event with the parameters, all ten requests completed, the late ones on replica 1
+        var swap = rows.events.stream().filter(e -> e.type().equals("swap")).toList();
+        assertEquals(1, swap.size());
+        assertEquals("router", swap.getFirst().kind());
+        assertTrue(swap.getFirst().detail().contains("{k=2}"), swap.getFirst().detail());
+        assertEquals(10, rows.requests.stream().filter(r -> r.isOk()).count());
+        assertEquals(1, rows.byId(9).replica());
+        assertEquals(0, rows.byId(0).replica());
+    }
+
+    @Test
+    void aStaleViewShowsTheQueueAsOfTheLastRefresh() {
+        // given: a router recording the queue it sees on replica 0, for a burst of requests 1 ms apart
+        var seenExact = new ArrayList<Integer>();
+        var seenStale = new ArrayList<Integer>();
+        new TinyCluster(1, 64, (r, v) -> { seenExact.add(v.getFirst().queuedRequests()); return 0; },
+                TinyCluster.options(1, Network.NONE, 0, false)).run(spaced(6, 0.2));
+        new TinyCluster(1, 64, (r, v) -> { seenStale.add(v.getFirst().queuedRequests()); return 0; },
+                TinyCluster.options(1, Network.NONE, 100_000_000L, false)).run(spaced(6, 0.2));
+        // then: the exact view sees the queue grow; the view refreshed at 0 (before the first arrival) sees none
+        assertTrue(seenExact.getLast() > 0, seenExact.toString());
+        assertEquals(List.of(0, 0, 0, 0, 0, 0), seenStale);
+    }
+
+    @Test
+    void thePreciseViewKnowsWhatTheReplicaCachedAndTheEstimatedWhatWasRoutedThere() {
+        // given: request 0 with 4 trace blocks of 8 tokens (8 engine blocks of 4), request 1 sharing them
+        // 100 ms later; the router sends both to replica 1 and records what replica 1 seems to hold
+        var precise = new ArrayList<Integer>();
+        var estimated = new ArrayList<Integer>();
+        var requests = List.of(TinyCluster.request(0, 0, 40, 2, 11, 12, 13, 14),
+                TinyCluster.request(1, 100, 40, 2, 11, 12, 13, 14));
+        new TinyCluster(2, 64, (r, v) -> { precise.add(v.get(1).cachedPrefixBlocks(r.promptBlocks())); return 1; },
+                TinyCluster.options(2, Network.NONE, 0, false)).run(requests);
+        new TinyCluster(2, 64, (r, v) -> { estimated.add(v.get(1).cachedPrefixBlocks(r.promptBlocks())); return 1; },
+                TinyCluster.options(2, Network.NONE, 0, true)).run(requests);
+        // then: nothing before the first; afterwards the precise view sees the 8 engine blocks of the 32 shared
+        // tokens in replica 1's cache (the rest of request 0's prompt is its own), and so does the estimate, which
+        // learnt request 0's keys from the routing decision
+        assertEquals(List.of(0, 8), precise);
+        assertEquals(List.of(0, 8), estimated);
+    }
+
+    @Test
+    void theFrontAndReplicaRowsCountEveryRequestInTheSystem() {
+        // given: 2 replicas, 6 requests
+        var rows = new TinyCluster(2, BY_ID).run(spaced(6, 3));
+        // then: at each tick the in-system counts add up to arrived minus answered requests
+        var byTick = new java.util.TreeMap<Long, Integer>();
+        for (var c : rows.cluster) byTick.merge(c.timeNanos(), c.inSystem(), Integer::sum);
+        for (var tick : byTick.entrySet()) {
+            long t = tick.getKey();
+            long arrived = rows.requests.stream().filter(r -> r.arrivalNanos() < t).count();
+            long answered = rows.requests.stream().filter(r -> r.completionNanos() <= t).count();
+            assertEquals(arrived - answered, (long) tick.getValue(), "tick " + t);
+        }
+    }
+
+    @Test
+    void aDegradedRequestRunsCappedOnItsGroupAndItsRowSaysWhy() {
+        // given: replica 0 in group "big", replica 1 in "small"; admission degrades odd requests to "small" with
+        // at most 2 output tokens; the router takes the first candidate it is offered
+        var options = new Simulation.Options(Network.NONE, 0, false, servelab.runtime.cluster.SessionKey.AUTO,
+                10_000_000L, false, List.of("big", "small"));
+        var cluster = new TinyCluster(2, 64, (r, v) -> v.getFirst().index(), options);
+        cluster.admission.install(new PolicySlot.Installed<>((servelab.api.route.Admission) (r, v) -> r.id() % 2 == 1
+                ? new servelab.api.route.Admission.Degrade(java.util.OptionalInt.of(2), java.util.Optional.of("small"),
+                        "busy") : servelab.api.route.Admission.ADMIT,
+                TinyEngine.descriptorOf("degrade", servelab.api.PluginKind.ADMISSION), Map.of(), "test"));
+        // when
+        var rows = cluster.run(spaced(4, 5));
+        // then: odd requests ran on replica 1 with 2 of their 4 tokens, marked degraded with the reason
+        for (var row : rows.requests) {
+            boolean odd = row.requestId() % 2 == 1;
+            assertEquals(odd ? 1 : 0, row.replica());
+            assertEquals(odd ? 2 : 4, row.outputTokens());
+            assertEquals(odd, row.cluster().degraded());
+            if (odd) assertTrue(row.cluster().degradedReason().contains("busy"), row.cluster().degradedReason());
+        }
+    }
+
+    @Test
+    void degradingToAGroupThatDoesNotExistIsAnAdmissionFault() {
+        var cluster = new TinyCluster(2, BY_ID);
+        cluster.admission.install(new PolicySlot.Installed<>((servelab.api.route.Admission) (r, v) ->
+                servelab.api.route.Admission.Degrade.toGroup("gpu-h200", "busy"),
+                TinyEngine.descriptorOf("degrade", servelab.api.PluginKind.ADMISSION), Map.of(), "test"));
+        var rows = cluster.run(spaced(3, 5));
+        // then: a fault naming the group, accept-all back, and every request served undegraded
+        var fault = rows.events.stream().filter(e -> e.type().equals("fault")).findFirst().orElseThrow();
+        assertTrue(fault.detail().contains("'gpu-h200'"), fault.detail());
+        assertEquals(3, rows.requests.stream().filter(r -> r.isOk() && !r.cluster().degraded()).count());
+    }
+}

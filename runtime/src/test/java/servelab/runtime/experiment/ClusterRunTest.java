@@ -1,0 +1,109 @@
+package servelab.runtime.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.host.TestBundles;
+import servelab.runtime.record.ResultTable;
+import servelab.runtime.report.ClusterSummary;
+import servelab.runtime.report.RunResults;
+
+/** Cluster experiments end to end: groups of different hardware, network delays, the time series and summary. */
+class ClusterRunTest {
+    private static final List<String> FOUR = List.of("seed=3", "replicas=4", "trace.synthetic.count=400",
+            "trace.synthetic.arrivals.rate=40", "record.cluster_interval_ms=20");
+
+    @TempDir Path work;
+
+    private RunResults run(List<String> overrides, String folder) throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var result = ExperimentRunner.run(ExperimentFile.load(null, overrides), work.resolve(folder),
+                new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null, null));
+        return RunResults.load(result.runDir());
+    }
+
+    @Test
+    void aFourReplicaRunWritesTheTimeSeriesAndLittlesLawHolds() throws Exception {
+        var results = run(FOUR, "four");
+        var cluster = results.table(ResultTable.CLUSTER).orElseThrow();
+        // then: 5 rows per tick (the front and four replicas), every request served, round robin spreads evenly
+        assertEquals(0, cluster.rowCount() % 5);
+        var summary = ClusterSummary.compute(results).orElseThrow();
+        assertEquals(4, summary.replicas());
+        assertEquals(1.0, summary.loadImbalance(), 1e-9); // 400 requests, 100 each
+        assertEquals(1.0, summary.littleRatio(), 0.01, "L = " + summary.meanInSystem() + ", lambda W = "
+                + summary.arrivalRate() * summary.meanTimeInSystemS());
+        assertTrue(Files.readString(results.dir().resolve("summary.json")).contains("\"little_ratio\""));
+    }
+
+    @Test
+    void networkDelaysAreSeededAndAddToWhatTheClientSees() throws Exception {
+        var delayed = new ArrayList<>(FOUR);
+        delayed.addAll(List.of("cluster.network.client_router.ms=2", "cluster.network.replica_client.dist=uniform",
+                "cluster.network.replica_client.min_ms=1", "cluster.network.replica_client.max_ms=3"));
+        var a = run(delayed, "a");
+        var b = run(delayed, "b");
+        var base = run(FOUR, "base");
+        // then: the same seed gives the same draws; every request reached the router 2 ms after it arrived
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.requests().longs("completion_ns"),
+                b.requests().longs("completion_ns"));
+        long[] arrival = a.requests().longs("arrival_ns"), atRouter = a.requests().longs("router_arrival_ns");
+        for (int i = 0; i < arrival.length; i++) assertEquals(arrival[i] + 2_000_000, atRouter[i]);
+        assertTrue(a.requests().doubles("ttft_ms")[0] > base.requests().doubles("ttft_ms")[0]);
+        assertEquals(1.0, ClusterSummary.compute(a).orElseThrow().littleRatio(), 0.01);
+    }
+
+    @Test
+    void groupsRunOnTheirOwnHardwareAndKvSize() throws Exception {
+        var grouped = List.of("seed=3", "trace.synthetic.count=200", "trace.synthetic.arrivals.rate=20",
+                "cluster.groups=[{name: fast, count: 2, profile: llama-3-8b/h100-80gb, kv_blocks: 900},"
+                        + " {name: slow, count: 1, profile: llama-3-8b/a100-80gb, kv_blocks: 500}]");
+        var results = run(grouped, "groups");
+        var cluster = results.table(ResultTable.CLUSTER).orElseThrow();
+        var groups = cluster.strings("group");
+        long[] replica = cluster.longs("replica"), total = cluster.longs("kv_blocks_total");
+        for (int i = 0; i < cluster.rowCount(); i++) {
+            if (replica[i] < 0) continue;
+            assertEquals(replica[i] < 2 ? "fast" : "slow", groups.get(i));
+            assertEquals(replica[i] < 2 ? 900 : 500, total[i]);
+        }
+        // the slower GPU takes longer per step: its mean step is longer than a fast replica's
+        var it = results.table(ResultTable.ITERATIONS).orElseThrow();
+        long[] itReplica = it.longs("replica");
+        double[] duration = it.doubles("duration_ms");
+        double fast = 0, slow = 0;
+        int nFast = 0, nSlow = 0;
+        for (int i = 0; i < it.rowCount(); i++) {
+            if (itReplica[i] == 2) { slow += duration[i]; nSlow++; } else { fast += duration[i]; nFast++; }
+        }
+        assertTrue(slow / nSlow > fast / nFast, "a100 " + slow / nSlow + " ms vs h100 " + fast / nFast + " ms");
+    }
+
+    @Test
+    void badClusterSettingsNameTheirKey() {
+        var e1 = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of("replicas=4",
+                "cluster.groups=[{name: a, count: 2}, {name: b, count: 1}]")));
+        assertTrue(e1.getMessage().contains("cluster.groups") && e1.getMessage().contains("add up to 3"), e1.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentFile.load(null, List.of("cluster.session_key=conversation_id")));
+        assertTrue(e2.getMessage().contains("cluster.session_key 'conversation_id'"), e2.getMessage());
+        var e3 = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentFile.load(null, List.of("cluster.network.router_replica.ms=-1")));
+        assertTrue(e3.getMessage().contains("cluster.network.router_replica.ms must be >= 0"), e3.getMessage());
+        var e4 = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentFile.load(null, List.of("cluster.view_refresh_ms=-5")));
+        assertTrue(e4.getMessage().contains("cluster.view_refresh_ms"), e4.getMessage());
+        var e5 = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null,
+                List.of("cluster.groups=[{name: a, count: 1, plugins: {router: {name: random}}}]")));
+        assertTrue(e5.getMessage().contains("cluster.groups.a.plugins.router"), e5.getMessage());
+    }
+}
