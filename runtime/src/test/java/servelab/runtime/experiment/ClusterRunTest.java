@@ -106,4 +106,25 @@ class ClusterRunTest {
                 List.of("cluster.groups=[{name: a, count: 1, plugins: {router: {name: random}}}]")));
         assertTrue(e5.getMessage().contains("cluster.groups.a.plugins.router"), e5.getMessage());
     }
+
+    @Test
+    void theReportChartsPerReplicaLoadAndComparesRouting() throws Exception {
+        var a = run(FOUR, "rr");
+        var skewed = new ArrayList<>(FOUR);
+        skewed.add("cluster.groups=[{name: big, count: 1, kv_blocks: 3000}, {name: small, count: 3, kv_blocks: 300}]");
+        var b = run(skewed, "groups");
+        var out = work.resolve("report");
+        var written = servelab.runtime.report.runs.RunReport.write(servelab.runtime.report.NamedRun.load(
+                List.of(a.dir(), b.dir())), out, java.util.Optional.empty());
+        var md = Files.readString(written.markdown());
+        // then: a cluster section with each run's imbalance as ClusterSummary computes it, and the two charts
+        assertTrue(md.contains("## Cluster"), md);
+        String imbalance = String.format(java.util.Locale.ROOT, "%.3f",
+                ClusterSummary.compute(a).orElseThrow().loadImbalance());
+        assertTrue(md.contains("| " + imbalance + " |"), md);
+        for (var png : List.of("replica-load.png", "routing-comparison.png")) {
+            assertTrue(Files.size(out.resolve(png)) > 10_000, png);
+            assertTrue(md.contains(png), png);
+        }
+    }
 }

@@ -74,6 +74,16 @@ public final class RunReport {
             chart(doc, out, charts, "batch-size.png", "Batch size", RunCharts.batchSize(runs));
             chart(doc, out, charts, "tokens-per-iteration.png", "Tokens per iteration", RunCharts.tokensPerIteration(runs));
         }
+        if (ClusterCharts.anyCluster(runs)) {
+            table(doc.heading(2, "Cluster").paragraph("Load imbalance: the busiest replica's completed requests over "
+                    + "the mean (1 = even). Prefix hit ratio: prompt tokens served from replicas' caches. Little's law: "
+                    + "L, the mean of the requests in the system sampled in cluster.arrow, against arrival rate x mean "
+                    + "time in system from requests.arrow."), ClusterCharts.table(runs,
+                    metrics.stream().map(RunMetrics::summary).toList()));
+            chart(doc, out, charts, "replica-load.png", "Requests in the system per replica",
+                    ClusterCharts.replicaLoad(runs));
+            chart(doc, out, charts, "routing-comparison.png", "Routing comparison", ClusterCharts.routingComparison(runs));
+        }
         doc.write(out, "report");
         return new Written(out.resolve("report.md"), out.resolve("report.html"), List.copyOf(charts));
     }
@@ -82,7 +92,8 @@ public final class RunReport {
         doc.table(rows.header(), rows.rows());
     }
 
-    private static void chart(Document doc, Path out, List<Path> charts, String file, String alt, XYChart chart)
+    private static void chart(Document doc, Path out, List<Path> charts, String file, String alt,
+                              org.knowm.xchart.internal.chartpart.IChart chart)
             throws IOException {
         Png.write(chart, out.resolve(file));
         charts.add(out.resolve(file));
