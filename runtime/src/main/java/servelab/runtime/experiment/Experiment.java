@@ -73,7 +73,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
                 throw new IllegalArgumentException("unknown slo '" + key + "'; accepted: ttft_ms, tpot_ms, e2el_ms");
             }
         }
-        record = record == null ? new RecordSpec(false, 0, false) : record;
+        record = record == null ? new RecordSpec(false, 0, false, 0) : record;
         for (var group : cluster.groups()) {
             for (var kind : group.plugins().keySet()) {
                 var k = PluginKind.fromId(kind);
@@ -213,9 +213,15 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
      * @param clusterIntervalMs interval of the cluster time series (cluster.arrow), ms (default 100)
      * @param routerCpu         measure each admission and routing call's wall time into {@code router_cpu_ns}
      *                          (off by default, for the same reason)
+     * @param iterationEvery    record every k-th step of each replica in iterations.arrow (default 1: all); thins the
+     *                          table for long cluster runs (the cluster time series still counts every step)
      */
-    public record RecordSpec(boolean schedulerCpu, double clusterIntervalMs, boolean routerCpu) {
+    public record RecordSpec(boolean schedulerCpu, double clusterIntervalMs, boolean routerCpu, int iterationEvery) {
         public RecordSpec {
+            iterationEvery = iterationEvery == 0 ? 1 : iterationEvery;
+            if (iterationEvery < 1) {
+                throw new IllegalArgumentException("record.iteration_every must be >= 1, was " + iterationEvery);
+            }
             clusterIntervalMs = clusterIntervalMs == 0 ? 100 : clusterIntervalMs;
             if (!(clusterIntervalMs > 0)) {
                 throw new IllegalArgumentException("record.cluster_interval_ms must be > 0, was " + clusterIntervalMs);

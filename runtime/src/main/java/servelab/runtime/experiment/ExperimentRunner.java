@@ -92,7 +92,7 @@ public final class ExperimentRunner {
                  var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()))) {
                 Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
                 var clusterOptions = ClusterLayout.options(exp, plans);
-                var sink = new ClusterSink(sink(recorder, outputs, exp.record().schedulerCpu()), clusterOptions.network());
+                var sink = new ClusterSink(sink(recorder, outputs, exp.record().schedulerCpu(), exp.record().iterationEvery()), clusterOptions.network());
                 var replicas = replicas(exp, setup, blocks, plans, slots.replicas(), sink);
                 var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
                 sim.onStep((replica, end) -> {
@@ -221,7 +221,7 @@ public final class ExperimentRunner {
         return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
-    private static ResultSink sink(RunRecorder recorder, OutputsFile outputs, boolean keepSchedulerCpu) {
+    private static ResultSink sink(RunRecorder recorder, OutputsFile outputs, boolean keepSchedulerCpu, int every) {
         return new ResultSink() {
             @Override public void request(RequestRow row) { recorder.request(row); }
             @Override public void event(EventRow row) { recorder.event(row); }
@@ -231,6 +231,7 @@ public final class ExperimentRunner {
             @Override
             public void iteration(IterationRow row) {
                 // a measured wall time would make rows differ between identical runs: keep it only when asked
+                if (row.iteration() % every != 0) return;
                 recorder.iteration(keepSchedulerCpu ? row : withoutCpu(row));
             }
         };
