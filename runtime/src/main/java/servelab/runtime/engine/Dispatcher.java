@@ -8,7 +8,6 @@ import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
 import servelab.runtime.cluster.RoutedRequest;
-import servelab.runtime.record.EventRow;
 
 /**
  * Asks the admission and routing policies about one request, on the engine's thread. A slot swapped since the last
@@ -115,8 +114,8 @@ final class Dispatcher {
     private <T> PolicySlot.Installed<T> noteSwap(PolicySlot<T> slot, PolicySlot.Installed<T> inUse, long now) {
         var current = slot.current();
         if (current != inUse) {
-            events.event(new EventRow(now, -1, -1, "swap", current.descriptor().kind().id(), inUse.id(), current.id(),
-                    "params " + new java.util.TreeMap<>(current.params()) + " from " + current.source()));
+            events.event(new EngineEvent.PolicySwap(now, -1, -1, current.descriptor().kind().id(), inUse.id(),
+                    current.id(), "params " + new java.util.TreeMap<>(current.params()) + " from " + current.source()));
         }
         return current;
     }
@@ -125,7 +124,7 @@ final class Dispatcher {
         String kind = faulty.descriptor().kind().id();
         boolean reverted = slot.revert(faulty);
         String next = reverted ? slot.current().id() : "";
-        events.event(new EventRow(now, -1, -1, "fault", kind, faulty.id(), next, what
+        events.event(new EngineEvent.PolicyFault(now, -1, -1, kind, faulty.id(), reverted, what
                 + (reverted ? "; back to " + next : "; no previous " + kind + " to go back to: the run stops")));
         if (!reverted) {
             throw new EngineException(kind + " " + faulty.id() + " faulted (" + what + ") and there is no previous "

@@ -67,7 +67,8 @@ class ClusterSimulationTest {
         var fault = rows.events.stream().filter(e -> e.type().equals("fault")).findFirst().orElseThrow();
         assertTrue(fault.detail().contains("to replica 7"), fault.detail());
         assertEquals("broken@1.0.0", fault.from());
-        assertEquals("first@1.0.0", fault.to());
+        assertEquals("reverted", fault.to());
+        assertTrue(fault.detail().endsWith("back to first@1.0.0"), fault.detail());
         assertEquals(4, rows.requests.stream().filter(r -> r.isOk()).count());
         for (var row : rows.requests) assertEquals(row.requestId() % 2, row.replica());
     }

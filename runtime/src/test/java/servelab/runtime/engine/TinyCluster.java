@@ -55,7 +55,7 @@ final class TinyCluster {
                     new PolicySlot<>(TinyEngine.installed(new PagedKvAllocator(), Map.of("watermark", 0.0))),
                     new PolicySlot<>(TinyEngine.installed(new servelab.plugins.caching.prefix.HashBlockPrefixCache(), Map.of())),
                     new PolicySlot<>(TinyEngine.installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of())),
-                    new PolicySlot<>(Speculators.noneInstalled()));
+                    new PolicySlot<>(servelab.runtime.builtin.Speculators.noneInstalled()));
             replicas.add(new Replica(i, new ReplicaConfig(4, blocks, 0), slots,
                     new SimulatedExecutor(TinyEngine.TOY_COST, 4), front));
         }
