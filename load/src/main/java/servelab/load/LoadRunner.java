@@ -79,6 +79,12 @@ public record LoadRunner(Endpoint endpoint, boolean stream, Duration timeout, in
                             sent.incrementAndGet();
                             if (!ex.error.isEmpty()) failed.incrementAndGet();
                             recorder.request(row(r, ex, origin));
+                        } catch (RuntimeException | Error e) {
+                            // out of file descriptors or memory under overload: the request still counts, as failed
+                            failed.incrementAndGet();
+                            recorder.request(new RequestRow(r.id(), -1, r.tenant(), r.priority(),
+                                    Math.max(0, System.nanoTime() - origin), -1, -1, -1, r.inputTokens(), 0, -1, -1,
+                                    new long[0], -1, -1, -1, "client: " + e));
                         } finally {
                             if (limit != null) limit.release();
                         }

@@ -37,6 +37,8 @@ final class RequestClient {
         this.stream = stream;
         this.timeout = timeout;
         // HTTP/1.1: what vLLM's and SGLang's servers speak; asking for HTTP/2 would add an h2c upgrade to every request
+        // loaded now: under overload (no file descriptors left) loading a class for the first request can fail
+        new StreamParser().line("data: [DONE]");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(timeout).build();
     }
