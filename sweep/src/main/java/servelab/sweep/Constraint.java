@@ -1,0 +1,72 @@
+package servelab.sweep;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A condition on a point's axis values, {@code LEFT OP RIGHT} with OP one of {@code == != < <= > >=}; each side is
+ * an axis key or a literal (number or text). Numbers compare as numbers, anything else as text.
+ *
+ * @param text the constraint as written
+ */
+public record Constraint(String text, Operand left, String op, Operand right) {
+
+    private static final Pattern FORM = Pattern.compile("\\s*(\\S+)\\s*(==|!=|<=|>=|<|>)\\s*(\\S+)\\s*");
+
+    /** An axis value or a literal. */
+    public sealed interface Operand permits Axis, Literal {}
+
+    public record Axis(String key) implements Operand {}
+
+    public record Literal(String value) implements Operand {}
+
+    static Constraint parse(String text, List<String> axisKeys) {
+        var m = FORM.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("constraint '" + text + "': expected LEFT OP RIGHT with OP one of "
+                    + "== != < <= > >= (for example 'seed <= 2')");
+        }
+        return new Constraint(text, operand(text, m.group(1), axisKeys), m.group(2), operand(text, m.group(3), axisKeys));
+    }
+
+    private static Operand operand(String text, String token, List<String> axisKeys) {
+        if (axisKeys.contains(token)) return new Axis(token);
+        if (token.startsWith("'") || token.startsWith("\"")) return new Literal(token.substring(1, token.length() - 1));
+        if (number(token) == null && token.contains(".")) {
+            throw new IllegalArgumentException("constraint '" + text + "': unknown axis key '" + token + "'; axes: "
+                    + String.join(", ", axisKeys));
+        }
+        return new Literal(token);
+    }
+
+    /** Whether the point with these axis values (plain text of each value) meets the constraint. */
+    boolean test(Map<String, String> values) {
+        String a = value(left, values), b = value(right, values);
+        Double x = number(a), y = number(b);
+        int c = x != null && y != null ? Double.compare(x, y) : a.compareTo(b);
+        return switch (op) {
+            case "==" -> c == 0;
+            case "!=" -> c != 0;
+            case "<" -> c < 0;
+            case "<=" -> c <= 0;
+            case ">" -> c > 0;
+            default -> c >= 0;
+        };
+    }
+
+    private static String value(Operand operand, Map<String, String> values) {
+        return switch (operand) {
+            case Axis axis -> values.get(axis.key());
+            case Literal literal -> literal.value();
+        };
+    }
+
+    private static Double number(String s) {
+        try {
+            return Double.valueOf(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package servelab.sweep;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.durableexecutor.DurableExecutorService;
+
+/**
+ * Hands points to the durable executor, each to the partition of the member with the most free threads, so no
+ * member queues work while another idles and at most one point per thread is in flight. The durable executor
+ * keeps a backup of every task on another member: if the member running it dies, the backup's owner runs it again.
+ */
+final class Dispatcher {
+    /** A finished task: its result, or the exception its future ended with. */
+    record Done(Point point, UUID memberUuid, long taskId, PointResult result, Throwable failure) {}
+
+    private final HazelcastInstance hz;
+    private final DurableExecutorService executor;
+    private final BlockingQueue<Done> done;
+    private final Map<UUID, Integer> inFlight = new HashMap<>();
+
+    Dispatcher(HazelcastInstance hz, BlockingQueue<Done> done) {
+        this.hz = hz;
+        this.executor = hz.getDurableExecutorService(SweepMember.EXECUTOR);
+        this.done = done;
+    }
+
+    /** The member with a free thread and the fewest points in flight per thread, or null when all are busy. */
+    Member freeMember() {
+        Member best = null;
+        double bestLoad = Double.MAX_VALUE;
+        for (var m : hz.getCluster().getMembers()) {
+            int threads = threads(m);
+            int busy = inFlight.getOrDefault(m.getUuid(), 0);
+            if (busy >= threads) continue;
+            double load = (double) busy / threads;
+            if (load < bestLoad) {
+                best = m;
+                bestLoad = load;
+            }
+        }
+        return best;
+    }
+
+    void submit(Point point, PointTask task, Member member) {
+        var future = executor.submitToKeyOwner(task, keyOwnedBy(member));
+        inFlight.merge(member.getUuid(), 1, Integer::sum);
+        future.whenComplete((result, failure) -> done.add(new Done(point, member.getUuid(), future.getTaskId(), result,
+                failure)));
+    }
+
+    void finished(Done d) {
+        inFlight.computeIfPresent(d.memberUuid(), (k, v) -> v <= 1 ? null : v - 1);
+        if (d.failure() == null) executor.disposeResult(d.taskId()); // results are kept until read; free the memory
+    }
+
+    /** Members that left keep no count: their points are running again on the members that took their partitions. */
+    void forgetDeparted() {
+        var present = hz.getCluster().getMembers().stream().map(Member::getUuid).toList();
+        inFlight.keySet().retainAll(present);
+    }
+
+    int inFlight() {
+        return inFlight.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private static int threads(Member m) {
+        var t = m.getAttribute(SweepMember.THREADS_ATTRIBUTE);
+        return t == null ? 1 : Integer.parseInt(t);
+    }
+
+    /** A key whose partition the member owns (a partition moves only when members come or go). */
+    private Object keyOwnedBy(Member member) {
+        var partitions = hz.getPartitionService();
+        for (int i = 0; i < 100_000; i++) {
+            var key = "servelab-" + i;
+            var owner = partitions.getPartition(key).getOwner();
+            if (owner != null && owner.getUuid().equals(member.getUuid())) return key;
+        }
+        return "servelab-0"; // it owns no partition (yet): any member will do
+    }
+}

@@ -1,0 +1,29 @@
+package servelab.sweep;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How a cluster member starts.
+ *
+ * @param clusterName members join only a cluster of the same name (Hazelcast's cluster name, not a secret)
+ * @param host        the address it binds to and announces; loopback unless told otherwise
+ * @param port        first port to try (the next ones are tried when it is taken)
+ * @param join        {@code HOST:PORT} of members to join; empty: start alone and wait for others to join
+ * @param threads     points it runs at once (each point is one single-threaded run)
+ * @param pluginsDir  its plugins directory
+ * @param workDir     where it runs points and keeps the traces it fetched, by content hash
+ */
+public record MemberOptions(String clusterName, String host, int port, List<String> join, int threads, Path pluginsDir,
+                            Path workDir) {
+    public static final String DEFAULT_CLUSTER = "servelab";
+    public static final int DEFAULT_PORT = 5701;
+
+    public MemberOptions {
+        if (clusterName == null || clusterName.isBlank()) throw new IllegalArgumentException("--cluster must not be empty");
+        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("--port must be 1..65535, was " + port);
+        join = List.copyOf(join);
+        for (var address : join) Addresses.parse(address); // names a malformed one
+    }
+}

@@ -1,0 +1,108 @@
+package servelab.sweep;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+
+import servelab.runtime.experiment.ExperimentFile;
+import servelab.runtime.experiment.ExperimentRunner;
+
+/**
+ * Runs one point on whichever member the durable executor gives it to (again on another one if that member dies):
+ * exactly {@code servelab run BASE --set OVERRIDES}, with the trace file replaced by the member's copy of the same
+ * bytes, into a scratch folder whose files go back to the coordinator. A failing run comes back as an error, so it
+ * never stops the sweep.
+ */
+final class PointTask implements Callable<PointResult>, Serializable, HazelcastInstanceAware {
+    private static final long serialVersionUID = 1L;
+    /** Files of a run folder that go back, in this order (outputs.jsonl only exists on the model executor). */
+    static final java.util.List<String> FILES = java.util.List.of("requests.arrow", "iterations.arrow", "events.arrow",
+            "run.json", "summary.json", "outputs.jsonl");
+
+    private final String sweepId;
+    private final Point point;
+    private final String baseYaml;
+    private final SweepPlan.TraceFile trace; // null for synthetic traces
+    private transient HazelcastInstance hz;
+
+    PointTask(String sweepId, Point point, String baseYaml, Optional<SweepPlan.TraceFile> trace) {
+        this.sweepId = sweepId;
+        this.point = point;
+        this.baseYaml = baseYaml;
+        this.trace = trace.orElse(null);
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+        this.hz = hazelcastInstance;
+    }
+
+    @Override
+    public PointResult call() {
+        var options = (MemberOptions) hz.getUserContext().get(SweepMember.OPTIONS_KEY);
+        String member = Addresses.of(hz.getCluster().getLocalMember());
+        SweepState.attempts(hz, sweepId).put(point.id(), member);
+        SweepState.running(hz, sweepId).set(point.id(), member);
+        long start = System.nanoTime();
+        var scratch = options.workDir().resolve("sweeps").resolve(sweepId);
+        var runDir = scratch.resolve(point.id());
+        try {
+            delete(runDir); // what an earlier, killed attempt on this member left
+            var base = writeBase(scratch);
+            var overrides = new ArrayList<>(point.overrides());
+            if (trace != null) {
+                var local = TraceShare.localCopy(hz, trace, options.workDir());
+                overrides.add("trace.file=" + new ObjectMapper().writeValueAsString(local.toString()));
+            }
+            var experiment = ExperimentFile.load(base, overrides);
+            ExperimentRunner.run(experiment, runDir, new ExperimentRunner.Options(options.pluginsDir(),
+                    (type, kind, from, to, detail) -> {}, null, null));
+            var files = new LinkedHashMap<String, byte[]>();
+            for (var name : FILES) {
+                var f = runDir.resolve(name);
+                if (Files.isRegularFile(f)) files.put(name, Files.readAllBytes(f));
+            }
+            return new PointResult(point.id(), member, System.nanoTime() - start, files, null);
+        } catch (Exception | StackOverflowError e) {
+            var message = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+            return new PointResult(point.id(), member, System.nanoTime() - start, new LinkedHashMap<>(), message);
+        } finally {
+            try {
+                delete(runDir);
+            } catch (IOException e) {
+                // scratch space only; the next attempt deletes it first
+            }
+            SweepState.running(hz, sweepId).delete(point.id());
+        }
+    }
+
+    private Path writeBase(Path scratch) throws IOException {
+        Files.createDirectories(scratch);
+        var base = scratch.resolve("base-" + SweepPlan.sha256(baseYaml).substring(0, 16) + ".yaml");
+        if (!Files.exists(base)) {
+            var tmp = Files.createTempFile(scratch, ".base-", ".part");
+            Files.writeString(tmp, baseYaml);
+            Files.move(tmp, base, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return base;
+    }
+
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (var f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
+    }
+}

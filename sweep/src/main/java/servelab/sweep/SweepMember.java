@@ -1,0 +1,82 @@
+package servelab.sweep;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.DurableExecutorConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+
+/**
+ * Starts an embedded Hazelcast member for sweeps: TCP-IP join on the given addresses only (no multicast, no cloud
+ * discovery), bound to {@link MemberOptions#host} (loopback by default), phone-home off. Hazelcast's open-source
+ * edition has no authentication: anyone who can reach the port and knows the cluster name can join, so a
+ * multi-machine cluster belongs on a trusted network.
+ */
+public final class SweepMember {
+    /** The durable executor points run on; its pool size is the member's {@code threads}. */
+    public static final String EXECUTOR = "servelab.sweep";
+    /** Member attribute with its thread count, so the coordinator keeps each member exactly busy. */
+    static final String THREADS_ATTRIBUTE = "servelab.threads";
+    /** User-context key of the member's {@link MemberOptions}, read by tasks running on it. */
+    static final String OPTIONS_KEY = "servelab.member";
+    /** Seconds a member waits for the addresses it was told to join. */
+    static final int JOIN_TIMEOUT_S = 8;
+
+    private SweepMember() {}
+
+    public static HazelcastInstance start(MemberOptions options) {
+        if (System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
+        }
+        var hz = Hazelcast.newHazelcastInstance(config(options));
+        var members = hz.getCluster().getMembers();
+        for (var address : options.join()) {
+            if (!Addresses.present(address, members)) {
+                hz.shutdown();
+                throw new IllegalArgumentException("--join " + address + ": no member of cluster '" + options.clusterName()
+                        + "' answered there within " + JOIN_TIMEOUT_S + " s (is `servelab worker` running there, "
+                        + "with the same --cluster, and reachable from " + options.host() + "?)");
+            }
+        }
+        return hz;
+    }
+
+    static Config config(MemberOptions options) {
+        var config = new Config();
+        config.setClusterName(options.clusterName());
+        config.setInstanceName("servelab-" + options.clusterName() + "-" + ProcessHandle.current().pid() + "-"
+                + System.nanoTime());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
+        // bind to the one address asked for, never to every interface
+        config.setProperty("hazelcast.local.localAddress", options.host());
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        // a killed member is noticed in seconds (its points run again elsewhere), not after the default minute
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        // a sweep is a few thousand tasks at most: fewer partitions start and migrate faster than the default 271
+        config.setProperty("hazelcast.partition.count", "47");
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        var network = config.getNetworkConfig();
+        network.setPort(options.port()).setPortAutoIncrement(true).setPortCount(100);
+        var join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(JOIN_TIMEOUT_S);
+        for (var address : options.join()) join.getTcpIpConfig().addMember(address);
+        if (options.join().isEmpty()) join.getTcpIpConfig().addMember(options.host());
+        config.addDurableExecutorConfig(new DurableExecutorConfig(EXECUTOR)
+                .setPoolSize(options.threads()).setCapacity(10_000).setDurability(1));
+        // LIST, not the default SET: a point started twice on the same member counts twice
+        config.getMultiMapConfig("servelab.sweep.*").setValueCollectionType(
+                com.hazelcast.config.MultiMapConfig.ValueCollectionType.LIST);
+        config.getMemberAttributeConfig().setAttribute(THREADS_ATTRIBUTE, Integer.toString(options.threads()));
+        Map<String, Object> context = new ConcurrentHashMap<>();
+        context.put(OPTIONS_KEY, options);
+        config.setUserContext(new ConcurrentHashMap<>(context));
+        return config;
+    }
+}

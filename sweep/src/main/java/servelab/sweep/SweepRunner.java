@@ -1,0 +1,112 @@
+package servelab.sweep;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.hazelcast.core.HazelcastInstance;
+
+/**
+ * Runs a sweep from the coordinator: skips points already complete in the folder, starts (or joins) the cluster,
+ * shares the trace, hands out the missing points, writes each result into the folder as it arrives, and finally
+ * {@code sweep.arrow}. A point that fails is recorded with its error; it runs again on the next invocation.
+ */
+public final class SweepRunner {
+    /** A task whose future ended without a result (not a failed run: the cluster lost it) is handed out again. */
+    static final int MAX_RESUBMITS = 3;
+
+    /**
+     * What one invocation did.
+     *
+     * @param total      points in the sweep
+     * @param skipped    already complete before this invocation
+     * @param ran        finished in this invocation (ok or failed)
+     * @param failed     of those, failed
+     * @param reran      points started more than once (a member died under them, or the cluster lost the task)
+     * @param duplicates second results of a point that ran twice, dropped
+     */
+    public record Outcome(SweepPlan plan, java.nio.file.Path dir, int total, int skipped, int ran, int failed,
+                          int reran, int duplicates) {}
+
+    private SweepRunner() {}
+
+    /**
+     * @param hz a started member (the caller shuts it down), or null to start one from {@code member} when there is
+     *           work to do
+     */
+    public static Outcome run(SweepPlan plan, java.nio.file.Path out, MemberOptions member, HazelcastInstance hz,
+                              SweepProgress progress) throws IOException, InterruptedException {
+        var folder = new SweepFolder(out);
+        folder.writeDescription(plan);
+        var todo = new ArrayDeque<Point>();
+        for (var p : plan.points()) if (!folder.isComplete(p.id())) todo.add(p);
+        int skipped = plan.points().size() - todo.size();
+        if (todo.isEmpty()) {
+            SweepTable.write(plan, folder);
+            return new Outcome(plan, out, plan.points().size(), skipped, 0, 0, 0, 0);
+        }
+        boolean owned = hz == null;
+        if (owned) hz = SweepMember.start(member);
+        try {
+            var counts = dispatch(plan, hz, folder, todo, progress);
+            SweepTable.write(plan, folder);
+            SweepState.destroy(hz, plan.id());
+            if (owned) hz.shutdown();
+            return new Outcome(plan, out, plan.points().size(), skipped, counts[0], counts[1], counts[2], counts[3]);
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            // interrupted or broken: leave at once; complete points are on disk and a rerun continues from them
+            if (owned) hz.getLifecycleService().terminate();
+            throw e;
+        } finally {
+            progress.close();
+        }
+    }
+
+    /** @return ran, failed, reran, duplicates */
+    private static int[] dispatch(SweepPlan plan, HazelcastInstance hz, SweepFolder folder, ArrayDeque<Point> todo,
+                                  SweepProgress progress) throws IOException, InterruptedException {
+        if (plan.trace().isPresent()) TraceShare.publish(hz, plan.trace().get());
+        var baseYaml = plan.file().baseYaml();
+        var done = new LinkedBlockingQueue<Dispatcher.Done>();
+        var dispatcher = new Dispatcher(hz, done);
+        var lost = new HashMap<String, Integer>();
+        int total = todo.size(), ran = 0, failed = 0, reran = 0, duplicates = 0;
+        while (!todo.isEmpty() || dispatcher.inFlight() > 0) {
+            dispatcher.forgetDeparted();
+            for (var m = dispatcher.freeMember(); m != null && !todo.isEmpty(); m = dispatcher.freeMember()) {
+                var point = todo.poll();
+                dispatcher.submit(point, new PointTask(plan.id(), point, baseYaml, plan.trace()), m);
+            }
+            var d = done.poll(250, TimeUnit.MILLISECONDS);
+            if (d != null) {
+                dispatcher.finished(d);
+                if (d.failure() != null) {
+                    if (lost.merge(d.point().id(), 1, Integer::sum) <= MAX_RESUBMITS) {
+                        todo.add(d.point());
+                        continue;
+                    }
+                    d = new Dispatcher.Done(d.point(), d.memberUuid(), d.taskId(), new PointResult(d.point().id(), "?", 0,
+                            Map.of(), "the cluster lost this point " + (MAX_RESUBMITS + 1) + " times: " + d.failure()), null);
+                }
+                List<String> attempts = List.copyOf(SweepState.attempts(hz, plan.id()).get(d.point().id()));
+                if (attempts.size() > 1) reran++;
+                if (folder.isComplete(d.point().id())) {
+                    duplicates++;
+                } else if (d.result().ok()) {
+                    folder.writeResult(d.point(), d.result(), attempts);
+                    ran++;
+                } else {
+                    folder.writeFailure(d.point(), d.result(), attempts);
+                    ran++;
+                    failed++;
+                }
+            }
+            progress.update(ran, SweepState.running(hz, plan.id()).size(), failed, total);
+        }
+        return new int[] {ran, failed, reran, duplicates};
+    }
+}

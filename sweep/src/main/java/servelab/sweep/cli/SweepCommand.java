@@ -1,0 +1,53 @@
+package servelab.sweep.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import servelab.sweep.SweepFile;
+import servelab.sweep.SweepPlan;
+import servelab.sweep.SweepProgress;
+import servelab.sweep.SweepRunner;
+
+/** {@code servelab sweep}: many experiments over a grid of experiment keys, on an embedded Hazelcast cluster. */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Run every point of a sweep (a base experiment and axes of --set keys: a grid or a seeded",
+                "sample, with constraints) on an embedded Hazelcast member using this machine's cores, and on the",
+                "members of `servelab worker` it joins. Each point's results land in DIR/points/ID (ID hashes the",
+                "resolved experiment and the trace's SHA-256); DIR/sweep.arrow has one row per point. Rerunning",
+                "skips complete points, so an interrupted sweep continues where it stopped.",
+                "Example: servelab sweep sweep.yaml --out sweeps/schedulers   (then: servelab report sweeps/schedulers)"})
+public final class SweepCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SWEEP.yaml", description = "the sweep file: base, set, axes, sample, constraints")
+    Path sweepFile;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "the sweep folder (reused to resume)")
+    Path out;
+
+    @Option(names = "--quiet", description = "no progress output")
+    boolean quiet;
+
+    @Mixin MemberFlags member;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var plan = SweepPlan.of(SweepFile.load(sweepFile));
+        var options = member.options();
+        var outcome = SweepRunner.run(plan, out, options, null,
+                SweepProgress.forTerminal("sweep " + plan.id(), quiet));
+        var stdout = spec.commandLine().getOut();
+        stdout.printf("sweep %s: %d points; ran %d (%d failed%s), skipped %d already complete; results in %s%n",
+                plan.id(), outcome.total(), outcome.ran(), outcome.failed(),
+                outcome.reran() > 0 ? ", " + outcome.reran() + " started again after a member left" : "",
+                outcome.skipped(), out.resolve("sweep.arrow"));
+        stdout.flush();
+        return outcome.failed() == 0 ? 0 : 3;
+    }
+}

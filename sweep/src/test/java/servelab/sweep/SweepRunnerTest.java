@@ -1,0 +1,145 @@
+package servelab.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.experiment.ExperimentFile;
+import servelab.runtime.experiment.ExperimentRunner;
+
+/** Sweeps on one embedded member in this JVM: results, identity with plain runs, resume, failures, bad addresses. */
+@Timeout(240)
+class SweepRunnerTest {
+    @TempDir Path dir;
+    Path plugins;
+
+    @BeforeEach
+    void plugins() throws Exception {
+        plugins = TestPlugins.defaultPlugins(dir.resolve("plugins"));
+    }
+
+    private SweepPlan plan(String axes) throws Exception {
+        var file = dir.resolve("sweep.yaml");
+        Files.writeString(file, """
+                base: {name: tiny, trace: {synthetic: {count: 60, arrivals: {rate: 30}}}, kv: {blocks: 400}}
+                axes:
+                """ + axes);
+        return SweepPlan.of(SweepFile.load(file));
+    }
+
+    private MemberOptions member(int threads) {
+        return new MemberOptions("test-" + ProcessHandle.current().pid(), "127.0.0.1", 5901, List.of(), threads, plugins,
+                dir.resolve("work"));
+    }
+
+    private SweepRunner.Outcome sweep(SweepPlan plan, Path out, int threads) throws Exception {
+        return SweepRunner.run(plan, out, member(threads), null, new SweepProgress.Silent());
+    }
+
+    @Test
+    void everyPointRunsOnceAndItsArrowFilesEqualAPlainRun() throws Exception {
+        var plan = plan("  plugins.scheduler.name: [fcfs, sjf]\n  seed: [1, 2]\n");
+        var out = dir.resolve("sweep");
+        var outcome = sweep(plan, out, 2);
+        // then: 4 points ran, each once, and sweep.arrow has a row per point with its axes and metrics
+        assertEquals(4, outcome.ran());
+        var rows = SweepTables.rows(out);
+        assertEquals(plan.points().stream().map(Point::id).toList(), rows.stream().map(r -> r.get("point_id")).toList());
+        assertTrue(rows.stream().allMatch(r -> "ok".equals(r.get("status")) && (Long) r.get("attempts") == 1), rows.toString());
+        assertEquals("sjf", rows.get(2).get("plugins.scheduler.name"));
+        assertEquals(2L, rows.get(3).get("seed"));
+        assertTrue((Double) rows.get(0).get("request_throughput") > 0);
+        // and: a point's Arrow files are byte for byte those of `servelab run` of the same experiment
+        var point = plan.points().get(3);
+        var alone = ExperimentRunner.run(ExperimentFile.load(plan.file().baseFile() == null ? base() : plan.file().baseFile(),
+                point.overrides()), dir.resolve("alone"), new ExperimentRunner.Options(plugins, (a, b, c, d, e) -> {}, null, null));
+        for (var table : List.of("requests.arrow", "iterations.arrow", "events.arrow")) {
+            assertArrayEquals(Files.readAllBytes(alone.runDir().resolve(table)),
+                    Files.readAllBytes(out.resolve("points").resolve(point.id()).resolve(table)), table);
+        }
+    }
+
+    private Path base() throws Exception {
+        var f = dir.resolve("base.yaml");
+        Files.writeString(f, "{name: tiny, trace: {synthetic: {count: 60, arrivals: {rate: 30}}}, kv: {blocks: 400}}\n");
+        return f;
+    }
+
+    @Test
+    void aRerunSkipsCompletePointsAndAnInterruptedSweepRunsOnlyTheMissingOnes() throws Exception {
+        var plan = plan("  seed: [1, 2, 3, 4, 5, 6]\n");
+        var out = dir.resolve("sweep");
+        // given: a sweep interrupted once two points are complete
+        var failure = new AtomicReference<Throwable>();
+        var thread = new Thread(() -> {
+            try {
+                sweep(plan, out, 1);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        thread.start();
+        while (complete(out) < 2 && thread.isAlive()) Thread.sleep(20);
+        thread.interrupt();
+        thread.join();
+        assertTrue(failure.get() instanceof InterruptedException, "interrupted: " + failure.get());
+        long before = complete(out);
+        assertTrue(before >= 2 && before < 6, "complete before the rerun: " + before);
+        // when: it runs again
+        var outcome = sweep(plan, out, 2);
+        // then: only the missing points ran
+        assertEquals(before, outcome.skipped());
+        assertEquals(6 - before, outcome.ran());
+        assertEquals(6, complete(out));
+        // and: once more, nothing runs
+        var again = sweep(plan, out, 2);
+        assertEquals(0, again.ran());
+        assertEquals(6, again.skipped());
+        assertEquals(6, SweepTables.rows(out).size());
+    }
+
+    @Test
+    void aFailingPointIsRecordedWithItsErrorAndTheOthersComplete() throws Exception {
+        var plan = plan("  plugins.scheduler.name: [fcfs, no-such-scheduler]\n");
+        var out = dir.resolve("sweep");
+        var outcome = sweep(plan, out, 2);
+        assertEquals(2, outcome.ran());
+        assertEquals(1, outcome.failed());
+        var rows = SweepTables.rows(out);
+        assertEquals("ok", rows.get(0).get("status"));
+        assertEquals("failed", rows.get(1).get("status"));
+        assertTrue(rows.get(1).get("error").toString().contains("no-such-scheduler"), rows.get(1).toString());
+    }
+
+    @Test
+    void anUnreachableMemberIsNamed() throws Exception {
+        int port;
+        try (var socket = new ServerSocket(0)) {
+            port = socket.getLocalPort(); // free once closed: nothing answers there
+        }
+        var address = "127.0.0.1:" + port;
+        var options = new MemberOptions("test-unreachable", "127.0.0.1", 5951, List.of(address), 1, plugins, dir);
+        var e = assertThrows(IllegalArgumentException.class, () -> SweepMember.start(options));
+        assertTrue(e.getMessage().contains(address), e.getMessage());
+    }
+
+    private static long complete(Path out) throws Exception {
+        var points = out.resolve("points");
+        if (!Files.isDirectory(points)) return 0;
+        try (var list = Files.list(points)) {
+            return list.filter(p -> Files.isRegularFile(p.resolve("point.json"))).count();
+        }
+    }
+}
