@@ -71,7 +71,7 @@ final class NotebookCommand implements Runnable {
     @Command(name = "runs", mixinStandardHelpOptions = true,
             description = {"Make the runs the notebooks read: the demo's three policies (sweep/) and a run whose",
                     "scheduler is switched from fcfs to sjf with `servelab ctl` at " + (int) NotebookRuns.SWAP_AT_S
-                            + " s of run time (hot-swap/)."})
+                            + " s of run time (hot-swap/), and a 12-point `servelab sweep` (param-sweep/)."})
     static final class Runs implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR", description = "folder of the runs (default runs/notebooks)")
         Path out;

@@ -23,9 +23,11 @@ import servelab.runtime.report.runs.RunReport;
                 "parameters, throughput, goodput, TTFT/TPOT/ITL/E2EL mean, p50 and p99, prefix hit rate,",
                 "preemptions, acceptance rate) and PNG charts (latency CDFs, latency over time with plugin swaps",
                 "marked, KV blocks in use, batch size and tokens per iteration).",
-                "Example: servelab report runs/demo/fcfs+continuous runs/demo/sjf+continuous --out reports/demo"})
+                "Example: servelab report runs/demo/fcfs+continuous runs/demo/sjf+continuous --out reports/demo",
+                "Given one sweep folder (servelab sweep), it charts the metrics along the sweep's axes (lines, bars,",
+                "a heatmap) and the Pareto front of goodput against replica-seconds."})
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run folders (from servelab run, demo or import)")
+    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run folders (from servelab run, demo or import), or one sweep folder")
     List<Path> runDirs;
 
     @Option(names = "--out", paramLabel = "DIR", description = "report folder (default reports/report-TIMESTAMP)")
@@ -42,9 +44,23 @@ final class ReportCommand implements Callable<Integer> {
         var objectives = slo == null ? Optional.<Slo>empty() : Optional.of(Slo.parse(slo));
         var folder = out != null ? out
                 : Path.of("reports", "report-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (runDirs.size() == 1 && servelab.runtime.report.sweep.SweepResults.isSweep(runDirs.getFirst())) {
+            return sweepReport(folder);
+        }
         var written = RunReport.write(NamedRun.load(runDirs), folder, objectives);
         var stdout = spec.commandLine().getOut();
         stdout.printf("report of %d run%s: %s%n      and %s (%d charts)%n", runDirs.size(), runDirs.size() == 1 ? "" : "s",
+                written.markdown(), written.html(), written.charts().size());
+        stdout.flush();
+        return 0;
+    }
+
+    /** A sweep folder (from servelab sweep): charts over its axes and the Pareto front of goodput against cost. */
+    private int sweepReport(Path folder) throws java.io.IOException {
+        var sweep = servelab.runtime.report.sweep.SweepResults.load(runDirs.getFirst());
+        var written = servelab.runtime.report.sweep.SweepReport.write(sweep, folder);
+        var stdout = spec.commandLine().getOut();
+        stdout.printf("report of sweep %s (%d points): %s%n      and %s (%d charts)%n", sweep.id(), sweep.size(),
                 written.markdown(), written.html(), written.charts().size());
         stdout.flush();
         return 0;

@@ -1,0 +1,125 @@
+package servelab.runtime.report.sweep;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.IChart;
+
+import servelab.runtime.report.chart.Bars;
+import servelab.runtime.report.chart.Charts;
+import servelab.runtime.report.chart.Line;
+
+/**
+ * Charts over a sweep's axes: a metric along one axis (lines over a numeric axis, bars over names), one series per
+ * value of another axis, averaged over the rest (seeds, typically); a heatmap over two axes; the Pareto front.
+ */
+public final class SweepCharts {
+    private SweepCharts() {}
+
+    /** The metric along {@code axis}, a series per value of {@code seriesAxis} (or one series), mean over the rest. */
+    public static IChart along(SweepResults sweep, String metric, String axis, String seriesAxis) {
+        var xs = sortedValues(sweep, axis);
+        var groups = seriesAxis == null ? List.of("all") : sweep.distinct(seriesAxis);
+        var values = sweep.doubles(metric);
+        var x = sweep.strings(axis);
+        var s = seriesAxis == null ? null : sweep.strings(seriesAxis);
+        var means = new LinkedHashMap<String, double[]>();
+        for (var g : groups) {
+            var m = new double[xs.size()];
+            for (int i = 0; i < xs.size(); i++) m[i] = mean(values, x, xs.get(i), s, g);
+            means.put(seriesAxis == null ? metric : seriesAxis + "=" + g, m);
+        }
+        String title = metric + " by " + axis + " (mean over the other axes)";
+        if (!sweep.isNumeric(axis)) {
+            var bars = means.entrySet().stream().map(e -> new Bars(e.getKey(), e.getValue(), new double[xs.size()])).toList();
+            return Charts.bars(title, metric, xs, bars);
+        }
+        var xValues = xs.stream().mapToDouble(Double::parseDouble).toArray();
+        var lines = new ArrayList<Line>();
+        int color = 0;
+        for (var e : means.entrySet()) lines.add(Line.of(e.getKey(), xValues, e.getValue(), color++));
+        return Charts.lines(title, axis, metric, lines);
+    }
+
+    /** The metric's mean over every other axis, for each pair of values of two axes. */
+    public static HeatMapChart heatmap(SweepResults sweep, String metric, String xAxis, String yAxis) {
+        var xs = sortedValues(sweep, xAxis);
+        var ys = sortedValues(sweep, yAxis);
+        var chart = new HeatMapChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
+                .title(metric + " by " + xAxis + " and " + yAxis + " (mean over the other axes)")
+                .xAxisTitle(xAxis).yAxisTitle(yAxis).build();
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        var values = sweep.doubles(metric);
+        var x = sweep.strings(xAxis);
+        var y = sweep.strings(yAxis);
+        var cells = new ArrayList<Number[]>();
+        for (int i = 0; i < xs.size(); i++) {
+            for (int j = 0; j < ys.size(); j++) {
+                double sum = 0;
+                int n = 0;
+                for (int r = 0; r < values.length; r++) {
+                    if (x.get(r).equals(xs.get(i)) && y.get(r).equals(ys.get(j)) && !Double.isNaN(values[r])) {
+                        sum += values[r];
+                        n++;
+                    }
+                }
+                if (n > 0) cells.add(new Number[] {i, j, Math.round(sum / n * 1000) / 1000.0});
+            }
+        }
+        chart.addSeries(metric, xs, ys, cells);
+        return chart;
+    }
+
+    /** Every point as goodput against replica-seconds, the Pareto front joined by a line. */
+    public static XYChart pareto(SweepResults sweep, String goodput) {
+        var chart = Charts.lines("Pareto front: " + goodput + " against cost", "replica-seconds (replicas x duration)",
+                goodput, List.of()); // the project's chart style, series added here
+        chart.getStyler().setLegendVisible(true);
+        var benefit = sweep.doubles(goodput);
+        var cost = sweep.doubles("replica_seconds");
+        var ok = java.util.stream.IntStream.range(0, benefit.length)
+                .filter(i -> !Double.isNaN(benefit[i]) && !Double.isNaN(cost[i])).toArray();
+        if (ok.length == 0) return chart;
+        var all = chart.addSeries("points", java.util.Arrays.stream(ok).mapToDouble(i -> cost[i]).toArray(),
+                java.util.Arrays.stream(ok).mapToDouble(i -> benefit[i]).toArray());
+        all.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        var front = Pareto.front(benefit, cost);
+        var line = chart.addSeries("Pareto front", front.stream().mapToDouble(i -> cost[i]).toArray(),
+                front.stream().mapToDouble(i -> benefit[i]).toArray());
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        return chart;
+    }
+
+    /** Axes with more than one value, the seed axis last (it is what the means average over first). */
+    public static List<String> varyingAxes(SweepResults sweep) {
+        var list = new ArrayList<String>();
+        for (var a : sweep.axes()) if (sweep.distinct(a).size() > 1 && !a.equals("seed")) list.add(a);
+        return list;
+    }
+
+    private static List<String> sortedValues(SweepResults sweep, String axis) {
+        var values = new ArrayList<>(sweep.distinct(axis));
+        if (sweep.isNumeric(axis)) values.sort(java.util.Comparator.comparingDouble(Double::parseDouble));
+        return values;
+    }
+
+    private static double mean(double[] values, List<String> x, String xv, List<String> s, String sv) {
+        double sum = 0;
+        int n = 0;
+        for (int r = 0; r < values.length; r++) {
+            if (x.get(r).equals(xv) && (s == null || s.get(r).equals(sv)) && !Double.isNaN(values[r])) {
+                sum += values[r];
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+}
