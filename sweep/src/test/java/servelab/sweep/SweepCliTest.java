@@ -1,0 +1,75 @@
+package servelab.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.hazelcast.core.Hazelcast;
+
+import servelab.runtime.cli.Main;
+
+/** The sweep and worker commands on `servelab`, a sweep's report, and a plain run that starts no cluster member. */
+@Timeout(240)
+class SweepCliTest {
+    @TempDir Path dir;
+
+    private record Result(int rc, String out) {}
+
+    private static Result execute(String... args) {
+        var text = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(text, true));
+        cli.setErr(new PrintWriter(text, true));
+        int rc = cli.execute(args);
+        return new Result(rc, text.toString());
+    }
+
+    @Test
+    void sweepThenReportDrawsTheAxesAndTheParetoFront() throws Exception {
+        var plugins = TestPlugins.defaultPlugins(dir.resolve("plugins"));
+        var file = dir.resolve("sweep.yaml");
+        Files.writeString(file, """
+                base: {trace: {synthetic: {count: 60}}, slo: {ttft_ms: 1000}}
+                axes:
+                  plugins.scheduler.name: [fcfs, sjf]
+                  trace.transforms.time_scale: [1.0, 0.5]
+                """);
+        var out = dir.resolve("out");
+        var sweep = execute("sweep", file.toString(), "--out", out.toString(), "--quiet", "--threads", "2", "--port", "5961",
+                "--cluster", "cli-" + ProcessHandle.current().pid(), "--plugins-dir", plugins.toString(),
+                "--work-dir", dir.resolve("work").toString());
+        assertEquals(0, sweep.rc(), sweep.out());
+        assertTrue(sweep.out().contains("4 points; ran 4 (0 failed)"), sweep.out());
+        var report = execute("report", out.toString(), "--out", dir.resolve("report").toString());
+        assertEquals(0, report.rc(), report.out());
+        var markdown = Files.readString(dir.resolve("report/report.md"));
+        assertTrue(markdown.contains("Pareto front") && markdown.contains("request_goodput"), markdown);
+        assertTrue(Files.size(dir.resolve("report/pareto.png")) > 0);
+        assertTrue(Files.size(dir.resolve("report/heatmap-request_goodput.png")) > 0);
+    }
+
+    @Test
+    void aPlainRunStartsNoClusterMember() throws Exception {
+        var plugins = TestPlugins.defaultPlugins(dir.resolve("plugins"));
+        var run = execute("run", "--set", "trace.synthetic.count=30", "--out", dir.resolve("run").toString(), "--quiet",
+                "--plugins-dir", plugins.toString());
+        assertEquals(0, run.rc(), run.out());
+        assertTrue(Hazelcast.getAllHazelcastInstances().isEmpty(), "a member is running after servelab run");
+    }
+
+    @Test
+    void aWorkerThatCannotReachItsJoinAddressSaysWhich() {
+        var r = execute("worker", "--join", "127.0.0.1:1", "--port", "5971", "--cluster", "nobody-here",
+                "--plugins-dir", dir.toString());
+        assertEquals(1, r.rc());
+        assertTrue(r.out().contains("--join 127.0.0.1:1: no member of cluster 'nobody-here' answered"), r.out());
+    }
+}
