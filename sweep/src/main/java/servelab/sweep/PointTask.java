@@ -34,14 +34,16 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
     private final String sweepId;
     private final Point point;
     private final String baseYaml;
-    private final SweepPlan.TraceFile trace; // null for synthetic traces
+    private final String traceSha256; // null for synthetic traces
+    private final String traceFileName; // the coordinator's Path is no value to send: members have their own
     private transient HazelcastInstance hz;
 
     PointTask(String sweepId, Point point, String baseYaml, Optional<SweepPlan.TraceFile> trace) {
         this.sweepId = sweepId;
         this.point = point;
         this.baseYaml = baseYaml;
-        this.trace = trace.orElse(null);
+        this.traceSha256 = trace.map(SweepPlan.TraceFile::sha256).orElse(null);
+        this.traceFileName = trace.map(SweepPlan.TraceFile::fileName).orElse(null);
     }
 
     @Override
@@ -62,8 +64,8 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
             delete(runDir); // what an earlier, killed attempt on this member left
             var base = writeBase(scratch);
             var overrides = new ArrayList<>(point.overrides());
-            if (trace != null) {
-                var local = TraceShare.localCopy(hz, trace, options.workDir());
+            if (traceSha256 != null) {
+                var local = TraceShare.localCopy(hz, traceSha256, traceFileName, options.workDir());
                 overrides.add("trace.file=" + new ObjectMapper().writeValueAsString(local.toString()));
             }
             var experiment = ExperimentFile.load(base, overrides);

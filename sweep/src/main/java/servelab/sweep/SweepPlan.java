@@ -38,7 +38,7 @@ import servelab.runtime.experiment.ExperimentFile;
 public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<TraceFile> trace) {
 
     /** A trace file and the SHA-256 of its bytes (how members fetch it from the cluster). */
-    public record TraceFile(Path path, String sha256) implements java.io.Serializable {
+    public record TraceFile(Path path, String sha256) {
         public String fileName() {
             return path.getFileName().toString();
         }

@@ -24,14 +24,14 @@ final class TraceShare {
     }
 
     /** The member's copy of the trace (fetched once, checked against its hash), under its original file name. */
-    static Path localCopy(HazelcastInstance hz, SweepPlan.TraceFile trace, Path workDir) throws IOException {
-        var file = workDir.resolve("traces").resolve(trace.sha256()).resolve(trace.fileName());
+    static Path localCopy(HazelcastInstance hz, String sha256, String fileName, Path workDir) throws IOException {
+        var file = workDir.resolve("traces").resolve(sha256).resolve(fileName);
         if (Files.isRegularFile(file)) return file;
         IMap<String, byte[]> traces = hz.getMap(MAP);
-        byte[] bytes = traces.get(trace.sha256());
-        if (bytes == null) throw new IOException("trace " + trace.fileName() + " (sha256 " + trace.sha256() + ") is not in the cluster");
-        if (!SweepPlan.sha256(bytes).equals(trace.sha256())) {
-            throw new IOException("trace " + trace.fileName() + ": the cluster's copy does not match sha256 " + trace.sha256());
+        byte[] bytes = traces.get(sha256);
+        if (bytes == null) throw new IOException("trace " + fileName + " (sha256 " + sha256 + ") is not in the cluster");
+        if (!SweepPlan.sha256(bytes).equals(sha256)) {
+            throw new IOException("trace " + fileName + ": the cluster's copy does not match sha256 " + sha256);
         }
         Files.createDirectories(file.getParent());
         var tmp = Files.createTempFile(file.getParent(), ".trace-", ".part");

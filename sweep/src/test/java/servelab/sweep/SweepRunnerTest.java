@@ -124,6 +124,39 @@ class SweepRunnerTest {
     }
 
     @Test
+    void aTraceFileReachesTheMembersByItsHashAndGivesThePlainRunsFiles() throws Exception {
+        var trace = Path.of(System.getProperty("servelab.sharedDir", "../../shared"),
+                "traces/azure_llm_2023/AzureLLMInferenceTrace_conv.before_1845.csv").toAbsolutePath();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(trace), "shared traces not present");
+        var file = dir.resolve("sweep.yaml");
+        Files.writeString(file, "base: {trace: {file: \"" + trace + "\", format: azure-csv, transforms: {first: 40}}}\n"
+                + "axes: {plugins.scheduler.name: [fcfs, sjf]}\n");
+        var plan = SweepPlan.of(SweepFile.load(file));
+        var out = dir.resolve("sweep");
+        var outcome = sweep(plan, out, 2);
+        assertEquals(2, outcome.ran());
+        assertEquals(0, outcome.failed(), SweepTables.rows(out).toString());
+        // then: the member read its own copy, stored under the trace's SHA-256
+        var sha = plan.trace().orElseThrow().sha256();
+        assertArrayEquals(Files.readAllBytes(trace), Files.readAllBytes(dir.resolve("work/traces").resolve(sha)
+                .resolve(trace.getFileName())));
+        // and: the results equal a plain run on the original file
+        var point = plan.points().get(1);
+        var alone = ExperimentRunner.run(ExperimentFile.load(null,
+                concat(List.of("trace.file=" + trace, "trace.format=azure-csv", "trace.transforms.first=40"),
+                        point.overrides())), dir.resolve("alone"),
+                new ExperimentRunner.Options(plugins, (a, b, c, d, e) -> {}, null, null));
+        assertArrayEquals(Files.readAllBytes(alone.runDir().resolve("requests.arrow")),
+                Files.readAllBytes(out.resolve("points").resolve(point.id()).resolve("requests.arrow")));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        var all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    @Test
     void anUnreachableMemberIsNamed() throws Exception {
         int port;
         try (var socket = new ServerSocket(0)) {
