@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
                 "plugins, replayed against real request traces in simulation or on a real model."},
         subcommands = {DemoCommand.class, RunCommand.class, PluginsCommand.class, CtlCommand.class,
                 TraceCommand.class, CacheCommand.class, ImportCommand.class, ReportCommand.class, BenchCommand.class,
+                CalibrateCommand.class, ValidateCommand.class,
                 NotebookCommand.class, NewPluginCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -25,6 +25,58 @@ abstract class Progress implements AutoCloseable {
         return System.console() != null && System.console().isTerminal() ? new Bar(task) : new Lines(task);
     }
 
+    /**
+     * Progress of a job of known size (calibration: steps measured of planned): a bar on a terminal, else a line
+     * every five seconds. {@code update(done, total)}; the total may grow as the job learns its size.
+     */
+    static Counter counter(String task, String unit) {
+        return System.console() != null && System.console().isTerminal() ? new CounterBar(task, unit)
+                : new Counter(task, unit);
+    }
+
+    /** Lines on a pipe; {@link CounterBar} on a terminal. */
+    static class Counter implements AutoCloseable {
+        private final String task;
+        private final String unit;
+        private long lastNanos = System.nanoTime();
+
+        Counter(String task, String unit) {
+            this.task = task;
+            this.unit = unit;
+        }
+
+        void update(long done, long total) {
+            long now = System.nanoTime();
+            if (now - lastNanos < 5_000_000_000L && done < total) return;
+            lastNanos = now;
+            System.err.printf("servelab %s: %,d of %,d %s%n", task, done, total, unit);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class CounterBar extends Counter {
+        private final ProgressBar bar;
+
+        CounterBar(String task, String unit) {
+            super(task, unit);
+            bar = new ProgressBarBuilder().setTaskName(task).setUnit(" " + unit, 1).setInitialMax(-1)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build();
+        }
+
+        @Override
+        void update(long done, long total) {
+            if (bar.getMax() != total) bar.maxHint(total);
+            bar.stepTo(done);
+        }
+
+        @Override
+        public void close() {
+            bar.close();
+        }
+    }
+
     private static final class Bar extends Progress {
         private final ProgressBar bar;
         private long lastNanos;

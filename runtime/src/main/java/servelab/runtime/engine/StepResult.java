@@ -15,8 +15,11 @@ public final class StepResult {
     private int[] accepted = new int[64];
     private int[] tokens = new int[128];
 
-    /** Clears the result for {@code step}: room for each item's drafts plus one token. */
-    void reset(StepBatch step) {
+    /**
+     * Clears the result for {@code step}: room for each item's drafts plus one token. The replica calls it before
+     * every step; calibration ({@code servelab.runtime.calibrate}) calls it to drive an executor outside the engine.
+     */
+    public void reset(StepBatch step) {
         this.step = step;
         int n = step.size();
         if (offset.length < n) {

@@ -1,0 +1,116 @@
+package servelab.runtime.calibrate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import servelab.runtime.exec.cost.CostProfile;
+import servelab.runtime.exec.cost.MeasuredStep;
+
+/**
+ * Writes a calibration as a profile: {@code NAME.yaml} (model shapes, KV pool and copy speed as measured, a
+ * {@code measured:} table) and {@code NAME-steps.csv} beside it (the table, with the provenance as {@code #}
+ * comments). The profile format is {@code servelab/profiles/README.md}'s; {@code CostModels.load} reads the result.
+ */
+public final class ProfileWriter {
+    private ProfileWriter() {}
+
+    /** Files written. */
+    public record Written(Path yaml, Path csv) {}
+
+    public static Written write(Calibration c, Path yaml) throws IOException {
+        var name = yaml.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        var csv = yaml.resolveSibling(name + "-steps.csv");
+        if (yaml.toAbsolutePath().getParent() != null) Files.createDirectories(yaml.toAbsolutePath().getParent());
+        writeCsv(csv, c.rows(), c.provenance(), "servelab calibrate: one designed step per row, the median of "
+                + c.rounds() + " rounds (warm-up round excluded)");
+        Files.writeString(yaml, yaml(c, csv.getFileName().toString()));
+        return new Written(yaml, csv);
+    }
+
+    /** A measured table: provenance comments, the header, one row per step. */
+    public static void writeCsv(Path csv, List<MeasuredStep> rows, Map<String, String> provenance, String what)
+            throws IOException {
+        var out = new StringBuilder("# ").append(what).append('\n');
+        provenance.forEach((k, v) -> out.append("# ").append(k).append(": ").append(v).append('\n'));
+        out.append("prefill_tokens,decode_tokens,batch_seqs,prefill_attention_pairs,decode_context_tokens,step_ms\n");
+        for (var r : rows) {
+            out.append(r.prefillTokens()).append(',').append(r.decodeTokens()).append(',').append(r.batchSeqs())
+                    .append(',').append(r.prefillAttentionPairs()).append(',').append(r.decodeContextTokens())
+                    .append(',').append(String.format(Locale.ROOT, "%.4f", r.stepMs())).append('\n');
+        }
+        Files.writeString(csv, out);
+    }
+
+    static String yaml(Calibration c, String csvName) {
+        var s = c.shape();
+        var model = CostProfile.Model.derived(s.name(), s.layers(), s.hiddenSize(), s.attentionHeads(), s.kvHeads(),
+                s.headDim(), s.intermediateSize(), s.vocabSize(), s.tiedEmbeddings(),
+                CostProfile.Dtype.parse("model.weight_dtype", s.weightDtype()));
+        // the pool exactly: capacity = floor((memory - weights) / block bytes), so add half a block against rounding
+        long memory = (long) Math.ceil(model.weightBytes() + (c.poolBlocks() + 0.5) * c.kvBlockBytes());
+        double allowed = Math.max(0.25, Math.ceil(150 * c.fullFit().maxRelativeError()) / 100);
+        var p = c.provenance();
+        var y = new StringBuilder();
+        y.append("# Calibrated by `servelab calibrate`; format: servelab/profiles/README.md\n");
+        y.append("derivation: |\n");
+        line(y, "Measured with servelab calibrate on " + p.get("machine") + " (" + p.get("cpu") + "), " + p.get("threads")
+                + " kernel threads, backend " + p.get("backend") + ", JDK " + p.get("jdk") + ", ServeLab "
+                + p.get("servelab") + ", " + p.get("date") + ", load average " + p.get("load_average") + " at the end.");
+        line(y, "Model: " + c.model() + ".");
+        line(y, String.format(Locale.ROOT, "Step time: %d designed steps (%d held out), median of %d rounds each; "
+                        + "median spread (IQR / median) of a step's rounds %.1f%%.", c.rows().size(), c.heldOutRows(),
+                c.rounds(), 100 * c.spread()));
+        line(y, String.format(Locale.ROOT, "Fit to the other rows predicts the held-out ones with rms %.1f%%, max %.1f%%;"
+                + " fit to all rows (this profile's): rms %.1f%%, max %.1f%%.", 100 * c.heldOutRms(), 100 * c.heldOutMax(),
+                100 * c.fullFit().rmsRelativeError(), 100 * c.fullFit().maxRelativeError()));
+        line(y, String.format(Locale.ROOT, "KV capacity is the model executor's default pool, %d blocks of %d tokens"
+                        + " (%d bytes each): device_memory_bytes = weights + pool. A block copy to or from the host tier"
+                        + " took %.0f ns (host_link_bytes_per_s, efficiency 1).", c.poolBlocks(), c.blockSize(),
+                c.kvBlockBytes(), c.copyNanosPerBlock()));
+        line(y, "peak_flops_per_s and memory_bandwidth_bytes_per_s are placeholders: the measured table, not the"
+                + " roofline, prices steps.");
+        y.append("model:\n");
+        kv(y, "name", s.name());
+        kv(y, "layers", s.layers());
+        kv(y, "hidden_size", s.hiddenSize());
+        kv(y, "attention_heads", s.attentionHeads());
+        kv(y, "kv_heads", s.kvHeads());
+        kv(y, "head_dim", s.headDim());
+        kv(y, "intermediate_size", s.intermediateSize());
+        kv(y, "vocab_size", s.vocabSize());
+        kv(y, "tied_embeddings", s.tiedEmbeddings());
+        kv(y, "weight_dtype", s.weightDtype());
+        y.append("hardware:\n");
+        kv(y, "name", "cpu-" + p.get("machine").replaceAll("[^A-Za-z0-9_.-]", "-"));
+        kv(y, "peak_flops_per_s", "1.0e12");
+        kv(y, "memory_bandwidth_bytes_per_s", "1.0e11");
+        kv(y, "device_memory_bytes", memory);
+        kv(y, "host_link_bytes_per_s", String.format(Locale.ROOT, "%.4e", c.hostLinkBytesPerS()));
+        kv(y, "devices", 1);
+        y.append("efficiency:\n");
+        kv(y, "compute", 1.0);
+        kv(y, "bandwidth", 1.0);
+        kv(y, "host_link", 1.0);
+        kv(y, "step_overhead_us", 0);
+        y.append("serving:\n");
+        kv(y, "kv_dtype", "f32");
+        kv(y, "memory_utilization", 1.0);
+        kv(y, "activation_reserve_bytes_per_device", 0);
+        y.append("measured:\n");
+        kv(y, "csv", csvName);
+        kv(y, "max_relative_error", String.format(Locale.ROOT, "%.2f", allowed));
+        return y.toString();
+    }
+
+    private static void line(StringBuilder y, String text) {
+        y.append("  ").append(text).append('\n');
+    }
+
+    private static void kv(StringBuilder y, String key, Object value) {
+        y.append("  ").append(key).append(": ").append(value).append('\n');
+    }
+}

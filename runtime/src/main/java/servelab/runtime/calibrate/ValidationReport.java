@@ -1,0 +1,113 @@
+package servelab.runtime.calibrate;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import servelab.runtime.record.Json;
+import servelab.runtime.report.RunResults;
+import servelab.runtime.report.Table;
+import servelab.runtime.report.chart.Charts;
+import servelab.runtime.report.chart.Png;
+import servelab.runtime.report.doc.Document;
+
+/**
+ * A validation as a report: {@code validation.md} and {@code validation.html} (the error table, the per-request E2EL
+ * error distribution, sim-vs-real CDFs, one chart per metric) and {@code validation.json} (the same figures for
+ * scripts and tests).
+ */
+public final class ValidationReport {
+    private ValidationReport() {}
+
+    /** The files written. */
+    public record Written(Path markdown, Path html, Path json, List<Path> charts) {}
+
+    public static Written write(Validation.Result r, String profile, Path dir) throws IOException {
+        var real = RunResults.load(r.realDir());
+        var sim = RunResults.load(r.simulatedDir());
+        var doc = new Document("Simulation vs real: " + real.runInfo().getOrDefault("name", "experiment"));
+        doc.paragraph("The same trace, plugins and seed on the model executor (`" + r.realDir() + "`) and in simulation"
+                + " with profile `" + profile + "` (`" + r.simulatedDir() + "`). Error = (simulated - real) / real.");
+        doc.bullets(List.of("real: `" + real.runInfo().get("executor") + "`",
+                "simulated: `" + sim.runInfo().get("executor") + "`"));
+        doc.heading(2, "Errors per metric");
+        var rows = new ArrayList<List<String>>();
+        for (var e : r.errors()) {
+            rows.add(List.of(e.metric(), e.statistic(), num(e.real()), num(e.simulated()), percent(e.relative())));
+        }
+        doc.table(List.of("metric", "statistic", "real", "simulated", "error"), rows);
+        doc.paragraph("Latencies in ms (TPOT over requests with more than one output token; ITL pools every gap).");
+        doc.heading(2, "Per-request E2EL error");
+        var s = r.e2elErrorStats();
+        doc.table(List.of("requests", "mean |error|", "p50", "p90", "p99", "within 5%", "within 10%"),
+                List.of(List.of(Integer.toString(s.count()), percent(s.mean()), percent(s.median()), percent(s.p90()),
+                        percent(s.p99()), percent(r.fractionWithin(0.05)), percent(r.fractionWithin(0.10)))));
+        var charts = new ArrayList<Path>();
+        doc.heading(2, "Distributions");
+        for (var m : List.of(List.of("ttft_ms", "Time to first token", "TTFT (ms)"),
+                List.of("tpot_ms", "Time per output token", "TPOT (ms)"),
+                List.of("itl_ms", "Inter-token latency", "ITL (ms)"),
+                List.of("e2el_ms", "End-to-end latency", "E2EL (ms)"))) {
+            var values = new LinkedHashMap<String, double[]>();
+            values.put("real", column(real.requests(), m.get(0)));
+            values.put("simulated", column(sim.requests(), m.get(0)));
+            var file = dir.resolve("cdf-" + m.get(0).replace("_ms", "") + ".png");
+            Png.write(Charts.cdf(m.get(1) + ": simulated vs real", m.get(2), values), file);
+            charts.add(file);
+            doc.image(file.getFileName().toString(), "CDF of " + m.get(2));
+        }
+        var errorPercent = new double[r.e2elErrors().length];
+        for (int i = 0; i < errorPercent.length; i++) errorPercent[i] = 100 * r.e2elErrors()[i];
+        var errorChart = dir.resolve("cdf-e2el-error.png");
+        Png.write(Charts.cdf("Per-request E2EL error", "(simulated - real) / real (%)", Map.of("requests", errorPercent)),
+                errorChart);
+        charts.add(errorChart);
+        doc.image(errorChart.getFileName().toString(), "CDF of the per-request E2EL error");
+        doc.write(dir, "validation");
+        var json = dir.resolve("validation.json");
+        Json.write(json, json(r, profile));
+        return new Written(dir.resolve("validation.md"), dir.resolve("validation.html"), json, List.copyOf(charts));
+    }
+
+    private static Map<String, Object> json(Validation.Result r, String profile) {
+        var out = new LinkedHashMap<String, Object>();
+        out.put("real", r.realDir().toString());
+        out.put("simulated", r.simulatedDir().toString());
+        out.put("profile", profile);
+        var errors = new ArrayList<Map<String, Object>>();
+        for (var e : r.errors()) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("metric", e.metric());
+            m.put("statistic", e.statistic());
+            m.put("real", e.real());
+            m.put("simulated", e.simulated());
+            m.put("relative_error", e.relative());
+            errors.add(m);
+        }
+        out.put("errors", errors);
+        var s = r.e2elErrorStats();
+        out.put("e2el_request_error", new LinkedHashMap<>(Map.of("requests", s.count(), "mean_abs", s.mean(),
+                "p50_abs", s.median(), "p90_abs", s.p90(), "p99_abs", s.p99(),
+                "within_5pct", r.fractionWithin(0.05), "within_10pct", r.fractionWithin(0.10))));
+        return out;
+    }
+
+    /** A latency column's values; list columns (ITL) pooled. */
+    private static double[] column(Table requests, String column) {
+        if (!column.equals("itl_ms")) return requests.doubles(column);
+        return requests.doubleLists(column).stream().filter(java.util.Objects::nonNull)
+                .flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+
+    static String num(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    static String percent(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%+.1f%%", 100 * v);
+    }
+}
