@@ -28,7 +28,7 @@ public final class Validation {
      * from a start-up cost no profile has. The first requests of the same experiment, run once before, leave the
      * JIT warm for the measured run.
      */
-    static final int WARMUP_REQUESTS = 16;
+    static final int WARMUP_REQUESTS = 8;
 
     private Validation() {}
 

@@ -32,8 +32,14 @@ public final class ValidationReport {
         var doc = new Document("Simulation vs real: " + real.runInfo().getOrDefault("name", "experiment"));
         doc.paragraph("The same trace, plugins and seed on the model executor (`" + r.realDir() + "`) and in simulation"
                 + " with profile `" + profile + "` (`" + r.simulatedDir() + "`). Error = (simulated - real) / real.");
-        doc.bullets(List.of("real: `" + real.runInfo().get("executor") + "`",
-                "simulated: `" + sim.runInfo().get("executor") + "`"));
+        doc.bullets(List.of("real: `" + real.runInfo().get("executor") + "`; " + r.real().completed() + " requests completed, "
+                        + r.real().failed() + " failed",
+                "simulated: `" + sim.runInfo().get("executor") + "`; " + r.simulated().completed()
+                        + " requests completed, " + r.simulated().failed() + " failed"));
+        if (r.real().failed() != r.simulated().failed()) {
+            doc.paragraph("Warning: the runs failed different numbers of requests (the model refuses requests longer"
+                    + " than its context; simulation does not), so they did not serve the same work.");
+        }
         doc.heading(2, "Errors per metric");
         var rows = new ArrayList<List<String>>();
         for (var e : r.errors()) {
@@ -78,6 +84,8 @@ public final class ValidationReport {
         out.put("real", r.realDir().toString());
         out.put("simulated", r.simulatedDir().toString());
         out.put("profile", profile);
+        out.put("completed", new LinkedHashMap<>(Map.of("real", r.real().completed(), "simulated", r.simulated().completed())));
+        out.put("failed", new LinkedHashMap<>(Map.of("real", r.real().failed(), "simulated", r.simulated().failed())));
         var errors = new ArrayList<Map<String, Object>>();
         for (var e : r.errors()) {
             var m = new LinkedHashMap<String, Object>();

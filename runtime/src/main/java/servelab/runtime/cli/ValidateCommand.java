@@ -69,6 +69,11 @@ final class ValidateCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "%-10s %-16s %12.3f %12.3f %+8.1f%%%n", e.metric(), e.statistic(), e.real(),
                     e.simulated(), 100 * e.relative());
         }
+        if (result.real().failed() != result.simulated().failed()) {
+            stdout.printf("warning: %d requests failed in the real run, %d in simulation (the model refuses requests "
+                    + "longer than its context): the runs did not serve the same work%n", result.real().failed(),
+                    result.simulated().failed());
+        }
         var s = result.e2elErrorStats();
         stdout.printf(Locale.ROOT, "per-request E2EL |error| (%d requests): mean %.1f%%, p50 %.1f%%, p90 %.1f%%, "
                         + "p99 %.1f%%; within 10%%: %.0f%%%n", s.count(), 100 * s.mean(), 100 * s.median(),

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Calibrates the tiny and the ~100M generated models on this machine, validates each calibrated profile on its
+# held-out workload under two schedulers x two batchers, and repeats a quick calibration twice (noise).
+#   runtime/benchmarks/calibration/measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS]
+# SERVELAB (default ./servelab) is the command that runs the CLI. Results: OUT/profiles, OUT/val/*/validation.md.
+set -u
+OUT=${1:?usage: measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS]}; ST=${2:-120}; SS=${3:-60}
+SL=${SERVELAB:-./servelab}
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT/models"
+quiet() { grep -v "WARNING\|fault\|servelab calibrate:\|servelab validate:"; }
+echo "== start $(date -u) $(uptime)"
+$SL calibrate --generate tiny --model "$OUT/models/tiny.gguf" --threads 2 --seconds "$ST" --out "$OUT/profiles/tiny.yaml" 2>&1 | quiet
+echo "== tiny calibrated $(date -u) $(uptime)"
+# the ~100M model's full grid takes over a minute per round on two cores: the quick grid fits a short window
+$SL calibrate --generate small --model "$OUT/models/small.gguf" --threads 2 --quick --seconds "$SS" --out "$OUT/profiles/small.yaml" 2>&1 | quiet
+echo "== small calibrated $(date -u) $(uptime)"
+for m in tiny small; do
+  for s in fcfs sjf; do
+    for b in continuous chunked-prefill; do
+      echo "== validate $m $s $b $(date -u) $(uptime)"
+      $SL validate "$HERE/validate-$m.yaml" --model "$OUT/models/$m.gguf" --profile "$OUT/profiles/$m.yaml" \
+        --set plugins.scheduler.name=$s --set plugins.batcher.name=$b --out "$OUT/val/$m-$s-$b" 2>&1 | quiet
+    done
+  done
+done
+echo "== noise $(date -u) $(uptime)"
+for k in 1 2; do
+  $SL calibrate --model "$OUT/models/tiny.gguf" --threads 2 --quick --out "$OUT/noise/tiny-quick-$k.yaml" 2>&1 | quiet
+done
+echo "== end $(date -u) $(uptime)"
