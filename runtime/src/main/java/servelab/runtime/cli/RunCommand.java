@@ -40,9 +40,10 @@ final class RunCommand implements Callable<Integer> {
                     + "--goodput), e.g. --slo ttft=1000,tpot=60")
     String slo;
 
-    @Option(names = "--executor", paramLabel = "simulated|model",
-            description = "simulated (cost model on a virtual clock; default) or model (a real GGUF Llama model run "
-                    + "by the Java kernels, steps timed on the wall clock); same as --set executor=...")
+    @Option(names = "--executor", paramLabel = "simulated|model|emulated",
+            description = "simulated (cost model on a virtual clock; default), model (a real GGUF Llama model run "
+                    + "by the Java kernels, steps timed on the wall clock) or emulated (the cost model paced on the "
+                    + "wall clock); same as --set executor=...")
     String executor;
 
     @Option(names = "--model", paramLabel = "FILE.gguf",
@@ -86,6 +87,9 @@ final class RunCommand implements Callable<Integer> {
             switch (experiment.executor()) {
                 case MODEL -> stdout.printf("Ran %.1f s of trace time on the model in %.2f s of wall time (%,d "
                                 + "iterations, idle gaps skipped); results in %s, generated text in outputs.jsonl%n",
+                        result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
+                case EMULATED -> stdout.printf("Emulated %.1f s of trace time on the wall clock in %.2f s (%,d "
+                                + "iterations, idle gaps skipped); results in %s%n",
                         result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
                 case SIMULATED -> stdout.printf("Simulated %.1f s in %.2f s of wall time (%,d iterations); results in "
                                 + "%s%n",

@@ -5,9 +5,9 @@ import java.util.Map;
 import servelab.runtime.engine.Executor;
 
 /**
- * The executors a run can use, a closed set: {@link SimulatedSetup} (cost model, virtual clock) and {@link
- * ModelSetup} (a GGUF model on the kernels, wall clock); issue 19 adds {@code emulated} (the cost model paced on the
- * wall clock). Each is opened with the run's plugin choices where some are not servable, and refuses those before
+ * The executors a run can use, a closed set: {@link SimulatedSetup} (cost model, virtual clock), {@link
+ * ModelSetup} (a GGUF model on the kernels, wall clock) and {@link EmulatedSetup} (the cost model paced on the wall
+ * clock). Each is opened with the run's plugin choices where some are not servable, and refuses those before
  * loading anything; then it sizes the KV pool when the experiment does not, makes one executor per replica, describes itself
  * for run.json, and frees what it loaded when closed.
  *
@@ -20,7 +20,7 @@ import servelab.runtime.engine.Executor;
  * }
  * }
  */
-public sealed interface ExecutorSetup extends AutoCloseable permits SimulatedSetup, ModelSetup {
+public sealed interface ExecutorSetup extends AutoCloseable permits SimulatedSetup, ModelSetup, EmulatedSetup {
 
     /** Device KV blocks of {@code blockSize} tokens per replica when the experiment does not give {@code kv.blocks}. */
     int defaultKvBlocks(int blockSize);

@@ -5,14 +5,19 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * The {@code executor} key: which world an experiment's replicas run in. Each kind opens one of the sealed {@link
- * servelab.runtime.exec.ExecutorSetup}s (the runner switches over the kinds without a default, so a new kind, such as
- * issue 19's {@code emulated}, does not build until it is handled).
+ * servelab.runtime.exec.ExecutorSetup}s (the runner switches over the kinds without a default, so a new kind, does not
+ * build until it is handled).
  */
 public enum ExecutorKind {
     /** Cost model on a virtual clock ({@code profile}). */
     SIMULATED("simulated"),
     /** A GGUF Llama model run by the Java kernels, each step timed on the wall clock ({@code model.*}). */
-    MODEL("model");
+    MODEL("model"),
+    /**
+     * The cost model ({@code profile}) paced on the wall clock: each step lasts at least its modelled duration and
+     * produces placeholder tokens, so a server, gateway or router can be load-tested without a GPU.
+     */
+    EMULATED("emulated");
 
     private final String id;
 
