@@ -150,6 +150,14 @@ final class HostTier {
         draining[drainingCount++] = slot;
     }
 
+    /** A swapped-out block whose sequence was cancelled: its slot is free at once. */
+    void dropSwapped(int slot) {
+        if (state[slot] != SWAPPED) throw new IllegalStateException("host slot " + slot + " holds no swapped block");
+        state[slot] = FREE;
+        swapped--;
+        freeStack[freeCount++] = slot;
+    }
+
     // --- offload ----------------------------------------------------------------------------------------------
 
     /** Device block {@code block} now holds indexed content: block {@code index} of {@code tokens}. */

@@ -300,6 +300,16 @@ final class KvManager {
         seq.blockCount = 0;
     }
 
+    /**
+     * A cancelled sequence gives back everything at once: its device blocks and, when it waits swapped out, its
+     * host slots.
+     */
+    void drop(Sequence seq) {
+        release(seq);
+        for (int j = 0; j < seq.hostBlocks; j++) host.dropSwapped(seq.hostSlots[j]);
+        seq.hostBlocks = 0;
+    }
+
     /** Gives back the blocks past what {@code tokens} computed tokens need (the rejected drafts' blocks). */
     void trim(Sequence seq, int tokens) {
         int keep = blocksToHold(seq, tokens);

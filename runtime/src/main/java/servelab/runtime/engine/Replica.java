@@ -2,6 +2,7 @@ package servelab.runtime.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 import servelab.api.batch.PreemptMode;
@@ -256,6 +257,7 @@ public final class Replica implements ReplicaView {
         for (int i = 0; i < plan.size(); i++) {
             var seq = plan.seq(i);
             int drafts = plan.draftTokens(i);
+            int before = seq.outputTokens;
             if (drafts > 0) {
                 applyVerification(seq, i, drafts, end);
             } else {
@@ -270,6 +272,7 @@ public final class Replica implements ReplicaView {
                 if (seq.firstTokenNanos < 0) seq.firstTokenNanos = end;
                 seq.tokenTimes[seq.outputTokens++] = end;
             }
+            if (seq.outputTokens > before) sink.tokens(seq.id(), seq.outputIds, before, seq.outputTokens, end);
             if (seq.isFinished()) {
                 anyFinished = true;
                 finish(seq);
@@ -348,11 +351,44 @@ public final class Replica implements ReplicaView {
         finished++;
         var r = seq.request;
         long completion = error.isEmpty() ? seq.tokenTimes[seq.outputTokens - 1] : -1;
-        long[] times = error.isEmpty() ? seq.tokenTimes : Arrays.copyOf(seq.tokenTimes, seq.outputTokens);
+        long[] times = seq.outputTokens == seq.tokenTimes.length ? seq.tokenTimes
+                : Arrays.copyOf(seq.tokenTimes, seq.outputTokens);
         sink.request(new RequestRow(r.id(), index, r.tenant(), r.priority(), r.arrivalNanos(), seq.firstScheduledNanos,
                 seq.firstTokenNanos, completion, r.inputTokens(), seq.outputTokens,
                 Math.max(0, seq.firstCachedPrefixTokens),
                 seq.preemptions, times, seq.specDrafts, seq.specDraftTokens, seq.specAcceptedTokens, error));
+    }
+
+    /** Prefix of the {@code error} column of a request a client cancelled (RESULTS-SCHEMA: terminal state). */
+    public static final String CANCELLED = "cancelled: ";
+
+    /**
+     * Ends a queued or running request between steps and frees its KV at once (a serving client that went away,
+     * or a stop condition the serving front found in the text). With {@code reason} null the request is recorded
+     * as completed with the tokens produced so far (vLLM's {@code finish_reason: stop}); otherwise as cancelled,
+     * its error {@value #CANCELLED} followed by the reason. A request with no token yet cannot complete: it is
+     * cancelled.
+     *
+     * @return false when the replica holds no such request (it already ended)
+     */
+    public boolean cancel(long requestId, String reason) {
+        for (var queue : List.of(running, waiting)) {
+            for (int i = 0; i < queue.size(); i++) {
+                var seq = queue.get(i);
+                if (seq.id() != requestId) continue;
+                queue.remove(i);
+                kv.drop(seq);
+                seq.state = Sequence.State.FINISHED;
+                if (reason == null && seq.outputTokens > 0) {
+                    if (seq.outputIds != null) sink.output(seq.id(), Arrays.copyOf(seq.outputIds, seq.outputTokens));
+                    record(seq, "");
+                } else {
+                    record(seq, CANCELLED + (reason == null ? "stopped before its first token" : reason));
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sequences still queued when a run is cut short: recorded as failed with {@code reason}. */

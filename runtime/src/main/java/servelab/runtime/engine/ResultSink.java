@@ -36,6 +36,13 @@ public interface ResultSink {
         };
     }
 
+    /**
+     * A step produced output tokens {@code from .. to - 1} of a request at {@code nanos} (run clock), before the
+     * request's row when it finished with them. {@code ids} holds the token ids when the executor produces real
+     * tokens, else is null; it is the engine's array, valid only during the call. A serving front streams from here.
+     */
+    default void tokens(long requestId, int[] ids, int from, int to, long nanos) {}
+
     /** A sink that drops everything (benchmarks of the engine alone). */
     ResultSink NONE = new ResultSink() {
         @Override public void request(RequestRow row) {}

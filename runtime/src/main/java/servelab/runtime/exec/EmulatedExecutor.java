@@ -5,6 +5,7 @@ import java.util.concurrent.locks.LockSupport;
 import servelab.runtime.engine.Executor;
 import servelab.runtime.engine.SelfDraftBatch;
 import servelab.runtime.engine.StepBatch;
+import servelab.runtime.engine.StepResult;
 
 /**
  * The emulated world's executor: the simulated executor's cost model, paced on the wall clock. Each step returns
@@ -24,9 +25,9 @@ public final class EmulatedExecutor implements Executor {
     }
 
     @Override
-    public long execute(StepBatch batch) {
+    public long execute(StepBatch batch, StepResult result) {
         long start = System.nanoTime();
-        long modelled = model.execute(batch);
+        long modelled = model.execute(batch, result);
         long until = start + modelled;
         for (long left; (left = until - System.nanoTime()) > 0; ) {
             if (left > SPIN_NANOS) LockSupport.parkNanos(left - SPIN_NANOS);
