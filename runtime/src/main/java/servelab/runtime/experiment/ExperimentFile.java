@@ -29,6 +29,16 @@ public final class ExperimentFile {
      * @param overrides {@code dotted.key=value}; values are read as YAML scalars (numbers, booleans, strings)
      */
     public static Experiment load(Path file, List<String> overrides) {
+        return load(file, overrides, null, section -> {});
+    }
+
+    /**
+     * As {@link #load(Path, List)}, but the top-level key {@code section} (after overrides) belongs to the caller: it
+     * is taken out and handed to {@code reader} (a missing node when absent), e.g. {@code serve} for
+     * {@code servelab serve}.
+     */
+    public static Experiment load(Path file, List<String> overrides, String section,
+                                  java.util.function.Consumer<JsonNode> reader) {
         String where = file == null ? "experiment" : file.toString();
         ObjectNode root;
         try {
@@ -47,6 +57,10 @@ public final class ExperimentFile {
             throw new IllegalArgumentException(where + ": cannot read: " + e.getMessage());
         }
         for (var override : overrides) set(root, override);
+        if (section != null) {
+            var taken = root.remove(section);
+            reader.accept(taken == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : taken);
+        }
         try {
             return YAML.treeToValue(root, Experiment.class);
         } catch (UnrecognizedPropertyException e) {

@@ -23,6 +23,7 @@ import servelab.runtime.engine.ResultSink;
 import servelab.runtime.engine.Simulation;
 import servelab.runtime.exec.AcceptanceModel;
 import servelab.runtime.exec.Backend;
+import servelab.runtime.exec.EmulatedSetup;
 import servelab.runtime.exec.ExecutorSetup;
 import servelab.runtime.exec.ModelExecutor;
 import servelab.runtime.exec.ModelSetup;
@@ -125,10 +126,10 @@ public final class ExperimentRunner {
      * The experiment's executors, opened: the plugin choices an executor cannot serve are refused before a model or
      * profile is loaded.
      */
-    private static ExecutorSetup executors(Experiment exp) throws IOException {
+    public static ExecutorSetup executors(Experiment exp) throws IOException {
         return switch (exp.executor()) {
-            case SIMULATED -> SimulatedSetup.open(new SimulatedSetup.Settings(exp.profile(),
-                    new AcceptanceModel(exp.speculation().acceptance(), exp.seed()), exp.speculation().draftCost()));
+            case SIMULATED -> SimulatedSetup.open(costSettings(exp));
+            case EMULATED -> EmulatedSetup.open(costSettings(exp));
             case MODEL -> {
                 var m = exp.model();
                 var options = new ModelExecutor.Options(m.sampling(), exp.seed(), Backend.fromId(m.backend()), m.threads());
@@ -139,10 +140,16 @@ public final class ExperimentRunner {
         };
     }
 
+    private static SimulatedSetup.Settings costSettings(Experiment exp) {
+        return new SimulatedSetup.Settings(exp.profile(), new AcceptanceModel(exp.speculation().acceptance(),
+                exp.seed()), exp.speculation().draftCost());
+    }
+
     /** outputs.jsonl where the executor generates text: each request's tokens and their decoded text. */
     private static OutputsFile outputs(ExecutorSetup setup, Path runDir) throws IOException {
         return switch (setup) {
             case SimulatedSetup simulated -> null;
+            case EmulatedSetup emulated -> null;
             case ModelSetup model -> new OutputsFile(runDir.resolve("outputs.jsonl"), model.tokenizer());
         };
     }
@@ -206,13 +213,15 @@ public final class ExperimentRunner {
         return n;
     }
 
-    static Map<PluginKind, PluginSelection> selections(Experiment exp) {
+    /** The plugin choices of the experiment, per kind. */
+    public static Map<PluginKind, PluginSelection> selections(Experiment exp) {
         var map = new EnumMap<PluginKind, PluginSelection>(PluginKind.class);
         exp.pluginsByKind().forEach((kind, spec) -> map.put(kind, new PluginSelection(kind, spec.name(), spec.params())));
         return map;
     }
 
-    private static Slo slo(Experiment exp) {
+    /** The experiment's SLOs, for the recorder and the summary. */
+    public static Slo slo(Experiment exp) {
         var s = exp.slo();
         return new Slo(opt(s.get("ttft_ms")), opt(s.get("tpot_ms")), opt(s.get("e2el_ms")));
     }
@@ -245,7 +254,8 @@ public final class ExperimentRunner {
                 r.preemptions(), 0, r.scheduler(), r.batcher(), r.host(), r.spec());
     }
 
-    private static Map<String, Object> runInfo(Experiment exp, ExecutorSetup setup, int blocks, PluginRegistry registry) {
+    /** run.json's content before the run's results (the serving front adds its own keys). */
+    public static Map<String, Object> runInfo(Experiment exp, ExecutorSetup setup, int blocks, PluginRegistry registry) {
         var info = new LinkedHashMap<String, Object>();
         info.put("servelab_version", servelabVersion());
         info.put("name", exp.name());

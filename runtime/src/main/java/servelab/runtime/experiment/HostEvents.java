@@ -10,14 +10,14 @@ import servelab.runtime.record.EventRow;
  * Carries the host's reports (deployments, failed jars) from its threads to the engine's thread, where they become
  * event rows stamped with the run clock, and echoes them to the terminal.
  */
-final class HostEvents implements HostListener {
+public final class HostEvents implements HostListener {
     private record Report(String type, String kind, String from, String to, String detail) {}
 
     private final ConcurrentLinkedQueue<Report> queue = new ConcurrentLinkedQueue<>();
     private final HostListener echo;
     private volatile boolean started;
 
-    HostEvents(HostListener echo) {
+    public HostEvents(HostListener echo) {
         this.echo = echo;
     }
 
@@ -29,7 +29,7 @@ final class HostEvents implements HostListener {
     }
 
     /** Writes what arrived since the last call as events at {@code nowNanos}; called on the engine's thread. */
-    void drainTo(ResultSink sink, long nowNanos, long iteration, int replica) {
+    public void drainTo(ResultSink sink, long nowNanos, long iteration, int replica) {
         for (Report r; (r = queue.poll()) != null; ) {
             String type = r.type.equals("fault") ? "fault" : "info";
             sink.event(new EventRow(nowNanos, iteration, replica, type, r.kind, r.from, r.to, r.detail));
@@ -37,7 +37,7 @@ final class HostEvents implements HostListener {
     }
 
     /** Forgets reports made before the run started (the initial deployment is in run.json). */
-    void clear() {
+    public void clear() {
         started = true;
         queue.clear();
     }
