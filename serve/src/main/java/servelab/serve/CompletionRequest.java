@@ -1,0 +1,193 @@
+package servelab.serve;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import servelab.kernels.tokenizer.ChatTemplate;
+
+/**
+ * A {@code /v1/completions} or {@code /v1/chat/completions} body, checked as vLLM checks it: every error is an
+ * {@link ApiError} 400 naming the field. Fields OpenAI clients send that change nothing here (logprobs off,
+ * {@code n} 1, ...) are accepted; unknown fields are ignored, as OpenAI's servers do.
+ *
+ * @param model       the model the client named (null: the served one)
+ * @param promptIds   the prompt's token ids (chat: through the chat template)
+ * @param maxTokens   output tokens at most
+ * @param sampling    temperature, top_p, top_k and seed as given (null when absent)
+ * @param stop        stop strings (at most 4 per OpenAI; vLLM takes more)
+ * @param stream      answer with server-sent events
+ * @param includeUsage {@code stream_options.include_usage}: a last chunk with the token counts
+ * @param ignoreEos   run to {@code maxTokens} through end-of-text tokens (vLLM's extension)
+ * @param tenant      {@code user}, else the {@code X-Session-Id} header: the trace's session
+ */
+record CompletionRequest(String model, int[] promptIds, int maxTokens, Sampling sampling, List<String> stop,
+                         boolean stream, boolean includeUsage, boolean ignoreEos, String tenant) {
+
+    /** Sampling parameters as the client gave them. */
+    record Sampling(Double temperature, Double topP, Integer topK, Long seed) {}
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Parses {@code body}; {@code chat} for the chat route. */
+    static CompletionRequest parse(byte[] body, boolean chat, ServedTokens tokens, int maxModelLen, String session) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw ApiError.invalid(null, "The body is not valid JSON: " + e.getOriginalMessage()
+                    + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw ApiError.invalid(null, "The body cannot be read: " + e.getMessage());
+        }
+        if (!(root instanceof ObjectNode o)) throw ApiError.invalid(null, "The body must be a JSON object");
+        String model = optText(o, "model");
+        int[] prompt = chat ? chatPrompt(o, tokens) : completionPrompt(o, tokens);
+        if (prompt.length == 0) throw ApiError.invalid(chat ? "messages" : "prompt", "The prompt is empty");
+        if (prompt.length >= maxModelLen) {
+            throw ApiError.invalid(chat ? "messages" : "prompt", "This model's maximum context length is " + maxModelLen
+                    + " tokens. However, your prompt has " + prompt.length + " tokens, leaving none for the completion.");
+        }
+        int maxTokens = maxTokens(o, chat, prompt.length, maxModelLen);
+        var sampling = new Sampling(optNumber(o, "temperature", 0, 2), optNumber(o, "top_p", Double.MIN_VALUE, 1),
+                optInt(o, "top_k", -1, Integer.MAX_VALUE), o.has("seed") && !o.get("seed").isNull()
+                ? Long.valueOf(integer(o, "seed", Long.MIN_VALUE, Long.MAX_VALUE)) : null);
+        optInt(o, "n", 1, 1); // one choice per request is served
+        boolean stream = bool(o, "stream");
+        boolean includeUsage = false;
+        var options = o.get("stream_options");
+        if (options != null && !options.isNull()) {
+            if (!options.isObject()) throw ApiError.invalid("stream_options", "stream_options must be an object");
+            if (!stream) throw ApiError.invalid("stream_options", "stream_options is only allowed with stream: true");
+            includeUsage = bool((ObjectNode) options, "include_usage");
+        }
+        String user = optText(o, "user");
+        String tenant = user != null && !user.isBlank() ? user : session != null && !session.isBlank() ? session : "default";
+        return new CompletionRequest(model, prompt, maxTokens, sampling, stops(o), stream, includeUsage,
+                bool(o, "ignore_eos"), tenant.length() > 256 ? tenant.substring(0, 256) : tenant);
+    }
+
+    private static int maxTokens(ObjectNode o, boolean chat, int promptTokens, int maxModelLen) {
+        String key = chat && o.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        int room = maxModelLen - promptTokens;
+        if (!o.hasNonNull(key)) return chat ? room : Math.min(16, room); // OpenAI's completion default is 16
+        long asked = integer(o, key, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (asked < 1) throw ApiError.invalid(key, key + " must be at least 1, got " + asked);
+        if (asked > room) {
+            throw ApiError.invalid(key, "This model's maximum context length is " + maxModelLen + " tokens. However, "
+                    + "you requested " + (promptTokens + asked) + " tokens (" + promptTokens + " in the prompt, " + asked
+                    + " in the completion). Please reduce the length of the prompt or " + key + ".");
+        }
+        return (int) asked;
+    }
+
+    private static int[] completionPrompt(ObjectNode o, ServedTokens tokens) {
+        var p = o.get("prompt");
+        if (p == null || p.isNull()) throw ApiError.invalid("prompt", "prompt is required");
+        if (p.isTextual()) return tokens.encode(p.asText());
+        if (p.isArray() && p.size() == 1 && p.get(0).isTextual()) return tokens.encode(p.get(0).asText());
+        if (p.isArray() && !p.isEmpty() && p.get(0).isIntegralNumber()) {
+            var ids = new int[p.size()];
+            for (int i = 0; i < ids.length; i++) {
+                var v = p.get(i);
+                if (!v.canConvertToInt() || !tokens.isValidId(v.asInt())) {
+                    throw ApiError.invalid("prompt", "prompt[" + i + "] is not a token id of this model: " + v);
+                }
+                ids[i] = v.asInt();
+            }
+            return ids;
+        }
+        throw ApiError.invalid("prompt", "prompt must be a string, a list of one string or a list of token ids "
+                + "(batches of prompts are not served; send one request each)");
+    }
+
+    private static int[] chatPrompt(ObjectNode o, ServedTokens tokens) {
+        var m = o.get("messages");
+        if (m == null || !m.isArray() || m.isEmpty()) throw ApiError.invalid("messages", "messages must be a non-empty list");
+        var messages = new ArrayList<ChatTemplate.Message>();
+        for (int i = 0; i < m.size(); i++) {
+            var message = m.get(i);
+            var role = message.path("role");
+            if (!role.isTextual() || role.asText().isBlank() || role.asText().contains("<|")) {
+                throw ApiError.invalid("messages[" + i + "].role", "messages[" + i + "].role must be a plain name such as 'user'");
+            }
+            messages.add(new ChatTemplate.Message(role.asText(), content(message.path("content"), i)));
+        }
+        return tokens.encodeChat(messages);
+    }
+
+    private static String content(JsonNode content, int i) {
+        if (content.isTextual()) return content.asText();
+        if (content.isNull() || content.isMissingNode()) return "";
+        if (content.isArray()) { // [{"type": "text", "text": "..."}]
+            var text = new StringBuilder();
+            for (var part : content) {
+                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                    throw ApiError.invalid("messages[" + i + "].content", "only text content parts are served");
+                }
+                text.append(part.get("text").asText());
+            }
+            return text.toString();
+        }
+        throw ApiError.invalid("messages[" + i + "].content", "content must be a string or a list of text parts");
+    }
+
+    private static List<String> stops(ObjectNode o) {
+        var s = o.get("stop");
+        if (s == null || s.isNull()) return List.of();
+        var out = new ArrayList<String>();
+        if (s.isTextual()) out.add(s.asText());
+        else if (s.isArray()) for (var v : s) {
+            if (!v.isTextual()) throw ApiError.invalid("stop", "stop must be a string or a list of strings");
+            out.add(v.asText());
+        }
+        else throw ApiError.invalid("stop", "stop must be a string or a list of strings");
+        if (out.stream().anyMatch(String::isEmpty)) throw ApiError.invalid("stop", "a stop string must not be empty");
+        if (out.size() > 16) throw ApiError.invalid("stop", "at most 16 stop strings");
+        return List.copyOf(out);
+    }
+
+    private static String optText(ObjectNode o, String key) {
+        var v = o.get(key);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw ApiError.invalid(key, key + " must be a string");
+        return v.asText();
+    }
+
+    private static boolean bool(ObjectNode o, String key) {
+        var v = o.get(key);
+        if (v == null || v.isNull()) return false;
+        if (!v.isBoolean()) throw ApiError.invalid(key, key + " must be true or false");
+        return v.asBoolean();
+    }
+
+    private static Double optNumber(ObjectNode o, String key, double min, double max) {
+        var v = o.get(key);
+        if (v == null || v.isNull()) return null;
+        if (!v.isNumber() || !(v.asDouble() >= min && v.asDouble() <= max)) {
+            throw ApiError.invalid(key, key + " must be a number in [" + (min == Double.MIN_VALUE ? "0 (excluded)" : min)
+                    + ", " + max + "], got " + v);
+        }
+        return v.asDouble();
+    }
+
+    private static Integer optInt(ObjectNode o, String key, int min, int max) {
+        if (!o.hasNonNull(key)) return null;
+        return (int) integer(o, key, min, max);
+    }
+
+    private static long integer(ObjectNode o, String key, long min, long max) {
+        var v = o.get(key);
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw ApiError.invalid(key, key + " must be an integer" + (min == Long.MIN_VALUE ? "" : " in [" + min + ", "
+                    + max + "]") + ", got " + v);
+        }
+        return v.asLong();
+    }
+}

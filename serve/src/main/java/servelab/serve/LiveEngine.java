@@ -1,0 +1,277 @@
+package servelab.serve;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import servelab.api.route.Admission;
+import servelab.api.route.ReplicaView;
+import servelab.api.route.RequestView;
+import servelab.datasets.TraceRequest;
+import servelab.runtime.engine.PromptSource;
+import servelab.runtime.engine.Replica;
+import servelab.runtime.engine.ResultSink;
+import servelab.runtime.engine.Simulation;
+import servelab.runtime.experiment.HostEvents;
+import servelab.runtime.record.EventRow;
+import servelab.runtime.record.IterationRow;
+import servelab.runtime.record.RequestRow;
+
+/**
+ * The engine behind the server, on the wall clock: one {@link ReplicaWorker} thread per replica, and an intake that
+ * HTTP handlers call. The intake stamps the arrival, asks the admission policy and the router (over the replicas'
+ * last snapshots) and posts the request to its replica; it never waits for a step. Output reaches each client
+ * through its bounded {@link TokenStream}. Rows go to {@code downstream} (recorder, metrics, trace), one at a time.
+ */
+final class LiveEngine implements AutoCloseable {
+    /** What the intake answers. */
+    sealed interface Outcome {}
+
+    record Accepted(long id, TokenStream stream) implements Outcome {}
+
+    /** Not served: {@code status} 429 (the admission policy refused) or 503 (over the server's own limits). */
+    record Refused(int status, String reason) implements Outcome {}
+
+    /** One request as the front parsed it. */
+    record Ask(int[] promptIds, int maxTokens, String tenant, List<String> stop, boolean ignoreEos) {}
+
+    /** Hears each request that reached the intake (the live trace). */
+    interface ArrivalListener {
+        void arrived(TraceRequest request, int[] promptIds);
+    }
+
+    private final long origin = System.nanoTime();
+    private final ResultSink downstream;
+    private final ServedTokens tokens;
+    private final ServeSpec spec;
+    private final ArrivalListener arrivals;
+    private final Map<Long, TokenStream> streams = new ConcurrentHashMap<>();
+    private final Map<Long, ReplicaWorker> owners = new ConcurrentHashMap<>();
+    private final Map<Long, int[]> prompts = new ConcurrentHashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final List<ReplicaWorker> workers = new ArrayList<>();
+    /** Per replica: requests routed to it and not ended; requests running at its last step. */
+    private java.util.concurrent.atomic.AtomicIntegerArray inFlight, running;
+    private Simulation.ClusterSlots cluster;
+    private HostEvents events;
+    private long nextId;
+    private volatile boolean closed;
+
+    LiveEngine(ResultSink downstream, ServedTokens tokens, ServeSpec spec, ArrivalListener arrivals) {
+        this.downstream = downstream;
+        this.tokens = tokens;
+        this.spec = spec;
+        this.arrivals = arrivals;
+    }
+
+    /** The sink the replicas write to (before {@link #start}). */
+    ResultSink sink() {
+        return new EngineSink();
+    }
+
+    /** Where replicas get prompt ids: the ids the front tokenized, taken once at submission. */
+    PromptSource prompts() {
+        return request -> prompts.remove(request.id());
+    }
+
+    void start(List<Replica> replicas, Simulation.ClusterSlots cluster, HostEvents events) {
+        this.cluster = cluster;
+        this.events = events;
+        this.inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
+        this.running = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
+        for (var replica : replicas) {
+            replica.usePrompts(prompts());
+            workers.add(new ReplicaWorker(replica, this));
+        }
+        workers.forEach(ReplicaWorker::start);
+    }
+
+    /** Run-clock nanoseconds: since the engine was made. */
+    long nowNanos() {
+        return System.nanoTime() - origin;
+    }
+
+    /** Requests admitted and not yet finished. */
+    int pending() {
+        return pending.get();
+    }
+
+    /** The first replica failure, or null while every replica runs. */
+    RuntimeException failure() {
+        for (var w : workers) if (w.failure() != null) return w.failure();
+        return null;
+    }
+
+    Outcome submit(Ask ask) {
+        if (closed) return new Refused(503, "the server is shutting down");
+        if (failure() != null) return new Refused(503, "the engine stopped: " + failure().getMessage());
+        if (pending.incrementAndGet() > spec.maxPending()) {
+            pending.decrementAndGet();
+            return new Refused(503, "the server holds " + spec.maxPending() + " requests (serve.max_pending)");
+        }
+        synchronized (this) { // arrival stamps, policy calls and posting in one order
+            long id = nextId++;
+            int maxTokens = ask.maxTokens();
+            var request = new TraceRequest(id, nowNanos(), ask.promptIds().length, maxTokens, ask.tenant(), 0,
+                    new long[0], 0);
+            var views = views();
+            var admission = cluster.admission().current();
+            arrivals.arrived(request, ask.promptIds());
+            switch (admission.policy().admit(new Arrival(request), views)) {
+                case Admission.Reject(String reason) -> {
+                    pending.decrementAndGet();
+                    String why = "rejected by admission " + admission.id() + ": " + reason;
+                    var row = new RequestRow(id, -1, request.tenant(), 0, request.arrivalNanos(), -1, -1, -1,
+                            request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, why);
+                    synchronized (downstream) {
+                        downstream.request(row);
+                    }
+                    return new Refused(429, why);
+                }
+                case Admission.Degrade d -> { // the cap only: one replica group here
+                    if (d.maxOutputTokens().isPresent() && d.maxOutputTokens().getAsInt() < maxTokens) {
+                        maxTokens = Math.max(1, d.maxOutputTokens().getAsInt());
+                        request = new TraceRequest(id, request.arrivalNanos(), request.inputTokens(), maxTokens,
+                                request.tenant(), 0, new long[0], 0);
+                    }
+                }
+                case Admission.Admit a -> { }
+            }
+            int target = route(request, views);
+            var stream = new TokenStream(spec.streamBuffer(), new OutputText(tokens, id, ask.stop(), ask.ignoreEos()),
+                    maxTokens);
+            var worker = workers.get(target);
+            streams.put(id, stream);
+            owners.put(id, worker);
+            inFlight.incrementAndGet(target);
+            prompts.put(id, ask.promptIds());
+            var submitted = request;
+            worker.post(replica -> replica.submit(submitted));
+            return new Accepted(id, stream);
+        }
+    }
+
+    private int route(TraceRequest request, List<ReplicaView> views) {
+        var router = cluster.router().current();
+        int target = router.policy().route(new Arrival(request), views);
+        if (target < 0 || target >= workers.size()) {
+            var row = new EventRow(request.arrivalNanos(), -1, -1, "fault", "router", router.id(), "",
+                    "routed request " + request.id() + " to replica " + target + " of " + workers.size()
+                            + "; sent to replica 0");
+            synchronized (downstream) {
+                downstream.event(row);
+            }
+            return 0;
+        }
+        return target;
+    }
+
+    /**
+     * What admission and the router see: each replica's requests routed and not ended (counted at the intake, so a
+     * burst is seen before the replica's thread takes it in), those running at its last step, and its KV blocks
+     * as of its last step.
+     */
+    private List<ReplicaView> views() {
+        var views = new ArrayList<ReplicaView>(workers.size());
+        for (int i = 0; i < workers.size(); i++) {
+            var v = workers.get(i).view();
+            int queued = inFlight.get(i);
+            views.add(new ReplicaWorker.View(i, queued, Math.min(queued, running.get(i)), v.freeBlocks(),
+                    v.totalBlocks()));
+        }
+        return views;
+    }
+
+    /**
+     * Ends a request at its replica before the next step, freeing its KV: cancelled with {@code reason}, or, with
+     * {@code reason} null, completed with the tokens it has (a stop condition).
+     */
+    void cancel(long id, String reason) {
+        var worker = owners.get(id);
+        if (worker != null) worker.post(replica -> replica.cancel(id, reason));
+    }
+
+    /** After each step, on the replica's thread: host reports (deployments, failed jars) become event rows. */
+    void afterStep(Replica replica, long end) {
+        synchronized (downstream) {
+            events.drainTo(downstream, end, replica.iterations() - 1, replica.index());
+        }
+    }
+
+    /** Stops taking requests, ends every replica's queued requests as cancelled, and stops the threads. */
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        for (var w : workers) w.stop(Replica.CANCELLED + "the server stopped");
+    }
+
+    /** Fans the replicas' rows out: output to the clients' streams, everything to {@code downstream}. */
+    private final class EngineSink implements ResultSink {
+        @Override
+        public void tokens(long requestId, int[] ids, int from, int to, long nanos) {
+            var stream = streams.get(requestId);
+            if (stream == null || stream.ending) return;
+            var text = new StringBuilder();
+            int n = 0;
+            for (int k = from; k < to && !stream.output.stopped(); k++, n++) {
+                text.append(stream.output.add(k, ids == null ? -1 : ids[k]));
+            }
+            if (stream.output.stopped() && to < stream.maxTokens) {
+                stream.ending = true;
+                cancel(requestId, null);
+            }
+            if (!stream.offer(new TokenStream.Delta(text.toString(), n, nanos)) && !stream.ending) {
+                stream.ending = true;
+                cancel(requestId, "the client read too slowly (" + spec.streamBuffer() + " chunks unread, "
+                        + "serve.stream_buffer)");
+            }
+        }
+
+        @Override
+        public void request(RequestRow row) {
+            synchronized (downstream) {
+                downstream.request(row);
+            }
+            var stream = streams.remove(row.requestId());
+            if (owners.remove(row.requestId()) != null) inFlight.decrementAndGet(row.replica());
+            prompts.remove(row.requestId());
+            if (stream == null) return;
+            pending.decrementAndGet();
+            stream.end(new TokenStream.End(row, stream.output.stopped(), stream.output.rest()));
+        }
+
+        @Override
+        public void iteration(IterationRow row) {
+            running.set(row.replica(), row.runningSeqs());
+            synchronized (downstream) {
+                downstream.iteration(row);
+            }
+        }
+
+        @Override
+        public void event(EventRow row) {
+            synchronized (downstream) {
+                downstream.event(row);
+            }
+        }
+
+        @Override
+        public void output(long requestId, int[] ids) {
+            synchronized (downstream) {
+                downstream.output(requestId, ids);
+            }
+        }
+    }
+
+    /** A request as admission and routing policies see it. */
+    private record Arrival(TraceRequest request) implements RequestView {
+        @Override public long id() { return request.id(); }
+        @Override public long arrivalNanos() { return request.arrivalNanos(); }
+        @Override public int promptTokens() { return request.inputTokens(); }
+        @Override public int maxOutputTokens() { return request.outputTokens(); }
+        @Override public int priority() { return request.priority(); }
+        @Override public String tenant() { return request.tenant(); }
+    }
+}

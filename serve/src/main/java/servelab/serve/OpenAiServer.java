@@ -1,0 +1,182 @@
+package servelab.serve;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The OpenAI-compatible HTTP front: {@code POST /v1/completions} and {@code /v1/chat/completions},
+ * {@code GET /v1/models}, {@code /health}, {@code /metrics}. The JDK's server, one virtual thread per exchange:
+ * a handler parses, tokenizes, hands the request to the engine's intake and then only waits on its bounded stream.
+ * With {@code serve.api_key} set, every route but {@code /health} needs {@code Authorization: Bearer KEY}, compared
+ * in constant time.
+ */
+final class OpenAiServer implements AutoCloseable {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final HttpServer http;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ServeSpec spec;
+    private final LiveEngine engine;
+    private final ServedTokens tokens;
+    private final ServeMetrics metrics;
+    private final String model;
+    private final int maxModelLen;
+    private final byte[] key;
+
+    OpenAiServer(ServeSpec spec, LiveEngine engine, ServedTokens tokens, ServeMetrics metrics, String model,
+                 int maxModelLen) throws IOException {
+        this.spec = spec;
+        this.engine = engine;
+        this.tokens = tokens;
+        this.metrics = metrics;
+        this.model = model;
+        this.maxModelLen = maxModelLen;
+        this.key = spec.apiKey() == null ? null : ("Bearer " + spec.apiKey()).getBytes(StandardCharsets.UTF_8);
+        this.http = HttpServer.create(new InetSocketAddress(spec.host(), spec.port()), 1024);
+        http.setExecutor(threads);
+        http.createContext("/", this::handle);
+        http.start();
+    }
+
+    /** The port the server listens on (the one asked for, or the free one picked for port 0). */
+    int port() {
+        return http.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            try {
+                route(exchange);
+            } catch (ApiError e) {
+                if (e.status == 429 || e.status == 503) {
+                    metrics.refused(e.status);
+                    exchange.getResponseHeaders().set("Retry-After", Integer.toString(spec.retryAfterS()));
+                }
+                var body = F.objectNode();
+                body.putObject("error").put("message", e.getMessage()).put("type", e.type).put("param", e.param)
+                        .put("code", e.code);
+                json(exchange, e.status, body);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException, InterruptedException {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        if (path.equals("/health")) {
+            require(method, "GET", path);
+            var failure = engine.failure();
+            if (failure != null) throw new ApiError(503, "server_error", "engine_stopped", null, failure.getMessage());
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        authorize(exchange);
+        switch (path) {
+            case "/v1/models" -> {
+                require(method, "GET", path);
+                json(exchange, 200, models());
+            }
+            case "/metrics" -> {
+                require(method, "GET", path);
+                var out = new ByteArrayOutputStream();
+                metrics.write(out);
+                exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+                exchange.sendResponseHeaders(200, out.size());
+                exchange.getResponseBody().write(out.toByteArray());
+            }
+            case "/v1/completions" -> complete(exchange, false);
+            case "/v1/chat/completions" -> complete(exchange, true);
+            default -> throw ApiError.notFound(path);
+        }
+    }
+
+    private void complete(HttpExchange exchange, boolean chat) throws IOException, InterruptedException {
+        require(exchange.getRequestMethod(), "POST", exchange.getRequestURI().getPath());
+        var body = body(exchange);
+        var request = CompletionRequest.parse(body, chat, tokens, maxModelLen,
+                exchange.getRequestHeaders().getFirst("X-Session-Id"));
+        if (request.model() != null && !request.model().equals(model)) throw ApiError.unknownModel(request.model(), model);
+        var outcome = engine.submit(new LiveEngine.Ask(request.promptIds(), request.maxTokens(), request.tenant(),
+                request.stop(), request.ignoreEos()));
+        var accepted = switch (outcome) {
+            case LiveEngine.Refused r -> throw ApiError.refused(r.status(), r.reason());
+            case LiveEngine.Accepted a -> a;
+        };
+        var answer = new Completions(engine, metrics, model, chat, request, accepted);
+        if (!request.stream()) {
+            json(exchange, 200, answer.whole());
+            return;
+        }
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "text/event-stream; charset=utf-8");
+        headers.set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        exchange.getResponseBody().flush(); // the headers now, not with the first token: the client knows it is in
+        answer.streamTo(exchange.getResponseBody());
+    }
+
+    private ObjectNode models() {
+        var list = F.objectNode().put("object", "list");
+        list.putArray("data").addObject().put("id", model).put("object", "model")
+                .put("created", System.currentTimeMillis() / 1000).put("owned_by", "servelab").put("root", model)
+                .put("max_model_len", maxModelLen);
+        return list;
+    }
+
+    /** The body, refusing one over {@code serve.max_body_bytes} before reading more than that. */
+    private byte[] body(HttpExchange exchange) throws IOException {
+        int limit = spec.maxBodyBytes();
+        var length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > limit) throw ApiError.tooLarge(limit);
+            } catch (NumberFormatException e) {
+                throw ApiError.invalid(null, "Content-Length is not a number");
+            }
+        }
+        InputStream in = exchange.getRequestBody();
+        var bytes = in.readNBytes(limit + 1);
+        if (bytes.length > limit) throw ApiError.tooLarge(limit);
+        return bytes;
+    }
+
+    private void authorize(HttpExchange exchange) {
+        if (key == null) return;
+        var given = exchange.getRequestHeaders().getFirst("Authorization");
+        // MessageDigest.isEqual takes time independent of where the first difference is
+        if (given == null || !MessageDigest.isEqual(key, given.getBytes(StandardCharsets.UTF_8))) {
+            throw ApiError.unauthorized();
+        }
+    }
+
+    private static void require(String method, String expected, String path) {
+        if (!method.equals(expected)) throw ApiError.methodNotAllowed(method, path);
+    }
+
+    private static void json(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+        var bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    /** Stops listening; exchanges in progress get a moment to end. */
+    @Override
+    public void close() {
+        http.stop(1);
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,86 @@
+package servelab.serve;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import servelab.api.route.ReplicaView;
+import servelab.runtime.engine.EngineException;
+import servelab.runtime.engine.Replica;
+
+/**
+ * One replica's thread: between steps it runs what the front posted (arrivals, cancellations) in order, then steps
+ * the replica at the current run-clock time, and publishes a snapshot for the router. The replica is touched by
+ * this thread only; the router reads snapshots at most one step old, as a real router's view is.
+ */
+final class ReplicaWorker {
+    /** What admission and the router see of a replica (see {@link LiveEngine}). */
+    record View(int index, int queuedRequests, int runningRequests, int freeBlocks, int totalBlocks)
+            implements ReplicaView {}
+
+    private final Replica replica;
+    private final LiveEngine engine;
+    private final LinkedBlockingQueue<Consumer<Replica>> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile View view;
+    private volatile boolean stopping;
+    private volatile RuntimeException failure;
+
+    ReplicaWorker(Replica replica, LiveEngine engine) {
+        this.replica = replica;
+        this.engine = engine;
+        publish();
+        this.thread = Thread.ofPlatform().name("servelab-replica-" + replica.index()).daemon().unstarted(this::loop);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Runs {@code command} on this replica's thread before its next step. */
+    void post(Consumer<Replica> command) {
+        inbox.add(command);
+    }
+
+    View view() {
+        return view;
+    }
+
+    RuntimeException failure() {
+        return failure;
+    }
+
+    private void loop() {
+        try {
+            while (!stopping) {
+                var command = replica.hasWork() ? inbox.poll() : inbox.poll(50, TimeUnit.MILLISECONDS);
+                for (; command != null; command = inbox.poll()) command.accept(replica);
+                if (replica.hasWork()) {
+                    long start = engine.nowNanos();
+                    long end = start + replica.step(start);
+                    engine.afterStep(replica, end);
+                }
+                publish();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (EngineException e) {
+            failure = e; // a policy failed with nothing to fall back on: this replica stops, the server says so
+            replica.abandon("engine stopped: " + e.getMessage());
+            publish();
+        }
+    }
+
+    private void publish() {
+        int queued = replica.queuedRequests();
+        view = new View(replica.index(), queued, 0, replica.freeBlocks(), replica.totalBlocks());
+    }
+
+    /** Stops after the current step and ends the requests still queued with {@code reason}. */
+    void stop(String reason) throws InterruptedException {
+        stopping = true;
+        thread.join();
+        for (var command = inbox.poll(); command != null; command = inbox.poll()) command.accept(replica);
+        replica.abandon(reason);
+    }
+}

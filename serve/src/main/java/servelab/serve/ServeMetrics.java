@@ -1,0 +1,144 @@
+package servelab.serve;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import servelab.runtime.engine.Replica;
+import servelab.runtime.engine.ResultSink;
+import servelab.runtime.record.EventRow;
+import servelab.runtime.record.IterationRow;
+import servelab.runtime.record.RequestRow;
+
+/**
+ * {@code /metrics}: vLLM's metric names and meanings (v1 engine, {@code vllm/v1/metrics/loggers.py}) with the
+ * labels {@code model_name} and {@code engine} (the replica), fed from the engine's rows, plus ServeLab's own
+ * ({@code servelab:*}: the plugin in each slot, swaps, faults, refused and cancelled requests). Histogram buckets are
+ * vLLM's. Thread-safe (the Prometheus client's metrics are).
+ */
+final class ServeMetrics implements ResultSink {
+    private static final double[] TTFT = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5,
+            5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0};
+    private static final double[] ITL = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0,
+            7.5, 10.0, 20.0, 40.0, 80.0};
+    private static final double[] E2E = {0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0,
+            60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final String model;
+    private final Gauge running = gauge("vllm:num_requests_running", "Number of requests in model execution batches.");
+    private final Gauge waiting = gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.");
+    private final Gauge kvUsage = gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.");
+    private final Counter prefixQueries = counter("vllm:prefix_cache_queries",
+            "Prefix cache queries, in terms of number of queried tokens.");
+    private final Counter prefixHits = counter("vllm:prefix_cache_hits",
+            "Prefix cache hits, in terms of number of cached tokens.");
+    private final Counter preemptions = counter("vllm:num_preemptions", "Cumulative number of preemption from the engine.");
+    private final Counter promptTokens = counter("vllm:prompt_tokens", "Number of prefill tokens processed.");
+    private final Counter generationTokens = counter("vllm:generation_tokens", "Number of generation tokens processed.");
+    private final Histogram ttft = histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.", TTFT);
+    private final Histogram itl = histogram("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", ITL);
+    private final Histogram e2e = histogram("vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.", E2E);
+    private final Counter success = Counter.builder().name("vllm:request_success")
+            .help("Count of successfully processed requests.").labelNames("model_name", "finished_reason").register(registry);
+    private final Gauge plugin = Gauge.builder().name("servelab:plugin_in_slot")
+            .help("1 for the plugin (name@version) in each slot of each replica.")
+            .labelNames("model_name", "engine", "kind", "plugin").register(registry);
+    private final Counter swaps = Counter.builder().name("servelab:plugin_swaps")
+            .help("Policy swaps between steps, per slot kind.").labelNames("model_name", "kind").register(registry);
+    private final Counter faults = Counter.builder().name("servelab:plugin_faults")
+            .help("Policies that threw or broke their contract (the slot fell back), per kind.")
+            .labelNames("model_name", "kind").register(registry);
+    private final Counter refused = Counter.builder().name("servelab:requests_refused")
+            .help("Requests answered 429 (admission policy) or 503 (server limits).")
+            .labelNames("model_name", "status").register(registry);
+    private final Counter cancelled = Counter.builder().name("servelab:requests_cancelled")
+            .help("Requests cancelled before they finished (client gone, too slow a reader, server stopped).")
+            .labelNames("model_name").register(registry);
+    private final java.util.Map<String, String> slotPlugins = new java.util.concurrent.ConcurrentHashMap<>();
+
+    ServeMetrics(String model) {
+        this.model = model;
+    }
+
+    private Gauge gauge(String name, String help) {
+        return Gauge.builder().name(name).help(help).labelNames("model_name", "engine").register(registry);
+    }
+
+    private Counter counter(String name, String help) {
+        return Counter.builder().name(name).help(help).labelNames("model_name", "engine").register(registry);
+    }
+
+    private Histogram histogram(String name, String help, double[] buckets) {
+        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(buckets)
+                .labelNames("model_name", "engine").register(registry);
+    }
+
+    @Override
+    public void iteration(IterationRow r) {
+        var e = Integer.toString(r.replica());
+        running.labelValues(model, e).set(r.runningSeqs());
+        waiting.labelValues(model, e).set(r.waitingSeqs());
+        kvUsage.labelValues(model, e).set(r.kvBlocksTotal() == 0 ? 0 : (double) r.kvBlocksUsed() / r.kvBlocksTotal());
+        prefixQueries.labelValues(model, e).inc(r.prefixQueryTokens());
+        prefixHits.labelValues(model, e).inc(r.prefixHitTokens());
+        preemptions.labelValues(model, e).inc(r.preemptions());
+        promptTokens.labelValues(model, e).inc(r.prefillTokens());
+        inUse(e, "scheduler", r.scheduler());
+        inUse(e, "batcher", r.batcher());
+    }
+
+    /** Marks {@code id} as the plugin of {@code kind} on replica {@code engine} (and the previous one as gone). */
+    private void inUse(String engine, String kind, String id) {
+        var previous = slotPlugins.put(engine + "/" + kind, id);
+        if (id.equals(previous)) return;
+        if (previous != null) plugin.labelValues(model, engine, kind, previous).set(0);
+        plugin.labelValues(model, engine, kind, id).set(1);
+    }
+
+    @Override
+    public void request(RequestRow r) {
+        if (r.replica() < 0) return; // refused at admission: counted by refused()
+        var e = Integer.toString(r.replica());
+        generationTokens.labelValues(model, e).inc(r.outputTokens());
+        if (r.error().startsWith(Replica.CANCELLED)) cancelled.labelValues(model).inc();
+        if (r.firstTokenNanos() >= 0) ttft.labelValues(model, e).observe((r.firstTokenNanos() - r.arrivalNanos()) / 1e9);
+        var times = r.tokenTimesNanos();
+        for (int i = 1; i < times.length; i++) itl.labelValues(model, e).observe((times[i] - times[i - 1]) / 1e9);
+        if (!r.error().isEmpty()) return;
+        e2e.labelValues(model, e).observe((r.completionNanos() - r.arrivalNanos()) / 1e9);
+    }
+
+    /** A request that finished well: {@code reason} is {@code stop} or {@code length}, as vLLM labels them. */
+    void finished(String reason) {
+        success.labelValues(model, reason).inc();
+    }
+
+    void refused(int status) {
+        refused.labelValues(model, Integer.toString(status)).inc();
+    }
+
+    @Override
+    public void event(EventRow r) {
+        switch (r.type()) {
+            case "swap" -> swaps.labelValues(model, r.kind()).inc();
+            case "fault" -> faults.labelValues(model, r.kind()).inc();
+            default -> { }
+        }
+    }
+
+    /** The text format (version 0.0.4), as Prometheus scrapes it. */
+    void write(OutputStream out) throws IOException {
+        PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
+    }
+
+    String contentType() {
+        return PrometheusTextFormatWriter.create().getContentType();
+    }
+}

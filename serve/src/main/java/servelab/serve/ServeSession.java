@@ -1,0 +1,206 @@
+package servelab.serve;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import servelab.runtime.engine.Replica;
+import servelab.runtime.engine.ReplicaConfig;
+import servelab.runtime.engine.ResultSink;
+import servelab.runtime.exec.EmulatedSetup;
+import servelab.runtime.exec.ExecutorSetup;
+import servelab.runtime.exec.ModelSetup;
+import servelab.runtime.exec.SimulatedSetup;
+import servelab.runtime.experiment.Experiment;
+import servelab.runtime.experiment.ExperimentRunner;
+import servelab.runtime.experiment.HostEvents;
+import servelab.runtime.host.ControlServer;
+import servelab.runtime.host.HostListener;
+import servelab.runtime.host.Testbed;
+import servelab.runtime.record.EventRow;
+import servelab.runtime.record.IterationRow;
+import servelab.runtime.record.Json;
+import servelab.runtime.record.RecorderOptions;
+import servelab.runtime.record.RequestRow;
+import servelab.runtime.record.RunRecorder;
+import servelab.runtime.report.RunResults;
+import servelab.runtime.report.Summary;
+
+/**
+ * One {@code servelab serve}: the plugin host on the plugins directory (watched, and the control port open, as in
+ * {@code servelab run}), the replicas on the live engine, the HTTP front, and the run folder: requests, iterations
+ * and events tables through the run recorder, {@code trace.jsonl}, {@code run.json} and, when closed,
+ * {@code summary.json}.
+ */
+public final class ServeSession implements AutoCloseable {
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Path runDir;
+    private final Experiment exp;
+    private final Map<String, Object> info;
+    private final long wallStart = System.nanoTime();
+    private RunRecorder recorder;
+    private LiveEngine engine;
+    private LiveTrace trace;
+    private OpenAiServer server;
+    private String model;
+    private boolean closed;
+
+    private ServeSession(Experiment exp, Path runDir) {
+        this.exp = exp;
+        this.runDir = runDir;
+        this.info = new LinkedHashMap<>();
+    }
+
+    /** Starts serving {@code exp} as {@code spec} says, recording to {@code runDir}. */
+    public static ServeSession start(Experiment exp, ServeSpec spec, Path runDir, Path pluginsDir, HostListener listener)
+            throws IOException {
+        var session = new ServeSession(exp, runDir);
+        try {
+            session.open(spec, pluginsDir, listener);
+            return session;
+        } catch (IOException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private void open(ServeSpec spec, Path pluginsDir, HostListener listener) throws IOException {
+        var events = new HostEvents(listener == null ? HostListener.STDERR : listener);
+        var setup = keep(ExperimentRunner.executors(exp));
+        var testbed = keep(Testbed.start(pluginsDir, events));
+        var kv = exp.kv();
+        int blocks = kv.blocks() > 0 ? kv.blocks() : setup.defaultKvBlocks(kv.blockSize());
+        events.clear();
+        var slots = testbed.registry().createSlots(exp.replicas(), ExperimentRunner.selections(exp));
+        testbed.watch();
+        Files.createDirectories(runDir);
+        recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(ExperimentRunner.slo(exp)));
+        var control = keep(new ControlServer(testbed.registry()));
+        Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
+        var tokens = tokens(setup);
+        model = spec.modelName() != null ? spec.modelName() : defaultModelName(setup);
+        var metrics = new ServeMetrics(model);
+        trace = new LiveTrace(runDir.resolve("trace.jsonl"));
+        engine = new LiveEngine(fanOut(recorder, metrics, trace), tokens, spec, trace);
+        var replicas = new ArrayList<Replica>();
+        int maxLen = (int) Math.min(Integer.MAX_VALUE, (long) blocks * kv.blockSize());
+        for (int r = 0; r < exp.replicas(); r++) {
+            var executor = setup.executor(r, kv.blockSize(), blocks, kv.hostBlocks());
+            maxLen = Math.min(maxLen, executor.maxSequenceTokens());
+            replicas.add(new Replica(r, new ReplicaConfig(kv.blockSize(), blocks, kv.hostBlocks(), kv.offload()),
+                    slots.replicas().get(r), executor, engine.sink()));
+        }
+        if (setup instanceof EmulatedSetup || setup instanceof SimulatedSetup) maxLen = Math.min(maxLen, 8192);
+        if (spec.maxModelLen() > 0) maxLen = Math.min(maxLen, spec.maxModelLen());
+        info.putAll(ExperimentRunner.runInfo(exp, setup, blocks, testbed.registry()));
+        engine.start(replicas, slots.cluster(), events);
+        server = new OpenAiServer(spec, engine, tokens, metrics, model, maxLen);
+        info.put("serve", new LinkedHashMap<>(Map.of("host", spec.host(), "port", server.port(), "model", model,
+                "max_model_len", maxLen, "api_key", spec.apiKey() != null)));
+        recorder.writeRunJson(info);
+        Files.writeString(runDir.resolve("serve.port"), server.port() + "\n");
+    }
+
+    private static ServedTokens tokens(ExecutorSetup setup) {
+        return switch (setup) {
+            case ModelSetup model -> new LlamaTokens(model.tokenizer());
+            case EmulatedSetup emulated -> new PlaceholderTokens();
+            case SimulatedSetup simulated -> throw new IllegalArgumentException("servelab serve needs executor: emulated "
+                    + "(the cost model on the wall clock) or model (a GGUF file); simulated runs on a virtual clock");
+        };
+    }
+
+    private String defaultModelName(ExecutorSetup setup) {
+        if (setup instanceof ModelSetup) {
+            var name = Path.of(exp.model().path()).getFileName().toString();
+            return name.endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
+        }
+        return exp.profile();
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** The engine (for tests in this package). */
+    LiveEngine engine() {
+        return engine;
+    }
+
+    /**
+     * Stops listening, cancels what is still queued (recorded as cancelled), closes the tables and writes
+     * {@code run.json}'s result and {@code summary.json}.
+     */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        try {
+            if (server != null) server.close();
+            if (engine != null) engine.close();
+            if (trace != null) trace.close();
+            if (recorder != null) finishRecords();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            Files.deleteIfExists(runDir.resolve("control.port"));
+            Files.deleteIfExists(runDir.resolve("serve.port"));
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception e) {
+                    System.err.println("servelab serve: closing " + opened.get(i) + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void finishRecords() throws IOException {
+        info.put("result", new LinkedHashMap<>(Map.of("wall_s", (System.nanoTime() - wallStart) / 1e9)));
+        recorder.writeRunJson(info);
+        recorder.close();
+        var summary = Summary.compute(RunResults.load(runDir), ExperimentRunner.slo(exp));
+        Json.write(runDir.resolve("summary.json"), summary.toJson());
+    }
+
+    /** Every row to the recorder, the metrics and the live trace, in that order. */
+    private static ResultSink fanOut(RunRecorder recorder, ServeMetrics metrics, LiveTrace trace) {
+        return new ResultSink() {
+            @Override
+            public void request(RequestRow row) {
+                recorder.request(row);
+                metrics.request(row);
+                trace.request(row);
+            }
+
+            @Override
+            public void iteration(IterationRow row) {
+                recorder.iteration(row);
+                metrics.iteration(row);
+            }
+
+            @Override
+            public void event(EventRow row) {
+                recorder.event(row);
+                metrics.event(row);
+            }
+        };
+    }
+}

@@ -1,0 +1,104 @@
+package servelab.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad requests get OpenAI-style JSON errors naming the field; keys are required where they must be. */
+class BadInputTest {
+    @TempDir static Path dir;
+    static Served served;
+
+    @BeforeAll
+    static void start() throws Exception {
+        served = Served.start(dir, "serve.max_model_len=64", "serve.max_body_bytes=2000");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        served.close();
+    }
+
+    private static void assertError(int status, String param, String inMessage, java.net.http.HttpResponse<String> r)
+            throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        var error = Served.json(r).get("error");
+        assertTrue(error.get("message").asText().contains(inMessage), error.toString());
+        assertTrue(error.has("type") && error.has("code") && error.has("param"), error.toString());
+        if (param != null) assertEquals(param, error.get("param").asText());
+    }
+
+    @Test
+    void malformedJsonIs400WithItsPosition() throws Exception {
+        assertError(400, null, "line 1, column", served.post("/v1/completions", "{\"prompt\": \"x\",,}"));
+        assertError(400, null, "must be a JSON object", served.post("/v1/completions", "[1, 2]"));
+        assertError(400, "prompt", "prompt is required", served.post("/v1/completions", "{}"));
+        assertError(400, "temperature", "temperature must be a number in [0.0, 2.0]",
+                served.post("/v1/completions", "{\"prompt\": \"x\", \"temperature\": 9}"));
+        assertError(400, "stop", "stop must be a string", served.post("/v1/completions", "{\"prompt\": \"x\", \"stop\": 3}"));
+        assertError(400, "messages[0].role", "plain name",
+                served.post("/v1/chat/completions", "{\"messages\": [{\"role\": \"<|eot_id|>\", \"content\": \"x\"}]}"));
+    }
+
+    @Test
+    void anUnknownModelIs400NamingTheServedOne() throws Exception {
+        assertError(400, "model", "serves 'llama-3-8b/h100-80gb'",
+                served.post("/v1/completions", "{\"model\": \"gpt-9\", \"prompt\": \"x\"}"));
+    }
+
+    @Test
+    void aPromptOverTheContextAndMaxTokensOutOfRangeAre400() throws Exception {
+        var words = "word ".repeat(70);
+        assertError(400, "prompt", "maximum context length is 64 tokens",
+                served.post("/v1/completions", "{\"prompt\": \"" + words + "\"}"));
+        assertError(400, "max_tokens", "you requested 74 tokens (4 in the prompt, 70 in the completion)",
+                served.post("/v1/completions", "{\"prompt\": \"one two three four\", \"max_tokens\": 70}"));
+        assertError(400, "max_tokens", "at least 1",
+                served.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 0}"));
+        assertError(400, "max_tokens", "must be an integer",
+                served.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 1.5}"));
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() throws Exception {
+        var big = "{\"prompt\": \"" + "y".repeat(3000) + "\"}";
+        assertError(413, null, "over 2000 bytes", served.post("/v1/completions", big));
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAreJsonErrorsToo() throws Exception {
+        assertError(404, null, "No route", served.get("/v2/nothing"));
+        assertError(405, null, "GET is not allowed", served.get("/v1/completions"));
+    }
+
+    @Test
+    void bindingBeyondLoopbackWithoutAKeyIsRefusedNamingTheKey() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new ServeSpec("0.0.0.0", 0, null, null, 0, 0, 0, 0, 0));
+        assertTrue(e.getMessage().contains("serve.api_key"), e.getMessage());
+        assertEquals("127.0.0.1", ServeSpec.DEFAULTS.host(), "loopback by default");
+        new ServeSpec("0.0.0.0", 0, "secret", null, 0, 0, 0, 0, 0); // with a key it is allowed
+    }
+
+    @Test
+    void withAnApiKeyEveryRouteButHealthNeedsIt(@TempDir Path keyed) throws Exception {
+        try (var s = Served.start(keyed, "serve.api_key=s3cret")) {
+            assertError(401, null, "API key", s.get("/v1/models"));
+            assertError(401, null, "API key", s.get("/v1/models", "Authorization", "Bearer s3creT"));
+            assertError(401, null, "API key", s.get("/metrics", "Authorization", "Bearer s3cret-and-more"));
+            assertError(401, null, "API key", s.post("/v1/completions", "{\"prompt\": \"x\"}"));
+            assertEquals(200, s.get("/v1/models", "Authorization", "Bearer s3cret").statusCode());
+            assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 2}",
+                    "Authorization", "Bearer s3cret").statusCode());
+            assertEquals(200, s.get("/health").statusCode(), "health probes need no key");
+        }
+    }
+}
