@@ -93,6 +93,10 @@ final class LiveEngine implements AutoCloseable {
         return System.nanoTime() - origin;
     }
 
+    long originNanos() {
+        return origin;
+    }
+
     /** Requests admitted and not yet finished. */
     int pending() {
         return pending.get();

@@ -18,6 +18,7 @@ import servelab.runtime.exec.SimulatedSetup;
 import servelab.runtime.experiment.Experiment;
 import servelab.runtime.experiment.ExperimentRunner;
 import servelab.runtime.experiment.HostEvents;
+import servelab.runtime.host.ControlOptions;
 import servelab.runtime.host.ControlServer;
 import servelab.runtime.host.HostListener;
 import servelab.runtime.host.Testbed;
@@ -79,7 +80,7 @@ public final class ServeSession implements AutoCloseable {
         testbed.watch();
         Files.createDirectories(runDir);
         recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(ExperimentRunner.slo(exp)));
-        var control = keep(new ControlServer(testbed.registry()));
+        var control = keep(new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv())));
         Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
         var tokens = tokens(setup);
         model = spec.modelName() != null ? spec.modelName() : defaultModelName(setup);
@@ -137,6 +138,11 @@ public final class ServeSession implements AutoCloseable {
 
     public Path runDir() {
         return runDir;
+    }
+
+    /** The {@code System.nanoTime()} at which the run clock reads 0 (for measuring clients in this JVM). */
+    public long originNanos() {
+        return engine.originNanos();
     }
 
     /** The engine (for tests in this package). */

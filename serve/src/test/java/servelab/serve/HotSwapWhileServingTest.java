@@ -1,0 +1,50 @@
+package servelab.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.report.RunResults;
+
+/** Plugins swap while the server serves, through the control port as with `servelab run`. */
+class HotSwapWhileServingTest {
+
+    @Test
+    void aSchedulerSwitchedOverTheControlPortRunsTheNextRequests(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir)) {
+            assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"before\", \"max_tokens\": 3}").statusCode());
+            int port = Integer.parseInt(Files.readString(s.runDir.resolve("control.port")).strip());
+            try (var socket = new Socket(InetAddress.getLoopbackAddress(), port);
+                 var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
+                 var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+                out.println("switch scheduler sjf");
+                var reply = new StringBuilder();
+                for (String line; (line = in.readLine()) != null && !line.equals("ok"); ) {
+                    assertTrue(!line.startsWith("error"), line);
+                    reply.append(line);
+                }
+            }
+            assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"after\", \"max_tokens\": 3}").statusCode());
+            var metrics = s.get("/metrics").body();
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("servelab:plugin_in_slot{") && l.contains("plugin=\"sjf@")
+                    && l.endsWith(" 1.0")), metrics);
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("servelab:plugin_swaps_total{")
+                    && l.contains("kind=\"scheduler\"")), metrics);
+        }
+        var schedulers = RunResults.load(dir.resolve("run")).table(servelab.runtime.record.ResultTable.ITERATIONS)
+                .orElseThrow().strings("scheduler");
+        assertTrue(schedulers.getFirst().startsWith("fcfs@"), schedulers.toString());
+        assertTrue(schedulers.getLast().startsWith("sjf@"), schedulers.toString());
+    }
+}
