@@ -57,7 +57,13 @@ final class OpenAiServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             try {
-                route(exchange);
+                try {
+                    route(exchange);
+                } catch (ApiError e) {
+                    throw e;
+                } catch (RuntimeException e) { // a bug, not the client's fault: say so in the API's shape
+                    throw new ApiError(500, "server_error", "internal_error", null, "internal error: " + e);
+                }
             } catch (ApiError e) {
                 if (e.status == 429 || e.status == 503) {
                     metrics.refused(e.status);

@@ -66,8 +66,21 @@ final class ReplicaWorker {
             Thread.currentThread().interrupt();
         } catch (EngineException e) {
             failure = e; // a policy failed with nothing to fall back on: this replica stops, the server says so
-            replica.abandon("engine stopped: " + e.getMessage());
-            publish();
+            endEverything("engine stopped: " + e.getMessage());
+        }
+    }
+
+    /** After a failure: every request, queued or still arriving, ends at once, so no client waits for nothing. */
+    private void endEverything(String reason) {
+        try {
+            while (!stopping) {
+                replica.abandon(reason);
+                publish();
+                var command = inbox.poll(50, TimeUnit.MILLISECONDS);
+                for (; command != null; command = inbox.poll()) command.accept(replica);
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
