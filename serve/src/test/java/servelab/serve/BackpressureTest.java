@@ -29,7 +29,14 @@ class BackpressureTest {
                 "plugins.admission.params.max_waiting_per_replica=2", "plugins.batcher.params.max_num_seqs=1",
                 "serve.retry_after_s=3")) {
             var open = new ArrayList<HttpResponse<InputStream>>();
-            for (int i = 0; i < 3; i++) open.add(open(s)); // one runs, two wait
+            open.add(open(s));
+            long t0 = System.nanoTime();
+            while (s.get("/metrics").body().lines().noneMatch(l -> l.startsWith("vllm:num_requests_running{")
+                    && l.endsWith(" 1.0"))) { // the first one runs (max_num_seqs 1)
+                assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "the first request never ran");
+                Thread.sleep(5);
+            }
+            for (int i = 0; i < 2; i++) open.add(open(s)); // two wait
             for (var r : open) assertEquals(200, r.statusCode());
             var refused = open(s);
             assertEquals(429, refused.statusCode());
