@@ -65,7 +65,7 @@ public final class RoutingEffects {
     /** llm-d "KV-cache wins you can see": 150 groups sharing a ~6k-token prefix, ~1.2k-token questions, 8 replicas. */
     private void prefixAware() throws IOException {
         var base = List.of("seed=11", "replicas=8", "trace.synthetic.count=" + n(2400),
-                "trace.synthetic.arrivals.process=poisson", "trace.synthetic.arrivals.rate=24",
+                "trace.synthetic.arrivals.process=poisson", "trace.synthetic.arrivals.rate=40",
                 "trace.synthetic.input={dist: uniform, min: 6900, max: 7500}",
                 "trace.synthetic.output={dist: fixed, value: 100}",
                 "trace.transforms.shared_prefix={prompts: 150, tokens: 6000, share: 1.0}",
@@ -86,7 +86,7 @@ public final class RoutingEffects {
         }
         section("1. Prefix-aware routing (llm-d, \"KV-cache wins you can see\")",
                 "8 replicas, 150 prompt groups sharing a 6,000-token prefix (whole blocks) plus a ~1,200-token "
-                        + "question (inputs uniform 6,900-7,500), 100 output tokens, Poisson at 24 req/s, " + n(2400)
+                        + "question (inputs uniform 6,900-7,500), 100 output tokens, Poisson at 40 req/s, " + n(2400)
                         + " requests; 12,000 KV blocks (192k tokens) per replica, so one replica holds ~30 of the 150 "
                         + "prefixes and a router that scatters groups thrashes every cache. llm-d ramps load on real "
                         + "vLLM pods and reports p90 TTFT and throughput; ServeLab runs one load level.",
@@ -127,7 +127,7 @@ public final class RoutingEffects {
         for (int refresh : new int[] {0, 10, 100}) {
             var res = runs.run("stale view " + refresh + " ms", List.of("seed=5", "replicas=8",
                     "trace.synthetic.count=" + n(6000), "trace.synthetic.arrivals.process=gamma",
-                    "trace.synthetic.arrivals.rate=70", "trace.synthetic.arrivals.cv=3",
+                    "trace.synthetic.arrivals.rate=160", "trace.synthetic.arrivals.cv=3",
                     "plugins.router.name=least-requests", "cluster.view_refresh_ms=" + refresh));
             double p99 = res.number("p99_ttft_ms");
             if (refresh == 0) fresh = p99;
@@ -136,7 +136,7 @@ public final class RoutingEffects {
         }
         section("3. Stale views (BLIS)",
                 "8 replicas, least-requests routing on the replica-reported queue lengths (the router's own count of "
-                        + "what it sent is not used), bursty arrivals (gamma, cv 3) at 70 req/s, " + n(6000)
+                        + "what it sent is not used), bursty arrivals (gamma, cv 3) at 160 req/s (~85% of what 8 replicas serve), " + n(6000)
                         + " requests with the demo's log-normal lengths. BLIS reports p99 TTFT +14% at 10 ms and +354% "
                         + "at 100 ms for its routing on stale snapshots; the mechanism is herding: every decision "
                         + "between refreshes sees the same shortest queue.",
@@ -149,14 +149,14 @@ public final class RoutingEffects {
         String[][] routers = {{"random", ""}, {"power-of-d", "d=2"}, {"least-requests", ""}};
         for (var r : routers) {
             var o = new ArrayList<>(List.of("seed=9", "replicas=16", "trace.synthetic.count=" + n(8000),
-                    "trace.synthetic.arrivals.rate=150", "plugins.router.name=" + r[0]));
+                    "trace.synthetic.arrivals.rate=330", "plugins.router.name=" + r[0]));
             if (!r[1].isEmpty()) o.add("plugins.router.params." + r[1]);
             var res = runs.run("p2c " + r[0], o);
             rows.add(List.of(r[0] + (r[1].isEmpty() ? "" : " " + r[1]), s(res.number("p99_ttft_ms"), 0),
                     s(res.number("p99_e2el_ms"), 0), s(res.number("load_imbalance"), 3)));
         }
         section("4. Power of two choices (Mitzenmacher)",
-                "16 replicas at high load (Poisson 150 req/s, " + n(8000) + " requests, log-normal lengths). Theory: "
+                "16 replicas at high load (Poisson 330 req/s, ~90% of capacity, " + n(8000) + " requests, log-normal lengths). Theory: "
                         + "with d = 2 samples the longest queue falls from log n / log log n to log log n / log 2, so "
                         + "most of the gain of checking every replica comes from the second sample.",
                 List.of("router", "p99 TTFT (ms)", "p99 E2EL (ms)", "load imbalance"), rows);
@@ -191,7 +191,7 @@ public final class RoutingEffects {
         double baseGoodput = Double.NaN;
         for (var s : setups) {
             var o = new ArrayList<>(List.of("seed=21", "replicas=4", "trace.synthetic.count=" + n(6000),
-                    "trace.synthetic.arrivals.rate=60", "slo.ttft_ms=2000", "slo.tpot_ms=100",
+                    "trace.synthetic.arrivals.rate=140", "slo.ttft_ms=2000", "slo.tpot_ms=100",
                     "plugins.router.name=" + s[1], "plugins.admission.name=" + s[2]));
             if (!s[3].isEmpty()) o.add("plugins.admission.params." + s[3]);
             var res = runs.run("admission " + s[0], o);
@@ -202,7 +202,7 @@ public final class RoutingEffects {
                     pct(res.number("failed") / total), s(res.number("p99_ttft_ms"), 0)));
         }
         section("6. Admission under overload (BLIS)",
-                "4 replicas offered ~1.5x what they serve (Poisson 60 req/s, " + n(6000) + " requests, log-normal "
+                "4 replicas offered ~1.5x what they serve (Poisson 140 req/s; they complete ~92 req/s), " + n(6000) + " requests, log-normal "
                         + "lengths), SLO TTFT <= 2 s and TPOT <= 100 ms. BLIS reports routing plus admission beating "
                         + "round robin by 47% in goodput while shedding 30% of requests.",
                 List.of("setup", "goodput (req/s)", "vs round robin", "shed (rejected)", "p99 TTFT (ms)"), rows);
