@@ -1,12 +1,16 @@
 package servelab.runtime.cli;
 
+import java.nio.file.Path;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import servelab.runtime.experiment.CallerDir;
+
 /** The {@code servelab} command line. Only {@link #main} exits the JVM. */
 @Command(name = "servelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"A testbed for LLM serving algorithms: hot-swappable scheduling, batching and caching",
-                "plugins, replayed against real request traces in simulation or on a real model."},
+        description = "A testbed for LLM serving algorithms: hot-swappable scheduling, batching and caching "
+                + "plugins, replayed against real request traces in simulation or on a real model.",
         subcommands = {DemoCommand.class, RunCommand.class, PluginsCommand.class, CtlCommand.class,
                 TraceCommand.class, CacheCommand.class, ImportCommand.class, ReportCommand.class, BenchCommand.class,
                 CalibrateCommand.class, ValidateCommand.class,
@@ -27,12 +31,35 @@ public final class Main implements Runnable {
         for (var provider : java.util.ServiceLoader.load(CommandProvider.class)) {
             for (var command : provider.commands()) cli.addSubcommand(command);
         }
+        // every path typed on the command line is the user's, relative to where they typed it
+        cli.registerConverter(Path.class, text -> CallerDir.resolve(Path.of(text)));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("servelab " + commandLine.getCommandName() + ": " + message(e));
+            // the full name (servelab notebook run), so two verbs of one name cannot be mistaken for each other
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + message(e));
             if (Boolean.getBoolean("servelab.debug")) e.printStackTrace(commandLine.getErr());
             return 1;
         });
+        cli.setExecutionStrategy(Main::refuseUnknownCommands);
+        HelpSummaries.install(cli);
         return cli;
+    }
+
+    /**
+     * With {@code --help} picocli tolerates words it does not know and prints the main help with exit code 0, so
+     * {@code servelab calibrate --help} looked like a success; it is refused like any other unknown command.
+     */
+    private static int refuseUnknownCommands(CommandLine.ParseResult parsed) {
+        var last = parsed;
+        while (last.hasSubcommand()) last = last.subcommand();
+        var cli = last.commandSpec().commandLine();
+        if (!last.unmatched().isEmpty() && !cli.getSubcommands().isEmpty()) {
+            var err = cli.getErr();
+            err.println(last.commandSpec().qualifiedName() + ": unknown command '" + last.unmatched().getFirst()
+                    + "'; commands: " + String.join(", ", cli.getSubcommands().keySet()));
+            err.flush();
+            return 2;
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     private static String message(Throwable e) {

@@ -24,10 +24,7 @@ import servelab.runtime.jupyter.NotebookExecutor;
 
 /** {@code servelab notebook}: the Java kernel for Jupyter, the notebooks' runs, and headless execution. */
 @Command(name = "notebook", mixinStandardHelpOptions = true,
-        description = {"Jupyter notebooks over ServeLab results (notebooks/*.ipynb, Java kernel).",
-                "  install   register the 'servelab' kernel: ServeLab's jars on its class path, its JVM flags",
-                "  runs      make the small runs the notebooks read (runs/notebooks)",
-                "  run       execute notebooks headless (nbconvert), saving their outputs"},
+        description = "Jupyter notebooks over ServeLab results (notebooks/*.ipynb, Java kernel).",
         subcommands = {NotebookCommand.Install.class, NotebookCommand.Runs.class, NotebookCommand.Run.class})
 final class NotebookCommand implements Runnable {
     @Spec CommandSpec spec;

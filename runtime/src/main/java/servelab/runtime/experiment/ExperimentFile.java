@@ -2,9 +2,11 @@ package servelab.runtime.experiment;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -14,7 +16,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import servelab.runtime.exec.cost.CostModels;
 
 /** Reads an experiment file and applies {@code --set key=value} overrides; errors name the file and the key. */
 public final class ExperimentFile {
@@ -56,7 +61,15 @@ public final class ExperimentFile {
         } catch (IOException e) {
             throw new IllegalArgumentException(where + ": cannot read: " + e.getMessage());
         }
-        for (var override : overrides) set(root, override);
+        if (file != null) {
+            var folder = file.toAbsolutePath().getParent();
+            resolvePaths(root, PATH_KEYS, relative -> folder.resolve(relative).normalize().toString());
+        }
+        for (var override : overrides) {
+            var key = set(root, override);
+            // a --set value is typed on the command line, so it is relative to the caller's folder, not the file's
+            if (PATH_KEYS.contains(key)) resolvePaths(root, List.of(key), CallerDir::resolve);
+        }
         if (section != null) {
             var taken = root.remove(section);
             reader.accept(taken == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : taken);
@@ -74,8 +87,35 @@ public final class ExperimentFile {
         }
     }
 
-    /** Sets {@code a.b.c=value} in the tree, creating mappings on the way. */
-    static void set(ObjectNode root, String override) {
+    /**
+     * Keys whose values are file paths. Relative ones resolve against the experiment file's folder, so an experiment
+     * and its trace can move together; {@code profile} only when it is not a bundled profile's name.
+     */
+    static final List<String> PATH_KEYS = List.of("trace.file", "model.path", "model.draft_path", "profile", "output");
+
+    private static void resolvePaths(ObjectNode root, List<String> keys, UnaryOperator<String> resolve) {
+        for (var key : keys) {
+            var dot = key.lastIndexOf('.');
+            var parent = dot < 0 ? root : root.get(key.substring(0, dot));
+            var leaf = key.substring(dot + 1);
+            if (!(parent instanceof ObjectNode object) || !(object.get(leaf) instanceof TextNode text)) continue;
+            var value = text.textValue();
+            if (value.isBlank() || isAbsolute(value)) continue;
+            if (key.equals("profile") && CostModels.available().contains(value)) continue;
+            object.put(leaf, resolve.apply(value));
+        }
+    }
+
+    private static boolean isAbsolute(String value) {
+        try {
+            return Path.of(value).isAbsolute();
+        } catch (InvalidPathException e) {
+            return true; // not a path: left for the reader to refuse with its own message
+        }
+    }
+
+    /** Sets {@code a.b.c=value} in the tree, creating mappings on the way; returns the dotted key. */
+    static String set(ObjectNode root, String override) {
         int eq = override.indexOf('=');
         if (eq <= 0) throw new IllegalArgumentException("--set " + override + ": expected key=value");
         var keys = override.substring(0, eq).split("\\.");
@@ -90,6 +130,7 @@ public final class ExperimentFile {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("--set " + override + ": value is not valid YAML");
         }
+        return override.substring(0, eq);
     }
 
     private static String path(UnrecognizedPropertyException e) {

@@ -80,4 +80,63 @@ class LauncherTest {
                 work.resolve("none").toString()), "--print-java");
         assertEquals(jvms.resolve("jdk-25/bin/java").toRealPath().toString(), viaHome.out().strip());
     }
+
+    /**
+     * A checkout with the launcher, a built runtime jar, a source edited after the last build, a Maven wrapper that
+     * only notes it was called, and a JDK 25 whose java prints its arguments.
+     */
+    private Path fakeCheckout() throws Exception {
+        var home = Files.createDirectories(work.resolve("home"));
+        Files.copy(LAUNCHER, home.resolve("servelab"));
+        Files.createDirectories(home.resolve("runtime/target"));
+        Files.writeString(home.resolve("runtime/target/servelab-runtime.jar"), "");
+        Files.createDirectories(home.resolve("target"));
+        var stamp = Files.writeString(home.resolve("target/.servelab-build-stamp"), "");
+        var pom = Files.writeString(home.resolve("pom.xml"), "<project/>");
+        Files.setLastModifiedTime(stamp, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+        var mvnw = Files.writeString(home.resolve("mvnw"), "#!/bin/sh\necho built >> \"$(dirname \"$0\")/built\"\n");
+        Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
+        var java = Files.createDirectories(work.resolve("jdk-25/bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"25.0.1\"' >&2; exit 0; fi\n"
+                + "for a in \"$@\"; do echo \"$a\"; done\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertTrue(Files.getLastModifiedTime(pom).toMillis() > 1_000_000L);
+        return home;
+    }
+
+    private Outcome launchIn(Path home, Path cwd, String... args) throws Exception {
+        var command = new java.util.ArrayList<>(java.util.List.of("bash", home.resolve("servelab").toString()));
+        command.addAll(java.util.List.of(args));
+        var pb = new ProcessBuilder(command).directory(cwd.toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", toolsWithoutJava() + ":/usr/bin:/bin");
+        pb.environment().put("JAVA_HOME", work.resolve("jdk-25").toString());
+        pb.environment().put("SERVELAB_JDK_DIRS", work.resolve("none").toString());
+        var p = pb.start();
+        var out = new String(p.getInputStream().readAllBytes());
+        var err = new String(p.getErrorStream().readAllBytes());
+        return new Outcome(p.waitFor(), out, err);
+    }
+
+    @Test
+    void passesTheCallersFolderSoTheCliResolvesTypedPathsAgainstIt() throws Exception {
+        var home = fakeCheckout();
+        var caller = Files.createDirectories(work.resolve("caller"));
+        var r = launchIn(home, caller, "ctl", "--run", "myrun", "slots");
+        assertEquals(0, r.code(), r.err());
+        var expected = "-Dservelab.cwd=" + caller.toRealPath();
+        assertTrue(r.out().lines().anyMatch(expected::equals), r.out());
+    }
+
+    @Test
+    void ctlRunsWithoutRebuildingWhileOtherCommandsRebuildEditedSources() throws Exception {
+        var home = fakeCheckout();
+        var r = launchIn(home, work, "ctl", "--run", "myrun", "slots");
+        assertEquals(0, r.code(), r.err());
+        // then: a live run's plugin folder is not rewritten by a build just to send a control command
+        assertTrue(Files.notExists(home.resolve("built")), r.err());
+        r = launchIn(home, work, "plugins");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(home.resolve("built")), r.err());
+    }
 }
