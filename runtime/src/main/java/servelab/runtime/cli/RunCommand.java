@@ -58,6 +58,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--allow-failures", description = "exit 0 even when requests failed (by default a run with a "
+            + "failed request exits 3, after writing every result)")
+    boolean allowFailures;
+
+    /** Exit code of a run that finished and wrote its results, but in which some requests failed. */
+    static final int FAILED_REQUESTS = 3;
+
     @Mixin PluginsDirOption pluginsDir;
     @Spec CommandSpec spec;
 
@@ -96,6 +103,14 @@ final class RunCommand implements Callable<Integer> {
                         result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
             }
             stdout.flush();
+            if (result.summary().failed() > 0 && !allowFailures) {
+                var err = spec.commandLine().getErr();
+                err.printf("%s: %,d of %,d requests failed (their error column in requests.arrow says why); "
+                        + "--allow-failures exits 0 anyway%n", spec.qualifiedName(), result.summary().failed(),
+                        result.requests());
+                err.flush();
+                return FAILED_REQUESTS;
+            }
         }
         return 0;
     }

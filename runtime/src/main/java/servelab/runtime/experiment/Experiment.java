@@ -56,7 +56,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
             throw new IllegalArgumentException("cluster.groups: the groups' counts add up to " + grouped
                     + ", but replicas is " + replicas);
         }
-        kv = kv == null ? new KvSpec(0, 0, 0, false) : kv;
+        kv = kv == null ? new KvSpec(null, 0, 0, false) : kv;
         var named = new LinkedHashMap<String, PluginSpec>();
         if (plugins != null) {
             for (var entry : plugins.entrySet()) {
@@ -68,9 +68,14 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
         }
         plugins = Map.copyOf(named);
         slo = slo == null ? Map.of() : Map.copyOf(slo);
-        for (var key : slo.keySet()) {
-            if (!List.of("ttft_ms", "tpot_ms", "e2el_ms").contains(key)) {
-                throw new IllegalArgumentException("unknown slo '" + key + "'; accepted: ttft_ms, tpot_ms, e2el_ms");
+        for (var entry : slo.entrySet()) {
+            if (!List.of("ttft_ms", "tpot_ms", "e2el_ms").contains(entry.getKey())) {
+                throw new IllegalArgumentException("unknown slo '" + entry.getKey() + "'; accepted: ttft_ms, tpot_ms, e2el_ms");
+            }
+            var ms = entry.getValue();
+            if (ms == null || !(ms >= 0) || ms.isInfinite()) {
+                throw new IllegalArgumentException("slo." + entry.getKey() + " must be a number of milliseconds >= 0, was "
+                        + ms);
             }
         }
         record = record == null ? new RecordSpec(false, 0, false, 0) : record;
@@ -194,9 +199,9 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
      * @param offload    keep evicted prefix-cache blocks in the host tier (default false); needs
      *                   {@code host_blocks > 0} and a prefix cache ({@code plugins.prefix-cache})
      */
-    public record KvSpec(int blockSize, int blocks, int hostBlocks, boolean offload) {
+    public record KvSpec(Integer blockSize, int blocks, int hostBlocks, boolean offload) {
         public KvSpec {
-            blockSize = blockSize == 0 ? 16 : blockSize;
+            blockSize = blockSize == null ? 16 : blockSize; // absent means 16; a written 0 is refused below
             if (blockSize < 1) throw new IllegalArgumentException("kv.block_size must be >= 1, was " + blockSize);
             if (blocks < 0) throw new IllegalArgumentException("kv.blocks must be >= 0, was " + blocks);
             if (hostBlocks < 0) throw new IllegalArgumentException("kv.host_blocks must be >= 0, was " + hostBlocks);
@@ -266,8 +271,14 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
      * @param output   output lengths, same form
      * @param tenants  number of tenants requests are spread over uniformly
      */
-    public record SyntheticSpec(int count, Map<String, Object> arrivals, Map<String, Object> input,
-                                Map<String, Object> output, int tenants) {
+    public record SyntheticSpec(Integer count, Map<String, Object> arrivals, Map<String, Object> input,
+                                Map<String, Object> output, Integer tenants) {
+        /** The keys each arrival process and each length distribution reads; any other key is a typo. */
+        private static final Map<String, List<String>> ARRIVAL_KEYS = Map.of("poisson", List.of("rate"),
+                "gamma", List.of("rate", "cv"), "on-off", List.of("rate_on", "rate_off", "mean_on_s", "mean_off_s"));
+        private static final Map<String, List<String>> LENGTH_KEYS = Map.of("fixed", List.of("value"),
+                "uniform", List.of("min", "max"), "zipf", List.of("s", "max"),
+                "lognormal", List.of("mean", "sigma", "min", "max"));
         private static final Map<String, Object> DEFAULT_ARRIVALS = Map.of("process", "poisson", "rate", 6.0);
         private static final Map<String, Object> DEFAULT_INPUT =
                 Map.of("dist", "lognormal", "mean", 800, "sigma", 0.9, "min", 16, "max", 8192);
@@ -277,13 +288,34 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
 
         /** Missing parts take the demo's values: 600 requests, Poisson at 6 req/s, log-normal lengths. */
         public SyntheticSpec {
-            count = count == 0 ? 600 : count;
+            count = count == null ? 600 : count;
             if (count < 1) throw new IllegalArgumentException("trace.synthetic.count must be >= 1, was " + count);
             arrivals = withDefaults(arrivals, DEFAULT_ARRIVALS, "process");
             input = withDefaults(input, DEFAULT_INPUT, "dist");
             output = withDefaults(output, DEFAULT_OUTPUT, "dist");
-            tenants = tenants == 0 ? 1 : tenants;
+            requireKnownKeys("trace.synthetic.arrivals", arrivals, "process", ARRIVAL_KEYS);
+            requireKnownKeys("trace.synthetic.input", input, "dist", LENGTH_KEYS);
+            requireKnownKeys("trace.synthetic.output", output, "dist", LENGTH_KEYS);
+            tenants = tenants == null ? 1 : tenants;
             if (tenants < 1) throw new IllegalArgumentException("trace.synthetic.tenants must be >= 1, was " + tenants);
+            ExperimentTrace.check(arrivals, input, output); // the parameters: fields are set after this body
+        }
+
+        /** Refuses keys the chosen process or distribution does not read ({@code meen}, {@code cv} on poisson). */
+        private static void requireKnownKeys(String where, Map<String, Object> given, String kindKey,
+                                             Map<String, List<String>> keysByKind) {
+            var kind = String.valueOf(given.get(kindKey));
+            var accepted = keysByKind.get(kind);
+            if (accepted == null) {
+                throw new IllegalArgumentException(where + "." + kindKey + " must be one of "
+                        + String.join(", ", keysByKind.keySet().stream().sorted().toList()) + ", was '" + kind + "'");
+            }
+            for (var key : given.keySet().stream().sorted().toList()) {
+                if (!key.equals(kindKey) && !accepted.contains(key)) {
+                    throw new IllegalArgumentException("unknown key " + where + "." + key + " for " + kindKey + " "
+                            + kind + "; accepted there: " + kindKey + ", " + String.join(", ", accepted));
+                }
+            }
         }
 
         /** Given keys over the defaults, unless the given map names another distribution (then only its keys). */

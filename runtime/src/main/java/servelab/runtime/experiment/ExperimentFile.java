@@ -13,6 +13,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,9 +28,19 @@ import servelab.runtime.exec.cost.CostModels;
 
 /** Reads an experiment file and applies {@code --set key=value} overrides; errors name the file and the key. */
 public final class ExperimentFile {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    private static final ObjectMapper YAML = strict(new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT));
+
+    /** A quoted "128" for a number, or 1.5 for a whole number, is refused instead of silently converted. */
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        for (var type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        return mapper;
+    }
 
     private ExperimentFile() {}
 
@@ -70,6 +85,7 @@ public final class ExperimentFile {
             // a --set value is typed on the command line, so it is relative to the caller's folder, not the file's
             if (PATH_KEYS.contains(key)) resolvePaths(root, List.of(key), CallerDir::resolve);
         }
+        requireUnquotedParams(where, root);
         if (section != null) {
             var taken = root.remove(section);
             reader.accept(taken == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : taken);
@@ -82,9 +98,66 @@ public final class ExperimentFile {
         } catch (ValueInstantiationException e) {
             var cause = e.getCause() == null ? e : e.getCause();
             throw new IllegalArgumentException(where + ": " + cause.getMessage());
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(where + ": " + mismatch(e));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(where + ": " + e.getOriginalMessage() + " (at '" + pathOf(e) + "')");
         }
+    }
+
+    /** Jackson's "Cannot deserialize value of type `int` from String" in the file's words: the key and what it takes. */
+    private static String mismatch(MismatchedInputException e) {
+        var key = pathOf(e);
+        var wanted = describe(e.getTargetType());
+        var value = e instanceof InvalidFormatException f ? f.getValue() : tokenText(e);
+        var given = value == null ? null : value instanceof String text && !(e instanceof InvalidFormatException)
+                ? text : value instanceof String text ? "the text '" + text + "' (write numbers and booleans without quotes)"
+                : value.toString();
+        return (key.isEmpty() ? "the experiment" : key) + " must be " + wanted + (given == null ? "" : ", was " + given);
+    }
+
+    /** The offending value as the parser saw it (a scalar's text, or [ or { for a list or mapping). */
+    private static Object tokenText(MismatchedInputException e) {
+        try {
+            return e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p && p.currentToken() != null
+                    ? (p.currentToken().isScalarValue() ? "'" + p.getText() + "'" : p.currentToken().isStructStart()
+                            ? "a " + (p.currentToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY ? "list" : "mapping")
+                            : null) : null;
+        } catch (IOException ignored) {
+            return null;
+        }
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) return "another kind of value";
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) return "a whole number";
+        if (type == double.class || type == Double.class || type == float.class) return "a number";
+        if (type == boolean.class || type == Boolean.class) return "true or false";
+        if (type == String.class) return "text";
+        if (List.class.isAssignableFrom(type)) return "a list";
+        return "a mapping of keys to values";
+    }
+
+    /**
+     * Plugin parameters are typed by the plugin, so Jackson cannot catch {@code max_num_seqs: "128"}; a quoted number
+     * or boolean there is almost always a slip, and the plugin would quietly read it as a number.
+     */
+    private static void requireUnquotedParams(String where, ObjectNode root) {
+        if (!(root.get("plugins") instanceof ObjectNode plugins)) return;
+        for (var kind : plugins.properties()) {
+            if (!(kind.getValue().get("params") instanceof ObjectNode params)) continue;
+            for (var param : params.properties()) {
+                if (param.getValue() instanceof TextNode text && looksTyped(text.textValue())) {
+                    throw new IllegalArgumentException(where + ": plugins." + kind.getKey() + ".params." + param.getKey()
+                            + " is the text '" + text.textValue() + "'; write numbers and booleans without quotes");
+                }
+            }
+        }
+    }
+
+    private static boolean looksTyped(String text) {
+        var t = text.strip();
+        return t.matches("[-+]?(\\d[\\d_]*)(\\.\\d*)?([eE][-+]?\\d+)?") || t.equals("true") || t.equals("false");
     }
 
     /**

@@ -82,13 +82,20 @@ final class ExperimentTrace implements AutoCloseable {
         return s.tenants() > 1 ? trace.withTenants(TenantMix.uniform(s.tenants())) : trace;
     }
 
+    /** Checks every value of a synthetic spec, naming the YAML key; the spec's constructor calls it at load time. */
+    static void check(Map<String, Object> arrivals, Map<String, Object> input, Map<String, Object> output) {
+        arrivals(arrivals);
+        lengths("input", input);
+        lengths("output", output);
+    }
+
     private static Arrivals arrivals(Map<String, Object> m) {
         var p = new Props("trace.synthetic.arrivals", m);
         return switch (p.text("process")) {
-            case "poisson" -> new Arrivals.Poisson(p.number("rate"));
-            case "gamma" -> new Arrivals.Gamma(p.number("rate"), p.number("cv"));
-            case "on-off" -> new Arrivals.OnOff(p.number("rate_on"), p.number("rate_off"), p.number("mean_on_s"),
-                    p.number("mean_off_s"));
+            case "poisson" -> new Arrivals.Poisson(p.positive("rate"));
+            case "gamma" -> new Arrivals.Gamma(p.positive("rate"), p.within("cv", 0.01, 100));
+            case "on-off" -> new Arrivals.OnOff(p.positive("rate_on"), p.within("rate_off", 0, Double.MAX_VALUE),
+                    p.positive("mean_on_s"), p.positive("mean_off_s"));
             default -> throw new IllegalArgumentException("trace.synthetic.arrivals.process must be one of poisson, "
                     + "gamma, on-off, was '" + p.text("process") + "'");
         };
@@ -97,17 +104,23 @@ final class ExperimentTrace implements AutoCloseable {
     private static Lengths lengths(String which, Map<String, Object> m) {
         var p = new Props("trace.synthetic." + which, m);
         return switch (p.text("dist")) {
-            case "fixed" -> new Lengths.Fixed((int) p.number("value"));
-            case "uniform" -> new Lengths.Uniform((int) p.number("min"), (int) p.number("max"));
-            case "zipf" -> new Lengths.Zipf(p.number("s"), (int) p.number("max"));
-            case "lognormal" -> Lengths.LogNormal.ofMean(p.number("mean"), p.number("sigma"), (int) p.number("min"),
-                    (int) p.number("max"));
+            case "fixed" -> new Lengths.Fixed(p.whole("value", 1, Integer.MAX_VALUE));
+            case "uniform" -> {
+                int min = p.whole("min", 1, Integer.MAX_VALUE);
+                yield new Lengths.Uniform(min, p.whole("max", min, Integer.MAX_VALUE));
+            }
+            case "zipf" -> new Lengths.Zipf(p.positive("s"), p.whole("max", 1, Lengths.Zipf.MAX_SUPPORT));
+            case "lognormal" -> {
+                int min = p.whole("min", 1, Integer.MAX_VALUE);
+                yield Lengths.LogNormal.ofMean(p.positive("mean"), p.within("sigma", 0, Double.MAX_VALUE), min,
+                        p.whole("max", min, Integer.MAX_VALUE));
+            }
             default -> throw new IllegalArgumentException("trace.synthetic." + which + ".dist must be one of fixed, "
                     + "uniform, zipf, lognormal, was '" + p.text("dist") + "'");
         };
     }
 
-    /** Typed access to a YAML mapping, with errors that name the key. */
+    /** Typed access to a YAML mapping, with errors that name the key as the file wrote it. */
     private record Props(String where, Map<String, Object> map) {
         String text(String key) {
             var v = map.get(key);
@@ -119,7 +132,32 @@ final class ExperimentTrace implements AutoCloseable {
             var v = map.get(key);
             if (v instanceof Number n) return n.doubleValue();
             if (v == null) throw new IllegalArgumentException(where + "." + key + " is missing; keys given: " + map.keySet());
-            throw new IllegalArgumentException(where + "." + key + " must be a number, was '" + v + "'");
+            throw new IllegalArgumentException(where + "." + key + " must be a number, was '" + v + "'"
+                    + (v instanceof String ? " (text: write numbers without quotes)" : ""));
+        }
+
+        double positive(String key) {
+            double v = number(key);
+            if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(where + "." + key + " must be > 0, was " + v);
+            return v;
+        }
+
+        double within(String key, double min, double max) {
+            double v = number(key);
+            if (!(v >= min && v <= max)) {
+                throw new IllegalArgumentException(where + "." + key + " must be in [" + min + ", " + max + "], was " + v);
+            }
+            return v;
+        }
+
+        int whole(String key, int min, int max) {
+            double v = number(key);
+            if (v != Math.rint(v)) throw new IllegalArgumentException(where + "." + key + " must be a whole number, was " + v);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(where + "." + key + " must be in [" + min + ", " + max + "], was "
+                        + (long) v);
+            }
+            return (int) v;
         }
     }
 

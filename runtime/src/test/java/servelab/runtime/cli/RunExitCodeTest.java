@@ -1,0 +1,44 @@
+package servelab.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.host.TestBundles;
+
+/** A run whose requests failed writes every result, and says so with its exit code. */
+class RunExitCodeTest {
+    @TempDir Path work;
+
+    private record Outcome(int code, String out, String err) {}
+
+    private static Outcome execute(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return new Outcome(cli.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void aRunWithFailedRequestsExitsNonZeroUnlessFailuresAreAllowed() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins")).toString();
+        // given: 3 KV blocks of 16 tokens, too few for any of the demo's prompts
+        var r = execute("run", "--quiet", "--plugins-dir", plugins, "--out", work.resolve("a").toString(),
+                "--set", "kv.blocks=3", "--set", "trace.synthetic.count=4");
+        assertEquals(RunCommand.FAILED_REQUESTS, r.code(), r.err());
+        assertTrue(r.err().contains("servelab run: 4 of 4 requests failed"), r.err());
+        assertTrue(Files.exists(work.resolve("a/requests.arrow")), "the results are written all the same");
+        r = execute("run", "--quiet", "--allow-failures", "--plugins-dir", plugins, "--out", work.resolve("b").toString(),
+                "--set", "kv.blocks=3", "--set", "trace.synthetic.count=4");
+        assertEquals(0, r.code(), r.err());
+    }
+}

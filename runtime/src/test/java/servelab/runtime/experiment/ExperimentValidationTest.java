@@ -1,0 +1,65 @@
+package servelab.runtime.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Misconfigurations that used to be accepted silently are refused, naming the key as the YAML wrote it. */
+class ExperimentValidationTest {
+    @TempDir Path work;
+
+    private String error(String yaml) throws Exception {
+        var file = Files.writeString(work.resolve("e.yaml"), yaml);
+        return assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(file, List.of())).getMessage()
+                .replace(file.toString(), "e.yaml");
+    }
+
+    @Test
+    void aMisspelledKeyOfALengthDistributionIsRefused() throws Exception {
+        assertEquals("e.yaml: unknown key trace.synthetic.input.meen for dist lognormal; accepted there: dist, mean, "
+                + "sigma, min, max", error("trace: {synthetic: {input: {meen: 800}}}\n"));
+    }
+
+    @Test
+    void aKeyTheArrivalProcessDoesNotReadIsRefused() throws Exception {
+        assertEquals("e.yaml: unknown key trace.synthetic.arrivals.cv for process poisson; accepted there: process, rate",
+                error("trace: {synthetic: {arrivals: {process: poisson, rate: 2, cv: 3}}}\n"));
+    }
+
+    @Test
+    void syntheticValuesAreCheckedWhenTheFileIsReadWithTheirYamlNames() throws Exception {
+        assertEquals("e.yaml: trace.synthetic.input.max must be a whole number, was 2.5",
+                error("trace: {synthetic: {input: {dist: uniform, min: 1, max: 2.5}}}\n"));
+        assertEquals("e.yaml: trace.synthetic.arrivals.cv must be in [0.01, 100.0], was 0.0",
+                error("trace: {synthetic: {arrivals: {process: gamma, rate: 2, cv: 0}}}\n"));
+        assertEquals("e.yaml: trace.synthetic.count must be >= 1, was 0", error("trace: {synthetic: {count: 0}}\n"));
+    }
+
+    @Test
+    void aWrittenZeroBlockSizeIsRefusedWhileAMissingOneIsTheDefault() throws Exception {
+        assertEquals("e.yaml: kv.block_size must be >= 1, was 0", error("kv: {block_size: 0}\n"));
+        var file = Files.writeString(work.resolve("ok.yaml"), "kv: {blocks: 100}\n");
+        assertEquals(16, ExperimentFile.load(file, List.of()).kv().blockSize());
+    }
+
+    @Test
+    void numbersWrittenAsTextAreRefusedInsteadOfConverted() throws Exception {
+        assertEquals("e.yaml: plugins.batcher.params.max_num_seqs is the text '128'; write numbers and booleans without "
+                + "quotes", error("plugins: {batcher: {name: continuous, params: {max_num_seqs: \"128\"}}}\n"));
+        assertEquals("e.yaml: kv.blocks must be a whole number, was '12'", error("kv: {blocks: \"12\"}\n"));
+        assertEquals("e.yaml: seed must be a whole number, was 1.5", error("seed: 1.5\n"));
+    }
+
+    @Test
+    void typeErrorsUseTheFilesWordsNotJacksons() throws Exception {
+        assertEquals("e.yaml: kv.blocks must be a whole number, was 'many'", error("kv: {blocks: many}\n"));
+        assertEquals("e.yaml: kv must be a mapping of keys to values, was '3'", error("kv: 3\n"));
+        assertEquals("e.yaml: slo.ttft_ms must be a number of milliseconds >= 0, was -1.0", error("slo: {ttft_ms: -1}\n"));
+    }
+}
