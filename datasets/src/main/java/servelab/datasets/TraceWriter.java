@@ -88,7 +88,11 @@ public final class TraceWriter {
                 json.writeArrayFieldStart("hash_ids");
                 for (long id : r.prefixBlockIds()) json.writeNumber(id);
                 json.writeEndArray();
-                if (r.prefixBlockIds().length > 0 && r.prefixBlockTokens() != MooncakeRowParser.MOONCAKE_BLOCK_TOKENS) {
+                // block_size also marks ids that cover only a prefix of the prompt (the reader wants all blocks otherwise)
+                long promptBlocks = ((long) r.inputTokens() + MooncakeRowParser.MOONCAKE_BLOCK_TOKENS - 1)
+                        / MooncakeRowParser.MOONCAKE_BLOCK_TOKENS;
+                if (r.prefixBlockIds().length > 0 && (r.prefixBlockTokens() != MooncakeRowParser.MOONCAKE_BLOCK_TOKENS
+                        || r.prefixBlockIds().length != promptBlocks)) {
                     json.writeNumberField("block_size", r.prefixBlockTokens());
                 }
                 if (!r.tenant().equals("default")) json.writeStringField("tenant", r.tenant());

@@ -181,13 +181,31 @@ class BadInputTest {
     void jsonLinesReportMissingFieldsWrongTypesAndOrder() {
         assertEquals("t1.jsonl:1: field 'output_length': missing; each line needs timestamp, input_length and output_length",
                 jsonFailure("t1.jsonl", "{\"timestamp\": 0, \"input_length\": 10}\n"));
-        assertEquals("t2.jsonl:1: field 'hash_ids': expected an array of integers, was abc",
+        assertEquals("t2.jsonl:1: field 'hash_ids': expected an array of non-negative integers, was abc",
                 jsonFailure("t2.jsonl", "{\"timestamp\": 0, \"input_length\": 10, \"output_length\": 1, \"hash_ids\": \"abc\"}\n"));
         assertEquals("t3.jsonl:2: field 'timestamp': arrival 1 ms is earlier than 5 ms on line 1; rows must be in "
                 + "arrival order", jsonFailure("t3.jsonl", """
                 {"timestamp": 5, "input_length": 10, "output_length": 1}
                 {"timestamp": 1, "input_length": 10, "output_length": 1}
                 """));
+    }
+
+    @Test
+    void mooncakeHashIdsMustBeOnePerPromptBlockAndNonNegative() {
+        // given: 1100 tokens make ceil(1100 / 512) = 3 blocks
+        assertEquals("a.jsonl:1: field 'hash_ids': has 2 ids, but input_length 1100 makes 3 blocks of 512 tokens (one "
+                + "id per block)", jsonFailure("a.jsonl", "{\"timestamp\": 0, \"input_length\": 1100, \"output_length\": 1, "
+                + "\"hash_ids\": [0, 1]}\n"));
+        assertEquals("b.jsonl:1: field 'hash_ids': has 4 ids, but input_length 1100 makes 3 blocks of 512 tokens (one "
+                + "id per block)", jsonFailure("b.jsonl", "{\"timestamp\": 0, \"input_length\": 1100, \"output_length\": 1, "
+                + "\"hash_ids\": [0, 1, 2, 3]}\n"));
+        assertEquals("c.jsonl:1: field 'hash_ids': expected an array of non-negative integers, was -2",
+                jsonFailure("c.jsonl", "{\"timestamp\": 0, \"input_length\": 1100, \"output_length\": 1, "
+                        + "\"hash_ids\": [0, -2, 3]}\n"));
+        // with ServeLab's block_size the ids may cover only a shared prefix, but never more than the prompt
+        assertEquals("d.jsonl:1: field 'hash_ids': has 3 ids, but input_length 40 makes 2 blocks of 32 tokens (one id "
+                + "per block, at most)", jsonFailure("d.jsonl", "{\"timestamp\": 0, \"input_length\": 40, "
+                + "\"output_length\": 1, \"hash_ids\": [0, 1, 2], \"block_size\": 32}\n"));
     }
 
     @Test

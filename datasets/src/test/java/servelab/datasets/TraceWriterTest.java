@@ -69,8 +69,10 @@ class TraceWriterTest {
         var requests = new ArrayList<TraceRequest>();
         long arrival = 0;
         for (int i = 0; i < 500; i++) {
-            var blocks = random.longs(random.nextInt(4), 0, Long.MAX_VALUE).toArray();
-            requests.add(new TraceRequest(i, arrival, 1 + random.nextInt(100_000), 1 + random.nextInt(4_000),
+            int input = 1 + random.nextInt(100_000);
+            // at most one id per 512-token block of the prompt (the reader refuses ids past the prompt's end)
+            var blocks = random.longs(random.nextInt(Math.min(4, (input + 511) / 512 + 1)), 0, Long.MAX_VALUE).toArray();
+            requests.add(new TraceRequest(i, arrival, input, 1 + random.nextInt(4_000),
                     "t" + random.nextInt(5), random.nextInt(-2, 3), blocks, blocks.length == 0 ? 0 : 512));
             arrival += random.nextLong(3_000_000_000L);
         }

@@ -56,6 +56,7 @@ public final class MooncakeRowParser implements RowParser {
         row.priority = 0;
         row.prefixBlockIds = RawRow.NO_BLOCKS;
         int blockSize = MOONCAKE_BLOCK_TOKENS;
+        boolean blockSizeGiven = false;
         int seen = 0;
         try (JsonParser p = JSON.createParser(lines.buffer(), lines.start(), lines.end() - lines.start())) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw lineError(row, "expected a JSON object");
@@ -68,7 +69,7 @@ public final class MooncakeRowParser implements RowParser {
                     case "input_length" -> { row.inputTokens = count(p, row, field); seen |= INPUT; }
                     case "output_length" -> { row.outputTokens = count(p, row, field); seen |= OUTPUT; }
                     case "hash_ids" -> row.prefixBlockIds = blockIds(p, row);
-                    case "block_size" -> blockSize = positive(p, row, field);
+                    case "block_size" -> { blockSize = positive(p, row, field); blockSizeGiven = true; }
                     case "priority" -> row.priority = integer(p, row, field);
                     default -> {
                         if (field.equals(tenantField)) row.tenant = tenant(p, row, field);
@@ -85,8 +86,25 @@ public final class MooncakeRowParser implements RowParser {
         if ((seen & TIME) == 0) throw missing(row, "timestamp");
         if ((seen & INPUT) == 0) throw missing(row, "input_length");
         if ((seen & OUTPUT) == 0) throw missing(row, "output_length");
+        if (row.prefixBlockIds.length > 0) checkBlockCount(row, blockSize, blockSizeGiven);
         row.prefixBlockTokens = row.prefixBlockIds.length == 0 ? 0 : blockSize;
         return true;
+    }
+
+    /**
+     * Mooncake has one id per 512-token block of the prompt, the last block possibly partial: exactly
+     * ceil(input_length / 512) ids. More ids than the prompt has blocks is always wrong; fewer is accepted only with
+     * ServeLab's explicit {@code block_size}, where the ids describe a shared prefix of the prompt (a written
+     * shared-prefix trace). An empty list, or no {@code hash_ids}, means the row has no prefix information.
+     */
+    private void checkBlockCount(RawRow row, int blockSize, boolean blockSizeGiven) {
+        int ids = row.prefixBlockIds.length;
+        long blocks = ((long) row.inputTokens + blockSize - 1) / blockSize;
+        if (ids > blocks || (ids < blocks && !blockSizeGiven)) {
+            throw TraceFormatException.ofField(fileName, row.line, "hash_ids", SkipReason.BAD_VALUE,
+                    "has " + ids + " ids, but input_length " + row.inputTokens + " makes " + blocks + " blocks of "
+                            + blockSize + " tokens (one id per block" + (blockSizeGiven ? ", at most" : "") + ")");
+        }
     }
 
     private long millisToNanos(JsonParser p, RawRow row) throws IOException {
@@ -140,15 +158,15 @@ public final class MooncakeRowParser implements RowParser {
 
     private long[] blockIds(JsonParser p, RawRow row) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_NULL) return RawRow.NO_BLOCKS;
-        if (p.currentToken() != JsonToken.START_ARRAY) throw fieldError(row, p, "hash_ids", "an array of integers");
+        if (p.currentToken() != JsonToken.START_ARRAY) throw fieldError(row, p, "hash_ids", "an array of non-negative integers");
         int n = 0;
         JsonToken token;
         while ((token = p.nextToken()) == JsonToken.VALUE_NUMBER_INT
-                && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER && p.getLongValue() >= 0) {
             if (n == scratch.length) scratch = Arrays.copyOf(scratch, n * 2);
             scratch[n++] = p.getLongValue();
         }
-        if (token != JsonToken.END_ARRAY) throw fieldError(row, p, "hash_ids", "an array of integers");
+        if (token != JsonToken.END_ARRAY) throw fieldError(row, p, "hash_ids", "an array of non-negative integers");
         return n == 0 ? RawRow.NO_BLOCKS : Arrays.copyOf(scratch, n);
     }
 
