@@ -14,7 +14,8 @@ import servelab.runtime.experiment.CallerDir;
         subcommands = {DemoCommand.class, RunCommand.class, PluginsCommand.class, CtlCommand.class,
                 TraceCommand.class, CacheCommand.class, ImportCommand.class, ReportCommand.class, BenchCommand.class,
                 CalibrateCommand.class, ValidateCommand.class,
-                NotebookCommand.class, NewPluginCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
+                NotebookCommand.class, NewPluginCommand.class, RecoverCommand.class, TestCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -10,28 +10,48 @@ import java.util.Objects;
  * @param eventBatchRows     events buffered before a record batch is written; small, since events are rare and a
  *                           fault event is what one wants to see after a crash
  * @param slo                objectives for the {@code slo_met} column; {@link Slo#NONE} leaves it null
+ * @param requestFlushNanos  finished requests are also written (and survive a kill) once the oldest buffered one is
+ *                           this old in wall time, so a kill loses at most about this much of them; 0: by count only.
+ *                           The {@code .arrow} file is re-cut into {@code requestBatchRows} batches when converted, so
+ *                           its bytes do not depend on timing.
  */
-public record RecorderOptions(int requestBatchRows, int iterationBatchRows, int eventBatchRows, Slo slo) {
+public record RecorderOptions(int requestBatchRows, int iterationBatchRows, int eventBatchRows, Slo slo,
+                              long requestFlushNanos) {
+
+    /** One second: a killed run keeps every request that finished more than about a second before the kill. */
+    public static final long DEFAULT_REQUEST_FLUSH_NANOS = 1_000_000_000L;
 
     public RecorderOptions {
         Objects.requireNonNull(slo, "RecorderOptions.slo");
         positive("requestBatchRows", requestBatchRows);
         positive("iterationBatchRows", iterationBatchRows);
         positive("eventBatchRows", eventBatchRows);
+        if (requestFlushNanos < 0) {
+            throw new IllegalArgumentException("RecorderOptions.requestFlushNanos must be >= 0, was " + requestFlushNanos);
+        }
     }
 
-    /** 4096 requests or iterations per batch, 64 events, no SLOs. */
+    public RecorderOptions(int requestBatchRows, int iterationBatchRows, int eventBatchRows, Slo slo) {
+        this(requestBatchRows, iterationBatchRows, eventBatchRows, slo, DEFAULT_REQUEST_FLUSH_NANOS);
+    }
+
+    /** 4096 requests or iterations per batch (requests also every second), 64 events, no SLOs. */
     public static RecorderOptions defaults() {
-        return new RecorderOptions(4096, 4096, 64, Slo.NONE);
+        return new RecorderOptions(4096, 4096, 64, Slo.NONE, DEFAULT_REQUEST_FLUSH_NANOS);
     }
 
     public RecorderOptions withSlo(Slo newSlo) {
-        return new RecorderOptions(requestBatchRows, iterationBatchRows, eventBatchRows, newSlo);
+        return new RecorderOptions(requestBatchRows, iterationBatchRows, eventBatchRows, newSlo, requestFlushNanos);
     }
 
     /** The same number of rows per batch for every table (tests use tiny batches). */
     public RecorderOptions withBatchRows(int rows) {
-        return new RecorderOptions(rows, rows, rows, slo);
+        return new RecorderOptions(rows, rows, rows, slo, requestFlushNanos);
+    }
+
+    /** Requests written after this much wall time as well as by count (0: by count only). */
+    public RecorderOptions withRequestFlushNanos(long nanos) {
+        return new RecorderOptions(requestBatchRows, iterationBatchRows, eventBatchRows, slo, nanos);
     }
 
     private static void positive(String field, int value) {

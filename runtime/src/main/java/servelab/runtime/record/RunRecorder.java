@@ -38,6 +38,8 @@ public final class RunRecorder implements AutoCloseable {
 
     private final Path runDir;
     private final Slo slo;
+    private final int requestBatchRows;
+    private final long requestFlushNanos;
     private final BufferAllocator allocator;
     private final TableWriter<TableColumns.RequestEntry> requests;
     private final TableWriter<IterationRow> iterations;
@@ -50,6 +52,8 @@ public final class RunRecorder implements AutoCloseable {
                         TableWriter<EventRow> events, TableWriter<ClusterRow> cluster) {
         this.runDir = runDir;
         this.slo = opts.slo();
+        this.requestBatchRows = opts.requestBatchRows();
+        this.requestFlushNanos = opts.requestFlushNanos();
         this.allocator = allocator;
         this.requests = requests;
         this.iterations = iterations;
@@ -70,7 +74,8 @@ public final class RunRecorder implements AutoCloseable {
         var opened = new ArrayList<AutoCloseable>();
         try {
             var req = TableWriter.open(ResultTable.REQUESTS, TableColumns.requests(),
-                    runDir.resolve(ResultTable.REQUESTS.streamFileName()), opts.requestBatchRows(), allocator);
+                    runDir.resolve(ResultTable.REQUESTS.streamFileName()), opts.requestBatchRows(),
+                    opts.requestFlushNanos(), allocator);
             opened.add(req);
             var it = TableWriter.open(ResultTable.ITERATIONS, TableColumns.iterations(),
                     runDir.resolve(ResultTable.ITERATIONS.streamFileName()), opts.iterationBatchRows(), allocator);
@@ -148,10 +153,12 @@ public final class RunRecorder implements AutoCloseable {
         }
         for (var t : ResultTable.values()) {
             try {
-                StreamToFile.convert(runDir, t, allocator, false);
+                // requests may have been written by time as well as by count: re-cut them by count
+                int rebatch = t == ResultTable.REQUESTS && requestFlushNanos > 0 ? requestBatchRows : 0;
+                StreamToFile.convert(runDir, t, allocator, false, rebatch);
             } catch (IOException | RuntimeException e) {
                 failure = chain(failure, new IOException("cannot convert " + runDir.resolve(t.streamFileName())
-                        + " to " + t.fileName() + "; RunRecorder.recover can retry", e));
+                        + " to " + t.fileName() + "; `servelab recover " + runDir + "` can retry", e));
             }
         }
         allocator.close();
@@ -187,7 +194,7 @@ public final class RunRecorder implements AutoCloseable {
             for (String name : List.of(t.fileName(), t.streamFileName())) {
                 if (Files.exists(runDir.resolve(name))) {
                     throw new IOException(runDir + " already holds results (" + name + "); choose a new run folder,"
-                            + " or recover a killed run with RunRecorder.recover");
+                            + " or recover a killed run with `servelab recover " + runDir + "`");
                 }
             }
         }

@@ -8,7 +8,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 
@@ -30,6 +32,16 @@ final class StreamToFile {
      * short by the kill ends the table instead of failing; a stream cut before its schema gives an empty table.
      */
     static Recovery convert(Path dir, ResultTable table, BufferAllocator allocator, boolean lenient) throws IOException {
+        return convert(dir, table, allocator, lenient, 0);
+    }
+
+    /**
+     * @param batchRows when > 0, the file's batches are re-cut to this many rows (the last may be shorter), so a
+     *                  stream written in uneven, time-driven batches still gives the same bytes as one written by
+     *                  count; batches that already have this size are moved over without copying their rows
+     */
+    static Recovery convert(Path dir, ResultTable table, BufferAllocator allocator, boolean lenient, int batchRows)
+            throws IOException {
         Path stream = dir.resolve(table.streamFileName());
         Path file = dir.resolve(table.fileName());
         Path tmp = dir.resolve(table.fileName() + ".tmp");
@@ -48,8 +60,9 @@ final class StreamToFile {
                 writeEmpty(table, allocator, out);
                 return finish(stream, tmp, file, new Recovery(table, 0, 0, true));
             }
-            try (var writer = new ArrowFileWriter(root, null, out)) {
-                writer.start();
+            try (var batcher = batchRows > 0 ? new Rebatcher(root, batchRows, allocator, out) : null;
+                 var writer = batchRows > 0 ? null : new ArrowFileWriter(root, null, out)) {
+                if (writer != null) writer.start();
                 while (true) {
                     boolean more;
                     try {
@@ -60,14 +73,71 @@ final class StreamToFile {
                         break;
                     }
                     if (!more) break;
-                    writer.writeBatch();
+                    if (batcher != null) batcher.add();
+                    else writer.writeBatch();
                     rows += root.getRowCount();
                     batches++;
                 }
-                writer.end();
+                if (batcher != null) batcher.finish();
+                else writer.end();
             }
         }
         return finish(stream, tmp, file, new Recovery(table, rows, batches, truncated));
+    }
+
+    /** Re-cuts the batches loaded into {@code in} into batches of {@code batchRows} rows, in order. */
+    private static final class Rebatcher implements AutoCloseable {
+        private final VectorSchemaRoot in;
+        private final VectorSchemaRoot out;
+        private final ArrowFileWriter writer;
+        private final int batchRows;
+        private int pending;
+
+        Rebatcher(VectorSchemaRoot in, int batchRows, BufferAllocator allocator, FileChannel channel) throws IOException {
+            this.in = in;
+            this.batchRows = batchRows;
+            this.out = VectorSchemaRoot.create(in.getSchema(), allocator);
+            this.writer = new ArrowFileWriter(out, null, channel);
+            writer.start();
+        }
+
+        void add() throws IOException {
+            int n = in.getRowCount();
+            if (pending == 0 && n == batchRows) {
+                // a whole batch as the count would have cut it: move its buffers over
+                try (var batch = new VectorUnloader(in).getRecordBatch()) {
+                    new VectorLoader(out).load(batch);
+                }
+                writer.writeBatch();
+                out.clear();
+                return;
+            }
+            var from = in.getFieldVectors();
+            var to = out.getFieldVectors();
+            for (int row = 0; row < n; row++) {
+                for (int c = 0; c < to.size(); c++) to.get(c).copyFromSafe(row, pending, from.get(c));
+                if (++pending == batchRows) flush();
+            }
+        }
+
+        void finish() throws IOException {
+            if (pending > 0) flush();
+            writer.end();
+        }
+
+        private void flush() throws IOException {
+            out.setRowCount(pending);
+            writer.writeBatch();
+            out.clear();
+            pending = 0;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (out) {
+                writer.close();
+            }
+        }
     }
 
     private static void writeEmpty(ResultTable table, BufferAllocator allocator, FileChannel out) throws IOException {

@@ -31,12 +31,14 @@ final class TableWriter<R> implements Closeable {
     private final FileChannel channel;
     private final ArrowStreamWriter writer;
     private final int batchRows;
+    private final long flushNanos;
+    private long firstBufferedNanos;
     private int rows;
     private long totalRows;
     private boolean closed;
 
     private TableWriter(ResultTable table, List<Column<R>> columns, VectorSchemaRoot root, FileChannel channel,
-                        int batchRows) {
+                        int batchRows, long flushNanos) {
         this.table = table;
         this.columns = columns;
         this.root = root;
@@ -44,16 +46,26 @@ final class TableWriter<R> implements Closeable {
         this.channel = channel;
         this.writer = new ArrowStreamWriter(root, null, channel);   // no codec: Arrow JS reads no compressed files
         this.batchRows = batchRows;
+        this.flushNanos = flushNanos;
     }
 
     /** Creates {@code file} (which must not exist) and writes the schema, so even an empty run leaves a table. */
     static <R> TableWriter<R> open(ResultTable table, List<Column<R>> columns, Path file, int batchRows,
                                    BufferAllocator allocator) throws IOException {
+        return open(table, columns, file, batchRows, 0, allocator);
+    }
+
+    /**
+     * @param flushNanos also write a batch once the oldest buffered row is this old (wall time; 0: never), so a kill
+     *                   loses little; the batches then have uneven sizes, which {@link StreamToFile} evens out
+     */
+    static <R> TableWriter<R> open(ResultTable table, List<Column<R>> columns, Path file, int batchRows, long flushNanos,
+                                   BufferAllocator allocator) throws IOException {
         var root = VectorSchemaRoot.create(table.schema(), allocator);
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            var w = new TableWriter<>(table, columns, root, channel, batchRows);
+            var w = new TableWriter<>(table, columns, root, channel, batchRows, flushNanos);
             w.writer.start();
             return w;
         } catch (IOException | RuntimeException e) {
@@ -66,9 +78,10 @@ final class TableWriter<R> implements Closeable {
     synchronized void append(R row) throws IOException {
         if (closed) throw new IllegalStateException(table.tableName() + " writer is closed");
         for (int c = 0; c < vectors.length; c++) columns.get(c).set(vectors[c], rows, row);
+        if (rows == 0 && flushNanos > 0) firstBufferedNanos = System.nanoTime();
         rows++;
         totalRows++;
-        if (rows == batchRows) flush();
+        if (rows == batchRows || (flushNanos > 0 && System.nanoTime() - firstBufferedNanos >= flushNanos)) flush();
     }
 
     /** Rows appended so far. */

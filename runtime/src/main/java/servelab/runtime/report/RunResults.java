@@ -157,7 +157,8 @@ public final class RunResults {
                 }
                 rows += append(root, columns);
             }
-            notes.add(stream.getFileName() + ": read " + rows + " rows from the stream of a run that was not closed");
+            notes.add(stream.getFileName() + ": read " + rows + " rows from the stream of a run that was not closed (`servelab recover "
+                        + stream.getParent() + "` makes its .arrow files)");
             return new Table(kind, stream, rows, columns, types(root.getSchema()));
         }
     }

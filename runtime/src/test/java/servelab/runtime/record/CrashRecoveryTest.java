@@ -81,9 +81,41 @@ class CrashRecoveryTest {
         assertArrayEquals(before, Files.readAllBytes(dir.resolve("requests.arrow")));
     }
 
+    @Test
+    void requestsAreWrittenOnATimeBoundSoAKillLosesNoneThatFinishedBeforeIt() throws IOException {
+        // given: 4096 rows per batch, but requests written once the oldest is 1 ns old, i.e. at once
+        var dir = tmp.resolve("killed");
+        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withRequestFlushNanos(1));
+        for (int i = 0; i < 5; i++) recorder.request(ok(i, i, i + 10, i + 20));
+        // when: the run is killed (never closed) and recovered
+        var recovered = RunRecorder.recover(dir);
+        // then: all 5 requests are there, though no batch of 4096 was ever filled
+        assertEquals(new Recovery(ResultTable.REQUESTS, 5, 5, false), recovered.getFirst());
+        assertArrayEquals(new long[] {0, 1, 2, 3, 4}, RunResults.load(dir).requests().longs("request_id"));
+    }
+
+    @Test
+    void requestsArrowHasTheSameBytesWhetherWrittenByTimeOrByCount() throws IOException {
+        // given: the same 11 requests, cut into batches by count (4 rows) and by time (every row at once)
+        var byCount = recordRequests(tmp.resolve("count"), 0);
+        var byTime = recordRequests(tmp.resolve("time"), 1);
+        // then: the conversion re-cuts the time-driven stream into batches of 4, byte for byte the same file
+        assertArrayEquals(Files.readAllBytes(byCount.resolve("requests.arrow")),
+                Files.readAllBytes(byTime.resolve("requests.arrow")));
+    }
+
+    private static Path recordRequests(Path dir, long flushNanos) throws IOException {
+        try (var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(4)
+                .withRequestFlushNanos(flushNanos).withSlo(Slo.parse("ttft=15")))) {
+            for (int i = 0; i < 10; i++) recorder.request(ok(i, i, i + 10, i + 14, i + 19));
+            recorder.request(Rows.failed(10, 11, "fault in scheduler"));
+        }
+        return dir;
+    }
+
     /** Records, flushes some batches, and walks away without close(), as a killed JVM would. */
     private static void abandonedRun(Path dir) throws IOException {
-        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(2));
+        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(2).withRequestFlushNanos(0));
         for (int i = 0; i < 5; i++) recorder.request(ok(i, i, i + 10, i + 20));
         for (int i = 0; i < 7; i++) recorder.iteration(iteration(i, i, i + 1));
     }

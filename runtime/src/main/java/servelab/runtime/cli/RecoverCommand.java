@@ -1,0 +1,57 @@
+package servelab.runtime.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import servelab.runtime.record.RunRecorder;
+
+/** {@code servelab recover}: turns what a killed run left into a run folder that loads. */
+@Command(name = "recover", mixinStandardHelpOptions = true,
+        description = {"Recover a run that was killed: convert the .arrows streams it left into requests.arrow,",
+                "iterations.arrow and events.arrow, keeping every complete batch (finished requests are written",
+                "at least every second), and remove its stale control.port. A run that is still going is left alone.",
+                "Example: servelab recover runs/run-20260101-120000"})
+final class RecoverCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "RUN_DIR", description = "the killed run's folder")
+    Path runDir;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isDirectory(runDir)) throw new IllegalArgumentException(runDir + " is not a folder");
+        var port = runDir.resolve("control.port");
+        if (Files.exists(port) && isListening(port)) {
+            throw new IllegalArgumentException("the run in " + runDir + " is still going (its control port answers); "
+                    + "stop it first, or wait for it to end");
+        }
+        var out = spec.commandLine().getOut();
+        var recovered = RunRecorder.recover(runDir);
+        for (var r : recovered) {
+            out.printf("%s: %,d rows in %,d batches%s%n", r.table().fileName(), r.rows(), r.batches(),
+                    r.truncatedTail() ? " (a batch cut short by the kill is lost)" : "");
+        }
+        if (Files.deleteIfExists(port)) out.println("removed the stale control.port");
+        if (recovered.isEmpty()) out.println("nothing to recover in " + runDir + ": its tables were closed");
+        out.flush();
+        return 0;
+    }
+
+    /** Whether a process still listens on the port the file names (a killed run's port is closed). */
+    private static boolean isListening(Path portFile) {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(Files.readString(portFile).strip()))) {
+            return true;
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+}

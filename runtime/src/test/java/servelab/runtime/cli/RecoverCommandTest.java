@@ -1,0 +1,72 @@
+package servelab.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.record.RecorderOptions;
+import servelab.runtime.record.Rows;
+import servelab.runtime.record.RunRecorder;
+import servelab.runtime.report.RunResults;
+
+/** {@code servelab recover RUN_DIR} on what a killed run leaves. */
+class RecoverCommandTest {
+    @TempDir Path work;
+
+    private record Outcome(int code, String out, String err) {}
+
+    private static Outcome execute(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return new Outcome(cli.execute(args), out.toString(), err.toString());
+    }
+
+    /** Three requests written, then the recorder is abandoned as a killed JVM would; its control port is closed. */
+    private Path killedRun(int port) throws Exception {
+        var dir = work.resolve("killed");
+        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(1));
+        for (int i = 0; i < 3; i++) {
+            recorder.request(Rows.ok(i, i, i + 10, i + 20));
+        }
+        Files.writeString(dir.resolve("control.port"), port + "\n");
+        return dir;
+    }
+
+    @Test
+    void convertsTheStreamsAndRemovesTheStaleControlPort() throws Exception {
+        int closedPort;
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        var dir = killedRun(closedPort);
+        var r = execute("recover", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("requests.arrow: 3 rows in 3 batches\n"), r.out());
+        assertTrue(r.out().contains("removed the stale control.port"), r.out());
+        assertTrue(Files.notExists(dir.resolve("control.port")));
+        assertTrue(RunResults.load(dir).isComplete());
+    }
+
+    @Test
+    void leavesARunThatIsStillGoingAlone() throws Exception {
+        try (var live = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            var dir = killedRun(live.getLocalPort());
+            var r = execute("recover", dir.toString());
+            assertEquals(1, r.code());
+            assertTrue(r.err().startsWith("servelab recover: the run in " + dir + " is still going"), r.err());
+            assertTrue(Files.exists(dir.resolve("requests.arrows")));
+        }
+    }
+}
