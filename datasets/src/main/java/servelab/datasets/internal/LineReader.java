@@ -35,6 +35,8 @@ public final class LineReader implements Closeable {
 
     /** Opens {@code file}, decompressing it when its name ends in {@code .gz}. */
     public static LineReader open(Path file) throws IOException {
+        // reading a folder fails later with the bare "Is a directory", which names neither file nor remedy
+        if (Files.isDirectory(file)) throw new java.nio.file.FileSystemException(file.toString(), null, "is a folder, not a trace file");
         InputStream raw = Files.newInputStream(file);
         if (file.getFileName().toString().endsWith(".gz")) raw = new GZIPInputStream(raw, 1 << 16);
         return new LineReader(raw);

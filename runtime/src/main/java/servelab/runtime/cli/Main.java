@@ -63,9 +63,25 @@ public final class Main implements Runnable {
         return new CommandLine.RunLast().execute(parsed);
     }
 
-    private static String message(Throwable e) {
+    /**
+     * The message and, where it does not already say so, each cause's: a file-system error's message is often the
+     * bare path ({@code /proc/x}) and a write's the file without the reason ({@code No space left on device}).
+     */
+    static String message(Throwable e) {
+        // a wrapper made with new UncheckedIOException(cause) has the cause's toString() as its message
+        while (e.getCause() != null && String.valueOf(e.getMessage()).equals(e.getCause().toString())) e = e.getCause();
+        var text = new StringBuilder(describe(e));
+        for (var cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            var more = describe(cause);
+            if (!text.toString().contains(more)) text.append(": ").append(more);
+        }
+        return text.toString();
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof java.nio.file.FileSystemException fs) return FileErrors.describe(fs);
         var m = e.getMessage();
-        return m == null || m.isBlank() ? e.toString() : m;
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     @Override

@@ -28,7 +28,10 @@ public final class LoadedModel implements AutoCloseable {
 
     /** Maps and checks {@code path}; a bad file fails with a message naming the file and what is wrong. */
     public static LoadedModel open(Path path) throws IOException {
-        if (!Files.isRegularFile(path)) throw new IOException("model file " + path + " does not exist");
+        if (!Files.isRegularFile(path)) {
+            throw new IOException("model file " + path + (Files.isDirectory(path)
+                    ? " is a folder; give the .gguf file in it" : " does not exist"));
+        }
         GgufFile file = null;
         try {
             file = GgufFile.open(path);

@@ -45,6 +45,21 @@ final class StreamToFile {
         Path stream = dir.resolve(table.streamFileName());
         Path file = dir.resolve(table.fileName());
         Path tmp = dir.resolve(table.fileName() + ".tmp");
+        try {
+            return copy(stream, tmp, file, table, allocator, lenient, batchRows);
+        } catch (IOException | RuntimeException e) {
+            // a full disk or a bad stream leaves no half-written file behind; the stream stays, to recover from
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private static Recovery copy(Path stream, Path tmp, Path file, ResultTable table, BufferAllocator allocator,
+                                 boolean lenient, int batchRows) throws IOException {
         long rows = 0;
         int batches = 0;
         boolean truncated = false;

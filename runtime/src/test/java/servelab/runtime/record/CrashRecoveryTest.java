@@ -113,6 +113,26 @@ class CrashRecoveryTest {
         return dir;
     }
 
+    @Test
+    void aFailedConversionLeavesNoTemporaryFileAndKeepsTheStream() throws IOException {
+        // given: a requests stream damaged under a live recorder (as a full disk would leave it)
+        var dir = tmp.resolve("damaged");
+        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(2).withRequestFlushNanos(0));
+        for (int i = 0; i < 5; i++) recorder.request(ok(i, i, i + 10, i + 20));
+        try (var ch = FileChannel.open(dir.resolve(ResultTable.REQUESTS.streamFileName()), StandardOpenOption.WRITE)) {
+            var garbage = new byte[32];
+            java.util.Arrays.fill(garbage, (byte) 0xAB);
+            ch.write(java.nio.ByteBuffer.wrap(garbage), 8); // the schema message's body
+        }
+        // when: closing converts the streams and fails on the damaged one
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, recorder::close);
+        // then: the error says which stream and how to retry; no empty requests.arrow.tmp is left behind
+        assertTrue(e.getMessage().contains("servelab recover"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("requests.arrow.tmp")));
+        assertTrue(Files.exists(dir.resolve(ResultTable.REQUESTS.streamFileName())));
+        assertTrue(Files.exists(dir.resolve("iterations.arrow")), "the other tables are converted all the same");
+    }
+
     /** Records, flushes some batches, and walks away without close(), as a killed JVM would. */
     private static void abandonedRun(Path dir) throws IOException {
         var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(2).withRequestFlushNanos(0));

@@ -1,0 +1,52 @@
+package servelab.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** File-system errors say what went wrong, not only where. */
+class ErrorMessagesTest {
+    @TempDir Path work;
+
+    @Test
+    void aWriteErrorCarriesItsCause() {
+        var e = new UncheckedIOException("cannot write /runs/x/iterations.arrows", new IOException("No space left on device"));
+        assertEquals("cannot write /runs/x/iterations.arrows: No space left on device", Main.message(e));
+    }
+
+    @Test
+    void aFileSystemErrorSaysTheReasonBesideThePath() {
+        assertEquals("/proc/servelab-test: permission denied", Main.message(new AccessDeniedException("/proc/servelab-test")));
+        var wrapped = new UncheckedIOException(new java.nio.file.NoSuchFileException("/nowhere/t.csv"));
+        assertEquals("/nowhere/t.csv: no such file or folder", Main.message(wrapped));
+    }
+
+    @Test
+    void traceStatsOnAFolderSaysItIsAFolder() throws Exception {
+        var err = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err));
+        var folder = Files.createDirectories(work.resolve("traces"));
+        assertEquals(1, cli.execute("trace", "stats", folder.toString()));
+        assertEquals("servelab trace stats: " + folder + ": is a folder, not a trace file", err.toString().strip());
+    }
+
+    @Test
+    void aModelFolderIsNotCalledMissing() throws Exception {
+        var folder = Files.createDirectories(work.resolve("models"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> servelab.runtime.exec.LoadedModel.open(folder));
+        assertTrue(e.getMessage().endsWith("is a folder; give the .gguf file in it"), e.getMessage());
+    }
+}
