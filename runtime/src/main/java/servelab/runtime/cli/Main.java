@@ -72,14 +72,22 @@ public final class Main implements Runnable {
         while (e.getCause() != null && String.valueOf(e.getMessage()).equals(e.getCause().toString())) e = e.getCause();
         var text = new StringBuilder(describe(e));
         for (var cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            // only the operating system's reasons: a parser's cause was already put in the file's words
+            if (!(cause instanceof java.io.IOException) || cause instanceof com.fasterxml.jackson.core.JacksonException) break;
             var more = describe(cause);
             if (!text.toString().contains(more)) text.append(": ").append(more);
         }
-        return text.toString();
+        return Printable.of(text.toString());
     }
 
     private static String describe(Throwable e) {
         if (e instanceof java.nio.file.FileSystemException fs) return FileErrors.describe(fs);
+        if (e instanceof com.fasterxml.jackson.core.JacksonException j) {
+            // getMessage() adds "at [Source: REDACTED (`StreamReadFeature...` disabled)...]", Jackson's not ours
+            var at = j.getLocation() == null ? "" : " (line " + j.getLocation().getLineNr() + ", column "
+                    + j.getLocation().getColumnNr() + ")";
+            return "not valid JSON: " + j.getOriginalMessage() + at;
+        }
         var m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -49,4 +49,35 @@ class ErrorMessagesTest {
                 () -> servelab.runtime.exec.LoadedModel.open(folder));
         assertTrue(e.getMessage().endsWith("is a folder; give the .gguf file in it"), e.getMessage());
     }
+
+    private static String errorOf(String... args) {
+        var err = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err));
+        cli.execute(args);
+        return err.toString();
+    }
+
+    @Test
+    void controlCharactersFromAFileAreShownAsEscapes() throws Exception {
+        var binary = Files.write(work.resolve("garbage.csv"), new byte[] {0, 1, 27, '[', '2', 'J', 'G', '\n'});
+        var err = errorOf("trace", "stats", binary.toString());
+        assertTrue(err.contains("header [\\u0000\\u0001\\u001B[2JG]"), err);
+        var cr = Files.writeString(work.resolve("cr.csv"),
+                "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,37\r4,44\n");
+        err = errorOf("trace", "stats", cr.toString());
+        assertTrue(err.contains("was '37\\r4'"), err);
+        assertTrue(err.strip().chars().noneMatch(c -> c < ' '), err);
+    }
+
+    @Test
+    void brokenJsonSaysWhereWithoutJacksonsSourceText() throws Exception {
+        var broken = Files.writeString(work.resolve("broken.json"), "{\"a\": [1, 2,\n");
+        var err = errorOf("import", "vllm", broken.toString(), "--out", work.resolve("out").toString());
+        assertTrue(err.contains("not JSON at line 2, column 1"), err);
+        assertTrue(!err.contains("Source") && !err.contains("REDACTED"), err);
+        var direct = Main.message(new com.fasterxml.jackson.core.JsonParseException(null, "Unexpected character"));
+        assertEquals("not valid JSON: Unexpected character", direct);
+    }
 }
