@@ -69,6 +69,12 @@ final class CacheCommand implements Runnable {
             for (var r : trace) total += Math.ceilDiv(Math.max(r.inputTokens(), r.prefixBlockIds().length * r.prefixBlockTokens()), blockSize);
             if (hostBlocks < 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--host-blocks must be >= 0, was " + hostBlocks);
             var out = spec.commandLine().getOut();
+            if (trace.stream().allMatch(r -> r.prefixBlockIds().length == 0)) {
+                // prompts are made per request when a trace has no prefix ids, so nothing can hit: say so, not 0.00%
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": warning: " + file.getFileName() + " has no "
+                        + "prefix information (no Mooncake hash_ids), so every prompt is distinct and no block can hit");
+                spec.commandLine().getErr().flush();
+            }
             out.printf("%-12s %-10s %12s %14s %12s", "prefix-cache", "eviction", "blocks", "hit blocks", "hit ratio");
             out.printf(hostBlocks > 0 ? " %12s %14s%n" : "%n", "host blocks", "host hits");
             try (var testbed = Testbed.start(pluginsDir.resolve(), (t, k, f, to, d) -> {
