@@ -4,18 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.jar.JarInputStream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.Constants;
 
 /**
  * Installs plugin jars as bundles. A new or changed jar is installed beside whatever the same file provided
@@ -67,10 +62,13 @@ public final class BundleDeployer {
             listener.report("fault", "", "", "", file + ": cannot read: " + e.getMessage());
             return false;
         }
-        String digest = sha256(bytes);
+        var content = JarContent.read(bytes);
+        String digest = content.digest();
         var old = deployed.get(jar);
+        // a rebuild of unchanged sources gives a jar with new timestamps but the same entries: swapping the plugin
+        // for a copy of itself would only throw away its state
         if (old != null && old.digest.equals(digest)) return false;
-        String problem = checkManifest(bytes);
+        String problem = content.problem();
         if (problem != null) {
             listener.report("fault", "", "", "", file + ": not a plugin bundle: " + problem + "; nothing changed");
             return false;
@@ -129,23 +127,6 @@ public final class BundleDeployer {
         return refs == null ? 0 : refs.length;
     }
 
-    /** The first problem that makes {@code bytes} unusable as a bundle, or null. */
-    private static String checkManifest(byte[] bytes) {
-        try (var in = new JarInputStream(new ByteArrayInputStream(bytes))) {
-            var manifest = in.getManifest();
-            if (manifest == null) return "no META-INF/MANIFEST.MF (is the file a complete jar?)";
-            if (manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME) == null) {
-                return "its manifest has no Bundle-SymbolicName (build it with bnd or the maven-bundle-plugin)";
-            }
-            while (in.getNextJarEntry() != null) {
-                // reading every entry finds truncated or corrupt archives before the framework sees them
-            }
-            return null;
-        } catch (IOException e) {
-            return "not a readable jar (" + e.getMessage() + ")";
-        }
-    }
-
     private static String reason(Exception e) {
         var message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof BundleException be && be.getType() == BundleException.RESOLVE_ERROR) {
@@ -160,14 +141,6 @@ public final class BundleDeployer {
             bundle.uninstall();
         } catch (BundleException | IllegalStateException ignored) {
             // already gone
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,78 @@
+package servelab.runtime.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A rebuilt jar of unchanged sources differs in packing only, and must not swap a plugin for a copy of itself. */
+class IdenticalBundleTest {
+    private static final String FCFS = "return ctx -> new Ordering(ctx.running(), ctx.waiting());";
+
+    @TempDir Path work;
+
+    /** The same entries, in reverse order, with other timestamps and a new Bnd-LastModified: what a rebuild gives. */
+    private static byte[] repacked(byte[] jar) throws IOException {
+        var out = new ByteArrayOutputStream();
+        try (var in = new JarInputStream(new ByteArrayInputStream(jar))) {
+            var manifest = in.getManifest();
+            manifest.getMainAttributes().putValue("Bnd-LastModified", Long.toString(System.currentTimeMillis()));
+            var entries = new ArrayList<JarEntry>();
+            var contents = new ArrayList<byte[]>();
+            for (var e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
+                entries.add(e);
+                contents.add(in.readAllBytes());
+            }
+            try (var jarOut = new JarOutputStream(out, manifest)) {
+                for (int i = entries.size() - 1; i >= 0; i--) {
+                    var entry = new JarEntry(entries.get(i).getName());
+                    entry.setTime(946_684_800_000L + i * 60_000L);
+                    jarOut.putNextEntry(entry);
+                    jarOut.write(contents.get(i));
+                    jarOut.closeEntry();
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void theContentDigestIgnoresPackingButNotContent() throws Exception {
+        var v1 = TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS);
+        assertFalse(java.util.Arrays.equals(v1, repacked(v1)));
+        assertEquals(JarContent.read(v1).digest(), JarContent.read(repacked(v1)).digest());
+        var v2 = TestBundles.scheduler(work, "probe", "2.0.0", "", FCFS);
+        assertNotEquals(JarContent.read(v1).digest(), JarContent.read(v2).digest());
+    }
+
+    @Test
+    void aRepackedCopyOfADeployedJarIsNotDeployedAgain() throws Exception {
+        var plugins = Files.createDirectories(work.resolve("plugins"));
+        var reports = new TestBundles.Reports();
+        var v1 = TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS);
+        TestBundles.drop(plugins, "probe.jar", v1);
+        try (var testbed = Testbed.start(plugins, reports)) {
+            // when: the rebuilt jar replaces the file
+            TestBundles.drop(plugins, "probe.jar", repacked(v1));
+            // then: nothing is installed, and the plugin is still the one from the first bundle
+            assertFalse(testbed.deployer().deploy(plugins.resolve("probe.jar")));
+            assertEquals(1, reports.lines.stream().filter(l -> l.startsWith("deploy probe.jar")).count(), reports.lines.toString());
+            // while a changed jar still is
+            TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "2.0.0", "", FCFS));
+            assertTrue(testbed.deployer().deploy(plugins.resolve("probe.jar")));
+        }
+    }
+}
