@@ -209,6 +209,23 @@ class BadInputTest {
     }
 
     @Test
+    void foundByFuzzingAYearPastTheNanosecondRangeIsABadTimestampNotANegativeArrival() {
+        var file = TraceFiles.write(dir, "far.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                + "4046-11-16 18:15:46.6805900,374,44\n2023-11-16 18:15:50.9951690,396,109\n");
+        var e = assertThrows(TraceFormatException.class, () -> Traces.readAll(file, ReadOptions.DEFAULT));
+        assertTrue(e.getMessage().startsWith("far.csv:2: column 1 'TIMESTAMP'"), e.getMessage());
+    }
+
+    @Test
+    void foundByFuzzingLeadingZeroBytesAreNotReadAsUtf32() {
+        var file = TraceFiles.write(dir, "zeros.jsonl", "\0\0\0\0\0\0\0\t{\"timestamp\": 0, \"input_length\": 10, "
+                + "\"output_length\": 5}\n");
+        var message = assertThrows(TraceFormatException.class,
+                () -> Traces.open(file, TraceFormat.MOONCAKE_JSONL, ReadOptions.DEFAULT).toList()).getMessage();
+        assertTrue(message.startsWith("zeros.jsonl:1: not UTF-8 text"), message);
+    }
+
+    @Test
     void aTruncatedJsonLineIsReportedAsCutOff() {
         var message = jsonFailure("trace.jsonl", "{\"timestamp\": 0, \"input_length\": 10, \"output_length\": 5}\n"
                 + "{\"timestamp\": 5, \"input_len");

@@ -79,6 +79,9 @@ public final class MooncakeRowParser implements RowParser {
             }
             if (token != JsonToken.END_OBJECT) throw lineError(row, "expected a field name or '}'");
             if (p.nextToken() != null) throw lineError(row, "expected the line to end after the object");
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from leading zero bytes; a JSON line is UTF-8 (found by fuzzing)
+            throw lineError(row, "not UTF-8 text (" + e.getMessage() + ")");
         } catch (JsonProcessingException e) {
             throw lineError(row, "invalid JSON at character " + e.getLocation().getColumnNr() + ": "
                     + e.getOriginalMessage());

@@ -37,7 +37,9 @@ public final class Timestamps {
         int hour = digits(b, from + 11, 2);
         int minute = digits(b, from + 14, 2);
         int second = digits(b, from + 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]
+        // nanoseconds since the epoch fit a long from 1677-09-21 to 2262-04-11: a year outside overflowed (fuzzing
+        // found 4046 read as a time before the trace's start)
+        if (year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]
                 || (month == 2 && day == 29 && !isLeap(year)) || hour < 0 || hour > 23 || minute < 0
                 || minute > 59 || second < 0 || second > 59) {
             return INVALID;
