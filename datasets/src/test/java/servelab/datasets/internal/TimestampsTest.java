@@ -70,7 +70,16 @@ class TimestampsTest {
                     .plus(random.nextLong(86_400_000_000_000L), ChronoUnit.NANOS);
             var text = String.format("%04d-%02d-%02d %02d:%02d:%02d.%09d", time.getYear(), time.getMonthValue(),
                     time.getDayOfMonth(), time.getHour(), time.getMinute(), time.getSecond(), time.getNano());
-            assertEquals(nanos(time), parse(text), text);
+            // nanoseconds since the epoch fit a long from 1677-09-21 to 2262-04-11; whole years outside are refused
+            long expected = time.getYear() < 1678 || time.getYear() > 2261 ? Timestamps.INVALID : nanos(time);
+            assertEquals(expected, parse(text), text);
         }
+    }
+
+    @Test
+    void yearsWhoseNanosecondsOverflowALongAreRefused() {
+        assertEquals(Timestamps.INVALID, parse("4046-11-16 18:15:46.6805900"));
+        assertEquals(Timestamps.INVALID, parse("1600-01-01 00:00:00"));
+        assertEquals(nanos(OffsetDateTime.of(2261, 12, 31, 23, 59, 59, 0, ZoneOffset.UTC)), parse("2261-12-31 23:59:59"));
     }
 }
