@@ -104,9 +104,9 @@ public final class ExperimentRunner {
                 var info = runInfo(exp, setup, blocks, testbed.registry());
                 long simulated = replay(exp, sim, replicas, recorder, info);
                 long iterations = replicas.stream().mapToLong(Replica::iterations).sum();
-                info.put("result", new LinkedHashMap<>(Map.of("simulated_s", simulated / 1e9,
+                info.put("result", ordered("simulated_s", simulated / 1e9,
                         "wall_s", (System.nanoTime() - wallStart) / 1e9, "iterations", iterations,
-                        "requests", sim.submitted())));
+                        "requests", sim.submitted()));
                 recorder.writeRunJson(info);
                 recorder.close();
                 var results = RunResults.load(runDir);
@@ -263,7 +263,7 @@ public final class ExperimentRunner {
         setup.describe(info);
         info.put("replicas", exp.replicas());
         info.put("cluster", ClusterLayout.describe(exp));
-        info.put("prompts", new LinkedHashMap<>(Map.of("kind", exp.prompts().kind(), "period", exp.prompts().period())));
+        info.put("prompts", ordered("kind", exp.prompts().kind(), "period", exp.prompts().period()));
         var kv = new LinkedHashMap<String, Object>();
         kv.put("block_size", exp.kv().blockSize());
         kv.put("blocks", blocks);
@@ -273,16 +273,27 @@ public final class ExperimentRunner {
         var plugins = new LinkedHashMap<String, Object>();
         for (var kind : PluginRegistry.SLOTTED) {
             var selected = exp.pluginsByKind().get(kind);
-            plugins.put(kind.id(), new LinkedHashMap<>(Map.of("plugin", registry.currentId(kind),
-                    "params", selected.params())));
+            plugins.put(kind.id(), ordered("plugin", registry.currentId(kind), "params", selected.params()));
         }
         info.put("plugins", plugins);
-        info.put("slo", exp.slo());
-        info.put("host", new LinkedHashMap<>(Map.of("java", Runtime.version().toString(),
+        var slo = new LinkedHashMap<String, Object>();
+        for (var key : List.of("ttft_ms", "tpot_ms", "e2el_ms")) if (exp.slo().containsKey(key)) slo.put(key, exp.slo().get(key));
+        info.put("slo", slo);
+        info.put("host", ordered("java", Runtime.version().toString(),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                "cpus", Runtime.getRuntime().availableProcessors())));
+                "cpus", Runtime.getRuntime().availableProcessors()));
         info.put("created", java.time.Instant.now().toString());
         return info;
+    }
+
+    /**
+     * A map in the order written. {@code new LinkedHashMap<>(Map.of(...))} keeps Map.of's order, which changes from
+     * JVM to JVM, so run.json's nested keys moved between identical runs.
+     */
+    static LinkedHashMap<String, Object> ordered(Object... keysAndValues) {
+        var map = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < keysAndValues.length; i += 2) map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return map;
     }
 
     private static String servelabVersion() {
