@@ -45,7 +45,7 @@ class HelpTest {
         assertEquals(0, r.code());
         // run's description is wrapped prose; its summary used to stop at "... on a real model (--model), and"
         var run = r.out().substring(r.out().indexOf("\n  run "), r.out().indexOf("\n  plugins "));
-        assertTrue(run.strip().endsWith("to a run folder."), run);
+        assertTrue(run.replaceAll("\\s+", " ").strip().endsWith("to a run folder."), run);
     }
 
     @Test
