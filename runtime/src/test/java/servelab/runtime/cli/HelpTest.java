@@ -25,17 +25,17 @@ class HelpTest {
 
     @Test
     void anUnknownCommandWithHelpIsRefusedNotAnsweredWithTheMainHelp() {
-        var r = execute("calibrate", "--help");
+        var r = execute("frobnicate", "--help");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("servelab: unknown command 'calibrate'; commands: demo, run,"), r.err());
+        assertTrue(r.err().startsWith("servelab: unknown command 'frobnicate'; commands: demo, run,"), r.err());
         assertEquals("", r.out());
     }
 
     @Test
     void anUnknownSubcommandNamesItsParentCommand() {
-        var r = execute("notebook", "calibrate", "--help");
+        var r = execute("notebook", "frobnicate", "--help");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("servelab notebook: unknown command 'calibrate'; commands: install, runs, run"),
+        assertTrue(r.err().startsWith("servelab notebook: unknown command 'frobnicate'; commands: install, runs, run"),
                 r.err());
     }
 
