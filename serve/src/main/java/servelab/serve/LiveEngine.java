@@ -3,6 +3,7 @@ package servelab.serve;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,8 +11,10 @@ import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.RequestView;
 import servelab.datasets.TraceRequest;
+import servelab.otel.RequestTracer;
 import servelab.runtime.engine.PromptSource;
 import servelab.runtime.engine.Replica;
+import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.ResultSink;
 import servelab.runtime.engine.Simulation;
 import servelab.runtime.experiment.HostEvents;
@@ -24,6 +27,7 @@ import servelab.runtime.record.RequestRow;
  * HTTP handlers call. The intake stamps the arrival, asks the admission policy and the router (over the replicas'
  * last snapshots) and posts the request to its replica; it never waits for a step. Output reaches each client
  * through its bounded {@link TokenStream}. Rows go to {@code downstream} (recorder, metrics, trace), one at a time.
+ * Each request's life (arrival, first scheduled, first token, end) goes to the {@link RequestTracer} as it happens.
  */
 final class LiveEngine implements AutoCloseable {
     /** What the intake answers. */
@@ -34,8 +38,9 @@ final class LiveEngine implements AutoCloseable {
     /** Not served: {@code status} 429 (the admission policy refused) or 503 (over the server's own limits). */
     record Refused(int status, String reason) implements Outcome {}
 
-    /** One request as the front parsed it. */
-    record Ask(int[] promptIds, int maxTokens, String tenant, List<String> stop, boolean ignoreEos) {}
+    /** One request as the front parsed it; {@code traceparent} is the client's W3C trace context header, if sent. */
+    record Ask(int[] promptIds, int maxTokens, String tenant, List<String> stop, boolean ignoreEos,
+               Optional<String> traceparent) {}
 
     /** Hears each request that reached the intake (the live trace). */
     interface ArrivalListener {
@@ -47,11 +52,14 @@ final class LiveEngine implements AutoCloseable {
     private final ServedTokens tokens;
     private final ServeSpec spec;
     private final ArrivalListener arrivals;
+    private final RequestTracer tracer;
+    private final String model;
     private final Map<Long, TokenStream> streams = new ConcurrentHashMap<>();
     private final Map<Long, ReplicaWorker> owners = new ConcurrentHashMap<>();
     private final Map<Long, int[]> prompts = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final List<ReplicaWorker> workers = new ArrayList<>();
+    private List<ReplicaSlots> replicaSlots;
     /** Per replica: requests routed to it and not ended; requests running at its last step. */
     private java.util.concurrent.atomic.AtomicIntegerArray inFlight, running;
     private Simulation.ClusterSlots cluster;
@@ -59,11 +67,14 @@ final class LiveEngine implements AutoCloseable {
     private long nextId;
     private volatile boolean closed;
 
-    LiveEngine(ResultSink downstream, ServedTokens tokens, ServeSpec spec, ArrivalListener arrivals) {
+    LiveEngine(ResultSink downstream, ServedTokens tokens, ServeSpec spec, ArrivalListener arrivals,
+               RequestTracer tracer, String model) {
         this.downstream = downstream;
         this.tokens = tokens;
         this.spec = spec;
         this.arrivals = arrivals;
+        this.tracer = tracer;
+        this.model = model;
     }
 
     /** The sink the replicas write to (before {@link #start}). */
@@ -76,7 +87,9 @@ final class LiveEngine implements AutoCloseable {
         return request -> prompts.remove(request.id());
     }
 
-    void start(List<Replica> replicas, Simulation.ClusterSlots cluster, HostEvents events) {
+    /** Starts the replicas' threads; {@code slots} are the replicas' policy slots, in replica order (for spans). */
+    void start(List<Replica> replicas, List<ReplicaSlots> slots, Simulation.ClusterSlots cluster, HostEvents events) {
+        this.replicaSlots = List.copyOf(slots);
         this.cluster = cluster;
         this.events = events;
         this.inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
@@ -127,6 +140,8 @@ final class LiveEngine implements AutoCloseable {
                 case Admission.Reject(String reason) -> {
                     pending.decrementAndGet();
                     String why = "rejected by admission " + admission.id() + ": " + reason;
+                    tracer.received(id, ask.traceparent(), model, cluster.currentIds());
+                    tracer.finished(id, request.inputTokens(), 0, why);
                     var row = new RequestRow(id, -1, request.tenant(), 0, request.arrivalNanos(), -1, -1, -1,
                             request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, why);
                     synchronized (downstream) {
@@ -144,6 +159,9 @@ final class LiveEngine implements AutoCloseable {
                 case Admission.Admit a -> { }
             }
             int target = route(request, views);
+            var plugins = cluster.currentIds();
+            plugins.putAll(replicaSlots.get(target).currentIds());
+            tracer.received(id, ask.traceparent(), model, plugins);
             var stream = new TokenStream(spec.streamBuffer(), new OutputText(tokens, id, ask.stop(), ask.ignoreEos()),
                     maxTokens);
             var worker = workers.get(target);
@@ -215,6 +233,7 @@ final class LiveEngine implements AutoCloseable {
     private final class EngineSink implements ResultSink {
         @Override
         public void tokens(long requestId, int[] ids, int from, int to, long nanos) {
+            if (from == 0 && to > 0) tracer.firstToken(requestId);
             var stream = streams.get(requestId);
             if (stream == null || stream.ending) return;
             var text = new StringBuilder();
@@ -234,7 +253,13 @@ final class LiveEngine implements AutoCloseable {
         }
 
         @Override
+        public void scheduled(long requestId, long nanos) {
+            tracer.scheduled(requestId);
+        }
+
+        @Override
         public void request(RequestRow row) {
+            tracer.finished(row.requestId(), row.inputTokens(), row.outputTokens(), row.error());
             synchronized (downstream) {
                 downstream.request(row);
             }

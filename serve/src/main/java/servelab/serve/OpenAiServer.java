@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -116,7 +117,8 @@ final class OpenAiServer implements AutoCloseable {
                 exchange.getRequestHeaders().getFirst("X-Session-Id"));
         if (request.model() != null && !request.model().equals(model)) throw ApiError.unknownModel(request.model(), model);
         var outcome = engine.submit(new LiveEngine.Ask(request.promptIds(), request.maxTokens(), request.tenant(),
-                request.stop(), request.ignoreEos()));
+                request.stop(), request.ignoreEos(),
+                Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent"))));
         var accepted = switch (outcome) {
             case LiveEngine.Refused r -> throw ApiError.refused(r.status(), r.reason());
             case LiveEngine.Accepted a -> a;

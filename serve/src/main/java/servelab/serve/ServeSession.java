@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import servelab.otel.RequestTracer;
+import servelab.otel.TraceExport;
 import servelab.runtime.engine.Replica;
 import servelab.runtime.engine.ReplicaConfig;
 import servelab.runtime.engine.ResultSink;
@@ -86,7 +88,8 @@ public final class ServeSession implements AutoCloseable {
         model = spec.modelName() != null ? spec.modelName() : defaultModelName(setup);
         var metrics = new ServeMetrics(model);
         trace = new LiveTrace(runDir.resolve("trace.jsonl"));
-        engine = new LiveEngine(fanOut(recorder, metrics, trace), tokens, spec, trace);
+        var tracer = keep(RequestTracer.create(TraceExport.of(spec.otlpEndpoint(), runDir)));
+        engine = new LiveEngine(fanOut(recorder, metrics, trace), tokens, spec, trace, tracer, model);
         var replicas = new ArrayList<Replica>();
         int maxLen = (int) Math.min(Integer.MAX_VALUE, (long) blocks * kv.blockSize());
         for (int r = 0; r < exp.replicas(); r++) {
@@ -98,7 +101,7 @@ public final class ServeSession implements AutoCloseable {
         if (setup instanceof EmulatedSetup || setup instanceof SimulatedSetup) maxLen = Math.min(maxLen, 8192);
         if (spec.maxModelLen() > 0) maxLen = Math.min(maxLen, spec.maxModelLen());
         info.putAll(ExperimentRunner.runInfo(exp, setup, blocks, testbed.registry()));
-        engine.start(replicas, slots.cluster(), events);
+        engine.start(replicas, slots.replicas(), slots.cluster(), events);
         server = new OpenAiServer(spec, engine, tokens, metrics, model, maxLen);
         info.put("serve", new LinkedHashMap<>(Map.of("host", spec.host(), "port", server.port(), "model", model,
                 "max_model_len", maxLen, "api_key", spec.apiKey() != null)));

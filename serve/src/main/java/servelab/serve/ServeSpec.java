@@ -23,14 +23,16 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
  * @param streamBuffer  tokens a stream buffers for a client that reads slowly (default 4096); beyond, the request is
  *                      cancelled rather than stall the engine
  * @param retryAfterS   the Retry-After of 429 and 503 answers, seconds (default 1)
+ * @param otlpEndpoint  an OTLP/HTTP collector for request spans (e.g. {@code http://127.0.0.1:4318}); without one,
+ *                      spans go to {@code traces.otlp.jsonl} in the run folder
  */
 public record ServeSpec(String host, Integer port, String apiKey, String modelName, int maxModelLen, int maxBodyBytes,
-                        int maxPending, int streamBuffer, int retryAfterS) {
+                        int maxPending, int streamBuffer, int retryAfterS, String otlpEndpoint) {
     private static final ObjectMapper YAML = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    public static final ServeSpec DEFAULTS = new ServeSpec(null, null, null, null, 0, 0, 0, 0, 0);
+    public static final ServeSpec DEFAULTS = new ServeSpec(null, null, null, null, 0, 0, 0, 0, 0, null);
 
     public ServeSpec {
         host = host == null ? "127.0.0.1" : host;
@@ -41,6 +43,7 @@ public record ServeSpec(String host, Integer port, String apiKey, String modelNa
         maxPending = positive("serve.max_pending", maxPending, 1024);
         streamBuffer = positive("serve.stream_buffer", streamBuffer, 4096);
         retryAfterS = positive("serve.retry_after_s", retryAfterS, 1);
+        if (otlpEndpoint != null) servelab.otel.TraceExport.of(otlpEndpoint, java.nio.file.Path.of(".")); // checks the URL
         if (maxModelLen < 0) throw new IllegalArgumentException("serve.max_model_len must be > 0, was " + maxModelLen);
         if (apiKey == null && !isLoopback(host)) {
             throw new IllegalArgumentException("serve.host " + host + " is not a loopback address: binding there needs "

@@ -215,7 +215,10 @@ public final class Replica implements ReplicaView {
             if (seq.state != Sequence.State.WAITING) continue;
             admitted = true;
             kv.admit(seq);
-            if (seq.firstScheduledNanos < 0) seq.firstScheduledNanos = now;
+            if (seq.firstScheduledNanos < 0) {
+                seq.firstScheduledNanos = now;
+                sink.scheduled(seq.id(), now);
+            }
             seq.state = Sequence.State.RUNNING;
             running.add(seq);
         }

@@ -43,6 +43,12 @@ public interface ResultSink {
      */
     default void tokens(long requestId, int[] ids, int from, int to, long nanos) {}
 
+    /**
+     * A request got work for the first time at {@code nanos} (run clock): its {@code firstScheduledNanos}, reported
+     * when it happens rather than with the request's row, so a serving front can end a request's queued span live.
+     */
+    default void scheduled(long requestId, long nanos) {}
+
     /** A sink that drops everything (benchmarks of the engine alone). */
     ResultSink NONE = new ResultSink() {
         @Override public void request(RequestRow row) {}

@@ -55,4 +55,11 @@ public abstract sealed class SlotTable permits ReplicaSlots, Simulation.ClusterS
         if (slot == null) throw new IllegalArgumentException("no " + kind.id() + " slot here (a " + kind.scope() + " kind)");
         return (PolicySlot<T>) slot; // the constructor checked the policy's type; the registry checks every install
     }
+
+    /** Kind id to the id of the plugin in its slot now, e.g. {@code scheduler -> sjf} (for span attributes). */
+    public final java.util.Map<String, String> currentIds() {
+        var ids = new java.util.LinkedHashMap<String, String>();
+        slots.forEach((kind, slot) -> ids.put(kind.id(), slot.current().id()));
+        return ids;
+    }
 }

@@ -1,0 +1,86 @@
+package servelab.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Request spans through the server: the client's W3C traceparent continues into queued/prefill/decode spans. */
+class RequestSpansTest {
+    private static final String CLIENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String CLIENT_SPAN = "00f067aa0ba902b7";
+
+    private static List<JsonNode> spans(Path file) throws IOException {
+        var spans = new ArrayList<JsonNode>();
+        for (String line : Files.readAllLines(file)) {
+            for (var rs : Served.JSON.readTree(line).get("resourceSpans")) {
+                for (var ss : rs.get("scopeSpans")) ss.get("spans").forEach(spans::add);
+            }
+        }
+        return spans;
+    }
+
+    private static Map<String, String> attributes(JsonNode span) {
+        var map = new HashMap<String, String>();
+        for (var a : span.get("attributes")) {
+            var v = a.get("value");
+            map.put(a.get("key").asText(), v.has("stringValue") ? v.get("stringValue").asText() : v.get("intValue").asText());
+        }
+        return map;
+    }
+
+    @Test
+    void aRequestWithATraceparentIsAServerSpanUnderTheClientsSpanWithItsPhases(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir)) {
+            var r = s.post("/v1/completions", "{\"prompt\": \"trace me\", \"max_tokens\": 5, \"stream\": true}",
+                    "traceparent", "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01");
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"no trace\", \"max_tokens\": 2}").statusCode());
+        } // closing flushes the exporter
+        var spans = spans(dir.resolve("run/traces.otlp.jsonl"));
+        var requests = spans.stream().filter(x -> x.get("name").asText().equals("request")).toList();
+        assertEquals(2, requests.size(), spans.toString());
+        var traced = requests.stream().filter(x -> x.get("traceId").asText().equals(CLIENT_TRACE)).findFirst()
+                .orElseThrow(() -> new AssertionError("no request span in the client's trace: " + requests));
+        assertEquals(CLIENT_SPAN, traced.get("parentSpanId").asText());
+        var attrs = attributes(traced);
+        assertTrue(attrs.get("servelab.plugin.scheduler").startsWith("fcfs"), attrs.toString());
+        assertTrue(attrs.containsKey("servelab.plugin.admission"), attrs.toString());
+        assertEquals("5", attrs.get("gen_ai.usage.output_tokens"));
+        var children = new HashMap<String, JsonNode>();
+        for (var x : spans) {
+            if (x.path("parentSpanId").asText().equals(traced.get("spanId").asText())) children.put(x.get("name").asText(), x);
+        }
+        assertEquals(List.of("decode", "prefill", "queued"), children.keySet().stream().sorted().toList());
+        // the phases tile the request: queued ends where prefill starts, prefill where decode starts
+        assertEquals(children.get("queued").get("endTimeUnixNano").asText(),
+                children.get("prefill").get("startTimeUnixNano").asText());
+        assertEquals(children.get("prefill").get("endTimeUnixNano").asText(),
+                children.get("decode").get("startTimeUnixNano").asText());
+        assertEquals(traced.get("endTimeUnixNano").asText(), children.get("decode").get("endTimeUnixNano").asText());
+        // the untraced request starts a trace of its own
+        var other = requests.stream().filter(x -> x != traced).findFirst().orElseThrow();
+        assertTrue(other.path("parentSpanId").asText().isEmpty(), other.toString());
+    }
+
+    @Test
+    void theOtlpEndpointKeyIsAcceptedAndABadOneNamed(@TempDir Path dir) {
+        var spec = ServeSpec.read(Served.JSON.createObjectNode().put("otlp_endpoint", "http://127.0.0.1:4318"), "t");
+        assertEquals("http://127.0.0.1:4318", spec.otlpEndpoint());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ServeSpec.read(Served.JSON.createObjectNode().put("otlp_endpoint", "ftp://x"), "t"));
+        assertTrue(e.getMessage().contains("serve.otlp_endpoint"), e.getMessage());
+    }
+}
