@@ -119,7 +119,11 @@ public final class MooncakeRowParser implements RowParser {
             return millis * 1_000_000L;
         }
         if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
-            var nanos = p.getDecimalValue().movePointRight(6).setScale(0, RoundingMode.HALF_UP);
+            var millis = decimal(p);
+            if (millis == null || integerDigits(millis) > 30) {
+                throw fieldError(row, p, "timestamp", "a smaller number of milliseconds");
+            }
+            var nanos = millis.movePointRight(6).setScale(0, RoundingMode.HALF_UP);
             if (nanos.signum() < 0) throw fieldError(row, p, "timestamp", "a non-negative number of milliseconds");
             if (nanos.toBigInteger().bitLength() >= 63) throw fieldError(row, p, "timestamp", "a smaller number of milliseconds");
             return nanos.longValue();
@@ -151,12 +155,27 @@ public final class MooncakeRowParser implements RowParser {
         return switch (p.currentToken()) {
             case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? -1 : p.getLongValue();
             case VALUE_NUMBER_FLOAT -> {
-                var value = p.getDecimalValue();
-                yield value.signum() >= 0 && value.stripTrailingZeros().scale() <= 0 && value.toBigInteger().bitLength() < 63
-                        ? value.longValue() : -1;
+                var value = decimal(p);
+                // integer digits are checked before toBigInteger: 1e999999999 must not allocate a billion digits
+                yield value != null && value.signum() >= 0 && value.stripTrailingZeros().scale() <= 0
+                        && integerDigits(value) <= 18 ? value.longValue() : -1;
             }
             default -> -1;
         };
+    }
+
+    /** The number as a decimal, or null when Jackson refuses it (an exponent too long to represent, found by fuzzing). */
+    private static java.math.BigDecimal decimal(JsonParser p) throws IOException {
+        try {
+            return p.getDecimalValue();
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Digits before the decimal point (may be negative for 0.001); 18 or fewer always fit in a long. */
+    private static long integerDigits(java.math.BigDecimal value) {
+        return (long) value.precision() - value.scale();
     }
 
     private long[] blockIds(JsonParser p, RawRow row) throws IOException {
