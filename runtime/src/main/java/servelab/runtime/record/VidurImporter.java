@@ -123,6 +123,10 @@ public final class VidurImporter {
                 var header = rows.header();
                 if (header.isEmpty()) throw new ImportException(file, "empty file; expected a header line with " + REQUIRED);
                 for (int c = 0; c < header.size(); c++) csv.columns.put(header.get(c), c);
+                if (!csv.columns.containsKey(ID)) {
+                    // every line is keyed by its id, read while the line is parsed (found by fuzz/run: a NullPointerException)
+                    throw new ImportException(file, "no " + ID + " column in the header; expected " + REQUIRED);
+                }
                 var seen = new HashMap<Long, Integer>();
                 while (rows.next()) {
                     int number = (int) rows.line();
