@@ -7,8 +7,12 @@ import servelab.api.batch.Batcher;
 import servelab.api.kv.Eviction;
 import servelab.api.kv.KvAllocator;
 import servelab.api.kv.PrefixCache;
+import servelab.api.resilience.Breaker;
+import servelab.api.resilience.HedgePolicy;
+import servelab.api.resilience.RetryPolicy;
 import servelab.api.route.Admission;
 import servelab.api.route.Router;
+import servelab.api.scale.Autoscaler;
 import servelab.api.sched.Scheduler;
 import servelab.api.spec.Speculator;
 
@@ -42,7 +46,11 @@ public enum PluginKind {
     EVICTION("eviction", Eviction.class, "lru", Scope.REPLICA, Handoff.CACHED_BLOCKS),
     SPECULATOR("speculator", Speculator.class, "none", Scope.REPLICA, Handoff.NOTHING),
     ROUTER("router", Router.class, "round-robin", Scope.CLUSTER, Handoff.NOTHING),
-    ADMISSION("admission", Admission.class, "accept-all", Scope.CLUSTER, Handoff.NOTHING);
+    ADMISSION("admission", Admission.class, "accept-all", Scope.CLUSTER, Handoff.NOTHING),
+    RETRY("retry", RetryPolicy.class, "none", Scope.CLUSTER, Handoff.NOTHING),
+    HEDGE("hedge", HedgePolicy.class, "none", Scope.CLUSTER, Handoff.NOTHING),
+    BREAKER("breaker", Breaker.class, "none", Scope.CLUSTER, Handoff.NOTHING),
+    AUTOSCALER("autoscaler", Autoscaler.class, "none", Scope.CLUSTER, Handoff.NOTHING);
 
     /** Where the engine keeps a kind's slots. */
     public enum Scope {

@@ -25,7 +25,7 @@
  * <p>Plugins see time only through {@link servelab.api.Clock}, never {@code System.nanoTime()}, so the same
  * code runs in the simulated world (virtual clock) and the real one (wall clock).
  */
-@Version("1.1.0")
+@Version("1.2.0")
 package servelab.api;
 
 import org.osgi.annotation.versioning.Version;

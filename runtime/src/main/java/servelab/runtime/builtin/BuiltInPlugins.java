@@ -13,8 +13,9 @@ import servelab.api.route.Admission;
 import servelab.api.route.Router;
 
 /**
- * The plugins the runtime itself registers, so a run always has a router, an admission policy and a speculator:
- * round-robin routing, admitting everything, and the {@link Speculators}. They are ordinary {@link PluginFactory} services (source {@code built-in}), so bundles
+ * The plugins the runtime itself registers, so a run always has a router, an admission policy, a speculator and the
+ * resilience kinds: round-robin routing, admitting everything, the {@link Speculators}, and {@link Resilience#NONE}
+ * (no retries, no hedges, no breaker, no autoscaling). They are ordinary {@link PluginFactory} services (source {@code built-in}), so bundles
  * can provide alternatives and runs can switch to them like to any other plugin.
  */
 public final class BuiltInPlugins {
@@ -24,6 +25,7 @@ public final class BuiltInPlugins {
     public static void register(BundleContext context) {
         register(context, new RoundRobin());
         register(context, new AcceptAll());
+        for (var none : Resilience.NONE) register(context, none);
         register(context, new Speculators.None());
         register(context, new Speculators.Modeled());
         register(context, new Speculators.LayerSkip());

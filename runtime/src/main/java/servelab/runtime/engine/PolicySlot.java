@@ -36,6 +36,13 @@ public final class PolicySlot<T> {
         this.current = Objects.requireNonNull(initial, "initial policy");
     }
 
+    /** A slot holding a fresh policy of the runtime's own {@code factory}, with default parameters. */
+    public static <T> PolicySlot<T> builtIn(servelab.api.PluginFactory<T> factory) {
+        var params = servelab.api.Params.defaults(factory.descriptor().params());
+        return new PolicySlot<>(new Installed<>(factory.create(params), factory.descriptor(), java.util.Map.of(),
+                "built-in"));
+    }
+
     public Installed<T> current() {
         return current;
     }

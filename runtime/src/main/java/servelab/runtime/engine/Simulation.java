@@ -46,7 +46,17 @@ public final class Simulation {
         }
 
         public ClusterSlots(PolicySlot<Router> router, PolicySlot<Admission> admission) {
-            this(Map.of(PluginKind.ROUTER, router, PluginKind.ADMISSION, admission));
+            this(withNone(Map.of(PluginKind.ROUTER, router, PluginKind.ADMISSION, admission)));
+        }
+
+        /** {@code slots} with every cluster kind it lacks filled by that kind's built-in {@code none} plugin. */
+        private static Map<PluginKind, PolicySlot<?>> withNone(Map<PluginKind, PolicySlot<?>> slots) {
+            var all = new java.util.EnumMap<PluginKind, PolicySlot<?>>(slots);
+            for (var none : servelab.runtime.builtin.Resilience.NONE) {
+                var d = none.descriptor();
+                all.computeIfAbsent(d.kind(), k -> PolicySlot.builtIn(none));
+            }
+            return all;
         }
 
         public PolicySlot<Router> router() {

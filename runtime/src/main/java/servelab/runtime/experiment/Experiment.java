@@ -82,9 +82,9 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
         for (var group : cluster.groups()) {
             for (var kind : group.plugins().keySet()) {
                 var k = PluginKind.fromId(kind);
-                if (k == PluginKind.ROUTER || k == PluginKind.ADMISSION) {
+                if (k.scope() == PluginKind.Scope.CLUSTER) {
                     throw new IllegalArgumentException("cluster.groups." + group.name() + ".plugins." + kind
-                            + ": routing and admission are cluster-wide; set them under plugins");
+                            + ": " + kind + " is cluster-wide; set it under plugins");
                 }
             }
         }

@@ -54,6 +54,14 @@ public record PluginScaffold(Path root) {
                     "RouterContractTest");
             case ADMISSION -> new Layout("plugins/admission", "servelab.plugins.admission", "servelab-admission-",
                     "Admission", "AdmissionContractTest");
+            case RETRY -> new Layout("plugins/resilience", "servelab.plugins.resilience", "servelab-retry-", "Retry",
+                    "RetryContractTest");
+            case HEDGE -> new Layout("plugins/resilience", "servelab.plugins.resilience", "servelab-hedge-", "Hedge",
+                    "HedgeContractTest");
+            case BREAKER -> new Layout("plugins/resilience", "servelab.plugins.resilience", "servelab-breaker-",
+                    "Breaker", "BreakerContractTest");
+            case AUTOSCALER -> new Layout("plugins/scaling", "servelab.plugins.scaling", "servelab-autoscaler-",
+                    "Autoscaler", "AutoscalerContractTest");
         };
     }
 

@@ -110,6 +110,18 @@ class CliTest {
                 admission
                   accept-all           1.0.0    built-in
                       Admits every request.
+                retry
+                  none                 1.0.0    built-in
+                      A failed attempt fails its request.
+                hedge
+                  none                 1.0.0    built-in
+                      No hedged copies.
+                breaker
+                  none                 1.0.0    built-in
+                      Every replica may be chosen, whatever its failures.
+                autoscaler
+                  none                 1.0.0    built-in
+                      The replicas the cluster starts with serve for the whole run.
                 """;
         assertEquals(expected, r.out().replace(System.lineSeparator(), "\n"));
     }

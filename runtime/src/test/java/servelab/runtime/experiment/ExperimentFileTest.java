@@ -32,9 +32,12 @@ class ExperimentFileTest {
         var e = load("");
         assertEquals("run", e.name());
         assertEquals("llama-3-8b/h100-80gb", e.profile());
-        assertEquals(Map.of(PluginKind.SCHEDULER, "fcfs", PluginKind.BATCHER, "continuous",
-                PluginKind.KV_ALLOCATOR, "paged", PluginKind.PREFIX_CACHE, "none", PluginKind.EVICTION, "lru",
-                PluginKind.SPECULATOR, "none", PluginKind.ROUTER, "round-robin", PluginKind.ADMISSION, "accept-all"),
+        assertEquals(Map.ofEntries(Map.entry(PluginKind.SCHEDULER, "fcfs"), Map.entry(PluginKind.BATCHER, "continuous"),
+                Map.entry(PluginKind.KV_ALLOCATOR, "paged"), Map.entry(PluginKind.PREFIX_CACHE, "none"),
+                Map.entry(PluginKind.EVICTION, "lru"), Map.entry(PluginKind.SPECULATOR, "none"),
+                Map.entry(PluginKind.ROUTER, "round-robin"), Map.entry(PluginKind.ADMISSION, "accept-all"),
+                Map.entry(PluginKind.RETRY, "none"), Map.entry(PluginKind.HEDGE, "none"),
+                Map.entry(PluginKind.BREAKER, "none"), Map.entry(PluginKind.AUTOSCALER, "none")),
                 Map.copyOf(e.pluginsByKind().entrySet().stream().collect(java.util.stream.Collectors.toMap(
                         Map.Entry::getKey, x -> x.getValue().name()))));
         assertEquals(600, e.trace().synthetic().count());
@@ -77,7 +80,8 @@ class ExperimentFileTest {
     @Test
     void anUnknownPluginKindListsTheKinds() {
         assertEquals("e.yaml: unknown plugin kind 'schedular'; accepted: scheduler, batcher, kv-allocator, "
-                + "prefix-cache, eviction, speculator, router, admission", error("plugins:\n  schedular: {name: fcfs}\n"));
+                + "prefix-cache, eviction, speculator, router, admission, retry, hedge, breaker, autoscaler",
+                error("plugins:\n  schedular: {name: fcfs}\n"));
     }
 
     @Test

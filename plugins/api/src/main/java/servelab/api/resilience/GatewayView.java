@@ -1,0 +1,28 @@
+package servelab.api.resilience;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** What the gateway knows when it asks a policy. Valid for the call it is passed to. */
+@ProviderType
+public interface GatewayView {
+    /** The run's clock, nanoseconds. */
+    long nowNanos();
+
+    /** Requests the gateway holds that have not ended (each counted once, however many attempts it has). */
+    int liveRequests();
+
+    /** Attempts in flight that are retries (attempt > 0), hedges excluded: what a retry budget limits. */
+    int liveRetries();
+
+    /** Hedged copies in flight. */
+    int liveHedges();
+
+    /** Replicas in the cluster (the range of {@link AttemptEnd#replica()}). */
+    int replicas();
+
+    /**
+     * The {@code quantile} (0 to 1) of the latency, send to answer, of the attempts answered recently (a sliding
+     * window of the last answers); 0 until the first answer.
+     */
+    long recentLatencyNanos(double quantile);
+}
