@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import servelab.kernels.gguf.GgmlType;
 import servelab.kernels.gguf.GgufFile;
+import servelab.kernels.gguf.GgufFormatException;
 import servelab.kernels.gguf.GgufTensor;
 import servelab.kernels.matmul.MatMul;
 import servelab.kernels.matmul.Matrix;
@@ -32,10 +33,13 @@ import servelab.kernels.tokenizer.Vocabulary;
  * }
  */
 public record Llama(Config config, Tokenizer tokenizer, Weights weights) {
-    /** Reads the configuration, vocabulary and weights of a GGUF Llama model, checking every tensor's type and shape. */
+    /**
+     * Reads the configuration, vocabulary and weights of a GGUF Llama model, checking every tensor's type and shape;
+     * a file that is not a usable Llama model is a {@link GgufFormatException} naming the file and what is wrong.
+     */
     public static Llama load(GgufFile file) {
-        var tokenizer = new Tokenizer(Vocabulary.fromGguf(file.metadata()));
-        var config = Config.fromGguf(file.metadata(), tokenizer.vocabularySize());
+        var tokenizer = tokenizer(file);
+        var config = config(file, tokenizer.vocabularySize());
         var loader = new Loader(file, config);
         var layers = new ArrayList<Weights.Layer>();
         int dim = config.dim();
@@ -62,6 +66,28 @@ public record Llama(Config config, Tokenizer tokenizer, Weights weights) {
         return new Llama(config, tokenizer, weights);
     }
 
+    /**
+     * The tokenizer the file describes. The tokenizer itself says what is wrong in a vocabulary (a merge that is not
+     * two tokens, a byte without a token) as IllegalArgumentException, since it is also built from vocabularies that
+     * are not files; read from a file, that is a bad file, so the error names it (found by fuzzing).
+     */
+    private static Tokenizer tokenizer(GgufFile file) {
+        try {
+            return new Tokenizer(Vocabulary.fromGguf(file.metadata()));
+        } catch (IllegalArgumentException e) {
+            throw new GgufFormatException(file.path() + ": tokenizer.ggml.*: " + e.getMessage());
+        }
+    }
+
+    /** The {@code llama.*} configuration, with Config's own range checks reported against the file, as above. */
+    private static Config config(GgufFile file, int vocabularySize) {
+        try {
+            return Config.fromGguf(file.metadata(), vocabularySize);
+        } catch (IllegalArgumentException e) {
+            throw new GgufFormatException(file.path() + ": llama.* configuration: " + e.getMessage());
+        }
+    }
+
     /** Turns tensors into matrices and vectors, with errors that name the tensor and what was expected. */
     private record Loader(GgufFile file, Config config) {
         Matrix matrix(String name, int rows, int cols) {
@@ -80,7 +106,7 @@ public record Llama(Config config, Tokenizer tokenizer, Weights weights) {
 
         private void checkDims(GgufTensor tensor, long[] expected) {
             if (!Arrays.equals(tensor.dims(), expected)) {
-                throw new IllegalArgumentException(file.path() + ": tensor '" + tensor.name() + "' has dims "
+                throw new GgufFormatException(file.path() + ": tensor '" + tensor.name() + "' has dims "
                         + Arrays.toString(tensor.dims()) + ", expected " + Arrays.toString(expected) + " for " + config);
             }
         }
@@ -92,7 +118,7 @@ public record Llama(Config config, Tokenizer tokenizer, Weights weights) {
                 case GgmlType.BF16 -> WeightFormat.BF16;
                 case GgmlType.Q8_0 -> WeightFormat.Q8_0;
                 case GgmlType.Q4_0 -> WeightFormat.Q4_0;
-                default -> throw new IllegalArgumentException(file.path() + ": tensor '" + tensor.name() + "' is " + tensor.type()
+                default -> throw new GgufFormatException(file.path() + ": tensor '" + tensor.name() + "' is " + tensor.type()
                         + "; the kernels read F32, F16, BF16, Q8_0 and Q4_0 (requantize the file, e.g. to Q8_0)");
             };
         }

@@ -22,6 +22,8 @@ import servelab.kernels.attention.KvAddress;
 import servelab.kernels.attention.PagedKvCache;
 import servelab.kernels.gguf.GgmlType;
 import servelab.kernels.gguf.GgufFile;
+import servelab.kernels.gguf.GgufFormatException;
+import servelab.kernels.gguf.GgufValue;
 import servelab.kernels.gguf.GgufWriter;
 import servelab.kernels.matmul.WeightFormat;
 import servelab.kernels.sample.Sampler;
@@ -99,15 +101,46 @@ class GenerationTest {
             copyReplacing(file, "blk.0.ffn_up.weight", GgmlType.F32, new long[] {64, 32}, wrongShape);
         }
         try (var file = GgufFile.open(f64)) {
-            var error = assertThrows(IllegalArgumentException.class, () -> Llama.load(file));
+            var error = assertThrows(GgufFormatException.class, () -> Llama.load(file));
             assertEquals(f64 + ": tensor 'blk.0.attn_q.weight' is F64; the kernels read F32, F16, BF16, Q8_0 and Q4_0 "
                     + "(requantize the file, e.g. to Q8_0)", error.getMessage());
         }
         try (var file = GgufFile.open(wrongShape)) {
-            var error = assertThrows(IllegalArgumentException.class, () -> Llama.load(file));
+            var error = assertThrows(GgufFormatException.class, () -> Llama.load(file));
             assertTrue(error.getMessage().startsWith(wrongShape + ": tensor 'blk.0.ffn_up.weight' has dims [64, 32], expected [64, 64]"),
                     error.getMessage());
         }
+    }
+
+    /** Found by fuzzing: a bad merge or head count was an IllegalArgumentException that named neither file nor key. */
+    @Test
+    void aMalformedTokenizerOrConfigurationIsAFormatErrorNamingTheFile(@TempDir Path dir) throws IOException {
+        var source = dir.resolve("source.gguf");
+        RandomLlama.write(source, new RandomLlama.Spec(64, 1, 4, 2, 64, 64, WeightFormat.F32, false, false), 3);
+        var badMerge = dir.resolve("merge.gguf");
+        var badHeads = dir.resolve("heads.gguf");
+        try (var file = GgufFile.open(source)) {
+            var merges = file.metadata().strings("tokenizer.ggml.merges").clone();
+            merges[1] = merges[1].replace(' ', '_');
+            copyWithMetadata(file, "tokenizer.ggml.merges", GgufValue.ofStrings(merges), badMerge);
+            copyWithMetadata(file, "llama.attention.head_count_kv", GgufValue.ofUint32(3), badHeads);
+        }
+        try (var file = GgufFile.open(badMerge)) {
+            var error = assertThrows(GgufFormatException.class, () -> Llama.load(file));
+            assertTrue(error.getMessage().startsWith(badMerge + ": tokenizer.ggml.*: merge 1 is '"), error.getMessage());
+        }
+        try (var file = GgufFile.open(badHeads)) {
+            var error = assertThrows(GgufFormatException.class, () -> Llama.load(file));
+            assertEquals(badHeads + ": llama.* configuration: Config.kvHeads (3) must divide heads (4)", error.getMessage());
+        }
+    }
+
+    private static void copyWithMetadata(GgufFile file, String key, GgufValue value, Path target) throws IOException {
+        var writer = new GgufWriter();
+        file.metadata().values().forEach(writer::put);
+        writer.put(key, value);
+        for (var tensor : file.tensors()) writer.tensor(tensor.name(), tensor.type(), tensor.dims(), tensor.data());
+        writer.write(target);
     }
 
     private static void copyReplacing(GgufFile file, String name, GgmlType type, long[] dims, Path target) throws IOException {

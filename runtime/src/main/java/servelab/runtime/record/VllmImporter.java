@@ -3,6 +3,7 @@ package servelab.runtime.record;
 import static servelab.runtime.record.ImportedRun.nanos;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,8 +83,11 @@ public final class VllmImporter {
 
     private static JsonNode parse(Path file) throws IOException {
         JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(file.toFile());
+        // read as UTF-8 text, never bytes: Jackson would guess UTF-32 from leading zero bytes (see Utf8Reader)
+        try (var text = new Utf8Reader(Files.newInputStream(file))) {
+            root = Json.MAPPER.readTree(text);
+        } catch (Utf8Reader.NotUtf8 e) {
+            throw new ImportException(file, e.getMessage() + "; JSON files are UTF-8", e);
         } catch (JsonProcessingException e) {
             throw new ImportException(file, "not JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,6 +103,39 @@ class VllmImporterTest {
         var file = write("{\n  \"input_lens\": [1,\n}");
         var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
         assertTrue(e.getMessage().startsWith(file + ": not JSON at line 3"), e.getMessage());
+    }
+
+    /** Found by fuzzing: leading zero bytes made Jackson decode the file as UTF-32 and throw CharConversionException. */
+    @Test
+    void zeroBytesAreRefusedAtTheirLineAndColumnNotDecodedAsUtf32() throws IOException {
+        var file = Files.write(tmp.resolve("result.json"), "\0\0\0\t{\"input_lens\": [1]}".getBytes(StandardCharsets.UTF_8));
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
+        assertTrue(e.getMessage().startsWith(file + ": not JSON at line 1, column ")
+                && e.getMessage().contains("Illegal character ((CTRL-CHAR, code 0))"),
+                e.getMessage());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNamedByLineColumnAndOffset() throws IOException {
+        var bytes = "{\"input_lens\":\n  [1, \"é\", \"\u00ff\"]}".getBytes(StandardCharsets.UTF_8);
+        int at = bytes.length - 5;                      // the first byte of ÿ, now a lone continuation byte
+        bytes[at] = (byte) 0xBF;
+        var file = Files.write(tmp.resolve("result.json"), bytes);
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file + ": not UTF-8 text at line 2, column 13 (byte offset " + at + "); JSON files are UTF-8",
+                e.getMessage());
+    }
+
+    @Test
+    void aByteOrderMarkIsAccepted() throws Exception {
+        var json = Files.readAllBytes(fixture());
+        var withBom = new byte[json.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, withBom, 3, json.length);
+        var file = Files.write(tmp.resolve("bom.json"), withBom);
+        assertEquals(3, VllmImporter.importTo(file, tmp.resolve("out")));
     }
 
     static Path fixture() throws URISyntaxException {
