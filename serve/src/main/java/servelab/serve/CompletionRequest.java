@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import servelab.kernels.tokenizer.ChatTemplate;
+import servelab.runtime.exec.RequestSampling;
 
 /**
  * A {@code /v1/completions} or {@code /v1/chat/completions} body, checked as vLLM checks it: every error is an
@@ -19,18 +20,16 @@ import servelab.kernels.tokenizer.ChatTemplate;
  * @param model       the model the client named (null: the served one)
  * @param promptIds   the prompt's token ids (chat: through the chat template)
  * @param maxTokens   output tokens at most
- * @param sampling    temperature, top_p, top_k and seed as given (null when absent)
+ * @param sampling    temperature, top_k, top_p and seed as given (null when absent: the served run's)
  * @param stop        stop strings (at most 4 per OpenAI; vLLM takes more)
  * @param stream      answer with server-sent events
  * @param includeUsage {@code stream_options.include_usage}: a last chunk with the token counts
  * @param ignoreEos   run to {@code maxTokens} through end-of-text tokens (vLLM's extension)
  * @param tenant      {@code user}, else the {@code X-Session-Id} header: the trace's session
  */
-record CompletionRequest(String model, int[] promptIds, int maxTokens, Sampling sampling, List<String> stop,
+record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSampling.Choice sampling, List<String> stop,
                          boolean stream, boolean includeUsage, boolean ignoreEos, String tenant) {
 
-    /** Sampling parameters as the client gave them. */
-    record Sampling(Double temperature, Double topP, Integer topK, Long seed) {}
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,8 +54,8 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, Sampling 
                     + " tokens. However, your prompt has " + prompt.length + " tokens, leaving none for the completion.");
         }
         int maxTokens = maxTokens(o, chat, prompt.length, maxModelLen);
-        var sampling = new Sampling(optNumber(o, "temperature", 0, 2), optNumber(o, "top_p", Double.MIN_VALUE, 1),
-                optInt(o, "top_k", -1, Integer.MAX_VALUE), o.has("seed") && !o.get("seed").isNull()
+        var sampling = new RequestSampling.Choice(optNumber(o, "temperature", 0, 2), optInt(o, "top_k", -1, Integer.MAX_VALUE),
+                optNumber(o, "top_p", Double.MIN_VALUE, 1), o.has("seed") && !o.get("seed").isNull()
                 ? Long.valueOf(integer(o, "seed", Long.MIN_VALUE, Long.MAX_VALUE)) : null);
         optInt(o, "n", 1, 1); // one choice per request is served
         boolean stream = bool(o, "stream");

@@ -17,6 +17,7 @@ import servelab.runtime.engine.Replica;
 import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.ResultSink;
 import servelab.runtime.engine.Simulation;
+import servelab.runtime.exec.RequestSampling;
 import servelab.runtime.experiment.HostEvents;
 import servelab.runtime.record.EventRow;
 import servelab.runtime.record.IterationRow;
@@ -38,9 +39,12 @@ final class LiveEngine implements AutoCloseable {
     /** Not served: {@code status} 429 (the admission policy refused) or 503 (over the server's own limits). */
     record Refused(int status, String reason) implements Outcome {}
 
-    /** One request as the front parsed it; {@code traceparent} is the client's W3C trace context header, if sent. */
+    /**
+     * One request as the front parsed it; {@code traceparent} is the client's W3C trace context header, if sent;
+     * {@code sampling} what it asked of the model executor's sampler (the emulated executor's tokens ignore it).
+     */
     record Ask(int[] promptIds, int maxTokens, String tenant, List<String> stop, boolean ignoreEos,
-               Optional<String> traceparent) {}
+               Optional<String> traceparent, RequestSampling.Choice sampling) {}
 
     /** Hears each request that reached the intake (the live trace). */
     interface ArrivalListener {
@@ -54,6 +58,8 @@ final class LiveEngine implements AutoCloseable {
     private final ArrivalListener arrivals;
     private final RequestTracer tracer;
     private final String model;
+    /** The model executor's per-request sampling, or null (emulated). */
+    private final RequestSampling sampling;
     private final Map<Long, TokenStream> streams = new ConcurrentHashMap<>();
     private final Map<Long, ReplicaWorker> owners = new ConcurrentHashMap<>();
     private final Map<Long, int[]> prompts = new ConcurrentHashMap<>();
@@ -68,13 +74,14 @@ final class LiveEngine implements AutoCloseable {
     private volatile boolean closed;
 
     LiveEngine(ResultSink downstream, ServedTokens tokens, ServeSpec spec, ArrivalListener arrivals,
-               RequestTracer tracer, String model) {
+               RequestTracer tracer, String model, RequestSampling sampling) {
         this.downstream = downstream;
         this.tokens = tokens;
         this.spec = spec;
         this.arrivals = arrivals;
         this.tracer = tracer;
         this.model = model;
+        this.sampling = sampling;
     }
 
     /** The sink the replicas write to (before {@link #start}). */
@@ -169,6 +176,7 @@ final class LiveEngine implements AutoCloseable {
             owners.put(id, worker);
             inFlight.incrementAndGet(target);
             prompts.put(id, ask.promptIds());
+            if (sampling != null) sampling.put(id, ask.sampling()); // before its replica can step it
             var submitted = request;
             worker.post(replica -> replica.submit(submitted));
             return new Accepted(id, stream);
@@ -266,6 +274,7 @@ final class LiveEngine implements AutoCloseable {
             var stream = streams.remove(row.requestId());
             if (owners.remove(row.requestId()) != null) inFlight.decrementAndGet(row.replica());
             prompts.remove(row.requestId());
+            if (sampling != null) sampling.remove(row.requestId());
             if (stream == null) return;
             pending.decrementAndGet();
             stream.end(new TokenStream.End(row, stream.output.stopped(), stream.output.rest()));

@@ -118,7 +118,7 @@ final class OpenAiServer implements AutoCloseable {
         if (request.model() != null && !request.model().equals(model)) throw ApiError.unknownModel(request.model(), model);
         var outcome = engine.submit(new LiveEngine.Ask(request.promptIds(), request.maxTokens(), request.tenant(),
                 request.stop(), request.ignoreEos(),
-                Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent"))));
+                Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent")), request.sampling()));
         var accepted = switch (outcome) {
             case LiveEngine.Refused r -> throw ApiError.refused(r.status(), r.reason());
             case LiveEngine.Accepted a -> a;

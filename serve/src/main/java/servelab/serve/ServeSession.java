@@ -89,7 +89,8 @@ public final class ServeSession implements AutoCloseable {
         var metrics = new ServeMetrics(model);
         trace = new LiveTrace(runDir.resolve("trace.jsonl"));
         var tracer = keep(RequestTracer.create(TraceExport.of(spec.otlpEndpoint(), runDir)));
-        engine = new LiveEngine(fanOut(recorder, metrics, trace), tokens, spec, trace, tracer, model);
+        engine = new LiveEngine(fanOut(recorder, metrics, trace), tokens, spec, trace, tracer, model,
+                setup instanceof ModelSetup m ? m.requestSampling() : null);
         var replicas = new ArrayList<Replica>();
         int maxLen = (int) Math.min(Integer.MAX_VALUE, (long) blocks * kv.blockSize());
         for (int r = 0; r < exp.replicas(); r++) {

@@ -8,7 +8,6 @@ import servelab.kernels.attention.KvAddress;
 import servelab.kernels.model.Logits;
 import servelab.kernels.model.SequenceChunk;
 import servelab.kernels.sample.SamplingParams;
-import servelab.kernels.sample.SeededSampler;
 import servelab.kernels.sample.SpeculativeVerifier;
 import servelab.kernels.sample.Verification;
 import servelab.runtime.engine.EngineException;
@@ -22,7 +21,7 @@ import servelab.runtime.engine.TokenSpace;
  * the plan (prefill chunks and decodes together), timed on the wall clock. Keys and values live in a paged pool whose
  * block ids are the engine's own, so a prefix-cache hit really skips the cached positions (they are already in the
  * pool) and a preemption really gives memory back. Each sequence that reaches its end gets a token sampled with the
- * run's sampling parameters.
+ * run's sampling parameters, or a served request's own ({@link RequestSampling}).
  *
  * <p>Sampling draws from a generator seeded by (run seed, request id, position), so a request's output does not
  * depend on what it was batched with, on preemptions, or on the scheduler: a policy comparison on the real model
@@ -30,6 +29,8 @@ import servelab.runtime.engine.TokenSpace;
  */
 public final class ModelExecutor implements Executor {
     private final Options options;
+    /** The run's sampling, or a served request's own (temperature, top-p, top-k, seed), per request. */
+    private final RequestSampling sampling;
     private final ModelInstance target;
     /**
      * The draft model of the {@code draft-model} speculator, or {@code null}: its own pool addressed by the same block
@@ -86,12 +87,20 @@ public final class ModelExecutor implements Executor {
      */
     public ModelExecutor(LoadedModel model, LoadedModel draft, Options options, int blockSizeTokens, int blocks,
                          int hostBlocks) {
+        this(model, draft, options, new RequestSampling(options.sampling(), options.seed()), blockSizeTokens, blocks,
+                hostBlocks);
+    }
+
+    /** With per-request sampling shared by the replicas of a served model (see {@link RequestSampling}). */
+    public ModelExecutor(LoadedModel model, LoadedModel draft, Options options, RequestSampling sampling,
+                         int blockSizeTokens, int blocks, int hostBlocks) {
         if (draft != null && draft.llama().config().vocabularySize() != model.llama().config().vocabularySize()) {
             throw new IllegalArgumentException("draft model " + draft.path().getFileName() + " has a vocabulary of "
                     + draft.llama().config().vocabularySize() + " tokens, the target "
                     + model.llama().config().vocabularySize() + ": drafts must be target tokens");
         }
         this.options = options;
+        this.sampling = sampling;
         this.engineBlocks = blocks;
         this.scratchBlocks = Math.clamp(blocks / 16, 8, 256);
         var layout = new ModelInstance.Layout(blockSizeTokens, blocks, scratchBlocks, hostBlocks);
@@ -137,7 +146,7 @@ public final class ModelExecutor implements Executor {
                 continue;
             }
             int position = batch.startPosition(i) + batch.tokens(i); // the position the sampled token will take
-            int token = sampler(batch.seqId(i), position).sample(logits.values(), logits.offset(c, 0),
+            int token = sampling.sampler(batch.seqId(i), position).sample(logits.values(), logits.offset(c, 0),
                     logits.vocabularySize());
             result.emit(i, token);
         }
@@ -232,14 +241,14 @@ public final class ModelExecutor implements Executor {
         var chunkTokens = chunks.get(chunk).tokens();
         var drafts = Arrays.copyOfRange(chunkTokens, 1, chunkTokens.length);
         int vocabulary = logits.vocabularySize();
-        var sampling = options.sampling();
-        if (sampling.isGreedy()) return SpeculativeVerifier.greedy(drafts, logits.values(), logits.offset(chunk, 0), vocabulary);
+        var params = sampling.params(batch.seqId(i));
+        if (params.isGreedy()) return SpeculativeVerifier.greedy(drafts, logits.values(), logits.offset(chunk, 0), vocabulary);
         var probabilities = new float[drafts.length + 1][];
         for (int j = 0; j <= drafts.length; j++) {
-            probabilities[j] = sampling.probabilities(logits.values(), logits.offset(chunk, j), vocabulary);
+            probabilities[j] = params.probabilities(logits.values(), logits.offset(chunk, j), vocabulary);
         }
         int position = batch.startPosition(i) + 1; // where the first new token goes
-        return SpeculativeVerifier.rejection(drafts, probabilities, sampler(batch.seqId(i), position).random());
+        return SpeculativeVerifier.rejection(drafts, probabilities, sampling.sampler(batch.seqId(i), position).random());
     }
 
     /**
@@ -250,12 +259,6 @@ public final class ModelExecutor implements Executor {
      */
     public int warmUp(double seconds) {
         return target.warmUp(seconds, tokenSpace);
-    }
-
-    /** A sampler for one token: its randomness depends only on the run seed, the request and the position. */
-    private SeededSampler sampler(long seqId, int position) {
-        long seed = servelab.common.seed.Seeds.ofToken(options.seed(), seqId, position);
-        return SeededSampler.of(options.sampling(), seed);
     }
 
     @Override

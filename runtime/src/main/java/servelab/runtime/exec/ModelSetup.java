@@ -21,6 +21,7 @@ public final class ModelSetup implements ExecutorSetup {
     private final LoadedModel target;
     private final LoadedModel draft;
     private final List<ModelExecutor> executors = new ArrayList<>();
+    private final RequestSampling sampling;
 
     /**
      * @param path      the target model's GGUF file, as the experiment gives it ({@code model.path})
@@ -34,6 +35,7 @@ public final class ModelSetup implements ExecutorSetup {
         this.settings = settings;
         this.target = target;
         this.draft = draft;
+        this.sampling = new RequestSampling(settings.options().sampling(), settings.options().seed());
     }
 
     /**
@@ -60,6 +62,11 @@ public final class ModelSetup implements ExecutorSetup {
         }
     }
 
+    /** Per-request sampling, shared by every replica's executor: where a server puts what each request asked for. */
+    public RequestSampling requestSampling() {
+        return sampling;
+    }
+
     /** The target model's tokenizer, for the generated text in outputs.jsonl. */
     public servelab.kernels.tokenizer.Tokenizer tokenizer() {
         return target.llama().tokenizer();
@@ -82,7 +89,7 @@ public final class ModelSetup implements ExecutorSetup {
      */
     @Override
     public Executor executor(int replica, int blockSize, int blocks, int hostBlocks) {
-        var executor = new ModelExecutor(target, draft, settings.options(), blockSize, blocks, hostBlocks);
+        var executor = new ModelExecutor(target, draft, settings.options(), sampling, blockSize, blocks, hostBlocks);
         executors.add(executor);
         if (replica == 0 && executor.backend() != settings.options().backend()) {
             System.err.println("servelab: " + executor.backendNote());
