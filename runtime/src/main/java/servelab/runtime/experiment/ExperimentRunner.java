@@ -43,7 +43,6 @@ import servelab.runtime.record.RequestRow;
 import servelab.runtime.record.RunRecorder;
 import servelab.runtime.record.Slo;
 import servelab.runtime.report.ClusterSummary;
-import servelab.runtime.report.RunResults;
 import servelab.runtime.report.Summary;
 
 /**
@@ -109,10 +108,10 @@ public final class ExperimentRunner {
                         "requests", sim.submitted()));
                 recorder.writeRunJson(info);
                 recorder.close();
-                var results = RunResults.load(runDir);
-                var summary = Summary.compute(results, slo);
+                // read back batch by batch: a run of millions of requests must not be loaded whole
+                var summary = Summary.compute(runDir, slo);
                 var json = summary.toJson();
-                ClusterSummary.compute(results).ifPresent(c -> json.putAll(c.toJson()));
+                ClusterSummary.compute(runDir).ifPresent(c -> json.putAll(c.toJson()));
                 Json.write(runDir.resolve("summary.json"), json);
                 return new Result(runDir, summary, simulated, System.nanoTime() - wallStart, iterations,
                         sim.submitted());

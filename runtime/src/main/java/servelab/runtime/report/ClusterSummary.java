@@ -1,5 +1,8 @@
 package servelab.runtime.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,49 +34,83 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
     /** Empty for a run without cluster.arrow (imported, or written before clusters). */
     public static Optional<ClusterSummary> compute(RunResults results) {
         var table = results.table(ResultTable.CLUSTER);
-        if (table.isEmpty() || table.get().rowCount() == 0) return Optional.empty();
-        var c = table.get();
-        long[] time = c.longs("time_ns"), replica = c.longs("replica"), inSystem = c.longs("in_system");
-        long[] tokens = c.longs("tokens"), query = c.longs("prefix_query_tokens"), hit = c.longs("prefix_hit_tokens");
-        long interval = c.longs("interval_ns")[0];
-        var tokensBy = new TreeMap<Long, Long>();
-        long ticks = 0, lastTime = -1, occupancy = 0, q = 0, h = 0;
-        for (int i = 0; i < c.rowCount(); i++) {
-            if (time[i] != lastTime) {
-                ticks++;
-                lastTime = time[i];
-            }
-            occupancy += inSystem[i];
-            if (replica[i] < 0) continue;
-            tokensBy.merge(replica[i], tokens[i], Long::sum);
-            q += query[i];
-            h += hit[i];
+        if (table.isEmpty()) return Optional.empty();
+        try {
+            return compute(TableScan.of(table.get()), TableScan.of(results.requests()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // loaded tables read no file
         }
-        var requests = results.requests();
-        long[] served = requests.longs("replica");
-        var completedBy = new TreeMap<Long, Long>();
-        for (long r : tokensBy.keySet()) completedBy.put(r, 0L);
-        var errors = requests.strings("error");
-        for (int i = 0; i < served.length; i++) {
-            if (served[i] >= 0 && errors.get(i).isEmpty()) completedBy.merge(served[i], 1L, Long::sum);
-        }
-        double spanS = ticks * interval / 1e9;
-        return Optional.of(new ClusterSummary(tokensBy.size(), maxOverMean(completedBy), maxOverMean(tokensBy),
-                q == 0 ? Double.NaN : (double) h / q, (double) occupancy / ticks, requests.rowCount() / spanS,
-                meanTimeInSystemS(results)));
     }
 
-    private static double meanTimeInSystemS(RunResults results) {
-        var r = results.requests();
-        long[] arrival = r.longs("arrival_ns"), completion = r.longs("completion_ns");
-        long[] routed = r.has("routed_ns") ? r.longs("routed_ns") : new long[arrival.length];
-        if (!r.has("routed_ns")) java.util.Arrays.fill(routed, -1);
-        double sum = 0;
-        for (int i = 0; i < arrival.length; i++) {
-            long done = completion[i] >= 0 ? completion[i] : routed[i] >= 0 ? routed[i] : arrival[i];
-            sum += done - arrival[i];
+    /** As {@link #compute(RunResults)}, reading the run folder batch by batch (memory bounded however long the run). */
+    public static Optional<ClusterSummary> compute(Path runDir) throws IOException {
+        var cluster = TableScan.of(runDir, ResultTable.CLUSTER, "time_ns", "replica", "in_system", "tokens",
+                "prefix_query_tokens", "prefix_hit_tokens", "interval_ns");
+        if (cluster.isEmpty()) return Optional.empty();
+        var requests = TableScan.of(runDir, ResultTable.REQUESTS, "replica", "error", "arrival_ns", "completion_ns",
+                "routed_ns").orElseThrow(() -> new InvalidResultsException(runDir, "no " + ResultTable.REQUESTS.fileName()));
+        return compute(cluster.get().batches(), requests.batches());
+    }
+
+    private static Optional<ClusterSummary> compute(TableScan.Batches cluster, TableScan.Batches requests)
+            throws IOException {
+        var ticks = new Ticks();
+        cluster.forEach(ticks::add);
+        if (ticks.rows == 0) return Optional.empty();
+        var served = new Served(ticks.tokensBy.keySet());
+        requests.forEach(served::add);
+        double spanS = ticks.ticks * ticks.interval / 1e9;
+        return Optional.of(new ClusterSummary(ticks.tokensBy.size(), maxOverMean(served.completedBy),
+                maxOverMean(ticks.tokensBy), ticks.query == 0 ? Double.NaN : (double) ticks.hit / ticks.query,
+                (double) ticks.occupancy / ticks.ticks, served.rows / spanS,
+                served.rows == 0 ? Double.NaN : served.timeInSystemNanos / served.rows / 1e9));
+    }
+
+    /** The cluster time series, summed over its ticks. */
+    private static final class Ticks {
+        final Map<Long, Long> tokensBy = new TreeMap<>();
+        long rows, ticks, lastTime = -1, occupancy, query, hit, interval;
+
+        void add(Table c) {
+            long[] time = c.longs("time_ns"), replica = c.longs("replica"), inSystem = c.longs("in_system");
+            long[] tokens = c.longs("tokens"), q = c.longs("prefix_query_tokens"), h = c.longs("prefix_hit_tokens");
+            if (rows == 0 && c.rowCount() > 0) interval = c.longs("interval_ns")[0];
+            rows += c.rowCount();
+            for (int i = 0; i < c.rowCount(); i++) {
+                if (time[i] != lastTime) {
+                    ticks++;
+                    lastTime = time[i];
+                }
+                occupancy += inSystem[i];
+                if (replica[i] < 0) continue;
+                tokensBy.merge(replica[i], tokens[i], Long::sum);
+                query += q[i];
+                hit += h[i];
+            }
         }
-        return arrival.length == 0 ? Double.NaN : sum / arrival.length / 1e9;
+    }
+
+    /** Requests completed per replica, and W: time from arrival until the client knew the outcome. */
+    private static final class Served {
+        final Map<Long, Long> completedBy = new TreeMap<>();
+        long rows;
+        double timeInSystemNanos;
+
+        Served(Iterable<Long> replicas) {
+            for (long r : replicas) completedBy.put(r, 0L);
+        }
+
+        void add(Table r) {
+            long[] served = r.longs("replica"), arrival = r.longs("arrival_ns"), completion = r.longs("completion_ns");
+            long[] routed = r.has("routed_ns") ? r.longs("routed_ns") : null;
+            var errors = r.strings("error");
+            rows += r.rowCount();
+            for (int i = 0; i < r.rowCount(); i++) {
+                if (served[i] >= 0 && errors.get(i).isEmpty()) completedBy.merge(served[i], 1L, Long::sum);
+                long done = completion[i] >= 0 ? completion[i] : routed != null && routed[i] >= 0 ? routed[i] : arrival[i];
+                timeInSystemNanos += done - arrival[i];
+            }
+        }
     }
 
     private static double maxOverMean(Map<Long, Long> perReplica) {

@@ -173,7 +173,7 @@ public final class RunResults {
      * column with its type. Extra columns are allowed, so a later ServeLab may add columns at the end, and columns
      * added that way may be missing (a file from before them).
      */
-    private static Map<String, ColumnData> checkedHolders(ResultTable kind, Schema actual, Path file)
+    static Map<String, ColumnData> checkedHolders(ResultTable kind, Schema actual, Path file)
             throws InvalidResultsException {
         String table = actual.getCustomMetadata().get(ResultTable.TABLE_KEY);
         if (table != null && !table.equals(kind.tableName())) {

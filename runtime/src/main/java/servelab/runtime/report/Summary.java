@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 
 import servelab.runtime.record.Json;
+import servelab.runtime.record.ResultTable;
 import servelab.runtime.record.Slo;
 
 /**
@@ -62,6 +63,18 @@ public record Summary(int completed, int failed, double durationS, long totalInp
     /** The summary of a loaded run under the given objectives ({@link Slo#NONE} for none). */
     public static Summary compute(RunResults results, Slo slo) {
         return SummaryCalculator.compute(results.requests(), slo);
+    }
+
+    /**
+     * The summary of a run folder read batch by batch, so memory stays bounded however many requests it holds (the
+     * figures are those of {@link #compute(RunResults, Slo)}; see {@link ManyValues} for the last bits of a mean).
+     *
+     * @throws InvalidResultsException when the folder has no readable requests table
+     */
+    public static Summary compute(Path runDir, Slo slo) throws IOException {
+        var requests = TableScan.of(runDir, ResultTable.REQUESTS, SummaryCalculator.COLUMNS)
+                .orElseThrow(() -> new InvalidResultsException(runDir, "no " + ResultTable.REQUESTS.fileName()));
+        return SummaryCalculator.compute(requests.batches(), slo, ManyValues::new);
     }
 
     /** A block like the one {@code vllm bench serve} prints, with P90 besides P99 and ServeLab's preemptions. */

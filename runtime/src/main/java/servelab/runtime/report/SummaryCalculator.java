@@ -1,86 +1,119 @@
 package servelab.runtime.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.OptionalDouble;
+import java.util.function.DoubleConsumer;
+import java.util.function.Supplier;
 
 import servelab.runtime.record.Slo;
 
-/** One pass over the requests table that gathers what {@link Summary} reports. */
+/**
+ * One pass over the requests table, batch by batch, that gathers what {@link Summary} reports. Latencies are
+ * pooled in {@link ManyValues}, so a run whose gaps do not fit in memory reads the table again for them instead.
+ */
 final class SummaryCalculator {
+
+    /** The columns a summary reads. */
+    static final String[] COLUMNS = {"error", "arrival_ns", "completion_ns", "input_tokens", "output_tokens",
+            "preemptions", "ttft_ms", "tpot_ms", "e2el_ms", "itl_ms"};
 
     private SummaryCalculator() {
     }
 
     static Summary compute(Table requests, Slo slo) {
-        int n = requests.rowCount();
-        var errors = requests.strings("error");
-        long[] arrival = requests.longs("arrival_ns");
-        long[] completion = requests.longs("completion_ns");
-        long[] input = requests.longs("input_tokens");
-        long[] output = requests.longs("output_tokens");
-        long[] preempted = requests.longs("preemptions");
-        double[] ttft = requests.doubles("ttft_ms");
-        double[] tpot = requests.doubles("tpot_ms");
-        double[] e2el = requests.doubles("e2el_ms");
-        var itl = requests.doubleLists("itl_ms");
-
-        var ttfts = new DoubleList();
-        var tpots = new DoubleList();
-        var e2els = new DoubleList();
-        var itls = new DoubleList();
-        int completed = 0;
-        int good = 0;
-        long inputTokens = 0;
-        long outputTokens = 0;
-        long preemptions = 0;
-        long firstArrival = Long.MAX_VALUE;
-        long lastCompletion = Long.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            if (arrival[i] >= 0) firstArrival = Math.min(firstArrival, arrival[i]);
-            if (preempted[i] > 0) preemptions += preempted[i];
-            if (!errors.get(i).isEmpty()) continue;
-            completed++;
-            inputTokens += input[i];
-            outputTokens += output[i];
-            lastCompletion = Math.max(lastCompletion, completion[i]);
-            ttfts.addIfKnown(ttft[i]);
-            tpots.addIfKnown(tpot[i]);
-            e2els.addIfKnown(e2el[i]);
-            itls.addAll(itl.get(i));
-            if (slo.isMet(ttft[i], tpot[i], e2el[i])) good++;
+        try {
+            return compute(TableScan.of(requests), slo, ManyValues::new);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a loaded table reads no file
         }
-        double duration = completed == 0 || firstArrival == Long.MAX_VALUE ? 0 : (lastCompletion - firstArrival) / 1e9;
-        return new Summary(completed, n - completed, duration, inputTokens, outputTokens, rate(completed, duration),
-                rate(outputTokens, duration), rate(inputTokens + outputTokens, duration),
-                slo.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(rate(good, duration)), slo,
-                Stats.of(ttfts.toArray()), Stats.of(tpots.toArray()), Stats.of(itls.toArray()),
-                Stats.of(e2els.toArray()), preemptions);
+    }
+
+    /** @param pool a fresh pool per metric (tests pass small ones to exercise the passes) */
+    static Summary compute(TableScan.Batches requests, Slo slo, Supplier<ManyValues> pool) throws IOException {
+        var ttfts = pool.get();
+        var tpots = pool.get();
+        var e2els = pool.get();
+        var itls = pool.get();
+        var totals = new Totals();
+        requests.forEach(batch -> {
+            totals.add(batch, slo);
+            completedValues(batch, "ttft_ms", ttfts::add);
+            completedValues(batch, "tpot_ms", tpots::add);
+            completedValues(batch, "e2el_ms", e2els::add);
+            completedGaps(batch, itls::add);
+        });
+        double duration = totals.duration();
+        return new Summary(totals.completed, totals.rows - totals.completed, duration, totals.inputTokens,
+                totals.outputTokens, rate(totals.completed, duration), rate(totals.outputTokens, duration),
+                rate(totals.inputTokens + totals.outputTokens, duration),
+                slo.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(rate(totals.good, duration)), slo,
+                ttfts.stats(each -> requests.forEach(b -> completedValues(b, "ttft_ms", each))),
+                tpots.stats(each -> requests.forEach(b -> completedValues(b, "tpot_ms", each))),
+                itls.stats(each -> requests.forEach(b -> completedGaps(b, each))),
+                e2els.stats(each -> requests.forEach(b -> completedValues(b, "e2el_ms", each))), totals.preemptions);
+    }
+
+    /** The known values of a latency column over the batch's completed requests. */
+    private static void completedValues(Table batch, String column, DoubleConsumer out) {
+        var errors = batch.strings("error");
+        double[] values = batch.doubles(column);
+        for (int i = 0; i < values.length; i++) {
+            if (errors.get(i).isEmpty() && !Double.isNaN(values[i])) out.accept(values[i]);
+        }
+    }
+
+    /** Every inter-token gap of the batch's completed requests. */
+    private static void completedGaps(Table batch, DoubleConsumer out) {
+        var errors = batch.strings("error");
+        var itl = batch.doubleLists("itl_ms");
+        for (int i = 0; i < itl.size(); i++) {
+            if (!errors.get(i).isEmpty()) continue;
+            for (double x : itl.get(i)) out.accept(x);
+        }
     }
 
     private static double rate(long count, double seconds) {
         return seconds > 0 ? count / seconds : Double.NaN;
     }
 
-    /** A growable double array, so pooling a run's ITLs (millions of gaps) boxes nothing. */
-    private static final class DoubleList {
-        private double[] values = new double[64];
-        private int size;
+    /** Counts and sums over all rows. */
+    private static final class Totals {
+        int rows;
+        int completed;
+        int good;
+        long inputTokens;
+        long outputTokens;
+        long preemptions;
+        long firstArrival = Long.MAX_VALUE;
+        long lastCompletion = Long.MIN_VALUE;
 
-        void addIfKnown(double x) {
-            if (Double.isNaN(x)) return;
-            if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
-            values[size++] = x;
-        }
-
-        void addAll(double[] xs) {
-            if (size + xs.length > values.length) {
-                values = java.util.Arrays.copyOf(values, Math.max(values.length * 2, size + xs.length));
+        void add(Table batch, Slo slo) {
+            int n = batch.rowCount();
+            var errors = batch.strings("error");
+            long[] arrival = batch.longs("arrival_ns");
+            long[] completion = batch.longs("completion_ns");
+            long[] input = batch.longs("input_tokens");
+            long[] output = batch.longs("output_tokens");
+            long[] preempted = batch.longs("preemptions");
+            double[] ttft = batch.doubles("ttft_ms");
+            double[] tpot = batch.doubles("tpot_ms");
+            double[] e2el = batch.doubles("e2el_ms");
+            rows += n;
+            for (int i = 0; i < n; i++) {
+                if (arrival[i] >= 0) firstArrival = Math.min(firstArrival, arrival[i]);
+                if (preempted[i] > 0) preemptions += preempted[i];
+                if (!errors.get(i).isEmpty()) continue;
+                completed++;
+                inputTokens += input[i];
+                outputTokens += output[i];
+                lastCompletion = Math.max(lastCompletion, completion[i]);
+                if (slo.isMet(ttft[i], tpot[i], e2el[i])) good++;
             }
-            System.arraycopy(xs, 0, values, size, xs.length);
-            size += xs.length;
         }
 
-        double[] toArray() {
-            return java.util.Arrays.copyOf(values, size);
+        double duration() {
+            return completed == 0 || firstArrival == Long.MAX_VALUE ? 0 : (lastCompletion - firstArrival) / 1e9;
         }
     }
 }

@@ -127,6 +127,37 @@ class SummaryTest {
         assertTrue(s.format().contains("Mean TTFT (ms):                          n/a"));
     }
 
+    @Test
+    void aRunFolderReadBatchByBatchGivesTheLoadedRunsFigures() throws IOException {
+        // given: 300 requests in batches of 7 rows, gaps of 1-9 ms
+        var dir = tmp.resolve("batched");
+        var rng = new java.util.SplittableRandom(3);
+        try (var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(7))) {
+            for (int id = 0; id < 300; id++) {
+                double t = id * 3 + rng.nextInt(20);
+                var tokens = new double[1 + rng.nextInt(12)];
+                for (int k = 0; k < tokens.length; k++) tokens[k] = t += 1 + rng.nextInt(9);
+                recorder.request(id % 50 == 7 ? failed(id, id * 3, "fault") : ok(id, id * 3, tokens));
+            }
+        }
+        var loaded = Summary.compute(RunResults.load(dir), Slo.parse("ttft=12"));
+        // when: read from the folder, and read with pools that keep 5 values and narrow every bucket
+        var streamed = Summary.compute(dir, Slo.parse("ttft=12"));
+        var scan = TableScan.of(dir, servelab.runtime.record.ResultTable.REQUESTS, SummaryCalculator.COLUMNS).orElseThrow();
+        var passes = SummaryCalculator.compute(scan.batches(), Slo.parse("ttft=12"), () -> new ManyValues(5, 0));
+        // then: the same figures; percentiles exactly, mean and deviation up to summation order
+        assertEquals(loaded, streamed);
+        assertEquals(loaded.completed(), passes.completed());
+        assertEquals(loaded.goodput(), passes.goodput());
+        for (var pair : java.util.List.of(java.util.List.of(loaded.itlMs(), passes.itlMs()),
+                java.util.List.of(loaded.ttftMs(), passes.ttftMs()), java.util.List.of(loaded.e2elMs(), passes.e2elMs()))) {
+            assertEquals(pair.get(0).p99(), pair.get(1).p99(), 0.0);
+            assertEquals(pair.get(0).median(), pair.get(1).median(), 0.0);
+            assertEquals(pair.get(0).mean(), pair.get(1).mean(), 1e-9);
+            assertEquals(pair.get(0).std(), pair.get(1).std(), 1e-9);
+        }
+    }
+
     /** Rounds away float noise of the hand-computed values. */
     private static Stats rounded(Stats s) {
         return new Stats(s.count(), r(s.mean()), r(s.median()), r(s.std()), r(s.p90()), r(s.p99()));

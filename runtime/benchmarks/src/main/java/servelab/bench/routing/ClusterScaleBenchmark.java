@@ -11,7 +11,7 @@ import servelab.runtime.experiment.ExperimentFile;
 import servelab.runtime.experiment.ExperimentRunner;
 import servelab.runtime.record.Json;
 import servelab.runtime.record.ResultTable;
-import servelab.runtime.report.RunResults;
+import servelab.runtime.report.TableScan;
 
 /**
  * {@code runtime/benchmarks/run cluster [OUT.json] [REQUESTS] [REPLICAS]}: the cluster-scale benchmark of issue 13.
@@ -41,6 +41,7 @@ public final class ClusterScaleBenchmark {
         json.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Json.write(out, json);
+        if (!Boolean.getBoolean("servelab.cluster.keep")) deleteTree(work); // a 1 M run writes ~3.5 GB
         System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
     }
 
@@ -58,24 +59,32 @@ public final class ClusterScaleBenchmark {
         var r = ExperimentRunner.run(ExperimentFile.load(null, overrides), dir,
                 new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null, null));
         double wallS = (System.nanoTime() - start) / 1e9;
-        long peak = heap.stop();
-        var it = RunResults.load(r.runDir()).table(ResultTable.ITERATIONS).orElseThrow();
-        double seqIterations = 0;
-        for (double b : it.doubles("batch_size")) seqIterations += b;
-        seqIterations *= EVERY;
+        long[] peak = heap.stop();
+        double[] seqIterations = {0};
+        TableScan.of(r.runDir(), ResultTable.ITERATIONS, "batch_size").orElseThrow().forEach(batch -> {
+            for (double b : batch.doubles("batch_size")) seqIterations[0] += b;
+        });
+        seqIterations[0] *= EVERY;
         var m = new LinkedHashMap<String, Object>();
         m.put("requests", requests);
         m.put("replicas", replicas);
         m.put("wall_s", wallS);
         m.put("simulated_s", r.simulatedNanos() / 1e9);
         m.put("iterations", r.iterations());
-        m.put("sequence_iterations_estimated", seqIterations);
-        m.put("ns_per_sequence_iteration", wallS * 1e9 / seqIterations);
-        m.put("peak_heap_used_bytes", peak);
+        m.put("sequence_iterations_estimated", seqIterations[0]);
+        m.put("ns_per_sequence_iteration", wallS * 1e9 / seqIterations[0]);
+        m.put("peak_heap_used_bytes", peak[0]);
+        m.put("peak_heap_after_gc_bytes", peak[1]);
         m.put("completed", r.summary().completed());
         m.put("little_ratio", Json.MAPPER.readTree(r.runDir().resolve("summary.json").toFile()).path("little_ratio").asDouble());
         System.err.println("cluster-scale: " + m);
         return m;
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (var p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     private static String uptime() {
@@ -86,17 +95,28 @@ public final class ClusterScaleBenchmark {
         }
     }
 
-    /** Samples used heap every 50 ms on a daemon thread (the engine runs single-threaded on the caller's). */
+    /**
+     * Samples used heap every 50 ms on a daemon thread (the engine runs single-threaded on the caller's): the peak
+     * of what is used including garbage not yet collected (depends on the collector's timing), and the peak of what
+     * the heap pools held after their last collection (the live data, as close as sampling gets).
+     */
     private static final class PeakHeap {
         private volatile boolean running = true;
         private volatile long peak;
+        private volatile long peakAfterGc;
         private final Thread thread;
 
         PeakHeap() {
             var rt = Runtime.getRuntime();
+            var pools = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getCollectionUsage() != null)
+                    .toList();
             thread = Thread.ofPlatform().daemon().start(() -> {
                 while (running) {
                     peak = Math.max(peak, rt.totalMemory() - rt.freeMemory());
+                    long afterGc = 0;
+                    for (var p : pools) afterGc += p.getCollectionUsage().getUsed();
+                    peakAfterGc = Math.max(peakAfterGc, afterGc);
                     try {
                         Thread.sleep(50);
                     } catch (InterruptedException e) {
@@ -106,10 +126,11 @@ public final class ClusterScaleBenchmark {
             });
         }
 
-        long stop() throws InterruptedException {
+        /** @return {peak used, peak used after collection}, bytes */
+        long[] stop() throws InterruptedException {
             running = false;
             thread.join();
-            return peak;
+            return new long[] {peak, peakAfterGc};
         }
     }
 }
