@@ -15,4 +15,12 @@ public interface LiveReplica {
     int freeBlocks();
 
     int totalBlocks();
+
+    /**
+     * Whether a prefix cache serves the replica (anything but the built-in {@code none}): without one, nothing a
+     * router could know about cached prefixes is true. Default true.
+     */
+    default boolean hasPrefixCache() {
+        return true;
+    }
 }

@@ -28,6 +28,11 @@ public final class LoadBoard {
     private final int[] inFlight;
     private final long[] outstandingTokens;
 
+    /** Whether replica {@code i} has a prefix cache now (configuration, not load: never stale). */
+    public boolean hasPrefixCache(int i) {
+        return live.get(i).hasPrefixCache();
+    }
+
     public LoadBoard(List<? extends LiveReplica> live, boolean exact) {
         this.live = List.copyOf(live);
         this.exact = exact;

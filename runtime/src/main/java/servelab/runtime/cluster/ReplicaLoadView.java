@@ -40,14 +40,19 @@ public final class ReplicaLoadView implements ReplicaView {
 
     @Override public long runningTokens() { return board.runningTokens(index); }
 
-    @Override public int prefixCacheBlocks() { return prefixes.size(); }
+    @Override public int prefixCacheBlocks() { return board.hasPrefixCache(index) ? prefixes.size() : 0; }
 
+    /** NONE for a replica without a prefix cache: an estimate learnt from routing would claim hits it cannot give. */
     @Override
     public PrefixKnowledge prefixKnowledge() {
+        if (!board.hasPrefixCache(index)) return PrefixKnowledge.NONE;
         return prefixes.isPrecise() ? PrefixKnowledge.EXACT : PrefixKnowledge.ESTIMATED;
     }
 
-    @Override public int cachedPrefixBlocks(BlockHashes blocks) { return prefixes.matchedBlocks(blocks); }
+    @Override
+    public int cachedPrefixBlocks(BlockHashes blocks) {
+        return board.hasPrefixCache(index) ? prefixes.matchedBlocks(blocks) : 0;
+    }
 
     @Override public long recentTtftNanos() { return board.recentTtftNanos(index); }
 

@@ -1,7 +1,6 @@
 package servelab.runtime.engine;
 
-import java.util.Arrays;
-
+import servelab.common.collect.LongObjectMap;
 import servelab.runtime.cluster.ClusterSeries;
 import servelab.runtime.cluster.LoadBoard;
 import servelab.runtime.cluster.Network;
@@ -22,10 +21,20 @@ public final class ClusterSink implements ResultSink {
     private ClusterSeries series;
     private long now;
     private long lastResponseNanos;
-    // per request id (ids are dense trace positions): what the front did
-    private long[] routerArrival = new long[0], routed = new long[0], cpu = new long[0];
-    private int[] sentTokens = new int[0];
-    private final java.util.HashMap<Integer, String> degraded = new java.util.HashMap<>(); // rare: a map
+    // what the front did to each request between its arrival at the router and its row: dropped with the row, so
+    // memory follows the requests in flight, not the length of the trace
+    private final LongObjectMap<Front> fronts = new LongObjectMap<>(1024);
+
+    /** The router's record of one request in flight; -1 for a time not reached. */
+    private static final class Front {
+        long routerArrival = -1;
+        long routed = -1;
+        long cpu;
+        int sentTokens;
+        String degraded = "";
+    }
+
+    private static final Front NEVER_REACHED = new Front();
 
     public ClusterSink(ResultSink out, Network network) {
         this.out = out;
@@ -48,30 +57,31 @@ public final class ClusterSink implements ResultSink {
     }
 
     void arrivedAtRouter(long id, long nanos) {
-        int i = slot(id);
-        routerArrival[i] = nanos;
+        front(id).routerArrival = nanos;
     }
 
     /** @param degradedReason why admission degraded it, {@code ""} when it did not */
     void routed(long id, long nanos, long cpuNanos, int replica, int tokens, String degradedReason) {
-        int i = slot(id);
-        routed[i] = nanos;
-        cpu[i] = cpuNanos;
-        if (!degradedReason.isEmpty()) degraded.put(i, degradedReason);
+        var f = front(id);
+        f.routed = nanos;
+        f.cpu = cpuNanos;
+        f.degraded = degradedReason;
         if (replica >= 0) {
-            sentTokens[i] = tokens;
+            f.sentTokens = tokens;
             board.routed(replica, tokens);
         }
     }
 
     @Override
     public void request(RequestRow row) {
-        int i = slot(row.requestId());
+        var f = fronts.get(row.requestId());
+        if (f == null) f = NEVER_REACHED;
+        fronts.remove(row.requestId());
         long back = network.replicaToClientNanos();
-        var fields = new RequestRow.ClusterFields(routerArrival[i], routed[i], cpu[i], degraded.getOrDefault(i, ""));
+        var fields = new RequestRow.ClusterFields(f.routerArrival, f.routed, f.cpu, f.degraded);
         // a rejection or failure is known at the front when it happens; a completion reaches the client later
         long clientNanos = row.completionNanos() >= 0 ? row.completionNanos() + back : Math.max(now, row.arrivalNanos());
-        if (row.replica() >= 0 && routed[i] >= 0) board.finished(row.replica(), sentTokens[i], ttftNanos(row), itlNanos(row));
+        if (row.replica() >= 0 && f.routed >= 0) board.finished(row.replica(), f.sentTokens, ttftNanos(row), itlNanos(row));
         series.responding(clientNanos);
         lastResponseNanos = Math.max(lastResponseNanos, clientNanos);
         out.request(row.atClient(back, fields));
@@ -97,20 +107,12 @@ public final class ClusterSink implements ResultSink {
         return (double) (row.completionNanos() - row.firstTokenNanos()) / (row.outputTokens() - 1);
     }
 
-    /** The arrays' index of request {@code id}, growing them (new entries: never reached). */
-    private int slot(long id) {
-        if (id >= Integer.MAX_VALUE) throw new EngineException("request id " + id + " is too large for a cluster run");
-        int i = (int) id;
-        if (i >= routed.length) {
-            int n = Math.max(i + 1, routed.length * 2 + 16);
-            int old = routed.length;
-            routerArrival = Arrays.copyOf(routerArrival, n);
-            routed = Arrays.copyOf(routed, n);
-            cpu = Arrays.copyOf(cpu, n);
-            sentTokens = Arrays.copyOf(sentTokens, n);
-            Arrays.fill(routerArrival, old, n, -1);
-            Arrays.fill(routed, old, n, -1);
+    private Front front(long id) {
+        var f = fronts.get(id);
+        if (f == null) {
+            f = new Front();
+            fronts.put(id, f);
         }
-        return i;
+        return f;
     }
 }

@@ -23,6 +23,7 @@ final class Policies {
     PolicySlot.Installed<PrefixCache> prefixCache;
     PolicySlot.Installed<Eviction> eviction;
     PolicySlot.Installed<Speculator> speculator;
+    private boolean prefixCaching;
 
     Policies(int replica, ReplicaSlots slots, ResultSink sink) {
         this.replica = replica;
@@ -34,6 +35,16 @@ final class Policies {
         this.prefixCache = slots.prefixCache().current();
         this.eviction = slots.eviction().current();
         this.speculator = slots.speculator().current();
+        this.prefixCaching = isCache(prefixCache);
+    }
+
+    /** Whether the prefix cache in use is a real one, not the built-in {@code none}. */
+    boolean prefixCaching() {
+        return prefixCaching;
+    }
+
+    private static boolean isCache(PolicySlot.Installed<PrefixCache> cache) {
+        return !cache.descriptor().name().equals(PluginKind.PREFIX_CACHE.defaultPlugin());
     }
 
     /** Reads every slot at a step boundary and hands the KV policies to {@code kv}. */
@@ -45,6 +56,7 @@ final class Policies {
         // eviction before the prefix cache: a cold index drops its blocks into the new eviction policy
         eviction = swapIfChanged(slots.eviction(), eviction, now, iteration, kv);
         prefixCache = swapIfChanged(slots.prefixCache(), prefixCache, now, iteration, kv);
+        prefixCaching = isCache(prefixCache);
         handTo(kv);
     }
 

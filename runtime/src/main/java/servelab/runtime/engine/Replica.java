@@ -86,6 +86,11 @@ public final class Replica implements ReplicaView {
         return keys;
     }
 
+    /** Whether a prefix cache (not the built-in {@code none}) serves this replica, as of its last step. */
+    public boolean hasPrefixCache() {
+        return policies.prefixCaching();
+    }
+
     /** Tokens per KV block. */
     public int blockSizeTokens() {
         return config.blockSizeTokens();

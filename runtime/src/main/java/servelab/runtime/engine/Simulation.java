@@ -286,6 +286,7 @@ public final class Simulation {
             @Override public long runningTokens() { return r.runningTokens(); }
             @Override public int freeBlocks() { return r.freeBlocks(); }
             @Override public int totalBlocks() { return r.totalBlocks(); }
+            @Override public boolean hasPrefixCache() { return r.hasPrefixCache(); }
         };
     }
 

@@ -145,6 +145,25 @@ class ClusterSimulationTest {
     }
 
     @Test
+    void aReplicaWithoutAPrefixCacheIsSeenAsKnowingNoPrefix() {
+        // given: the requests above, on replicas whose prefix cache is the built-in none, with precise and with
+        // estimated views; the router notes what replica 1 is said to know and hold
+        var seen = new ArrayList<String>();
+        var requests = List.of(TinyCluster.request(0, 0, 40, 2, 11, 12, 13, 14),
+                TinyCluster.request(1, 100, 40, 2, 11, 12, 13, 14));
+        for (boolean estimated : List.of(false, true)) {
+            new TinyCluster(2, 64, (r, v) -> {
+                seen.add(v.get(1).prefixKnowledge() + " " + v.get(1).cachedPrefixBlocks(r.promptBlocks()) + " "
+                        + v.get(1).prefixCacheBlocks());
+                return 1;
+            }, TinyCluster.options(2, Network.NONE, 0, estimated),
+                    new servelab.plugins.caching.prefix.NoPrefixCache()).run(requests);
+        }
+        // then: NONE and no blocks, also for the estimate that saw request 0's keys routed there
+        assertEquals(List.of("NONE 0 0", "NONE 0 0", "NONE 0 0", "NONE 0 0"), seen);
+    }
+
+    @Test
     void theFrontAndReplicaRowsCountEveryRequestInTheSystem() {
         // given: 2 replicas, 6 requests
         var rows = new TinyCluster(2, BY_ID).run(spaced(6, 3));

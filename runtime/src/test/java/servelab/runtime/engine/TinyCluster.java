@@ -45,6 +45,12 @@ final class TinyCluster {
     final Simulation simulation;
 
     TinyCluster(int n, int blocks, Router initial, Simulation.Options options) {
+        this(n, blocks, initial, options, new servelab.plugins.caching.prefix.HashBlockPrefixCache());
+    }
+
+    /** @param prefixCache every replica's prefix cache (the {@code none} plugin for replicas without one) */
+    TinyCluster(int n, int blocks, Router initial, Simulation.Options options,
+                servelab.api.PluginFactory<servelab.api.kv.PrefixCache> prefixCache) {
         router = new PolicySlot<>(router(initial, "first", Map.of()));
         admission = new PolicySlot<>(new PolicySlot.Installed<>((Admission) (r, v) -> new Admission.Admit(),
                 TinyEngine.descriptorOf("accept-all", PluginKind.ADMISSION), Map.of(), "test"));
@@ -53,7 +59,7 @@ final class TinyCluster {
             var slots = new ReplicaSlots(new PolicySlot<>(TinyEngine.installed(new FcfsScheduler(), Map.of())),
                     new PolicySlot<>(TinyEngine.installed(new ContinuousBatcher(), Map.of())),
                     new PolicySlot<>(TinyEngine.installed(new PagedKvAllocator(), Map.of("watermark", 0.0))),
-                    new PolicySlot<>(TinyEngine.installed(new servelab.plugins.caching.prefix.HashBlockPrefixCache(), Map.of())),
+                    new PolicySlot<>(TinyEngine.installed(prefixCache, Map.of())),
                     new PolicySlot<>(TinyEngine.installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of())),
                     new PolicySlot<>(servelab.runtime.builtin.Speculators.noneInstalled()));
             replicas.add(new Replica(i, new ReplicaConfig(4, blocks, 0), slots,
