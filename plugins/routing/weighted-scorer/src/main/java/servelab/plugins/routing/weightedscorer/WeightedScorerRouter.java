@@ -14,7 +14,6 @@ import servelab.api.route.BlockHashes;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.RequestView;
 import servelab.api.route.Router;
-import servelab.plugins.routing.common.Pick;
 import servelab.plugins.routing.common.PrefixOverlap;
 
 /**
@@ -26,9 +25,10 @@ import servelab.plugins.routing.common.PrefixOverlap;
  * max-score picker does. Default weights prefix 3, queue 2, KV 0: the default profile as Red Hat's OpenShift AI
  * documentation describes it (queue 2, prefix 3). A scorer with weight 0 is not computed.
  *
- * <p>Cost per decision: two O(n) passes of view reads, one prefix query per candidate when the prefix weight is
- * above 0 (precise: the cluster's index; estimated: O(matched blocks) lookups), O(prompt blocks) to record the
- * choice in estimated mode. No allocation in precise mode.
+ * <p>Cost per decision: two O(n) passes of view reads, and, when the prefix weight is above 0, one prefix query
+ * per candidate that could still reach the best score with every block cached (precise: the cluster's index;
+ * estimated: O(matched blocks) lookups), O(prompt blocks) to record the choice in estimated mode. No allocation in
+ * precise mode.
  */
 @Component(service = PluginFactory.class)
 public final class WeightedScorerRouter implements PluginFactory<Router> {
@@ -68,23 +68,38 @@ public final class WeightedScorerRouter implements PluginFactory<Router> {
         @Override
         public int route(RequestView request, List<ReplicaView> replicas) {
             int n = replicas.size();
-            boolean filter = Pick.available(replicas) > 0;
-            int minWaiting = Integer.MAX_VALUE;
-            int maxWaiting = Integer.MIN_VALUE;
+            // one pass for the filter and the queue scorer's range: over the available replicas, or over all when
+            // none is available
+            int available = 0;
+            int minAvailable = Integer.MAX_VALUE, maxAvailable = Integer.MIN_VALUE;
+            int minAll = Integer.MAX_VALUE, maxAll = Integer.MIN_VALUE;
             for (int i = 0; i < n; i++) {
                 var r = replicas.get(i);
-                if (filter && !r.isAvailable()) continue;
-                minWaiting = Math.min(minWaiting, r.waitingRequests());
-                maxWaiting = Math.max(maxWaiting, r.waitingRequests());
+                int waiting = r.waitingRequests();
+                minAll = Math.min(minAll, waiting);
+                maxAll = Math.max(maxAll, waiting);
+                if (!r.isAvailable()) continue;
+                available++;
+                minAvailable = Math.min(minAvailable, waiting);
+                maxAvailable = Math.max(maxAvailable, waiting);
             }
+            boolean filter = available > 0;
+            int minWaiting = filter ? minAvailable : minAll;
+            int maxWaiting = filter ? maxAvailable : maxAll;
             var blocks = request.promptBlocks();
+            boolean prefixScored = weights.prefix() > 0 && blocks.count() > 0;
             int chosen = -1;
             int ties = 0;
             double best = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < n; i++) {
                 var r = replicas.get(i);
                 if (filter && !r.isAvailable()) continue;
-                double score = score(r, blocks, minWaiting, maxWaiting);
+                double queue = queueScore(r.waitingRequests(), minWaiting, maxWaiting);
+                double kv = weights.kv() > 0 ? weights.kv() * (1 - r.kvUsage()) : 0;
+                // the prefix score is at most its weight: a replica that could not reach the best even with every
+                // block cached is not asked for its prefix (the costly read), which changes no decision
+                if (prefixScored && below(weights.prefix() + queue + kv, best)) continue;
+                double score = score(r, blocks, prefixScored, queue, kv);
                 if (score > best) {
                     best = score;
                     chosen = i;
@@ -97,17 +112,23 @@ public final class WeightedScorerRouter implements PluginFactory<Router> {
             return replicas.get(chosen).index();
         }
 
-        private double score(ReplicaView r, BlockHashes blocks, int minWaiting, int maxWaiting) {
+        /** Whether {@code upper}, a bound summed in another order than the score, is surely below {@code best}. */
+        private static boolean below(double upper, double best) {
+            return upper + 1e-9 * (Math.abs(upper) + 1) < best;
+        }
+
+        private double queueScore(int waiting, int minWaiting, int maxWaiting) {
+            if (weights.queue() <= 0) return 0;
+            double queue = maxWaiting == minWaiting ? 1 : (double) (maxWaiting - waiting) / (maxWaiting - minWaiting);
+            return weights.queue() * queue;
+        }
+
+        /** Prefix, then queue, then KV: the order the terms have always been summed in, so ties stay ties. */
+        private double score(ReplicaView r, BlockHashes blocks, boolean prefixScored, double queue, double kv) {
             double score = 0;
-            if (weights.prefix() > 0 && blocks.count() > 0) {
-                score += weights.prefix() * prefixes.overlap(r, blocks) / blocks.count();
-            }
-            if (weights.queue() > 0) {
-                double queue = maxWaiting == minWaiting ? 1
-                        : (double) (maxWaiting - r.waitingRequests()) / (maxWaiting - minWaiting);
-                score += weights.queue() * queue;
-            }
-            if (weights.kv() > 0) score += weights.kv() * (1 - r.kvUsage());
+            if (prefixScored) score += weights.prefix() * prefixes.overlap(r, blocks) / blocks.count();
+            if (weights.queue() > 0) score += queue;
+            if (weights.kv() > 0) score += kv;
             return score;
         }
     }
