@@ -34,13 +34,16 @@ public final class FelixHost implements AutoCloseable {
     /**
      * Classes whose jars' packages the system bundle exports from the host's class path: the SPI, and the DS API
      * with the promise and function packages its runtime package uses (exported together, or the resolver sees
-     * two views of the promise package), so the host can read why a component failed.
+     * two views of the promise package), so the host can read why a component failed; and the SLF4J API, through
+     * which libraries embedded in plugin bundles log (Resilience4j in the circuit-breaker bundle) to the host's
+     * binding (its jar exports org.slf4j at 2.x and at 1.7.36, so bundles built against either resolve).
      */
     private static final List<String> SHARED = List.of(
             "servelab.api.PluginFactory",
             "org.osgi.service.component.runtime.ServiceComponentRuntime",
             "org.osgi.util.promise.Promise",
-            "org.osgi.util.function.Function");
+            "org.osgi.util.function.Function",
+            "org.slf4j.Logger");
 
     private final Framework framework;
     private final Path storage;
