@@ -127,6 +127,81 @@ class CliTest {
     }
 
     @Test
+    void pluginsListsTheResilienceAndAutoscalingBundlesUnderTheirKinds() throws Exception {
+        var plugins = TestBundles.resiliencePlugins(TestBundles.defaultPlugins(work.resolve("plugins")));
+        var r = execute("plugins", "--plugins-dir", plugins.toString());
+        assertEquals(0, r.code(), r.err());
+        String out = r.out().replace(System.lineSeparator(), "\n");
+        var expected = """
+                retry
+                  none                 1.0.0    built-in
+                      A failed attempt fails its request.
+                  retry                1.0.0    retry.jar
+                      Exponential backoff with full jitter (seeded), up to max_attempts attempts.
+                      - max_attempts (int, default 3, [1, 1000]): attempts in all, the first included (1: never retry)
+                      - base_ms (double, default 100.0, [0.0, 3600000.0]): backoff base: the first retry waits up to this, milliseconds
+                      - cap_ms (double, default 10000.0, [0.0, 8.64E7]): longest backoff ceiling, milliseconds
+                      - retry_on (string, default crashed,unreachable,no_replica,timed_out): comma-separated failures to retry, of crashed, unreachable, no_replica, timed_out
+                  retry-budget         1.0.0    retry.jar
+                      retry, but only while retries in flight stay within a budget of live requests (Envoy).
+                      - max_attempts (int, default 3, [1, 1000]): attempts in all, the first included (1: never retry)
+                      - base_ms (double, default 100.0, [0.0, 3600000.0]): backoff base: the first retry waits up to this, milliseconds
+                      - cap_ms (double, default 10000.0, [0.0, 8.64E7]): longest backoff ceiling, milliseconds
+                      - retry_on (string, default crashed,unreachable,no_replica,timed_out): comma-separated failures to retry, of crashed, unreachable, no_replica, timed_out
+                      - budget_percent (double, default 20.0, [0.0, 100.0]): retries in flight allowed, as a percentage of the live requests (Envoy: 20)
+                      - min_retry_concurrency (int, default 3, [0, 1073741824]): retries in flight always allowed, whatever the percentage gives (Envoy: 3)
+                hedge
+                  hedge                1.0.0    hedge.jar
+                      Hedges an attempt after a fixed delay or the recent latency quantile (The Tail at Scale).
+                      - delay_ms (double, default 0.0, [0.0, 3600000.0]): fixed wait before the hedge, milliseconds; 0: wait the recent latency quantile instead
+                      - quantile (double, default 0.95, [0.5, 1.0]): quantile of recent answer latency after which to hedge (Dean and Barroso: 0.95)
+                      - min_delay_ms (double, default 10.0, [0.0, 3600000.0]): floor of the wait before a hedge, milliseconds
+                      - max_hedge_fraction (double, default 1.0, [0.0, 1.0]): no hedge while hedges in flight reach this fraction of live requests (1: no cap)
+                  none                 1.0.0    built-in
+                      No hedged copies.
+                breaker
+                  circuit-breaker      1.0.0    breaker.jar
+                      A Resilience4j circuit breaker per replica on the run's clock: closed, open, half-open.
+                      - failure_rate_threshold (double, default 50.0, [1.0, 100.0]): failure rate, percent of the window's calls, that opens a replica's breaker
+                      - wait_open_ms (double, default 60000.0, [1.0, 8.64E7]): how long an open breaker keeps its replica out before half-opening, milliseconds
+                      - permitted_half_open (int, default 10, [1, 1000000]): calls a half-open breaker evaluates before it closes or opens again
+                      - sliding_window_size (int, default 100, [1, 1000000]): calls in the count-based sliding window (Resilience4j's default window)
+                      - minimum_calls (int, default 100, [1, 1000000]): calls recorded before the failure rate is evaluated at all
+                      - slow_call_ms (double, default 0.0, [0.0, 8.64E7]): answers slower than this count as slow calls, milliseconds; 0: no slow-call detection
+                      - slow_call_rate_threshold (double, default 50.0, [1.0, 100.0]): slow-call rate, percent, that opens the breaker (with slow_call_ms set)
+                  none                 1.0.0    built-in
+                      Every replica may be chosen, whatever its failures.
+                  outlier-ejection     1.0.0    breaker.jar
+                      Envoy-style outlier ejection: consecutive failures eject a replica, with a cap on ejected replicas.
+                      - consecutive_5xx (int, default 5, [1, 1000000]): failed attempts in a row that make a replica an outlier (Envoy: 5)
+                      - base_ejection_ms (double, default 30000.0, [0.0, 8.64E7]): ejection time per time ejected, milliseconds (Envoy: 30 s)
+                      - max_ejection_ms (double, default 300000.0, [0.0, 8.64E7]): longest ejection, milliseconds (Envoy: 300 s, or base_ejection_ms if larger)
+                      - max_ejection_percent (double, default 10.0, [0.0, 100.0]): replicas ejected at once, percent of all; one may always be (Envoy: 10)
+                      - slow_answer_ms (double, default 0.0, [0.0, 8.64E7]): answers slower than this count as failures, milliseconds; 0: latency is not judged
+                autoscaler
+                  none                 1.0.0    built-in
+                      The replicas the cluster starts with serve for the whole run.
+                  slo-driven           1.0.0    autoscaler.jar
+                      A step up while the TTFT quantile breaks the SLO, a step down when well under, with a cooldown.
+                      - slo_ttft_ms (double, default 2000.0, [1.0, 3600000.0]): time-to-first-token objective, milliseconds
+                      - quantile (double, default 0.9, [0.5, 1.0]): TTFT quantile held to the objective
+                      - down_fraction (double, default 0.5, [0.0, 1.0]): scale down while the quantile is under this fraction of the objective
+                      - step (int, default 1, [1, 1024]): replicas added or drained per decision
+                      - cooldown_s (double, default 60.0, [0.0, 86400.0]): no change for this long after a change, seconds
+                  target-queue         1.0.0    autoscaler.jar
+                      Replicas = ceil(waiting requests / target per replica), with scale-down stabilization.
+                      - target_waiting_per_replica (double, default 4.0, [0.01, 1.0E9]): waiting requests per replica the fleet is sized for
+                      - stabilization_s (double, default 300.0, [0.0, 86400.0]): scale-down stabilization window, seconds (Kubernetes HPA default: 300)
+                  target-utilisation   1.0.0    autoscaler.jar
+                      Kubernetes HPA rule: ceil(serving x utilisation / target), tolerance, scale-down stabilization.
+                      - target_utilisation (double, default 0.7, [0.01, 1.0]): utilisation (busy fraction of the interval) the fleet is sized for
+                      - tolerance (double, default 0.1, [0.0, 1.0]): no change while utilisation / target is within this of 1 (HPA: 0.1)
+                      - stabilization_s (double, default 300.0, [0.0, 86400.0]): scale-down stabilization window, seconds (HPA default: 300)
+                """;
+        assertEquals(expected, out.substring(out.indexOf("retry\n")));
+    }
+
+    @Test
     void pluginsReportsABrokenJarOnStderrAndListsTheRest() throws Exception {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         Files.writeString(plugins.resolve("broken.jar"), "not a jar");

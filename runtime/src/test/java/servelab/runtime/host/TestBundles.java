@@ -157,6 +157,19 @@ public final class TestBundles {
         return dir;
     }
 
+    /**
+     * Adds the resilience and autoscaling bundles (plugins/resilience/*, plugins/scaling/*) to {@code dir}: retry and
+     * retry-budget, hedge, circuit-breaker and outlier-ejection, and the three autoscalers.
+     */
+    public static java.nio.file.Path resiliencePlugins(java.nio.file.Path dir) throws IOException {
+        Files.createDirectories(dir);
+        drop(dir, "retry.jar", bundleOf(servelab.plugins.resilience.retry.BackoffRetry.class));
+        drop(dir, "hedge.jar", bundleOf(servelab.plugins.resilience.hedge.QuantileHedge.class));
+        drop(dir, "breaker.jar", bundleOf(servelab.plugins.resilience.breaker.CircuitBreakerPerReplica.class));
+        drop(dir, "autoscaler.jar", bundleOf(servelab.plugins.scaling.autoscaler.TargetQueueAutoscaler.class));
+        return dir;
+    }
+
     /** Writes a jar the way a careful user copies one: to a temporary name, then an atomic rename. */
     public static void drop(Path dir, String fileName, byte[] bytes) throws IOException {
         Path tmp = dir.resolve("." + fileName + ".part");
