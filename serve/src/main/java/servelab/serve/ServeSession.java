@@ -20,6 +20,7 @@ import servelab.runtime.exec.SimulatedSetup;
 import servelab.runtime.experiment.Experiment;
 import servelab.runtime.experiment.ExperimentRunner;
 import servelab.runtime.experiment.HostEvents;
+import servelab.runtime.experiment.PluginHistory;
 import servelab.runtime.host.ControlOptions;
 import servelab.runtime.host.ControlServer;
 import servelab.runtime.host.HostListener;
@@ -49,6 +50,7 @@ public final class ServeSession implements AutoCloseable {
     private LiveEngine engine;
     private LiveTrace trace;
     private OpenAiServer server;
+    private PluginHistory history;
     private String model;
     private boolean closed;
 
@@ -89,7 +91,8 @@ public final class ServeSession implements AutoCloseable {
         var metrics = new ServeMetrics(model);
         trace = new LiveTrace(runDir.resolve("trace.jsonl"));
         var tracer = keep(RequestTracer.create(TraceExport.of(spec.otlpEndpoint(), runDir)));
-        engine = new LiveEngine(fanOut(recorder, metrics, trace), tokens, spec, trace, tracer, model,
+        history = new PluginHistory(listener == null ? HostListener.STDERR : listener, slots);
+        engine = new LiveEngine(history.wrap(fanOut(recorder, metrics, trace)), tokens, spec, trace, tracer, model,
                 setup instanceof ModelSetup m ? m.requestSampling() : null);
         var replicas = new ArrayList<Replica>();
         int maxLen = (int) Math.min(Integer.MAX_VALUE, (long) blocks * kv.blockSize());
@@ -183,6 +186,10 @@ public final class ServeSession implements AutoCloseable {
     }
 
     private void finishRecords() throws IOException {
+        if (history != null) {
+            info.put("plugin_history", history.entries());
+            info.put("faulted_plugins", history.faulted());
+        }
         info.put("result", new LinkedHashMap<>(Map.of("wall_s", (System.nanoTime() - wallStart) / 1e9)));
         recorder.writeRunJson(info);
         recorder.close();

@@ -31,6 +31,8 @@ public final class PolicySlot<T> {
 
     private volatile Installed<T> current;
     private Installed<T> previous;
+    /** {@code name@version} of every policy that faulted in this slot: the registry does not pick them again. */
+    private final java.util.Set<String> faulted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public PolicySlot(Installed<T> initial) {
         this.current = Objects.requireNonNull(initial, "initial policy");
@@ -54,12 +56,18 @@ public final class PolicySlot<T> {
         current = next;
     }
 
+    /** {@code name@version} of the policies that faulted in this slot (a snapshot). */
+    public java.util.Set<String> faulted() {
+        return java.util.Set.copyOf(faulted);
+    }
+
     /**
-     * Puts the fallback back after {@code faulty} failed.
+     * Marks {@code faulty} as faulted and puts the fallback back.
      *
      * @return false when there is no fallback (or another swap already replaced {@code faulty})
      */
     synchronized boolean revert(Installed<T> faulty) {
+        faulted.add(faulty.id());
         if (current != faulty || previous == null) return false;
         current = previous;
         previous = null;

@@ -92,7 +92,9 @@ public final class ExperimentRunner {
                  var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()))) {
                 Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
                 var clusterOptions = ClusterLayout.options(exp, plans);
-                var sink = new ClusterSink(sink(recorder, outputs, exp.record().schedulerCpu(), exp.record().iterationEvery()), clusterOptions.network());
+                var history = new PluginHistory(options.hostListener(), slots);
+                var sink = new ClusterSink(history.wrap(sink(recorder, outputs, exp.record().schedulerCpu(),
+                        exp.record().iterationEvery())), clusterOptions.network());
                 var replicas = replicas(exp, setup, blocks, plans, slots.replicas(), sink);
                 var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
                 sim.onStep((replica, end) -> {
@@ -101,7 +103,14 @@ public final class ExperimentRunner {
                     options.progress().update(completed(replicas), end);
                 });
                 var info = runInfo(exp, setup, blocks, testbed.registry());
-                long simulated = replay(exp, sim, replicas, recorder, info);
+                long simulated;
+                try {
+                    simulated = replay(exp, sim, replicas, recorder, info);
+                } finally { // a fault that stopped the run belongs in run.json most of all
+                    info.put("plugin_history", history.entries());
+                    info.put("faulted_plugins", history.faulted());
+                    recorder.writeRunJson(info);
+                }
                 long iterations = replicas.stream().mapToLong(Replica::iterations).sum();
                 info.put("result", ordered("simulated_s", simulated / 1e9,
                         "wall_s", (System.nanoTime() - wallStart) / 1e9, "iterations", iterations,

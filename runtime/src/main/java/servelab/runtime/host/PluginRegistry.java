@@ -166,13 +166,16 @@ public final class PluginRegistry {
     }
 
     /**
-     * Switches a slot of every replica to another installed plugin (the control command {@code switch}).
+     * Switches a slot of every replica to another installed plugin (the control command {@code switch}). The name may
+     * end in {@code @VERSION} to ask for that version, even one that faulted in this run (which a plain name skips).
      *
      * @return {@code kind old -> new}
      */
-    public synchronized String switchTo(PluginSelection selection) {
+    public synchronized String switchTo(PluginSelection asked) {
         if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
-        var plugin = best(selection);
+        var plugin = best(asked);
+        // slots remember the name only, so that a jar of a newer version dropped later still reaches them
+        var selection = new PluginSelection(asked.kind(), plugin.descriptor().name(), asked.params());
         var every = new ArrayList<Integer>();
         for (int i = 0; i < slots.size(); i++) {
             if (slots.get(i).containsKey(selection.kind())) every.add(i);
@@ -228,13 +231,38 @@ public final class PluginRegistry {
         return slotsOf(kind).getFirst().current().id();
     }
 
-    /** The plugin a selection names: the highest version installed, the most recently installed on a tie. */
+    /**
+     * The plugin a selection names: the highest version installed that has not faulted in this run, the most
+     * recently installed on a tie; a name ending in {@code @VERSION} asks for exactly that version, faulted or not.
+     */
     Plugin best(PluginSelection selection) {
-        return installed().stream()
-                .filter(p -> p.descriptor().kind() == selection.kind() && p.descriptor().name().equals(selection.name()))
+        int at = selection.name().indexOf('@');
+        String name = at < 0 ? selection.name() : selection.name().substring(0, at);
+        String version = at < 0 ? null : selection.name().substring(at + 1);
+        var named = installed().stream()
+                .filter(p -> p.descriptor().kind() == selection.kind() && p.descriptor().name().equals(name))
+                .filter(p -> version == null || p.descriptor().version().equals(version)).toList();
+        if (named.isEmpty()) {
+            throw new PluginException("unknown " + selection.kind().id() + " '" + selection.name() + "'; installed: "
+                    + names(selection.kind()));
+        }
+        var faulted = faulted(selection.kind());
+        var usable = version == null ? named.stream().filter(p -> !faulted.contains(p.descriptor().id())).toList() : named;
+        if (usable.isEmpty()) {
+            throw new PluginException(selection.kind().id() + " " + named.stream().map(p -> p.descriptor().id()).distinct()
+                    .collect(Collectors.joining(", ")) + " faulted in this run (see the events); to try it again, ask "
+                    + "for the version: " + named.getLast().descriptor().id());
+        }
+        return usable.stream()
                 .reduce((a, b) -> compareVersions(a.descriptor().version(), b.descriptor().version()) > 0 ? a : b)
-                .orElseThrow(() -> new PluginException("unknown " + selection.kind().id() + " '" + selection.name()
-                        + "'; installed: " + names(selection.kind())));
+                .orElseThrow();
+    }
+
+    /** {@code name@version} of the plugins of {@code kind} that faulted in any slot of this run. */
+    public synchronized java.util.Set<String> faulted(PluginKind kind) {
+        var ids = new java.util.TreeSet<String>();
+        for (var slot : slotsOf(kind)) ids.addAll(slot.faulted());
+        return ids;
     }
 
     @SuppressWarnings("unchecked")

@@ -114,7 +114,7 @@ class ClusterHotSwapTest {
                 "servelab.api;version=\"[1.0,2)\",servelab.api.route;version=\"[1.1,2)\"");
     }
 
-    private static String control(Path runDir, String command) {
+    static String control(Path runDir, String command) {
         try (var socket = new Socket(InetAddress.getLoopbackAddress(),
                 Integer.parseInt(Files.readString(runDir.resolve("control.port")).strip()));
              var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);

@@ -85,7 +85,7 @@ class HotSwapTest {
         var swaps = sink.events.stream().filter(e -> e.type().equals("swap")).toList();
         assertEquals(1, swaps.size());
         assertEquals(new EventRow(swaps.getFirst().timeNanos(), swapAt, 0, "swap", "scheduler", "probe@1.0.0",
-                "probe@2.0.0", "probe.jar"), swaps.getFirst());
+                "probe@2.0.0", "params {} from probe.jar"), swaps.getFirst());
     }
 
     @Test

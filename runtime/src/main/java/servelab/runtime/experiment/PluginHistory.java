@@ -1,0 +1,123 @@
+package servelab.runtime.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import servelab.api.PluginKind;
+import servelab.runtime.engine.PolicySlot;
+import servelab.runtime.engine.ResultSink;
+import servelab.runtime.engine.SlotTable;
+import servelab.runtime.host.HostListener;
+import servelab.runtime.host.PluginRegistry;
+import servelab.runtime.record.EventRow;
+
+/**
+ * What happened to a run's plugins: every swap (with the parameters the new plugin got, so a {@code ctl switch} that
+ * changed only parameters is on record) and every fault, for run.json's {@code plugin_history} and
+ * {@code faulted_plugins}. A plugin's fault is also said on the console as it happens: the console had already said
+ * the plugin was swapped in, and without this line only events.arrow knew it had been thrown out again.
+ *
+ * <p>It sees the event rows on their way to the recorder ({@link #wrap}); the host's own faults (a jar that is not a
+ * bundle, kind {@code ""}) are echoed by {@link HostEvents} already and are not plugin history.
+ */
+public final class PluginHistory {
+    private final HostListener console;
+    private final PluginRegistry.RunSlots slots;
+    private final List<Map<String, Object>> entries = new ArrayList<>();
+    private final Map<String, Map<String, Object>> faulted = new LinkedHashMap<>();
+
+    public PluginHistory(HostListener console, PluginRegistry.RunSlots slots) {
+        this.console = console;
+        this.slots = slots;
+    }
+
+    /** {@code out}, with every swap and plugin fault noted here on the way. */
+    public ResultSink wrap(ResultSink out) {
+        return new ResultSink() {
+            @Override public void request(servelab.runtime.record.RequestRow row) { out.request(row); }
+            @Override public void iteration(servelab.runtime.record.IterationRow row) { out.iteration(row); }
+            @Override public void cluster(servelab.runtime.record.ClusterRow row) { out.cluster(row); }
+            @Override public void output(long requestId, int[] tokens) { out.output(requestId, tokens); }
+            @Override public void tokens(long id, int[] ids, int from, int to, long nanos) { out.tokens(id, ids, from, to, nanos); }
+            @Override public void scheduled(long requestId, long nanos) { out.scheduled(requestId, nanos); }
+
+            @Override
+            public void event(EventRow row) {
+                note(row);
+                out.event(row);
+            }
+        };
+    }
+
+    /** Records {@code row} if it is a swap or a plugin's fault; a fault is printed too. */
+    public synchronized void note(EventRow row) {
+        if (row.kind().isEmpty()) return;
+        switch (row.type()) {
+            case "swap" -> entries.add(swap(row));
+            case "fault" -> {
+                entries.add(fault(row));
+                faulted.putIfAbsent(row.kind() + " " + row.from(), ordered("kind", row.kind(), "plugin", row.from(),
+                        "time_ns", row.timeNanos(), "reason", row.detail()));
+                console.report("fault", row.kind(), row.from(), row.to().isEmpty() ? "not reverted" : row.to(),
+                        row.detail() + where(row));
+            }
+            default -> { }
+        }
+    }
+
+    /** run.json's {@code plugin_history}: swaps and faults in the order they happened. */
+    public synchronized List<Map<String, Object>> entries() {
+        return List.copyOf(entries);
+    }
+
+    /**
+     * run.json's {@code faulted_plugins}: each plugin version that faulted, once, with its first fault. A later
+     * {@code ctl switch} does not pick these again unless asked for by version ({@code NAME@VERSION}).
+     */
+    public synchronized List<Map<String, Object>> faulted() {
+        return List.copyOf(faulted.values());
+    }
+
+    private Map<String, Object> swap(EventRow row) {
+        var entry = ordered("time_ns", row.timeNanos(), "iteration", row.iteration(), "replica", row.replica(),
+                "event", "swap", "kind", row.kind(), "from", row.from(), "to", row.to());
+        var params = paramsOf(row);
+        if (params != null) entry.put("params", params);
+        entry.put("detail", row.detail());
+        return entry;
+    }
+
+    private static Map<String, Object> fault(EventRow row) {
+        return ordered("time_ns", row.timeNanos(), "iteration", row.iteration(), "replica", row.replica(),
+                "event", "fault", "kind", row.kind(), "plugin", row.from(), "reverted", row.to().equals("reverted"),
+                "detail", row.detail());
+    }
+
+    /** The parameters the plugin swapped in got, read from its slot while it is still the one there (else null). */
+    private Map<String, Object> paramsOf(EventRow row) {
+        PluginKind kind;
+        try {
+            kind = PluginKind.fromId(row.kind());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        SlotTable table = kind.scope() == PluginKind.Scope.CLUSTER ? slots.cluster()
+                : row.replica() >= 0 && row.replica() < slots.replicas().size() ? slots.replicas().get(row.replica()) : null;
+        if (table == null) return null;
+        PolicySlot<?> slot = table.slot(kind, kind.policyType());
+        var current = slot.current();
+        return current.id().equals(row.to()) ? new TreeMap<>(current.params()) : null;
+    }
+
+    private static String where(EventRow row) {
+        return " (" + (row.iteration() >= 0 ? "iteration " + row.iteration() + ", " : "")
+                + (row.replica() >= 0 ? "replica " + row.replica() : "cluster") + ")";
+    }
+
+    private static LinkedHashMap<String, Object> ordered(Object... keysAndValues) {
+        return ExperimentRunner.ordered(keysAndValues);
+    }
+}

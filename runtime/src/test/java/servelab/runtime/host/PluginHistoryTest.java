@@ -1,0 +1,101 @@
+package servelab.runtime.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.experiment.ExperimentFile;
+import servelab.runtime.experiment.ExperimentRunner;
+import servelab.runtime.record.Json;
+import servelab.runtime.record.ResultTable;
+import servelab.runtime.report.RunResults;
+
+/**
+ * A plugin that faults after a hot swap: the console says so when it happens, the faulted version is marked in
+ * run.json and not picked again by a plain {@code ctl switch} (only when asked for by version), and every swap's
+ * parameters are in the event row and in run.json's plugin history.
+ */
+class PluginHistoryTest {
+    private static final String FCFS = "return ctx -> new Ordering(ctx.running(), ctx.waiting());";
+    private static final String BOOM = "return ctx -> { throw new IllegalStateException(\"boom\"); };";
+
+    @TempDir Path work;
+
+    @Test
+    void aFaultIsSaidOnTheConsoleMarkedInRunJsonAndNotSwitchedToAgainUnlessAskedByVersion() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS));
+        var broken = TestBundles.scheduler(work, "probe", "2.0.0", "", BOOM);
+        var runDir = work.resolve("run");
+        var console = new TestBundles.Reports();
+        var answers = new ArrayList<String>();
+        int[] steps = {0};
+        // when: v2 (which throws) is dropped in beside v1 at step 50; then ctl switches at steps 100, 150 and 200
+        ExperimentRunner.run(ExperimentFile.load(null, List.of("seed=5", "kv.blocks=600", "trace.synthetic.count=300",
+                "trace.synthetic.arrivals.rate=30", "plugins.scheduler.name=probe")), runDir,
+                new ExperimentRunner.Options(plugins, console, null, (replica, end) -> {
+                    switch (++steps[0]) {
+                        case 50 -> dropAndWait(plugins, broken, console);
+                        case 100 -> answers.add(ClusterHotSwapTest.control(runDir, "switch scheduler probe"));
+                        case 150 -> answers.add(ClusterHotSwapTest.control(runDir, "switch scheduler sjf key=prompt"));
+                        case 200 -> answers.add(ClusterHotSwapTest.control(runDir, "switch scheduler probe@2.0.0"));
+                        default -> { }
+                    }
+                }));
+        // then: the console heard the fault, twice (v2 was asked for again by version)
+        var faults = console.lines.stream().filter(l -> l.startsWith("fault ")).toList();
+        assertEquals(2, faults.size(), console.lines.toString());
+        assertTrue(faults.getFirst().contains("IllegalStateException: boom"), faults.getFirst());
+        // a plain switch to probe took 1.0.0, not the faulted 2.0.0; by version, 2.0.0 was taken
+        assertEquals("scheduler probe@1.0.0 -> probe@1.0.0\nok", answers.get(0));
+        assertEquals("scheduler probe@1.0.0 -> sjf@1.0.0\nok", answers.get(1));
+        assertEquals("scheduler sjf@1.0.0 -> probe@2.0.0\nok", answers.get(2));
+        var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
+        var faulted = info.get("faulted_plugins");
+        assertEquals(1, faulted.size(), faulted.toString());
+        assertEquals("scheduler", faulted.get(0).get("kind").asText());
+        assertEquals("probe@2.0.0", faulted.get(0).get("plugin").asText());
+        assertTrue(faulted.get(0).get("reason").asText().contains("boom"));
+        var history = new ArrayList<String>();
+        for (var entry : info.get("plugin_history")) {
+            history.add(entry.get("event").asText() + " " + (entry.has("to") ? entry.get("to").asText() + " "
+                    + entry.get("params") : entry.get("plugin").asText() + " " + entry.get("reverted")));
+        }
+        // (a revert is a swap back, as the engine sees it; params are all the plugin got, defaults included)
+        String sjf = "swap sjf@1.0.0 {\"key\":\"prompt\",\"noise_sigma\":0.5,\"seed\":0}";
+        assertEquals(List.of("swap probe@2.0.0 {}", "fault probe@2.0.0 true", "swap probe@1.0.0 {}",
+                "swap probe@1.0.0 {}", sjf, "swap probe@2.0.0 {}", "fault probe@2.0.0 true", sjf), history);
+        // the event row of the ctl switch carries its parameters too, and nothing was lost
+        var results = RunResults.load(runDir);
+        var events = results.table(ResultTable.EVENTS).orElseThrow();
+        var details = new ArrayList<String>();
+        for (int i = 0; i < events.rowCount(); i++) {
+            if (events.strings("to_value").get(i).startsWith("sjf@")) details.add(events.strings("detail").get(i));
+        }
+        assertEquals(List.of("params {key=prompt, noise_sigma=0.5, seed=0} from sjf.jar",
+                "params {key=prompt, noise_sigma=0.5, seed=0} from sjf.jar"), details);
+        assertEquals(300, results.requests().rowCount());
+        assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
+    }
+
+    private static void dropAndWait(Path plugins, byte[] jar, TestBundles.Reports console) {
+        try {
+            TestBundles.drop(plugins, "probe-2.jar", jar); // beside 1.0.0: both versions are installed
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!console.any("probe-2.jar")) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not deployed: " + console.lines);
+            Thread.onSpinWait();
+        }
+    }
+}
