@@ -56,7 +56,7 @@ public final class BuiltInPlugins {
 
                 @Override
                 public int route(servelab.api.route.RequestView request, List<servelab.api.route.ReplicaView> replicas) {
-                    return (int) (next++ % replicas.size());
+                    return replicas.get((int) (next++ % replicas.size())).index(); // a position among the candidates
                 }
             };
         }

@@ -13,6 +13,7 @@ public final class ReplicaLoadView implements ReplicaView {
     private final String group;
     private final LoadBoard board;
     private final PrefixIndex prefixes;
+    private java.util.function.IntPredicate available = replica -> true;
 
     public ReplicaLoadView(int index, String group, LoadBoard board, PrefixIndex prefixes) {
         this.index = index;
@@ -22,6 +23,14 @@ public final class ReplicaLoadView implements ReplicaView {
     }
 
     @Override public int index() { return index; }
+
+    /** Where {@link #isAvailable()} asks (the cluster's lifecycle and partitions); always true until set. */
+    public void availableWhen(java.util.function.IntPredicate available) {
+        this.available = java.util.Objects.requireNonNull(available);
+    }
+
+    /** Serving, and not cut off by a partition; never stale (the router knows whom it cannot reach). */
+    @Override public boolean isAvailable() { return available.test(index); }
 
     /** Waiting plus running, as the replica last reported. */
     @Override public int queuedRequests() { return board.waiting(index) + board.running(index); }

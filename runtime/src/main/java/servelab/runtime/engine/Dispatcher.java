@@ -14,7 +14,9 @@ import servelab.runtime.cluster.RoutedRequest;
  * request (jar drop, {@code servelab ctl switch}) is recorded as a swap event with its parameters. A policy that
  * throws, a router that names no candidate, or a degradation to a group that does not exist is recorded as a fault
  * and its slot goes back to the previous policy, which decides again; with no previous policy the run stops with an
- * {@link EngineException} (the simulation then records every request not yet finished as failed).
+ * {@link EngineException} (the simulation then records every request not yet finished as failed). While some
+ * replica is unavailable (down, starting, draining, off or partitioned) the policies see only the available ones
+ * among their candidates; with none available the request is rejected.
  */
 final class Dispatcher {
     /**
@@ -28,10 +30,13 @@ final class Dispatcher {
     private final Map<String, List<ReplicaView>> groups = new LinkedHashMap<>();
     private final ResultSink events;
     private final boolean measureCpu;
+    private final java.util.function.IntSupplier unavailable;
     private PolicySlot.Installed<Router> router;
     private PolicySlot.Installed<Admission> admission;
 
-    Dispatcher(Simulation.ClusterSlots slots, List<ReplicaView> views, ResultSink events, boolean measureCpu) {
+    Dispatcher(Simulation.ClusterSlots slots, List<ReplicaView> views, ResultSink events, boolean measureCpu,
+               java.util.function.IntSupplier unavailable) {
+        this.unavailable = unavailable;
         this.slots = slots;
         this.views = views;
         for (var v : views) groups.computeIfAbsent(v.group(), g -> new java.util.ArrayList<>()).add(v);
@@ -44,22 +49,36 @@ final class Dispatcher {
 
     Outcome dispatch(RoutedRequest request, long now) {
         long start = measureCpu ? System.nanoTime() : 0;
-        var decision = admit(request, now);
+        var all = available(views);
+        if (all.isEmpty()) return new Outcome(-1, NONE_AVAILABLE, "", 0);
+        var decision = admit(request, all, now);
         Outcome outcome = switch (decision) {
-            case Admission.Admit a -> new Outcome(route(request, views, now), "", "", 0);
+            case Admission.Admit a -> new Outcome(route(request, all, now), "", "", 0);
             case Admission.Reject(String reason) ->
                     new Outcome(-1, "rejected by admission " + admission.id() + ": " + reason, "", 0);
             case Admission.Degrade(var cap, var group, String reason) -> {
                 cap.ifPresent(request::capOutput);
-                var candidates = group.map(groups::get).orElse(views);
-                yield new Outcome(route(request, candidates, now), "", "admission " + admission.id() + ": " + reason, 0);
+                var candidates = available(group.map(groups::get).orElse(views));
+                yield candidates.isEmpty() ? new Outcome(-1, NONE_AVAILABLE + " in group " + group.orElse(""), "", 0)
+                        : new Outcome(route(request, candidates, now), "", "admission " + admission.id() + ": " + reason, 0);
             }
         };
         return measureCpu ? new Outcome(outcome.replica(), outcome.rejection(), outcome.degradedReason(),
                 System.nanoTime() - start) : outcome;
     }
 
-    private Admission.Decision admit(RoutedRequest request, long now) {
+    /** Error of a request no replica could take. */
+    static final String NONE_AVAILABLE = "no replica available (down, starting, draining, off or partitioned)";
+
+    /** {@code candidates} less the unavailable replicas; the list itself while every replica is available. */
+    private List<ReplicaView> available(List<ReplicaView> candidates) {
+        if (unavailable.getAsInt() == 0) return candidates;
+        var out = new java.util.ArrayList<ReplicaView>(candidates.size());
+        for (var v : candidates) if (v.isAvailable()) out.add(v);
+        return out;
+    }
+
+    private Admission.Decision admit(RoutedRequest request, List<ReplicaView> views, long now) {
         while (true) {
             admission = noteSwap(slots.admission(), admission, now);
             String fault;

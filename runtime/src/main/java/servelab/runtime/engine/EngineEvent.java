@@ -23,4 +23,24 @@ public sealed interface EngineEvent {
      */
     record Preemption(long timeNanos, long iteration, int replica, long requestId, boolean swapped,
                       boolean swapRefused) implements EngineEvent {}
+
+    /**
+     * An injected fault began ({@code started}) or ended. {@code kind} is the fault's kind as the experiment writes
+     * it ({@code crash}, {@code straggle}, {@code partition}, {@code lost-responses}); {@code replica} -1 for all.
+     */
+    record InjectedFault(long timeNanos, int replica, String kind, boolean started, String detail)
+            implements EngineEvent {}
+
+    /**
+     * A replica changed its lifecycle state ({@code serving}, {@code starting}, {@code draining}, {@code down},
+     * {@code off}), and why: a crash, a cold start that ended, an autoscaler's decision.
+     */
+    record ReplicaStateChange(long timeNanos, int replica, String from, String to, String reason)
+            implements EngineEvent {}
+
+    /**
+     * The autoscaler asked for {@code wanted} replicas (serving plus starting) when {@code had} were; {@code
+     * detail} says what the cluster did (clamped, which replicas started or drain).
+     */
+    record Scaling(long timeNanos, String autoscaler, int had, int wanted, String detail) implements EngineEvent {}
 }

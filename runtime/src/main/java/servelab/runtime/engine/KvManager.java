@@ -71,6 +71,17 @@ final class KvManager {
         cacheEvents.cleared();
     }
 
+    /**
+     * The replica crashed (every sequence already dropped): the prefix cache and offloaded blocks are gone, as after
+     * a swap to a cold cache, so every device block is free and uncached.
+     */
+    void crashed(long now) {
+        this.now = now;
+        if (cache == null) return; // never stepped: nothing was ever cached
+        for (int b = 0; b < pool.total(); b++) if (pool.isIndexed(b)) cache.evicted(b); // the plugin forgets it too
+        prefixCacheSwapped(eviction);
+    }
+
     int blockSize() { return blockSize; }
     int total() { return pool.total(); }
     int available() { return pool.available(); }

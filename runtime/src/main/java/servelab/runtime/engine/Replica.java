@@ -42,6 +42,8 @@ public final class Replica implements ReplicaView {
     private long attempt;
     private long now;
     private int finished;
+    /** Step time multiplier of an injected straggle; exactly 1.0 leaves the executor's duration untouched. */
+    private double slowdown = 1.0;
 
     public Replica(int index, ReplicaConfig config, ReplicaSlots slots, Executor executor, ResultSink sink) {
         this.index = index;
@@ -198,7 +200,9 @@ public final class Replica implements ReplicaView {
         int preemptions = plan.preemptCount();
         commit();
         result.reset(committed);
-        long duration = executor.execute(committed, result) + speculation.draftNanos();
+        long executed = executor.execute(committed, result);
+        if (slowdown != 1.0) executed = Math.max(1, Math.round(executed * slowdown));
+        long duration = executed + speculation.draftNanos();
         if (duration <= 0) throw new EngineException("executor returned a step duration of " + duration + " ns");
         long end = start + duration;
         apply(end);
@@ -397,6 +401,53 @@ public final class Replica implements ReplicaView {
             }
         }
         return false;
+    }
+
+    /**
+     * A request the replica held when it crashed.
+     *
+     * @param requestId      the trace request's id
+     * @param computedTokens tokens whose KV it held (prompt and output so far, reused prefix included), lost with it
+     */
+    public record Lost(long requestId, int computedTokens) {}
+
+    /**
+     * Steps this replica's steps take {@code factor} times as long as the executor says (an injected straggler);
+     * 1.0 restores normal speed. Takes effect from the next step.
+     */
+    public void slowDown(double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("slowdown factor must be > 0 and finite, was " + factor);
+        }
+        this.slowdown = factor;
+    }
+
+    /**
+     * The replica dies between steps: every running and waiting sequence is dropped with its KV (device blocks and
+     * host slots), and so is the prefix cache, so the pool is back to all free and empty and a precise router index
+     * hears {@code cleared}. Emits no rows: the caller decides what the lost requests become.
+     *
+     * @return the dropped requests, running ones first, each queue in its order
+     */
+    public List<Lost> crash(long nowNanos) {
+        return crash(nowNanos, null);
+    }
+
+    /** {@link #crash(long)}, recording each dropped request as failed with {@code error} when it is not null. */
+    List<Lost> crash(long nowNanos, String error) {
+        now = nowNanos;
+        var lost = new ArrayList<Lost>(running.size() + waiting.size());
+        for (var queue : List.of(running, waiting)) {
+            for (var seq : queue) {
+                lost.add(new Lost(seq.id(), seq.computedTokens));
+                kv.drop(seq);
+                seq.state = Sequence.State.FINISHED;
+                if (error != null) record(seq, error);
+            }
+            queue.clear();
+        }
+        kv.crashed(nowNanos);
+        return lost;
     }
 
     /** Sequences still queued when a run is cut short: recorded as failed with {@code reason}. */

@@ -33,6 +33,12 @@ public interface ResultSink {
             case EngineEvent.Preemption p -> new EventRow(p.timeNanos(), p.iteration(), p.replica(), "preempt", "",
                     Long.toString(p.requestId()), p.swapped() ? "swap" : "recompute",
                     p.swapRefused() ? "host tier full: recomputing instead" : "");
+            case EngineEvent.InjectedFault f -> new EventRow(f.timeNanos(), -1, f.replica(),
+                    f.started() ? "fault-start" : "fault-end", f.kind(), "", "", f.detail());
+            case EngineEvent.ReplicaStateChange c -> new EventRow(c.timeNanos(), -1, c.replica(), "replica", "",
+                    c.from(), c.to(), c.reason());
+            case EngineEvent.Scaling s -> new EventRow(s.timeNanos(), -1, -1, "scale", "autoscaler",
+                    Integer.toString(s.had()), Integer.toString(s.wanted()), s.autoscaler() + ": " + s.detail());
         };
     }
 

@@ -13,10 +13,13 @@ import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
 import servelab.datasets.TraceRequest;
 import servelab.runtime.cluster.ClusterSeries;
+import servelab.runtime.cluster.Fault;
+import servelab.runtime.cluster.FaultState;
 import servelab.runtime.cluster.LiveReplica;
 import servelab.runtime.cluster.LoadBoard;
 import servelab.runtime.cluster.Network;
 import servelab.runtime.cluster.PrefixIndex;
+import servelab.runtime.cluster.ReplicaState;
 import servelab.runtime.cluster.ReplicaLoadView;
 import servelab.runtime.cluster.RoutedRequest;
 import servelab.runtime.cluster.SessionKey;
@@ -28,7 +31,8 @@ import servelab.runtime.record.RequestRow;
  * replica, and its tokens cross back to the client. Each replica steps whenever it is free, and a step lasts what
  * its executor says. Events are processed in time order: arrivals, then requests reaching the router or a
  * replica, then steps (lower replica index first), so a run is deterministic; with no network delays a request is
- * routed and submitted at its arrival, as a single replica always was.
+ * routed and submitted at its arrival, as a single replica always was. Injected faults and cold starts
+ * ({@link #faults}) are cluster controls that fire before anything else due at their instant.
  */
 public final class Simulation {
 
@@ -106,6 +110,10 @@ public final class Simulation {
     private final ClusterSeries series;
     private final int blockTokens;
     private final Dispatcher dispatcher;
+    private final FaultState faultState;
+    private final Lifecycle lifecycle;
+    private final Control.Queue control = new Control.Queue();
+    private FaultDriver faults;
     private final PriorityQueue<Transit> transit = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
             ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
     private StepListener listener = (replica, end) -> {};
@@ -146,7 +154,39 @@ public final class Simulation {
         }
         this.series = new ClusterSeries(live, board, options.groups(), options.seriesNanos(), front::cluster);
         front.attach(board, series);
-        this.dispatcher = new Dispatcher(slots, List.copyOf(views), front, options.routerCpu());
+        this.faultState = new FaultState(replicas.size());
+        this.lifecycle = new Lifecycle(replicas.size(), replicas.size(), faultState, front);
+        for (var view : views) ((ReplicaLoadView) view).availableWhen(lifecycle::available);
+        this.dispatcher = new Dispatcher(slots, List.copyOf(views), front, options.routerCpu(), lifecycle::unavailable);
+    }
+
+    /**
+     * Injects {@code schedule}'s faults into the run (call before {@link #run}). A crashed replica that restarts
+     * serves again after its cold start: {@code coldStartNanos[r]} (its model load) plus the crash's warm-up.
+     */
+    public Simulation faults(List<Fault> schedule, long[] coldStartNanos) {
+        if (coldStartNanos.length != replicas.size()) {
+            throw new IllegalArgumentException("cold starts given for " + coldStartNanos.length + " replicas, not "
+                    + replicas.size());
+        }
+        faults = new FaultDriver(replicas, freeAt, faultState, lifecycle, control, front, coldStartNanos);
+        faults.schedule(schedule);
+        return this;
+    }
+
+    /** The faults in force now, kept current as the run goes (what the gateway consults). */
+    public FaultState faultState() {
+        return faultState;
+    }
+
+    /** Replica {@code replica}'s lifecycle state now. */
+    public ReplicaState state(int replica) {
+        return lifecycle.state(replica);
+    }
+
+    /** Replica-seconds of {@code replica} (time serving, starting or draining) up to {@code nowNanos}, in ns. */
+    public long replicaNanos(int replica, long nowNanos) {
+        return lifecycle.billedNanos(replica, nowNanos);
     }
 
     public Simulation onStep(StepListener listener) {
@@ -180,7 +220,13 @@ public final class Simulation {
             long arriveAt = arrivals.peekNanos();
             long transitAt = transit.isEmpty() ? Long.MAX_VALUE : transit.peek().atNanos();
             long t = Math.min(stepAt, Math.min(arriveAt, transitAt));
-            if (t == Long.MAX_VALUE) return end;
+            if (t == Long.MAX_VALUE) return end; // controls left (a fault's end, a cold start) change nothing now
+            long controlAt = control.peekNanos();
+            if (controlAt <= t) {
+                observe(controlAt);
+                control(control.poll(), controlAt);
+                continue;
+            }
             observe(t);
             if (arriveAt == t) {
                 arrive(arrivals.next(), t);
@@ -195,6 +241,14 @@ public final class Simulation {
                 end = Math.max(end, freeAt[r]);
                 listener.afterStep(replica, freeAt[r]);
             }
+        }
+    }
+
+    private void control(Control next, long now) {
+        switch (next) {
+            case Control.Edge edge -> faults.edge(edge, now);
+            case Control.Ready ready -> faults.ready(ready, now);
+            case Control.Tick tick -> throw new IllegalStateException("no autoscaler in this run");
         }
     }
 
@@ -248,8 +302,23 @@ public final class Simulation {
 
     private void deliver(RoutedRequest request, int target, long now) {
         var replica = replicas.get(target);
+        if (lifecycle.unavailable() > 0 && !reachable(target)) {
+            // it was on its way when the replica went down or was cut off
+            var trace = request.request();
+            front.request(new RequestRow(trace.id(), target, trace.tenant(), trace.priority(), trace.arrivalNanos(),
+                    -1, -1, -1, trace.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, "replica " + target + " is "
+                    + (faultState.partitioned(target) ? "unreachable (partition)" : lifecycle.state(target).id())
+                    + " at " + now / 1e6 + " ms"));
+            return;
+        }
         if (!replica.hasWork()) freeAt[target] = Math.max(freeAt[target], now);
         replica.submit(request.request());
+    }
+
+    /** A draining replica still takes what was already on its way; a down, starting or off one takes nothing. */
+    private boolean reachable(int target) {
+        var state = lifecycle.state(target);
+        return !faultState.partitioned(target) && (state == ReplicaState.SERVING || state == ReplicaState.DRAINING);
     }
 
     /** The replica with work that is free soonest, or -1 when none has work. */

@@ -32,6 +32,13 @@ public sealed interface ExecutorSetup extends AutoCloseable permits SimulatedSet
     Executor executor(int replica, int blockSize, int blocks, int hostBlocks);
 
     /**
+     * The model load of a replica's cold start (after a crash, or when the autoscaler starts it), nanoseconds on
+     * the run's clock: the profile's weight bytes over its load bandwidth ({@link
+     * servelab.runtime.exec.cost.CostModel#modelLoadNanos()}); 0 for the model executor, whose weights stay mapped.
+     */
+    long modelLoadNanos();
+
+    /**
      * Adds to run.json's {@code info}, in this order: {@code executor} (the first replica's executor line), {@code
      * backend}, and what else the executor's world needs (see RESULTS-SCHEMA). Called after the executors are made.
      */

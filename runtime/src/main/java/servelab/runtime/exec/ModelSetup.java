@@ -98,6 +98,12 @@ public final class ModelSetup implements ExecutorSetup {
         return executor;
     }
 
+    /** 0: the GGUF file stays mapped, so a restarted replica's cold start is its crash's warm-up alone. */
+    @Override
+    public long modelLoadNanos() {
+        return 0;
+    }
+
     @Override
     public void describe(Map<String, Object> info) {
         var first = executors.getFirst();

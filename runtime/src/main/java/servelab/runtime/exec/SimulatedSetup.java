@@ -46,6 +46,11 @@ public final class SimulatedSetup implements ExecutorSetup {
     }
 
     @Override
+    public long modelLoadNanos() {
+        return cost.modelLoadNanos();
+    }
+
+    @Override
     public void describe(Map<String, Object> info) {
         info.put("executor", first.describe());
         info.put("backend", "simulated");

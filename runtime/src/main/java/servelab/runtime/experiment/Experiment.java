@@ -27,11 +27,12 @@ import servelab.api.PluginKind;
  * @param speculation how the simulated executor treats speculative drafts (acceptance, draft cost)
  * @param prompts   what the prompt tokens are (traces carry lengths, not text)
  * @param cluster   replica groups, network delays and the router's view ({@link ClusterSpec})
+ * @param faults    injected faults: crashes, stragglers, partitions, lost responses, random ones ({@link FaultSpec})
  */
 public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind executor, String profile, int replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
                          RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts,
-                         ClusterSpec cluster) {
+                         ClusterSpec cluster, List<FaultSpec> faults) {
 
     public Experiment {
         name = name == null ? "run" : name;
@@ -79,6 +80,8 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
             }
         }
         record = record == null ? new RecordSpec(false, 0, false, 0) : record;
+        faults = faults == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(faults));
+        FaultSpec.resolve(faults, replicas, seed); // checked here, so a bad schedule fails before anything runs
         for (var group : cluster.groups()) {
             for (var kind : group.plugins().keySet()) {
                 var k = PluginKind.fromId(kind);
@@ -166,6 +169,11 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
             period = period == 0 ? 64 : period;
             if (period < 1) throw new IllegalArgumentException("prompts.period must be >= 1, was " + period);
         }
+    }
+
+    /** The fault schedule, random entries expanded with their seeds; empty when the experiment injects none. */
+    public List<servelab.runtime.cluster.Fault> faultSchedule() {
+        return FaultSpec.resolve(faults, replicas, seed);
     }
 
     /** The plugin chosen for each kind, defaults filled in. */

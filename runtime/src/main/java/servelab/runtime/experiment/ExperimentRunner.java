@@ -95,8 +95,10 @@ public final class ExperimentRunner {
                 var history = new PluginHistory(options.hostListener(), slots);
                 var sink = new ClusterSink(history.wrap(sink(recorder, outputs, exp.record().schedulerCpu(),
                         exp.record().iterationEvery())), clusterOptions.network());
-                var replicas = replicas(exp, setup, blocks, plans, slots.replicas(), sink);
+                var coldStarts = new long[exp.replicas()];
+                var replicas = replicas(exp, setup, blocks, plans, slots.replicas(), sink, coldStarts);
                 var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
+                if (!exp.faults().isEmpty()) sim.faults(exp.faultSchedule(), coldStarts);
                 sim.onStep((replica, end) -> {
                     events.drainTo(sink, end, replica.iterations(), replica.index());
                     options.stepHook().afterStep(replica, end);
@@ -162,10 +164,13 @@ public final class ExperimentRunner {
         };
     }
 
-    /** One replica per plan; a group with a profile of its own gets executors (and a default KV size) from it. */
+    /**
+     * One replica per plan; a group with a profile of its own gets executors (and a default KV size) from it.
+     * {@code coldStarts[r]} is set to replica r's model load time.
+     */
     private static List<Replica> replicas(Experiment exp, ExecutorSetup setup, int blocks,
                                           List<ClusterLayout.ReplicaPlan> plans, List<ReplicaSlots> slots,
-                                          ResultSink sink) {
+                                          ResultSink sink, long[] coldStarts) {
         var kv = exp.kv();
         var replicas = new ArrayList<Replica>();
         var groupSetups = new java.util.HashMap<String, ExecutorSetup>();
@@ -178,6 +183,7 @@ public final class ExperimentRunner {
             int replicaBlocks = plan.kvBlocks() > 0 ? plan.kvBlocks()
                     : own == setup ? blocks : own.defaultKvBlocks(kv.blockSize());
             var executor = own.executor(r, kv.blockSize(), replicaBlocks, kv.hostBlocks());
+            coldStarts[r] = own.modelLoadNanos();
             var replica = new Replica(r, new ReplicaConfig(kv.blockSize(), replicaBlocks, kv.hostBlocks(), kv.offload()),
                     slots.get(r), executor, sink);
             replica.usePrompts(Prompts.of(exp.prompts(), exp.seed(), executor.tokenSpace()));

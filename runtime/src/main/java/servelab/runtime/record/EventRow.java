@@ -4,13 +4,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Something that happened: type is one of swap, fault, preempt, info. Empty strings where not applicable.
+ * Something that happened: type is one of {@link #TYPES}. Empty strings where not applicable.
  *
  * @param timeNanos run-clock time, &gt;= 0
  * @param iteration the replica's step it happened before or in, -1 when not tied to a step
  * @param replica   replica, -1 when not tied to one
  * @param type      one of {@link #TYPES}
- * @param kind      plugin kind for swaps and faults (scheduler, batcher, ...), else {@code ""}
+ * @param kind      plugin kind for swaps and faults (scheduler, batcher, ...), the injected fault's kind for
+ *                  fault-start and fault-end, {@code autoscaler} for scale, else {@code ""}
  * @param from      what was replaced ({@code name@version}), or {@code ""}
  * @param to        what replaced it, or {@code ""}
  * @param detail    free text: the fault message, the preempted request, ...
@@ -19,7 +20,8 @@ public record EventRow(long timeNanos, long iteration, int replica, String type,
                        String to, String detail) {
 
     /** Accepted values of {@code type}. */
-    public static final Set<String> TYPES = Set.of("swap", "fault", "preempt", "info");
+    public static final Set<String> TYPES = Set.of("swap", "fault", "preempt", "info", "fault-start", "fault-end",
+            "replica", "scale");
 
     public EventRow {
         Objects.requireNonNull(type, "EventRow.type");
@@ -28,8 +30,8 @@ public record EventRow(long timeNanos, long iteration, int replica, String type,
         Objects.requireNonNull(to, "EventRow.to");
         Objects.requireNonNull(detail, "EventRow.detail");
         if (!TYPES.contains(type)) {
-            throw new IllegalArgumentException("EventRow.type must be one of fault, info, preempt, swap, was '"
-                    + type + "'");
+            throw new IllegalArgumentException("EventRow.type must be one of "
+                    + String.join(", ", new java.util.TreeSet<>(TYPES)) + ", was '" + type + "'");
         }
         if (timeNanos < 0) throw new IllegalArgumentException("EventRow.timeNanos must be >= 0, was " + timeNanos);
         if (iteration < -1) throw new IllegalArgumentException("EventRow.iteration must be >= -1, was " + iteration);

@@ -31,4 +31,20 @@ class EngineEventTest {
         assertEquals(new EventRow(9, 4, 0, "preempt", "", "42", "recompute", ""),
                 ResultSink.row(new EngineEvent.Preemption(9, 4, 0, 42, false, false)));
     }
+
+    @Test
+    void anInjectedFaultsStartAndEndAreRowsOfTheirOwnTypesNamingTheKind() {
+        assertEquals(new EventRow(3, -1, 2, "fault-start", "partition", "", "", "partition of replica 2"),
+                ResultSink.row(new EngineEvent.InjectedFault(3, 2, "partition", true, "partition of replica 2")));
+        assertEquals(new EventRow(4, -1, -1, "fault-end", "lost-responses", "", "", "x"),
+                ResultSink.row(new EngineEvent.InjectedFault(4, -1, "lost-responses", false, "x")));
+    }
+
+    @Test
+    void aReplicaStateChangeAndAScalingDecisionNameBothSides() {
+        assertEquals(new EventRow(5, -1, 1, "replica", "", "serving", "down", "crash"),
+                ResultSink.row(new EngineEvent.ReplicaStateChange(5, 1, "serving", "down", "crash")));
+        assertEquals(new EventRow(6, -1, -1, "scale", "autoscaler", "2", "4", "target-queue@1.0.0: start r2, r3"),
+                ResultSink.row(new EngineEvent.Scaling(6, "target-queue@1.0.0", 2, 4, "start r2, r3")));
+    }
 }

@@ -57,7 +57,8 @@ class RequestRowTest {
     @Test
     void eventTypeMustBeKnown() {
         var e = assertThrows(IllegalArgumentException.class, () -> new EventRow(0, 0, 0, "crash", "", "", "", ""));
-        assertEquals("EventRow.type must be one of fault, info, preempt, swap, was 'crash'", e.getMessage());
+        assertEquals("EventRow.type must be one of fault, fault-end, fault-start, info, preempt, replica, scale, swap, "
+                + "was 'crash'", e.getMessage());
     }
 
     @Test

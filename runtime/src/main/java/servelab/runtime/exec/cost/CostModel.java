@@ -22,6 +22,14 @@ public interface CostModel {
     /** Time to move {@code blocks} KV blocks of {@code blockSizeTokens} tokens between device and host (swap preemption / offload). */
     long swapNanos(int blocks, int blockSizeTokens);
 
+    /**
+     * Time to load the weights onto the devices when a replica cold-starts: weight bytes over the load bandwidth
+     * (the host link, at its efficiency, all devices at once). Default 0 for models without a profile.
+     */
+    default long modelLoadNanos() {
+        return 0;
+    }
+
     /** KV blocks of {@code blockSizeTokens} tokens that fit in device memory after weights and activations. */
     int kvCapacityBlocks(int blockSizeTokens);
 

@@ -9,11 +9,18 @@ final class DeviceMemory {
     private final double kvBudgetBytes;
     /** All devices swap their own shard over their own link at once. */
     private final double swapBytesPerNano;
+    private final double weightBytes;
 
     DeviceMemory(CostProfile p) {
         this.kvBytesPerToken = p.kvBytesPerToken();
         this.kvBudgetBytes = p.kvBudgetBytes();
         this.swapBytesPerNano = p.hardware().hostLinkBytesPerS() * p.efficiency().hostLink() * p.hardware().devices() / 1e9;
+        this.weightBytes = p.model().weightBytes();
+    }
+
+    /** weight bytes / (host link x efficiency x devices): each device loads its shard over its own link at once. */
+    long modelLoadNanos() {
+        return Math.round(weightBytes / swapBytesPerNano);
     }
 
     /** floor(KV budget bytes / (blockSizeTokens x KV bytes per token)), capped at Integer.MAX_VALUE. */

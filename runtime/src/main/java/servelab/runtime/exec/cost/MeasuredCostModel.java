@@ -37,6 +37,11 @@ public final class MeasuredCostModel implements CostModel {
     }
 
     @Override
+    public long modelLoadNanos() {
+        return memory.modelLoadNanos();
+    }
+
+    @Override
     public long swapNanos(int blocks, int blockSizeTokens) {
         return memory.swapNanos(blocks, blockSizeTokens);
     }

@@ -108,6 +108,11 @@ public final class RooflineCostModel implements CostModel {
     }
 
     @Override
+    public long modelLoadNanos() {
+        return memory.modelLoadNanos();
+    }
+
+    @Override
     public long swapNanos(int blocks, int blockSizeTokens) {
         return memory.swapNanos(blocks, blockSizeTokens);
     }
