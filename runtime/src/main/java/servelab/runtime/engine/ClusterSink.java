@@ -21,6 +21,7 @@ public final class ClusterSink implements ResultSink {
     private ClusterSeries series;
     private long now;
     private long lastResponseNanos;
+    private java.util.function.LongConsumer firstTokens;
     // what the front did to each request between its arrival at the router and its row: dropped with the row, so
     // memory follows the requests in flight, not the length of the trace
     private final LongObjectMap<Front> fronts = new LongObjectMap<>(1024);
@@ -54,6 +55,18 @@ public final class ClusterSink implements ResultSink {
     /** When the last response reached its client. */
     long lastResponseNanos() {
         return lastResponseNanos;
+    }
+
+    /** Who hears each request's time from the router to its first token (the autoscaler's TTFT window). */
+    void onFirstToken(java.util.function.LongConsumer listener) {
+        this.firstTokens = listener;
+    }
+
+    @Override
+    public void tokens(long requestId, int[] ids, int from, int to, long nanos) {
+        if (firstTokens == null || from != 0) return;
+        var f = fronts.get(requestId);
+        if (f != null && f.routerArrival >= 0) firstTokens.accept(nanos - f.routerArrival);
     }
 
     void arrivedAtRouter(long id, long nanos) {

@@ -18,6 +18,9 @@ sealed interface Control {
     /** A starting replica's cold start is due to end (ignored if the replica has since crashed or restarted). */
     record Ready(long atNanos, int replica) implements Control {}
 
+    /** A draining replica's last step ends: it goes off if nothing came back to it. */
+    record Drained(long atNanos, int replica) implements Control {}
+
     /** An autoscaling interval ended. */
     record Tick(long atNanos) implements Control {}
 
@@ -25,6 +28,7 @@ sealed interface Control {
         return switch (c) {
             case Edge e -> e.start() ? 2 : 0;
             case Ready r -> 1;
+            case Drained d -> 1;
             case Tick t -> 3;
         };
     }

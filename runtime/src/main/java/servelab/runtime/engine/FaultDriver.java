@@ -100,11 +100,8 @@ final class FaultDriver {
         }
     }
 
-    /** A cold start is due to end: the replica serves, unless it crashed again meanwhile (a later Ready is due). */
-    void ready(Control.Ready ready, long now) {
-        int r = ready.replica();
-        if (lifecycle.readyAt(r) != ready.atNanos()) return;
-        lifecycle.change(r, ReplicaState.SERVING, now, "cold start done");
+    /** Replica {@code r} finished a cold start: if a crash caused it, the crash is over. */
+    void restarted(int r, long now) {
         if (crashed[r]) {
             crashed[r] = false;
             events.event(new EngineEvent.InjectedFault(now, r, "crash", false, "serving again after its cold start"));

@@ -57,6 +57,12 @@ final class Lifecycle {
         return n;
     }
 
+    /** Before the run: the replica starts off (beyond the autoscaler's initial fleet), with no event. */
+    void startOff(int replica) {
+        state[replica] = ReplicaState.OFF;
+        recount();
+    }
+
     void change(int replica, ReplicaState to, long now, String reason) {
         var from = state[replica];
         if (from.billed()) billedNanos[replica] += now - since[replica];

@@ -114,12 +114,16 @@ public final class Simulation {
     private final Lifecycle lifecycle;
     private final Control.Queue control = new Control.Queue();
     private FaultDriver faults;
+    private final ClusterSlots slots;
+    private final List<ReplicaView> views;
+    private Autoscaling autoscaling;
     private final PriorityQueue<Transit> transit = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
             ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
     private StepListener listener = (replica, end) -> {};
     private long transitOrder;
     private long nextRefresh;
     private long submitted;
+    private long finishedNanos;
     private long rejected;
 
     /** A cluster with no network delays and an always-exact view; rows go straight to {@code sink}. */
@@ -157,6 +161,8 @@ public final class Simulation {
         this.faultState = new FaultState(replicas.size());
         this.lifecycle = new Lifecycle(replicas.size(), replicas.size(), faultState, front);
         for (var view : views) ((ReplicaLoadView) view).availableWhen(lifecycle::available);
+        this.slots = slots;
+        this.views = List.copyOf(views);
         this.dispatcher = new Dispatcher(slots, List.copyOf(views), front, options.routerCpu(), lifecycle::unavailable);
     }
 
@@ -171,6 +177,27 @@ public final class Simulation {
         }
         faults = new FaultDriver(replicas, freeAt, faultState, lifecycle, control, front, coldStartNanos);
         faults.schedule(schedule);
+        return this;
+    }
+
+    /**
+     * How the fleet scales: between {@code min} and {@code max} replicas serving or starting, {@code initial} at the
+     * start (replicas {@code initial ..} are off), the autoscaler slot asked every {@code intervalNanos}; a started
+     * replica serves after {@code coldStartNanos[r]} plus {@code warmupNanos}.
+     */
+    public record Scaling(int min, int max, int initial, long intervalNanos, long warmupNanos) {}
+
+    /** Scales the fleet with the cluster's autoscaler slot as the run goes (call before {@link #run}). */
+    public Simulation autoscale(Scaling scaling, long[] coldStartNanos) {
+        if (coldStartNanos.length != replicas.size()) {
+            throw new IllegalArgumentException("cold starts given for " + coldStartNanos.length + " replicas, not "
+                    + replicas.size());
+        }
+        var settings = new Autoscaling.Settings(scaling.min(), scaling.max(), scaling.initial(),
+                scaling.intervalNanos(), scaling.warmupNanos());
+        autoscaling = new Autoscaling(settings, slots.slot(PluginKind.AUTOSCALER, servelab.api.scale.Autoscaler.class),
+                lifecycle, replicas, views, coldStartNanos, control, front);
+        front.onFirstToken(autoscaling::firstToken);
         return this;
     }
 
@@ -204,7 +231,9 @@ public final class Simulation {
         var arrivals = new Arrivals(trace);
         try {
             long end = loop(arrivals);
-            series.finish(Math.max(end, front.lastResponseNanos()));
+            settleDrains(end);
+            finishedNanos = Math.max(end, front.lastResponseNanos());
+            series.finish(finishedNanos);
             return end;
         } catch (EngineException e) {
             failUnrouted(arrivals, e);
@@ -238,6 +267,7 @@ public final class Simulation {
                 var replica = replicas.get(r);
                 long duration = replica.step(stepAt);
                 freeAt[r] = stepAt + duration;
+                if (autoscaling != null) stepped(r, duration);
                 end = Math.max(end, freeAt[r]);
                 listener.afterStep(replica, freeAt[r]);
             }
@@ -247,8 +277,29 @@ public final class Simulation {
     private void control(Control next, long now) {
         switch (next) {
             case Control.Edge edge -> faults.edge(edge, now);
-            case Control.Ready ready -> faults.ready(ready, now);
-            case Control.Tick tick -> throw new IllegalStateException("no autoscaler in this run");
+            case Control.Ready ready -> {
+                int r = ready.replica();
+                if (lifecycle.readyAt(r) != ready.atNanos()) return; // crashed or stopped while starting
+                lifecycle.change(r, ReplicaState.SERVING, now, "cold start done");
+                if (faults != null) faults.restarted(r, now);
+            }
+            case Control.Drained drained -> autoscaling.settle(drained.replica(), now);
+            case Control.Tick tick -> autoscaling.tick(now);
+        }
+    }
+
+    /** Replicas that drained in the run's last steps go off when those steps end; other controls left do nothing. */
+    private void settleDrains(long end) {
+        while (!control.isEmpty() && control.peekNanos() <= end) {
+            if (control.poll() instanceof Control.Drained d) autoscaling.settle(d.replica(), d.atNanos());
+        }
+    }
+
+    /** Utilisation for the autoscaler; a draining replica that ran out of work goes off when its step ends. */
+    private void stepped(int r, long duration) {
+        autoscaling.stepped(r, duration);
+        if (lifecycle.state(r) == ReplicaState.DRAINING && !replicas.get(r).hasWork()) {
+            control.add(new Control.Drained(freeAt[r], r));
         }
     }
 
@@ -265,6 +316,7 @@ public final class Simulation {
 
     private void arrive(TraceRequest request, long now) {
         submitted++;
+        if (autoscaling != null) autoscaling.arrived();
         series.arrived();
         var routed = new RoutedRequest(request, options.sessionKey().of(request), replicas.getFirst()::promptBlockKeys,
                 blockTokens);
@@ -365,6 +417,11 @@ public final class Simulation {
             @Override public void evicted(int block) { index.evicted(block); }
             @Override public void cleared() { index.cleared(); }
         };
+    }
+
+    /** When the run ended: its last step, or the last response reaching its client if later (0 before the end). */
+    public long finishedNanos() {
+        return finishedNanos;
     }
 
     public long submitted() {

@@ -28,11 +28,13 @@ import servelab.api.PluginKind;
  * @param prompts   what the prompt tokens are (traces carry lengths, not text)
  * @param cluster   replica groups, network delays and the router's view ({@link ClusterSpec})
  * @param faults    injected faults: crashes, stragglers, partitions, lost responses, random ones ({@link FaultSpec})
+ * @param autoscaling the fleet the autoscaler scales ({@link AutoscalingSpec}); absent with autoscaler {@code none}:
+ *                  a fixed fleet
  */
 public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind executor, String profile, int replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
                          RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts,
-                         ClusterSpec cluster, List<FaultSpec> faults) {
+                         ClusterSpec cluster, List<FaultSpec> faults, AutoscalingSpec autoscaling) {
 
     public Experiment {
         name = name == null ? "run" : name;
@@ -82,6 +84,11 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
         record = record == null ? new RecordSpec(false, 0, false, 0) : record;
         faults = faults == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(faults));
         FaultSpec.resolve(faults, replicas, seed); // checked here, so a bad schedule fails before anything runs
+        var scaler = plugins.get(PluginKind.AUTOSCALER.id());
+        if (autoscaling == null && scaler != null && !scaler.name().equals("none")) {
+            autoscaling = new AutoscalingSpec(null, null, null, null, null); // an autoscaler asks for a fleet
+        }
+        autoscaling = autoscaling == null ? null : autoscaling.resolved(replicas);
         for (var group : cluster.groups()) {
             for (var kind : group.plugins().keySet()) {
                 var k = PluginKind.fromId(kind);

@@ -99,6 +99,7 @@ public final class ExperimentRunner {
                 var replicas = replicas(exp, setup, blocks, plans, slots.replicas(), sink, coldStarts);
                 var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
                 if (!exp.faults().isEmpty()) sim.faults(exp.faultSchedule(), coldStarts);
+                if (exp.autoscaling() != null) sim.autoscale(exp.autoscaling().scaling(), coldStarts);
                 sim.onStep((replica, end) -> {
                     events.drainTo(sink, end, replica.iterations(), replica.index());
                     options.stepHook().afterStep(replica, end);
@@ -116,13 +117,16 @@ public final class ExperimentRunner {
                 long iterations = replicas.stream().mapToLong(Replica::iterations).sum();
                 info.put("result", ordered("simulated_s", simulated / 1e9,
                         "wall_s", (System.nanoTime() - wallStart) / 1e9, "iterations", iterations,
-                        "requests", sim.submitted()));
+                        "requests", sim.submitted(), "replica_seconds", replicaSeconds(sim).total()));
                 recorder.writeRunJson(info);
                 recorder.close();
                 // read back batch by batch: a run of millions of requests must not be loaded whole
                 var summary = Summary.compute(runDir, slo);
                 var json = summary.toJson();
                 ClusterSummary.compute(runDir).ifPresent(c -> json.putAll(c.toJson()));
+                var cost = replicaSeconds(sim);
+                json.put("replica_seconds", cost.total());
+                json.put("replica_seconds_by_replica", cost.byReplica());
                 Json.write(runDir.resolve("summary.json"), json);
                 return new Result(runDir, summary, simulated, System.nanoTime() - wallStart, iterations,
                         sim.submitted());
@@ -219,6 +223,20 @@ public final class ExperimentRunner {
             }
             throw e;
         }
+    }
+
+    /** What the fleet cost: seconds each replica spent serving, starting or draining, up to the run's end. */
+    record ReplicaSeconds(double total, List<Double> byReplica) {}
+
+    static ReplicaSeconds replicaSeconds(Simulation sim) {
+        var by = new ArrayList<Double>();
+        double total = 0;
+        for (int r = 0; r < sim.replicas().size(); r++) {
+            double s = sim.replicaNanos(r, sim.finishedNanos()) / 1e9;
+            by.add(s);
+            total += s;
+        }
+        return new ReplicaSeconds(total, List.copyOf(by));
     }
 
     private static long completed(List<Replica> replicas) {

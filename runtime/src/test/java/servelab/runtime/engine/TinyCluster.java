@@ -43,6 +43,7 @@ final class TinyCluster {
     final PolicySlot<Router> router;
     final PolicySlot<Admission> admission;
     final Simulation simulation;
+    final Simulation.ClusterSlots slots;
 
     TinyCluster(int n, int blocks, Router initial, Simulation.Options options) {
         this(n, blocks, initial, options, new servelab.plugins.caching.prefix.HashBlockPrefixCache());
@@ -65,7 +66,8 @@ final class TinyCluster {
             replicas.add(new Replica(i, new ReplicaConfig(4, blocks, 0), slots,
                     new SimulatedExecutor(TinyEngine.TOY_COST, 4), front));
         }
-        simulation = new Simulation(replicas, new Simulation.ClusterSlots(router, admission), front, options);
+        slots = new Simulation.ClusterSlots(router, admission);
+        simulation = new Simulation(replicas, slots, front, options);
     }
 
     TinyCluster(int n, Router initial) {
