@@ -14,7 +14,7 @@ import servelab.runtime.record.Json;
 /** Runs cluster experiments for the routing effects report and reads back what each one's summary says. */
 final class ClusterRuns {
     /** One finished run: its label, its summary.json, and the wall time it took. */
-    record Result(String label, Map<String, Object> summary, double wallS) {
+    record Result(String label, Map<String, Object> summary, double wallS, Path runDir) {
         double number(String key) {
             var v = summary.get(key);
             return v instanceof Number n ? n.doubleValue() : Double.NaN;
@@ -39,7 +39,7 @@ final class ClusterRuns {
                 new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null, null));
         @SuppressWarnings("unchecked")
         Map<String, Object> summary = Json.MAPPER.readValue(Files.readString(r.runDir().resolve("summary.json")), Map.class);
-        var result = new Result(label, summary, (System.nanoTime() - start) / 1e9);
+        var result = new Result(label, summary, (System.nanoTime() - start) / 1e9, r.runDir());
         littleRatios.add(result.number("little_ratio"));
         littleRuns.add(label);
         System.err.printf("routing effects: %-50s %6.1f s wall, little %.4f%n", label, result.wallS(),

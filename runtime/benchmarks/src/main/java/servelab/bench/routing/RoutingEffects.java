@@ -23,6 +23,8 @@ public final class RoutingEffects {
 
     private final ClusterRuns runs;
     private final StringBuilder md = new StringBuilder();
+    /** Requests per second one replica completes when saturated, with the default (demo) lengths: measured. */
+    private double perReplicaCapacity = Double.NaN;
 
     private RoutingEffects(ClusterRuns runs) {
         this.runs = runs;
@@ -55,6 +57,7 @@ public final class RoutingEffects {
                 .append("number. Every run's Little's law ratio is in the last section.\n\n");
         prefixAware();
         mooncake();
+        perReplicaCapacity = capacity();
         staleViews();
         powerOfTwo();
         consistentHash();
@@ -136,7 +139,8 @@ public final class RoutingEffects {
         }
         section("3. Stale views (BLIS)",
                 "8 replicas, least-requests routing on the replica-reported queue lengths (the router's own count of "
-                        + "what it sent is not used), bursty arrivals (gamma, cv 3) at 160 req/s (~85% of what 8 replicas serve), " + n(6000)
+                        + "what it sent is not used), bursty arrivals (gamma, cv 3) at 160 req/s (" + load(160, 8)
+                        + " of what 8 replicas complete when saturated, see section 4), " + n(6000)
                         + " requests with the demo's log-normal lengths. BLIS reports p99 TTFT +14% at 10 ms and +354% "
                         + "at 100 ms for its routing on stale snapshots; the mechanism is herding: every decision "
                         + "between refreshes sees the same shortest queue.",
@@ -147,19 +151,26 @@ public final class RoutingEffects {
     private void powerOfTwo() throws IOException {
         var rows = new ArrayList<List<String>>();
         String[][] routers = {{"random", ""}, {"power-of-d", "d=2"}, {"least-requests", ""}};
+        long rate = Math.round(0.95 * 16 * perReplicaCapacity);
         for (var r : routers) {
-            var o = new ArrayList<>(List.of("seed=9", "replicas=16", "trace.synthetic.count=" + n(8000),
-                    "trace.synthetic.arrivals.rate=330", "plugins.router.name=" + r[0]));
+            var o = new ArrayList<>(List.of("seed=9", "replicas=16", "trace.synthetic.count=" + n(24000),
+                    "trace.synthetic.arrivals.rate=" + rate, "plugins.router.name=" + r[0]));
             if (!r[1].isEmpty()) o.add("plugins.router.params." + r[1]);
             var res = runs.run("p2c " + r[0], o);
-            rows.add(List.of(r[0] + (r[1].isEmpty() ? "" : " " + r[1]), s(res.number("p99_ttft_ms"), 0),
-                    s(res.number("p99_e2el_ms"), 0), s(res.number("load_imbalance"), 3)));
+            rows.add(List.of(r[0] + (r[1].isEmpty() ? "" : " " + r[1]), s(res.number("p90_ttft_ms"), 0),
+                    s(res.number("p99_ttft_ms"), 0), s(res.number("p99_e2el_ms"), 0),
+                    s(res.number("load_imbalance"), 3)));
         }
         section("4. Power of two choices (Mitzenmacher)",
-                "16 replicas at high load (Poisson 330 req/s, ~90% of capacity, " + n(8000) + " requests, log-normal lengths). Theory: "
-                        + "with d = 2 samples the longest queue falls from log n / log log n to log log n / log 2, so "
-                        + "most of the gain of checking every replica comes from the second sample.",
-                List.of("router", "p99 TTFT (ms)", "p99 E2EL (ms)", "load imbalance"), rows);
+                "A replica batches up to 256 running requests (the batcher's max_num_seqs), so requests wait in its "
+                        + "queue only once it is that full: below that, routing moves batch sizes (TPOT), not queues. "
+                        + "Saturated, one replica completes " + s(perReplicaCapacity, 1) + " req/s with these "
+                        + "lengths (measured: a 4-replica probe offered " + PROBE_LOAD + "x that, completions per "
+                        + "second over the second half of its arrivals). 16 replicas at 95% of that (Poisson " + rate
+                        + " req/s, " + n(24000) + " requests, log-normal lengths). Theory: with d = 2 samples the "
+                        + "longest queue falls from log n / log log n to log log n / log 2, so most of the gain of "
+                        + "checking every replica comes from the second sample.",
+                List.of("router", "p90 TTFT (ms)", "p99 TTFT (ms)", "p99 E2EL (ms)", "load imbalance"), rows);
     }
 
     /** Consistent hashing with bounded loads on session keys: hit ratio against balance. */
@@ -189,9 +200,10 @@ public final class RoutingEffects {
                 {"least-requests + bounded-queue", "least-requests", "bounded-queue", "max_waiting_per_replica=8"},
                 {"least-requests + slo-shedding", "least-requests", "slo-shedding", "ttft_slo_ms=2000"}};
         double baseGoodput = Double.NaN;
+        long rate = Math.round(1.5 * 4 * perReplicaCapacity);
         for (var s : setups) {
-            var o = new ArrayList<>(List.of("seed=21", "replicas=4", "trace.synthetic.count=" + n(6000),
-                    "trace.synthetic.arrivals.rate=140", "slo.ttft_ms=2000", "slo.tpot_ms=100",
+            var o = new ArrayList<>(List.of("seed=21", "replicas=4", "trace.synthetic.count=" + n(9000),
+                    "trace.synthetic.arrivals.rate=" + rate, "slo.ttft_ms=2000", "slo.tpot_ms=100",
                     "plugins.router.name=" + s[1], "plugins.admission.name=" + s[2]));
             if (!s[3].isEmpty()) o.add("plugins.admission.params." + s[3]);
             var res = runs.run("admission " + s[0], o);
@@ -202,10 +214,47 @@ public final class RoutingEffects {
                     pct(res.number("failed") / total), s(res.number("p99_ttft_ms"), 0)));
         }
         section("6. Admission under overload (BLIS)",
-                "4 replicas offered ~1.5x what they serve (Poisson 140 req/s; they complete ~92 req/s), " + n(6000) + " requests, log-normal "
-                        + "lengths), SLO TTFT <= 2 s and TPOT <= 100 ms. BLIS reports routing plus admission beating "
+                "4 replicas offered 1.5x what they complete when saturated (Poisson " + rate + " req/s against "
+                        + s(4 * perReplicaCapacity, 1) + " req/s, section 4), " + n(9000) + " requests, log-normal "
+                        + "lengths, SLO TTFT <= 2 s and TPOT <= 100 ms. BLIS reports routing plus admission beating "
                         + "round robin by 47% in goodput while shedding 30% of requests.",
                 List.of("setup", "goodput (req/s)", "vs round robin", "shed (rejected)", "p99 TTFT (ms)"), rows);
+    }
+
+    private static final int PROBE_LOAD = 3;
+
+    /**
+     * What one replica completes per second when saturated, with the default lengths: 4 replicas offered about
+     * {@link #PROBE_LOAD} times a first guess, least-requests, accept-all; completions per second over the second
+     * half of the arrival span, when every replica is full and its queue grows (the first half fills the batches;
+     * after the last arrival the batches drain).
+     */
+    private double capacity() throws IOException {
+        var res = runs.run("capacity probe", List.of("seed=4", "replicas=4", "trace.synthetic.count=6000",
+                "trace.synthetic.arrivals.rate=" + PROBE_LOAD * 4 * 33, "plugins.router.name=least-requests"));
+        long[] firstLast = {Long.MAX_VALUE, Long.MIN_VALUE};
+        var dir = res.runDir();
+        var scan = servelab.runtime.report.TableScan.of(dir, servelab.runtime.record.ResultTable.REQUESTS,
+                "arrival_ns", "completion_ns").orElseThrow();
+        scan.forEach(b -> {
+            for (long a : b.longs("arrival_ns")) {
+                firstLast[0] = Math.min(firstLast[0], a);
+                firstLast[1] = Math.max(firstLast[1], a);
+            }
+        });
+        long from = (firstLast[0] + firstLast[1]) / 2, to = firstLast[1];
+        long[] done = {0};
+        scan.forEach(b -> {
+            for (long c : b.longs("completion_ns")) if (c >= from && c < to) done[0]++;
+        });
+        double perReplica = done[0] / ((to - from) / 1e9) / 4;
+        System.err.printf("routing effects: saturated capacity %.2f req/s per replica%n", perReplica);
+        return perReplica;
+    }
+
+    /** {@code rate} as a share of what {@code replicas} complete when saturated. */
+    private String load(double rate, int replicas) {
+        return pct(rate / (replicas * perReplicaCapacity));
     }
 
     private void little() {
