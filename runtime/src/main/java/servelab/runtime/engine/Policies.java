@@ -24,6 +24,7 @@ final class Policies {
     PolicySlot.Installed<Eviction> eviction;
     PolicySlot.Installed<Speculator> speculator;
     private boolean prefixCaching;
+    private String prefixCacheLabel; // kept, not rebuilt: handTo runs every step
 
     Policies(int replica, ReplicaSlots slots, ResultSink sink) {
         this.replica = replica;
@@ -36,6 +37,7 @@ final class Policies {
         this.eviction = slots.eviction().current();
         this.speculator = slots.speculator().current();
         this.prefixCaching = isCache(prefixCache);
+        this.prefixCacheLabel = prefixCache.descriptor().label();
     }
 
     /** Whether the prefix cache in use is a real one, not the built-in {@code none}. */
@@ -55,14 +57,18 @@ final class Policies {
         kvAllocator = swapIfChanged(slots.kvAllocator(), kvAllocator, now, iteration, kv);
         // eviction before the prefix cache: a cold index drops its blocks into the new eviction policy
         eviction = swapIfChanged(slots.eviction(), eviction, now, iteration, kv);
+        var cacheBefore = prefixCache;
         prefixCache = swapIfChanged(slots.prefixCache(), prefixCache, now, iteration, kv);
-        prefixCaching = isCache(prefixCache);
+        if (prefixCache != cacheBefore) {
+            prefixCaching = isCache(prefixCache);
+            prefixCacheLabel = prefixCache.descriptor().label();
+        }
         handTo(kv);
     }
 
     /** Gives {@code kv} the KV policies in use. */
     void handTo(KvManager kv) {
-        kv.use(kvAllocator.policy(), prefixCache.policy(), prefixCache, prefixCache.descriptor().label(),
+        kv.use(kvAllocator.policy(), prefixCache.policy(), prefixCache, prefixCacheLabel,
                 eviction.policy());
     }
 
