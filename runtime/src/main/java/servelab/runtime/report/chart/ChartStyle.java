@@ -18,6 +18,9 @@ public final class ChartStyle {
     static final BasicStroke DASHED = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
             new float[] {6f, 4f}, 0f);
     static final Color MARKER = new Color(0x555555);
+    static final Color FAULT = new Color(0xC0392B);
+    static final BasicStroke DOTTED = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
+            new float[] {2f, 3f}, 0f);
 
     private ChartStyle() {
     }

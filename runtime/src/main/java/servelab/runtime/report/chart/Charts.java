@@ -102,11 +102,11 @@ public final class Charts {
         for (var line : lines) for (double y : line.y()) if (Double.isFinite(y)) top = Math.max(top, y);
         top = top > 0 ? top * 1.05 : 1;
         for (var m : markers) {
-            var series = chart.addSeries(unique("swap: " + m.label(), names), new double[] {m.x(), m.x()},
-                    new double[] {0, top});
+            var series = chart.addSeries(unique((m.fault() ? "" : "swap: ") + m.label(), names),
+                    new double[] {m.x(), m.x()}, new double[] {0, top});
             series.setMarker(SeriesMarkers.NONE);
-            series.setLineColor(ChartStyle.MARKER);
-            series.setLineStyle(ChartStyle.DASHED);
+            series.setLineColor(m.fault() ? ChartStyle.FAULT : ChartStyle.MARKER);
+            series.setLineStyle(m.fault() ? ChartStyle.DOTTED : ChartStyle.DASHED);
         }
         placeLegend(chart, names);
         return chart;

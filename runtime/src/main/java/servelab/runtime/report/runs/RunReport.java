@@ -69,6 +69,11 @@ public final class RunReport {
                 "TTFT by arrival time, median and p90", "TTFT (ms)"));
         chart(doc, out, charts, "e2el-over-time.png", "E2EL over time", RunCharts.latencyOverTime(runs, "e2el_ms",
                 "End-to-end latency by arrival time, median and p90", "E2EL (ms)"));
+        if (FaultCharts.anyFaults(runs)) {
+            chart(doc.paragraph("Injected faults and scaling decisions (events.arrow, types fault-start, fault-end "
+                    + "and scale) are dotted red lines."), out, charts, "goodput-failures.png", "Goodput and failures "
+                    + "over time", FaultCharts.goodputAndFailures(runs, metrics.stream().map(RunMetrics::slo).toList()));
+        }
         if (runs.stream().anyMatch(RunCharts::hasIterations)) {
             chart(doc, out, charts, "kv-blocks.png", "KV blocks in use", RunCharts.kvBlocks(runs));
             chart(doc, out, charts, "batch-size.png", "Batch size", RunCharts.batchSize(runs));
