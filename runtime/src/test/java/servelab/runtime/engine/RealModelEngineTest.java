@@ -268,4 +268,26 @@ class RealModelEngineTest {
         var e = assertThrows(EngineException.class, () -> engine.run(TraceRequest.of(0, 0, 10, 3)));
         assertTrue(e.getMessage().contains("sampled no token"), e.getMessage());
     }
+
+    @Test
+    void aCrashedRealReplicaDropsItsSequencesAndAfterItsRestartEveryOtherRequestGetsItsOwnTokens() {
+        var executor = executor(64, SamplingParams.greedy());
+        var engine = new TinyEngine(64, BLOCK, Map.of("max_num_batched_tokens", 40), 0, new HashBlockPrefixCache(),
+                executor);
+        // request 0 runs alone from 0; the crash lands at the end of its first step; the others arrive at 500 ms
+        engine.simulation.faults(List.of(new servelab.runtime.cluster.Fault.Crash(1, 0, true, 0)), new long[1]);
+        engine.simulation.run(workload().iterator());
+        engine.replica.checkInvariants();
+        var rows = engine.rows.requests;
+        var lost = rows.stream().filter(r -> r.requestId() == 0).findFirst().orElseThrow();
+        assertTrue(lost.error().startsWith("replica 0 crashed at "), lost.error());
+        var requests = workload();
+        for (var r : requests.subList(1, requests.size())) {
+            var row = rows.stream().filter(x -> x.requestId() == r.id()).findFirst().orElseThrow();
+            assertEquals("", row.error(), "request " + r.id());
+            // the crash emptied the KV pool and the prefix cache: no stale KV of request 0 is reused
+            assertArrayEquals(alone(r, executor.tokenSpace(), SamplingParams.greedy()), engine.rows.outputs.get(r.id()),
+                    "request " + r.id());
+        }
+    }
 }
