@@ -31,8 +31,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code error}, {@code member}, {@code attempts}, {@code wall_s}, one column per axis (named by its key; Int64 when
  * every value is an integer, Float64 when every value is a number, else Utf8), {@code replicas}, the numeric
  * fields of the point's summary.json (vLLM's names: {@code request_throughput}, {@code request_goodput},
- * {@code mean_ttft_ms}, ...), and {@code replica_seconds} (replicas x duration, the cost the report weighs goodput
- * against). The schema metadata holds {@code servelab.table=sweep}, the sweep id and the axis keys.
+ * {@code mean_ttft_ms}, ...), and {@code replica_seconds} (the summary's, else replicas x duration: the cost the
+ * report weighs goodput against). The schema metadata holds {@code servelab.table=sweep}, the sweep id and the axis
+ * keys.
  */
 final class SweepTable {
     static final String FILE = "sweep.arrow";
@@ -107,7 +108,9 @@ final class SweepTable {
                 var v = summary.path(metric);
                 if (v.isNumber()) values.put(metric, v.asDouble());
             }
-            if (summary.path("duration").isNumber()) {
+            if (summary.path("replica_seconds").isNumber()) { // what the fleet was provisioned for (autoscaling)
+                values.put("replica_seconds", summary.path("replica_seconds").asDouble());
+            } else if (summary.path("duration").isNumber()) { // a run from before the summary recorded it
                 values.put("replica_seconds", point.replicas() * summary.path("duration").asDouble());
             }
         } else if (failure.isPresent()) {

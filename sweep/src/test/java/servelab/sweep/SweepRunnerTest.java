@@ -61,6 +61,10 @@ class SweepRunnerTest {
         assertEquals("sjf", rows.get(2).get("plugins.scheduler.name"));
         assertEquals(2L, rows.get(3).get("seed"));
         assertTrue((Double) rows.get(0).get("request_throughput") > 0);
+        // and: its cost is what the point's summary says its replicas were provisioned for
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("points")
+                .resolve(plan.points().get(0).id()).resolve("summary.json").toFile());
+        assertEquals(summary.get("replica_seconds").asDouble(), (Double) rows.get(0).get("replica_seconds"), 1e-9);
         // and: a point's Arrow files are byte for byte those of `servelab run` of the same experiment
         var point = plan.points().get(3);
         var alone = ExperimentRunner.run(ExperimentFile.load(plan.file().baseFile() == null ? base() : plan.file().baseFile(),
