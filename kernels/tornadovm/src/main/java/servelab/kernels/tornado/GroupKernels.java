@@ -1,0 +1,263 @@
+package servelab.kernels.tornado;
+
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
+import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+/**
+ * The reductions of a forward step as work-group kernels ({@link KernelContext}): one work-group of {@link #WG}
+ * threads per output row (matmul), token (RMSNorm), token x query head (attention) or logit row (argmax), the
+ * threads striding over the reduced dimension and meeting in local memory. A GPU reads each weight row with
+ * consecutive threads on consecutive columns, which is what makes a matvec bandwidth-bound rather than latency-bound.
+ *
+ * <p>Sizes that change from step to step (active tokens, logit rows, positions, block tables) are read from device
+ * arrays uploaded with the step ({@code counts[0]} tokens, {@code counts[1]} logit rows): TornadoVM fixes a task's
+ * scalar arguments when the graph is built, so a plan is built once for a capacity and its grids cover that
+ * capacity; groups past the active count do nothing.
+ *
+ * <p>References (what the tests compare with): {@link servelab.kernels.matmul.MatMul#reference},
+ * {@link servelab.kernels.ops.RmsNorm#reference}, {@link servelab.kernels.attention.Attention#reference},
+ * {@link servelab.kernels.sample.Sampler#argmax}. The sums run in another order (a tree over the group), so results
+ * agree within float rounding, not bit for bit. The tree reductions are written out in each kernel: TornadoVM 5.2's
+ * sketcher bails out ("Unable to build sketch ... Pi") when a local array is passed to a helper method.
+ */
+public final class GroupKernels {
+    /** Threads per work-group; the local arrays below are this long. */
+    public static final int WG = 128;
+    /**
+     * Positions one attention group can hold: its scores live in local memory (16 KiB), so no global scratch and no
+     * global fence between the softmax phases. Longer contexts need a split-K attention (not written yet).
+     */
+    public static final int MAX_CONTEXT = 4096;
+    /** A finite stand-in for negative infinity: the OpenCL backend rejects some float constants (see README). */
+    static final float LOWEST = -3.0e38f;
+
+    private GroupKernels() {}
+
+    /**
+     * RMSNorm of row {@code rows[g]} of {@code x} into row {@code g} of {@code out}, for the first
+     * {@code counts[countSlot]} groups; {@code rows == null} is not allowed on a device, so the layer norms pass
+     * the identity map.
+     */
+    public static void rmsNorm(KernelContext ctx, FloatArray out, FloatArray x, FloatArray weight, IntArray rows,
+                               IntArray counts, int countSlot, int n, float eps) {
+        float[] local = ctx.allocateFloatLocalArray(WG);
+        int g = ctx.groupIdx;
+        if (g < counts.get(countSlot)) {
+            int src = rows.get(g) * n;
+            float sum = 0f;
+            for (int i = ctx.localIdx; i < n; i += WG) {
+                sum += x.get(src + i) * x.get(src + i);
+            }
+            local[ctx.localIdx] = sum;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    local[ctx.localIdx] += local[ctx.localIdx + stride];
+                }
+            }
+            ctx.localBarrier();
+            float scale = 1f / TornadoMath.sqrt(local[0] / n + eps);
+            for (int i = ctx.localIdx; i < n; i += WG) {
+                out.set(g * n + i, weight.get(i) * (scale * x.get(src + i)));
+            }
+        }
+    }
+
+    /** {@code out[t * rows + r] = W[r] . x[t]} for the first {@code counts[countSlot]} rows of x; F32 weights. */
+    public static void matmulF32(KernelContext ctx, FloatArray w, FloatArray x, FloatArray out, IntArray counts,
+                                 int countSlot, int rows, int cols) {
+        float[] local = ctx.allocateFloatLocalArray(WG);
+        int r = ctx.groupIdx;
+        int batch = counts.get(countSlot);
+        for (int t = 0; t < batch; t++) {
+            float sum = 0f;
+            for (int c = ctx.localIdx; c < cols; c += WG) {
+                sum += w.get(r * cols + c) * x.get(t * cols + c);
+            }
+            local[ctx.localIdx] = sum;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    local[ctx.localIdx] += local[ctx.localIdx + stride];
+                }
+            }
+            ctx.localBarrier();
+            if (ctx.localIdx == 0) {
+                out.set(t * rows + r, local[0]);
+            }
+        }
+    }
+
+    /** As {@link #matmulF32}, IEEE half weights (GGUF F16) as raw 16-bit patterns. */
+    public static void matmulF16(KernelContext ctx, ShortArray w, FloatArray x, FloatArray out, IntArray counts,
+                                 int countSlot, int rows, int cols) {
+        float[] local = ctx.allocateFloatLocalArray(WG);
+        int r = ctx.groupIdx;
+        int batch = counts.get(countSlot);
+        for (int t = 0; t < batch; t++) {
+            float sum = 0f;
+            for (int c = ctx.localIdx; c < cols; c += WG) {
+                sum += TornadoKernels.halfToFloat(w.get(r * cols + c) & 0xffff) * x.get(t * cols + c);
+            }
+            local[ctx.localIdx] = sum;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    local[ctx.localIdx] += local[ctx.localIdx + stride];
+                }
+            }
+            ctx.localBarrier();
+            if (ctx.localIdx == 0) {
+                out.set(t * rows + r, local[0]);
+            }
+        }
+    }
+
+    /** As {@link #matmulF32}, Q8_0 weights: each thread takes whole 34-byte blocks (f16 scale, 32 int8). */
+    public static void matmulQ8_0(KernelContext ctx, ByteArray w, FloatArray x, FloatArray out, IntArray counts,
+                                  int countSlot, int rows, int cols) {
+        float[] local = ctx.allocateFloatLocalArray(WG);
+        int r = ctx.groupIdx;
+        int blocks = cols / 32;
+        int batch = counts.get(countSlot);
+        for (int t = 0; t < batch; t++) {
+            float sum = 0f;
+            for (int b = ctx.localIdx; b < blocks; b += WG) {
+                int block = (r * blocks + b) * 34;
+                float d = TornadoKernels.halfToFloat((w.get(block) & 0xff) | (w.get(block + 1) & 0xff) << 8);
+                float blockSum = 0f;
+                for (int j = 0; j < 32; j++) {
+                    blockSum += w.get(block + 2 + j) * x.get(t * cols + b * 32 + j);
+                }
+                sum += d * blockSum;
+            }
+            local[ctx.localIdx] = sum;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    local[ctx.localIdx] += local[ctx.localIdx + stride];
+                }
+            }
+            ctx.localBarrier();
+            if (ctx.localIdx == 0) {
+                out.set(t * rows + r, local[0]);
+            }
+        }
+    }
+
+    /**
+     * Causal paged attention, one group per token x query head: token {@code t} (query head {@code h}, KV head
+     * {@code h / groupSize}) attends to positions {@code 0..positions[t]} of its sequence, whose blocks are row
+     * {@code tableRows[t]} of {@code blockTables} ({@code maxBlocks} entries a row). Pool layout per layer as
+     * {@link servelab.kernels.attention.PagedKvCache}: {@code [block][kvHead][row][headDim]}, layer {@code l} at
+     * {@code layerOffset}. The scores stay in local memory ({@link #MAX_CONTEXT} positions); the output is
+     * normalized once at the end instead of normalizing the probabilities first.
+     */
+    public static void attention(KernelContext ctx, FloatArray q, FloatArray keys, FloatArray values, FloatArray out,
+                                 IntArray positions, IntArray tableRows, IntArray blockTables, IntArray counts,
+                                 int layerOffset, int heads, int kvHeads, int headDim, int blockSize, int maxBlocks) {
+        float[] local = ctx.allocateFloatLocalArray(WG);
+        float[] sums = ctx.allocateFloatLocalArray(WG);   // a second array: no barrier needed between max and sum
+        float[] scores = ctx.allocateFloatLocalArray(MAX_CONTEXT);
+        int g = ctx.groupIdx;
+        int t = g / heads;
+        if (t < counts.get(0)) {
+            int h = g % heads;
+            int kvHead = h / (heads / kvHeads);
+            int length = positions.get(t) + 1;
+            int table = tableRows.get(t) * maxBlocks;
+            int qBase = t * heads * headDim + h * headDim;
+            float scale = 1f / TornadoMath.sqrt(headDim);
+            float max = LOWEST;
+            // constant trip counts with the bound inside: PoCL 3.1 corrupts its heap compiling a barrier that follows a
+            // loop whose trip count differs per work-item
+            for (int p = ctx.localIdx; p < MAX_CONTEXT; p += WG) {
+                if (p < length) {
+                    int row = layerOffset + ((blockTables.get(table + p / blockSize) * kvHeads + kvHead) * blockSize
+                            + p % blockSize) * headDim;
+                    float dot = 0f;
+                    for (int d = 0; d < headDim; d++) {
+                        dot += q.get(qBase + d) * keys.get(row + d);
+                    }
+                    float s = dot * scale;
+                    scores[p] = s;
+                    max = TornadoMath.max(max, s);
+                }
+            }
+            local[ctx.localIdx] = max;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    local[ctx.localIdx] = TornadoMath.max(local[ctx.localIdx], local[ctx.localIdx + stride]);
+                }
+            }
+            ctx.localBarrier();
+            float m = local[0];
+            float sum = 0f;
+            for (int p = ctx.localIdx; p < MAX_CONTEXT; p += WG) {
+                if (p < length) {
+                    float e = TornadoMath.exp(scores[p] - m);
+                    scores[p] = e;
+                    sum += e;
+                }
+            }
+            sums[ctx.localIdx] = sum;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    sums[ctx.localIdx] += sums[ctx.localIdx + stride];
+                }
+            }
+            ctx.localBarrier();
+            float total = sums[0];
+            for (int d = ctx.localIdx; d < headDim; d += WG) {
+                float acc = 0f;
+                for (int p = 0; p < length; p++) {
+                    int row = layerOffset + ((blockTables.get(table + p / blockSize) * kvHeads + kvHead) * blockSize
+                            + p % blockSize) * headDim;
+                    acc += scores[p] * values.get(row + d);
+                }
+                out.set(qBase + d, acc / total);
+            }
+        }
+    }
+
+    /** Greedy sampling: {@code ids[g]} is the index of the largest of logit row {@code g}, the lowest on ties. */
+    public static void argmax(KernelContext ctx, FloatArray logits, IntArray ids, IntArray counts, int vocabulary) {
+        float[] best = ctx.allocateFloatLocalArray(WG);
+        int[] index = ctx.allocateIntLocalArray(WG);
+        int g = ctx.groupIdx;
+        if (g < counts.get(1)) {
+            float value = LOWEST;
+            int at = vocabulary;
+            for (int i = ctx.localIdx; i < vocabulary; i += WG) {
+                float v = logits.get(g * vocabulary + i);
+                if (v > value) {   // strides ascend, so the first maximum of this thread is kept
+                    value = v;
+                    at = i;
+                }
+            }
+            best[ctx.localIdx] = value;
+            index[ctx.localIdx] = at;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                int me = ctx.localIdx;
+                if (me < stride) {
+                    float other = best[me + stride];
+                    if (other > best[me] || (other == best[me] && index[me + stride] < index[me])) {
+                        best[me] = other;
+                        index[me] = index[me + stride];
+                    }
+                }
+            }
+            ctx.localBarrier();
+            if (ctx.localIdx == 0) {
+                ids.set(g, index[0]);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package servelab.kernels.tornado;
+
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import servelab.kernels.model.Config;
+import servelab.kernels.model.Weights;
+
+/**
+ * Adds one transformer block's tasks to the forward graph, in {@link servelab.kernels.model.Forward}'s order:
+ * norm, q/k/v, RoPE, KV store, attention, output projection and residual, norm, gate/up, SwiGLU, down and residual.
+ * Work-group kernels get a grid of one {@link GroupKernels#WG}-thread group per row/token/head of the capacity.
+ */
+final class LayerTasks {
+    private final String graphName;
+    private final TaskGraph graph;
+    private final GridScheduler grids;
+    private final KernelContext ctx;
+    private final DeviceWeights weights;
+    private final DeviceForward.Activations a;
+    private final StepMetadata meta;
+    private final Config c;
+    private final DeviceForward.Capacity cap;
+
+    LayerTasks(String graphName, TaskGraph graph, GridScheduler grids, KernelContext ctx, DeviceWeights weights,
+               DeviceForward.Activations a, StepMetadata meta, Config c, DeviceForward.Capacity cap) {
+        this.graphName = graphName;
+        this.graph = graph;
+        this.grids = grids;
+        this.ctx = ctx;
+        this.weights = weights;
+        this.a = a;
+        this.meta = meta;
+        this.c = c;
+        this.cap = cap;
+    }
+
+    private void groups(String task, int groups) {
+        var grid = new WorkerGrid1D(groups * GroupKernels.WG);
+        grid.setLocalWork(GroupKernels.WG, 1, 1);
+        grids.addWorkerGrid(graphName + "." + task, grid);
+    }
+
+    void add(int l, Weights.Layer w) {
+        String p = "l" + l + "_";
+        int n = cap.tokens();
+        int layerOffset = l * cap.poolBlocks() * c.kvHeads() * cap.blockSize() * c.headDim();
+        graph.task(p + "attnNorm", GroupKernels::rmsNorm, ctx, a.xb, a.x, weights.vector(w.attentionNorm()), a.identity,
+                meta.counts, 0, c.dim(), c.rmsEps());
+        groups(p + "attnNorm", n);
+        matmul(p + "q", w.wq(), a.xb, a.q);
+        matmul(p + "k", w.wk(), a.xb, a.k);
+        matmul(p + "v", w.wv(), a.xb, a.v);
+        graph.task(p + "ropeQ", StepKernels::rope, a.q, a.cos, a.sin, meta.positions, meta.counts, n, c.heads(), c.headDim());
+        graph.task(p + "ropeK", StepKernels::rope, a.k, a.cos, a.sin, meta.positions, meta.counts, n, c.kvHeads(), c.headDim());
+        graph.task(p + "storeKv", StepKernels::storeKv, a.k, a.v, a.keys, a.values, meta.positions, meta.tableRows,
+                meta.blockTables, meta.counts, n, layerOffset, c.kvHeads(), c.headDim(), cap.blockSize(), cap.maxBlocks());
+        graph.task(p + "attention", GroupKernels::attention, ctx, a.q, a.keys, a.values, a.attention, meta.positions,
+                meta.tableRows, meta.blockTables, meta.counts, layerOffset, c.heads(), c.kvHeads(), c.headDim(),
+                cap.blockSize(), cap.maxBlocks());
+        groups(p + "attention", n * c.heads());
+        matmul(p + "o", w.wo(), a.attention, a.xb2);
+        graph.task(p + "residual1", StepKernels::add, a.x, a.xb2, meta.counts, n, c.dim());
+        graph.task(p + "ffnNorm", GroupKernels::rmsNorm, ctx, a.xb, a.x, weights.vector(w.ffnNorm()), a.identity,
+                meta.counts, 0, c.dim(), c.rmsEps());
+        groups(p + "ffnNorm", n);
+        matmul(p + "gate", w.gate(), a.xb, a.gate);
+        matmul(p + "up", w.up(), a.xb, a.up);
+        graph.task(p + "swiGlu", StepKernels::swiGlu, a.gate, a.up, meta.counts, n, c.ffnDim());
+        matmul(p + "down", w.down(), a.gate, a.xb2);
+        graph.task(p + "residual2", StepKernels::add, a.x, a.xb2, meta.counts, n, c.dim());
+    }
+
+    /** Final norm of the rows that want logits, the classifier, and the greedy token of each row. */
+    void logits(Weights w, FloatArray logits, IntArray ids) {
+        graph.task("outputNorm", GroupKernels::rmsNorm, ctx, a.logitInput, a.x, weights.vector(w.outputNorm()),
+                meta.logitRows, meta.counts, 1, c.dim(), c.rmsEps());
+        groups("outputNorm", cap.logitRows());
+        weights.matmul(graph, "classifier", ctx, w.classifier(), a.logitInput, logits, meta.counts, 1);
+        groups("classifier", w.classifier().rows());
+        graph.task("argmax", GroupKernels::argmax, ctx, logits, ids, meta.counts, c.vocabularySize());
+        groups("argmax", cap.logitRows());
+    }
+
+    private void matmul(String name, servelab.kernels.matmul.Matrix m, FloatArray x, FloatArray out) {
+        weights.matmul(graph, name, ctx, m, x, out, meta.counts, 0);
+        groups(name, m.rows());
+    }
+}

@@ -1,0 +1,106 @@
+package servelab.kernels.tornado;
+
+import java.util.List;
+
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import servelab.kernels.attention.KvAddress;
+import servelab.kernels.model.Config;
+import servelab.kernels.model.SequenceChunk;
+
+/**
+ * What a device step uploads, and nothing else: {@code counts} (tokens, logit rows), per token its id, position
+ * and block-table row, the block tables (one row of {@code maxBlocks} ids per chunk) and which token rows want
+ * logits. The arrays are made once for a capacity and refilled per step.
+ */
+final class StepMetadata {
+    final IntArray counts = new IntArray(2);
+    final IntArray tokens;
+    final IntArray positions;
+    final IntArray tableRows;
+    final IntArray blockTables;
+    final IntArray logitRows;
+    private final DeviceForward.Capacity cap;
+
+    StepMetadata(DeviceForward.Capacity cap) {
+        this.cap = cap;
+        tokens = new IntArray(cap.tokens());
+        positions = new IntArray(cap.tokens());
+        tableRows = new IntArray(cap.tokens());
+        blockTables = new IntArray(cap.sequences() * cap.maxBlocks());
+        logitRows = new IntArray(cap.logitRows());
+    }
+
+    Object[] all() {
+        return new Object[] {counts, tokens, positions, tableRows, blockTables, logitRows};
+    }
+
+    int logitRows() {
+        return counts.get(1);
+    }
+
+    /**
+     * Lays {@code batch} out token after token; returns the number of logit rows. Throws, naming the chunk, when the
+     * batch does not fit the capacity or the model, before anything is written.
+     */
+    int fill(List<SequenceChunk> batch, Config c) {
+        check(batch, c);
+        int t = 0;
+        int rows = 0;
+        for (int s = 0; s < batch.size(); s++) {
+            var chunk = batch.get(s);
+            int[] table = ((KvAddress.Blocks) chunk.kv()).table();
+            for (int b = 0; b < cap.maxBlocks(); b++) {
+                blockTables.set(s * cap.maxBlocks() + b, b < table.length ? table[b] : 0);
+            }
+            for (int j = 0; j < chunk.tokens().length; j++, t++) {
+                tokens.set(t, chunk.tokens()[j]);
+                positions.set(t, chunk.startPosition() + j);
+                tableRows.set(t, s);
+            }
+            for (int j = t - chunk.logitTokens(); j < t; j++) {
+                logitRows.set(rows++, j);
+            }
+        }
+        counts.set(0, t);
+        counts.set(1, rows);
+        return rows;
+    }
+
+    private void check(List<SequenceChunk> batch, Config c) {
+        if (batch.isEmpty() || batch.size() > cap.sequences()) {
+            throw new IllegalArgumentException("a device step takes 1.." + cap.sequences() + " chunks, got " + batch.size());
+        }
+        int tokenCount = 0;
+        int rowCount = 0;
+        for (int s = 0; s < batch.size(); s++) {
+            var chunk = batch.get(s);
+            String which = "batch entry " + s + " (" + chunk.kv() + ")";
+            tokenCount += chunk.tokens().length;
+            rowCount += chunk.logitTokens();
+            if (!(chunk.kv() instanceof KvAddress.Blocks(int[] table))) {
+                throw new IllegalArgumentException(which + ": the device KV pool is addressed by block tables");
+            }
+            int blocks = (chunk.endPosition() + cap.blockSize() - 1) / cap.blockSize();
+            if (blocks > Math.min(table.length, cap.maxBlocks())) {
+                throw new IllegalArgumentException(which + ": positions up to " + (chunk.endPosition() - 1) + " need "
+                        + blocks + " blocks; the table has " + table.length + ", the plan allows " + cap.maxBlocks());
+            }
+            for (int b = 0; b < blocks; b++) {
+                if (table[b] < 0 || table[b] >= cap.poolBlocks()) {
+                    throw new IllegalArgumentException(which + ": block " + table[b] + " is outside the device pool of "
+                            + cap.poolBlocks());
+                }
+            }
+            for (int token : chunk.tokens()) {
+                if (token < 0 || token >= c.vocabularySize()) {
+                    throw new IllegalArgumentException(which + ": token " + token + " outside the vocabulary");
+                }
+            }
+        }
+        if (tokenCount > cap.tokens() || rowCount > cap.logitRows()) {
+            throw new IllegalArgumentException("the batch has " + tokenCount + " tokens and " + rowCount
+                    + " logit rows; the plan was built for " + cap.tokens() + " and " + cap.logitRows());
+        }
+    }
+}

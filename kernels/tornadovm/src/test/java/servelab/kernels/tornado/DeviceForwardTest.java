@@ -1,0 +1,138 @@
+package servelab.kernels.tornado;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import servelab.kernels.Kernels;
+import servelab.kernels.attention.KvAddress;
+import servelab.kernels.attention.PagedKvCache;
+import servelab.kernels.gguf.GgufFile;
+import servelab.kernels.matmul.WeightFormat;
+import servelab.kernels.model.Forward;
+import servelab.kernels.model.ForwardState;
+import servelab.kernels.model.Llama;
+import servelab.kernels.model.Logits;
+import servelab.kernels.model.RandomLlama;
+import servelab.kernels.model.SequenceChunk;
+import servelab.kernels.sample.Sampler;
+
+/**
+ * The device-resident forward step against the CPU reference forward over the same block tables: chunked prefill,
+ * a prefix block shared by two sequences (a prefix-cache hit: the second sequence starts after it), mixed
+ * prefill + decode batches, greedy decodes and a speculative verification chunk. Greedy tokens must be identical and
+ * every logit within 1e-3 relative (the device sums in another order and contracts multiply-adds).
+ */
+class DeviceForwardTest {
+    private static final int BLOCK = 16;
+    @TempDir Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"F16", "Q8_0"})
+    void deviceStepsMatchTheReferenceThroughPrefixHitsChunksAndVerification(WeightFormat format) throws Exception {
+        var path = dir.resolve("tiny.gguf");
+        RandomLlama.write(path, RandomLlama.Spec.tiny(format), 11);
+        try (var file = GgufFile.open(path)) {
+            var model = Llama.load(file);
+            var c = model.config();
+            var capacity = new DeviceForward.Capacity(32, 8, 4, 4, 16, BLOCK);
+            try (var device = new DeviceForward(model, capacity)) {
+                var cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), BLOCK, 16);
+                var cpu = new ForwardState(c, Kernels.reference());
+                var a = new KvAddress.Blocks(new int[] {0, 1, 2, 3});
+                var b = new KvAddress.Blocks(new int[] {0, 5, 6, 7});   // block 0 is a's: b's first 16 tokens hit the prefix
+                int[] prompt = tokens(c.vocabularySize(), 20, 3);
+                int[] bPrompt = Arrays.copyOf(prompt, 24);
+                System.arraycopy(tokens(c.vocabularySize(), 8, 9), 0, bPrompt, 16, 8);
+
+                check(model, device, cpu, cache, List.of(SequenceChunk.prefill(Arrays.copyOf(prompt, 12), 0, a, false)));
+                int[] next = check(model, device, cpu, cache, List.of(
+                        SequenceChunk.prefill(Arrays.copyOfRange(prompt, 12, 20), 12, a, true),
+                        SequenceChunk.prefill(Arrays.copyOfRange(bPrompt, 16, 24), 16, b, true)));
+                int aLength = 20;
+                int bLength = 24;
+                for (int step = 0; step < 4; step++) {
+                    next = check(model, device, cpu, cache, List.of(
+                            SequenceChunk.decode(next[0], aLength++, a), SequenceChunk.decode(next[1], bLength++, b)));
+                }
+                // verify two drafts for a: three logit rows from one chunk
+                check(model, device, cpu, cache, List.of(new SequenceChunk(new int[] {next[0], 5, 7}, aLength, a, 3)));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"F32"})
+    void oneTokenThenOnePrefillMatchTheReference(WeightFormat format) throws Exception {
+        var path = dir.resolve("tiny.gguf");
+        RandomLlama.write(path, RandomLlama.Spec.tiny(format), 11);
+        try (var file = GgufFile.open(path)) {
+            var model = Llama.load(file);
+            var c = model.config();
+            try (var device = new DeviceForward(model, new DeviceForward.Capacity(8, 2, 2, 2, 4, BLOCK))) {
+                var cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), BLOCK, 4);
+                var cpu = new ForwardState(c, Kernels.reference());
+                check(model, device, cpu, cache, List.of(SequenceChunk.decode(7, 0, new KvAddress.Blocks(new int[] {2}))));
+                check(model, device, cpu, cache, List.of(SequenceChunk.prefill(new int[] {4, 5, 6}, 0,
+                        new KvAddress.Blocks(new int[] {1}), true)));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0"})
+    void aBatchOverTheCapacityIsRefusedBeforeAnythingRuns(WeightFormat format) throws Exception {
+        var path = dir.resolve("tiny.gguf");
+        RandomLlama.write(path, RandomLlama.Spec.tiny(format), 11);
+        try (var file = GgufFile.open(path); var device = new DeviceForward(Llama.load(file),
+                new DeviceForward.Capacity(4, 2, 2, 2, 4, BLOCK))) {
+            var a = new KvAddress.Blocks(new int[] {0, 1});
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> device.step(List.of(SequenceChunk.prefill(new int[] {1, 2, 3, 4, 5}, 0, a, true))));
+            assertEquals("the batch has 5 tokens and 1 logit rows; the plan was built for 4 and 2", e.getMessage());
+            var outside = new KvAddress.Blocks(new int[] {9});
+            e = assertThrows(IllegalArgumentException.class, () -> device.step(List.of(SequenceChunk.decode(1, 0, outside))));
+            assertEquals("batch entry 0 (Blocks[9]): block 9 is outside the device pool of 4", e.getMessage());
+        }
+    }
+
+    /** Runs {@code batch} on both; returns the greedy token of each chunk's last logit row. */
+    private static int[] check(Llama model, DeviceForward device, ForwardState cpu, PagedKvCache cache,
+                               List<SequenceChunk> batch) {
+        Logits expected = Forward.step(model, cpu, cache, batch);
+        int[] ids = device.step(batch);
+        float[] logits = ids.length == 0 ? new float[0] : device.logits();
+        int vocabulary = model.config().vocabularySize();
+        var greedy = new int[ids.length];
+        var last = new int[batch.size()];
+        int row = 0;
+        for (int s = 0; s < batch.size(); s++) {
+            for (int j = 0; j < expected.rows(s); j++, row++) {
+                float[] want = expected.row(s, j);
+                for (int v = 0; v < vocabulary; v++) {
+                    assertEquals(want[v], logits[row * vocabulary + v], 1e-3f * Math.max(1f, Math.abs(want[v])),
+                            "chunk " + s + ", row " + j + ", logit " + v);
+                }
+                greedy[row] = Sampler.argmax(want, 0, vocabulary);
+                last[s] = greedy[row];
+            }
+        }
+        assertArrayEquals(greedy, ids, "greedy tokens");
+        return last;
+    }
+
+    private static int[] tokens(int vocabulary, int n, int seed) {
+        var random = new java.util.SplittableRandom(seed);
+        var t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = random.nextInt(vocabulary);
+        return t;
+    }
+}

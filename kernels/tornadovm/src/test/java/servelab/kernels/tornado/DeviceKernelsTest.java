@@ -1,0 +1,181 @@
+package servelab.kernels.tornado;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static servelab.kernels.tornado.OnDevice.ctx;
+import static servelab.kernels.tornado.OnDevice.floats;
+import static servelab.kernels.tornado.OnDevice.ints;
+import static servelab.kernels.tornado.OnDevice.random;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import servelab.kernels.attention.KvAddress;
+import servelab.kernels.attention.PagedKvCache;
+import servelab.kernels.matmul.MatMul;
+import servelab.kernels.matmul.WeightFormat;
+import servelab.kernels.ops.RmsNorm;
+import servelab.kernels.ops.Rope;
+import servelab.kernels.ops.RopeScaling;
+import servelab.kernels.ops.SwiGlu;
+import servelab.kernels.sample.Sampler;
+
+/**
+ * Each kernel of the device forward step against its Java reference, on TornadoVM's device (PoCL's CPU device in
+ * the checks so far). Work-group kernels sum in a tree, so they match within float rounding; RoPE, the KV store, the
+ * embedding gather and argmax match exactly or within an fma's rounding.
+ */
+class DeviceKernelsTest {
+    private final SplittableRandom random = new SplittableRandom(7);
+
+    private static void near(float[] expected, FloatArray actual, float tolerance, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual.get(i), tolerance * Math.max(1f, Math.abs(expected[i])), what + " [" + i + "]");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"F32", "F16", "Q8_0"})
+    void batchedMatmulMatchesTheReference(WeightFormat format) {
+        int rows = 96, cols = 320, batch = 3;
+        var w = MatMul.encode(format, random(random, rows * cols), rows, cols);
+        var x = random(random, 4 * cols);    // room for 4 rows, 3 active: the fourth must stay untouched
+        var expected = new float[batch * rows];
+        MatMul.reference(w, x, batch, expected);
+        var out = new FloatArray(4 * rows);
+        var weights = new DeviceWeights();
+        var in = floats(x);
+        var counts = ints(batch, 0);
+        OnDevice.run(new Object[] {weights.array(w), in, counts}, new Object[] {out}, rows,
+                g -> weights.matmul(g, "t", ctx(), w, in, out, counts, 0));
+        near(expected, out, 1e-4f, format + " out");
+        assertEquals(0f, out.get(3 * rows + 5), "rows past counts[0] are not computed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"F32", "F16", "Q8_0"})
+    void embeddingGatherEqualsTheDequantizedRows(WeightFormat format) {
+        int vocab = 40, dim = 64;
+        var table = MatMul.encode(format, random(random, vocab * dim), vocab, dim);
+        int[] tokens = {3, 39, 0};
+        var expected = new float[tokens.length * dim];
+        for (int t = 0; t < tokens.length; t++) MatMul.row(table, tokens[t], expected, t * dim);
+        var x = new FloatArray(4 * dim);
+        var weights = new DeviceWeights();
+        var ids = ints(3, 39, 0, 0);
+        var counts = ints(3, 0);
+        OnDevice.run(new Object[] {weights.array(table), ids, counts}, new Object[] {x}, 0,
+                g -> weights.embed(g, "t", table, ids, x, counts, 4));
+        near(expected, x, 0f, format + " embedding");
+    }
+
+    @Test
+    void rmsNormOfMappedRowsMatchesTheReference() {
+        int n = 200;
+        var x = random(random, 3 * n);
+        var weight = random(random, n);
+        int[] rows = {2, 0};
+        var expected = new float[2 * n];
+        for (int g = 0; g < rows.length; g++) RmsNorm.reference(expected, g * n, x, rows[g] * n, weight, n, 1e-5f);
+        var out = new FloatArray(3 * n);
+        var in = floats(x);
+        var w = floats(weight);
+        var map = ints(2, 0, 1);
+        var counts = ints(3, 2);
+        OnDevice.run(new Object[] {in, w, map, counts}, new Object[] {out}, 3,
+                g -> g.task("t", GroupKernels::rmsNorm, ctx(), out, in, w, map, counts, 1, n, 1e-5f));
+        near(expected, out, 1e-5f, "rmsnorm");
+    }
+
+    @Test
+    void ropeWithLlama3ScalingMatchesTheReference() {
+        int heads = 4, headDim = 16, positions = 512;
+        float[] freqs = Rope.frequencies(headDim, 500000, RopeScaling.llama32().divisors(headDim, 500000));
+        int[] at = {0, 7, 300};
+        var v = random(random, 3 * heads * headDim);
+        var expected = v.clone();
+        for (int t = 0; t < 3; t++) Rope.reference(expected, t * heads * headDim, heads, headDim, at[t], freqs);
+        var tables = RopeTables.of(freqs, positions);
+        var out = floats(v);
+        var pos = ints(at);
+        var counts = ints(3, 0);
+        OnDevice.run(new Object[] {out, tables[0], tables[1], pos, counts}, new Object[] {out}, 0,
+                g -> g.task("t", StepKernels::rope, out, tables[0], tables[1], pos, counts, 3, heads, headDim));
+        near(expected, out, 1e-6f, "rope");   // the same cos and sin; only an fma contraction may differ
+    }
+
+    @Test
+    void kvStoreWritesWhereThePagedCacheWould() {
+        int kvHeads = 2, headDim = 16, blockSize = 4, blocks = 6, maxBlocks = 2;
+        var cache = new PagedKvCache(2, kvHeads, headDim, blockSize, blocks);
+        int layerFloats = cache.keys(0).length;
+        var k = random(random, 2 * kvHeads * headDim);
+        var v = random(random, 2 * kvHeads * headDim);
+        int[] positions = {5, 0};
+        int[][] tables = {{3, 4}, {1}};
+        for (int t = 0; t < 2; t++) {
+            cache.store(1, new KvAddress.Blocks(tables[t]), positions[t], k, t * kvHeads * headDim, v, t * kvHeads * headDim);
+        }
+        var keys = new FloatArray(2 * layerFloats);
+        var values = new FloatArray(2 * layerFloats);
+        var ks = floats(k);
+        var vs = floats(v);
+        var pos = ints(positions);
+        var rows = ints(0, 1);
+        var blockTables = ints(3, 4, 1, 0);
+        var counts = ints(2, 0);
+        OnDevice.run(new Object[] {ks, vs, keys, values, pos, rows, blockTables, counts}, new Object[] {keys, values}, 0,
+                g -> g.task("t", StepKernels::storeKv, ks, vs, keys, values, pos, rows, blockTables, counts, 2,
+                        layerFloats, kvHeads, headDim, blockSize, maxBlocks));
+        for (int i = 0; i < layerFloats; i++) {
+            assertEquals(cache.keys(1)[i], keys.get(layerFloats + i), "key " + i);
+            assertEquals(cache.values(1)[i], values.get(layerFloats + i), "value " + i);
+            assertEquals(0f, keys.get(i), "layer 0 untouched");
+        }
+    }
+
+    @Test
+    void swiGluAndResidualAddMatchTheReference() {
+        int ffn = 96;
+        var gate = random(random, 2 * ffn);
+        var up = random(random, 2 * ffn);
+        var expected = gate.clone();
+        SwiGlu.reference(expected, up, 0, 2 * ffn);
+        var g1 = floats(gate);
+        var u1 = floats(up);
+        var counts = ints(2, 0);
+        OnDevice.run(new Object[] {g1, u1, counts}, new Object[] {g1}, 0,
+                g -> g.task("t", StepKernels::swiGlu, g1, u1, counts, 2, ffn));
+        near(expected, g1, 1e-6f, "swiglu");
+
+        var x = floats(gate);
+        var delta = floats(up);
+        OnDevice.run(new Object[] {x, delta, counts}, new Object[] {x}, 0,
+                g -> g.task("t", StepKernels::add, x, delta, counts, 2, ffn));
+        for (int i = 0; i < 2 * ffn; i++) assertEquals(gate[i] + up[i], x.get(i), "x[" + i + "]");
+    }
+
+    @Test
+    void argmaxTakesTheFirstOfEqualMaxima() {
+        int vocab = 1000;
+        var logits = random(random, 3 * vocab);
+        logits[500] = 5f;
+        logits[900] = 5f;                 // a tie in row 0: the lower id wins
+        logits[2 * vocab - 1] = 3f;       // row 1: the last id
+        logits[2 * vocab + 129] = 2f;     // row 2
+        var ids = new IntArray(3);
+        var in = floats(logits);
+        var counts = ints(0, 3);
+        OnDevice.run(new Object[] {in, counts}, new Object[] {ids}, 3,
+                g -> g.task("t", GroupKernels::argmax, ctx(), in, ids, counts, vocab));
+        for (int row = 0; row < 3; row++) {
+            assertEquals(Sampler.argmax(logits, row * vocab, vocab), ids.get(row), "row " + row);
+        }
+        assertEquals(500, ids.get(0));
+    }
+}
