@@ -21,7 +21,8 @@ import servelab.kernels.model.SequenceChunk;
  * loaded: nothing is carried or downloaded), one device plan is built for the largest batch, every sequence is
  * prefilled, then {@code --steps} greedy decode steps of the whole batch are timed. Prints and appends one JSON line
  * per (format, batch): tokens/s, step time and the weight bytes read per second (a decode step reads every weight
- * once, so at batch 1 that is the achieved memory bandwidth).
+ * once, so at batch 1 that is the achieved memory bandwidth). {@code --keep true} leaves the model files in
+ * {@code --dir} as {@code decode-FORMAT.gguf}; {@code --write FILE} only writes a model of the shape and first format.
  *
  * <pre>
  * java @$TORNADOVM_HOME/tornado-argfile @kernels/tornadovm/jvm-flags -cp ... servelab.kernels.tornado.DecodeBenchmark \
@@ -33,12 +34,16 @@ public final class DecodeBenchmark {
 
     /** Parsed command line. */
     record Options(String shape, List<WeightFormat> formats, int[] batches, int prompt, int steps, Path dir,
-                   Path out) {}
+                   Path out, boolean keep, Path write) {}
 
     private DecodeBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         var o = parse(args);
+        if (o.write() != null) {   // only generate a model (for a servelab run or the PyTorch side-by-side)
+            RandomLlama.write(o.write(), shape(o.shape(), o.formats().get(0)), 1);
+            return;
+        }
         Files.createDirectories(o.dir());
         try (var out = new PrintStream(Files.newOutputStream(o.out()), true)) {
             for (var format : o.formats()) {
@@ -88,7 +93,7 @@ public final class DecodeBenchmark {
                 }
             }
         } finally {
-            Files.deleteIfExists(path);
+            if (!o.keep()) Files.deleteIfExists(path);
         }
     }
 
@@ -116,19 +121,24 @@ public final class DecodeBenchmark {
             System.arraycopy(ids, 0, next, first, ids.length);
         }
         int position = o.prompt();
+        // sequence 0's greedy tokens, to compare with another implementation of the same model (torch_decode.py)
+        var first = new StringBuilder().append(next[0]);
         for (int warm = 0; warm < 2; warm++) {
             next = device.step(decodes(next, position++, tables));
+            first.append(',').append(next[0]);
         }
         long start = System.nanoTime();
         for (int step = 0; step < o.steps(); step++) {
             next = device.step(decodes(next, position++, tables));
+            if (step < 5) first.append(',').append(next[0]);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double stepMs = seconds * 1e3 / o.steps();
         return String.format(Locale.ROOT, "{\"format\":\"%s\",\"batch\":%d,\"tokens_per_s\":%.2f,\"step_ms\":%.3f,"
-                        + "\"weight_gb_per_s\":%.2f,\"weight_bytes\":%d,\"context\":%d,\"layers\":%d,\"dim\":%d,\"device\":\"%s\"}",
+                        + "\"weight_gb_per_s\":%.2f,\"weight_bytes\":%d,\"context\":%d,\"layers\":%d,\"dim\":%d,\"device\":\"%s\","
+                        + "\"tokens0\":[%s]}",
                 format, batch, batch * o.steps() / seconds, stepMs, weightBytes / (stepMs / 1e3) / 1e9, weightBytes,
-                position, model.config().layers(), model.config().dim(), DeviceChoice.describe().replace("\"", "'"));
+                position, model.config().layers(), model.config().dim(), DeviceChoice.describe().replace("\"", "'"), first);
     }
 
     private static List<SequenceChunk> decodes(int[] tokens, int position, KvAddress.Blocks[] tables) {
@@ -152,7 +162,8 @@ public final class DecodeBenchmark {
         List<WeightFormat> formats = List.of(WeightFormat.F16, WeightFormat.Q8_0);
         int[] batches = {1, 8, 32, 128};
         int prompt = 32, steps = 32;
-        Path dir = Path.of(System.getProperty("java.io.tmpdir")), out = Path.of("decode.jsonl");
+        Path dir = Path.of(System.getProperty("java.io.tmpdir")), out = Path.of("decode.jsonl"), write = null;
+        boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             if (i + 1 >= args.length) throw new IllegalArgumentException(key + " needs a value");
@@ -168,10 +179,12 @@ public final class DecodeBenchmark {
                 case "--steps" -> steps = Integer.parseInt(v);
                 case "--dir" -> dir = Path.of(v);
                 case "--out" -> out = Path.of(v);
+                case "--keep" -> keep = Boolean.parseBoolean(v);
+                case "--write" -> write = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + key
-                        + " (--shape, --formats, --batches, --prompt, --steps, --dir, --out)");
+                        + " (--shape, --formats, --batches, --prompt, --steps, --dir, --out, --keep, --write)");
             }
         }
-        return new Options(shape, formats, batches, prompt, steps, dir, out);
+        return new Options(shape, formats, batches, prompt, steps, dir, out, keep, write);
     }
 }

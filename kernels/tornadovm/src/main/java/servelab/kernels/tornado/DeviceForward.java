@@ -24,7 +24,7 @@ import servelab.kernels.model.SequenceChunk;
  * {@link Capacity}, and every step of up to that many tokens reuses the compiled kernels.
  *
  * <p>Prefill chunks, decodes and verification chunks are all the same here: every token attends to positions
- * {@code 0..its own} of its sequence, after the whole batch's keys and values are stored ({@link Forward}'s order).
+ * {@code 0..its own} of its sequence, after the whole batch's keys and values are stored ({@link servelab.kernels.model.Forward}'s order).
  * Not done here: the engine's block copies (copy-on-write) and swaps to the host tier need a second graph over the
  * same pool, so the engine does not use this class yet (see kernels/README.md). Not thread-safe.
  */

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The whole GPU check in one call, on a machine that has only the working tree and the archive pack.sh made
+# (kernels/tornadovm/gpu/pack/servelab-gpu.tar.xz): no Java, no network. Writes everything to OUT:
+#   device.txt        nvidia-smi, the JDK, TornadoVM's device list
+#   junit/            the TornadoVM module's tests (every device kernel against its CPU reference), one JVM a class
+#   decode.jsonl      DecodeBenchmark: tokens/s per format and batch on a generated random-weight model
+#   torch.jsonl       the same model (F16) decoded by a few lines of PyTorch eager, batch 1 and 32
+#   run/              a `servelab run` of a shared trace slice on the tornadovm backend (Arrow results, run.json)
+#   steps.tsv         each step's exit status and seconds; summary.md the figures side by side
+# Each step has a time limit and a failed step does not stop the others.
+#
+#   kernels/tornadovm/gpu/check.sh OUT
+# Env (for rehearsals on a small machine): SHAPE (1b | small | DIM,LAYERS,HEADS,KV_HEADS,FFN; default 1b),
+# BATCHES (1,8,32,128), TORCH_BATCHES (1,32), FORMATS (F16,Q8_0), STEPS (32), PROMPT (32), BACKEND (ptx when
+# nvidia-smi works, else opencl), DEVICE (TornadoVM BACKEND:DEVICE index, default 0:0), PACK (the archive's
+# folder), WORK (where it is unpacked, default /tmp/servelab-gpu), TIME_SCALE (multiplies every step's limit).
+set -uo pipefail
+[[ $# -eq 1 ]] || { echo "usage: check.sh OUT" >&2; exit 2; }
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+OUT=$(mkdir -p "$1" && cd "$1" && pwd)
+PACK=${PACK:-$ROOT/kernels/tornadovm/gpu/pack}
+WORK=${WORK:-/tmp/servelab-gpu}
+SHAPE=${SHAPE:-1b} BATCHES=${BATCHES:-1,8,32,128} TORCH_BATCHES=${TORCH_BATCHES:-1,32} FORMATS=${FORMATS:-F16,Q8_0}
+STEPS=${STEPS:-32} PROMPT=${PROMPT:-32} DEVICE=${DEVICE:-0:0} TIME_SCALE=${TIME_SCALE:-1}
+if [[ -z ${BACKEND:-} ]]; then BACKEND=$(nvidia-smi -L >/dev/null 2>&1 && echo ptx || echo opencl); fi
+
+echo -e "step\texit\tseconds" > "$OUT/steps.tsv"
+step() {   # step NAME LIMIT_S COMMAND...: runs COMMAND with its output in OUT/NAME.log
+  local name=$1 limit=$(( $2 * TIME_SCALE )) start=$SECONDS rc
+  shift 2
+  echo "check: $name (limit ${limit}s)" >&2
+  timeout "$limit" "$@" > "$OUT/$name.log" 2>&1
+  rc=$?
+  echo -e "$name\t$rc\t$(( SECONDS - start ))" >> "$OUT/steps.tsv"
+  [[ $rc -eq 0 ]] || echo "check: $name failed (exit $rc, see $OUT/$name.log)" >&2
+  return 0
+}
+
+rm -rf "$WORK" && mkdir -p "$WORK/models"
+tar -xJf "$PACK/servelab-gpu.tar.xz" -C "$WORK" 2>/dev/null \
+  || python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$PACK/servelab-gpu.tar.xz" "$WORK" \
+  || { echo "check: cannot unpack $PACK/servelab-gpu.tar.xz" >&2; exit 1; }
+JAVA=$WORK/jdk/bin/java
+SDK=$WORK/tornadovm
+S=$WORK/servelab
+"$ROOT/kernels/tornadovm/gpu/select-backends.sh" "$SDK" "$BACKEND"
+FLAGS=("@$SDK/tornado-argfile" "@$ROOT/kernels/tornadovm/jvm-flags" --add-modules=jdk.incubator.vector
+       --add-opens=java.base/java.nio=ALL-UNNAMED --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+       "-Dservelab.tornado.device=$DEVICE")
+CP="$S/kernels/tornadovm/target/$(cd "$S/kernels/tornadovm/target" && ls servelab-kernels-tornadovm-*.jar | head -1):$S/runtime/target/lib/*"
+
+# 1. device info
+{
+  date -u; echo "backend: $BACKEND, device index $DEVICE"
+  nvidia-smi 2>&1 || echo "(no nvidia-smi)"
+  "$JAVA" -version 2>&1
+  "$JAVA" "${FLAGS[@]}" -m tornado.drivers.common/uk.ac.manchester.tornado.drivers.TornadoDeviceQuery verbose 2>&1
+  python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())' 2>&1
+} > "$OUT/device.txt"
+
+# 2. kernel tests against the CPU references, one JVM per class (as the module's surefire runs them)
+for test in DeviceKernelsTest DeviceForwardTest TornadoKernelsTest ForwardOnDeviceTest; do
+  step "test-$test" 240 "$JAVA" "${FLAGS[@]}" -jar "$S/junit/junit-platform-console-standalone-1.14.4.jar" execute \
+    --class-path "$S/kernels/tornadovm/target/test-classes:$CP" --select-class "servelab.kernels.tornado.$test" \
+    --reports-dir "$OUT/junit" --disable-banner --details=summary
+done
+
+# 3. decode benchmark; the F16 model stays for PyTorch
+step decode 420 "$JAVA" "${FLAGS[@]}" -cp "$CP" servelab.kernels.tornado.DecodeBenchmark --shape "$SHAPE" \
+  --formats "$FORMATS" --batches "$BATCHES" --prompt "$PROMPT" --steps "$STEPS" --dir "$WORK/models" \
+  --out "$OUT/decode.jsonl" --keep true
+
+# 4. PyTorch eager on the same F16 model
+if [[ -f $WORK/models/decode-F16.gguf ]]; then
+  step torch 240 python3 "$ROOT/kernels/tornadovm/gpu/torch_decode.py" "$WORK/models/decode-F16.gguf" \
+    --batches "$TORCH_BATCHES" --prompt "$PROMPT" --steps "$STEPS" --out "$OUT/torch.jsonl"
+fi
+rm -f "$WORK"/models/decode-*.gguf
+
+# 5. servelab run of a shared trace slice on the tornadovm backend (weight matmuls offloaded; Q8_0)
+cp "$WORK/trace.csv" "$ROOT/kernels/tornadovm/gpu/trace-slice.yaml" "$WORK/"
+step run-model 120 "$JAVA" "${FLAGS[@]}" -cp "$CP" servelab.kernels.tornado.DecodeBenchmark --shape 256,4,8,4,768 \
+  --formats Q8_0 --write "$WORK/models/run.gguf"
+step servelab-run 240 "$JAVA" "${FLAGS[@]}" -XX:+UseParallelGC "-Dservelab.home=$S" "-Dservelab.cwd=$WORK" \
+  -cp "$S/runtime/target/servelab-runtime.jar:$CP" servelab.runtime.cli.Main run "$WORK/trace-slice.yaml" \
+  --model "$WORK/models/run.gguf" --plugins-dir "$S/target/plugins" --out "$OUT/run" --allow-failures --quiet \
+  --set model.backend=tornadovm
+
+# 6. summary
+python3 "$ROOT/kernels/tornadovm/gpu/summary.py" "$OUT" > "$OUT/summary.md" 2> "$OUT/summary.log"
+cat "$OUT/summary.md"
