@@ -60,9 +60,12 @@ CP="$S/kernels/tornadovm/target/$(cd "$S/kernels/tornadovm/target" && ls servela
 
 # 2. kernel tests against the CPU references, one JVM per class (as the module's surefire runs them)
 for test in DeviceKernelsTest DeviceForwardTest TornadoKernelsTest ForwardOnDeviceTest; do
-  step "test-$test" 240 "$JAVA" "${FLAGS[@]}" -jar "$S/junit/junit-platform-console-standalone-1.14.4.jar" execute \
-    --class-path "$S/kernels/tornadovm/target/test-classes:$CP" --select-class "servelab.kernels.tornado.$test" \
-    --reports-dir "$OUT/junit" --disable-banner --details=summary
+  # on the JVM's class path, not the launcher's --class-path: TornadoVM reads kernel class files through the
+  # system class loader
+  step "test-$test" 240 "$JAVA" "${FLAGS[@]}" \
+    -cp "$S/junit/junit-platform-console-standalone-1.14.4.jar:$S/kernels/tornadovm/target/test-classes:$CP" \
+    org.junit.platform.console.ConsoleLauncher execute --select-class "servelab.kernels.tornado.$test" \
+    --reports-dir "$OUT/junit/$test" --disable-banner --details=summary
 done
 
 # 3. decode benchmark; the F16 model stays for PyTorch

@@ -23,7 +23,7 @@ for backend in opencl ptx; do
   else
     find "$on" -name "tornado-drivers-$backend-*.jar" -exec mv {} "$off/" \;
     # drop flags aimed only at the module, and the module from lists of several
-    argfile=$(grep -v -E "(=|@.*/)$backend(-exports)?$|=$module$" <<< "$argfile" | sed -E "s/,$module(,|$)/\1/g; s/=$module,/=/g")
+    argfile=$(grep -v -E "(=|@.*/)$backend(-exports)?$|=$module$|^--add-reads=$module=" <<< "$argfile" | sed -E "s/,$module(,|$)/\1/g; s/=$module,/=/g")
   fi
 done
 [[ -n $profiles ]] || { echo "select-backends: no known backend in '$BACKENDS' (opencl, ptx)" >&2; exit 1; }
