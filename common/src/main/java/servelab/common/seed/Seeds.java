@@ -63,4 +63,13 @@ public final class Seeds {
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
+
+    /**
+     * {@link #ofStream} of {@code seed ^ request·MIX} and stream {@code attempt + 1}: one value per attempt of a
+     * request, the gateway's {@code AttemptEnd.seed} (a retry policy's jitter); a hedged copy shares its primary's
+     * attempt number and value. The gateway's lost-response draw for an answer is a further {@link #ofStream} of it.
+     */
+    public static long ofAttempt(long seed, long request, int attempt) {
+        return ofStream(seed ^ request * MIX, attempt + 1L);
+    }
 }

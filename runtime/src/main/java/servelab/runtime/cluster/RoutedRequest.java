@@ -19,6 +19,7 @@ public final class RoutedRequest implements RequestView {
     private final int blockTokens;
     private TraceRequest served;
     private long decisionNanos;
+    private int attempt;
     private long[] keys;
 
     /**
@@ -50,6 +51,11 @@ public final class RoutedRequest implements RequestView {
         decisionNanos = nanos;
     }
 
+    /** The attempt the next decision is for (0: the first; a retry or hedged copy counts up). */
+    public void attempt(int number) {
+        attempt = number;
+    }
+
     @Override public long id() { return trace.id(); }
     @Override public long arrivalNanos() { return trace.arrivalNanos(); }
     @Override public int promptTokens() { return trace.inputTokens(); }
@@ -58,6 +64,7 @@ public final class RoutedRequest implements RequestView {
     @Override public String tenant() { return trace.tenant(); }
     @Override public long decisionNanos() { return decisionNanos; }
     @Override public String sessionKey() { return sessionKey; }
+    @Override public int attempt() { return attempt; }
 
     private final BlockHashes blocks = new BlockHashes() {
         @Override public int count() { return trace.inputTokens() / blockTokens; }

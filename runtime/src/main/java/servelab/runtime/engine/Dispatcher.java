@@ -1,8 +1,10 @@
 package servelab.runtime.engine;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
@@ -14,9 +16,13 @@ import servelab.runtime.cluster.RoutedRequest;
  * request (jar drop, {@code servelab ctl switch}) is recorded as a swap event with its parameters. A policy that
  * throws, a router that names no candidate, or a degradation to a group that does not exist is recorded as a fault
  * and its slot goes back to the previous policy, which decides again; with no previous policy the run stops with an
- * {@link EngineException} (the simulation then records every request not yet finished as failed). While some
- * replica is unavailable (down, starting, draining, off or partitioned) the policies see only the available ones
- * among their candidates; with none available the request is rejected.
+ * {@link EngineException} (the simulation then records every request not yet finished as failed).
+ *
+ * <p>The gateway says which replicas an attempt may go to (available ones its breaker allows, not the replica of the
+ * copy it hedges); admission sees the available replicas and the router only the eligible ones. When none of its
+ * candidates is eligible the attempt goes to the fallback group's eligible replicas, and with none there either it
+ * gets no replica ({@link #NONE_AVAILABLE}). The candidate lists are copied only when a replica is left out, so a
+ * healthy cluster routes without allocating.
  */
 final class Dispatcher {
     /**
@@ -31,11 +37,17 @@ final class Dispatcher {
     private final ResultSink events;
     private final boolean measureCpu;
     private final java.util.function.IntSupplier unavailable;
+    private final List<ReplicaView> fallback;
+    private IntPredicate eligible = replica -> true;
     private PolicySlot.Installed<Router> router;
     private PolicySlot.Installed<Admission> admission;
 
+    /**
+     * @param unavailable   how many replicas are unavailable now (0: nothing to filter for admission)
+     * @param fallbackGroup group that takes attempts none of whose candidates is eligible ({@code ""}: none)
+     */
     Dispatcher(Simulation.ClusterSlots slots, List<ReplicaView> views, ResultSink events, boolean measureCpu,
-               java.util.function.IntSupplier unavailable) {
+               java.util.function.IntSupplier unavailable, String fallbackGroup) {
         this.unavailable = unavailable;
         this.slots = slots;
         this.views = views;
@@ -45,30 +57,46 @@ final class Dispatcher {
         this.measureCpu = measureCpu;
         this.router = slots.router().current();
         this.admission = slots.admission().current();
+        if (!fallbackGroup.isEmpty() && !groups.containsKey(fallbackGroup)) {
+            throw new IllegalArgumentException("gateway.fallback_group '" + fallbackGroup + "' is not a replica group; "
+                    + "groups: " + String.join(", ", groups.keySet()));
+        }
+        this.fallback = fallbackGroup.isEmpty() ? List.of() : groups.get(fallbackGroup);
     }
 
-    Outcome dispatch(RoutedRequest request, long now) {
+    /**
+     * Admission, then routing among the eligible candidates. An outcome with replica -1 and no rejection means no
+     * eligible replica (not even in the fallback group).
+     *
+     * @param eligible whether the attempt may go to a replica (by index); asked once per candidate
+     */
+    Outcome dispatch(RoutedRequest request, long now, IntPredicate eligible) {
+        this.eligible = eligible;
+        return dispatch(request, now);
+    }
+
+    private Outcome dispatch(RoutedRequest request, long now) {
         long start = measureCpu ? System.nanoTime() : 0;
         var all = available(views);
-        if (all.isEmpty()) return new Outcome(-1, NONE_AVAILABLE, "", 0);
+        if (all.isEmpty()) return new Outcome(-1, "", "", 0); // no replica: the gateway decides what follows
         var decision = admit(request, all, now);
         Outcome outcome = switch (decision) {
             case Admission.Admit a -> new Outcome(route(request, all, now), "", "", 0);
             case Admission.Reject(String reason) ->
-                    new Outcome(-1, "rejected by admission " + admission.id() + ": " + reason, "", 0);
+                    new Outcome(-1, servelab.runtime.record.RequestRow.REJECTED_PREFIX + admission.id() + ": " + reason, "", 0);
             case Admission.Degrade(var cap, var group, String reason) -> {
                 cap.ifPresent(request::capOutput);
-                var candidates = available(group.map(groups::get).orElse(views));
-                yield candidates.isEmpty() ? new Outcome(-1, NONE_AVAILABLE + " in group " + group.orElse(""), "", 0)
-                        : new Outcome(route(request, candidates, now), "", "admission " + admission.id() + ": " + reason, 0);
+                var candidates = group.map(groups::get).orElse(all);
+                yield new Outcome(route(request, candidates, now), "", "admission " + admission.id() + ": " + reason, 0);
             }
         };
         return measureCpu ? new Outcome(outcome.replica(), outcome.rejection(), outcome.degradedReason(),
                 System.nanoTime() - start) : outcome;
     }
 
-    /** Error of a request no replica could take. */
-    static final String NONE_AVAILABLE = "no replica available (down, starting, draining, off or partitioned)";
+    /** Why an attempt got no replica. */
+    static final String NONE_AVAILABLE = "no replica available (down, starting, draining, off, partitioned or its "
+            + "breaker open)";
 
     /** {@code candidates} less the unavailable replicas; the list itself while every replica is available. */
     private List<ReplicaView> available(List<ReplicaView> candidates) {
@@ -100,7 +128,10 @@ final class Dispatcher {
         }
     }
 
-    private int route(RoutedRequest request, List<ReplicaView> candidates, long now) {
+    private int route(RoutedRequest request, List<ReplicaView> all, long now) {
+        var candidates = eligibleOf(all);
+        if (candidates.isEmpty()) candidates = eligibleOf(fallback);
+        if (candidates.isEmpty()) return -1;
         while (true) {
             router = noteSwap(slots.router(), router, now);
             String fault;
@@ -117,6 +148,18 @@ final class Dispatcher {
         }
     }
 
+    /** The eligible ones of {@code candidates}, in index order; {@code candidates} itself when all are eligible. */
+    private List<ReplicaView> eligibleOf(List<ReplicaView> candidates) {
+        int n = candidates.size();
+        int first = 0;
+        while (first < n && eligible.test(candidates.get(first).index())) first++;
+        if (first == n) return candidates;
+        var kept = new ArrayList<ReplicaView>(n - 1);
+        kept.addAll(candidates.subList(0, first));
+        for (int i = first + 1; i < n; i++) if (eligible.test(candidates.get(i).index())) kept.add(candidates.get(i));
+        return kept;
+    }
+
     /** Candidates are in index order: a binary search finds a returned index among them. */
     private static boolean isCandidate(int target, List<ReplicaView> candidates) {
         int lo = 0, hi = candidates.size() - 1;
@@ -130,7 +173,7 @@ final class Dispatcher {
         return false;
     }
 
-    private <T> PolicySlot.Installed<T> noteSwap(PolicySlot<T> slot, PolicySlot.Installed<T> inUse, long now) {
+    <T> PolicySlot.Installed<T> noteSwap(PolicySlot<T> slot, PolicySlot.Installed<T> inUse, long now) {
         var current = slot.current();
         if (current != inUse) {
             events.event(new EngineEvent.PolicySwap(now, -1, -1, current.descriptor().kind().id(), inUse.id(),
@@ -139,7 +182,7 @@ final class Dispatcher {
         return current;
     }
 
-    private <T> void fallBack(PolicySlot<T> slot, PolicySlot.Installed<T> faulty, long now, String what) {
+    <T> void fallBack(PolicySlot<T> slot, PolicySlot.Installed<T> faulty, long now, String what) {
         String kind = faulty.descriptor().kind().id();
         boolean reverted = slot.revert(faulty);
         String next = reverted ? slot.current().id() : "";

@@ -2,6 +2,8 @@ package servelab.runtime.engine;
 
 import java.util.List;
 
+import servelab.api.resilience.AttemptEnd;
+
 import servelab.runtime.cluster.Fault;
 import servelab.runtime.cluster.FaultState;
 import servelab.runtime.cluster.ReplicaState;
@@ -13,6 +15,12 @@ import servelab.runtime.cluster.ReplicaState;
  * ends (the step's tokens were already produced).
  */
 final class FaultDriver {
+    /** Where the requests a crash lost go: the gateway ends their attempts (and its retry policy decides). */
+    @FunctionalInterface
+    interface LostRequests {
+        void attemptsLost(int replica, List<Replica.Lost> lost, AttemptEnd.Result result, long nowNanos);
+    }
+
     private final List<Replica> replicas;
     private final long[] freeAt;
     private final FaultState faults;
@@ -21,10 +29,12 @@ final class FaultDriver {
     private final ResultSink events;
     private final long[] coldStartNanos;
     private final boolean[] crashed;
+    private final LostRequests lostTo;
 
     /** @param coldStartNanos per replica, its model load time (weights over the load bandwidth) */
     FaultDriver(List<Replica> replicas, long[] freeAt, FaultState faults, Lifecycle lifecycle, Control.Queue control,
-                ResultSink events, long[] coldStartNanos) {
+                ResultSink events, long[] coldStartNanos, LostRequests lostTo) {
+        this.lostTo = lostTo;
         this.replicas = replicas;
         this.freeAt = freeAt;
         this.faults = faults;
@@ -87,7 +97,7 @@ final class FaultDriver {
             record(c, true, now, "replica already " + state.id() + ": nothing to crash" + late);
             return;
         }
-        var lost = replicas.get(r).crash(now, "replica " + r + " crashed at " + now / 1e6 + " ms");
+        var lost = replicas.get(r).crash(now);
         int tokens = 0;
         for (var l : lost) tokens += l.computedTokens();
         record(c, true, now, lost.size() + " requests lost, " + tokens + " computed tokens thrown away" + late);
@@ -98,6 +108,7 @@ final class FaultDriver {
             lifecycle.starting(r, now, ready, "restart after crash: cold start of " + (ready - now) / 1e6 + " ms");
             control.add(new Control.Ready(ready, r));
         }
+        lostTo.attemptsLost(r, lost, AttemptEnd.Result.CRASHED, now); // after the state change: retries avoid it
     }
 
     /** Replica {@code r} finished a cold start: if a crash caused it, the crash is over. */

@@ -404,10 +404,10 @@ public final class Replica implements ReplicaView {
     }
 
     /**
-     * A request the replica held when it crashed.
+     * A request a replica held when it was lost (crashed, or withdrawn by the gateway).
      *
      * @param requestId      the trace request's id
-     * @param computedTokens tokens whose KV it held (prompt and output so far, reused prefix included), lost with it
+     * @param computedTokens tokens computed for it there, now thrown away ({@link #workDone})
      */
     public record Lost(long requestId, int computedTokens) {}
 
@@ -430,24 +430,54 @@ public final class Replica implements ReplicaView {
      * @return the dropped requests, running ones first, each queue in its order
      */
     public List<Lost> crash(long nowNanos) {
-        return crash(nowNanos, null);
-    }
-
-    /** {@link #crash(long)}, recording each dropped request as failed with {@code error} when it is not null. */
-    List<Lost> crash(long nowNanos, String error) {
         now = nowNanos;
         var lost = new ArrayList<Lost>(running.size() + waiting.size());
         for (var queue : List.of(running, waiting)) {
             for (var seq : queue) {
-                lost.add(new Lost(seq.id(), seq.computedTokens));
+                lost.add(new Lost(seq.id(), workDone(seq)));
                 kv.drop(seq);
                 seq.state = Sequence.State.FINISHED;
-                if (error != null) record(seq, error);
             }
             queue.clear();
         }
         kv.crashed(nowNanos);
         return lost;
+    }
+
+    /**
+     * Takes a queued or running request off this replica between steps, freeing its KV at once and recording no row:
+     * the cluster's gateway ends the attempt and accounts for it (a hedge that lost, an attempt past its timeout, a
+     * request past its deadline).
+     *
+     * @return the tokens computed for it here, or -1 when the replica holds no such request
+     */
+    public int withdraw(long requestId) {
+        for (var queue : List.of(running, waiting)) {
+            for (int i = 0; i < queue.size(); i++) {
+                var seq = queue.get(i);
+                if (seq.id() != requestId) continue;
+                queue.remove(i);
+                kv.drop(seq);
+                seq.state = Sequence.State.FINISHED;
+                return workDone(seq);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Tokens computed for a sequence on this replica: the prompt tokens it prefilled (not those served from the
+     * prefix cache) plus the output tokens it generated, the same count {@link #workDone(RequestRow)} takes from a
+     * finished request's row. What a crash or a cancellation throws away.
+     */
+    static int workDone(Sequence seq) {
+        int prefilled = Math.min(seq.computedTokens, seq.promptTokens()) - Math.max(0, seq.firstCachedPrefixTokens);
+        return Math.max(0, prefilled) + seq.outputTokens;
+    }
+
+    /** {@link #workDone(Sequence)} of a request that finished: its uncached prompt tokens and its output tokens. */
+    public static long workDone(RequestRow row) {
+        return Math.max(0, row.inputTokens() - Math.max(0, row.cachedPrefixTokens())) + row.outputTokens();
     }
 
     /** Sequences still queued when a run is cut short: recorded as failed with {@code reason}. */

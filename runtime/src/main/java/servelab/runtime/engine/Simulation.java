@@ -5,9 +5,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 
 import servelab.api.PluginKind;
+import servelab.api.resilience.AttemptEnd;
 import servelab.api.route.Admission;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
@@ -15,24 +15,25 @@ import servelab.datasets.TraceRequest;
 import servelab.runtime.cluster.ClusterSeries;
 import servelab.runtime.cluster.Fault;
 import servelab.runtime.cluster.FaultState;
+import servelab.runtime.cluster.GatewaySettings;
 import servelab.runtime.cluster.LiveReplica;
 import servelab.runtime.cluster.LoadBoard;
 import servelab.runtime.cluster.Network;
 import servelab.runtime.cluster.PrefixIndex;
-import servelab.runtime.cluster.ReplicaState;
 import servelab.runtime.cluster.ReplicaLoadView;
+import servelab.runtime.cluster.ReplicaState;
 import servelab.runtime.cluster.RoutedRequest;
 import servelab.runtime.cluster.SessionKey;
-import servelab.runtime.record.RequestRow;
 
 /**
- * Drives a cluster of replicas on a virtual clock. A request leaves its client at its trace time, crosses the
- * network to the router (admission, then routing on the router's view of the replicas), crosses it again to its
- * replica, and its tokens cross back to the client. Each replica steps whenever it is free, and a step lasts what
- * its executor says. Events are processed in time order: arrivals, then requests reaching the router or a
- * replica, then steps (lower replica index first), so a run is deterministic; with no network delays a request is
- * routed and submitted at its arrival, as a single replica always was. Injected faults and cold starts
- * ({@link #faults}) are cluster controls that fire before anything else due at their instant.
+ * Drives a cluster of replicas on a virtual clock. A request leaves its client at its trace time; the {@link Gateway}
+ * turns it into attempts, each crossing the network to the router (admission, then routing on the router's view of
+ * the replicas) and on to a replica, whose tokens cross back to the client. Each replica steps whenever it is free,
+ * and a step lasts what its executor says. Events are processed in time order: arrivals, then the gateway's events
+ * (attempts reaching the router or a replica, retries, hedges, timeouts), then steps (lower replica index first), so
+ * a run is deterministic; with no network delays a request is routed and submitted at its arrival, as a single
+ * replica always was. Injected faults and cold starts ({@link #faults}) are cluster controls that fire before
+ * anything else due at their instant.
  */
 public final class Simulation {
 
@@ -84,24 +85,33 @@ public final class Simulation {
      * @param groups          each replica's group name
      */
     public record Options(Network network, long viewRefreshNanos, boolean estimatedPrefix, SessionKey sessionKey,
-                          long seriesNanos, boolean routerCpu, List<String> groups) {
+                          long seriesNanos, boolean routerCpu, List<String> groups, GatewaySettings gateway) {
         public Options {
             Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(gateway, "gateway");
             if (viewRefreshNanos < 0) throw new IllegalArgumentException("view refresh must be >= 0 ns");
             groups = List.copyOf(groups);
+        }
+
+        /** Options with the default gateway (no timeouts, idempotency keys on, no fallback group). */
+        public Options(Network network, long viewRefreshNanos, boolean estimatedPrefix, SessionKey sessionKey,
+                       long seriesNanos, boolean routerCpu, List<String> groups) {
+            this(network, viewRefreshNanos, estimatedPrefix, sessionKey, seriesNanos, routerCpu, groups,
+                    GatewaySettings.DEFAULT);
         }
 
         public static Options defaults(int replicas) {
             return new Options(Network.NONE, 0, false, SessionKey.AUTO, 100_000_000L, false,
                     java.util.Collections.nCopies(replicas, "default"));
         }
+
+        public Options withGateway(GatewaySettings settings) {
+            return new Options(network, viewRefreshNanos, estimatedPrefix, sessionKey, seriesNanos, routerCpu, groups,
+                    settings);
+        }
     }
 
-    /** A request on the network: toward the router ({@code replica} -1) or toward its replica. */
-    private record Transit(long atNanos, long order, RoutedRequest request, int replica) {}
-
     private final List<Replica> replicas;
-    private final ResultSink sink;
     private final ClusterSink front;
     private final Options options;
     private final long[] freeAt;
@@ -109,7 +119,7 @@ public final class Simulation {
     private final List<PrefixIndex> prefixes = new ArrayList<>();
     private final ClusterSeries series;
     private final int blockTokens;
-    private final Dispatcher dispatcher;
+    private final Gateway gateway;
     private final FaultState faultState;
     private final Lifecycle lifecycle;
     private final Control.Queue control = new Control.Queue();
@@ -117,29 +127,33 @@ public final class Simulation {
     private final ClusterSlots slots;
     private final List<ReplicaView> views;
     private Autoscaling autoscaling;
-    private final PriorityQueue<Transit> transit = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
-            ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
     private StepListener listener = (replica, end) -> {};
-    private long transitOrder;
     private long nextRefresh;
-    private long submitted;
     private long finishedNanos;
-    private long rejected;
+    private long clock;
 
-    /** A cluster with no network delays and an always-exact view; rows go straight to {@code sink}. */
+    /**
+     * A cluster with no network delays and an always-exact view, whose replicas were built with {@code sink} itself:
+     * their rows go straight there, so the gateway hands each request over to its replica (no timeouts, retries or
+     * hedges after that).
+     */
     public Simulation(List<Replica> replicas, ClusterSlots slots, ResultSink sink) {
-        this(replicas, slots, new ClusterSink(sink, Network.NONE), Options.defaults(replicas.size()));
+        this(replicas, slots, new ClusterSink(sink, Network.NONE), Options.defaults(replicas.size()), false);
     }
 
     /** @param front the sink the replicas were built with, which forwards to the run's */
     public Simulation(List<Replica> replicas, ClusterSlots slots, ClusterSink front, Options options) {
+        this(replicas, slots, front, options, true);
+    }
+
+    private Simulation(List<Replica> replicas, ClusterSlots slots, ClusterSink front, Options options,
+                       boolean hearsAnswers) {
         if (replicas.isEmpty()) throw new IllegalArgumentException("a simulation needs at least one replica");
         if (options.groups().size() != replicas.size()) {
             throw new IllegalArgumentException("Options.groups names " + options.groups().size() + " replicas, not "
                     + replicas.size());
         }
         this.replicas = List.copyOf(replicas);
-        this.sink = front;
         this.front = front;
         this.options = options;
         this.freeAt = new long[replicas.size()];
@@ -157,13 +171,19 @@ public final class Simulation {
             views.add(new ReplicaLoadView(i, options.groups().get(i), board, index));
         }
         this.series = new ClusterSeries(live, board, options.groups(), options.seriesNanos(), front::cluster);
-        front.attach(board, series);
+        front.attach(series);
         this.faultState = new FaultState(replicas.size());
         this.lifecycle = new Lifecycle(replicas.size(), replicas.size(), faultState, front);
         for (var view : views) ((ReplicaLoadView) view).availableWhen(lifecycle::available);
         this.slots = slots;
         this.views = List.copyOf(views);
-        this.dispatcher = new Dispatcher(slots, List.copyOf(views), front, options.routerCpu(), lifecycle::unavailable);
+        var dispatcher = new Dispatcher(slots, List.copyOf(views), front, options.routerCpu(), lifecycle::unavailable,
+                options.gateway().fallbackGroup());
+        this.gateway = new Gateway(new Gateway.Parts(this.replicas, List.copyOf(views), front, dispatcher,
+                options.network(), board, series, prefixes, faultState, this::reachable, this::wake), slots,
+                options.gateway(), hearsAnswers);
+        front.replicaRows(gateway::replicaRow);
+        front.routerArrivals(gateway::routerArrivalNanos);
     }
 
     /**
@@ -175,7 +195,8 @@ public final class Simulation {
             throw new IllegalArgumentException("cold starts given for " + coldStartNanos.length + " replicas, not "
                     + replicas.size());
         }
-        faults = new FaultDriver(replicas, freeAt, faultState, lifecycle, control, front, coldStartNanos);
+        faults = new FaultDriver(replicas, freeAt, faultState, lifecycle, control, front, coldStartNanos,
+                this::attemptsLost);
         faults.schedule(schedule);
         return this;
     }
@@ -232,11 +253,14 @@ public final class Simulation {
         try {
             long end = loop(arrivals);
             settleDrains(end);
+            gateway.endOfRun(clock);
             finishedNanos = Math.max(end, front.lastResponseNanos());
             series.finish(finishedNanos);
             return end;
         } catch (EngineException e) {
-            failUnrouted(arrivals, e);
+            String reason = "run aborted: " + e.getMessage();
+            gateway.abort(reason, clock);
+            while (arrivals.peekNanos() != Long.MAX_VALUE) gateway.neverArrived(arrivals.next(), reason);
             throw e;
         }
     }
@@ -247,25 +271,28 @@ public final class Simulation {
             int r = nextReplica();
             long stepAt = r < 0 ? Long.MAX_VALUE : freeAt[r];
             long arriveAt = arrivals.peekNanos();
-            long transitAt = transit.isEmpty() ? Long.MAX_VALUE : transit.peek().atNanos();
-            long t = Math.min(stepAt, Math.min(arriveAt, transitAt));
+            long eventAt = gateway.nextEventNanos();
+            long t = Math.min(stepAt, Math.min(arriveAt, eventAt));
             if (t == Long.MAX_VALUE) return end; // controls left (a fault's end, a cold start) change nothing now
             long controlAt = control.peekNanos();
             if (controlAt <= t) {
-                observe(controlAt);
+                advance(controlAt);
                 control(control.poll(), controlAt);
                 continue;
             }
-            observe(t);
+            advance(t);
             if (arriveAt == t) {
-                arrive(arrivals.next(), t);
-            } else if (transitAt == t) {
-                var next = transit.poll();
-                if (next.replica() < 0) atRouter(next.request(), t);
-                else deliver(next.request(), next.replica(), t);
+                var request = arrivals.next();
+                if (autoscaling != null) autoscaling.arrived();
+                gateway.arrive(request, new RoutedRequest(request, options.sessionKey().of(request),
+                        replicas.getFirst()::promptBlockKeys, blockTokens), t);
+            } else if (eventAt == t) {
+                gateway.fire(t);
             } else {
                 var replica = replicas.get(r);
+                gateway.stepping(true, t);
                 long duration = replica.step(stepAt);
+                gateway.stepping(false, t);
                 freeAt[r] = stepAt + duration;
                 if (autoscaling != null) stepped(r, duration);
                 end = Math.max(end, freeAt[r]);
@@ -303,6 +330,20 @@ public final class Simulation {
         }
     }
 
+    /** Moves the clock to {@code t}, which must not be before it (the check that time never goes backwards). */
+    private void advance(long t) {
+        if (t < clock) throw new EngineException("time went backwards: an event at " + t + " ns after " + clock + " ns");
+        clock = t;
+        observe(t);
+    }
+
+    /** A draining replica still takes what was already on its way; a down, starting or off one takes nothing. */
+    private boolean reachable(int target) {
+        if (faultState.partitioned(target)) return false;
+        var state = lifecycle.state(target);
+        return state == ReplicaState.SERVING || state == ReplicaState.DRAINING;
+    }
+
     /** Ticks of the time series and view refreshes due by {@code t}, before anything at {@code t} happens. */
     private void observe(long t) {
         front.at(t);
@@ -314,63 +355,9 @@ public final class Simulation {
         }
     }
 
-    private void arrive(TraceRequest request, long now) {
-        submitted++;
-        if (autoscaling != null) autoscaling.arrived();
-        series.arrived();
-        var routed = new RoutedRequest(request, options.sessionKey().of(request), replicas.getFirst()::promptBlockKeys,
-                blockTokens);
-        long delay = options.network().clientToRouterNanos();
-        if (delay == 0) atRouter(routed, now);
-        else transit.add(new Transit(now + delay, transitOrder++, routed, -1));
-    }
-
-    private void atRouter(RoutedRequest request, long now) {
-        front.arrivedAtRouter(request.id(), now);
-        request.decidedAt(now);
-        Dispatcher.Outcome outcome;
-        try {
-            outcome = dispatcher.dispatch(request, now);
-        } catch (EngineException e) {
-            series.leftRouter();
-            front.request(failedRow(request.request(), "run aborted: " + e.getMessage()));
-            throw e;
-        }
-        series.leftRouter();
-        var trace = request.request();
-        int target = outcome.replica();
-        front.routed(request.id(), now, outcome.cpuNanos(), target, trace.inputTokens() + trace.outputTokens(),
-                outcome.degradedReason());
-        if (target < 0) {
-            rejected++;
-            front.request(failedRow(trace, outcome.rejection()));
-            return;
-        }
-        if (request.hasKeys() && !prefixes.get(target).isPrecise()) prefixes.get(target).routed(request.blockKeys());
-        long delay = options.network().routerToReplicaNanos();
-        if (delay == 0) deliver(request, target, now);
-        else transit.add(new Transit(now + delay, transitOrder++, request, target));
-    }
-
-    private void deliver(RoutedRequest request, int target, long now) {
-        var replica = replicas.get(target);
-        if (lifecycle.unavailable() > 0 && !reachable(target)) {
-            // it was on its way when the replica went down or was cut off
-            var trace = request.request();
-            front.request(new RequestRow(trace.id(), target, trace.tenant(), trace.priority(), trace.arrivalNanos(),
-                    -1, -1, -1, trace.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, "replica " + target + " is "
-                    + (faultState.partitioned(target) ? "unreachable (partition)" : lifecycle.state(target).id())
-                    + " at " + now / 1e6 + " ms"));
-            return;
-        }
-        if (!replica.hasWork()) freeAt[target] = Math.max(freeAt[target], now);
-        replica.submit(request.request());
-    }
-
-    /** A draining replica still takes what was already on its way; a down, starting or off one takes nothing. */
-    private boolean reachable(int target) {
-        var state = lifecycle.state(target);
-        return !faultState.partitioned(target) && (state == ReplicaState.SERVING || state == ReplicaState.DRAINING);
+    /** A copy reaches {@code replica}: an idle one starts stepping now. */
+    private void wake(int replica, long now) {
+        if (!replicas.get(replica).hasWork()) freeAt[replica] = Math.max(freeAt[replica], now);
     }
 
     /** The replica with work that is free soonest, or -1 when none has work. */
@@ -382,21 +369,13 @@ public final class Simulation {
         return best;
     }
 
-    private void failUnrouted(Arrivals arrivals, EngineException e) {
-        String reason = "run aborted: " + e.getMessage();
-        for (Transit t; (t = transit.poll()) != null; ) {
-            if (t.replica() < 0) series.leftRouter();
-            front.request(failedRow(t.request().request(), reason));
-        }
-        while (arrivals.peekNanos() != Long.MAX_VALUE) {
-            submitted++;
-            front.request(failedRow(arrivals.next(), reason));
-        }
-    }
-
-    private static RequestRow failedRow(TraceRequest request, String error) {
-        return new RequestRow(request.id(), -1, request.tenant(), request.priority(), request.arrivalNanos(), -1, -1,
-                -1, request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, error);
+    /**
+     * The crash hook: replica {@code replica} lost these requests (their KV is gone with it). Their attempts end with
+     * {@code result} (normally {@link AttemptEnd.Result#CRASHED}), the tokens count as wasted, and the retry policy
+     * decides what follows. Call it between steps, on the engine's thread.
+     */
+    void attemptsLost(int replica, List<Replica.Lost> lost, AttemptEnd.Result result, long nowNanos) {
+        gateway.attemptsLost(replica, lost, result, nowNanos);
     }
 
     private static LiveReplica live(Replica r) {
@@ -425,11 +404,16 @@ public final class Simulation {
     }
 
     public long submitted() {
-        return submitted;
+        return gateway.submitted();
     }
 
     public long rejected() {
-        return rejected;
+        return gateway.rejected();
+    }
+
+    /** Retries the gateway answered from an answer the router held, or attached to a copy already running. */
+    public long duplicatesAvoided() {
+        return gateway.duplicatesAvoided();
     }
 
     public List<Replica> replicas() {

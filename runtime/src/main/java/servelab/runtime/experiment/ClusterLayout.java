@@ -32,7 +32,7 @@ final class ClusterLayout {
         var groups = exp.cluster().groups();
         for (int g = 0; g < groups.size(); g++) {
             var group = groups.get(g);
-            String name = group.name() == null ? "g" + g : group.name();
+            String name = Experiment.groupNames(exp.cluster()).get(g);
             var selections = new EnumMap<>(base);
             group.plugins().forEach((kind, spec) -> {
                 var k = PluginKind.fromId(kind);
@@ -53,7 +53,8 @@ final class ClusterLayout {
         var network = new Network(n.clientRouterDelay(), n.routerReplicaDelay(), n.replicaClientDelay(), seed);
         return new Simulation.Options(network, Math.round(c.viewRefreshMs() * 1e6), c.prefixView().equals("estimated"),
                 SessionKey.fromId(c.sessionKey()), Math.round(exp.record().clusterIntervalMs() * 1e6),
-                exp.record().routerCpu(), plans.stream().map(ReplicaPlan::group).toList());
+                exp.record().routerCpu(), plans.stream().map(ReplicaPlan::group).toList(),
+                exp.gateway().settings(exp.seed()));
     }
 
     /** The cluster section of run.json: groups, network, view. */

@@ -30,11 +30,14 @@ import servelab.api.PluginKind;
  * @param faults    injected faults: crashes, stragglers, partitions, lost responses, random ones ({@link FaultSpec})
  * @param autoscaling the fleet the autoscaler scales ({@link AutoscalingSpec}); absent with autoscaler {@code none}:
  *                  a fixed fleet
+ * @param gateway   the gateway between trace and router: timeouts, idempotency keys, fallback group
+ *                  ({@link GatewaySpec})
  */
 public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind executor, String profile, int replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
                          RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts,
-                         ClusterSpec cluster, List<FaultSpec> faults, AutoscalingSpec autoscaling) {
+                         ClusterSpec cluster, List<FaultSpec> faults, AutoscalingSpec autoscaling,
+                         GatewaySpec gateway) {
 
     public Experiment {
         name = name == null ? "run" : name;
@@ -89,6 +92,12 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
             autoscaling = new AutoscalingSpec(null, null, null, null, null); // an autoscaler asks for a fleet
         }
         autoscaling = autoscaling == null ? null : autoscaling.resolved(replicas);
+        gateway = gateway == null ? GatewaySpec.DEFAULT : gateway;
+        var groupNames = groupNames(cluster);
+        if (!gateway.fallbackGroup().isEmpty() && !groupNames.contains(gateway.fallbackGroup())) {
+            throw new IllegalArgumentException("gateway.fallback_group '" + gateway.fallbackGroup() + "' is not a "
+                    + "replica group; groups: " + String.join(", ", groupNames));
+        }
         for (var group : cluster.groups()) {
             for (var kind : group.plugins().keySet()) {
                 var k = PluginKind.fromId(kind);
@@ -181,6 +190,17 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
     /** The fault schedule, random entries expanded with their seeds; empty when the experiment injects none. */
     public List<servelab.runtime.cluster.Fault> faultSchedule() {
         return FaultSpec.resolve(faults, replicas, seed);
+    }
+
+    /** The cluster's group names as replicas carry them: {@code default} without groups, else each name or g0, g1... */
+    static List<String> groupNames(ClusterSpec cluster) {
+        if (cluster.groups().isEmpty()) return List.of("default");
+        var names = new java.util.ArrayList<String>();
+        for (int g = 0; g < cluster.groups().size(); g++) {
+            var name = cluster.groups().get(g).name();
+            names.add(name == null ? "g" + g : name);
+        }
+        return names;
     }
 
     /** The plugin chosen for each kind, defaults filled in. */

@@ -43,6 +43,7 @@ import servelab.runtime.record.RequestRow;
 import servelab.runtime.record.RunRecorder;
 import servelab.runtime.record.Slo;
 import servelab.runtime.report.ClusterSummary;
+import servelab.runtime.report.ResilienceSummary;
 import servelab.runtime.report.Summary;
 
 /**
@@ -117,7 +118,8 @@ public final class ExperimentRunner {
                 long iterations = replicas.stream().mapToLong(Replica::iterations).sum();
                 info.put("result", ordered("simulated_s", simulated / 1e9,
                         "wall_s", (System.nanoTime() - wallStart) / 1e9, "iterations", iterations,
-                        "requests", sim.submitted(), "replica_seconds", replicaSeconds(sim).total()));
+                        "requests", sim.submitted(), "replica_seconds", replicaSeconds(sim).total(),
+                        "duplicate_executions_avoided", sim.duplicatesAvoided()));
                 recorder.writeRunJson(info);
                 recorder.close();
                 // read back batch by batch: a run of millions of requests must not be loaded whole
@@ -127,6 +129,7 @@ public final class ExperimentRunner {
                 var cost = replicaSeconds(sim);
                 json.put("replica_seconds", cost.total());
                 json.put("replica_seconds_by_replica", cost.byReplica());
+                ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
                 Json.write(runDir.resolve("summary.json"), json);
                 return new Result(runDir, summary, simulated, System.nanoTime() - wallStart, iterations,
                         sim.submitted());
@@ -295,6 +298,7 @@ public final class ExperimentRunner {
         setup.describe(info);
         info.put("replicas", exp.replicas());
         info.put("cluster", ClusterLayout.describe(exp));
+        info.put("gateway", exp.gateway().describe());
         info.put("prompts", ordered("kind", exp.prompts().kind(), "period", exp.prompts().period()));
         var kv = new LinkedHashMap<String, Object>();
         kv.put("block_size", exp.kv().blockSize());

@@ -28,12 +28,79 @@ import java.util.Objects;
  * @param specAcceptedTokens draft tokens accepted, at most {@code specDraftTokens}
  * @param error              {@code ""} when the request succeeded, else why it failed
  * @param cluster            what the cluster's front did with it (router arrival, routing time, degradation)
+ * @param gateway            how it ended and what it cost: outcome, attempts, hedges, wasted tokens
  */
 public record RequestRow(long requestId, int replica, String tenant, int priority, long arrivalNanos,
                          long firstScheduledNanos, long firstTokenNanos, long completionNanos, int inputTokens,
                          int outputTokens, int cachedPrefixTokens, int preemptions, long[] tokenTimesNanos,
                          int specDrafts, int specDraftTokens, int specAcceptedTokens, String error,
-                         ClusterFields cluster) {
+                         ClusterFields cluster, GatewayFields gateway) {
+
+    /** Prefix of the {@code error} of a request admission refused (RESULTS-SCHEMA: terminal state). */
+    public static final String REJECTED_PREFIX = "rejected by admission ";
+
+    /** The closed set of ways a request ends; each trace request ends exactly once, in one of them. */
+    public enum Outcome {
+        COMPLETED, REJECTED, TIMED_OUT, FAILED,
+        /** Ended early by the serving front (client gone, server stopping); not a trace replay's outcome. */
+        CANCELLED;
+
+        /** The {@code outcome} column's value: {@code completed}, {@code rejected}, {@code timed_out}, ... */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The outcome an {@code error} value implies, for rows no gateway ended (one replica, imported runs). */
+        public static Outcome ofError(String error) {
+            if (error.isEmpty()) return COMPLETED;
+            if (error.startsWith(REJECTED_PREFIX)) return REJECTED;
+            if (error.startsWith("cancelled: ")) return CANCELLED;
+            return FAILED;
+        }
+    }
+
+    /**
+     * The gateway's part of a request row: how the request ended and what it cost.
+     *
+     * @param outcome      how it ended
+     * @param attempts     attempts sent (the first and each retry; hedged copies not counted), -1 when unknown
+     * @param hedges       hedged copies sent, -1 when unknown
+     * @param wastedTokens tokens computed for it and thrown away (hedge losers, crashed, timed-out or cancelled
+     *                     attempts, answers lost after they were computed), -1 when unknown
+     */
+    public record GatewayFields(Outcome outcome, int attempts, int hedges, long wastedTokens) {
+        public GatewayFields {
+            Objects.requireNonNull(outcome, "RequestRow.gateway.outcome");
+            if (attempts < -1 || hedges < -1 || wastedTokens < -1) {
+                throw new IllegalArgumentException("RequestRow.gateway counts must be >= 0 (or -1: unknown), were "
+                        + attempts + ", " + hedges + ", " + wastedTokens);
+            }
+        }
+
+        /** A row no gateway ended: the outcome its error implies, the counts unknown. */
+        public static GatewayFields unknown(String error) {
+            return new GatewayFields(Outcome.ofError(error), -1, -1, -1);
+        }
+    }
+
+    /** This row with the gateway's fields. */
+    public RequestRow withGateway(GatewayFields fields) {
+        return new RequestRow(requestId, replica, tenant, priority, arrivalNanos, firstScheduledNanos,
+                firstTokenNanos, completionNanos, inputTokens, outputTokens, cachedPrefixTokens, preemptions,
+                tokenTimesNanos, specDrafts, specDraftTokens, specAcceptedTokens, error, cluster, fields);
+    }
+
+    /** A row the gateway did not end (its outcome follows from {@code error}). */
+    public RequestRow(long requestId, int replica, String tenant, int priority, long arrivalNanos,
+                      long firstScheduledNanos, long firstTokenNanos, long completionNanos, int inputTokens,
+                      int outputTokens, int cachedPrefixTokens, int preemptions, long[] tokenTimesNanos,
+                      int specDrafts, int specDraftTokens, int specAcceptedTokens, String error,
+                      ClusterFields cluster) {
+        this(requestId, replica, tenant, priority, arrivalNanos, firstScheduledNanos, firstTokenNanos,
+                completionNanos, inputTokens, outputTokens, cachedPrefixTokens, preemptions, tokenTimesNanos,
+                specDrafts, specDraftTokens, specAcceptedTokens, error, cluster,
+                GatewayFields.unknown(Objects.requireNonNull(error, "RequestRow.error")));
+    }
 
     /**
      * The cluster front's part of a request row; all -1 (null in the file) where no router saw the request.
@@ -91,7 +158,8 @@ public record RequestRow(long requestId, int replica, String tenant, int priorit
         }
         return new RequestRow(requestId, replica, tenant, priority, arrivalNanos, firstScheduledNanos,
                 later(firstTokenNanos, returnNanos), later(completionNanos, returnNanos), inputTokens, outputTokens,
-                cachedPrefixTokens, preemptions, times, specDrafts, specDraftTokens, specAcceptedTokens, error, fields);
+                cachedPrefixTokens, preemptions, times, specDrafts, specDraftTokens, specAcceptedTokens, error, fields,
+                gateway);
     }
 
     private static long later(long nanos, long by) {
@@ -100,6 +168,7 @@ public record RequestRow(long requestId, int replica, String tenant, int priorit
 
     public RequestRow {
         Objects.requireNonNull(cluster, "RequestRow.cluster");
+        Objects.requireNonNull(gateway, "RequestRow.gateway");
         Objects.requireNonNull(tenant, "RequestRow.tenant");
         Objects.requireNonNull(tokenTimesNanos, "RequestRow.tokenTimesNanos");
         Objects.requireNonNull(error, "RequestRow.error");
@@ -177,14 +246,15 @@ public record RequestRow(long requestId, int replica, String tenant, int priorit
                 && r.outputTokens == outputTokens && r.cachedPrefixTokens == cachedPrefixTokens
                 && r.preemptions == preemptions && Arrays.equals(r.tokenTimesNanos, tokenTimesNanos)
                 && r.specDrafts == specDrafts && r.specDraftTokens == specDraftTokens
-                && r.specAcceptedTokens == specAcceptedTokens && r.error.equals(error) && r.cluster.equals(cluster);
+                && r.specAcceptedTokens == specAcceptedTokens && r.error.equals(error) && r.cluster.equals(cluster)
+                && r.gateway.equals(gateway);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(requestId, replica, tenant, priority, arrivalNanos, firstScheduledNanos, firstTokenNanos,
                 completionNanos, inputTokens, outputTokens, cachedPrefixTokens, preemptions,
-                Arrays.hashCode(tokenTimesNanos), specDrafts, specDraftTokens, specAcceptedTokens, error, cluster);
+                Arrays.hashCode(tokenTimesNanos), specDrafts, specDraftTokens, specAcceptedTokens, error, cluster, gateway);
     }
 
     @Override
@@ -193,6 +263,6 @@ public record RequestRow(long requestId, int replica, String tenant, int priorit
                 + arrivalNanos + ", firstScheduled=" + firstScheduledNanos + ", firstToken=" + firstTokenNanos
                 + ", completion=" + completionNanos + ", input=" + inputTokens + ", output=" + outputTokens
                 + ", cached=" + cachedPrefixTokens + ", preemptions=" + preemptions + ", tokenTimes="
-                + tokenTimesNanos.length + ", error=" + error + "]";
+                + tokenTimesNanos.length + ", error=" + error + ", " + gateway + "]";
     }
 }

@@ -34,7 +34,7 @@ final class TableColumns {
             "kv_host_blocks_used", "kv_host_blocks_cached", "swap_out_blocks", "swap_in_blocks", "offloaded_blocks",
             "reloaded_blocks", "spec_drafts", "spec_draft_tokens", "spec_accepted_tokens", "spec_drafted_by_position",
             "spec_accepted_by_position", "router_arrival_ns", "routed_ns", "router_queue_ms", "router_cpu_ns",
-            "degraded", "degraded_reason");
+            "degraded", "degraded_reason", "outcome", "attempts", "hedges", "wasted_tokens");
 
     static List<Column<RequestEntry>> requests() {
         return List.of(
@@ -66,7 +66,11 @@ final class TableColumns {
                 float64OrNull("router_queue_ms", e -> e.row().cluster().routerQueueMs()),
                 int64("router_cpu_ns", e -> e.row().cluster().routerCpuNanos()),
                 bool("degraded", e -> e.row().cluster().degraded()),
-                utf8("degraded_reason", e -> e.row().cluster().degradedReason()));
+                utf8("degraded_reason", e -> e.row().cluster().degradedReason()),
+                utf8("outcome", e -> e.row().gateway().outcome().id()),
+                int32OrNull("attempts", e -> e.row().gateway().attempts()),
+                int32OrNull("hedges", e -> e.row().gateway().hedges()),
+                int64OrNull("wasted_tokens", e -> e.row().gateway().wastedTokens()));
     }
 
     static List<Column<IterationRow>> iterations() {

@@ -209,7 +209,7 @@ public final class RunResults {
         return out;
     }
 
-    private static Map<String, Object> readRunJson(Path file) throws IOException {
+    static Map<String, Object> readRunJson(Path file) throws IOException {
         if (!Files.exists(file)) return Map.of();
         try {
             Map<String, Object> info = Json.MAPPER.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {

@@ -43,17 +43,29 @@ final class TinyCluster {
     final PolicySlot<Router> router;
     final PolicySlot<Admission> admission;
     final Simulation simulation;
+    /** The cluster's slots (tests install resilience policies into them mid-run). */
     final Simulation.ClusterSlots slots;
 
     TinyCluster(int n, int blocks, Router initial, Simulation.Options options) {
-        this(n, blocks, initial, options, new servelab.plugins.caching.prefix.HashBlockPrefixCache());
+        this(n, blocks, initial, options, new servelab.plugins.caching.prefix.HashBlockPrefixCache(), Map.of());
+    }
+
+    /** With policies in some cluster slots (retry, hedge, breaker, admission); the others hold {@code none}. */
+    TinyCluster(int n, int blocks, Router initial, Simulation.Options options, Map<PluginKind, Object> policies) {
+        this(n, blocks, initial, options, new servelab.plugins.caching.prefix.HashBlockPrefixCache(), policies);
     }
 
     /** @param prefixCache every replica's prefix cache (the {@code none} plugin for replicas without one) */
     TinyCluster(int n, int blocks, Router initial, Simulation.Options options,
                 servelab.api.PluginFactory<servelab.api.kv.PrefixCache> prefixCache) {
+        this(n, blocks, initial, options, prefixCache, Map.of());
+    }
+
+    TinyCluster(int n, int blocks, Router initial, Simulation.Options options,
+                servelab.api.PluginFactory<servelab.api.kv.PrefixCache> prefixCache, Map<PluginKind, Object> policies) {
         router = new PolicySlot<>(router(initial, "first", Map.of()));
-        admission = new PolicySlot<>(new PolicySlot.Installed<>((Admission) (r, v) -> new Admission.Admit(),
+        admission = new PolicySlot<>(new PolicySlot.Installed<>((Admission) policies.getOrDefault(PluginKind.ADMISSION,
+                (Admission) (r, v) -> new Admission.Admit()),
                 TinyEngine.descriptorOf("accept-all", PluginKind.ADMISSION), Map.of(), "test"));
         var front = new ClusterSink(rows, options.network());
         for (int i = 0; i < n; i++) {
@@ -66,7 +78,16 @@ final class TinyCluster {
             replicas.add(new Replica(i, new ReplicaConfig(4, blocks, 0), slots,
                     new SimulatedExecutor(TinyEngine.TOY_COST, 4), front));
         }
-        slots = new Simulation.ClusterSlots(router, admission);
+        var bySlot = new java.util.EnumMap<PluginKind, PolicySlot<?>>(PluginKind.class);
+        bySlot.put(PluginKind.ROUTER, router);
+        bySlot.put(PluginKind.ADMISSION, admission);
+        for (var none : servelab.runtime.builtin.Resilience.NONE) {
+            var kind = none.descriptor().kind();
+            var policy = policies.get(kind);
+            bySlot.put(kind, policy == null ? PolicySlot.builtIn(none) : new PolicySlot<>(new PolicySlot.Installed<>(
+                    policy, TinyEngine.descriptorOf("test-" + kind.id(), kind), Map.of(), "test")));
+        }
+        slots = new Simulation.ClusterSlots(bySlot);
         simulation = new Simulation(replicas, slots, front, options);
     }
 

@@ -59,7 +59,7 @@ class FaultRunTest {
         long cold = Math.round(8_030_261_248L * 2 / 51.2e9 * 1e9) + 2_000_000_000L;
         assertEquals(crashAt + cold, servingAt, 1_000, "restart after load + warm-up");
         var errors = results.requests().strings("error");
-        long crashed = errors.stream().filter(e -> e.startsWith("replica 1 crashed")).count();
+        long crashed = errors.stream().filter(e -> e.startsWith("attempt 0 crashed on replica 1")).count();
         assertTrue(crashed > 0, "requests on replica 1 were lost");
         assertTrue(String.join("\n", details).contains(crashed + " requests lost"), String.join("\n", details));
     }

@@ -30,7 +30,10 @@ class RunJsonOrderTest {
         var runDir = work.resolve("run");
         ExperimentRunner.run(exp, runDir, new ExperimentRunner.Options(plugins, null, null, null));
         var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
-        assertEquals(List.of("simulated_s", "wall_s", "iterations", "requests", "replica_seconds"), keys(info.get("result")));
+        assertEquals(List.of("simulated_s", "wall_s", "iterations", "requests", "replica_seconds",
+                "duplicate_executions_avoided"), keys(info.get("result")));
+        assertEquals(List.of("timeout_ms", "attempt_timeout_ms", "idempotency", "fallback_group", "latency_window"),
+                keys(info.get("gateway")));
         assertEquals(List.of("java", "os", "cpus"), keys(info.get("host")));
         assertEquals(List.of("kind", "period"), keys(info.get("prompts")));
         assertEquals(List.of("plugin", "params"), keys(info.get("plugins").get("scheduler")));

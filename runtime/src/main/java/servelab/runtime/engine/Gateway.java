@@ -1,0 +1,516 @@
+package servelab.runtime.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
+
+import servelab.api.resilience.AttemptEnd;
+import servelab.api.resilience.GatewayView;
+import servelab.api.resilience.HedgePolicy;
+import servelab.api.resilience.RetryPolicy;
+import servelab.api.route.ReplicaView;
+import servelab.common.collect.LongObjectMap;
+import servelab.common.seed.Seeds;
+import servelab.datasets.TraceRequest;
+import servelab.runtime.cluster.ClusterSeries;
+import servelab.runtime.cluster.FaultState;
+import servelab.runtime.cluster.GatewaySettings;
+import servelab.runtime.cluster.LoadBoard;
+import servelab.runtime.cluster.Network;
+import servelab.runtime.cluster.PrefixIndex;
+import servelab.runtime.cluster.RoutedRequest;
+import servelab.runtime.engine.GatewayEvents.AttemptTimeout;
+import servelab.runtime.engine.GatewayEvents.Deadline;
+import servelab.runtime.engine.GatewayEvents.Hedge;
+import servelab.runtime.engine.GatewayEvents.Retry;
+import servelab.runtime.engine.GatewayEvents.ToReplica;
+import servelab.runtime.engine.GatewayEvents.ToRouter;
+import servelab.runtime.engine.GatewayRequest.Attempt;
+import servelab.runtime.engine.GatewayRequest.Execution;
+import servelab.runtime.record.RequestRow;
+import servelab.runtime.record.RequestRow.Outcome;
+
+/**
+ * The client side of a cluster, between the trace and the router: it turns each request into attempts and ends the
+ * request exactly once (completed, rejected, timed out or failed). An attempt is sent by the client, crosses to the
+ * router (admission and routing among the replicas it may use), crosses to its replica, and its answer crosses back;
+ * deadlines, per-attempt timeouts, retry delays and hedges are {@link GatewayEvents} on the virtual clock. The retry,
+ * hedge and breaker policies are asked through {@link GatewayPolicies}; idempotency keys, timeouts and the fallback
+ * group are {@link GatewaySettings}. Work a replica did that no client used is counted per request as wasted.
+ *
+ * <p>Rows a replica writes during a step are held until the step ends ({@link #afterStep}), so that ending a request
+ * never takes a sequence off a replica in the middle of its own step.
+ */
+final class Gateway implements GatewayView {
+    /** Lets an idle replica start stepping when a copy reaches it. */
+    interface Wake {
+        void beforeSubmit(int replica, long now);
+    }
+
+    private final List<Replica> replicas;
+    private final List<ReplicaView> views;
+    private final ClusterSink front;
+    private final Dispatcher dispatcher;
+    private final GatewayPolicies policies;
+    private final Network network;
+    private final LoadBoard board;
+    private final ClusterSeries series;
+    private final List<PrefixIndex> prefixes;
+    private final GatewaySettings settings;
+    private final Wake wake;
+    private final boolean hearsAnswers;
+    private final GatewayEvents events = new GatewayEvents();
+    private final LatencyWindow latencies;
+    private final Eligibility eligibility = new Eligibility();
+    private final ArrayList<RequestRow> heldRows = new ArrayList<>();
+    private final FaultState faults;
+    private final IntPredicate reachable;
+    /** The requests that have not ended, by id: memory follows the requests in the system, not the trace. */
+    private final LongObjectMap<GatewayRequest> byId = new LongObjectMap<>(1024);
+    /** The same requests in arrival order, linked through {@link GatewayRequest#prev} and {@code next}. */
+    private GatewayRequest oldest, newest;
+    private boolean stepping;
+    private long now;
+    private int live, liveRetries, liveHedges;
+    private long submitted, rejected, duplicatesAvoided;
+
+    /** The simulation's parts the gateway drives. */
+    record Parts(List<Replica> replicas, List<ReplicaView> views, ClusterSink front, Dispatcher dispatcher,
+                 Network network, LoadBoard board, ClusterSeries series, List<PrefixIndex> prefixes, FaultState faults,
+                 IntPredicate reachable, Wake wake) {}
+
+    /** @param hearsAnswers whether replica rows reach the gateway; if not, a request is handed to its replica */
+    Gateway(Parts parts, Simulation.ClusterSlots slots, GatewaySettings settings, boolean hearsAnswers) {
+        this.hearsAnswers = hearsAnswers;
+        this.replicas = parts.replicas();
+        this.views = parts.views();
+        this.front = parts.front();
+        this.dispatcher = parts.dispatcher();
+        this.policies = new GatewayPolicies(slots, dispatcher);
+        this.network = parts.network();
+        this.board = parts.board();
+        this.series = parts.series();
+        this.prefixes = parts.prefixes();
+        this.wake = parts.wake();
+        this.settings = settings;
+        this.latencies = new LatencyWindow(settings.latencyWindow());
+        this.faults = parts.faults();
+        this.reachable = parts.reachable();
+    }
+
+    // --- the event loop's side ------------------------------------------------------------------------------------
+
+    long nextEventNanos() {
+        return events.peekNanos();
+    }
+
+    /** A trace request arrives at its client: attempt 0 leaves at once. */
+    void arrive(TraceRequest trace, RoutedRequest routed, long at) {
+        now = at;
+        submitted++;
+        live++;
+        var req = new GatewayRequest(routed);
+        put(req);
+        if (settings.timeoutNanos() > 0) events.add(trace.arrivalNanos() + settings.timeoutNanos(), new Deadline(req));
+        send(req, 0, null);
+    }
+
+    /** Handles the next due event (its time is {@code at}). */
+    void fire(long at) {
+        now = at;
+        switch (events.poll()) {
+            case ToRouter(var a) -> atRouter(a);
+            case ToReplica(var a, var e) -> deliver(a, e);
+            case Retry(var req, int number) -> {
+                if (!req.ended) send(req, number, null);
+            }
+            case Hedge(var primary) -> {
+                if (!primary.ended && !primary.request.ended && !primary.hedged) send(primary.request, primary.number, primary);
+            }
+            case AttemptTimeout(var a) -> {
+                if (!a.ended) attemptTimedOut(a);
+            }
+            case Deadline(var req) -> {
+                if (!req.ended) end(req, Outcome.TIMED_OUT, failedRow(req, "timed out: no answer within gateway.timeout_ms ("
+                        + settings.timeoutNanos() / 1e6 + " ms)"), -1);
+            }
+        }
+    }
+
+    void stepping(boolean on, long at) {
+        stepping = on;
+        if (!on) {
+            now = at;
+            for (int i = 0; i < heldRows.size(); i++) answered(heldRows.get(i));
+            heldRows.clear();
+        }
+    }
+
+    /** A row a replica wrote (an answer, or a request it refused). */
+    void replicaRow(RequestRow row) {
+        if (stepping) heldRows.add(row);
+        else answered(row);
+    }
+
+    // --- sending --------------------------------------------------------------------------------------------------
+
+    private void send(GatewayRequest req, int number, Attempt primary) {
+        var a = new Attempt(req, number, primary, now);
+        req.live.add(a);
+        if (primary != null) {
+            primary.hedged = true;
+            req.hedges++;
+            liveHedges++;
+        } else {
+            req.attempts = number + 1;
+            if (number > 0) liveRetries++;
+        }
+        if (settings.attemptTimeoutNanos() > 0) events.add(now + settings.attemptTimeoutNanos(), new AttemptTimeout(a));
+        if (primary == null) {
+            req.routed.attempt(number);
+            long delay = policies.hedgeAfterNanos(req.routed, this, now);
+            if (delay != HedgePolicy.NEVER) events.add(now + delay, new Hedge(a));
+        }
+        series.arrived();
+        long delay = network.clientToRouterNanos();
+        if (delay == 0) atRouter(a);
+        else events.add(now + delay, new ToRouter(a));
+    }
+
+    private void atRouter(Attempt a) {
+        var req = a.request;
+        series.leftRouter();
+        if (a.ended) return; // it timed out, or its request ended, on the way
+        long arrivedNanos = now;
+        if (settings.idempotency() && answeredByKey(a)) return;
+        req.routed.decidedAt(now);
+        req.routed.attempt(a.number);
+        eligibility.exclude = a.primary == null ? -1 : a.primary.replica;
+        Dispatcher.Outcome outcome;
+        try {
+            outcome = dispatcher.dispatch(req.routed, now, eligibility);
+        } catch (EngineException e) {
+            req.cluster = new RequestRow.ClusterFields(arrivedNanos, -1, 0, "");
+            end(req, Outcome.FAILED, failedRow(req, "run aborted: " + e.getMessage()), -1);
+            throw e;
+        }
+        a.cluster = req.cluster = new RequestRow.ClusterFields(arrivedNanos, now, outcome.cpuNanos(),
+                outcome.degradedReason());
+        if (!outcome.rejection().isEmpty()) {
+            rejectedAttempt(a, outcome.rejection());
+        } else if (outcome.replica() < 0) {
+            failed(a, AttemptEnd.Result.NO_REPLICA, -1);
+        } else {
+            route(a, outcome.replica());
+        }
+    }
+
+    /** Idempotency keys: the router holds the answer, or a copy still runs that this retry can wait for. */
+    private boolean answeredByKey(Attempt a) {
+        var req = a.request;
+        if (req.heldAnswer != null || req.detached() != null) a.cluster = req.cluster = new RequestRow.ClusterFields(now, now, 0, "");
+        if (req.heldAnswer != null) {
+            duplicatesAvoided++;
+            var held = req.heldAnswer;
+            a.replica = -1;
+            deliverAnswer(a, held.atClient(Math.max(0, now - held.completionNanos()), held.cluster()), true);
+            return true;
+        }
+        var running = a.isHedge() ? null : req.detached();
+        if (running == null) return false;
+        if (views.get(running.replica).isAvailable()) {
+            duplicatesAvoided++;
+            running.attempt = a;
+            a.execution = running;
+            a.replica = running.replica;
+            return true;
+        }
+        withdraw(req, running); // its replica is down or draining: run it again elsewhere
+        return false;
+    }
+
+    private void route(Attempt a, int target) {
+        var req = a.request;
+        var trace = req.routed.request();
+        var e = new Execution(target, trace.inputTokens() + trace.outputTokens(), a);
+        req.executions.add(e);
+        a.execution = e;
+        a.replica = target;
+        board.routed(target, e.sentTokens);
+        if (req.routed.hasKeys() && !prefixes.get(target).isPrecise()) prefixes.get(target).routed(req.routed.blockKeys());
+        long delay = network.routerToReplicaNanos();
+        if (delay == 0) deliver(a, e);
+        else events.add(now + delay, new ToReplica(a, e));
+    }
+
+    private void deliver(Attempt a, Execution e) {
+        if (e.ended) return; // withdrawn on the way
+        if (!reachable.test(e.replica)) { // it went down, or was cut off, while the copy was on its way
+            endExecution(a.request, e, null);
+            failed(a, AttemptEnd.Result.UNREACHABLE, e.replica);
+            return;
+        }
+        wake.beforeSubmit(e.replica, now);
+        e.onReplica = true;
+        replicas.get(e.replica).submit(a.request.routed.request());
+        if (!hearsAnswers) handOver(a.request);
+    }
+
+    /** The replica records the request's row itself: the gateway lets go of it without a row of its own. */
+    private void handOver(GatewayRequest req) {
+        req.ended = true;
+        live--;
+        req.live.clear();
+        req.executions.clear();
+        drop(req);
+    }
+
+    // --- answers --------------------------------------------------------------------------------------------------
+
+    private void answered(RequestRow row) {
+        var req = find(row.requestId());
+        var e = req == null ? null : req.executionOn(row.replica());
+        if (e == null || !e.onReplica) return; // a copy the gateway already took back
+        endExecution(req, e, row);
+        if (!row.isOk()) { // the replica refused it for good (it can never fit): retrying would not help
+            end(req, Outcome.FAILED, row, -1);
+            return;
+        }
+        long work = Replica.workDone(row);
+        if (faults.partitioned(e.replica)) { // the answer never leaves the replica
+            req.wastedTokens += work;
+            return;
+        }
+        if (settings.idempotency()) req.heldAnswer = row;
+        var a = e.attempt;
+        boolean lost = lost(req, a, e.replica);
+        if (lost || a == null || a.ended) {
+            if (!settings.idempotency()) req.wastedTokens += work; // else counted at the end, if never used
+            return;
+        }
+        deliverAnswer(a, row, false);
+    }
+
+    /** Whether an answer is lost between router and client (a seeded draw per attempt and copy). */
+    private boolean lost(GatewayRequest req, Attempt a, int replica) {
+        double p = faults.responseLossProbability(replica);
+        if (p <= 0) return false;
+        int number = a == null ? req.attempts - 1 : a.number;
+        long seed = Seeds.ofStream(Seeds.ofAttempt(settings.seed(), req.id(), number), a != null && a.isHedge() ? 2 : 1);
+        return new SplittableRandom(seed).nextDouble() < p;
+    }
+
+    /** The answer reaches the client of attempt {@code a}, unless after the attempt's or the request's timeout. */
+    private void deliverAnswer(Attempt a, RequestRow row, boolean fromRouter) {
+        var req = a.request;
+        long back = network.replicaToClientNanos();
+        long atClient = row.completionNanos() + back;
+        boolean late = settings.timeoutNanos() > 0 && atClient > req.routed.arrivalNanos() + settings.timeoutNanos()
+                || settings.attemptTimeoutNanos() > 0 && atClient > a.sentNanos + settings.attemptTimeoutNanos();
+        if (late) { // its timeout comes first and ends it; a held answer may still serve a retry
+            if (!settings.idempotency()) req.wastedTokens += Replica.workDone(row);
+            return;
+        }
+        if (row == req.heldAnswer || fromRouter) req.heldAnswer = null; // used: not wasted
+        latencies.add(atClient - a.sentNanos);
+        endAttempt(a, AttemptEnd.Result.ANSWERED, a.replica, Math.max(atClient, a.sentNanos));
+        req.cluster = a.cluster;
+        end(req, Outcome.COMPLETED, row, back);
+    }
+
+    // --- failures and timeouts ------------------------------------------------------------------------------------
+
+    private void attemptTimedOut(Attempt a) {
+        var e = a.execution;
+        if (e != null && !e.ended) {
+            // with idempotency keys the copy runs on, so a retry can attach to it; a hedge's copy is not kept
+            boolean keep = settings.idempotency() && !a.isHedge() && e.onReplica && views.get(e.replica).isAvailable();
+            if (keep) e.attempt = null;
+            else withdraw(a.request, e);
+        }
+        failed(a, AttemptEnd.Result.TIMED_OUT, a.replica);
+    }
+
+    /** Ends a failed attempt; when no other attempt of its request lives, the retry policy decides what follows. */
+    private void failed(Attempt a, AttemptEnd.Result result, int replica) {
+        var req = a.request;
+        var end = endAttempt(a, result, replica, now);
+        req.lastFailure = "attempt " + a.number + (a.isHedge() ? " (hedge)" : "") + " "
+                + result.name().toLowerCase(java.util.Locale.ROOT) + (replica >= 0 ? " on replica " + replica : "")
+                + (result == AttemptEnd.Result.NO_REPLICA ? ": " + Dispatcher.NONE_AVAILABLE : "");
+        if (req.ended || !req.live.isEmpty()) return;
+        switch (policies.onFailure(end, this, now)) {
+            case RetryPolicy.Retry(long delay) -> events.add(now + delay, new Retry(req, a.number + 1));
+            case RetryPolicy.GiveUp(String reason) -> end(req, Outcome.FAILED, failedRow(req, req.lastFailure + "; " + reason), -1);
+        }
+    }
+
+    private void rejectedAttempt(Attempt a, String rejection) {
+        var req = a.request;
+        endAttempt(a, AttemptEnd.Result.CANCELLED, -1, now);
+        if (!req.live.isEmpty()) return; // a hedge turned away while its primary runs on
+        rejected++;
+        end(req, Outcome.REJECTED, failedRow(req, rejection), -1);
+    }
+
+    private AttemptEnd endAttempt(Attempt a, AttemptEnd.Result result, int replica, long endedNanos) {
+        var req = a.request;
+        a.ended = true;
+        req.live.remove(a);
+        if (a.isHedge()) liveHedges--;
+        else if (a.number > 0) liveRetries--;
+        var end = new AttemptEnd(req.id(), a.number, a.isHedge(), replica, result, a.sentNanos, endedNanos,
+                Seeds.ofAttempt(settings.seed(), req.id(), a.number));
+        if (replica >= 0 && result != AttemptEnd.Result.CANCELLED) policies.onEnd(end, this, now);
+        return end;
+    }
+
+    /** The crash hook: replica {@code replica} lost these copies; their attempts end with {@code result}. */
+    void attemptsLost(int replica, List<Replica.Lost> lost, AttemptEnd.Result result, long at) {
+        now = at;
+        for (var l : lost) {
+            var req = find(l.requestId());
+            var e = req == null ? null : req.executionOn(replica);
+            if (e == null || !e.onReplica) continue;
+            e.onReplica = false; // the replica no longer holds it: nothing to withdraw
+            endExecution(req, e, null);
+            req.wastedTokens += l.computedTokens();
+            var a = e.attempt;
+            if (a != null && !a.ended) failed(a, result, replica);
+        }
+    }
+
+    // --- ending ---------------------------------------------------------------------------------------------------
+
+    /** Ends {@code req} once: its other attempts are cancelled, every copy still out is taken back and counted. */
+    private void end(GatewayRequest req, Outcome outcome, RequestRow row, long back) {
+        if (req.ended) return;
+        req.ended = true;
+        live--;
+        while (!req.live.isEmpty()) { // the losing hedge, or attempts still on their way
+            var a = req.live.getLast();
+            endAttempt(a, AttemptEnd.Result.CANCELLED, a.replica, now);
+        }
+        while (!req.executions.isEmpty()) withdraw(req, req.executions.getLast());
+        if (req.heldAnswer != null) req.wastedTokens += Replica.workDone(req.heldAnswer);
+        drop(req);
+        var fields = req.fields(outcome);
+        if (back < 0) front.terminal(row, req.cluster, fields);
+        else front.terminal(row, back, req.cluster, fields);
+    }
+
+    private void withdraw(GatewayRequest req, Execution e) {
+        if (e.ended) return;
+        if (e.onReplica) {
+            int done = replicas.get(e.replica).withdraw(req.id());
+            if (done > 0) req.wastedTokens += done;
+        }
+        endExecution(req, e, null);
+    }
+
+    /** A copy ended: the router's count of what it sent there goes down (with the answer's latencies, if any). */
+    private void endExecution(GatewayRequest req, Execution e, RequestRow answer) {
+        e.ended = true;
+        e.onReplica = false;
+        req.executions.remove(e);
+        board.finished(e.replica, e.sentTokens, answer == null ? Double.NaN : ClusterSink.ttftNanos(answer),
+                answer == null ? Double.NaN : ClusterSink.itlNanos(answer));
+    }
+
+    /** The run ended with requests whose answer never came (lost, with no timeout to notice): they failed. */
+    void endOfRun(long at) {
+        now = at;
+        for (var req : live()) {
+            end(req, Outcome.FAILED, failedRow(req, "no answer reached the client by the end of the run ("
+                    + (req.lastFailure.isEmpty() ? "the answer was lost" : req.lastFailure) + "; no timeout set)"), -1);
+        }
+    }
+
+    /** The run stopped: requests no replica holds fail now (those a replica holds fail when it abandons them). */
+    void abort(String reason, long at) {
+        stepping(false, at);
+        for (var req : live()) {
+            if (req.executions.stream().anyMatch(e -> e.onReplica)) continue;
+            end(req, Outcome.FAILED, failedRow(req, reason), -1);
+        }
+    }
+
+    /** A request that fails without ever arriving (the run stopped first). */
+    void neverArrived(TraceRequest trace, String reason) {
+        submitted++;
+        front.terminal(failedRow(trace, reason), RequestRow.ClusterFields.NONE,
+                new RequestRow.GatewayFields(Outcome.FAILED, 0, 0, 0));
+    }
+
+    private static RequestRow failedRow(GatewayRequest req, String error) {
+        return failedRow(req.routed.request(), error);
+    }
+
+    private static RequestRow failedRow(TraceRequest request, String error) {
+        return new RequestRow(request.id(), -1, request.tenant(), request.priority(), request.arrivalNanos(), -1, -1,
+                -1, request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, error);
+    }
+
+    // --- lookup ---------------------------------------------------------------------------------------------------
+
+    private void put(GatewayRequest req) {
+        if (byId.get(req.id()) != null) throw new EngineException("request id " + req.id() + " arrived twice");
+        byId.put(req.id(), req);
+        req.prev = newest;
+        if (newest != null) newest.next = req;
+        else oldest = req;
+        newest = req;
+    }
+
+    private void drop(GatewayRequest req) {
+        byId.remove(req.id());
+        if (req.prev != null) req.prev.next = req.next;
+        else oldest = req.next;
+        if (req.next != null) req.next.prev = req.prev;
+        else newest = req.prev;
+        req.prev = req.next = null;
+    }
+
+    private GatewayRequest find(long id) {
+        return byId.get(id);
+    }
+
+    /** The requests that have not ended, in arrival order (a run's end and abort go through them in that order). */
+    private List<GatewayRequest> live() {
+        var all = new ArrayList<GatewayRequest>();
+        for (var req = oldest; req != null; req = req.next) all.add(req);
+        return all;
+    }
+
+    /** Which replicas an attempt may go to: available, allowed by the breaker, not the replica it hedges. */
+    private final class Eligibility implements IntPredicate {
+        int exclude = -1;
+
+        @Override
+        public boolean test(int replica) {
+            return replica != exclude && views.get(replica).isAvailable() && policies.allows(replica, Gateway.this, now);
+        }
+    }
+
+    // --- GatewayView and counts -----------------------------------------------------------------------------------
+
+    @Override public long nowNanos() { return now; }
+    @Override public int liveRequests() { return live; }
+    @Override public int liveRetries() { return liveRetries; }
+    @Override public int liveHedges() { return liveHedges; }
+    @Override public int replicas() { return replicas.size(); }
+    @Override public long recentLatencyNanos(double quantile) { return latencies.quantile(quantile); }
+
+    long submitted() { return submitted; }
+
+    /** When request {@code id}'s latest attempt reached the router, -1 when it has not (or the request ended). */
+    long routerArrivalNanos(long id) {
+        var req = find(id);
+        return req == null ? -1 : req.cluster.routerArrivalNanos();
+    }
+    long rejected() { return rejected; }
+
+    /** Retries answered from the router's held answer or attached to a copy already running. */
+    long duplicatesAvoided() { return duplicatesAvoided; }
+}

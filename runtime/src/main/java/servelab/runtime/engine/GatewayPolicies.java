@@ -1,0 +1,89 @@
+package servelab.runtime.engine;
+
+import servelab.api.PluginKind;
+import servelab.api.resilience.AttemptEnd;
+import servelab.api.resilience.Breaker;
+import servelab.api.resilience.GatewayView;
+import servelab.api.resilience.HedgePolicy;
+import servelab.api.resilience.RetryPolicy;
+import servelab.api.route.RequestView;
+
+/**
+ * The gateway's three policy slots (retry, hedge, breaker), asked the way the {@link Dispatcher} asks admission and
+ * routing: a slot swapped since its last use is recorded as a swap event, and a policy that throws or answers
+ * nonsense is recorded as a fault and replaced by the slot's previous policy, which answers instead (with none to go
+ * back to, the run stops with an {@link EngineException}).
+ */
+final class GatewayPolicies {
+    private final Dispatcher dispatcher;
+    private final PolicySlot<RetryPolicy> retrySlot;
+    private final PolicySlot<HedgePolicy> hedgeSlot;
+    private final PolicySlot<Breaker> breakerSlot;
+    private PolicySlot.Installed<RetryPolicy> retry;
+    private PolicySlot.Installed<HedgePolicy> hedge;
+    private PolicySlot.Installed<Breaker> breaker;
+
+    GatewayPolicies(Simulation.ClusterSlots slots, Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+        this.retrySlot = slots.slot(PluginKind.RETRY, RetryPolicy.class);
+        this.hedgeSlot = slots.slot(PluginKind.HEDGE, HedgePolicy.class);
+        this.breakerSlot = slots.slot(PluginKind.BREAKER, Breaker.class);
+        this.retry = retrySlot.current();
+        this.hedge = hedgeSlot.current();
+        this.breaker = breakerSlot.current();
+    }
+
+    RetryPolicy.Decision onFailure(AttemptEnd failed, GatewayView gateway, long now) {
+        while (true) {
+            retry = dispatcher.noteSwap(retrySlot, retry, now);
+            String fault;
+            try {
+                var decision = retry.policy().onFailure(failed, gateway);
+                if (decision != null) return decision;
+                fault = "onFailure returned null for request " + failed.requestId();
+            } catch (RuntimeException e) {
+                fault = "retry decision for request " + failed.requestId() + " threw " + e;
+            }
+            dispatcher.fallBack(retrySlot, retry, now, fault);
+        }
+    }
+
+    /** Nanoseconds after the send to hedge at, or {@link HedgePolicy#NEVER}. */
+    long hedgeAfterNanos(RequestView request, GatewayView gateway, long now) {
+        while (true) {
+            hedge = dispatcher.noteSwap(hedgeSlot, hedge, now);
+            String fault;
+            try {
+                long delay = hedge.policy().hedgeAfterNanos(request, gateway);
+                if (delay >= HedgePolicy.NEVER) return delay;
+                fault = "hedgeAfterNanos returned " + delay + " for request " + request.id() + " (>= 0, or NEVER)";
+            } catch (RuntimeException e) {
+                fault = "hedge decision for request " + request.id() + " threw " + e;
+            }
+            dispatcher.fallBack(hedgeSlot, hedge, now, fault);
+        }
+    }
+
+    boolean allows(int replica, GatewayView gateway, long now) {
+        while (true) {
+            breaker = dispatcher.noteSwap(breakerSlot, breaker, now);
+            try {
+                return breaker.policy().allows(replica, gateway);
+            } catch (RuntimeException e) {
+                dispatcher.fallBack(breakerSlot, breaker, now, "allows(" + replica + ") threw " + e);
+            }
+        }
+    }
+
+    void onEnd(AttemptEnd end, GatewayView gateway, long now) {
+        while (true) {
+            breaker = dispatcher.noteSwap(breakerSlot, breaker, now);
+            try {
+                breaker.policy().onEnd(end, gateway);
+                return;
+            } catch (RuntimeException e) {
+                dispatcher.fallBack(breakerSlot, breaker, now, "onEnd of request " + end.requestId() + " threw " + e);
+            }
+        }
+    }
+}
