@@ -33,7 +33,7 @@ final class FaultDriver {
 
     /** @param coldStartNanos per replica, its model load time (weights over the load bandwidth) */
     FaultDriver(List<Replica> replicas, long[] freeAt, FaultState faults, Lifecycle lifecycle, Control.Queue control,
-                ResultSink events, long[] coldStartNanos, LostRequests lostTo) {
+                ResultSink events, long[] coldStartNanos, LostRequests lostTo) { // lostTo null: no gateway
         this.lostTo = lostTo;
         this.replicas = replicas;
         this.freeAt = freeAt;
@@ -97,7 +97,8 @@ final class FaultDriver {
             record(c, true, now, "replica already " + state.id() + ": nothing to crash" + late);
             return;
         }
-        var lost = replicas.get(r).crash(now);
+        // without a gateway to end the lost requests, the replica records them as failed itself
+        var lost = replicas.get(r).crash(now, lostTo == null ? "replica " + r + " crashed at " + now / 1e6 + " ms" : null);
         int tokens = 0;
         for (var l : lost) tokens += l.computedTokens();
         record(c, true, now, lost.size() + " requests lost, " + tokens + " computed tokens thrown away" + late);
@@ -108,7 +109,7 @@ final class FaultDriver {
             lifecycle.starting(r, now, ready, "restart after crash: cold start of " + (ready - now) / 1e6 + " ms");
             control.add(new Control.Ready(ready, r));
         }
-        lostTo.attemptsLost(r, lost, AttemptEnd.Result.CRASHED, now); // after the state change: retries avoid it
+        if (lostTo != null) lostTo.attemptsLost(r, lost, AttemptEnd.Result.CRASHED, now); // after the state change: retries avoid it
     }
 
     /** Replica {@code r} finished a cold start: if a crash caused it, the crash is over. */

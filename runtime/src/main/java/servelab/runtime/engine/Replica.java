@@ -430,6 +430,14 @@ public final class Replica implements ReplicaView {
      * @return the dropped requests, running ones first, each queue in its order
      */
     public List<Lost> crash(long nowNanos) {
+        return crash(nowNanos, null);
+    }
+
+    /**
+     * {@link #crash(long)}, recording each dropped request as failed with {@code error} when it is not null (a
+     * simulation whose replicas write their rows straight to the run's sink, with no gateway to end them).
+     */
+    List<Lost> crash(long nowNanos, String error) {
         now = nowNanos;
         var lost = new ArrayList<Lost>(running.size() + waiting.size());
         for (var queue : List.of(running, waiting)) {
@@ -437,6 +445,7 @@ public final class Replica implements ReplicaView {
                 lost.add(new Lost(seq.id(), workDone(seq)));
                 kv.drop(seq);
                 seq.state = Sequence.State.FINISHED;
+                if (error != null) record(seq, error);
             }
             queue.clear();
         }

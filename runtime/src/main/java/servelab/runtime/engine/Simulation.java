@@ -120,6 +120,7 @@ public final class Simulation {
     private final ClusterSeries series;
     private final int blockTokens;
     private final Gateway gateway;
+    private final boolean hearsAnswers;
     private final FaultState faultState;
     private final Lifecycle lifecycle;
     private final Control.Queue control = new Control.Queue();
@@ -179,6 +180,7 @@ public final class Simulation {
         this.views = List.copyOf(views);
         var dispatcher = new Dispatcher(slots, List.copyOf(views), front, options.routerCpu(), lifecycle::unavailable,
                 options.gateway().fallbackGroup());
+        this.hearsAnswers = hearsAnswers;
         this.gateway = new Gateway(new Gateway.Parts(this.replicas, List.copyOf(views), front, dispatcher,
                 options.network(), board, series, prefixes, faultState, this::reachable, this::wake), slots,
                 options.gateway(), hearsAnswers);
@@ -196,7 +198,7 @@ public final class Simulation {
                     + replicas.size());
         }
         faults = new FaultDriver(replicas, freeAt, faultState, lifecycle, control, front, coldStartNanos,
-                this::attemptsLost);
+                hearsAnswers ? this::attemptsLost : null);
         faults.schedule(schedule);
         return this;
     }
