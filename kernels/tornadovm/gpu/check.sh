@@ -81,7 +81,7 @@ fi
 rm -f "$WORK"/models/decode-*.gguf
 
 # 5. servelab run of a shared trace slice on the tornadovm backend (weight matmuls offloaded; Q8_0)
-cp "$WORK/trace.csv" "$ROOT/kernels/tornadovm/gpu/trace-slice.yaml" "$WORK/"
+cp "$ROOT/kernels/tornadovm/gpu/trace-slice.yaml" "$WORK/"   # beside trace.csv, which it names
 step run-model 120 "$JAVA" "${FLAGS[@]}" -cp "$CP" servelab.kernels.tornado.DecodeBenchmark --shape 256,4,8,4,768 \
   --formats Q8_0 --write "$WORK/models/run.gguf"
 step servelab-run 240 "$JAVA" "${FLAGS[@]}" -XX:+UseParallelGC "-Dservelab.home=$S" "-Dservelab.cwd=$WORK" \

@@ -178,4 +178,29 @@ class DeviceKernelsTest {
         }
         assertEquals(500, ids.get(0));
     }
+
+    @Test
+    void temperatureSamplingDrawsWhatTheCpuSamplerDrawsWithTheSameRandomness() {
+        int vocab = 1000, rows = 16;
+        float temperature = 0.8f;
+        var logits = new float[rows * vocab];
+        for (int i = 0; i < logits.length; i++) logits[i] = (float) random.nextDouble(-4, 4);
+        var uniforms = new float[rows];
+        var expected = new int[rows];
+        for (int row = 0; row < rows; row++) {
+            long seed = 1000 + row;   // the CPU sampler's per-token seed; the device gets its first nextDouble()
+            uniforms[row] = (float) new SplittableRandom(seed).nextDouble();
+            expected[row] = servelab.kernels.sample.SeededSampler.of(
+                    servelab.kernels.sample.SamplingParams.temperature(temperature), seed).sample(logits, row * vocab, vocab);
+        }
+        var ids = new IntArray(rows);
+        var in = floats(logits);
+        var u = floats(uniforms);
+        var counts = ints(0, rows);
+        OnDevice.run(new Object[] {in, u, counts}, new Object[] {ids}, rows,
+                g -> g.task("t", SamplingKernels::sampleTemperature, ctx(), in, u, ids, counts, vocab, 1f / temperature));
+        for (int row = 0; row < rows; row++) {
+            assertEquals(expected[row], ids.get(row), "row " + row + ", u " + uniforms[row]);
+        }
+    }
 }
