@@ -10,7 +10,6 @@ import servelab.api.resilience.GatewayView;
 import servelab.api.resilience.HedgePolicy;
 import servelab.api.resilience.RetryPolicy;
 import servelab.api.route.ReplicaView;
-import servelab.common.collect.LongObjectMap;
 import servelab.common.seed.Seeds;
 import servelab.datasets.TraceRequest;
 import servelab.runtime.cluster.ClusterSeries;
@@ -54,22 +53,16 @@ final class Gateway implements GatewayView {
     private final Dispatcher dispatcher;
     private final GatewayPolicies policies;
     private final Network network;
-    private final LoadBoard board;
     private final ClusterSeries series;
-    private final List<PrefixIndex> prefixes;
     private final GatewaySettings settings;
-    private final Wake wake;
     private final boolean hearsAnswers;
     private final GatewayEvents events = new GatewayEvents();
     private final LatencyWindow latencies;
     private final Eligibility eligibility = new Eligibility();
     private final ArrayList<RequestRow> heldRows = new ArrayList<>();
     private final FaultState faults;
-    private final IntPredicate reachable;
-    /** The requests that have not ended, by id: memory follows the requests in the system, not the trace. */
-    private final LongObjectMap<GatewayRequest> byId = new LongObjectMap<>(1024);
-    /** The same requests in arrival order, linked through {@link GatewayRequest#prev} and {@code next}. */
-    private GatewayRequest oldest, newest;
+    private final Copies copies;
+    private final LiveRequests requests = new LiveRequests();
     private boolean stepping;
     private long now;
     private int live, liveRetries, liveHedges;
@@ -89,14 +82,11 @@ final class Gateway implements GatewayView {
         this.dispatcher = parts.dispatcher();
         this.policies = new GatewayPolicies(slots, dispatcher);
         this.network = parts.network();
-        this.board = parts.board();
         this.series = parts.series();
-        this.prefixes = parts.prefixes();
-        this.wake = parts.wake();
         this.settings = settings;
         this.latencies = new LatencyWindow(settings.latencyWindow());
         this.faults = parts.faults();
-        this.reachable = parts.reachable();
+        this.copies = new Copies(replicas, parts.board(), parts.prefixes(), parts.reachable(), parts.wake());
     }
 
     // --- the event loop's side ------------------------------------------------------------------------------------
@@ -111,7 +101,7 @@ final class Gateway implements GatewayView {
         submitted++;
         live++;
         var req = new GatewayRequest(routed);
-        put(req);
+        requests.add(req);
         if (settings.timeoutNanos() > 0) events.add(trace.arrivalNanos() + settings.timeoutNanos(), new Deadline(req));
         send(req, 0, null);
     }
@@ -231,14 +221,7 @@ final class Gateway implements GatewayView {
     }
 
     private void route(Attempt a, int target) {
-        var req = a.request;
-        var trace = req.routed.request();
-        var e = new Execution(target, trace.inputTokens() + trace.outputTokens(), a);
-        req.executions.add(e);
-        a.execution = e;
-        a.replica = target;
-        board.routed(target, e.sentTokens);
-        if (req.routed.hasKeys() && !prefixes.get(target).isPrecise()) prefixes.get(target).routed(req.routed.blockKeys());
+        var e = copies.open(a, target);
         long delay = network.routerToReplicaNanos();
         if (delay == 0) deliver(a, e);
         else events.add(now + delay, new ToReplica(a, e));
@@ -246,14 +229,10 @@ final class Gateway implements GatewayView {
 
     private void deliver(Attempt a, Execution e) {
         if (e.ended) return; // withdrawn on the way
-        if (!reachable.test(e.replica)) { // it went down, or was cut off, while the copy was on its way
-            endExecution(a.request, e, null);
+        if (!copies.submit(a.request, e, now)) { // it went down, or was cut off, while the copy was on its way
             failed(a, AttemptEnd.Result.UNREACHABLE, e.replica);
             return;
         }
-        wake.beforeSubmit(e.replica, now);
-        e.onReplica = true;
-        replicas.get(e.replica).submit(a.request.routed.request());
         if (!hearsAnswers) handOver(a.request);
     }
 
@@ -263,13 +242,13 @@ final class Gateway implements GatewayView {
         live--;
         req.live.clear();
         req.executions.clear();
-        drop(req);
+        requests.remove(req);
     }
 
     // --- answers --------------------------------------------------------------------------------------------------
 
     private void answered(RequestRow row) {
-        var req = find(row.requestId());
+        var req = requests.find(row.requestId());
         var e = req == null ? null : req.executionOn(row.replica());
         if (e == null || !e.onReplica) return; // a copy the gateway already took back
         endExecution(req, e, row);
@@ -370,7 +349,7 @@ final class Gateway implements GatewayView {
     void attemptsLost(int replica, List<Replica.Lost> lost, AttemptEnd.Result result, long at) {
         now = at;
         for (var l : lost) {
-            var req = find(l.requestId());
+            var req = requests.find(l.requestId());
             var e = req == null ? null : req.executionOn(replica);
             if (e == null || !e.onReplica) continue;
             e.onReplica = false; // the replica no longer holds it: nothing to withdraw
@@ -394,34 +373,24 @@ final class Gateway implements GatewayView {
         }
         while (!req.executions.isEmpty()) withdraw(req, req.executions.getLast());
         if (req.heldAnswer != null) req.wastedTokens += Replica.workDone(req.heldAnswer);
-        drop(req);
+        requests.remove(req);
         var fields = req.fields(outcome);
         if (back < 0) front.terminal(row, req.cluster, fields);
         else front.terminal(row, back, req.cluster, fields);
     }
 
     private void withdraw(GatewayRequest req, Execution e) {
-        if (e.ended) return;
-        if (e.onReplica) {
-            int done = replicas.get(e.replica).withdraw(req.id());
-            if (done > 0) req.wastedTokens += done;
-        }
-        endExecution(req, e, null);
+        copies.withdraw(req, e);
     }
 
-    /** A copy ended: the router's count of what it sent there goes down (with the answer's latencies, if any). */
     private void endExecution(GatewayRequest req, Execution e, RequestRow answer) {
-        e.ended = true;
-        e.onReplica = false;
-        req.executions.remove(e);
-        board.finished(e.replica, e.sentTokens, answer == null ? Double.NaN : ClusterSink.ttftNanos(answer),
-                answer == null ? Double.NaN : ClusterSink.itlNanos(answer));
+        copies.ended(req, e, answer);
     }
 
     /** The run ended with requests whose answer never came (lost, with no timeout to notice): they failed. */
     void endOfRun(long at) {
         now = at;
-        for (var req : live()) {
+        for (var req : requests.inArrivalOrder()) {
             end(req, Outcome.FAILED, failedRow(req, "no answer reached the client by the end of the run ("
                     + (req.lastFailure.isEmpty() ? "the answer was lost" : req.lastFailure) + "; no timeout set)"), -1);
         }
@@ -430,7 +399,7 @@ final class Gateway implements GatewayView {
     /** The run stopped: requests no replica holds fail now (those a replica holds fail when it abandons them). */
     void abort(String reason, long at) {
         stepping(false, at);
-        for (var req : live()) {
+        for (var req : requests.inArrivalOrder()) {
             if (req.executions.stream().anyMatch(e -> e.onReplica)) continue;
             end(req, Outcome.FAILED, failedRow(req, reason), -1);
         }
@@ -453,35 +422,6 @@ final class Gateway implements GatewayView {
     }
 
     // --- lookup ---------------------------------------------------------------------------------------------------
-
-    private void put(GatewayRequest req) {
-        if (byId.get(req.id()) != null) throw new EngineException("request id " + req.id() + " arrived twice");
-        byId.put(req.id(), req);
-        req.prev = newest;
-        if (newest != null) newest.next = req;
-        else oldest = req;
-        newest = req;
-    }
-
-    private void drop(GatewayRequest req) {
-        byId.remove(req.id());
-        if (req.prev != null) req.prev.next = req.next;
-        else oldest = req.next;
-        if (req.next != null) req.next.prev = req.prev;
-        else newest = req.prev;
-        req.prev = req.next = null;
-    }
-
-    private GatewayRequest find(long id) {
-        return byId.get(id);
-    }
-
-    /** The requests that have not ended, in arrival order (a run's end and abort go through them in that order). */
-    private List<GatewayRequest> live() {
-        var all = new ArrayList<GatewayRequest>();
-        for (var req = oldest; req != null; req = req.next) all.add(req);
-        return all;
-    }
 
     /** Which replicas an attempt may go to: available, allowed by the breaker, not the replica it hedges. */
     private final class Eligibility implements IntPredicate {
@@ -506,7 +446,7 @@ final class Gateway implements GatewayView {
 
     /** When request {@code id}'s latest attempt reached the router, -1 when it has not (or the request ended). */
     long routerArrivalNanos(long id) {
-        var req = find(id);
+        var req = requests.find(id);
         return req == null ? -1 : req.cluster.routerArrivalNanos();
     }
     long rejected() { return rejected; }

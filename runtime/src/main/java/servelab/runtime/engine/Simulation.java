@@ -160,14 +160,14 @@ public final class Simulation {
         this.freeAt = new long[replicas.size()];
         this.blockTokens = replicas.getFirst().blockSizeTokens();
         var live = new ArrayList<LiveReplica>();
-        for (var r : replicas) live.add(live(r));
+        for (var r : replicas) live.add(ClusterAdapters.live(r));
         this.board = new LoadBoard(live, options.viewRefreshNanos() == 0);
         var views = new ArrayList<ReplicaView>();
         for (int i = 0; i < replicas.size(); i++) {
             var replica = replicas.get(i);
             var index = options.estimatedPrefix() ? PrefixIndex.estimated(replica.totalBlocks())
                     : PrefixIndex.precise(replica.totalBlocks(), options.viewRefreshNanos() > 0);
-            if (index.isPrecise()) replica.onCacheEvents(events(index));
+            if (index.isPrecise()) replica.onCacheEvents(ClusterAdapters.events(index));
             prefixes.add(index);
             views.add(new ReplicaLoadView(i, options.groups().get(i), board, index));
         }
@@ -380,26 +380,6 @@ public final class Simulation {
         gateway.attemptsLost(replica, lost, result, nowNanos);
     }
 
-    private static LiveReplica live(Replica r) {
-        return new LiveReplica() {
-            @Override public int waitingRequests() { return r.waitingRequests(); }
-            @Override public int runningRequests() { return r.runningRequests(); }
-            @Override public long waitingTokens() { return r.waitingTokens(); }
-            @Override public long runningTokens() { return r.runningTokens(); }
-            @Override public int freeBlocks() { return r.freeBlocks(); }
-            @Override public int totalBlocks() { return r.totalBlocks(); }
-            @Override public boolean hasPrefixCache() { return r.hasPrefixCache(); }
-        };
-    }
-
-    private static CacheEvents events(PrefixIndex index) {
-        return new CacheEvents() {
-            @Override public void stored(int block, long key) { index.stored(block, key); }
-            @Override public void evicted(int block) { index.evicted(block); }
-            @Override public void cleared() { index.cleared(); }
-        };
-    }
-
     /** When the run ended: its last step, or the last response reaching its client if later (0 before the end). */
     public long finishedNanos() {
         return finishedNanos;
@@ -420,32 +400,5 @@ public final class Simulation {
 
     public List<Replica> replicas() {
         return replicas;
-    }
-
-    /** The trace, one request ahead, checked to be in arrival order. */
-    private static final class Arrivals {
-        private final Iterator<TraceRequest> trace;
-        private TraceRequest next;
-        private long last = Long.MIN_VALUE;
-
-        Arrivals(Iterator<TraceRequest> trace) {
-            this.trace = trace;
-            this.next = trace.hasNext() ? trace.next() : null;
-        }
-
-        long peekNanos() {
-            return next == null ? Long.MAX_VALUE : next.arrivalNanos();
-        }
-
-        TraceRequest next() {
-            var r = next;
-            if (r.arrivalNanos() < last) {
-                throw new EngineException("trace is not in arrival order: request " + r.id() + " arrives at "
-                        + r.arrivalNanos() + " ns, before the previous one at " + last + " ns");
-            }
-            last = r.arrivalNanos();
-            next = trace.hasNext() ? trace.next() : null;
-            return r;
-        }
     }
 }
