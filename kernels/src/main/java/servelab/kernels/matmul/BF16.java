@@ -66,6 +66,14 @@ public final class BF16 {
         return ((IntVector) halves.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
+    /** Widens a row of {@code n} weights into {@code dst[0..n)} through {@code halves}, as {@link F16#widenRow}. */
+    public static void widenRow(MemorySegment w, long off, short[] halves, float[] dst, int n) {
+        MemorySegment.copy(w, SHORT_LE, off, halves, 0, n);
+        for (int j = 0; j < n; j++) {
+            dst[j] = Float.intBitsToFloat(halves[j] << 16);
+        }
+    }
+
     /** Widens {@code n} weights at byte {@code off} into {@code dst[dstOff..]}. */
     public static void dequantize(MemorySegment w, long off, float[] dst, int dstOff, int n) {
         for (int j = 0; j < n; j++) {

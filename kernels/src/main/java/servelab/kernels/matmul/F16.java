@@ -65,6 +65,19 @@ public final class F16 {
         return bits.or(sign).reinterpretAsFloats();
     }
 
+    /**
+     * Widens a row of {@code n} weights at byte {@code off} into {@code dst[0..n)}, through {@code halves} (at least
+     * {@code n} long): a bulk copy, then a plain loop that C2 compiles to the CPU's half-to-float instruction
+     * ({@code vcvtph2ps}, sixteen at a time), which the Vector API does not offer. The vector matmul widens each row
+     * once this way and dots it with every input row of its tile ({@link F32#dotVector(float[], float[], int, int)}).
+     */
+    public static void widenRow(MemorySegment w, long off, short[] halves, float[] dst, int n) {
+        MemorySegment.copy(w, SHORT_LE, off, halves, 0, n);
+        for (int j = 0; j < n; j++) {
+            dst[j] = Float.float16ToFloat(halves[j]);
+        }
+    }
+
     /** Widens {@code n} weights at byte {@code off} into {@code dst[dstOff..]}. */
     public static void dequantize(MemorySegment w, long off, float[] dst, int dstOff, int n) {
         for (int j = 0; j < n; j++) {

@@ -47,6 +47,32 @@ public final class F32 {
         return sum;
     }
 
+    /**
+     * {@link #dotVector} over weights already in a float array (a row that {@link F16#widenRow} or
+     * {@link BF16#widenRow} widened), with the same accumulators and order.
+     */
+    public static float dotVector(float[] w, float[] x, int xOff, int n) {
+        var acc0 = FloatVector.zero(F);
+        var acc1 = FloatVector.zero(F);
+        var acc2 = FloatVector.zero(F);
+        var acc3 = FloatVector.zero(F);
+        int j = 0;
+        for (int end = n - 4 * L; j <= end; j += 4 * L) {
+            acc0 = FloatVector.fromArray(F, w, j).fma(FloatVector.fromArray(F, x, xOff + j), acc0);
+            acc1 = FloatVector.fromArray(F, w, j + L).fma(FloatVector.fromArray(F, x, xOff + j + L), acc1);
+            acc2 = FloatVector.fromArray(F, w, j + 2 * L).fma(FloatVector.fromArray(F, x, xOff + j + 2 * L), acc2);
+            acc3 = FloatVector.fromArray(F, w, j + 3 * L).fma(FloatVector.fromArray(F, x, xOff + j + 3 * L), acc3);
+        }
+        for (int end = n - L; j <= end; j += L) {
+            acc0 = FloatVector.fromArray(F, w, j).fma(FloatVector.fromArray(F, x, xOff + j), acc0);
+        }
+        float sum = Vectors.sum(acc0.add(acc1).add(acc2.add(acc3)));
+        for (; j < n; j++) {
+            sum += w[j] * x[xOff + j];
+        }
+        return sum;
+    }
+
     /** Copies {@code n} weights at byte {@code off} into {@code dst[dstOff..]}. */
     public static void dequantize(MemorySegment w, long off, float[] dst, int dstOff, int n) {
         for (int j = 0; j < n; j++) {

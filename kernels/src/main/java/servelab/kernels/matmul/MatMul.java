@@ -30,55 +30,71 @@ public final class MatMul {
     }
 
     /**
-     * Vector API version of {@link #reference}, weight rows split into one contiguous range per thread, each weight
-     * read once per call. Quantized rows go four inputs at a time (each block decoded once for four inputs) when the
-     * batch has four or more, else two rows at a time (each input block loaded once for two rows, which matters when
-     * a long input does not fit in L1). Every output gets the same operations in the same order whichever way it is
-     * grouped, so results are bit-identical across batch sizes and thread counts.
+     * Vector API version of {@link #reference}. Weight rows are split into contiguous ranges over the threads; within
+     * a range, tiles of rows ({@value #ROW_TILE_BYTES} bytes of weights) meet tiles of {@value #INPUT_TILE} input rows,
+     * so during a long prefill both the weight tile and the input tile stay in L2 instead of the inputs streaming
+     * from memory once per weight row. Quantized rows go four inputs at a time (each block widened once for four).
+     * Every output gets the same operations in the same order whichever way it is grouped, so results are
+     * bit-identical across batch sizes, tilings and thread counts.
      */
     public static void vector(Matrix w, float[] x, int batch, float[] out, Parallel parallel) {
         checkShapes(w, x, batch, out);
         int grain = (int) Math.max(1, MIN_WEIGHT_BYTES_PER_CHUNK / w.rowBytes());
-        var format = w.format();
-        boolean quantized = format == WeightFormat.Q8_0 || format == WeightFormat.Q4_0;
+        int rowTile = (int) Math.max(1, ROW_TILE_BYTES / w.rowBytes());
         parallel.forRange(w.rows(), grain, (from, to) -> {
-            int r = from;
-            if (quantized && batch < 4) {
-                // pairs of rows from the two halves of this thread's range: the weights are read as two long
-                // sequential streams, and each input block is loaded once for both rows
-                int half = (to - from) / 2;
-                for (; r < from + half; r++) {
-                    for (int t = 0; t < batch; t++) {
-                        rows(format, w, w.rowOffset(r), half * w.rowBytes(), x, t, out, r, half);
-                    }
-                }
-                r = from + 2 * half;
-            }
-            for (; r < to; r++) {
-                long off = w.rowOffset(r);
-                int t = 0;
-                for (; quantized && t + 4 <= batch; t += 4) {
-                    dots(format, w, off, x, t, out, r);
-                }
-                for (; t < batch; t++) {
-                    out[t * w.rows() + r] = dotVector(format, w.data(), off, x, t * w.cols(), w.cols());
+            for (int r0 = from; r0 < to; r0 += rowTile) {
+                int r1 = Math.min(to, r0 + rowTile);
+                for (int t0 = 0; t0 < batch; t0 += INPUT_TILE) {
+                    tile(w, x, out, r0, r1, t0, Math.min(batch, t0 + INPUT_TILE));
                 }
             }
         });
     }
 
-    /**
-     * Rows {@code r} and {@code r + apart} (from byte {@code off}, the second {@code distance} bytes further) with
-     * input {@code t}. Kept out of line on purpose: inlined into the caller's loop, the kernel's vector operations
-     * exceed C2's node budget and fall back to boxed objects (several times slower); behind this dispatch the JIT
-     * compiles each kernel on its own.
-     */
-    private static void rows(WeightFormat format, Matrix w, long off, long distance, float[] x, int t, float[] out, int r,
-                             int apart) {
+    /** Weight rows of a tile's bytes: a few hundred KiB stays in L2 next to an input tile. */
+    private static final long ROW_TILE_BYTES = 1 << 17;
+    /** Input rows of a tile: 32 rows of 2048 floats are 256 KiB. */
+    private static final int INPUT_TILE = 32;
+
+    /** Outputs of weight rows {@code r0..r1-1} for inputs {@code t0..t1-1}. */
+    private static void tile(Matrix w, float[] x, float[] out, int r0, int r1, int t0, int t1) {
+        var format = w.format();
         switch (format) {
-            case Q8_0 -> Q8_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
-            case Q4_0 -> Q4_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
-            case F32, F16, BF16 -> throw new IllegalArgumentException("two-row kernels are for Q8_0 and Q4_0, not " + format);
+            case Q8_0, Q4_0 -> {
+                for (int r = r0; r < r1; r++) {
+                    long off = w.rowOffset(r);
+                    int t = t0;
+                    for (; t + 4 <= t1; t += 4) {
+                        dots(format, w, off, x, t, out, r);
+                    }
+                    for (; t < t1; t++) {
+                        out[t * w.rows() + r] = dotVector(format, w.data(), off, x, t * w.cols(), w.cols());
+                    }
+                }
+            }
+            case F16, BF16 -> {
+                // each row widened once into floats, then dotted with every input of the tile (at batch 1 too, so
+                // that a row's result does not depend on the batch)
+                var halves = new short[w.cols()];
+                var row = new float[w.cols()];
+                for (int r = r0; r < r1; r++) {
+                    if (format == WeightFormat.F16) {
+                        F16.widenRow(w.data(), w.rowOffset(r), halves, row, w.cols());
+                    } else {
+                        BF16.widenRow(w.data(), w.rowOffset(r), halves, row, w.cols());
+                    }
+                    for (int t = t0; t < t1; t++) {
+                        out[t * w.rows() + r] = F32.dotVector(row, x, t * w.cols(), w.cols());
+                    }
+                }
+            }
+            case F32 -> {
+                for (int r = r0; r < r1; r++) {
+                    for (int t = t0; t < t1; t++) {
+                        out[t * w.rows() + r] = F32.dotVector(w.data(), w.rowOffset(r), x, t * w.cols(), w.cols());
+                    }
+                }
+            }
         }
     }
 
