@@ -118,6 +118,75 @@ class MatMulTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void tilesOfRowsAndInputsDoNotChangeAnyResult(WeightFormat format) {
+        // 2048 columns: a tile holds fewer than 130 rows in every format, and 37 inputs are two input tiles, so
+        // rows and inputs both cross tile boundaries; each input row alone must give the same bits
+        int rows = 130;
+        int cols = 2048;
+        int batch = 37;
+        var w = MatMul.encode(format, gaussian(rows * cols, 10), rows, cols);
+        var x = gaussian(batch * cols, 11);
+        var batched = new float[batch * rows];
+        MatMul.vector(w, x, batch, batched, Parallel.of(2));
+        for (int t : new int[] {0, 3, 31, 32, 36}) {
+            var single = new float[rows];
+            MatMul.vector(w, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, single, Parallel.serial());
+            assertArrayEquals(single, java.util.Arrays.copyOfRange(batched, t * rows, (t + 1) * rows), "input row " + t);
+        }
+        var reference = new float[batch * rows];
+        MatMul.reference(w, x, batch, reference);
+        var dense = dequantized(w);
+        for (int t = 0; t < batch; t++) {
+            for (int r = 0; r < rows; r++) {
+                double absSum = 0;
+                for (int c = 0; c < cols; c++) {
+                    absSum += Math.abs((double) dense[r * cols + c] * x[t * cols + c]);
+                }
+                int i = t * rows + r;
+                assertTrue(Math.abs(reference[i] - batched[i]) <= FloatBounds.sumOrder(cols + 2, absSum), "out[" + i + "]");
+            }
+        }
+    }
+
+    /** Same bits, except that any NaN matches any NaN (the CPU's conversion may quiet a signalling NaN's payload). */
+    private static void assertSameFloat(float expected, float actual, String what) {
+        if (Float.isNaN(expected)) {
+            assertTrue(Float.isNaN(actual), what);
+        } else {
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), what);
+        }
+    }
+
+    @Test
+    void halfTableHoldsEveryHalfWidened() {
+        for (int h = 0; h < 1 << 16; h++) {
+            assertSameFloat(Float.float16ToFloat((short) h), Lanes.HALF[h], "half 0x" + Integer.toHexString(h));
+        }
+    }
+
+    @Test
+    void f16AndBf16RowWideningIsExact() {
+        var random = new SplittableRandom(12);
+        int n = 1000;
+        var data = java.lang.foreign.MemorySegment.ofArray(new byte[2 * n + 2]);
+        for (int j = 0; j < n + 1; j++) {
+            data.set(Lanes.SHORT_LE, 2L * j, (short) random.nextInt(1 << 16));
+        }
+        var halves = new short[n];
+        var f16 = new float[n];
+        var bf16 = new float[n];
+        // from byte 2: an odd half offset, as a row inside a tensor may start
+        F16.widenRow(data, 2, halves, f16, n);
+        BF16.widenRow(data, 2, halves, bf16, n);
+        for (int j = 0; j < n; j++) {
+            short bits = data.get(Lanes.SHORT_LE, 2L * (j + 1));
+            assertSameFloat(Float.float16ToFloat(bits), f16[j], "f16 " + j);
+            assertSameFloat(BF16.toFloat(bits), bf16[j], "bf16 " + j);
+        }
+    }
+
     @Test
     void f16VectorWideningIsExactForEveryHalf() {
         var halves = new short[65536];

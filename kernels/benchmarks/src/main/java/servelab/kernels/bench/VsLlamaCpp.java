@@ -2,6 +2,7 @@ package servelab.kernels.bench;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -139,14 +140,22 @@ public final class VsLlamaCpp {
     private static Map<String, Object> cell(String format, int threads, int round, String cell, int tokens, double seconds,
                                             Runnable step) {
         step.run();
+        var cpu = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
+        long cpuStart = cpu.getCurrentThreadCpuTime();
         int calls = 0;
         do {
             step.run();
             calls++;
         } while (calls < 2 || System.nanoTime() - start < seconds * 1e9);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return row("servelab", format, threads, round, cell, (double) tokens * calls / elapsed, "tokens/s");
+        var row = row("servelab", format, threads, round, cell, (double) tokens * calls / elapsed, "tokens/s");
+        if (threads == 1) {
+            // on one thread all work is the calling thread's: tokens per second of its CPU time is what the
+            // kernels do when they run, whatever share of a core the neighbours leave them
+            row.put("per_cpu_second", tokens * calls / ((cpu.getCurrentThreadCpuTime() - cpuStart) / 1e9));
+        }
+        return row;
     }
 
     private static Map<String, Object> stream(String format, int threads, int round, String cell,
