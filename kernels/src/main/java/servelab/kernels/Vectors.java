@@ -21,22 +21,17 @@ public final class Vectors {
     /** Lanes of {@link #F}: 16 with AVX-512, 8 with AVX2. */
     public static final int L = F.length();
 
-    /** Eight float lanes: the block formats' kernels (Q8_0, Q4_0) work in these, see {@code matmul.Lanes}. */
-    public static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-
-    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly(F);
-    private static final VectorShuffle<Float>[] BUTTERFLY_8 = butterfly(F8);
+    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
 
     private Vectors() {}
 
     @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] butterfly(VectorSpecies<Float> species) {
-        int lanes = species.length();
-        int steps = Integer.numberOfTrailingZeros(lanes);
+    private static VectorShuffle<Float>[] butterfly() {
+        int steps = Integer.numberOfTrailingZeros(L);
         var shuffles = (VectorShuffle<Float>[]) new VectorShuffle<?>[steps];
         for (int s = 0; s < steps; s++) {
-            int k = lanes >> (s + 1);
-            shuffles[s] = VectorShuffle.fromOp(species, i -> i ^ k);
+            int k = L >> (s + 1);
+            shuffles[s] = VectorShuffle.fromOp(F, i -> i ^ k);
         }
         return shuffles;
     }
@@ -44,14 +39,6 @@ public final class Vectors {
     /** Sum of the lanes in a fixed tree order: lanes {@code i} and {@code i ^ k} added for k = L/2 down to 1. */
     public static float sum(FloatVector v) {
         for (var shuffle : BUTTERFLY) {
-            v = v.add(v.rearrange(shuffle));
-        }
-        return v.lane(0);
-    }
-
-    /** {@link #sum} of a vector of {@link #F8}. */
-    public static float sum8(FloatVector v) {
-        for (var shuffle : BUTTERFLY_8) {
             v = v.add(v.rearrange(shuffle));
         }
         return v.lane(0);

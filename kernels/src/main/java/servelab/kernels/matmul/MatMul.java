@@ -30,10 +30,12 @@ public final class MatMul {
     }
 
     /**
-     * Vector API version of {@link #reference}. Weight rows are split into contiguous ranges over the threads; within
-     * a range, tiles of rows ({@value #ROW_TILE_BYTES} bytes of weights) meet tiles of {@value #INPUT_TILE} input rows,
-     * so during a long prefill both the weight tile and the input tile stay in L2 instead of the inputs streaming
-     * from memory once per weight row. Quantized rows go four inputs at a time (each block widened once for four).
+     * Vector API version of {@link #reference}. Weight rows are split into contiguous ranges over the threads.
+     * Quantized rows at batch 1 to 3 go two at a time, from the two halves of a thread's range (each input block
+     * loaded once for both rows, the weights read as two sequential streams). Otherwise tiles of rows
+     * ({@value #ROW_TILE_BYTES} bytes of weights) meet tiles of {@value #INPUT_TILE} input rows, so during a long
+     * prefill both stay in L2 instead of the inputs streaming from memory once per weight row; quantized rows then
+     * go four inputs at a time (each block decoded once for four), F16 and BF16 rows are widened once per tile.
      * Every output gets the same operations in the same order whichever way it is grouped, so results are
      * bit-identical across batch sizes, tilings and thread counts.
      */
@@ -41,7 +43,12 @@ public final class MatMul {
         checkShapes(w, x, batch, out);
         int grain = (int) Math.max(1, MIN_WEIGHT_BYTES_PER_CHUNK / w.rowBytes());
         int rowTile = (int) Math.max(1, ROW_TILE_BYTES / w.rowBytes());
+        boolean quantized = w.format() == WeightFormat.Q8_0 || w.format() == WeightFormat.Q4_0;
         parallel.forRange(w.rows(), grain, (from, to) -> {
+            if (quantized && batch < 4) {
+                pairs(w, x, batch, out, from, to);
+                return;
+            }
             for (int r0 = from; r0 < to; r0 += rowTile) {
                 int r1 = Math.min(to, r0 + rowTile);
                 for (int t0 = 0; t0 < batch; t0 += INPUT_TILE) {
@@ -55,6 +62,23 @@ public final class MatMul {
     private static final long ROW_TILE_BYTES = 1 << 17;
     /** Input rows of a tile: 32 rows of 2048 floats are 256 KiB. */
     private static final int INPUT_TILE = 32;
+
+    /** Quantized rows {@code from..to-1} for a batch of 1 to 3: pairs of rows from the two halves of the range. */
+    private static void pairs(Matrix w, float[] x, int batch, float[] out, int from, int to) {
+        var format = w.format();
+        int half = (to - from) / 2;
+        int r = from;
+        for (; r < from + half; r++) {
+            for (int t = 0; t < batch; t++) {
+                rows(format, w, w.rowOffset(r), half * w.rowBytes(), x, t, out, r, half);
+            }
+        }
+        for (r = from + 2 * half; r < to; r++) {
+            for (int t = 0; t < batch; t++) {
+                out[t * w.rows() + r] = dotVector(format, w.data(), w.rowOffset(r), x, t * w.cols(), w.cols());
+            }
+        }
+    }
 
     /** Outputs of weight rows {@code r0..r1-1} for inputs {@code t0..t1-1}. */
     private static void tile(Matrix w, float[] x, float[] out, int r0, int r1, int t0, int t1) {
@@ -95,6 +119,21 @@ public final class MatMul {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Rows {@code r} and {@code r + apart} (from byte {@code off}, the second {@code distance} bytes further) with
+     * input {@code t}. Kept out of line on purpose: inlined into the caller's loop, the kernel's vector operations
+     * exceed C2's node budget and fall back to boxed objects (several times slower); behind this dispatch the JIT
+     * compiles each kernel on its own.
+     */
+    private static void rows(WeightFormat format, Matrix w, long off, long distance, float[] x, int t, float[] out, int r,
+                             int apart) {
+        switch (format) {
+            case Q8_0 -> Q8_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
+            case Q4_0 -> Q4_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
+            case F32, F16, BF16 -> throw new IllegalArgumentException("two-row kernels are for Q8_0 and Q4_0, not " + format);
         }
     }
 

@@ -1,12 +1,11 @@
 package servelab.kernels.matmul;
 
 import static servelab.kernels.matmul.Lanes.B16;
-import static servelab.kernels.matmul.Lanes.HALF;
+import static servelab.kernels.matmul.Lanes.F;
+import static servelab.kernels.matmul.Lanes.L;
 import static servelab.kernels.matmul.Lanes.LE;
-import static servelab.kernels.matmul.Lanes.Q;
+import static servelab.kernels.matmul.Lanes.PARTS_PER_16;
 import static servelab.kernels.matmul.Lanes.SHORT_LE;
-import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,6 +14,7 @@ import servelab.kernels.Vectors;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_0 weight rows (GGUF/ggml {@code block_q4_0}):
@@ -51,80 +51,121 @@ public final class Q4_0 {
     }
 
     /**
-     * Vector API version of {@link #dot} with the operations of {@link Q8_0#dotVector}: the 16 packed bytes are split
-     * into low and high nibbles less 8, each widened in two eight-float quarters, multiplied with the input in two
-     * chains, and the block sum scaled once into the accumulator. {@link #dotsVector} does the same per input row.
+     * Vector API version of {@link #dot}: the 16 packed bytes are split into low and high nibbles, less 8, widened
+     * and scaled by {@code d}, then multiplied into one accumulator per half block. {@link #dotsVector} does the same
+     * operations per input row.
      */
     public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n) {
         checkLength(n);
-        var a = FloatVector.zero(Q);
+        var acc0 = FloatVector.zero(F);
+        var acc1 = FloatVector.zero(F);
         for (int b = 0; b < n / BLOCK; b++) {
             long block = off + (long) b * BYTES;
-            int xa = xOff + b * BLOCK;
-            var d = FloatVector.broadcast(Q, HALF[w.get(SHORT_LE, block) & 0xffff]);
+            int xb = xOff + b * BLOCK;
+            var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
             var packed = ByteVector.fromMemorySegment(B16, w, block + 2, LE);
             var low = packed.and((byte) 0x0f).sub((byte) 8);
-            var high = packed.lanewise(LSHR, 4).and((byte) 0x0f).sub((byte) 8);
-            var w0 = (FloatVector) low.convertShape(B2F, Q, 0);
-            var w1 = (FloatVector) low.convertShape(B2F, Q, 1);
-            var w2 = (FloatVector) high.convertShape(B2F, Q, 0);
-            var w3 = (FloatVector) high.convertShape(B2F, Q, 1);
-            var as = w0.mul(FloatVector.fromArray(Q, x, xa));
-            as = w1.fma(FloatVector.fromArray(Q, x, xa + 8), as);
-            var at = w2.mul(FloatVector.fromArray(Q, x, xa + 16));
-            at = w3.fma(FloatVector.fromArray(Q, x, xa + 24), at);
-            a = as.add(at).fma(d, a);
+            var high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).sub((byte) 8);
+            for (int part = 0; part < PARTS_PER_16; part++) {
+                acc0 = widen(low, part).mul(d).fma(FloatVector.fromArray(F, x, xb + part * L), acc0);
+                acc1 = widen(high, part).mul(d).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc1);
+            }
         }
-        return Vectors.sum8(a);
+        return Vectors.sum(acc0.add(acc1));
     }
 
     /** Four dots of one weight row at once, bit-identical to four {@link #dotVector} calls (see {@link Q8_0#dotsVector}). */
     public static void dotsVector(MemorySegment w, long off, float[] x, int xOff, int xStride, int n,
                                   float[] out, int outOff, int outStride) {
         checkLength(n);
-        var a = FloatVector.zero(Q);
-        var c = a;
-        var e = a;
-        var g = a;
+        var a0 = FloatVector.zero(F);
+        var a1 = a0;
+        var b0 = a0;
+        var b1 = a0;
+        var c0 = a0;
+        var c1 = a0;
+        var d0 = a0;
+        var d1 = a0;
         for (int b = 0; b < n / BLOCK; b++) {
             long block = off + (long) b * BYTES;
-            var d = FloatVector.broadcast(Q, HALF[w.get(SHORT_LE, block) & 0xffff]);
+            var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
             var packed = ByteVector.fromMemorySegment(B16, w, block + 2, LE);
             var low = packed.and((byte) 0x0f).sub((byte) 8);
-            var high = packed.lanewise(LSHR, 4).and((byte) 0x0f).sub((byte) 8);
-            var w0 = (FloatVector) low.convertShape(B2F, Q, 0);
-            var w1 = (FloatVector) low.convertShape(B2F, Q, 1);
-            var w2 = (FloatVector) high.convertShape(B2F, Q, 0);
-            var w3 = (FloatVector) high.convertShape(B2F, Q, 1);
-            int xa = xOff + b * BLOCK;
-            int xc = xa + xStride;
-            int xe = xc + xStride;
-            int xg = xe + xStride;
-            var as = w0.mul(FloatVector.fromArray(Q, x, xa));
-            as = w1.fma(FloatVector.fromArray(Q, x, xa + 8), as);
-            var at = w2.mul(FloatVector.fromArray(Q, x, xa + 16));
-            at = w3.fma(FloatVector.fromArray(Q, x, xa + 24), at);
-            a = as.add(at).fma(d, a);
-            var cs = w0.mul(FloatVector.fromArray(Q, x, xc));
-            cs = w1.fma(FloatVector.fromArray(Q, x, xc + 8), cs);
-            var ct = w2.mul(FloatVector.fromArray(Q, x, xc + 16));
-            ct = w3.fma(FloatVector.fromArray(Q, x, xc + 24), ct);
-            c = cs.add(ct).fma(d, c);
-            var es = w0.mul(FloatVector.fromArray(Q, x, xe));
-            es = w1.fma(FloatVector.fromArray(Q, x, xe + 8), es);
-            var et = w2.mul(FloatVector.fromArray(Q, x, xe + 16));
-            et = w3.fma(FloatVector.fromArray(Q, x, xe + 24), et);
-            e = es.add(et).fma(d, e);
-            var gs = w0.mul(FloatVector.fromArray(Q, x, xg));
-            gs = w1.fma(FloatVector.fromArray(Q, x, xg + 8), gs);
-            var gt = w2.mul(FloatVector.fromArray(Q, x, xg + 16));
-            gt = w3.fma(FloatVector.fromArray(Q, x, xg + 24), gt);
-            g = gs.add(gt).fma(d, g);
+            var high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).sub((byte) 8);
+            for (int part = 0; part < PARTS_PER_16; part++) {
+                var w0 = widen(low, part).mul(d);
+                var w1 = widen(high, part).mul(d);
+                int xb = xOff + b * BLOCK + part * L;
+                a0 = w0.fma(FloatVector.fromArray(F, x, xb), a0);
+                a1 = w1.fma(FloatVector.fromArray(F, x, xb + 16), a1);
+                b0 = w0.fma(FloatVector.fromArray(F, x, xb + xStride), b0);
+                b1 = w1.fma(FloatVector.fromArray(F, x, xb + xStride + 16), b1);
+                c0 = w0.fma(FloatVector.fromArray(F, x, xb + 2 * xStride), c0);
+                c1 = w1.fma(FloatVector.fromArray(F, x, xb + 2 * xStride + 16), c1);
+                d0 = w0.fma(FloatVector.fromArray(F, x, xb + 3 * xStride), d0);
+                d1 = w1.fma(FloatVector.fromArray(F, x, xb + 3 * xStride + 16), d1);
+            }
         }
-        out[outOff] = Vectors.sum8(a);
-        out[outOff + outStride] = Vectors.sum8(c);
-        out[outOff + 2 * outStride] = Vectors.sum8(e);
-        out[outOff + 3 * outStride] = Vectors.sum8(g);
+        out[outOff] = Vectors.sum(a0.add(a1));
+        out[outOff + outStride] = Vectors.sum(b0.add(b1));
+        out[outOff + 2 * outStride] = Vectors.sum(c0.add(c1));
+        out[outOff + 3 * outStride] = Vectors.sum(d0.add(d1));
+    }
+
+    /**
+     * Dots of two weight rows ({@code distance} bytes apart) with one input, each input block loaded once for both rows;
+     * bit-identical to two {@link #dotVector} calls (see {@link Q8_0#rowsVector}).
+     */
+    public static void rowsVector(MemorySegment w, long off, long distance, float[] x, int xOff, int n,
+                                  float[] out, int outOff, int outStride) {
+        checkLength(n);
+        var a0 = FloatVector.zero(F);
+        var a1 = a0;
+        var b0 = a0;
+        var b1 = a0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long blockA = off + (long) b * BYTES;
+            long blockB = blockA + distance;
+            var qa = nibbles(w, blockA);
+            var qb = nibbles(w, blockB);
+            var da = scale(w, blockA);
+            var db = scale(w, blockB);
+            var lowA = low(qa);
+            var highA = high(qa);
+            var lowB = low(qb);
+            var highB = high(qb);
+            for (int part = 0; part < PARTS_PER_16; part++) {
+                int xb = xOff + b * BLOCK + part * L;
+                var x0 = FloatVector.fromArray(F, x, xb);
+                var x1 = FloatVector.fromArray(F, x, xb + 16);
+                a0 = widen(lowA, part).mul(da).fma(x0, a0);
+                a1 = widen(highA, part).mul(da).fma(x1, a1);
+                b0 = widen(lowB, part).mul(db).fma(x0, b0);
+                b1 = widen(highB, part).mul(db).fma(x1, b1);
+            }
+        }
+        out[outOff] = Vectors.sum(a0.add(a1));
+        out[outOff + outStride] = Vectors.sum(b0.add(b1));
+    }
+
+    private static ByteVector nibbles(MemorySegment w, long block) {
+        return ByteVector.fromMemorySegment(B16, w, block + 2, LE);
+    }
+
+    private static ByteVector low(ByteVector packed) {
+        return packed.and((byte) 0x0f).sub((byte) 8);
+    }
+
+    private static ByteVector high(ByteVector packed) {
+        return packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).sub((byte) 8);
+    }
+
+    private static FloatVector scale(MemorySegment w, long block) {
+        return FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
+    }
+
+    private static FloatVector widen(ByteVector q, int part) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, part);
     }
 
     /** Expands {@code n} weights at byte {@code off} into {@code dst[dstOff..]}. */
