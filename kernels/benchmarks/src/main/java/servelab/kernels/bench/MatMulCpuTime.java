@@ -1,0 +1,64 @@
+package servelab.kernels.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import servelab.kernels.Parallel;
+import servelab.kernels.matmul.MatMul;
+import servelab.kernels.matmul.Matrix;
+import servelab.kernels.matmul.WeightFormat;
+
+/**
+ * {@code MatMul.vector} on one thread, timed by the thread's CPU time rather than the wall clock: on a machine whose
+ * other jobs take most of the cores, wall-clock rates mostly measure the scheduler, while weight bytes per CPU-second
+ * measure the kernel (cache and memory contention from the neighbours still count). Prints the median (min-max)
+ * over 20 intervals of 0.1 s after 10 for warm-up.
+ *
+ * <pre>
+ *   MatMulCpuTime FORMAT ROWS COLS BATCH
+ * </pre>
+ * To compare two versions of the kernels, put the other version's classes first on the class path.
+ */
+public final class MatMulCpuTime {
+    private MatMulCpuTime() {}
+
+    public static void main(String[] args) {
+        var format = WeightFormat.valueOf(args[0]);
+        int rows = Integer.parseInt(args[1]);
+        int cols = Integer.parseInt(args[2]);
+        int batch = Integer.parseInt(args[3]);
+        var random = new SplittableRandom(1);
+        var values = new float[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextDouble(-1, 1);
+        }
+        var heap = MatMul.encode(format, values, rows, cols);
+        // native memory, as the kernels see a mapped model file
+        var data = Arena.ofAuto().allocate(heap.data().byteSize(), 64);
+        data.copyFrom(heap.data());
+        var w = new Matrix(format, data, rows, cols);
+        var x = new float[batch * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble(-1, 1);
+        }
+        var out = new float[batch * rows];
+        var cpu = ManagementFactory.getThreadMXBean();
+        var rates = new double[30];
+        for (int i = 0; i < rates.length; i++) {
+            long start = cpu.getCurrentThreadCpuTime();
+            int calls = 0;
+            do {
+                MatMul.vector(w, x, batch, out, Parallel.serial());
+                calls++;
+            } while (cpu.getCurrentThreadCpuTime() - start < 100_000_000L);
+            rates[i] = (double) data.byteSize() * calls / (cpu.getCurrentThreadCpuTime() - start);
+        }
+        var measured = Arrays.copyOfRange(rates, 10, rates.length);
+        Arrays.sort(measured);
+        System.out.printf(Locale.ROOT, "%s %d x %d batch %d: %.2f (%.2f-%.2f) GB of weights per CPU-second%n", format, rows, cols,
+                batch, measured[measured.length / 2], measured[0], measured[measured.length - 1]);
+    }
+}
