@@ -44,6 +44,7 @@ public final class Replica implements ReplicaView {
     private int finished;
     /** Step time multiplier of an injected straggle; exactly 1.0 leaves the executor's duration untouched. */
     private double slowdown = 1.0;
+    private long truncated;
 
     public Replica(int index, ReplicaConfig config, ReplicaSlots slots, Executor executor, ResultSink sink) {
         this.index = index;
@@ -123,7 +124,8 @@ public final class Replica implements ReplicaView {
     }
 
     /** Accepts a request at its arrival; one that can never fit in KV memory is recorded as failed at once. */
-    public void submit(TraceRequest request) {
+    public void submit(TraceRequest asked) {
+        var request = fitted(asked);
         var seq = new Sequence(request, index);
         seq.tokens = new SeqTokens(seq, config.blockSizeTokens(), tokenSpace);
         var ids = prompts.tokens(request);
@@ -141,12 +143,35 @@ public final class Replica implements ReplicaView {
                     + config.deviceBlocks());
             return;
         }
-        if (tokens > executor.maxSequenceTokens()) {
+        if (tokens > maxModelLen()) {
             fail(seq, "request has " + tokens + " tokens (prompt " + request.inputTokens() + " + output "
-                    + request.outputTokens() + "); the model runs at most " + executor.maxSequenceTokens());
+                    + request.outputTokens() + "); the model runs at most " + maxModelLen() + " (max_model_len)");
             return;
         }
         waiting.add(seq); // arrivals come in time order, so the waiting queue stays sorted by arrival
+    }
+
+    /** Longest request taken (prompt plus output tokens): the configured max_model_len, else the executor's. */
+    public int maxModelLen() {
+        return config.maxModelLen() > 0 ? config.maxModelLen() : executor.maxSequenceTokens();
+    }
+
+    /**
+     * {@code r}, or with {@link ReplicaConfig#truncate()} and too many tokens, {@code r} with only its prompt's last
+     * tokens (vLLM's {@code truncate_prompt_tokens} keeps the end); one whose output alone does not fit is left to be
+     * refused. The trace's block hashes describe the prompt from its start, which is cut away, so none are kept.
+     */
+    private TraceRequest fitted(TraceRequest r) {
+        int limit = maxModelLen();
+        if (!config.truncate() || (long) r.inputTokens() + r.outputTokens() <= limit || r.outputTokens() >= limit) return r;
+        truncated++;
+        return new TraceRequest(r.id(), r.arrivalNanos(), limit - r.outputTokens(), r.outputTokens(), r.tenant(),
+                r.priority(), new long[0], 0);
+    }
+
+    /** Requests whose prompt was cut to fit max_model_len. */
+    public long truncated() {
+        return truncated;
     }
 
     /** Whether a step would have work to do. */

@@ -42,6 +42,11 @@ public final class EmulatedExecutor implements Executor {
     }
 
     @Override
+    public int maxSequenceTokens() {
+        return model.maxSequenceTokens();
+    }
+
+    @Override
     public String describe() {
         return "emulated (paced on the wall clock): " + model.describe().substring("simulated: ".length());
     }

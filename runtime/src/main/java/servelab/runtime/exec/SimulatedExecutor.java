@@ -69,6 +69,12 @@ public final class SimulatedExecutor implements Executor {
         return 0;
     }
 
+    /** The profile's max_model_len, if it gives one. */
+    @Override
+    public int maxSequenceTokens() {
+        return cost.maxModelLen() > 0 ? cost.maxModelLen() : Integer.MAX_VALUE;
+    }
+
     @Override
     public String describe() {
         return "simulated: " + cost.describe() + "; speculation " + acceptance + ", draft cost " + draftCost;

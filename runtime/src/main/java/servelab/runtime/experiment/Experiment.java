@@ -32,12 +32,13 @@ import servelab.api.PluginKind;
  *                  a fixed fleet
  * @param gateway   the gateway between trace and router: timeouts, idempotency keys, fallback group
  *                  ({@link GatewaySpec})
+ * @param context   the longest request taken and what happens to longer ones ({@link ContextSpec})
  */
 public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind executor, String profile, int replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
                          RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts,
                          ClusterSpec cluster, List<FaultSpec> faults, AutoscalingSpec autoscaling,
-                         GatewaySpec gateway) {
+                         GatewaySpec gateway, ContextSpec context) {
 
     public Experiment {
         name = name == null ? "run" : name;
@@ -55,6 +56,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
         }
         profile = profile == null ? "llama-3-8b/h100-80gb" : profile;
         cluster = cluster == null ? ClusterSpec.DEFAULT : cluster;
+        context = context == null ? ContextSpec.DEFAULT : context;
         int grouped = cluster.groupedReplicas();
         replicas = replicas == 0 ? Math.max(1, grouped) : replicas;
         if (replicas < 1) throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
@@ -184,6 +186,32 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
             }
             period = period == 0 ? 64 : period;
             if (period < 1) throw new IllegalArgumentException("prompts.period must be >= 1, was " + period);
+        }
+    }
+
+    /**
+     * vLLM's {@code --max-model-len} and what it does with a longer request. vLLM's OpenAI server refuses a request
+     * whose prompt plus {@code max_tokens} exceed it (an error, recorded in the request's row here); with
+     * {@code truncate_prompt_tokens} it keeps the prompt's last tokens instead, which {@code overflow: truncate} does
+     * (a request whose output alone does not fit is refused all the same).
+     *
+     * @param maxModelLen the longest request, prompt plus output tokens (default 0: the profile's
+     *                    {@code serving.max_model_len}, or the model's context with {@code executor: model})
+     * @param overflow    {@code refuse} (default) or {@code truncate}
+     */
+    public record ContextSpec(int maxModelLen, String overflow) {
+        public static final ContextSpec DEFAULT = new ContextSpec(0, null);
+
+        public ContextSpec {
+            if (maxModelLen < 0) throw new IllegalArgumentException("context.max_model_len must be >= 0, was " + maxModelLen);
+            overflow = overflow == null ? "refuse" : overflow;
+            if (!List.of("refuse", "truncate").contains(overflow)) {
+                throw new IllegalArgumentException("context.overflow '" + overflow + "' is unknown; accepted: refuse, truncate");
+            }
+        }
+
+        public boolean truncate() {
+            return overflow.equals("truncate");
         }
     }
 

@@ -107,10 +107,15 @@ public final class ExperimentRunner {
                     options.progress().update(completed(replicas), end);
                 });
                 var info = runInfo(exp, setup, blocks, testbed.registry());
+                int maxModelLen = replicas.getFirst().maxModelLen();
+                var context = ordered("max_model_len", maxModelLen == Integer.MAX_VALUE ? null : maxModelLen,
+                        "overflow", exp.context().overflow());
+                info.put("context", context);
                 long simulated;
                 try {
                     simulated = replay(exp, sim, replicas, recorder, info);
                 } finally { // a fault that stopped the run belongs in run.json most of all
+                    context.put("truncated_requests", replicas.stream().mapToLong(Replica::truncated).sum());
                     info.put("plugin_history", history.entries());
                     info.put("faulted_plugins", history.faulted());
                     recorder.writeRunJson(info);
@@ -191,8 +196,14 @@ public final class ExperimentRunner {
                     : own == setup ? blocks : own.defaultKvBlocks(kv.blockSize());
             var executor = own.executor(r, kv.blockSize(), replicaBlocks, kv.hostBlocks());
             coldStarts[r] = own.modelLoadNanos();
-            var replica = new Replica(r, new ReplicaConfig(kv.blockSize(), replicaBlocks, kv.hostBlocks(), kv.offload()),
-                    slots.get(r), executor, sink);
+            var context = exp.context();
+            if (context.maxModelLen() > executor.maxSequenceTokens()) {
+                throw new IllegalArgumentException("context.max_model_len " + context.maxModelLen() + " is more than the "
+                        + "model takes: " + executor.maxSequenceTokens() + " (the profile's serving.max_model_len, or the "
+                        + "GGUF's context length)");
+            }
+            var replica = new Replica(r, new ReplicaConfig(kv.blockSize(), replicaBlocks, kv.hostBlocks(), kv.offload(),
+                    context.maxModelLen(), context.truncate()), slots.get(r), executor, sink);
             replica.usePrompts(Prompts.of(exp.prompts(), exp.seed(), executor.tokenSpace()));
             replicas.add(replica);
         }

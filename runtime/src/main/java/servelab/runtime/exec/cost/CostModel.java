@@ -33,6 +33,11 @@ public interface CostModel {
     /** KV blocks of {@code blockSizeTokens} tokens that fit in device memory after weights and activations. */
     int kvCapacityBlocks(int blockSizeTokens);
 
+    /** The profile's {@code serving.max_model_len}: the longest request taken; 0 when it gives none (no limit). */
+    default int maxModelLen() {
+        return 0;
+    }
+
     /** A one-line description for run.json, e.g. "roofline llama-3-8b on h100-80gb (bf16, tp=1)". */
     String describe();
 }

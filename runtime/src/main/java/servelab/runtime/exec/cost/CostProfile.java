@@ -248,11 +248,21 @@ public record CostProfile(String source, String derivation, Model model, Hardwar
      *                                         (vLLM's {@code gpu_memory_utilization})
      * @param activationReserveBytesPerDevice  memory kept per device for activations, workspaces and CUDA graphs
      */
-    public record Serving(Dtype kvDtype, double memoryUtilization, long activationReserveBytesPerDevice) {
+    /**
+     * @param maxModelLen vLLM's {@code --max-model-len}: the longest sequence (prompt plus output tokens) the server
+     *                    takes, by default the model's {@code max_position_embeddings}; 0 when the profile gives none
+     *                    (no limit)
+     */
+    public record Serving(Dtype kvDtype, double memoryUtilization, long activationReserveBytesPerDevice, int maxModelLen) {
         public Serving {
             Objects.requireNonNull(kvDtype, "serving.kv_dtype");
             fraction("serving.memory_utilization", memoryUtilization);
             nonNegative("serving.activation_reserve_bytes_per_device", activationReserveBytesPerDevice);
+            nonNegative("serving.max_model_len", maxModelLen);
+        }
+
+        public Serving(Dtype kvDtype, double memoryUtilization, long activationReserveBytesPerDevice) {
+            this(kvDtype, memoryUtilization, activationReserveBytesPerDevice, 0);
         }
     }
 

@@ -61,6 +61,11 @@ public final class MeasuredCostModel implements CostModel {
         return fit;
     }
 
+    @Override
+    public int maxModelLen() {
+        return profile.serving().maxModelLen();
+    }
+
     public CostProfile profile() {
         return profile;
     }

@@ -28,7 +28,8 @@ final class ProfileReader {
             "device_memory_bytes", "host_link_bytes_per_s", "devices", "interconnect_bytes_per_s");
     static final List<String> EFFICIENCY = List.of("compute", "bandwidth", "host_link", "step_overhead_us",
             "allreduce_latency_us");
-    static final List<String> SERVING = List.of("kv_dtype", "memory_utilization", "activation_reserve_bytes_per_device");
+    static final List<String> SERVING = List.of("kv_dtype", "memory_utilization", "activation_reserve_bytes_per_device",
+            "max_model_len");
     static final List<String> MEASURED = List.of("csv", "max_relative_error");
     /** Bases may have bases; a chain this deep is a cycle or a mistake. */
     private static final int MAX_BASE_DEPTH = 8;
@@ -131,8 +132,13 @@ final class ProfileReader {
     }
 
     private static CostProfile.Serving serving(YamlSection s) {
+        int maxModelLen = s.has("max_model_len") ? s.smallInteger("max_model_len") : 0;
+        if (s.has("max_model_len") && maxModelLen < 1) {
+            throw CostProfileException.field(s.fieldPath("max_model_len"), "must be >= 1 (leave it out for no limit), was "
+                    + maxModelLen);
+        }
         return new CostProfile.Serving(Dtype.parse(s.fieldPath("kv_dtype"), s.text("kv_dtype")),
-                s.number("memory_utilization"), s.integer("activation_reserve_bytes_per_device"));
+                s.number("memory_utilization"), s.integer("activation_reserve_bytes_per_device"), maxModelLen);
     }
 
     private static Optional<CostProfile.Measured> measured(Optional<YamlSection> section, String csvLocator) {

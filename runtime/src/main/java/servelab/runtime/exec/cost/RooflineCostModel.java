@@ -127,6 +127,11 @@ public final class RooflineCostModel implements CostModel {
         return "roofline " + profile.target();
     }
 
+    @Override
+    public int maxModelLen() {
+        return profile.serving().maxModelLen();
+    }
+
     public CostProfile profile() {
         return profile;
     }

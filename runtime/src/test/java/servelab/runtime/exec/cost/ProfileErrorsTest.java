@@ -37,6 +37,16 @@ class ProfileErrorsTest {
     }
 
     @Test
+    void aMaxModelLenIsAPositiveTokenCountOrLeftOut() {
+        var e = loadFails(TestProfiles.TOY.replace("serving:\n", "serving:\n  max_model_len: 0\n"));
+        assertEquals("serving.max_model_len", e.field());
+        assertTrue(e.getMessage().endsWith("must be >= 1 (leave it out for no limit), was 0"), e.getMessage());
+        assertEquals(0, CostModels.load(TestProfiles.write(dir, "none.yaml", TestProfiles.TOY)).maxModelLen());
+        assertEquals(8192, CostModels.load("llama-3-8b/h100-80gb").maxModelLen(), "Llama 3's max_position_embeddings");
+        assertEquals(8192, CostModels.load("llama-3-70b/a100-80gb-tp4").maxModelLen());
+    }
+
+    @Test
     void namesAMisspelledFieldAndListsTheAcceptedOnes() {
         var e = loadFails(TestProfiles.replace(TestProfiles.TOY, "  layers: 2\n", "  layer: 2\n"));
         assertEquals("model.layer", e.field());
