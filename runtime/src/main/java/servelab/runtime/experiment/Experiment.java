@@ -344,7 +344,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
                 "lognormal", List.of("mean", "sigma", "min", "max"));
         private static final Map<String, Object> DEFAULT_ARRIVALS = Map.of("process", "poisson", "rate", 6.0);
         private static final Map<String, Object> DEFAULT_INPUT =
-                Map.of("dist", "lognormal", "mean", 800, "sigma", 0.9, "min", 16, "max", 8192);
+                Map.of("dist", "lognormal", "mean", 800, "sigma", 0.9, "min", 16, "max", 6144);
         private static final Map<String, Object> DEFAULT_OUTPUT =
                 Map.of("dist", "lognormal", "mean", 220, "sigma", 0.8, "min", 4, "max", 2048);
         public static final SyntheticSpec DEMO = new SyntheticSpec(600, null, null, null, 1);
