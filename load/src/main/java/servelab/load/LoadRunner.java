@@ -93,8 +93,8 @@ public record LoadRunner(Endpoint endpoint, boolean stream, Duration timeout, in
             }   // close() waits for every open request
             double wallS = (System.nanoTime() - origin) / 1e9;
             var info = new LinkedHashMap<>(runInfo);
-            info.put("result", new LinkedHashMap<>(Map.of("wall_s", wallS, "requests", sent.get(),
-                    "failed", failed.get(), "max_send_lag_ms", maxLag.get() / 1e6)));
+            info.put("result", Json.ordered("wall_s", wallS, "requests", sent.get(),
+                    "failed", failed.get(), "max_send_lag_ms", maxLag.get() / 1e6));
             recorder.writeRunJson(info);
         }
         var summary = Summary.compute(RunResults.load(runDir), slo);

@@ -107,8 +107,8 @@ public final class ServeSession implements AutoCloseable {
         info.putAll(ExperimentRunner.runInfo(exp, setup, blocks, testbed.registry()));
         engine.start(replicas, slots.replicas(), slots.cluster(), events);
         server = new OpenAiServer(spec, engine, tokens, metrics, model, maxLen);
-        info.put("serve", new LinkedHashMap<>(Map.of("host", spec.host(), "port", server.port(), "model", model,
-                "max_model_len", maxLen, "api_key", spec.apiKey() != null)));
+        info.put("serve", Json.ordered("host", spec.host(), "port", server.port(), "model", model,
+                "max_model_len", maxLen, "api_key", spec.apiKey() != null));
         recorder.writeRunJson(info);
         Files.writeString(runDir.resolve("serve.port"), server.port() + "\n");
     }
@@ -190,7 +190,7 @@ public final class ServeSession implements AutoCloseable {
             info.put("plugin_history", history.entries());
             info.put("faulted_plugins", history.faulted());
         }
-        info.put("result", new LinkedHashMap<>(Map.of("wall_s", (System.nanoTime() - wallStart) / 1e9)));
+        info.put("result", Json.ordered("wall_s", (System.nanoTime() - wallStart) / 1e9));
         recorder.writeRunJson(info);
         recorder.close();
         var summary = Summary.compute(RunResults.load(runDir), ExperimentRunner.slo(exp));

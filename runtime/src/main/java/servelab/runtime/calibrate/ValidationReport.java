@@ -84,8 +84,8 @@ public final class ValidationReport {
         out.put("real", r.realDir().toString());
         out.put("simulated", r.simulatedDir().toString());
         out.put("profile", profile);
-        out.put("completed", new LinkedHashMap<>(Map.of("real", r.real().completed(), "simulated", r.simulated().completed())));
-        out.put("failed", new LinkedHashMap<>(Map.of("real", r.real().failed(), "simulated", r.simulated().failed())));
+        out.put("completed", Json.ordered("real", r.real().completed(), "simulated", r.simulated().completed()));
+        out.put("failed", Json.ordered("real", r.real().failed(), "simulated", r.simulated().failed()));
         var errors = new ArrayList<Map<String, Object>>();
         for (var e : r.errors()) {
             var m = new LinkedHashMap<String, Object>();
@@ -98,9 +98,9 @@ public final class ValidationReport {
         }
         out.put("errors", errors);
         var s = r.e2elErrorStats();
-        out.put("e2el_request_error", new LinkedHashMap<>(Map.of("requests", s.count(), "mean_abs", s.mean(),
+        out.put("e2el_request_error", Json.ordered("requests", s.count(), "mean_abs", s.mean(),
                 "p50_abs", s.median(), "p90_abs", s.p90(), "p99_abs", s.p99(),
-                "within_5pct", r.fractionWithin(0.05), "within_10pct", r.fractionWithin(0.10))));
+                "within_5pct", r.fractionWithin(0.05), "within_10pct", r.fractionWithin(0.10)));
         return out;
     }
 

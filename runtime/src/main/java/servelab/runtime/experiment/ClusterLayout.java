@@ -65,8 +65,8 @@ final class ClusterLayout {
         info.put("prefix_view", c.prefixView());
         info.put("session_key", c.sessionKey());
         var n = c.network();
-        info.put("network", new java.util.LinkedHashMap<>(Map.of("client_router", n.clientRouterDelay().toString(),
-                "router_replica", n.routerReplicaDelay().toString(), "replica_client", n.replicaClientDelay().toString())));
+        info.put("network", servelab.runtime.record.Json.ordered("client_router", n.clientRouterDelay().toString(),
+                "router_replica", n.routerReplicaDelay().toString(), "replica_client", n.replicaClientDelay().toString()));
         var groups = new ArrayList<Map<String, Object>>();
         String last = null;
         for (var plan : replicas(exp)) {

@@ -333,14 +333,9 @@ public final class ExperimentRunner {
         return info;
     }
 
-    /**
-     * A map in the order written. {@code new LinkedHashMap<>(Map.of(...))} keeps Map.of's order, which changes from
-     * JVM to JVM, so run.json's nested keys moved between identical runs.
-     */
+    /** A map in the order written ({@link Json#ordered}). */
     static LinkedHashMap<String, Object> ordered(Object... keysAndValues) {
-        var map = new LinkedHashMap<String, Object>();
-        for (int i = 0; i < keysAndValues.length; i += 2) map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        return map;
+        return Json.ordered(keysAndValues);
     }
 
     private static String servelabVersion() {

@@ -25,6 +25,17 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * A map with keys in the order given ({@code key, value, key, value, ...}). {@code new LinkedHashMap<>(Map.of(...))}
+     * keeps Map.of's order, which changes from JVM to JVM, so nested keys of run.json moved between identical runs.
+     */
+    public static java.util.LinkedHashMap<String, Object> ordered(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("ordered: a key without a value");
+        var map = new java.util.LinkedHashMap<String, Object>();
+        for (int i = 0; i < keysAndValues.length; i += 2) map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return map;
+    }
+
     /** Writes {@code value} (maps, lists, records, numbers, strings) to {@code file}. */
     public static void write(Path file, Object value) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

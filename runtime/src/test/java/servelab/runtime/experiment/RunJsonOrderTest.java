@@ -38,5 +38,7 @@ class RunJsonOrderTest {
         assertEquals(List.of("kind", "period"), keys(info.get("prompts")));
         assertEquals(List.of("plugin", "params"), keys(info.get("plugins").get("scheduler")));
         assertEquals(List.of("ttft_ms", "tpot_ms", "e2el_ms"), keys(info.get("slo")));
+        assertEquals(List.of("client_router", "router_replica", "replica_client"), keys(info.get("cluster").get("network")));
+        assertEquals(List.of("max_model_len", "overflow", "truncated_requests"), keys(info.get("context")));
     }
 }

@@ -21,6 +21,12 @@ public final class ChartStyle {
     static final Color FAULT = new Color(0xC0392B);
     static final BasicStroke DOTTED = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
             new float[] {2f, 3f}, 0f);
+    /** Swap markers cycle through these glyphs and dashes, so the k-th swap looks different from its neighbours. */
+    private static final org.knowm.xchart.style.markers.Marker[] SWAP_GLYPHS = {
+            org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND, org.knowm.xchart.style.markers.SeriesMarkers.SQUARE,
+            org.knowm.xchart.style.markers.SeriesMarkers.TRIANGLE_UP, org.knowm.xchart.style.markers.SeriesMarkers.TRIANGLE_DOWN,
+            org.knowm.xchart.style.markers.SeriesMarkers.CROSS, org.knowm.xchart.style.markers.SeriesMarkers.PLUS};
+    private static final float[][] SWAP_DASHES = {{6f, 4f}, {2f, 3f}, {12f, 4f, 2f, 4f}, {14f, 6f}};
 
     private ChartStyle() {
     }
@@ -28,6 +34,17 @@ public final class ChartStyle {
     /** The palette colour of index {@code i}, wrapping around. */
     public static Color color(int i) {
         return PALETTE[Math.floorMod(i, PALETTE.length)];
+    }
+
+    /** The glyph of the {@code k}-th swap marker (0-based), at both ends of its vertical line. */
+    static org.knowm.xchart.style.markers.Marker markerShape(int k) {
+        return SWAP_GLYPHS[Math.floorMod(k, SWAP_GLYPHS.length)];
+    }
+
+    /** The dash of the {@code k}-th swap marker: cycles at a different period from the glyphs, so pairs repeat late. */
+    static BasicStroke markerStroke(int k) {
+        return new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
+                SWAP_DASHES[Math.floorMod(k, SWAP_DASHES.length)], 0f);
     }
 
     static void apply(AxesChartStyler s) {

@@ -60,16 +60,18 @@ public final class Charts {
         if (log) chart.getStyler().setXAxisDecimalPattern("#,##0.##"); // 10,000 rather than 1E4
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
-        var names = new HashSet<String>();
+        var lines = new ArrayList<Line>();
         int i = 0;
         for (String name : valuesBySeries.keySet()) {
             double[] known = sorted.get(i);
             if (known.length > 0) {
                 var points = cdfPoints(known);
-                add(chart, Line.of(name + " (n=" + known.length + ")", points[0], points[1], i), names);
+                lines.add(Line.of(name + " (n=" + known.length + ")", points[0], points[1], i));
             }
             i++;
         }
+        var names = new HashSet<String>();
+        for (var line : mergeIdentical(lines)) add(chart, line, names);
         placeLegend(chart, names);
         return chart;
     }
@@ -90,23 +92,36 @@ public final class Charts {
 
     /**
      * Lines over a time axis (seconds on the run clock), with {@code markers} as labelled vertical lines: plugin
-     * swaps. The y axis starts at 0.
+     * swaps, numbered in time order, each with its own glyph and dash so that two swaps close together (or one in
+     * each of two runs) can be told apart in the legend. The y axis starts at 0.
      */
     public static XYChart overTime(String title, String yAxisTitle, List<Line> lines, List<Marker> markers) {
         var chart = xyChart(title, "run time (s)", yAxisTitle);
         var names = new HashSet<String>();
-        for (var line : lines) add(chart, line, names);
+        for (var line : mergeIdentical(lines)) add(chart, line, names);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setXAxisMin(0.0); // ticks at round seconds, not at the first bin's centre
         double top = 0;
         for (var line : lines) for (double y : line.y()) if (Double.isFinite(y)) top = Math.max(top, y);
         top = top > 0 ? top * 1.05 : 1;
-        for (var m : markers) {
-            var series = chart.addSeries(unique((m.fault() ? "" : "swap: ") + m.label(), names),
+        var inOrder = markers.stream().sorted(java.util.Comparator.comparingDouble(Marker::x)).toList();
+        int swaps = 0;
+        for (var m : inOrder) {
+            if (m.fault()) { // faults and fleet events: red and dotted, their label as is
+                var series = chart.addSeries(unique(m.label(), names), new double[] {m.x(), m.x()}, new double[] {0, top});
+                series.setMarker(SeriesMarkers.NONE);
+                series.setLineColor(ChartStyle.FAULT);
+                series.setLineStyle(ChartStyle.DOTTED);
+                continue;
+            }
+            int k = swaps++;
+            String at = String.format(java.util.Locale.ROOT, "%.3g", m.x());
+            var series = chart.addSeries(unique("swap " + (k + 1) + " at " + at + " s: " + m.label(), names),
                     new double[] {m.x(), m.x()}, new double[] {0, top});
-            series.setMarker(SeriesMarkers.NONE);
-            series.setLineColor(m.fault() ? ChartStyle.FAULT : ChartStyle.MARKER);
-            series.setLineStyle(m.fault() ? ChartStyle.DOTTED : ChartStyle.DASHED);
+            series.setMarker(ChartStyle.markerShape(k));
+            series.setMarkerColor(ChartStyle.MARKER);
+            series.setLineColor(ChartStyle.MARKER);
+            series.setLineStyle(ChartStyle.markerStroke(k));
         }
         placeLegend(chart, names);
         return chart;
@@ -116,7 +131,7 @@ public final class Charts {
     public static XYChart lines(String title, String xAxisTitle, String yAxisTitle, List<Line> lines) {
         var chart = xyChart(title, xAxisTitle, yAxisTitle);
         var names = new HashSet<String>();
-        for (var line : lines) add(chart, line, names);
+        for (var line : mergeIdentical(lines)) add(chart, line, names);
         placeLegend(chart, names);
         return chart;
     }
@@ -178,6 +193,26 @@ public final class Charts {
         boolean fitsBelow = chars * 7 < WIDTH - 40;
         chart.getStyler().setLegendPosition(fitsBelow ? Styler.LegendPosition.OutsideS : Styler.LegendPosition.OutsideE);
         chart.getStyler().setLegendLayout(fitsBelow ? Styler.LegendLayout.Horizontal : Styler.LegendLayout.Vertical);
+    }
+
+    /**
+     * Lines with the same points and dash drawn as one, named {@code a = b}: the later would hide the earlier
+     * exactly (two policies that behave alike), and a legend naming one run only reads as if the other were missing.
+     */
+    static List<Line> mergeIdentical(List<Line> lines) {
+        var kept = new ArrayList<Line>();
+        outer:
+        for (var line : lines) {
+            for (int k = 0; k < kept.size(); k++) {
+                var same = kept.get(k);
+                if (same.dashed() == line.dashed() && Arrays.equals(same.x(), line.x()) && Arrays.equals(same.y(), line.y())) {
+                    kept.set(k, new Line(same.name() + " = " + line.name(), same.x(), same.y(), same.color(), same.dashed()));
+                    continue outer;
+                }
+            }
+            kept.add(line);
+        }
+        return kept;
     }
 
     /** XChart needs unique series names; a repeated legend entry gets " (2)", " (3)", ... */
