@@ -86,7 +86,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
                         + ms);
             }
         }
-        record = record == null ? new RecordSpec(false, 0, false, 0) : record;
+        record = record == null ? new RecordSpec(false, 0, false, null) : record;
         faults = faults == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(faults));
         FaultSpec.resolve(faults, replicas, seed); // checked here, so a bad schedule fails before anything runs
         var scaler = plugins.get(PluginKind.AUTOSCALER.id());
@@ -281,14 +281,16 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
      * @param clusterIntervalMs interval of the cluster time series (cluster.arrow), ms (default 100)
      * @param routerCpu         measure each admission and routing call's wall time into {@code router_cpu_ns}
      *                          (off by default, for the same reason)
-     * @param iterationEvery    record every k-th step of each replica in iterations.arrow (default 1: all); thins the
-     *                          table for long cluster runs (the cluster time series still counts every step)
+     * @param iterationEvery    record every k-th step of each replica in iterations.arrow (absent: 1, all); thins the
+     *                          table for long runs; 0 records none (the table is written empty). cluster.arrow's time
+     *                          series, binned every {@code clusterIntervalMs}, still counts every step
      */
-    public record RecordSpec(boolean schedulerCpu, double clusterIntervalMs, boolean routerCpu, int iterationEvery) {
+    public record RecordSpec(boolean schedulerCpu, double clusterIntervalMs, boolean routerCpu, Integer iterationEvery) {
         public RecordSpec {
-            iterationEvery = iterationEvery == 0 ? 1 : iterationEvery;
-            if (iterationEvery < 1) {
-                throw new IllegalArgumentException("record.iteration_every must be >= 1, was " + iterationEvery);
+            iterationEvery = iterationEvery == null ? 1 : iterationEvery; // absent means all; a written 0 means none
+            if (iterationEvery < 0) {
+                throw new IllegalArgumentException("record.iteration_every must be >= 0 (0: no iteration rows), was "
+                        + iterationEvery);
             }
             clusterIntervalMs = clusterIntervalMs == 0 ? 100 : clusterIntervalMs;
             if (!(clusterIntervalMs > 0)) {

@@ -286,7 +286,7 @@ public final class ExperimentRunner {
             @Override
             public void iteration(IterationRow row) {
                 // a measured wall time would make rows differ between identical runs: keep it only when asked
-                if (row.iteration() % every != 0) return;
+                if (every == 0 || row.iteration() % every != 0) return;
                 recorder.iteration(keepSchedulerCpu ? row : withoutCpu(row));
             }
         };

@@ -1,0 +1,68 @@
+package servelab.runtime.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.host.TestBundles;
+import servelab.runtime.record.ResultTable;
+import servelab.runtime.report.NamedRun;
+import servelab.runtime.report.RunResults;
+import servelab.runtime.report.runs.RunReport;
+
+/**
+ * A long run's iterations table thinned (every k-th step) or left empty, while cluster.arrow's time bins still count
+ * every step and the report still works.
+ */
+class IterationThinningTest {
+    private static final List<String> RUN = List.of("seed=9", "kv.blocks=2000", "trace.synthetic.count=60",
+            "trace.synthetic.arrivals.rate=20");
+
+    @TempDir Path work;
+
+    @Test
+    void everyKthStepOrNoneIsRecordedAndTheTimeBinsStillCountEveryStep() throws Exception {
+        var all = run("all", List.of());
+        var fifth = run("fifth", List.of("record.iteration_every=5"));
+        var none = run("none", List.of("record.iteration_every=0"));
+        long steps = all.table(ResultTable.ITERATIONS).orElseThrow().rowCount();
+        var thinned = fifth.table(ResultTable.ITERATIONS).orElseThrow().longs("iteration");
+        assertTrue(steps > 50 && thinned.length > 0 && thinned.length <= steps / 5 + 1, steps + " vs " + thinned.length);
+        for (long iteration : thinned) assertEquals(0, iteration % 5);
+        assertEquals(0, none.table(ResultTable.ITERATIONS).orElseThrow().rowCount());
+        // the binned series is the same whatever the iterations table keeps
+        var binned = all.table(ResultTable.CLUSTER).orElseThrow().doubles("tokens");
+        assertTrue(binned.length > 0);
+        var binnedNone = none.table(ResultTable.CLUSTER).orElseThrow().doubles("tokens");
+        assertEquals(java.util.Arrays.stream(binned).sum(), java.util.Arrays.stream(binnedNone).sum());
+        assertEquals(60, none.requests().rowCount());
+        var report = RunReport.write(NamedRun.load(List.of(work.resolve("all"), work.resolve("none"))),
+                work.resolve("report"), Optional.empty());
+        assertTrue(Files.size(work.resolve("report").resolve("report.md")) > 0, report.toString());
+    }
+
+    @Test
+    void aNegativeEveryIsRefusedByItsKey() {
+        var e = assertThrows(Exception.class, () -> run("bad", List.of("record.iteration_every=-1")));
+        assertTrue(String.valueOf(e.getMessage()).contains("record.iteration_every must be >= 0 (0: no iteration rows), "
+                + "was -1"), e.getMessage());
+    }
+
+    private RunResults run(String name, List<String> extra) throws Exception {
+        var overrides = new ArrayList<>(RUN);
+        overrides.addAll(extra);
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        ExperimentRunner.run(ExperimentFile.load(null, overrides), work.resolve(name),
+                new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> { }, null, null));
+        return RunResults.load(work.resolve(name));
+    }
+}
