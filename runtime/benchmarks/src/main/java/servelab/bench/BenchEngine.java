@@ -46,7 +46,9 @@ final class BenchEngine {
                 slot(new PagedKvAllocator()), slot(new servelab.plugins.caching.prefix.NoPrefixCache()),
                 slot(new servelab.plugins.caching.eviction.LruEviction()),
                 new PolicySlot<>(servelab.runtime.builtin.Speculators.noneInstalled()));
-        var replica = new Replica(0, new ReplicaConfig(BLOCK_SIZE, cost.kvCapacityBlocks(BLOCK_SIZE), 0), slots,
+        // no max_model_len, so the replay speed stays comparable with figures measured before profiles had one
+        var replica = new Replica(0, new ReplicaConfig(BLOCK_SIZE, cost.kvCapacityBlocks(BLOCK_SIZE), 0, false,
+                Integer.MAX_VALUE, false), slots,
                 new SimulatedExecutor(cost, BLOCK_SIZE), sink);
         Router only = (request, replicas) -> 0;
         Admission all = (request, replicas) -> new Admission.Admit();

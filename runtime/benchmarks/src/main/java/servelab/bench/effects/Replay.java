@@ -80,8 +80,10 @@ final class Replay {
                     @Override public void iteration(IterationRow row) { recorder.iteration(row); }
                     @Override public void event(EventRow row) { recorder.event(row); }
                 };
-                var replica = new Replica(0, new ReplicaConfig(BLOCK_SIZE, blocks, 0), slots,
-                        new SimulatedExecutor(cost, BLOCK_SIZE), sink);
+                // no max_model_len: the published effects replay whole traces (Mooncake's came from a long-context
+                // model; about half its rows exceed Llama 3's 8,192 tokens), priced with the Llama 3 cost model
+                var replica = new Replica(0, new ReplicaConfig(BLOCK_SIZE, blocks, 0, false, Integer.MAX_VALUE, false),
+                        slots, new SimulatedExecutor(cost, BLOCK_SIZE), sink);
                 Router only = (r, replicas) -> 0;
                 Admission all = (r, replicas) -> new Admission.Admit();
                 new Simulation(List.of(replica), new Simulation.ClusterSlots(
