@@ -124,7 +124,7 @@ public final class VsLlamaCpp {
             long end = file.tensors().stream().mapToLong(t -> t.data().address() + t.data().byteSize()).max().orElseThrow();
             var region = java.lang.foreign.MemorySegment.ofAddress(first).reinterpret(end - first);
             results.add(stream(format, threads, round, "read_mapped", region, parallel, seconds));
-            try (var arena = Arena.ofConfined()) {
+            try (var arena = Arena.ofShared()) {  // shared: the pool's threads read it
                 var anonymous = arena.allocate(weightBytes, 64);
                 anonymous.fill((byte) 1);
                 results.add(stream(format, threads, round, "read_anonymous", anonymous, parallel, seconds));
