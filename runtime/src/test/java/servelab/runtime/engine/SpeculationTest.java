@@ -120,15 +120,32 @@ class SpeculationTest {
         });
     }
 
+    /**
+     * The model executor's steps, each lasting a fixed 10 ms of the run's clock instead of the measured wall time, so
+     * which requests have arrived at each step, and so the number of steps, does not depend on the machine's load.
+     */
+    private static Executor fixedStepTime(ModelExecutor inner) {
+        return new Executor() {
+            @Override public long execute(StepBatch batch, StepResult result) {
+                inner.execute(batch, result);
+                return 10_000_000L;
+            }
+
+            @Override public String describe() { return inner.describe() + " (10 ms steps)"; }
+            @Override public TokenSpace tokenSpace() { return inner.tokenSpace(); }
+            @Override public int maxSequenceTokens() { return inner.maxSequenceTokens(); }
+        };
+    }
+
     @Test
     void greedyVerificationOnTheRealModelGivesExactlyThePlainTokensAndFreesRejectedBlocks() {
         var requests = workload(14, 3);
-        var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), fixedStepTime(executor(80)));
         plain.simulation.run(requests.iterator());
         var truth = plain.rows.outputs;
         assertEquals(requests.size(), truth.size());
 
-        var spec = engine(80, executor(80), new PartlyRight(truth, 9));
+        var spec = engine(80, fixedStepTime(executor(80)), new PartlyRight(truth, 9));
         checkExactMemory(spec);
         spec.simulation.run(requests.iterator());
         for (var r : requests) assertArrayEquals(truth.get(r.id()), spec.rows.outputs.get(r.id()), "request " + r.id());
