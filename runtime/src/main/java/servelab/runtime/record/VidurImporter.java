@@ -89,6 +89,14 @@ public final class VidurImporter {
             var scheduling = line.seconds(SCHEDULING_DELAY);
             long scheduled = scheduling.isPresent() ? arrival + nanos(scheduling.getAsDouble()) : -1;
             long firstToken = arrival + nanos(line.required("prefill_e2e_time"));
+            if (scheduled > firstToken) {
+                throw line.error(SCHEDULING_DELAY, "the scheduling delay is longer than prefill_e2e_time (the first"
+                        + " token cannot come before the request is scheduled)");
+            }
+            if (nanos(e2e.getAsDouble()) < firstToken - arrival) {
+                throw line.error("request_e2e_time", "shorter than prefill_e2e_time (the request cannot end before its"
+                        + " first token)");
+            }
             row = new RequestRow(line.id, -1, "default", 0, arrival, scheduled, firstToken,
                     arrival + nanos(e2e.getAsDouble()), input, output, -1, restarts, new long[0], -1, -1, -1, "");
         }
@@ -205,7 +213,7 @@ public final class VidurImporter {
                 throw error(column, "not a number: '" + text + "'");
             }
 
-            private ImportException error(String column, String problem) {
+            ImportException error(String column, String problem) {
                 return new ImportException(file, "line " + number + ", column '" + column + "': " + problem);
             }
         }

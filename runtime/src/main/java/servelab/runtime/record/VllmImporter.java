@@ -71,6 +71,7 @@ public final class VllmImporter {
             return new TableColumns.RequestEntry(row, RequestMetrics.of(row, Slo.NONE));
         }
         double ttft = seconds(file, root, "ttfts", i);
+        if (ttft < 0) throw new ImportException(file, "ttfts[" + i + "] is negative (" + ttft + " s)");
         double[] itlMs = itlsMs(file, root.get("itls").get(i), i);
         double latency = root.has("latencies") ? seconds(file, root, "latencies", i) : ttft + sumSeconds(itlMs);
         long firstToken = arrival + nanos(ttft);

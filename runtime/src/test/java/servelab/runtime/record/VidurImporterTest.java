@@ -71,6 +71,18 @@ class VidurImporterTest {
     }
 
     @Test
+    void aRequestThatEndsBeforeItsFirstTokenIsNamedByLineAndColumn() throws IOException {
+        // found by fuzz/run: it reached RequestRow's own check, an IllegalArgumentException naming no line
+        var file = write("""
+                Request Id,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,request_num_decode_tokens
+                0,0.95,1.45,10,4
+                """);
+        var e = assertThrows(ImportException.class, () -> VidurImporter.importTo(file, tmp.resolve("out")));
+        assertTrue(e.getMessage().startsWith(file + ": line 2, column 'request_e2e_time': shorter than prefill_e2e_time"),
+                e.getMessage());
+    }
+
+    @Test
     void aShortLineIsNamed() throws IOException {
         var file = write("""
                 Request Id,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,request_num_decode_tokens

@@ -92,6 +92,14 @@ class VllmImporterTest {
     }
 
     @Test
+    void aNegativeTtftIsNamedByIndex() throws IOException {
+        // found by fuzz/run: the first token came before the arrival, and RequestRow's own check named no index
+        var file = write("{\"input_lens\": [1], \"output_lens\": [1], \"ttfts\": [-0.04], \"itls\": [[]]}");
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file + ": ttfts[0] is negative (-0.04 s)", e.getMessage());
+    }
+
+    @Test
     void arraysOfDifferentLengthsAreNamed() throws IOException {
         var file = write("{\"input_lens\": [1, 2], \"output_lens\": [1], \"ttfts\": [0.1, 0.2], \"itls\": [[], []]}");
         var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
