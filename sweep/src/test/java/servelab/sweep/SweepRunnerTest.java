@@ -75,6 +75,11 @@ class SweepRunnerTest {
         }
     }
 
+    private static boolean causedByInterrupt(Throwable t) {
+        for (var c = t; c != null; c = c.getCause()) if (c instanceof InterruptedException) return true;
+        return false;
+    }
+
     private Path base() throws Exception {
         var f = dir.resolve("base.yaml");
         Files.writeString(f, "{name: tiny, trace: {synthetic: {count: 60, arrivals: {rate: 30}}}, kv: {blocks: 400}}\n");
@@ -98,7 +103,8 @@ class SweepRunnerTest {
         while (complete(out) < 2 && thread.isAlive()) Thread.sleep(20);
         thread.interrupt();
         thread.join();
-        assertTrue(failure.get() instanceof InterruptedException, "interrupted: " + failure.get());
+        // the interrupt lands either in the runner's own wait or inside a Hazelcast call, which wraps it
+        assertTrue(causedByInterrupt(failure.get()), "interrupted: " + failure.get());
         long before = complete(out);
         assertTrue(before >= 2 && before < 6, "complete before the rerun: " + before);
         // when: it runs again
