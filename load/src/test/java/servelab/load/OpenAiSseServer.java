@@ -37,6 +37,11 @@ final class OpenAiSseServer implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
 
     /** {@code refuseEvery} > 0: every such request (1-based) is answered 429, as an overloaded server does. */
+    static {
+        // as servelab serve does: without TCP_NODELAY, Nagle plus the client's delayed ACK pairs tokens 40 ms apart
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     OpenAiSseServer(long ttftMillis, long itlMillis, int refuseEvery) throws IOException {
         this.ttftMillis = ttftMillis;
         this.itlMillis = itlMillis;

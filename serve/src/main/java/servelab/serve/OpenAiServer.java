@@ -24,6 +24,15 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class OpenAiServer implements AutoCloseable {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** The JDK server's switch for TCP_NODELAY on accepted connections; read once, when its first server starts. */
+    static final String NODELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        // The JDK's server leaves Nagle's algorithm on: a token event written a few ms after the last one waits for
+        // the client's delayed ACK (40 ms on Linux), and a client measures ITLs no engine produced (bursts of two
+        // tokens 40 ms apart). A user's explicit -D setting wins.
+        if (System.getProperty(NODELAY) == null) System.setProperty(NODELAY, "true");
+    }
 
     private final HttpServer http;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();

@@ -27,6 +27,13 @@ class OpenAiApiTest {
     }
 
     @Test
+    void theServerSendsEachTokenEventWithoutNaglesDelay() {
+        // left on, Nagle's algorithm holds a token event until the client's delayed ACK: ITLs of 40 ms that no
+        // engine produced (seen in CI as pairs of tokens 40 ms apart); the JDK server reads the switch once
+        assertEquals("true", System.getProperty(OpenAiServer.NODELAY));
+    }
+
+    @Test
     void aCompletionRunsToMaxTokensAndCountsItsTokens() throws Exception {
         var r = served.post("/v1/completions", """
                 {"model": "llama-3-8b/h100-80gb", "prompt": "Say hello to the testbed, please.", "max_tokens": 12,
