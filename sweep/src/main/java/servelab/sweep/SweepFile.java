@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import servelab.runtime.experiment.ExperimentFile;
+
 /**
  * A sweep file as written: the base experiment, overrides applied to every point, the axes, an optional seeded
  * sample and constraints. Errors name the file and the key.
@@ -82,7 +84,10 @@ public record SweepFile(Path file, Path baseFile, String baseYaml, List<String> 
                 throw new IllegalArgumentException(file + ": base: cannot read " + baseFile + ": " + e.getMessage());
             }
         } else if (base != null && base.isObject()) {
-            baseYaml = base.toString(); // JSON is YAML
+            // its paths are written in this file, so they are relative to this file's folder (as a base file's are)
+            var inline = ((ObjectNode) base).deepCopy();
+            ExperimentFile.resolveRelativePaths(inline, file.toAbsolutePath().getParent());
+            baseYaml = inline.toString(); // JSON is YAML
         } else if (base != null && !base.isNull()) {
             throw new IllegalArgumentException(file + ": base must be a file path or an experiment mapping");
         }

@@ -92,6 +92,16 @@ class SweepPlanTest {
     }
 
     @Test
+    void pathsInAnInlineBaseAreRelativeToTheSweepFile() throws Exception {
+        // a sweep file beside its trace, planned from another working directory: the trace is the one beside it
+        Files.createDirectories(dir.resolve("data"));
+        var trace = Files.writeString(dir.resolve("data/t.csv"),
+                "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44\n");
+        var plan = plan("base: {trace: {file: data/t.csv, format: azure}}\naxes: {seed: [1, 2]}\n");
+        assertEquals(trace.toAbsolutePath().normalize(), plan.trace().orElseThrow().path());
+    }
+
+    @Test
     void anUnknownAxisKeyIsNamed() {
         var message = error("axes: {plugins.scheduler.nmae: [fcfs]}\n");
         assertTrue(message.contains("axis 'plugins.scheduler.nmae'") && message.contains("nmae"), message);

@@ -77,8 +77,7 @@ public final class ExperimentFile {
             throw new IllegalArgumentException(where + ": cannot read: " + e.getMessage());
         }
         if (file != null) {
-            var folder = file.toAbsolutePath().getParent();
-            resolvePaths(root, PATH_KEYS, relative -> folder.resolve(relative).normalize().toString());
+            resolveRelativePaths(root, file.toAbsolutePath().getParent());
         }
         for (var override : overrides) {
             var key = set(root, override);
@@ -165,6 +164,14 @@ public final class ExperimentFile {
      * and its trace can move together; {@code profile} only when it is not a bundled profile's name.
      */
     static final List<String> PATH_KEYS = List.of("trace.file", "model.path", "model.draft_path", "profile", "output");
+
+    /**
+     * Resolves the relative paths of an experiment mapping written inside another file (a sweep's inline
+     * {@code base}) against that file's folder, as {@link #load} does for an experiment file's own paths.
+     */
+    public static void resolveRelativePaths(ObjectNode root, Path folder) {
+        resolvePaths(root, PATH_KEYS, relative -> folder.resolve(relative).normalize().toString());
+    }
 
     private static void resolvePaths(ObjectNode root, List<String> keys, UnaryOperator<String> resolve) {
         for (var key : keys) {
