@@ -78,6 +78,8 @@ public final class ExperimentRunner {
 
     public static Result run(Experiment exp, Path runDir, Options options) throws IOException {
         long wallStart = System.nanoTime();
+        // the JVM's own start, class loading and the command line before this run began (a fresh process's cost)
+        long startupNanos = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
         var slo = slo(exp);
         var events = new HostEvents(options.hostListener());
         try (var setup = executors(exp);
@@ -112,6 +114,7 @@ public final class ExperimentRunner {
                         "overflow", exp.context().overflow());
                 info.put("context", context);
                 long simulated;
+                long replayStart = System.nanoTime();
                 try {
                     simulated = replay(exp, sim, replicas, recorder, info);
                 } finally { // a fault that stopped the run belongs in run.json most of all
@@ -121,12 +124,16 @@ public final class ExperimentRunner {
                     recorder.writeRunJson(info);
                 }
                 long iterations = replicas.stream().mapToLong(Replica::iterations).sum();
-                info.put("result", ordered("simulated_s", simulated / 1e9,
+                var phases = new Phases(startupNanos, replayStart - wallStart, System.nanoTime() - replayStart);
+                var result = ordered("simulated_s", simulated / 1e9,
                         "wall_s", (System.nanoTime() - wallStart) / 1e9, "iterations", iterations,
                         "requests", sim.submitted(), "replica_seconds", replicaSeconds(sim).total(),
-                        "duplicate_executions_avoided", sim.duplicatesAvoided()));
+                        "duplicate_executions_avoided", sim.duplicatesAvoided(), "phases_s", phases.toJson());
+                info.put("result", result);
                 recorder.writeRunJson(info);
+                long convertStart = System.nanoTime();
                 recorder.close();
+                phases = phases.converted(System.nanoTime() - convertStart);
                 // read back batch by batch: a run of millions of requests must not be loaded whole
                 var summary = Summary.compute(runDir, slo);
                 var json = summary.toJson();
@@ -136,8 +143,13 @@ public final class ExperimentRunner {
                 json.put("replica_seconds_by_replica", cost.byReplica());
                 ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
                 Json.write(runDir.resolve("summary.json"), json);
-                return new Result(runDir, summary, simulated, System.nanoTime() - wallStart, iterations,
-                        sim.submitted());
+                long wall = System.nanoTime() - wallStart;
+                // the whole run as the console reports it: the stream conversion and the summary are part of it
+                phases = phases.summarized(wall - phases.setup() - phases.replay() - phases.convert());
+                result.put("wall_s", wall / 1e9);
+                result.put("phases_s", phases.toJson());
+                recorder.writeRunJson(info);
+                return new Result(runDir, summary, simulated, wall, iterations, sim.submitted());
             } finally {
                 Files.deleteIfExists(runDir.resolve("control.port"));
             }

@@ -31,7 +31,15 @@ class RunJsonOrderTest {
         ExperimentRunner.run(exp, runDir, new ExperimentRunner.Options(plugins, null, null, null));
         var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
         assertEquals(List.of("simulated_s", "wall_s", "iterations", "requests", "replica_seconds",
-                "duplicate_executions_avoided"), keys(info.get("result")));
+                "duplicate_executions_avoided", "phases_s"), keys(info.get("result")));
+        var phases = info.get("result").get("phases_s");
+        assertEquals(List.of("jvm_uptime", "setup", "replay", "convert", "summarize"), keys(phases));
+        // the console's wall time is run.json's: conversion and summary included, the phases add up to it
+        double sum = phases.get("setup").asDouble() + phases.get("replay").asDouble() + phases.get("convert").asDouble()
+                + phases.get("summarize").asDouble();
+        assertEquals(info.get("result").get("wall_s").asDouble(), sum, 1e-6);
+        org.junit.jupiter.api.Assertions.assertTrue(phases.get("convert").asDouble() > 0
+                && phases.get("summarize").asDouble() > 0, phases.toString());
         assertEquals(List.of("timeout_ms", "attempt_timeout_ms", "idempotency", "fallback_group", "latency_window"),
                 keys(info.get("gateway")));
         assertEquals(List.of("java", "os", "cpus"), keys(info.get("host")));
