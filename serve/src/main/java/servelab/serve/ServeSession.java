@@ -67,7 +67,7 @@ public final class ServeSession implements AutoCloseable {
         try {
             session.open(spec, pluginsDir, listener);
             return session;
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too (a class that fails to initialise): Felix's thread must not keep the JVM up
             session.close();
             throw e;
         }
