@@ -97,8 +97,9 @@ class LauncherTest {
         var mvnw = Files.writeString(home.resolve("mvnw"), "#!/bin/sh\necho built >> \"$(dirname \"$0\")/built\"\n");
         Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
         var java = Files.createDirectories(work.resolve("jdk-25/bin")).resolve("java");
+        // it prints its arguments, and writes the AOT cache a training run asks for (as JDK 25 does on exit)
         Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"25.0.1\"' >&2; exit 0; fi\n"
-                + "for a in \"$@\"; do echo \"$a\"; done\n");
+                + "for a in \"$@\"; do echo \"$a\"; case \"$a\" in -XX:AOTCacheOutput=*) echo aot > \"${a#*=}\";; esac; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertTrue(Files.getLastModifiedTime(pom).toMillis() > 1_000_000L);
         return home;
@@ -138,5 +139,20 @@ class LauncherTest {
         r = launchIn(home, work, "plugins");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(home.resolve("built")), r.err());
+    }
+
+    @Test
+    void aBuildIsFollowedByATrainingRunWhoseAotCacheLaterProcessesStartWith() throws Exception {
+        var home = fakeCheckout();
+        var r = launchIn(home, work, "plugins");
+        assertEquals(0, r.code(), r.err());
+        // then: the build trained the cache (a short run that writes it on exit), and this process started with it
+        assertTrue(Files.exists(home.resolve("target/servelab.aot")), r.err());
+        assertTrue(r.out().lines().anyMatch("-XX:AOTCache=target/servelab.aot"::equals), r.out());
+        // and: without it when asked, and ctl never trains
+        Files.delete(home.resolve("target/servelab.aot"));
+        var pb = launchIn(home, work, "ctl", "--run", "x", "slots");
+        assertTrue(Files.notExists(home.resolve("target/servelab.aot")), pb.err());
+        assertTrue(pb.out().lines().noneMatch(l -> l.startsWith("-XX:AOTCache")), pb.out());
     }
 }
