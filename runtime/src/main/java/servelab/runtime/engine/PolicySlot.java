@@ -27,6 +27,11 @@ public final class PolicySlot<T> {
         public String id() {
             return descriptor.id();
         }
+
+        /** Whether this is the host's own plugin of that name (a bundle may not replace a built-in's behaviour). */
+        public boolean isBuiltIn(String name) {
+            return source.equals("built-in") && descriptor.name().equals(name);
+        }
     }
 
     private volatile Installed<T> current;

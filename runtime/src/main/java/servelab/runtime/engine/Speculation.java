@@ -34,6 +34,8 @@ final class Speculation {
     private final SelfDrafts selfDrafts = new SelfDrafts();
     /** Time the executor spent drafting for this step, added to the step's duration. */
     private long draftNanos;
+    /** Whether a running sequence may still carry a draft from the last proposal. */
+    private boolean draftsSet;
     private int stepDrafts, stepDraftTokens, stepAcceptedTokens, stepMaxDrafts;
     private long[] draftedByPosition = new long[8], acceptedByPosition = new long[8];
 
@@ -55,6 +57,10 @@ final class Speculation {
      */
     void propose(List<Sequence> running, PolicySlot.Installed<Speculator> speculator, long now, long iteration) {
         draftNanos = 0;
+        // the built-in none proposes nothing: unless drafts of an earlier speculator are still set there is nothing
+        // to clear or to ask, and a cluster run without speculation spent 7% of its time walking the running lists
+        if (!draftsSet && speculator.isBuiltIn("none")) return;
+        draftsSet = false;
         decoding.clear();
         for (var seq : running) {
             seq.draftCount = 0;
@@ -91,6 +97,7 @@ final class Speculation {
         if (seq.draft.length < n) seq.draft = new int[Math.max(n, 8)];
         System.arraycopy(tokens, 0, seq.draft, 0, n);
         seq.draftCount = n;
+        draftsSet |= n > 0;
     }
 
     static int maxDraftTokens(Sequence seq) {
