@@ -66,11 +66,7 @@ final class SummaryCalculator {
     /** Every inter-token gap of the batch's completed requests. */
     private static void completedGaps(Table batch, DoubleConsumer out) {
         var errors = batch.strings("error");
-        var itl = batch.doubleLists("itl_ms");
-        for (int i = 0; i < itl.size(); i++) {
-            if (!errors.get(i).isEmpty()) continue;
-            for (double x : itl.get(i)) out.accept(x);
-        }
+        batch.forEachListValue("itl_ms", i -> errors.get(i).isEmpty(), out);
     }
 
     private static double rate(long count, double seconds) {
