@@ -69,8 +69,19 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
                 overrides.add("trace.file=" + new ObjectMapper().writeValueAsString(local.toString()));
             }
             var experiment = ExperimentFile.load(base, overrides);
-            ExperimentRunner.run(experiment, runDir, new ExperimentRunner.Options(options.pluginsDir(),
-                    (type, kind, from, to, detail) -> {}, null, null));
+            var testbeds = (Testbeds) hz.getUserContext().get(SweepMember.TESTBEDS_KEY);
+            var testbed = testbeds.take();
+            boolean healthy = false;
+            try {
+                ExperimentRunner.run(experiment, runDir, new ExperimentRunner.Options(options.pluginsDir(),
+                        (type, kind, from, to, detail) -> {}, null, null, testbed));
+                healthy = true;
+            } catch (Exception e) {
+                healthy = true; // the point's failure (its input, a plugin's fault), not the testbed's
+                throw e;
+            } finally {
+                testbeds.give(testbed, healthy);
+            }
             var files = new LinkedHashMap<String, byte[]>();
             for (var name : FILES) {
                 var f = runDir.resolve(name);

@@ -21,6 +21,7 @@ public final class SweepMember {
     static final String THREADS_ATTRIBUTE = "servelab.threads";
     /** User-context key of the member's {@link MemberOptions}, read by tasks running on it. */
     static final String OPTIONS_KEY = "servelab.member";
+    static final String TESTBEDS_KEY = "servelab.testbeds";
     /** Seconds a member waits for the addresses it was told to join. */
     static final int JOIN_TIMEOUT_S = 8;
 
@@ -30,7 +31,13 @@ public final class SweepMember {
         if (System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
         }
-        var hz = Hazelcast.newHazelcastInstance(config(options));
+        var config = config(options);
+        var testbeds = new Testbeds(options.pluginsDir());
+        config.getUserContext().put(TESTBEDS_KEY, testbeds);
+        config.addListenerConfig(new com.hazelcast.config.ListenerConfig((com.hazelcast.core.LifecycleListener) event -> {
+            if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.SHUTDOWN) testbeds.close();
+        }));
+        var hz = Hazelcast.newHazelcastInstance(config);
         var members = hz.getCluster().getMembers();
         for (var address : options.join()) {
             if (!Addresses.present(address, members)) {

@@ -64,13 +64,23 @@ public final class ExperimentRunner {
     public record Result(Path runDir, Summary summary, long simulatedNanos, long wallNanos, long iterations,
                          long requests) {}
 
-    /** How to run, beyond the experiment itself. */
+    /**
+     * How to run, beyond the experiment itself.
+     *
+     * @param testbed a started testbed to run in and leave running (its plugins directory is not watched then), or
+     *                null to start one from {@code pluginsDir} for this run and stop it after
+     */
     public record Options(Path pluginsDir, HostListener hostListener, Progress progress,
-                          Simulation.StepListener stepHook) {
+                          Simulation.StepListener stepHook, Testbed testbed) {
         public Options {
             hostListener = hostListener == null ? HostListener.STDERR : hostListener;
             progress = progress == null ? Progress.NONE : progress;
             stepHook = stepHook == null ? (replica, end) -> {} : stepHook;
+        }
+
+        public Options(Path pluginsDir, HostListener hostListener, Progress progress,
+                       Simulation.StepListener stepHook) {
+            this(pluginsDir, hostListener, progress, stepHook, null);
         }
     }
 
@@ -80,79 +90,90 @@ public final class ExperimentRunner {
         long wallStart = System.nanoTime();
         // the JVM's own start, class loading and the command line before this run began (a fresh process's cost)
         long startupNanos = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
-        var slo = slo(exp);
         var events = new HostEvents(options.hostListener());
         try (var setup = executors(exp);
-             var testbed = Testbed.start(options.pluginsDir(), events)) {
-            int blocks = exp.kv().blocks() > 0 ? exp.kv().blocks() : setup.defaultKvBlocks(exp.kv().blockSize());
-            events.clear(); // the initial deployment is described in run.json
-            var plans = ClusterLayout.replicas(exp);
-            var slots = testbed.registry().createSlots(plans.stream().map(ClusterLayout.ReplicaPlan::selections).toList());
-            testbed.watch();
-            Files.createDirectories(runDir);
-            try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo));
-                 var outputs = outputs(setup, runDir);
-                 var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()))) {
-                Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
-                var clusterOptions = ClusterLayout.options(exp, plans);
-                var history = new PluginHistory(options.hostListener(), slots);
-                var sink = new ClusterSink(history.wrap(sink(recorder, outputs, exp.record().schedulerCpu(),
-                        exp.record().iterationEvery())), clusterOptions.network());
-                var coldStarts = new long[exp.replicas()];
-                var replicas = replicas(exp, setup, blocks, plans, slots.replicas(), sink, coldStarts);
-                var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
-                if (!exp.faults().isEmpty()) sim.faults(exp.faultSchedule(), coldStarts);
-                if (exp.autoscaling() != null) sim.autoscale(exp.autoscaling().scaling(), coldStarts);
-                sim.onStep((replica, end) -> {
-                    events.drainTo(sink, end, replica.iterations(), replica.index());
-                    options.stepHook().afterStep(replica, end);
-                    options.progress().update(completed(replicas), end);
-                });
-                var info = runInfo(exp, setup, blocks, testbed.registry());
-                int maxModelLen = replicas.getFirst().maxModelLen();
-                var context = ordered("max_model_len", maxModelLen == Integer.MAX_VALUE ? null : maxModelLen,
-                        "overflow", exp.context().overflow());
-                info.put("context", context);
-                long simulated;
-                long replayStart = System.nanoTime();
-                try {
-                    simulated = replay(exp, sim, replicas, recorder, info);
-                } finally { // a fault that stopped the run belongs in run.json most of all
-                    context.put("truncated_requests", replicas.stream().mapToLong(Replica::truncated).sum());
-                    info.put("plugin_history", history.entries());
-                    info.put("faulted_plugins", history.faulted());
-                    recorder.writeRunJson(info);
-                }
-                long iterations = replicas.stream().mapToLong(Replica::iterations).sum();
-                var phases = new Phases(startupNanos, replayStart - wallStart, System.nanoTime() - replayStart);
-                var result = ordered("simulated_s", simulated / 1e9,
-                        "wall_s", (System.nanoTime() - wallStart) / 1e9, "iterations", iterations,
-                        "requests", sim.submitted(), "replica_seconds", replicaSeconds(sim).total(),
-                        "duplicate_executions_avoided", sim.duplicatesAvoided(), "phases_s", phases.toJson());
-                info.put("result", result);
-                recorder.writeRunJson(info);
-                long convertStart = System.nanoTime();
-                recorder.close();
-                phases = phases.converted(System.nanoTime() - convertStart);
-                // read back batch by batch: a run of millions of requests must not be loaded whole
-                var summary = Summary.compute(runDir, slo);
-                var json = summary.toJson();
-                ClusterSummary.compute(runDir).ifPresent(c -> json.putAll(c.toJson()));
-                var cost = replicaSeconds(sim);
-                json.put("replica_seconds", cost.total());
-                json.put("replica_seconds_by_replica", cost.byReplica());
-                ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
-                Json.write(runDir.resolve("summary.json"), json);
-                long wall = System.nanoTime() - wallStart;
-                // the whole run as the console reports it: the stream conversion and the summary are part of it
-                phases = phases.summarized(wall - phases.setup() - phases.replay() - phases.convert());
-                result.put("wall_s", wall / 1e9);
-                result.put("phases_s", phases.toJson());
-                recorder.writeRunJson(info);
-                return new Result(runDir, summary, simulated, wall, iterations, sim.submitted());
+             var own = options.testbed() == null ? Testbed.start(options.pluginsDir(), events) : null) {
+            var testbed = own != null ? own : options.testbed();
+            try {
+                return run(exp, runDir, options, setup, testbed, events, own != null, wallStart, startupNanos);
             } finally {
-                Files.deleteIfExists(runDir.resolve("control.port"));
+                if (own == null) testbed.registry().endRun();
             }
+        }
+    }
+
+    /** A run in {@code testbed}, whose deployments reach {@code events} (watched: jars dropped in hot-swap). */
+    private static Result run(Experiment exp, Path runDir, Options options, ExecutorSetup setup, Testbed testbed,
+                              HostEvents events, boolean watch, long wallStart, long startupNanos) throws IOException {
+        var slo = slo(exp);
+        int blocks = exp.kv().blocks() > 0 ? exp.kv().blocks() : setup.defaultKvBlocks(exp.kv().blockSize());
+        events.clear(); // the initial deployment is described in run.json
+        var plans = ClusterLayout.replicas(exp);
+        var slots = testbed.registry().createSlots(plans.stream().map(ClusterLayout.ReplicaPlan::selections).toList());
+        if (watch) testbed.watch();
+        Files.createDirectories(runDir);
+        try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo));
+             var outputs = outputs(setup, runDir);
+             var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()))) {
+            Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
+            var clusterOptions = ClusterLayout.options(exp, plans);
+            var history = new PluginHistory(options.hostListener(), slots);
+            var sink = new ClusterSink(history.wrap(sink(recorder, outputs, exp.record().schedulerCpu(),
+                    exp.record().iterationEvery())), clusterOptions.network());
+            var coldStarts = new long[exp.replicas()];
+            var replicas = replicas(exp, setup, blocks, plans, slots.replicas(), sink, coldStarts);
+            var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
+            if (!exp.faults().isEmpty()) sim.faults(exp.faultSchedule(), coldStarts);
+            if (exp.autoscaling() != null) sim.autoscale(exp.autoscaling().scaling(), coldStarts);
+            sim.onStep((replica, end) -> {
+                events.drainTo(sink, end, replica.iterations(), replica.index());
+                options.stepHook().afterStep(replica, end);
+                options.progress().update(completed(replicas), end);
+            });
+            var info = runInfo(exp, setup, blocks, testbed.registry());
+            int maxModelLen = replicas.getFirst().maxModelLen();
+            var context = ordered("max_model_len", maxModelLen == Integer.MAX_VALUE ? null : maxModelLen,
+                    "overflow", exp.context().overflow());
+            info.put("context", context);
+            long simulated;
+            long replayStart = System.nanoTime();
+            try {
+                simulated = replay(exp, sim, replicas, recorder, info);
+            } finally { // a fault that stopped the run belongs in run.json most of all
+                context.put("truncated_requests", replicas.stream().mapToLong(Replica::truncated).sum());
+                info.put("plugin_history", history.entries());
+                info.put("faulted_plugins", history.faulted());
+                recorder.writeRunJson(info);
+            }
+            long iterations = replicas.stream().mapToLong(Replica::iterations).sum();
+            var phases = new Phases(startupNanos, replayStart - wallStart, System.nanoTime() - replayStart);
+            var result = ordered("simulated_s", simulated / 1e9,
+                    "wall_s", (System.nanoTime() - wallStart) / 1e9, "iterations", iterations,
+                    "requests", sim.submitted(), "replica_seconds", replicaSeconds(sim).total(),
+                    "duplicate_executions_avoided", sim.duplicatesAvoided(), "phases_s", phases.toJson());
+            info.put("result", result);
+            recorder.writeRunJson(info);
+            long convertStart = System.nanoTime();
+            recorder.close();
+            phases = phases.converted(System.nanoTime() - convertStart);
+            // read back batch by batch: a run of millions of requests must not be loaded whole
+            var summary = Summary.compute(runDir, slo);
+            var json = summary.toJson();
+            ClusterSummary.compute(runDir).ifPresent(c -> json.putAll(c.toJson()));
+            var cost = replicaSeconds(sim);
+            json.put("replica_seconds", cost.total());
+            json.put("replica_seconds_by_replica", cost.byReplica());
+            ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
+            Json.write(runDir.resolve("summary.json"), json);
+            long wall = System.nanoTime() - wallStart;
+            // the whole run as the console reports it: the stream conversion and the summary are part of it
+            phases = phases.summarized(wall - phases.setup() - phases.replay() - phases.convert());
+            result.put("wall_s", wall / 1e9);
+            result.put("phases_s", phases.toJson());
+            recorder.writeRunJson(info);
+            return new Result(runDir, summary, simulated, wall, iterations, sim.submitted());
+        } finally {
+            Files.deleteIfExists(runDir.resolve("control.port"));
         }
     }
 

@@ -141,6 +141,16 @@ public final class PluginRegistry {
         return map;
     }
 
+    /**
+     * Forgets the run's slots and what faulted in it, so the next run in this framework starts as in a fresh one
+     * (a sweep member runs point after point in one testbed instead of starting the framework for each).
+     */
+    public synchronized void endRun() {
+        slots.clear();
+        slotSelections.clear();
+        selections.clear();
+    }
+
     /** The slots of a run. */
     public record RunSlots(List<ReplicaSlots> replicas, Simulation.ClusterSlots cluster) {}
 
