@@ -60,6 +60,12 @@ public final class LoadRateBenchmark {
             json.put("achieved_send_rate", (n - 1) / ((lastSend - firstSend) / 1e9));
             json.put("completed", result.summary().completed());
             json.put("failed", result.failed());
+            // why they failed, by the error's first words (a refusal, a timeout and a reset are different stories)
+            var reasons = new java.util.TreeMap<String, Integer>();
+            for (var error : requests.strings("error")) {
+                if (!error.isEmpty()) reasons.merge(error.length() > 48 ? error.substring(0, 48) : error, 1, Integer::sum);
+            }
+            json.put("failures_by_reason", reasons);
             json.put("completed_per_s", result.summary().requestThroughput());
             json.put("send_lag_ms_p50", lagMs[lagMs.length / 2]);
             json.put("send_lag_ms_p99", lagMs[(int) (lagMs.length * 0.99)]);
