@@ -65,7 +65,7 @@ public record ClusterSpec(double viewRefreshMs, String prefixView, String sessio
      * @param plugins plugins of the replica kinds (scheduler, batcher, ...) that differ from the experiment's
      */
     public record GroupSpec(String name, int count, String profile, int kvBlocks,
-                            Map<String, Experiment.PluginSpec> plugins) {
+                            Map<String, PluginSpec> plugins) {
         public GroupSpec {
             if (count < 1) throw new IllegalArgumentException("cluster.groups: count must be >= 1, was " + count
                     + (name == null ? "" : " (group " + name + ")"));

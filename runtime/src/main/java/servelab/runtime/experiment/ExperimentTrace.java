@@ -32,7 +32,7 @@ import servelab.datasets.transform.TraceSource;
  * and skipped, transforms).
  */
 final class ExperimentTrace implements AutoCloseable {
-    private final Experiment.TraceSpec spec;
+    private final TraceSpec spec;
     private final Stream<TraceRequest> stream;
     private final Iterator<TraceRequest> iterator;
     private TraceReader lastReader;
@@ -76,7 +76,7 @@ final class ExperimentTrace implements AutoCloseable {
         return TraceSource.of(synthetic(spec.synthetic(), exp.seed()));
     }
 
-    static SyntheticTrace synthetic(Experiment.SyntheticSpec s, long seed) {
+    static SyntheticTrace synthetic(SyntheticSpec s, long seed) {
         var trace = SyntheticTrace.of(arrivals(s.arrivals()), lengths("input", s.input()), lengths("output", s.output()),
                 s.count(), seed);
         return s.tenants() > 1 ? trace.withTenants(TenantMix.uniform(s.tenants())) : trace;

@@ -13,7 +13,7 @@ final class Prompts {
     /**
      * @param space the executor's ordinary token ids, or null (simulation: ids are identities only)
      */
-    static PromptSource of(Experiment.PromptsSpec spec, long seed, TokenSpace space) {
+    static PromptSource of(PromptsSpec spec, long seed, TokenSpace space) {
         int first = space == null ? 0 : space.first();
         int count = space == null ? 1 << 30 : space.count();
         return switch (spec.kind()) {

@@ -55,9 +55,9 @@ class ExperimentFileTest {
 
     @Test
     void offloadIsOffByDefaultAndTurnsOnWithAHostTier() throws Exception {
-        assertEquals(new Experiment.KvSpec(16, 0, 0, false), load("").kv());
+        assertEquals(new KvSpec(16, 0, 0, false), load("").kv());
         var e = load("kv: {host_blocks: 5000}\n", "kv.offload=true");
-        assertEquals(new Experiment.KvSpec(16, 0, 5000, true), e.kv());
+        assertEquals(new KvSpec(16, 0, 5000, true), e.kv());
     }
 
     @Test

@@ -19,7 +19,7 @@ class PromptsTest {
 
     @Test
     void repeatedPromptsRepeatTheirPeriodAndStayInTheTokenSpace() {
-        var source = Prompts.of(new Experiment.PromptsSpec("repeated", 32), 7, SPACE);
+        var source = Prompts.of(new PromptsSpec("repeated", 32), 7, SPACE);
         int[] ids = source.tokens(TraceRequest.of(4, 0, 100, 5));
         assertEquals(100, ids.length);
         for (int i = 32; i < ids.length; i++) assertEquals(ids[i - 32], ids[i], "position " + i);
@@ -32,14 +32,14 @@ class PromptsTest {
 
     @Test
     void randomPromptsDoNotRepeatAndSyntheticOnesAreLeftToTheEngine() {
-        int[] ids = Prompts.of(new Experiment.PromptsSpec("random", 0), 7, SPACE).tokens(TraceRequest.of(1, 0, 400, 5));
+        int[] ids = Prompts.of(new PromptsSpec("random", 0), 7, SPACE).tokens(TraceRequest.of(1, 0, 400, 5));
         assertTrue(new HashSet<>(Arrays.stream(ids).boxed().toList()).size() > 250);
-        assertNull(Prompts.of(Experiment.PromptsSpec.SYNTHETIC, 7, SPACE).tokens(TraceRequest.of(1, 0, 40, 5)));
+        assertNull(Prompts.of(PromptsSpec.SYNTHETIC, 7, SPACE).tokens(TraceRequest.of(1, 0, 40, 5)));
     }
 
     @Test
     void anUnknownKindNamesTheAcceptedOnes() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new Experiment.PromptsSpec("lorem", 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> new PromptsSpec("lorem", 0));
         assertEquals("prompts.kind 'lorem' is unknown; accepted: synthetic, repeated, random", e.getMessage());
     }
 }

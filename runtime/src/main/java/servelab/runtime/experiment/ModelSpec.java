@@ -1,0 +1,40 @@
+package servelab.runtime.experiment;
+
+/**
+ * The model executor's model and how it samples. Every request is run to its trace output length (an end-of-text
+ * token does not stop it, like {@code vllm bench serve --ignore-eos}), with the same sampling parameters.
+ *
+ * @param path        GGUF file of a Llama-family model
+ * @param backend     {@code cpu-vector} (default: Vector API kernels on {@code threads} threads) or
+ *                    {@code cpu-reference} (scalar kernels, one thread)
+ * @param threads     kernel threads (0: one per available processor)
+ * @param temperature 0 (default) samples greedily
+ * @param topK        0 = off
+ * @param topP        1 (default) = off
+ * @param minP        0 = off
+ * @param warmupS     seconds of throw-away steps before the trace starts, so the JIT has compiled the kernels
+ *                    before the first timed step (default 1; 0 = none)
+ * @param draftPath   GGUF of the {@code draft-model} speculator's draft model: smaller, same vocabulary
+ */
+public record ModelSpec(String path, String backend, int threads, double temperature, int topK, Double topP,
+                        double minP, Double warmupS, String draftPath) {
+    public static final ModelSpec NONE = new ModelSpec(null, null, 0, 0, 0, null, 0, null, null);
+
+    public ModelSpec {
+        backend = backend == null ? "cpu-vector" : backend;
+        topP = topP == null ? 1.0 : topP;
+        warmupS = warmupS == null ? 1.0 : warmupS;
+        if (!(warmupS >= 0)) throw new IllegalArgumentException("model.warmup_s must be >= 0, was " + warmupS);
+        if (threads < 0) throw new IllegalArgumentException("model.threads must be >= 0, was " + threads);
+        try {
+            servelab.runtime.exec.Backend.fromId(backend);
+            new servelab.kernels.sample.SamplingParams((float) temperature, topK, topP.floatValue(), (float) minP);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model: " + e.getMessage(), e);
+        }
+    }
+
+    public servelab.kernels.sample.SamplingParams sampling() {
+        return new servelab.kernels.sample.SamplingParams((float) temperature, topK, topP.floatValue(), (float) minP);
+    }
+}

@@ -1,0 +1,75 @@
+package servelab.runtime.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A synthetic workload.
+ *
+ * @param count    requests
+ * @param arrivals {@code process}: poisson (rate) | gamma (rate, cv) | on-off (rate_on, rate_off, mean_on_s,
+ *                 mean_off_s); rates in requests per second
+ * @param input    prompt lengths: {@code dist}: fixed (value) | uniform (min, max) | zipf (s, max) | lognormal
+ *                 (mean, sigma, min, max)
+ * @param output   output lengths, same form
+ * @param tenants  number of tenants requests are spread over uniformly
+ */
+public record SyntheticSpec(Integer count, Map<String, Object> arrivals, Map<String, Object> input,
+                            Map<String, Object> output, Integer tenants) {
+    /** The keys each arrival process and each length distribution reads; any other key is a typo. */
+    private static final Map<String, List<String>> ARRIVAL_KEYS = Map.of("poisson", List.of("rate"),
+            "gamma", List.of("rate", "cv"), "on-off", List.of("rate_on", "rate_off", "mean_on_s", "mean_off_s"));
+    private static final Map<String, List<String>> LENGTH_KEYS = Map.of("fixed", List.of("value"),
+            "uniform", List.of("min", "max"), "zipf", List.of("s", "max"),
+            "lognormal", List.of("mean", "sigma", "min", "max"));
+    private static final Map<String, Object> DEFAULT_ARRIVALS = Map.of("process", "poisson", "rate", 6.0);
+    private static final Map<String, Object> DEFAULT_INPUT =
+            Map.of("dist", "lognormal", "mean", 800, "sigma", 0.9, "min", 16, "max", 6144);
+    private static final Map<String, Object> DEFAULT_OUTPUT =
+            Map.of("dist", "lognormal", "mean", 220, "sigma", 0.8, "min", 4, "max", 2048);
+    public static final SyntheticSpec DEMO = new SyntheticSpec(600, null, null, null, 1);
+
+    /** Missing parts take the demo's values: 600 requests, Poisson at 6 req/s, log-normal lengths. */
+    public SyntheticSpec {
+        count = count == null ? 600 : count;
+        if (count < 1) throw new IllegalArgumentException("trace.synthetic.count must be >= 1, was " + count);
+        arrivals = withDefaults(arrivals, DEFAULT_ARRIVALS, "process");
+        input = withDefaults(input, DEFAULT_INPUT, "dist");
+        output = withDefaults(output, DEFAULT_OUTPUT, "dist");
+        requireKnownKeys("trace.synthetic.arrivals", arrivals, "process", ARRIVAL_KEYS);
+        requireKnownKeys("trace.synthetic.input", input, "dist", LENGTH_KEYS);
+        requireKnownKeys("trace.synthetic.output", output, "dist", LENGTH_KEYS);
+        tenants = tenants == null ? 1 : tenants;
+        if (tenants < 1) throw new IllegalArgumentException("trace.synthetic.tenants must be >= 1, was " + tenants);
+        ExperimentTrace.check(arrivals, input, output); // the parameters: fields are set after this body
+    }
+
+    /** Refuses keys the chosen process or distribution does not read ({@code meen}, {@code cv} on poisson). */
+    private static void requireKnownKeys(String where, Map<String, Object> given, String kindKey,
+                                         Map<String, List<String>> keysByKind) {
+        var kind = String.valueOf(given.get(kindKey));
+        var accepted = keysByKind.get(kind);
+        if (accepted == null) {
+            throw new IllegalArgumentException(where + "." + kindKey + " must be one of "
+                    + String.join(", ", keysByKind.keySet().stream().sorted().toList()) + ", was '" + kind + "'");
+        }
+        for (var key : given.keySet().stream().sorted().toList()) {
+            if (!key.equals(kindKey) && !accepted.contains(key)) {
+                throw new IllegalArgumentException("unknown key " + where + "." + key + " for " + kindKey + " "
+                        + kind + "; accepted there: " + kindKey + ", " + String.join(", ", accepted));
+            }
+        }
+    }
+
+    /** Given keys over the defaults, unless the given map names another distribution (then only its keys). */
+    private static Map<String, Object> withDefaults(Map<String, Object> given, Map<String, Object> defaults,
+                                                    String kindKey) {
+        if (given == null) return defaults;
+        var kind = given.get(kindKey);
+        if (kind != null && !kind.equals(defaults.get(kindKey))) return Map.copyOf(given);
+        var merged = new LinkedHashMap<>(defaults);
+        merged.putAll(given);
+        return Map.copyOf(merged);
+    }
+}
