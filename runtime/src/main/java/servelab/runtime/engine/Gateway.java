@@ -256,7 +256,7 @@ final class Gateway implements GatewayView {
             end(req, Outcome.FAILED, row, -1);
             return;
         }
-        long work = Replica.workDone(row);
+        long work = SequenceQueues.workDone(row);
         if (faults.partitioned(e.replica)) { // the answer never leaves the replica
             req.wastedTokens += work;
             return;
@@ -288,7 +288,7 @@ final class Gateway implements GatewayView {
         boolean late = settings.timeoutNanos() > 0 && atClient > req.routed.arrivalNanos() + settings.timeoutNanos()
                 || settings.attemptTimeoutNanos() > 0 && atClient > a.sentNanos + settings.attemptTimeoutNanos();
         if (late) { // its timeout comes first and ends it; a held answer may still serve a retry
-            if (!settings.idempotency()) req.wastedTokens += Replica.workDone(row);
+            if (!settings.idempotency()) req.wastedTokens += SequenceQueues.workDone(row);
             return;
         }
         if (row == req.heldAnswer || fromRouter) req.heldAnswer = null; // used: not wasted
@@ -372,7 +372,7 @@ final class Gateway implements GatewayView {
             endAttempt(a, AttemptEnd.Result.CANCELLED, a.replica, now);
         }
         while (!req.executions.isEmpty()) withdraw(req, req.executions.getLast());
-        if (req.heldAnswer != null) req.wastedTokens += Replica.workDone(req.heldAnswer);
+        if (req.heldAnswer != null) req.wastedTokens += SequenceQueues.workDone(req.heldAnswer);
         requests.remove(req);
         var fields = req.fields(outcome);
         if (back < 0) front.terminal(row, req.cluster, fields);

@@ -1,23 +1,21 @@
 package servelab.runtime.engine;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-import servelab.api.batch.PreemptMode;
 import servelab.api.route.ReplicaView;
 import servelab.api.sched.Ordering;
 import servelab.datasets.TraceRequest;
 import servelab.runtime.record.IterationRow;
-import servelab.runtime.record.RequestRow;
 
 /**
  * One replica: its queues and its iteration loop. {@link #step(long)} follows DESIGN's diagram: read the policy
  * slots ({@link Policies}), propose drafts ({@link Speculation}), ask the scheduler for an order and the batcher for
  * a plan ({@link PlanBuilder}), check both ({@link PlanChecks}), commit the plan into KV memory ({@link KvManager})
- * and the {@link CommittedStep} the executor reads, execute, apply the {@link StepResult} and record the rows. The
- * replica owns every sequence; policies only see views ({@link PolicyViews}).
+ * and the {@link CommittedStep} the executor reads, execute, apply the {@link StepResult} ({@link ResultApplier}) and
+ * record the iteration row. The replica owns every sequence; its queues and every move of a sequence between them
+ * and out ({@link SequenceQueues}), and policies only see views ({@link PolicyViews}).
  */
 public final class Replica implements ReplicaView {
     private final int index;
@@ -27,21 +25,21 @@ public final class Replica implements ReplicaView {
     private final KvManager kv;
     private final Policies policies;
     private final Speculation speculation;
-    private final ArrayList<Sequence> waiting = new ArrayList<>();
-    private final ArrayList<Sequence> running = new ArrayList<>();
+    private final SequenceQueues queues;
+    private final ArrayList<Sequence> waiting;
+    private final ArrayList<Sequence> running;
     private final PolicyViews views;
     private final PlanBuilder plan;
     private final CommittedStep committed = new CommittedStep();
     private final StepResult result = new StepResult();
+    private final ResultApplier results;
     private final TokenSpace tokenSpace;
-    private final boolean realTokens;
     private PromptSource prompts = PromptSource.SYNTHETIC;
     private long proposedAt = -1;
     private long iteration;
     /** Counts plan attempts (a faulted attempt is retried in the same iteration): stamps for duplicate checks. */
     private long attempt;
     private long now;
-    private int finished;
     /** Step time multiplier of an injected straggle; exactly 1.0 leaves the executor's duration untouched. */
     private double slowdown = 1.0;
     private long truncated;
@@ -54,11 +52,14 @@ public final class Replica implements ReplicaView {
         this.kv = new KvManager(config.deviceBlocks(), config.hostBlocks(), config.offload(), config.blockSizeTokens());
         this.policies = new Policies(index, slots, sink);
         policies.handTo(kv);
+        this.queues = new SequenceQueues(index, kv, sink);
+        this.waiting = queues.waiting;
+        this.running = queues.running;
         this.views = new PolicyViews(index, kv, running, waiting);
         this.speculation = new Speculation(index, slots.speculator(), executor, sink, views);
         this.plan = new PlanBuilder(index, kv);
         this.tokenSpace = executor.tokenSpace();
-        this.realTokens = executor.producesTokens();
+        this.results = new ResultApplier(executor, plan, result, kv, speculation, queues, sink);
     }
 
     @Override
@@ -131,7 +132,7 @@ public final class Replica implements ReplicaView {
         var ids = prompts.tokens(request);
         if (ids != null) {
             if (ids.length != request.inputTokens()) {
-                fail(seq, "prompt source gave " + ids.length + " token ids for a prompt of " + request.inputTokens());
+                queues.fail(seq, "prompt source gave " + ids.length + " token ids for a prompt of " + request.inputTokens());
                 return;
             }
             seq.promptIds = ids.clone();
@@ -139,16 +140,16 @@ public final class Replica implements ReplicaView {
         int tokens = request.inputTokens() + request.outputTokens();
         int need = policies.kvAllocator.policy().blocksToHold(seq, tokens, config.blockSizeTokens());
         if (need > config.deviceBlocks()) {
-            fail(seq, "request needs " + need + " KV blocks for " + tokens + " tokens; the replica has "
+            queues.fail(seq, "request needs " + need + " KV blocks for " + tokens + " tokens; the replica has "
                     + config.deviceBlocks());
             return;
         }
         if (tokens > maxModelLen()) {
-            fail(seq, "request has " + tokens + " tokens (prompt " + request.inputTokens() + " + output "
+            queues.fail(seq, "request has " + tokens + " tokens (prompt " + request.inputTokens() + " + output "
                     + request.outputTokens() + "); the model runs at most " + maxModelLen() + " (max_model_len)");
             return;
         }
-        waiting.add(seq); // arrivals come in time order, so the waiting queue stays sorted by arrival
+        queues.enqueue(seq);
     }
 
     /** Longest request taken (prompt plus output tokens): the configured max_model_len, else the executor's. */
@@ -181,7 +182,7 @@ public final class Replica implements ReplicaView {
 
     /** Requests finished or failed so far. */
     public int completed() {
-        return finished;
+        return queues.ended();
     }
 
     @Override public int queuedRequests() { return running.size() + waiting.size(); }
@@ -230,7 +231,7 @@ public final class Replica implements ReplicaView {
         long duration = executed + speculation.draftNanos();
         if (duration <= 0) throw new EngineException("executor returned a step duration of " + duration + " ns");
         long end = start + duration;
-        apply(end);
+        results.apply(end, iteration);
         recordIteration(start, end, preemptions, schedulerNanos);
         iteration++;
         return duration;
@@ -248,16 +249,12 @@ public final class Replica implements ReplicaView {
             var seq = plan.seq(i);
             if (seq.state != Sequence.State.WAITING) continue;
             admitted = true;
-            kv.admit(seq);
-            if (seq.firstScheduledNanos < 0) {
-                seq.firstScheduledNanos = now;
-                sink.scheduled(seq.id(), now);
-            }
-            seq.state = Sequence.State.RUNNING;
-            running.add(seq);
+            queues.admit(seq, now);
         }
-        if (admitted) waiting.removeIf(s -> s.state != Sequence.State.WAITING);
-        for (int i = 0; i < plan.preemptCount(); i++) preempt(plan.preempted(i), plan.preemptMode(i));
+        if (admitted) queues.removeAdmitted();
+        for (int i = 0; i < plan.preemptCount(); i++) {
+            queues.preempt(plan.preempted(i), plan.preemptMode(i), now, iteration);
+        }
         for (int i = 0; i < plan.size(); i++) {
             var seq = plan.seq(i);
             int start = seq.computedTokens;
@@ -265,95 +262,6 @@ public final class Replica implements ReplicaView {
             committed.place(i, start, seq.uncomputedTokens() == 1 && seq.outputTokens > 0);
         }
         kv.endCommit();
-    }
-
-    private void preempt(Sequence seq, PreemptMode mode) {
-        boolean swap = mode == PreemptMode.SWAP;
-        boolean swapped = kv.preempt(seq, swap);
-        seq.draftCount = 0;
-        seq.preemptions++;
-        seq.state = Sequence.State.WAITING;
-        running.remove(seq);
-        int lo = 0, hi = waiting.size(); // back into the waiting queue in arrival order
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            var other = waiting.get(mid);
-            boolean before = other.arrivalNanos() < seq.arrivalNanos()
-                    || other.arrivalNanos() == seq.arrivalNanos() && other.id() < seq.id();
-            if (before) lo = mid + 1; else hi = mid;
-        }
-        waiting.add(lo, seq);
-        sink.event(new EngineEvent.Preemption(now, iteration, index, seq.id(), swapped, swap && !swapped));
-    }
-
-    // --- applying results ---------------------------------------------------------------------------------------
-
-    private void apply(long end) {
-        boolean anyFinished = false;
-        speculation.beginResults();
-        for (int i = 0; i < plan.size(); i++) {
-            var seq = plan.seq(i);
-            int drafts = plan.draftTokens(i);
-            int before = seq.outputTokens;
-            if (drafts > 0) {
-                applyVerification(seq, i, drafts, end);
-            } else {
-                seq.computedTokens += plan.tokens(i);
-                kv.publish(seq);
-                if (seq.uncomputedTokens() > 0) continue; // a prefill chunk that did not reach the end of the prompt
-                // all tokens computed: the step sampled the next one
-                if (realTokens) {
-                    if (result.emitted(i) != 1) throw noToken(seq);
-                    keep(seq, result.token(i, 0));
-                }
-                if (seq.firstTokenNanos < 0) seq.firstTokenNanos = end;
-                seq.tokenTimes[seq.outputTokens++] = end;
-            }
-            if (seq.outputTokens > before) sink.tokens(seq.id(), seq.outputIds, before, seq.outputTokens, end);
-            if (seq.isFinished()) {
-                anyFinished = true;
-                finish(seq);
-            }
-        }
-        if (anyFinished) running.removeIf(s -> s.state == Sequence.State.FINISHED);
-    }
-
-    /**
-     * A verification of {@code drafts} draft tokens: the accepted ones and the token sampled after them become
-     * output; keys and values stay for the last token and the accepted drafts, and the blocks allocated for the
-     * rejected positions go back to the pool, so memory holds exactly what the accepted length needs.
-     */
-    private void applyVerification(Sequence seq, int i, int drafts, long end) {
-        int accepted;
-        if (realTokens) {
-            if (result.emitted(i) == 0) throw noToken(seq);
-            accepted = result.emitted(i) - 1;
-        } else {
-            accepted = result.accepted(i);
-            if (accepted < 0) {
-                throw new EngineException("executor (" + executor.describe() + ") reported no acceptance for the "
-                        + drafts + " drafts of " + seq + " at iteration " + iteration);
-            }
-        }
-        seq.computedTokens += 1 + accepted; // the last token and the accepted drafts; the new last token is not
-        for (int j = 0; j <= accepted; j++) {
-            if (realTokens) keep(seq, result.token(i, j));
-            seq.tokenTimes[seq.outputTokens++] = end;
-        }
-        kv.trim(seq, seq.computedTokens);
-        kv.publish(seq);
-        speculation.verified(seq, drafts, accepted);
-    }
-
-    private EngineException noToken(Sequence seq) {
-        return new EngineException("executor (" + executor.describe() + ") sampled no token for " + seq
-                + " at iteration " + iteration);
-    }
-
-    /** Stores a token the executor sampled as the sequence's next output token (before the count moves past it). */
-    private static void keep(Sequence seq, int token) {
-        if (seq.outputIds == null) seq.outputIds = new int[seq.request.outputTokens()];
-        seq.outputIds[seq.outputTokens] = token;
     }
 
     // --- recording ----------------------------------------------------------------------------------------------
@@ -372,29 +280,7 @@ public final class Replica implements ReplicaView {
                 kv.hostRow(), speculation.row()));
     }
 
-    private void finish(Sequence seq) {
-        kv.release(seq);
-        seq.state = Sequence.State.FINISHED;
-        if (seq.outputIds != null) sink.output(seq.id(), seq.outputIds.clone());
-        record(seq, "");
-    }
-
-    private void fail(Sequence seq, String error) {
-        seq.state = Sequence.State.FINISHED;
-        record(seq, error);
-    }
-
-    private void record(Sequence seq, String error) {
-        finished++;
-        var r = seq.request;
-        long completion = error.isEmpty() ? seq.tokenTimes[seq.outputTokens - 1] : -1;
-        long[] times = seq.outputTokens == seq.tokenTimes.length ? seq.tokenTimes
-                : Arrays.copyOf(seq.tokenTimes, seq.outputTokens);
-        sink.request(new RequestRow(r.id(), index, r.tenant(), r.priority(), r.arrivalNanos(), seq.firstScheduledNanos,
-                seq.firstTokenNanos, completion, r.inputTokens(), seq.outputTokens,
-                Math.max(0, seq.firstCachedPrefixTokens),
-                seq.preemptions, times, seq.specDrafts, seq.specDraftTokens, seq.specAcceptedTokens, error));
-    }
+    // --- lifecycle and faults, between steps --------------------------------------------------------------------
 
     /** Prefix of the {@code error} column of a request a client cancelled (RESULTS-SCHEMA: terminal state). */
     public static final String CANCELLED = "cancelled: ";
@@ -409,30 +295,15 @@ public final class Replica implements ReplicaView {
      * @return false when the replica holds no such request (it already ended)
      */
     public boolean cancel(long requestId, String reason) {
-        for (var queue : List.of(running, waiting)) {
-            for (int i = 0; i < queue.size(); i++) {
-                var seq = queue.get(i);
-                if (seq.id() != requestId) continue;
-                queue.remove(i);
-                kv.drop(seq);
-                seq.state = Sequence.State.FINISHED;
-                if (reason == null && seq.outputTokens > 0) {
-                    if (seq.outputIds != null) sink.output(seq.id(), Arrays.copyOf(seq.outputIds, seq.outputTokens));
-                    record(seq, "");
-                } else {
-                    record(seq, CANCELLED + (reason == null ? "stopped before its first token" : reason));
-                }
-                return true;
-            }
-        }
-        return false;
+        return queues.cancel(requestId, reason);
     }
 
     /**
      * A request a replica held when it was lost (crashed, or withdrawn by the gateway).
      *
      * @param requestId      the trace request's id
-     * @param computedTokens tokens computed for it there, now thrown away ({@link #workDone})
+     * @param computedTokens tokens computed for it there, now thrown away (prefilled prompt tokens not served from
+     *                       the prefix cache, plus output tokens)
      */
     public record Lost(long requestId, int computedTokens) {}
 
@@ -464,18 +335,7 @@ public final class Replica implements ReplicaView {
      */
     List<Lost> crash(long nowNanos, String error) {
         now = nowNanos;
-        var lost = new ArrayList<Lost>(running.size() + waiting.size());
-        for (var queue : List.of(running, waiting)) {
-            for (var seq : queue) {
-                lost.add(new Lost(seq.id(), workDone(seq)));
-                kv.drop(seq);
-                seq.state = Sequence.State.FINISHED;
-                if (error != null) record(seq, error);
-            }
-            queue.clear();
-        }
-        kv.crashed(nowNanos);
-        return lost;
+        return queues.crash(nowNanos, error);
     }
 
     /**
@@ -486,43 +346,12 @@ public final class Replica implements ReplicaView {
      * @return the tokens computed for it here, or -1 when the replica holds no such request
      */
     public int withdraw(long requestId) {
-        for (var queue : List.of(running, waiting)) {
-            for (int i = 0; i < queue.size(); i++) {
-                var seq = queue.get(i);
-                if (seq.id() != requestId) continue;
-                queue.remove(i);
-                kv.drop(seq);
-                seq.state = Sequence.State.FINISHED;
-                return workDone(seq);
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Tokens computed for a sequence on this replica: the prompt tokens it prefilled (not those served from the
-     * prefix cache) plus the output tokens it generated, the same count {@link #workDone(RequestRow)} takes from a
-     * finished request's row. What a crash or a cancellation throws away.
-     */
-    static int workDone(Sequence seq) {
-        int prefilled = Math.min(seq.computedTokens, seq.promptTokens()) - Math.max(0, seq.firstCachedPrefixTokens);
-        return Math.max(0, prefilled) + seq.outputTokens;
-    }
-
-    /** {@link #workDone(Sequence)} of a request that finished: its uncached prompt tokens and its output tokens. */
-    public static long workDone(RequestRow row) {
-        return Math.max(0, row.inputTokens() - Math.max(0, row.cachedPrefixTokens())) + row.outputTokens();
+        return queues.withdraw(requestId);
     }
 
     /** Sequences still queued when a run is cut short: recorded as failed with {@code reason}. */
     public void abandon(String reason) {
-        for (var seq : running) {
-            kv.release(seq);
-            fail(seq, reason);
-        }
-        for (var seq : waiting) fail(seq, reason);
-        running.clear();
-        waiting.clear();
+        queues.abandon(reason);
     }
 
     // --- for tests ----------------------------------------------------------------------------------------------
