@@ -7,7 +7,6 @@ import java.util.function.IntPredicate;
 
 import servelab.api.resilience.AttemptEnd;
 import servelab.api.resilience.GatewayView;
-import servelab.api.resilience.HedgePolicy;
 import servelab.api.resilience.RetryPolicy;
 import servelab.api.route.ReplicaView;
 import servelab.common.seed.Seeds;
@@ -36,9 +35,10 @@ import servelab.runtime.record.RequestRow.Outcome;
  * router (admission and routing among the replicas it may use), crosses to its replica, and its answer crosses back;
  * deadlines, per-attempt timeouts, retry delays and hedges are {@link GatewayEvents} on the virtual clock. The retry,
  * hedge and breaker policies are asked through {@link GatewayPolicies}; idempotency keys, timeouts and the fallback
- * group are {@link GatewaySettings}. Work a replica did that no client used is counted per request as wasted.
+ * group are {@link GatewaySettings}; attempts' timers and counts are {@link Attempts}, copies on replicas {@link
+ * Copies}, what a retry reuses by key {@link IdempotencyKeys}. Work no client used is counted per request as wasted.
  *
- * <p>Rows a replica writes during a step are held until the step ends ({@link #afterStep}), so that ending a request
+ * <p>Rows a replica writes during a step are held until the step ends ({@link #stepping}), so that ending a request
  * never takes a sequence off a replica in the middle of its own step.
  */
 final class Gateway implements GatewayView {
@@ -62,11 +62,13 @@ final class Gateway implements GatewayView {
     private final ArrayList<RequestRow> heldRows = new ArrayList<>();
     private final FaultState faults;
     private final Copies copies;
+    private final IdempotencyKeys keys;
+    private final Attempts attempts;
     private final LiveRequests requests = new LiveRequests();
     private boolean stepping;
     private long now;
-    private int live, liveRetries, liveHedges;
-    private long submitted, rejected, duplicatesAvoided;
+    private int live;
+    private long submitted, rejected;
 
     /** The simulation's parts the gateway drives. */
     record Parts(List<Replica> replicas, List<ReplicaView> views, ClusterSink front, Dispatcher dispatcher,
@@ -87,6 +89,8 @@ final class Gateway implements GatewayView {
         this.latencies = new LatencyWindow(settings.latencyWindow());
         this.faults = parts.faults();
         this.copies = new Copies(replicas, parts.board(), parts.prefixes(), parts.reachable(), parts.wake());
+        this.keys = new IdempotencyKeys(settings.idempotency(), views, copies);
+        this.attempts = new Attempts(events, policies, settings, this);
     }
 
     // --- the event loop's side ------------------------------------------------------------------------------------
@@ -122,7 +126,7 @@ final class Gateway implements GatewayView {
                 if (!a.ended) attemptTimedOut(a);
             }
             case Deadline(var req) -> {
-                if (!req.ended) end(req, Outcome.TIMED_OUT, failedRow(req, "timed out: no answer within gateway.timeout_ms ("
+                if (!req.ended) end(req, Outcome.TIMED_OUT, req.failedRow("timed out: no answer within gateway.timeout_ms ("
                         + settings.timeoutNanos() / 1e6 + " ms)"), -1);
             }
         }
@@ -146,22 +150,7 @@ final class Gateway implements GatewayView {
     // --- sending --------------------------------------------------------------------------------------------------
 
     private void send(GatewayRequest req, int number, Attempt primary) {
-        var a = new Attempt(req, number, primary, now);
-        req.live.add(a);
-        if (primary != null) {
-            primary.hedged = true;
-            req.hedges++;
-            liveHedges++;
-        } else {
-            req.attempts = number + 1;
-            if (number > 0) liveRetries++;
-        }
-        if (settings.attemptTimeoutNanos() > 0) events.add(now + settings.attemptTimeoutNanos(), new AttemptTimeout(a));
-        if (primary == null) {
-            req.routed.attempt(number);
-            long delay = policies.hedgeAfterNanos(req.routed, this, now);
-            if (delay != HedgePolicy.NEVER) events.add(now + delay, new Hedge(a));
-        }
+        var a = attempts.send(req, number, primary, now);
         series.arrived();
         long delay = network.clientToRouterNanos();
         if (delay == 0) atRouter(a);
@@ -173,7 +162,7 @@ final class Gateway implements GatewayView {
         series.leftRouter();
         if (a.ended) return; // it timed out, or its request ended, on the way
         long arrivedNanos = now;
-        if (settings.idempotency() && answeredByKey(a)) return;
+        if (keys.on() && reusedByKey(a)) return;
         req.routed.decidedAt(now);
         req.routed.attempt(a.number);
         eligibility.exclude = a.primary == null ? -1 : a.primary.replica;
@@ -182,7 +171,7 @@ final class Gateway implements GatewayView {
             outcome = dispatcher.dispatch(req.routed, now, eligibility);
         } catch (EngineException e) {
             req.cluster = new RequestRow.ClusterFields(arrivedNanos, -1, 0, "");
-            end(req, Outcome.FAILED, failedRow(req, "run aborted: " + e.getMessage()), -1);
+            end(req, Outcome.FAILED, req.failedRow("run aborted: " + e.getMessage()), -1);
             throw e;
         }
         a.cluster = req.cluster = new RequestRow.ClusterFields(arrivedNanos, now, outcome.cpuNanos(),
@@ -196,28 +185,16 @@ final class Gateway implements GatewayView {
         }
     }
 
-    /** Idempotency keys: the router holds the answer, or a copy still runs that this retry can wait for. */
-    private boolean answeredByKey(Attempt a) {
-        var req = a.request;
-        if (req.heldAnswer != null || req.detached() != null) a.cluster = req.cluster = new RequestRow.ClusterFields(now, now, 0, "");
-        if (req.heldAnswer != null) {
-            duplicatesAvoided++;
-            var held = req.heldAnswer;
-            a.replica = -1;
-            deliverAnswer(a, held.atClient(Math.max(0, now - held.completionNanos()), held.cluster()), true);
-            return true;
-        }
-        var running = a.isHedge() ? null : req.detached();
-        if (running == null) return false;
-        if (views.get(running.replica).isAvailable()) {
-            duplicatesAvoided++;
-            running.attempt = a;
-            a.execution = running;
-            a.replica = running.replica;
-            return true;
-        }
-        withdraw(req, running); // its replica is down or draining: run it again elsewhere
-        return false;
+    /** Idempotency keys: the router answers from the answer it holds, or the attempt waits for a running copy. */
+    private boolean reusedByKey(Attempt a) {
+        return switch (keys.match(a, now)) {
+            case IdempotencyKeys.Held(var answer) -> {
+                deliverAnswer(a, answer, true);
+                yield true;
+            }
+            case IdempotencyKeys.Attached() -> true;
+            case IdempotencyKeys.Miss() -> false;
+        };
     }
 
     private void route(Attempt a, int target) {
@@ -251,21 +228,20 @@ final class Gateway implements GatewayView {
         var req = requests.find(row.requestId());
         var e = req == null ? null : req.executionOn(row.replica());
         if (e == null || !e.onReplica) return; // a copy the gateway already took back
-        endExecution(req, e, row);
+        copies.ended(req, e, row);
         if (!row.isOk()) { // the replica refused it for good (it can never fit): retrying would not help
             end(req, Outcome.FAILED, row, -1);
             return;
         }
-        long work = SequenceQueues.workDone(row);
         if (faults.partitioned(e.replica)) { // the answer never leaves the replica
-            req.wastedTokens += work;
+            req.wastedTokens += SequenceQueues.workDone(row);
             return;
         }
-        if (settings.idempotency()) req.heldAnswer = row;
+        keys.hold(req, row);
         var a = e.attempt;
         boolean lost = lost(req, a, e.replica);
         if (lost || a == null || a.ended) {
-            if (!settings.idempotency()) req.wastedTokens += work; // else counted at the end, if never used
+            keys.unused(req, row);
             return;
         }
         deliverAnswer(a, row, false);
@@ -288,12 +264,12 @@ final class Gateway implements GatewayView {
         boolean late = settings.timeoutNanos() > 0 && atClient > req.routed.arrivalNanos() + settings.timeoutNanos()
                 || settings.attemptTimeoutNanos() > 0 && atClient > a.sentNanos + settings.attemptTimeoutNanos();
         if (late) { // its timeout comes first and ends it; a held answer may still serve a retry
-            if (!settings.idempotency()) req.wastedTokens += SequenceQueues.workDone(row);
+            keys.unused(req, row);
             return;
         }
-        if (row == req.heldAnswer || fromRouter) req.heldAnswer = null; // used: not wasted
+        keys.used(req, row, fromRouter);
         latencies.add(atClient - a.sentNanos);
-        endAttempt(a, AttemptEnd.Result.ANSWERED, a.replica, Math.max(atClient, a.sentNanos));
+        attempts.end(a, AttemptEnd.Result.ANSWERED, a.replica, Math.max(atClient, a.sentNanos), now);
         req.cluster = a.cluster;
         end(req, Outcome.COMPLETED, row, back);
     }
@@ -303,10 +279,8 @@ final class Gateway implements GatewayView {
     private void attemptTimedOut(Attempt a) {
         var e = a.execution;
         if (e != null && !e.ended) {
-            // with idempotency keys the copy runs on, so a retry can attach to it; a hedge's copy is not kept
-            boolean keep = settings.idempotency() && !a.isHedge() && e.onReplica && views.get(e.replica).isAvailable();
-            if (keep) e.attempt = null;
-            else withdraw(a.request, e);
+            if (keys.keepsCopy(a, e)) e.attempt = null;
+            else copies.withdraw(a.request, e);
         }
         failed(a, AttemptEnd.Result.TIMED_OUT, a.replica);
     }
@@ -314,35 +288,23 @@ final class Gateway implements GatewayView {
     /** Ends a failed attempt; when no other attempt of its request lives, the retry policy decides what follows. */
     private void failed(Attempt a, AttemptEnd.Result result, int replica) {
         var req = a.request;
-        var end = endAttempt(a, result, replica, now);
+        var end = attempts.end(a, result, replica, now, now);
         req.lastFailure = "attempt " + a.number + (a.isHedge() ? " (hedge)" : "") + " "
                 + result.name().toLowerCase(java.util.Locale.ROOT) + (replica >= 0 ? " on replica " + replica : "")
                 + (result == AttemptEnd.Result.NO_REPLICA ? ": " + Dispatcher.NONE_AVAILABLE : "");
         if (req.ended || !req.live.isEmpty()) return;
         switch (policies.onFailure(end, this, now)) {
             case RetryPolicy.Retry(long delay) -> events.add(now + delay, new Retry(req, a.number + 1));
-            case RetryPolicy.GiveUp(String reason) -> end(req, Outcome.FAILED, failedRow(req, req.lastFailure + "; " + reason), -1);
+            case RetryPolicy.GiveUp(String reason) -> end(req, Outcome.FAILED, req.failedRow(req.lastFailure + "; " + reason), -1);
         }
     }
 
     private void rejectedAttempt(Attempt a, String rejection) {
         var req = a.request;
-        endAttempt(a, AttemptEnd.Result.CANCELLED, -1, now);
+        attempts.end(a, AttemptEnd.Result.CANCELLED, -1, now, now);
         if (!req.live.isEmpty()) return; // a hedge turned away while its primary runs on
         rejected++;
-        end(req, Outcome.REJECTED, failedRow(req, rejection), -1);
-    }
-
-    private AttemptEnd endAttempt(Attempt a, AttemptEnd.Result result, int replica, long endedNanos) {
-        var req = a.request;
-        a.ended = true;
-        req.live.remove(a);
-        if (a.isHedge()) liveHedges--;
-        else if (a.number > 0) liveRetries--;
-        var end = new AttemptEnd(req.id(), a.number, a.isHedge(), replica, result, a.sentNanos, endedNanos,
-                Seeds.ofAttempt(settings.seed(), req.id(), a.number));
-        if (replica >= 0 && result != AttemptEnd.Result.CANCELLED) policies.onEnd(end, this, now);
-        return end;
+        end(req, Outcome.REJECTED, req.failedRow(rejection), -1);
     }
 
     /** The crash hook: replica {@code replica} lost these copies; their attempts end with {@code result}. */
@@ -353,7 +315,7 @@ final class Gateway implements GatewayView {
             var e = req == null ? null : req.executionOn(replica);
             if (e == null || !e.onReplica) continue;
             e.onReplica = false; // the replica no longer holds it: nothing to withdraw
-            endExecution(req, e, null);
+            copies.ended(req, e, null);
             req.wastedTokens += l.computedTokens();
             var a = e.attempt;
             if (a != null && !a.ended) failed(a, result, replica);
@@ -369,29 +331,21 @@ final class Gateway implements GatewayView {
         live--;
         while (!req.live.isEmpty()) { // the losing hedge, or attempts still on their way
             var a = req.live.getLast();
-            endAttempt(a, AttemptEnd.Result.CANCELLED, a.replica, now);
+            attempts.end(a, AttemptEnd.Result.CANCELLED, a.replica, now, now);
         }
-        while (!req.executions.isEmpty()) withdraw(req, req.executions.getLast());
-        if (req.heldAnswer != null) req.wastedTokens += SequenceQueues.workDone(req.heldAnswer);
+        while (!req.executions.isEmpty()) copies.withdraw(req, req.executions.getLast());
+        keys.ended(req);
         requests.remove(req);
         var fields = req.fields(outcome);
         if (back < 0) front.terminal(row, req.cluster, fields);
         else front.terminal(row, back, req.cluster, fields);
     }
 
-    private void withdraw(GatewayRequest req, Execution e) {
-        copies.withdraw(req, e);
-    }
-
-    private void endExecution(GatewayRequest req, Execution e, RequestRow answer) {
-        copies.ended(req, e, answer);
-    }
-
     /** The run ended with requests whose answer never came (lost, with no timeout to notice): they failed. */
     void endOfRun(long at) {
         now = at;
         for (var req : requests.inArrivalOrder()) {
-            end(req, Outcome.FAILED, failedRow(req, "no answer reached the client by the end of the run ("
+            end(req, Outcome.FAILED, req.failedRow("no answer reached the client by the end of the run ("
                     + (req.lastFailure.isEmpty() ? "the answer was lost" : req.lastFailure) + "; no timeout set)"), -1);
         }
     }
@@ -401,24 +355,15 @@ final class Gateway implements GatewayView {
         stepping(false, at);
         for (var req : requests.inArrivalOrder()) {
             if (req.executions.stream().anyMatch(e -> e.onReplica)) continue;
-            end(req, Outcome.FAILED, failedRow(req, reason), -1);
+            end(req, Outcome.FAILED, req.failedRow(reason), -1);
         }
     }
 
     /** A request that fails without ever arriving (the run stopped first). */
     void neverArrived(TraceRequest trace, String reason) {
         submitted++;
-        front.terminal(failedRow(trace, reason), RequestRow.ClusterFields.NONE,
+        front.terminal(GatewayRequest.failedRow(trace, reason), RequestRow.ClusterFields.NONE,
                 new RequestRow.GatewayFields(Outcome.FAILED, 0, 0, 0));
-    }
-
-    private static RequestRow failedRow(GatewayRequest req, String error) {
-        return failedRow(req.routed.request(), error);
-    }
-
-    private static RequestRow failedRow(TraceRequest request, String error) {
-        return new RequestRow(request.id(), -1, request.tenant(), request.priority(), request.arrivalNanos(), -1, -1,
-                -1, request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, error);
     }
 
     // --- lookup ---------------------------------------------------------------------------------------------------
@@ -437,20 +382,19 @@ final class Gateway implements GatewayView {
 
     @Override public long nowNanos() { return now; }
     @Override public int liveRequests() { return live; }
-    @Override public int liveRetries() { return liveRetries; }
-    @Override public int liveHedges() { return liveHedges; }
+    @Override public int liveRetries() { return attempts.liveRetries(); }
+    @Override public int liveHedges() { return attempts.liveHedges(); }
     @Override public int replicas() { return replicas.size(); }
     @Override public long recentLatencyNanos(double quantile) { return latencies.quantile(quantile); }
 
     long submitted() { return submitted; }
+    long rejected() { return rejected; }
+    /** Retries answered from the router's held answer or attached to a copy already running. */
+    long duplicatesAvoided() { return keys.duplicatesAvoided(); }
 
     /** When request {@code id}'s latest attempt reached the router, -1 when it has not (or the request ended). */
     long routerArrivalNanos(long id) {
         var req = requests.find(id);
         return req == null ? -1 : req.cluster.routerArrivalNanos();
     }
-    long rejected() { return rejected; }
-
-    /** Retries answered from the router's held answer or attached to a copy already running. */
-    long duplicatesAvoided() { return duplicatesAvoided; }
 }

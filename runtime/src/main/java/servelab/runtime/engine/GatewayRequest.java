@@ -2,6 +2,7 @@ package servelab.runtime.engine;
 
 import java.util.ArrayList;
 
+import servelab.datasets.TraceRequest;
 import servelab.runtime.cluster.RoutedRequest;
 import servelab.runtime.record.RequestRow;
 
@@ -93,5 +94,16 @@ final class GatewayRequest {
 
     RequestRow.GatewayFields fields(RequestRow.Outcome outcome) {
         return new RequestRow.GatewayFields(outcome, attempts, hedges, wastedTokens);
+    }
+
+    /** The row of this request when it ends with no answer: {@code error} says why. */
+    RequestRow failedRow(String error) {
+        return failedRow(routed.request(), error);
+    }
+
+    /** The row of a request that ends with no answer, no replica and no token. */
+    static RequestRow failedRow(TraceRequest request, String error) {
+        return new RequestRow(request.id(), -1, request.tenant(), request.priority(), request.arrivalNanos(), -1, -1,
+                -1, request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, error);
     }
 }
