@@ -89,9 +89,18 @@ public final class ClusterSink implements ResultSink {
     }
 
     @Override
+    public void stepped(int replica, long prefixQueryTokens, long prefixHitTokens, long tokens) {
+        series.stepped(replica, prefixQueryTokens, prefixHitTokens, tokens);
+        out.stepped(replica, prefixQueryTokens, prefixHitTokens, tokens);
+    }
+
+    @Override
+    public boolean wantsIteration(long iteration) {
+        return out.wantsIteration(iteration);
+    }
+
+    @Override
     public void iteration(IterationRow row) {
-        series.stepped(row.replica(), row.prefixQueryTokens(), row.prefixHitTokens(),
-                row.prefillTokens() + row.decodeTokens());
         out.iteration(row);
     }
 

@@ -267,6 +267,9 @@ public final class Replica implements ReplicaView {
     // --- recording ----------------------------------------------------------------------------------------------
 
     private void recordIteration(long start, long end, int preemptions, long schedulerNanos) {
+        sink.stepped(index, kv.prefixQueryTokens(), kv.prefixHitTokens(),
+                committed.prefillTokens() + committed.decodeTokens());
+        if (!sink.wantsIteration(iteration)) return;
         long stored = 0, slots = 0;
         for (var seq : running) {
             stored += seq.computedTokens;

@@ -55,6 +55,21 @@ public interface ResultSink {
      */
     default void scheduled(long requestId, long nanos) {}
 
+    /**
+     * What each step does to the cluster's time series (prefix lookups and hits, tokens computed), said for every
+     * step whether its {@link #iteration} row is built or not.
+     */
+    default void stepped(int replica, long prefixQueryTokens, long prefixHitTokens, long tokens) {}
+
+    /**
+     * Whether this sink keeps the {@link #iteration} row of step {@code iteration} of a replica. A replica builds the
+     * row only when asked (building it walks the running sequences): a run that records every 64th step of a
+     * million-request cluster skips 63 of 64 walks. Wrappers answer for what they wrap.
+     */
+    default boolean wantsIteration(long iteration) {
+        return true;
+    }
+
     /** A sink that drops everything (benchmarks of the engine alone). */
     ResultSink NONE = new ResultSink() {
         @Override public void request(RequestRow row) {}

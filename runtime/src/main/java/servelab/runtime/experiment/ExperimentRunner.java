@@ -317,9 +317,14 @@ public final class ExperimentRunner {
             @Override public void cluster(ClusterRow row) { recorder.cluster(row); }
 
             @Override
+            public boolean wantsIteration(long iteration) {
+                return every != 0 && iteration % every == 0;
+            }
+
+            @Override
             public void iteration(IterationRow row) {
                 // a measured wall time would make rows differ between identical runs: keep it only when asked
-                if (every == 0 || row.iteration() % every != 0) return;
+                if (!wantsIteration(row.iteration())) return;
                 recorder.iteration(keepSchedulerCpu ? row : withoutCpu(row));
             }
         };

@@ -39,6 +39,8 @@ public final class PluginHistory {
         return new ResultSink() {
             @Override public void request(servelab.runtime.record.RequestRow row) { out.request(row); }
             @Override public void iteration(servelab.runtime.record.IterationRow row) { out.iteration(row); }
+            @Override public boolean wantsIteration(long iteration) { return out.wantsIteration(iteration); }
+            @Override public void stepped(int replica, long query, long hit, long tokens) { out.stepped(replica, query, hit, tokens); }
             @Override public void cluster(servelab.runtime.record.ClusterRow row) { out.cluster(row); }
             @Override public void output(long requestId, int[] tokens) { out.output(requestId, tokens); }
             @Override public void tokens(long id, int[] ids, int from, int to, long nanos) { out.tokens(id, ids, from, to, nanos); }

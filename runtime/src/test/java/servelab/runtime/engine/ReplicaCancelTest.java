@@ -96,4 +96,28 @@ class ReplicaCancelTest {
         while (replica.hasWork()) t += replica.step(t);
         assertEquals(List.of("0:0-1", "0:1-2", "0:2-3", "end 0"), seen);
     }
+
+    @Test
+    void aStepWhoseRowTheSinkDoesNotWantIsStillReportedButBuildsNoRow() {
+        var rows = new ArrayList<Long>();
+        var stepped = new ArrayList<Long>();
+        var sink = new ResultSink() {
+            @Override public boolean wantsIteration(long iteration) { return iteration % 3 == 0; }
+            @Override public void stepped(int replica, long query, long hit, long tokens) { stepped.add(tokens); }
+            @Override public void iteration(servelab.runtime.record.IterationRow row) { rows.add(row.iteration()); }
+            @Override public void request(RequestRow row) {}
+            @Override public void event(servelab.runtime.record.EventRow row) {}
+        };
+        var tiny = new TinyEngine(64, 16, Map.of());
+        var replica = new Replica(0, new ReplicaConfig(16, 64, 0), new ReplicaSlots(tiny.scheduler, tiny.batcher,
+                tiny.kv, tiny.prefix, tiny.eviction, tiny.speculator),
+                new servelab.runtime.exec.SimulatedExecutor(TinyEngine.TOY_COST, 16), sink);
+        replica.submit(TraceRequest.of(0, 0, 20, 7));
+        long t = 0;
+        while (replica.hasWork()) t += replica.step(t);
+        // every step said what it computed (the cluster's time bins count them all); rows only for every third
+        assertEquals(7, stepped.size());
+        assertEquals(20 + 6, stepped.stream().mapToLong(Long::longValue).sum(), "prompt, then one token a step");
+        assertEquals(List.of(0L, 3L, 6L), rows);
+    }
 }

@@ -44,6 +44,8 @@ class IterationThinningTest {
         assertTrue(binned.length > 0);
         var binnedNone = none.table(ResultTable.CLUSTER).orElseThrow().doubles("tokens");
         assertEquals(java.util.Arrays.stream(binned).sum(), java.util.Arrays.stream(binnedNone).sum());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(work.resolve("all/cluster.arrow")),
+                Files.readAllBytes(work.resolve("none/cluster.arrow")), "cluster.arrow, byte for byte");
         assertEquals(60, none.requests().rowCount());
         var report = RunReport.write(NamedRun.load(List.of(work.resolve("all"), work.resolve("none"))),
                 work.resolve("report"), Optional.empty());
