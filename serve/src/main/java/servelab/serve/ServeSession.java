@@ -91,7 +91,7 @@ public final class ServeSession implements AutoCloseable {
         var metrics = new ServeMetrics(model);
         trace = new LiveTrace(runDir.resolve("trace.jsonl"));
         var tracer = keep(RequestTracer.create(TraceExport.of(spec.otlpEndpoint(), runDir)));
-        history = new PluginHistory(listener == null ? HostListener.STDERR : listener, slots);
+        history = new PluginHistory(listener == null ? HostListener.STDERR : listener);
         engine = new LiveEngine(history.wrap(fanOut(recorder, metrics, trace)), tokens, spec, trace, tracer, model,
                 setup instanceof ModelSetup m ? m.requestSampling() : null);
         var replicas = new ArrayList<Replica>();

@@ -112,8 +112,7 @@ final class Autoscaling {
     private int ask(Fleet fleet, long now) {
         var current = slot.current();
         if (current != inUse) {
-            events.event(new EngineEvent.PolicySwap(now, -1, -1, current.descriptor().kind().id(), inUse.id(),
-                    current.id(), "params " + new java.util.TreeMap<>(current.params()) + " from " + current.source()));
+            events.event(EngineEvent.PolicySwap.of(now, -1, -1, inUse, current));
             inUse = current;
         }
         String fault;

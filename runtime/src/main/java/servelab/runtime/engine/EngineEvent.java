@@ -6,9 +6,24 @@ package servelab.runtime.engine;
  */
 public sealed interface EngineEvent {
 
-    /** A slot's policy changed between two steps ({@code from} and {@code to} are {@code name@version}). */
-    record PolicySwap(long timeNanos, long iteration, int replica, String kind, String from, String to, String source)
-            implements EngineEvent {}
+    /**
+     * A slot's policy changed between two steps ({@code from} and {@code to} are {@code name@version}); {@code params}
+     * are what the new policy was given when its swap was asked for, carried with the event because the slot may
+     * hold yet another policy by the time the event is read.
+     */
+    record PolicySwap(long timeNanos, long iteration, int replica, String kind, String from, String to, String source,
+                      java.util.Map<String, Object> params) implements EngineEvent {
+        public PolicySwap {
+            params = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(params));
+        }
+
+        /** {@code inUse} replaced by {@code next}; the detail names the parameters and the jar, as events.arrow shows. */
+        static PolicySwap of(long timeNanos, long iteration, int replica, PolicySlot.Installed<?> inUse,
+                             PolicySlot.Installed<?> next) {
+            return new PolicySwap(timeNanos, iteration, replica, next.descriptor().kind().id(), inUse.id(), next.id(),
+                    "params " + new java.util.TreeMap<>(next.params()) + " from " + next.source(), next.params());
+        }
+    }
 
     /**
      * A policy broke its contract or threw; {@code reverted} when the slot fell back to the previous policy.

@@ -76,10 +76,7 @@ final class Policies {
                                                      long iteration, KvManager kv) {
         var current = slot.current();
         if (current != inUse) {
-            // the parameters too, as the cluster's slots record them: a ctl switch may change only those
-            sink.event(new EngineEvent.PolicySwap(now, iteration, replica, current.descriptor().kind().id(),
-                    inUse.id(), current.id(), "params " + new java.util.TreeMap<>(current.params()) + " from "
-                    + current.source()));
+            sink.event(EngineEvent.PolicySwap.of(now, iteration, replica, inUse, current));
             handOn(current.descriptor().kind().handoff(), current.policy(), kv);
         }
         return current;

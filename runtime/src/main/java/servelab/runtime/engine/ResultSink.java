@@ -27,7 +27,7 @@ public interface ResultSink {
     static EventRow row(EngineEvent event) {
         return switch (event) {
             case EngineEvent.PolicySwap s -> new EventRow(s.timeNanos(), s.iteration(), s.replica(), "swap", s.kind(),
-                    s.from(), s.to(), s.source());
+                    s.from(), s.to(), s.source(), s.params());
             case EngineEvent.PolicyFault f -> new EventRow(f.timeNanos(), f.iteration(), f.replica(), "fault", f.kind(),
                     f.plugin(), f.reverted() ? "reverted" : "", f.reason());
             case EngineEvent.Preemption p -> new EventRow(p.timeNanos(), p.iteration(), p.replica(), "preempt", "",

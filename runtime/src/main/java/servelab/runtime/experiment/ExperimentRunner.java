@@ -117,7 +117,7 @@ public final class ExperimentRunner {
              var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()))) {
             Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
             var clusterOptions = ClusterLayout.options(exp, plans);
-            var history = new PluginHistory(options.hostListener(), slots);
+            var history = new PluginHistory(options.hostListener());
             var sink = new ClusterSink(history.wrap(sink(recorder, outputs, exp.record().schedulerCpu(),
                     exp.record().iterationEvery())), clusterOptions.network());
             var coldStarts = new long[exp.replicas()];

@@ -4,14 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-import servelab.api.PluginKind;
-import servelab.runtime.engine.PolicySlot;
 import servelab.runtime.engine.ResultSink;
-import servelab.runtime.engine.SlotTable;
 import servelab.runtime.host.HostListener;
-import servelab.runtime.host.PluginRegistry;
 import servelab.runtime.record.EventRow;
 
 /**
@@ -21,17 +16,17 @@ import servelab.runtime.record.EventRow;
  * the plugin was swapped in, and without this line only events.arrow knew it had been thrown out again.
  *
  * <p>It sees the event rows on their way to the recorder ({@link #wrap}); the host's own faults (a jar that is not a
- * bundle, kind {@code ""}) are echoed by {@link HostEvents} already and are not plugin history.
+ * bundle, kind {@code ""}) are echoed by {@link HostEvents} already and are not plugin history. A swap's parameters
+ * come with its row ({@link EventRow#params}), as given when the swap was asked for: the slot itself may hold a later
+ * swap's plugin by the time the row passes here.
  */
 public final class PluginHistory {
     private final HostListener console;
-    private final PluginRegistry.RunSlots slots;
     private final List<Map<String, Object>> entries = new ArrayList<>();
     private final Map<String, Map<String, Object>> faulted = new LinkedHashMap<>();
 
-    public PluginHistory(HostListener console, PluginRegistry.RunSlots slots) {
+    public PluginHistory(HostListener console) {
         this.console = console;
-        this.slots = slots;
     }
 
     /** {@code out}, with every swap and plugin fault noted here on the way. */
@@ -83,35 +78,16 @@ public final class PluginHistory {
         return List.copyOf(faulted.values());
     }
 
-    private Map<String, Object> swap(EventRow row) {
-        var entry = ordered("time_ns", row.timeNanos(), "iteration", row.iteration(), "replica", row.replica(),
-                "event", "swap", "kind", row.kind(), "from", row.from(), "to", row.to());
-        var params = paramsOf(row);
-        if (params != null) entry.put("params", params);
-        entry.put("detail", row.detail());
-        return entry;
+    private static Map<String, Object> swap(EventRow row) {
+        return ordered("time_ns", row.timeNanos(), "iteration", row.iteration(), "replica", row.replica(),
+                "event", "swap", "kind", row.kind(), "from", row.from(), "to", row.to(), "params", row.params(),
+                "detail", row.detail());
     }
 
     private static Map<String, Object> fault(EventRow row) {
         return ordered("time_ns", row.timeNanos(), "iteration", row.iteration(), "replica", row.replica(),
                 "event", "fault", "kind", row.kind(), "plugin", row.from(), "reverted", row.to().equals("reverted"),
                 "detail", row.detail());
-    }
-
-    /** The parameters the plugin swapped in got, read from its slot while it is still the one there (else null). */
-    private Map<String, Object> paramsOf(EventRow row) {
-        PluginKind kind;
-        try {
-            kind = PluginKind.fromId(row.kind());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        SlotTable table = kind.scope() == PluginKind.Scope.CLUSTER ? slots.cluster()
-                : row.replica() >= 0 && row.replica() < slots.replicas().size() ? slots.replicas().get(row.replica()) : null;
-        if (table == null) return null;
-        PolicySlot<?> slot = table.slot(kind, kind.policyType());
-        var current = slot.current();
-        return current.id().equals(row.to()) ? new TreeMap<>(current.params()) : null;
     }
 
     private static String where(EventRow row) {

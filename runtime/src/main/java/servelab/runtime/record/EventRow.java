@@ -1,7 +1,10 @@
 package servelab.runtime.record;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Something that happened: type is one of {@link #TYPES}. Empty strings where not applicable.
@@ -15,9 +18,12 @@ import java.util.Set;
  * @param from      what was replaced ({@code name@version}), or {@code ""}
  * @param to        what replaced it, or {@code ""}
  * @param detail    free text: the fault message, the preempted request, ...
+ * @param params    for a swap, the parameters the new plugin was given when the swap was asked for (sorted by key;
+ *                  also in {@code detail} as text, which is what events.arrow stores), else empty; run.json's
+ *                  plugin history takes them from here
  */
 public record EventRow(long timeNanos, long iteration, int replica, String type, String kind, String from,
-                       String to, String detail) {
+                       String to, String detail, Map<String, Object> params) {
 
     /** Accepted values of {@code type}. */
     public static final Set<String> TYPES = Set.of("swap", "fault", "preempt", "info", "fault-start", "fault-end",
@@ -29,6 +35,8 @@ public record EventRow(long timeNanos, long iteration, int replica, String type,
         Objects.requireNonNull(from, "EventRow.from");
         Objects.requireNonNull(to, "EventRow.to");
         Objects.requireNonNull(detail, "EventRow.detail");
+        Objects.requireNonNull(params, "EventRow.params");
+        params = params.isEmpty() ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(params));
         if (!TYPES.contains(type)) {
             throw new IllegalArgumentException("EventRow.type must be one of "
                     + String.join(", ", new java.util.TreeSet<>(TYPES)) + ", was '" + type + "'");
@@ -36,5 +44,11 @@ public record EventRow(long timeNanos, long iteration, int replica, String type,
         if (timeNanos < 0) throw new IllegalArgumentException("EventRow.timeNanos must be >= 0, was " + timeNanos);
         if (iteration < -1) throw new IllegalArgumentException("EventRow.iteration must be >= -1, was " + iteration);
         if (replica < -1) throw new IllegalArgumentException("EventRow.replica must be >= -1, was " + replica);
+    }
+
+    /** A row without parameters (every type but swap). */
+    public EventRow(long timeNanos, long iteration, int replica, String type, String kind, String from, String to,
+                    String detail) {
+        this(timeNanos, iteration, replica, type, kind, from, to, detail, Map.of());
     }
 }

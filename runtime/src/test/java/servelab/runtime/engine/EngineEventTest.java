@@ -9,9 +9,11 @@ import servelab.runtime.record.EventRow;
 /** Each engine event becomes the events-table row the recorder has always written for it. */
 class EngineEventTest {
     @Test
-    void aPolicySwapIsASwapRowNamingBothPoliciesAndTheSource() {
-        assertEquals(new EventRow(5, 2, 1, "swap", "scheduler", "fcfs@1.0.0", "sjf@1.0.0", "sjf.jar"),
-                ResultSink.row(new EngineEvent.PolicySwap(5, 2, 1, "scheduler", "fcfs@1.0.0", "sjf@1.0.0", "sjf.jar")));
+    void aPolicySwapIsASwapRowNamingBothPoliciesTheSourceAndTheParameters() {
+        assertEquals(new EventRow(5, 2, 1, "swap", "scheduler", "fcfs@1.0.0", "sjf@1.0.0", "sjf.jar",
+                        java.util.Map.of("key", "prompt")),
+                ResultSink.row(new EngineEvent.PolicySwap(5, 2, 1, "scheduler", "fcfs@1.0.0", "sjf@1.0.0", "sjf.jar",
+                        java.util.Map.of("key", "prompt"))));
     }
 
     @Test

@@ -8,20 +8,27 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import servelab.runtime.engine.EngineEvent;
+import servelab.runtime.engine.ResultSink;
 import servelab.runtime.experiment.ExperimentFile;
 import servelab.runtime.experiment.ExperimentRunner;
+import servelab.runtime.experiment.PluginHistory;
+import servelab.runtime.record.EventRow;
+import servelab.runtime.record.IterationRow;
 import servelab.runtime.record.Json;
+import servelab.runtime.record.RequestRow;
 import servelab.runtime.record.ResultTable;
 import servelab.runtime.report.RunResults;
 
 /**
  * A plugin that faults after a hot swap: the console says so when it happens, the faulted version is marked in
  * run.json and not picked again by a plain {@code ctl switch} (only when asked for by version), and every swap's
- * parameters are in the event row and in run.json's plugin history.
+ * parameters are in the event row and in run.json's plugin history, as given when the swap was asked for.
  */
 class PluginHistoryTest {
     private static final String FCFS = "return ctx -> new Ordering(ctx.running(), ctx.waiting());";
@@ -84,6 +91,33 @@ class PluginHistoryTest {
                 "params {key=prompt, noise_sigma=0.5, seed=0} from sjf.jar"), details);
         assertEquals(300, results.requests().rowCount());
         assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
+    }
+
+    @Test
+    void everySwapKeepsTheParametersItWasAskedWithEvenWhenAnotherSwapFollowedBeforeItsRowWasRead() {
+        // given: two switches of one slot, the second asked for before the first one's row reaches the history (a
+        // serving front hands rows on from another thread; the slot then already holds the second plugin)
+        var first = new EngineEvent.PolicySwap(10, 1, 0, "scheduler", "fcfs@1.0.0", "sjf@1.0.0", "params ...",
+                Map.of("key", "prompt", "seed", 7));
+        var second = new EngineEvent.PolicySwap(20, 2, 0, "scheduler", "sjf@1.0.0", "sjf@1.0.0", "params ...",
+                Map.of("key", "output", "seed", 7));
+        var console = new TestBundles.Reports();
+        var history = new PluginHistory(console);
+        var recorded = new ArrayList<EventRow>();
+        var sink = history.wrap(new ResultSink() {
+            @Override public void request(RequestRow row) { }
+            @Override public void iteration(IterationRow row) { }
+            @Override public void event(EventRow row) { recorded.add(row); }
+        });
+        // when: both rows pass, in order
+        sink.event(ResultSink.row(first));
+        sink.event(ResultSink.row(second));
+        // then: each entry has its own swap's parameters, sorted by key, and the rows went on with them
+        var params = history.entries().stream().map(e -> e.get("params").toString()).toList();
+        assertEquals(List.of("{key=prompt, seed=7}", "{key=output, seed=7}"), params);
+        assertEquals(2, recorded.size());
+        assertEquals(Map.of("key", "prompt", "seed", 7), recorded.getFirst().params());
+        assertTrue(console.lines.isEmpty(), console.lines.toString());
     }
 
     private static void dropAndWait(Path plugins, byte[] jar, TestBundles.Reports console) {
