@@ -1,0 +1,210 @@
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.w3c.dom.Element;
+
+/**
+ * Which modules the launcher must rebuild: run from the checkout's root as
+ * {@code java .mvn/ChangedModules.java [--unfollowed DIR,...] STAMP [REQUIRED_FILE...]}; prints one line, one of
+ * <ul>
+ * <li>{@code all REASON}: build the whole reactor (no stamp, a required file or a module's jar missing, or a change
+ * in a pom-packaged module: a parent's settings reach every child);</li>
+ * <li>{@code some DIR,DIR,...}: the modules whose inputs (pom.xml, bnd.bnd, src/main) are newer than STAMP, and every
+ * module that depends on one of them other than for its tests, except the {@code --unfollowed} ones (modules whose
+ * own scripts build them before use, such as the benchmarks), for {@code ./mvnw package -pl LIST -am};</li>
+ * <li>{@code none}: nothing to build.</li>
+ * </ul>
+ * Test-scoped dependents are left out on purpose: the launcher packages without tests, and the runtime test-depends on
+ * every plugin, so following those edges would turn each plugin edit into a rebuild of nearly everything. {@code -am}
+ * stays necessary: a module left out of the reactor would resolve from ~/.m2 (where nothing current is installed),
+ * never from its own target/ folder.
+ */
+public class ChangedModules {
+
+    /**
+     * A reactor module: its folder (relative, '/'-separated; "" for the root), its artifact, whether it is
+     * pom-packaged (a parent or an aggregator: no jar of its own), its parent's artifact and what it needs other than
+     * for its tests.
+     */
+    record Module(String dir, String artifactId, boolean pomOnly, String parent, Set<String> needs) {}
+
+    public static void main(String[] args) throws Exception {
+        var rest = new ArrayList<>(List.of(args));
+        var unfollowed = Set.<String>of();
+        if (rest.size() >= 2 && rest.getFirst().equals("--unfollowed")) {
+            rest.removeFirst();
+            unfollowed = Set.of(rest.removeFirst().split(","));
+        }
+        if (rest.isEmpty()) {
+            System.err.println("usage: java .mvn/ChangedModules.java [--unfollowed DIR,...] STAMP [REQUIRED_FILE...]");
+            System.exit(2);
+        }
+        System.out.println(decide(Path.of("").toAbsolutePath(), Path.of(rest.getFirst()),
+                rest.subList(1, rest.size()), unfollowed));
+    }
+
+    static String decide(Path root, Path stamp, List<String> required, Set<String> unfollowed) throws Exception {
+        if (!Files.isRegularFile(root.resolve(stamp))) return "all no build stamp " + stamp;
+        for (var file : required) {
+            if (!Files.isRegularFile(root.resolve(file))) return "all missing " + file;
+        }
+        var modules = reactor(root);
+        for (var module : modules.values()) {
+            if (!module.pomOnly() && !hasJar(root.resolve(module.dir()).resolve("target"))) {
+                return "all no jar in " + module.dir() + "/target";
+            }
+        }
+        var changed = new LinkedHashSet<Module>();
+        for (var file : newerInputs(root, Files.getLastModifiedTime(root.resolve(stamp)))) {
+            var owner = owner(root, file, modules);
+            if (owner == null) continue; // a module outside the default reactor (a profile's), or no module
+            if (owner.pomOnly()) return "all changed " + file;
+            changed.add(owner);
+        }
+        if (changed.isEmpty()) return "none";
+        var build = new LinkedHashSet<String>();
+        for (var module : changed) build.add(module.dir());
+        for (boolean grew = true; grew; ) { // until no module newly needs one in the set
+            grew = false;
+            for (var module : modules.values()) {
+                if (module.pomOnly() || unfollowed.contains(module.dir()) || build.contains(module.dir())) continue;
+                if (needsAny(module, build, modules)) {
+                    build.add(module.dir());
+                    grew = true;
+                }
+            }
+        }
+        return "some " + String.join(",", modules.keySet().stream().filter(build::contains).toList());
+    }
+
+    /** The default reactor: the root pom's modules (not its profiles'), recursively, in declaration order. */
+    static Map<String, Module> reactor(Path root) throws Exception {
+        var byArtifact = new LinkedHashMap<String, Module>();
+        collect(root, "", byArtifact);
+        var byDir = new LinkedHashMap<String, Module>();
+        for (var module : byArtifact.values()) byDir.put(module.dir(), module);
+        return byDir;
+    }
+
+    private static void collect(Path root, String dir, Map<String, Module> into) throws Exception {
+        var pom = root.resolve(dir.isEmpty() ? "pom.xml" : dir + "/pom.xml");
+        var project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
+        var parent = child(project, "parent");
+        var needs = new LinkedHashSet<String>();
+        var dependencies = child(project, "dependencies");
+        for (var dependency : children(dependencies, "dependency")) {
+            if (!"test".equals(text(dependency, "scope"))) needs.add(text(dependency, "artifactId"));
+        }
+        var module = new Module(dir, text(project, "artifactId"), "pom".equals(text(project, "packaging")),
+                parent == null ? null : text(parent, "artifactId"), needs);
+        into.put(module.artifactId(), module);
+        for (var sub : children(child(project, "modules"), "module")) {
+            collect(root, (dir.isEmpty() ? "" : dir + "/") + sub.getTextContent().trim(), into);
+        }
+    }
+
+    /** Whether {@code module} needs (directly, or through a parent pom's dependencies) a module in {@code dirs}. */
+    private static boolean needsAny(Module module, Set<String> dirs, Map<String, Module> modules) {
+        for (var m = module; m != null; m = parentOf(m, modules)) {
+            for (var other : modules.values()) {
+                if (dirs.contains(other.dir()) && m.needs().contains(other.artifactId())) return true;
+            }
+        }
+        return false;
+    }
+
+    private static Module parentOf(Module module, Map<String, Module> modules) {
+        return modules.values().stream().filter(m -> m.artifactId().equals(module.parent())).findFirst().orElse(null);
+    }
+
+    /** The module whose folder holds {@code file} most closely; null when the closest pom.xml is not a module's. */
+    private static Module owner(Path root, String file, Map<String, Module> modules) {
+        for (var dir = parentDir(file); dir != null; dir = parentDir(dir)) {
+            if (modules.containsKey(dir)) return modules.get(dir);
+            if (Files.exists(root.resolve(dir.isEmpty() ? "pom.xml" : dir + "/pom.xml"))) return null;
+        }
+        return null;
+    }
+
+    private static String parentDir(String path) {
+        if (path.isEmpty()) return null;
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    /**
+     * Build inputs newer than {@code stamp}, relative to {@code root}: pom.xml, bnd.bnd, anything under src/main, and
+     * folders under src/main (a deleted source leaves only its folder's time behind).
+     */
+    static List<String> newerInputs(Path root, FileTime stamp) throws IOException {
+        var found = new ArrayList<String>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                var name = String.valueOf(dir.getFileName());
+                if (name.equals("target") || name.equals(".git") || name.equals("node_modules")) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                var relative = root.relativize(dir).toString().replace('\\', '/');
+                if (relative.contains("src/main/") && attrs.lastModifiedTime().compareTo(stamp) > 0) {
+                    found.add(relative + "/");
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                var relative = root.relativize(file).toString().replace('\\', '/');
+                var name = file.getFileName().toString();
+                boolean input = name.equals("pom.xml") || name.equals("bnd.bnd") || relative.contains("src/main/");
+                if (input && attrs.lastModifiedTime().compareTo(stamp) > 0) found.add(relative);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
+    }
+
+    private static boolean hasJar(Path target) {
+        try (var files = Files.list(target)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".jar"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Element child(Element parent, String name) {
+        if (parent == null) return null;
+        for (var node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element e && e.getTagName().equals(name)) return e;
+        }
+        return null;
+    }
+
+    private static List<Element> children(Element parent, String name) {
+        var found = new ArrayList<Element>();
+        if (parent == null) return found;
+        for (var node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element e && e.getTagName().equals(name)) found.add(e);
+        }
+        return found;
+    }
+
+    private static String text(Element parent, String name) {
+        var element = child(parent, name);
+        return element == null ? null : element.getTextContent().trim();
+    }
+}
