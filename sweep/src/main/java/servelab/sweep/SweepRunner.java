@@ -66,6 +66,14 @@ public final class SweepRunner {
         }
     }
 
+    /** Sends points from {@code todo} while a member has room. */
+    private static void sendWhileRoom(Dispatcher dispatcher, ArrayDeque<Point> todo, SweepPlan plan, String baseYaml) {
+        for (var m = dispatcher.freeMember(); m != null && !todo.isEmpty(); m = dispatcher.freeMember()) {
+            var point = todo.poll();
+            dispatcher.submit(point, new PointTask(plan.id(), point, baseYaml, plan.trace()), m);
+        }
+    }
+
     /** @return ran, failed, reran, duplicates */
     private static int[] dispatch(SweepPlan plan, HazelcastInstance hz, SweepFolder folder, ArrayDeque<Point> todo,
                                   SweepProgress progress) throws IOException, InterruptedException {
@@ -77,13 +85,11 @@ public final class SweepRunner {
         int total = todo.size(), ran = 0, failed = 0, reran = 0, duplicates = 0;
         while (!todo.isEmpty() || dispatcher.inFlight() > 0) {
             dispatcher.forgetDeparted();
-            for (var m = dispatcher.freeMember(); m != null && !todo.isEmpty(); m = dispatcher.freeMember()) {
-                var point = todo.poll();
-                dispatcher.submit(point, new PointTask(plan.id(), point, baseYaml, plan.trace()), m);
-            }
+            sendWhileRoom(dispatcher, todo, plan, baseYaml);
             var d = done.poll(250, TimeUnit.MILLISECONDS);
             if (d != null) {
                 dispatcher.finished(d);
+                sendWhileRoom(dispatcher, todo, plan, baseYaml); // the next point goes out before this one's files
                 if (d.failure() != null) {
                     if (lost.merge(d.point().id(), 1, Integer::sum) <= MAX_RESUBMITS) {
                         todo.add(d.point());

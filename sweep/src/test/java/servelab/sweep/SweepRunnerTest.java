@@ -167,6 +167,30 @@ class SweepRunnerTest {
     }
 
     @Test
+    void aMemberHasOnePointQueuedBeyondItsThreadsSoItNeverWaitsForTheCoordinator() throws Exception {
+        var plan = plan("  seed: [1, 2, 3]\n");
+        var hz = SweepMember.start(member(1));
+        try {
+            var done = new java.util.concurrent.LinkedBlockingQueue<Dispatcher.Done>();
+            var dispatcher = new Dispatcher(hz, done);
+            for (int i = 0; i < 2; i++) {
+                var m = dispatcher.freeMember();
+                assertTrue(m != null, "room for point " + i + " on a one-thread member");
+                var point = plan.points().get(i);
+                dispatcher.submit(point, new PointTask(plan.id(), point, plan.file().baseYaml(), plan.trace()), m);
+            }
+            assertEquals(null, dispatcher.freeMember(), "one running, one queued: full");
+            var first = done.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            dispatcher.finished(first);
+            assertTrue(dispatcher.freeMember() != null, "a point done makes room again");
+            dispatcher.finished(done.poll(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, dispatcher.inFlight());
+        } finally {
+            hz.shutdown();
+        }
+    }
+
+    @Test
     void anUnreachableMemberIsNamed() throws Exception {
         int port;
         try (var socket = new ServerSocket(0)) {
