@@ -311,10 +311,7 @@ final class KvManager {
         seq.blockCount = 0;
     }
 
-    /**
-     * A cancelled sequence gives back everything at once: its device blocks and, when it waits swapped out, its
-     * host slots.
-     */
+    /** A cancelled sequence gives back everything at once: device blocks, and host slots when swapped out. */
     void drop(Sequence seq) {
         release(seq);
         for (int j = 0; j < seq.hostBlocks; j++) host.dropSwapped(seq.hostSlots[j]);
@@ -366,6 +363,8 @@ final class KvManager {
     }
 
     IterationRow.HostKv hostRow() {
+        int copies = transfers.swapOuts() + transfers.swapIns() + transfers.offloaded() + transfers.reloaded();
+        if (host.capacity() == 0 && copies == 0) return IterationRow.HostKv.NONE; // most runs: one row, not one a step
         return new IterationRow.HostKv(host.capacity(), host.used(), host.cachedBlocks(), transfers.swapOuts(),
                 transfers.swapIns(), transfers.offloaded(), transfers.reloaded());
     }
