@@ -22,6 +22,7 @@ import servelab.runtime.experiment.HostEvents;
 import servelab.runtime.record.EventRow;
 import servelab.runtime.record.IterationRow;
 import servelab.runtime.record.RequestRow;
+import servelab.runtime.engine.ClusterSlots;
 
 /**
  * The engine behind the server, on the wall clock: one {@link ReplicaWorker} thread per replica, and an intake that
@@ -68,7 +69,7 @@ final class LiveEngine implements AutoCloseable {
     private List<ReplicaSlots> replicaSlots;
     /** Per replica: requests routed to it and not ended; requests running at its last step. */
     private java.util.concurrent.atomic.AtomicIntegerArray inFlight, running;
-    private Simulation.ClusterSlots cluster;
+    private ClusterSlots cluster;
     private HostEvents events;
     private long nextId;
     private volatile boolean closed;
@@ -95,7 +96,7 @@ final class LiveEngine implements AutoCloseable {
     }
 
     /** Starts the replicas' threads; {@code slots} are the replicas' policy slots, in replica order (for spans). */
-    void start(List<Replica> replicas, List<ReplicaSlots> slots, Simulation.ClusterSlots cluster, HostEvents events) {
+    void start(List<Replica> replicas, List<ReplicaSlots> slots, ClusterSlots cluster, HostEvents events) {
         this.replicaSlots = List.copyOf(slots);
         this.cluster = cluster;
         this.events = events;

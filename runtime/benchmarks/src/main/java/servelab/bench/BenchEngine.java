@@ -28,6 +28,7 @@ import servelab.runtime.record.EventRow;
 import servelab.runtime.record.IterationRow;
 import servelab.runtime.record.RequestRow;
 import servelab.schedulers.fcfs.FcfsScheduler;
+import servelab.runtime.engine.ClusterSlots;
 
 /**
  * The engine with the default plugins (fcfs, continuous, paged) created directly from their factories, on the
@@ -52,7 +53,7 @@ final class BenchEngine {
                 new SimulatedExecutor(cost, BLOCK_SIZE), sink);
         Router only = (request, replicas) -> 0;
         Admission all = (request, replicas) -> new Admission.Admit();
-        var cluster = new Simulation.ClusterSlots(
+        var cluster = new ClusterSlots(
                 new PolicySlot<>(new PolicySlot.Installed<>(only, descriptor(PluginKind.ROUTER, "single"), Map.of(), "bench")),
                 new PolicySlot<>(new PolicySlot.Installed<>(all, descriptor(PluginKind.ADMISSION, "accept-all"), Map.of(), "bench")));
         return new Simulation(List.of(replica), cluster, sink).run(trace);

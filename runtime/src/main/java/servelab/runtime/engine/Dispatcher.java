@@ -31,7 +31,7 @@ final class Dispatcher {
      */
     record Outcome(int replica, String rejection, String degradedReason, long cpuNanos) {}
 
-    private final Simulation.ClusterSlots slots;
+    private final ClusterSlots slots;
     private final List<ReplicaView> views;
     private final Map<String, List<ReplicaView>> groups = new LinkedHashMap<>();
     private final ResultSink events;
@@ -46,7 +46,7 @@ final class Dispatcher {
      * @param unavailable   how many replicas are unavailable now (0: nothing to filter for admission)
      * @param fallbackGroup group that takes attempts none of whose candidates is eligible ({@code ""}: none)
      */
-    Dispatcher(Simulation.ClusterSlots slots, List<ReplicaView> views, ResultSink events, boolean measureCpu,
+    Dispatcher(ClusterSlots slots, List<ReplicaView> views, ResultSink events, boolean measureCpu,
                java.util.function.IntSupplier unavailable, String fallbackGroup) {
         this.unavailable = unavailable;
         this.slots = slots;

@@ -76,7 +76,7 @@ final class Gateway implements GatewayView {
                  IntPredicate reachable, Wake wake) {}
 
     /** @param hearsAnswers whether replica rows reach the gateway; if not, a request is handed to its replica */
-    Gateway(Parts parts, Simulation.ClusterSlots slots, GatewaySettings settings, boolean hearsAnswers) {
+    Gateway(Parts parts, ClusterSlots slots, GatewaySettings settings, boolean hearsAnswers) {
         this.hearsAnswers = hearsAnswers;
         this.replicas = parts.replicas();
         this.views = parts.views();

@@ -23,7 +23,7 @@ final class GatewayPolicies {
     private PolicySlot.Installed<HedgePolicy> hedge;
     private PolicySlot.Installed<Breaker> breaker;
 
-    GatewayPolicies(Simulation.ClusterSlots slots, Dispatcher dispatcher) {
+    GatewayPolicies(ClusterSlots slots, Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
         this.retrySlot = slots.slot(PluginKind.RETRY, RetryPolicy.class);
         this.hedgeSlot = slots.slot(PluginKind.HEDGE, HedgePolicy.class);

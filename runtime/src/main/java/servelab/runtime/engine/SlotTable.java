@@ -12,7 +12,7 @@ import servelab.api.PluginKind;
  * The policy slots of one scope ({@link PluginKind#scope()}): one {@link PolicySlot} for each kind of that scope,
  * no more, no less, so a kind added to {@link PluginKind} gets its slot without any change here.
  */
-public abstract sealed class SlotTable permits ReplicaSlots, Simulation.ClusterSlots {
+public abstract sealed class SlotTable permits ReplicaSlots, ClusterSlots {
     private final EnumMap<PluginKind, PolicySlot<?>> slots = new EnumMap<>(PluginKind.class);
 
     SlotTable(PluginKind.Scope scope, Map<PluginKind, ? extends PolicySlot<?>> slots) {

@@ -24,6 +24,7 @@ import servelab.runtime.engine.PolicySlot;
 import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.SlotTable;
 import servelab.runtime.engine.Simulation;
+import servelab.runtime.engine.ClusterSlots;
 
 /**
  * Turns plugin services into engine slots. It knows every {@link PluginFactory} service in the framework, which
@@ -126,7 +127,7 @@ public final class PluginRegistry {
             own.putAll(chosen);
             replicaSlots.add(new ReplicaSlots(newSlots(PluginKind.Scope.REPLICA, own)));
         }
-        var cluster = new Simulation.ClusterSlots(newSlots(PluginKind.Scope.CLUSTER, new EnumMap<>(selections)));
+        var cluster = new ClusterSlots(newSlots(PluginKind.Scope.CLUSTER, new EnumMap<>(selections)));
         return new RunSlots(replicaSlots, cluster);
     }
 
@@ -152,7 +153,7 @@ public final class PluginRegistry {
     }
 
     /** The slots of a run. */
-    public record RunSlots(List<ReplicaSlots> replicas, Simulation.ClusterSlots cluster) {}
+    public record RunSlots(List<ReplicaSlots> replicas, ClusterSlots cluster) {}
 
     /**
      * Installs {@code plugins} (just deployed) into every slot whose selection names them.

@@ -44,7 +44,7 @@ final class TinyCluster {
     final PolicySlot<Admission> admission;
     final Simulation simulation;
     /** The cluster's slots (tests install resilience policies into them mid-run). */
-    final Simulation.ClusterSlots slots;
+    final ClusterSlots slots;
 
     TinyCluster(int n, int blocks, Router initial, Simulation.Options options) {
         this(n, blocks, initial, options, new servelab.plugins.caching.prefix.HashBlockPrefixCache(), Map.of());
@@ -87,7 +87,7 @@ final class TinyCluster {
             bySlot.put(kind, policy == null ? PolicySlot.builtIn(none) : new PolicySlot<>(new PolicySlot.Installed<>(
                     policy, TinyEngine.descriptorOf("test-" + kind.id(), kind), Map.of(), "test")));
         }
-        slots = new Simulation.ClusterSlots(bySlot);
+        slots = new ClusterSlots(bySlot);
         simulation = new Simulation(replicas, slots, front, options);
     }
 

@@ -99,7 +99,7 @@ final class TinyEngine {
         shadow.identity = seq -> seq.tokens;
         Router first = (r, replicas) -> 0;
         Admission all = (r, replicas) -> new Admission.Admit();
-        simulation = new Simulation(List.of(replica), new Simulation.ClusterSlots(
+        simulation = new Simulation(List.of(replica), new ClusterSlots(
                 new PolicySlot<>(new PolicySlot.Installed<>(first, descriptorOf("round-robin", servelab.api.PluginKind.ROUTER), Map.of(), "test")),
                 new PolicySlot<>(new PolicySlot.Installed<>(all, descriptorOf("accept-all", servelab.api.PluginKind.ADMISSION), Map.of(), "test"))),
                 rows);

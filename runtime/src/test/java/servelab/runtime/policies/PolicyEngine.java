@@ -28,6 +28,7 @@ import servelab.runtime.record.EventRow;
 import servelab.runtime.record.IterationRow;
 import servelab.runtime.record.RequestRow;
 import servelab.schedulers.fcfs.FcfsScheduler;
+import servelab.runtime.engine.ClusterSlots;
 
 /**
  * One replica with a chosen scheduler and batcher (from their factories, no OSGi), paged KV without watermark, the
@@ -136,7 +137,7 @@ final class PolicyEngine {
                 new SimulatedExecutor(new ToyCost(), blockSize), rows);
         Router only = (r, replicas) -> 0;
         Admission all = (r, replicas) -> new Admission.Admit();
-        new Simulation(List.of(replica), new Simulation.ClusterSlots(
+        new Simulation(List.of(replica), new ClusterSlots(
                 new PolicySlot<>(new PolicySlot.Installed<>(only, descriptor(PluginKind.ROUTER, "only"), Map.of(), "test")),
                 new PolicySlot<>(new PolicySlot.Installed<>(all, descriptor(PluginKind.ADMISSION, "all"), Map.of(), "test"))),
                 rows).onStep((r, end) -> {

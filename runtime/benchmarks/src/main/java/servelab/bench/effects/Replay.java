@@ -33,6 +33,7 @@ import servelab.runtime.record.RunRecorder;
 import servelab.runtime.record.Slo;
 import servelab.runtime.report.RunResults;
 import servelab.runtime.report.Summary;
+import servelab.runtime.engine.ClusterSlots;
 
 /**
  * One simulated replay for a reproduction, built as {@code servelab run} builds a one-replica run (paged KV with
@@ -86,7 +87,7 @@ final class Replay {
                         slots, new SimulatedExecutor(cost, BLOCK_SIZE), sink);
                 Router only = (r, replicas) -> 0;
                 Admission all = (r, replicas) -> new Admission.Admit();
-                new Simulation(List.of(replica), new Simulation.ClusterSlots(
+                new Simulation(List.of(replica), new ClusterSlots(
                         new PolicySlot<>(new PolicySlot.Installed<>(only, descriptor(PluginKind.ROUTER, "single"), Map.of(), "effects")),
                         new PolicySlot<>(new PolicySlot.Installed<>(all, descriptor(PluginKind.ADMISSION, "accept-all"), Map.of(), "effects"))),
                         sink).run(trace.iterator());
