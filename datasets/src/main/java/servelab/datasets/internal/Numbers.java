@@ -13,6 +13,8 @@ public final class Numbers {
     public static final long INVALID = -1;
     /** Returned by {@link #parseSecondsNanos} when the value does not fit in a long of nanoseconds. */
     public static final long TOO_LARGE = -2;
+    /** Longest number in exponent form that is read ({@code 1.234567890123456789e9} has 22 characters). */
+    private static final int MAX_EXPONENT_FORM_CHARS = 64;
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long MAX_WHOLE_SECONDS = Long.MAX_VALUE / NANOS_PER_SECOND - 1;
@@ -86,9 +88,16 @@ public final class Numbers {
     }
 
     private static long parseExponentForm(byte[] b, int s, int e) {
+        // no timestamp is written with dozens of digits; a longer one is refused before any arithmetic
+        if (e - s > MAX_EXPONENT_FORM_CHARS) return INVALID;
         try {
             var seconds = new BigDecimal(new String(b, s, e - s, StandardCharsets.US_ASCII));
             if (seconds.signum() < 0) return INVALID;
+            // decide by the exponent alone: materialising 1e100000083 s in nanoseconds took 50 s and 1 GB (found by
+            // fuzzing), and rounding 1e-100000000 to whole nanoseconds would divide by as large a power of ten
+            long digits = (long) seconds.precision() - seconds.scale() + 9; // digits before the point, in ns
+            if (digits > 19) return TOO_LARGE;
+            if (digits < 0) return 0; // under a tenth of a nanosecond
             var nanos = seconds.movePointRight(9).setScale(0, RoundingMode.HALF_UP);
             return nanos.toBigInteger().bitLength() < 63 ? nanos.longValue() : TOO_LARGE;
         } catch (NumberFormatException | ArithmeticException notANumber) {

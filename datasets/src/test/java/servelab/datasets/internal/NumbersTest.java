@@ -60,5 +60,12 @@ class NumbersTest {
     void reportsSecondsBeyondALongOfNanosAsTooLarge() {
         assertEquals(Numbers.TOO_LARGE, seconds("99999999999"));
         assertEquals(Numbers.TOO_LARGE, seconds("1e12"));
+        // decided by the exponent, at once: computing 10^100000083 took 50 s and 1 GB (a fuzzing finding)
+        assertEquals(Numbers.TOO_LARGE, org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> seconds("1e100000083")));
+        assertEquals(0, org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> seconds("1e-100000000")));
+        assertEquals(1_500_000_000L, seconds("1.5e0"));
+        assertEquals(Numbers.INVALID, seconds("0." + "0".repeat(70) + "1e75"), "over 64 characters");
     }
 }
