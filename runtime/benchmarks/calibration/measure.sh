@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Calibrates the tiny and the ~100M generated models on this machine, validates each calibrated profile on its
 # held-out workload under two schedulers x two batchers, and repeats a quick calibration twice (noise).
-#   runtime/benchmarks/calibration/measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS]
+#   runtime/benchmarks/calibration/measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS] [quick|full]
+# (the last: the ~100M model's grid; default quick, full on a quiet machine with SMALL_SECONDS of 600 or so)
 # SERVELAB (default ./servelab) is the command that runs the CLI. Results: OUT/profiles, OUT/val/*/validation.md.
 set -u
-OUT=${1:?usage: measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS]}; ST=${2:-120}; SS=${3:-60}
+OUT=${1:?usage: measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS] [quick|full]}; ST=${2:-120}; SS=${3:-60}
+SMALL_GRID=${4:-quick}; GRID_FLAG=(--quick); [[ $SMALL_GRID == full ]] && GRID_FLAG=()
 SL=${SERVELAB:-./servelab}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT/models"
@@ -13,7 +15,7 @@ echo "== start $(date -u) $(uptime)"
 $SL calibrate --generate tiny --model "$OUT/models/tiny.gguf" --threads 2 --seconds "$ST" --out "$OUT/profiles/tiny.yaml" 2>&1 | quiet
 echo "== tiny calibrated $(date -u) $(uptime)"
 # the ~100M model's full grid takes over a minute per round on two cores: the quick grid fits a short window
-$SL calibrate --generate small --model "$OUT/models/small.gguf" --threads 2 --quick --seconds "$SS" --out "$OUT/profiles/small.yaml" 2>&1 | quiet
+$SL calibrate --generate small --model "$OUT/models/small.gguf" --threads 2 "${GRID_FLAG[@]}" --seconds "$SS" --out "$OUT/profiles/small.yaml" 2>&1 | quiet
 echo "== small calibrated $(date -u) $(uptime)"
 for m in tiny small; do
   for s in fcfs sjf; do
