@@ -87,13 +87,7 @@ class ReplicaCancelTest {
             @Override public void iteration(servelab.runtime.record.IterationRow row) {}
             @Override public void event(servelab.runtime.record.EventRow row) {}
         };
-        var tiny = new TinyEngine(64, 16, Map.of());
-        var replica = new Replica(0, new ReplicaConfig(16, 64, 0), new ReplicaSlots(tiny.scheduler, tiny.batcher,
-                tiny.kv, tiny.prefix, tiny.eviction, tiny.speculator),
-                new servelab.runtime.exec.SimulatedExecutor(TinyEngine.TOY_COST, 16), rows);
-        replica.submit(TraceRequest.of(0, 0, 20, 3));
-        long t = 0;
-        while (replica.hasWork()) t += replica.step(t);
+        runAlone(TraceRequest.of(0, 0, 20, 3), rows);
         assertEquals(List.of("0:0-1", "0:1-2", "0:2-3", "end 0"), seen);
     }
 
@@ -108,16 +102,21 @@ class ReplicaCancelTest {
             @Override public void request(RequestRow row) {}
             @Override public void event(servelab.runtime.record.EventRow row) {}
         };
-        var tiny = new TinyEngine(64, 16, Map.of());
-        var replica = new Replica(0, new ReplicaConfig(16, 64, 0), new ReplicaSlots(tiny.scheduler, tiny.batcher,
-                tiny.kv, tiny.prefix, tiny.eviction, tiny.speculator),
-                new servelab.runtime.exec.SimulatedExecutor(TinyEngine.TOY_COST, 16), sink);
-        replica.submit(TraceRequest.of(0, 0, 20, 7));
-        long t = 0;
-        while (replica.hasWork()) t += replica.step(t);
+        runAlone(TraceRequest.of(0, 0, 20, 7), sink);
         // every step said what it computed (the cluster's time bins count them all); rows only for every third
         assertEquals(7, stepped.size());
         assertEquals(20 + 6, stepped.stream().mapToLong(Long::longValue).sum(), "prompt, then one token a step");
         assertEquals(List.of(0L, 3L, 6L), rows);
+    }
+
+    /** Runs {@code request} to its end on a replica of its own, built around {@code sink}. */
+    private static void runAlone(TraceRequest request, ResultSink sink) {
+        var tiny = new TinyEngine(64, 16, Map.of());
+        var replica = new Replica(0, new ReplicaConfig(16, 64, 0), new ReplicaSlots(tiny.scheduler, tiny.batcher,
+                tiny.kv, tiny.prefix, tiny.eviction, tiny.speculator),
+                new servelab.runtime.exec.SimulatedExecutor(TinyEngine.TOY_COST, 16), sink);
+        replica.submit(request);
+        long t = 0;
+        while (replica.hasWork()) t += replica.step(t);
     }
 }
