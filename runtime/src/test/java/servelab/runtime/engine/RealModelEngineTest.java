@@ -18,6 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import servelab.api.PluginKind;
+import servelab.api.resilience.RetryPolicy;
+import servelab.api.route.Router;
 import servelab.datasets.TraceRequest;
 import servelab.kernels.Kernels;
 import servelab.kernels.Parallel;
@@ -35,9 +38,14 @@ import servelab.kernels.sample.SeededSampler;
 import servelab.plugins.caching.prefix.HashBlockPrefixCache;
 import servelab.plugins.caching.prefix.NoPrefixCache;
 import servelab.plugins.caching.prefix.RadixTreePrefixCache;
+import servelab.runtime.cluster.Fault;
+import servelab.runtime.cluster.GatewaySettings;
+import servelab.runtime.cluster.Network;
+import servelab.runtime.cluster.SessionKey;
 import servelab.runtime.exec.Backend;
 import servelab.runtime.exec.LoadedModel;
 import servelab.runtime.exec.ModelExecutor;
+import servelab.runtime.record.RequestRow.Outcome;
 
 /**
  * The engine on a real (generated, tiny) model: whatever the engine does to a request (batching it with others,
@@ -288,6 +296,51 @@ class RealModelEngineTest {
             // the crash emptied the KV pool and the prefix cache: no stale KV of request 0 is reused
             assertArrayEquals(alone(r, executor.tokenSpace(), SamplingParams.greedy()), engine.rows.outputs.get(r.id()),
                     "request " + r.id());
+        }
+    }
+
+    @Test
+    void aCrashedRealReplicasRequestsAreRetriedOnTheOtherAndGetTheirOwnTokens() {
+        // given: two real replicas sampling at temperature 0.8; request k goes to replica (k + attempt) % 2, so a retry
+        // goes to the other; replica 1 crashes 1 ms in (at the end of the step that is running then), no restart
+        var sampling = SamplingParams.temperature(0.8f);
+        Router alternate = (r, v) -> v.size() == 1 ? v.getFirst().index()
+                : v.get((int) ((r.id() + r.attempt()) % v.size())).index();
+        RetryPolicy twice = (end, gw) -> end.attempt() == 0 ? new RetryPolicy.Retry(1_000_000) : new RetryPolicy.GiveUp("no");
+        var options = new Simulation.Options(Network.NONE, 0, false, SessionKey.AUTO, 10_000_000L, false,
+                java.util.Collections.nCopies(2, "default"), new GatewaySettings(0, 0, true, "", 1000, 0));
+        var executors = new ArrayList<ModelExecutor>();
+        var cluster = new TinyCluster(2, 64, alternate, options, new HashBlockPrefixCache(), Map.of(PluginKind.RETRY, twice),
+                BLOCK, i -> {
+                    var e = executor(64, sampling);
+                    executors.add(e);
+                    return e;
+                });
+        cluster.simulation.faults(List.of(new Fault.Crash(1_000_000, 1, false, 0)), new long[2]);
+        var requests = new ArrayList<TraceRequest>();
+        int[] prompts = {40, 65, 23, 80, 51, 34};
+        for (int k = 0; k < prompts.length; k++) {
+            requests.add(new TraceRequest(k, 0, prompts[k], 40, "default", 0, new long[0], 0));
+        }
+        // when
+        var rows = cluster.run(requests);
+        // then (all six arrive at once, so replica 1 runs 1, 3 and 5 from its first step): every request completed on
+        // replica 0, the odd ones on their second attempt after the crash threw away what replica 1 had computed for
+        // them, and every token is the one a lone generation of that request gives
+        for (var r : requests) {
+            var row = rows.byId(r.id());
+            assertEquals(Outcome.COMPLETED, row.gateway().outcome(), "request " + r.id() + ": " + row.error());
+            assertEquals(0, row.replica(), "request " + r.id());
+            boolean odd = r.id() % 2 == 1;
+            assertEquals(odd ? 2 : 1, row.gateway().attempts(), "request " + r.id());
+            if (odd) assertTrue(row.gateway().wastedTokens() > 0, "request " + r.id() + ": " + row.gateway());
+            else assertEquals(0, row.gateway().wastedTokens(), "request " + r.id());
+            assertArrayEquals(alone(r, executors.getFirst().tokenSpace(), sampling), rows.outputs.get(r.id()),
+                    "request " + r.id());
+        }
+        for (var replica : cluster.replicas) {
+            replica.checkInvariants();
+            assertEquals(replica.totalBlocks(), replica.freeBlocks(), "replica " + replica.index() + " KV back in its pool");
         }
     }
 }

@@ -27,11 +27,13 @@ final class TinyCluster {
         final List<IterationRow> iterations = new ArrayList<>();
         final List<EventRow> events = new ArrayList<>();
         final List<ClusterRow> cluster = new ArrayList<>();
+        final Map<Long, int[]> outputs = new java.util.HashMap<>();
 
         @Override public void request(RequestRow row) { requests.add(row); }
         @Override public void iteration(IterationRow row) { iterations.add(row); }
         @Override public void event(EventRow row) { events.add(row); }
         @Override public void cluster(ClusterRow row) { cluster.add(row); }
+        @Override public void output(long requestId, int[] tokens) { outputs.put(requestId, tokens.clone()); }
 
         RequestRow byId(long id) {
             return requests.stream().filter(r -> r.requestId() == id).findFirst().orElseThrow();
@@ -63,6 +65,13 @@ final class TinyCluster {
 
     TinyCluster(int n, int blocks, Router initial, Simulation.Options options,
                 servelab.api.PluginFactory<servelab.api.kv.PrefixCache> prefixCache, Map<PluginKind, Object> policies) {
+        this(n, blocks, initial, options, prefixCache, policies, 4, i -> new SimulatedExecutor(TinyEngine.TOY_COST, 4));
+    }
+
+    /** Replicas of {@code blockSize}-token blocks on the executors {@code executors} makes (replica index -> executor). */
+    TinyCluster(int n, int blocks, Router initial, Simulation.Options options,
+                servelab.api.PluginFactory<servelab.api.kv.PrefixCache> prefixCache, Map<PluginKind, Object> policies,
+                int blockSize, java.util.function.IntFunction<Executor> executors) {
         router = new PolicySlot<>(router(initial, "first", Map.of()));
         admission = new PolicySlot<>(new PolicySlot.Installed<>((Admission) policies.getOrDefault(PluginKind.ADMISSION,
                 (Admission) (r, v) -> new Admission.Admit()),
@@ -75,8 +84,7 @@ final class TinyCluster {
                     new PolicySlot<>(TinyEngine.installed(prefixCache, Map.of())),
                     new PolicySlot<>(TinyEngine.installed(new servelab.plugins.caching.eviction.LruEviction(), Map.of())),
                     new PolicySlot<>(servelab.runtime.builtin.Speculators.noneInstalled()));
-            replicas.add(new Replica(i, new ReplicaConfig(4, blocks, 0), slots,
-                    new SimulatedExecutor(TinyEngine.TOY_COST, 4), front));
+            replicas.add(new Replica(i, new ReplicaConfig(blockSize, blocks, 0), slots, executors.apply(i), front));
         }
         var bySlot = new java.util.EnumMap<PluginKind, PolicySlot<?>>(PluginKind.class);
         bySlot.put(PluginKind.ROUTER, router);
