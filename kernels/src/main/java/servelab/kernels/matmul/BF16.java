@@ -68,9 +68,14 @@ public final class BF16 {
 
     /** Widens a row of {@code n} weights into {@code dst[0..n)} through {@code halves}, as {@link F16#widenRow}. */
     public static void widenRow(MemorySegment w, long off, short[] halves, float[] dst, int n) {
+        widenRow(w, off, halves, dst, 0, n);
+    }
+
+    /** {@link #widenRow(MemorySegment, long, short[], float[], int)} into {@code dst[dstOff..dstOff+n)}. */
+    public static void widenRow(MemorySegment w, long off, short[] halves, float[] dst, int dstOff, int n) {
         MemorySegment.copy(w, SHORT_LE, off, halves, 0, n);
         for (int j = 0; j < n; j++) {
-            dst[j] = Float.intBitsToFloat(halves[j] << 16);
+            dst[dstOff + j] = Float.intBitsToFloat(halves[j] << 16);
         }
     }
 

@@ -72,9 +72,14 @@ public final class F16 {
      * once this way and dots it with every input row of its tile ({@link F32#dotVector(float[], float[], int, int)}).
      */
     public static void widenRow(MemorySegment w, long off, short[] halves, float[] dst, int n) {
+        widenRow(w, off, halves, dst, 0, n);
+    }
+
+    /** {@link #widenRow(MemorySegment, long, short[], float[], int)} into {@code dst[dstOff..dstOff+n)}. */
+    public static void widenRow(MemorySegment w, long off, short[] halves, float[] dst, int dstOff, int n) {
         MemorySegment.copy(w, SHORT_LE, off, halves, 0, n);
         for (int j = 0; j < n; j++) {
-            dst[j] = Float.float16ToFloat(halves[j]);
+            dst[dstOff + j] = Float.float16ToFloat(halves[j]);
         }
     }
 

@@ -1,6 +1,7 @@
 package servelab.kernels.matmul;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 import servelab.kernels.Parallel;
 
@@ -35,7 +36,8 @@ public final class MatMul {
      * loaded once for both rows, the weights read as two sequential streams). Otherwise tiles of rows
      * ({@value #ROW_TILE_BYTES} bytes of weights) meet tiles of {@value #INPUT_TILE} input rows, so during a long
      * prefill both stay in L2 instead of the inputs streaming from memory once per weight row; quantized rows then
-     * go four inputs at a time (each block decoded once for four), F16 and BF16 rows are widened once per tile.
+     * go four inputs at a time (each block decoded once for four), F16 and BF16 rows are widened once per tile and,
+     * from two inputs, met in register tiles of four rows by two inputs over column panels.
      * Every output gets the same operations in the same order whichever way it is grouped, so results are
      * bit-identical across batch sizes, tilings and thread counts.
      */
@@ -80,7 +82,11 @@ public final class MatMul {
         }
     }
 
-    /** Outputs of weight rows {@code r0..r1-1} for inputs {@code t0..t1-1}. */
+    /**
+     * Outputs of weight rows {@code r0..r1-1} for inputs {@code t0..t1-1}: quantized rows one at a time by four
+     * inputs, float rows (F16 and BF16 widened, F32 copied) in register tiles of four rows by two inputs. Rows and
+     * inputs left over at the tile's edges go through smaller kernels with the same operations per output.
+     */
     private static void tile(Matrix w, float[] x, float[] out, int r0, int r1, int t0, int t1) {
         var format = w.format();
         switch (format) {
@@ -96,29 +102,93 @@ public final class MatMul {
                     }
                 }
             }
-            case F16, BF16 -> {
-                // each row widened once into floats, then dotted with every input of the tile (at batch 1 too, so
-                // that a row's result does not depend on the batch)
-                var halves = new short[w.cols()];
-                var row = new float[w.cols()];
-                for (int r = r0; r < r1; r++) {
-                    if (format == WeightFormat.F16) {
-                        F16.widenRow(w.data(), w.rowOffset(r), halves, row, w.cols());
-                    } else {
-                        BF16.widenRow(w.data(), w.rowOffset(r), halves, row, w.cols());
-                    }
-                    for (int t = t0; t < t1; t++) {
-                        out[t * w.rows() + r] = F32.dotVector(row, x, t * w.cols(), w.cols());
-                    }
+            case F16, BF16, F32 -> floatTile(w, x, out, r0, r1, t0, t1);
+        }
+    }
+
+    /** Columns of a panel in {@link #floatTile}: four widened rows of it (8 KiB) and two inputs' (4 KiB) stay in L1. */
+    private static final int PANEL = 512;
+
+    /**
+     * {@link #tile} for F16, BF16 and F32. Four rows at a time are cut into column panels of {@value #PANEL}; each
+     * panel is widened (F16, BF16) or copied (F32) into floats once and then met by every pair of inputs of the tile
+     * in a four-by-two register tile ({@link F32#panel4x2}), whose accumulators wait in {@code partial} between
+     * panels; {@link F32#finish4x2} adds the columns after the panels and writes the outputs. A leftover input (odd
+     * count) and leftover rows (fewer than four) take the whole widened row and
+     * {@link F32#dotVector(float[], int, float[], int, int)}, which does the same operations per output, also at
+     * batch 1, so that a row's result does not depend on the batch.
+     */
+    private static void floatTile(Matrix w, float[] x, float[] out, int r0, int r1, int t0, int t1) {
+        int cols = w.cols();
+        if (w.format() == WeightFormat.F32 && t1 - t0 < 2) {
+            // one input: nothing to share a copied row with, so dot the mapped weights directly (same operations)
+            for (int r = r0; r < r1; r++) {
+                out[t0 * w.rows() + r] = F32.dotVector(w.data(), w.rowOffset(r), x, t0 * cols, cols);
+            }
+            return;
+        }
+        int pairs = (t1 - t0) / 2;
+        var halves = new short[cols];
+        var panel = pairs > 0 ? new float[4 * PANEL] : null;
+        var row = new float[cols];
+        var partial = new float[pairs * F32.PARTIAL_4X2];
+        for (int r = r0; r < r1; r += 4) {
+            int count = Math.min(4, r1 - r);
+            if (count == 4 && pairs > 0) {
+                fourRowsByPairs(w, x, out, r, t0, pairs, halves, panel, partial);
+            }
+            int rest = count == 4 ? t0 + 2 * pairs : t0;
+            if (rest == t1) {
+                continue;
+            }
+            for (int k = 0; k < count; k++) {
+                widenRow(w, r + k, halves, row, 0, 0, cols);
+                for (int t = rest; t < t1; t++) {
+                    out[t * w.rows() + r + k] = F32.dotVector(row, 0, x, t * cols, cols);
                 }
             }
-            case F32 -> {
-                for (int r = r0; r < r1; r++) {
-                    for (int t = t0; t < t1; t++) {
-                        out[t * w.rows() + r] = F32.dotVector(w.data(), w.rowOffset(r), x, t * w.cols(), w.cols());
-                    }
-                }
+        }
+    }
+
+    /** Rows {@code r..r+3} with inputs {@code t0..t0+2*pairs-1}: column panels, then the columns after them. */
+    private static void fourRowsByPairs(Matrix w, float[] x, float[] out, int r, int t0, int pairs, short[] halves,
+                                        float[] panel, float[] partial) {
+        int cols = w.cols();
+        int grouped = cols / (4 * Lanes.L) * (4 * Lanes.L);
+        if (grouped == 0) {
+            Arrays.fill(partial, 0f);   // no panel starts the accumulators from zero
+        }
+        for (int p0 = 0; p0 < grouped; p0 += PANEL) {
+            int width = Math.min(PANEL, grouped - p0);
+            widenPanel(w, r, p0, width, halves, panel);
+            for (int q = 0; q < pairs; q++) {
+                F32.panel4x2(panel, 0, PANEL, width, x, (t0 + 2 * q) * cols + p0, cols, partial, q * F32.PARTIAL_4X2,
+                        p0 == 0);
             }
+        }
+        widenPanel(w, r, grouped, cols - grouped, halves, panel);
+        for (int q = 0; q < pairs; q++) {
+            int t = t0 + 2 * q;
+            F32.finish4x2(panel, 0, PANEL, cols - grouped, x, t * cols + grouped, cols, partial, q * F32.PARTIAL_4X2,
+                    out, t * w.rows() + r, w.rows());
+        }
+    }
+
+    /** Columns {@code from..from+width-1} of rows {@code r..r+3} into {@code panel[k * PANEL ..]}, exactly. */
+    private static void widenPanel(Matrix w, int r, int from, int width, short[] halves, float[] panel) {
+        for (int k = 0; k < 4; k++) {
+            widenRow(w, r + k, halves, panel, k * PANEL, from, width);
+        }
+    }
+
+    /** Columns {@code from..from+n-1} of row {@code r} (F16, BF16 or F32) into {@code dst[dstOff..dstOff+n)}, exactly. */
+    private static void widenRow(Matrix w, int r, short[] halves, float[] dst, int dstOff, int from, int n) {
+        long off = w.rowOffset(r) + (long) from * w.format().blockBytes();
+        switch (w.format()) {
+            case F16 -> F16.widenRow(w.data(), off, halves, dst, dstOff, n);
+            case BF16 -> BF16.widenRow(w.data(), off, halves, dst, dstOff, n);
+            case F32 -> MemorySegment.copy(w.data(), Lanes.FLOAT_LE, off, dst, dstOff, n);
+            case Q8_0, Q4_0 -> throw new IllegalArgumentException("rows of " + w.format() + " are not widened per tile");
         }
     }
 

@@ -150,6 +150,64 @@ class MatMulTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void registerTileEdgesGiveEachOutputTheSingleDotsBits(WeightFormat format) {
+        // quantized rows go one by four inputs, float rows four by two: rows 1..9 and batches 1..9 leave every
+        // remainder of both; columns with and without a vector tail (float formats) or an odd block count
+        int[] colsList = format.blockSize() == 1 ? new int[] {16, 70, 200} : new int[] {32, 96};
+        for (int cols : colsList) {
+            for (int rows = 1; rows <= 9; rows++) {
+                var w = MatMul.encode(format, gaussian(rows * cols, 20 + rows), rows, cols);
+                for (int batch = 1; batch <= 9; batch++) {
+                    var x = gaussian(batch * cols, 40 + batch);
+                    var out = new float[batch * rows];
+                    MatMul.vector(w, x, batch, out, Parallel.serial());
+                    for (int t = 0; t < batch; t++) {
+                        for (int r = 0; r < rows; r++) {
+                            float single = singleDot(w, r, x, t * cols);
+                            assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(out[t * rows + r]),
+                                    format + " cols " + cols + " rows " + rows + " batch " + batch + " out[" + t + "][" + r + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The one-output vector dot the matmul must match bit for bit: the format's own for Q8_0, Q4_0 and F32; for F16
+     * and BF16 the F32 dot over the exactly widened row (the matmul widens rows once per tile, never in registers).
+     */
+    private static float singleDot(Matrix w, int r, float[] x, int xOff) {
+        return switch (w.format()) {
+            case F16, BF16 -> {
+                var row = new float[w.cols()];
+                MatMul.row(w, r, row, 0);
+                yield F32.dotVector(row, 0, x, xOff, w.cols());
+            }
+            case F32, Q8_0, Q4_0 -> MatMul.dotVector(w.format(), w.data(), w.rowOffset(r), x, xOff, w.cols());
+        };
+    }
+
+    @Test
+    void floatRegisterTileMatchesEightSingleDots() {
+        // every length from one vector to past four groups of four, with and without a scalar tail
+        for (int n = 1; n <= 4 * 4 * Lanes.L + 3; n++) {
+            var w = gaussian(4 * n, n);
+            var x = gaussian(2 * (n + 5), 1000 + n);
+            var out = new float[2 * 9];
+            F32.dots4x2(w, n, x, 2, n + 5, out, 1, 9, new float[F32.PARTIAL_4X2]);
+            for (int i = 0; i < 2; i++) {
+                for (int k = 0; k < 4; k++) {
+                    float single = F32.dotVector(w, k * n, x, 2 + i * (n + 5), n);
+                    assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(out[1 + i * 9 + k]),
+                            "n " + n + " input " + i + " row " + k);
+                }
+            }
+        }
+    }
+
     /** Same bits, except that any NaN matches any NaN (the CPU's conversion may quiet a signalling NaN's payload). */
     private static void assertSameFloat(float expected, float actual, String what) {
         if (Float.isNaN(expected)) {
