@@ -18,9 +18,10 @@ import servelab.kernels.matmul.WeightFormat;
  * over 20 intervals of 0.1 s after 10 for warm-up.
  *
  * <pre>
- *   MatMulCpuTime FORMAT ROWS COLS BATCH
+ *   MatMulCpuTime FORMAT ROWS COLS BATCH [tiled|previous]
  * </pre>
- * To compare two versions of the kernels, put the other version's classes first on the class path.
+ * {@code previous} runs {@link PreviousMatMul}, the batched kernel before register tiling (default {@code tiled}, the
+ * current {@code MatMul.vector}). To compare with other versions, put their classes first on the class path.
  */
 public final class MatMulCpuTime {
     private MatMulCpuTime() {}
@@ -30,6 +31,11 @@ public final class MatMulCpuTime {
         int rows = Integer.parseInt(args[1]);
         int cols = Integer.parseInt(args[2]);
         int batch = Integer.parseInt(args[3]);
+        String kernel = args.length > 4 ? args[4] : "tiled";
+        if (!kernel.equals("tiled") && !kernel.equals("previous")) {
+            throw new IllegalArgumentException("kernel must be tiled or previous, was " + kernel);
+        }
+        boolean previous = kernel.equals("previous");
         var random = new SplittableRandom(1);
         var values = new float[rows * cols];
         for (int i = 0; i < values.length; i++) {
@@ -51,14 +57,18 @@ public final class MatMulCpuTime {
             long start = cpu.getCurrentThreadCpuTime();
             int calls = 0;
             do {
-                MatMul.vector(w, x, batch, out, Parallel.serial());
+                if (previous) {
+                    PreviousMatMul.vector(w, x, batch, out, Parallel.serial());
+                } else {
+                    MatMul.vector(w, x, batch, out, Parallel.serial());
+                }
                 calls++;
             } while (cpu.getCurrentThreadCpuTime() - start < 100_000_000L);
             rates[i] = (double) data.byteSize() * calls / (cpu.getCurrentThreadCpuTime() - start);
         }
         var measured = Arrays.copyOfRange(rates, 10, rates.length);
         Arrays.sort(measured);
-        System.out.printf(Locale.ROOT, "%s %d x %d batch %d: %.2f (%.2f-%.2f) GB of weights per CPU-second%n", format, rows, cols,
-                batch, measured[measured.length / 2], measured[0], measured[measured.length - 1]);
+        System.out.printf(Locale.ROOT, "%s %d x %d batch %d %s: %.2f (%.2f-%.2f) GB of weights per CPU-second%n", format, rows,
+                cols, batch, kernel, measured[measured.length / 2], measured[0], measured[measured.length - 1]);
     }
 }
