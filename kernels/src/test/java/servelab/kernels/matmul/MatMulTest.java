@@ -154,8 +154,9 @@ class MatMulTest {
     @EnumSource(WeightFormat.class)
     void registerTileEdgesGiveEachOutputTheSingleDotsBits(WeightFormat format) {
         // quantized rows go one by four inputs, float rows four by two: rows 1..9 and batches 1..9 leave every
-        // remainder of both; columns with and without a vector tail (float formats) or an odd block count
-        int[] colsList = format.blockSize() == 1 ? new int[] {16, 70, 200} : new int[] {32, 96};
+        // remainder of both; columns with and without a vector tail (float formats) or an odd block count, and
+        // (1100) a second column panel shorter than the first
+        int[] colsList = format.blockSize() == 1 ? new int[] {16, 70, 200, 1100} : new int[] {32, 96};
         for (int cols : colsList) {
             for (int rows = 1; rows <= 9; rows++) {
                 var w = MatMul.encode(format, gaussian(rows * cols, 20 + rows), rows, cols);
