@@ -272,10 +272,13 @@ public record CostProfile(String source, String derivation, Model model, Hardwar
      * @param csv               where the rows were read from
      * @param rows              the table, at least {@link TableFit#COEFFICIENTS} rows, with prefill and decode rows
      * @param maxRelativeError  the worst relative error of the fit over the rows the profile accepts, in (0, 10]
+     * @param overhead          added to the table's time of every step ({@code measured.overhead_per_step_us},
+     *                          {@code overhead_per_seq_us}, {@code overhead_fraction}); {@link StepOverhead#NONE} if absent
      */
-    public record Measured(String csv, List<MeasuredStep> rows, double maxRelativeError) {
+    public record Measured(String csv, List<MeasuredStep> rows, double maxRelativeError, StepOverhead overhead) {
         public Measured {
             Objects.requireNonNull(csv, "measured.csv");
+            Objects.requireNonNull(overhead, "measured overhead");
             rows = List.copyOf(rows);
             if (!(maxRelativeError > 0 && maxRelativeError <= 10)) {
                 throw CostProfileException.field("measured.max_relative_error", "must be in (0, 10], was " + maxRelativeError);

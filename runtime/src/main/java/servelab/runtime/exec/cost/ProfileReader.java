@@ -30,7 +30,8 @@ final class ProfileReader {
             "allreduce_latency_us");
     static final List<String> SERVING = List.of("kv_dtype", "memory_utilization", "activation_reserve_bytes_per_device",
             "max_model_len");
-    static final List<String> MEASURED = List.of("csv", "max_relative_error");
+    static final List<String> MEASURED = List.of("csv", "max_relative_error", "overhead_per_step_us",
+            "overhead_per_seq_us", "overhead_fraction");
     /** Bases may have bases; a chain this deep is a cycle or a mistake. */
     private static final int MAX_BASE_DEPTH = 8;
     /** Where a measured table was found, kept beside the tree because a base's csv resolves against the base. */
@@ -146,7 +147,11 @@ final class ProfileReader {
         var s = section.get();
         s.text("csv"); // reports a missing csv field by name
         var csv = fromLocator(csvLocator);
-        return Optional.of(new CostProfile.Measured(csv.display(), MeasuredTableCsv.read(csv), s.number("max_relative_error")));
+        // absent overhead fields are 0: a table written before they existed prices every step exactly as it did
+        var overhead = new StepOverhead(1e3 * s.number("overhead_per_step_us", 0),
+                1e3 * s.number("overhead_per_seq_us", 0), s.number("overhead_fraction", 0));
+        return Optional.of(new CostProfile.Measured(csv.display(), MeasuredTableCsv.read(csv), s.number("max_relative_error"),
+                overhead));
     }
 
     private static String locator(ProfileSource s) {
