@@ -18,17 +18,37 @@ import servelab.runtime.exec.cost.MeasuredStep;
 public final class ProfileWriter {
     private ProfileWriter() {}
 
-    /** Files written. */
-    public record Written(Path yaml, Path csv) {}
+    /** Files written; {@code engineCsv} is null without engine steps. */
+    public record Written(Path yaml, Path csv, Path engineCsv) {
+        public Written(Path yaml, Path csv) {
+            this(yaml, csv, null);
+        }
+    }
 
+    /** The grid's table alone: no engine overhead. */
     public static Written write(Calibration c, Path yaml) throws IOException {
+        return write(c, null, yaml);
+    }
+
+    /**
+     * With {@code engine} (or null): the overhead fields in {@code measured:} and the engine's steps in
+     * {@code NAME-engine-steps.csv} (same columns; for the record, the profile does not read it).
+     */
+    public static Written write(Calibration c, EngineFit engine, Path yaml) throws IOException {
         var name = yaml.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         var csv = yaml.resolveSibling(name + "-steps.csv");
         if (yaml.toAbsolutePath().getParent() != null) Files.createDirectories(yaml.toAbsolutePath().getParent());
         writeCsv(csv, c.rows(), c.provenance(), "servelab calibrate: one designed step per row, the median of "
                 + c.rounds() + " rounds (warm-up round excluded)");
-        Files.writeString(yaml, yaml(c, csv.getFileName().toString()));
-        return new Written(yaml, csv);
+        Path engineCsv = null;
+        if (engine != null) {
+            engineCsv = yaml.resolveSibling(name + "-engine-steps.csv");
+            writeCsv(engineCsv, engine.rows(), c.provenance(), "servelab calibrate: every step of the engine's runs of"
+                    + " a calibration workload, with the duration the engine charged it");
+        }
+        Files.writeString(yaml, yaml(c, engine, csv.getFileName().toString(),
+                engineCsv == null ? null : engineCsv.getFileName().toString()));
+        return new Written(yaml, csv, engineCsv);
     }
 
     /** A measured table: provenance comments, the header, one row per step. */
@@ -45,7 +65,7 @@ public final class ProfileWriter {
         Files.writeString(csv, out);
     }
 
-    static String yaml(Calibration c, String csvName) {
+    static String yaml(Calibration c, EngineFit engine, String csvName, String engineCsvName) {
         var s = c.shape();
         var model = CostProfile.Model.derived(s.name(), s.layers(), s.hiddenSize(), s.attentionHeads(), s.kvHeads(),
                 s.headDim(), s.intermediateSize(), s.vocabSize(), s.tiedEmbeddings(),
@@ -71,6 +91,13 @@ public final class ProfileWriter {
                         + " (%d bytes each): device_memory_bytes = weights + pool. A block copy to or from the host tier"
                         + " took %.0f ns (host_link_bytes_per_s, efficiency 1).", c.poolBlocks(), c.blockSize(),
                 c.kvBlockBytes(), c.copyNanosPerBlock()));
+        if (engine != null) {
+            line(y, String.format(Locale.ROOT, "Engine steps: %d steps of a calibration workload served by the engine on"
+                            + " the model executor (%s): the table alone predicts %.1f%% of their busy time (median step"
+                            + " %.3f x its prediction); the fitted overhead %s (measured.overhead_*) makes it %.1f%%.",
+                    engine.rows().size(), engineCsvName, 100 * engine.tableShare(), engine.medianRatio(),
+                    engine.overhead().summary(), 100 * engine.withOverheadShare()));
+        }
         line(y, "peak_flops_per_s and memory_bandwidth_bytes_per_s are placeholders: the measured table, not the"
                 + " roofline, prices steps.");
         y.append("model:\n");
@@ -103,6 +130,12 @@ public final class ProfileWriter {
         y.append("measured:\n");
         kv(y, "csv", csvName);
         kv(y, "max_relative_error", String.format(Locale.ROOT, "%.2f", allowed));
+        if (engine != null) {
+            var o = engine.overhead();
+            kv(y, "overhead_per_step_us", String.format(Locale.ROOT, "%.3f", o.stepNanos() / 1e3));
+            kv(y, "overhead_per_seq_us", String.format(Locale.ROOT, "%.3f", o.perSeqNanos() / 1e3));
+            kv(y, "overhead_fraction", String.format(Locale.ROOT, "%.4f", o.fraction()));
+        }
         return y.toString();
     }
 

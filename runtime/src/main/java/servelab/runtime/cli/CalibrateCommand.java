@@ -15,6 +15,8 @@ import servelab.kernels.matmul.WeightFormat;
 import servelab.kernels.model.RandomLlama;
 import servelab.runtime.calibrate.Calibration;
 import servelab.runtime.calibrate.Calibrator;
+import servelab.runtime.calibrate.EngineFit;
+import servelab.runtime.calibrate.EngineSteps;
 import servelab.runtime.calibrate.ProfileWriter;
 import servelab.runtime.calibrate.VidurProfiles;
 import servelab.runtime.exec.Backend;
@@ -63,6 +65,13 @@ final class CalibrateCommand implements Callable<Integer> {
             + "(bundled name, or a path relative to --out's folder)")
     String base;
 
+    @Option(names = "--engine-seconds", paramLabel = "S", description = "after the grid, serve a calibration workload on "
+            + "the engine for about S seconds and fit the per-step overhead the grid misses (default: a sixth of --seconds,"
+            + " 10 to 60; --quick 6; 0: none)")
+    Double engineSeconds;
+
+    @picocli.CommandLine.Mixin PluginsDirOption pluginsDir;
+
     @Option(names = "--out", required = true, paramLabel = "NAME.yaml", description = "profile to write (NAME-steps.csv beside it)")
     Path out;
 
@@ -80,7 +89,8 @@ final class CalibrateCommand implements Callable<Integer> {
         try (var progress = Progress.counter("calibrate", "steps")) {
             c = Calibrator.run(settings, progress::update);
         }
-        var written = ProfileWriter.write(c, out);
+        var engine = engineFit(c);
+        var written = ProfileWriter.write(c, engine, out);
         var loaded = CostModels.load(written.yaml().toString()); // what a simulation will read, checked now
         stdout.printf(Locale.ROOT, "calibrated %s: %d steps x %d rounds, median spread %.1f%%%n", c.model(),
                 c.rows().size(), c.rounds(), 100 * c.spread());
@@ -89,9 +99,39 @@ final class CalibrateCommand implements Callable<Integer> {
         stdout.printf("fit to all steps: %s%n", c.fullFit().summary());
         stdout.printf(Locale.ROOT, "KV pool %d blocks of %d tokens; block copy %.0f ns%n", c.poolBlocks(), c.blockSize(),
                 c.copyNanosPerBlock());
+        if (engine != null) {
+            stdout.printf(Locale.ROOT, "engine steps: %d; the table alone predicts %.1f%% of their busy time (median step"
+                            + " %.3f x its prediction); overhead %s makes it %.1f%%%n", engine.rows().size(),
+                    100 * engine.tableShare(), engine.medianRatio(), engine.overhead().summary(),
+                    100 * engine.withOverheadShare());
+        }
         stdout.printf("wrote %s and %s (%s)%n", written.yaml(), written.csv(), loaded.describe());
         stdout.flush();
         return 0;
+    }
+
+    /** The engine phase ({@link EngineSteps}), or null when --engine-seconds is 0. */
+    private EngineFit engineFit(Calibration c) throws java.io.IOException {
+        double budget = engineSeconds != null ? engineSeconds
+                : quick ? 6 : Math.clamp((seconds != null ? seconds : 300) / 6, 10, 60);
+        if (budget < 0) throw new ParameterException(spec.commandLine(), "--engine-seconds must be >= 0, was " + budget);
+        if (budget == 0) return null;
+        var work = Files.createTempDirectory("servelab-calibrate-engine");
+        try {
+            System.err.println("servelab calibrate: serving a calibration workload on the engine (about "
+                    + Math.round(budget) + " s)...");
+            var rows = EngineSteps.measure(new EngineSteps.Settings(model, threads, backend, c.shape().contextLength(),
+                    c.fullFit(), budget, seed + 1000, pluginsDir.resolve(), EngineSteps.BATCHERS, work));
+            return EngineFit.of(rows, c.fullFit());
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (var p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private void generateModel() throws java.io.IOException {

@@ -43,6 +43,7 @@ public final class Replica implements ReplicaView {
     /** Step time multiplier of an injected straggle; exactly 1.0 leaves the executor's duration untouched. */
     private double slowdown = 1.0;
     private long truncated;
+    private long lastStepNanos;
 
     public Replica(int index, ReplicaConfig config, ReplicaSlots slots, Executor executor, ResultSink sink) {
         this.index = index;
@@ -194,6 +195,20 @@ public final class Replica implements ReplicaView {
     }
 
     /**
+     * The step {@link #step} ran last, as its executor read it (its totals are the cost model's arguments), for a
+     * step listener to read before the next step reuses it; {@link #lastStepNanos()} is its duration. Calibration
+     * times engine steps this way. Meaningless before the first step.
+     */
+    public StepBatch lastStep() {
+        return committed;
+    }
+
+    /** Duration of the last step, ns (0 before the first). */
+    public long lastStepNanos() {
+        return lastStepNanos;
+    }
+
+    /**
      * Runs one iteration starting at {@code start} (run-clock nanoseconds).
      *
      * @return the step's duration in nanoseconds
@@ -231,6 +246,7 @@ public final class Replica implements ReplicaView {
         long duration = executed + speculation.draftNanos();
         if (duration <= 0) throw new EngineException("executor returned a step duration of " + duration + " ns");
         long end = start + duration;
+        lastStepNanos = duration;
         results.apply(end, iteration);
         recordIteration(start, end, preemptions, schedulerNanos);
         iteration++;
