@@ -3,6 +3,9 @@
 # held-out workload under two schedulers x two batchers, and repeats a quick calibration twice (noise).
 #   runtime/benchmarks/calibration/measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS] [quick|full]
 # (the last: the ~100M model's grid; default quick, full on a quiet machine with SMALL_SECONDS of 600 or so)
+# Each calibration also times the engine's own steps (a sixth of its seconds, 10-60 s) and writes the engine overhead;
+# OUT/profiles/NAME-table-only.yaml is the same profile without it, and every validation is repeated with it against
+# the same real run (OUT/val/CELL-table-only), so the term's effect is read apart from the real run's noise.
 # SERVELAB (default ./servelab) is the command that runs the CLI. Results: OUT/profiles, OUT/val/*/validation.md.
 set -u
 OUT=${1:?usage: measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS] [quick|full]}; ST=${2:-120}; SS=${3:-60}
@@ -17,17 +20,22 @@ echo "== tiny calibrated $(date -u) $(uptime)"
 # the ~100M model's full grid takes over a minute per round on two cores: the quick grid fits a short window
 $SL calibrate --generate small --model "$OUT/models/small.gguf" --threads 2 "${GRID_FLAG[@]}" --seconds "$SS" --out "$OUT/profiles/small.yaml" 2>&1 | quiet
 echo "== small calibrated $(date -u) $(uptime)"
+for m in tiny small; do # the table alone: the profile as calibrate wrote it before the engine overhead existed
+  grep -v '^  overhead_' "$OUT/profiles/$m.yaml" > "$OUT/profiles/$m-table-only.yaml"
+done
 for m in tiny small; do
   for s in fcfs sjf; do
     for b in continuous chunked-prefill; do
       echo "== validate $m $s $b $(date -u) $(uptime)"
       $SL validate "$HERE/validate-$m.yaml" --model "$OUT/models/$m.gguf" --profile "$OUT/profiles/$m.yaml" \
         --set plugins.scheduler.name=$s --set plugins.batcher.name=$b --out "$OUT/val/$m-$s-$b" 2>&1 | quiet
+      $SL validate "$HERE/validate-$m.yaml" --real "$OUT/val/$m-$s-$b/real" --profile "$OUT/profiles/$m-table-only.yaml" \
+        --set plugins.scheduler.name=$s --set plugins.batcher.name=$b --out "$OUT/val/$m-$s-$b-table-only" 2>&1 | quiet
     done
   done
 done
 echo "== noise $(date -u) $(uptime)"
 for k in 1 2; do
-  $SL calibrate --model "$OUT/models/tiny.gguf" --threads 2 --quick --out "$OUT/noise/tiny-quick-$k.yaml" 2>&1 | quiet
+  $SL calibrate --model "$OUT/models/tiny.gguf" --threads 2 --quick --engine-seconds 0 --out "$OUT/noise/tiny-quick-$k.yaml" 2>&1 | quiet
 done
 echo "== end $(date -u) $(uptime)"
