@@ -15,9 +15,10 @@ import servelab.runtime.exec.cost.TableFit;
  * @param tableShare       the table's predicted busy time over the engine's measured busy time (sum over rows)
  * @param withOverheadShare the same with the overhead added
  * @param medianRatio      median over rows of measured / table-predicted time
+ * @param withOverheadMedianRatio the same with the overhead added
  */
 public record EngineFit(List<MeasuredStep> rows, StepOverhead overhead, double tableShare, double withOverheadShare,
-                        double medianRatio) {
+                        double medianRatio, double withOverheadMedianRatio) {
 
     public EngineFit {
         rows = List.copyOf(rows);
@@ -28,6 +29,7 @@ public record EngineFit(List<MeasuredStep> rows, StepOverhead overhead, double t
         var overhead = StepOverhead.fit(rows, table);
         double measured = 0, predicted = 0, withOverhead = 0;
         var ratios = new double[rows.size()];
+        var withRatios = new double[rows.size()];
         for (int i = 0; i < ratios.length; i++) {
             var s = rows.get(i);
             double t = table.predictNanos(s.prefillTokens(), s.decodeTokens(), s.batchSeqs(), s.prefillAttentionPairs(),
@@ -36,8 +38,11 @@ public record EngineFit(List<MeasuredStep> rows, StepOverhead overhead, double t
             predicted += t;
             withOverhead += t + overhead.nanos(s.batchSeqs(), t);
             ratios[i] = s.stepMs() * 1e6 / Math.max(1, t);
+            withRatios[i] = s.stepMs() * 1e6 / Math.max(1, t + overhead.nanos(s.batchSeqs(), t));
         }
         Arrays.sort(ratios);
-        return new EngineFit(rows, overhead, predicted / measured, withOverhead / measured, ratios[ratios.length / 2]);
+        Arrays.sort(withRatios);
+        return new EngineFit(rows, overhead, predicted / measured, withOverhead / measured, ratios[ratios.length / 2],
+                withRatios[withRatios.length / 2]);
     }
 }

@@ -100,10 +100,10 @@ final class CalibrateCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "KV pool %d blocks of %d tokens; block copy %.0f ns%n", c.poolBlocks(), c.blockSize(),
                 c.copyNanosPerBlock());
         if (engine != null) {
-            stdout.printf(Locale.ROOT, "engine steps: %d; the table alone predicts %.1f%% of their busy time (median step"
-                            + " %.3f x its prediction); overhead %s makes it %.1f%%%n", engine.rows().size(),
-                    100 * engine.tableShare(), engine.medianRatio(), engine.overhead().summary(),
-                    100 * engine.withOverheadShare());
+            stdout.printf(Locale.ROOT, "engine steps: %d; median step %.3f x the table's prediction, %.3f x with the "
+                            + "overhead %s; the table predicts %.1f%% of their busy time, %.1f%% with the overhead%n",
+                    engine.rows().size(), engine.medianRatio(), engine.withOverheadMedianRatio(),
+                    engine.overhead().summary(), 100 * engine.tableShare(), 100 * engine.withOverheadShare());
         }
         stdout.printf("wrote %s and %s (%s)%n", written.yaml(), written.csv(), loaded.describe());
         stdout.flush();

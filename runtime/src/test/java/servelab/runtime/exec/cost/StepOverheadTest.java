@@ -52,6 +52,25 @@ class StepOverheadTest {
     }
 
     @Test
+    void aFewVerySlowStepsDoNotMoveTheFit() {
+        // given: engine steps 25 us over the table, except every 20th, which a collection or another process held up
+        // for 5 ms
+        var table = TableFit.fit(MeasuredCostModelTest.rows(this::tableMs));
+        var random = new Random(5);
+        var engine = new ArrayList<MeasuredStep>();
+        for (int i = 0; i < 400; i++) {
+            int decodes = 1 + random.nextInt(32);
+            var shape = new MeasuredStep(0, decodes, decodes, 0, decodes * 200L, 1);
+            double measured = tableMs(shape) * 1e6 + 25e3 + (i % 20 == 0 ? 5e6 : 0);
+            engine.add(withMs(shape, measured / 1e6));
+        }
+        // then: the typical step's 25 us, not the mean's 275 us
+        var overhead = StepOverhead.fit(engine, table);
+        assertEquals(25e3, overhead.nanos(8, tableMs(new MeasuredStep(0, 8, 8, 0, 1600, 1)) * 1e6), 500,
+                overhead.summary());
+    }
+
+    @Test
     void engineStepsTheTableAlreadyMatchesGetNoOverhead() {
         // given: engine steps exactly as long as the table says
         var table = TableFit.fit(MeasuredCostModelTest.rows(this::tableMs));
