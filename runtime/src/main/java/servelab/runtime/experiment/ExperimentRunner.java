@@ -31,6 +31,7 @@ import servelab.runtime.exec.SimulatedSetup;
 import servelab.runtime.host.ControlOptions;
 import servelab.runtime.host.ControlServer;
 import servelab.runtime.host.HostListener;
+import servelab.runtime.host.PluginIndex;
 import servelab.runtime.host.PluginRegistry;
 import servelab.runtime.host.PluginSelection;
 import servelab.runtime.host.Testbed;
@@ -92,7 +93,8 @@ public final class ExperimentRunner {
         long startupNanos = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
         var events = new HostEvents(options.hostListener());
         try (var setup = executors(exp);
-             var own = options.testbed() == null ? Testbed.start(options.pluginsDir(), events) : null) {
+             var own = options.testbed() == null ? Testbed.startFor(options.pluginsDir(), events, selected(exp),
+                     PluginIndex.standard()) : null) {
             var testbed = own != null ? own : options.testbed();
             try {
                 return run(exp, runDir, options, setup, testbed, events, own != null, wallStart, startupNanos);
@@ -290,6 +292,14 @@ public final class ExperimentRunner {
         long n = 0;
         for (var r : replicas) n += r.completed();
         return n;
+    }
+
+    /** Every plugin the run's slots start with: each kind's default, then what the experiment and its groups select. */
+    private static List<PluginSelection> selected(Experiment exp) {
+        var all = new ArrayList<PluginSelection>();
+        for (var kind : PluginKind.values()) all.add(PluginSelection.of(kind, kind.defaultPlugin()));
+        for (var plan : ClusterLayout.replicas(exp)) all.addAll(plan.selections().values());
+        return all;
     }
 
     /** The plugin choices of the experiment, per kind. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.Bundle;
@@ -17,7 +18,8 @@ import org.osgi.framework.BundleException;
  * before and started; only when it resolves, starts and its plugin factories can be created (and, for a run,
  * its selected plugin accepts the run's parameters) is the old bundle uninstalled. Otherwise the new bundle is
  * removed again and the failure reported with the file name and the reason: a broken jar never disturbs what is
- * installed. Thread-safe.
+ * installed. A jar that deployed is remembered in the {@link PluginIndex}, so a run can deploy only the jars that
+ * provide what it selects ({@link #deployFor}) and the rest when asked ({@link #deployProviders}). Thread-safe.
  */
 public final class BundleDeployer {
     private static final long REGISTRATION_TIMEOUT_NANOS = 5_000_000_000L;
@@ -25,21 +27,73 @@ public final class BundleDeployer {
     private final BundleContext context;
     private final PluginRegistry registry;
     private final HostListener listener;
+    private final PluginIndex index;
     /** Bundle currently deployed from each jar path, and the digest of the bytes it came from. */
     private final Map<Path, Deployed> deployed = new ConcurrentHashMap<>();
+    /** The digest of each jar whose last deployment failed (reported then), so asking again does not repeat it. */
+    private final Map<Path, String> refused = new ConcurrentHashMap<>();
 
     private record Deployed(Bundle bundle, String digest) {}
 
+    /** A jar read from disk: its bytes and what they hold. */
+    private record Read(Path jar, byte[] bytes, JarContent content) {}
+
     public BundleDeployer(BundleContext context, PluginRegistry registry, HostListener listener) {
+        this(context, registry, listener, PluginIndex.NONE);
+    }
+
+    public BundleDeployer(BundleContext context, PluginRegistry registry, HostListener listener, PluginIndex index) {
         this.context = context;
         this.registry = registry;
         this.listener = listener;
+        this.index = index;
     }
 
     /** Deploys every {@code *.jar} in {@code dir}, in file-name order; failures are reported, not thrown. */
     public void deployAll(Path dir) throws IOException {
+        for (var jar : jars(dir)) deploy(jar);
+    }
+
+    /**
+     * Deploys, in file-name order, the jars in {@code dir} that may provide one of {@code wanted} (index keys,
+     * {@code kind name}): those the index says provide one, those it does not know (deploying them teaches it),
+     * and those that export packages (a plugin bundle may import them). The others are left for
+     * {@link #deployProviders}; with {@link PluginIndex#NONE} every jar is deployed.
+     */
+    public void deployFor(Path dir, Set<String> wanted) throws IOException {
+        for (var jar : jars(dir)) {
+            var read = read(jar);
+            if (read != null && mayProvide(read.content, wanted)) deploy(read);
+        }
+    }
+
+    /**
+     * Deploys the jars in {@code dir} not deployed yet that may provide {@code wanted} (an index key), or every
+     * one when {@code wanted} is null; a jar whose content already failed is not tried again.
+     *
+     * @return whether a jar was deployed
+     */
+    public synchronized boolean deployProviders(Path dir, String wanted) throws IOException {
+        boolean any = false;
+        for (var jar : jars(dir)) {
+            var path = jar.toAbsolutePath().normalize();
+            if (deployed.containsKey(path)) continue;
+            var read = read(jar);
+            if (read == null || read.content.digest().equals(refused.get(path))) continue;
+            if (wanted == null || mayProvide(read.content, Set.of(wanted))) any |= deploy(read);
+        }
+        return any;
+    }
+
+    private boolean mayProvide(JarContent content, Set<String> wanted) {
+        if (content.exports()) return true;
+        var provided = index.provided(content.digest());
+        return provided.isEmpty() || provided.get().stream().anyMatch(wanted::contains);
+    }
+
+    private static List<Path> jars(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
-            for (var jar : files.filter(BundleDeployer::isJar).sorted().toList()) deploy(jar);
+            return files.filter(BundleDeployer::isJar).sorted().toList();
         }
     }
 
@@ -53,16 +107,26 @@ public final class BundleDeployer {
      * @return true when a bundle was installed or updated, false when nothing changed or it failed (reported)
      */
     public synchronized boolean deploy(Path jar) {
+        var read = read(jar);
+        return read != null && deploy(read);
+    }
+
+    /** The jar's bytes and content, or null when it cannot be read (reported). */
+    private Read read(Path jar) {
         jar = jar.toAbsolutePath().normalize();
-        String file = jar.getFileName().toString();
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(jar);
+            byte[] bytes = Files.readAllBytes(jar);
+            return new Read(jar, bytes, JarContent.read(bytes));
         } catch (IOException e) {
-            listener.report("fault", "", "", "", file + ": cannot read: " + e.getMessage());
-            return false;
+            listener.report("fault", "", "", "", jar.getFileName() + ": cannot read: " + e.getMessage());
+            return null;
         }
-        var content = JarContent.read(bytes);
+    }
+
+    private synchronized boolean deploy(Read read) {
+        var jar = read.jar;
+        String file = jar.getFileName().toString();
+        var content = read.content;
         String digest = content.digest();
         var old = deployed.get(jar);
         // a rebuild of unchanged sources gives a jar with new timestamps but the same entries: swapping the plugin
@@ -70,24 +134,29 @@ public final class BundleDeployer {
         if (old != null && old.digest.equals(digest)) return false;
         String problem = content.problem();
         if (problem != null) {
+            refused.put(jar, digest);
             listener.report("fault", "", "", "", file + ": not a plugin bundle: " + problem + "; nothing changed");
             return false;
         }
         Bundle bundle = null;
         try {
-            bundle = context.installBundle(jar.toUri() + "#" + digest.substring(0, 12), new ByteArrayInputStream(bytes));
+            bundle = context.installBundle(jar.toUri() + "#" + digest.substring(0, 12),
+                    new ByteArrayInputStream(read.bytes));
             bundle.start();
             awaitRegistrations(bundle);
             var plugins = registry.providedBy(bundle);
+            index.remember(digest, plugins);
             var swaps = registry.offer(plugins);
             if (old != null) old.bundle.uninstall();
             deployed.put(jar, new Deployed(bundle, digest));
+            refused.remove(jar);
             listener.report("deploy", "", "", "", file + ": " + (plugins.isEmpty() ? "no plugins"
                     : String.join(", ", plugins.stream().map(p -> p.descriptor().kind().id() + " "
                             + p.descriptor().id()).toList())) + (swaps.isEmpty() ? "" : "; swapped " + swaps));
             return true;
         } catch (BundleException | RuntimeException e) {
             if (bundle != null) uninstallQuietly(bundle);
+            refused.put(jar, digest);
             String kept = old == null ? "nothing installed from it" : "the previous version stays";
             listener.report("fault", "", "", "", file + ": " + reason(e) + "; " + kept);
             return false;

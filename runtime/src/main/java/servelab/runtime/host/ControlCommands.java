@@ -18,7 +18,7 @@ final class ControlCommands {
         var words = line.isEmpty() ? new String[0] : line.split("\\s+");
         if (words.length == 0) throw new IllegalArgumentException("empty command; commands: plugins, slots, switch");
         return switch (words[0]) {
-            case "plugins" -> registry.installed().stream().map(Plugin::toString).collect(Collectors.joining("\n"));
+            case "plugins" -> registry.available().stream().map(Plugin::toString).collect(Collectors.joining("\n"));
             case "slots" -> PluginRegistry.SLOTTED.stream().map(k -> k.id() + " " + registry.currentId(k))
                     .collect(Collectors.joining("\n"));
             case "switch" -> {

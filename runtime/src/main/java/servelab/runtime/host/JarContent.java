@@ -20,8 +20,9 @@ import org.osgi.framework.Constants;
  *
  * @param digest  the content digest (hex), equal for two jars that differ only in packing
  * @param problem the first reason the bytes are no usable bundle, or null
+ * @param exports whether its manifest exports packages, which other bundles may need resolved beside them
  */
-record JarContent(String digest, String problem) {
+record JarContent(String digest, String problem, boolean exports) {
     /** Manifest headers that record when, not what. */
     private static final java.util.Set<String> VOLATILE_HEADERS = java.util.Set.of("Bnd-LastModified", "Build-Time",
             "Built-Date", "Build-Date");
@@ -42,7 +43,7 @@ record JarContent(String digest, String problem) {
             }
         } catch (IOException e) {
             // unreadable: the digest of the raw bytes still tells one broken file from another
-            return new JarContent(hex(sha256().digest(bytes)), "not a readable jar (" + e.getMessage() + ")");
+            return new JarContent(hex(sha256().digest(bytes)), "not a readable jar (" + e.getMessage() + ")", false);
         }
         var digest = sha256();
         if (manifest != null) {
@@ -52,7 +53,8 @@ record JarContent(String digest, String problem) {
             }
         }
         for (var e : entries.entrySet()) update(digest, e.getKey(), e.getValue());
-        return new JarContent(hex(digest.digest()), problem);
+        var exports = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+        return new JarContent(hex(digest.digest()), problem, exports != null && !exports.isBlank());
     }
 
     private static Map<String, String> attributes(Attributes attributes) {

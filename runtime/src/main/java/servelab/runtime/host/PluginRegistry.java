@@ -42,10 +42,40 @@ public final class PluginRegistry {
     private final List<Map<PluginKind, PolicySlot<?>>> slots = new ArrayList<>();
     /** What each slot map selected (replica groups may differ), so a deployed jar reaches the slots naming it. */
     private final List<Map<PluginKind, PluginSelection>> slotSelections = new ArrayList<>();
+    private volatile Undeployed undeployed = Undeployed.NONE;
+
+    /**
+     * The jars a testbed has not deployed (a run deploys only those providing what it selects), deployed when a
+     * control command asks for one of their plugins. Called without the registry's lock held: a deployment takes the
+     * deployer's lock, then the registry's.
+     */
+    public interface Undeployed {
+        /** Deploys the jars that may provide {@code wanted}'s kind and name. */
+        void deploy(PluginSelection wanted);
+
+        /** Deploys every jar not deployed yet. */
+        void deployAll();
+
+        Undeployed NONE = new Undeployed() {
+            @Override public void deploy(PluginSelection wanted) {}
+            @Override public void deployAll() {}
+        };
+    }
 
     public PluginRegistry(BundleContext context) {
         this.context = context;
         servelab.runtime.builtin.BuiltInPlugins.register(context);
+    }
+
+    /** Where plugins not installed yet come from (set by the testbed). */
+    void undeployed(Undeployed source) {
+        this.undeployed = source;
+    }
+
+    /** Every plugin the testbed can offer, its undeployed jars deployed first; sorted as {@link #installed()}. */
+    public List<Plugin> available() {
+        undeployed.deployAll();
+        return installed();
     }
 
     /** Every installed plugin, sorted by kind, name and version. */
@@ -180,9 +210,26 @@ public final class PluginRegistry {
      * Switches a slot of every replica to another installed plugin (the control command {@code switch}). The name may
      * end in {@code @VERSION} to ask for that version, even one that faulted in this run (which a plain name skips).
      *
+     * A plugin no deployed bundle provides is deployed first from the testbed's jars.
+     *
      * @return {@code kind old -> new}
      */
-    public synchronized String switchTo(PluginSelection asked) {
+    public String switchTo(PluginSelection asked) {
+        synchronized (this) {
+            if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
+        }
+        if (!isInstalled(asked)) undeployed.deploy(asked); // outside this lock (see Undeployed)
+        return switchInstalled(asked);
+    }
+
+    private boolean isInstalled(PluginSelection asked) {
+        int at = asked.name().indexOf('@');
+        String name = at < 0 ? asked.name() : asked.name().substring(0, at);
+        return installed().stream().map(Plugin::descriptor).anyMatch(d -> d.kind() == asked.kind()
+                && d.name().equals(name) && (at < 0 || d.version().equals(asked.name().substring(at + 1))));
+    }
+
+    private synchronized String switchInstalled(PluginSelection asked) {
         if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
         var plugin = best(asked);
         // slots remember the name only, so that a jar of a newer version dropped later still reaches them

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The running plugin host: framework, registry and deployer, with the plugins directory deployed and, once
@@ -17,11 +20,11 @@ public final class Testbed implements AutoCloseable {
     private final Path pluginsDir;
     private PluginDirWatcher watcher;
 
-    private Testbed(FelixHost host, Path pluginsDir, HostListener listener) {
+    private Testbed(FelixHost host, Path pluginsDir, HostListener listener, PluginIndex index) {
         this.host = host;
         this.pluginsDir = pluginsDir;
         this.registry = new PluginRegistry(host.context());
-        this.deployer = new BundleDeployer(host.context(), registry, listener);
+        this.deployer = new BundleDeployer(host.context(), registry, listener, index);
     }
 
     /**
@@ -29,14 +32,34 @@ public final class Testbed implements AutoCloseable {
      * {@code listener} and skipped.
      */
     public static Testbed start(Path pluginsDir, HostListener listener) {
+        return start(pluginsDir, listener, null, PluginIndex.NONE);
+    }
+
+    /**
+     * Starts the framework and deploys the jars in {@code pluginsDir} that {@code index} says provide one of
+     * {@code selected} (kind and name; a version asked with {@code @} is left to the registry's choice among them),
+     * and those it does not know; the rest are deployed when a control command asks for their plugins (a switch to
+     * one, or the list of plugins). Every jar of the folder stays watched for hot swap.
+     */
+    public static Testbed startFor(Path pluginsDir, HostListener listener, Collection<PluginSelection> selected,
+                                   PluginIndex index) {
+        var wanted = selected.stream().map(s -> PluginIndex.key(s.kind().id(), s.name()))
+                .collect(Collectors.toUnmodifiableSet());
+        return start(pluginsDir, listener, wanted, index);
+    }
+
+    /** {@code wanted}: index keys to deploy for, or null for every jar. */
+    private static Testbed start(Path pluginsDir, HostListener listener, Set<String> wanted, PluginIndex index) {
         if (!Files.isDirectory(pluginsDir)) {
             throw new PluginException("plugins directory " + pluginsDir + " does not exist (build with ./servelab, "
                     + "which places the bundled plugins in target/plugins, or pass --plugins-dir)");
         }
         var host = FelixHost.start();
         try {
-            var testbed = new Testbed(host, pluginsDir, listener);
-            testbed.deployer.deployAll(pluginsDir);
+            var testbed = new Testbed(host, pluginsDir, listener, index);
+            if (wanted == null) testbed.deployer.deployAll(pluginsDir);
+            else testbed.deployer.deployFor(pluginsDir, wanted);
+            testbed.registry.undeployed(testbed.new Undeployed());
             for (var line : testbed.registry.duplicates()) listener.report("fault", "", "", "", line);
             return testbed;
         } catch (IOException e) {
@@ -45,6 +68,27 @@ public final class Testbed implements AutoCloseable {
         } catch (RuntimeException e) {
             host.close();
             throw e;
+        }
+    }
+
+    /** Deploys on demand what {@link #startFor} left in the folder. */
+    private final class Undeployed implements PluginRegistry.Undeployed {
+        @Override
+        public void deploy(PluginSelection wanted) {
+            deployProviders(PluginIndex.key(wanted.kind().id(), wanted.name()));
+        }
+
+        @Override
+        public void deployAll() {
+            deployProviders(null);
+        }
+
+        private void deployProviders(String wanted) {
+            try {
+                deployer.deployProviders(pluginsDir, wanted);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list plugins directory " + pluginsDir, e);
+            }
         }
     }
 
