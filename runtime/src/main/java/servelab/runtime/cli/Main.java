@@ -1,6 +1,8 @@
 package servelab.runtime.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,27 +12,49 @@ import servelab.runtime.experiment.CallerDir;
 /** The {@code servelab} command line. Only {@link #main} exits the JVM. */
 @Command(name = "servelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A testbed for LLM serving algorithms: hot-swappable scheduling, batching and caching "
-                + "plugins, replayed against real request traces in simulation or on a real model.",
-        subcommands = {DemoCommand.class, RunCommand.class, PluginsCommand.class, CtlCommand.class,
-                TraceCommand.class, CacheCommand.class, ImportCommand.class, ReportCommand.class, BenchCommand.class,
-                CalibrateCommand.class, ValidateCommand.class,
-                NotebookCommand.class, NewPluginCommand.class, RecoverCommand.class, TestCommand.class,
-                CommandLine.HelpCommand.class})
+                + "plugins, replayed against real request traces in simulation or on a real model.")
 public final class Main implements Runnable {
+    /** The runtime's verbs, in the order {@code --help} lists them (then the modules' {@link CommandProvider}s'). */
+    private static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, RunCommand.class, PluginsCommand.class,
+            CtlCommand.class, TraceCommand.class, CacheCommand.class, ImportCommand.class, ReportCommand.class,
+            BenchCommand.class, CalibrateCommand.class, ValidateCommand.class, NotebookCommand.class,
+            NewPluginCommand.class, RecoverCommand.class, TestCommand.class);
 
     public static void main(String[] args) {
         // Arrow logs through SLF4J; keep its chatter out of the terminal unless asked for
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args.length == 0 ? "" : args[0]).execute(args));
     }
 
-    /** The configured command line (tests call {@code execute} on it and read its output). */
+    /** The configured command line with every verb (tests call {@code execute} on it and read its output). */
     public static CommandLine commandLine() {
+        return commandLine("");
+    }
+
+    /**
+     * The configured command line for words starting with {@code verb}: when it names a verb other than {@code help},
+     * that verb is the only one built (picocli reads every option of every verb it is given, about half of the
+     * command line's 0.2-0.4 s in a fresh JVM, much of it in picocli's own classes, which the AOT cache cannot hold);
+     * otherwise every verb, so the main help, {@code help VERB} and the unknown-command message list them all.
+     */
+    static CommandLine commandLine(String verb) {
         var cli = new CommandLine(new Main());
-        for (var provider : java.util.ServiceLoader.load(CommandProvider.class)) {
-            for (var command : provider.commands()) cli.addSubcommand(command);
+        var ours = COMMANDS.stream().filter(c -> nameOf(c).equals(verb)).toList();
+        if (!ours.isEmpty()) {
+            cli.addSubcommand(ours.getFirst());
+        } else {
+            var theirs = new ArrayList<Object>();
+            for (var provider : java.util.ServiceLoader.load(CommandProvider.class)) theirs.addAll(provider.commands());
+            var named = theirs.stream().filter(c -> nameOf(c.getClass()).equals(verb)).toList();
+            if (!named.isEmpty()) {
+                cli.addSubcommand(named.getFirst());
+            } else {
+                for (var command : COMMANDS) cli.addSubcommand(command);
+                cli.addSubcommand(CommandLine.HelpCommand.class);
+                for (var command : theirs) cli.addSubcommand(command);
+            }
         }
         // every path typed on the command line is the user's, relative to where they typed it
         cli.registerConverter(Path.class, text -> CallerDir.resolve(Path.of(text)));
@@ -90,6 +114,11 @@ public final class Main implements Runnable {
         }
         var m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private static String nameOf(Class<?> command) {
+        var annotation = command.getAnnotation(Command.class);
+        return annotation == null ? "" : annotation.name();
     }
 
     @Override

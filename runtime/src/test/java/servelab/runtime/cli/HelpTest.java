@@ -13,14 +13,33 @@ import org.junit.jupiter.api.Test;
 class HelpTest {
     private record Outcome(int code, String out, String err) {}
 
+    /** Runs {@code args} on the command line {@link Main#main} builds for them. */
     private static Outcome execute(String... args) {
+        return execute(Main.commandLine(args.length == 0 ? "" : args[0]), args);
+    }
+
+    private static Outcome execute(picocli.CommandLine cli, String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var cli = Main.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args);
         return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void aVerbBuildsOnlyItselfAndAnswersAsWithEveryVerbBuilt() {
+        // given: the command line for `servelab run ...` and the one with every verb
+        var run = Main.commandLine("run");
+        // then: run is its only verb (picocli reads every verb's options as it is added), and it answers alike
+        assertEquals(java.util.List.of("run"), java.util.List.copyOf(run.getSubcommands().keySet()));
+        assertEquals(execute(Main.commandLine(), "run", "--help"), execute(run, "run", "--help"));
+        assertEquals(execute(Main.commandLine(), "run", "--frobnicate"),
+                execute(Main.commandLine("run"), "run", "--frobnicate"));
+        // and help, an unknown word or none build every verb
+        for (var word : java.util.List.of("help", "frobnicate", "", "--help")) {
+            assertTrue(Main.commandLine(word).getSubcommands().size() > 15, word);
+        }
     }
 
     @Test
