@@ -21,10 +21,16 @@ public record Stats(int count, double mean, double median, double std, double p9
         if (count < 0) throw new IllegalArgumentException("Stats.count must be >= 0, was " + count);
     }
 
-    /** The figures of {@code values} (which this sorts in place). */
+    /** Arrays from this size on are first tried as {@link RepeatedValues}. */
+    private static final int COUNTED_FROM = 1 << 16;
+
+    /** The figures of {@code values} (which this may reorder). */
     static Stats of(double[] values) {
         int n = values.length;
         if (n == 0) return new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        // up to one distinct value in 8: counted instead of sorted, with the same figures to the last bit
+        var repeated = n >= COUNTED_FROM ? RepeatedValues.of(values, n / 8) : null;
+        if (repeated != null) return of(repeated, n);
         Arrays.sort(values);
         double sum = 0;
         for (double v : values) sum += v;
@@ -33,6 +39,29 @@ public record Stats(int count, double mean, double median, double std, double p9
         for (double v : values) squares += (v - mean) * (v - mean);
         return new Stats(n, mean, percentile(values, 50), Math.sqrt(squares / n), percentile(values, 90),
                 percentile(values, 99));
+    }
+
+    /** As {@link #of(double[])} on the sorted array: the same sums, each value added as often as it occurs. */
+    private static Stats of(RepeatedValues r, int n) {
+        double sum = 0;
+        for (int i = 0; i < r.values.length; i++) {
+            for (long c = r.counts[i]; c > 0; c--) sum += r.values[i];
+        }
+        double mean = sum / n;
+        double squares = 0;
+        for (int i = 0; i < r.values.length; i++) {
+            double d = r.values[i] - mean;
+            for (long c = r.counts[i]; c > 0; c--) squares += d * d;
+        }
+        return new Stats(n, mean, percentile(r, n, 50), Math.sqrt(squares / n), percentile(r, n, 90),
+                percentile(r, n, 99));
+    }
+
+    private static double percentile(RepeatedValues r, int n, double p) {
+        double rank = p / 100 * (n - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = Math.min(lo + 1, n - 1);
+        return r.at(lo) + (r.at(hi) - r.at(lo)) * (rank - lo);
     }
 
     /**
