@@ -81,6 +81,20 @@ class LauncherTest {
         assertEquals(jvms.resolve("jdk-25/bin/java").toRealPath().toString(), viaHome.out().strip());
     }
 
+    @Test
+    void readsAJdksVersionFromItsReleaseFileWithoutStartingIt() throws Exception {
+        // given: a JDK whose java fails when started, and whose release file says 25
+        var jvms = Files.createDirectories(work.resolve("jvms"));
+        var jdk = fakeJdk("jvms/jdk-25", "25.0.1");
+        Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nexit 1\n");
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"25.0.1\"\n");
+        // when
+        var r = launch(Map.of("SERVELAB_JDK_DIRS", jvms.toString()), "--print-java");
+        // then: it is chosen on its release file's word
+        assertEquals(0, r.code(), r.err());
+        assertEquals(jdk.resolve("bin/java").toRealPath().toString(), r.out().strip());
+    }
+
     /**
      * A checkout with the launcher, a built runtime jar, a source edited after the last build, a Maven wrapper that
      * only notes it was called, and a JDK 25 whose java prints its arguments.
