@@ -21,36 +21,40 @@ public final class Vectors {
     /** Lanes of {@link #F}: 16 with AVX-512, 8 with AVX2. */
     public static final int L = F.length();
 
-    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
+    /*
+     * The butterfly's shuffles, lane i to lane i ^ k, as constants, and each fold as a method of its own, so that sum
+     * and max stay under C2's inlining size for call sites it deems cold (MaxInlineSize, 35 bytes of bytecode). A
+     * kernel calls them once per output after its hot loop; when they were one loop over an array of shuffles
+     * (42 bytes) they were not inlined there, so every call boxed its vector, the shuffles were not constants, and
+     * the lane operations ran the Vector API's allocating Java fallback: a decode step allocated gigabytes per
+     * second in Q8_0's dots (JFR). A fold a wider shape does not have is the identity, folded away by the JIT.
+     */
+    private static final VectorShuffle<Float> S8 = L > 8 ? VectorShuffle.fromOp(F, i -> i ^ 8) : null;
+    private static final VectorShuffle<Float> S4 = L > 4 ? VectorShuffle.fromOp(F, i -> i ^ 4) : null;
+    private static final VectorShuffle<Float> S2 = L > 2 ? VectorShuffle.fromOp(F, i -> i ^ 2) : null;
+    private static final VectorShuffle<Float> S1 = VectorShuffle.fromOp(F, i -> i ^ 1);
 
     private Vectors() {}
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] butterfly() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        var shuffles = (VectorShuffle<Float>[]) new VectorShuffle<?>[steps];
-        for (int s = 0; s < steps; s++) {
-            int k = L >> (s + 1);
-            shuffles[s] = VectorShuffle.fromOp(F, i -> i ^ k);
-        }
-        return shuffles;
-    }
-
     /** Sum of the lanes in a fixed tree order: lanes {@code i} and {@code i ^ k} added for k = L/2 down to 1. */
     public static float sum(FloatVector v) {
-        for (var shuffle : BUTTERFLY) {
-            v = v.add(v.rearrange(shuffle));
-        }
-        return v.lane(0);
+        return add1(add2(add4(add8(v)))).lane(0);
     }
+
+    private static FloatVector add8(FloatVector v) { return L > 8 ? v.add(v.rearrange(S8)) : v; }
+    private static FloatVector add4(FloatVector v) { return L > 4 ? v.add(v.rearrange(S4)) : v; }
+    private static FloatVector add2(FloatVector v) { return L > 2 ? v.add(v.rearrange(S2)) : v; }
+    private static FloatVector add1(FloatVector v) { return v.add(v.rearrange(S1)); }
 
     /** Largest lane, in a fixed tree order (max is exact, so only for symmetry with {@link #sum}). */
     public static float max(FloatVector v) {
-        for (var shuffle : BUTTERFLY) {
-            v = v.max(v.rearrange(shuffle));
-        }
-        return v.lane(0);
+        return max1(max2(max4(max8(v)))).lane(0);
     }
+
+    private static FloatVector max8(FloatVector v) { return L > 8 ? v.max(v.rearrange(S8)) : v; }
+    private static FloatVector max4(FloatVector v) { return L > 4 ? v.max(v.rearrange(S4)) : v; }
+    private static FloatVector max2(FloatVector v) { return L > 2 ? v.max(v.rearrange(S2)) : v; }
+    private static FloatVector max1(FloatVector v) { return v.max(v.rearrange(S1)); }
 
     private static final float LOG2E = 1.44269504088896341f;
     /** ln 2 split so that {@code k * LN2_HI} is exact for the |k| <= 128 that occur (LN2_HI has 16 significant bits). */
