@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import servelab.kernels.Vectors;
 
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,8 +17,10 @@ final class Lanes {
     /** Int and short shapes with as many lanes as {@link #F}, for widening 16-bit weights. */
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
-    /** Sixteen bytes: half a Q8_0 block, or a whole Q4_0 block's nibbles. */
-    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    /** At least {@link #L} bytes (64 bits at the least): one part of a block, widened lane for lane into {@link #F}. */
+    static final VectorSpecies<Byte> BL = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    /** The first {@link #L} lanes of {@link #BL} (all of them unless L is 4). */
+    static final VectorMask<Byte> FIRST_L = BL.indexInRange(0, L);
     /** How many float vectors sixteen widened bytes fill. */
     static final int PARTS_PER_16 = 16 / L;
 

@@ -1,7 +1,8 @@
 package servelab.kernels.matmul;
 
-import static servelab.kernels.matmul.Lanes.B16;
+import static servelab.kernels.matmul.Lanes.BL;
 import static servelab.kernels.matmul.Lanes.F;
+import static servelab.kernels.matmul.Lanes.FIRST_L;
 import static servelab.kernels.matmul.Lanes.L;
 import static servelab.kernels.matmul.Lanes.LE;
 import static servelab.kernels.matmul.Lanes.PARTS_PER_16;
@@ -63,12 +64,10 @@ public final class Q4_0 {
             long block = off + (long) b * BYTES;
             int xb = xOff + b * BLOCK;
             var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
-            var packed = ByteVector.fromMemorySegment(B16, w, block + 2, LE);
-            var low = packed.and((byte) 0x0f).sub((byte) 8);
-            var high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).sub((byte) 8);
             for (int part = 0; part < PARTS_PER_16; part++) {
-                acc0 = widen(low, part).mul(d).fma(FloatVector.fromArray(F, x, xb + part * L), acc0);
-                acc1 = widen(high, part).mul(d).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc1);
+                var q = bytes(w, block + 2 + part * L);
+                acc0 = widen(low(q)).mul(d).fma(FloatVector.fromArray(F, x, xb + part * L), acc0);
+                acc1 = widen(high(q)).mul(d).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc1);
             }
         }
         return Vectors.sum(acc0.add(acc1));
@@ -89,12 +88,10 @@ public final class Q4_0 {
         for (int b = 0; b < n / BLOCK; b++) {
             long block = off + (long) b * BYTES;
             var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
-            var packed = ByteVector.fromMemorySegment(B16, w, block + 2, LE);
-            var low = packed.and((byte) 0x0f).sub((byte) 8);
-            var high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).sub((byte) 8);
             for (int part = 0; part < PARTS_PER_16; part++) {
-                var w0 = widen(low, part).mul(d);
-                var w1 = widen(high, part).mul(d);
+                var q = bytes(w, block + 2 + part * L);
+                var w0 = widen(low(q)).mul(d);
+                var w1 = widen(high(q)).mul(d);
                 int xb = xOff + b * BLOCK + part * L;
                 a0 = w0.fma(FloatVector.fromArray(F, x, xb), a0);
                 a1 = w1.fma(FloatVector.fromArray(F, x, xb + 16), a1);
@@ -126,30 +123,22 @@ public final class Q4_0 {
         for (int b = 0; b < n / BLOCK; b++) {
             long blockA = off + (long) b * BYTES;
             long blockB = blockA + distance;
-            var qa = nibbles(w, blockA);
-            var qb = nibbles(w, blockB);
             var da = scale(w, blockA);
             var db = scale(w, blockB);
-            var lowA = low(qa);
-            var highA = high(qa);
-            var lowB = low(qb);
-            var highB = high(qb);
             for (int part = 0; part < PARTS_PER_16; part++) {
                 int xb = xOff + b * BLOCK + part * L;
                 var x0 = FloatVector.fromArray(F, x, xb);
                 var x1 = FloatVector.fromArray(F, x, xb + 16);
-                a0 = widen(lowA, part).mul(da).fma(x0, a0);
-                a1 = widen(highA, part).mul(da).fma(x1, a1);
-                b0 = widen(lowB, part).mul(db).fma(x0, b0);
-                b1 = widen(highB, part).mul(db).fma(x1, b1);
+                var qa = bytes(w, blockA + 2 + part * L);
+                var qb = bytes(w, blockB + 2 + part * L);
+                a0 = widen(low(qa)).mul(da).fma(x0, a0);
+                a1 = widen(high(qa)).mul(da).fma(x1, a1);
+                b0 = widen(low(qb)).mul(db).fma(x0, b0);
+                b1 = widen(high(qb)).mul(db).fma(x1, b1);
             }
         }
         out[outOff] = Vectors.sum(a0.add(a1));
         out[outOff + outStride] = Vectors.sum(b0.add(b1));
-    }
-
-    private static ByteVector nibbles(MemorySegment w, long block) {
-        return ByteVector.fromMemorySegment(B16, w, block + 2, LE);
     }
 
     private static ByteVector low(ByteVector packed) {
@@ -164,8 +153,18 @@ public final class Q4_0 {
         return FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
     }
 
-    private static FloatVector widen(ByteVector q, int part) {
-        return (FloatVector) q.convertShape(VectorOperators.B2F, F, part);
+    /**
+     * The {@code L} packed bytes at {@code at}: weights {@code j} (low nibbles) and {@code 16 + j} (high nibbles) of
+     * one part of a block. Loaded per part so that every conversion is lane for lane (see {@code Q8_0.widen}: a part
+     * index made the later conversions of a kernel fall back to the Vector API's allocating Java code).
+     */
+    private static ByteVector bytes(MemorySegment w, long at) {
+        return L >= 8 ? ByteVector.fromMemorySegment(BL, w, at, LE) // exactly L bytes
+                : ByteVector.fromMemorySegment(BL, w, at, LE, FIRST_L); // 4 of 8: never past the block's end
+    }
+
+    private static FloatVector widen(ByteVector q) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
     }
 
     /** Expands {@code n} weights at byte {@code off} into {@code dst[dstOff..]}. */
