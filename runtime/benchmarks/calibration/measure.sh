@@ -3,7 +3,7 @@
 # held-out workload under two schedulers x two batchers, and repeats a quick calibration twice (noise).
 #   runtime/benchmarks/calibration/measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS] [quick|full]
 # (the last: the ~100M model's grid; default quick, full on a quiet machine with SMALL_SECONDS of 600 or so)
-# Each calibration also times the engine's own steps (a sixth of its seconds, 10-60 s) and writes the engine overhead;
+# Each calibration also times the engine's own steps (--engine-seconds: 15 s tiny, 60 s small) and writes the engine overhead;
 # OUT/profiles/NAME-table-only.yaml is the same profile without it, and every validation is repeated with it against
 # the same real run (OUT/val/CELL-table-only), so the term's effect is read apart from the real run's noise.
 # SERVELAB (default ./servelab) is the command that runs the CLI. Results: OUT/profiles, OUT/val/*/validation.md.
@@ -15,10 +15,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT/models"
 quiet() { grep -v "WARNING\|fault\|servelab calibrate:\|servelab validate:"; }
 echo "== start $(date -u) $(uptime)"
-$SL calibrate --generate tiny --model "$OUT/models/tiny.gguf" --threads 2 --seconds "$ST" --out "$OUT/profiles/tiny.yaml" 2>&1 | quiet
+$SL calibrate --generate tiny --model "$OUT/models/tiny.gguf" --threads 2 --seconds "$ST" --engine-seconds 15 --out "$OUT/profiles/tiny.yaml" 2>&1 | quiet
 echo "== tiny calibrated $(date -u) $(uptime)"
 # the ~100M model's full grid takes over a minute per round on two cores: the quick grid fits a short window
-$SL calibrate --generate small --model "$OUT/models/small.gguf" --threads 2 "${GRID_FLAG[@]}" --seconds "$SS" --out "$OUT/profiles/small.yaml" 2>&1 | quiet
+$SL calibrate --generate small --model "$OUT/models/small.gguf" --threads 2 "${GRID_FLAG[@]}" --seconds "$SS" --engine-seconds 60 --out "$OUT/profiles/small.yaml" 2>&1 | quiet
 echo "== small calibrated $(date -u) $(uptime)"
 for m in tiny small; do # the table alone: the profile as calibrate wrote it before the engine overhead existed
   grep -v '^  overhead_' "$OUT/profiles/$m.yaml" > "$OUT/profiles/$m-table-only.yaml"
@@ -36,6 +36,6 @@ for m in tiny small; do
 done
 echo "== noise $(date -u) $(uptime)"
 for k in 1 2; do
-  $SL calibrate --model "$OUT/models/tiny.gguf" --threads 2 --quick --engine-seconds 0 --out "$OUT/noise/tiny-quick-$k.yaml" 2>&1 | quiet
+  $SL calibrate --model "$OUT/models/tiny.gguf" --threads 2 --quick --out "$OUT/noise/tiny-quick-$k.yaml" 2>&1 | quiet
 done
 echo "== end $(date -u) $(uptime)"

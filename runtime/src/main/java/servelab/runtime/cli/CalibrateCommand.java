@@ -66,9 +66,9 @@ final class CalibrateCommand implements Callable<Integer> {
     String base;
 
     @Option(names = "--engine-seconds", paramLabel = "S", description = "after the grid, serve a calibration workload on "
-            + "the engine for about S seconds and fit the per-step overhead the grid misses (default: a sixth of --seconds,"
-            + " 10 to 60; --quick 6; 0: none)")
-    Double engineSeconds;
+            + "the engine for about S seconds and fit the per-step overhead the grid misses (default 0: none; on a "
+            + "~100M model the fitted overhead did not carry over to another workload, see the profiles README)")
+    double engineSeconds;
 
     @picocli.CommandLine.Mixin PluginsDirOption pluginsDir;
 
@@ -112,8 +112,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     /** The engine phase ({@link EngineSteps}), or null when --engine-seconds is 0. */
     private EngineFit engineFit(Calibration c) throws java.io.IOException {
-        double budget = engineSeconds != null ? engineSeconds
-                : quick ? 6 : Math.clamp((seconds != null ? seconds : 300) / 6, 10, 60);
+        double budget = engineSeconds;
         if (budget < 0) throw new ParameterException(spec.commandLine(), "--engine-seconds must be >= 0, was " + budget);
         if (budget == 0) return null;
         var work = Files.createTempDirectory("servelab-calibrate-engine");

@@ -30,15 +30,15 @@ class CalibrateCommandTest {
     @Test
     void calibrateGeneratesAModelAndWritesAProfileWithTheHeldOutError() throws Exception {
         var model = work.resolve("models/tiny.gguf");
-        // the grid alone: the engine phase needs plugin bundles (EngineStepsTest runs it)
+        // the grid alone, by default: the engine phase is asked for with --engine-seconds (EngineStepsTest runs it)
         var r = execute("calibrate", "--generate", "tiny", "--model", model.toString(), "--quick", "--seconds", "1",
-                "--engine-seconds", "0", "--threads", "1", "--out", work.resolve("p/tiny-cpu.yaml").toString());
+                "--threads", "1", "--out", work.resolve("p/tiny-cpu.yaml").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.isRegularFile(model));
         assertTrue(r.out().contains("held-out error ("), r.out());
         assertTrue(r.out().contains("measured tiny on cpu-"), r.out());
         assertTrue(Files.isRegularFile(work.resolve("p/tiny-cpu-steps.csv")));
-        // with --engine-seconds 0 no overhead is written, and no engine steps beside it
+        // so no overhead is written, and no engine steps beside it
         assertTrue(!Files.readString(work.resolve("p/tiny-cpu.yaml")).contains("overhead_per_step_us"));
         assertTrue(!Files.exists(work.resolve("p/tiny-cpu-engine-steps.csv")));
     }
