@@ -179,7 +179,7 @@ public final class BundleDeployer {
         while (registered(bundle) < expected) {
             if (System.nanoTime() > deadline) {
                 throw new PluginException("declares " + expected + " components but registered " + registered(bundle)
-                        + " services within 5 s: " + registry.componentFailure(bundle));
+                        + " services within 5 s: " + ComponentFailures.of(context, bundle));
             }
             Thread.onSpinWait();
             try {

@@ -17,4 +17,14 @@ public record Plugin(PluginFactory<?> factory, PluginDescriptor descriptor, Stri
     public String toString() {
         return descriptor.kind().id() + " " + descriptor.id() + " (" + source + ")";
     }
+
+    /** Orders {@code major.minor.patch[.qualifier]} numerically, then by qualifier text. */
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("[.-]", 4), y = b.split("[.-]", 4);
+        for (int i = 0; i < 3; i++) {
+            int c = Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]));
+            if (c != 0) return c;
+        }
+        return (x.length > 3 ? x[3] : "").compareTo(y.length > 3 ? y[3] : "");
+    }
 }

@@ -13,8 +13,6 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 
 import servelab.api.PluginDescriptor;
 import servelab.api.PluginFactory;
@@ -87,7 +85,7 @@ public final class PluginRegistry {
         }
         list.sort(Comparator.comparing((Plugin p) -> p.descriptor().kind())
                 .thenComparing(p -> p.descriptor().name())
-                .thenComparing(p -> p.descriptor().version(), PluginRegistry::compareVersions)
+                .thenComparing(p -> p.descriptor().version(), Plugin::compareVersions)
                 .thenComparingLong(Plugin::bundleId));
         return list;
     }
@@ -125,7 +123,7 @@ public final class PluginRegistry {
             var plugin = resolve(ref);
             if (plugin == null) {
                 throw new PluginException(sourceOf(bundle) + ": its plugin factory could not be created: "
-                        + componentFailure(bundle));
+                        + ComponentFailures.of(context, bundle));
             }
             list.add(plugin);
         }
@@ -312,7 +310,7 @@ public final class PluginRegistry {
                     + "for the version: " + named.getLast().descriptor().id());
         }
         return usable.stream()
-                .reduce((a, b) -> compareVersions(a.descriptor().version(), b.descriptor().version()) > 0 ? a : b)
+                .reduce((a, b) -> Plugin.compareVersions(a.descriptor().version(), b.descriptor().version()) > 0 ? a : b)
                 .orElseThrow();
     }
 
@@ -382,33 +380,6 @@ public final class PluginRegistry {
         return plugin;
     }
 
-    /** Why a bundle's components failed, from Declarative Services' own records. */
-    String componentFailure(Bundle bundle) {
-        var ref = context.getServiceReference(ServiceComponentRuntime.class);
-        if (ref == null) return "Declarative Services is not running";
-        var scr = context.getService(ref);
-        try {
-            var reasons = new ArrayList<String>();
-            for (var description : scr.getComponentDescriptionDTOs(bundle)) {
-                for (var config : scr.getComponentConfigurationDTOs(description)) {
-                    if (config.state == ComponentConfigurationDTO.FAILED_ACTIVATION && config.failure != null) {
-                        reasons.add(description.name + ": " + firstLines(config.failure));
-                    } else if (config.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
-                        reasons.add(description.name + ": unsatisfied reference");
-                    }
-                }
-            }
-            return reasons.isEmpty() ? "no reason recorded by Declarative Services" : String.join("; ", reasons);
-        } finally {
-            context.ungetService(ref);
-        }
-    }
-
-    private static String firstLines(String trace) {
-        return trace.lines().filter(l -> !l.isBlank()).filter(l -> !l.strip().startsWith("at "))
-                .limit(3).map(String::strip).collect(Collectors.joining(" / "));
-    }
-
     static String sourceOf(Bundle bundle) {
         if (bundle.getBundleId() == 0) return "built-in";
         String location = bundle.getLocation();
@@ -416,15 +387,5 @@ public final class PluginRegistry {
         if (hash >= 0) location = location.substring(0, hash);
         int slash = location.lastIndexOf('/');
         return slash >= 0 ? location.substring(slash + 1) : location;
-    }
-
-    /** Orders {@code major.minor.patch[.qualifier]} numerically, then by qualifier text. */
-    static int compareVersions(String a, String b) {
-        String[] x = a.split("[.-]", 4), y = b.split("[.-]", 4);
-        for (int i = 0; i < 3; i++) {
-            int c = Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]));
-            if (c != 0) return c;
-        }
-        return (x.length > 3 ? x[3] : "").compareTo(y.length > 3 ? y[3] : "");
     }
 }
