@@ -3,15 +3,8 @@ package servelab.runtime.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +33,7 @@ class ClusterHotSwapTest {
         // when: after 100 steps, switch the router to random with a seed over the control port
         ExperimentRunner.run(ExperimentFile.load(null, RUN), runDir, new ExperimentRunner.Options(plugins,
                 (t, k, f, to, d) -> {}, null, (replica, end) -> {
-                    if (++steps[0] == 100) answers.add(control(runDir, "switch router random seed=9"));
+                    if (++steps[0] == 100) answers.add(ControlClient.send(runDir, "switch router random seed=9"));
                 }));
         // then: the switch was accepted, recorded at the next decision with its parameters, and nothing was lost
         assertEquals(List.of("router round-robin@1.0.0 -> random@1.0.0\nok"), answers);
@@ -112,17 +105,5 @@ class ClusterHotSwapTest {
                 """.formatted(version, target);
         return TestBundles.withImport(TestBundles.bundle(work, "test.toone.Factory", source, version),
                 "servelab.api;version=\"[1.0,2)\",servelab.api.route;version=\"[1.1,2)\"");
-    }
-
-    static String control(Path runDir, String command) {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(),
-                Integer.parseInt(Files.readString(runDir.resolve("control.port")).strip()));
-             var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-             var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-            out.println(command);
-            return String.join("\n", in.lines().toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

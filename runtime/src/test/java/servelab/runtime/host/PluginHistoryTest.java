@@ -51,9 +51,9 @@ class PluginHistoryTest {
                 new ExperimentRunner.Options(plugins, console, null, (replica, end) -> {
                     switch (++steps[0]) {
                         case 50 -> dropAndWait(plugins, broken, console);
-                        case 100 -> answers.add(ClusterHotSwapTest.control(runDir, "switch scheduler probe"));
-                        case 150 -> answers.add(ClusterHotSwapTest.control(runDir, "switch scheduler sjf key=prompt"));
-                        case 200 -> answers.add(ClusterHotSwapTest.control(runDir, "switch scheduler probe@2.0.0"));
+                        case 100 -> answers.add(ControlClient.send(runDir, "switch scheduler probe"));
+                        case 150 -> answers.add(ControlClient.send(runDir, "switch scheduler sjf key=prompt"));
+                        case 200 -> answers.add(ControlClient.send(runDir, "switch scheduler probe@2.0.0"));
                         default -> { }
                     }
                 }));

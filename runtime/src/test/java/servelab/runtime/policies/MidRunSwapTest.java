@@ -3,14 +3,6 @@ package servelab.runtime.policies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import servelab.runtime.host.ControlClient;
 import servelab.plugins.batching.chunkedprefill.ChunkedPrefillBatcher;
 import servelab.plugins.batching.continuous.ContinuousBatcher;
 import servelab.plugins.caching.paged.PagedKvAllocator;
@@ -56,8 +49,8 @@ class MidRunSwapTest {
         ExperimentRunner.run(experiment, runDir, new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null,
                 (replica, end) -> {
                     if (swappedAt.isEmpty() && replica.completed() >= 150) {
-                        answers.add(control(runDir, "switch scheduler sjf"));
-                        answers.add(control(runDir, "switch batcher chunked-prefill"));
+                        answers.add(ControlClient.send(runDir, "switch scheduler sjf"));
+                        answers.add(ControlClient.send(runDir, "switch batcher chunked-prefill"));
                         swappedAt.add(replica.iterations());
                     }
                 }));
@@ -99,18 +92,5 @@ class MidRunSwapTest {
             }
         }
         assertTrue(before > 0 && after > 0, before + " iterations before the swap, " + after + " after");
-    }
-
-    /** One command on the run's control port, as {@code servelab ctl} sends it; the reply's lines. */
-    private static String control(Path runDir, String command) {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(),
-                Integer.parseInt(Files.readString(runDir.resolve("control.port")).strip()));
-             var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-             var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-            out.println(command);
-            return String.join("\n", in.lines().toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -3,14 +3,7 @@ package servelab.runtime.policies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import servelab.runtime.host.ControlClient;
 import servelab.api.PluginKind;
 import servelab.plugins.batching.chunkedprefill.ChunkedPrefillBatcher;
 import servelab.plugins.batching.continuous.ContinuousBatcher;
@@ -93,8 +87,8 @@ class SelectedBundlesTest {
         var runDir = work.resolve("swap");
         var deployed = run("swap", (replica, end) -> {
             if (swappedAt.isEmpty() && replica.completed() >= 100) {
-                answers.add(control(runDir, "switch scheduler sjf"));
-                answers.add(control(runDir, "plugins"));
+                answers.add(ControlClient.send(runDir, "switch scheduler sjf"));
+                answers.add(ControlClient.send(runDir, "plugins"));
                 swappedAt.add(replica.iterations());
             }
         });
@@ -131,18 +125,5 @@ class SelectedBundlesTest {
             else System.setProperty("servelab.home", before);
         }
         return deployed;
-    }
-
-    /** One command on the run's control port, as {@code servelab ctl} sends it; the reply's lines. */
-    private static String control(Path runDir, String command) {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(),
-                Integer.parseInt(Files.readString(runDir.resolve("control.port")).strip()));
-             var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-             var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-            out.println(command);
-            return String.join("\n", in.lines().toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
