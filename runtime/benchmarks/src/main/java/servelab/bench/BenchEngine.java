@@ -34,7 +34,7 @@ import servelab.runtime.engine.ClusterSlots;
  * The engine with the default plugins (fcfs, continuous, paged) created directly from their factories, on the
  * default profile, as {@code servelab run} builds it but without the OSGi host (measured separately).
  */
-final class BenchEngine {
+public final class BenchEngine {
     static final String PROFILE = "llama-3-8b/h100-80gb";
     static final int BLOCK_SIZE = 16;
 
@@ -70,7 +70,7 @@ final class BenchEngine {
     }
 
     /** The shared traces folder: -Dservelab.sharedDir, else ../shared beside the repository. */
-    static Path sharedTrace(String relative) {
+    public static Path sharedTrace(String relative) {
         var dir = Path.of(System.getProperty("servelab.sharedDir", "../shared"));
         var file = dir.resolve("traces").resolve(relative);
         if (!Files.exists(file)) {

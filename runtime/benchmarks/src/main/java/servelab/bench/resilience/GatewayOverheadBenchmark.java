@@ -107,12 +107,7 @@ public class GatewayOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void locate() {
-        var dir = java.nio.file.Path.of(System.getProperty("servelab.sharedDir", "../shared"));
-        file = dir.resolve("traces").resolve(TRACE);
-        if (!java.nio.file.Files.exists(file)) {
-            throw new IllegalStateException(file.toAbsolutePath() + " not found: run from the repository root with "
-                    + "../shared beside it, or pass -Dservelab.sharedDir=DIR");
-        }
+        file = servelab.bench.BenchEngine.sharedTrace(TRACE);
     }
 
     @Benchmark
