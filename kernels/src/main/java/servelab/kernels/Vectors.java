@@ -1,6 +1,7 @@
 package servelab.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -39,6 +40,37 @@ public final class Vectors {
     /** Sum of the lanes in a fixed tree order: lanes {@code i} and {@code i ^ k} added for k = L/2 down to 1. */
     public static float sum(FloatVector v) {
         return add1(add2(add4(add8(v)))).lane(0);
+    }
+
+    /** Folds by L/2 and L/4 (the first two of {@link #sum}), and the lanes of the upper half and of odd quarters. */
+    private static final VectorShuffle<Float> HALF = VectorShuffle.fromOp(F, i -> i ^ (L / 2));
+    private static final VectorShuffle<Float> QUARTER = VectorShuffle.fromOp(F, i -> i ^ (L / 4));
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(F, ((1L << L) - 1) & -(1L << (L / 2)));
+    private static final VectorMask<Float> ODD_QUARTERS = VectorMask.fromLong(F, L == 16 ? 0xF0F0L : L == 8 ? 0xCCL : 0xAL);
+
+    /**
+     * {@link #sum} of four vectors at once, into {@code out[off]}, {@code out[off + stride]}, {@code out[off + 2 *
+     * stride]} and {@code out[off + 3 * stride]}, with the bits of four {@link #sum} calls. After {@link #sum}'s first
+     * fold both halves of a vector hold the same values (lanes i and i ^ L/2 add the same two numbers), so the halves
+     * of two vectors are packed into one and folded on together; after the second fold quarters are packed the same
+     * way. Each total is made of exactly {@link #sum}'s additions, in fewer vector operations. Kernels that end with
+     * four sums call this instead: after their hot loop C2 has sometimes spent its inlining budget, and a call it does
+     * not inline boxes its vector argument and runs the Vector API's allocating fallback.
+     */
+    public static void sum4(FloatVector a, FloatVector b, FloatVector c, FloatVector d, float[] out, int off, int stride) {
+        var ab = a.add(a.rearrange(HALF)).blend(b.add(b.rearrange(HALF)), UPPER_HALF);
+        var cd = c.add(c.rearrange(HALF)).blend(d.add(d.rearrange(HALF)), UPPER_HALF);
+        var s = ab.add(ab.rearrange(QUARTER)).blend(cd.add(cd.rearrange(QUARTER)), ODD_QUARTERS);
+        if (L > 8) {
+            s = s.add(s.rearrange(S2));
+        }
+        if (L > 4) {
+            s = s.add(s.rearrange(S1));
+        }
+        out[off] = s.lane(0);
+        out[off + stride] = s.lane(L / 2);
+        out[off + 2 * stride] = s.lane(L / 4);
+        out[off + 3 * stride] = s.lane(3 * L / 4);
     }
 
     private static FloatVector add8(FloatVector v) { return L > 8 ? v.add(v.rearrange(S8)) : v; }

@@ -53,7 +53,7 @@ public final class Q4_0 {
 
     /**
      * Vector API version of {@link #dot}: the 16 packed bytes are split into low and high nibbles, less 8, widened
-     * and scaled by {@code d}, then multiplied into one accumulator per half block. {@link #dotsVector} does the same
+     * and scaled by {@code d}, then multiplied into one accumulator per half block. {@link #dotsPacked} does the same
      * operations per input row.
      */
     public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n) {
@@ -73,8 +73,8 @@ public final class Q4_0 {
         return Vectors.sum(acc0.add(acc1));
     }
 
-    /** Four dots of one weight row at once, bit-identical to four {@link #dotVector} calls (see {@link Q8_0#dotsVector}). */
-    public static void dotsVector(MemorySegment w, long off, float[] x, int xOff, int xStride, int n,
+    /** Four dots of one weight row with four packed inputs, bit-identical to four {@link #dotVector} calls (see {@link Q8_0#dotsPacked}). */
+    public static void dotsPacked(MemorySegment w, long off, float[] x4, int x4Off, int n,
                                   float[] out, int outOff, int outStride) {
         checkLength(n);
         var a0 = FloatVector.zero(F);
@@ -92,21 +92,18 @@ public final class Q4_0 {
                 var q = bytes(w, block + 2 + part * L);
                 var w0 = widen(low(q)).mul(d);
                 var w1 = widen(high(q)).mul(d);
-                int xb = xOff + b * BLOCK + part * L;
-                a0 = w0.fma(FloatVector.fromArray(F, x, xb), a0);
-                a1 = w1.fma(FloatVector.fromArray(F, x, xb + 16), a1);
-                b0 = w0.fma(FloatVector.fromArray(F, x, xb + xStride), b0);
-                b1 = w1.fma(FloatVector.fromArray(F, x, xb + xStride + 16), b1);
-                c0 = w0.fma(FloatVector.fromArray(F, x, xb + 2 * xStride), c0);
-                c1 = w1.fma(FloatVector.fromArray(F, x, xb + 2 * xStride + 16), c1);
-                d0 = w0.fma(FloatVector.fromArray(F, x, xb + 3 * xStride), d0);
-                d1 = w1.fma(FloatVector.fromArray(F, x, xb + 3 * xStride + 16), d1);
+                int xb = x4Off + b * 4 * BLOCK + part * L;
+                a0 = w0.fma(FloatVector.fromArray(F, x4, xb), a0);
+                a1 = w1.fma(FloatVector.fromArray(F, x4, xb + 16), a1);
+                b0 = w0.fma(FloatVector.fromArray(F, x4, xb + 32), b0);
+                b1 = w1.fma(FloatVector.fromArray(F, x4, xb + 48), b1);
+                c0 = w0.fma(FloatVector.fromArray(F, x4, xb + 64), c0);
+                c1 = w1.fma(FloatVector.fromArray(F, x4, xb + 80), c1);
+                d0 = w0.fma(FloatVector.fromArray(F, x4, xb + 96), d0);
+                d1 = w1.fma(FloatVector.fromArray(F, x4, xb + 112), d1);
             }
         }
-        out[outOff] = Vectors.sum(a0.add(a1));
-        out[outOff + outStride] = Vectors.sum(b0.add(b1));
-        out[outOff + 2 * outStride] = Vectors.sum(c0.add(c1));
-        out[outOff + 3 * outStride] = Vectors.sum(d0.add(d1));
+        Vectors.sum4(a0.add(a1), b0.add(b1), c0.add(c1), d0.add(d1), out, outOff, outStride);
     }
 
     /**

@@ -29,6 +29,31 @@ class OpsTest {
     }
 
     @Test
+    void fourSumsAtOnceHaveTheBitsOfFourSingleSums() {
+        // values of mixed magnitudes, so that a different order of additions would show in the low bits
+        var random = new SplittableRandom(4);
+        var v = new float[4 * Vectors.L];
+        for (int trial = 0; trial < 1000; trial++) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-3, 4)));
+            }
+            var vectors = new FloatVector[4];
+            var expected = new float[7];
+            for (int k = 0; k < 4; k++) {
+                vectors[k] = FloatVector.fromArray(Vectors.F, v, k * Vectors.L);
+                expected[2 * k] = Vectors.sum(vectors[k]);
+            }
+            var out = new float[7];
+            Vectors.sum4(vectors[0], vectors[1], vectors[2], vectors[3], out, 0, 2);
+            for (int k = 0; k < 4; k++) {
+                assertEquals(Float.floatToRawIntBits(expected[2 * k]), Float.floatToRawIntBits(out[2 * k]),
+                        "sum " + k + " of trial " + trial + " with " + Vectors.L + " lanes");
+            }
+            assertEquals(0f, out[1] + out[3] + out[5], "only every stride-th slot is written");
+        }
+    }
+
+    @Test
     void vectorExpIsWithinFourUlpOfMathExp() {
         var x = new float[Vectors.L];
         double worst = 0;

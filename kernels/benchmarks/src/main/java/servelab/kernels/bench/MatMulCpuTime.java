@@ -15,7 +15,8 @@ import servelab.kernels.matmul.WeightFormat;
  * {@code MatMul.vector} on one thread, timed by the thread's CPU time rather than the wall clock: on a machine whose
  * other jobs take most of the cores, wall-clock rates mostly measure the scheduler, while weight bytes per CPU-second
  * measure the kernel (cache and memory contention from the neighbours still count). Prints the median (min-max)
- * over 20 intervals of 0.1 s after 10 for warm-up.
+ * over 20 intervals of 0.1 s after 10 for warm-up, and the bytes the thread allocated per call over those 20 (a
+ * kernel that allocates has fallen back to the Vector API's Java code somewhere).
  *
  * <pre>
  *   MatMulCpuTime FORMAT ROWS COLS BATCH [tiled|previous]
@@ -52,8 +53,14 @@ public final class MatMulCpuTime {
         }
         var out = new float[batch * rows];
         var cpu = ManagementFactory.getThreadMXBean();
+        var memory = (com.sun.management.ThreadMXBean) cpu;
         var rates = new double[30];
+        long measuredCalls = 0;
+        long allocatedBefore = 0;
         for (int i = 0; i < rates.length; i++) {
+            if (i == 10) {
+                allocatedBefore = memory.getCurrentThreadAllocatedBytes();
+            }
             long start = cpu.getCurrentThreadCpuTime();
             int calls = 0;
             do {
@@ -65,10 +72,15 @@ public final class MatMulCpuTime {
                 calls++;
             } while (cpu.getCurrentThreadCpuTime() - start < 100_000_000L);
             rates[i] = (double) data.byteSize() * calls / (cpu.getCurrentThreadCpuTime() - start);
+            if (i >= 10) {
+                measuredCalls += calls;
+            }
         }
+        double allocatedPerCall = (double) (memory.getCurrentThreadAllocatedBytes() - allocatedBefore) / measuredCalls;
         var measured = Arrays.copyOfRange(rates, 10, rates.length);
         Arrays.sort(measured);
-        System.out.printf(Locale.ROOT, "%s %d x %d batch %d %s: %.2f (%.2f-%.2f) GB of weights per CPU-second%n", format, rows,
-                cols, batch, kernel, measured[measured.length / 2], measured[0], measured[measured.length - 1]);
+        System.out.printf(Locale.ROOT, "%s %d x %d batch %d %s: %.2f (%.2f-%.2f) GB of weights per CPU-second, %.0f bytes allocated per call%n",
+                format, rows, cols, batch, kernel, measured[measured.length / 2], measured[0], measured[measured.length - 1],
+                allocatedPerCall);
     }
 }
