@@ -6,11 +6,14 @@
 # Each calibration also times the engine's own steps (--engine-seconds: 15 s tiny, 60 s small) and writes the engine overhead;
 # OUT/profiles/NAME-table-only.yaml is the same profile without it, and every validation is repeated with it against
 # the same real run (OUT/val/CELL-table-only), so the term's effect is read apart from the real run's noise.
+# Each validation runs the model REPEATS times (env REPEATS, default 3) and compares with the median
+# of the real runs, reporting their spread (the real world's own noise) beside each error.
 # SERVELAB (default ./servelab) is the command that runs the CLI. Results: OUT/profiles, OUT/val/*/validation.md.
 set -u
 OUT=${1:?usage: measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS] [quick|full]}; ST=${2:-120}; SS=${3:-60}
 SMALL_GRID=${4:-quick}; GRID_FLAG=(--quick); [[ $SMALL_GRID == full ]] && GRID_FLAG=()
 SL=${SERVELAB:-./servelab}
+REPEATS=${REPEATS:-3}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT/models"
 quiet() { grep -v "WARNING\|fault\|servelab calibrate:\|servelab validate:"; }
@@ -28,8 +31,9 @@ for m in tiny small; do
     for b in continuous chunked-prefill; do
       echo "== validate $m $s $b $(date -u) $(uptime)"
       $SL validate "$HERE/validate-$m.yaml" --model "$OUT/models/$m.gguf" --profile "$OUT/profiles/$m.yaml" \
-        --set plugins.scheduler.name=$s --set plugins.batcher.name=$b --out "$OUT/val/$m-$s-$b" 2>&1 | quiet
-      $SL validate "$HERE/validate-$m.yaml" --real "$OUT/val/$m-$s-$b/real" --profile "$OUT/profiles/$m-table-only.yaml" \
+        --repeats "$REPEATS" --set plugins.scheduler.name=$s --set plugins.batcher.name=$b --out "$OUT/val/$m-$s-$b" 2>&1 | quiet
+      REAL=(); for d in "$OUT/val/$m-$s-$b"/real*/; do REAL+=(--real "${d%/}"); done
+      $SL validate "$HERE/validate-$m.yaml" "${REAL[@]}" --profile "$OUT/profiles/$m-table-only.yaml" \
         --set plugins.scheduler.name=$s --set plugins.batcher.name=$b --out "$OUT/val/$m-$s-$b-table-only" 2>&1 | quiet
     done
   done

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 import servelab.runtime.experiment.ExperimentFile;
 import servelab.runtime.experiment.ExperimentRunner;
@@ -14,11 +16,15 @@ import servelab.runtime.report.Stats;
 import servelab.runtime.report.Summary;
 
 /**
- * ServeLab's own sim-vs-real error: one experiment (trace, plugins, seed) run once on the model executor and once
- * in simulation with a calibrated profile, compared metric by metric and request by request. The simulation gets
- * the real run's KV blocks, so both worlds have the same memory whatever the profile says. A throw-away real run of
- * the first {@value #WARMUP_REQUESTS} requests goes first ({@code warmup/}), so the measured one starts with a warm
- * JIT.
+ * ServeLab's own sim-vs-real error: one experiment (trace, plugins, seed) run on the model executor and once in
+ * simulation with a calibrated profile, compared metric by metric and request by request. The simulation gets the
+ * real run's KV blocks, so both worlds have the same memory whatever the profile says. A throw-away real run of the
+ * first {@value #WARMUP_REQUESTS} requests goes first ({@code warmup/}), so the measured one starts with a warm JIT.
+ *
+ * <p>The real world can be run several times ({@code repeats}): each statistic is then compared with its median over
+ * the real runs, and the spread of the real runs (max - min over the median) is reported beside it. That spread is the
+ * real world's own run-to-run variation, the noise floor under which no simulation error can be read: on the shared
+ * 2-vCPU machine of 2026-12-06 two real runs of the same 16-request experiment differed by 25-30% in mean TTFT.
  */
 public final class Validation {
     /**
@@ -39,27 +45,54 @@ public final class Validation {
      * @param profile     profile (bundled name or path) of the simulated run
      * @param out         folder: {@code real/} and {@code simulated/} run folders go into it
      * @param pluginsDir  plugins directory of both runs
-     * @param realRun     an earlier real run of the same experiment to compare with instead of running the model
-     *                    again (several profiles against one real run), or null
+     * @param realRuns    earlier real runs of the same experiment to compare with instead of running the model
+     *                    again (several profiles against the same real runs), or empty
+     * @param repeats     real runs to make when {@code realRuns} is empty (at least 1): {@code real/} for one,
+     *                    {@code real-1/ .. real-N/} for more
      */
     public record Settings(Path experiment, List<String> overrides, Path model, String profile, Path out,
-                           Path pluginsDir, Path realRun) {}
+                           Path pluginsDir, List<Path> realRuns, int repeats) {
+        public Settings {
+            realRuns = List.copyOf(realRuns);
+            if (repeats < 1) throw new IllegalArgumentException("repeats must be at least 1, was " + repeats);
+        }
 
-    /** Relative error of one statistic: (simulated - real) / real. */
-    public record MetricError(String metric, String statistic, double real, double simulated) {
-        public double relative() {
-            return (simulated - real) / real;
+        /** One real run, made here. */
+        public Settings(Path experiment, List<String> overrides, Path model, String profile, Path out, Path pluginsDir) {
+            this(experiment, overrides, model, profile, out, pluginsDir, List.of(), 1);
         }
     }
 
     /**
-     * @param realDir          the model executor's run
+     * Relative error of one statistic: (simulated - real) / real, where {@code real} is the median of the statistic
+     * over the real runs and {@code realMin}, {@code realMax} its extremes (all three equal for one run).
+     */
+    public record MetricError(String metric, String statistic, double real, double simulated, double realMin,
+                              double realMax) {
+        public MetricError(String metric, String statistic, double real, double simulated) {
+            this(metric, statistic, real, simulated, real, real);
+        }
+
+        public double relative() {
+            return (simulated - real) / real;
+        }
+
+        /** (max - min) / median of the statistic over the real runs: 0 for one run. */
+        public double realSpread() {
+            return (realMax - realMin) / real;
+        }
+    }
+
+    /**
+     * @param realDirs         the model executor's runs
      * @param simulatedDir     the simulation's run
+     * @param real             the first real run's summary (the runs serve the same requests)
      * @param errors           per metric and statistic, in report order
-     * @param e2elErrors       per request present in both runs: (simulated - real) / real of its E2EL
+     * @param e2elErrors       per request present in both worlds: (simulated - real) / real of its E2EL, real being
+     *                         the request's median E2EL over the real runs
      * @param e2elErrorStats   statistics of |e2elErrors|
      */
-    public record Result(Path realDir, Path simulatedDir, Summary real, Summary simulated, List<MetricError> errors,
+    public record Result(List<Path> realDirs, Path simulatedDir, Summary real, Summary simulated, List<MetricError> errors,
                          double[] e2elErrors, Stats e2elErrorStats) {
         /** The error of {@code metric} (e.g. {@code TPOT}) at {@code statistic} (e.g. {@code mean}). */
         public MetricError error(String metric, String statistic) {
@@ -77,51 +110,77 @@ public final class Validation {
     }
 
     public static Result run(Settings s, ExperimentRunner.Progress progress) throws IOException {
-        var realDir = s.realRun() != null ? s.realRun() : s.out().resolve("real");
-        if (s.realRun() == null) {
-            var realOverrides = new ArrayList<>(s.overrides());
-            realOverrides.add("executor=model");
-            realOverrides.add("model.path=" + s.model());
-            var warmup = new ArrayList<>(realOverrides);
-            warmup.add("trace.transforms.first=" + WARMUP_REQUESTS);
-            ExperimentRunner.run(ExperimentFile.load(s.experiment(), warmup), s.out().resolve("warmup"),
-                    new ExperimentRunner.Options(s.pluginsDir(), null, null, null));
-            ExperimentRunner.run(ExperimentFile.load(s.experiment(), realOverrides), realDir,
-                    new ExperimentRunner.Options(s.pluginsDir(), null, progress, null));
+        var realDirs = s.realRuns().isEmpty() ? runReal(s, progress) : s.realRuns();
+        var realResults = new ArrayList<RunResults>();
+        var realSummaries = new ArrayList<Summary>();
+        for (var dir : realDirs) {
+            var results = RunResults.load(dir);
+            realResults.add(results);
+            realSummaries.add(Summary.compute(results, servelab.runtime.record.Slo.NONE));
         }
-        var realResults = RunResults.load(realDir);
-        var realSummary = Summary.compute(realResults, servelab.runtime.record.Slo.NONE);
         var simOverrides = new ArrayList<>(s.overrides());
         simOverrides.add("executor=simulated");
         simOverrides.add("profile=" + s.profile());
-        simOverrides.add("kv.blocks=" + kvBlocks(realResults));
+        simOverrides.add("kv.blocks=" + kvBlocks(realResults.getFirst()));
         var simDir = s.out().resolve("simulated");
         var sim = ExperimentRunner.run(ExperimentFile.load(s.experiment(), simOverrides), simDir,
                 new ExperimentRunner.Options(s.pluginsDir(), null, progress, null));
         var e2el = perRequestE2elErrors(realResults, RunResults.load(simDir));
         var abs = new double[e2el.length];
         for (int i = 0; i < abs.length; i++) abs[i] = Math.abs(e2el[i]);
-        return new Result(realDir, simDir, realSummary, sim.summary(), errors(realSummary, sim.summary()), e2el,
-                Stats.ofKnown(abs));
+        return new Result(List.copyOf(realDirs), simDir, realSummaries.getFirst(), sim.summary(),
+                errors(realSummaries, sim.summary()), e2el, Stats.ofKnown(abs));
     }
 
-    /** Mean, p50, p90, p99 of TTFT, TPOT, ITL, E2EL, then request and output throughput. */
-    static List<MetricError> errors(Summary real, Summary sim) {
+    /** The warm-up run, then {@code repeats} measured real runs; their folders. */
+    private static List<Path> runReal(Settings s, ExperimentRunner.Progress progress) throws IOException {
+        var realOverrides = new ArrayList<>(s.overrides());
+        realOverrides.add("executor=model");
+        realOverrides.add("model.path=" + s.model());
+        var warmup = new ArrayList<>(realOverrides);
+        warmup.add("trace.transforms.first=" + WARMUP_REQUESTS);
+        ExperimentRunner.run(ExperimentFile.load(s.experiment(), warmup), s.out().resolve("warmup"),
+                new ExperimentRunner.Options(s.pluginsDir(), null, null, null));
+        var dirs = new ArrayList<Path>();
+        for (int k = 1; k <= s.repeats(); k++) {
+            var dir = s.out().resolve(s.repeats() == 1 ? "real" : "real-" + k);
+            ExperimentRunner.run(ExperimentFile.load(s.experiment(), realOverrides), dir,
+                    new ExperimentRunner.Options(s.pluginsDir(), null, progress, null));
+            dirs.add(dir);
+        }
+        return dirs;
+    }
+
+    /** Mean, p50, p90, p99 of TTFT, TPOT, ITL, E2EL, then request and output throughput; real: median over the runs. */
+    static List<MetricError> errors(List<Summary> real, Summary sim) {
         var out = new ArrayList<MetricError>();
-        stats(out, "TTFT", real.ttftMs(), sim.ttftMs());
-        stats(out, "TPOT", real.tpotMs(), sim.tpotMs());
-        stats(out, "ITL", real.itlMs(), sim.itlMs());
-        stats(out, "E2EL", real.e2elMs(), sim.e2elMs());
-        out.add(new MetricError("throughput", "requests/s", real.requestThroughput(), sim.requestThroughput()));
-        out.add(new MetricError("throughput", "output tokens/s", real.outputThroughput(), sim.outputThroughput()));
+        stats(out, "TTFT", real, Summary::ttftMs, sim.ttftMs());
+        stats(out, "TPOT", real, Summary::tpotMs, sim.tpotMs());
+        stats(out, "ITL", real, Summary::itlMs, sim.itlMs());
+        stats(out, "E2EL", real, Summary::e2elMs, sim.e2elMs());
+        out.add(error("throughput", "requests/s", real, Summary::requestThroughput, sim.requestThroughput()));
+        out.add(error("throughput", "output tokens/s", real, Summary::outputThroughput, sim.outputThroughput()));
         return List.copyOf(out);
     }
 
-    private static void stats(List<MetricError> out, String metric, Stats real, Stats sim) {
-        out.add(new MetricError(metric, "mean", real.mean(), sim.mean()));
-        out.add(new MetricError(metric, "p50", real.median(), sim.median()));
-        out.add(new MetricError(metric, "p90", real.p90(), sim.p90()));
-        out.add(new MetricError(metric, "p99", real.p99(), sim.p99()));
+    private static void stats(List<MetricError> out, String metric, List<Summary> real, Function<Summary, Stats> stats,
+                              Stats sim) {
+        out.add(error(metric, "mean", real, r -> stats.apply(r).mean(), sim.mean()));
+        out.add(error(metric, "p50", real, r -> stats.apply(r).median(), sim.median()));
+        out.add(error(metric, "p90", real, r -> stats.apply(r).p90(), sim.p90()));
+        out.add(error(metric, "p99", real, r -> stats.apply(r).p99(), sim.p99()));
+    }
+
+    private static MetricError error(String metric, String statistic, List<Summary> real,
+                                     ToDoubleFunction<Summary> value, double sim) {
+        double[] values = real.stream().mapToDouble(value).sorted().toArray();
+        return new MetricError(metric, statistic, median(values), sim, values[0], values[values.length - 1]);
+    }
+
+    /** Median of sorted values (the mean of the middle two for an even count). */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static int kvBlocks(RunResults real) {
@@ -129,20 +188,30 @@ public final class Validation {
         throw new IllegalStateException(real.dir() + "/run.json lacks kv.blocks");
     }
 
-    /** Per request id found in both runs with a known E2EL: (sim - real) / real, in the real run's order. */
-    static double[] perRequestE2elErrors(RunResults real, RunResults sim) {
-        var simById = new HashMap<Long, Double>();
-        long[] simIds = sim.requests().longs("request_id");
-        double[] simE2el = sim.requests().doubles("e2el_ms");
-        for (int i = 0; i < simIds.length; i++) simById.put(simIds[i], simE2el[i]);
-        long[] ids = real.requests().longs("request_id");
-        double[] e2el = real.requests().doubles("e2el_ms");
+    /**
+     * Per request id with a known E2EL in the simulation and in every real run: (sim - real) / real, real being the
+     * request's median E2EL over the real runs, in the first real run's order.
+     */
+    static double[] perRequestE2elErrors(List<RunResults> real, RunResults sim) {
+        var simById = e2elById(sim);
+        var realById = real.stream().map(Validation::e2elById).toList();
         var out = new ArrayList<Double>();
-        for (int i = 0; i < ids.length; i++) {
-            Double s = simById.get(ids[i]);
-            if (s == null || Double.isNaN(s) || Double.isNaN(e2el[i]) || e2el[i] <= 0) continue;
-            out.add((s - e2el[i]) / e2el[i]);
+        for (long id : real.getFirst().requests().longs("request_id")) {
+            Double s = simById.get(id);
+            double[] values = realById.stream().map(m -> m.get(id)).filter(v -> v != null && !Double.isNaN(v) && v > 0)
+                    .mapToDouble(Double::doubleValue).sorted().toArray();
+            if (s == null || Double.isNaN(s) || values.length < real.size()) continue;
+            double r = median(values);
+            out.add((s - r) / r);
         }
         return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static Map<Long, Double> e2elById(RunResults run) {
+        var byId = new HashMap<Long, Double>();
+        long[] ids = run.requests().longs("request_id");
+        double[] e2el = run.requests().doubles("e2el_ms");
+        for (int i = 0; i < ids.length; i++) byId.put(ids[i], e2el[i]);
+        return byId;
     }
 }

@@ -16,8 +16,8 @@ import servelab.runtime.report.chart.Png;
 import servelab.runtime.report.doc.Document;
 
 /**
- * A validation as a report: {@code validation.md} and {@code validation.html} (the error table, the per-request E2EL
- * error distribution, sim-vs-real CDFs, one chart per metric) and {@code validation.json} (the same figures for
+ * A validation as a report: {@code validation.md} and {@code validation.html} (the error table with the real runs'
+ * spread, the per-request E2EL error distribution, sim-vs-real CDFs with every real run, one chart per metric) and {@code validation.json} (the same figures for
  * scripts and tests).
  */
 public final class ValidationReport {
@@ -27,13 +27,22 @@ public final class ValidationReport {
     public record Written(Path markdown, Path html, Path json, List<Path> charts) {}
 
     public static Written write(Validation.Result r, String profile, Path dir) throws IOException {
-        var real = RunResults.load(r.realDir());
+        var reals = new ArrayList<RunResults>();
+        for (var d : r.realDirs()) reals.add(RunResults.load(d));
+        var real = reals.getFirst();
         var sim = RunResults.load(r.simulatedDir());
+        boolean repeated = reals.size() > 1;
+        var realDirs = r.realDirs().stream().map(d -> "`" + d + "`").collect(java.util.stream.Collectors.joining(", "));
         var doc = new Document("Simulation vs real: " + real.runInfo().getOrDefault("name", "experiment"));
-        doc.paragraph("The same trace, plugins and seed on the model executor (`" + r.realDir() + "`) and in simulation"
+        doc.paragraph("The same trace, plugins and seed on the model executor (" + realDirs + ") and in simulation"
                 + " with profile `" + profile + "` (`" + r.simulatedDir() + "`). Error = (simulated - real) / real.");
+        if (repeated) {
+            doc.paragraph(reals.size() + " real runs: each statistic's real value is its median over the runs, and the"
+                    + " real spread is (max - min) / median over them, the real world's own run-to-run variation; an"
+                    + " error smaller than the spread cannot be told from noise.");
+        }
         doc.bullets(List.of("real: `" + real.runInfo().get("executor") + "`; " + r.real().completed() + " requests completed, "
-                        + r.real().failed() + " failed",
+                        + r.real().failed() + " failed" + (repeated ? " (first run)" : ""),
                 "simulated: `" + sim.runInfo().get("executor") + "`; " + r.simulated().completed()
                         + " requests completed, " + r.simulated().failed() + " failed"));
         if (r.real().failed() != r.simulated().failed()) {
@@ -43,9 +52,10 @@ public final class ValidationReport {
         doc.heading(2, "Errors per metric");
         var rows = new ArrayList<List<String>>();
         for (var e : r.errors()) {
-            rows.add(List.of(e.metric(), e.statistic(), num(e.real()), num(e.simulated()), percent(e.relative())));
+            rows.add(List.of(e.metric(), e.statistic(), num(e.real()), num(e.simulated()), percent(e.relative()),
+                    repeated ? String.format(Locale.ROOT, "%.1f%%", 100 * e.realSpread()) : "–"));
         }
-        doc.table(List.of("metric", "statistic", "real", "simulated", "error"), rows);
+        doc.table(List.of("metric", "statistic", "real", "simulated", "error", "real spread"), rows);
         doc.paragraph("Latencies in ms (TPOT over requests with more than one output token; ITL pools every gap).");
         doc.heading(2, "Per-request E2EL error");
         var s = r.e2elErrorStats();
@@ -59,7 +69,9 @@ public final class ValidationReport {
                 List.of("itl_ms", "Inter-token latency", "ITL (ms)"),
                 List.of("e2el_ms", "End-to-end latency", "E2EL (ms)"))) {
             var values = new LinkedHashMap<String, double[]>();
-            values.put("real", column(real.requests(), m.get(0)));
+            for (int k = 0; k < reals.size(); k++) {
+                values.put(repeated ? "real " + (k + 1) : "real", column(reals.get(k).requests(), m.get(0)));
+            }
             values.put("simulated", column(sim.requests(), m.get(0)));
             var file = dir.resolve("cdf-" + m.get(0).replace("_ms", "") + ".png");
             Png.write(Charts.cdf(m.get(1) + ": simulated vs real", m.get(2), values), file);
@@ -81,7 +93,7 @@ public final class ValidationReport {
 
     private static Map<String, Object> json(Validation.Result r, String profile) {
         var out = new LinkedHashMap<String, Object>();
-        out.put("real", r.realDir().toString());
+        out.put("real", r.realDirs().stream().map(Path::toString).toList());
         out.put("simulated", r.simulatedDir().toString());
         out.put("profile", profile);
         out.put("completed", Json.ordered("real", r.real().completed(), "simulated", r.simulated().completed()));
@@ -94,6 +106,9 @@ public final class ValidationReport {
             m.put("real", e.real());
             m.put("simulated", e.simulated());
             m.put("relative_error", e.relative());
+            m.put("real_min", e.realMin());
+            m.put("real_max", e.realMax());
+            m.put("real_spread", e.realSpread());
             errors.add(m);
         }
         out.put("errors", errors);

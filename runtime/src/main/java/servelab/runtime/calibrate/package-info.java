@@ -12,7 +12,7 @@
  *         (done, total) -> {});
  * var profile = ProfileWriter.write(c, Path.of("profiles/tiny-cpu.yaml")).yaml();
  * var result = Validation.run(new Validation.Settings(Path.of("exp.yaml"), List.of(), Path.of("tiny.gguf"),
- *         profile.toString(), Path.of("validation"), Path.of("target/plugins"), null), ExperimentRunner.Progress.NONE);
+ *         profile.toString(), Path.of("validation"), Path.of("target/plugins")), ExperimentRunner.Progress.NONE);
  * double tpotError = result.error("TPOT", "mean").relative(); // (simulated - real) / real
  * }
  */

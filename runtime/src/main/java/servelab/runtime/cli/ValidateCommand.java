@@ -23,7 +23,8 @@ import servelab.runtime.calibrate.ValidationReport;
         description = {"Run one experiment (trace, plugins, seed) on the model executor and in simulation with a",
                 "calibrated profile, and report per metric (TTFT, TPOT, ITL, E2EL: mean, p50, p90, p99;",
                 "throughput) the relative error (simulated - real) / real, the per-request E2EL error",
-                "distribution, and sim-vs-real CDFs: validation.md, validation.html, validation.json, PNG charts.",
+                "distribution (with --repeats N: against the median of N real runs, with their spread),",
+                "and sim-vs-real CDFs: validation.md, validation.html, validation.json, PNG charts.",
                 "Example: servelab validate exp.yaml --model tiny.gguf --profile profiles/tiny-cpu.yaml --out val"})
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "EXPERIMENT.yaml", description = "experiment file (omitted: defaults)")
@@ -37,8 +38,13 @@ final class ValidateCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--real", paramLabel = "RUN_DIR", description = "compare with this earlier real run of the same "
-            + "experiment instead of running the model again (to validate several profiles against one real run)")
-    Path realRun;
+            + "experiment instead of running the model again (to validate several profiles against the same real "
+            + "runs); repeat for several runs")
+    List<Path> realRuns = new ArrayList<>();
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "1", description = "real runs to make (default 1): "
+            + "each statistic is compared with its median over them, and their spread is reported as the noise floor")
+    int repeats;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of the experiment in both runs")
     List<String> overrides = new ArrayList<>();
@@ -54,20 +60,26 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var folder = out != null ? out : Path.of("validations", "validation-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (model == null && realRun == null) {
+        if (model == null && realRuns.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model FILE.gguf or --real RUN_DIR is required");
+        }
+        if (repeats < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--repeats must be at least 1, was " + repeats);
         }
         Validation.Result result;
         try (var progress = Progress.forTerminal("validate")) {
             result = Validation.run(new Validation.Settings(experimentFile, overrides, model, profile, folder,
-                    pluginsDir.resolve(), realRun), progress::update);
+                    pluginsDir.resolve(), realRuns, repeats), progress::update);
         }
         var written = ValidationReport.write(result, profile, folder);
         var stdout = spec.commandLine().getOut();
-        stdout.printf("%-10s %-16s %12s %12s %9s%n", "metric", "statistic", "real", "simulated", "error");
+        boolean repeated = result.realDirs().size() > 1;
+        stdout.printf("%-10s %-16s %12s %12s %9s%s%n", "metric", "statistic", repeated ? "real median" : "real",
+                "simulated", "error", repeated ? "  real spread" : "");
         for (var e : result.errors()) {
-            stdout.printf(Locale.ROOT, "%-10s %-16s %12.3f %12.3f %+8.1f%%%n", e.metric(), e.statistic(), e.real(),
-                    e.simulated(), 100 * e.relative());
+            stdout.printf(Locale.ROOT, "%-10s %-16s %12.3f %12.3f %+8.1f%%%s%n", e.metric(), e.statistic(), e.real(),
+                    e.simulated(), 100 * e.relative(),
+                    repeated ? String.format(Locale.ROOT, "  %10.1f%%", 100 * e.realSpread()) : "");
         }
         if (result.real().failed() != result.simulated().failed()) {
             stdout.printf("warning: %d requests failed in the real run, %d in simulation (the model refuses requests "

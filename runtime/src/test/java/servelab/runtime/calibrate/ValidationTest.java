@@ -16,6 +16,9 @@ import servelab.kernels.model.RandomLlama;
 import servelab.runtime.exec.Backend;
 import servelab.runtime.experiment.ExperimentRunner;
 import servelab.runtime.host.TestBundles;
+import servelab.runtime.record.Slo;
+import servelab.runtime.report.RunResults;
+import servelab.runtime.report.Summary;
 
 /** {@code validate} against the real executor: a calibrated profile, and one that prices decodes at half. */
 class ValidationTest {
@@ -33,11 +36,11 @@ class ValidationTest {
         var calibrated = ProfileWriter.write(c, work.resolve("tiny.yaml")).yaml();
         var halved = halvedDecode(calibrated, work.resolve("tiny-halved.yaml"));
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
-        // when: one real run, simulated with each profile
+        // when: two real runs, simulated with each profile
         var good = Validation.run(new Validation.Settings(null, TRACE, model, calibrated.toString(), work.resolve("good"),
-                plugins, null), ExperimentRunner.Progress.NONE);
+                plugins, List.of(), 2), ExperimentRunner.Progress.NONE);
         var wrong = Validation.run(new Validation.Settings(null, TRACE, model, halved.toString(), work.resolve("wrong"),
-                plugins, good.realDir()), ExperimentRunner.Progress.NONE);
+                plugins, good.realDirs(), 1), ExperimentRunner.Progress.NONE);
         var report = ValidationReport.write(wrong, halved.toString(), work.resolve("wrong"));
         // then: against the same real run, the halved profile's simulated median TPOT is well under the calibrated
         // one's (relative magnitudes: a noisy machine moves the real run, which both share); and where the machine
@@ -52,6 +55,19 @@ class ValidationTest {
         assertEquals(5, report.charts().size());
         assertTrue(Files.readString(report.markdown()).contains("| TPOT | p50 |"), Files.readString(report.markdown()));
         assertTrue(Files.readString(report.json()).contains("\"relative_error\""));
+        // and each real statistic is the median of the two real runs (the mean of the pair), with their extremes
+        assertEquals(List.of(work.resolve("good/real-1"), work.resolve("good/real-2")), good.realDirs());
+        var runs = new ArrayList<Summary>();
+        for (var dir : good.realDirs()) runs.add(Summary.compute(RunResults.load(dir), Slo.NONE));
+        double first = runs.get(0).tpotMs().mean();
+        double second = runs.get(1).tpotMs().mean();
+        var tpot = good.error("TPOT", "mean");
+        assertEquals((first + second) / 2, tpot.real(), 1e-9 * tpot.real());
+        assertEquals(Math.min(first, second), tpot.realMin());
+        assertEquals(Math.max(first, second), tpot.realMax());
+        assertEquals(Math.abs(first - second) / tpot.real(), tpot.realSpread(), 1e-9);
+        assertTrue(Files.readString(report.markdown()).contains("real spread"), Files.readString(report.markdown()));
+        assertTrue(Files.readString(report.json()).contains("\"real_spread\""));
     }
 
     /** A copy of the profile whose table has every decode-only step at half its measured time. */

@@ -62,4 +62,11 @@ class CalibrateCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--model FILE.gguf or --real RUN_DIR is required"), r.err());
     }
+
+    @Test
+    void validateRefusesFewerThanOneRepeat() {
+        var r = execute("validate", "--profile", "tiny/cpu", "--model", "tiny.gguf", "--repeats", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--repeats must be at least 1, was 0"), r.err());
+    }
 }
