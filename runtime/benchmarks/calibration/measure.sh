@@ -8,6 +8,7 @@
 # the same real run (OUT/val/CELL-table-only), so the term's effect is read apart from the real run's noise.
 # Each validation runs the model REPEATS times (env REPEATS, default 3) and compares with the median
 # of the real runs, reporting their spread (the real world's own noise) beside each error.
+# VALIDATE_ONLY=1 skips the calibrations and the noise check and validates with the profiles and models already in OUT.
 # SERVELAB (default ./servelab) is the command that runs the CLI. Results: OUT/profiles, OUT/val/*/validation.md.
 set -u
 OUT=${1:?usage: measure.sh OUT [TINY_SECONDS] [SMALL_SECONDS] [quick|full]}; ST=${2:-120}; SS=${3:-60}
@@ -18,6 +19,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT/models"
 quiet() { grep -v "WARNING\|fault\|servelab calibrate:\|servelab validate:"; }
 echo "== start $(date -u) $(uptime)"
+if [[ -z ${VALIDATE_ONLY:-} ]]; then
 $SL calibrate --generate tiny --model "$OUT/models/tiny.gguf" --threads 2 --seconds "$ST" --engine-seconds 15 --out "$OUT/profiles/tiny.yaml" 2>&1 | quiet
 echo "== tiny calibrated $(date -u) $(uptime)"
 # the ~100M model's full grid takes over a minute per round on two cores: the quick grid fits a short window
@@ -26,6 +28,7 @@ echo "== small calibrated $(date -u) $(uptime)"
 for m in tiny small; do # the table alone: the profile as calibrate wrote it before the engine overhead existed
   grep -v '^  overhead_' "$OUT/profiles/$m.yaml" > "$OUT/profiles/$m-table-only.yaml"
 done
+fi
 for m in tiny small; do
   for s in fcfs sjf; do
     for b in continuous chunked-prefill; do
@@ -38,8 +41,10 @@ for m in tiny small; do
     done
   done
 done
+if [[ -z ${VALIDATE_ONLY:-} ]]; then
 echo "== noise $(date -u) $(uptime)"
 for k in 1 2; do
   $SL calibrate --model "$OUT/models/tiny.gguf" --threads 2 --quick --out "$OUT/noise/tiny-quick-$k.yaml" 2>&1 | quiet
 done
+fi
 echo "== end $(date -u) $(uptime)"
