@@ -71,10 +71,17 @@ public final class Calibrator {
             var shape = shape(model);
             var grid = CalibrationGrid.design(shape.contextLength(), pool - SWAP_BLOCKS - 1, s.blockSize(), s.quick());
             var executor = setup.executor(0, s.blockSize(), pool, SWAP_BLOCKS);
+            // each step's blocks scattered over the pool, as an engine's are after a while (SyntheticStep)
             var steps = new ArrayList<SyntheticStep>();
-            for (var p : grid.points()) steps.add(new SyntheticStep(p, s.blockSize(), executor.tokenSpace(), 0));
-            var plain = new SyntheticStep(GridPoint.of(new Decode(0)), s.blockSize(), executor.tokenSpace(), 0);
-            var swapping = new SyntheticStep(GridPoint.of(new Decode(0)), s.blockSize(), executor.tokenSpace(), SWAP_BLOCKS);
+            long blockSeed = s.seed();
+            for (var p : grid.points()) {
+                steps.add(new SyntheticStep(p, s.blockSize(), executor.tokenSpace(), 0,
+                        SyntheticStep.scattered(pool, ++blockSeed)));
+            }
+            var plain = new SyntheticStep(GridPoint.of(new Decode(0)), s.blockSize(), executor.tokenSpace(), 0,
+                    SyntheticStep.scattered(pool, ++blockSeed));
+            var swapping = new SyntheticStep(GridPoint.of(new Decode(0)), s.blockSize(), executor.tokenSpace(), SWAP_BLOCKS,
+                    SyntheticStep.scattered(pool, ++blockSeed));
             var measured = measure(executor, steps, plain, swapping, s, progress);
             return calibration(executor.describe(), shape, grid, measured, pool, s, model);
         }

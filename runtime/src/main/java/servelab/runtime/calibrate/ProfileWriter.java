@@ -81,7 +81,7 @@ public final class ProfileWriter {
                 + " kernel threads, backend " + p.get("backend") + ", JDK " + p.get("jdk") + ", ServeLab "
                 + p.get("servelab") + ", " + p.get("date") + ", load average " + p.get("load_average") + " at the end.");
         line(y, "Model: " + c.model() + ".");
-        line(y, String.format(Locale.ROOT, "Step time: %d designed steps (%d held out), median of %d rounds each; "
+        line(y, String.format(Locale.ROOT, "Step time: %d designed steps (%d held out; each step's KV blocks scattered over the pool), median of %d rounds each; "
                         + "median spread (IQR / median) of a step's rounds %.1f%%.", c.rows().size(), c.heldOutRows(),
                 c.rounds(), 100 * c.spread()));
         line(y, String.format(Locale.ROOT, "Fit to the other rows predicts the held-out ones with rms %.1f%%, max %.1f%%;"
