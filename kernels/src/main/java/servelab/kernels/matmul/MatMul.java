@@ -32,12 +32,13 @@ public final class MatMul {
 
     /**
      * Vector API version of {@link #reference}. Weight rows are split into contiguous ranges over the threads.
-     * Quantized rows at batch 1 to 3 go two at a time, from the two halves of a thread's range (each input block
+     * Quantized rows at batch 1 and 2 go two at a time, from the two halves of a thread's range (each input block
      * loaded once for both rows, the weights read as two sequential streams). Otherwise tiles of rows
      * ({@value #ROW_TILE_BYTES} bytes of weights) meet tiles of {@value #INPUT_TILE} input rows, so during a long
      * prefill both stay in L2 instead of the inputs streaming from memory once per weight row; quantized rows then
-     * go four inputs at a time (each block decoded once for four), F16 and BF16 rows are widened once per tile and,
-     * from two inputs, met in register tiles of four rows by two inputs over column panels.
+     * go four inputs at a time (each block decoded once for four; two or three inputs left over are padded to four,
+     * see {@link #groupsOfFour}), F16 and BF16 rows are widened once per tile and, from two inputs, met in register
+     * tiles of four rows by two inputs over column panels.
      * Every output gets the same operations in the same order whichever way it is grouped, so results are
      * bit-identical across batch sizes, tilings and thread counts.
      */
@@ -46,32 +47,44 @@ public final class MatMul {
         int grain = (int) Math.max(1, MIN_WEIGHT_BYTES_PER_CHUNK / w.rowBytes());
         int rowTile = (int) Math.max(1, ROW_TILE_BYTES / w.rowBytes());
         boolean quantized = w.format() == WeightFormat.Q8_0 || w.format() == WeightFormat.Q4_0;
-        float[] packed = quantized && batch >= 4 ? pack4(x, batch, w.cols()) : null;
+        int groups = quantized ? groupsOfFour(batch) : 0;
+        float[] packed = groups > 0 ? pack4(x, batch, w.cols(), groups) : null;
         parallel.forRange(w.rows(), grain, (from, to) -> {
-            if (quantized && batch < 4) {
+            if (quantized && groups == 0) {
                 pairs(w, x, batch, out, from, to);
                 return;
             }
             for (int r0 = from; r0 < to; r0 += rowTile) {
                 int r1 = Math.min(to, r0 + rowTile);
                 for (int t0 = 0; t0 < batch; t0 += INPUT_TILE) {
-                    tile(w, x, packed, out, r0, r1, t0, Math.min(batch, t0 + INPUT_TILE));
+                    tile(w, x, packed, 4 * groups, out, r0, r1, t0, Math.min(batch, t0 + INPUT_TILE));
                 }
             }
         });
+    }
+
+    /**
+     * Groups of four inputs the quantized kernels use for a batch: none at batch 1 and 2 (pairs of rows), and from
+     * batch 3 one per four inputs, the last padded when two or three are left over. A leftover input costs a pass over
+     * the weights of its own, while a four-input pass costs about two (measured on the ~100M Q8_0 model at 2 threads:
+     * engine decode steps of 1, 2, 3, 4, 5, 6 sequences took 7.3, 15, 22, 15, 24, 31 ms), so three leftovers cost 1.5x
+     * a padded group and two about the same; one stays single.
+     */
+    static int groupsOfFour(int batch) {
+        if (batch < 3) return 0;
+        return batch % 4 >= 2 ? batch / 4 + 1 : batch / 4;
     }
 
     /** The calling thread's buffer for {@link #pack4}, kept between calls (a prefill step makes hundreds of them). */
     private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * The whole groups of four inputs of {@code x} ({@code batch} rows of {@code cols}), each group interleaved block
-     * by block for the quantized four-input kernels: group {@code g}, block {@code b} of 32 columns and input
-     * {@code i} of the group at {@code [g * 4 * cols + b * 128 + i * 32 ..]}. In the calling thread's buffer, which
-     * the next call on this thread overwrites.
+     * {@code groups} groups of four inputs of {@code x} ({@code batch} rows of {@code cols}), each group interleaved
+     * block by block for the quantized four-input kernels: group {@code g}, block {@code b} of 32 columns and input
+     * {@code i} of the group at {@code [g * 4 * cols + b * 128 + i * 32 ..]}; inputs past {@code batch} (a padded last
+     * group) are zeros. In the calling thread's buffer, which the next call on this thread overwrites.
      */
-    static float[] pack4(float[] x, int batch, int cols) {
-        int groups = batch / 4;
+    static float[] pack4(float[] x, int batch, int cols, int groups) {
         var packed = PACKED.get();
         if (packed.length < groups * 4 * cols) {
             packed = new float[groups * 4 * cols];
@@ -79,10 +92,14 @@ public final class MatMul {
         }
         for (int g = 0; g < groups; g++) {
             for (int i = 0; i < 4; i++) {
-                int from = (4 * g + i) * cols;
+                int input = 4 * g + i;
                 int to = g * 4 * cols + i * 32;
                 for (int c = 0; c < cols; c += 32) {
-                    System.arraycopy(x, from + c, packed, to + 4 * c, 32);
+                    if (input < batch) {
+                        System.arraycopy(x, input * cols + c, packed, to + 4 * c, 32);
+                    } else {
+                        Arrays.fill(packed, to + 4 * c, to + 4 * c + 32, 0f);
+                    }
                 }
             }
         }
@@ -94,7 +111,7 @@ public final class MatMul {
     /** Input rows of a tile: 32 rows of 2048 floats are 256 KiB. */
     private static final int INPUT_TILE = 32;
 
-    /** Quantized rows {@code from..to-1} for a batch of 1 to 3: pairs of rows from the two halves of the range. */
+    /** Quantized rows {@code from..to-1} for a batch of 1 or 2: pairs of rows from the two halves of the range. */
     private static void pairs(Matrix w, float[] x, int batch, float[] out, int from, int to) {
         var format = w.format();
         int half = (to - from) / 2;
@@ -116,15 +133,22 @@ public final class MatMul {
      * inputs, float rows (F16 and BF16 widened, F32 copied) in register tiles of four rows by two inputs. Rows and
      * inputs left over at the tile's edges go through smaller kernels with the same operations per output.
      */
-    private static void tile(Matrix w, float[] x, float[] packed, float[] out, int r0, int r1, int t0, int t1) {
+    private static void tile(Matrix w, float[] x, float[] packed, int packedInputs, float[] out, int r0, int r1, int t0,
+                             int t1) {
         var format = w.format();
         switch (format) {
             case Q8_0, Q4_0 -> {
+                var four = new float[4];
                 for (int r = r0; r < r1; r++) {
                     long off = w.rowOffset(r);
                     int t = t0;
                     for (; t + 4 <= t1; t += 4) {
                         dots(format, w, off, packed, t, out, r);
+                    }
+                    if (t < t1 && t + 4 <= packedInputs) { // a padded group: its real outputs only
+                        dotsPacked(format, w, off, packed, t, four);
+                        for (int i = 0; t + i < t1; i++) out[(t + i) * w.rows() + r] = four[i];
+                        t = t1;
                     }
                     for (; t < t1; t++) {
                         out[t * w.rows() + r] = dotVector(format, w.data(), off, x, t * w.cols(), w.cols());
@@ -264,6 +288,15 @@ public final class MatMul {
             case Q8_0 -> Q8_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
             case Q4_0 -> Q4_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
             case F32, F16, BF16 -> throw new IllegalArgumentException("two-row kernels are for Q8_0 and Q4_0, not " + format);
+        }
+    }
+
+    /** Row at byte {@code off} with packed inputs {@code t..t+3}, into {@code four[0..3]}. */
+    private static void dotsPacked(WeightFormat format, Matrix w, long off, float[] packed, int t, float[] four) {
+        if (format == WeightFormat.Q8_0) {
+            Q8_0.dotsPacked(w.data(), off, packed, t * w.cols(), w.cols(), four, 0, 1);
+        } else {
+            Q4_0.dotsPacked(w.data(), off, packed, t * w.cols(), w.cols(), four, 0, 1);
         }
     }
 

@@ -150,6 +150,25 @@ class MatMulTest {
         }
     }
 
+    @Test
+    void quantizedBatchesPadTwoOrThreeLeftoverInputsToAGroupOfFour() {
+        // 1 and 2: pairs of rows, no group; 3: one padded group; one leftover stays single; two or three are padded
+        int[] expected = {0, 0, 1, 1, 1, 2, 2, 2, 2, 3, 3};
+        for (int batch = 1; batch <= 11; batch++) {
+            assertEquals(expected[batch - 1], MatMul.groupsOfFour(batch), "batch " + batch);
+        }
+        // the padded inputs are zeros, whatever the thread's buffer held before
+        MatMul.pack4(gaussian(8 * 64, 3), 8, 64, 2);
+        var x = gaussian(3 * 64, 4);
+        var packed = MatMul.pack4(x, 3, 64, 1);
+        for (int b = 0; b < 2; b++) {
+            for (int j = 0; j < 32; j++) {
+                for (int i = 0; i < 3; i++) assertEquals(x[i * 64 + b * 32 + j], packed[b * 128 + i * 32 + j]);
+                assertEquals(0f, packed[b * 128 + 3 * 32 + j]);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(WeightFormat.class)
     void registerTileEdgesGiveEachOutputTheSingleDotsBits(WeightFormat format) {
