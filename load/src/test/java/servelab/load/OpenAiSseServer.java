@@ -67,6 +67,12 @@ final class OpenAiSseServer implements AutoCloseable {
     private void complete(HttpExchange ex) throws IOException {
         int n = open.incrementAndGet();
         maxOpen.accumulateAndGet(n, Math::max);
+        // a request counts as open until just before its answer's last bytes: once the client has them it may send
+        // its next request while this handler is still closing the exchange, which counted one request too many
+        var left = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable leaving = () -> {
+            if (left.compareAndSet(false, true)) open.decrementAndGet();
+        };
         try (ex) {
             JsonNode body = MAPPER.readTree(ex.getRequestBody());
             boolean chat = ex.getRequestURI().getPath().contains("chat");
@@ -76,21 +82,22 @@ final class OpenAiSseServer implements AutoCloseable {
             received.add(new Received(prompt, maxTokens, stream, body.path("ignore_eos").asBoolean(false),
                     System.nanoTime()));
             if (refuseEvery > 0 && count.incrementAndGet() % refuseEvery == 0) {
+                leaving.run();
                 send(ex, 429, "application/json", "{\"error\":{\"message\":\"too many requests\",\"type\":\"overloaded\"}}");
                 return;
             }
             int promptTokens = prompt.isBlank() ? 0 : prompt.strip().split(" +").length;
             if (stream) stream(ex, chat, promptTokens, maxTokens, body.path("stream_options").path("include_usage")
-                    .asBoolean(false));
-            else whole(ex, chat, promptTokens, maxTokens);
+                    .asBoolean(false), leaving);
+            else whole(ex, chat, promptTokens, maxTokens, leaving);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            open.decrementAndGet();
+            leaving.run();
         }
     }
 
-    private void stream(HttpExchange ex, boolean chat, int promptTokens, int maxTokens, boolean usage)
+    private void stream(HttpExchange ex, boolean chat, int promptTokens, int maxTokens, boolean usage, Runnable leaving)
             throws IOException, InterruptedException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.sendResponseHeaders(200, 0);
@@ -103,19 +110,22 @@ final class OpenAiSseServer implements AutoCloseable {
             event(out, "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[" + choice + "]}");
         }
         if (usage) {
+            leaving.run();
             event(out, "{\"id\":\"cmpl-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + promptTokens
                     + ",\"completion_tokens\":" + maxTokens + ",\"total_tokens\":" + (promptTokens + maxTokens) + "}}");
         }
+        leaving.run();
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
-    private void whole(HttpExchange ex, boolean chat, int promptTokens, int maxTokens)
+    private void whole(HttpExchange ex, boolean chat, int promptTokens, int maxTokens, Runnable leaving)
             throws IOException, InterruptedException {
         Thread.sleep(ttftMillis + itlMillis * (maxTokens - 1));
         String text = " tok".repeat(maxTokens);
         String choice = chat ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"}}"
                 : "{\"index\":0,\"text\":\"" + text + "\"}";
+        leaving.run();
         send(ex, 200, "application/json", "{\"id\":\"cmpl-1\",\"choices\":[" + choice + "],\"usage\":{\"prompt_tokens\":"
                 + promptTokens + ",\"completion_tokens\":" + maxTokens + "}}");
     }
