@@ -138,7 +138,7 @@ public final class MatMul {
         var format = w.format();
         switch (format) {
             case Q8_0, Q4_0 -> {
-                var four = new float[4];
+                var four = SCRATCH.get().four;
                 for (int r = r0; r < r1; r++) {
                     long off = w.rowOffset(r);
                     int t = t0;
@@ -186,7 +186,7 @@ public final class MatMul {
             return;
         }
         int pairs = (t1 - t0) / 2;
-        var scratch = FLOAT_SCRATCH.get();
+        var scratch = SCRATCH.get();
         var halves = scratch.halves(cols);
         var panel = scratch.panel;
         var row = scratch.row(cols);
@@ -210,11 +210,13 @@ public final class MatMul {
     }
 
     /**
-     * A thread's buffers for {@link #floatTile}, kept between calls: allocated per tile they came to 2 MB per call of a
-     * 2048 x 2048 F16 matmul at batch 8 (a quarter of the weights' own bytes, in garbage).
+     * A thread's buffers for {@link #floatTile} and for a padded group's outputs in {@link #tile}, kept between calls:
+     * allocated per tile they came to 2 MB per call of a 2048 x 2048 F16 matmul at batch 8 (a quarter of the weights'
+     * own bytes, in garbage).
      */
-    private static final class FloatScratch {
+    private static final class Scratch {
         final float[] panel = new float[4 * PANEL];
+        final float[] four = new float[4];
         private short[] halves = new short[0];
         private float[] row = new float[0];
         private float[] partial = new float[0];
@@ -232,7 +234,7 @@ public final class MatMul {
         }
     }
 
-    private static final ThreadLocal<FloatScratch> FLOAT_SCRATCH = ThreadLocal.withInitial(FloatScratch::new);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Rows {@code r..r+3} with inputs {@code t0..t0+2*pairs-1}: column panels, then the columns after them. */
     private static void fourRowsByPairs(Matrix w, float[] x, float[] out, int r, int t0, int pairs, short[] halves,
