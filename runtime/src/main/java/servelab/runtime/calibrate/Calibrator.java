@@ -97,18 +97,11 @@ public final class Calibrator {
         for (var step : all) time(executor, step, result); // warm-up round: not recorded
         var rounds = new ArrayList<long[]>();
         var random = new SplittableRandom(s.seed());
-        var order = new int[all.size()];
         long start = System.nanoTime();
         long budget = (long) (s.seconds() * 1e9);
         long done = 0;
         while (rounds.size() < MIN_ROUNDS || (rounds.size() < MAX_ROUNDS && System.nanoTime() - start < budget)) {
-            for (int i = 0; i < order.length; i++) order[i] = i;
-            for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates with the seeded generator
-                int j = random.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            var order = shuffled(all.size(), random);
             var round = new long[all.size()];
             long elapsed = System.nanoTime() - start;
             long planned = plannedRounds(rounds.size(), elapsed, budget) * all.size();
@@ -125,6 +118,19 @@ public final class Calibrator {
             times.add(t);
         }
         return times;
+    }
+
+    /** 0 .. n - 1 in a random order drawn from {@code random} (Fisher-Yates). */
+    static int[] shuffled(int n, SplittableRandom random) {
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 
     /** Rounds the budget allows at the pace so far (before the first round: the minimum). */

@@ -61,18 +61,9 @@ final class SyntheticStep implements StepBatch {
         return swapFirstDevice + swapBlocks;
     }
 
-    /** A seeded random order of the pool's {@code blocks} block ids (Fisher-Yates). */
+    /** A seeded random order of the pool's {@code blocks} block ids. */
     static int[] scattered(int blocks, long seed) {
-        var order = new int[blocks];
-        for (int i = 0; i < blocks; i++) order[i] = i;
-        var random = new java.util.SplittableRandom(seed);
-        for (int i = blocks - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return Calibrator.shuffled(blocks, new java.util.SplittableRandom(seed));
     }
 
     @Override public int size() { return tables.length; }

@@ -69,10 +69,6 @@ public final class Validation {
      */
     public record MetricError(String metric, String statistic, double real, double simulated, double realMin,
                               double realMax) {
-        public MetricError(String metric, String statistic, double real, double simulated) {
-            this(metric, statistic, real, simulated, real, real);
-        }
-
         public double relative() {
             return (simulated - real) / real;
         }
