@@ -42,8 +42,11 @@ public record CalibrationGrid(List<GridPoint> points, boolean[] heldOut) {
         int[] chunks = quick ? new int[] {16, 64, 256} : new int[] {8, 16, 32, 64, 128, 256, 512};
         int[] cached = quick ? new int[] {0, longest / 2} : new int[] {0, longest / 8, longest / 4, longest / 2};
         // small batches one by one: the quantized kernels take inputs four at a time, so a step's time is a staircase
-        // in its batch (5 and 6 sequences cost about 1.5x and 2x 4 sequences), which 1, 2, 4, 8 alone did not show
-        int[] batches = quick ? new int[] {1, 4, 16} : new int[] {1, 2, 3, 4, 5, 6, 8, 16, 32, 64};
+        // in its batch (5 and 6 sequences cost about 1.5x and 2x 4 sequences), which 1, 2, 4, 8 alone did not show;
+        // the fit's token-count factors (TableFit) price each measured size and interpolate between them, so every
+        // size to 16 (a 9-sequence step costs a third more than interpolating 8 and 12 says), then coarser
+        int[] batches = quick ? new int[] {1, 4, 16}
+                : IntStream.concat(IntStream.rangeClosed(1, 16), IntStream.of(24, 32, 64)).toArray();
         int[] contexts = quick ? new int[] {16, longest / 2} : new int[] {16, longest / 8, longest / 4, longest / 2, longest - 16};
         var points = new ArrayList<GridPoint>();
         for (int n : chunks) for (int p : cached) points.add(GridPoint.of(new Prefill(n, p)));

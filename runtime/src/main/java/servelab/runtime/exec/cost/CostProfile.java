@@ -274,8 +274,11 @@ public record CostProfile(String source, String derivation, Model model, Hardwar
      * @param maxRelativeError  the worst relative error of the fit over the rows the profile accepts, in (0, 10]
      * @param overhead          added to the table's time of every step ({@code measured.overhead_per_step_us},
      *                          {@code overhead_per_seq_us}, {@code overhead_fraction}); {@link StepOverhead#NONE} if absent
+     * @param tokenFactors      whether the fit multiplies its planes by their measured residual per token count
+     *                          ({@code measured.token_factors}, true unless stated; see {@link TableFit})
      */
-    public record Measured(String csv, List<MeasuredStep> rows, double maxRelativeError, StepOverhead overhead) {
+    public record Measured(String csv, List<MeasuredStep> rows, double maxRelativeError, StepOverhead overhead,
+                           boolean tokenFactors) {
         public Measured {
             Objects.requireNonNull(csv, "measured.csv");
             Objects.requireNonNull(overhead, "measured overhead");
@@ -294,6 +297,11 @@ public record CostProfile(String source, String derivation, Model model, Hardwar
             if (rows.stream().noneMatch(r -> r.decodeTokens() > 0)) {
                 throw CostProfileException.field("measured.csv", "must have rows with decode_tokens > 0; " + csv + " has none, so decode cannot be priced");
             }
+        }
+
+        /** With token-count factors, the default. */
+        public Measured(String csv, List<MeasuredStep> rows, double maxRelativeError, StepOverhead overhead) {
+            this(csv, rows, maxRelativeError, overhead, true);
         }
     }
 

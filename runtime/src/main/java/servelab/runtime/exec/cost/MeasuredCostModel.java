@@ -18,7 +18,7 @@ public final class MeasuredCostModel implements CostModel {
         var measured = profile.measured().orElseThrow(() -> new CostProfileException(profile.source(), "measured",
                 "is missing; a measured cost model needs a measured: section with csv and max_relative_error"));
         this.profile = profile;
-        this.fit = TableFit.fit(measured.rows());
+        this.fit = TableFit.fit(measured.rows(), measured.tokenFactors());
         this.overhead = measured.overhead();
         this.memory = new DeviceMemory(profile);
         if (fit.maxRelativeError() > measured.maxRelativeError()) {

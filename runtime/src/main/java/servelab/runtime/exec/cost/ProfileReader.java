@@ -31,7 +31,7 @@ final class ProfileReader {
     static final List<String> SERVING = List.of("kv_dtype", "memory_utilization", "activation_reserve_bytes_per_device",
             "max_model_len");
     static final List<String> MEASURED = List.of("csv", "max_relative_error", "overhead_per_step_us",
-            "overhead_per_seq_us", "overhead_fraction");
+            "overhead_per_seq_us", "overhead_fraction", "token_factors");
     /** Bases may have bases; a chain this deep is a cycle or a mistake. */
     private static final int MAX_BASE_DEPTH = 8;
     /** Where a measured table was found, kept beside the tree because a base's csv resolves against the base. */
@@ -150,8 +150,10 @@ final class ProfileReader {
         // absent overhead fields are 0: a table written before they existed prices every step exactly as it did
         var overhead = new StepOverhead(1e3 * s.number("overhead_per_step_us", 0),
                 1e3 * s.number("overhead_per_seq_us", 0), s.number("overhead_fraction", 0));
+        // token-count factors are on unless a profile says token_factors: false (TableFit)
+        boolean tokenFactors = !s.has("token_factors") || s.flag("token_factors");
         return Optional.of(new CostProfile.Measured(csv.display(), MeasuredTableCsv.read(csv), s.number("max_relative_error"),
-                overhead));
+                overhead, tokenFactors));
     }
 
     private static String locator(ProfileSource s) {

@@ -6,15 +6,16 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * A model of step time fitted to measured steps: the larger of two planes over the step's arguments,
+ * A model of step time fitted to measured steps: the larger of two planes over the step's arguments, times the
+ * planes' measured residual at the step's token count,
  * <pre>
- *   t [ns] = max(plane_1(x), plane_2(x)),
+ *   t [ns] = factor(prefill_tokens + decode_tokens) * max(plane_1(x), plane_2(x)),
  *   plane(x) = a + b * prefill_tokens + c * decode_tokens + d * batch_seqs
  *                + e * prefill_attention_pairs + f * decode_context_tokens,
  * </pre>
- * with every coefficient &ge; 0, so the model is monotone (more work never takes less time), never negative, and
- * extrapolates linearly outside the measured range. One plane is the special case where both are equal; the fit
- * keeps it unless a second plane lowers the error clearly.
+ * with every coefficient &ge; 0, so the planes are monotone (more work never takes less time), never negative, and
+ * extrapolate linearly outside the measured range; then multiplied by a measured factor per token count (below). One
+ * plane is the special case where both are equal; the fit keeps it unless a second plane lowers the error clearly.
  *
  * <p>Why this shape: a forward pass is bound either by reading weights and KV (small steps: a large fixed cost, small
  * per-token cost) or by arithmetic (large steps: per-token cost dominates) - the roofline's max(memory, compute).
@@ -31,6 +32,16 @@ import java.util.stream.IntStream;
  * long prefill steps matter equally to a latency simulation. Deterministic; about 2 &times; 63 small least-squares
  * solves per iteration.
  *
+ * <p><b>Token-count factors.</b> An executor does not cost the same per token at every step size: the CPU kernels
+ * take inputs four at a time, so 2 tokens cost as much as 4 and 5 cost about 1.5x 4 (a staircase), and GPU kernels
+ * quantize work into tiles and waves the same way. No plane can follow that, and fitted across it the planes
+ * overprice some sizes and underprice others by 10-25%. So after the planes, the fit measures its own residual at each
+ * total token count (prefill + decode) that at least {@link TokenFactors#MIN_ROWS} rows share: the median of
+ * measured / planes there. A prediction is the planes times that factor, interpolated linearly between measured
+ * token counts and held at the end values outside them; a table whose planes fit every size has factors of 1. The
+ * factors follow the measurements, so unlike the planes they need not grow with the work (4 tokens may be measured
+ * faster than 3). {@link #fit(List, boolean)} leaves them out (all 1), for comparison.
+ *
  * <p>What a table must contain to determine each term: prefill and decode rows (the profile reader insists on both),
  * chunks after a cached prefix as well as from scratch (else prefill tokens and attention pairs move together), and
  * several context lengths per decode batch size. A decoding sequence computes one token, so {@code c} and {@code d}
@@ -39,13 +50,14 @@ import java.util.stream.IntStream;
  *
  * @param memoryPlane       the plane with the larger intercept: usually the one that wins for small steps
  * @param computePlane      the other plane (equal to {@code memoryPlane} for a single-plane fit)
+ * @param factors           measured / planes by the step's token count ({@link TokenFactors#NONE} for the planes alone)
  * @param rows              rows fitted
  * @param rmsRelativeError  root mean square of |predicted - measured| / measured over the rows
  * @param maxRelativeError  the largest such error
  * @param worstRow          index (0-based, in table order) of the row with the largest error
  */
-public record TableFit(Plane memoryPlane, Plane computePlane, int rows, double rmsRelativeError,
-                       double maxRelativeError, int worstRow) {
+public record TableFit(Plane memoryPlane, Plane computePlane, TokenFactors factors, int rows,
+                       double rmsRelativeError, double maxRelativeError, int worstRow) {
 
     /** Coefficients of one plane, and so the fewest rows a table must have. */
     public static final int COEFFICIENTS = 6;
@@ -61,6 +73,101 @@ public record TableFit(Plane memoryPlane, Plane computePlane, int rows, double r
     public TableFit {
         Objects.requireNonNull(memoryPlane, "TableFit.memoryPlane");
         Objects.requireNonNull(computePlane, "TableFit.computePlane");
+        Objects.requireNonNull(factors, "TableFit.factors");
+    }
+
+    /**
+     * The fit's residual by a step's total token count: {@code factor(t)} multiplies the planes' prediction.
+     *
+     * @param tokens   token counts with a factor, ascending (empty: every factor is 1)
+     * @param factors  median measured / predicted of the rows with that token count, each &gt; 0
+     */
+    public record TokenFactors(long[] tokens, double[] factors) {
+        /** The fewest rows at one token count that give it a factor (one row would be reproduced with its noise). */
+        public static final int MIN_ROWS = 2;
+        /** No factors: the planes alone. */
+        public static final TokenFactors NONE = new TokenFactors(new long[0], new double[0]);
+
+        public TokenFactors {
+            tokens = tokens.clone();
+            factors = factors.clone();
+            if (tokens.length != factors.length) throw new IllegalArgumentException("one factor per token count");
+            for (int i = 0; i < tokens.length; i++) {
+                if (i > 0 && tokens[i] <= tokens[i - 1]) throw new IllegalArgumentException("token counts must ascend");
+                if (!(factors[i] > 0) || Double.isInfinite(factors[i])) {
+                    throw new IllegalArgumentException("factors must be > 0 and finite, was " + factors[i]);
+                }
+            }
+        }
+
+        /** The factor for a step of {@code t} tokens: interpolated, held at the ends; arithmetic only, no allocation. */
+        public double at(long t) {
+            int n = tokens.length;
+            if (n == 0) return 1;
+            if (t <= tokens[0]) return factors[0];
+            if (t >= tokens[n - 1]) return factors[n - 1];
+            int i = Arrays.binarySearch(tokens, t);
+            if (i >= 0) return factors[i];
+            int hi = -i - 1;
+            int lo = hi - 1;
+            double w = (double) (t - tokens[lo]) / (tokens[hi] - tokens[lo]);
+            return factors[lo] + w * (factors[hi] - factors[lo]);
+        }
+
+        public boolean isNone() {
+            return tokens.length == 0;
+        }
+
+        /** Token counts and factors side by side, for logs: {@code 1:0.91 2:1.18 ...}. */
+        public String summary() {
+            var b = new StringBuilder();
+            for (int i = 0; i < tokens.length; i++) b.append(i > 0 ? " " : "").append(tokens[i]).append(':').append(String.format("%.2f", factors[i]));
+            return b.toString();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TokenFactors f && Arrays.equals(tokens, f.tokens) && Arrays.equals(factors, f.factors);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(tokens) + Arrays.hashCode(factors);
+        }
+
+        @Override
+        public String toString() {
+            return "TokenFactors[" + summary() + "]";
+        }
+
+        /** Median measured / planes at each token count shared by at least {@link #MIN_ROWS} rows. */
+        static TokenFactors measure(List<MeasuredStep> steps, Plane memory, Plane compute) {
+            var ratios = new java.util.TreeMap<Long, List<Double>>();
+            for (var s : steps) {
+                double planes = Math.max(memory.predictNanos(s.prefillTokens(), s.decodeTokens(), s.batchSeqs(),
+                                s.prefillAttentionPairs(), s.decodeContextTokens()),
+                        compute.predictNanos(s.prefillTokens(), s.decodeTokens(), s.batchSeqs(),
+                                s.prefillAttentionPairs(), s.decodeContextTokens()));
+                if (!(planes > 0)) continue; // a zero prediction has no ratio; the planes stay as they are there
+                ratios.computeIfAbsent((long) s.prefillTokens() + s.decodeTokens(), t -> new java.util.ArrayList<>())
+                        .add(s.stepMs() * 1e6 / planes);
+            }
+            ratios.values().removeIf(r -> r.size() < MIN_ROWS);
+            var tokens = new long[ratios.size()];
+            var factors = new double[ratios.size()];
+            int i = 0;
+            for (var e : ratios.entrySet()) {
+                tokens[i] = e.getKey();
+                factors[i++] = median(e.getValue());
+            }
+            return new TokenFactors(tokens, factors);
+        }
+
+        private static double median(List<Double> values) {
+            double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int n = v.length;
+            return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        }
     }
 
     /**
@@ -99,8 +206,17 @@ public record TableFit(Plane memoryPlane, Plane computePlane, int rows, double r
         }
     }
 
-    /** Fits the rows (at least {@link #COEFFICIENTS}). */
+    /** Fits the rows (at least {@link #COEFFICIENTS}): the planes, then the token-count factors. */
     public static TableFit fit(List<MeasuredStep> steps) {
+        return fit(steps, true);
+    }
+
+    /**
+     * Fits the rows (at least {@link #COEFFICIENTS}).
+     *
+     * @param tokenFactors whether to measure the planes' residual by token count ({@code false}: the planes alone)
+     */
+    public static TableFit fit(List<MeasuredStep> steps, boolean tokenFactors) {
         if (steps.size() < COEFFICIENTS) {
             throw new IllegalArgumentException("a fit needs at least " + COEFFICIENTS + " rows, was " + steps.size());
         }
@@ -125,13 +241,16 @@ public record TableFit(Plane memoryPlane, Plane computePlane, int rows, double r
             bestB = single;
         }
         boolean aIsMemory = bestA.interceptNanos() >= bestB.interceptNanos();
-        return withErrors(aIsMemory ? bestA : bestB, aIsMemory ? bestB : bestA, steps);
+        var memory = aIsMemory ? bestA : bestB;
+        var compute = aIsMemory ? bestB : bestA;
+        var factors = tokenFactors ? TokenFactors.measure(steps, memory, compute) : TokenFactors.NONE;
+        return withErrors(memory, compute, factors, steps);
     }
 
     /** Predicted step time in nanoseconds; arithmetic over the fields only, so it never allocates. */
     public double predictNanos(int prefillTokens, int decodeTokens, int batchSeqs, long prefillAttentionPairs,
                                long decodeContextTokens) {
-        return Math.max(memoryPlane.predictNanos(prefillTokens, decodeTokens, batchSeqs, prefillAttentionPairs, decodeContextTokens),
+        return factors.at((long) prefillTokens + decodeTokens) * Math.max(memoryPlane.predictNanos(prefillTokens, decodeTokens, batchSeqs, prefillAttentionPairs, decodeContextTokens),
                 computePlane.predictNanos(prefillTokens, decodeTokens, batchSeqs, prefillAttentionPairs, decodeContextTokens));
     }
 
@@ -151,12 +270,13 @@ public record TableFit(Plane memoryPlane, Plane computePlane, int rows, double r
     public String summary() {
         var formula = isSinglePlane() ? "t = " + memoryPlane.summary()
                 : "t = max(" + memoryPlane.summary() + "; " + computePlane.summary() + ")";
+        if (!factors.isNone()) formula += " x factor by tokens (" + factors.summary() + ")";
         return String.format("%s (%d rows, rms %.1f%%, max %.1f%%)", formula, rows, 100 * rmsRelativeError,
                 100 * maxRelativeError);
     }
 
-    private static TableFit withErrors(Plane memory, Plane compute, List<MeasuredStep> steps) {
-        var fit = new TableFit(memory, compute, steps.size(), 0, 0, 0);
+    private static TableFit withErrors(Plane memory, Plane compute, TokenFactors factors, List<MeasuredStep> steps) {
+        var fit = new TableFit(memory, compute, factors, steps.size(), 0, 0, 0);
         double sumSquares = 0;
         double max = -1;
         int worst = 0;
@@ -168,7 +288,7 @@ public record TableFit(Plane memoryPlane, Plane computePlane, int rows, double r
                 worst = i;
             }
         }
-        return new TableFit(memory, compute, steps.size(), Math.sqrt(sumSquares / steps.size()), max, worst);
+        return new TableFit(memory, compute, factors, steps.size(), Math.sqrt(sumSquares / steps.size()), max, worst);
     }
 
     private static boolean[] allRows(int n) {

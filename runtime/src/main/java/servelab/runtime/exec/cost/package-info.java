@@ -18,8 +18,8 @@
  * }
  *
  * <p>Two models implement it: {@link servelab.runtime.exec.cost.RooflineCostModel} (max of compute and memory
- * time from the profile's numbers) and {@link servelab.runtime.exec.cost.MeasuredCostModel} (a monotone fit to
- * measured steps, {@link servelab.runtime.exec.cost.TableFit}). Both are immutable, thread-safe, and allocate
+ * time from the profile's numbers) and {@link servelab.runtime.exec.cost.MeasuredCostModel} (a fit to measured
+ * steps, {@link servelab.runtime.exec.cost.TableFit}: monotone planes times the measured factor of each token count). Both are immutable, thread-safe, and allocate
  * nothing per step. Invalid profiles fail at load with a {@link servelab.runtime.exec.cost.CostProfileException}
  * that names the file and the field.
  */

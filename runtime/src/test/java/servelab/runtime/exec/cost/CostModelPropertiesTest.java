@@ -13,7 +13,11 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Properties every cost model must have: each bundled profile's roofline, and a measured model. */
+/**
+ * Properties every cost model must have: each bundled profile's roofline, and a measured model. A measured model's
+ * token-count factors follow the executor's measured staircase (TableFit), so in token counts it is monotone only
+ * outside the measured ones; in every other argument, always.
+ */
 class CostModelPropertiesTest {
     @TempDir
     Path dir;
@@ -22,11 +26,40 @@ class CostModelPropertiesTest {
     private Map<String, CostModel> models() {
         var models = new LinkedHashMap<String, CostModel>();
         for (var name : CostModels.available()) models.put(name, CostModels.load(name));
-        var roofline = models.get("tiny/cpu");
+        models.put("measured tiny/cpu", measured("0.05\n  token_factors: false"));
+        return models;
+    }
+
+    /** A fit to rows of the tiny/cpu roofline; {@code measuredLines} completes the profile's measured: section. */
+    private MeasuredCostModel measured(String measuredLines) {
+        var roofline = CostModels.load("tiny/cpu");
         var steps = MeasuredCostModelTest.rows(s -> roofline.stepNanos(s.prefillTokens(), s.decodeTokens(),
                 s.batchSeqs(), s.prefillAttentionPairs(), s.decodeContextTokens()) / 1e6);
-        models.put("measured tiny/cpu", MeasuredCostModelTest.load(dir, steps, "0.05"));
-        return models;
+        return MeasuredCostModelTest.load(dir, steps, measuredLines);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void withTokenFactorsMoreWorkOfAnyOtherKindNeverTakesLessTime(long seed) {
+        var model = measured("0.06");
+        var factors = model.fit().factors();
+        long lastMeasured = factors.tokens()[factors.tokens().length - 1];
+        var random = new Random(seed);
+        for (int i = 0; i < 2_000; i++) {
+            int prefill = random.nextInt(2048);
+            int decode = 1 + random.nextInt(128);
+            int seqs = 1 + random.nextInt(128);
+            long pairs = (long) prefill * random.nextInt(4096) + (long) prefill * (prefill + 1) / 2;
+            long context = (long) decode * random.nextInt(4096);
+            long base = model.stepNanos(prefill, decode, seqs, pairs, context);
+            int d = 1 + random.nextInt(512);
+            assertTrue(model.stepNanos(prefill, decode, seqs + d, pairs, context) >= base, "seqs");
+            assertTrue(model.stepNanos(prefill, decode, seqs, pairs + d * 1000L, context) >= base, "pairs");
+            assertTrue(model.stepNanos(prefill, decode, seqs, pairs, context + d * 100L) >= base, "context");
+            // past the last measured token count the factor is held, so tokens are monotone there too
+            int beyond = (int) lastMeasured + random.nextInt(4096);
+            assertTrue(model.stepNanos(beyond + d, 0, 1, pairs, 0) >= model.stepNanos(beyond, 0, 1, pairs, 0), "tokens");
+        }
     }
 
     @ParameterizedTest
