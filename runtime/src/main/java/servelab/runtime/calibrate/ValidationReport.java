@@ -62,6 +62,20 @@ public final class ValidationReport {
         doc.table(List.of("requests", "mean |error|", "p50", "p90", "p99", "within 5%", "within 10%"),
                 List.of(List.of(Integer.toString(s.count()), percent(s.mean()), percent(s.median()), percent(s.p90()),
                         percent(s.p99()), percent(r.fractionWithin(0.05)), percent(r.fractionWithin(0.10)))));
+        var kinds = StepKinds.of(reals, sim);
+        doc.heading(2, "Where the time differs: steps by kind");
+        doc.paragraph("Each kind's mean step time over every real run's steps against the simulation's, and the busy"
+                + " time in that kind (the median real run's). The worlds take different step sequences, but the same"
+                + " plugins give a kind the same shapes on average, so a kind whose mean step is off is one the profile"
+                + " prices wrong, and its share of the busy time says how much that moves the latencies.");
+        var kindRows = new ArrayList<List<String>>();
+        for (var k : kinds.kinds()) {
+            kindRows.add(List.of(k.kind(), Long.toString(k.realSteps()), Long.toString(k.simSteps()), num(k.realMeanMs()),
+                    num(k.simMeanMs()), percent(k.relative()), num(k.realBusyMs()), num(k.simBusyMs()),
+                    percent(k.busyRelative()), String.format(Locale.ROOT, "%.1f%%", 100 * k.realBusyShare())));
+        }
+        doc.table(List.of("steps", "real steps", "simulated steps", "real mean (ms)", "simulated mean (ms)", "error",
+                "real busy (ms)", "simulated busy (ms)", "busy error", "share of real busy"), kindRows);
         var charts = new ArrayList<Path>();
         doc.heading(2, "Distributions");
         for (var m : List.of(List.of("ttft_ms", "Time to first token", "TTFT (ms)"),
@@ -87,7 +101,13 @@ public final class ValidationReport {
         doc.image(errorChart.getFileName().toString(), "CDF of the per-request E2EL error");
         doc.write(dir, "validation");
         var json = dir.resolve("validation.json");
-        Json.write(json, json(r, profile));
+        var jsonMap = json(r, profile);
+        jsonMap.put("step_kinds", kinds.kinds().stream().map(k -> Json.ordered("kind", k.kind(), "real_steps", k.realSteps(),
+                "simulated_steps", k.simSteps(), "real_mean_ms", finite(k.realMeanMs()),
+                "simulated_mean_ms", finite(k.simMeanMs()), "relative_error", finite(k.relative()),
+                "real_busy_ms", finite(k.realBusyMs()), "simulated_busy_ms", k.simBusyMs(),
+                "busy_relative_error", finite(k.busyRelative()), "real_busy_share", finite(k.realBusyShare()))).toList());
+        Json.write(json, jsonMap);
         return new Written(dir.resolve("validation.md"), dir.resolve("validation.html"), json, List.copyOf(charts));
     }
 
@@ -124,6 +144,11 @@ public final class ValidationReport {
         if (!column.equals("itl_ms")) return requests.doubles(column);
         return requests.doubleLists(column).stream().filter(java.util.Objects::nonNull)
                 .flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+
+    /** A figure for JSON: null where there is none (a kind one world never ran). */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     static String num(double v) {

@@ -68,6 +68,38 @@ class ValidationTest {
         assertEquals(Math.abs(first - second) / tpot.real(), tpot.realSpread(), 1e-9);
         assertTrue(Files.readString(report.markdown()).contains("real spread"), Files.readString(report.markdown()));
         assertTrue(Files.readString(report.json()).contains("\"real_spread\""));
+        // and the steps by kind point at the wrong term: the halved profile's one-token decode steps are about half
+        // the calibrated one's, against the same real steps
+        var reals = new ArrayList<RunResults>();
+        for (var dir : good.realDirs()) reals.add(RunResults.load(dir));
+        var goodKinds = StepKinds.of(reals, RunResults.load(good.simulatedDir()));
+        var wrongKinds = StepKinds.of(reals, RunResults.load(wrong.simulatedDir()));
+        var goodDecode = kind(goodKinds, "decode, 1 token");
+        var wrongDecode = kind(wrongKinds, "decode, 1 token");
+        assertEquals(goodDecode.realMeanMs(), wrongDecode.realMeanMs(), 1e-12);
+        assertTrue(wrongDecode.simMeanMs() < 0.7 * goodDecode.simMeanMs(), goodKinds + " against " + wrongKinds);
+        var all = kind(goodKinds, "all steps");
+        assertEquals(1.0, goodKinds.kinds().stream().filter(k -> k != all).mapToDouble(StepKinds.Kind::realBusyShare).sum(), 1e-9);
+        assertTrue(Files.readString(report.markdown()).contains("| decode, 1 token |"), Files.readString(report.markdown()));
+        assertTrue(Files.readString(report.json()).contains("\"step_kinds\""));
+    }
+
+    private static StepKinds.Kind kind(StepKinds kinds, String name) {
+        return kinds.kinds().stream().filter(k -> k.kind().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no kind " + name + " in " + kinds));
+    }
+
+    @Test
+    void stepsAreGroupedByWhatTheyComputed() {
+        assertEquals("prefill only", StepKinds.KINDS.get(StepKinds.kindOf(64, 0)));
+        assertEquals("prefill + decode", StepKinds.KINDS.get(StepKinds.kindOf(64, 3)));
+        assertEquals("decode, 1 token", StepKinds.KINDS.get(StepKinds.kindOf(0, 1)));
+        assertEquals("decode, 2-4 tokens", StepKinds.KINDS.get(StepKinds.kindOf(0, 2)));
+        assertEquals("decode, 2-4 tokens", StepKinds.KINDS.get(StepKinds.kindOf(0, 4)));
+        assertEquals("decode, 5-8 tokens", StepKinds.KINDS.get(StepKinds.kindOf(0, 5)));
+        assertEquals("decode, 9-16 tokens", StepKinds.KINDS.get(StepKinds.kindOf(0, 16)));
+        assertEquals("decode, 17-32 tokens", StepKinds.KINDS.get(StepKinds.kindOf(0, 17)));
+        assertEquals("decode, over 32 tokens", StepKinds.KINDS.get(StepKinds.kindOf(0, 33)));
     }
 
     /** A copy of the profile whose table has every decode-only step at half its measured time. */
