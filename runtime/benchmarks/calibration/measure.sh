@@ -5,7 +5,8 @@
 # (the last: the ~100M model's grid; default quick, full on a quiet machine with SMALL_SECONDS of 600 or so)
 # Each calibration also times the engine's own steps (--engine-seconds: 15 s tiny, 60 s small) and writes the engine overhead;
 # OUT/profiles/NAME-table-only.yaml is the same profile without it, and every validation is repeated with it against
-# the same real run (OUT/val/CELL-table-only), so the term's effect is read apart from the real run's noise.
+# the same real run (OUT/val/CELL-table-only), so the term's effect is read apart from the real run's noise; so is
+# OUT/profiles/NAME-planes.yaml, the table without its token-count factors (OUT/val/CELL-planes).
 # Each validation runs the model REPEATS times (env REPEATS, default 3) and compares with the median
 # of the real runs, reporting their spread (the real world's own noise) beside each error.
 # VALIDATE_ONLY=1 skips the calibrations and the noise check and validates with the profiles and models already in OUT.
@@ -29,6 +30,9 @@ for m in tiny small; do # the table alone: the profile as calibrate wrote it bef
   grep -v '^  overhead_' "$OUT/profiles/$m.yaml" > "$OUT/profiles/$m-table-only.yaml"
 done
 fi
+for m in tiny small; do # the planes alone: the table without its token-count factors (measured: is the last section)
+  { grep -v '^  token_factors' "$OUT/profiles/$m-table-only.yaml"; echo "  token_factors: false"; } > "$OUT/profiles/$m-planes.yaml"
+done
 for m in tiny small; do
   for s in fcfs sjf; do
     for b in continuous chunked-prefill; do
@@ -38,6 +42,8 @@ for m in tiny small; do
       REAL=(); for d in "$OUT/val/$m-$s-$b"/real*/; do REAL+=(--real "${d%/}"); done
       $SL validate "$HERE/validate-$m.yaml" "${REAL[@]}" --profile "$OUT/profiles/$m-table-only.yaml" \
         --set plugins.scheduler.name=$s --set plugins.batcher.name=$b --out "$OUT/val/$m-$s-$b-table-only" 2>&1 | quiet
+      $SL validate "$HERE/validate-$m.yaml" "${REAL[@]}" --profile "$OUT/profiles/$m-planes.yaml" \
+        --set plugins.scheduler.name=$s --set plugins.batcher.name=$b --out "$OUT/val/$m-$s-$b-planes" 2>&1 | quiet
     done
   done
 done

@@ -53,6 +53,32 @@ public record Calibration(String model, ModelShape shape, List<MeasuredStep> row
         return kvBlockBytes / copyNanosPerBlock * 1e9;
     }
 
+    /**
+     * The held-out error of a fit to the other rows: {@code {rms, max}} of the relative error on the held-out rows.
+     * With {@code tokenFactors} false it is the planes alone ({@code heldOutRms} and {@code heldOutMax} are the fit
+     * with its token-count factors), so a calibration shows what the factors gained.
+     */
+    public double[] heldOutError(boolean tokenFactors) {
+        return heldOutError(rows, heldOut, tokenFactors);
+    }
+
+    /** {@link #heldOutError(boolean)} of {@code rows} with {@code heldOut} flags. */
+    static double[] heldOutError(List<MeasuredStep> rows, boolean[] heldOut, boolean tokenFactors) {
+        var training = new java.util.ArrayList<MeasuredStep>();
+        for (int i = 0; i < rows.size(); i++) if (!heldOut[i]) training.add(rows.get(i));
+        var fit = servelab.runtime.exec.cost.TableFit.fit(training, tokenFactors);
+        double sumSquares = 0, max = 0;
+        int held = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            if (!heldOut[i]) continue;
+            double e = fit.relativeError(rows.get(i));
+            sumSquares += e * e;
+            max = Math.max(max, e);
+            held++;
+        }
+        return new double[] {held == 0 ? 0 : Math.sqrt(sumSquares / held), max};
+    }
+
     /** Rows held out. */
     public long heldOutRows() {
         int n = 0;

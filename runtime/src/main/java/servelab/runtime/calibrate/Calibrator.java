@@ -160,16 +160,7 @@ public final class Calibrator {
             rows.add(row);
             if (!grid.heldOut()[i]) training.add(row);
         }
-        var trainFit = TableFit.fit(training);
-        double sumSquares = 0, max = 0;
-        int held = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            if (!grid.heldOut()[i]) continue;
-            double e = trainFit.relativeError(rows.get(i));
-            sumSquares += e * e;
-            max = Math.max(max, e);
-            held++;
-        }
+        var trainFit = TableFit.fit(training); // the same fit heldOutError makes, kept for the record
         var plain = times.get(grid.size()).clone();
         var swapping = times.get(grid.size() + 1).clone();
         Arrays.sort(plain);
@@ -177,10 +168,10 @@ public final class Calibrator {
         // the swap step copies SWAP_BLOCKS out and as many back in: 2 x SWAP_BLOCKS block copies
         double perBlock = Math.max(1, (quantile(swapping, 0.5) - quantile(plain, 0.5)) / (2.0 * SWAP_BLOCKS));
         Arrays.sort(spreads);
-        return new Calibration(description, shape, rows, grid.heldOut(), trainFit,
-                held == 0 ? 0 : Math.sqrt(sumSquares / held), max, TableFit.fit(rows), quantile(spreads, 0.5),
-                times.getFirst().length, pool, s.blockSize(), model.kvBlockBytes(s.blockSize()), perBlock,
-                provenance(s));
+        double[] heldOutError = Calibration.heldOutError(rows, grid.heldOut(), true);
+        return new Calibration(description, shape, rows, grid.heldOut(), trainFit, heldOutError[0], heldOutError[1],
+                TableFit.fit(rows), quantile(spreads, 0.5), times.getFirst().length, pool, s.blockSize(),
+                model.kvBlockBytes(s.blockSize()), perBlock, provenance(s));
     }
 
     private static double quantile(double[] sorted, double q) {

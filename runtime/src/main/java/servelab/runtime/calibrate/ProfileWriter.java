@@ -84,9 +84,11 @@ public final class ProfileWriter {
         line(y, String.format(Locale.ROOT, "Step time: %d designed steps (%d held out; each step's KV blocks scattered over the pool), median of %d rounds each; "
                         + "median spread (IQR / median) of a step's rounds %.1f%%.", c.rows().size(), c.heldOutRows(),
                 c.rounds(), 100 * c.spread()));
-        line(y, String.format(Locale.ROOT, "Fit to the other rows predicts the held-out ones with rms %.1f%%, max %.1f%%;"
+        double[] planes = c.heldOutError(false);
+        line(y, String.format(Locale.ROOT, "Fit to the other rows predicts the held-out ones with rms %.1f%%, max %.1f%%"
+                + " (the planes alone, without the token-count factors: rms %.1f%%, max %.1f%%);"
                 + " fit to all rows (this profile's): rms %.1f%%, max %.1f%%.", 100 * c.heldOutRms(), 100 * c.heldOutMax(),
-                100 * c.fullFit().rmsRelativeError(), 100 * c.fullFit().maxRelativeError()));
+                100 * planes[0], 100 * planes[1], 100 * c.fullFit().rmsRelativeError(), 100 * c.fullFit().maxRelativeError()));
         line(y, String.format(Locale.ROOT, "KV capacity is the model executor's default pool, %d blocks of %d tokens"
                         + " (%d bytes each): device_memory_bytes = weights + pool. A block copy to or from the host tier"
                         + " took %.0f ns (host_link_bytes_per_s, efficiency 1).", c.poolBlocks(), c.blockSize(),

@@ -94,8 +94,11 @@ final class CalibrateCommand implements Callable<Integer> {
         var loaded = CostModels.load(written.yaml().toString()); // what a simulation will read, checked now
         stdout.printf(Locale.ROOT, "calibrated %s: %d steps x %d rounds, median spread %.1f%%%n", c.model(),
                 c.rows().size(), c.rounds(), 100 * c.spread());
-        stdout.printf(Locale.ROOT, "held-out error (%d of %d steps, fit to the others): rms %.1f%%, max %.1f%%%n",
-                c.heldOutRows(), c.rows().size(), 100 * c.heldOutRms(), 100 * c.heldOutMax());
+        double[] planes = c.heldOutError(false);
+        stdout.printf(Locale.ROOT, "held-out error (%d of %d steps, fit to the others): rms %.1f%%, max %.1f%%"
+                        + " (the planes alone, without the token-count factors: rms %.1f%%, max %.1f%%)%n",
+                c.heldOutRows(), c.rows().size(), 100 * c.heldOutRms(), 100 * c.heldOutMax(), 100 * planes[0],
+                100 * planes[1]);
         stdout.printf("fit to all steps: %s%n", c.fullFit().summary());
         stdout.printf(Locale.ROOT, "KV pool %d blocks of %d tokens; block copy %.0f ns%n", c.poolBlocks(), c.blockSize(),
                 c.copyNanosPerBlock());

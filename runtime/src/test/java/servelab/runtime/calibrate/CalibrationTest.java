@@ -85,4 +85,25 @@ class CalibrationTest {
         // swap: the measured copy time of one block prices a one-block swap
         assertEquals(c.copyNanosPerBlock(), loaded.swapNanos(1, 16), 0.01 * c.copyNanosPerBlock() + 1);
     }
+
+    @Test
+    void theHeldOutErrorIsReportedWithAndWithoutTheTokenCountFactors() {
+        // given: the design's decode batches and prefill chunks timed by an executor that takes inputs four at a time
+        // (two or three leftovers padded, one alone at about half a pass), as the CPU kernels do
+        var grid = CalibrationGrid.design(2048, 4096, 16, false);
+        var rows = grid.points().stream().map(p -> {
+            var shape = p.row(1);
+            int tokens = shape.prefillTokens() + shape.decodeTokens();
+            int passes = tokens / 4 + (tokens % 4 >= 2 ? 1 : 0);
+            double ms = 1 + 6 * passes + (tokens % 4 == 1 ? 3.5 : 0) + 2e-6 * shape.decodeContextTokens()
+                    + 1e-6 * shape.prefillAttentionPairs();
+            return p.row(ms);
+        }).toList();
+        // when
+        double[] withFactors = Calibration.heldOutError(rows, grid.heldOut(), true);
+        double[] planes = Calibration.heldOutError(rows, grid.heldOut(), false);
+        // then: the factors follow the staircase on rows they never saw; the planes alone cannot
+        assertTrue(withFactors[0] < planes[0] / 2 && withFactors[1] < planes[1],
+                "with factors " + java.util.Arrays.toString(withFactors) + ", planes " + java.util.Arrays.toString(planes));
+    }
 }
