@@ -57,6 +57,15 @@ public final class F32 {
 
     /** {@link #dotVector(float[], float[], int, int)} over the weights at {@code w[wOff..wOff+n)}. */
     public static float dotVector(float[] w, int wOff, float[] x, int xOff, int n) {
+        return dotVector(w, wOff, x, xOff, n, new float[L]);
+    }
+
+    /**
+     * {@link #dotVector(float[], int, float[], int, int)}, summing the lanes through {@code lanes} (at least
+     * {@code L} floats, overwritten): after a long row C2 may not inline the sum, and a vector argument would be boxed
+     * (see {@link Vectors#sum(float[], int)}). The kernels pass a buffer of their thread's.
+     */
+    public static float dotVector(float[] w, int wOff, float[] x, int xOff, int n, float[] lanes) {
         var acc0 = FloatVector.zero(F);
         var acc1 = FloatVector.zero(F);
         var acc2 = FloatVector.zero(F);
@@ -71,7 +80,8 @@ public final class F32 {
         for (int end = n - L; j <= end; j += L) {
             acc0 = FloatVector.fromArray(F, w, wOff + j).fma(FloatVector.fromArray(F, x, xOff + j), acc0);
         }
-        float sum = Vectors.sum(acc0.add(acc1).add(acc2.add(acc3)));
+        acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
+        float sum = Vectors.sum(lanes, 0);
         for (; j < n; j++) {
             sum += w[wOff + j] * x[xOff + j];
         }

@@ -114,11 +114,12 @@ public final class MatMul {
     /** Quantized rows {@code from..to-1} for a batch of 1 or 2: pairs of rows from the two halves of the range. */
     private static void pairs(Matrix w, float[] x, int batch, float[] out, int from, int to) {
         var format = w.format();
+        var lanes = SCRATCH.get().lanes;
         int half = (to - from) / 2;
         int r = from;
         for (; r < from + half; r++) {
             for (int t = 0; t < batch; t++) {
-                rows(format, w, w.rowOffset(r), half * w.rowBytes(), x, t, out, r, half);
+                rows(format, w, w.rowOffset(r), half * w.rowBytes(), x, t, out, r, half, lanes);
             }
         }
         for (r = from + 2 * half; r < to; r++) {
@@ -203,7 +204,7 @@ public final class MatMul {
             for (int k = 0; k < count; k++) {
                 widenRow(w, r + k, halves, row, 0, 0, cols);
                 for (int t = rest; t < t1; t++) {
-                    out[t * w.rows() + r + k] = F32.dotVector(row, 0, x, t * cols, cols);
+                    out[t * w.rows() + r + k] = F32.dotVector(row, 0, x, t * cols, cols, scratch.lanes);
                 }
             }
         }
@@ -217,6 +218,8 @@ public final class MatMul {
     private static final class Scratch {
         final float[] panel = new float[4 * PANEL];
         final float[] four = new float[4];
+        /** Lanes for the sums of the two-row kernels and the float dot ({@code Vectors.sum(float[], int)}). */
+        final float[] lanes = new float[2 * Lanes.L];
         private short[] halves = new short[0];
         private float[] row = new float[0];
         private float[] partial = new float[0];
@@ -285,10 +288,10 @@ public final class MatMul {
      * compiles each kernel on its own.
      */
     private static void rows(WeightFormat format, Matrix w, long off, long distance, float[] x, int t, float[] out, int r,
-                             int apart) {
+                             int apart, float[] lanes) {
         switch (format) {
-            case Q8_0 -> Q8_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
-            case Q4_0 -> Q4_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart);
+            case Q8_0 -> Q8_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart, lanes);
+            case Q4_0 -> Q4_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart, lanes);
             case F32, F16, BF16 -> throw new IllegalArgumentException("two-row kernels are for Q8_0 and Q4_0, not " + format);
         }
     }

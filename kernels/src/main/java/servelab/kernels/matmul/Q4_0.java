@@ -108,10 +108,10 @@ public final class Q4_0 {
 
     /**
      * Dots of two weight rows ({@code distance} bytes apart) with one input, each input block loaded once for both rows;
-     * bit-identical to two {@link #dotVector} calls (see {@link Q8_0#rowsVector}).
+     * bit-identical to two {@link #dotVector} calls (see {@link Q8_0#rowsVector}, also for {@code lanes}).
      */
     public static void rowsVector(MemorySegment w, long off, long distance, float[] x, int xOff, int n,
-                                  float[] out, int outOff, int outStride) {
+                                  float[] out, int outOff, int outStride, float[] lanes) {
         checkLength(n);
         var a0 = FloatVector.zero(F);
         var a1 = a0;
@@ -134,8 +134,10 @@ public final class Q4_0 {
                 b1 = widen(high(qb)).mul(db).fma(x1, b1);
             }
         }
-        out[outOff] = Vectors.sum(a0.add(a1));
-        out[outOff + outStride] = Vectors.sum(b0.add(b1));
+        a0.add(a1).intoArray(lanes, 0); // through an array: see Vectors.sum(float[], int)
+        b0.add(b1).intoArray(lanes, L);
+        out[outOff] = Vectors.sum(lanes, 0);
+        out[outOff + outStride] = Vectors.sum(lanes, L);
     }
 
     private static ByteVector low(ByteVector packed) {

@@ -113,9 +113,10 @@ public final class Q8_0 {
      * one-row Q8_0 matvec with 8192 columns ran at half the speed of one with 2048. Per row the operations are exactly
      * those of {@link #dotVector}, so the results are bit-identical to two single calls. (Four rows at once would
      * share more, but the JIT then stops inlining the vector operations and the kernel slows down tenfold.)
+     * {@code lanes} (at least {@code 2 L} floats) takes the two rows' lanes for their sums, so that nothing is boxed.
      */
     public static void rowsVector(MemorySegment w, long off, long distance, float[] x, int xOff, int n,
-                                  float[] out, int outOff, int outStride) {
+                                  float[] out, int outOff, int outStride, float[] lanes) {
         checkLength(n);
         var a0 = FloatVector.zero(F);
         var a1 = a0;
@@ -137,8 +138,10 @@ public final class Q8_0 {
                 b1 = widen(w, blockB + 18 + p).mul(db).fma(x1, b1);
             }
         }
-        out[outOff] = Vectors.sum(a0.add(a1));
-        out[outOff + outStride] = Vectors.sum(b0.add(b1));
+        a0.add(a1).intoArray(lanes, 0); // through an array: see Vectors.sum(float[], int)
+        b0.add(b1).intoArray(lanes, L);
+        out[outOff] = Vectors.sum(lanes, 0);
+        out[outOff + outStride] = Vectors.sum(lanes, L);
     }
 
     /**

@@ -54,6 +54,20 @@ class OpsTest {
     }
 
     @Test
+    void aSumThroughAnArrayHasTheBitsOfTheVectorSum() {
+        var random = new SplittableRandom(5);
+        var v = new float[3 + Vectors.L];
+        for (int trial = 0; trial < 1000; trial++) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-3, 4)));
+            }
+            float expected = Vectors.sum(FloatVector.fromArray(Vectors.F, v, 3));
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(Vectors.sum(v, 3)),
+                    "trial " + trial + " with " + Vectors.L + " lanes");
+        }
+    }
+
+    @Test
     void vectorExpIsWithinFourUlpOfMathExp() {
         var x = new float[Vectors.L];
         double worst = 0;
