@@ -26,6 +26,14 @@ public final class F32 {
 
     /** Vector API version of {@link #dot}: four independent accumulators, then a scalar tail. */
     public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n) {
+        return dotVector(w, off, x, xOff, n, new float[L]);
+    }
+
+    /**
+     * {@link #dotVector(MemorySegment, long, float[], int, int)}, summing the lanes through {@code lanes} (at least
+     * {@code L} floats, overwritten) so that nothing is boxed (see {@link Vectors#sum(float[], int)}).
+     */
+    public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n, float[] lanes) {
         var acc0 = FloatVector.zero(F);
         var acc1 = FloatVector.zero(F);
         var acc2 = FloatVector.zero(F);
@@ -40,7 +48,8 @@ public final class F32 {
         for (int end = n - L; j <= end; j += L) {
             acc0 = FloatVector.fromMemorySegment(F, w, off + 4L * j, LE).fma(FloatVector.fromArray(F, x, xOff + j), acc0);
         }
-        float sum = Vectors.sum(acc0.add(acc1).add(acc2.add(acc3)));
+        acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
+        float sum = Vectors.sum(lanes, 0);
         for (; j < n; j++) {
             sum += w.get(FLOAT_LE, off + 4L * j) * x[xOff + j];
         }

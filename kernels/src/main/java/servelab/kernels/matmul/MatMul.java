@@ -124,7 +124,7 @@ public final class MatMul {
         }
         for (r = from + 2 * half; r < to; r++) {
             for (int t = 0; t < batch; t++) {
-                out[t * w.rows() + r] = dotVector(format, w.data(), w.rowOffset(r), x, t * w.cols(), w.cols());
+                out[t * w.rows() + r] = dotVector(format, w.data(), w.rowOffset(r), x, t * w.cols(), w.cols(), lanes);
             }
         }
     }
@@ -139,7 +139,8 @@ public final class MatMul {
         var format = w.format();
         switch (format) {
             case Q8_0, Q4_0 -> {
-                var four = SCRATCH.get().four;
+                var scratch = SCRATCH.get();
+                var four = scratch.four;
                 for (int r = r0; r < r1; r++) {
                     long off = w.rowOffset(r);
                     int t = t0;
@@ -152,7 +153,8 @@ public final class MatMul {
                         t = t1;
                     }
                     for (; t < t1; t++) {
-                        out[t * w.rows() + r] = dotVector(format, w.data(), off, x, t * w.cols(), w.cols());
+                        out[t * w.rows() + r] = dotVector(format, w.data(), off, x, t * w.cols(), w.cols(),
+                                scratch.lanes);
                     }
                 }
             }
@@ -182,7 +184,8 @@ public final class MatMul {
         if (w.format() == WeightFormat.F32 && t1 - t0 < 2) {
             // one input: nothing to share a copied row with, so dot the mapped weights directly (same operations)
             for (int r = r0; r < r1; r++) {
-                out[t0 * w.rows() + r] = F32.dotVector(w.data(), w.rowOffset(r), x, t0 * cols, cols);
+                out[t0 * w.rows() + r] = F32.dotVector(w.data(), w.rowOffset(r), x, t0 * cols, cols,
+                        SCRATCH.get().lanes);
             }
             return;
         }
@@ -327,12 +330,18 @@ public final class MatMul {
 
     /** Vector API dot of {@code n} weights at byte {@code off} with {@code x[xOff..]}. */
     public static float dotVector(WeightFormat format, MemorySegment w, long off, float[] x, int xOff, int n) {
+        return dotVector(format, w, off, x, xOff, n, new float[Lanes.L]);
+    }
+
+    /** {@link #dotVector(WeightFormat, MemorySegment, long, float[], int, int)}, lanes summed through {@code lanes}. */
+    private static float dotVector(WeightFormat format, MemorySegment w, long off, float[] x, int xOff, int n,
+                                   float[] lanes) {
         return switch (format) {
-            case F32 -> F32.dotVector(w, off, x, xOff, n);
+            case F32 -> F32.dotVector(w, off, x, xOff, n, lanes);
             case F16 -> F16.dotVector(w, off, x, xOff, n);
             case BF16 -> BF16.dotVector(w, off, x, xOff, n);
-            case Q8_0 -> Q8_0.dotVector(w, off, x, xOff, n);
-            case Q4_0 -> Q4_0.dotVector(w, off, x, xOff, n);
+            case Q8_0 -> Q8_0.dotVector(w, off, x, xOff, n, lanes);
+            case Q4_0 -> Q4_0.dotVector(w, off, x, xOff, n, lanes);
         };
     }
 

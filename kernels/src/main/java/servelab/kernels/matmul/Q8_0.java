@@ -51,6 +51,14 @@ public final class Q8_0 {
      * operations per input, so a row's result does not depend on the batch it is part of.
      */
     public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n) {
+        return dotVector(w, off, x, xOff, n, new float[L]);
+    }
+
+    /**
+     * {@link #dotVector(MemorySegment, long, float[], int, int)}, summing the lanes through {@code lanes} (at least
+     * {@code L} floats, overwritten) so that nothing is boxed (see {@link Vectors#sum(float[], int)}).
+     */
+    public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n, float[] lanes) {
         checkLength(n);
         var acc0 = FloatVector.zero(F);
         var acc1 = FloatVector.zero(F);
@@ -63,7 +71,8 @@ public final class Q8_0 {
                 acc1 = widen(w, block + 18 + part * L).mul(d).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc1);
             }
         }
-        return Vectors.sum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(lanes, 0);
+        return Vectors.sum(lanes, 0);
     }
 
     /**
