@@ -66,16 +66,15 @@ public final class BF16 {
         return ((IntVector) halves.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    /** Widens a row of {@code n} weights into {@code dst[0..n)} through {@code halves}, as {@link F16#widenRow}. */
-    public static void widenRow(MemorySegment w, long off, short[] halves, float[] dst, int n) {
-        widenRow(w, off, halves, dst, 0, n);
+    /** Widens a row of {@code n} weights into {@code dst[0..n)}, as {@link F16#widenRow}. */
+    public static void widenRow(MemorySegment w, long off, float[] dst, int n) {
+        widenRow(w, off, dst, 0, n);
     }
 
-    /** {@link #widenRow(MemorySegment, long, short[], float[], int)} into {@code dst[dstOff..dstOff+n)}. */
-    public static void widenRow(MemorySegment w, long off, short[] halves, float[] dst, int dstOff, int n) {
-        MemorySegment.copy(w, SHORT_LE, off, halves, 0, n);
+    /** {@link #widenRow(MemorySegment, long, float[], int)} into {@code dst[dstOff..dstOff+n)}. */
+    public static void widenRow(MemorySegment w, long off, float[] dst, int dstOff, int n) {
         for (int j = 0; j < n; j++) {
-            dst[dstOff + j] = Float.intBitsToFloat(halves[j] << 16);
+            dst[dstOff + j] = Float.intBitsToFloat(w.get(SHORT_LE, off + 2L * j) << 16);
         }
     }
 

@@ -191,21 +191,20 @@ public final class MatMul {
         }
         int pairs = (t1 - t0) / 2;
         var scratch = SCRATCH.get();
-        var halves = scratch.halves(cols);
         var panel = scratch.panel;
         var row = scratch.row(cols);
         var partial = scratch.partial(pairs * F32.PARTIAL_4X2);
         for (int r = r0; r < r1; r += 4) {
             int count = Math.min(4, r1 - r);
             if (count == 4 && pairs > 0) {
-                fourRowsByPairs(w, x, out, r, t0, pairs, halves, panel, partial);
+                fourRowsByPairs(w, x, out, r, t0, pairs, panel, partial);
             }
             int rest = count == 4 ? t0 + 2 * pairs : t0;
             if (rest == t1) {
                 continue;
             }
             for (int k = 0; k < count; k++) {
-                widenRow(w, r + k, halves, row, 0, 0, cols);
+                widenRow(w, r + k, row, 0, 0, cols);
                 for (int t = rest; t < t1; t++) {
                     out[t * w.rows() + r + k] = F32.dotVector(row, 0, x, t * cols, cols, scratch.lanes);
                 }
@@ -223,13 +222,8 @@ public final class MatMul {
         final float[] four = new float[4];
         /** Lanes for the sums of the two-row kernels and the float dot ({@code Vectors.sum(float[], int)}). */
         final float[] lanes = new float[2 * Lanes.L];
-        private short[] halves = new short[0];
         private float[] row = new float[0];
         private float[] partial = new float[0];
-
-        short[] halves(int n) {
-            return halves.length >= n ? halves : (halves = new short[n]);
-        }
 
         float[] row(int n) {
             return row.length >= n ? row : (row = new float[n]);
@@ -243,8 +237,8 @@ public final class MatMul {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Rows {@code r..r+3} with inputs {@code t0..t0+2*pairs-1}: column panels, then the columns after them. */
-    private static void fourRowsByPairs(Matrix w, float[] x, float[] out, int r, int t0, int pairs, short[] halves,
-                                        float[] panel, float[] partial) {
+    private static void fourRowsByPairs(Matrix w, float[] x, float[] out, int r, int t0, int pairs, float[] panel,
+                                        float[] partial) {
         int cols = w.cols();
         int grouped = cols / (4 * Lanes.L) * (4 * Lanes.L);
         if (grouped == 0) {
@@ -252,13 +246,13 @@ public final class MatMul {
         }
         for (int p0 = 0; p0 < grouped; p0 += PANEL) {
             int width = Math.min(PANEL, grouped - p0);
-            widenPanel(w, r, p0, width, halves, panel);
+            widenPanel(w, r, p0, width, panel);
             for (int q = 0; q < pairs; q++) {
                 F32.panel4x2(panel, 0, PANEL, width, x, (t0 + 2 * q) * cols + p0, cols, partial, q * F32.PARTIAL_4X2,
                         p0 == 0);
             }
         }
-        widenPanel(w, r, grouped, cols - grouped, halves, panel);
+        widenPanel(w, r, grouped, cols - grouped, panel);
         for (int q = 0; q < pairs; q++) {
             int t = t0 + 2 * q;
             F32.finish4x2(panel, 0, PANEL, cols - grouped, x, t * cols + grouped, cols, partial, q * F32.PARTIAL_4X2,
@@ -267,18 +261,18 @@ public final class MatMul {
     }
 
     /** Columns {@code from..from+width-1} of rows {@code r..r+3} into {@code panel[k * PANEL ..]}, exactly. */
-    private static void widenPanel(Matrix w, int r, int from, int width, short[] halves, float[] panel) {
+    private static void widenPanel(Matrix w, int r, int from, int width, float[] panel) {
         for (int k = 0; k < 4; k++) {
-            widenRow(w, r + k, halves, panel, k * PANEL, from, width);
+            widenRow(w, r + k, panel, k * PANEL, from, width);
         }
     }
 
     /** Columns {@code from..from+n-1} of row {@code r} (F16, BF16 or F32) into {@code dst[dstOff..dstOff+n)}, exactly. */
-    private static void widenRow(Matrix w, int r, short[] halves, float[] dst, int dstOff, int from, int n) {
+    private static void widenRow(Matrix w, int r, float[] dst, int dstOff, int from, int n) {
         long off = w.rowOffset(r) + (long) from * w.format().blockBytes();
         switch (w.format()) {
-            case F16 -> F16.widenRow(w.data(), off, halves, dst, dstOff, n);
-            case BF16 -> BF16.widenRow(w.data(), off, halves, dst, dstOff, n);
+            case F16 -> F16.widenRow(w.data(), off, dst, dstOff, n);
+            case BF16 -> BF16.widenRow(w.data(), off, dst, dstOff, n);
             case F32 -> MemorySegment.copy(w.data(), Lanes.FLOAT_LE, off, dst, dstOff, n);
             case Q8_0, Q4_0 -> throw new IllegalArgumentException("rows of " + w.format() + " are not widened per tile");
         }

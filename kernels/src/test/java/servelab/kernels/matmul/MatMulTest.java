@@ -245,12 +245,11 @@ class MatMulTest {
         for (int j = 0; j < n + 1; j++) {
             data.set(Lanes.SHORT_LE, 2L * j, (short) random.nextInt(1 << 16));
         }
-        var halves = new short[n];
         var f16 = new float[n];
         var bf16 = new float[n];
         // from byte 2: an odd half offset, as a row inside a tensor may start
-        F16.widenRow(data, 2, halves, f16, n);
-        BF16.widenRow(data, 2, halves, bf16, n);
+        F16.widenRow(data, 2, f16, n);
+        BF16.widenRow(data, 2, bf16, n);
         for (int j = 0; j < n; j++) {
             short bits = data.get(Lanes.SHORT_LE, 2L * (j + 1));
             assertSameFloat(Float.float16ToFloat(bits), f16[j], "f16 " + j);

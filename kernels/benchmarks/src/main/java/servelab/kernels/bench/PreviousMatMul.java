@@ -50,13 +50,12 @@ final class PreviousMatMul {
             case F16, BF16 -> {
                 // each row widened once into floats, then dotted with every input of the tile (at batch 1 too, so
                 // that a row's result does not depend on the batch)
-                var halves = new short[w.cols()];
                 var row = new float[w.cols()];
                 for (int r = r0; r < r1; r++) {
                     if (format == WeightFormat.F16) {
-                        F16.widenRow(w.data(), w.rowOffset(r), halves, row, w.cols());
+                        F16.widenRow(w.data(), w.rowOffset(r), row, w.cols());
                     } else {
-                        BF16.widenRow(w.data(), w.rowOffset(r), halves, row, w.cols());
+                        BF16.widenRow(w.data(), w.rowOffset(r), row, w.cols());
                     }
                     for (int t = t0; t < t1; t++) {
                         out[t * w.rows() + r] = F32.dotVector(row, x, t * w.cols(), w.cols());
