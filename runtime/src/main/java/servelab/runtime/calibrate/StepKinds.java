@@ -18,9 +18,10 @@ import servelab.runtime.report.Table;
  * @param kinds the kinds that either world ran, in {@link #KINDS} order, then "all steps"
  */
 public record StepKinds(List<Kind> kinds) {
-    /** The kinds, as {@code [label, low, high]} of decode tokens for decode-only steps (token counts, inclusive). */
+    /** The kinds' labels, in report order; decode-only steps go by their decode tokens from {@link #DECODE_LOW}. */
     static final List<String> KINDS = List.of("prefill only", "prefill + decode", "decode, 1 token", "decode, 2-4 tokens",
             "decode, 5-8 tokens", "decode, 9-16 tokens", "decode, 17-32 tokens", "decode, over 32 tokens");
+    /** The fewest decode tokens of each decode-only kind (labels 2 .. 7 of {@link #KINDS}). */
     private static final int[] DECODE_LOW = {1, 2, 5, 9, 17, 33};
 
     /**
