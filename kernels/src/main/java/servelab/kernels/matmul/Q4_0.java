@@ -3,6 +3,7 @@ package servelab.kernels.matmul;
 import static servelab.kernels.matmul.Lanes.BL;
 import static servelab.kernels.matmul.Lanes.F;
 import static servelab.kernels.matmul.Lanes.FIRST_L;
+import static servelab.kernels.matmul.Lanes.I;
 import static servelab.kernels.matmul.Lanes.L;
 import static servelab.kernels.matmul.Lanes.LE;
 import static servelab.kernels.matmul.Lanes.PARTS_PER_16;
@@ -15,6 +16,7 @@ import servelab.kernels.Vectors;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -73,9 +75,9 @@ public final class Q4_0 {
             int xb = xOff + b * BLOCK;
             var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
             for (int part = 0; part < PARTS_PER_16; part++) {
-                var q = bytes(w, block + 2 + part * L);
-                acc0 = widen(low(q)).mul(d).fma(FloatVector.fromArray(F, x, xb + part * L), acc0);
-                acc1 = widen(high(q)).mul(d).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc1);
+                var q = ints(bytes(w, block + 2 + part * L));
+                acc0 = lowFloats(q).mul(d).fma(FloatVector.fromArray(F, x, xb + part * L), acc0);
+                acc1 = highFloats(q).mul(d).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc1);
             }
         }
         acc0.add(acc1).intoArray(lanes, 0);
@@ -98,9 +100,9 @@ public final class Q4_0 {
             long block = off + (long) b * BYTES;
             var d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, block)));
             for (int part = 0; part < PARTS_PER_16; part++) {
-                var q = bytes(w, block + 2 + part * L);
-                var w0 = widen(low(q)).mul(d);
-                var w1 = widen(high(q)).mul(d);
+                var q = ints(bytes(w, block + 2 + part * L));
+                var w0 = lowFloats(q).mul(d);
+                var w1 = highFloats(q).mul(d);
                 int xb = x4Off + b * 4 * BLOCK + part * L;
                 a0 = w0.fma(FloatVector.fromArray(F, x4, xb), a0);
                 a1 = w1.fma(FloatVector.fromArray(F, x4, xb + 16), a1);
@@ -135,12 +137,12 @@ public final class Q4_0 {
                 int xb = xOff + b * BLOCK + part * L;
                 var x0 = FloatVector.fromArray(F, x, xb);
                 var x1 = FloatVector.fromArray(F, x, xb + 16);
-                var qa = bytes(w, blockA + 2 + part * L);
-                var qb = bytes(w, blockB + 2 + part * L);
-                a0 = widen(low(qa)).mul(da).fma(x0, a0);
-                a1 = widen(high(qa)).mul(da).fma(x1, a1);
-                b0 = widen(low(qb)).mul(db).fma(x0, b0);
-                b1 = widen(high(qb)).mul(db).fma(x1, b1);
+                var qa = ints(bytes(w, blockA + 2 + part * L));
+                var qb = ints(bytes(w, blockB + 2 + part * L));
+                a0 = lowFloats(qa).mul(da).fma(x0, a0);
+                a1 = highFloats(qa).mul(da).fma(x1, a1);
+                b0 = lowFloats(qb).mul(db).fma(x0, b0);
+                b1 = highFloats(qb).mul(db).fma(x1, b1);
             }
         }
         a0.add(a1).intoArray(lanes, 0); // through an array: see Vectors.sum(float[], int)
@@ -149,12 +151,23 @@ public final class Q4_0 {
         out[outOff + outStride] = Vectors.sum(lanes, L);
     }
 
-    private static ByteVector low(ByteVector packed) {
-        return packed.and((byte) 0x0f).sub((byte) 8);
+    /**
+     * The packed bytes widened to ints first, the nibbles then cut with int operations and converted to floats:
+     * exactly the values of cutting them as bytes and widening each half, at 1.5x the speed (batch 1, AMD machine,
+     * `cputime Q4_0 8192 2048 1`: 4.61-4.66 against 2.98-3.07 GB per CPU-second), since x86 has no byte shift.
+     */
+    private static IntVector ints(ByteVector packed) {
+        return (IntVector) packed.convertShape(VectorOperators.B2I, I, 0);
     }
 
-    private static ByteVector high(ByteVector packed) {
-        return packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).sub((byte) 8);
+    /** Low nibbles less 8, as floats: weights {@code j} of the part. */
+    private static FloatVector lowFloats(IntVector packed) {
+        return (FloatVector) packed.and(0x0f).sub(8).convertShape(VectorOperators.I2F, F, 0);
+    }
+
+    /** High nibbles less 8, as floats: weights {@code 16 + j} (bits 4-7 of each byte; the sign extension masked off). */
+    private static FloatVector highFloats(IntVector packed) {
+        return (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and(0x0f).sub(8).convertShape(VectorOperators.I2F, F, 0);
     }
 
     private static FloatVector scale(MemorySegment w, long block) {
@@ -169,10 +182,6 @@ public final class Q4_0 {
     private static ByteVector bytes(MemorySegment w, long at) {
         return L >= 8 ? ByteVector.fromMemorySegment(BL, w, at, LE) // exactly L bytes
                 : ByteVector.fromMemorySegment(BL, w, at, LE, FIRST_L); // 4 of 8: never past the block's end
-    }
-
-    private static FloatVector widen(ByteVector q) {
-        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
     }
 
     /** Expands {@code n} weights at byte {@code off} into {@code dst[dstOff..]}. */
