@@ -54,8 +54,8 @@ public final class Q4_0 {
     }
 
     /**
-     * Vector API version of {@link #dot}: the 16 packed bytes are split into low and high nibbles, less 8, widened
-     * and scaled by {@code d}, then multiplied into one accumulator per half block. {@link #dotsPacked} does the same
+     * Vector API version of {@link #dot}: the 16 packed bytes are widened to ints, split into low and high nibbles,
+     * less 8, converted to floats and scaled by {@code d}, then multiplied into one accumulator per half block. {@link #dotsPacked} does the same
      * operations per input row.
      */
     public static float dotVector(MemorySegment w, long off, float[] x, int xOff, int n) {
