@@ -22,6 +22,24 @@ public final class SpeculativeVerifier {
     private SpeculativeVerifier() {}
 
     /**
+     * Greedy verification from the target's greedy tokens alone ({@code best[i]}: the argmax of row {@code i}, for
+     * {@code draft.length + 1} rows), as a device forward pass brings them back without the logits: the same result
+     * as {@link #greedy(int[], float[], int, int)} on those rows.
+     */
+    public static Verification greedy(int[] draft, int[] best) {
+        if (best.length != draft.length + 1) {
+            throw new IllegalArgumentException(draft.length + " drafts need " + (draft.length + 1) + " rows, got "
+                    + best.length);
+        }
+        for (int i = 0; i <= draft.length; i++) {
+            if (i == draft.length || best[i] != draft[i]) {
+                return new Verification(i, Arrays.copyOf(best, i + 1));
+            }
+        }
+        throw new AssertionError("the loop returns at i == draft.length");
+    }
+
+    /**
      * Greedy match: {@code logits} holds k + 1 rows of {@code vocabularySize} from {@code offset}, row i being the
      * target's prediction for the position of {@code draft[i]} (row k predicts the bonus token).
      */

@@ -84,4 +84,20 @@ class SpeculativeVerifierTest {
         var second = SpeculativeVerifier.greedy(new int[] {1, 4}, logits, 0, 5);
         assertArrayEquals(new int[] {1, 2}, second.tokens());
     }
+
+    @Test
+    void greedyMatchFromTheTargetsGreedyTokensAloneGivesTheSameVerification() {
+        var logits = new float[15];
+        logits[1] = 5;
+        logits[5 + 2] = 5;
+        logits[10] = 5;
+        int[] best = {1, 2, 0};   // what a device pass brings back instead of the logits
+        for (int[] draft : new int[][] {{1, 2}, {3, 2}, {1, 4}}) {
+            assertEquals(SpeculativeVerifier.greedy(draft, logits, 0, 5).toString(),
+                    SpeculativeVerifier.greedy(draft, best).toString(), java.util.Arrays.toString(draft));
+        }
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SpeculativeVerifier.greedy(new int[] {1, 2}, new int[] {1, 2}));
+        assertEquals("2 drafts need 3 rows, got 2", e.getMessage());
+    }
 }

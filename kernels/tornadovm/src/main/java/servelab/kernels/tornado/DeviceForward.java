@@ -1,35 +1,49 @@
 package servelab.kernels.tornado;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import uk.ac.manchester.tornado.api.DataRange;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
-import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import servelab.kernels.model.Config;
+import servelab.kernels.model.Forward;
 import servelab.kernels.model.Llama;
+import servelab.kernels.model.Logits;
+import servelab.kernels.model.ResidentForward;
 import servelab.kernels.model.SequenceChunk;
 
 /**
  * A whole forward step on one TornadoVM device with everything resident there: the weights go over once, the KV
  * pool lives on the device addressed by the engine's block ids, and a step uploads only its metadata (token ids,
- * positions, block tables, which rows want logits, in {@link StepMetadata}) and downloads only the greedy token of
- * each logit row (logits on request, {@link #logits}). One task graph runs all layers; it is built once for a
- * {@link Capacity}, and every step of up to that many tokens reuses the compiled kernels.
+ * positions, block tables, which rows want logits, each layer's token count, in {@link StepMetadata}) and downloads
+ * only the greedy token of each logit row (the logit rows too when asked). One task graph runs all layers; it is built
+ * once for a {@link Capacity}, and every step reuses the compiled kernels. A step larger than the capacity runs as
+ * several, in order (chunks are cut into pieces of at most {@code capacity.tokens()}; the last piece of a chunk carries
+ * its logit rows), which gives the same result: a token attends only to its own sequence's stored positions.
  *
  * <p>Prefill chunks, decodes and verification chunks are all the same here: every token attends to positions
- * {@code 0..its own} of its sequence, after the whole batch's keys and values are stored ({@link servelab.kernels.model.Forward}'s order).
- * Not done here: the engine's block copies (copy-on-write) and swaps to the host tier need a second graph over the
- * same pool, so the engine does not use this class yet (see kernels/README.md). Not thread-safe.
+ * {@code 0..its own} of its sequence, after the whole batch's keys and values are stored ({@link Forward}'s order).
+ * A layer-skip draft runs the same graph with the token counts of the layers past its last set to 0 (those tasks do
+ * nothing), as {@link Forward#step(Llama, servelab.kernels.model.ForwardState, servelab.kernels.attention.PagedKvCache,
+ * List, int)} does on the CPU. Swaps go through a second graph over the same device pool, which copies up to
+ * {@link #SWAP_BLOCKS} blocks each way per run through staging arrays. Not thread-safe.
  */
-public final class DeviceForward implements AutoCloseable {
+public final class DeviceForward implements ResidentForward {
     private static final String GRAPH = "forward";
+    private static final String SWAP_GRAPH = "swap";
+    /** Blocks one run of the swap graph copies each way (more run it again). */
+    static final int SWAP_BLOCKS = 16;
 
     /**
      * What one plan is built for.
@@ -53,6 +67,20 @@ public final class DeviceForward implements AutoCloseable {
             }
         }
 
+        /**
+         * What the engine's executor builds: {@code poolBlocks} blocks of {@code blockSize}, sequences as long as the
+         * model's context or the device attention allows, and per run up to 1,024 tokens in 256 chunks with 256
+         * logit rows (larger steps run as several).
+         */
+        public static Capacity forEngine(Config c, int blockSize, int poolBlocks) {
+            int positions = Math.min(c.contextLength(), GroupKernels.MAX_CONTEXT);
+            if (positions < blockSize) {
+                throw new IllegalArgumentException("a block of " + blockSize + " positions is longer than the "
+                        + positions + " the device holds per sequence");
+            }
+            return new Capacity(1024, 256, 256, positions / blockSize, poolBlocks, blockSize);
+        }
+
         int maxContext() {
             return maxBlocks * blockSize;
         }
@@ -63,8 +91,13 @@ public final class DeviceForward implements AutoCloseable {
     private final StepMetadata meta;
     private final IntArray ids;
     private final FloatArray logits;
+    private final IntArray swaps;
+    private final FloatArray outKeys, outValues, inKeys, inValues;
+    private final int blockFloats;
+    private final int layerStride;
     private final TornadoExecutionPlan plan;
-    private uk.ac.manchester.tornado.api.TornadoExecutionResult last;
+    private final String device;
+    private boolean ran;
 
     public DeviceForward(Llama model, Capacity capacity) {
         this.config = model.config();
@@ -74,7 +107,9 @@ public final class DeviceForward implements AutoCloseable {
             throw new IllegalArgumentException("Capacity allows " + capacity.maxContext() + " positions, the model "
                     + c.contextLength());
         }
-        this.meta = new StepMetadata(capacity);
+        this.blockFloats = c.kvHeads() * capacity.blockSize() * c.headDim();
+        this.layerStride = capacity.poolBlocks() * blockFloats;
+        this.meta = new StepMetadata(capacity, c.layers());
         this.ids = new IntArray(capacity.logitRows());
         this.logits = new FloatArray(capacity.logitRows() * c.vocabularySize());
         var weights = DeviceWeights.of(model.weights());
@@ -94,35 +129,204 @@ public final class DeviceForward implements AutoCloseable {
         layerTasks.logits(model.weights(), logits, ids);
         graph.transferToHost(DataTransferMode.EVERY_EXECUTION, ids);
         graph.transferToHost(DataTransferMode.UNDER_DEMAND, logits);
-        this.plan = DeviceChoice.apply(new TornadoExecutionPlan(graph.snapshot()).withGridScheduler(grids));
+        graph.persistOnDevice(a.keys, a.values);   // the swap graph works on the same device pool
+
+        int staged = SWAP_BLOCKS * c.layers() * blockFloats;
+        swaps = new IntArray(2 + 2 * SWAP_BLOCKS);
+        outKeys = new FloatArray(staged);
+        outValues = new FloatArray(staged);
+        inKeys = new FloatArray(staged);
+        inValues = new FloatArray(staged);
+        var swap = new TaskGraph(SWAP_GRAPH)
+                .consumeFromDevice(GRAPH, a.keys, a.values)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, swaps, inKeys, inValues)
+                .task("gather", StepKernels::gatherBlocks, a.keys, a.values, outKeys, outValues, swaps, SWAP_BLOCKS,
+                        c.layers(), layerStride, blockFloats)
+                .task("scatter", StepKernels::scatterBlocks, a.keys, a.values, inKeys, inValues, swaps, SWAP_BLOCKS,
+                        c.layers(), layerStride, blockFloats)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, outKeys, outValues);
+        this.plan = DeviceChoice.apply(new TornadoExecutionPlan(graph.snapshot(), swap.snapshot())
+                .withGridScheduler(grids));
+        this.device = DeviceChoice.describe();
     }
 
     /**
-     * Runs {@code batch} (addresses must be block tables into this pool) and returns the greedy token of each logit
-     * row, chunk after chunk as in {@link servelab.kernels.model.Logits}.
+     * The engine's resident forward (called by name from the runtime, so that the default build needs no TornadoVM):
+     * {@link Capacity#forEngine} over {@code poolBlocks} blocks. Throws, with the reason, when the model has a weight
+     * format without device kernels or TornadoVM has no device.
      */
-    public int[] step(List<SequenceChunk> batch) {
-        int rows = meta.fill(batch, config);
-        last = plan.execute();
-        var result = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            result[i] = ids.get(i);
-        }
-        return result;
+    public static ResidentForward create(Llama model, int blockSize, int poolBlocks) {
+        return new DeviceForward(model, Capacity.forEngine(model.config(), blockSize, poolBlocks));
     }
 
-    /** The logits of the last step's logit rows ({@code rows x vocabulary}), brought back from the device now. */
-    public float[] logits() {
-        if (last == null) {
-            throw new IllegalStateException("no step has run");
+    /**
+     * Runs {@code batch} (addresses must be block tables into this pool) through every layer and returns the greedy
+     * token of each logit row, chunk after chunk as in {@link servelab.kernels.model.Logits}.
+     */
+    public int[] step(List<SequenceChunk> batch) {
+        return step(batch, config.layers(), false).greedy();
+    }
+
+    @Override
+    public Step step(List<SequenceChunk> batch, int layers, boolean withLogits) {
+        if (layers < 1 || layers > config.layers()) {
+            throw new IllegalArgumentException("a step runs 1.." + config.layers() + " layers, asked for " + layers);
         }
-        last.transferToHost(logits);
-        int rows = meta.logitRows();
-        var out = new float[rows * config.vocabularySize()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = logits.get(i);
+        meta.checkChunks(batch, config);   // before any run: a refused step changes nothing
+        int totalRows = 0;
+        var firstRow = new int[batch.size() + 1];
+        for (int s = 0; s < batch.size(); s++) {
+            firstRow[s] = totalRows;
+            totalRows += batch.get(s).logitTokens();
         }
-        return out;
+        firstRow[batch.size()] = totalRows;
+        var greedy = new int[totalRows];
+        float[] values = withLogits ? new float[totalRows * config.vocabularySize()] : null;
+        int done = 0;
+        for (var run : runs(batch)) {
+            int rows = meta.fill(run, config, layers);
+            var result = plan.withGraph(0).execute();
+            ran = true;
+            for (int i = 0; i < rows; i++) {
+                greedy[done + i] = ids.get(i);
+            }
+            if (withLogits && rows > 0) {
+                int floats = rows * config.vocabularySize();
+                result.transferToHost(new DataRange(logits).withSize(floats));
+                MemorySegment.copy(logits.getSegment(), ValueLayout.JAVA_FLOAT, 0, values,
+                        done * config.vocabularySize(), floats);
+            }
+            done += rows;
+        }
+        return new Step(greedy, withLogits ? new Logits(values, config.vocabularySize(), firstRow) : null);
+    }
+
+    /**
+     * {@code batch} as runs that fit the capacity, in order: whole chunks while they fit, and a chunk of more tokens
+     * than a run holds cut into pieces, the last one carrying its logit rows.
+     */
+    private List<List<SequenceChunk>> runs(List<SequenceChunk> batch) {
+        var runs = new ArrayList<List<SequenceChunk>>();
+        var run = new ArrayList<SequenceChunk>();
+        int tokens = 0;
+        int rows = 0;
+        for (var chunk : batch) {
+            for (var piece : pieces(chunk)) {
+                int t = piece.tokens().length;
+                if (!run.isEmpty() && (tokens + t > capacity.tokens() || rows + piece.logitTokens() > capacity.logitRows()
+                        || run.size() == capacity.sequences())) {
+                    runs.add(run);
+                    run = new ArrayList<>();
+                    tokens = 0;
+                    rows = 0;
+                }
+                run.add(piece);
+                tokens += t;
+                rows += piece.logitTokens();
+            }
+        }
+        if (!run.isEmpty()) runs.add(run);
+        return runs;
+    }
+
+    private List<SequenceChunk> pieces(SequenceChunk chunk) {
+        int n = chunk.tokens().length;
+        if (n <= capacity.tokens()) return List.of(chunk);
+        if (chunk.logitTokens() > Math.min(capacity.tokens(), capacity.logitRows())) {
+            throw new IllegalArgumentException("a chunk (" + chunk.kv() + ") wants " + chunk.logitTokens()
+                    + " logit rows; a device run holds " + Math.min(capacity.tokens(), capacity.logitRows()));
+        }
+        var pieces = new ArrayList<SequenceChunk>();
+        int last = n - capacity.tokens();   // a full last piece holds every logit row
+        for (int from = 0; from < last; from += capacity.tokens()) {
+            pieces.add(piece(chunk, from, Math.min(last, from + capacity.tokens()), 0));
+        }
+        pieces.add(piece(chunk, last, n, chunk.logitTokens()));
+        return pieces;
+    }
+
+    private static SequenceChunk piece(SequenceChunk chunk, int from, int to, int logitTokens) {
+        return new SequenceChunk(Arrays.copyOfRange(chunk.tokens(), from, to), chunk.startPosition() + from, chunk.kv(),
+                logitTokens);
+    }
+
+    @Override
+    public void read(int[] blocks, int[] slots, float[][] keys, float[][] values) {
+        swap(blocks, slots, keys, values, true);
+    }
+
+    @Override
+    public void write(int[] blocks, int[] slots, float[][] keys, float[][] values) {
+        swap(blocks, slots, keys, values, false);
+    }
+
+    /**
+     * Runs the swap graph over {@code blocks}, {@link #SWAP_BLOCKS} at a time: out of the pool into the host slots
+     * ({@code toHost}), or from them into the pool. The pool's device copy is made by the forward graph's first run,
+     * so before any step a run with no tokens makes it (the pool is all zeros then).
+     */
+    private void swap(int[] blocks, int[] slots, float[][] keys, float[][] values, boolean toHost) {
+        if (blocks.length != slots.length) {
+            throw new IllegalArgumentException(blocks.length + " blocks but " + slots.length + " host slots");
+        }
+        if (keys.length != config.layers() || values.length != config.layers()) {
+            throw new IllegalArgumentException("host blocks need one array per layer (" + config.layers() + "), got "
+                    + keys.length + " and " + values.length);
+        }
+        for (int block : blocks) {
+            if (block < 0 || block >= capacity.poolBlocks()) {
+                throw new IllegalArgumentException("block " + block + " is outside the device pool of "
+                        + capacity.poolBlocks());
+            }
+        }
+        if (!ran) {
+            meta.fill(List.of(), config, 0);
+            plan.withGraph(0).execute();
+            ran = true;
+        }
+        int layers = config.layers();
+        for (int from = 0; from < blocks.length; from += SWAP_BLOCKS) {
+            int n = Math.min(SWAP_BLOCKS, blocks.length - from);
+            swaps.set(0, toHost ? n : 0);
+            swaps.set(1, toHost ? 0 : n);
+            for (int j = 0; j < n; j++) {
+                swaps.set(2 + (toHost ? 0 : SWAP_BLOCKS) + j, blocks[from + j]);
+                if (toHost) continue;
+                for (int l = 0; l < layers; l++) {
+                    long at = (long) (j * layers + l) * blockFloats * Float.BYTES;
+                    MemorySegment.copy(keys[l], slots[from + j] * blockFloats, inKeys.getSegment(),
+                            ValueLayout.JAVA_FLOAT, at, blockFloats);
+                    MemorySegment.copy(values[l], slots[from + j] * blockFloats, inValues.getSegment(),
+                            ValueLayout.JAVA_FLOAT, at, blockFloats);
+                }
+            }
+            plan.withGraph(1).execute();
+            if (!toHost) continue;
+            for (int j = 0; j < n; j++) {
+                for (int l = 0; l < layers; l++) {
+                    long at = (long) (j * layers + l) * blockFloats * Float.BYTES;
+                    MemorySegment.copy(outKeys.getSegment(), ValueLayout.JAVA_FLOAT, at, keys[l],
+                            slots[from + j] * blockFloats, blockFloats);
+                    MemorySegment.copy(outValues.getSegment(), ValueLayout.JAVA_FLOAT, at, values[l],
+                            slots[from + j] * blockFloats, blockFloats);
+                }
+            }
+        }
+    }
+
+    @Override
+    public int blockFloats() {
+        return blockFloats;
+    }
+
+    @Override
+    public int maxContext() {
+        return capacity.maxContext();
+    }
+
+    @Override
+    public String describe() {
+        return "TornadoVM " + device + " (the whole forward step; weights and KV pool resident)";
     }
 
     public Capacity capacity() {

@@ -159,61 +159,64 @@ public final class GroupKernels {
      */
     public static void attention(KernelContext ctx, FloatArray q, FloatArray keys, FloatArray values, FloatArray out,
                                  IntArray positions, IntArray tableRows, IntArray blockTables, IntArray counts,
-                                 int layerOffset, int heads, int kvHeads, int headDim, int blockSize, int maxBlocks) {
+                                 int countSlot, int layerOffset, int heads, int kvHeads, int headDim, int blockSize, int maxBlocks) {
         float[] local = ctx.allocateFloatLocalArray(WG);
         float[] sums = ctx.allocateFloatLocalArray(WG);   // a second array: no barrier needed between max and sum
         float[] scores = ctx.allocateFloatLocalArray(MAX_CONTEXT);
         int g = ctx.groupIdx;
         int t = g / heads;
-        if (t < counts.get(0)) {
-            int h = g % heads;
-            int kvHead = h / (heads / kvHeads);
-            int length = positions.get(t) + 1;
-            int table = tableRows.get(t) * maxBlocks;
-            int qBase = t * heads * headDim + h * headDim;
-            float scale = 1f / TornadoMath.sqrt(headDim);
-            float max = LOWEST;
-            // constant trip counts with the bound inside: PoCL 3.1 corrupts its heap compiling a barrier that follows a
-            // loop whose trip count differs per work-item
-            for (int p = ctx.localIdx; p < MAX_CONTEXT; p += WG) {
-                if (p < length) {
-                    int row = layerOffset + ((blockTables.get(table + p / blockSize) * kvHeads + kvHead) * blockSize
-                            + p % blockSize) * headDim;
-                    float dot = 0f;
-                    for (int d = 0; d < headDim; d++) {
-                        dot += q.get(qBase + d) * keys.get(row + d);
-                    }
-                    float s = dot * scale;
-                    scores[p] = s;
-                    max = TornadoMath.max(max, s);
+        // no barrier inside a branch: a group of a token past the count runs the loops with length 0 and writes
+        // nothing (PoCL 3.1 corrupted its heap at run time with the barriers inside `if (t < count)`)
+        boolean active = t < counts.get(countSlot);
+        int h = g % heads;
+        int kvHead = h / (heads / kvHeads);
+        int length = active ? positions.get(t) + 1 : 0;
+        int table = active ? tableRows.get(t) * maxBlocks : 0;
+        int qBase = t * heads * headDim + h * headDim;
+        float scale = 1f / TornadoMath.sqrt(headDim);
+        float max = LOWEST;
+        // constant trip counts with the bound inside: PoCL 3.1 corrupts its heap compiling a barrier that follows a
+        // loop whose trip count differs per work-item
+        for (int p = ctx.localIdx; p < MAX_CONTEXT; p += WG) {
+            if (p < length) {
+                int row = layerOffset + ((blockTables.get(table + p / blockSize) * kvHeads + kvHead) * blockSize
+                        + p % blockSize) * headDim;
+                float dot = 0f;
+                for (int d = 0; d < headDim; d++) {
+                    dot += q.get(qBase + d) * keys.get(row + d);
                 }
+                float s = dot * scale;
+                scores[p] = s;
+                max = TornadoMath.max(max, s);
             }
-            local[ctx.localIdx] = max;
-            for (int stride = WG / 2; stride > 0; stride /= 2) {
-                ctx.localBarrier();
-                if (ctx.localIdx < stride) {
-                    local[ctx.localIdx] = TornadoMath.max(local[ctx.localIdx], local[ctx.localIdx + stride]);
-                }
-            }
+        }
+        local[ctx.localIdx] = max;
+        for (int stride = WG / 2; stride > 0; stride /= 2) {
             ctx.localBarrier();
-            float m = local[0];
-            float sum = 0f;
-            for (int p = ctx.localIdx; p < MAX_CONTEXT; p += WG) {
-                if (p < length) {
-                    float e = TornadoMath.exp(scores[p] - m);
-                    scores[p] = e;
-                    sum += e;
-                }
+            if (ctx.localIdx < stride) {
+                local[ctx.localIdx] = TornadoMath.max(local[ctx.localIdx], local[ctx.localIdx + stride]);
             }
-            sums[ctx.localIdx] = sum;
-            for (int stride = WG / 2; stride > 0; stride /= 2) {
-                ctx.localBarrier();
-                if (ctx.localIdx < stride) {
-                    sums[ctx.localIdx] += sums[ctx.localIdx + stride];
-                }
+        }
+        ctx.localBarrier();
+        float m = local[0];
+        float sum = 0f;
+        for (int p = ctx.localIdx; p < MAX_CONTEXT; p += WG) {
+            if (p < length) {
+                float e = TornadoMath.exp(scores[p] - m);
+                scores[p] = e;
+                sum += e;
             }
+        }
+        sums[ctx.localIdx] = sum;
+        for (int stride = WG / 2; stride > 0; stride /= 2) {
             ctx.localBarrier();
-            float total = sums[0];
+            if (ctx.localIdx < stride) {
+                sums[ctx.localIdx] += sums[ctx.localIdx + stride];
+            }
+        }
+        ctx.localBarrier();
+        float total = sums[0];
+        if (active) {
             for (int d = ctx.localIdx; d < headDim; d += WG) {
                 float acc = 0f;
                 for (int p = 0; p < length; p++) {

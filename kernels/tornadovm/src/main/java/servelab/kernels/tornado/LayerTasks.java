@@ -49,30 +49,34 @@ final class LayerTasks {
         String p = "l" + l + "_";
         int n = cap.tokens();
         int layerOffset = l * cap.poolBlocks() * c.kvHeads() * cap.blockSize() * c.headDim();
+        int slot = StepMetadata.layerSlot(l);   // this layer's token count: 0 past a layer-skip draft's layers
         graph.task(p + "attnNorm", GroupKernels::rmsNorm, ctx, a.xb, a.x, weights.vector(w.attentionNorm()), a.identity,
-                meta.counts, 0, c.dim(), c.rmsEps());
+                meta.counts, slot, c.dim(), c.rmsEps());
         groups(p + "attnNorm", n);
-        matmul(p + "q", w.wq(), a.xb, a.q);
-        matmul(p + "k", w.wk(), a.xb, a.k);
-        matmul(p + "v", w.wv(), a.xb, a.v);
-        graph.task(p + "ropeQ", StepKernels::rope, a.q, a.cos, a.sin, meta.positions, meta.counts, n, c.heads(), c.headDim());
-        graph.task(p + "ropeK", StepKernels::rope, a.k, a.cos, a.sin, meta.positions, meta.counts, n, c.kvHeads(), c.headDim());
+        matmul(p + "q", w.wq(), a.xb, a.q, slot);
+        matmul(p + "k", w.wk(), a.xb, a.k, slot);
+        matmul(p + "v", w.wv(), a.xb, a.v, slot);
+        graph.task(p + "ropeQ", StepKernels::rope, a.q, a.cos, a.sin, meta.positions, meta.counts, slot, n, c.heads(),
+                c.headDim());
+        graph.task(p + "ropeK", StepKernels::rope, a.k, a.cos, a.sin, meta.positions, meta.counts, slot, n, c.kvHeads(),
+                c.headDim());
         graph.task(p + "storeKv", StepKernels::storeKv, a.k, a.v, a.keys, a.values, meta.positions, meta.tableRows,
-                meta.blockTables, meta.counts, n, layerOffset, c.kvHeads(), c.headDim(), cap.blockSize(), cap.maxBlocks());
+                meta.blockTables, meta.counts, slot, n, layerOffset, c.kvHeads(), c.headDim(), cap.blockSize(),
+                cap.maxBlocks());
         graph.task(p + "attention", GroupKernels::attention, ctx, a.q, a.keys, a.values, a.attention, meta.positions,
-                meta.tableRows, meta.blockTables, meta.counts, layerOffset, c.heads(), c.kvHeads(), c.headDim(),
+                meta.tableRows, meta.blockTables, meta.counts, slot, layerOffset, c.heads(), c.kvHeads(), c.headDim(),
                 cap.blockSize(), cap.maxBlocks());
         groups(p + "attention", n * c.heads());
-        matmul(p + "o", w.wo(), a.attention, a.xb2);
-        graph.task(p + "residual1", StepKernels::add, a.x, a.xb2, meta.counts, n, c.dim());
+        matmul(p + "o", w.wo(), a.attention, a.xb2, slot);
+        graph.task(p + "residual1", StepKernels::add, a.x, a.xb2, meta.counts, slot, n, c.dim());
         graph.task(p + "ffnNorm", GroupKernels::rmsNorm, ctx, a.xb, a.x, weights.vector(w.ffnNorm()), a.identity,
-                meta.counts, 0, c.dim(), c.rmsEps());
+                meta.counts, slot, c.dim(), c.rmsEps());
         groups(p + "ffnNorm", n);
-        matmul(p + "gate", w.gate(), a.xb, a.gate);
-        matmul(p + "up", w.up(), a.xb, a.up);
-        graph.task(p + "swiGlu", StepKernels::swiGlu, a.gate, a.up, meta.counts, n, c.ffnDim());
-        matmul(p + "down", w.down(), a.gate, a.xb2);
-        graph.task(p + "residual2", StepKernels::add, a.x, a.xb2, meta.counts, n, c.dim());
+        matmul(p + "gate", w.gate(), a.xb, a.gate, slot);
+        matmul(p + "up", w.up(), a.xb, a.up, slot);
+        graph.task(p + "swiGlu", StepKernels::swiGlu, a.gate, a.up, meta.counts, slot, n, c.ffnDim());
+        matmul(p + "down", w.down(), a.gate, a.xb2, slot);
+        graph.task(p + "residual2", StepKernels::add, a.x, a.xb2, meta.counts, slot, n, c.dim());
     }
 
     /** Final norm of the rows that want logits, the classifier, and the greedy token of each row. */
@@ -86,8 +90,8 @@ final class LayerTasks {
         groups("argmax", cap.logitRows());
     }
 
-    private void matmul(String name, servelab.kernels.matmul.Matrix m, FloatArray x, FloatArray out) {
-        weights.matmul(graph, name, ctx, m, x, out, meta.counts, 0);
+    private void matmul(String name, servelab.kernels.matmul.Matrix m, FloatArray x, FloatArray out, int slot) {
+        weights.matmul(graph, name, ctx, m, x, out, meta.counts, slot);
         groups(name, m.rows());
     }
 }

@@ -9,8 +9,9 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * The element-wise parts of a forward step as {@link Parallel} loops, one device thread per element, over a
- * plan's capacity of {@code capacity} tokens; elements of tokens past {@code counts[0]} are left alone (see
- * {@link GroupKernels} for why sizes come in device arrays).
+ * plan's capacity of {@code capacity} tokens; elements of tokens past the count in {@code counts[countSlot]} (a
+ * layer's own, 0 for a layer a layer-skip draft does not run) are left alone (see {@link GroupKernels} for why sizes
+ * come in device arrays).
  */
 public final class StepKernels {
     private StepKernels() {}
@@ -55,11 +56,11 @@ public final class StepKernels {
      * computes them (Llama 3 scaling is already in the frequencies), so no device trigonometry is involved.
      */
     public static void rope(FloatArray v, FloatArray cos, FloatArray sin, IntArray positions, IntArray counts,
-                            int capacity, int heads, int headDim) {
+                            int countSlot, int capacity, int heads, int headDim) {
         int half = headDim / 2;
         for (@Parallel int i = 0; i < capacity * heads * half; i++) {
             int t = i / (heads * half);
-            if (t < counts.get(0)) {
+            if (t < counts.get(countSlot)) {
                 int pair = i % half;
                 int at = (i / half) * headDim + 2 * pair;
                 int angle = positions.get(t) * half + pair;
@@ -79,12 +80,13 @@ public final class StepKernels {
      * {@code layer} starting at {@code layerOffset}.
      */
     public static void storeKv(FloatArray k, FloatArray v, FloatArray keys, FloatArray values, IntArray positions,
-                               IntArray tableRows, IntArray blockTables, IntArray counts, int capacity, int layerOffset,
+                               IntArray tableRows, IntArray blockTables, IntArray counts, int countSlot, int capacity,
+                               int layerOffset,
                                int kvHeads, int headDim, int blockSize, int maxBlocks) {
         int kvDim = kvHeads * headDim;
         for (@Parallel int i = 0; i < capacity * kvDim; i++) {
             int t = i / kvDim;
-            if (t < counts.get(0)) {
+            if (t < counts.get(countSlot)) {
                 int e = i % kvDim;
                 int p = positions.get(t);
                 int block = blockTables.get(tableRows.get(t) * maxBlocks + p / blockSize);
@@ -96,9 +98,9 @@ public final class StepKernels {
     }
 
     /** SwiGLU in place, as {@link servelab.kernels.ops.SwiGlu#reference} but with a float {@code exp}. */
-    public static void swiGlu(FloatArray gate, FloatArray up, IntArray counts, int capacity, int ffn) {
+    public static void swiGlu(FloatArray gate, FloatArray up, IntArray counts, int countSlot, int capacity, int ffn) {
         for (@Parallel int i = 0; i < capacity * ffn; i++) {
-            if (i / ffn < counts.get(0)) {
+            if (i / ffn < counts.get(countSlot)) {
                 float g = gate.get(i);
                 gate.set(i, g / (1f + TornadoMath.exp(-g)) * up.get(i));
             }
@@ -106,10 +108,43 @@ public final class StepKernels {
     }
 
     /** Residual add: {@code x[i] += delta[i]}. */
-    public static void add(FloatArray x, FloatArray delta, IntArray counts, int capacity, int dim) {
+    public static void add(FloatArray x, FloatArray delta, IntArray counts, int countSlot, int capacity, int dim) {
         for (@Parallel int i = 0; i < capacity * dim; i++) {
-            if (i / dim < counts.get(0)) {
+            if (i / dim < counts.get(countSlot)) {
                 x.set(i, x.get(i) + delta.get(i));
+            }
+        }
+    }
+
+    /**
+     * Swap-out: block {@code swaps[2 + j]} of every layer, for {@code j < swaps[0]}, into the staging arrays at
+     * {@code (j * layers + l) * blockFloats} (keys and values alike). A layer of the pool is {@code layerStride} floats.
+     */
+    public static void gatherBlocks(FloatArray keys, FloatArray values, FloatArray outKeys, FloatArray outValues,
+                                    IntArray swaps, int capacity, int layers, int layerStride, int blockFloats) {
+        for (@Parallel int i = 0; i < capacity * layers * blockFloats; i++) {
+            int j = i / (layers * blockFloats);
+            if (j < swaps.get(0)) {
+                int at = (i / blockFloats) % layers * layerStride + swaps.get(2 + j) * blockFloats + i % blockFloats;
+                outKeys.set(i, keys.get(at));
+                outValues.set(i, values.get(at));
+            }
+        }
+    }
+
+    /**
+     * Swap-in: the staging arrays' block {@code j} into block {@code swaps[2 + capacity + j]} of every layer, for
+     * {@code j < swaps[1]}; the layout of {@link #gatherBlocks}.
+     */
+    public static void scatterBlocks(FloatArray keys, FloatArray values, FloatArray inKeys, FloatArray inValues,
+                                     IntArray swaps, int capacity, int layers, int layerStride, int blockFloats) {
+        for (@Parallel int i = 0; i < capacity * layers * blockFloats; i++) {
+            int j = i / (layers * blockFloats);
+            if (j < swaps.get(1)) {
+                int at = (i / blockFloats) % layers * layerStride + swaps.get(2 + capacity + j) * blockFloats
+                        + i % blockFloats;
+                keys.set(at, inKeys.get(i));
+                values.set(at, inValues.get(i));
             }
         }
     }

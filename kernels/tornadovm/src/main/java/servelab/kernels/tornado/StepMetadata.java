@@ -9,12 +9,18 @@ import servelab.kernels.model.Config;
 import servelab.kernels.model.SequenceChunk;
 
 /**
- * What a device step uploads, and nothing else: {@code counts} (tokens, logit rows), per token its id, position
- * and block-table row, the block tables (one row of {@code maxBlocks} ids per chunk) and which token rows want
- * logits. The arrays are made once for a capacity and refilled per step.
+ * What a device step uploads, and nothing else: {@code counts} (tokens, logit rows, then the tokens each layer runs:
+ * all of them, or none past a layer-skip draft's last layer), per token its id, position and block-table row, the
+ * block tables (one row of {@code maxBlocks} ids per chunk) and which token rows want logits. The arrays are made
+ * once for a capacity and refilled per step.
  */
 final class StepMetadata {
-    final IntArray counts = new IntArray(2);
+    /** Where layer {@code l}'s tasks read their token count in {@code counts}. */
+    static int layerSlot(int l) {
+        return 2 + l;
+    }
+
+    final IntArray counts;
     final IntArray tokens;
     final IntArray positions;
     final IntArray tableRows;
@@ -22,8 +28,9 @@ final class StepMetadata {
     final IntArray logitRows;
     private final DeviceForward.Capacity cap;
 
-    StepMetadata(DeviceForward.Capacity cap) {
+    StepMetadata(DeviceForward.Capacity cap, int layers) {
         this.cap = cap;
+        counts = new IntArray(layerSlot(layers));
         tokens = new IntArray(cap.tokens());
         positions = new IntArray(cap.tokens());
         tableRows = new IntArray(cap.tokens());
@@ -40,10 +47,11 @@ final class StepMetadata {
     }
 
     /**
-     * Lays {@code batch} out token after token; returns the number of logit rows. Throws, naming the chunk, when the
-     * batch does not fit the capacity or the model, before anything is written.
+     * Lays {@code batch} out token after token, for a step of the first {@code layers} layers; returns the number of
+     * logit rows. Throws, naming the chunk, when the batch does not fit the capacity or the model, before anything is
+     * written.
      */
-    int fill(List<SequenceChunk> batch, Config c) {
+    int fill(List<SequenceChunk> batch, Config c, int layers) {
         check(batch, c);
         int t = 0;
         int rows = 0;
@@ -64,20 +72,38 @@ final class StepMetadata {
         }
         counts.set(0, t);
         counts.set(1, rows);
+        for (int l = 0; l < c.layers(); l++) {
+            counts.set(layerSlot(l), l < layers ? t : 0);
+        }
         return rows;
     }
 
     private void check(List<SequenceChunk> batch, Config c) {
-        if (batch.isEmpty() || batch.size() > cap.sequences()) {
-            throw new IllegalArgumentException("a device step takes 1.." + cap.sequences() + " chunks, got " + batch.size());
+        if (batch.size() > cap.sequences()) {   // none: a run that only makes the device buffers
+            throw new IllegalArgumentException("a device step takes up to " + cap.sequences() + " chunks, got "
+                    + batch.size());
         }
+        checkChunks(batch, c);
         int tokenCount = 0;
         int rowCount = 0;
+        for (var chunk : batch) {
+            tokenCount += chunk.tokens().length;
+            rowCount += chunk.logitTokens();
+        }
+        if (tokenCount > cap.tokens() || rowCount > cap.logitRows()) {
+            throw new IllegalArgumentException("the batch has " + tokenCount + " tokens and " + rowCount
+                    + " logit rows; the plan was built for " + cap.tokens() + " and " + cap.logitRows());
+        }
+    }
+
+    /**
+     * Throws, naming the chunk, when a chunk of {@code batch} does not fit the pool or the model: its addresses, its
+     * positions, its token ids (what no cutting of a step into runs can mend).
+     */
+    void checkChunks(List<SequenceChunk> batch, Config c) {
         for (int s = 0; s < batch.size(); s++) {
             var chunk = batch.get(s);
             String which = "batch entry " + s + " (" + chunk.kv() + ")";
-            tokenCount += chunk.tokens().length;
-            rowCount += chunk.logitTokens();
             if (!(chunk.kv() instanceof KvAddress.Blocks(int[] table))) {
                 throw new IllegalArgumentException(which + ": the device KV pool is addressed by block tables");
             }
@@ -97,10 +123,6 @@ final class StepMetadata {
                     throw new IllegalArgumentException(which + ": token " + token + " outside the vocabulary");
                 }
             }
-        }
-        if (tokenCount > cap.tokens() || rowCount > cap.logitRows()) {
-            throw new IllegalArgumentException("the batch has " + tokenCount + " tokens and " + rowCount
-                    + " logit rows; the plan was built for " + cap.tokens() + " and " + cap.logitRows());
         }
     }
 }

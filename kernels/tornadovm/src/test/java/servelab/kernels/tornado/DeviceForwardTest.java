@@ -89,27 +89,83 @@ class DeviceForwardTest {
 
     @ParameterizedTest
     @EnumSource(value = WeightFormat.class, names = {"Q8_0"})
-    void aBatchOverTheCapacityIsRefusedBeforeAnythingRuns(WeightFormat format) throws Exception {
+    void aChunkThatNoRunHoldsIsRefusedBeforeAnythingRuns(WeightFormat format) throws Exception {
         var path = dir.resolve("tiny.gguf");
         RandomLlama.write(path, RandomLlama.Spec.tiny(format), 11);
         try (var file = GgufFile.open(path); var device = new DeviceForward(Llama.load(file),
                 new DeviceForward.Capacity(4, 2, 2, 2, 4, BLOCK))) {
             var a = new KvAddress.Blocks(new int[] {0, 1});
-            var e = assertThrows(IllegalArgumentException.class,
-                    () -> device.step(List.of(SequenceChunk.prefill(new int[] {1, 2, 3, 4, 5}, 0, a, true))));
-            assertEquals("the batch has 5 tokens and 1 logit rows; the plan was built for 4 and 2", e.getMessage());
+            var e = assertThrows(IllegalArgumentException.class, () -> device.step(List.of(
+                    new SequenceChunk(new int[] {1, 2, 3, 4, 5}, 0, a, 3))));
+            assertEquals("a chunk (Blocks[0, 1]) wants 3 logit rows; a device run holds 2", e.getMessage());
             var outside = new KvAddress.Blocks(new int[] {9});
             e = assertThrows(IllegalArgumentException.class, () -> device.step(List.of(SequenceChunk.decode(1, 0, outside))));
             assertEquals("batch entry 0 (Blocks[9]): block 9 is outside the device pool of 4", e.getMessage());
         }
     }
 
-    /** Runs {@code batch} on both; returns the greedy token of each chunk's last logit row. */
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0"})
+    void layerSkipStepsSwapsAndStepsOverTheCapacityMatchTheReference(WeightFormat format) throws Exception {
+        var path = dir.resolve("tiny.gguf");
+        RandomLlama.write(path, RandomLlama.Spec.tiny(format), 11);
+        try (var file = GgufFile.open(path)) {
+            var model = Llama.load(file);
+            var c = model.config();
+            // runs of at most 16 tokens, 2 logit rows and 2 chunks: the batches below need several, and two runs
+            // are full (with the attention's barriers inside a branch, a full run corrupted PoCL 3.1's heap)
+            try (var device = new DeviceForward(model, new DeviceForward.Capacity(16, 2, 2, 4, 12, BLOCK))) {
+                var cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), BLOCK, 12);
+                var cpu = new ForwardState(c, Kernels.reference());
+                var a = new KvAddress.Blocks(new int[] {0, 1, 2});
+                var b = new KvAddress.Blocks(new int[] {3});
+                var d = new KvAddress.Blocks(new int[] {4});
+                int[] prompt = tokens(c.vocabularySize(), 40, 5);
+                // a 40-token prefill cut into three runs (16, 8 and 16 tokens), then one run of the other two chunks
+                int[] next = check(model, device, cpu, cache, List.of(SequenceChunk.prefill(prompt, 0, a, true),
+                        SequenceChunk.prefill(Arrays.copyOf(prompt, 3), 0, b, true),
+                        SequenceChunk.decode(9, 0, d)), c.layers());
+                // layer-skip drafting: the first layer only, keys and values of that layer into the pool
+                check(model, device, cpu, cache, List.of(SequenceChunk.decode(next[0], 40, a),
+                        SequenceChunk.decode(next[1], 3, b)), 1);
+                // swap a's blocks out, and back in to other block ids (as a swap-in after preemption does)
+                int blockFloats = device.blockFloats();
+                var hostKeys = new float[c.layers()][4 * blockFloats];
+                var hostValues = new float[c.layers()][4 * blockFloats];
+                device.read(new int[] {0, 1, 2}, new int[] {3, 1, 0}, hostKeys, hostValues);
+                for (int l = 0; l < c.layers(); l++) {
+                    assertArrayEquals(Arrays.copyOfRange(cache.keys(l), 0, blockFloats),
+                            Arrays.copyOfRange(hostKeys[l], 3 * blockFloats, 4 * blockFloats), 1e-4f, "layer " + l + " keys");
+                    assertArrayEquals(Arrays.copyOfRange(cache.values(l), blockFloats, 2 * blockFloats),
+                            Arrays.copyOfRange(hostValues[l], blockFloats, 2 * blockFloats), 1e-4f, "layer " + l + " values");
+                }
+                device.write(new int[] {8, 9, 10}, new int[] {3, 1, 0}, hostKeys, hostValues);
+                for (int l = 0; l < c.layers(); l++) {   // the same move in the reference pool
+                    System.arraycopy(cache.keys(l), 0, cache.keys(l), 8 * blockFloats, 3 * blockFloats);
+                    System.arraycopy(cache.values(l), 0, cache.values(l), 8 * blockFloats, 3 * blockFloats);
+                }
+                var moved = new KvAddress.Blocks(new int[] {8, 9, 10});
+                check(model, device, cpu, cache, List.of(SequenceChunk.decode(next[0], 40, moved)), c.layers());
+                var e = assertThrows(IllegalArgumentException.class,
+                        () -> device.read(new int[] {12}, new int[] {0}, hostKeys, hostValues));
+                assertEquals("block 12 is outside the device pool of 12", e.getMessage());
+            }
+        }
+    }
+
+    /** Runs {@code batch} on both through every layer; returns the greedy token of each chunk's last logit row. */
     private static int[] check(Llama model, DeviceForward device, ForwardState cpu, PagedKvCache cache,
                                List<SequenceChunk> batch) {
-        Logits expected = Forward.step(model, cpu, cache, batch);
-        int[] ids = device.step(batch);
-        float[] logits = ids.length == 0 ? new float[0] : device.logits();
+        return check(model, device, cpu, cache, batch, model.config().layers());
+    }
+
+    /** Runs {@code batch} on both through the first {@code layers} layers. */
+    private static int[] check(Llama model, DeviceForward device, ForwardState cpu, PagedKvCache cache,
+                               List<SequenceChunk> batch, int layers) {
+        Logits expected = Forward.step(model, cpu, cache, batch, layers);
+        var step = device.step(batch, layers, true);
+        int[] ids = step.greedy();
+        float[] logits = step.logits().values();
         int vocabulary = model.config().vocabularySize();
         var greedy = new int[ids.length];
         var last = new int[batch.size()];

@@ -105,7 +105,7 @@ class DeviceKernelsTest {
         var pos = ints(at);
         var counts = ints(3, 0);
         OnDevice.run(new Object[] {out, tables[0], tables[1], pos, counts}, new Object[] {out}, 0,
-                g -> g.task("t", StepKernels::rope, out, tables[0], tables[1], pos, counts, 3, heads, headDim));
+                g -> g.task("t", StepKernels::rope, out, tables[0], tables[1], pos, counts, 0, 3, heads, headDim));
         near(expected, out, 1e-6f, "rope");   // the same cos and sin; only an fma contraction may differ
     }
 
@@ -130,7 +130,7 @@ class DeviceKernelsTest {
         var blockTables = ints(3, 4, 1, 0);
         var counts = ints(2, 0);
         OnDevice.run(new Object[] {ks, vs, keys, values, pos, rows, blockTables, counts}, new Object[] {keys, values}, 0,
-                g -> g.task("t", StepKernels::storeKv, ks, vs, keys, values, pos, rows, blockTables, counts, 2,
+                g -> g.task("t", StepKernels::storeKv, ks, vs, keys, values, pos, rows, blockTables, counts, 0, 2,
                         layerFloats, kvHeads, headDim, blockSize, maxBlocks));
         for (int i = 0; i < layerFloats; i++) {
             assertEquals(cache.keys(1)[i], keys.get(layerFloats + i), "key " + i);
@@ -150,13 +150,13 @@ class DeviceKernelsTest {
         var u1 = floats(up);
         var counts = ints(2, 0);
         OnDevice.run(new Object[] {g1, u1, counts}, new Object[] {g1}, 0,
-                g -> g.task("t", StepKernels::swiGlu, g1, u1, counts, 2, ffn));
+                g -> g.task("t", StepKernels::swiGlu, g1, u1, counts, 0, 2, ffn));
         near(expected, g1, 1e-6f, "swiglu");
 
         var x = floats(gate);
         var delta = floats(up);
         OnDevice.run(new Object[] {x, delta, counts}, new Object[] {x}, 0,
-                g -> g.task("t", StepKernels::add, x, delta, counts, 2, ffn));
+                g -> g.task("t", StepKernels::add, x, delta, counts, 0, 2, ffn));
         for (int i = 0; i < 2 * ffn; i++) assertEquals(gate[i] + up[i], x.get(i), "x[" + i + "]");
     }
 
