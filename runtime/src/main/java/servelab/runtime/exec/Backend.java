@@ -7,10 +7,16 @@ public enum Backend {
     /** Scalar reference kernels on one thread (slow; for checking). */
     CPU_REFERENCE("cpu-reference"),
     /**
-     * F32 and Q8_0 weight matmuls on TornadoVM's default device (OpenCL, PTX or SPIR-V), the rest on the Vector API
-     * kernels. Needs the {@code kernels/tornadovm} module and a TornadoVM SDK at run time.
+     * The whole forward step on TornadoVM's device (OpenCL, PTX or SPIR-V), weights and KV pool resident there: a step
+     * uploads its metadata and brings back greedy tokens (logits only when a request samples). F32, F16 and Q8_0
+     * weights. Needs the {@code kernels/tornadovm} module and a TornadoVM SDK at run time.
      */
-    TORNADOVM("tornadovm");
+    TORNADOVM("tornadovm"),
+    /**
+     * Only the F32 and Q8_0 weight matmuls on TornadoVM's device, input and output copied every call; the rest on the
+     * Vector API kernels (the first TornadoVM backend, kept to compare against).
+     */
+    TORNADOVM_MATMUL("tornadovm-matmul");
 
     private final String id;
 
@@ -25,6 +31,7 @@ public enum Backend {
     /** The backend named {@code id}. */
     public static Backend fromId(String id) {
         for (var b : values()) if (b.id.equals(id)) return b;
-        throw new IllegalArgumentException("unknown backend '" + id + "'; accepted: cpu-vector, cpu-reference, tornadovm");
+        throw new IllegalArgumentException("unknown backend '" + id + "'; accepted: cpu-vector, cpu-reference, tornadovm, "
+                + "tornadovm-matmul");
     }
 }

@@ -2,10 +2,13 @@ package servelab.runtime.exec;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
+import servelab.kernels.Kernels;
+import servelab.kernels.Parallel;
 import servelab.kernels.attention.KvAddress;
-import servelab.kernels.model.Logits;
+import servelab.kernels.model.ResidentForward;
 import servelab.kernels.model.SequenceChunk;
 import servelab.kernels.sample.SamplingParams;
 import servelab.kernels.sample.SpeculativeVerifier;
@@ -37,7 +40,7 @@ public final class ModelExecutor implements Executor {
      * ids as the target's, kept in step with the target by running it over every chunk the target computes.
      */
     private final ModelInstance draft;
-    private final BackendChoice backend;
+    private BackendChoice backend;
     private final TokenSpace tokenSpace;
     private final ArrayList<SequenceChunk> chunks = new ArrayList<>();
     private final int engineBlocks;
@@ -94,25 +97,68 @@ public final class ModelExecutor implements Executor {
     /** With per-request sampling shared by the replicas of a served model (see {@link RequestSampling}). */
     public ModelExecutor(LoadedModel model, LoadedModel draft, Options options, RequestSampling sampling,
                          int blockSizeTokens, int blocks, int hostBlocks) {
+        this(model, draft, options, sampling, blockSizeTokens, blocks, hostBlocks,
+                BackendChoice.of(options.backend(), options.threads()));
+    }
+
+    /**
+     * With the whole forward pass of the target and the draft model on {@code device} (their weights and KV pools
+     * there, as {@code model.backend=tornadovm} does with TornadoVM's device): for another device's implementation of
+     * {@link ResidentForward}, or a test's. {@code options.backend()} is what run.json reports.
+     */
+    public ModelExecutor(LoadedModel model, LoadedModel draft, Options options, ResidentForward.Opener device,
+                         int blockSizeTokens, int blocks, int hostBlocks) {
+        this(model, draft, options, new RequestSampling(options.sampling(), options.seed()), blockSizeTokens, blocks,
+                hostBlocks, new BackendChoice(Kernels.vector(Parallel.of(options.threads() > 0 ? options.threads()
+                        : Runtime.getRuntime().availableProcessors())), options.backend(), "", null, device));
+    }
+
+    private ModelExecutor(LoadedModel model, LoadedModel draft, Options options, RequestSampling sampling,
+                          int blockSizeTokens, int blocks, int hostBlocks, BackendChoice choice) {
         if (draft != null && draft.llama().config().vocabularySize() != model.llama().config().vocabularySize()) {
+            choice.close();
             throw new IllegalArgumentException("draft model " + draft.path().getFileName() + " has a vocabulary of "
                     + draft.llama().config().vocabularySize() + " tokens, the target "
                     + model.llama().config().vocabularySize() + ": drafts must be target tokens");
         }
+        this.backend = choice;
         this.options = options;
         this.sampling = sampling;
         this.engineBlocks = blocks;
         this.scratchBlocks = Math.clamp(blocks / 16, 8, 256);
         var layout = new ModelInstance.Layout(blockSizeTokens, blocks, scratchBlocks, hostBlocks);
-        this.backend = BackendChoice.of(options.backend(), options.threads());
+        ModelInstance[] instances;
         try {
-            this.target = new ModelInstance(model, backend.kernels(), layout);
-            this.draft = draft == null ? null : new ModelInstance(draft, backend.kernels(), layout);
-        } catch (RuntimeException e) {
+            instances = instances(model, draft, layout);
+        } catch (RuntimeException | LinkageError e) {
             backend.close(); // a refused layout must not keep the offload's device memory
+            if (backend.resident() == null || e instanceof IllegalArgumentException refused && isLayout(refused)) throw e;
+            // the device could not hold the model (a weight format without device kernels, no device, no memory)
+            this.backend = BackendChoice.unavailable(options.backend(), options.threads(),
+                    "its device forward could not be built: " + BackendChoice.reason(e));
+            instances = instances(model, draft, layout);
+        }
+        this.target = instances[0];
+        this.draft = instances[1];
+        if (target.device() != null) this.backend = backend.withNote(target.device().describe());
+        this.tokenSpace = model.ordinaryTokens();
+    }
+
+    /** The target's and the draft model's instances ({@code null} without a draft), on this executor's backend. */
+    private ModelInstance[] instances(LoadedModel model, LoadedModel draft, ModelInstance.Layout layout) {
+        var t = new ModelInstance(model, backend.kernels(), layout, backend.resident());
+        try {
+            return new ModelInstance[] {t, draft == null ? null
+                    : new ModelInstance(draft, backend.kernels(), layout, backend.resident())};
+        } catch (RuntimeException | LinkageError e) {
+            t.close();
             throw e;
         }
-        this.tokenSpace = model.ordinaryTokens();
+    }
+
+    /** Whether {@code e} refuses the pool's size (the user's kv settings), which no other backend would mend. */
+    private static boolean isLayout(IllegalArgumentException e) {
+        return e.getMessage() != null && e.getMessage().contains("use fewer kv.");
     }
 
     @Override
@@ -130,27 +176,43 @@ public final class ModelExecutor implements Executor {
             int logits = batch.samples(i) ? 1 + batch.draftTokens(i) : 0; // a verification scores every draft
             chunks.add(new SequenceChunk(tokens, start, new KvAddress.Blocks(table), logits));
         }
-        Logits logits;
+        ModelInstance.Output out;
         try {
-            logits = target.forward(chunks);
+            out = target.forward(chunks, target.config().layers(), samplesAny(batch));
             if (draft != null) draft.store(chunks); // the draft's KV for the same positions, no logits
         } catch (IllegalArgumentException e) {
             throw new EngineException("forward pass refused the step: " + e.getMessage(), e);
         }
         for (int c = 0; c < chunks.size(); c++) {
-            if (logits.rows(c) == 0) continue;
+            if (out.rows(c) == 0) continue;
             int i = itemOfChunk[c];
             int drafts = batch.draftTokens(i);
             if (drafts > 0) {
-                for (int token : verify(batch, i, c, logits).tokens()) result.emit(i, token);
+                for (int token : verify(batch, i, c, out).tokens()) result.emit(i, token);
+                continue;
+            }
+            var params = sampling.params(batch.seqId(i));
+            if (params.isGreedy()) {
+                result.emit(i, out.greedy(c, 0));
                 continue;
             }
             int position = batch.startPosition(i) + batch.tokens(i); // the position the sampled token will take
-            int token = sampling.sampler(batch.seqId(i), position).sample(logits.values(), logits.offset(c, 0),
-                    logits.vocabularySize());
-            result.emit(i, token);
+            var logits = out.logits();
+            result.emit(i, sampling.sampler(batch.seqId(i), position).sample(logits.values(), logits.offset(c, 0),
+                    logits.vocabularySize()));
         }
         return Math.max(1, System.nanoTime() - t0);
+    }
+
+    /**
+     * Whether an item of {@code batch} samples with a temperature (so the step needs its logits; greedy rows need
+     * only the greedy tokens, which is all a device pass brings back otherwise).
+     */
+    private boolean samplesAny(StepBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.samples(i) && !sampling.params(batch.seqId(i)).isGreedy()) return true;
+        }
+        return false;
     }
 
     /**
@@ -204,16 +266,15 @@ public final class ModelExecutor implements Executor {
                 step.add(SequenceChunk.decode(current[s], batch.lastPosition(seqs.get(s)) + j, tables.get(s)));
             }
             if (step.isEmpty()) break;
-            Logits logits;
+            ModelInstance.Output out;
             try {
-                logits = drafter.forward(step, use);
+                out = drafter.forward(step, use, false);
             } catch (IllegalArgumentException e) {
                 throw new EngineException("layer-skip draft pass refused: " + e.getMessage(), e);
             }
             for (int r = 0; r < step.size(); r++) {
                 int s = rowOf[r];
-                current[s] = servelab.kernels.sample.Sampler.argmax(logits.values(), logits.offset(r, 0),
-                        logits.vocabularySize());
+                current[s] = out.greedy(r, 0);
                 drafts[s][j] = current[s];
             }
         }
@@ -223,13 +284,24 @@ public final class ModelExecutor implements Executor {
 
     /** The step's KV transfers, as the engine lists them: every swap-out (device to host), then every swap-in. */
     private void copyBlocks(StepBatch batch) {
-        for (int j = 0; j < batch.swapOuts(); j++) copy(batch.swapOutDevice(j), batch.swapOutHost(j), true);
-        for (int j = 0; j < batch.swapIns(); j++) copy(batch.swapInDevice(j), batch.swapInHost(j), false);
-    }
-
-    private void copy(int device, int host, boolean toHost) {
-        target.copy(device, host, toHost);
-        if (draft != null) draft.copy(device, host, toHost);
+        int outs = batch.swapOuts(), ins = batch.swapIns();
+        if (outs == 0 && ins == 0) return;
+        var outDevice = new int[outs];
+        var outHost = new int[outs];
+        for (int j = 0; j < outs; j++) {
+            outDevice[j] = batch.swapOutDevice(j);
+            outHost[j] = batch.swapOutHost(j);
+        }
+        var inDevice = new int[ins];
+        var inHost = new int[ins];
+        for (int j = 0; j < ins; j++) {
+            inDevice[j] = batch.swapInDevice(j);
+            inHost[j] = batch.swapInHost(j);
+        }
+        for (var instance : draft == null ? List.of(target) : List.of(target, draft)) {
+            instance.copy(outDevice, outHost, true);
+            instance.copy(inDevice, inHost, false);
+        }
     }
 
     /**
@@ -237,12 +309,17 @@ public final class ModelExecutor implements Executor {
      * token for token what plain decoding gives), else rejection sampling with the drafts as a one-hot proposal (the
      * output is distributed as plain sampling's).
      */
-    private Verification verify(StepBatch batch, int i, int chunk, Logits logits) {
+    private Verification verify(StepBatch batch, int i, int chunk, ModelInstance.Output out) {
         var chunkTokens = chunks.get(chunk).tokens();
         var drafts = Arrays.copyOfRange(chunkTokens, 1, chunkTokens.length);
-        int vocabulary = logits.vocabularySize();
         var params = sampling.params(batch.seqId(i));
-        if (params.isGreedy()) return SpeculativeVerifier.greedy(drafts, logits.values(), logits.offset(chunk, 0), vocabulary);
+        if (params.isGreedy()) {
+            var best = new int[drafts.length + 1];
+            for (int j = 0; j < best.length; j++) best[j] = out.greedy(chunk, j);
+            return SpeculativeVerifier.greedy(drafts, best);
+        }
+        var logits = out.logits();
+        int vocabulary = logits.vocabularySize();
         var probabilities = new float[drafts.length + 1][];
         for (int j = 0; j <= drafts.length; j++) {
             probabilities[j] = params.probabilities(logits.values(), logits.offset(chunk, j), vocabulary);
@@ -268,8 +345,8 @@ public final class ModelExecutor implements Executor {
 
     @Override
     public int maxSequenceTokens() {
-        int context = target.config().contextLength();
-        return draft == null ? context : Math.min(context, draft.config().contextLength());
+        int context = target.maxContext();
+        return draft == null ? context : Math.min(context, draft.maxContext());
     }
 
     @Override
@@ -278,8 +355,9 @@ public final class ModelExecutor implements Executor {
         String sampling = s.isGreedy() ? "greedy" : String.format(Locale.ROOT,
                 "temperature %s, top-k %d, top-p %s, min-p %s", s.temperature(), s.topK(), s.topP(), s.minP());
         return "model: " + target.model().describe() + " on " + backend.inUse().id()
-                + (backend.note().isEmpty() ? "" : " [" + backend.note() + "]") + " ("
-                + target.state().kernels().parallel().threads() + " threads), " + sampling + ", " + engineBlocks
+                + (backend.note().isEmpty() ? "" : " [" + backend.note() + "]")
+                + (target.device() != null ? "" : " (" + target.state().kernels().parallel().threads() + " threads)")
+                + ", " + sampling + ", " + engineBlocks
                 + " KV blocks of " + target.blockSize() + (draft == null ? "" : "; draft " + draft.model().describe());
     }
 
@@ -293,8 +371,10 @@ public final class ModelExecutor implements Executor {
         return backend.note();
     }
 
-    /** Frees the offload's device memory, if any. */
+    /** Frees the offload's or the device forward's memory, if any. */
     public void close() {
+        target.close();
+        if (draft != null) draft.close();
         backend.close();
     }
 

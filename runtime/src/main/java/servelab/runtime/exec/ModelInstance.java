@@ -10,7 +10,9 @@ import servelab.kernels.model.Config;
 import servelab.kernels.model.Forward;
 import servelab.kernels.model.ForwardState;
 import servelab.kernels.model.Logits;
+import servelab.kernels.model.ResidentForward;
 import servelab.kernels.model.SequenceChunk;
+import servelab.kernels.sample.Sampler;
 import servelab.runtime.engine.TokenSpace;
 
 /**
@@ -20,11 +22,21 @@ import servelab.runtime.engine.TokenSpace;
  * the target model and, for the {@code draft-model} speculator, one for the draft model; both pools are addressed by
  * the same block ids (as vLLM's draft workers share the target's block tables), so a copy the engine plans moves
  * both models' keys and values of those positions.
+ *
+ * <p>On the {@code tornadovm} backend the pool and the forward pass live on the device ({@link ResidentForward}):
+ * there is no pool in host memory, a step brings back the greedy token of each logit row and the logits only when
+ * asked for, and swaps copy blocks between the device pool and the same host tier.
  */
 final class ModelInstance {
     private final LoadedModel model;
     private final ForwardState state;
+    /** The pool in host memory, or {@code null} when it is on the device. */
     private final PagedKvCache cache;
+    /** The device-resident forward pass and pool, or {@code null} on the CPU. */
+    private final ResidentForward device;
+    private final int blockSize;
+    /** Pool blocks: the engine's and the scratch blocks. */
+    private final int poolBlocks;
     /** Host-tier slots (swap preemption, offloaded prefix blocks): per layer, keys and values of each slot. */
     private final float[][] hostKeys;
     private final float[][] hostValues;
@@ -41,7 +53,44 @@ final class ModelInstance {
      */
     record Layout(int blockSize, int blocks, int scratch, int hostBlocks) {}
 
-    ModelInstance(LoadedModel model, Kernels kernels, Layout layout) {
+    /**
+     * What a forward pass gave: per chunk its logit rows' greedy tokens, and their logits unless the pass ran on the
+     * device and they were not asked for.
+     *
+     * @param firstRow per chunk, its first logit row (one extra entry: the total)
+     * @param greedy   the greedy token of each row, or {@code null}: the argmax of {@code logits}
+     * @param computed the logit rows, or {@code null} when they were not brought back
+     */
+    record Output(int[] firstRow, int[] greedy, Logits computed) {
+        static Output of(Logits logits) {
+            return new Output(logits.firstRow(), null, logits);
+        }
+
+        int rows(int chunk) {
+            return firstRow[chunk + 1] - firstRow[chunk];
+        }
+
+        /** The greedy token of row {@code j} of {@code chunk} (the lowest id on ties). */
+        int greedy(int chunk, int j) {
+            if (j < 0 || j >= rows(chunk)) {
+                throw new IndexOutOfBoundsException("chunk " + chunk + " has " + rows(chunk) + " logit rows, asked for " + j);
+            }
+            if (greedy != null) return greedy[firstRow[chunk] + j];
+            return Sampler.argmax(computed.values(), computed.offset(chunk, j), computed.vocabularySize());
+        }
+
+        /** The logits; throws when they were not brought back. */
+        Logits logits() {
+            if (computed == null) throw new IllegalStateException("the logits of this pass were not asked for");
+            return computed;
+        }
+    }
+
+    /**
+     * The instance on the CPU kernels, or on the device when {@code resident} is not {@code null} (its pool then has
+     * the engine's blocks and the scratch blocks).
+     */
+    ModelInstance(LoadedModel model, Kernels kernels, Layout layout, ResidentForward.Opener resident) {
         var c = model.llama().config();
         this.blockFloats = c.kvHeads() * layout.blockSize() * c.headDim();
         long floats = (long) (layout.blocks() + layout.scratch()) * blockFloats;
@@ -55,12 +104,21 @@ final class ModelInstance {
                     + " floats per layer, more than one Java array holds; use fewer kv.host_blocks");
         }
         this.model = model;
-        this.cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), layout.blockSize(),
-                layout.blocks() + layout.scratch());
+        this.blockSize = layout.blockSize();
+        int poolBlocks = layout.blocks() + layout.scratch();
+        this.poolBlocks = poolBlocks;
         this.state = new ForwardState(c, kernels);
+        // the host tier has every layer when there is one, as the device's swaps copy whole blocks
         int hostLayers = layout.hostBlocks() > 0 ? c.layers() : 0;
         this.hostKeys = new float[hostLayers][(int) hostFloats];
         this.hostValues = new float[hostLayers][(int) hostFloats];
+        if (resident == null) {
+            this.cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), layout.blockSize(), poolBlocks);
+            this.device = null;
+        } else {
+            this.cache = null;
+            this.device = resident.open(model.llama(), layout.blockSize(), poolBlocks);
+        }
     }
 
     LoadedModel model() {
@@ -76,17 +134,29 @@ final class ModelInstance {
     }
 
     int blockSize() {
-        return cache.blockSize();
+        return blockSize;
     }
 
-    /** A forward pass of every layer over {@code chunks}, keys and values into the pool. */
-    Logits forward(List<SequenceChunk> chunks) {
-        return Forward.step(model.llama(), state, cache, chunks);
+    /** The device-resident forward pass, or {@code null} on the CPU. */
+    ResidentForward device() {
+        return device;
     }
 
-    /** A forward pass of the first {@code layers} layers only (layer-skip drafting). */
-    Logits forward(List<SequenceChunk> chunks, int layers) {
-        return Forward.step(model.llama(), state, cache, chunks, layers);
+    /** A forward pass of every layer over {@code chunks}, keys and values into the pool, with its logits. */
+    Output forward(List<SequenceChunk> chunks) {
+        return forward(chunks, config().layers(), true);
+    }
+
+    /**
+     * A forward pass of the first {@code layers} layers (fewer than all: layer-skip drafting). On the CPU the logits
+     * are always there; on the device only when {@code withLogits}.
+     */
+    Output forward(List<SequenceChunk> chunks, int layers, boolean withLogits) {
+        if (device == null) return Output.of(Forward.step(model.llama(), state, cache, chunks, layers));
+        var step = device.step(chunks, layers, withLogits);
+        int[] firstRow = new int[chunks.size() + 1];
+        for (int s = 0; s < chunks.size(); s++) firstRow[s + 1] = firstRow[s] + chunks.get(s).logitTokens();
+        return new Output(firstRow, step.greedy(), step.logits());
     }
 
     /**
@@ -96,15 +166,29 @@ final class ModelInstance {
     void store(List<SequenceChunk> chunks) {
         var kvOnly = new ArrayList<SequenceChunk>(chunks.size());
         for (var chunk : chunks) kvOnly.add(new SequenceChunk(chunk.tokens(), chunk.startPosition(), chunk.kv(), 0));
-        Forward.step(model.llama(), state, cache, kvOnly);
+        forward(kvOnly, config().layers(), false);
     }
 
-    /** Copies pool block {@code device} to host slot {@code host} (swap-out), or back (swap-in). */
-    void copy(int device, int host, boolean toHost) {
-        int d = device * blockFloats, h = host * blockFloats;
-        for (int l = 0; l < hostKeys.length; l++) {
-            copy(cache.keys(l), d, hostKeys[l], h, toHost);
-            copy(cache.values(l), d, hostValues[l], h, toHost);
+    /**
+     * Copies pool blocks {@code blocks[i]} to host slots {@code slots[i]} (swap-out, {@code toHost}), or the slots
+     * into the blocks (swap-in).
+     */
+    void copy(int[] blocks, int[] slots, boolean toHost) {
+        if (blocks.length == 0) return;
+        if (hostKeys.length == 0) {
+            throw new IllegalStateException("a block copy to or from the host tier, which has no slots (kv.host_blocks)");
+        }
+        if (device != null) {
+            if (toHost) device.read(blocks, slots, hostKeys, hostValues);
+            else device.write(blocks, slots, hostKeys, hostValues);
+            return;
+        }
+        for (int i = 0; i < blocks.length; i++) {
+            int d = blocks[i] * blockFloats, h = slots[i] * blockFloats;
+            for (int l = 0; l < hostKeys.length; l++) {
+                copy(cache.keys(l), d, hostKeys[l], h, toHost);
+                copy(cache.values(l), d, hostValues[l], h, toHost);
+            }
         }
     }
 
@@ -123,10 +207,9 @@ final class ModelInstance {
      */
     int warmUp(double seconds, TokenSpace tokens) {
         var c = config();
-        int blockSize = cache.blockSize();
-        int prefill = Math.min(64, c.contextLength() - 8);
+        int prefill = Math.min(64, maxContext() - 8);
         int blocksNeeded = (prefill + 8 + blockSize - 1) / blockSize;
-        if (blocksNeeded > cache.blocks() || prefill < 1) return 0;
+        if (blocksNeeded > poolBlocks || prefill < 1) return 0;
         var table = new int[blocksNeeded];
         for (int b = 0; b < table.length; b++) table[b] = b;
         var address = new KvAddress.Blocks(table);
@@ -135,15 +218,28 @@ final class ModelInstance {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         int steps = 0;
         while (steps < 3 || System.nanoTime() < deadline) {
-            forward(List.of(SequenceChunk.prefill(prompt, 0, address, true)));
-            for (int d = 0; d < 8; d++) forward(List.of(SequenceChunk.decode(prompt[d], prefill + d, address)));
+            forward(List.of(SequenceChunk.prefill(prompt, 0, address, true)), c.layers(), false);
+            for (int d = 0; d < 8; d++) {
+                forward(List.of(SequenceChunk.decode(prompt[d], prefill + d, address)), c.layers(), false);
+            }
             steps += 9;
         }
         return steps;
     }
 
-    /** Bytes of the KV pool, scratch blocks included. */
+    /** Bytes of the KV pool (in host or device memory), scratch blocks included. */
     long poolBytes() {
-        return cache.blocks() * cache.blockBytes();
+        return 2L * config().layers() * poolBlocks * blockFloats * Float.BYTES;
+    }
+
+    /** Positions one sequence may have: the model's context, or less where the device attention holds less. */
+    int maxContext() {
+        int context = config().contextLength();
+        return device == null ? context : Math.min(context, device.maxContext());
+    }
+
+    /** Frees the device's memory, if any. */
+    void close() {
+        if (device != null) device.close();
     }
 }

@@ -13,8 +13,12 @@
  * a {@code ModelInstance} per model it runs (the target, and the draft model of the {@code draft-model} speculator):
  * forward state, a paged KV pool addressed by the engine's block ids, and the host-tier copy of blocks. The engine's
  * swap-outs and swap-ins copy the same block ids in both instances. {@link servelab.runtime.exec.Backend} names the
- * kernels; TornadoVM's matmul offload is loaded by name (the {@code kernels/tornadovm} module is opt-in), and when it
- * is missing the run falls back to {@code cpu-vector} and run.json says why ({@code backend_note}).
+ * kernels. On {@code tornadovm} an instance's forward pass and pool live on TornadoVM's device
+ * ({@link servelab.kernels.model.ResidentForward}, the {@code kernels/tornadovm} module's {@code DeviceForward},
+ * loaded by name since the module is opt-in): a step brings back greedy tokens, and logits only when a request
+ * samples; swaps copy blocks between the device pool and the host tier. {@code tornadovm-matmul} offloads only the
+ * weight matmuls. When TornadoVM, its device or the model's weight format is not there, the run falls back to
+ * {@code cpu-vector} and run.json says why ({@code backend_note}).
  *
  * {@snippet :
  * try (var model = LoadedModel.open(Path.of("tiny.gguf"))) {

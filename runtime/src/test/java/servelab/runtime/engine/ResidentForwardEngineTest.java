@@ -1,0 +1,316 @@
+package servelab.runtime.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.datasets.TraceRequest;
+import servelab.kernels.Kernels;
+import servelab.kernels.attention.PagedKvCache;
+import servelab.kernels.matmul.WeightFormat;
+import servelab.kernels.model.Forward;
+import servelab.kernels.model.ForwardState;
+import servelab.kernels.model.Llama;
+import servelab.kernels.model.Logits;
+import servelab.kernels.model.RandomLlama;
+import servelab.kernels.model.ResidentForward;
+import servelab.kernels.model.SequenceChunk;
+import servelab.kernels.sample.Sampler;
+import servelab.kernels.sample.SamplingParams;
+import servelab.plugins.caching.prefix.HashBlockPrefixCache;
+import servelab.plugins.caching.prefix.NoPrefixCache;
+import servelab.runtime.builtin.Speculators;
+import servelab.runtime.exec.Backend;
+import servelab.runtime.exec.LoadedModel;
+import servelab.runtime.exec.ModelExecutor;
+
+/**
+ * The model executor with its whole forward pass behind {@link ResidentForward} (as {@code model.backend=tornadovm}
+ * runs it on TornadoVM's device), here on a host implementation of that interface, so the executor's side of it is
+ * checked without TornadoVM: greedy tokens from the device's greedy ids, the logits brought back only when a request
+ * samples, swaps through the device's block copies, layer-skip and draft-model speculation, the device's context
+ * limit, and the fall back to {@code cpu-vector} when the device cannot hold the model. Every run must give the same
+ * tokens as the CPU executor. (The TornadoVM implementation itself is checked against the CPU forward on PoCL by
+ * {@code kernels/tornadovm}'s DeviceForwardTest.)
+ */
+class ResidentForwardEngineTest {
+    private static final int BLOCK = 16;
+    @TempDir static Path dir;
+    static LoadedModel model;
+
+    @BeforeAll
+    static void writeModel() throws IOException {
+        var path = dir.resolve("tiny.gguf");
+        RandomLlama.write(path, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 31);
+        model = LoadedModel.open(path);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.close();
+    }
+
+    /** A "device" in host memory: the reference forward over its own paged pool, counting what crosses to it. */
+    static final class HostDevice implements ResidentForward {
+        final Llama llama;
+        final PagedKvCache pool;
+        final ForwardState state;
+        final int maxContext;
+        int steps, logitSteps, blocksRead, blocksWritten;
+        boolean closed;
+
+        HostDevice(Llama llama, int blockSize, int poolBlocks, int maxContext) {
+            var c = llama.config();
+            this.llama = llama;
+            this.pool = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), blockSize, poolBlocks);
+            this.state = new ForwardState(c, Kernels.reference());
+            this.maxContext = maxContext;
+        }
+
+        @Override
+        public Step step(List<SequenceChunk> chunks, int layers, boolean withLogits) {
+            steps++;
+            Logits logits = Forward.step(llama, state, pool, chunks, layers);
+            int rows = logits.firstRow()[chunks.size()];
+            var greedy = new int[rows];
+            int v = logits.vocabularySize();
+            for (int r = 0; r < rows; r++) greedy[r] = Sampler.argmax(logits.values(), r * v, v);
+            if (!withLogits) return new Step(greedy, null);
+            logitSteps++;
+            return new Step(greedy, new Logits(Arrays.copyOf(logits.values(), rows * v), v, logits.firstRow().clone()));
+        }
+
+        @Override
+        public void read(int[] blocks, int[] slots, float[][] keys, float[][] values) {
+            blocksRead += blocks.length;
+            copy(blocks, slots, keys, values, true);
+        }
+
+        @Override
+        public void write(int[] blocks, int[] slots, float[][] keys, float[][] values) {
+            blocksWritten += blocks.length;
+            copy(blocks, slots, keys, values, false);
+        }
+
+        private void copy(int[] blocks, int[] slots, float[][] keys, float[][] values, boolean toHost) {
+            int n = blockFloats();
+            for (int i = 0; i < blocks.length; i++) {
+                for (int l = 0; l < keys.length; l++) {
+                    if (toHost) {
+                        System.arraycopy(pool.keys(l), blocks[i] * n, keys[l], slots[i] * n, n);
+                        System.arraycopy(pool.values(l), blocks[i] * n, values[l], slots[i] * n, n);
+                    } else {
+                        System.arraycopy(keys[l], slots[i] * n, pool.keys(l), blocks[i] * n, n);
+                        System.arraycopy(values[l], slots[i] * n, pool.values(l), blocks[i] * n, n);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public int blockFloats() {
+            var c = llama.config();
+            return c.kvHeads() * pool.blockSize() * c.headDim();
+        }
+
+        @Override
+        public int maxContext() {
+            return maxContext;
+        }
+
+        @Override
+        public String describe() {
+            return "host memory (a test's device)";
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /** Opens {@link HostDevice}s and keeps them, so a test can look at what crossed. */
+    static final class Devices implements ResidentForward.Opener {
+        final List<HostDevice> opened = new ArrayList<>();
+        final int maxContext;
+
+        Devices(int maxContext) {
+            this.maxContext = maxContext;
+        }
+
+        @Override
+        public ResidentForward open(Llama llama, int blockSize, int poolBlocks) {
+            var d = new HostDevice(llama, blockSize, poolBlocks, Math.min(maxContext, llama.config().contextLength()));
+            opened.add(d);
+            return d;
+        }
+
+        HostDevice target() {
+            return opened.getFirst();
+        }
+    }
+
+    private static ModelExecutor.Options options(SamplingParams sampling) {
+        return new ModelExecutor.Options(sampling, 5, Backend.TORNADOVM, 1);
+    }
+
+    private static ModelExecutor cpu(SamplingParams sampling, int blocks, int hostBlocks) {
+        return new ModelExecutor(model, null, new ModelExecutor.Options(sampling, 5, Backend.CPU_VECTOR, 1), BLOCK,
+                blocks, hostBlocks);
+    }
+
+    private static List<TraceRequest> workload(int n, long seed) {
+        var random = new SplittableRandom(seed);
+        var list = new ArrayList<TraceRequest>();
+        for (int i = 0; i < n; i++) {
+            long[] shared = i % 2 == 0 ? new long[] {1000, 1001} : new long[0];
+            list.add(new TraceRequest(i, random.nextLong(0, 20_000_000L) * (i / 3), random.nextInt(35, 110),
+                    random.nextInt(2, 30), "default", 0, shared, shared.length > 0 ? 32 : 0));
+        }
+        list.sort(java.util.Comparator.comparingLong(TraceRequest::arrivalNanos));
+        return list;
+    }
+
+    private static Map<Long, int[]> run(TinyEngine engine, List<TraceRequest> requests) {
+        engine.simulation.run(requests.iterator());
+        engine.replica.checkInvariants();
+        for (var row : engine.rows.requests) assertEquals("", row.error(), "request " + row.requestId());
+        return engine.rows.outputs;
+    }
+
+    private static void assertSameTokens(Map<Long, int[]> expected, Map<Long, int[]> actual, String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what);
+        for (var id : expected.keySet()) assertArrayEquals(expected.get(id), actual.get(id), what + ", request " + id);
+    }
+
+    @Test
+    void greedyRunsTakeTheDevicesGreedyTokensAndNeverBringLogitsBack() {
+        var requests = workload(10, 3);
+        var params = Map.<String, Object>of("max_num_batched_tokens", 40);
+        var expected = run(new TinyEngine(64, BLOCK, params, 0, new HashBlockPrefixCache(),
+                cpu(SamplingParams.greedy(), 64, 0)), requests);
+        var devices = new Devices(Integer.MAX_VALUE);
+        var executor = new ModelExecutor(model, null, options(SamplingParams.greedy()), devices, BLOCK, 64, 0);
+        var engine = new TinyEngine(64, BLOCK, params, 0, new HashBlockPrefixCache(), executor);
+        assertSameTokens(expected, run(engine, requests), "chunked, batched and prefix-cached steps on the device");
+        assertTrue(engine.rows.requests.stream().mapToInt(r -> r.cachedPrefixTokens()).sum() > 0, "prefix hits");
+        assertTrue(devices.target().steps > 0);
+        assertEquals(0, devices.target().logitSteps, "greedy decoding needs only the greedy tokens");
+        assertEquals(Backend.TORNADOVM, executor.backend());
+        assertEquals("host memory (a test's device)", executor.backendNote());
+        executor.close();
+        assertTrue(devices.target().closed, "closing the executor frees the device");
+    }
+
+    @Test
+    void sampledRequestsBringTheirLogitsBackAndDrawTheSameTokens() {
+        var sampling = new SamplingParams(1.0f, 0, 1.0f, 0f);
+        var requests = workload(8, 5);
+        var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
+        var devices = new Devices(Integer.MAX_VALUE);
+        var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
+        assertSameTokens(expected, run(engine, requests), "temperature 1");
+        assertTrue(devices.target().logitSteps > 0, "sampling needs the logits");
+    }
+
+    @Test
+    void swapPreemptionsCopyBlocksThroughTheDeviceAndKeepTheTokens() {
+        // all at once into 9 blocks (144 tokens), which cannot hold the running set
+        int[] prompts = {70, 45, 90, 33, 64, 21, 50};
+        int[] outputs = {12, 20, 7, 15, 9, 18, 11};
+        var requests = new ArrayList<TraceRequest>();
+        for (int i = 0; i < prompts.length; i++) requests.add(TraceRequest.of(i, 0, prompts[i], outputs[i]));
+        var params = Map.<String, Object>of("preempt_mode", "swap");
+        var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                cpu(SamplingParams.greedy(), 64, 0)), requests);
+        var devices = new Devices(Integer.MAX_VALUE);
+        var engine = new TinyEngine(9, BLOCK, params, 40, new NoPrefixCache(),
+                new ModelExecutor(model, null, options(SamplingParams.greedy()), devices, BLOCK, 9, 40));
+        assertSameTokens(expected, run(engine, requests), "swap preemption");
+        assertTrue(devices.target().blocksRead > 0 && devices.target().blocksWritten > 0,
+                devices.target().blocksRead + " blocks swapped out, " + devices.target().blocksWritten + " in");
+    }
+
+    @Test
+    void layerSkipDraftsRunOnTheDeviceAndKeepTheGreedyTokens() {
+        var requests = workload(10, 9);
+        var expected = run(new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                cpu(SamplingParams.greedy(), 80, 0)), requests);
+        var devices = new Devices(Integer.MAX_VALUE);
+        var engine = new TinyEngine(80, BLOCK, Map.of(), 0, new HashBlockPrefixCache(),
+                new ModelExecutor(model, null, options(SamplingParams.greedy()), devices, BLOCK, 80, 0));
+        var factory = new Speculators.LayerSkip();
+        engine.speculator.install(new PolicySlot.Installed<>(factory.create(servelab.api.Params.validate("layer-skip",
+                factory.descriptor().params(), Map.of("layers", 1, "num_speculative_tokens", 3))),
+                factory.descriptor(), Map.of(), "test"));
+        assertSameTokens(expected, run(engine, requests), "layer-skip speculation");
+        int drafted = engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+        int accepted = engine.rows.requests.stream().mapToInt(r -> r.specAcceptedTokens()).sum();
+        assertTrue(drafted > 0 && accepted > 0, drafted + " drafted, " + accepted + " accepted");
+        assertEquals(0, devices.target().logitSteps, "greedy drafts and verification need only the greedy tokens");
+    }
+
+    @Test
+    void aDraftModelOnTheDeviceEqualToTheTargetHasEveryDraftAcceptedThroughSwaps() {
+        var requests = workload(8, 11).stream().map(r -> r.withIdAndArrival(r.id(), 0)).toList();
+        var expected = run(new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                cpu(SamplingParams.greedy(), 80, 0)), requests);
+        var devices = new Devices(Integer.MAX_VALUE);
+        var engine = new TinyEngine(12, BLOCK, Map.of("preempt_mode", "swap", "max_num_batched_tokens", 48), 64,
+                new HashBlockPrefixCache(), new ModelExecutor(model, model, options(SamplingParams.greedy()), devices,
+                BLOCK, 12, 64));
+        var factory = new Speculators.DraftModel();
+        engine.speculator.install(new PolicySlot.Installed<>(factory.create(servelab.api.Params.validate("draft-model",
+                factory.descriptor().params(), Map.of("num_speculative_tokens", 3))), factory.descriptor(), Map.of(),
+                "test"));
+        assertSameTokens(expected, run(engine, requests), "draft-model speculation with swaps");
+        assertEquals(2, devices.opened.size(), "the target and the draft model each have their device pool");
+        int drafted = engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+        int accepted = engine.rows.requests.stream().mapToInt(r -> r.specAcceptedTokens()).sum();
+        assertTrue(drafted > 20, drafted + " drafted");
+        assertEquals(drafted, accepted, "every draft of an identical model is accepted");
+        assertTrue(devices.opened.get(1).blocksRead > 0, "the draft's pool is swapped with the target's");
+    }
+
+    @Test
+    void aRequestLongerThanTheDeviceHoldsFailsAtArrivalWithAReason() {
+        var executor = new ModelExecutor(model, null, options(SamplingParams.greedy()), new Devices(64), BLOCK, 64, 0);
+        assertEquals(64, executor.maxSequenceTokens());
+        var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), executor);
+        engine.run(TraceRequest.of(0, 0, 60, 20), TraceRequest.of(1, 0, 10, 3));
+        var failed = engine.rows.requests.stream().filter(r -> r.requestId() == 0).findFirst().orElseThrow();
+        assertTrue(failed.error().contains("80 tokens") && failed.error().contains("at most 64"), failed.error());
+        assertEquals(3, engine.rows.outputs.get(1L).length);
+    }
+
+    @Test
+    void aDeviceThatCannotHoldTheModelFallsBackToTheCpuAndSaysWhy() {
+        ResidentForward.Opener refusing = (llama, blockSize, poolBlocks) -> {
+            throw new IllegalArgumentException("the TornadoVM device forward runs F32, F16 and Q8_0 weights, not Q4_0");
+        };
+        var executor = new ModelExecutor(model, null, options(SamplingParams.greedy()), refusing, BLOCK, 64, 0);
+        assertEquals(Backend.CPU_VECTOR, executor.backend());
+        assertEquals("tornadovm requested but unavailable (its device forward could not be built: "
+                + "IllegalArgumentException: the TornadoVM device forward runs F32, F16 and Q8_0 weights, not Q4_0); "
+                + "ran on cpu-vector", executor.backendNote());
+        var requests = workload(4, 13);
+        var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                cpu(SamplingParams.greedy(), 64, 0)), requests);
+        assertSameTokens(expected, run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), executor), requests),
+                "the fallback");
+    }
+}
