@@ -6,6 +6,7 @@
 #   decode.jsonl      DecodeBenchmark: tokens/s per format and batch on a generated random-weight model
 #   torch.jsonl       the same model (F16) decoded by a few lines of PyTorch eager, batch 1 and 32
 #   run/              a `servelab run` of a shared trace slice on the tornadovm backend (Arrow results, run.json)
+#   run-cpu/          the same run on cpu-vector, whose generated tokens summary.md compares with run/'s
 #   steps.tsv         each step's exit status and seconds; summary.md the figures side by side
 # Each step has a time limit and a failed step does not stop the others.
 #
@@ -80,14 +81,18 @@ if [[ -f $WORK/models/decode-F16.gguf ]]; then
 fi
 rm -f "$WORK"/models/decode-*.gguf
 
-# 5. servelab run of a shared trace slice on the tornadovm backend (weight matmuls offloaded; Q8_0)
+# 5. servelab run of a shared trace slice on the tornadovm backend (the whole forward on the device; Q8_0), and the
+# same run on cpu-vector: summary.md compares their generated tokens request by request
 cp "$ROOT/kernels/tornadovm/gpu/trace-slice.yaml" "$WORK/"   # beside trace.csv, which it names
 step run-model 120 "$JAVA" "${FLAGS[@]}" -cp "$CP" servelab.kernels.tornado.DecodeBenchmark --shape 256,4,8,4,768 \
   --formats Q8_0 --write "$WORK/models/run.gguf"
-step servelab-run 240 "$JAVA" "${FLAGS[@]}" -XX:+UseParallelGC "-Dservelab.home=$S" "-Dservelab.cwd=$WORK" \
-  -cp "$S/runtime/target/servelab-runtime.jar:$CP" servelab.runtime.cli.Main run "$WORK/trace-slice.yaml" \
-  --model "$WORK/models/run.gguf" --plugins-dir "$S/target/plugins" --out "$OUT/run" --allow-failures --quiet \
-  --set model.backend=tornadovm
+for backend in tornadovm cpu-vector; do
+  dir=run; [[ $backend == cpu-vector ]] && dir=run-cpu
+  step "servelab-run-$backend" 240 "$JAVA" "${FLAGS[@]}" -XX:+UseParallelGC "-Dservelab.home=$S" "-Dservelab.cwd=$WORK" \
+    -cp "$S/runtime/target/servelab-runtime.jar:$CP" servelab.runtime.cli.Main run "$WORK/trace-slice.yaml" \
+    --model "$WORK/models/run.gguf" --plugins-dir "$S/target/plugins" --out "$OUT/$dir" --allow-failures --quiet \
+    --set model.backend=$backend
+done
 
 # 6. summary
 python3 "$ROOT/kernels/tornadovm/gpu/summary.py" "$OUT" > "$OUT/summary.md" 2> "$OUT/summary.log"

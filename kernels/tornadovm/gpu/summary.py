@@ -40,3 +40,11 @@ if summary.exists():
     picked = {k: run.get(k) for k in ("backend", "backend_requested", "backend_note") if k in run}
     print("\n## servelab run (tornadovm backend)\n\n```\n" + json.dumps(picked, indent=1) + "\n"
           + json.dumps({k: s[k] for k in list(s)[:12]}, indent=1) + "\n```")
+outputs = {d: out / d / "outputs.jsonl" for d in ("run", "run-cpu")}
+if all(f.exists() for f in outputs.values()):
+    tokens = {d: {json.loads(line)["request_id"]: json.loads(line)["tokens"] for line in f.read_text().splitlines()
+                  if line.strip()} for d, f in outputs.items()}
+    device, cpu = tokens["run"], tokens["run-cpu"]
+    same = sum(1 for r in cpu if device.get(r) == cpu[r])
+    print(f"\nGenerated tokens, tornadovm against cpu-vector: {same} of {len(cpu)} requests identical"
+          + ("" if same == len(cpu) else f" (differing: {sorted(r for r in cpu if device.get(r) != cpu[r])})"))
