@@ -21,21 +21,42 @@ public interface ResidentForward extends AutoCloseable {
     /**
      * What a step brought back.
      *
-     * @param greedy the greedy token of each logit row, chunk after chunk (the lowest id on ties, as
+     * @param tokens the token of each logit row, chunk after chunk: drawn on the device where {@link Draws} gives the
+     *               row a temperature, else the greedy token (the lowest id on ties, as
      *               {@link servelab.kernels.sample.Sampler#argmax})
      * @param logits those rows' logits, or {@code null} when they were not asked for
      */
-    record Step(int[] greedy, Logits logits) {}
+    record Step(int[] tokens, Logits logits) {}
+
+    /**
+     * Tokens to draw on the device: per logit row of the step, a temperature (0: the greedy token) and the uniform
+     * number in [0, 1) the draw inverts, which the caller takes from the CPU sampler's generator for that token
+     * ({@link servelab.kernels.sample.SeededSampler}'s first {@code nextDouble()}), so the draw is the CPU sampler's
+     * for {@code SamplingParams.temperature(t)} (no top-k, top-p or min-p), up to float rounding at a boundary.
+     */
+    record Draws(float[] temperature, double[] uniform) {
+        public Draws {
+            if (temperature.length != uniform.length) {
+                throw new IllegalArgumentException(temperature.length + " temperatures but " + uniform.length + " uniforms");
+            }
+        }
+    }
 
     /**
      * Runs {@code chunks} through the first {@code layers} layers ({@code config().layers()}: the whole model; fewer:
      * layer-skip drafting), their keys and values of those layers into the pool, then the final norm and the
      * classifier of the rows that want logits.
      *
+     * @param draws      the rows to draw with a temperature, or {@code null}: every row's greedy token
      * @param withLogits whether to bring the logit rows back too
      * @throws IllegalArgumentException naming the chunk, when a chunk does not fit the pool or the model
      */
-    Step step(List<SequenceChunk> chunks, int layers, boolean withLogits);
+    Step step(List<SequenceChunk> chunks, int layers, Draws draws, boolean withLogits);
+
+    /** A step that takes every row's greedy token. */
+    default Step step(List<SequenceChunk> chunks, int layers, boolean withLogits) {
+        return step(chunks, layers, null, withLogits);
+    }
 
     /**
      * Copies pool blocks to the host (swap-out): block {@code blocks[i]} of every layer {@code l} into

@@ -176,9 +176,12 @@ public final class ModelExecutor implements Executor {
             int logits = batch.samples(i) ? 1 + batch.draftTokens(i) : 0; // a verification scores every draft
             chunks.add(new SequenceChunk(tokens, start, new KvAddress.Blocks(table), logits));
         }
+        // on the device, rows sampled at a temperature without filters are drawn there; rows that need the logits
+        // (top-k, top-p, min-p, rejection sampling of drafts) bring them back and are sampled here
+        var plan = new StepSampling(batch);
         ModelInstance.Output out;
         try {
-            out = target.forward(chunks, target.config().layers(), samplesAny(batch));
+            out = target.forward(chunks, target.config().layers(), plan.draws, plan.needsLogits);
             if (draft != null) draft.store(chunks); // the draft's KV for the same positions, no logits
         } catch (IllegalArgumentException e) {
             throw new EngineException("forward pass refused the step: " + e.getMessage(), e);
@@ -191,9 +194,8 @@ public final class ModelExecutor implements Executor {
                 for (int token : verify(batch, i, c, out).tokens()) result.emit(i, token);
                 continue;
             }
-            var params = sampling.params(batch.seqId(i));
-            if (params.isGreedy()) {
-                result.emit(i, out.greedy(c, 0));
+            if (plan.onDevice[c] || sampling.params(batch.seqId(i)).isGreedy()) {
+                result.emit(i, out.token(c, 0));
                 continue;
             }
             int position = batch.startPosition(i) + batch.tokens(i); // the position the sampled token will take
@@ -205,14 +207,45 @@ public final class ModelExecutor implements Executor {
     }
 
     /**
-     * Whether an item of {@code batch} samples with a temperature (so the step needs its logits; greedy rows need
-     * only the greedy tokens, which is all a device pass brings back otherwise).
+     * How a step's sampled rows are sampled: greedy rows take the pass's greedy token; on the device, a row sampled at
+     * a temperature alone is drawn there with the CPU sampler's uniform for that token ({@link #draws}); every other
+     * sampled row needs the logits back ({@link #needsLogits}).
      */
-    private boolean samplesAny(StepBatch batch) {
-        for (int i = 0; i < batch.size(); i++) {
-            if (batch.samples(i) && !sampling.params(batch.seqId(i)).isGreedy()) return true;
+    private final class StepSampling {
+        final boolean[] onDevice = new boolean[chunks.size()];
+        ResidentForward.Draws draws;
+        boolean needsLogits;
+
+        StepSampling(StepBatch batch) {
+            boolean device = target.device() != null;
+            int rows = 0;
+            for (var chunk : chunks) rows += chunk.logitTokens();
+            float[] temperature = null;
+            double[] uniform = null;
+            int row = 0;
+            for (int c = 0; c < chunks.size(); c++) {
+                int n = chunks.get(c).logitTokens();
+                int i = itemOfChunk[c];
+                var params = sampling.params(batch.seqId(i));
+                if (n > 0 && !params.isGreedy()) {
+                    boolean plain = params.topK() == 0 && params.topP() >= 1f && params.minP() == 0f;
+                    if (device && plain && batch.draftTokens(i) == 0) {
+                        if (temperature == null) {
+                            temperature = new float[rows];
+                            uniform = new double[rows];
+                        }
+                        int position = batch.startPosition(i) + batch.tokens(i);
+                        temperature[row] = params.temperature();
+                        uniform[row] = sampling.sampler(batch.seqId(i), position).random().nextDouble();
+                        onDevice[c] = true;
+                    } else {
+                        needsLogits = true;
+                    }
+                }
+                row += n;
+            }
+            draws = temperature == null ? null : new ResidentForward.Draws(temperature, uniform);
         }
-        return false;
     }
 
     /**
@@ -274,7 +307,7 @@ public final class ModelExecutor implements Executor {
             }
             for (int r = 0; r < step.size(); r++) {
                 int s = rowOf[r];
-                current[s] = out.greedy(r, 0);
+                current[s] = out.token(r, 0);
                 drafts[s][j] = current[s];
             }
         }
@@ -315,7 +348,7 @@ public final class ModelExecutor implements Executor {
         var params = sampling.params(batch.seqId(i));
         if (params.isGreedy()) {
             var best = new int[drafts.length + 1];
-            for (int j = 0; j < best.length; j++) best[j] = out.greedy(chunk, j);
+            for (int j = 0; j < best.length; j++) best[j] = out.token(chunk, j);
             return SpeculativeVerifier.greedy(drafts, best);
         }
         var logits = out.logits();

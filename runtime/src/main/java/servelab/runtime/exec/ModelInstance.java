@@ -54,14 +54,15 @@ final class ModelInstance {
     record Layout(int blockSize, int blocks, int scratch, int hostBlocks) {}
 
     /**
-     * What a forward pass gave: per chunk its logit rows' greedy tokens, and their logits unless the pass ran on the
-     * device and they were not asked for.
+     * What a forward pass gave: per chunk its logit rows' tokens (greedy, or drawn on the device where the pass was
+     * given {@link ResidentForward.Draws}), and their logits unless the pass ran on the device and they were not asked
+     * for.
      *
      * @param firstRow per chunk, its first logit row (one extra entry: the total)
-     * @param greedy   the greedy token of each row, or {@code null}: the argmax of {@code logits}
+     * @param tokens   the token of each row, or {@code null}: the argmax of {@code computed}
      * @param computed the logit rows, or {@code null} when they were not brought back
      */
-    record Output(int[] firstRow, int[] greedy, Logits computed) {
+    record Output(int[] firstRow, int[] tokens, Logits computed) {
         static Output of(Logits logits) {
             return new Output(logits.firstRow(), null, logits);
         }
@@ -70,12 +71,15 @@ final class ModelInstance {
             return firstRow[chunk + 1] - firstRow[chunk];
         }
 
-        /** The greedy token of row {@code j} of {@code chunk} (the lowest id on ties). */
-        int greedy(int chunk, int j) {
+        /**
+         * The token of row {@code j} of {@code chunk}: the device's draw where it drew one, else the greedy token (the
+         * lowest id on ties).
+         */
+        int token(int chunk, int j) {
             if (j < 0 || j >= rows(chunk)) {
                 throw new IndexOutOfBoundsException("chunk " + chunk + " has " + rows(chunk) + " logit rows, asked for " + j);
             }
-            if (greedy != null) return greedy[firstRow[chunk] + j];
+            if (tokens != null) return tokens[firstRow[chunk] + j];
             return Sampler.argmax(computed.values(), computed.offset(chunk, j), computed.vocabularySize());
         }
 
@@ -142,21 +146,24 @@ final class ModelInstance {
         return device;
     }
 
-    /** A forward pass of every layer over {@code chunks}, keys and values into the pool, with its logits. */
-    Output forward(List<SequenceChunk> chunks) {
-        return forward(chunks, config().layers(), true);
+    /**
+     * A forward pass of the first {@code layers} layers (fewer than all: layer-skip drafting), greedy tokens. On the
+     * CPU the logits are always there; on the device only when {@code withLogits}.
+     */
+    Output forward(List<SequenceChunk> chunks, int layers, boolean withLogits) {
+        return forward(chunks, layers, null, withLogits);
     }
 
     /**
-     * A forward pass of the first {@code layers} layers (fewer than all: layer-skip drafting). On the CPU the logits
-     * are always there; on the device only when {@code withLogits}.
+     * As {@link #forward(List, int, boolean)}, with the rows of {@code draws} drawn on the device; on the CPU
+     * {@code draws} is ignored (the executor samples from the logits).
      */
-    Output forward(List<SequenceChunk> chunks, int layers, boolean withLogits) {
+    Output forward(List<SequenceChunk> chunks, int layers, ResidentForward.Draws draws, boolean withLogits) {
         if (device == null) return Output.of(Forward.step(model.llama(), state, cache, chunks, layers));
-        var step = device.step(chunks, layers, withLogits);
+        var step = device.step(chunks, layers, draws, withLogits);
         int[] firstRow = new int[chunks.size() + 1];
         for (int s = 0; s < chunks.size(); s++) firstRow[s + 1] = firstRow[s] + chunks.get(s).logitTokens();
-        return new Output(firstRow, step.greedy(), step.logits());
+        return new Output(firstRow, step.tokens(), step.logits());
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,7 @@ import servelab.kernels.model.ResidentForward;
 import servelab.kernels.model.SequenceChunk;
 import servelab.kernels.sample.Sampler;
 import servelab.kernels.sample.SamplingParams;
+import servelab.kernels.sample.SeededSampler;
 import servelab.plugins.caching.prefix.HashBlockPrefixCache;
 import servelab.plugins.caching.prefix.NoPrefixCache;
 import servelab.runtime.builtin.Speculators;
@@ -40,8 +42,9 @@ import servelab.runtime.exec.ModelExecutor;
 /**
  * The model executor with its whole forward pass behind {@link ResidentForward} (as {@code model.backend=tornadovm}
  * runs it on TornadoVM's device), here on a host implementation of that interface, so the executor's side of it is
- * checked without TornadoVM: greedy tokens from the device's greedy ids, the logits brought back only when a request
- * samples, swaps through the device's block copies, layer-skip and draft-model speculation, the device's context
+ * checked without TornadoVM: greedy tokens from the device's greedy ids, temperature draws on the device with the CPU
+ * sampler's uniforms, the logits brought back only when a request samples with filters, swaps through the device's
+ * block copies, layer-skip and draft-model speculation, the device's context
  * limit, and the fall back to {@code cpu-vector} when the device cannot hold the model. Every run must give the same
  * tokens as the CPU executor. (The TornadoVM implementation itself is checked against the CPU forward on PoCL by
  * {@code kernels/tornadovm}'s DeviceForwardTest.)
@@ -69,7 +72,7 @@ class ResidentForwardEngineTest {
         final PagedKvCache pool;
         final ForwardState state;
         final int maxContext;
-        int steps, logitSteps, blocksRead, blocksWritten;
+        int steps, logitSteps, blocksRead, blocksWritten, drawn;
         boolean closed;
 
         HostDevice(Llama llama, int blockSize, int poolBlocks, int maxContext) {
@@ -81,16 +84,36 @@ class ResidentForwardEngineTest {
         }
 
         @Override
-        public Step step(List<SequenceChunk> chunks, int layers, boolean withLogits) {
+        public Step step(List<SequenceChunk> chunks, int layers, Draws draws, boolean withLogits) {
             steps++;
             Logits logits = Forward.step(llama, state, pool, chunks, layers);
             int rows = logits.firstRow()[chunks.size()];
-            var greedy = new int[rows];
+            var tokens = new int[rows];
             int v = logits.vocabularySize();
-            for (int r = 0; r < rows; r++) greedy[r] = Sampler.argmax(logits.values(), r * v, v);
-            if (!withLogits) return new Step(greedy, null);
+            for (int r = 0; r < rows; r++) {
+                float t = draws == null ? 0f : draws.temperature()[r];
+                if (t == 0f) {
+                    tokens[r] = Sampler.argmax(logits.values(), r * v, v);
+                    continue;
+                }
+                drawn++;
+                double u = draws.uniform()[r];
+                tokens[r] = SeededSampler.draw(SamplingParams.temperature(t).probabilities(logits.values(), r * v, v),
+                        new RandomGenerator() {   // the one uniform the device was given
+                            @Override
+                            public long nextLong() {
+                                throw new UnsupportedOperationException();
+                            }
+
+                            @Override
+                            public double nextDouble() {
+                                return u;
+                            }
+                        });
+            }
+            if (!withLogits) return new Step(tokens, null);
             logitSteps++;
-            return new Step(greedy, new Logits(Arrays.copyOf(logits.values(), rows * v), v, logits.firstRow().clone()));
+            return new Step(tokens, new Logits(Arrays.copyOf(logits.values(), rows * v), v, logits.firstRow().clone()));
         }
 
         @Override
@@ -216,7 +239,7 @@ class ResidentForwardEngineTest {
     }
 
     @Test
-    void sampledRequestsBringTheirLogitsBackAndDrawTheSameTokens() {
+    void temperatureOnlyRequestsAreDrawnOnTheDeviceWithTheCpuSamplersUniforms() {
         var sampling = new SamplingParams(1.0f, 0, 1.0f, 0f);
         var requests = workload(8, 5);
         var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
@@ -224,7 +247,22 @@ class ResidentForwardEngineTest {
         var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
                 new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
         assertSameTokens(expected, run(engine, requests), "temperature 1");
-        assertTrue(devices.target().logitSteps > 0, "sampling needs the logits");
+        int tokens = expected.values().stream().mapToInt(t -> t.length).sum();
+        assertEquals(tokens, devices.target().drawn, "every token was drawn on the device");
+        assertEquals(0, devices.target().logitSteps, "so no logits came back");
+    }
+
+    @Test
+    void requestsWithFiltersBringTheirLogitsBackAndAreSampledOnTheHost() {
+        var sampling = new SamplingParams(0.9f, 20, 0.95f, 0f);
+        var requests = workload(8, 5);
+        var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
+        var devices = new Devices(Integer.MAX_VALUE);
+        var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
+        assertSameTokens(expected, run(engine, requests), "top-k 20, top-p 0.95");
+        assertEquals(0, devices.target().drawn, "filters are not on the device");
+        assertTrue(devices.target().logitSteps > 0, "sampling with filters needs the logits");
     }
 
     @Test

@@ -26,8 +26,9 @@ import servelab.kernels.model.SequenceChunk;
 /**
  * A whole forward step on one TornadoVM device with everything resident there: the weights go over once, the KV
  * pool lives on the device addressed by the engine's block ids, and a step uploads only its metadata (token ids,
- * positions, block tables, which rows want logits, each layer's token count, in {@link StepMetadata}) and downloads
- * only the greedy token of each logit row (the logit rows too when asked). One task graph runs all layers; it is built
+ * positions, block tables, which rows want logits, each layer's token count, each row's temperature and uniform, in
+ * {@link StepMetadata}) and downloads only the token of each logit row, greedy or drawn with a temperature (the logit
+ * rows too when asked). One task graph runs all layers; it is built
  * once for a {@link Capacity}, and every step reuses the compiled kernels. A step larger than the capacity runs as
  * several, in order (chunks are cut into pieces of at most {@code capacity.tokens()}; the last piece of a chunk carries
  * its logit rows), which gives the same result: a token attends only to its own sequence's stored positions.
@@ -96,6 +97,7 @@ public final class DeviceForward implements ResidentForward {
     private final int blockFloats;
     private final int layerStride;
     private final TornadoExecutionPlan plan;
+    private final java.util.List<LayerTasks.SizedGrid> sizedGrids;
     private final String device;
     private boolean ran;
 
@@ -127,6 +129,7 @@ public final class DeviceForward implements ResidentForward {
             layerTasks.add(l, model.weights().layers().get(l));
         }
         layerTasks.logits(model.weights(), logits, ids);
+        this.sizedGrids = layerTasks.sizedGrids();
         graph.transferToHost(DataTransferMode.EVERY_EXECUTION, ids);
         graph.transferToHost(DataTransferMode.UNDER_DEMAND, logits);
         graph.persistOnDevice(a.keys, a.values);   // the swap graph works on the same device pool
@@ -164,11 +167,11 @@ public final class DeviceForward implements ResidentForward {
      * token of each logit row, chunk after chunk as in {@link servelab.kernels.model.Logits}.
      */
     public int[] step(List<SequenceChunk> batch) {
-        return step(batch, config.layers(), false).greedy();
+        return step(batch, config.layers(), false).tokens();
     }
 
     @Override
-    public Step step(List<SequenceChunk> batch, int layers, boolean withLogits) {
+    public Step step(List<SequenceChunk> batch, int layers, Draws draws, boolean withLogits) {
         if (layers < 1 || layers > config.layers()) {
             throw new IllegalArgumentException("a step runs 1.." + config.layers() + " layers, asked for " + layers);
         }
@@ -180,15 +183,21 @@ public final class DeviceForward implements ResidentForward {
             totalRows += batch.get(s).logitTokens();
         }
         firstRow[batch.size()] = totalRows;
-        var greedy = new int[totalRows];
+        if (draws != null && draws.temperature().length != totalRows) {
+            throw new IllegalArgumentException("draws for " + draws.temperature().length + " rows; the step has "
+                    + totalRows + " logit rows");
+        }
+        var tokens = new int[totalRows];
         float[] values = withLogits ? new float[totalRows * config.vocabularySize()] : null;
         int done = 0;
         for (var run : runs(batch)) {
             int rows = meta.fill(run, config, layers);
+            meta.fillDraws(draws, done, rows);
+            resizeGrids();
             var result = plan.withGraph(0).execute();
             ran = true;
             for (int i = 0; i < rows; i++) {
-                greedy[done + i] = ids.get(i);
+                tokens[done + i] = ids.get(i);
             }
             if (withLogits && rows > 0) {
                 int floats = rows * config.vocabularySize();
@@ -198,7 +207,15 @@ public final class DeviceForward implements ResidentForward {
             }
             done += rows;
         }
-        return new Step(greedy, withLogits ? new Logits(values, config.vocabularySize(), firstRow) : null);
+        return new Step(tokens, withLogits ? new Logits(values, config.vocabularySize(), firstRow) : null);
+    }
+
+    /** Sizes the per-token and per-row grids to the counts {@link StepMetadata#fill} just wrote (at least one group). */
+    private void resizeGrids() {
+        for (var g : sizedGrids) {
+            int units = g.layer() < 0 ? meta.logitRows() : meta.counts.get(StepMetadata.layerSlot(g.layer()));
+            g.grid().setGlobalWork((long) Math.max(1, units) * g.perUnit() * GroupKernels.WG, 1, 1);
+        }
     }
 
     /**
@@ -281,6 +298,7 @@ public final class DeviceForward implements ResidentForward {
         }
         if (!ran) {
             meta.fill(List.of(), config, 0);
+            resizeGrids();
             plan.withGraph(0).execute();
             ran = true;
         }

@@ -46,24 +46,25 @@ public final class GroupKernels {
                                IntArray counts, int countSlot, int n, float eps) {
         float[] local = ctx.allocateFloatLocalArray(WG);
         int g = ctx.groupIdx;
-        if (g < counts.get(countSlot)) {
-            int src = rows.get(g) * n;
-            float sum = 0f;
-            for (int i = ctx.localIdx; i < n; i += WG) {
-                sum += x.get(src + i) * x.get(src + i);
-            }
-            local[ctx.localIdx] = sum;
-            for (int stride = WG / 2; stride > 0; stride /= 2) {
-                ctx.localBarrier();
-                if (ctx.localIdx < stride) {
-                    local[ctx.localIdx] += local[ctx.localIdx + stride];
-                }
-            }
+        // barriers outside any branch (PoCL 3.1, see attention): a group past the count sums nothing, writes nothing
+        boolean active = g < counts.get(countSlot);
+        int src = active ? rows.get(g) * n : 0;
+        int length = active ? n : 0;
+        float sum = 0f;
+        for (int i = ctx.localIdx; i < length; i += WG) {
+            sum += x.get(src + i) * x.get(src + i);
+        }
+        local[ctx.localIdx] = sum;
+        for (int stride = WG / 2; stride > 0; stride /= 2) {
             ctx.localBarrier();
-            float scale = 1f / TornadoMath.sqrt(local[0] / n + eps);
-            for (int i = ctx.localIdx; i < n; i += WG) {
-                out.set(g * n + i, weight.get(i) * (scale * x.get(src + i)));
+            if (ctx.localIdx < stride) {
+                local[ctx.localIdx] += local[ctx.localIdx + stride];
             }
+        }
+        ctx.localBarrier();
+        float scale = 1f / TornadoMath.sqrt(local[0] / n + eps);
+        for (int i = ctx.localIdx; i < length; i += WG) {
+            out.set(g * n + i, weight.get(i) * (scale * x.get(src + i)));
         }
     }
 
@@ -234,33 +235,33 @@ public final class GroupKernels {
         float[] best = ctx.allocateFloatLocalArray(WG);
         int[] index = ctx.allocateIntLocalArray(WG);
         int g = ctx.groupIdx;
-        if (g < counts.get(1)) {
-            float value = LOWEST;
-            int at = vocabulary;
-            for (int i = ctx.localIdx; i < vocabulary; i += WG) {
-                float v = logits.get(g * vocabulary + i);
-                if (v > value) {   // strides ascend, so the first maximum of this thread is kept
-                    value = v;
-                    at = i;
-                }
+        boolean active = g < counts.get(1);   // barriers outside any branch, as in attention
+        int length = active ? vocabulary : 0;
+        float value = LOWEST;
+        int at = vocabulary;
+        for (int i = ctx.localIdx; i < length; i += WG) {
+            float v = logits.get(g * vocabulary + i);
+            if (v > value) {   // strides ascend, so the first maximum of this thread is kept
+                value = v;
+                at = i;
             }
-            best[ctx.localIdx] = value;
-            index[ctx.localIdx] = at;
-            for (int stride = WG / 2; stride > 0; stride /= 2) {
-                ctx.localBarrier();
-                int me = ctx.localIdx;
-                if (me < stride) {
-                    float other = best[me + stride];
-                    if (other > best[me] || (other == best[me] && index[me + stride] < index[me])) {
-                        best[me] = other;
-                        index[me] = index[me + stride];
-                    }
-                }
-            }
+        }
+        best[ctx.localIdx] = value;
+        index[ctx.localIdx] = at;
+        for (int stride = WG / 2; stride > 0; stride /= 2) {
             ctx.localBarrier();
-            if (ctx.localIdx == 0) {
-                ids.set(g, index[0]);
+            int me = ctx.localIdx;
+            if (me < stride) {
+                float other = best[me + stride];
+                if (other > best[me] || (other == best[me] && index[me + stride] < index[me])) {
+                    best[me] = other;
+                    index[me] = index[me + stride];
+                }
             }
+        }
+        ctx.localBarrier();
+        if (active && ctx.localIdx == 0) {
+            ids.set(g, index[0]);
         }
     }
 }

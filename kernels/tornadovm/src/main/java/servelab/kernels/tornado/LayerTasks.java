@@ -13,7 +13,9 @@ import servelab.kernels.model.Weights;
 /**
  * Adds one transformer block's tasks to the forward graph, in {@link servelab.kernels.model.Forward}'s order:
  * norm, q/k/v, RoPE, KV store, attention, output projection and residual, norm, gate/up, SwiGLU, down and residual.
- * Work-group kernels get a grid of one {@link GroupKernels#WG}-thread group per row/token/head of the capacity.
+ * Work-group kernels get a grid of one {@link GroupKernels#WG}-thread group per row/token/head: the matmuls per weight
+ * row; the norms, attention and argmax per token or logit row of the run ({@link #sizedGrids}, resized before each
+ * run; at least one group, which finds a count of 0 and writes nothing).
  */
 final class LayerTasks {
     private final String graphName;
@@ -39,10 +41,28 @@ final class LayerTasks {
         this.cap = cap;
     }
 
-    private void groups(String task, int groups) {
+    /**
+     * A grid sized per run to what the run has: {@code perUnit} groups per token of layer {@code layer}'s count, or
+     * per logit row ({@code layer == -1}).
+     */
+    record SizedGrid(WorkerGrid1D grid, int layer, int perUnit) {}
+
+    private final java.util.List<SizedGrid> sized = new java.util.ArrayList<>();
+
+    /** The grids {@link DeviceForward} resizes before each run, so that no group is launched for nothing. */
+    java.util.List<SizedGrid> sizedGrids() {
+        return sized;
+    }
+
+    private WorkerGrid1D groups(String task, int groups) {
         var grid = new WorkerGrid1D(groups * GroupKernels.WG);
         grid.setLocalWork(GroupKernels.WG, 1, 1);
         grids.addWorkerGrid(graphName + "." + task, grid);
+        return grid;
+    }
+
+    private void groupsPer(String task, int capacityUnits, int layer, int perUnit) {
+        sized.add(new SizedGrid(groups(task, capacityUnits * perUnit), layer, perUnit));
     }
 
     void add(int l, Weights.Layer w) {
@@ -52,7 +72,7 @@ final class LayerTasks {
         int slot = StepMetadata.layerSlot(l);   // this layer's token count: 0 past a layer-skip draft's layers
         graph.task(p + "attnNorm", GroupKernels::rmsNorm, ctx, a.xb, a.x, weights.vector(w.attentionNorm()), a.identity,
                 meta.counts, slot, c.dim(), c.rmsEps());
-        groups(p + "attnNorm", n);
+        groupsPer(p + "attnNorm", n, l, 1);
         matmul(p + "q", w.wq(), a.xb, a.q, slot);
         matmul(p + "k", w.wk(), a.xb, a.k, slot);
         matmul(p + "v", w.wv(), a.xb, a.v, slot);
@@ -66,12 +86,12 @@ final class LayerTasks {
         graph.task(p + "attention", GroupKernels::attention, ctx, a.q, a.keys, a.values, a.attention, meta.positions,
                 meta.tableRows, meta.blockTables, meta.counts, slot, layerOffset, c.heads(), c.kvHeads(), c.headDim(),
                 cap.blockSize(), cap.maxBlocks());
-        groups(p + "attention", n * c.heads());
+        groupsPer(p + "attention", n, l, c.heads());
         matmul(p + "o", w.wo(), a.attention, a.xb2, slot);
         graph.task(p + "residual1", StepKernels::add, a.x, a.xb2, meta.counts, slot, n, c.dim());
         graph.task(p + "ffnNorm", GroupKernels::rmsNorm, ctx, a.xb, a.x, weights.vector(w.ffnNorm()), a.identity,
                 meta.counts, slot, c.dim(), c.rmsEps());
-        groups(p + "ffnNorm", n);
+        groupsPer(p + "ffnNorm", n, l, 1);
         matmul(p + "gate", w.gate(), a.xb, a.gate, slot);
         matmul(p + "up", w.up(), a.xb, a.up, slot);
         graph.task(p + "swiGlu", StepKernels::swiGlu, a.gate, a.up, meta.counts, slot, n, c.ffnDim());
@@ -79,15 +99,21 @@ final class LayerTasks {
         graph.task(p + "residual2", StepKernels::add, a.x, a.xb2, meta.counts, slot, n, c.dim());
     }
 
-    /** Final norm of the rows that want logits, the classifier, and the greedy token of each row. */
+    /**
+     * Final norm of the rows that want logits, the classifier, the greedy token of each row, and the draw of the rows
+     * with a temperature in place of it.
+     */
     void logits(Weights w, FloatArray logits, IntArray ids) {
         graph.task("outputNorm", GroupKernels::rmsNorm, ctx, a.logitInput, a.x, weights.vector(w.outputNorm()),
                 meta.logitRows, meta.counts, 1, c.dim(), c.rmsEps());
-        groups("outputNorm", cap.logitRows());
+        groupsPer("outputNorm", cap.logitRows(), -1, 1);
         weights.matmul(graph, "classifier", ctx, w.classifier(), a.logitInput, logits, meta.counts, 1);
         groups("classifier", w.classifier().rows());
         graph.task("argmax", GroupKernels::argmax, ctx, logits, ids, meta.counts, c.vocabularySize());
-        groups("argmax", cap.logitRows());
+        groupsPer("argmax", cap.logitRows(), -1, 1);
+        graph.task("sample", SamplingKernels::sampleTemperature, ctx, logits, meta.uniforms, meta.inverseTemperatures,
+                ids, meta.counts, c.vocabularySize());
+        groupsPer("sample", cap.logitRows(), -1, 1);
     }
 
     private void matmul(String name, servelab.kernels.matmul.Matrix m, FloatArray x, FloatArray out, int slot) {

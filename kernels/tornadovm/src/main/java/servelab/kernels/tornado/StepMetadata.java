@@ -2,10 +2,12 @@ package servelab.kernels.tornado;
 
 import java.util.List;
 
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import servelab.kernels.attention.KvAddress;
 import servelab.kernels.model.Config;
+import servelab.kernels.model.ResidentForward;
 import servelab.kernels.model.SequenceChunk;
 
 /**
@@ -26,6 +28,9 @@ final class StepMetadata {
     final IntArray tableRows;
     final IntArray blockTables;
     final IntArray logitRows;
+    /** Per logit row: 1 / temperature of its draw (0: keep the greedy token), and the uniform the draw inverts. */
+    final FloatArray inverseTemperatures;
+    final FloatArray uniforms;
     private final DeviceForward.Capacity cap;
 
     StepMetadata(DeviceForward.Capacity cap, int layers) {
@@ -36,14 +41,25 @@ final class StepMetadata {
         tableRows = new IntArray(cap.tokens());
         blockTables = new IntArray(cap.sequences() * cap.maxBlocks());
         logitRows = new IntArray(cap.logitRows());
+        inverseTemperatures = new FloatArray(cap.logitRows());
+        uniforms = new FloatArray(cap.logitRows());
     }
 
     Object[] all() {
-        return new Object[] {counts, tokens, positions, tableRows, blockTables, logitRows};
+        return new Object[] {counts, tokens, positions, tableRows, blockTables, logitRows, inverseTemperatures, uniforms};
     }
 
     int logitRows() {
         return counts.get(1);
+    }
+
+    /** The draws of this run's {@code rows} logit rows: rows {@code from ..} of the step's {@code draws}. */
+    void fillDraws(ResidentForward.Draws draws, int from, int rows) {
+        for (int r = 0; r < rows; r++) {
+            float t = draws == null ? 0f : draws.temperature()[from + r];
+            inverseTemperatures.set(r, t > 0 ? 1f / t : 0f);
+            uniforms.set(r, draws == null ? 0f : (float) draws.uniform()[from + r]);
+        }
     }
 
     /**

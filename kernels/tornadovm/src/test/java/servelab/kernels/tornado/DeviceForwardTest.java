@@ -22,8 +22,11 @@ import servelab.kernels.model.ForwardState;
 import servelab.kernels.model.Llama;
 import servelab.kernels.model.Logits;
 import servelab.kernels.model.RandomLlama;
+import servelab.kernels.model.ResidentForward;
 import servelab.kernels.model.SequenceChunk;
 import servelab.kernels.sample.Sampler;
+import servelab.kernels.sample.SamplingParams;
+import servelab.kernels.sample.SeededSampler;
 
 /**
  * The device-resident forward step against the CPU reference forward over the same block tables: chunked prefill,
@@ -146,6 +149,21 @@ class DeviceForwardTest {
                 }
                 var moved = new KvAddress.Blocks(new int[] {8, 9, 10});
                 check(model, device, cpu, cache, List.of(SequenceChunk.decode(next[0], 40, moved)), c.layers());
+                // draws on the device: rows at temperatures 0.7 and 1.3 and a greedy row, each uniform as the CPU
+                // sampler's first nextDouble() for its token
+                var batch = List.of(SequenceChunk.decode(next[0], 41, moved), SequenceChunk.decode(next[1], 4, b),
+                        SequenceChunk.decode(3, 1, d));
+                float[] temperatures = {0.7f, 1.3f, 0f};
+                double[] uniforms = new double[3];
+                for (int r = 0; r < 3; r++) uniforms[r] = new java.util.SplittableRandom(77 + r).nextDouble();
+                Logits expected = Forward.step(model, cpu, cache, batch);
+                var drawn = device.step(batch, c.layers(), new ResidentForward.Draws(temperatures, uniforms), false);
+                for (int r = 0; r < 3; r++) {
+                    var params = temperatures[r] == 0 ? SamplingParams.greedy() : SamplingParams.temperature(temperatures[r]);
+                    int want = SeededSampler.of(params, 77 + r).sample(expected.values(), expected.offset(r, 0),
+                            c.vocabularySize());
+                    assertEquals(want, drawn.tokens()[r], "row " + r + " at temperature " + temperatures[r]);
+                }
                 var e = assertThrows(IllegalArgumentException.class,
                         () -> device.read(new int[] {12}, new int[] {0}, hostKeys, hostValues));
                 assertEquals("block 12 is outside the device pool of 12", e.getMessage());
@@ -164,7 +182,7 @@ class DeviceForwardTest {
                                List<SequenceChunk> batch, int layers) {
         Logits expected = Forward.step(model, cpu, cache, batch, layers);
         var step = device.step(batch, layers, true);
-        int[] ids = step.greedy();
+        int[] ids = step.tokens();
         float[] logits = step.logits().values();
         int vocabulary = model.config().vocabularySize();
         var greedy = new int[ids.length];

@@ -193,14 +193,21 @@ class DeviceKernelsTest {
             expected[row] = servelab.kernels.sample.SeededSampler.of(
                     servelab.kernels.sample.SamplingParams.temperature(temperature), seed).sample(logits, row * vocab, vocab);
         }
+        // the last row is not drawn (temperature 0): it keeps the id already there, as a greedy row keeps its argmax
+        var inverse = new float[rows];
+        java.util.Arrays.fill(inverse, 1f / temperature);
+        inverse[rows - 1] = 0f;
         var ids = new IntArray(rows);
+        ids.set(rows - 1, 4242);
         var in = floats(logits);
         var u = floats(uniforms);
+        var t = floats(inverse);
         var counts = ints(0, rows);
-        OnDevice.run(new Object[] {in, u, counts}, new Object[] {ids}, rows,
-                g -> g.task("t", SamplingKernels::sampleTemperature, ctx(), in, u, ids, counts, vocab, 1f / temperature));
-        for (int row = 0; row < rows; row++) {
+        OnDevice.run(new Object[] {in, u, t, ids, counts}, new Object[] {ids}, rows,
+                g -> g.task("t", SamplingKernels::sampleTemperature, ctx(), in, u, t, ids, counts, vocab));
+        for (int row = 0; row < rows - 1; row++) {
             assertEquals(expected[row], ids.get(row), "row " + row + ", u " + uniforms[row]);
         }
+        assertEquals(4242, ids.get(rows - 1), "a row with temperature 0 is left alone");
     }
 }
