@@ -15,8 +15,9 @@ import servelab.kernels.matmul.WeightFormat;
 
 /**
  * The model's weight matrices as TornadoVM arrays in their file encoding (F32, F16 as raw half bits, Q8_0 blocks as
- * bytes), each made once and sent to the device once: a tied classifier shares the embedding's array. BF16 and
- * Q4_0 have no device kernels yet and are refused with a message naming the format.
+ * bytes), each made once and sent to the device once: a tied classifier shares the embedding's array. BF16 has no
+ * device kernels (its decode needs a float reinterpret, which TornadoVM's OpenCL backend does not compile) and is
+ * refused with a message naming the format.
  */
 final class DeviceWeights {
     private final Map<Matrix, Object> arrays = new IdentityHashMap<>();
@@ -41,8 +42,8 @@ final class DeviceWeights {
     /** Whether every matrix of this format has device kernels. */
     static boolean supports(WeightFormat format) {
         return switch (format) {
-            case F32, F16, Q8_0 -> true;
-            case BF16, Q4_0 -> false;
+            case F32, F16, Q8_0, Q4_0 -> true;
+            case BF16 -> false;
         };
     }
 
@@ -69,9 +70,9 @@ final class DeviceWeights {
         return switch (m.format()) {
             case F32 -> FloatArray.fromSegment(m.data());
             case F16 -> ShortArray.fromSegment(m.data());
-            case Q8_0 -> ByteArray.fromSegment(m.data());
-            case BF16, Q4_0 -> throw new IllegalArgumentException("the TornadoVM device forward runs F32, F16 and Q8_0 weights, not "
-                    + m.format());
+            case Q8_0, Q4_0 -> ByteArray.fromSegment(m.data());
+            case BF16 -> throw new IllegalArgumentException("the TornadoVM device forward runs F32, F16, Q8_0 and Q4_0 "
+                    + "weights, not " + m.format());
         };
     }
 
@@ -88,7 +89,8 @@ final class DeviceWeights {
             case F32 -> graph.task(name, GroupKernels::matmulF32, ctx, (FloatArray) w, x, out, counts, countSlot, rows, cols);
             case F16 -> graph.task(name, GroupKernels::matmulF16, ctx, (ShortArray) w, x, out, counts, countSlot, rows, cols);
             case Q8_0 -> graph.task(name, GroupKernels::matmulQ8_0, ctx, (ByteArray) w, x, out, counts, countSlot, rows, cols);
-            case BF16, Q4_0 -> throw new IllegalArgumentException("no device matmul for " + m.format());
+            case Q4_0 -> graph.task(name, GroupKernels::matmulQ4_0, ctx, (ByteArray) w, x, out, counts, countSlot, rows, cols);
+            case BF16 -> throw new IllegalArgumentException("no device matmul for " + m.format());
         }
     }
 
@@ -100,7 +102,8 @@ final class DeviceWeights {
             case F32 -> graph.task(name, StepKernels::embedF32, (FloatArray) w, tokens, x, counts, capacity, dim);
             case F16 -> graph.task(name, StepKernels::embedF16, (ShortArray) w, tokens, x, counts, capacity, dim);
             case Q8_0 -> graph.task(name, StepKernels::embedQ8_0, (ByteArray) w, tokens, x, counts, capacity, dim);
-            case BF16, Q4_0 -> throw new IllegalArgumentException("no device embedding for " + table.format());
+            case Q4_0 -> graph.task(name, StepKernels::embedQ4_0, (ByteArray) w, tokens, x, counts, capacity, dim);
+            case BF16 -> throw new IllegalArgumentException("no device embedding for " + table.format());
         }
     }
 }

@@ -151,6 +151,45 @@ public final class GroupKernels {
     }
 
     /**
+     * As {@link #matmulF32}, Q4_0 weights: each thread takes whole 18-byte blocks (f16 scale, 16 bytes of two 4-bit
+     * values each, offset by 8: low nibbles are weights 0..15, high nibbles 16..31).
+     */
+    public static void matmulQ4_0(KernelContext ctx, ByteArray w, FloatArray x, FloatArray out, IntArray counts,
+                                  int countSlot, int rows, int cols) {
+        float[] local = ctx.allocateFloatLocalArray(WG);
+        int r = ctx.groupIdx;
+        int blocks = cols / 32;
+        int batch = counts.get(countSlot);
+        for (int t = 0; t < batch; t++) {
+            float sum = 0f;
+            for (int b = ctx.localIdx; b < blocks; b += WG) {
+                int block = (r * blocks + b) * 18;
+                float d = TornadoKernels.halfToFloat((w.get(block) & 0xff) | (w.get(block + 1) & 0xff) << 8);
+                int xBase = t * cols + b * 32;
+                float blockSum = 0f;
+                for (int j = 0; j < 16; j++) {
+                    // the signed byte, nibbles cut with a mask each: with `& 0xff` first, TornadoVM's OpenCL code
+                    // typed the high nibble unsigned, and `- 8` wrapped around to 4e9
+                    int q = w.get(block + 2 + j);
+                    blockSum += ((q & 0xf) - 8) * x.get(xBase + j) + (((q >> 4) & 0xf) - 8) * x.get(xBase + 16 + j);
+                }
+                sum += d * blockSum;
+            }
+            local[ctx.localIdx] = sum;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    local[ctx.localIdx] += local[ctx.localIdx + stride];
+                }
+            }
+            ctx.localBarrier();
+            if (ctx.localIdx == 0) {
+                out.set(t * rows + r, local[0]);
+            }
+        }
+    }
+
+    /**
      * Causal paged attention, one group per token x query head: token {@code t} (query head {@code h}, KV head
      * {@code h / groupSize}) attends to positions {@code 0..positions[t]} of its sequence, whose blocks are row
      * {@code tableRows[t]} of {@code blockTables} ({@code maxBlocks} entries a row). Pool layout per layer as

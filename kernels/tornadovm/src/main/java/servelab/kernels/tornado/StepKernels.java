@@ -49,6 +49,21 @@ public final class StepKernels {
         }
     }
 
+    /** Token embeddings, Q4_0 table: {@code d * (nibble - 8)} of the element's block. */
+    public static void embedQ4_0(ByteArray table, IntArray tokens, FloatArray x, IntArray counts, int capacity, int dim) {
+        for (@Parallel int i = 0; i < capacity * dim; i++) {
+            int t = i / dim;
+            if (t < counts.get(0)) {
+                int c = i % dim;
+                int block = (tokens.get(t) * (dim / 32) + c / 32) * 18;
+                float d = TornadoKernels.halfToFloat((table.get(block) & 0xff) | (table.get(block + 1) & 0xff) << 8);
+                int j = c % 32;
+                int q = table.get(block + 2 + j % 16);   // signed, each nibble masked (see GroupKernels#matmulQ4_0)
+                x.set(i, d * ((j < 16 ? q & 0xf : (q >> 4) & 0xf) - 8));
+            }
+        }
+    }
+
     /**
      * RoPE over {@code heads} heads per token: pair {@code (2i, 2i+1)} of each head of token {@code t} turned by the
      * angle {@code positions[t] * freq[i]}, whose cosine and sine are {@code cos/sin[position * headDim/2 + i]}. The

@@ -39,7 +39,7 @@ class DeviceForwardTest {
     @TempDir Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = WeightFormat.class, names = {"F16", "Q8_0"})
+    @EnumSource(value = WeightFormat.class, names = {"F16", "Q8_0", "Q4_0"})
     void deviceStepsMatchTheReferenceThroughPrefixHitsChunksAndVerification(WeightFormat format) throws Exception {
         var path = dir.resolve("tiny.gguf");
         RandomLlama.write(path, RandomLlama.Spec.tiny(format), 11);
@@ -168,6 +168,19 @@ class DeviceForwardTest {
                         () -> device.read(new int[] {12}, new int[] {0}, hostKeys, hostValues));
                 assertEquals("block 12 is outside the device pool of 12", e.getMessage());
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"BF16"})
+    void aWeightFormatWithoutDeviceKernelsIsRefusedByName(WeightFormat format) throws Exception {
+        var path = dir.resolve("tiny.gguf");
+        RandomLlama.write(path, RandomLlama.Spec.tiny(format), 11);
+        try (var file = GgufFile.open(path)) {
+            var model = Llama.load(file);
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> DeviceForward.create(model, BLOCK, 8));
+            assertEquals("the TornadoVM device forward runs F32, F16, Q8_0 and Q4_0 weights, not BF16", e.getMessage());
         }
     }
 

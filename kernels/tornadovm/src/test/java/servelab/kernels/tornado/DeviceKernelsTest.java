@@ -40,7 +40,7 @@ class DeviceKernelsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = WeightFormat.class, names = {"F32", "F16", "Q8_0"})
+    @EnumSource(value = WeightFormat.class, names = {"F32", "F16", "Q8_0", "Q4_0"})
     void batchedMatmulMatchesTheReference(WeightFormat format) {
         int rows = 96, cols = 320, batch = 3;
         var w = MatMul.encode(format, random(random, rows * cols), rows, cols);
@@ -58,7 +58,7 @@ class DeviceKernelsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = WeightFormat.class, names = {"F32", "F16", "Q8_0"})
+    @EnumSource(value = WeightFormat.class, names = {"F32", "F16", "Q8_0", "Q4_0"})
     void embeddingGatherEqualsTheDequantizedRows(WeightFormat format) {
         int vocab = 40, dim = 64;
         var table = MatMul.encode(format, random(random, vocab * dim), vocab, dim);
