@@ -18,27 +18,59 @@ public interface ResidentForward extends AutoCloseable {
         ResidentForward open(Llama model, int blockSize, int poolBlocks);
     }
 
+    /** Drafts one device verification takes at most (a chunk with more is verified from its logits on the host). */
+    int MAX_VERIFY_DRAFTS = 16;
+
     /**
      * What a step brought back.
      *
-     * @param tokens the token of each logit row, chunk after chunk: drawn on the device where {@link Draws} gives the
-     *               row a temperature, else the greedy token (the lowest id on ties, as
-     *               {@link servelab.kernels.sample.Sampler#argmax})
-     * @param logits those rows' logits, or {@code null} when they were not asked for
+     * @param tokens   the token of each logit row, chunk after chunk: drawn on the device where {@link Draws} gives the
+     *                 row a temperature, else the greedy token (the lowest id on ties, as
+     *                 {@link servelab.kernels.sample.Sampler#argmax})
+     * @param logits   those rows' logits, or {@code null} when they were not asked for
+     * @param verified per chunk, the tokens its device verification kept ({@link Verify}: the accepted drafts and one
+     *                 token more), or {@code null} for a chunk not verified on the device; {@code null} when none was
      */
-    record Step(int[] tokens, Logits logits) {}
+    record Step(int[] tokens, Logits logits, int[][] verified) {
+        public Step(int[] tokens, Logits logits) {
+            this(tokens, logits, null);
+        }
+    }
+
+    /**
+     * A verification chunk's rejection sampling on the device: its tokens after the first are the drafts (a
+     * deterministic proposal, as n-gram and layer-skip drafts are), its logit rows the target's, sampled at
+     * {@code temperature} without filters. Draft {@code i} is kept when {@code uniforms[i] < p(draft i)}; at the first
+     * one rejected, the next uniform draws from the row without that draft; when all are kept, {@code uniforms[k]}
+     * draws the token after them. The uniforms are the CPU verifier's generator's {@code nextDouble()}s in order, so
+     * the outcome is {@link servelab.kernels.sample.SpeculativeVerifier#rejection(int[], float[][],
+     * java.util.random.RandomGenerator)}'s up to float rounding at a boundary.
+     *
+     * @param temperature > 0
+     * @param uniforms    k + 1 numbers in [0, 1)
+     */
+    record Verify(float temperature, double[] uniforms) {}
 
     /**
      * Tokens to draw on the device: per logit row of the step, a temperature (0: the greedy token) and the uniform
      * number in [0, 1) the draw inverts, which the caller takes from the CPU sampler's generator for that token
      * ({@link servelab.kernels.sample.SeededSampler}'s first {@code nextDouble()}), so the draw is the CPU sampler's
      * for {@code SamplingParams.temperature(t)} (no top-k, top-p or min-p), up to float rounding at a boundary.
+     *
+     * @param temperature per logit row (0: the greedy token; the rows of a chunk verified on the device keep 0)
+     * @param uniform     per logit row
+     * @param verify      per chunk, its device verification or {@code null}; {@code null} when none is
      */
-    record Draws(float[] temperature, double[] uniform) {
+    record Draws(float[] temperature, double[] uniform, Verify[] verify) {
         public Draws {
             if (temperature.length != uniform.length) {
                 throw new IllegalArgumentException(temperature.length + " temperatures but " + uniform.length + " uniforms");
             }
+        }
+
+        /** Draws of single rows, no verification on the device. */
+        public Draws(float[] temperature, double[] uniform) {
+            this(temperature, uniform, null);
         }
     }
 

@@ -190,6 +190,11 @@ public final class ModelExecutor implements Executor {
             if (out.rows(c) == 0) continue;
             int i = itemOfChunk[c];
             int drafts = batch.draftTokens(i);
+            int[] verified = out.verifiedOnDevice(c);
+            if (verified != null) {
+                for (int token : verified) result.emit(i, token);
+                continue;
+            }
             if (drafts > 0) {
                 for (int token : verify(batch, i, c, out).tokens()) result.emit(i, token);
                 continue;
@@ -208,7 +213,8 @@ public final class ModelExecutor implements Executor {
 
     /**
      * How a step's sampled rows are sampled: greedy rows take the pass's greedy token; on the device, a row sampled at
-     * a temperature alone is drawn there with the CPU sampler's uniform for that token ({@link #draws}); every other
+     * a temperature alone is drawn there with the CPU sampler's uniform for that token, and a verification at a
+     * temperature alone is rejection-sampled there with the CPU verifier's uniforms ({@link #draws}); every other
      * sampled row needs the logits back ({@link #needsLogits}).
      */
     private final class StepSampling {
@@ -222,14 +228,16 @@ public final class ModelExecutor implements Executor {
             for (var chunk : chunks) rows += chunk.logitTokens();
             float[] temperature = null;
             double[] uniform = null;
+            ResidentForward.Verify[] verify = null;
             int row = 0;
             for (int c = 0; c < chunks.size(); c++) {
                 int n = chunks.get(c).logitTokens();
                 int i = itemOfChunk[c];
                 var params = sampling.params(batch.seqId(i));
+                int drafts = batch.draftTokens(i);
                 if (n > 0 && !params.isGreedy()) {
                     boolean plain = params.topK() == 0 && params.topP() >= 1f && params.minP() == 0f;
-                    if (device && plain && batch.draftTokens(i) == 0) {
+                    if (device && plain && drafts == 0) {
                         if (temperature == null) {
                             temperature = new float[rows];
                             uniform = new double[rows];
@@ -238,13 +246,25 @@ public final class ModelExecutor implements Executor {
                         temperature[row] = params.temperature();
                         uniform[row] = sampling.sampler(batch.seqId(i), position).random().nextDouble();
                         onDevice[c] = true;
+                    } else if (device && plain && drafts <= ResidentForward.MAX_VERIFY_DRAFTS) {
+                        if (verify == null) verify = new ResidentForward.Verify[chunks.size()];
+                        // the verifier's generator, as verify() makes it: its draws in the order they are used
+                        var random = sampling.sampler(batch.seqId(i), batch.startPosition(i) + 1).random();
+                        var uniforms = new double[drafts + 1];
+                        for (int j = 0; j < uniforms.length; j++) uniforms[j] = random.nextDouble();
+                        verify[c] = new ResidentForward.Verify(params.temperature(), uniforms);
+                        onDevice[c] = true;
                     } else {
                         needsLogits = true;
                     }
                 }
                 row += n;
             }
-            draws = temperature == null ? null : new ResidentForward.Draws(temperature, uniform);
+            if (temperature == null && verify != null) {
+                temperature = new float[rows];
+                uniform = new double[rows];
+            }
+            draws = temperature == null ? null : new ResidentForward.Draws(temperature, uniform, verify);
         }
     }
 

@@ -61,10 +61,16 @@ final class ModelInstance {
      * @param firstRow per chunk, its first logit row (one extra entry: the total)
      * @param tokens   the token of each row, or {@code null}: the argmax of {@code computed}
      * @param computed the logit rows, or {@code null} when they were not brought back
+     * @param verified per chunk, the tokens its verification on the device kept, or {@code null} (also per chunk)
      */
-    record Output(int[] firstRow, int[] tokens, Logits computed) {
+    record Output(int[] firstRow, int[] tokens, Logits computed, int[][] verified) {
         static Output of(Logits logits) {
-            return new Output(logits.firstRow(), null, logits);
+            return new Output(logits.firstRow(), null, logits, null);
+        }
+
+        /** The tokens chunk {@code chunk}'s verification on the device kept, or {@code null} when it had none. */
+        int[] verifiedOnDevice(int chunk) {
+            return verified == null ? null : verified[chunk];
         }
 
         int rows(int chunk) {
@@ -163,7 +169,7 @@ final class ModelInstance {
         var step = device.step(chunks, layers, draws, withLogits);
         int[] firstRow = new int[chunks.size() + 1];
         for (int s = 0; s < chunks.size(); s++) firstRow[s + 1] = firstRow[s] + chunks.get(s).logitTokens();
-        return new Output(firstRow, step.tokens(), step.logits());
+        return new Output(firstRow, step.tokens(), step.logits(), step.verified());
     }
 
     /**

@@ -32,6 +32,7 @@ import servelab.kernels.model.SequenceChunk;
 import servelab.kernels.sample.Sampler;
 import servelab.kernels.sample.SamplingParams;
 import servelab.kernels.sample.SeededSampler;
+import servelab.kernels.sample.SpeculativeVerifier;
 import servelab.plugins.caching.prefix.HashBlockPrefixCache;
 import servelab.plugins.caching.prefix.NoPrefixCache;
 import servelab.runtime.builtin.Speculators;
@@ -72,7 +73,7 @@ class ResidentForwardEngineTest {
         final PagedKvCache pool;
         final ForwardState state;
         final int maxContext;
-        int steps, logitSteps, blocksRead, blocksWritten, drawn;
+        int steps, logitSteps, blocksRead, blocksWritten, drawn, verified;
         boolean closed;
 
         HostDevice(Llama llama, int blockSize, int poolBlocks, int maxContext) {
@@ -97,23 +98,30 @@ class ResidentForwardEngineTest {
                     continue;
                 }
                 drawn++;
-                double u = draws.uniform()[r];
                 tokens[r] = SeededSampler.draw(SamplingParams.temperature(t).probabilities(logits.values(), r * v, v),
-                        new RandomGenerator() {   // the one uniform the device was given
-                            @Override
-                            public long nextLong() {
-                                throw new UnsupportedOperationException();
-                            }
-
-                            @Override
-                            public double nextDouble() {
-                                return u;
-                            }
-                        });
+                        replay(new double[] {draws.uniform()[r]}));
             }
-            if (!withLogits) return new Step(tokens, null);
+            int[][] kept = null;
+            if (draws != null && draws.verify() != null) {
+                kept = new int[chunks.size()][];
+                for (int c = 0; c < chunks.size(); c++) {
+                    var verify = draws.verify()[c];
+                    if (verify == null) continue;
+                    verified++;
+                    int[] t = chunks.get(c).tokens();
+                    var params = SamplingParams.temperature(verify.temperature());
+                    var target = new float[t.length][];
+                    for (int j = 0; j < t.length; j++) {
+                        target[j] = params.probabilities(logits.values(), logits.offset(c, j), v);
+                    }
+                    kept[c] = SpeculativeVerifier.rejection(Arrays.copyOfRange(t, 1, t.length), target,
+                            replay(verify.uniforms())).tokens();
+                }
+            }
+            if (!withLogits) return new Step(tokens, null, kept);
             logitSteps++;
-            return new Step(tokens, new Logits(Arrays.copyOf(logits.values(), rows * v), v, logits.firstRow().clone()));
+            return new Step(tokens, new Logits(Arrays.copyOf(logits.values(), rows * v), v, logits.firstRow().clone()),
+                    kept);
         }
 
         @Override
@@ -163,6 +171,23 @@ class ResidentForwardEngineTest {
         public void close() {
             closed = true;
         }
+    }
+
+    /** A generator whose {@code nextDouble()}s are {@code values}, in order: what the device was given. */
+    static RandomGenerator replay(double[] values) {
+        return new RandomGenerator() {
+            private int next;
+
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public double nextDouble() {
+                return values[next++];
+            }
+        };
     }
 
     /** Opens {@link HostDevice}s and keeps them, so a test can look at what crossed. */
@@ -300,6 +325,30 @@ class ResidentForwardEngineTest {
         int accepted = engine.rows.requests.stream().mapToInt(r -> r.specAcceptedTokens()).sum();
         assertTrue(drafted > 0 && accepted > 0, drafted + " drafted, " + accepted + " accepted");
         assertEquals(0, devices.target().logitSteps, "greedy drafts and verification need only the greedy tokens");
+    }
+
+    @Test
+    void sampledVerificationsAreRejectionSampledOnTheDeviceWithTheCpuVerifiersUniforms() {
+        var sampling = SamplingParams.temperature(0.7f);
+        var requests = workload(10, 17);
+        var factory = new Speculators.LayerSkip();
+        java.util.function.Supplier<PolicySlot.Installed<servelab.api.spec.Speculator>> layerSkip = () ->
+                new PolicySlot.Installed<>(factory.create(servelab.api.Params.validate("layer-skip",
+                        factory.descriptor().params(), Map.of("layers", 1, "num_speculative_tokens", 3))),
+                        factory.descriptor(), Map.of(), "test");
+        var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 80, 0));
+        plain.speculator.install(layerSkip.get());
+        var expected = run(plain, requests);
+        var devices = new Devices(Integer.MAX_VALUE);
+        var engine = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                new ModelExecutor(model, null, options(sampling), devices, BLOCK, 80, 0));
+        engine.speculator.install(layerSkip.get());
+        assertSameTokens(expected, run(engine, requests), "layer-skip drafts verified by rejection sampling");
+        int drafted = engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
+        int accepted = engine.rows.requests.stream().mapToInt(r -> r.specAcceptedTokens()).sum();
+        assertTrue(drafted > 0 && accepted > 0 && accepted < drafted, drafted + " drafted, " + accepted + " accepted");
+        assertTrue(devices.target().verified > 0, "verifications ran on the device");
+        assertEquals(0, devices.target().logitSteps, "so no logits came back");
     }
 
     @Test

@@ -91,6 +91,7 @@ public final class DeviceForward implements ResidentForward {
     private final Capacity capacity;
     private final StepMetadata meta;
     private final IntArray ids;
+    private final IntArray verifyOut;
     private final FloatArray logits;
     private final IntArray swaps;
     private final FloatArray outKeys, outValues, inKeys, inValues;
@@ -113,6 +114,7 @@ public final class DeviceForward implements ResidentForward {
         this.layerStride = capacity.poolBlocks() * blockFloats;
         this.meta = new StepMetadata(capacity, c.layers());
         this.ids = new IntArray(capacity.logitRows());
+        this.verifyOut = new IntArray(capacity.sequences() * SamplingKernels.VERIFY_STRIDE);
         this.logits = new FloatArray(capacity.logitRows() * c.vocabularySize());
         var weights = DeviceWeights.of(model.weights());
         var a = new Activations(model, capacity);
@@ -120,7 +122,7 @@ public final class DeviceForward implements ResidentForward {
         // every transfer is declared before the first task that reads it
         graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.all());
         graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, a.all());
-        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, logits, ids);
+        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, logits, ids, verifyOut);
         graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, meta.all());
         var grids = new GridScheduler();
         var layerTasks = new LayerTasks(GRAPH, graph, grids, new KernelContext(), weights, a, meta, c, capacity);
@@ -128,10 +130,10 @@ public final class DeviceForward implements ResidentForward {
         for (int l = 0; l < c.layers(); l++) {
             layerTasks.add(l, model.weights().layers().get(l));
         }
-        layerTasks.logits(model.weights(), logits, ids);
+        layerTasks.logits(model.weights(), logits, ids, verifyOut);
         this.sizedGrids = layerTasks.sizedGrids();
         graph.transferToHost(DataTransferMode.EVERY_EXECUTION, ids);
-        graph.transferToHost(DataTransferMode.UNDER_DEMAND, logits);
+        graph.transferToHost(DataTransferMode.UNDER_DEMAND, logits, verifyOut);
         graph.persistOnDevice(a.keys, a.values);   // the swap graph works on the same device pool
 
         int staged = SWAP_BLOCKS * c.layers() * blockFloats;
@@ -187,17 +189,30 @@ public final class DeviceForward implements ResidentForward {
             throw new IllegalArgumentException("draws for " + draws.temperature().length + " rows; the step has "
                     + totalRows + " logit rows");
         }
+        if (draws != null && draws.verify() != null) checkVerifications(batch, draws.verify());
         var tokens = new int[totalRows];
         float[] values = withLogits ? new float[totalRows * config.vocabularySize()] : null;
+        int[][] verified = draws != null && draws.verify() != null ? new int[batch.size()][] : null;
         int done = 0;
         for (var run : runs(batch)) {
             int rows = meta.fill(run, config, layers);
             meta.fillDraws(draws, done, rows);
+            int[] verifiedChunks = meta.fillVerifications(batch, firstRow, draws, done, rows);
             resizeGrids();
             var result = plan.withGraph(0).execute();
             ran = true;
             for (int i = 0; i < rows; i++) {
                 tokens[done + i] = ids.get(i);
+            }
+            if (verifiedChunks.length > 0) {
+                result.transferToHost(new DataRange(verifyOut).withSize((long) verifiedChunks.length
+                        * SamplingKernels.VERIFY_STRIDE));
+                for (int v = 0; v < verifiedChunks.length; v++) {
+                    int at = v * SamplingKernels.VERIFY_STRIDE;
+                    var kept = new int[verifyOut.get(at) + 1];
+                    for (int j = 0; j < kept.length; j++) kept[j] = verifyOut.get(at + 1 + j);
+                    verified[verifiedChunks[v]] = kept;
+                }
             }
             if (withLogits && rows > 0) {
                 int floats = rows * config.vocabularySize();
@@ -207,13 +222,33 @@ public final class DeviceForward implements ResidentForward {
             }
             done += rows;
         }
-        return new Step(tokens, withLogits ? new Logits(values, config.vocabularySize(), firstRow) : null);
+        return new Step(tokens, withLogits ? new Logits(values, config.vocabularySize(), firstRow) : null, verified);
+    }
+
+    /** Throws, naming the chunk, for a device verification the kernel cannot take. */
+    private static void checkVerifications(List<SequenceChunk> batch, Verify[] verify) {
+        if (verify.length != batch.size()) {
+            throw new IllegalArgumentException(verify.length + " verification entries for " + batch.size() + " chunks");
+        }
+        for (int s = 0; s < batch.size(); s++) {
+            if (verify[s] == null) continue;
+            int k = batch.get(s).tokens().length - 1;
+            if (k < 1 || k > MAX_VERIFY_DRAFTS || batch.get(s).logitTokens() != k + 1 || verify[s].uniforms().length != k + 1
+                    || !(verify[s].temperature() > 0)) {
+                throw new IllegalArgumentException("batch entry " + s + " (" + batch.get(s).kv() + "): a device "
+                        + "verification takes 1.." + MAX_VERIFY_DRAFTS + " drafts with a logit row and a uniform each "
+                        + "and one more, at a temperature above 0; got " + k + " drafts, " + batch.get(s).logitTokens()
+                        + " logit rows, " + verify[s].uniforms().length + " uniforms, temperature "
+                        + verify[s].temperature());
+            }
+        }
     }
 
     /** Sizes the per-token and per-row grids to the counts {@link StepMetadata#fill} just wrote (at least one group). */
     private void resizeGrids() {
         for (var g : sizedGrids) {
-            int units = g.layer() < 0 ? meta.logitRows() : meta.counts.get(StepMetadata.layerSlot(g.layer()));
+            int units = g.layer() == LayerTasks.VERIFICATIONS ? meta.verifications()
+                    : g.layer() < 0 ? meta.logitRows() : meta.counts.get(StepMetadata.layerSlot(g.layer()));
             g.grid().setGlobalWork((long) Math.max(1, units) * g.perUnit() * GroupKernels.WG, 1, 1);
         }
     }
@@ -248,11 +283,11 @@ public final class DeviceForward implements ResidentForward {
 
     private List<SequenceChunk> pieces(SequenceChunk chunk) {
         int n = chunk.tokens().length;
-        if (n <= capacity.tokens()) return List.of(chunk);
         if (chunk.logitTokens() > Math.min(capacity.tokens(), capacity.logitRows())) {
             throw new IllegalArgumentException("a chunk (" + chunk.kv() + ") wants " + chunk.logitTokens()
                     + " logit rows; a device run holds " + Math.min(capacity.tokens(), capacity.logitRows()));
         }
+        if (n <= capacity.tokens()) return List.of(chunk);
         var pieces = new ArrayList<SequenceChunk>();
         int last = n - capacity.tokens();   // a full last piece holds every logit row
         for (int from = 0; from < last; from += capacity.tokens()) {

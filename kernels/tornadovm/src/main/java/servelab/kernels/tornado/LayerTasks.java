@@ -42,10 +42,13 @@ final class LayerTasks {
     }
 
     /**
-     * A grid sized per run to what the run has: {@code perUnit} groups per token of layer {@code layer}'s count, or
-     * per logit row ({@code layer == -1}).
+     * A grid sized per run to what the run has: {@code perUnit} groups per token of layer {@code layer}'s count, per
+     * logit row ({@code layer == -1}) or per verification ({@link #VERIFICATIONS}).
      */
     record SizedGrid(WorkerGrid1D grid, int layer, int perUnit) {}
+
+    /** The {@link SizedGrid#layer} of a grid sized per verification. */
+    static final int VERIFICATIONS = -2;
 
     private final java.util.List<SizedGrid> sized = new java.util.ArrayList<>();
 
@@ -100,10 +103,10 @@ final class LayerTasks {
     }
 
     /**
-     * Final norm of the rows that want logits, the classifier, the greedy token of each row, and the draw of the rows
-     * with a temperature in place of it.
+     * Final norm of the rows that want logits, the classifier, the greedy token of each row, the draw of the rows
+     * with a temperature in place of it, and the rejection sampling of the verifications on the device.
      */
-    void logits(Weights w, FloatArray logits, IntArray ids) {
+    void logits(Weights w, FloatArray logits, IntArray ids, IntArray verifyOut) {
         graph.task("outputNorm", GroupKernels::rmsNorm, ctx, a.logitInput, a.x, weights.vector(w.outputNorm()),
                 meta.logitRows, meta.counts, 1, c.dim(), c.rmsEps());
         groupsPer("outputNorm", cap.logitRows(), -1, 1);
@@ -114,6 +117,9 @@ final class LayerTasks {
         graph.task("sample", SamplingKernels::sampleTemperature, ctx, logits, meta.uniforms, meta.inverseTemperatures,
                 ids, meta.counts, c.vocabularySize());
         groupsPer("sample", cap.logitRows(), -1, 1);
+        graph.task("verify", SamplingKernels::verifyTemperature, ctx, logits, meta.verifyMeta, meta.verifyFloats,
+                verifyOut, c.vocabularySize());
+        groupsPer("verify", cap.sequences(), VERIFICATIONS, 1);
     }
 
     private void matmul(String name, servelab.kernels.matmul.Matrix m, FloatArray x, FloatArray out, int slot) {

@@ -31,6 +31,9 @@ final class StepMetadata {
     /** Per logit row: 1 / temperature of its draw (0: keep the greedy token), and the uniform the draw inverts. */
     final FloatArray inverseTemperatures;
     final FloatArray uniforms;
+    /** The verifications of the run on the device (see {@link SamplingKernels#verifyTemperature}). */
+    final IntArray verifyMeta;
+    final FloatArray verifyFloats;
     private final DeviceForward.Capacity cap;
 
     StepMetadata(DeviceForward.Capacity cap, int layers) {
@@ -43,14 +46,50 @@ final class StepMetadata {
         logitRows = new IntArray(cap.logitRows());
         inverseTemperatures = new FloatArray(cap.logitRows());
         uniforms = new FloatArray(cap.logitRows());
+        verifyMeta = new IntArray(1 + cap.sequences() * SamplingKernels.VERIFY_STRIDE);
+        verifyFloats = new FloatArray(cap.sequences() * SamplingKernels.VERIFY_STRIDE);
     }
 
     Object[] all() {
-        return new Object[] {counts, tokens, positions, tableRows, blockTables, logitRows, inverseTemperatures, uniforms};
+        return new Object[] {counts, tokens, positions, tableRows, blockTables, logitRows, inverseTemperatures, uniforms,
+                verifyMeta, verifyFloats};
     }
 
     int logitRows() {
         return counts.get(1);
+    }
+
+    /** Verifications in this run. */
+    int verifications() {
+        return verifyMeta.get(0);
+    }
+
+    /**
+     * This run's verifications: the chunks of the step ({@code batch}, logit rows from {@code firstRow}) whose
+     * {@code draws.verify()} entry is set and whose logit rows are this run's, rows {@code from .. from + rows}.
+     * Returns the chunk index of each, in order.
+     */
+    int[] fillVerifications(List<SequenceChunk> batch, int[] firstRow, ResidentForward.Draws draws, int from, int rows) {
+        int n = 0;
+        var chunks = new int[cap.sequences()];
+        if (draws != null && draws.verify() != null) {
+            for (int s = 0; s < batch.size(); s++) {
+                var v = draws.verify()[s];
+                if (v == null || firstRow[s] < from || firstRow[s] >= from + rows) continue;
+                int[] t = batch.get(s).tokens();
+                int k = t.length - 1;
+                int meta = 1 + n * SamplingKernels.VERIFY_STRIDE;
+                int at = n * SamplingKernels.VERIFY_STRIDE;
+                verifyMeta.set(meta, firstRow[s] - from);
+                verifyMeta.set(meta + 1, k);
+                for (int i = 0; i < k; i++) verifyMeta.set(meta + 2 + i, t[1 + i]);
+                verifyFloats.set(at, 1f / v.temperature());
+                for (int i = 0; i <= k; i++) verifyFloats.set(at + 1 + i, (float) v.uniforms()[i]);
+                chunks[n++] = s;
+            }
+        }
+        verifyMeta.set(0, n);
+        return java.util.Arrays.copyOf(chunks, n);
     }
 
     /** The draws of this run's {@code rows} logit rows: rows {@code from ..} of the step's {@code draws}. */

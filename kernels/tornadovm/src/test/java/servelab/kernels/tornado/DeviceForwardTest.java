@@ -27,6 +27,7 @@ import servelab.kernels.model.SequenceChunk;
 import servelab.kernels.sample.Sampler;
 import servelab.kernels.sample.SamplingParams;
 import servelab.kernels.sample.SeededSampler;
+import servelab.kernels.sample.SpeculativeVerifier;
 
 /**
  * The device-resident forward step against the CPU reference forward over the same block tables: chunked prefill,
@@ -68,6 +69,33 @@ class DeviceForwardTest {
                 }
                 // verify two drafts for a: three logit rows from one chunk
                 check(model, device, cpu, cache, List.of(new SequenceChunk(new int[] {next[0], 5, 7}, aLength, a, 3)));
+                // rejection sampling of drafts on the device: uniforms of 0 keep a draft, 0.999 rejects one (its
+                // probability is far below), the next uniform then draws from the row without it; a verification that
+                // keeps all three drafts draws the token after them
+                int[] draftsA = {7, 11, 13};
+                int[] draftsB = {5, 6, 8};
+                var verifications = List.of(
+                        new SequenceChunk(new int[] {next[0], draftsA[0], draftsA[1], draftsA[2]}, aLength, a, 4),
+                        new SequenceChunk(new int[] {next[1], draftsB[0], draftsB[1], draftsB[2]}, bLength, b, 4));
+                double[][] us = {{0.0, 0.0, 0.999, 0.37}, {0.0, 0.0, 0.0, 0.61}};
+                float temperature = 0.9f;
+                var verify = new ResidentForward.Verify[] {new ResidentForward.Verify(temperature, us[0]),
+                        new ResidentForward.Verify(temperature, us[1])};
+                Logits target = Forward.step(model, cpu, cache, verifications);
+                var verified = device.step(verifications, c.layers(),
+                        new ResidentForward.Draws(new float[8], new double[8], verify), false).verified();
+                var params = SamplingParams.temperature(temperature);
+                int[][] drafts = {draftsA, draftsB};
+                for (int v = 0; v < 2; v++) {
+                    var rows = new float[4][];
+                    for (int j = 0; j < 4; j++) {
+                        rows[j] = params.probabilities(target.values(), target.offset(v, j), c.vocabularySize());
+                    }
+                    var expectedTokens = SpeculativeVerifier.rejection(drafts[v], rows, replay(us[v])).tokens();
+                    assertArrayEquals(expectedTokens, verified[v], "verification " + v);
+                }
+                assertEquals(3, verified[0].length, "two drafts kept, the third rejected and redrawn");
+                assertEquals(4, verified[1].length, "all three kept and one more drawn");
             }
         }
     }
@@ -100,6 +128,9 @@ class DeviceForwardTest {
             var a = new KvAddress.Blocks(new int[] {0, 1});
             var e = assertThrows(IllegalArgumentException.class, () -> device.step(List.of(
                     new SequenceChunk(new int[] {1, 2, 3, 4, 5}, 0, a, 3))));
+            assertEquals("a chunk (Blocks[0, 1]) wants 3 logit rows; a device run holds 2", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> device.step(List.of(
+                    new SequenceChunk(new int[] {1, 2, 3}, 0, a, 3))));   // fits the tokens, not the rows
             assertEquals("a chunk (Blocks[0, 1]) wants 3 logit rows; a device run holds 2", e.getMessage());
             var outside = new KvAddress.Blocks(new int[] {9});
             e = assertThrows(IllegalArgumentException.class, () -> device.step(List.of(SequenceChunk.decode(1, 0, outside))));
@@ -214,6 +245,23 @@ class DeviceForwardTest {
         }
         assertArrayEquals(greedy, ids, "greedy tokens");
         return last;
+    }
+
+    /** A generator whose {@code nextDouble()}s are {@code values}, in order. */
+    private static java.util.random.RandomGenerator replay(double[] values) {
+        return new java.util.random.RandomGenerator() {
+            private int next;
+
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public double nextDouble() {
+                return values[next++];
+            }
+        };
     }
 
     private static int[] tokens(int vocabulary, int n, int seed) {
