@@ -62,24 +62,27 @@ public final class DeviceForward implements ResidentForward {
                 throw new IllegalArgumentException("every Capacity field must be > 0: " + tokens + ", " + logitRows + ", "
                         + sequences + ", " + maxBlocks + ", " + poolBlocks + ", " + blockSize);
             }
-            if ((long) maxBlocks * blockSize > GroupKernels.MAX_CONTEXT) {
-                throw new IllegalArgumentException(maxBlocks + " blocks of " + blockSize + " positions exceed the "
-                        + GroupKernels.MAX_CONTEXT + " positions device attention holds per sequence");
-            }
         }
 
         /**
          * What the engine's executor builds: {@code poolBlocks} blocks of {@code blockSize}, sequences as long as the
-         * model's context or the device attention allows, and per run up to 1,024 tokens in 256 chunks with 256
-         * logit rows (larger steps run as several).
+         * model's context, and per run up to 1,024 tokens in 256 chunks with 256 logit rows (larger steps run as
+         * several).
          */
         public static Capacity forEngine(Config c, int blockSize, int poolBlocks) {
-            int positions = Math.min(c.contextLength(), GroupKernels.MAX_CONTEXT);
-            if (positions < blockSize) {
-                throw new IllegalArgumentException("a block of " + blockSize + " positions is longer than the "
-                        + positions + " the device holds per sequence");
+            if (c.contextLength() < blockSize) {
+                throw new IllegalArgumentException("a block of " + blockSize + " positions is longer than the model's "
+                        + c.contextLength());
             }
-            return new Capacity(1024, 256, 256, positions / blockSize, poolBlocks, blockSize);
+            return new Capacity(1024, 256, 256, c.contextLength() / blockSize, poolBlocks, blockSize);
+        }
+
+        /**
+         * Block-table entries a run holds, all its chunks' together: every chunk at full length, up to 65,536 (256
+         * KiB uploaded per run), and at least one full-length chunk; a run that would need more is cut.
+         */
+        public int tableEntries() {
+            return (int) Math.max(maxBlocks, Math.min((long) sequences * maxBlocks, 65_536));
         }
 
         int maxContext() {
@@ -109,6 +112,10 @@ public final class DeviceForward implements ResidentForward {
         if (capacity.maxContext() > c.contextLength()) {
             throw new IllegalArgumentException("Capacity allows " + capacity.maxContext() + " positions, the model "
                     + c.contextLength());
+        }
+        if (c.headDim() > GroupKernels.WG) {
+            throw new IllegalArgumentException("device attention takes heads of up to " + GroupKernels.WG
+                    + " dimensions, the model's have " + c.headDim());
         }
         this.blockFloats = c.kvHeads() * capacity.blockSize() * c.headDim();
         this.layerStride = capacity.poolBlocks() * blockFloats;
@@ -254,27 +261,32 @@ public final class DeviceForward implements ResidentForward {
     }
 
     /**
-     * {@code batch} as runs that fit the capacity, in order: whole chunks while they fit, and a chunk of more tokens
-     * than a run holds cut into pieces, the last one carrying its logit rows.
+     * {@code batch} as runs that fit the capacity (tokens, logit rows, chunks, block-table entries), in order: whole
+     * chunks while they fit, and a chunk of more tokens than a run holds cut into pieces, the last one carrying its
+     * logit rows.
      */
     private List<List<SequenceChunk>> runs(List<SequenceChunk> batch) {
         var runs = new ArrayList<List<SequenceChunk>>();
         var run = new ArrayList<SequenceChunk>();
         int tokens = 0;
         int rows = 0;
+        int entries = 0;
         for (var chunk : batch) {
             for (var piece : pieces(chunk)) {
                 int t = piece.tokens().length;
+                int e = meta.blocksOf(piece);
                 if (!run.isEmpty() && (tokens + t > capacity.tokens() || rows + piece.logitTokens() > capacity.logitRows()
-                        || run.size() == capacity.sequences())) {
+                        || run.size() == capacity.sequences() || entries + e > capacity.tableEntries())) {
                     runs.add(run);
                     run = new ArrayList<>();
                     tokens = 0;
                     rows = 0;
+                    entries = 0;
                 }
                 run.add(piece);
                 tokens += t;
                 rows += piece.logitTokens();
+                entries += e;
             }
         }
         if (!run.isEmpty()) runs.add(run);

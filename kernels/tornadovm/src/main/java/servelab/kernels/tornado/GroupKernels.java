@@ -28,10 +28,10 @@ public final class GroupKernels {
     /** Threads per work-group; the local arrays below are this long. */
     public static final int WG = 128;
     /**
-     * Positions one attention group can hold: its scores live in local memory (16 KiB), so no global scratch and no
-     * global fence between the softmax phases. Longer contexts need a split-K attention (not written yet).
+     * Positions an attention group scores at a time: a tile's scores live in local memory (8 KiB), and longer
+     * contexts go tile after tile with an online softmax, so no global scratch and no global fence are needed.
      */
-    public static final int MAX_CONTEXT = 4096;
+    public static final int TILE = 2048;
     /** A finite stand-in for negative infinity: the OpenCL backend rejects some float constants (see README). */
     static final float LOWEST = -3.0e38f;
 
@@ -191,81 +191,96 @@ public final class GroupKernels {
 
     /**
      * Causal paged attention, one group per token x query head: token {@code t} (query head {@code h}, KV head
-     * {@code h / groupSize}) attends to positions {@code 0..positions[t]} of its sequence, whose blocks are row
-     * {@code tableRows[t]} of {@code blockTables} ({@code maxBlocks} entries a row). Pool layout per layer as
+     * {@code h / groupSize}) attends to positions {@code 0..positions[t]} of its sequence, whose block ids start at
+     * {@code blockTables[tableStarts[tableRows[t]]]}. Pool layout per layer as
      * {@link servelab.kernels.attention.PagedKvCache}: {@code [block][kvHead][row][headDim]}, layer {@code l} at
-     * {@code layerOffset}. The scores stay in local memory ({@link #MAX_CONTEXT} positions); the output is
-     * normalized once at the end instead of normalizing the probabilities first.
+     * {@code layerOffset}. The positions go in tiles of {@link #TILE} with an online softmax (the running maximum, sum
+     * and output rescaled per tile), the output normalized once at the end; thread {@code d} accumulates output
+     * element {@code d}, so {@code headDim <= WG}. The loops over a tile run the same number of times in every thread
+     * of a group and no barrier is inside a branch (PoCL 3.1 corrupted its heap with barriers inside
+     * {@code if (t < count)}, and with a barrier after a loop whose trip count differs per work-item).
      */
     public static void attention(KernelContext ctx, FloatArray q, FloatArray keys, FloatArray values, FloatArray out,
                                  IntArray positions, IntArray tableRows, IntArray blockTables, IntArray counts,
-                                 int countSlot, int layerOffset, int heads, int kvHeads, int headDim, int blockSize, int maxBlocks) {
+                                 int countSlot, int layerOffset, int heads, int kvHeads, int headDim, int blockSize,
+                                 IntArray tableStarts) {
         float[] local = ctx.allocateFloatLocalArray(WG);
         float[] sums = ctx.allocateFloatLocalArray(WG);   // a second array: no barrier needed between max and sum
-        float[] scores = ctx.allocateFloatLocalArray(MAX_CONTEXT);
+        float[] scores = ctx.allocateFloatLocalArray(TILE);
         int g = ctx.groupIdx;
         int t = g / heads;
-        // no barrier inside a branch: a group of a token past the count runs the loops with length 0 and writes
-        // nothing (PoCL 3.1 corrupted its heap at run time with the barriers inside `if (t < count)`)
         boolean active = t < counts.get(countSlot);
         int h = g % heads;
         int kvHead = h / (heads / kvHeads);
         int length = active ? positions.get(t) + 1 : 0;
-        int table = active ? tableRows.get(t) * maxBlocks : 0;
+        int table = active ? tableStarts.get(tableRows.get(t)) : 0;
         int qBase = t * heads * headDim + h * headDim;
+        int d = ctx.localIdx;
         float scale = 1f / TornadoMath.sqrt(headDim);
-        float max = LOWEST;
-        // constant trip counts with the bound inside: PoCL 3.1 corrupts its heap compiling a barrier that follows a
-        // loop whose trip count differs per work-item
-        for (int p = ctx.localIdx; p < MAX_CONTEXT; p += WG) {
-            if (p < length) {
-                int row = layerOffset + ((blockTables.get(table + p / blockSize) * kvHeads + kvHead) * blockSize
-                        + p % blockSize) * headDim;
-                float dot = 0f;
-                for (int d = 0; d < headDim; d++) {
-                    dot += q.get(qBase + d) * keys.get(row + d);
-                }
-                float s = dot * scale;
-                scores[p] = s;
-                max = TornadoMath.max(max, s);
-            }
-        }
-        local[ctx.localIdx] = max;
-        for (int stride = WG / 2; stride > 0; stride /= 2) {
-            ctx.localBarrier();
-            if (ctx.localIdx < stride) {
-                local[ctx.localIdx] = TornadoMath.max(local[ctx.localIdx], local[ctx.localIdx + stride]);
-            }
-        }
-        ctx.localBarrier();
-        float m = local[0];
-        float sum = 0f;
-        for (int p = ctx.localIdx; p < MAX_CONTEXT; p += WG) {
-            if (p < length) {
-                float e = TornadoMath.exp(scores[p] - m);
-                scores[p] = e;
-                sum += e;
-            }
-        }
-        sums[ctx.localIdx] = sum;
-        for (int stride = WG / 2; stride > 0; stride /= 2) {
-            ctx.localBarrier();
-            if (ctx.localIdx < stride) {
-                sums[ctx.localIdx] += sums[ctx.localIdx + stride];
-            }
-        }
-        ctx.localBarrier();
-        float total = sums[0];
-        if (active) {
-            for (int d = ctx.localIdx; d < headDim; d += WG) {
-                float acc = 0f;
-                for (int p = 0; p < length; p++) {
+        float m = LOWEST;   // running maximum, sum and output element d over the tiles so far
+        float l = 0f;
+        float acc = 0f;
+        int tiles = (length + TILE - 1) / TILE;
+        for (int tile = 0; tile < tiles; tile++) {
+            int start = tile * TILE;
+            int n = Math.min(TILE, length - start);
+            float max = LOWEST;
+            for (int j = ctx.localIdx; j < TILE; j += WG) {
+                if (j < n) {
+                    int p = start + j;
                     int row = layerOffset + ((blockTables.get(table + p / blockSize) * kvHeads + kvHead) * blockSize
                             + p % blockSize) * headDim;
-                    acc += scores[p] * values.get(row + d);
+                    float dot = 0f;
+                    for (int e = 0; e < headDim; e++) {
+                        dot += q.get(qBase + e) * keys.get(row + e);
+                    }
+                    float s = dot * scale;
+                    scores[j] = s;
+                    max = TornadoMath.max(max, s);
                 }
-                out.set(qBase + d, acc / total);
             }
+            local[ctx.localIdx] = max;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    local[ctx.localIdx] = TornadoMath.max(local[ctx.localIdx], local[ctx.localIdx + stride]);
+                }
+            }
+            ctx.localBarrier();
+            float mNew = TornadoMath.max(m, local[0]);
+            float sum = 0f;
+            for (int j = ctx.localIdx; j < TILE; j += WG) {
+                if (j < n) {
+                    float e = TornadoMath.exp(scores[j] - mNew);
+                    scores[j] = e;
+                    sum += e;
+                }
+            }
+            sums[ctx.localIdx] = sum;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    sums[ctx.localIdx] += sums[ctx.localIdx + stride];
+                }
+            }
+            ctx.localBarrier();
+            float correction = TornadoMath.exp(m - mNew);
+            l = l * correction + sums[0];
+            float tileAcc = 0f;
+            for (int j = 0; j < n; j++) {
+                if (d < headDim) {
+                    int p = start + j;
+                    int row = layerOffset + ((blockTables.get(table + p / blockSize) * kvHeads + kvHead) * blockSize
+                            + p % blockSize) * headDim;
+                    tileAcc += scores[j] * values.get(row + d);
+                }
+            }
+            acc = acc * correction + tileAcc;
+            m = mNew;
+            ctx.localBarrier();   // the next tile overwrites the scores
+        }
+        if (active && d < headDim) {
+            out.set(qBase + d, acc / l);
         }
     }
 

@@ -85,10 +85,10 @@ final class LayerTasks {
                 c.headDim());
         graph.task(p + "storeKv", StepKernels::storeKv, a.k, a.v, a.keys, a.values, meta.positions, meta.tableRows,
                 meta.blockTables, meta.counts, slot, n, layerOffset, c.kvHeads(), c.headDim(), cap.blockSize(),
-                cap.maxBlocks());
+                meta.tableStarts);
         graph.task(p + "attention", GroupKernels::attention, ctx, a.q, a.keys, a.values, a.attention, meta.positions,
                 meta.tableRows, meta.blockTables, meta.counts, slot, layerOffset, c.heads(), c.kvHeads(), c.headDim(),
-                cap.blockSize(), cap.maxBlocks());
+                cap.blockSize(), meta.tableStarts);
         groupsPer(p + "attention", n, l, c.heads());
         matmul(p + "o", w.wo(), a.attention, a.xb2, slot);
         graph.task(p + "residual1", StepKernels::add, a.x, a.xb2, meta.counts, slot, n, c.dim());

@@ -91,20 +91,20 @@ public final class StepKernels {
 
     /**
      * Writes each token's key and value rows into the device KV pool at its position: block
-     * {@code blockTables[tableRows[t] * maxBlocks + position / blockSize]}, row {@code position % blockSize}, layer
+     * {@code blockTables[tableStarts[tableRows[t]] + position / blockSize]}, row {@code position % blockSize}, layer
      * {@code layer} starting at {@code layerOffset}.
      */
     public static void storeKv(FloatArray k, FloatArray v, FloatArray keys, FloatArray values, IntArray positions,
                                IntArray tableRows, IntArray blockTables, IntArray counts, int countSlot, int capacity,
                                int layerOffset,
-                               int kvHeads, int headDim, int blockSize, int maxBlocks) {
+                               int kvHeads, int headDim, int blockSize, IntArray tableStarts) {
         int kvDim = kvHeads * headDim;
         for (@Parallel int i = 0; i < capacity * kvDim; i++) {
             int t = i / kvDim;
             if (t < counts.get(countSlot)) {
                 int e = i % kvDim;
                 int p = positions.get(t);
-                int block = blockTables.get(tableRows.get(t) * maxBlocks + p / blockSize);
+                int block = blockTables.get(tableStarts.get(tableRows.get(t)) + p / blockSize);
                 int row = layerOffset + ((block * kvHeads + e / headDim) * blockSize + p % blockSize) * headDim + e % headDim;
                 keys.set(row, k.get(i));
                 values.set(row, v.get(i));

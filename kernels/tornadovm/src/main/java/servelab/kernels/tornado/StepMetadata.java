@@ -12,9 +12,10 @@ import servelab.kernels.model.SequenceChunk;
 
 /**
  * What a device step uploads, and nothing else: {@code counts} (tokens, logit rows, then the tokens each layer runs:
- * all of them, or none past a layer-skip draft's last layer), per token its id, position and block-table row, the
- * block tables (one row of {@code maxBlocks} ids per chunk) and which token rows want logits. The arrays are made
- * once for a capacity and refilled per step.
+ * all of them, or none past a layer-skip draft's last layer), per token its id, position and chunk, the block ids
+ * each chunk reaches, back to back ({@code blockTables}, chunk {@code s}'s from {@code tableStarts[s]}), which token
+ * rows want logits, and the draws and verifications of the logit rows. The arrays are made once for a capacity and
+ * refilled per step.
  */
 final class StepMetadata {
     /** Where layer {@code l}'s tasks read their token count in {@code counts}. */
@@ -27,6 +28,7 @@ final class StepMetadata {
     final IntArray positions;
     final IntArray tableRows;
     final IntArray blockTables;
+    final IntArray tableStarts;
     final IntArray logitRows;
     /** Per logit row: 1 / temperature of its draw (0: keep the greedy token), and the uniform the draw inverts. */
     final FloatArray inverseTemperatures;
@@ -42,7 +44,8 @@ final class StepMetadata {
         tokens = new IntArray(cap.tokens());
         positions = new IntArray(cap.tokens());
         tableRows = new IntArray(cap.tokens());
-        blockTables = new IntArray(cap.sequences() * cap.maxBlocks());
+        blockTables = new IntArray(cap.tableEntries());
+        tableStarts = new IntArray(cap.sequences());
         logitRows = new IntArray(cap.logitRows());
         inverseTemperatures = new FloatArray(cap.logitRows());
         uniforms = new FloatArray(cap.logitRows());
@@ -51,12 +54,17 @@ final class StepMetadata {
     }
 
     Object[] all() {
-        return new Object[] {counts, tokens, positions, tableRows, blockTables, logitRows, inverseTemperatures, uniforms,
-                verifyMeta, verifyFloats};
+        return new Object[] {counts, tokens, positions, tableRows, blockTables, tableStarts, logitRows,
+                inverseTemperatures, uniforms, verifyMeta, verifyFloats};
     }
 
     int logitRows() {
         return counts.get(1);
+    }
+
+    /** The blocks {@code chunk} reaches: its positions {@code 0 .. endPosition - 1}. */
+    int blocksOf(SequenceChunk chunk) {
+        return (chunk.endPosition() + cap.blockSize() - 1) / cap.blockSize();
     }
 
     /** Verifications in this run. */
@@ -110,11 +118,13 @@ final class StepMetadata {
         check(batch, c);
         int t = 0;
         int rows = 0;
+        int entries = 0;
         for (int s = 0; s < batch.size(); s++) {
             var chunk = batch.get(s);
             int[] table = ((KvAddress.Blocks) chunk.kv()).table();
-            for (int b = 0; b < cap.maxBlocks(); b++) {
-                blockTables.set(s * cap.maxBlocks() + b, b < table.length ? table[b] : 0);
+            tableStarts.set(s, entries);
+            for (int b = 0; b < blocksOf(chunk); b++) {
+                blockTables.set(entries++, table[b]);
             }
             for (int j = 0; j < chunk.tokens().length; j++, t++) {
                 tokens.set(t, chunk.tokens()[j]);
@@ -141,13 +151,19 @@ final class StepMetadata {
         checkChunks(batch, c);
         int tokenCount = 0;
         int rowCount = 0;
+        int entries = 0;
         for (var chunk : batch) {
             tokenCount += chunk.tokens().length;
             rowCount += chunk.logitTokens();
+            entries += blocksOf(chunk);
         }
         if (tokenCount > cap.tokens() || rowCount > cap.logitRows()) {
             throw new IllegalArgumentException("the batch has " + tokenCount + " tokens and " + rowCount
                     + " logit rows; the plan was built for " + cap.tokens() + " and " + cap.logitRows());
+        }
+        if (entries > cap.tableEntries()) {
+            throw new IllegalArgumentException("the batch reaches " + entries + " blocks; the plan holds "
+                    + cap.tableEntries() + " block-table entries");
         }
     }
 
@@ -162,7 +178,7 @@ final class StepMetadata {
             if (!(chunk.kv() instanceof KvAddress.Blocks(int[] table))) {
                 throw new IllegalArgumentException(which + ": the device KV pool is addressed by block tables");
             }
-            int blocks = (chunk.endPosition() + cap.blockSize() - 1) / cap.blockSize();
+            int blocks = blocksOf(chunk);
             if (blocks > Math.min(table.length, cap.maxBlocks())) {
                 throw new IllegalArgumentException(which + ": positions up to " + (chunk.endPosition() - 1) + " need "
                         + blocks + " blocks; the table has " + table.length + ", the plan allows " + cap.maxBlocks());

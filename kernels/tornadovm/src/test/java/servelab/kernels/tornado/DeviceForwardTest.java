@@ -203,6 +203,33 @@ class DeviceForwardTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0"})
+    void contextsLongerThanATileGoTileAfterTile(WeightFormat format) throws Exception {
+        var path = dir.resolve("long.gguf");
+        var tiny = RandomLlama.Spec.tiny(format);
+        RandomLlama.write(path, new RandomLlama.Spec(tiny.dim(), tiny.layers(), tiny.heads(), tiny.kvHeads(),
+                tiny.ffnDim(), 8192, format, false, true), 13);
+        try (var file = GgufFile.open(path)) {
+            var model = Llama.load(file);
+            var c = model.config();
+            int length = GroupKernels.TILE + 550;   // two tiles of positions
+            int blocks = (length + 8 + BLOCK - 1) / BLOCK;
+            try (var device = new DeviceForward(model, new DeviceForward.Capacity(1024, 2, 2, blocks, blocks, BLOCK))) {
+                var cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), BLOCK, blocks);
+                var cpu = new ForwardState(c, Kernels.reference());
+                var table = new int[blocks];
+                for (int b = 0; b < blocks; b++) table[b] = blocks - 1 - b;   // any order: the table says where
+                var a = new KvAddress.Blocks(table);
+                int[] prompt = tokens(c.vocabularySize(), length, 21);
+                int[] next = check(model, device, cpu, cache, List.of(SequenceChunk.prefill(prompt, 0, a, true)));
+                for (int p = length; p < length + 3; p++) {
+                    next = check(model, device, cpu, cache, List.of(SequenceChunk.decode(next[0], p, a)));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(value = WeightFormat.class, names = {"BF16"})
     void aWeightFormatWithoutDeviceKernelsIsRefusedByName(WeightFormat format) throws Exception {
         var path = dir.resolve("tiny.gguf");

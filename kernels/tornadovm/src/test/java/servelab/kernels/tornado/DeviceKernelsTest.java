@@ -111,7 +111,7 @@ class DeviceKernelsTest {
 
     @Test
     void kvStoreWritesWhereThePagedCacheWould() {
-        int kvHeads = 2, headDim = 16, blockSize = 4, blocks = 6, maxBlocks = 2;
+        int kvHeads = 2, headDim = 16, blockSize = 4, blocks = 6;
         var cache = new PagedKvCache(2, kvHeads, headDim, blockSize, blocks);
         int layerFloats = cache.keys(0).length;
         var k = random(random, 2 * kvHeads * headDim);
@@ -127,11 +127,13 @@ class DeviceKernelsTest {
         var vs = floats(v);
         var pos = ints(positions);
         var rows = ints(0, 1);
-        var blockTables = ints(3, 4, 1, 0);
+        var blockTables = ints(3, 4, 1);   // both tables back to back
+        var tableStarts = ints(0, 2);
         var counts = ints(2, 0);
-        OnDevice.run(new Object[] {ks, vs, keys, values, pos, rows, blockTables, counts}, new Object[] {keys, values}, 0,
+        OnDevice.run(new Object[] {ks, vs, keys, values, pos, rows, blockTables, tableStarts, counts},
+                new Object[] {keys, values}, 0,
                 g -> g.task("t", StepKernels::storeKv, ks, vs, keys, values, pos, rows, blockTables, counts, 0, 2,
-                        layerFloats, kvHeads, headDim, blockSize, maxBlocks));
+                        layerFloats, kvHeads, headDim, blockSize, tableStarts));
         for (int i = 0; i < layerFloats; i++) {
             assertEquals(cache.keys(1)[i], keys.get(layerFloats + i), "key " + i);
             assertEquals(cache.values(1)[i], values.get(layerFloats + i), "value " + i);
