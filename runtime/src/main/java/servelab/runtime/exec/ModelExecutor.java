@@ -178,10 +178,10 @@ public final class ModelExecutor implements Executor {
         }
         // on the device, rows sampled at a temperature without filters are drawn there; rows that need the logits
         // (top-k, top-p, min-p, rejection sampling of drafts) bring them back and are sampled here
-        var plan = new StepSampling(batch);
+        var plan = StepSampling.of(batch, chunks, itemOfChunk, sampling, target.device() != null);
         ModelInstance.Output out;
         try {
-            out = target.forward(chunks, target.config().layers(), plan.draws, plan.needsLogits);
+            out = target.forward(chunks, target.config().layers(), plan.draws(), plan.needsLogits());
             if (draft != null) draft.store(chunks); // the draft's KV for the same positions, no logits
         } catch (IllegalArgumentException e) {
             throw new EngineException("forward pass refused the step: " + e.getMessage(), e);
@@ -199,7 +199,7 @@ public final class ModelExecutor implements Executor {
                 for (int token : verify(batch, i, c, out).tokens()) result.emit(i, token);
                 continue;
             }
-            if (plan.onDevice[c] || sampling.params(batch.seqId(i)).isGreedy()) {
+            if (plan.onDevice()[c] || sampling.params(batch.seqId(i)).isGreedy()) {
                 result.emit(i, out.token(c, 0));
                 continue;
             }
@@ -209,63 +209,6 @@ public final class ModelExecutor implements Executor {
                     logits.vocabularySize()));
         }
         return Math.max(1, System.nanoTime() - t0);
-    }
-
-    /**
-     * How a step's sampled rows are sampled: greedy rows take the pass's greedy token; on the device, a row sampled at
-     * a temperature alone is drawn there with the CPU sampler's uniform for that token, and a verification at a
-     * temperature alone is rejection-sampled there with the CPU verifier's uniforms ({@link #draws}); every other
-     * sampled row needs the logits back ({@link #needsLogits}).
-     */
-    private final class StepSampling {
-        final boolean[] onDevice = new boolean[chunks.size()];
-        ResidentForward.Draws draws;
-        boolean needsLogits;
-
-        StepSampling(StepBatch batch) {
-            boolean device = target.device() != null;
-            int rows = 0;
-            for (var chunk : chunks) rows += chunk.logitTokens();
-            float[] temperature = null;
-            double[] uniform = null;
-            ResidentForward.Verify[] verify = null;
-            int row = 0;
-            for (int c = 0; c < chunks.size(); c++) {
-                int n = chunks.get(c).logitTokens();
-                int i = itemOfChunk[c];
-                var params = sampling.params(batch.seqId(i));
-                int drafts = batch.draftTokens(i);
-                if (n > 0 && !params.isGreedy()) {
-                    boolean plain = params.topK() == 0 && params.topP() >= 1f && params.minP() == 0f;
-                    if (device && plain && drafts == 0) {
-                        if (temperature == null) {
-                            temperature = new float[rows];
-                            uniform = new double[rows];
-                        }
-                        int position = batch.startPosition(i) + batch.tokens(i);
-                        temperature[row] = params.temperature();
-                        uniform[row] = sampling.sampler(batch.seqId(i), position).random().nextDouble();
-                        onDevice[c] = true;
-                    } else if (device && plain && drafts <= ResidentForward.MAX_VERIFY_DRAFTS) {
-                        if (verify == null) verify = new ResidentForward.Verify[chunks.size()];
-                        // the verifier's generator, as verify() makes it: its draws in the order they are used
-                        var random = sampling.sampler(batch.seqId(i), batch.startPosition(i) + 1).random();
-                        var uniforms = new double[drafts + 1];
-                        for (int j = 0; j < uniforms.length; j++) uniforms[j] = random.nextDouble();
-                        verify[c] = new ResidentForward.Verify(params.temperature(), uniforms);
-                        onDevice[c] = true;
-                    } else {
-                        needsLogits = true;
-                    }
-                }
-                row += n;
-            }
-            if (temperature == null && verify != null) {
-                temperature = new float[rows];
-                uniform = new double[rows];
-            }
-            draws = temperature == null ? null : new ResidentForward.Draws(temperature, uniform, verify);
-        }
     }
 
     /**

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,20 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import servelab.datasets.TraceRequest;
-import servelab.kernels.Kernels;
-import servelab.kernels.attention.PagedKvCache;
 import servelab.kernels.matmul.WeightFormat;
-import servelab.kernels.model.Forward;
-import servelab.kernels.model.ForwardState;
-import servelab.kernels.model.Llama;
-import servelab.kernels.model.Logits;
 import servelab.kernels.model.RandomLlama;
 import servelab.kernels.model.ResidentForward;
-import servelab.kernels.model.SequenceChunk;
-import servelab.kernels.sample.Sampler;
 import servelab.kernels.sample.SamplingParams;
-import servelab.kernels.sample.SeededSampler;
-import servelab.kernels.sample.SpeculativeVerifier;
 import servelab.plugins.caching.prefix.HashBlockPrefixCache;
 import servelab.plugins.caching.prefix.NoPrefixCache;
 import servelab.runtime.builtin.Speculators;
@@ -65,150 +53,6 @@ class ResidentForwardEngineTest {
     @AfterAll
     static void closeModel() {
         model.close();
-    }
-
-    /** A "device" in host memory: the reference forward over its own paged pool, counting what crosses to it. */
-    static final class HostDevice implements ResidentForward {
-        final Llama llama;
-        final PagedKvCache pool;
-        final ForwardState state;
-        final int maxContext;
-        int steps, logitSteps, blocksRead, blocksWritten, drawn, verified;
-        boolean closed;
-
-        HostDevice(Llama llama, int blockSize, int poolBlocks, int maxContext) {
-            var c = llama.config();
-            this.llama = llama;
-            this.pool = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), blockSize, poolBlocks);
-            this.state = new ForwardState(c, Kernels.reference());
-            this.maxContext = maxContext;
-        }
-
-        @Override
-        public Step step(List<SequenceChunk> chunks, int layers, Draws draws, boolean withLogits) {
-            steps++;
-            Logits logits = Forward.step(llama, state, pool, chunks, layers);
-            int rows = logits.firstRow()[chunks.size()];
-            var tokens = new int[rows];
-            int v = logits.vocabularySize();
-            for (int r = 0; r < rows; r++) {
-                float t = draws == null ? 0f : draws.temperature()[r];
-                if (t == 0f) {
-                    tokens[r] = Sampler.argmax(logits.values(), r * v, v);
-                    continue;
-                }
-                drawn++;
-                tokens[r] = SeededSampler.draw(SamplingParams.temperature(t).probabilities(logits.values(), r * v, v),
-                        replay(new double[] {draws.uniform()[r]}));
-            }
-            int[][] kept = null;
-            if (draws != null && draws.verify() != null) {
-                kept = new int[chunks.size()][];
-                for (int c = 0; c < chunks.size(); c++) {
-                    var verify = draws.verify()[c];
-                    if (verify == null) continue;
-                    verified++;
-                    int[] t = chunks.get(c).tokens();
-                    var params = SamplingParams.temperature(verify.temperature());
-                    var target = new float[t.length][];
-                    for (int j = 0; j < t.length; j++) {
-                        target[j] = params.probabilities(logits.values(), logits.offset(c, j), v);
-                    }
-                    kept[c] = SpeculativeVerifier.rejection(Arrays.copyOfRange(t, 1, t.length), target,
-                            replay(verify.uniforms())).tokens();
-                }
-            }
-            if (!withLogits) return new Step(tokens, null, kept);
-            logitSteps++;
-            return new Step(tokens, new Logits(Arrays.copyOf(logits.values(), rows * v), v, logits.firstRow().clone()),
-                    kept);
-        }
-
-        @Override
-        public void read(int[] blocks, int[] slots, float[][] keys, float[][] values) {
-            blocksRead += blocks.length;
-            copy(blocks, slots, keys, values, true);
-        }
-
-        @Override
-        public void write(int[] blocks, int[] slots, float[][] keys, float[][] values) {
-            blocksWritten += blocks.length;
-            copy(blocks, slots, keys, values, false);
-        }
-
-        private void copy(int[] blocks, int[] slots, float[][] keys, float[][] values, boolean toHost) {
-            int n = blockFloats();
-            for (int i = 0; i < blocks.length; i++) {
-                for (int l = 0; l < keys.length; l++) {
-                    if (toHost) {
-                        System.arraycopy(pool.keys(l), blocks[i] * n, keys[l], slots[i] * n, n);
-                        System.arraycopy(pool.values(l), blocks[i] * n, values[l], slots[i] * n, n);
-                    } else {
-                        System.arraycopy(keys[l], slots[i] * n, pool.keys(l), blocks[i] * n, n);
-                        System.arraycopy(values[l], slots[i] * n, pool.values(l), blocks[i] * n, n);
-                    }
-                }
-            }
-        }
-
-        @Override
-        public int blockFloats() {
-            var c = llama.config();
-            return c.kvHeads() * pool.blockSize() * c.headDim();
-        }
-
-        @Override
-        public int maxContext() {
-            return maxContext;
-        }
-
-        @Override
-        public String describe() {
-            return "host memory (a test's device)";
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-    }
-
-    /** A generator whose {@code nextDouble()}s are {@code values}, in order: what the device was given. */
-    static RandomGenerator replay(double[] values) {
-        return new RandomGenerator() {
-            private int next;
-
-            @Override
-            public long nextLong() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public double nextDouble() {
-                return values[next++];
-            }
-        };
-    }
-
-    /** Opens {@link HostDevice}s and keeps them, so a test can look at what crossed. */
-    static final class Devices implements ResidentForward.Opener {
-        final List<HostDevice> opened = new ArrayList<>();
-        final int maxContext;
-
-        Devices(int maxContext) {
-            this.maxContext = maxContext;
-        }
-
-        @Override
-        public ResidentForward open(Llama llama, int blockSize, int poolBlocks) {
-            var d = new HostDevice(llama, blockSize, poolBlocks, Math.min(maxContext, llama.config().contextLength()));
-            opened.add(d);
-            return d;
-        }
-
-        HostDevice target() {
-            return opened.getFirst();
-        }
     }
 
     private static ModelExecutor.Options options(SamplingParams sampling) {
@@ -250,7 +94,7 @@ class ResidentForwardEngineTest {
         var params = Map.<String, Object>of("max_num_batched_tokens", 40);
         var expected = run(new TinyEngine(64, BLOCK, params, 0, new HashBlockPrefixCache(),
                 cpu(SamplingParams.greedy(), 64, 0)), requests);
-        var devices = new Devices(Integer.MAX_VALUE);
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
         var executor = new ModelExecutor(model, null, options(SamplingParams.greedy()), devices, BLOCK, 64, 0);
         var engine = new TinyEngine(64, BLOCK, params, 0, new HashBlockPrefixCache(), executor);
         assertSameTokens(expected, run(engine, requests), "chunked, batched and prefix-cached steps on the device");
@@ -268,7 +112,7 @@ class ResidentForwardEngineTest {
         var sampling = new SamplingParams(1.0f, 0, 1.0f, 0f);
         var requests = workload(8, 5);
         var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
-        var devices = new Devices(Integer.MAX_VALUE);
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
         var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
                 new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
         assertSameTokens(expected, run(engine, requests), "temperature 1");
@@ -282,7 +126,7 @@ class ResidentForwardEngineTest {
         var sampling = new SamplingParams(0.9f, 20, 0.95f, 0f);
         var requests = workload(8, 5);
         var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
-        var devices = new Devices(Integer.MAX_VALUE);
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
         var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
                 new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
         assertSameTokens(expected, run(engine, requests), "top-k 20, top-p 0.95");
@@ -300,7 +144,7 @@ class ResidentForwardEngineTest {
         var params = Map.<String, Object>of("preempt_mode", "swap");
         var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
                 cpu(SamplingParams.greedy(), 64, 0)), requests);
-        var devices = new Devices(Integer.MAX_VALUE);
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
         var engine = new TinyEngine(9, BLOCK, params, 40, new NoPrefixCache(),
                 new ModelExecutor(model, null, options(SamplingParams.greedy()), devices, BLOCK, 9, 40));
         assertSameTokens(expected, run(engine, requests), "swap preemption");
@@ -313,7 +157,7 @@ class ResidentForwardEngineTest {
         var requests = workload(10, 9);
         var expected = run(new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(),
                 cpu(SamplingParams.greedy(), 80, 0)), requests);
-        var devices = new Devices(Integer.MAX_VALUE);
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
         var engine = new TinyEngine(80, BLOCK, Map.of(), 0, new HashBlockPrefixCache(),
                 new ModelExecutor(model, null, options(SamplingParams.greedy()), devices, BLOCK, 80, 0));
         var factory = new Speculators.LayerSkip();
@@ -339,7 +183,7 @@ class ResidentForwardEngineTest {
         var plain = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 80, 0));
         plain.speculator.install(layerSkip.get());
         var expected = run(plain, requests);
-        var devices = new Devices(Integer.MAX_VALUE);
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
         var engine = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(),
                 new ModelExecutor(model, null, options(sampling), devices, BLOCK, 80, 0));
         engine.speculator.install(layerSkip.get());
@@ -356,7 +200,7 @@ class ResidentForwardEngineTest {
         var requests = workload(8, 11).stream().map(r -> r.withIdAndArrival(r.id(), 0)).toList();
         var expected = run(new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(),
                 cpu(SamplingParams.greedy(), 80, 0)), requests);
-        var devices = new Devices(Integer.MAX_VALUE);
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
         var engine = new TinyEngine(12, BLOCK, Map.of("preempt_mode", "swap", "max_num_batched_tokens", 48), 64,
                 new HashBlockPrefixCache(), new ModelExecutor(model, model, options(SamplingParams.greedy()), devices,
                 BLOCK, 12, 64));
@@ -375,7 +219,7 @@ class ResidentForwardEngineTest {
 
     @Test
     void aRequestLongerThanTheDeviceHoldsFailsAtArrivalWithAReason() {
-        var executor = new ModelExecutor(model, null, options(SamplingParams.greedy()), new Devices(64), BLOCK, 64, 0);
+        var executor = new ModelExecutor(model, null, options(SamplingParams.greedy()), new HostDevices.Opener(64), BLOCK, 64, 0);
         assertEquals(64, executor.maxSequenceTokens());
         var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), executor);
         engine.run(TraceRequest.of(0, 0, 60, 20), TraceRequest.of(1, 0, 10, 3));

@@ -2,8 +2,6 @@ package servelab.kernels.tornado;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import uk.ac.manchester.tornado.api.DataRange;
@@ -37,14 +35,11 @@ import servelab.kernels.model.SequenceChunk;
  * {@code 0..its own} of its sequence, after the whole batch's keys and values are stored ({@link Forward}'s order).
  * A layer-skip draft runs the same graph with the token counts of the layers past its last set to 0 (those tasks do
  * nothing), as {@link Forward#step(Llama, servelab.kernels.model.ForwardState, servelab.kernels.attention.PagedKvCache,
- * List, int)} does on the CPU. Swaps go through a second graph over the same device pool, which copies up to
- * {@link #SWAP_BLOCKS} blocks each way per run through staging arrays. Not thread-safe.
+ * List, int)} does on the CPU. Swaps go through a second graph over the same device pool ({@link SwapGraph}). Not
+ * thread-safe.
  */
 public final class DeviceForward implements ResidentForward {
     private static final String GRAPH = "forward";
-    private static final String SWAP_GRAPH = "swap";
-    /** Blocks one run of the swap graph copies each way (more run it again). */
-    static final int SWAP_BLOCKS = 16;
 
     /**
      * What one plan is built for.
@@ -88,6 +83,11 @@ public final class DeviceForward implements ResidentForward {
         int maxContext() {
             return maxBlocks * blockSize;
         }
+
+        /** The blocks {@code chunk} reaches: its positions {@code 0 .. endPosition - 1}. */
+        int blocksOf(SequenceChunk chunk) {
+            return (chunk.endPosition() + blockSize - 1) / blockSize;
+        }
     }
 
     private final Config config;
@@ -96,8 +96,7 @@ public final class DeviceForward implements ResidentForward {
     private final IntArray ids;
     private final IntArray verifyOut;
     private final FloatArray logits;
-    private final IntArray swaps;
-    private final FloatArray outKeys, outValues, inKeys, inValues;
+    private final SwapGraph swaps;
     private final int blockFloats;
     private final int layerStride;
     private final TornadoExecutionPlan plan;
@@ -143,21 +142,8 @@ public final class DeviceForward implements ResidentForward {
         graph.transferToHost(DataTransferMode.UNDER_DEMAND, logits, verifyOut);
         graph.persistOnDevice(a.keys, a.values);   // the swap graph works on the same device pool
 
-        int staged = SWAP_BLOCKS * c.layers() * blockFloats;
-        swaps = new IntArray(2 + 2 * SWAP_BLOCKS);
-        outKeys = new FloatArray(staged);
-        outValues = new FloatArray(staged);
-        inKeys = new FloatArray(staged);
-        inValues = new FloatArray(staged);
-        var swap = new TaskGraph(SWAP_GRAPH)
-                .consumeFromDevice(GRAPH, a.keys, a.values)
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, swaps, inKeys, inValues)
-                .task("gather", StepKernels::gatherBlocks, a.keys, a.values, outKeys, outValues, swaps, SWAP_BLOCKS,
-                        c.layers(), layerStride, blockFloats)
-                .task("scatter", StepKernels::scatterBlocks, a.keys, a.values, inKeys, inValues, swaps, SWAP_BLOCKS,
-                        c.layers(), layerStride, blockFloats)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, outKeys, outValues);
-        this.plan = DeviceChoice.apply(new TornadoExecutionPlan(graph.snapshot(), swap.snapshot())
+        this.swaps = new SwapGraph("swap", GRAPH, a.keys, a.values, c.layers(), layerStride, blockFloats);
+        this.plan = DeviceChoice.apply(new TornadoExecutionPlan(graph.snapshot(), swaps.graph().snapshot())
                 .withGridScheduler(grids));
         this.device = DeviceChoice.describe();
     }
@@ -201,7 +187,7 @@ public final class DeviceForward implements ResidentForward {
         float[] values = withLogits ? new float[totalRows * config.vocabularySize()] : null;
         int[][] verified = draws != null && draws.verify() != null ? new int[batch.size()][] : null;
         int done = 0;
-        for (var run : runs(batch)) {
+        for (var run : Runs.of(batch, capacity)) {
             int rows = meta.fill(run, config, layers);
             meta.fillDraws(draws, done, rows);
             int[] verifiedChunks = meta.fillVerifications(batch, firstRow, draws, done, rows);
@@ -260,60 +246,6 @@ public final class DeviceForward implements ResidentForward {
         }
     }
 
-    /**
-     * {@code batch} as runs that fit the capacity (tokens, logit rows, chunks, block-table entries), in order: whole
-     * chunks while they fit, and a chunk of more tokens than a run holds cut into pieces, the last one carrying its
-     * logit rows.
-     */
-    private List<List<SequenceChunk>> runs(List<SequenceChunk> batch) {
-        var runs = new ArrayList<List<SequenceChunk>>();
-        var run = new ArrayList<SequenceChunk>();
-        int tokens = 0;
-        int rows = 0;
-        int entries = 0;
-        for (var chunk : batch) {
-            for (var piece : pieces(chunk)) {
-                int t = piece.tokens().length;
-                int e = meta.blocksOf(piece);
-                if (!run.isEmpty() && (tokens + t > capacity.tokens() || rows + piece.logitTokens() > capacity.logitRows()
-                        || run.size() == capacity.sequences() || entries + e > capacity.tableEntries())) {
-                    runs.add(run);
-                    run = new ArrayList<>();
-                    tokens = 0;
-                    rows = 0;
-                    entries = 0;
-                }
-                run.add(piece);
-                tokens += t;
-                rows += piece.logitTokens();
-                entries += e;
-            }
-        }
-        if (!run.isEmpty()) runs.add(run);
-        return runs;
-    }
-
-    private List<SequenceChunk> pieces(SequenceChunk chunk) {
-        int n = chunk.tokens().length;
-        if (chunk.logitTokens() > Math.min(capacity.tokens(), capacity.logitRows())) {
-            throw new IllegalArgumentException("a chunk (" + chunk.kv() + ") wants " + chunk.logitTokens()
-                    + " logit rows; a device run holds " + Math.min(capacity.tokens(), capacity.logitRows()));
-        }
-        if (n <= capacity.tokens()) return List.of(chunk);
-        var pieces = new ArrayList<SequenceChunk>();
-        int last = n - capacity.tokens();   // a full last piece holds every logit row
-        for (int from = 0; from < last; from += capacity.tokens()) {
-            pieces.add(piece(chunk, from, Math.min(last, from + capacity.tokens()), 0));
-        }
-        pieces.add(piece(chunk, last, n, chunk.logitTokens()));
-        return pieces;
-    }
-
-    private static SequenceChunk piece(SequenceChunk chunk, int from, int to, int logitTokens) {
-        return new SequenceChunk(Arrays.copyOfRange(chunk.tokens(), from, to), chunk.startPosition() + from, chunk.kv(),
-                logitTokens);
-    }
-
     @Override
     public void read(int[] blocks, int[] slots, float[][] keys, float[][] values) {
         swap(blocks, slots, keys, values, true);
@@ -325,7 +257,7 @@ public final class DeviceForward implements ResidentForward {
     }
 
     /**
-     * Runs the swap graph over {@code blocks}, {@link #SWAP_BLOCKS} at a time: out of the pool into the host slots
+     * Runs the swap graph ({@link SwapGraph}) over {@code blocks}: out of the pool into the host slots
      * ({@code toHost}), or from them into the pool. The pool's device copy is made by the forward graph's first run,
      * so before any step a run with no tokens makes it (the pool is all zeros then).
      */
@@ -349,34 +281,7 @@ public final class DeviceForward implements ResidentForward {
             plan.withGraph(0).execute();
             ran = true;
         }
-        int layers = config.layers();
-        for (int from = 0; from < blocks.length; from += SWAP_BLOCKS) {
-            int n = Math.min(SWAP_BLOCKS, blocks.length - from);
-            swaps.set(0, toHost ? n : 0);
-            swaps.set(1, toHost ? 0 : n);
-            for (int j = 0; j < n; j++) {
-                swaps.set(2 + (toHost ? 0 : SWAP_BLOCKS) + j, blocks[from + j]);
-                if (toHost) continue;
-                for (int l = 0; l < layers; l++) {
-                    long at = (long) (j * layers + l) * blockFloats * Float.BYTES;
-                    MemorySegment.copy(keys[l], slots[from + j] * blockFloats, inKeys.getSegment(),
-                            ValueLayout.JAVA_FLOAT, at, blockFloats);
-                    MemorySegment.copy(values[l], slots[from + j] * blockFloats, inValues.getSegment(),
-                            ValueLayout.JAVA_FLOAT, at, blockFloats);
-                }
-            }
-            plan.withGraph(1).execute();
-            if (!toHost) continue;
-            for (int j = 0; j < n; j++) {
-                for (int l = 0; l < layers; l++) {
-                    long at = (long) (j * layers + l) * blockFloats * Float.BYTES;
-                    MemorySegment.copy(outKeys.getSegment(), ValueLayout.JAVA_FLOAT, at, keys[l],
-                            slots[from + j] * blockFloats, blockFloats);
-                    MemorySegment.copy(outValues.getSegment(), ValueLayout.JAVA_FLOAT, at, values[l],
-                            slots[from + j] * blockFloats, blockFloats);
-                }
-            }
-        }
+        swaps.copy(plan, 1, blocks, slots, keys, values, toHost);
     }
 
     @Override

@@ -62,11 +62,6 @@ final class StepMetadata {
         return counts.get(1);
     }
 
-    /** The blocks {@code chunk} reaches: its positions {@code 0 .. endPosition - 1}. */
-    int blocksOf(SequenceChunk chunk) {
-        return (chunk.endPosition() + cap.blockSize() - 1) / cap.blockSize();
-    }
-
     /** Verifications in this run. */
     int verifications() {
         return verifyMeta.get(0);
@@ -123,7 +118,7 @@ final class StepMetadata {
             var chunk = batch.get(s);
             int[] table = ((KvAddress.Blocks) chunk.kv()).table();
             tableStarts.set(s, entries);
-            for (int b = 0; b < blocksOf(chunk); b++) {
+            for (int b = 0; b < cap.blocksOf(chunk); b++) {
                 blockTables.set(entries++, table[b]);
             }
             for (int j = 0; j < chunk.tokens().length; j++, t++) {
@@ -155,7 +150,7 @@ final class StepMetadata {
         for (var chunk : batch) {
             tokenCount += chunk.tokens().length;
             rowCount += chunk.logitTokens();
-            entries += blocksOf(chunk);
+            entries += cap.blocksOf(chunk);
         }
         if (tokenCount > cap.tokens() || rowCount > cap.logitRows()) {
             throw new IllegalArgumentException("the batch has " + tokenCount + " tokens and " + rowCount
@@ -178,7 +173,7 @@ final class StepMetadata {
             if (!(chunk.kv() instanceof KvAddress.Blocks(int[] table))) {
                 throw new IllegalArgumentException(which + ": the device KV pool is addressed by block tables");
             }
-            int blocks = blocksOf(chunk);
+            int blocks = cap.blocksOf(chunk);
             if (blocks > Math.min(table.length, cap.maxBlocks())) {
                 throw new IllegalArgumentException(which + ": positions up to " + (chunk.endPosition() - 1) + " need "
                         + blocks + " blocks; the table has " + table.length + ", the plan allows " + cap.maxBlocks());

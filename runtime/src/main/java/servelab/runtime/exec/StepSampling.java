@@ -1,0 +1,72 @@
+package servelab.runtime.exec;
+
+import java.util.List;
+
+import servelab.kernels.model.ResidentForward;
+import servelab.kernels.model.SequenceChunk;
+import servelab.runtime.engine.StepBatch;
+
+/**
+ * How a step's sampled rows are sampled: greedy rows take the forward pass's greedy token; on a device
+ * ({@link ResidentForward}), a row sampled at a temperature alone is drawn there with the CPU sampler's uniform for
+ * that token, and a verification at a temperature alone is rejection-sampled there with the CPU verifier's uniforms
+ * ({@link #draws}); every other sampled row needs the logits back ({@link #needsLogits}) and is sampled on the host.
+ *
+ * @param onDevice    per chunk, whether its token or verification comes from the device
+ * @param draws       what the device draws, or {@code null}
+ * @param needsLogits whether the step's logit rows must come back
+ */
+record StepSampling(boolean[] onDevice, ResidentForward.Draws draws, boolean needsLogits) {
+
+    /**
+     * The plan for {@code chunks} (chunk {@code c} is item {@code itemOfChunk[c]} of {@code batch}), sampled as
+     * {@code sampling} says; {@code device}: the pass runs on a {@link ResidentForward}.
+     */
+    static StepSampling of(StepBatch batch, List<SequenceChunk> chunks, int[] itemOfChunk, RequestSampling sampling,
+                           boolean device) {
+        var onDevice = new boolean[chunks.size()];
+        boolean needsLogits = false;
+        int rows = 0;
+        for (var chunk : chunks) rows += chunk.logitTokens();
+        float[] temperature = null;
+        double[] uniform = null;
+        ResidentForward.Verify[] verify = null;
+        int row = 0;
+        for (int c = 0; c < chunks.size(); c++) {
+            int n = chunks.get(c).logitTokens();
+            int i = itemOfChunk[c];
+            var params = sampling.params(batch.seqId(i));
+            int drafts = batch.draftTokens(i);
+            if (n > 0 && !params.isGreedy()) {
+                boolean plain = params.topK() == 0 && params.topP() >= 1f && params.minP() == 0f;
+                if (device && plain && drafts == 0) {
+                    if (temperature == null) {
+                        temperature = new float[rows];
+                        uniform = new double[rows];
+                    }
+                    int position = batch.startPosition(i) + batch.tokens(i);
+                    temperature[row] = params.temperature();
+                    uniform[row] = sampling.sampler(batch.seqId(i), position).random().nextDouble();
+                    onDevice[c] = true;
+                } else if (device && plain && drafts <= ResidentForward.MAX_VERIFY_DRAFTS) {
+                    if (verify == null) verify = new ResidentForward.Verify[chunks.size()];
+                    // the verifier's generator, as ModelExecutor's host verification makes it: its draws in order
+                    var random = sampling.sampler(batch.seqId(i), batch.startPosition(i) + 1).random();
+                    var uniforms = new double[drafts + 1];
+                    for (int j = 0; j < uniforms.length; j++) uniforms[j] = random.nextDouble();
+                    verify[c] = new ResidentForward.Verify(params.temperature(), uniforms);
+                    onDevice[c] = true;
+                } else {
+                    needsLogits = true;
+                }
+            }
+            row += n;
+        }
+        if (temperature == null && verify != null) {
+            temperature = new float[rows];
+            uniform = new double[rows];
+        }
+        var draws = temperature == null ? null : new ResidentForward.Draws(temperature, uniform, verify);
+        return new StepSampling(onDevice, draws, needsLogits);
+    }
+}
