@@ -2,6 +2,8 @@ package servelab.kernels.model;
 
 import java.util.List;
 
+import servelab.kernels.sample.SamplingParams;
+
 /**
  * A model's whole forward step on another device, with its weights and its paged KV pool resident there (TornadoVM's
  * {@code DeviceForward} in {@code kernels/tornadovm}). Block ids are the engine's, {@code 0 .. poolBlocks - 1}, and
@@ -51,26 +53,38 @@ public interface ResidentForward extends AutoCloseable {
      */
     record Verify(float temperature, double[] uniforms) {}
 
+    /** The largest top-k a draw on the device takes (its kept tokens are found one at a time). */
+    int MAX_DRAW_TOP_K = 64;
+
     /**
-     * Tokens to draw on the device: per logit row of the step, a temperature (0: the greedy token) and the uniform
-     * number in [0, 1) the draw inverts, which the caller takes from the CPU sampler's generator for that token
-     * ({@link servelab.kernels.sample.SeededSampler}'s first {@code nextDouble()}), so the draw is the CPU sampler's
-     * for {@code SamplingParams.temperature(t)} (no top-k, top-p or min-p), up to float rounding at a boundary.
-     *
-     * @param temperature per logit row (0: the greedy token; the rows of a chunk verified on the device keep 0)
-     * @param uniform     per logit row
-     * @param verify      per chunk, its device verification or {@code null}; {@code null} when none is
+     * Whether a token sampled with {@code params} can be drawn on the device: a temperature, and a top-k of at most
+     * {@link #MAX_DRAW_TOP_K} or none; top-p only with a top-k (it orders the kept tokens); any min-p.
      */
-    record Draws(float[] temperature, double[] uniform, Verify[] verify) {
+    static boolean drawable(SamplingParams params) {
+        return !params.isGreedy() && (params.topK() > 0 ? params.topK() <= MAX_DRAW_TOP_K : params.topP() >= 1f);
+    }
+
+    /**
+     * Tokens to draw on the device: per logit row the sampling parameters ({@code null} or greedy: the greedy token;
+     * else {@link #drawable}) and the uniform number in [0, 1) the draw inverts, which the caller takes from the CPU
+     * sampler's generator for that token ({@link servelab.kernels.sample.SeededSampler}'s first {@code nextDouble()}),
+     * so the draw is the CPU sampler's up to float rounding at a boundary.
+     *
+     * @param params  per logit row (the rows of a chunk verified on the device keep {@code null})
+     * @param uniform per logit row
+     * @param verify  per chunk, its device verification or {@code null}; {@code null} when none is
+     */
+    record Draws(SamplingParams[] params, double[] uniform, Verify[] verify) {
         public Draws {
-            if (temperature.length != uniform.length) {
-                throw new IllegalArgumentException(temperature.length + " temperatures but " + uniform.length + " uniforms");
+            if (params.length != uniform.length) {
+                throw new IllegalArgumentException(params.length + " rows of parameters but " + uniform.length
+                        + " uniforms");
             }
         }
 
         /** Draws of single rows, no verification on the device. */
-        public Draws(float[] temperature, double[] uniform) {
-            this(temperature, uniform, null);
+        public Draws(SamplingParams[] params, double[] uniform) {
+            this(params, uniform, null);
         }
     }
 

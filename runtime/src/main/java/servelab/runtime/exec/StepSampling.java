@@ -4,13 +4,15 @@ import java.util.List;
 
 import servelab.kernels.model.ResidentForward;
 import servelab.kernels.model.SequenceChunk;
+import servelab.kernels.sample.SamplingParams;
 import servelab.runtime.engine.StepBatch;
 
 /**
  * How a step's sampled rows are sampled: greedy rows take the forward pass's greedy token; on a device
- * ({@link ResidentForward}), a row sampled at a temperature alone is drawn there with the CPU sampler's uniform for
- * that token, and a verification at a temperature alone is rejection-sampled there with the CPU verifier's uniforms
- * ({@link #draws}); every other sampled row needs the logits back ({@link #needsLogits}) and is sampled on the host.
+ * ({@link ResidentForward}), a row whose parameters the device draws ({@link ResidentForward#drawable}: a top-k of
+ * at most 64, top-p only with a top-k, any min-p) is drawn there with the CPU sampler's uniform for that token, and
+ * a verification at a temperature alone is rejection-sampled there with the CPU verifier's uniforms ({@link #draws});
+ * every other sampled row needs the logits back ({@link #needsLogits}) and is sampled on the host.
  *
  * @param onDevice    per chunk, whether its token or verification comes from the device
  * @param draws       what the device draws, or {@code null}
@@ -28,7 +30,7 @@ record StepSampling(boolean[] onDevice, ResidentForward.Draws draws, boolean nee
         boolean needsLogits = false;
         int rows = 0;
         for (var chunk : chunks) rows += chunk.logitTokens();
-        float[] temperature = null;
+        SamplingParams[] drawn = null;
         double[] uniform = null;
         ResidentForward.Verify[] verify = null;
         int row = 0;
@@ -39,13 +41,13 @@ record StepSampling(boolean[] onDevice, ResidentForward.Draws draws, boolean nee
             int drafts = batch.draftTokens(i);
             if (n > 0 && !params.isGreedy()) {
                 boolean plain = params.topK() == 0 && params.topP() >= 1f && params.minP() == 0f;
-                if (device && plain && drafts == 0) {
-                    if (temperature == null) {
-                        temperature = new float[rows];
+                if (device && drafts == 0 && ResidentForward.drawable(params)) {
+                    if (drawn == null) {
+                        drawn = new SamplingParams[rows];
                         uniform = new double[rows];
                     }
                     int position = batch.startPosition(i) + batch.tokens(i);
-                    temperature[row] = params.temperature();
+                    drawn[row] = params;
                     uniform[row] = sampling.sampler(batch.seqId(i), position).random().nextDouble();
                     onDevice[c] = true;
                 } else if (device && plain && drafts <= ResidentForward.MAX_VERIFY_DRAFTS) {
@@ -62,11 +64,11 @@ record StepSampling(boolean[] onDevice, ResidentForward.Draws draws, boolean nee
             }
             row += n;
         }
-        if (temperature == null && verify != null) {
-            temperature = new float[rows];
+        if (drawn == null && verify != null) {
+            drawn = new SamplingParams[rows];
             uniform = new double[rows];
         }
-        var draws = temperature == null ? null : new ResidentForward.Draws(temperature, uniform, verify);
+        var draws = drawn == null ? null : new ResidentForward.Draws(drawn, uniform, verify);
         return new StepSampling(onDevice, draws, needsLogits);
     }
 }

@@ -51,13 +51,13 @@ final class HostDevices {
             var tokens = new int[rows];
             int v = logits.vocabularySize();
             for (int r = 0; r < rows; r++) {
-                float t = draws == null ? 0f : draws.temperature()[r];
-                if (t == 0f) {
+                var p = draws == null ? null : draws.params()[r];
+                if (p == null || p.isGreedy()) {
                     tokens[r] = Sampler.argmax(logits.values(), r * v, v);
                     continue;
                 }
                 drawn++;
-                tokens[r] = SeededSampler.draw(SamplingParams.temperature(t).probabilities(logits.values(), r * v, v),
+                tokens[r] = SeededSampler.draw(p.probabilities(logits.values(), r * v, v),
                         replay(new double[] {draws.uniform()[r]}));
             }
             int[][] kept = null;

@@ -31,9 +31,9 @@ import servelab.runtime.exec.ModelExecutor;
 /**
  * The model executor with its whole forward pass behind {@link ResidentForward} (as {@code model.backend=tornadovm}
  * runs it on TornadoVM's device), here on a host implementation of that interface, so the executor's side of it is
- * checked without TornadoVM: greedy tokens from the device's greedy ids, temperature draws on the device with the CPU
- * sampler's uniforms, the logits brought back only when a request samples with filters, swaps through the device's
- * block copies, layer-skip and draft-model speculation, the device's context
+ * checked without TornadoVM: greedy tokens from the device's greedy ids, draws on the device with the CPU sampler's
+ * uniforms (temperature, top-k, top-p with a top-k, min-p), the logits brought back only for top-p without a top-k,
+ * swaps through the device's block copies, layer-skip and draft-model speculation, the device's context
  * limit, and the fall back to {@code cpu-vector} when the device cannot hold the model. Every run must give the same
  * tokens as the CPU executor. (The TornadoVM implementation itself is checked against the CPU forward on PoCL by
  * {@code kernels/tornadovm}'s DeviceForwardTest.)
@@ -122,16 +122,30 @@ class ResidentForwardEngineTest {
     }
 
     @Test
-    void requestsWithFiltersBringTheirLogitsBackAndAreSampledOnTheHost() {
-        var sampling = new SamplingParams(0.9f, 20, 0.95f, 0f);
+    void topKTopPAndMinPAreDrawnOnTheDevice() {
+        var sampling = new SamplingParams(0.9f, 20, 0.95f, 0.05f);
         var requests = workload(8, 5);
         var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
         var devices = new HostDevices.Opener(Integer.MAX_VALUE);
         var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
                 new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
-        assertSameTokens(expected, run(engine, requests), "top-k 20, top-p 0.95");
-        assertEquals(0, devices.target().drawn, "filters are not on the device");
-        assertTrue(devices.target().logitSteps > 0, "sampling with filters needs the logits");
+        assertSameTokens(expected, run(engine, requests), "top-k 20, top-p 0.95, min-p 0.05");
+        int tokens = expected.values().stream().mapToInt(t -> t.length).sum();
+        assertEquals(tokens, devices.target().drawn, "every token was drawn on the device");
+        assertEquals(0, devices.target().logitSteps);
+    }
+
+    @Test
+    void topPWithoutTopKBringsTheLogitsBackAndIsSampledOnTheHost() {
+        var sampling = new SamplingParams(0.9f, 0, 0.9f, 0f);
+        var requests = workload(8, 5);
+        var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
+        var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
+        assertSameTokens(expected, run(engine, requests), "top-p 0.9 alone");
+        assertEquals(0, devices.target().drawn, "the device orders only a top-k's tokens");
+        assertTrue(devices.target().logitSteps > 0, "so the logits come back");
     }
 
     @Test

@@ -178,10 +178,7 @@ public final class DeviceForward implements ResidentForward {
             totalRows += batch.get(s).logitTokens();
         }
         firstRow[batch.size()] = totalRows;
-        if (draws != null && draws.temperature().length != totalRows) {
-            throw new IllegalArgumentException("draws for " + draws.temperature().length + " rows; the step has "
-                    + totalRows + " logit rows");
-        }
+        if (draws != null) checkDraws(draws, totalRows);
         if (draws != null && draws.verify() != null) checkVerifications(batch, draws.verify());
         var tokens = new int[totalRows];
         float[] values = withLogits ? new float[totalRows * config.vocabularySize()] : null;
@@ -216,6 +213,21 @@ public final class DeviceForward implements ResidentForward {
             done += rows;
         }
         return new Step(tokens, withLogits ? new Logits(values, config.vocabularySize(), firstRow) : null, verified);
+    }
+
+    /** Throws, naming the row, for draws the kernel cannot take. */
+    private static void checkDraws(Draws draws, int rows) {
+        if (draws.params().length != rows) {
+            throw new IllegalArgumentException("draws for " + draws.params().length + " rows; the step has " + rows
+                    + " logit rows");
+        }
+        for (int r = 0; r < rows; r++) {
+            var p = draws.params()[r];
+            if (p != null && !p.isGreedy() && !ResidentForward.drawable(p)) {
+                throw new IllegalArgumentException("logit row " + r + ": a device draw takes a top-k of 1.."
+                        + MAX_DRAW_TOP_K + " or none, and top-p only with a top-k; got " + p);
+            }
+        }
     }
 
     /** Throws, naming the chunk, for a device verification the kernel cannot take. */

@@ -114,8 +114,8 @@ final class LayerTasks {
         groups("classifier", w.classifier().rows());
         graph.task("argmax", GroupKernels::argmax, ctx, logits, ids, meta.counts, c.vocabularySize());
         groupsPer("argmax", cap.logitRows(), -1, 1);
-        graph.task("sample", SamplingKernels::sampleTemperature, ctx, logits, meta.uniforms, meta.inverseTemperatures,
-                ids, meta.counts, c.vocabularySize());
+        graph.task("sample", SamplingKernels::sample, ctx, logits, meta.uniforms, meta.rowParams, ids, meta.counts,
+                c.vocabularySize());
         groupsPer("sample", cap.logitRows(), -1, 1);
         graph.task("verify", SamplingKernels::verifyTemperature, ctx, logits, meta.verifyMeta, meta.verifyFloats,
                 verifyOut, c.vocabularySize());

@@ -17,28 +17,46 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 public final class SamplingKernels {
     private SamplingKernels() {}
 
+    /** Floats per logit row in {@code rowParams}: 1 / temperature (0: keep the greedy token), top-k, top-p, min-p. */
+    static final int ROW_PARAMS = 4;
+
     /**
-     * Temperature sampling ({@code SamplingParams.temperature(t)}: no top-k/p filters) of the logit rows whose
-     * {@code inverseTemperatures[g]} is above 0 (the others keep the greedy token {@code ids[g]}), with the host's
-     * uniform draw {@code uniforms[g]}, the CPU sampler's per-(seed, request, position) {@code nextDouble()}: the first id whose
-     * cumulative probability exceeds it, as {@link servelab.kernels.sample.SeededSampler#draw}. Each thread owns a
-     * contiguous run of ids, so the runs' sums come in id order; thread 0 then finds the run and the id in it.
-     * Probabilities are {@code exp((logit - max) / t)} in float, so a draw within float rounding of a boundary can
-     * land on the neighbouring id.
+     * Sampling of the logit rows with a temperature ({@code rowParams[4g] = 1 / t > 0}; the others keep the greedy
+     * token {@code ids[g]}), with {@code SamplingParams}' filters and the host's uniform draw {@code uniforms[g]}, the
+     * CPU sampler's per-(seed, request, position) {@code nextDouble()}: the first id, in id order, whose cumulative
+     * probability among the tokens kept exceeds it, as {@link servelab.kernels.sample.SeededSampler#draw}.
+     * <ul>
+     *   <li>top-k ({@code rowParams[4g + 1]}, 1..{@link servelab.kernels.model.ResidentForward#MAX_DRAW_TOP_K}):
+     *       the k most likely tokens, found one round at a time (the largest logit below the last one found, the
+     *       lowest id among equal ones: the CPU's order of probability, then id);</li>
+     *   <li>top-p ({@code rowParams[4g + 2]} below 1, with a top-k): of those, the first ones in that order until
+     *       their sum reaches top-p of the kept mass (at least one);</li>
+     *   <li>min-p ({@code rowParams[4g + 3]}): of those (or of the whole vocabulary without a top-k), the tokens with
+     *       at least min-p of the most likely one's probability.</li>
+     * </ul>
+     * Each thread owns a contiguous run of ids, so the runs' sums come in id order; thread 0 then finds the run and
+     * the id in it (without a top-k), or orders the few kept ids. Probabilities are {@code exp((logit - max) / t)} in
+     * float, so a draw or a filter within float rounding of a boundary can land otherwise than on the CPU. No barrier
+     * is inside a branch, and every decision that ends a loop is the same in all threads of the group.
      */
-    public static void sampleTemperature(KernelContext ctx, FloatArray logits, FloatArray uniforms,
-                                         FloatArray inverseTemperatures, IntArray ids, IntArray counts, int vocabulary) {
+    public static void sample(KernelContext ctx, FloatArray logits, FloatArray uniforms, FloatArray rowParams,
+                              IntArray ids, IntArray counts, int vocabulary) {
         float[] local = ctx.allocateFloatLocalArray(WG);
         float[] sums = ctx.allocateFloatLocalArray(WG);
+        int[] index = ctx.allocateIntLocalArray(WG);
+        int[] chosen = ctx.allocateIntLocalArray(servelab.kernels.model.ResidentForward.MAX_DRAW_TOP_K);
+        float[] chosenE = ctx.allocateFloatLocalArray(servelab.kernels.model.ResidentForward.MAX_DRAW_TOP_K);
         int g = ctx.groupIdx;
-        // barriers outside any branch (PoCL 3.1, see GroupKernels#attention): a row that is not drawn runs the loops
-        // over nothing and writes nothing
-        boolean active = g < counts.get(1) && inverseTemperatures.get(g) > 0f;
-        int vocabularyHere = active ? vocabulary : 0;
-        float inverseTemperature = active ? inverseTemperatures.get(g) : 0f;
+        int at = g * ROW_PARAMS;
+        boolean active = g < counts.get(1) && rowParams.get(at) > 0f;
+        float inverseTemperature = active ? rowParams.get(at) : 0f;
+        int topK = active ? (int) rowParams.get(at + 1) : 0;
+        float topP = active ? rowParams.get(at + 2) : 1f;
+        float minP = active ? rowParams.get(at + 3) : 0f;
+        int n = active ? vocabulary : 0;
         int base = g * vocabulary;
         float max = LOWEST;
-        for (int i = ctx.localIdx; i < vocabularyHere; i += WG) {
+        for (int i = ctx.localIdx; i < n; i += WG) {
             max = TornadoMath.max(max, logits.get(base + i));
         }
         local[ctx.localIdx] = max;
@@ -50,43 +68,149 @@ public final class SamplingKernels {
         }
         ctx.localBarrier();
         float m = local[0];
+        ctx.localBarrier();   // local is reused below
+        // top-k: round r finds the largest logit after the last one found (ties: the lowest id after it)
+        float lastValue = 0f;
+        int lastId = -1;
+        for (int r = 0; r < topK; r++) {   // the same bound in every thread of the group
+            float best = LOWEST;
+            int bestId = vocabulary;
+            for (int i = ctx.localIdx; i < n; i += WG) {
+                float v = logits.get(base + i);
+                // one comparison per statement: TornadoVM 5.2's OpenCL code for the same test written as one
+                // boolean expression, `r == 0 || v < last || (v == last && i > lastId)`, negated its second half
+                int after = r == 0 ? 1 : 0;
+                if (v < lastValue) {
+                    after = 1;
+                }
+                if (v == lastValue && i > lastId) {
+                    after = 1;
+                }
+                if (after == 1 && (v > best || (v == best && i < bestId))) {
+                    best = v;
+                    bestId = i;
+                }
+            }
+            local[ctx.localIdx] = best;
+            index[ctx.localIdx] = bestId;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                int me = ctx.localIdx;
+                if (me < stride) {
+                    float other = local[me + stride];
+                    if (other > local[me] || (other == local[me] && index[me + stride] < index[me])) {
+                        local[me] = other;
+                        index[me] = index[me + stride];
+                    }
+                }
+            }
+            ctx.localBarrier();
+            lastValue = local[0];
+            lastId = index[0];
+            if (ctx.localIdx == 0) {
+                chosen[r] = lastId;
+                chosenE[r] = TornadoMath.exp((lastValue - m) * inverseTemperature);
+            }
+            ctx.localBarrier();
+        }
+        // without a top-k, every thread sums the probabilities of its run of ids that pass min-p
         int chunk = (vocabulary + WG - 1) / WG;
         int from = ctx.localIdx * chunk;
-        int to = Math.min(from + chunk, vocabularyHere);
+        int to = topK > 0 ? from : Math.min(from + chunk, n);
         float part = 0f;
         for (int i = from; i < to; i++) {
-            part += TornadoMath.exp((logits.get(base + i) - m) * inverseTemperature);
+            float e = TornadoMath.exp((logits.get(base + i) - m) * inverseTemperature);
+            if (e >= minP) {   // the most likely token's e is 1, so min-p of its probability is minP
+                part += e;
+            }
         }
         sums[ctx.localIdx] = part;
         ctx.localBarrier();
         if (active && ctx.localIdx == 0) {
-            float total = 0f;
-            for (int j = 0; j < WG; j++) {
-                total += sums[j];
-            }
-            float target = uniforms.get(g) * total;
-            float cumulative = 0f;
-            int run = WG - 1;
-            boolean found = false;
-            for (int j = 0; j < WG; j++) {
-                if (!found && cumulative + sums[j] > target) {
-                    run = j;
-                    found = true;
+            float u = uniforms.get(g);
+            // each branch stores its own pick: with one `pick` stored after the if/else, TornadoVM 5.2's OpenCL code
+            // stored the else branch's value for both
+            if (topK > 0) {
+                int keep = topK;
+                if (topP < 1f) {
+                    float kept = 0f;
+                    for (int j = 0; j < topK; j++) {
+                        kept += chosenE[j];
+                    }
+                    float cumulative = 0f;
+                    int nucleus = 0;
+                    for (int j = 0; j < topK; j++) {
+                        if (cumulative < topP * kept) {
+                            cumulative += chosenE[j];
+                            nucleus = j + 1;
+                        }
+                    }
+                    keep = Math.max(1, nucleus);
                 }
-                if (!found) {
-                    cumulative += sums[j];
+                // the kept ids in id order (few: an insertion sort), those below min-p left out
+                int survivors = 0;
+                float total = 0f;
+                for (int j = 0; j < keep; j++) {
+                    if (chosenE[j] >= minP) {
+                        int id = chosen[j];
+                        float e = chosenE[j];
+                        int k = survivors;
+                        while (k > 0 && chosen[k - 1] > id) {
+                            chosen[k] = chosen[k - 1];
+                            chosenE[k] = chosenE[k - 1];
+                            k--;
+                        }
+                        chosen[k] = id;
+                        chosenE[k] = e;
+                        survivors++;
+                        total += e;
+                    }
                 }
-            }
-            int pick = Math.min(run * chunk + chunk, vocabulary) - 1;   // the rounding gap: the run's last id
-            boolean picked = false;
-            for (int i = run * chunk; i < Math.min(run * chunk + chunk, vocabulary); i++) {
-                cumulative += TornadoMath.exp((logits.get(base + i) - m) * inverseTemperature);
-                if (!picked && target < cumulative) {
-                    pick = i;
-                    picked = true;
+                float target = u * total;
+                float cumulative = 0f;
+                int pick = chosen[survivors - 1];   // the rounding gap: the last one kept
+                boolean picked = false;
+                for (int j = 0; j < survivors; j++) {
+                    cumulative += chosenE[j];
+                    if (!picked && target < cumulative) {
+                        pick = chosen[j];
+                        picked = true;
+                    }
                 }
+                ids.set(g, pick);
+            } else {
+                float total = 0f;
+                for (int j = 0; j < WG; j++) {
+                    total += sums[j];
+                }
+                float target = u * total;
+                float cumulative = 0f;
+                int run = WG - 1;
+                boolean found = false;
+                for (int j = 0; j < WG; j++) {
+                    if (!found && cumulative + sums[j] > target) {
+                        run = j;
+                        found = true;
+                    }
+                    if (!found) {
+                        cumulative += sums[j];
+                    }
+                }
+                int end = Math.min(run * chunk + chunk, vocabulary);
+                int pick = end - 1;   // the rounding gap: the run's last id
+                boolean picked = false;
+                for (int i = run * chunk; i < end; i++) {
+                    float e = TornadoMath.exp((logits.get(base + i) - m) * inverseTemperature);
+                    if (e >= minP) {
+                        cumulative += e;
+                        if (!picked && target < cumulative) {
+                            pick = i;
+                            picked = true;
+                        }
+                    }
+                }
+                ids.set(g, pick);
             }
-            ids.set(g, pick);
         }
     }
 
@@ -101,7 +225,7 @@ public final class SamplingKernels {
      * tokens kept (accepted + 1). Row {@code i}'s probabilities are {@code exp((logit - max) / t)} over their sum, in
      * float; draft {@code i} is kept when {@code u_i * sum < exp((logit(draft) - max) / t)}; the first one rejected
      * draws from the row without it with {@code u_(i+1)} (the runs of ids summed in order, as
-     * {@link #sampleTemperature}), and with all kept {@code u_k} draws from row k. The loop over rows has a constant
+     * {@link #sample}), and with all kept {@code u_k} draws from row k. The loop over rows has a constant
      * trip count and every decision is the same in all threads of a group (computed from the same sums), so no
      * barrier is inside a branch (PoCL 3.1, see {@link GroupKernels#attention}).
      */

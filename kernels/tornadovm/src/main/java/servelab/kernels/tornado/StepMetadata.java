@@ -30,8 +30,8 @@ final class StepMetadata {
     final IntArray blockTables;
     final IntArray tableStarts;
     final IntArray logitRows;
-    /** Per logit row: 1 / temperature of its draw (0: keep the greedy token), and the uniform the draw inverts. */
-    final FloatArray inverseTemperatures;
+    /** Per logit row: its draw's parameters ({@link SamplingKernels#ROW_PARAMS}) and the uniform the draw inverts. */
+    final FloatArray rowParams;
     final FloatArray uniforms;
     /** The verifications of the run on the device (see {@link SamplingKernels#verifyTemperature}). */
     final IntArray verifyMeta;
@@ -47,7 +47,7 @@ final class StepMetadata {
         blockTables = new IntArray(cap.tableEntries());
         tableStarts = new IntArray(cap.sequences());
         logitRows = new IntArray(cap.logitRows());
-        inverseTemperatures = new FloatArray(cap.logitRows());
+        rowParams = new FloatArray(cap.logitRows() * SamplingKernels.ROW_PARAMS);
         uniforms = new FloatArray(cap.logitRows());
         verifyMeta = new IntArray(1 + cap.sequences() * SamplingKernels.VERIFY_STRIDE);
         verifyFloats = new FloatArray(cap.sequences() * SamplingKernels.VERIFY_STRIDE);
@@ -55,7 +55,7 @@ final class StepMetadata {
 
     Object[] all() {
         return new Object[] {counts, tokens, positions, tableRows, blockTables, tableStarts, logitRows,
-                inverseTemperatures, uniforms, verifyMeta, verifyFloats};
+                rowParams, uniforms, verifyMeta, verifyFloats};
     }
 
     int logitRows() {
@@ -98,9 +98,14 @@ final class StepMetadata {
     /** The draws of this run's {@code rows} logit rows: rows {@code from ..} of the step's {@code draws}. */
     void fillDraws(ResidentForward.Draws draws, int from, int rows) {
         for (int r = 0; r < rows; r++) {
-            float t = draws == null ? 0f : draws.temperature()[from + r];
-            inverseTemperatures.set(r, t > 0 ? 1f / t : 0f);
-            uniforms.set(r, draws == null ? 0f : (float) draws.uniform()[from + r]);
+            var p = draws == null ? null : draws.params()[from + r];
+            boolean draw = p != null && !p.isGreedy();
+            int at = r * SamplingKernels.ROW_PARAMS;
+            rowParams.set(at, draw ? 1f / p.temperature() : 0f);
+            rowParams.set(at + 1, draw ? p.topK() : 0);
+            rowParams.set(at + 2, draw ? p.topP() : 1f);
+            rowParams.set(at + 3, draw ? p.minP() : 0f);
+            uniforms.set(r, draw ? (float) draws.uniform()[from + r] : 0f);
         }
     }
 

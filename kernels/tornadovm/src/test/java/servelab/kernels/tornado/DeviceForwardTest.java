@@ -83,7 +83,7 @@ class DeviceForwardTest {
                         new ResidentForward.Verify(temperature, us[1])};
                 Logits target = Forward.step(model, cpu, cache, verifications);
                 var verified = device.step(verifications, c.layers(),
-                        new ResidentForward.Draws(new float[8], new double[8], verify), false).verified();
+                        new ResidentForward.Draws(new SamplingParams[8], new double[8], verify), false).verified();
                 var params = SamplingParams.temperature(temperature);
                 int[][] drafts = {draftsA, draftsB};
                 for (int v = 0; v < 2; v++) {
@@ -185,10 +185,14 @@ class DeviceForwardTest {
                 var batch = List.of(SequenceChunk.decode(next[0], 41, moved), SequenceChunk.decode(next[1], 4, b),
                         SequenceChunk.decode(3, 1, d));
                 float[] temperatures = {0.7f, 1.3f, 0f};
+                var rowParams = new SamplingParams[3];
+                for (int r = 0; r < 3; r++) {
+                    rowParams[r] = temperatures[r] == 0 ? SamplingParams.greedy() : SamplingParams.temperature(temperatures[r]);
+                }
                 double[] uniforms = new double[3];
                 for (int r = 0; r < 3; r++) uniforms[r] = new java.util.SplittableRandom(77 + r).nextDouble();
                 Logits expected = Forward.step(model, cpu, cache, batch);
-                var drawn = device.step(batch, c.layers(), new ResidentForward.Draws(temperatures, uniforms), false);
+                var drawn = device.step(batch, c.layers(), new ResidentForward.Draws(rowParams, uniforms), false);
                 for (int r = 0; r < 3; r++) {
                     var params = temperatures[r] == 0 ? SamplingParams.greedy() : SamplingParams.temperature(temperatures[r]);
                     int want = SeededSampler.of(params, 77 + r).sample(expected.values(), expected.offset(r, 0),

@@ -182,34 +182,47 @@ class DeviceKernelsTest {
     }
 
     @Test
-    void temperatureSamplingDrawsWhatTheCpuSamplerDrawsWithTheSameRandomness() {
-        int vocab = 1000, rows = 16;
-        float temperature = 0.8f;
+    void samplingDrawsWhatTheCpuSamplerDrawsWithTheSameRandomnessThroughEveryFilter() {
+        int vocab = 1000;
+        var params = new servelab.kernels.sample.SamplingParams[] {
+                servelab.kernels.sample.SamplingParams.temperature(0.8f),
+                servelab.kernels.sample.SamplingParams.temperature(1.5f),
+                new servelab.kernels.sample.SamplingParams(0.8f, 5, 1f, 0f),
+                new servelab.kernels.sample.SamplingParams(1.2f, 20, 0.8f, 0f),
+                new servelab.kernels.sample.SamplingParams(1.0f, 64, 0.95f, 0f),
+                new servelab.kernels.sample.SamplingParams(1.0f, 0, 1f, 0.1f),
+                new servelab.kernels.sample.SamplingParams(0.7f, 10, 1f, 0.2f),
+                new servelab.kernels.sample.SamplingParams(2.0f, 1, 1f, 0f),
+                servelab.kernels.sample.SamplingParams.greedy()};   // the last row is not drawn: it keeps its id
+        int rows = params.length * 2;
         var logits = new float[rows * vocab];
         for (int i = 0; i < logits.length; i++) logits[i] = (float) random.nextDouble(-4, 4);
         var uniforms = new float[rows];
+        var rowParams = new float[rows * SamplingKernels.ROW_PARAMS];
         var expected = new int[rows];
         for (int row = 0; row < rows; row++) {
+            var p = params[row % params.length];
             long seed = 1000 + row;   // the CPU sampler's per-token seed; the device gets its first nextDouble()
             uniforms[row] = (float) new SplittableRandom(seed).nextDouble();
-            expected[row] = servelab.kernels.sample.SeededSampler.of(
-                    servelab.kernels.sample.SamplingParams.temperature(temperature), seed).sample(logits, row * vocab, vocab);
+            int at = row * SamplingKernels.ROW_PARAMS;
+            rowParams[at] = p.isGreedy() ? 0f : 1f / p.temperature();
+            rowParams[at + 1] = p.topK();
+            rowParams[at + 2] = p.topP();
+            rowParams[at + 3] = p.minP();
+            expected[row] = p.isGreedy() ? 4242
+                    : servelab.kernels.sample.SeededSampler.of(p, seed).sample(logits, row * vocab, vocab);
         }
-        // the last row is not drawn (temperature 0): it keeps the id already there, as a greedy row keeps its argmax
-        var inverse = new float[rows];
-        java.util.Arrays.fill(inverse, 1f / temperature);
-        inverse[rows - 1] = 0f;
         var ids = new IntArray(rows);
-        ids.set(rows - 1, 4242);
+        for (int row = 0; row < rows; row++) ids.set(row, 4242);
         var in = floats(logits);
         var u = floats(uniforms);
-        var t = floats(inverse);
+        var t = floats(rowParams);
         var counts = ints(0, rows);
         OnDevice.run(new Object[] {in, u, t, ids, counts}, new Object[] {ids}, rows,
-                g -> g.task("t", SamplingKernels::sampleTemperature, ctx(), in, u, t, ids, counts, vocab));
-        for (int row = 0; row < rows - 1; row++) {
-            assertEquals(expected[row], ids.get(row), "row " + row + ", u " + uniforms[row]);
+                g -> g.task("t", SamplingKernels::sample, ctx(), in, u, t, ids, counts, vocab));
+        for (int row = 0; row < rows; row++) {
+            assertEquals(expected[row], ids.get(row), "row " + row + ", " + params[row % params.length] + ", u "
+                    + uniforms[row]);
         }
-        assertEquals(4242, ids.get(rows - 1), "a row with temperature 0 is left alone");
     }
 }
