@@ -127,12 +127,19 @@ public final class ModelExecutor implements Executor {
         this.engineBlocks = blocks;
         this.scratchBlocks = Math.clamp(blocks / 16, 8, 256);
         var layout = new ModelInstance.Layout(blockSizeTokens, blocks, scratchBlocks, hostBlocks);
+        try {   // a refused layout is the user's to mend, whatever the backend
+            ModelInstance.check(model, layout);
+            if (draft != null) ModelInstance.check(draft, layout);
+        } catch (IllegalArgumentException e) {
+            choice.close(); // and must not keep the offload's device memory
+            throw e;
+        }
         ModelInstance[] instances;
         try {
             instances = instances(model, draft, layout);
         } catch (RuntimeException | LinkageError e) {
-            backend.close(); // a refused layout must not keep the offload's device memory
-            if (backend.resident() == null || e instanceof IllegalArgumentException refused && isLayout(refused)) throw e;
+            backend.close();
+            if (backend.resident() == null) throw e;
             // the device could not hold the model (a weight format without device kernels, no device, no memory)
             this.backend = BackendChoice.unavailable(options.backend(), options.threads(),
                     "its device forward could not be built: " + BackendChoice.reason(e));
@@ -156,11 +163,6 @@ public final class ModelExecutor implements Executor {
         }
     }
 
-    /** Whether {@code e} refuses the pool's size (the user's kv settings), which no other backend would mend. */
-    private static boolean isLayout(IllegalArgumentException e) {
-        return e.getMessage() != null && e.getMessage().contains("use fewer kv.");
-    }
-
     @Override
     public long execute(StepBatch batch, StepResult result) {
         long t0 = System.nanoTime();
@@ -176,8 +178,8 @@ public final class ModelExecutor implements Executor {
             int logits = batch.samples(i) ? 1 + batch.draftTokens(i) : 0; // a verification scores every draft
             chunks.add(new SequenceChunk(tokens, start, new KvAddress.Blocks(table), logits));
         }
-        // on the device, rows sampled at a temperature without filters are drawn there; rows that need the logits
-        // (top-k, top-p, min-p, rejection sampling of drafts) bring them back and are sampled here
+        // on a device, the rows and verifications it can sample are sampled there; the others bring their logits back
+        // and are sampled here (StepSampling)
         var plan = StepSampling.of(batch, chunks, itemOfChunk, sampling, target.device() != null);
         ModelInstance.Output out;
         try {

@@ -102,17 +102,9 @@ final class ModelInstance {
      */
     ModelInstance(LoadedModel model, Kernels kernels, Layout layout, ResidentForward.Opener resident) {
         var c = model.llama().config();
+        check(model, layout);
         this.blockFloats = c.kvHeads() * layout.blockSize() * c.headDim();
-        long floats = (long) (layout.blocks() + layout.scratch()) * blockFloats;
-        if (floats > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(layout.blocks() + " KV blocks of " + layout.blockSize() + " tokens need "
-                    + floats + " floats per layer, more than one Java array holds; use fewer kv.blocks");
-        }
         long hostFloats = (long) layout.hostBlocks() * blockFloats;
-        if (hostFloats > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(layout.hostBlocks() + " host blocks need " + hostFloats
-                    + " floats per layer, more than one Java array holds; use fewer kv.host_blocks");
-        }
         this.model = model;
         this.blockSize = layout.blockSize();
         int poolBlocks = layout.blocks() + layout.scratch();
@@ -128,6 +120,25 @@ final class ModelInstance {
         } else {
             this.cache = null;
             this.device = resident.open(model.llama(), layout.blockSize(), poolBlocks);
+        }
+    }
+
+    /**
+     * Throws, naming the experiment key to change, when {@code layout}'s pool or host tier is larger than one Java
+     * array holds for {@code model} (what no other backend would mend).
+     */
+    static void check(LoadedModel model, Layout layout) {
+        var c = model.llama().config();
+        long blockFloats = (long) c.kvHeads() * layout.blockSize() * c.headDim();
+        long floats = (layout.blocks() + (long) layout.scratch()) * blockFloats;
+        if (floats > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(layout.blocks() + " KV blocks of " + layout.blockSize() + " tokens need "
+                    + floats + " floats per layer, more than one Java array holds; use fewer kv.blocks");
+        }
+        long hostFloats = layout.hostBlocks() * blockFloats;
+        if (hostFloats > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(layout.hostBlocks() + " host blocks need " + hostFloats
+                    + " floats per layer, more than one Java array holds; use fewer kv.host_blocks");
         }
     }
 

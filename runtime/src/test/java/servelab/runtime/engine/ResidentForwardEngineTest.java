@@ -243,6 +243,15 @@ class ResidentForwardEngineTest {
     }
 
     @Test
+    void aPoolNoArrayHoldsIsRefusedAsOnTheCpuNotFallenBackFrom() {
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ModelExecutor(model, null, options(SamplingParams.greedy()), devices, BLOCK, 5_000_000, 0));
+        assertTrue(e.getMessage().endsWith("use fewer kv.blocks"), e.getMessage());
+        assertEquals(0, devices.opened.size(), "no device was opened");
+    }
+
+    @Test
     void aDeviceThatCannotHoldTheModelFallsBackToTheCpuAndSaysWhy() {
         ResidentForward.Opener refusing = (llama, blockSize, poolBlocks) -> {
             throw new IllegalArgumentException("the TornadoVM device forward runs F32, F16 and Q8_0 weights, not Q4_0");

@@ -24,10 +24,10 @@ import servelab.kernels.model.SequenceChunk;
 /**
  * A whole forward step on one TornadoVM device with everything resident there: the weights go over once, the KV
  * pool lives on the device addressed by the engine's block ids, and a step uploads only its metadata (token ids,
- * positions, block tables, which rows want logits, each layer's token count, each row's temperature and uniform, in
- * {@link StepMetadata}) and downloads only the token of each logit row, greedy or drawn with a temperature (the logit
- * rows too when asked). One task graph runs all layers; it is built
- * once for a {@link Capacity}, and every step reuses the compiled kernels. A step larger than the capacity runs as
+ * positions, block tables, which rows want logits, each layer's token count, each row's sampling parameters and
+ * uniform, the verifications, in {@link StepMetadata}) and downloads only the token of each logit row, greedy or
+ * drawn, and the tokens its verifications kept (the logit rows too when asked). One task graph runs all layers; it is
+ * built once for a {@link Capacity}, and every step reuses the compiled kernels. A step larger than the capacity runs as
  * several, in order (chunks are cut into pieces of at most {@code capacity.tokens()}; the last piece of a chunk carries
  * its logit rows), which gives the same result: a token attends only to its own sequence's stored positions.
  *
@@ -100,7 +100,7 @@ public final class DeviceForward implements ResidentForward {
     private final int blockFloats;
     private final int layerStride;
     private final TornadoExecutionPlan plan;
-    private final java.util.List<LayerTasks.SizedGrid> sizedGrids;
+    private final List<LayerTasks.SizedGrid> sizedGrids;
     private final String device;
     private boolean ran;
 

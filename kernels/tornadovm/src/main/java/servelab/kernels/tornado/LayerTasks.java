@@ -1,5 +1,8 @@
 package servelab.kernels.tornado;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -50,10 +53,10 @@ final class LayerTasks {
     /** The {@link SizedGrid#layer} of a grid sized per verification. */
     static final int VERIFICATIONS = -2;
 
-    private final java.util.List<SizedGrid> sized = new java.util.ArrayList<>();
+    private final List<SizedGrid> sized = new ArrayList<>();
 
     /** The grids {@link DeviceForward} resizes before each run, so that no group is launched for nothing. */
-    java.util.List<SizedGrid> sizedGrids() {
+    List<SizedGrid> sizedGrids() {
         return sized;
     }
 

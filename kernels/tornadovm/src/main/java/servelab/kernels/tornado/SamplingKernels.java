@@ -8,6 +8,8 @@ import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
+import servelab.kernels.model.ResidentForward;
+
 /**
  * Sampling on the device beyond greedy ({@link GroupKernels#argmax}): one work-group of {@link GroupKernels#WG}
  * threads per logit row, the uniform draw coming from the host so that it is the CPU sampler's. The forward graph
@@ -26,7 +28,7 @@ public final class SamplingKernels {
      * CPU sampler's per-(seed, request, position) {@code nextDouble()}: the first id, in id order, whose cumulative
      * probability among the tokens kept exceeds it, as {@link servelab.kernels.sample.SeededSampler#draw}.
      * <ul>
-     *   <li>top-k ({@code rowParams[4g + 1]}, 1..{@link servelab.kernels.model.ResidentForward#MAX_DRAW_TOP_K}):
+     *   <li>top-k ({@code rowParams[4g + 1]}, 1..{@link ResidentForward#MAX_DRAW_TOP_K}):
      *       the k most likely tokens, found one round at a time (the largest logit below the last one found, the
      *       lowest id among equal ones: the CPU's order of probability, then id);</li>
      *   <li>top-p ({@code rowParams[4g + 2]} below 1, with a top-k): of those, the first ones in that order until
@@ -44,8 +46,8 @@ public final class SamplingKernels {
         float[] local = ctx.allocateFloatLocalArray(WG);
         float[] sums = ctx.allocateFloatLocalArray(WG);
         int[] index = ctx.allocateIntLocalArray(WG);
-        int[] chosen = ctx.allocateIntLocalArray(servelab.kernels.model.ResidentForward.MAX_DRAW_TOP_K);
-        float[] chosenE = ctx.allocateFloatLocalArray(servelab.kernels.model.ResidentForward.MAX_DRAW_TOP_K);
+        int[] chosen = ctx.allocateIntLocalArray(ResidentForward.MAX_DRAW_TOP_K);
+        float[] chosenE = ctx.allocateFloatLocalArray(ResidentForward.MAX_DRAW_TOP_K);
         int g = ctx.groupIdx;
         int at = g * ROW_PARAMS;
         boolean active = g < counts.get(1) && rowParams.get(at) > 0f;
@@ -215,11 +217,11 @@ public final class SamplingKernels {
     }
 
     /** Ints (and floats) per verification in the metadata and the output: two, then one per draft slot. */
-    static final int VERIFY_STRIDE = 2 + servelab.kernels.model.ResidentForward.MAX_VERIFY_DRAFTS;
+    static final int VERIFY_STRIDE = 2 + ResidentForward.MAX_VERIFY_DRAFTS;
 
     /**
      * Rejection sampling of deterministic drafts at a temperature, one work-group per verification
-     * ({@link servelab.kernels.model.ResidentForward.Verify}). {@code verifyMeta}: the count, then per verification
+     * ({@link ResidentForward.Verify}). {@code verifyMeta}: the count, then per verification
      * {@link #VERIFY_STRIDE} ints: its first logit row, k, the k drafts. {@code verifyFloats}: per verification its
      * inverse temperature, then its k + 1 uniforms. {@code verifyOut}: per verification the drafts accepted, then the
      * tokens kept (accepted + 1). Row {@code i}'s probabilities are {@code exp((logit - max) / t)} over their sum, in
@@ -243,7 +245,7 @@ public final class SamplingKernels {
         int chunk = (vocabulary + WG - 1) / WG;
         int accepted = 0;
         boolean open = active;
-        for (int i = 0; i <= servelab.kernels.model.ResidentForward.MAX_VERIFY_DRAFTS; i++) {
+        for (int i = 0; i <= ResidentForward.MAX_VERIFY_DRAFTS; i++) {
             boolean row = open && i <= k;
             int n = row ? vocabulary : 0;
             int base = (firstRow + i) * vocabulary;
