@@ -107,45 +107,42 @@ class ResidentForwardEngineTest {
         assertTrue(devices.target().closed, "closing the executor frees the device");
     }
 
-    @Test
-    void temperatureOnlyRequestsAreDrawnOnTheDeviceWithTheCpuSamplersUniforms() {
-        var sampling = new SamplingParams(1.0f, 0, 1.0f, 0f);
+    /**
+     * Eight requests sampled with {@code sampling}, on the CPU executor and on a host device: the same tokens. Returns
+     * the device, and the tokens generated in {@code tokens[0]}.
+     */
+    private static HostDevices.Device sampledOnBoth(SamplingParams sampling, int[] tokens) {
         var requests = workload(8, 5);
         var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
         var devices = new HostDevices.Opener(Integer.MAX_VALUE);
         var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
                 new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
-        assertSameTokens(expected, run(engine, requests), "temperature 1");
-        int tokens = expected.values().stream().mapToInt(t -> t.length).sum();
-        assertEquals(tokens, devices.target().drawn, "every token was drawn on the device");
-        assertEquals(0, devices.target().logitSteps, "so no logits came back");
+        assertSameTokens(expected, run(engine, requests), sampling.toString());
+        tokens[0] = expected.values().stream().mapToInt(t -> t.length).sum();
+        return devices.target();
+    }
+
+    @Test
+    void temperatureOnlyRequestsAreDrawnOnTheDeviceWithTheCpuSamplersUniforms() {
+        var tokens = new int[1];
+        var device = sampledOnBoth(SamplingParams.temperature(1.0f), tokens);
+        assertEquals(tokens[0], device.drawn, "every token was drawn on the device");
+        assertEquals(0, device.logitSteps, "so no logits came back");
     }
 
     @Test
     void topKTopPAndMinPAreDrawnOnTheDevice() {
-        var sampling = new SamplingParams(0.9f, 20, 0.95f, 0.05f);
-        var requests = workload(8, 5);
-        var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
-        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
-        var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
-                new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
-        assertSameTokens(expected, run(engine, requests), "top-k 20, top-p 0.95, min-p 0.05");
-        int tokens = expected.values().stream().mapToInt(t -> t.length).sum();
-        assertEquals(tokens, devices.target().drawn, "every token was drawn on the device");
-        assertEquals(0, devices.target().logitSteps);
+        var tokens = new int[1];
+        var device = sampledOnBoth(new SamplingParams(0.9f, 20, 0.95f, 0.05f), tokens);
+        assertEquals(tokens[0], device.drawn, "every token was drawn on the device");
+        assertEquals(0, device.logitSteps);
     }
 
     @Test
     void topPWithoutTopKBringsTheLogitsBackAndIsSampledOnTheHost() {
-        var sampling = new SamplingParams(0.9f, 0, 0.9f, 0f);
-        var requests = workload(8, 5);
-        var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(), cpu(sampling, 64, 0)), requests);
-        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
-        var engine = new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
-                new ModelExecutor(model, null, options(sampling), devices, BLOCK, 64, 0));
-        assertSameTokens(expected, run(engine, requests), "top-p 0.9 alone");
-        assertEquals(0, devices.target().drawn, "the device orders only a top-k's tokens");
-        assertTrue(devices.target().logitSteps > 0, "so the logits come back");
+        var device = sampledOnBoth(new SamplingParams(0.9f, 0, 0.9f, 0f), new int[1]);
+        assertEquals(0, device.drawn, "the device orders only a top-k's tokens");
+        assertTrue(device.logitSteps > 0, "so the logits come back");
     }
 
     @Test
