@@ -201,7 +201,7 @@ public final class ModelExecutor implements Executor {
                 for (int token : verify(batch, i, c, out).tokens()) result.emit(i, token);
                 continue;
             }
-            if (plan.onDevice()[c] || sampling.params(batch.seqId(i)).isGreedy()) {
+            if (plan.onDevice(c) || sampling.params(batch.seqId(i)).isGreedy()) {
                 result.emit(i, out.token(c, 0));
                 continue;
             }

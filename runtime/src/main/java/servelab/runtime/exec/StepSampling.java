@@ -14,11 +14,18 @@ import servelab.runtime.engine.StepBatch;
  * a verification at a temperature alone is rejection-sampled there with the CPU verifier's uniforms ({@link #draws});
  * every other sampled row needs the logits back ({@link #needsLogits}) and is sampled on the host.
  *
- * @param onDevice    per chunk, whether its token or verification comes from the device
+ * @param onDevice    per chunk, whether its token or verification comes from the device ({@code null}: none)
  * @param draws       what the device draws, or {@code null}
  * @param needsLogits whether the step's logit rows must come back
  */
 record StepSampling(boolean[] onDevice, ResidentForward.Draws draws, boolean needsLogits) {
+    /** On the CPU: the logits are always there, and every sampled row is sampled from them. */
+    private static final StepSampling ON_THE_HOST = new StepSampling(null, null, true);
+
+    /** Whether chunk {@code c}'s token or verification comes from the device. */
+    boolean onDevice(int c) {
+        return onDevice != null && onDevice[c];
+    }
 
     /**
      * The plan for {@code chunks} (chunk {@code c} is item {@code itemOfChunk[c]} of {@code batch}), sampled as
@@ -26,6 +33,7 @@ record StepSampling(boolean[] onDevice, ResidentForward.Draws draws, boolean nee
      */
     static StepSampling of(StepBatch batch, List<SequenceChunk> chunks, int[] itemOfChunk, RequestSampling sampling,
                            boolean device) {
+        if (!device) return ON_THE_HOST;   // nothing to plan, and nothing allocated per step
         var onDevice = new boolean[chunks.size()];
         boolean needsLogits = false;
         int rows = 0;
@@ -41,7 +49,7 @@ record StepSampling(boolean[] onDevice, ResidentForward.Draws draws, boolean nee
             int drafts = batch.draftTokens(i);
             if (n > 0 && !params.isGreedy()) {
                 boolean plain = params.topK() == 0 && params.topP() >= 1f && params.minP() == 0f;
-                if (device && drafts == 0 && ResidentForward.drawable(params)) {
+                if (drafts == 0 && ResidentForward.drawable(params)) {
                     if (drawn == null) {
                         drawn = new SamplingParams[rows];
                         uniform = new double[rows];
@@ -50,7 +58,7 @@ record StepSampling(boolean[] onDevice, ResidentForward.Draws draws, boolean nee
                     drawn[row] = params;
                     uniform[row] = sampling.sampler(batch.seqId(i), position).random().nextDouble();
                     onDevice[c] = true;
-                } else if (device && plain && drafts <= ResidentForward.MAX_VERIFY_DRAFTS) {
+                } else if (plain && drafts <= ResidentForward.MAX_VERIFY_DRAFTS) {
                     if (verify == null) verify = new ResidentForward.Verify[chunks.size()];
                     // the verifier's generator, as ModelExecutor's host verification makes it: its draws in order
                     var random = sampling.sampler(batch.seqId(i), batch.startPosition(i) + 1).random();
