@@ -164,6 +164,25 @@ class ResidentForwardEngineTest {
     }
 
     @Test
+    void prefixBlocksOffloadedFromTheDevicePoolAndReloadedGiveTheSameTokens() {
+        // as RealModelEngineTest's: request 1 evicts request 0's system prompt to the host tier, request 2 finds it there
+        long[] shared = {1000, 1001};
+        var requests = List.of(new TraceRequest(0, 0, 70, 5, "default", 0, shared, 32),
+                TraceRequest.of(1, 1_000_000_000L, 150, 20),
+                new TraceRequest(2, 2_000_000_000L, 80, 6, "default", 0, shared, 32));
+        var expected = run(new TinyEngine(64, BLOCK, Map.of(), 0, new NoPrefixCache(),
+                cpu(SamplingParams.greedy(), 64, 0)), requests);
+        var devices = new HostDevices.Opener(Integer.MAX_VALUE);
+        var engine = TinyEngine.offloading(12, BLOCK, Map.of(), 64,
+                new ModelExecutor(model, null, options(SamplingParams.greedy()), devices, BLOCK, 12, 64));
+        assertSameTokens(expected, run(engine, requests), "prefix blocks through the host tier");
+        int reloaded = engine.rows.iterations.stream().mapToInt(r -> r.host().reloadedBlocks()).sum();
+        assertTrue(reloaded >= 3, reloaded + " blocks reloaded");
+        assertTrue(devices.target().blocksRead >= 3 && devices.target().blocksWritten >= 3,
+                devices.target().blocksRead + " blocks read from the device, " + devices.target().blocksWritten + " written");
+    }
+
+    @Test
     void layerSkipDraftsRunOnTheDeviceAndKeepTheGreedyTokens() {
         var requests = workload(10, 9);
         var expected = run(new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(),
