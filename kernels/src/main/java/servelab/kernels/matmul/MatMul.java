@@ -33,11 +33,12 @@ public final class MatMul {
     /**
      * Vector API version of {@link #reference}. Weight rows are split into contiguous ranges over the threads.
      * Quantized rows at batch 1 and 2 go two at a time, from the two halves of a thread's range (each input block
-     * loaded once for both rows, the weights read as two sequential streams). Otherwise tiles of rows
+     * loaded once for both rows, the weights read as two sequential streams; at batch 2 each block is also decoded
+     * once for both inputs). Otherwise tiles of rows
      * ({@value #ROW_TILE_BYTES} bytes of weights) meet tiles of {@value #INPUT_TILE} input rows, so during a long
      * prefill both stay in L2 instead of the inputs streaming from memory once per weight row; quantized rows then
-     * go four inputs at a time (each block decoded once for four; two or three inputs left over are padded to four,
-     * see {@link #groupsOfFour}), F16 and BF16 rows are widened once per tile and, from two inputs, met in register
+     * go four inputs at a time (each block decoded once for four; three inputs left over are padded to four, two go
+     * two rows at a time, see {@link #groupsOfFour}), F16 and BF16 rows are widened once per tile and, from two inputs, met in register
      * tiles of four rows by two inputs over column panels.
      * Every output gets the same operations in the same order whichever way it is grouped, so results are
      * bit-identical across batch sizes, tilings and thread counts.
@@ -65,14 +66,15 @@ public final class MatMul {
 
     /**
      * Groups of four inputs the quantized kernels use for a batch: none at batch 1 and 2 (pairs of rows), and from
-     * batch 3 one per four inputs, the last padded when two or three are left over. A leftover input costs a pass over
-     * the weights of its own, while a four-input pass costs about two (measured on the ~100M Q8_0 model at 2 threads:
-     * engine decode steps of 1, 2, 3, 4, 5, 6 sequences took 7.3, 15, 22, 15, 24, 31 ms), so three leftovers cost 1.5x
-     * a padded group and two about the same; one stays single.
+     * batch 3 one per four inputs, the last padded when three are left over. A leftover input costs a pass over the
+     * weights of its own, two leftovers (a two-by-two tile, {@link Q8_0#rows2x2}) about 1.3 passes, and a four-input
+     * pass about 1.8 (`cputime`-style calls of a 2048 x 2048 and an 8192 x 2048 Q8_0 matrix on one thread, AMD
+     * machine: batch 1, 2, 4 took 0.48, 0.62, 0.90 ms and 1.98, 2.54, 3.47 ms), so three leftovers are padded to a
+     * group of four, two go through the two-by-two tile and one stays single.
      */
     static int groupsOfFour(int batch) {
         if (batch < 3) return 0;
-        return batch % 4 >= 2 ? batch / 4 + 1 : batch / 4;
+        return batch % 4 == 3 ? batch / 4 + 1 : batch / 4;
     }
 
     /** The calling thread's buffer for {@link #pack4}, kept between calls (a prefill step makes hundreds of them). */
@@ -111,16 +113,21 @@ public final class MatMul {
     /** Input rows of a tile: 32 rows of 2048 floats are 256 KiB. */
     private static final int INPUT_TILE = 32;
 
-    /** Quantized rows {@code from..to-1} for a batch of 1 or 2: pairs of rows from the two halves of the range. */
+    /**
+     * Quantized rows {@code from..to-1} for a batch of 1 or 2: pairs of rows from the two halves of the range (two
+     * sequential streams), with one input or, at batch 2, with both in a two-by-two tile.
+     */
     private static void pairs(Matrix w, float[] x, int batch, float[] out, int from, int to) {
         var format = w.format();
         var lanes = SCRATCH.get().lanes;
         int half = (to - from) / 2;
         int r = from;
         for (; r < from + half; r++) {
-            for (int t = 0; t < batch; t++) {
-                rows(format, w, w.rowOffset(r), half * w.rowBytes(), x, t, out, r, half, lanes);
+            if (batch == 2) {
+                rows2x2(format, w, r, half, x, 0, out, lanes);
+                continue;
             }
+            rows(format, w, w.rowOffset(r), half * w.rowBytes(), x, 0, out, r, half, lanes);
         }
         for (r = from + 2 * half; r < to; r++) {
             for (int t = 0; t < batch; t++) {
@@ -131,7 +138,7 @@ public final class MatMul {
 
     /**
      * Outputs of weight rows {@code r0..r1-1} for inputs {@code t0..t1-1}: quantized rows one at a time by four
-     * inputs, float rows (F16 and BF16 widened, F32 copied) in register tiles of four rows by two inputs. Rows and
+     * inputs (two left over: two rows at a time by two), float rows (F16 and BF16 widened, F32 copied) in register tiles of four rows by two inputs. Rows and
      * inputs left over at the tile's edges go through smaller kernels with the same operations per output.
      */
     private static void tile(Matrix w, float[] x, float[] packed, int packedInputs, float[] out, int r0, int r1, int t0,
@@ -141,142 +148,50 @@ public final class MatMul {
             case Q8_0, Q4_0 -> {
                 var scratch = SCRATCH.get();
                 var four = scratch.four;
+                int rest = t0 + (t1 - t0) / 4 * 4;                        // inputs after the whole groups of four
+                boolean padded = rest < t1 && rest + 4 <= packedInputs;   // three left over: a padded group
+                boolean pair = !padded && t1 - rest == 2;                 // two: a two-by-two tile, after the rows
                 for (int r = r0; r < r1; r++) {
                     long off = w.rowOffset(r);
-                    int t = t0;
-                    for (; t + 4 <= t1; t += 4) {
+                    for (int t = t0; t < rest; t += 4) {
                         dots(format, w, off, packed, t, out, r);
                     }
-                    if (t < t1 && t + 4 <= packedInputs) { // a padded group: its real outputs only
-                        dotsPacked(format, w, off, packed, t, four);
-                        for (int i = 0; t + i < t1; i++) out[(t + i) * w.rows() + r] = four[i];
-                        t = t1;
+                    if (padded) { // its real outputs only
+                        dotsPacked(format, w, off, packed, rest, four);
+                        for (int i = 0; rest + i < t1; i++) out[(rest + i) * w.rows() + r] = four[i];
+                    } else if (!pair) {
+                        for (int t = rest; t < t1; t++) {
+                            out[t * w.rows() + r] = dotVector(format, w.data(), off, x, t * w.cols(), w.cols(),
+                                    scratch.lanes);
+                        }
                     }
-                    for (; t < t1; t++) {
-                        out[t * w.rows() + r] = dotVector(format, w.data(), off, x, t * w.cols(), w.cols(),
+                }
+                if (pair) {
+                    int r = r0;
+                    for (; r + 1 < r1; r += 2) {
+                        rows2x2(format, w, r, 1, x, rest, out, scratch.lanes);
+                    }
+                    for (int t = rest; r < r1 && t < t1; t++) {
+                        out[t * w.rows() + r] = dotVector(format, w.data(), w.rowOffset(r), x, t * w.cols(), w.cols(),
                                 scratch.lanes);
                     }
                 }
             }
-            case F16, BF16, F32 -> floatTile(w, x, out, r0, r1, t0, t1);
+            case F16, BF16, F32 -> FloatTiles.tile(w, x, out, r0, r1, t0, t1);
         }
     }
 
     /**
-     * Columns of a panel in {@link #floatTile}: four widened rows of it (16 KiB) and two inputs' (8 KiB) stay in a
-     * 32 KiB L1. Measured on the AVX2 machine of the kernels README: 1024 ran 1.12x the speed of 512 at batch 32 and
-     * the same at batch 8; the tile alone on L1-resident data does 1.5, 2.0-2.3, 3.1, 3.7 and 1.7 G fma per
-     * CPU-second with panels of 128, 256, 512, 1024 and 2048 columns (2048: 48 KiB, out of L1).
-     */
-    private static final int PANEL = 1024;
-
-    /**
-     * {@link #tile} for F16, BF16 and F32. Four rows at a time are cut into column panels of {@value #PANEL}; each
-     * panel is widened (F16, BF16) or copied (F32) into floats once and then met by every pair of inputs of the tile
-     * in a four-by-two register tile ({@link F32#panel4x2}), whose accumulators wait in {@code partial} between
-     * panels; {@link F32#finish4x2} adds the columns after the panels and writes the outputs. A leftover input (odd
-     * count) and leftover rows (fewer than four) take the whole widened row and
-     * {@link F32#dotVector(float[], int, float[], int, int)}, which does the same operations per output, also at
-     * batch 1, so that a row's result does not depend on the batch.
-     */
-    private static void floatTile(Matrix w, float[] x, float[] out, int r0, int r1, int t0, int t1) {
-        int cols = w.cols();
-        if (w.format() == WeightFormat.F32 && t1 - t0 < 2) {
-            // one input: nothing to share a copied row with, so dot the mapped weights directly (same operations)
-            for (int r = r0; r < r1; r++) {
-                out[t0 * w.rows() + r] = F32.dotVector(w.data(), w.rowOffset(r), x, t0 * cols, cols,
-                        SCRATCH.get().lanes);
-            }
-            return;
-        }
-        int pairs = (t1 - t0) / 2;
-        var scratch = SCRATCH.get();
-        var panel = scratch.panel;
-        var row = scratch.row(cols);
-        var partial = scratch.partial(pairs * F32.PARTIAL_4X2);
-        for (int r = r0; r < r1; r += 4) {
-            int count = Math.min(4, r1 - r);
-            if (count == 4 && pairs > 0) {
-                fourRowsByPairs(w, x, out, r, t0, pairs, panel, partial);
-            }
-            int rest = count == 4 ? t0 + 2 * pairs : t0;
-            if (rest == t1) {
-                continue;
-            }
-            for (int k = 0; k < count; k++) {
-                widenRow(w, r + k, row, 0, 0, cols);
-                for (int t = rest; t < t1; t++) {
-                    out[t * w.rows() + r + k] = F32.dotVector(row, 0, x, t * cols, cols, scratch.lanes);
-                }
-            }
-        }
-    }
-
-    /**
-     * A thread's buffers for {@link #floatTile} and for a padded group's outputs in {@link #tile}, kept between calls:
-     * allocated per tile they came to 2 MB per call of a 2048 x 2048 F16 matmul at batch 8 (a quarter of the weights'
-     * own bytes, in garbage).
+     * A thread's buffers for a padded group's outputs and the lane sums of the quantized kernels, kept between calls
+     * (the float tiles keep theirs in {@link FloatTiles}).
      */
     private static final class Scratch {
-        final float[] panel = new float[4 * PANEL];
         final float[] four = new float[4];
-        /** Lanes for the sums of the two-row kernels and the float dot ({@code Vectors.sum(float[], int)}). */
-        final float[] lanes = new float[2 * Lanes.L];
-        private float[] row = new float[0];
-        private float[] partial = new float[0];
-
-        float[] row(int n) {
-            return row.length >= n ? row : (row = new float[n]);
-        }
-
-        float[] partial(int n) {
-            return partial.length >= n ? partial : (partial = new float[n]);
-        }
+        /** Lanes for the sums of the two-row kernels and the two-by-two tiles ({@code Vectors.sum(float[], int)}). */
+        final float[] lanes = new float[4 * Lanes.L];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** Rows {@code r..r+3} with inputs {@code t0..t0+2*pairs-1}: column panels, then the columns after them. */
-    private static void fourRowsByPairs(Matrix w, float[] x, float[] out, int r, int t0, int pairs, float[] panel,
-                                        float[] partial) {
-        int cols = w.cols();
-        int grouped = cols / (4 * Lanes.L) * (4 * Lanes.L);
-        if (grouped == 0) {
-            Arrays.fill(partial, 0f);   // no panel starts the accumulators from zero
-        }
-        for (int p0 = 0; p0 < grouped; p0 += PANEL) {
-            int width = Math.min(PANEL, grouped - p0);
-            widenPanel(w, r, p0, width, panel);
-            for (int q = 0; q < pairs; q++) {
-                F32.panel4x2(panel, 0, PANEL, width, x, (t0 + 2 * q) * cols + p0, cols, partial, q * F32.PARTIAL_4X2,
-                        p0 == 0);
-            }
-        }
-        widenPanel(w, r, grouped, cols - grouped, panel);
-        for (int q = 0; q < pairs; q++) {
-            int t = t0 + 2 * q;
-            F32.finish4x2(panel, 0, PANEL, cols - grouped, x, t * cols + grouped, cols, partial, q * F32.PARTIAL_4X2,
-                    out, t * w.rows() + r, w.rows());
-        }
-    }
-
-    /** Columns {@code from..from+width-1} of rows {@code r..r+3} into {@code panel[k * PANEL ..]}, exactly. */
-    private static void widenPanel(Matrix w, int r, int from, int width, float[] panel) {
-        for (int k = 0; k < 4; k++) {
-            widenRow(w, r + k, panel, k * PANEL, from, width);
-        }
-    }
-
-    /** Columns {@code from..from+n-1} of row {@code r} (F16, BF16 or F32) into {@code dst[dstOff..dstOff+n)}, exactly. */
-    private static void widenRow(Matrix w, int r, float[] dst, int dstOff, int from, int n) {
-        long off = w.rowOffset(r) + (long) from * w.format().blockBytes();
-        switch (w.format()) {
-            case F16 -> F16.widenRow(w.data(), off, dst, dstOff, n);
-            case BF16 -> BF16.widenRow(w.data(), off, dst, dstOff, n);
-            case F32 -> MemorySegment.copy(w.data(), Lanes.FLOAT_LE, off, dst, dstOff, n);
-            case Q8_0, Q4_0 -> throw new IllegalArgumentException("rows of " + w.format() + " are not widened per tile");
-        }
-    }
 
     /**
      * Rows {@code r} and {@code r + apart} (from byte {@code off}, the second {@code distance} bytes further) with
@@ -290,6 +205,20 @@ public final class MatMul {
             case Q8_0 -> Q8_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart, lanes);
             case Q4_0 -> Q4_0.rowsVector(w.data(), off, distance, x, t * w.cols(), w.cols(), out, t * w.rows() + r, apart, lanes);
             case F32, F16, BF16 -> throw new IllegalArgumentException("two-row kernels are for Q8_0 and Q4_0, not " + format);
+        }
+    }
+
+    /** Rows {@code r} and {@code r + apart} with inputs {@code t} and {@code t + 1}, each block decoded once for both. */
+    private static void rows2x2(WeightFormat format, Matrix w, int r, int apart, float[] x, int t, float[] out,
+                                float[] lanes) {
+        long off = w.rowOffset(r);
+        long distance = apart * w.rowBytes();
+        int xOff = t * w.cols();
+        int outOff = t * w.rows() + r;
+        if (format == WeightFormat.Q8_0) {
+            Q8_0.rows2x2(w.data(), off, distance, x, xOff, w.cols(), w.cols(), out, outOff, apart, w.rows(), lanes);
+        } else {
+            Q4_0.rows2x2(w.data(), off, distance, x, xOff, w.cols(), w.cols(), out, outOff, apart, w.rows(), lanes);
         }
     }
 

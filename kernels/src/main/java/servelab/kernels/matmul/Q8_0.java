@@ -154,6 +154,73 @@ public final class Q8_0 {
     }
 
     /**
+     * Two weight rows (at byte offsets {@code off} and {@code off + distance}) with two inputs (at {@code x[xOff..]} and
+     * {@code x[xOff + xStride..]}): {@code out[outOff + i * inputStride + k * rowStride]} for input {@code i} and row
+     * {@code k}. Each half block is widened and scaled once for both inputs, and each input vector is loaded once for
+     * both rows, so two inputs cost about 1.3 single passes over the weights where two passes of {@link #rowsVector}
+     * cost two (kernels/README.md): a speculative verification of one draft, or two running sequences, is nearly
+     * the price of one decode. Per output the operations are exactly those of {@link #dotVector}, so the results are
+     * bit-identical to four single calls. Eight accumulators, four widened halves and an input vector fill fifteen of
+     * AVX2's sixteen registers; the halves are done one after the other to keep it so. {@code lanes} (at least
+     * {@code 4 L} floats) takes the four outputs' lanes for their sums.
+     */
+    public static void rows2x2(MemorySegment w, long off, long distance, float[] x, int xOff, int xStride, int n,
+                               float[] out, int outOff, int rowStride, int inputStride, float[] lanes) {
+        checkLength(n);
+        var a0 = FloatVector.zero(F); // row A with input 0 (a) and input 1 (b); row B with input 0 (c) and 1 (e)
+        var a1 = a0;
+        var b0 = a0;
+        var b1 = a0;
+        var c0 = a0;
+        var c1 = a0;
+        var e0 = a0;
+        var e1 = a0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long blockA = off + (long) b * BYTES;
+            long blockB = blockA + distance;
+            var da = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, blockA)));
+            var db = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, blockB)));
+            for (int part = 0; part < PARTS_PER_16; part++) {
+                int xb = xOff + b * BLOCK + part * L;
+                long p = part * L;
+                var wa = widen(w, blockA + 2 + p).mul(da);
+                var wb = widen(w, blockB + 2 + p).mul(db);
+                var xv = FloatVector.fromArray(F, x, xb);
+                a0 = wa.fma(xv, a0);
+                c0 = wb.fma(xv, c0);
+                xv = FloatVector.fromArray(F, x, xb + xStride);
+                b0 = wa.fma(xv, b0);
+                e0 = wb.fma(xv, e0);
+                wa = widen(w, blockA + 18 + p).mul(da);
+                wb = widen(w, blockB + 18 + p).mul(db);
+                xv = FloatVector.fromArray(F, x, xb + 16);
+                a1 = wa.fma(xv, a1);
+                c1 = wb.fma(xv, c1);
+                xv = FloatVector.fromArray(F, x, xb + 16 + xStride);
+                b1 = wa.fma(xv, b1);
+                e1 = wb.fma(xv, e1);
+            }
+        }
+        a0.add(a1).intoArray(lanes, 0); // through an array: see Vectors.sum(float[], int)
+        b0.add(b1).intoArray(lanes, L);
+        c0.add(c1).intoArray(lanes, 2 * L);
+        e0.add(e1).intoArray(lanes, 3 * L);
+        sums2x2(lanes, out, outOff, rowStride, inputStride);
+    }
+
+    /**
+     * The lane sums of a two-by-two tile into {@code out}: {@code lanes} holds row A with inputs 0 and 1, then row B
+     * with inputs 0 and 1, {@code L} floats each. Vectors are stored by the kernel itself: passed to a method that C2
+     * does not inline, they would be boxed (Q4_0's kernel allocated 256 bytes per call that way).
+     */
+    static void sums2x2(float[] lanes, float[] out, int outOff, int rowStride, int inputStride) {
+        out[outOff] = Vectors.sum(lanes, 0);
+        out[outOff + inputStride] = Vectors.sum(lanes, L);
+        out[outOff + rowStride] = Vectors.sum(lanes, 2 * L);
+        out[outOff + rowStride + inputStride] = Vectors.sum(lanes, 3 * L);
+    }
+
+    /**
      * The {@code L} weights at byte {@code at}, as floats. Each part of a block is loaded as {@code L} bytes of its
      * own and converted lane for lane, so no conversion needs a part index: the JIT emits the conversion instruction
      * only for a part it sees as a constant, and with sixteen bytes loaded once and split into parts (two parts with

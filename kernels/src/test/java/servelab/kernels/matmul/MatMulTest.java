@@ -151,9 +151,10 @@ class MatMulTest {
     }
 
     @Test
-    void quantizedBatchesPadTwoOrThreeLeftoverInputsToAGroupOfFour() {
-        // 1 and 2: pairs of rows, no group; 3: one padded group; one leftover stays single; two or three are padded
-        int[] expected = {0, 0, 1, 1, 1, 2, 2, 2, 2, 3, 3};
+    void quantizedBatchesPadThreeLeftoverInputsToAGroupOfFour() {
+        // 1 and 2: pairs of rows, no group; 3: one padded group; one leftover stays single, two go two rows by two
+        // inputs, three are padded
+        int[] expected = {0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3};
         for (int batch = 1; batch <= 11; batch++) {
             assertEquals(expected[batch - 1], MatMul.groupsOfFour(batch), "batch " + batch);
         }
@@ -208,6 +209,35 @@ class MatMulTest {
             }
             case F32, Q8_0, Q4_0 -> MatMul.dotVector(w.format(), w.data(), w.rowOffset(r), x, xOff, w.cols());
         };
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "Q4_0"})
+    void twoByTwoQuantizedTileGivesEachOutputTheSingleDotsBits(WeightFormat format) {
+        // rows apart by any distance, inputs apart by any stride, outputs at any row and input strides
+        int cols = 96;
+        int rows = 7;
+        var w = MatMul.encode(format, gaussian(rows * cols, 5), rows, cols);
+        var x = gaussian(3 * cols + 10, 6);
+        for (int apart = 1; apart < rows; apart++) {
+            var out = new float[64];
+            var lanes = new float[4 * Lanes.L];
+            long distance = apart * w.rowBytes();
+            int xOff = 3;
+            int xStride = cols + 7;
+            if (format == WeightFormat.Q8_0) {
+                Q8_0.rows2x2(w.data(), w.rowOffset(0), distance, x, xOff, xStride, cols, out, 2, 5, 11, lanes);
+            } else {
+                Q4_0.rows2x2(w.data(), w.rowOffset(0), distance, x, xOff, xStride, cols, out, 2, 5, 11, lanes);
+            }
+            for (int i = 0; i < 2; i++) {
+                for (int k = 0; k < 2; k++) {
+                    float single = MatMul.dotVector(format, w.data(), w.rowOffset(k * apart), x, xOff + i * xStride, cols);
+                    assertEquals(Float.floatToRawIntBits(single), Float.floatToRawIntBits(out[2 + i * 11 + k * 5]),
+                            format + " apart " + apart + " input " + i + " row " + k);
+                }
+            }
+        }
     }
 
     @Test
