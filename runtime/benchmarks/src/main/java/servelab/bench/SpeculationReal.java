@@ -19,7 +19,8 @@ import servelab.runtime.report.RunResults;
  * n-gram speculation on the real CPU executor at batch 1 ({@code runtime/benchmarks/run ngram [OUT.json]}): a
  * generated 136 M-parameter Q8_0 Llama ({@link RandomLlama.Spec#benchmark}) serves requests one at a time (arrivals
  * far apart) with 256-token prompts that either repeat a 32-token block or are random, and 128 output tokens, with no
- * speculation, {@code ngram} (k = 4) and {@code ngram} with adaptive k. Reports per setting the median TPOT over the
+ * speculation, {@code ngram} (k = 1, 2, 4 and adaptive), {@code layer-skip} and {@code draft-model} (the target as its
+ * own draft). Reports per setting the median TPOT over the
  * requests, the decode speedup against no speculation, the acceptance rate and the mean tokens per verification, and
  * checks that the greedy outputs are identical.
  */
@@ -28,6 +29,8 @@ public final class SpeculationReal {
 
     static final List<Setting> SETTINGS = List.of(
             new Setting("none", List.of()),
+            new Setting("ngram k=1", List.of("plugins.speculator.name=ngram",
+                    "plugins.speculator.params.num_speculative_tokens=1")),
             new Setting("ngram k=2", List.of("plugins.speculator.name=ngram",
                     "plugins.speculator.params.num_speculative_tokens=2")),
             new Setting("ngram k=4", List.of("plugins.speculator.name=ngram",
