@@ -58,10 +58,11 @@ public interface ResidentForward extends AutoCloseable {
 
     /**
      * Whether a token sampled with {@code params} can be drawn on the device: a temperature, and a top-k of at most
-     * {@link #MAX_DRAW_TOP_K} or none; top-p only with a top-k (it orders the kept tokens); any min-p.
+     * {@link #MAX_DRAW_TOP_K} or none; any top-p (without a top-k, the nucleus is found by bisection on the logit);
+     * any min-p.
      */
     static boolean drawable(SamplingParams params) {
-        return !params.isGreedy() && (params.topK() > 0 ? params.topK() <= MAX_DRAW_TOP_K : params.topP() >= 1f);
+        return !params.isGreedy() && params.topK() <= MAX_DRAW_TOP_K;
     }
 
     /**

@@ -9,7 +9,7 @@ public enum Backend {
     /**
      * The whole forward step on TornadoVM's device (OpenCL, PTX or SPIR-V), weights and KV pool resident there: a step
      * uploads its metadata and brings back greedy or drawn tokens and verified drafts (the logits only for what the
-     * device does not draw: top-p without a top-k, for one). F32, F16, Q8_0 and Q4_0 weights. Needs the {@code kernels/tornadovm} module and a TornadoVM SDK at run time.
+     * device does not draw: a top-k over 64, for one). F32, F16, Q8_0 and Q4_0 weights. Needs the {@code kernels/tornadovm} module and a TornadoVM SDK at run time.
      */
     TORNADOVM("tornadovm"),
     /**

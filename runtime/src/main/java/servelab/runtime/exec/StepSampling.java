@@ -10,7 +10,7 @@ import servelab.runtime.engine.StepBatch;
 /**
  * How a step's sampled rows are sampled: greedy rows take the forward pass's greedy token; on a device
  * ({@link ResidentForward}), a row whose parameters the device draws ({@link ResidentForward#drawable}: a top-k of
- * at most 64, top-p only with a top-k, any min-p) is drawn there with the CPU sampler's uniform for that token, and
+ * at most 64 or none, any top-p, any min-p) is drawn there with the CPU sampler's uniform for that token, and
  * a verification at a temperature alone is rejection-sampled there with the CPU verifier's uniforms ({@link #draws});
  * every other sampled row needs the logits back ({@link #needsLogits}) and is sampled on the host.
  *

@@ -32,7 +32,7 @@ import servelab.runtime.exec.ModelExecutor;
  * The model executor with its whole forward pass behind {@link ResidentForward} (as {@code model.backend=tornadovm}
  * runs it on TornadoVM's device), here on a host implementation of that interface, so the executor's side of it is
  * checked without TornadoVM: greedy tokens from the device's greedy ids, draws on the device with the CPU sampler's
- * uniforms (temperature, top-k, top-p with a top-k, min-p), the logits brought back only for top-p without a top-k,
+ * uniforms (temperature, top-k, top-p, min-p), the logits brought back only for a top-k over what the device draws,
  * swaps through the device's block copies, layer-skip and draft-model speculation, the device's context
  * limit, and the fall back to {@code cpu-vector} when the device cannot hold the model. Every run must give the same
  * tokens as the CPU executor. (The TornadoVM implementation itself is checked against the CPU forward on PoCL by
@@ -139,9 +139,17 @@ class ResidentForwardEngineTest {
     }
 
     @Test
-    void topPWithoutTopKBringsTheLogitsBackAndIsSampledOnTheHost() {
-        var device = sampledOnBoth(new SamplingParams(0.9f, 0, 0.9f, 0f), new int[1]);
-        assertEquals(0, device.drawn, "the device orders only a top-k's tokens");
+    void topPWithoutTopKIsDrawnOnTheDevice() {
+        var tokens = new int[1];
+        var device = sampledOnBoth(new SamplingParams(0.9f, 0, 0.9f, 0.02f), tokens);
+        assertEquals(tokens[0], device.drawn, "every token was drawn on the device (the nucleus found by bisection)");
+        assertEquals(0, device.logitSteps);
+    }
+
+    @Test
+    void aTopKOverWhatTheDeviceDrawsBringsTheLogitsBackAndIsSampledOnTheHost() {
+        var device = sampledOnBoth(new SamplingParams(0.9f, ResidentForward.MAX_DRAW_TOP_K + 1, 0.9f, 0f), new int[1]);
+        assertEquals(0, device.drawn, "the device finds at most " + ResidentForward.MAX_DRAW_TOP_K + " tokens one by one");
         assertTrue(device.logitSteps > 0, "so the logits come back");
     }
 

@@ -120,7 +120,7 @@ public final class DeviceForward implements ResidentForward {
         this.layerStride = capacity.poolBlocks() * blockFloats;
         this.meta = new StepMetadata(capacity, c.layers());
         this.ids = new IntArray(capacity.logitRows());
-        this.verifyOut = new IntArray(capacity.sequences() * SamplingKernels.VERIFY_STRIDE);
+        this.verifyOut = new IntArray(capacity.sequences() * VerifyKernels.VERIFY_STRIDE);
         this.logits = new FloatArray(capacity.logitRows() * c.vocabularySize());
         var weights = DeviceWeights.of(model.weights());
         var a = new Activations(model, capacity);
@@ -196,9 +196,9 @@ public final class DeviceForward implements ResidentForward {
             }
             if (verifiedChunks.length > 0) {
                 result.transferToHost(new DataRange(verifyOut).withSize((long) verifiedChunks.length
-                        * SamplingKernels.VERIFY_STRIDE));
+                        * VerifyKernels.VERIFY_STRIDE));
                 for (int v = 0; v < verifiedChunks.length; v++) {
-                    int at = v * SamplingKernels.VERIFY_STRIDE;
+                    int at = v * VerifyKernels.VERIFY_STRIDE;
                     var kept = new int[verifyOut.get(at) + 1];
                     for (int j = 0; j < kept.length; j++) kept[j] = verifyOut.get(at + 1 + j);
                     verified[verifiedChunks[v]] = kept;
@@ -225,7 +225,7 @@ public final class DeviceForward implements ResidentForward {
             var p = draws.params()[r];
             if (p != null && !p.isGreedy() && !ResidentForward.drawable(p)) {
                 throw new IllegalArgumentException("logit row " + r + ": a device draw takes a top-k of 1.."
-                        + MAX_DRAW_TOP_K + " or none, and top-p only with a top-k; got " + p);
+                        + MAX_DRAW_TOP_K + " or none; got " + p);
             }
         }
     }

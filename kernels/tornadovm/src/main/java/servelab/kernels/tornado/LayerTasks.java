@@ -120,7 +120,7 @@ final class LayerTasks {
         graph.task("sample", SamplingKernels::sample, ctx, logits, meta.uniforms, meta.rowParams, ids, meta.counts,
                 c.vocabularySize());
         groupsPer("sample", cap.logitRows(), -1, 1);
-        graph.task("verify", SamplingKernels::verifyTemperature, ctx, logits, meta.verifyMeta, meta.verifyFloats,
+        graph.task("verify", VerifyKernels::verifyTemperature, ctx, logits, meta.verifyMeta, meta.verifyFloats,
                 verifyOut, c.vocabularySize());
         groupsPer("verify", cap.sequences(), VERIFICATIONS, 1);
     }

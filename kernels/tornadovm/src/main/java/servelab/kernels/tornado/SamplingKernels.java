@@ -23,6 +23,12 @@ public final class SamplingKernels {
     static final int ROW_PARAMS = 4;
 
     /**
+     * Bisection rounds on the logit for top-p without a top-k: from the row's span (tens) they reach neighbouring
+     * floats after about 30; the rest find the interval closed and skip their sums.
+     */
+    static final int NUCLEUS_ROUNDS = 64;
+
+    /**
      * Sampling of the logit rows with a temperature ({@code rowParams[4g] = 1 / t > 0}; the others keep the greedy
      * token {@code ids[g]}), with {@code SamplingParams}' filters and the host's uniform draw {@code uniforms[g]}, the
      * CPU sampler's per-(seed, request, position) {@code nextDouble()}: the first id, in id order, whose cumulative
@@ -31,10 +37,13 @@ public final class SamplingKernels {
      *   <li>top-k ({@code rowParams[4g + 1]}, 1..{@link ResidentForward#MAX_DRAW_TOP_K}):
      *       the k most likely tokens, found one round at a time (the largest logit below the last one found, the
      *       lowest id among equal ones: the CPU's order of probability, then id);</li>
-     *   <li>top-p ({@code rowParams[4g + 2]} below 1, with a top-k): of those, the first ones in that order until
-     *       their sum reaches top-p of the kept mass (at least one);</li>
-     *   <li>min-p ({@code rowParams[4g + 3]}): of those (or of the whole vocabulary without a top-k), the tokens with
-     *       at least min-p of the most likely one's probability.</li>
+     *   <li>top-p ({@code rowParams[4g + 2]} below 1): of those, the first ones in that order until their sum reaches
+     *       top-p of the kept mass (at least one). Without a top-k the kept mass is that of the tokens the CPU sorts
+     *       (probability above {@code (1 - p) / (vocabulary - 1)}), and the nucleus is found by bisection on the
+     *       logit ({@link #NUCLEUS_ROUNDS} sums over the row): every token above the boundary logit, and of the tokens
+     *       at it the lowest ids the CPU would add;</li>
+     *   <li>min-p ({@code rowParams[4g + 3]}): of those (or of the whole vocabulary without a top-k and top-p), the
+     *       tokens with at least min-p of the most likely one's probability.</li>
      * </ul>
      * Each thread owns a contiguous run of ids, so the runs' sums come in id order; thread 0 then finds the run and
      * the id in it (without a top-k), or orders the few kept ids. Probabilities are {@code exp((logit - max) / t)} in
@@ -115,14 +124,192 @@ public final class SamplingKernels {
             }
             ctx.localBarrier();
         }
-        // without a top-k, every thread sums the probabilities of its run of ids that pass min-p
+        // top-p without a top-k: the nucleus is every id whose logit is above lStar, and of those at lStar the lowest
+        // ids up to tieBound (the CPU's order: probability, then id). Sums first: s = 0 the row's mass, s = 1 that of
+        // the tokens the CPU sorts (probability above (1 - p) / (vocabulary - 1)), s = 2 the smallest logit
+        boolean topPAlone = topK == 0 && topP < 1f;
+        int sumsNeeded = topPAlone ? 3 : 0;
+        float rowMass = 0f;
+        float keptMass = 0f;
+        float smallest = 0f;
+        for (int s = 0; s < sumsNeeded; s++) {
+            float cutoff = -1f;
+            if (s == 1 && vocabulary > 1) {
+                cutoff = (1f - topP) / (vocabulary - 1) * rowMass;
+            }
+            float acc = 0f;
+            if (s == 2) {
+                acc = m;
+            }
+            for (int i = ctx.localIdx; i < n; i += WG) {
+                float l = logits.get(base + i);
+                if (s == 2) {
+                    acc = TornadoMath.min(acc, l);
+                } else {
+                    float e = TornadoMath.exp((l - m) * inverseTemperature);
+                    if (e > cutoff) {
+                        acc += e;
+                    }
+                }
+            }
+            local[ctx.localIdx] = acc;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    float other = local[ctx.localIdx + stride];
+                    if (s == 2) {
+                        local[ctx.localIdx] = TornadoMath.min(local[ctx.localIdx], other);
+                    } else {
+                        local[ctx.localIdx] = local[ctx.localIdx] + other;
+                    }
+                }
+            }
+            ctx.localBarrier();
+            float reduced = local[0];
+            ctx.localBarrier();   // local is reused below
+            if (s == 0) {
+                rowMass = reduced;
+            }
+            if (s == 1) {
+                keptMass = reduced;
+            }
+            if (s == 2) {
+                smallest = reduced;
+            }
+        }
+        // bisection on the logit: mass(logit >= lo) reaches the nucleus's mass, mass(logit >= hi) does not (round 0 tries the
+        // top logit alone); a float sum, so within its rounding of the boundary the nucleus can differ from the CPU's
+        float nucleusMass = topP * keptMass;
+        float lo = smallest;
+        float hi = m;
+        int rounds = topPAlone ? 1 + NUCLEUS_ROUNDS : 0;
+        for (int r = 0; r < rounds; r++) {
+            float probe = m;
+            if (r > 0) {
+                probe = lo + (hi - lo) * 0.5f;
+            }
+            int open = 1;   // the probe lies strictly inside (lo, hi): otherwise the search is over
+            if (r > 0 && probe <= lo) {
+                open = 0;
+            }
+            if (r > 0 && probe >= hi) {
+                open = 0;
+            }
+            int limit = open == 1 ? n : 0;
+            float acc = 0f;
+            for (int i = ctx.localIdx; i < limit; i += WG) {
+                float l = logits.get(base + i);
+                if (l >= probe) {
+                    acc += TornadoMath.exp((l - m) * inverseTemperature);
+                }
+            }
+            local[ctx.localIdx] = acc;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    local[ctx.localIdx] = local[ctx.localIdx] + local[ctx.localIdx + stride];
+                }
+            }
+            ctx.localBarrier();
+            float mass = local[0];
+            ctx.localBarrier();
+            if (open == 1 && mass >= nucleusMass) {
+                lo = probe;
+            }
+            if (open == 1 && mass < nucleusMass) {
+                hi = probe;
+            }
+            if (r == 0 && mass >= nucleusMass) {   // the most likely token alone reaches it
+                hi = m;
+            }
+        }
+        // lStar: the largest logit in [lo, hi] below hi (or the top one when it alone reaches the nucleus's mass); then the
+        // mass above it and the ties at it
+        float lStar = m;
+        float above = 0f;
+        int ties = 0;
+        int finals = topPAlone ? 2 : 0;
+        for (int s = 0; s < finals; s++) {
+            float acc = s == 0 ? LOWEST : 0f;
+            int count = 0;
+            for (int i = ctx.localIdx; i < n; i += WG) {
+                float l = logits.get(base + i);
+                if (s == 0 && l >= lo && l < hi) {
+                    acc = TornadoMath.max(acc, l);
+                }
+                if (s == 1 && l > lStar) {
+                    acc += TornadoMath.exp((l - m) * inverseTemperature);
+                }
+                if (s == 1 && l == lStar) {
+                    count++;
+                }
+            }
+            local[ctx.localIdx] = acc;
+            index[ctx.localIdx] = count;
+            for (int stride = WG / 2; stride > 0; stride /= 2) {
+                ctx.localBarrier();
+                if (ctx.localIdx < stride) {
+                    float other = local[ctx.localIdx + stride];
+                    if (s == 0) {
+                        local[ctx.localIdx] = TornadoMath.max(local[ctx.localIdx], other);
+                    } else {
+                        local[ctx.localIdx] = local[ctx.localIdx] + other;
+                    }
+                    index[ctx.localIdx] = index[ctx.localIdx] + index[ctx.localIdx + stride];
+                }
+            }
+            ctx.localBarrier();
+            float reduced = local[0];
+            int counted = index[0];
+            ctx.localBarrier();
+            if (s == 0 && lo < hi) {
+                lStar = reduced;
+            }
+            if (s == 1) {
+                above = reduced;
+                ties = counted;
+            }
+        }
+        // the ties the CPU adds, one at a time while the sum is below the nucleus's mass: the lowest ids up to tieBound
+        int tieBound = vocabulary;
+        if (topPAlone && ctx.localIdx == 0) {
+            float tieE = TornadoMath.exp((lStar - m) * inverseTemperature);
+            int needed = 1;
+            if (nucleusMass - above > tieE) {
+                needed = (int) TornadoMath.ceil((nucleusMass - above) / tieE);
+            }
+            if (needed < ties) {
+                int seen = 0;
+                for (int i = 0; i < n; i++) {
+                    if (logits.get(base + i) == lStar && seen < needed) {
+                        seen++;
+                        tieBound = i;
+                    }
+                }
+            }
+            index[0] = tieBound;
+        }
+        ctx.localBarrier();
+        if (topPAlone) {
+            tieBound = index[0];
+        }
+        ctx.localBarrier();
+        // without a top-k, every thread sums the probabilities of its run of ids that pass top-p and min-p
         int chunk = (vocabulary + WG - 1) / WG;
         int from = ctx.localIdx * chunk;
         int to = topK > 0 ? from : Math.min(from + chunk, n);
         float part = 0f;
         for (int i = from; i < to; i++) {
-            float e = TornadoMath.exp((logits.get(base + i) - m) * inverseTemperature);
-            if (e >= minP) {   // the most likely token's e is 1, so min-p of its probability is minP
+            float l = logits.get(base + i);
+            float e = TornadoMath.exp((l - m) * inverseTemperature);
+            int kept = 1;
+            if (topPAlone && l < lStar) {
+                kept = 0;
+            }
+            if (topPAlone && l == lStar && i > tieBound) {
+                kept = 0;
+            }
+            if (kept == 1 && e >= minP) {   // the most likely token's e is 1, so min-p of its probability is minP
                 part += e;
             }
         }
@@ -202,8 +389,16 @@ public final class SamplingKernels {
                 int pick = end - 1;   // the rounding gap: the run's last id
                 boolean picked = false;
                 for (int i = run * chunk; i < end; i++) {
-                    float e = TornadoMath.exp((logits.get(base + i) - m) * inverseTemperature);
-                    if (e >= minP) {
+                    float l = logits.get(base + i);
+                    float e = TornadoMath.exp((l - m) * inverseTemperature);
+                    int kept = 1;
+                    if (topPAlone && l < lStar) {
+                        kept = 0;
+                    }
+                    if (topPAlone && l == lStar && i > tieBound) {
+                        kept = 0;
+                    }
+                    if (kept == 1 && e >= minP) {
                         cumulative += e;
                         if (!picked && target < cumulative) {
                             pick = i;
@@ -213,121 +408,6 @@ public final class SamplingKernels {
                 }
                 ids.set(g, pick);
             }
-        }
-    }
-
-    /** Ints (and floats) per verification in the metadata and the output: two, then one per draft slot. */
-    static final int VERIFY_STRIDE = 2 + ResidentForward.MAX_VERIFY_DRAFTS;
-
-    /**
-     * Rejection sampling of deterministic drafts at a temperature, one work-group per verification
-     * ({@link ResidentForward.Verify}). {@code verifyMeta}: the count, then per verification
-     * {@link #VERIFY_STRIDE} ints: its first logit row, k, the k drafts. {@code verifyFloats}: per verification its
-     * inverse temperature, then its k + 1 uniforms. {@code verifyOut}: per verification the drafts accepted, then the
-     * tokens kept (accepted + 1). Row {@code i}'s probabilities are {@code exp((logit - max) / t)} over their sum, in
-     * float; draft {@code i} is kept when {@code u_i * sum < exp((logit(draft) - max) / t)}; the first one rejected
-     * draws from the row without it with {@code u_(i+1)} (the runs of ids summed in order, as
-     * {@link #sample}), and with all kept {@code u_k} draws from row k. The loop over rows has a constant
-     * trip count and every decision is the same in all threads of a group (computed from the same sums), so no
-     * barrier is inside a branch (PoCL 3.1, see {@link GroupKernels#attention}).
-     */
-    public static void verifyTemperature(KernelContext ctx, FloatArray logits, IntArray verifyMeta,
-                                         FloatArray verifyFloats, IntArray verifyOut, int vocabulary) {
-        float[] local = ctx.allocateFloatLocalArray(WG);
-        float[] sums = ctx.allocateFloatLocalArray(WG);
-        int g = ctx.groupIdx;
-        boolean active = g < verifyMeta.get(0);
-        int meta = 1 + g * VERIFY_STRIDE;
-        int at = g * VERIFY_STRIDE;
-        int firstRow = active ? verifyMeta.get(meta) : 0;
-        int k = active ? verifyMeta.get(meta + 1) : 0;
-        float inverseTemperature = active ? verifyFloats.get(at) : 0f;
-        int chunk = (vocabulary + WG - 1) / WG;
-        int accepted = 0;
-        boolean open = active;
-        for (int i = 0; i <= ResidentForward.MAX_VERIFY_DRAFTS; i++) {
-            boolean row = open && i <= k;
-            int n = row ? vocabulary : 0;
-            int base = (firstRow + i) * vocabulary;
-            float max = LOWEST;
-            for (int v = ctx.localIdx; v < n; v += WG) {
-                max = TornadoMath.max(max, logits.get(base + v));
-            }
-            local[ctx.localIdx] = max;
-            for (int stride = WG / 2; stride > 0; stride /= 2) {
-                ctx.localBarrier();
-                if (ctx.localIdx < stride) {
-                    local[ctx.localIdx] = TornadoMath.max(local[ctx.localIdx], local[ctx.localIdx + stride]);
-                }
-            }
-            ctx.localBarrier();
-            float m = local[0];
-            int from = ctx.localIdx * chunk;
-            int to = Math.min(from + chunk, n);
-            float part = 0f;
-            for (int v = from; v < to; v++) {
-                part += TornadoMath.exp((logits.get(base + v) - m) * inverseTemperature);
-            }
-            sums[ctx.localIdx] = part;
-            ctx.localBarrier();
-            float total = 0f;
-            for (int j = 0; j < WG; j++) {
-                total += sums[j];
-            }
-            boolean draftRow = row && i < k;
-            int x = draftRow ? verifyMeta.get(meta + 2 + i) : -1;
-            float ex = draftRow ? TornadoMath.exp((logits.get(base + x) - m) * inverseTemperature) : 0f;
-            boolean keep = draftRow && verifyFloats.get(at + 1 + i) * total < ex;
-            boolean draw = row && !keep;   // a rejected draft's residual, or the token after all the drafts
-            if (keep && ctx.localIdx == 0) {
-                verifyOut.set(at + 1 + i, x);
-            }
-            if (draw && ctx.localIdx == 0) {
-                float u = verifyFloats.get(at + 1 + (draftRow ? i + 1 : k));
-                float target = u * (total - ex);
-                float cumulative = 0f;
-                int run = WG - 1;
-                boolean found = false;
-                for (int j = 0; j < WG; j++) {
-                    float runSum = sums[j];
-                    if (draftRow && x >= j * chunk && x < j * chunk + chunk) {
-                        runSum -= ex;
-                    }
-                    if (!found && cumulative + runSum > target) {
-                        run = j;
-                        found = true;
-                    }
-                    if (!found) {
-                        cumulative += runSum;
-                    }
-                }
-                int end = Math.min(run * chunk + chunk, vocabulary);
-                int pick = draftRow && end - 1 == x ? end - 2 : end - 1;   // the rounding gap: the run's last id
-                boolean picked = false;
-                for (int v = run * chunk; v < end; v++) {
-                    if (v != x) {
-                        cumulative += TornadoMath.exp((logits.get(base + v) - m) * inverseTemperature);
-                        if (!picked && target < cumulative) {
-                            pick = v;
-                            picked = true;
-                        }
-                    }
-                }
-                if (!(total - ex > 0f)) {
-                    pick = x;   // the draft held all the mass (its probability rounds to 1): nothing else to draw
-                }
-                verifyOut.set(at + 1 + i, pick);
-            }
-            if (keep) {
-                accepted = i + 1;
-            }
-            if (draw) {
-                open = false;
-            }
-            ctx.localBarrier();   // the next row overwrites local and sums
-        }
-        if (active && ctx.localIdx == 0) {
-            verifyOut.set(at, accepted);
         }
     }
 }

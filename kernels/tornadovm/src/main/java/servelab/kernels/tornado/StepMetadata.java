@@ -33,7 +33,7 @@ final class StepMetadata {
     /** Per logit row: its draw's parameters ({@link SamplingKernels#ROW_PARAMS}) and the uniform the draw inverts. */
     final FloatArray rowParams;
     final FloatArray uniforms;
-    /** The verifications of the run on the device (see {@link SamplingKernels#verifyTemperature}). */
+    /** The verifications of the run on the device (see {@link VerifyKernels#verifyTemperature}). */
     final IntArray verifyMeta;
     final FloatArray verifyFloats;
     private final DeviceForward.Capacity cap;
@@ -49,8 +49,8 @@ final class StepMetadata {
         logitRows = new IntArray(cap.logitRows());
         rowParams = new FloatArray(cap.logitRows() * SamplingKernels.ROW_PARAMS);
         uniforms = new FloatArray(cap.logitRows());
-        verifyMeta = new IntArray(1 + cap.sequences() * SamplingKernels.VERIFY_STRIDE);
-        verifyFloats = new FloatArray(cap.sequences() * SamplingKernels.VERIFY_STRIDE);
+        verifyMeta = new IntArray(1 + cap.sequences() * VerifyKernels.VERIFY_STRIDE);
+        verifyFloats = new FloatArray(cap.sequences() * VerifyKernels.VERIFY_STRIDE);
     }
 
     Object[] all() {
@@ -81,8 +81,8 @@ final class StepMetadata {
                 if (v == null || firstRow[s] < from || firstRow[s] >= from + rows) continue;
                 int[] t = batch.get(s).tokens();
                 int k = t.length - 1;
-                int meta = 1 + n * SamplingKernels.VERIFY_STRIDE;
-                int at = n * SamplingKernels.VERIFY_STRIDE;
+                int meta = 1 + n * VerifyKernels.VERIFY_STRIDE;
+                int at = n * VerifyKernels.VERIFY_STRIDE;
                 verifyMeta.set(meta, firstRow[s] - from);
                 verifyMeta.set(meta + 1, k);
                 for (int i = 0; i < k; i++) verifyMeta.set(meta + 2 + i, t[1 + i]);
