@@ -38,8 +38,8 @@ public final class MatMul {
      * ({@value #ROW_TILE_BYTES} bytes of weights) meet tiles of {@value #INPUT_TILE} input rows, so during a long
      * prefill both stay in L2 instead of the inputs streaming from memory once per weight row; quantized rows then
      * go four inputs at a time (each block decoded once for four; three inputs left over are padded to four, two go
-     * two rows at a time, see {@link #groupsOfFour}), F16 and BF16 rows are widened once per tile and, from two inputs, met in register
-     * tiles of four rows by two inputs over column panels.
+     * two rows at a time, see {@link #groupsOfFour}), F16 and BF16 rows are widened once per tile and, from two
+     * inputs, met in register tiles of four rows by two inputs over column panels.
      * Every output gets the same operations in the same order whichever way it is grouped, so results are
      * bit-identical across batch sizes, tilings and thread counts.
      */

@@ -177,8 +177,9 @@ public final class SamplingKernels {
                 smallest = reduced;
             }
         }
-        // bisection on the logit: mass(logit >= lo) reaches the nucleus's mass, mass(logit >= hi) does not (round 0 tries the
-        // top logit alone); a float sum, so within its rounding of the boundary the nucleus can differ from the CPU's
+        // bisection on the logit: mass(logit >= lo) reaches the nucleus's mass, mass(logit >= hi) does not (round 0
+        // tries the top logit alone); a float sum, so within its rounding of the boundary the nucleus can differ from
+        // the CPU's
         float nucleusMass = topP * keptMass;
         float lo = smallest;
         float hi = m;
@@ -223,8 +224,8 @@ public final class SamplingKernels {
                 hi = m;
             }
         }
-        // lStar: the largest logit in [lo, hi] below hi (or the top one when it alone reaches the nucleus's mass); then the
-        // mass above it and the ties at it
+        // lStar: the largest logit in [lo, hi) (or the top one when it alone reaches the nucleus's mass); then the mass
+        // above it and the ties at it
         float lStar = m;
         float above = 0f;
         int ties = 0;
