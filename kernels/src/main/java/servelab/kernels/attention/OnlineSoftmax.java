@@ -68,13 +68,7 @@ final class OnlineSoftmax {
 
     private void tile(float[] keys, float[] values, int rows) {
         int width = (rows + L - 1) / L * L;
-        // scores of every head of the group against each key row, the row loaded once for all heads
-        for (int r = 0; r < rows; r++) {
-            int row = rowOffsets[r];
-            for (int i = 0; i < group; i++) {
-                scores[i * TILE + r] = dot(q, qOff + i * headDim, keys, row) * scale;
-            }
-        }
+        scoreRows(keys, rows);
         // new running max, rescale what came before, weights exp(score - max); lanes past `rows` are -inf, weight 0
         for (int i = 0; i < group; i++) {
             for (int r = rows; r < width; r++) {
@@ -96,11 +90,33 @@ final class OnlineSoftmax {
             sum[i] = sum[i] * correction + Vectors.sum(weightSum);
             scaleRow(acc, i * headDim, correction);
         }
-        // output += weight * value row; each accumulator stays in a register across the tile's rows
+        // output += weight * value row; each accumulator stays in a register across the tile's rows, four of them at
+        // a time so that four fma chains run side by side (one chain waited on each fma's latency; every element gets
+        // the same fma in the same order either way)
         int vectorEnd = headDim - headDim % L;
         for (int i = 0; i < group; i++) {
             int weights = i * TILE;
-            for (int d = 0; d < vectorEnd; d += L) {
+            int d = 0;
+            for (; d + 4 * L <= vectorEnd; d += 4 * L) {
+                int at = i * headDim + d;
+                var o0 = FloatVector.fromArray(F, acc, at);
+                var o1 = FloatVector.fromArray(F, acc, at + L);
+                var o2 = FloatVector.fromArray(F, acc, at + 2 * L);
+                var o3 = FloatVector.fromArray(F, acc, at + 3 * L);
+                for (int r = 0; r < rows; r++) {
+                    var w = FloatVector.broadcast(F, scores[weights + r]);
+                    int v = rowOffsets[r] + d;
+                    o0 = FloatVector.fromArray(F, values, v).fma(w, o0);
+                    o1 = FloatVector.fromArray(F, values, v + L).fma(w, o1);
+                    o2 = FloatVector.fromArray(F, values, v + 2 * L).fma(w, o2);
+                    o3 = FloatVector.fromArray(F, values, v + 3 * L).fma(w, o3);
+                }
+                o0.intoArray(acc, at);
+                o1.intoArray(acc, at + L);
+                o2.intoArray(acc, at + 2 * L);
+                o3.intoArray(acc, at + 3 * L);
+            }
+            for (; d < vectorEnd; d += L) {
                 int at = i * headDim + d;
                 var out = FloatVector.fromArray(F, acc, at);
                 for (int r = 0; r < rows; r++) {
@@ -108,7 +124,7 @@ final class OnlineSoftmax {
                 }
                 out.intoArray(acc, at);
             }
-            for (int d = vectorEnd; d < headDim; d++) {
+            for (; d < headDim; d++) {
                 float out = acc[i * headDim + d];
                 for (int r = 0; r < rows; r++) {
                     out = Math.fma(values[rowOffsets[r] + d], scores[weights + r], out);
@@ -125,6 +141,93 @@ final class OnlineSoftmax {
             for (int d = 0; d < headDim; d++) {
                 out[outOff + i * headDim + d] = acc[i * headDim + d] * inverse;
             }
+        }
+    }
+
+    /**
+     * Scores of every head of the group against each key row of the tile, into {@code scores}: each row loaded once
+     * for all heads; four heads at a time share one butterfly for their lane sums ({@link Vectors#sum4}: the bits of
+     * four {@link Vectors#sum} calls), and two rows go side by side (eight fma chains, where one {@link #dot} at a
+     * time waited on each fma's latency). Every score is the one {@link #dot} gives, bit for bit.
+     */
+    private void scoreRows(float[] keys, int rows) {
+        int jointHeads = headDim % L == 0 ? group / 4 * 4 : 0;
+        int r = 0;
+        for (; r + 2 <= rows && jointHeads > 0; r += 2) {
+            for (int i = 0; i < jointHeads; i += 4) {
+                dots4x2(keys, rowOffsets[r], rowOffsets[r + 1], i, r);
+            }
+        }
+        for (; r < rows; r++) {
+            for (int i = 0; i < jointHeads; i += 4) {
+                dots4(keys, rowOffsets[r], i, r);
+            }
+        }
+        for (r = 0; r < rows; r++) {
+            for (int i = jointHeads; i < group; i++) {
+                scores[i * TILE + r] = dot(q, qOff + i * headDim, keys, rowOffsets[r]) * scale;
+            }
+        }
+    }
+
+    /**
+     * Scores of heads {@code i..i+3} against the key row at {@code row} into column {@code r} of {@code scores}: the
+     * same fma chains as four {@link #dot} calls (the head dimension a multiple of the lanes, so no scalar tail) and
+     * the same lane sums, then the scale.
+     */
+    private void dots4(float[] keys, int row, int i, int r) {
+        int q0 = qOff + i * headDim;
+        var a0 = FloatVector.zero(F);
+        var a1 = a0;
+        var a2 = a0;
+        var a3 = a0;
+        for (int d = 0; d < headDim; d += L) {
+            var k = FloatVector.fromArray(F, keys, row + d);
+            a0 = FloatVector.fromArray(F, q, q0 + d).fma(k, a0);
+            a1 = FloatVector.fromArray(F, q, q0 + headDim + d).fma(k, a1);
+            a2 = FloatVector.fromArray(F, q, q0 + 2 * headDim + d).fma(k, a2);
+            a3 = FloatVector.fromArray(F, q, q0 + 3 * headDim + d).fma(k, a3);
+        }
+        int at = i * TILE + r;
+        Vectors.sum4(a0, a1, a2, a3, scores, at, TILE);
+        for (int h = 0; h < 4; h++) {
+            scores[at + h * TILE] *= scale;
+        }
+    }
+
+    /** {@link #dots4} for the key rows at {@code rowA} and {@code rowB} (columns {@code r} and {@code r + 1}). */
+    private void dots4x2(float[] keys, int rowA, int rowB, int i, int r) {
+        int q0 = qOff + i * headDim;
+        var a0 = FloatVector.zero(F);
+        var a1 = a0;
+        var a2 = a0;
+        var a3 = a0;
+        var b0 = a0;
+        var b1 = a0;
+        var b2 = a0;
+        var b3 = a0;
+        for (int d = 0; d < headDim; d += L) {
+            var ka = FloatVector.fromArray(F, keys, rowA + d);
+            var kb = FloatVector.fromArray(F, keys, rowB + d);
+            var x = FloatVector.fromArray(F, q, q0 + d);
+            a0 = x.fma(ka, a0);
+            b0 = x.fma(kb, b0);
+            x = FloatVector.fromArray(F, q, q0 + headDim + d);
+            a1 = x.fma(ka, a1);
+            b1 = x.fma(kb, b1);
+            x = FloatVector.fromArray(F, q, q0 + 2 * headDim + d);
+            a2 = x.fma(ka, a2);
+            b2 = x.fma(kb, b2);
+            x = FloatVector.fromArray(F, q, q0 + 3 * headDim + d);
+            a3 = x.fma(ka, a3);
+            b3 = x.fma(kb, b3);
+        }
+        int at = i * TILE + r;
+        Vectors.sum4(a0, a1, a2, a3, scores, at, TILE);
+        Vectors.sum4(b0, b1, b2, b3, scores, at + 1, TILE);
+        for (int h = 0; h < 4; h++) {
+            scores[at + h * TILE] *= scale;
+            scores[at + 1 + h * TILE] *= scale;
         }
     }
 

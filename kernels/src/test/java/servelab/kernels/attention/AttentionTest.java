@@ -105,6 +105,29 @@ class AttentionTest {
         }
     }
 
+    @ParameterizedTest(name = "length {0}")
+    @CsvSource({"1", "2", "33", "64", "95"})
+    void headsScoredFourAtATimeGetTheSingleDotsBits(int length) {
+        // five query heads over one KV head: heads 0-3 are scored together (two rows at a time, and an odd last row
+        // alone), head 4 by the single dot; with the same query in every head, every head's output must be the same
+        var shape = new AttentionShape(5, 1, 32);
+        var random = new SplittableRandom(length);
+        var cache = new PagedKvCache(1, 1, 32, 16, (length + 15) / 16);
+        var table = new int[(length + 15) / 16];
+        for (int b = 0; b < table.length; b++) table[b] = table.length - 1 - b;
+        var address = new KvAddress.Blocks(table);
+        for (int p = 0; p < length; p++) cache.store(0, address, p, gaussian(random, 32), 0, gaussian(random, 32), 0);
+        var head = gaussian(random, 32);
+        var q = new float[5 * 32];
+        for (int h = 0; h < 5; h++) System.arraycopy(head, 0, q, h * 32, 32);
+        var out = new float[5 * 32];
+        Attention.tiled(shape, cache, 0, address, length, 0, q, 0, out, 0);
+        for (int h = 1; h < 5; h++) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(out, 0, 32), java.util.Arrays.copyOfRange(out, h * 32, h * 32 + 32),
+                    "head " + h);
+        }
+    }
+
     @Test
     void referenceReadsBothLayoutsIdentically() {
         var caches = Caches.filled(40, 8, 11);
