@@ -198,36 +198,9 @@ class DeviceKernelsTest {
                 new servelab.kernels.sample.SamplingParams(0.3f, 0, 0.2f, 0f),     // the top token alone
                 new servelab.kernels.sample.SamplingParams(1.0f, 0, 0.95f, 0.05f), // then min-p
                 servelab.kernels.sample.SamplingParams.greedy()};   // the last row is not drawn: it keeps its id
-        int rows = params.length * 2;
-        var logits = new float[rows * vocab];
+        var logits = new float[params.length * 2 * vocab];
         for (int i = 0; i < logits.length; i++) logits[i] = (float) random.nextDouble(-4, 4);
-        var uniforms = new float[rows];
-        var rowParams = new float[rows * SamplingKernels.ROW_PARAMS];
-        var expected = new int[rows];
-        for (int row = 0; row < rows; row++) {
-            var p = params[row % params.length];
-            long seed = 1000 + row;   // the CPU sampler's per-token seed; the device gets its first nextDouble()
-            uniforms[row] = (float) new SplittableRandom(seed).nextDouble();
-            int at = row * SamplingKernels.ROW_PARAMS;
-            rowParams[at] = p.isGreedy() ? 0f : 1f / p.temperature();
-            rowParams[at + 1] = p.topK();
-            rowParams[at + 2] = p.topP();
-            rowParams[at + 3] = p.minP();
-            expected[row] = p.isGreedy() ? 4242
-                    : servelab.kernels.sample.SeededSampler.of(p, seed).sample(logits, row * vocab, vocab);
-        }
-        var ids = new IntArray(rows);
-        for (int row = 0; row < rows; row++) ids.set(row, 4242);
-        var in = floats(logits);
-        var u = floats(uniforms);
-        var t = floats(rowParams);
-        var counts = ints(0, rows);
-        OnDevice.run(new Object[] {in, u, t, ids, counts}, new Object[] {ids}, rows,
-                g -> g.task("t", SamplingKernels::sample, ctx(), in, u, t, ids, counts, vocab));
-        for (int row = 0; row < rows; row++) {
-            assertEquals(expected[row], ids.get(row), "row " + row + ", " + params[row % params.length] + ", u "
-                    + uniforms[row]);
-        }
+        assertDrawsAsTheCpuSampler(params, logits, vocab);
     }
 
     @Test
@@ -237,10 +210,21 @@ class DeviceKernelsTest {
                 new servelab.kernels.sample.SamplingParams(0.8f, 0, 0.9f, 0f),
                 new servelab.kernels.sample.SamplingParams(1.5f, 0, 0.5f, 0f),
                 new servelab.kernels.sample.SamplingParams(0.5f, 0, 0.3f, 0f),
-                new servelab.kernels.sample.SamplingParams(1.0f, 0, 0.7f, 0.2f)};   // the last row is not drawn: it keeps its id
-        int rows = params.length * 2;
-        var logits = new float[rows * vocab];
-        for (int i = 0; i < logits.length; i++) logits[i] = Math.round(random.nextDouble(-4, 4)) * 0.5f; // 9 values: ties everywhere
+                new servelab.kernels.sample.SamplingParams(1.0f, 0, 0.7f, 0.2f)};
+        var logits = new float[params.length * 2 * vocab];
+        // nine distinct values: ties everywhere, also at the nucleus's edge
+        for (int i = 0; i < logits.length; i++) logits[i] = Math.round(random.nextDouble(-4, 4)) * 0.5f;
+        assertDrawsAsTheCpuSampler(params, logits, vocab);
+    }
+
+    /**
+     * Draws each row of {@code logits} (two rows per entry of {@code params}, in turn) on the device with the first
+     * {@code nextDouble()} of the CPU sampler's per-token generator, and checks that every row gets the id
+     * {@link servelab.kernels.sample.SeededSampler} samples with that seed (a greedy row keeps the id it had).
+     */
+    private static void assertDrawsAsTheCpuSampler(servelab.kernels.sample.SamplingParams[] params, float[] logits,
+                                                   int vocab) {
+        int rows = logits.length / vocab;
         var uniforms = new float[rows];
         var rowParams = new float[rows * SamplingKernels.ROW_PARAMS];
         var expected = new int[rows];
