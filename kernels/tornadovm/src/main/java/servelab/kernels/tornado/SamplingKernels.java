@@ -22,10 +22,7 @@ public final class SamplingKernels {
     /** Floats per logit row in {@code rowParams}: 1 / temperature (0: keep the greedy token), top-k, top-p, min-p. */
     static final int ROW_PARAMS = 4;
 
-    /**
-     * Bisection rounds on the logit for top-p without a top-k: from the row's span (tens) they reach neighbouring
-     * floats after about 30; the rest find the interval closed and skip their sums.
-     */
+    /** Bisection rounds for top-p without a top-k: about 30 reach neighbouring floats; the rest skip their sums. */
     static final int NUCLEUS_ROUNDS = 64;
 
     /**
@@ -124,62 +121,52 @@ public final class SamplingKernels {
             }
             ctx.localBarrier();
         }
-        // top-p without a top-k: the nucleus is every id whose logit is above lStar, and of those at lStar the lowest
-        // ids up to tieBound (the CPU's order: probability, then id). Sums first: s = 0 the row's mass, s = 1 that of
-        // the tokens the CPU sorts (probability above (1 - p) / (vocabulary - 1)), s = 2 the smallest logit
+        // top-p without a top-k: the nucleus is every id with its logit above lStar and the lowest ids at lStar up to
+        // tieBound (the CPU's order: probability, then id). Pass 0: the row's mass and smallest logit; pass 1: the mass
+        // of the tokens the CPU sorts (probability above (1 - p) / (vocabulary - 1)), top-p of which is the nucleus's
         boolean topPAlone = topK == 0 && topP < 1f;
-        int sumsNeeded = topPAlone ? 3 : 0;
+        int passes = topPAlone ? 2 : 0;
         float rowMass = 0f;
         float keptMass = 0f;
-        float smallest = 0f;
-        for (int s = 0; s < sumsNeeded; s++) {
+        float smallest = m;
+        for (int s = 0; s < passes; s++) {
             float cutoff = -1f;
             if (s == 1 && vocabulary > 1) {
                 cutoff = (1f - topP) / (vocabulary - 1) * rowMass;
             }
-            float acc = 0f;
-            if (s == 2) {
-                acc = m;
-            }
+            float mass = 0f;
+            float low = m;
             for (int i = ctx.localIdx; i < n; i += WG) {
                 float l = logits.get(base + i);
-                if (s == 2) {
-                    acc = TornadoMath.min(acc, l);
-                } else {
-                    float e = TornadoMath.exp((l - m) * inverseTemperature);
-                    if (e > cutoff) {
-                        acc += e;
-                    }
+                float e = TornadoMath.exp((l - m) * inverseTemperature);
+                if (e > cutoff) {
+                    mass += e;
                 }
+                low = TornadoMath.min(low, l);
             }
-            local[ctx.localIdx] = acc;
+            local[ctx.localIdx] = mass;
+            sums[ctx.localIdx] = low;
             for (int stride = WG / 2; stride > 0; stride /= 2) {
                 ctx.localBarrier();
                 if (ctx.localIdx < stride) {
-                    float other = local[ctx.localIdx + stride];
-                    if (s == 2) {
-                        local[ctx.localIdx] = TornadoMath.min(local[ctx.localIdx], other);
-                    } else {
-                        local[ctx.localIdx] = local[ctx.localIdx] + other;
-                    }
+                    local[ctx.localIdx] = local[ctx.localIdx] + local[ctx.localIdx + stride];
+                    sums[ctx.localIdx] = TornadoMath.min(sums[ctx.localIdx], sums[ctx.localIdx + stride]);
                 }
             }
             ctx.localBarrier();
-            float reduced = local[0];
-            ctx.localBarrier();   // local is reused below
+            float reducedMass = local[0];
+            float reducedLow = sums[0];
+            ctx.localBarrier();   // local and sums are reused below
             if (s == 0) {
-                rowMass = reduced;
+                rowMass = reducedMass;
+                smallest = reducedLow;
             }
             if (s == 1) {
-                keptMass = reduced;
-            }
-            if (s == 2) {
-                smallest = reduced;
+                keptMass = reducedMass;
             }
         }
-        // bisection on the logit: mass(logit >= lo) reaches the nucleus's mass, mass(logit >= hi) does not (round 0
-        // tries the top logit alone); a float sum, so within its rounding of the boundary the nucleus can differ from
-        // the CPU's
+        // bisection on the logit: mass(logit >= lo) reaches the nucleus's, mass(logit >= hi) does not (round 0 tries
+        // the top logit alone); float sums, so within their rounding of the edge the nucleus can differ from the CPU's
         float nucleusMass = topP * keptMass;
         float lo = smallest;
         float hi = m;
@@ -291,9 +278,7 @@ public final class SamplingKernels {
             index[0] = tieBound;
         }
         ctx.localBarrier();
-        if (topPAlone) {
-            tieBound = index[0];
-        }
+        tieBound = index[0];   // thread 0's; read only for a nucleus
         ctx.localBarrier();
         // without a top-k, every thread sums the probabilities of its run of ids that pass top-p and min-p
         int chunk = (vocabulary + WG - 1) / WG;
