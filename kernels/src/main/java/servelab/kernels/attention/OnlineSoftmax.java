@@ -158,9 +158,10 @@ final class OnlineSoftmax {
                 dots4x2(keys, rowOffsets[r], rowOffsets[r + 1], i, r);
             }
         }
-        for (; r < rows; r++) {
+        if (r < rows) {   // an odd last row, as both rows of a pair: column r + 1 lies past `rows`, and tile() sets
+                          // the columns up to the vector width after the rows to -inf afterwards
             for (int i = 0; i < jointHeads; i += 4) {
-                dots4(keys, rowOffsets[r], i, r);
+                dots4x2(keys, rowOffsets[r], rowOffsets[r], i, r);
             }
         }
         for (r = 0; r < rows; r++) {
@@ -171,31 +172,10 @@ final class OnlineSoftmax {
     }
 
     /**
-     * Scores of heads {@code i..i+3} against the key row at {@code row} into column {@code r} of {@code scores}: the
-     * same fma chains as four {@link #dot} calls (the head dimension a multiple of the lanes, so no scalar tail) and
-     * the same lane sums, then the scale.
+     * Scores of heads {@code i..i+3} against the key rows at {@code rowA} and {@code rowB} into columns {@code r} and
+     * {@code r + 1} of {@code scores}: per score the same fma chain as {@link #dot} (the head dimension a multiple of
+     * the lanes, so no scalar tail) and the same lane sums, then the scale.
      */
-    private void dots4(float[] keys, int row, int i, int r) {
-        int q0 = qOff + i * headDim;
-        var a0 = FloatVector.zero(F);
-        var a1 = a0;
-        var a2 = a0;
-        var a3 = a0;
-        for (int d = 0; d < headDim; d += L) {
-            var k = FloatVector.fromArray(F, keys, row + d);
-            a0 = FloatVector.fromArray(F, q, q0 + d).fma(k, a0);
-            a1 = FloatVector.fromArray(F, q, q0 + headDim + d).fma(k, a1);
-            a2 = FloatVector.fromArray(F, q, q0 + 2 * headDim + d).fma(k, a2);
-            a3 = FloatVector.fromArray(F, q, q0 + 3 * headDim + d).fma(k, a3);
-        }
-        int at = i * TILE + r;
-        Vectors.sum4(a0, a1, a2, a3, scores, at, TILE);
-        for (int h = 0; h < 4; h++) {
-            scores[at + h * TILE] *= scale;
-        }
-    }
-
-    /** {@link #dots4} for the key rows at {@code rowA} and {@code rowB} (columns {@code r} and {@code r + 1}). */
     private void dots4x2(float[] keys, int rowA, int rowB, int i, int r) {
         int q0 = qOff + i * headDim;
         var a0 = FloatVector.zero(F);

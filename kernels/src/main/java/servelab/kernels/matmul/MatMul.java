@@ -138,8 +138,9 @@ public final class MatMul {
 
     /**
      * Outputs of weight rows {@code r0..r1-1} for inputs {@code t0..t1-1}: quantized rows one at a time by four
-     * inputs (two left over: two rows at a time by two), float rows (F16 and BF16 widened, F32 copied) in register tiles of four rows by two inputs. Rows and
-     * inputs left over at the tile's edges go through smaller kernels with the same operations per output.
+     * inputs (two left over: two rows at a time by two), float rows (F16 and BF16 widened, F32 copied) in register
+     * tiles of four rows by two inputs. Rows and inputs left over at the tile's edges go through smaller kernels with
+     * the same operations per output.
      */
     private static void tile(Matrix w, float[] x, float[] packed, int packedInputs, float[] out, int r0, int r1, int t0,
                              int t1) {
