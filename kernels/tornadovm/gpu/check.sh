@@ -14,7 +14,10 @@
 # Env (for rehearsals on a small machine): SHAPE (1b | small | DIM,LAYERS,HEADS,KV_HEADS,FFN; default 1b),
 # BATCHES (1,8,32,128), TORCH_BATCHES (1,32), FORMATS (F16,Q8_0), STEPS (32), PROMPT (32), BACKEND (ptx when
 # nvidia-smi works, else opencl), DEVICE (TornadoVM BACKEND:DEVICE index, default 0:0), PACK (the archive's
-# folder), WORK (where it is unpacked, default /tmp/servelab-gpu), TIME_SCALE (multiplies every step's limit).
+# folder), WORK (where it is unpacked, default /tmp/servelab-gpu), TIME_SCALE (multiplies every step's limit),
+# LONG_PROMPT (off by default; e.g. 1900: F16 decode at batch 1 and 8 over contexts that long, with the attention split
+# across work-groups and unsplit, into decode-long-16.jsonl and decode-long-1.jsonl; prompt + STEPS + 2 must fit the
+# shape's 2,048-position context).
 set -uo pipefail
 [[ $# -eq 1 ]] || { echo "usage: check.sh OUT" >&2; exit 2; }
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -73,6 +76,15 @@ done
 step decode 420 "$JAVA" "${FLAGS[@]}" -cp "$CP" servelab.kernels.tornado.DecodeBenchmark --shape "$SHAPE" \
   --formats "$FORMATS" --batches "$BATCHES" --prompt "$PROMPT" --steps "$STEPS" --dir "$WORK/models" \
   --out "$OUT/decode.jsonl" --keep true
+
+# 3b. opt-in: split attention (flash-decoding) against unsplit over long contexts
+if [[ ${LONG_PROMPT:-0} -gt 0 ]]; then
+  for splits in 16 1; do
+    step "decode-long-$splits" 300 "$JAVA" "${FLAGS[@]}" "-Dservelab.tornado.attentionSplits=$splits" -cp "$CP" \
+      servelab.kernels.tornado.DecodeBenchmark --shape "$SHAPE" --formats F16 --batches 1,8 --prompt "$LONG_PROMPT" \
+      --steps "$STEPS" --dir "$WORK/models" --out "$OUT/decode-long-$splits.jsonl"
+  done
+fi
 
 # 4. PyTorch eager on the same F16 model
 if [[ -f $WORK/models/decode-F16.gguf ]]; then

@@ -1,5 +1,5 @@
 """Summarizes a check.sh output folder as Markdown: step status, decode tokens/s per format and batch, the PyTorch
-side-by-side, and the servelab run's summary. Usage: python3 summary.py OUT"""
+side-by-side, split against unsplit attention over long contexts (when run), and the servelab run's summary. Usage: python3 summary.py OUT"""
 import json
 import pathlib
 import sys
@@ -21,6 +21,13 @@ if decode:
     print("\n## Decode (DeviceForward)\n\n| format | batch | tokens/s | step ms | weight GB/s | device |\n|---|---|---|---|---|---|")
     for d in decode:
         print(f"| {d['format']} | {d['batch']} | {d['tokens_per_s']:.1f} | {d['step_ms']:.2f} | {d['weight_gb_per_s']:.1f} | {d['device']} |")
+longs = [d for n in ("decode-long-16.jsonl", "decode-long-1.jsonl") for d in lines(n)]
+if longs:
+    print("\n## Decode over long contexts, attention split and unsplit\n\n| format | batch | context | splits | tokens/s "
+          "| step ms |\n|---|---|---|---|---|---|")
+    for d in longs:
+        print(f"| {d['format']} | {d['batch']} | {d['context']} | {d.get('attention_splits', '-')} | "
+              f"{d['tokens_per_s']:.1f} | {d['step_ms']:.2f} |")
 torch = lines("torch.jsonl")
 if torch:
     ours = {(d["format"], d["batch"]): d for d in decode}

@@ -21,7 +21,8 @@ import servelab.kernels.model.SequenceChunk;
  * loaded: nothing is carried or downloaded), one device plan is built for the largest batch, every sequence is
  * prefilled, then {@code --steps} greedy decode steps of the whole batch are timed. Prints and appends one JSON line
  * per (format, batch): tokens/s, step time and the weight bytes read per second (a decode step reads every weight
- * once, so at batch 1 that is the achieved memory bandwidth). {@code --keep true} leaves the model files in
+ * once, so at batch 1 that is the achieved memory bandwidth) and the attention splits of the last step
+ * ({@code -Dservelab.tornado.attentionSplits=1} turns splitting off, for a side-by-side over long prompts). {@code --keep true} leaves the model files in
  * {@code --dir} as {@code decode-FORMAT.gguf}; {@code --write FILE} only writes a model of the shape and first format.
  *
  * <pre>
@@ -135,10 +136,11 @@ public final class DecodeBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         double stepMs = seconds * 1e3 / o.steps();
         return String.format(Locale.ROOT, "{\"format\":\"%s\",\"batch\":%d,\"tokens_per_s\":%.2f,\"step_ms\":%.3f,"
-                        + "\"weight_gb_per_s\":%.2f,\"weight_bytes\":%d,\"context\":%d,\"layers\":%d,\"dim\":%d,\"device\":\"%s\","
-                        + "\"tokens0\":[%s]}",
+                        + "\"weight_gb_per_s\":%.2f,\"weight_bytes\":%d,\"context\":%d,\"attention_splits\":%d,\"layers\":%d,"
+                        + "\"dim\":%d,\"device\":\"%s\",\"tokens0\":[%s]}",
                 format, batch, batch * o.steps() / seconds, stepMs, weightBytes / (stepMs / 1e3) / 1e9, weightBytes,
-                position, model.config().layers(), model.config().dim(), DeviceChoice.describe().replace("\"", "'"), first);
+                position, device.lastRunSplits(), model.config().layers(), model.config().dim(),
+                DeviceChoice.describe().replace("\"", "'"), first);
     }
 
     private static List<SequenceChunk> decodes(int[] tokens, int position, KvAddress.Blocks[] tables) {

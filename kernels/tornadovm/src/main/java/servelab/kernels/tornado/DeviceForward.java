@@ -40,6 +40,11 @@ import servelab.kernels.model.SequenceChunk;
  */
 public final class DeviceForward implements ResidentForward {
     private static final String GRAPH = "forward";
+    /**
+     * Most attention splits per token x head ({@link AttentionKernels}): {@code -Dservelab.tornado.attentionSplits=N},
+     * 1 to never split; 16 by default.
+     */
+    static final String SPLITS_PROPERTY = "servelab.tornado.attentionSplits";
 
     /**
      * What one plan is built for.
@@ -118,7 +123,7 @@ public final class DeviceForward implements ResidentForward {
         }
         this.blockFloats = c.kvHeads() * capacity.blockSize() * c.headDim();
         this.layerStride = capacity.poolBlocks() * blockFloats;
-        this.meta = new StepMetadata(capacity, c.layers());
+        this.meta = new StepMetadata(capacity, c.layers(), maxSplits());
         this.ids = new IntArray(capacity.logitRows());
         this.verifyOut = new IntArray(capacity.sequences() * VerifyKernels.VERIFY_STRIDE);
         this.logits = new FloatArray(capacity.logitRows() * c.vocabularySize());
@@ -249,11 +254,29 @@ public final class DeviceForward implements ResidentForward {
         }
     }
 
+    /** {@value #SPLITS_PROPERTY}, checked: a whole number from 1 to 64. */
+    static int maxSplits() {
+        String value = System.getProperty(SPLITS_PROPERTY, "16").trim();
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= 64) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + SPLITS_PROPERTY + " must be a whole number from 1 to 64 (1: never "
+                + "split), was '" + value + "'");
+    }
+
     /** Sizes the per-token and per-row grids to the counts {@link StepMetadata#fill} just wrote (at least one group). */
     private void resizeGrids() {
         for (var g : sizedGrids) {
             int units = g.layer() == LayerTasks.VERIFICATIONS ? meta.verifications()
                     : g.layer() < 0 ? meta.logitRows() : meta.counts.get(StepMetadata.layerSlot(g.layer()));
+            units = switch (g.splits()) {
+                case NONE -> units;
+                case TIMES -> units * meta.splits();
+                case ONLY_SPLIT -> meta.splits() > 1 ? units : 0;
+            };
             g.grid().setGlobalWork((long) Math.max(1, units) * g.perUnit() * GroupKernels.WG, 1, 1);
         }
     }
@@ -315,6 +338,11 @@ public final class DeviceForward implements ResidentForward {
         return capacity;
     }
 
+    /** The attention splits of the last run ({@link StepMetadata#splitsFor}); for tests. */
+    int lastRunSplits() {
+        return meta.splits();
+    }
+
     @Override
     public void close() {
         try {
@@ -326,7 +354,7 @@ public final class DeviceForward implements ResidentForward {
 
     /** Device-only activations for {@code capacity.tokens()} tokens, token after token as in the CPU forward. */
     static final class Activations {
-        final FloatArray x, xb, xb2, q, k, v, attention, gate, up, logitInput, keys, values, cos, sin;
+        final FloatArray x, xb, xb2, q, k, v, attention, partials, gate, up, logitInput, keys, values, cos, sin;
         final IntArray identity;
 
         Activations(Llama model, Capacity cap) {
@@ -339,6 +367,7 @@ public final class DeviceForward implements ResidentForward {
             k = new FloatArray(n * c.kvDim());
             v = new FloatArray(n * c.kvDim());
             attention = new FloatArray(n * c.qDim());
+            partials = new FloatArray(StepMetadata.SPLIT_ROWS * c.heads() * (c.headDim() + 2));
             gate = new FloatArray(n * c.ffnDim());
             up = new FloatArray(n * c.ffnDim());
             logitInput = new FloatArray(cap.logitRows() * c.dim());
@@ -357,7 +386,7 @@ public final class DeviceForward implements ResidentForward {
         }
 
         Object[] all() {
-            return new Object[] {x, xb, xb2, q, k, v, attention, gate, up, logitInput, keys, values, cos, sin, identity};
+            return new Object[] {x, xb, xb2, q, k, v, attention, partials, gate, up, logitInput, keys, values, cos, sin, identity};
         }
 
     }

@@ -9,7 +9,7 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * The reductions of a forward step as work-group kernels ({@link KernelContext}): one work-group of {@link #WG}
- * threads per output row (matmul), token (RMSNorm), token x query head (attention) or logit row (argmax), the
+ * threads per output row (matmul), token (RMSNorm) or logit row (argmax), the
  * threads striding over the reduced dimension and meeting in local memory. A GPU reads each weight row with
  * consecutive threads on consecutive columns, which is what makes a matvec bandwidth-bound rather than latency-bound.
  *
@@ -19,19 +19,14 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * capacity; groups past the active count do nothing.
  *
  * <p>References (what the tests compare with): {@link servelab.kernels.matmul.MatMul#reference},
- * {@link servelab.kernels.ops.RmsNorm#reference}, {@link servelab.kernels.attention.Attention#reference},
- * {@link servelab.kernels.sample.Sampler#argmax}. The sums run in another order (a tree over the group), so results
- * agree within float rounding, not bit for bit. The tree reductions are written out in each kernel: TornadoVM 5.2's
+ * {@link servelab.kernels.ops.RmsNorm#reference}, {@link servelab.kernels.sample.Sampler#argmax}; attention is in
+ * {@link AttentionKernels}. The sums run in another order (a tree over the group), so results agree within float
+ * rounding, not bit for bit. The tree reductions are written out in each kernel: TornadoVM 5.2's
  * sketcher bails out ("Unable to build sketch ... Pi") when a local array is passed to a helper method.
  */
 public final class GroupKernels {
     /** Threads per work-group; the local arrays below are this long. */
     public static final int WG = 128;
-    /**
-     * Positions an attention group scores at a time: a tile's scores live in local memory (8 KiB), and longer
-     * contexts go tile after tile with an online softmax, so no global scratch and no global fence are needed.
-     */
-    public static final int TILE = 2048;
     /** A finite stand-in for negative infinity: the OpenCL backend rejects some float constants (see README). */
     static final float LOWEST = -3.0e38f;
 
@@ -46,7 +41,7 @@ public final class GroupKernels {
                                IntArray counts, int countSlot, int n, float eps) {
         float[] local = ctx.allocateFloatLocalArray(WG);
         int g = ctx.groupIdx;
-        // barriers outside any branch (PoCL 3.1, see attention): a group past the count sums nothing, writes nothing
+        // barriers outside any branch (PoCL 3.1, see AttentionKernels): a group past the count sums nothing, writes nothing
         boolean active = g < counts.get(countSlot);
         int src = active ? rows.get(g) * n : 0;
         int length = active ? n : 0;
@@ -189,107 +184,12 @@ public final class GroupKernels {
         }
     }
 
-    /**
-     * Causal paged attention, one group per token x query head: token {@code t} (query head {@code h}, KV head
-     * {@code h / groupSize}) attends to positions {@code 0..positions[t]} of its sequence, whose block ids start at
-     * {@code blockTables[tableStarts[tableRows[t]]]}. Pool layout per layer as
-     * {@link servelab.kernels.attention.PagedKvCache}: {@code [block][kvHead][row][headDim]}, layer {@code l} at
-     * {@code layerOffset}. The positions go in tiles of {@link #TILE} with an online softmax (the running maximum, sum
-     * and output rescaled per tile), the output normalized once at the end; thread {@code d} accumulates output
-     * element {@code d}, so {@code headDim <= WG}. The loops over a tile run the same number of times in every thread
-     * of a group and no barrier is inside a branch (PoCL 3.1 corrupted its heap with barriers inside
-     * {@code if (t < count)}, and with a barrier after a loop whose trip count differs per work-item).
-     */
-    public static void attention(KernelContext ctx, FloatArray q, FloatArray keys, FloatArray values, FloatArray out,
-                                 IntArray positions, IntArray tableRows, IntArray blockTables, IntArray counts,
-                                 int countSlot, int layerOffset, int heads, int kvHeads, int headDim, int blockSize,
-                                 IntArray tableStarts) {
-        float[] local = ctx.allocateFloatLocalArray(WG);
-        float[] sums = ctx.allocateFloatLocalArray(WG);   // a second array: no barrier needed between max and sum
-        float[] scores = ctx.allocateFloatLocalArray(TILE);
-        int g = ctx.groupIdx;
-        int t = g / heads;
-        boolean active = t < counts.get(countSlot);
-        int h = g % heads;
-        int kvHead = h / (heads / kvHeads);
-        int length = active ? positions.get(t) + 1 : 0;
-        int table = active ? tableStarts.get(tableRows.get(t)) : 0;
-        int qBase = t * heads * headDim + h * headDim;
-        int d = ctx.localIdx;
-        float scale = 1f / TornadoMath.sqrt(headDim);
-        float m = LOWEST;   // running maximum, sum and output element d over the tiles so far
-        float l = 0f;
-        float acc = 0f;
-        int tiles = (length + TILE - 1) / TILE;
-        for (int tile = 0; tile < tiles; tile++) {
-            int start = tile * TILE;
-            int n = Math.min(TILE, length - start);
-            float max = LOWEST;
-            for (int j = ctx.localIdx; j < TILE; j += WG) {
-                if (j < n) {
-                    int p = start + j;
-                    int row = layerOffset + ((blockTables.get(table + p / blockSize) * kvHeads + kvHead) * blockSize
-                            + p % blockSize) * headDim;
-                    float dot = 0f;
-                    for (int e = 0; e < headDim; e++) {
-                        dot += q.get(qBase + e) * keys.get(row + e);
-                    }
-                    float s = dot * scale;
-                    scores[j] = s;
-                    max = TornadoMath.max(max, s);
-                }
-            }
-            local[ctx.localIdx] = max;
-            for (int stride = WG / 2; stride > 0; stride /= 2) {
-                ctx.localBarrier();
-                if (ctx.localIdx < stride) {
-                    local[ctx.localIdx] = TornadoMath.max(local[ctx.localIdx], local[ctx.localIdx + stride]);
-                }
-            }
-            ctx.localBarrier();
-            float mNew = TornadoMath.max(m, local[0]);
-            float sum = 0f;
-            for (int j = ctx.localIdx; j < TILE; j += WG) {
-                if (j < n) {
-                    float e = TornadoMath.exp(scores[j] - mNew);
-                    scores[j] = e;
-                    sum += e;
-                }
-            }
-            sums[ctx.localIdx] = sum;
-            for (int stride = WG / 2; stride > 0; stride /= 2) {
-                ctx.localBarrier();
-                if (ctx.localIdx < stride) {
-                    sums[ctx.localIdx] += sums[ctx.localIdx + stride];
-                }
-            }
-            ctx.localBarrier();
-            float correction = TornadoMath.exp(m - mNew);
-            l = l * correction + sums[0];
-            float tileAcc = 0f;
-            for (int j = 0; j < n; j++) {
-                if (d < headDim) {
-                    int p = start + j;
-                    int row = layerOffset + ((blockTables.get(table + p / blockSize) * kvHeads + kvHead) * blockSize
-                            + p % blockSize) * headDim;
-                    tileAcc += scores[j] * values.get(row + d);
-                }
-            }
-            acc = acc * correction + tileAcc;
-            m = mNew;
-            ctx.localBarrier();   // the next tile overwrites the scores
-        }
-        if (active && d < headDim) {
-            out.set(qBase + d, acc / l);
-        }
-    }
-
     /** Greedy sampling: {@code ids[g]} is the index of the largest of logit row {@code g}, the lowest on ties. */
     public static void argmax(KernelContext ctx, FloatArray logits, IntArray ids, IntArray counts, int vocabulary) {
         float[] best = ctx.allocateFloatLocalArray(WG);
         int[] index = ctx.allocateIntLocalArray(WG);
         int g = ctx.groupIdx;
-        boolean active = g < counts.get(1);   // barriers outside any branch, as in attention
+        boolean active = g < counts.get(1);   // barriers outside any branch, as in AttentionKernels
         int length = active ? vocabulary : 0;
         float value = LOWEST;
         int at = vocabulary;

@@ -15,9 +15,9 @@ import servelab.kernels.model.Weights;
 
 /**
  * Adds one transformer block's tasks to the forward graph, in {@link servelab.kernels.model.Forward}'s order:
- * norm, q/k/v, RoPE, KV store, attention, output projection and residual, norm, gate/up, SwiGLU, down and residual.
+ * norm, q/k/v, RoPE, KV store, attention (and the merge of its splits), output projection and residual, norm, gate/up, SwiGLU, down and residual.
  * Work-group kernels get a grid of one {@link GroupKernels#WG}-thread group per row/token/head: the matmuls per weight
- * row; the norms, attention and argmax per token or logit row of the run ({@link #sizedGrids}, resized before each
+ * row; the norms, attention (per head, and per split when the run is split) and argmax per token or logit row of the run ({@link #sizedGrids}, resized before each
  * run; at least one group, which finds a count of 0 and writes nothing).
  */
 final class LayerTasks {
@@ -46,9 +46,13 @@ final class LayerTasks {
 
     /**
      * A grid sized per run to what the run has: {@code perUnit} groups per token of layer {@code layer}'s count, per
-     * logit row ({@code layer == -1}) or per verification ({@link #VERIFICATIONS}).
+     * logit row ({@code layer == -1}) or per verification ({@link #VERIFICATIONS}), times the run's attention splits
+     * ({@link Splits#TIMES}), or only when the run is split ({@link Splits#ONLY_SPLIT}).
      */
-    record SizedGrid(WorkerGrid1D grid, int layer, int perUnit) {}
+    record SizedGrid(WorkerGrid1D grid, int layer, int perUnit, Splits splits) {}
+
+    /** How a grid depends on the run's attention splits ({@link StepMetadata#splitsFor}). */
+    enum Splits { NONE, TIMES, ONLY_SPLIT }
 
     /** The {@link SizedGrid#layer} of a grid sized per verification. */
     static final int VERIFICATIONS = -2;
@@ -68,7 +72,11 @@ final class LayerTasks {
     }
 
     private void groupsPer(String task, int capacityUnits, int layer, int perUnit) {
-        sized.add(new SizedGrid(groups(task, capacityUnits * perUnit), layer, perUnit));
+        groupsPer(task, capacityUnits, layer, perUnit, Splits.NONE);
+    }
+
+    private void groupsPer(String task, int capacityUnits, int layer, int perUnit, Splits splits) {
+        sized.add(new SizedGrid(groups(task, capacityUnits * perUnit), layer, perUnit, splits));
     }
 
     void add(int l, Weights.Layer w) {
@@ -89,10 +97,16 @@ final class LayerTasks {
         graph.task(p + "storeKv", StepKernels::storeKv, a.k, a.v, a.keys, a.values, meta.positions, meta.tableRows,
                 meta.blockTables, meta.counts, slot, n, layerOffset, c.kvHeads(), c.headDim(), cap.blockSize(),
                 meta.tableStarts);
-        graph.task(p + "attention", GroupKernels::attention, ctx, a.q, a.keys, a.values, a.attention, meta.positions,
-                meta.tableRows, meta.blockTables, meta.counts, slot, layerOffset, c.heads(), c.kvHeads(), c.headDim(),
-                cap.blockSize(), meta.tableStarts);
-        groupsPer(p + "attention", n, l, c.heads());
+        int splitSlot = StepMetadata.splitSlot(c.layers());
+        graph.task(p + "attention", AttentionKernels::attention, ctx, a.q, a.keys, a.values, a.attention, a.partials,
+                meta.positions, meta.tableRows, meta.blockTables, meta.counts, slot, splitSlot, layerOffset, c.heads(),
+                c.kvHeads(), c.headDim(), cap.blockSize(), meta.tableStarts);
+        // the grid is as large as the capacity (the runs that split have few tokens), and resized per run
+        sized.add(new SizedGrid(groups(p + "attention", Math.max(n, StepMetadata.SPLIT_ROWS) * c.heads()), l, c.heads(),
+                Splits.TIMES));
+        graph.task(p + "combine", AttentionKernels::combine, ctx, a.partials, a.attention, meta.counts, slot, splitSlot,
+                c.heads(), c.headDim());
+        groupsPer(p + "combine", n, l, c.heads(), Splits.ONLY_SPLIT);
         matmul(p + "o", w.wo(), a.attention, a.xb2, slot);
         graph.task(p + "residual1", StepKernels::add, a.x, a.xb2, meta.counts, slot, n, c.dim());
         graph.task(p + "ffnNorm", GroupKernels::rmsNorm, ctx, a.xb, a.x, weights.vector(w.ffnNorm()), a.identity,

@@ -12,7 +12,8 @@ import servelab.kernels.model.SequenceChunk;
 
 /**
  * What a device step uploads, and nothing else: {@code counts} (tokens, logit rows, then the tokens each layer runs:
- * all of them, or none past a layer-skip draft's last layer), per token its id, position and chunk, the block ids
+ * all of them, or none past a layer-skip draft's last layer, then the run's attention splits), per token its id,
+ * position and chunk, the block ids
  * each chunk reaches, back to back ({@code blockTables}, chunk {@code s}'s from {@code tableStarts[s]}), which token
  * rows want logits, and the draws and verifications of the logit rows. The arrays are made once for a capacity and
  * refilled per step.
@@ -21,6 +22,30 @@ final class StepMetadata {
     /** Where layer {@code l}'s tasks read their token count in {@code counts}. */
     static int layerSlot(int l) {
         return 2 + l;
+    }
+
+    /** Where the attention kernels read the run's splits ({@link #splitsFor}) in {@code counts}. */
+    static int splitSlot(int layers) {
+        return 2 + layers;
+    }
+
+    /**
+     * Most token x split rows a run's split attention holds partial results for: {@code 256 x heads x (headDim + 2)}
+     * floats, 2.2 MB for the 1B shape. Prefill runs have their parallelism in their tokens and are not split.
+     */
+    static final int SPLIT_ROWS = 256;
+    /** Fewest positions a split takes: shorter spans would spend more on the partial results than they save. */
+    static final int MIN_SPAN = 256;
+
+    /**
+     * The attention splits of a run of {@code tokens} tokens whose longest context is {@code longest} positions:
+     * one split per {@value #MIN_SPAN} positions of the longest, at most {@code maxSplits}, and no more than
+     * {@value #SPLIT_ROWS} token x split rows; 1 (unsplit) for short contexts and for prefills.
+     */
+    static int splitsFor(int tokens, int longest, int maxSplits) {
+        int byRows = SPLIT_ROWS / Math.max(1, tokens);
+        int byLength = (longest + MIN_SPAN - 1) / MIN_SPAN;
+        return Math.max(1, Math.min(maxSplits, Math.min(byRows, byLength)));
     }
 
     final IntArray counts;
@@ -37,10 +62,14 @@ final class StepMetadata {
     final IntArray verifyMeta;
     final FloatArray verifyFloats;
     private final DeviceForward.Capacity cap;
+    private final int maxSplits;
+    private int splits = 1;
 
-    StepMetadata(DeviceForward.Capacity cap, int layers) {
+    /** @param maxSplits most attention splits a run may take (1: never split) */
+    StepMetadata(DeviceForward.Capacity cap, int layers, int maxSplits) {
         this.cap = cap;
-        counts = new IntArray(layerSlot(layers));
+        this.maxSplits = maxSplits;
+        counts = new IntArray(splitSlot(layers) + 1);
         tokens = new IntArray(cap.tokens());
         positions = new IntArray(cap.tokens());
         tableRows = new IntArray(cap.tokens());
@@ -60,6 +89,11 @@ final class StepMetadata {
 
     int logitRows() {
         return counts.get(1);
+    }
+
+    /** The attention splits of this run (what {@link #fill} chose). */
+    int splits() {
+        return splits;
     }
 
     /** Verifications in this run. */
@@ -119,8 +153,10 @@ final class StepMetadata {
         int t = 0;
         int rows = 0;
         int entries = 0;
+        int longest = 0;
         for (int s = 0; s < batch.size(); s++) {
             var chunk = batch.get(s);
+            longest = Math.max(longest, chunk.endPosition());
             int[] table = ((KvAddress.Blocks) chunk.kv()).table();
             tableStarts.set(s, entries);
             for (int b = 0; b < cap.blocksOf(chunk); b++) {
@@ -140,6 +176,8 @@ final class StepMetadata {
         for (int l = 0; l < c.layers(); l++) {
             counts.set(layerSlot(l), l < layers ? t : 0);
         }
+        splits = splitsFor(t, longest, maxSplits);
+        counts.set(splitSlot(c.layers()), splits);
         return rows;
     }
 

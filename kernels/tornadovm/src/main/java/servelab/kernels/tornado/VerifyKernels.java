@@ -31,7 +31,7 @@ public final class VerifyKernels {
      * draws from the row without it with {@code u_(i+1)} (the runs of ids summed in order, as
      * {@link SamplingKernels#sample}), and with all kept {@code u_k} draws from row k. The loop over rows has a constant
      * trip count and every decision is the same in all threads of a group (computed from the same sums), so no
-     * barrier is inside a branch (PoCL 3.1, see {@link GroupKernels#attention}).
+     * barrier is inside a branch (PoCL 3.1, see {@link AttentionKernels}).
      */
     public static void verifyTemperature(KernelContext ctx, FloatArray logits, IntArray verifyMeta,
                                          FloatArray verifyFloats, IntArray verifyOut, int vocabulary) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -216,7 +217,7 @@ class DeviceForwardTest {
         try (var file = GgufFile.open(path)) {
             var model = Llama.load(file);
             var c = model.config();
-            int length = GroupKernels.TILE + 550;   // two tiles of positions
+            int length = AttentionKernels.TILE + 550;   // two tiles of positions
             int blocks = (length + 8 + BLOCK - 1) / BLOCK;
             try (var device = new DeviceForward(model, new DeviceForward.Capacity(1024, 2, 2, blocks, blocks, BLOCK))) {
                 var cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), BLOCK, blocks);
@@ -231,6 +232,71 @@ class DeviceForwardTest {
                 }
             }
         }
+    }
+
+    /**
+     * A run of few tokens over long contexts splits each head's positions (flash-decoding) and merges the splits:
+     * decodes of a 700-position and a 40-position sequence together take 3 splits (one per 256 positions of the
+     * longest), some of the short one's spans empty; the short one alone, and a prefill, are not split.
+     */
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0"})
+    void decodesOverLongContextsSplitTheirAttentionAndMergeIt(WeightFormat format) throws Exception {
+        var path = dir.resolve("split.gguf");
+        var tiny = RandomLlama.Spec.tiny(format);
+        RandomLlama.write(path, new RandomLlama.Spec(tiny.dim(), tiny.layers(), tiny.heads(), tiny.kvHeads(),
+                tiny.ffnDim(), 2048, format, false, true), 17);
+        try (var file = GgufFile.open(path)) {
+            var model = Llama.load(file);
+            var c = model.config();
+            int blocks = 2 * 48;
+            try (var device = new DeviceForward(model, new DeviceForward.Capacity(1024, 4, 4, 48, blocks, BLOCK))) {
+                var cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), BLOCK, blocks);
+                var cpu = new ForwardState(c, Kernels.reference());
+                var tableA = new int[48];
+                var tableB = new int[48];
+                for (int b = 0; b < 48; b++) {
+                    tableA[b] = 2 * b + 1;
+                    tableB[b] = 2 * (47 - b);
+                }
+                var a = new KvAddress.Blocks(tableA);
+                var b = new KvAddress.Blocks(tableB);
+                int nextA = check(model, device, cpu, cache,
+                        List.of(SequenceChunk.prefill(tokens(c.vocabularySize(), 700, 5), 0, a, true)))[0];
+                assertEquals(1, device.lastRunSplits(), "a prefill of 700 tokens");
+                int nextB = check(model, device, cpu, cache,
+                        List.of(SequenceChunk.prefill(tokens(c.vocabularySize(), 40, 6), 0, b, true)))[0];
+                for (int p = 0; p < 3; p++) {
+                    int[] next = check(model, device, cpu, cache, List.of(SequenceChunk.decode(nextA, 700 + p, a),
+                            SequenceChunk.decode(nextB, 40 + p, b)));
+                    assertEquals(3, device.lastRunSplits(), "decodes at positions " + (700 + p) + " and " + (40 + p));
+                    nextA = next[0];
+                    nextB = next[1];
+                }
+                check(model, device, cpu, cache, List.of(SequenceChunk.decode(nextB, 43, b)));
+                assertEquals(1, device.lastRunSplits(), "a decode at position 43");
+            }
+        }
+    }
+
+    @Test
+    void splitsFollowTheLongestContextWithinTheirBounds() {
+        assertEquals(1, StepMetadata.splitsFor(1, 256, 16));
+        assertEquals(2, StepMetadata.splitsFor(1, 257, 16));
+        assertEquals(16, StepMetadata.splitsFor(1, 100_000, 16));
+        assertEquals(4, StepMetadata.splitsFor(1, 100_000, 4));
+        assertEquals(8, StepMetadata.splitsFor(32, 100_000, 16));   // 32 tokens x 8 splits: 256 partial rows
+        assertEquals(1, StepMetadata.splitsFor(512, 100_000, 16));  // a prefill
+        assertEquals(1, StepMetadata.splitsFor(0, 0, 16));          // the empty run that makes the buffers
+        System.setProperty(DeviceForward.SPLITS_PROPERTY, "0");
+        try {
+            var e = assertThrows(IllegalArgumentException.class, DeviceForward::maxSplits);
+            assertEquals("-Dservelab.tornado.attentionSplits must be a whole number from 1 to 64 (1: never split), "
+                    + "was '0'", e.getMessage());
+        } finally {
+            System.clearProperty(DeviceForward.SPLITS_PROPERTY);
+        }
+        assertEquals(16, DeviceForward.maxSplits());
     }
 
     @ParameterizedTest
