@@ -21,8 +21,9 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 
 /**
  * One column of a result table: its Arrow field and how a row fills it. Setters write straight into the vector
- * ({@code setSafe} grows it), so a row costs a few stores per column and no boxing. A column instance belongs to
- * one writer: the text columns remember the last string they encoded.
+ * ({@code setSafe} grows it), so a row costs a few stores per column and no boxing; {@link RowWriters} calls them.
+ * A column may be shared by writers on several threads: the text columns' cache of the last string they encoded is
+ * one immutable pair, replaced whole.
  */
 final class Column<R> {
 
@@ -49,6 +50,10 @@ final class Column<R> {
 
     void set(FieldVector vector, int index, R row) {
         setter.set(vector, index, row);
+    }
+
+    Setter<R> setter() {
+        return setter;
     }
 
     static <R> Column<R> int64(String name, ToLongFunction<R> value) {
@@ -100,19 +105,23 @@ final class Column<R> {
 
     static <R> Column<R> utf8(String name, Function<R, String> value) {
         // Scheduler and batcher names repeat on every iteration row: encode a string once while it stays the same.
+        // The pair is replaced whole (its fields are final), so a writer on another thread sees a matching pair.
         var last = new Object() {
-            String text;
-            byte[] bytes;
+            Encoded encoded = new Encoded(null, null);
         };
         return new Column<>(Field.notNullable(name, ArrowType.Utf8.INSTANCE), (v, i, r) -> {
             String text = value.apply(r);
-            if (text != last.text) {
-                last.bytes = text.getBytes(StandardCharsets.UTF_8);
-                last.text = text;
+            var encoded = last.encoded;
+            if (text != encoded.text()) {
+                encoded = new Encoded(text, text.getBytes(StandardCharsets.UTF_8));
+                last.encoded = encoded;
             }
-            ((VarCharVector) v).setSafe(i, last.bytes);
+            ((VarCharVector) v).setSafe(i, encoded.bytes());
         });
     }
+
+    /** A string and its UTF-8 bytes. */
+    private record Encoded(String text, byte[] bytes) {}
 
     /** A list of float64 (never null inside); a null array is written as a null list. */
     static <R> Column<R> float64List(String name, Function<R, double[]> value) {

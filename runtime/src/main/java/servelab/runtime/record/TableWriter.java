@@ -27,7 +27,7 @@ import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 final class TableWriter<R> implements Closeable {
 
     private final ResultTable table;
-    private final List<Column<R>> columns;
+    private final RowWriter<R> rowWriter;
     private final FieldVector[] vectors;
     private final VectorSchemaRoot root;
     private final FileChannel channel;
@@ -42,7 +42,7 @@ final class TableWriter<R> implements Closeable {
     private TableWriter(ResultTable table, List<Column<R>> columns, VectorSchemaRoot root, FileChannel channel,
                         int batchRows, long flushNanos) {
         this.table = table;
-        this.columns = columns;
+        this.rowWriter = RowWriters.of(columns);
         this.root = root;
         this.vectors = root.getFieldVectors().toArray(FieldVector[]::new);
         this.channel = channel;
@@ -79,7 +79,7 @@ final class TableWriter<R> implements Closeable {
 
     synchronized void append(R row) throws IOException {
         if (closed) throw new IllegalStateException(table.tableName() + " writer is closed");
-        for (int c = 0; c < vectors.length; c++) columns.get(c).set(vectors[c], rows, row);
+        rowWriter.write(vectors, rows, row);
         if (rows == 0 && flushNanos > 0) firstBufferedNanos = System.nanoTime();
         rows++;
         totalRows++;
