@@ -63,7 +63,7 @@ CP="$S/kernels/tornadovm/target/$(cd "$S/kernels/tornadovm/target" && ls servela
 } > "$OUT/device.txt"
 
 # 2. kernel tests against the CPU references, one JVM per class (as the module's surefire runs them)
-for test in DeviceKernelsTest DeviceForwardTest TornadoKernelsTest ForwardOnDeviceTest; do
+for test in DeviceKernelsTest DeviceForwardTest DeepForwardTest TornadoKernelsTest ForwardOnDeviceTest; do
   # on the JVM's class path, not the launcher's --class-path: TornadoVM reads kernel class files through the
   # system class loader
   step "test-$test" 240 "$JAVA" "${FLAGS[@]}" \

@@ -2,14 +2,14 @@ package servelab.kernels.tornado;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.List;
 
 import uk.ac.manchester.tornado.api.DataRange;
 import uk.ac.manchester.tornado.api.GridScheduler;
-import uk.ac.manchester.tornado.api.KernelContext;
-import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
-import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -26,20 +26,20 @@ import servelab.kernels.model.SequenceChunk;
  * pool lives on the device addressed by the engine's block ids, and a step uploads only its metadata (token ids,
  * positions, block tables, which rows want logits, each layer's token count, each row's sampling parameters and
  * uniform, the verifications, in {@link StepMetadata}) and downloads only the token of each logit row, greedy or
- * drawn, and the tokens its verifications kept (the logit rows too when asked). One task graph runs all layers; it is
- * built once for a {@link Capacity}, and every step reuses the compiled kernels. A step larger than the capacity runs as
+ * drawn, and the tokens its verifications kept (the logit rows too when asked). A chain of task graphs, a few layers
+ * each, runs the layers ({@link ForwardGraphs}); it is built once for a {@link Capacity}, and every step reuses the
+ * compiled kernels. A step larger than the capacity runs as
  * several, in order (chunks are cut into pieces of at most {@code capacity.tokens()}; the last piece of a chunk carries
  * its logit rows), which gives the same result: a token attends only to its own sequence's stored positions.
  *
  * <p>Prefill chunks, decodes and verification chunks are all the same here: every token attends to positions
  * {@code 0..its own} of its sequence, after the whole batch's keys and values are stored ({@link Forward}'s order).
- * A layer-skip draft runs the same graph with the token counts of the layers past its last set to 0 (those tasks do
+ * A layer-skip draft runs the same graphs with the token counts of the layers past its last set to 0 (those tasks do
  * nothing), as {@link Forward#step(Llama, servelab.kernels.model.ForwardState, servelab.kernels.attention.PagedKvCache,
- * List, int)} does on the CPU. Swaps go through a second graph over the same device pool ({@link SwapGraph}). Not
+ * List, int)} does on the CPU. Swaps go through two more graphs over the same device pool ({@link SwapGraph}). Not
  * thread-safe.
  */
 public final class DeviceForward implements ResidentForward {
-    private static final String GRAPH = "forward";
     /**
      * Most attention splits per token x head ({@link AttentionKernels}): {@code -Dservelab.tornado.attentionSplits=N},
      * 1 to never split; 16 by default.
@@ -102,6 +102,8 @@ public final class DeviceForward implements ResidentForward {
     private final IntArray verifyOut;
     private final FloatArray logits;
     private final SwapGraph swaps;
+    /** The forward step's graphs ({@link ForwardGraphs}): plan indices {@code 0..forwardGraphs-1}, the swap graphs after. */
+    private final int forwardGraphs;
     private final int blockFloats;
     private final int layerStride;
     private final TornadoExecutionPlan plan;
@@ -129,26 +131,14 @@ public final class DeviceForward implements ResidentForward {
         this.logits = new FloatArray(capacity.logitRows() * c.vocabularySize());
         var weights = DeviceWeights.of(model.weights());
         var a = new Activations(model, capacity);
-        var graph = new TaskGraph(GRAPH);
-        // every transfer is declared before the first task that reads it
-        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.all());
-        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, a.all());
-        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, logits, ids, verifyOut);
-        graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, meta.all());
         var grids = new GridScheduler();
-        var layerTasks = new LayerTasks(GRAPH, graph, grids, new KernelContext(), weights, a, meta, c, capacity);
-        weights.embed(graph, "embed", model.weights().tokenEmbedding(), meta.tokens, a.x, meta.counts, capacity.tokens());
-        for (int l = 0; l < c.layers(); l++) {
-            layerTasks.add(l, model.weights().layers().get(l));
-        }
-        layerTasks.logits(model.weights(), logits, ids, verifyOut);
-        this.sizedGrids = layerTasks.sizedGrids();
-        graph.transferToHost(DataTransferMode.EVERY_EXECUTION, ids);
-        graph.transferToHost(DataTransferMode.UNDER_DEMAND, logits, verifyOut);
-        graph.persistOnDevice(a.keys, a.values);   // the swap graph works on the same device pool
-
-        this.swaps = new SwapGraph("swap", GRAPH, a.keys, a.values, c.layers(), layerStride, blockFloats);
-        this.plan = DeviceChoice.apply(new TornadoExecutionPlan(graph.snapshot(), swaps.graph().snapshot())
+        var chain = ForwardGraphs.build(model, capacity, weights, a, meta, logits, ids, verifyOut, grids);
+        this.forwardGraphs = chain.graphs().size();
+        this.sizedGrids = chain.sizedGrids();
+        this.swaps = new SwapGraph("swap", chain.last(), a.keys, a.values, c.layers(), layerStride, blockFloats);
+        var all = new ArrayList<ImmutableTaskGraph>(chain.graphs());
+        all.addAll(List.of(swaps.graphs()));
+        this.plan = DeviceChoice.apply(new TornadoExecutionPlan(all.toArray(ImmutableTaskGraph[]::new))
                 .withGridScheduler(grids));
         this.device = DeviceChoice.describe();
     }
@@ -194,7 +184,7 @@ public final class DeviceForward implements ResidentForward {
             meta.fillDraws(draws, done, rows);
             int[] verifiedChunks = meta.fillVerifications(batch, firstRow, draws, done, rows);
             resizeGrids();
-            var result = plan.withGraph(0).execute();
+            var result = runForward();
             ran = true;
             for (int i = 0; i < rows; i++) {
                 tokens[done + i] = ids.get(i);
@@ -267,6 +257,15 @@ public final class DeviceForward implements ResidentForward {
                 + "split), was '" + value + "'");
     }
 
+    /** Runs the forward step's graphs in order; returns the last one's result (the logits' and verifications'). */
+    private TornadoExecutionResult runForward() {
+        TornadoExecutionResult result = null;
+        for (int g = 0; g < forwardGraphs; g++) {
+            result = plan.withGraph(g).execute();
+        }
+        return result;
+    }
+
     /** Sizes the per-token and per-row grids to the counts {@link StepMetadata#fill} just wrote (at least one group). */
     private void resizeGrids() {
         for (var g : sizedGrids) {
@@ -292,7 +291,7 @@ public final class DeviceForward implements ResidentForward {
     }
 
     /**
-     * Runs the swap graph ({@link SwapGraph}) over {@code blocks}: out of the pool into the host slots
+     * Runs a swap graph ({@link SwapGraph}) over {@code blocks}: out of the pool into the host slots
      * ({@code toHost}), or from them into the pool. The pool's device copy is made by the forward graph's first run,
      * so before any step a run with no tokens makes it (the pool is all zeros then).
      */
@@ -313,10 +312,10 @@ public final class DeviceForward implements ResidentForward {
         if (!ran) {
             meta.fill(List.of(), config, 0);
             resizeGrids();
-            plan.withGraph(0).execute();
+            runForward();
             ran = true;
         }
-        swaps.copy(plan, 1, blocks, slots, keys, values, toHost);
+        swaps.copy(plan, forwardGraphs, blocks, slots, keys, values, toHost);
     }
 
     @Override
@@ -385,8 +384,9 @@ public final class DeviceForward implements ResidentForward {
             sin = tables[1];
         }
 
-        Object[] all() {
-            return new Object[] {x, xb, xb2, q, k, v, attention, partials, gate, up, logitInput, keys, values, cos, sin, identity};
+        /** What every layer's tasks read or write (all but {@link #logitInput}, which only the logits' tasks use). */
+        Object[] layers() {
+            return new Object[] {x, xb, xb2, q, k, v, attention, partials, gate, up, keys, values, cos, sin, identity};
         }
 
     }

@@ -57,13 +57,10 @@ final class DeviceWeights {
         return vectors.computeIfAbsent(v, FloatArray::fromArray);
     }
 
-    /** Everything made so far, for one {@code transferToDevice(FIRST_EXECUTION, ...)}. */
-    Object[] all() {
-        var all = new Object[arrays.size() + vectors.size()];
-        int i = 0;
-        for (var a : arrays.values()) all[i++] = a;
-        for (var v : vectors.values()) all[i++] = v;
-        return all;
+    /** The device arrays of layer {@code l}'s matrices and norms, for its graph's one transfer. */
+    Object[] layer(servelab.kernels.model.Weights.Layer l) {
+        return new Object[] {array(l.wq()), array(l.wk()), array(l.wv()), array(l.wo()), array(l.gate()), array(l.up()),
+                array(l.down()), vector(l.attentionNorm()), vector(l.ffnNorm())};
     }
 
     private static Object copy(Matrix m) {

@@ -82,9 +82,14 @@ final class StepMetadata {
         verifyFloats = new FloatArray(cap.sequences() * VerifyKernels.VERIFY_STRIDE);
     }
 
-    Object[] all() {
-        return new Object[] {counts, tokens, positions, tableRows, blockTables, tableStarts, logitRows,
-                rowParams, uniforms, verifyMeta, verifyFloats};
+    /** What every layer's tasks read (the logits' tasks too); the embedding reads {@link #tokens} besides. */
+    Object[] layers() {
+        return new Object[] {counts, positions, tableRows, blockTables, tableStarts};
+    }
+
+    /** What only the logits' tasks read: which rows want logits, the draws and the verifications. */
+    Object[] sampling() {
+        return new Object[] {logitRows, rowParams, uniforms, verifyMeta, verifyFloats};
     }
 
     int logitRows() {

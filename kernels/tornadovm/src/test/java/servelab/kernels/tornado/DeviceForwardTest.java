@@ -313,13 +313,13 @@ class DeviceForwardTest {
     }
 
     /** Runs {@code batch} on both through every layer; returns the greedy token of each chunk's last logit row. */
-    private static int[] check(Llama model, DeviceForward device, ForwardState cpu, PagedKvCache cache,
+    static int[] check(Llama model, DeviceForward device, ForwardState cpu, PagedKvCache cache,
                                List<SequenceChunk> batch) {
         return check(model, device, cpu, cache, batch, model.config().layers());
     }
 
     /** Runs {@code batch} on both through the first {@code layers} layers. */
-    private static int[] check(Llama model, DeviceForward device, ForwardState cpu, PagedKvCache cache,
+    static int[] check(Llama model, DeviceForward device, ForwardState cpu, PagedKvCache cache,
                                List<SequenceChunk> batch, int layers) {
         Logits expected = Forward.step(model, cpu, cache, batch, layers);
         var step = device.step(batch, layers, true);
@@ -361,7 +361,7 @@ class DeviceForwardTest {
         };
     }
 
-    private static int[] tokens(int vocabulary, int n, int seed) {
+    static int[] tokens(int vocabulary, int n, int seed) {
         var random = new java.util.SplittableRandom(seed);
         var t = new int[n];
         for (int i = 0; i < n; i++) t[i] = random.nextInt(vocabulary);
