@@ -2,6 +2,7 @@ package servelab.kernels.tornado;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static servelab.kernels.tornado.DeviceForwardTest.check;
+import static servelab.kernels.tornado.DeviceForwardTest.tinyShaped;
 import static servelab.kernels.tornado.DeviceForwardTest.tokens;
 
 import java.nio.file.Path;
@@ -34,12 +35,11 @@ class DeepForwardTest {
     @TempDir Path dir;
 
     @ParameterizedTest(name = "tied embeddings: {0}")
-    @ValueSource(booleans = {false, true})   // tied: the last graph takes the classifier from the first
+    @ValueSource(booleans = {false, true})   // tied: the last graph sends the embedding again as the classifier
     void sixteenLayersRunAsAChainOfGraphsAndMatchTheReference(boolean tied) throws Exception {
         var path = dir.resolve("deep.gguf");
-        var tiny = RandomLlama.Spec.tiny(WeightFormat.Q8_0);
-        RandomLlama.write(path, new RandomLlama.Spec(tiny.dim(), 16, tiny.heads(), tiny.kvHeads(), tiny.ffnDim(),
-                tiny.contextLength(), WeightFormat.Q8_0, tied, true), 19);
+        var spec = tinyShaped(WeightFormat.Q8_0, 16, RandomLlama.Spec.tiny(WeightFormat.Q8_0).contextLength(), tied);
+        RandomLlama.write(path, spec, 19);
         try (var file = GgufFile.open(path)) {
             var model = Llama.load(file);
             var c = model.config();

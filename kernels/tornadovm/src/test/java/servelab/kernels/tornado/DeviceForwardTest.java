@@ -211,9 +211,7 @@ class DeviceForwardTest {
     @EnumSource(value = WeightFormat.class, names = {"Q8_0"})
     void contextsLongerThanATileGoTileAfterTile(WeightFormat format) throws Exception {
         var path = dir.resolve("long.gguf");
-        var tiny = RandomLlama.Spec.tiny(format);
-        RandomLlama.write(path, new RandomLlama.Spec(tiny.dim(), tiny.layers(), tiny.heads(), tiny.kvHeads(),
-                tiny.ffnDim(), 8192, format, false, true), 13);
+        RandomLlama.write(path, tinyShaped(format, RandomLlama.Spec.tiny(format).layers(), 8192, false), 13);
         try (var file = GgufFile.open(path)) {
             var model = Llama.load(file);
             var c = model.config();
@@ -243,9 +241,7 @@ class DeviceForwardTest {
     @EnumSource(value = WeightFormat.class, names = {"Q8_0"})
     void decodesOverLongContextsSplitTheirAttentionAndMergeIt(WeightFormat format) throws Exception {
         var path = dir.resolve("split.gguf");
-        var tiny = RandomLlama.Spec.tiny(format);
-        RandomLlama.write(path, new RandomLlama.Spec(tiny.dim(), tiny.layers(), tiny.heads(), tiny.kvHeads(),
-                tiny.ffnDim(), 2048, format, false, true), 17);
+        RandomLlama.write(path, tinyShaped(format, RandomLlama.Spec.tiny(format).layers(), 2048, false), 17);
         try (var file = GgufFile.open(path)) {
             var model = Llama.load(file);
             var c = model.config();
@@ -359,6 +355,13 @@ class DeviceForwardTest {
                 return values[next++];
             }
         };
+    }
+
+    /** The tiny model's widths with {@code layers} layers, a context of {@code context} and a tied classifier or not. */
+    static RandomLlama.Spec tinyShaped(WeightFormat format, int layers, int context, boolean tied) {
+        var tiny = RandomLlama.Spec.tiny(format);
+        return new RandomLlama.Spec(tiny.dim(), layers, tiny.heads(), tiny.kvHeads(), tiny.ffnDim(), context, format,
+                tied, true);
     }
 
     static int[] tokens(int vocabulary, int n, int seed) {
