@@ -77,12 +77,13 @@ step decode 420 "$JAVA" "${FLAGS[@]}" -cp "$CP" servelab.kernels.tornado.DecodeB
   --formats "$FORMATS" --batches "$BATCHES" --prompt "$PROMPT" --steps "$STEPS" --dir "$WORK/models" \
   --out "$OUT/decode.jsonl" --keep true
 
-# 3b. opt-in: split attention (flash-decoding) against unsplit over long contexts
+# 3b. opt-in: split attention (flash-decoding) against unsplit over long contexts (models in a folder of their own:
+# the benchmark deletes its model at the end, and the F16 one above stays for PyTorch)
 if [[ ${LONG_PROMPT:-0} -gt 0 ]]; then
   for splits in 16 1; do
     step "decode-long-$splits" 300 "$JAVA" "${FLAGS[@]}" "-Dservelab.tornado.attentionSplits=$splits" -cp "$CP" \
       servelab.kernels.tornado.DecodeBenchmark --shape "$SHAPE" --formats F16 --batches 1,8 --prompt "$LONG_PROMPT" \
-      --steps "$STEPS" --dir "$WORK/models" --out "$OUT/decode-long-$splits.jsonl"
+      --steps "$STEPS" --dir "$WORK/models/long" --out "$OUT/decode-long-$splits.jsonl"
   done
 fi
 
