@@ -48,10 +48,6 @@ final class Column<R> {
         return field;
     }
 
-    void set(FieldVector vector, int index, R row) {
-        setter.set(vector, index, row);
-    }
-
     Setter<R> setter() {
         return setter;
     }

@@ -51,7 +51,7 @@ class RowWriterTest {
             for (int i = 0; i < rows.size(); i++) {
                 writer.write(vectors, i, rows.get(i));
                 for (int c = 0; c < columns.size(); c++) {
-                    columns.get(c).set(oneByOne.getVector(c), i, rows.get(i));
+                    columns.get(c).setter().set(oneByOne.getVector(c), i, rows.get(i));
                 }
             }
             generated.setRowCount(rows.size());
