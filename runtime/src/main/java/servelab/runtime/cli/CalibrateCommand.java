@@ -39,7 +39,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     + " small (about 100 M parameters: 12 layers of width 768, FFN 2560, Q8_0)")
     String generate;
 
-    @Option(names = "--backend", paramLabel = "cpu-vector|cpu-reference|tornadovm|tornadovm-matmul", defaultValue = "cpu-vector",
+    @Option(names = "--backend", paramLabel = "cpu-vector|cpu-packed|cpu-reference|tornadovm|tornadovm-matmul", defaultValue = "cpu-vector",
             description = "kernels of the forward pass (default ${DEFAULT-VALUE})")
     String backend;
 

@@ -6,6 +6,8 @@ import java.lang.reflect.Method;
 import servelab.kernels.Kernels;
 import servelab.kernels.MatmulOffload;
 import servelab.kernels.Parallel;
+import servelab.kernels.matmul.PackedQ8;
+import servelab.kernels.matmul.PackedWeights;
 import servelab.kernels.model.Llama;
 import servelab.kernels.model.ResidentForward;
 
@@ -18,8 +20,8 @@ import servelab.kernels.model.ResidentForward;
  * @param inUse    the backend those kernels are
  * @param note     what runs the matmuls or the forward pass, or why the asked-for backend was not used ({@code ""}:
  *                 nothing to say)
- * @param offload  the TornadoVM matmul offload ({@code tornadovm-matmul}), or {@code null}; holds device memory until
- *                 {@link #close()}
+ * @param offload  the TornadoVM matmul offload ({@code tornadovm-matmul}) or the packed Q8_0 weights
+ *                 ({@code cpu-packed}), or {@code null}; holds device or off-heap memory until {@link #close()}
  * @param resident how each model instance opens its device-resident forward ({@code tornadovm}), or {@code null}
  */
 record BackendChoice(Kernels kernels, Backend inUse, String note, MatmulOffload offload,
@@ -31,6 +33,13 @@ record BackendChoice(Kernels kernels, Backend inUse, String note, MatmulOffload 
         return switch (requested) {
             case CPU_REFERENCE -> new BackendChoice(Kernels.reference(), requested, "", null, null);
             case CPU_VECTOR -> new BackendChoice(vector, requested, "", null, null);
+            case CPU_PACKED -> {
+                if (!PackedQ8.supported()) {
+                    yield unavailable(requested, threads, "the packed kernels need 256-bit vectors");
+                }
+                var packed = new PackedWeights(vector.parallel());
+                yield new BackendChoice(Kernels.offload(vector, packed), requested, packed.describe(), packed, null);
+            }
             case TORNADOVM -> {
                 try {
                     yield new BackendChoice(vector, requested, "", null, deviceForward());

@@ -69,9 +69,18 @@ class RealModelEngineTest {
         model.close();
     }
 
-    private static ModelExecutor executor(int blocks, SamplingParams sampling) {
-        return new ModelExecutor(model, new ModelExecutor.Options(sampling, 5, Backend.CPU_VECTOR, 2),
-                BLOCK, blocks);
+    /** The backend the engine's executors run on ({@link PackedModelEngineTest} runs every test on another). */
+    Backend backend() {
+        return Backend.CPU_VECTOR;
+    }
+
+    /** The same kernels on one thread, for the lone generations the engine's tokens are compared with. */
+    Kernels aloneKernels() {
+        return Kernels.vector(Parallel.serial());
+    }
+
+    private ModelExecutor executor(int blocks, SamplingParams sampling) {
+        return new ModelExecutor(model, new ModelExecutor.Options(sampling, 5, backend(), 2), BLOCK, blocks);
     }
 
     /**
@@ -98,7 +107,7 @@ class RealModelEngineTest {
     }
 
     /** One sequence alone, its prompt made as the engine makes it. */
-    private static int[] alone(TraceRequest request, TokenSpace space, SamplingParams sampling) {
+    private int[] alone(TraceRequest request, TokenSpace space, SamplingParams sampling) {
         var tokens = new SeqTokens(new Sequence(request, 0), BLOCK, space);
         var prompt = new int[request.inputTokens()];
         for (int p = 0; p < prompt.length; p++) prompt[p] = tokens.at(p);
@@ -109,10 +118,10 @@ class RealModelEngineTest {
      * One sequence alone: the whole prompt in one step on a contiguous cache, then one decode per token, each token
      * drawn as the executor draws it (run seed 5, the request, the position).
      */
-    private static int[] aloneWith(int[] prompt, TraceRequest request, SamplingParams sampling) {
+    private int[] aloneWith(int[] prompt, TraceRequest request, SamplingParams sampling) {
         Llama llama = model.llama();
         var c = llama.config();
-        var state = new ForwardState(c, Kernels.vector(Parallel.serial()));
+        var state = new ForwardState(c, aloneKernels());
         var cache = new ContiguousKvCache(c.layers(), c.kvHeads(), c.headDim(), 1, c.contextLength());
         var slot = new KvAddress.Slot(0);
         var out = new int[request.outputTokens()];
@@ -128,7 +137,7 @@ class RealModelEngineTest {
         return out;
     }
 
-    private static void assertSameAsAlone(Map<Long, int[]> outputs, SamplingParams sampling, TokenSpace space) {
+    private void assertSameAsAlone(Map<Long, int[]> outputs, SamplingParams sampling, TokenSpace space) {
         var requests = workload();
         assertEquals(requests.size(), outputs.size());
         for (var r : requests) {
@@ -175,7 +184,7 @@ class RealModelEngineTest {
     @Test
     void swapPreemptedSequencesComeBackWithTheirKvAndKeepTheirTokens() {
         var executor = new ModelExecutor(model, new ModelExecutor.Options(SamplingParams.greedy(), 5,
-                Backend.CPU_VECTOR, 2), BLOCK, 9, 40);
+                backend(), 2), BLOCK, 9, 40);
         var engine = new TinyEngine(9, BLOCK, Map.of("preempt_mode", "swap"), 40, new NoPrefixCache(), executor);
         var outputs = run(engine, workload().stream().map(r -> r.withIdAndArrival(r.id(), 0)).toList());
         assertTrue(engine.rows.events.stream().anyMatch(e -> e.type().equals("preempt") && e.to().equals("swap")),
@@ -187,7 +196,7 @@ class RealModelEngineTest {
     @Test
     void prefixBlocksOffloadedToTheHostTierAndReloadedGiveTheSameTokens() {
         var executor = new ModelExecutor(model, new ModelExecutor.Options(SamplingParams.greedy(), 5,
-                Backend.CPU_VECTOR, 2), BLOCK, 12, 64);
+                backend(), 2), BLOCK, 12, 64);
         // 12 device blocks: request 1 (no sharing, 11 blocks) evicts request 0's system prompt to the host tier, and
         // request 2 finds it there; a second apart, each is done before the next arrives
         long[] shared = {1000, 1001};

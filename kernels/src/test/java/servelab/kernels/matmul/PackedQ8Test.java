@@ -1,0 +1,143 @@
+package servelab.kernels.matmul;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import servelab.kernels.FloatBounds;
+import servelab.kernels.Parallel;
+
+class PackedQ8Test {
+    @BeforeAll
+    static void needs256BitVectors() {
+        assumeTrue(PackedQ8.supported(), "the packed kernels need 256-bit vectors");
+    }
+
+    private static float[] gaussian(int n, long seed) {
+        var random = new SplittableRandom(seed);
+        var values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (random.nextDouble(-1, 1) + random.nextDouble(-1, 1));
+        }
+        return values;
+    }
+
+    private static PackedQ8 packed(int rows, int cols, long seed, Parallel parallel) {
+        var w = MatMul.encode(WeightFormat.Q8_0, gaussian(rows * cols, seed), rows, cols);
+        return PackedQ8.pack(w, Arena.ofAuto(), parallel);
+    }
+
+    private static void assertBits(float expected, float actual, String what) {
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual),
+                () -> what + ": expected " + expected + ", was " + actual);
+    }
+
+    /**
+     * Every output of every batch size is the reference's fma chain, bit for bit: rows that fill no whole panel
+     * (37 = 2 x 16 + 5, and 9 below one panel), an odd panel left over at batch 1 (three panels), columns across a
+     * slab's edge (288 = 256 + 32) and within one block, groups of four inputs with one to three left over.
+     */
+    @Test
+    void everyBatchSizeGivesEachOutputTheReferenceChainsBits() {
+        for (int rows : new int[] {9, 37, 48, 64}) {
+            for (int cols : new int[] {32, 288, 544}) {
+                var w = packed(rows, cols, rows * 1000L + cols, Parallel.serial());
+                for (int batch : new int[] {1, 2, 3, 4, 5, 7, 8, 9}) {
+                    var x = gaussian(batch * cols, batch);
+                    var out = new float[batch * rows];
+                    w.matmul(x, batch, out, Parallel.serial());
+                    for (int t = 0; t < batch; t++) {
+                        for (int r = 0; r < rows; r++) {
+                            assertBits(w.referenceDot(r, x, t * cols), out[t * rows + r],
+                                    rows + "x" + cols + " batch " + batch + " out[" + t + "][" + r + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void threadsSplitPanelsWithoutChangingAnyResult() {
+        int rows = 200;
+        int cols = 2048; // 36 KiB a panel: a chunk is two panels, so four threads get chunks
+        var w = MatMul.encode(WeightFormat.Q8_0, gaussian(rows * cols, 5), rows, cols);
+        var serial = PackedQ8.pack(w, Arena.ofAuto(), Parallel.serial());
+        var parallel = Parallel.of(4);
+        var split = PackedQ8.pack(w, Arena.ofAuto(), parallel);
+        for (int batch : new int[] {1, 6}) {
+            var x = gaussian(batch * cols, 6);
+            var one = new float[batch * rows];
+            var four = new float[batch * rows];
+            serial.matmul(x, batch, one, Parallel.serial());
+            split.matmul(x, batch, four, parallel);
+            for (int i = 0; i < one.length; i++) assertBits(one[i], four[i], "batch " + batch + " out[" + i + "]");
+        }
+    }
+
+    /** The packed sums differ from {@link MatMul#reference}'s only in rounding order, within the usual bound. */
+    @Test
+    void matchesTheMatMulReferenceWithinTheSumOrderBound() {
+        int rows = 40;
+        int cols = 512;
+        int batch = 3;
+        var w = MatMul.encode(WeightFormat.Q8_0, gaussian(rows * cols, 9), rows, cols);
+        var x = gaussian(batch * cols, 10);
+        var expected = new float[batch * rows];
+        var actual = new float[batch * rows];
+        MatMul.reference(w, x, batch, expected);
+        PackedQ8.pack(w, Arena.ofAuto(), Parallel.serial()).matmul(x, batch, actual, Parallel.serial());
+        var dense = new float[cols];
+        for (int t = 0; t < batch; t++) {
+            for (int r = 0; r < rows; r++) {
+                MatMul.row(w, r, dense, 0);
+                double absSum = 0;
+                for (int c = 0; c < cols; c++) absSum += Math.abs((double) dense[c] * x[t * cols + c]);
+                double bound = FloatBounds.sumOrder(cols + 2, absSum);
+                int i = t * rows + r;
+                assertTrue(Math.abs(expected[i] - actual[i]) <= bound,
+                        () -> "out[" + i + "]: " + expected[i] + " vs " + actual[i] + ", bound " + bound);
+            }
+        }
+    }
+
+    /** Outputs past the batch and rows past the matrix are not written (the padded rows and inputs stay inside). */
+    @Test
+    void writesOnlyTheBatchsRealOutputs() {
+        int rows = 21;
+        int cols = 64;
+        var w = packed(rows, cols, 11, Parallel.serial());
+        for (int batch : new int[] {1, 3}) {
+            var out = new float[batch * rows + 5];
+            Arrays.fill(out, Float.NaN);
+            w.matmul(gaussian(batch * cols, 12), batch, out, Parallel.serial());
+            for (int i = 0; i < batch * rows; i++) assertTrue(!Float.isNaN(out[i]), "out[" + i + "] written");
+            for (int i = batch * rows; i < out.length; i++) assertTrue(Float.isNaN(out[i]), "out[" + i + "] untouched");
+        }
+    }
+
+    @Test
+    void refusesOtherFormatsAndShortArrays() {
+        var f16 = MatMul.encode(WeightFormat.F16, gaussian(16 * 32, 13), 16, 32);
+        var e = assertThrows(IllegalArgumentException.class, () -> PackedQ8.pack(f16, Arena.ofAuto(), Parallel.serial()));
+        assertTrue(e.getMessage().contains("F16"), e.getMessage());
+        var w = packed(16, 32, 14, Parallel.serial());
+        var short_ = assertThrows(IllegalArgumentException.class,
+                () -> w.matmul(new float[32], 2, new float[32], Parallel.serial()));
+        assertTrue(short_.getMessage().contains("batch 2"), short_.getMessage());
+    }
+
+    @Test
+    void packedCopyIsSixteenRowPanelsOf576BytesPerBlock() {
+        var w = packed(37, 96, 15, Parallel.serial());
+        assertEquals(3L * 3 * 576, w.byteSize()); // three panels (the last padded), three blocks
+    }
+}
