@@ -26,6 +26,7 @@ import servelab.kernels.model.ForwardState;
 import servelab.kernels.model.Llama;
 import servelab.kernels.model.RandomLlama;
 import servelab.kernels.model.SequenceChunk;
+import servelab.kernels.matmul.PackedWeights;
 
 /**
  * ServeLab's side of {@code kernels/benchmarks/run vs-llamacpp}: the Llama-3.2-1B-shaped model written by
@@ -36,8 +37,10 @@ import servelab.kernels.model.SequenceChunk;
  *
  * <pre>
  *   VsLlamaCpp generate DIR                    writes DIR/servelab-1b-{q8_0,f16}.gguf unless present
- *   VsLlamaCpp measure MODEL THREADS ROUND OUT.jsonl [SECONDS]
+ *   VsLlamaCpp measure MODEL THREADS ROUND OUT.jsonl [SECONDS [cpu-vector|cpu-packed]]
  * </pre>
+ * {@code cpu-packed} runs the forward pass with the Q8_0 matrices repacked ({@link PackedWeights}); its rows say so
+ * in {@code kernels}, and {@code pack_s} is the first step's wall time, which includes the packing.
  */
 public final class VsLlamaCpp {
     /** Prompt tokens: llama-bench {@code -p 128} and llama-batched-bench {@code -npp 128}. */
@@ -51,9 +54,9 @@ public final class VsLlamaCpp {
         switch (args.length > 0 ? args[0] : "") {
             case "generate" -> generate(Path.of(args[1]));
             case "measure" -> measure(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Path.of(args[4]),
-                    args.length > 5 ? Double.parseDouble(args[5]) : 6);
+                    args.length > 5 ? Double.parseDouble(args[5]) : 6, args.length > 6 ? args[6] : "cpu-vector");
             default -> {
-                System.err.println("usage: VsLlamaCpp generate DIR | measure MODEL THREADS ROUND OUT.jsonl [SECONDS]");
+                System.err.println("usage: VsLlamaCpp generate DIR | measure MODEL THREADS ROUND OUT.jsonl [SECONDS [cpu-vector|cpu-packed]]");
                 System.exit(2);
             }
         }
@@ -81,13 +84,18 @@ public final class VsLlamaCpp {
         }
     }
 
-    private static void measure(Path model, int threads, int round, Path out, double seconds) throws IOException {
-        try (var file = GgufFile.open(model)) {
+    private static void measure(Path model, int threads, int round, Path out, double seconds, String kernels)
+            throws IOException {
+        if (!kernels.equals("cpu-vector") && !kernels.equals("cpu-packed")) {
+            throw new IllegalArgumentException("kernels must be cpu-vector or cpu-packed, was " + kernels);
+        }
+        var parallel = Parallel.of(threads);
+        try (var file = GgufFile.open(model); var packed = kernels.equals("cpu-packed") ? new PackedWeights(parallel) : null) {
             var llama = Llama.load(file);
             var c = llama.config();
             String format = llama.weights().layers().getFirst().wq().format().name();
-            var parallel = Parallel.of(threads);
-            var state = new ForwardState(c, Kernels.vector(parallel));
+            var state = new ForwardState(c, packed == null ? Kernels.vector(parallel)
+                    : Kernels.offload(Kernels.vector(parallel), packed));
             int blocksPerSequence = (PROMPT + 1 + BLOCK - 1) / BLOCK;
             int sequences = BATCHES[BATCHES.length - 1];
             var cache = new PagedKvCache(c.layers(), c.kvHeads(), c.headDim(), BLOCK, sequences * blocksPerSequence);
@@ -103,6 +111,9 @@ public final class VsLlamaCpp {
             var prompt = random.ints(PROMPT, 0, c.vocabularySize()).toArray();
             var prefill = List.of(SequenceChunk.prefill(prompt, 0, tables.getFirst(), true));
             var results = new ArrayList<Map<String, Object>>();
+            long firstStart = System.nanoTime();
+            Forward.step(llama, state, cache, prefill); // with cpu-packed, the step that packs the weights
+            double firstStep = (System.nanoTime() - firstStart) / 1e9;
             // the first sequence's prompt, copied block by block to the others: decode costs the same whatever the
             // cached keys hold, and one 128-token prefill is all that needs timing
             results.add(cell(format, threads, round, "prefill", PROMPT, seconds, () -> Forward.step(llama, state, cache, prefill)));
@@ -131,6 +142,8 @@ public final class VsLlamaCpp {
             }
             for (var r : results) {
                 r.put("weight_bytes", weightBytes);
+                r.put("kernels", kernels);
+                r.put("first_step_s", firstStep);
             }
             append(out, results);
         }
