@@ -9,9 +9,9 @@ import servelab.kernels.MatmulOffload;
 import servelab.kernels.Parallel;
 
 /**
- * The {@code cpu-packed} kernels' matmuls: every Q8_0 weight matrix is repacked into {@link PackedQ8} panels on its
- * first matmul and kept (off the Java heap, freed by {@link #close}); other formats stay with the Vector API kernels
- * ({@link Kernels#offload}). A model's packed copy costs about 1.06x its Q8_0 bytes beside the mapped file.
+ * The {@code cpu-packed} kernels' matmuls: every Q8_0 and F16 weight matrix is repacked into {@link PackedPanels} on
+ * its first matmul and kept (off the Java heap, freed by {@link #close}); other formats stay with the Vector API kernels
+ * ({@link Kernels#offload}). A model's packed copy costs about its own bytes again beside the mapped file (Q8_0 1.06x).
  *
  * {@snippet :
  * try (var packed = new PackedWeights(Parallel.of(2))) {
@@ -23,11 +23,11 @@ import servelab.kernels.Parallel;
 public final class PackedWeights implements MatmulOffload {
     private final Parallel parallel;
     private final Arena arena = Arena.ofShared();
-    private final Map<Matrix, PackedQ8> packed = new ConcurrentHashMap<>();
+    private final Map<Matrix, PackedPanels> packed = new ConcurrentHashMap<>();
 
     public PackedWeights(Parallel parallel) {
-        if (!PackedQ8.supported()) {
-            throw new IllegalStateException("the packed Q8_0 kernels need 256-bit vectors; this machine's preferred "
+        if (!PackedPanels.supported()) {
+            throw new IllegalStateException("the packed kernels need 256-bit vectors; this machine's preferred "
                     + "float vector is " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits");
         }
         this.parallel = parallel;
@@ -35,22 +35,22 @@ public final class PackedWeights implements MatmulOffload {
 
     @Override
     public boolean handles(Matrix w) {
-        return w.format() == WeightFormat.Q8_0;
+        return PackedPanels.packs(w.format());
     }
 
     @Override
     public void matmul(Matrix w, float[] x, int batch, float[] out) {
-        packed.computeIfAbsent(w, m -> PackedQ8.pack(m, arena, parallel)).matmul(x, batch, out, parallel);
+        packed.computeIfAbsent(w, m -> PackedPanels.pack(m, arena, parallel)).matmul(x, batch, out, parallel);
     }
 
     /** Bytes of the packed copies made so far. */
     public long packedBytes() {
-        return packed.values().stream().mapToLong(PackedQ8::byteSize).sum();
+        return packed.values().stream().mapToLong(PackedPanels::byteSize).sum();
     }
 
     @Override
     public String describe() {
-        return "Q8_0 weights repacked into 16-row panels (outer-product tiles); other formats on the Vector API kernels";
+        return "Q8_0 and F16 weights repacked into 16-row panels (outer-product tiles); other formats on the Vector API kernels";
     }
 
     /** Frees the packed copies; no matmul may run after. */

@@ -6,7 +6,7 @@ import java.lang.reflect.Method;
 import servelab.kernels.Kernels;
 import servelab.kernels.MatmulOffload;
 import servelab.kernels.Parallel;
-import servelab.kernels.matmul.PackedQ8;
+import servelab.kernels.matmul.PackedPanels;
 import servelab.kernels.matmul.PackedWeights;
 import servelab.kernels.model.Llama;
 import servelab.kernels.model.ResidentForward;
@@ -20,7 +20,7 @@ import servelab.kernels.model.ResidentForward;
  * @param inUse    the backend those kernels are
  * @param note     what runs the matmuls or the forward pass, or why the asked-for backend was not used ({@code ""}:
  *                 nothing to say)
- * @param offload  the TornadoVM matmul offload ({@code tornadovm-matmul}) or the packed Q8_0 weights
+ * @param offload  the TornadoVM matmul offload ({@code tornadovm-matmul}) or the packed Q8_0 and F16 weights
  *                 ({@code cpu-packed}), or {@code null}; holds device or off-heap memory until {@link #close()}
  * @param resident how each model instance opens its device-resident forward ({@code tornadovm}), or {@code null}
  */
@@ -34,7 +34,7 @@ record BackendChoice(Kernels kernels, Backend inUse, String note, MatmulOffload 
             case CPU_REFERENCE -> new BackendChoice(Kernels.reference(), requested, "", null, null);
             case CPU_VECTOR -> new BackendChoice(vector, requested, "", null, null);
             case CPU_PACKED -> {
-                if (!PackedQ8.supported()) {
+                if (!PackedPanels.supported()) {
                     yield unavailable(requested, threads, "the packed kernels need 256-bit vectors");
                 }
                 var packed = new PackedWeights(vector.parallel());

@@ -7,12 +7,12 @@ import org.junit.jupiter.api.BeforeAll;
 
 import servelab.kernels.Kernels;
 import servelab.kernels.Parallel;
-import servelab.kernels.matmul.PackedQ8;
+import servelab.kernels.matmul.PackedPanels;
 import servelab.kernels.matmul.PackedWeights;
 import servelab.runtime.exec.Backend;
 
 /**
- * Every test of {@link RealModelEngineTest} on {@code cpu-packed}: the repacked Q8_0 kernels sum each row in another
+ * Every test of {@link RealModelEngineTest} on {@code cpu-packed}: the repacked Q8_0 kernels (the test model is Q8_0) sum each row in another
  * order than {@code cpu-vector}, but the same order at every batch size, so batching, chunked prefill, prefix hits,
  * preemption (recompute and swap), the host tier and crashes still give each request the tokens it gets alone.
  */
@@ -21,7 +21,7 @@ class PackedModelEngineTest extends RealModelEngineTest {
 
     @BeforeAll
     static void needs256BitVectors() {
-        assumeTrue(PackedQ8.supported(), "the packed kernels need 256-bit vectors");
+        assumeTrue(PackedPanels.supported(), "the packed kernels need 256-bit vectors");
         alone = new PackedWeights(Parallel.serial());
     }
 

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import servelab.kernels.Parallel;
 import servelab.kernels.matmul.MatMul;
 import servelab.kernels.matmul.Matrix;
-import servelab.kernels.matmul.PackedQ8;
+import servelab.kernels.matmul.PackedPanels;
 import servelab.kernels.matmul.WeightFormat;
 
 /**
@@ -23,8 +23,8 @@ import servelab.kernels.matmul.WeightFormat;
  *   MatMulCpuTime FORMAT ROWS COLS BATCH [tiled|previous|packed]
  * </pre>
  * {@code previous} runs {@link PreviousMatMul}, the batched kernel before register tiling (default {@code tiled}, the
- * current {@code MatMul.vector}); {@code packed} runs {@link PackedQ8} (Q8_0 only; the figure is still the GGUF
- * Q8_0 bytes per CPU-second, so that it compares with the other kernels', though the packed copy is 6% larger). To compare with other versions, put their classes first on the class path.
+ * current {@code MatMul.vector}); {@code packed} runs {@link PackedPanels} (Q8_0 and F16; the figure is still the
+ * GGUF bytes per CPU-second, so that it compares with the other kernels', though a packed Q8_0 copy is 6% larger). To compare with other versions, put their classes first on the class path.
  */
 public final class MatMulCpuTime {
     private MatMulCpuTime() {}
@@ -49,7 +49,7 @@ public final class MatMulCpuTime {
         var data = Arena.ofAuto().allocate(heap.data().byteSize(), 64);
         data.copyFrom(heap.data());
         var w = new Matrix(format, data, rows, cols);
-        var packed = kernel.equals("packed") ? PackedQ8.pack(w, Arena.ofAuto(), Parallel.serial()) : null;
+        var packed = kernel.equals("packed") ? PackedPanels.pack(w, Arena.ofAuto(), Parallel.serial()) : null;
         var x = new float[batch * cols];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextDouble(-1, 1);

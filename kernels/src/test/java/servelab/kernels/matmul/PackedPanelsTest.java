@@ -11,14 +11,16 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import servelab.kernels.FloatBounds;
 import servelab.kernels.Parallel;
 
-class PackedQ8Test {
+class PackedPanelsTest {
     @BeforeAll
     static void needs256BitVectors() {
-        assumeTrue(PackedQ8.supported(), "the packed kernels need 256-bit vectors");
+        assumeTrue(PackedPanels.supported(), "the packed kernels need 256-bit vectors");
     }
 
     private static float[] gaussian(int n, long seed) {
@@ -30,9 +32,14 @@ class PackedQ8Test {
         return values;
     }
 
-    private static PackedQ8 packed(int rows, int cols, long seed, Parallel parallel) {
-        var w = MatMul.encode(WeightFormat.Q8_0, gaussian(rows * cols, seed), rows, cols);
-        return PackedQ8.pack(w, Arena.ofAuto(), parallel);
+    private static PackedPanels packed(WeightFormat format, int rows, int cols, long seed, Parallel parallel) {
+        var w = MatMul.encode(format, gaussian(rows * cols, seed), rows, cols);
+        return PackedPanels.pack(w, Arena.ofAuto(), parallel);
+    }
+
+    /** Columns within one block, across a slab's edge (288 = 256 + 32) and over two; F16 also ends mid-vector. */
+    private static int[] columnCounts(WeightFormat format) {
+        return format == WeightFormat.Q8_0 ? new int[] {32, 288, 544} : new int[] {7, 70, 293};
     }
 
     private static void assertBits(float expected, float actual, String what) {
@@ -45,11 +52,12 @@ class PackedQ8Test {
      * (37 = 2 x 16 + 5, and 9 below one panel), an odd panel left over at batch 1 (three panels), columns across a
      * slab's edge (288 = 256 + 32) and within one block, groups of four inputs with one to three left over.
      */
-    @Test
-    void everyBatchSizeGivesEachOutputTheReferenceChainsBits() {
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "F16"})
+    void everyBatchSizeGivesEachOutputTheReferenceChainsBits(WeightFormat format) {
         for (int rows : new int[] {9, 37, 48, 64}) {
-            for (int cols : new int[] {32, 288, 544}) {
-                var w = packed(rows, cols, rows * 1000L + cols, Parallel.serial());
+            for (int cols : columnCounts(format)) {
+                var w = packed(format, rows, cols, rows * 1000L + cols, Parallel.serial());
                 for (int batch : new int[] {1, 2, 3, 4, 5, 7, 8, 9}) {
                     var x = gaussian(batch * cols, batch);
                     var out = new float[batch * rows];
@@ -65,14 +73,15 @@ class PackedQ8Test {
         }
     }
 
-    @Test
-    void threadsSplitPanelsWithoutChangingAnyResult() {
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "F16"})
+    void threadsSplitPanelsWithoutChangingAnyResult(WeightFormat format) {
         int rows = 200;
-        int cols = 2048; // 36 KiB a panel: a chunk is two panels, so four threads get chunks
-        var w = MatMul.encode(WeightFormat.Q8_0, gaussian(rows * cols, 5), rows, cols);
-        var serial = PackedQ8.pack(w, Arena.ofAuto(), Parallel.serial());
+        int cols = 2048; // 36 or 64 KiB a panel: a chunk is one or two panels, so four threads get chunks
+        var w = MatMul.encode(format, gaussian(rows * cols, 5), rows, cols);
+        var serial = PackedPanels.pack(w, Arena.ofAuto(), Parallel.serial());
         var parallel = Parallel.of(4);
-        var split = PackedQ8.pack(w, Arena.ofAuto(), parallel);
+        var split = PackedPanels.pack(w, Arena.ofAuto(), parallel);
         for (int batch : new int[] {1, 6}) {
             var x = gaussian(batch * cols, 6);
             var one = new float[batch * rows];
@@ -84,17 +93,18 @@ class PackedQ8Test {
     }
 
     /** The packed sums differ from {@link MatMul#reference}'s only in rounding order, within the usual bound. */
-    @Test
-    void matchesTheMatMulReferenceWithinTheSumOrderBound() {
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "F16"})
+    void matchesTheMatMulReferenceWithinTheSumOrderBound(WeightFormat format) {
         int rows = 40;
         int cols = 512;
         int batch = 3;
-        var w = MatMul.encode(WeightFormat.Q8_0, gaussian(rows * cols, 9), rows, cols);
+        var w = MatMul.encode(format, gaussian(rows * cols, 9), rows, cols);
         var x = gaussian(batch * cols, 10);
         var expected = new float[batch * rows];
         var actual = new float[batch * rows];
         MatMul.reference(w, x, batch, expected);
-        PackedQ8.pack(w, Arena.ofAuto(), Parallel.serial()).matmul(x, batch, actual, Parallel.serial());
+        PackedPanels.pack(w, Arena.ofAuto(), Parallel.serial()).matmul(x, batch, actual, Parallel.serial());
         var dense = new float[cols];
         for (int t = 0; t < batch; t++) {
             for (int r = 0; r < rows; r++) {
@@ -110,11 +120,12 @@ class PackedQ8Test {
     }
 
     /** Outputs past the batch and rows past the matrix are not written (the padded rows and inputs stay inside). */
-    @Test
-    void writesOnlyTheBatchsRealOutputs() {
+    @ParameterizedTest
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "F16"})
+    void writesOnlyTheBatchsRealOutputs(WeightFormat format) {
         int rows = 21;
         int cols = 64;
-        var w = packed(rows, cols, 11, Parallel.serial());
+        var w = packed(format, rows, cols, 11, Parallel.serial());
         for (int batch : new int[] {1, 3}) {
             var out = new float[batch * rows + 5];
             Arrays.fill(out, Float.NaN);
@@ -126,18 +137,22 @@ class PackedQ8Test {
 
     @Test
     void refusesOtherFormatsAndShortArrays() {
+        var bf16 = MatMul.encode(WeightFormat.BF16, gaussian(16 * 32, 13), 16, 32);
+        var e = assertThrows(IllegalArgumentException.class, () -> PackedPanels.pack(bf16, Arena.ofAuto(), Parallel.serial()));
+        assertTrue(e.getMessage().contains("BF16"), e.getMessage());
         var f16 = MatMul.encode(WeightFormat.F16, gaussian(16 * 32, 13), 16, 32);
-        var e = assertThrows(IllegalArgumentException.class, () -> PackedQ8.pack(f16, Arena.ofAuto(), Parallel.serial()));
-        assertTrue(e.getMessage().contains("F16"), e.getMessage());
-        var w = packed(16, 32, 14, Parallel.serial());
+        var q8 = assertThrows(IllegalArgumentException.class, () -> PackedQ8.pack(f16, Arena.ofAuto(), Parallel.serial()));
+        assertTrue(q8.getMessage().contains("F16"), q8.getMessage());
+        var w = packed(WeightFormat.Q8_0, 16, 32, 14, Parallel.serial());
         var short_ = assertThrows(IllegalArgumentException.class,
                 () -> w.matmul(new float[32], 2, new float[32], Parallel.serial()));
         assertTrue(short_.getMessage().contains("batch 2"), short_.getMessage());
     }
 
     @Test
-    void packedCopyIsSixteenRowPanelsOf576BytesPerBlock() {
-        var w = packed(37, 96, 15, Parallel.serial());
-        assertEquals(3L * 3 * 576, w.byteSize()); // three panels (the last padded), three blocks
+    void packedCopiesAreSixteenRowPanels() {
+        // three panels (the last padded): Q8_0 576 bytes per panel and block of 32 columns, F16 32 bytes per column
+        assertEquals(3L * 3 * 576, packed(WeightFormat.Q8_0, 37, 96, 15, Parallel.serial()).byteSize());
+        assertEquals(3L * 70 * 32, packed(WeightFormat.F16, 37, 70, 15, Parallel.serial()).byteSize());
     }
 }
