@@ -5,8 +5,9 @@ package servelab.runtime.experiment;
  * token does not stop it, like {@code vllm bench serve --ignore-eos}), with the same sampling parameters.
  *
  * @param path        GGUF file of a Llama-family model
- * @param backend     {@code cpu-vector} (default: Vector API kernels on {@code threads} threads) or
- *                    {@code cpu-reference} (scalar kernels, one thread)
+ * @param backend     {@code cpu-vector} (default: Vector API kernels on {@code threads} threads),
+ *                    {@code cpu-packed} (the same with Q8_0 and F16 weights repacked for batched tiles),
+ *                    {@code cpu-reference} (scalar kernels, one thread), {@code tornadovm} or {@code tornadovm-matmul}
  * @param threads     kernel threads (0: one per available processor)
  * @param temperature 0 (default) samples greedily
  * @param topK        0 = off
