@@ -20,7 +20,8 @@ import servelab.runtime.report.RunResults;
  * generated 136 M-parameter Q8_0 Llama ({@link RandomLlama.Spec#benchmark}) serves requests one at a time (arrivals
  * far apart) with 256-token prompts that either repeat a 32-token block or are random, and 128 output tokens, with no
  * speculation, {@code ngram} (k = 1, 2, 4 and adaptive), {@code layer-skip} and {@code draft-model} (the target as its
- * own draft). Reports per setting the median TPOT over the
+ * own draft), on {@code cpu-vector} or the backend given third ({@code run ngram OUT.json 8 cpu-packed}). Reports per
+ * setting the median TPOT over the
  * requests, the decode speedup against no speculation, the acceptance rate and the mean tokens per verification, and
  * checks that the greedy outputs are identical.
  */
@@ -48,6 +49,7 @@ public final class SpeculationReal {
         Path home = Path.of(System.getProperty("servelab.home", "."));
         Path out = args.length > 0 ? Path.of(args[0]) : home.resolve("runtime/benchmarks/results/ngram-real.json");
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        String backend = args.length > 2 ? args[2] : "cpu-vector";
         Path plugins = home.resolve("target/plugins");
         var work = Files.createTempDirectory("servelab-ngram-real-");
         Path model = work.resolve("bench-136m-q8_0.gguf");
@@ -60,6 +62,7 @@ public final class SpeculationReal {
             String noneOutputs = null;
             for (var setting : SETTINGS) {
                 var overrides = new ArrayList<>(List.of("executor=model", "model.path=" + model, "model.threads=2",
+                        "model.backend=" + backend,
                         "model.warmup_s=3", "seed=3", "prompts.kind=" + prompts, "prompts.period=32",
                         "trace.synthetic.count=" + requests, "trace.synthetic.arrivals.process=poisson",
                         "trace.synthetic.arrivals.rate=0.001", "trace.synthetic.input.dist=fixed",
@@ -99,6 +102,7 @@ public final class SpeculationReal {
         }
         var json = new LinkedHashMap<String, Object>();
         json.put("command", "runtime/benchmarks/run ngram");
+        json.put("backend", backend);
         json.put("model", "RandomLlama.Spec.benchmark(Q8_0): 136 M parameters, random weights, seed 7");
         json.put("workload", Map.of("requests", requests, "batch", 1, "prompt_tokens", 256, "output_tokens", 128,
                 "repeated_period", 32, "threads", 2));
