@@ -104,6 +104,61 @@ public final class PackedF16 extends PackedPanels {
         }
     }
 
+    /** As {@link #matvec}, each widened vector used for both inputs: eight chains for two panels. */
+    @Override
+    void matvec2(float[] x, float[] out, int from, int to) {
+        int cols = source.cols();
+        int rows = source.rows();
+        var scratch = SCRATCH.get();
+        var lanes = scratch.lanes;
+        var halves = scratch.halves;
+        for (int p = from; p < to; p += 2) {
+            boolean pair = p + 1 < to;
+            var a0 = FloatVector.zero(F8); // panel p (a) and p + 1 (b), input 0; then input 1 (c, e)
+            var a1 = a0;
+            var b0 = a0;
+            var b1 = a0;
+            var c0 = a0;
+            var c1 = a0;
+            var e0 = a0;
+            var e1 = a0;
+            for (int k0 = 0; k0 < cols; k0 += CHUNK) {
+                int width = Math.min(CHUNK, cols - k0);
+                widen(offset(p, k0), width * ROWS, halves, lanes, 0);
+                if (pair) {
+                    widen(offset(p + 1, k0), width * ROWS, halves, lanes, CHUNK * ROWS);
+                }
+                for (int k = 0; k < width; k++) {
+                    var wa0 = FloatVector.fromArray(F8, lanes, k * ROWS);
+                    var wa1 = FloatVector.fromArray(F8, lanes, k * ROWS + 8);
+                    var wb0 = FloatVector.fromArray(F8, lanes, CHUNK * ROWS + k * ROWS);
+                    var wb1 = FloatVector.fromArray(F8, lanes, CHUNK * ROWS + k * ROWS + 8);
+                    var xv = FloatVector.broadcast(F8, x[k0 + k]);
+                    a0 = wa0.fma(xv, a0);
+                    a1 = wa1.fma(xv, a1);
+                    b0 = wb0.fma(xv, b0);
+                    b1 = wb1.fma(xv, b1);
+                    xv = FloatVector.broadcast(F8, x[cols + k0 + k]);
+                    c0 = wa0.fma(xv, c0);
+                    c1 = wa1.fma(xv, c1);
+                    e0 = wb0.fma(xv, e0);
+                    e1 = wb1.fma(xv, e1);
+                }
+            }
+            var sums = scratch.slab;
+            a0.intoArray(sums, 0);
+            a1.intoArray(sums, 8);
+            b0.intoArray(sums, 16);
+            b1.intoArray(sums, 24);
+            c0.intoArray(sums, 32);
+            c1.intoArray(sums, 40);
+            e0.intoArray(sums, 48);
+            e1.intoArray(sums, 56);
+            store(sums, 0, pair ? 2 * ROWS : ROWS, out, 0, p * ROWS);
+            store(sums, 2 * ROWS, pair ? 2 * ROWS : ROWS, out, rows, p * ROWS);
+        }
+    }
+
     @Override
     void widenSlab(int p, int k0, int width, float[] slab) {
         widen(offset(p, k0), width * ROWS, SCRATCH.get().halves, slab, 0);

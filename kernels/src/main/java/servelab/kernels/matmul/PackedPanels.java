@@ -97,6 +97,10 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
             parallel.forRange(panels, grain, (from, to) -> matvec(x, out, from, to));
             return;
         }
+        if (batch == 2) {
+            parallel.forRange(panels, grain, (from, to) -> matvec2(x, out, from, to));
+            return;
+        }
         float[] grouped = group(x, batch, cols);
         parallel.forRange(panels, grain, (from, to) -> tiles(grouped, batch, out, from, to));
     }
@@ -106,6 +110,12 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
 
     /** Batch 1, panels {@code from..to-1}, into {@code out[row]}. */
     abstract void matvec(float[] x, float[] out, int from, int to);
+
+    /**
+     * Batch 2, panels {@code from..to-1}: both inputs per widened weight vector, into {@code out[row]} and
+     * {@code out[rows + row]}. Through the tile, two inputs cost a padded group of four: about two decodes.
+     */
+    abstract void matvec2(float[] x, float[] out, int from, int to);
 
     /** Columns {@code k0..k0+width-1} of panel {@code p} as floats, into {@code slab[(k - k0) * 16 + row]}. */
     abstract void widenSlab(int p, int k0, int width, float[] slab);

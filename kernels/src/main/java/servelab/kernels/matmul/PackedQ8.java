@@ -143,6 +143,41 @@ public final class PackedQ8 extends PackedPanels {
         }
     }
 
+    /** One panel at a time: four chains (two half panels by two inputs), each widened and scaled vector used twice. */
+    @Override
+    void matvec2(float[] x, float[] out, int from, int to) {
+        int cols = source.cols();
+        var lanes = SCRATCH.get().lanes;
+        for (int p = from; p < to; p++) {
+            var a0 = FloatVector.zero(F8); // input 0, rows 0-7 and 8-15; input 1 (c)
+            var a1 = a0;
+            var c0 = a0;
+            var c1 = a0;
+            long oa = offset(p, 0);
+            for (int b = 0; b < blocks; b++, oa += PANEL_BLOCK_BYTES) {
+                var d0 = FloatVector.fromMemorySegment(F8, data, oa, LE);
+                var d1 = FloatVector.fromMemorySegment(F8, data, oa + 32, LE);
+                int xb = b * 32;
+                for (int j = 0; j < 32; j++) {
+                    var w0 = widen(oa + 64 + j * ROWS).mul(d0);
+                    var w1 = widen(oa + 72 + j * ROWS).mul(d1);
+                    var xv = FloatVector.broadcast(F8, x[xb + j]);
+                    a0 = w0.fma(xv, a0);
+                    a1 = w1.fma(xv, a1);
+                    xv = FloatVector.broadcast(F8, x[cols + xb + j]);
+                    c0 = w0.fma(xv, c0);
+                    c1 = w1.fma(xv, c1);
+                }
+            }
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, 8);
+            c0.intoArray(lanes, 16);
+            c1.intoArray(lanes, 24);
+            store(lanes, 0, ROWS, out, 0, p * ROWS);
+            store(lanes, ROWS, ROWS, out, source.rows(), p * ROWS);
+        }
+    }
+
     /** The eight weights at byte {@code at} of the packed data, as floats (exact). */
     private FloatVector widen(long at) {
         return (FloatVector) ByteVector.fromMemorySegment(B8, data, at, LE).convertShape(VectorOperators.B2F, F8, 0);
