@@ -83,10 +83,7 @@ public final class PackedF16 extends PackedPanels {
             var b1 = a0;
             for (int k0 = 0; k0 < cols; k0 += CHUNK) {
                 int width = Math.min(CHUNK, cols - k0);
-                widen(offset(p, k0), width * ROWS, halves, lanes, 0);
-                if (pair) {
-                    widen(offset(p + 1, k0), width * ROWS, halves, lanes, CHUNK * ROWS);
-                }
+                widenChunk(p, pair, k0, width, halves, lanes);
                 for (int k = 0; k < width; k++) {
                     var xv = FloatVector.broadcast(F8, x[k0 + k]);
                     a0 = FloatVector.fromArray(F8, lanes, k * ROWS).fma(xv, a0);
@@ -124,10 +121,7 @@ public final class PackedF16 extends PackedPanels {
             var e1 = a0;
             for (int k0 = 0; k0 < cols; k0 += CHUNK) {
                 int width = Math.min(CHUNK, cols - k0);
-                widen(offset(p, k0), width * ROWS, halves, lanes, 0);
-                if (pair) {
-                    widen(offset(p + 1, k0), width * ROWS, halves, lanes, CHUNK * ROWS);
-                }
+                widenChunk(p, pair, k0, width, halves, lanes);
                 for (int k = 0; k < width; k++) {
                     var wa0 = FloatVector.fromArray(F8, lanes, k * ROWS);
                     var wa1 = FloatVector.fromArray(F8, lanes, k * ROWS + 8);
@@ -162,6 +156,14 @@ public final class PackedF16 extends PackedPanels {
     @Override
     void widenSlab(int p, int k0, int width, float[] slab) {
         widen(offset(p, k0), width * ROWS, SCRATCH.get().halves, slab, 0);
+    }
+
+    /** Columns {@code k0..k0+width-1} of panel {@code p} into {@code lanes[0..]}, and of panel {@code p + 1} (if {@code pair}) from {@code lanes[CHUNK * 16]}. */
+    private void widenChunk(int p, boolean pair, int k0, int width, short[] halves, float[] lanes) {
+        widen(offset(p, k0), width * ROWS, halves, lanes, 0);
+        if (pair) {
+            widen(offset(p + 1, k0), width * ROWS, halves, lanes, CHUNK * ROWS);
+        }
     }
 
     /**

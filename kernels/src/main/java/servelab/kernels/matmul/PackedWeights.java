@@ -43,11 +43,6 @@ public final class PackedWeights implements MatmulOffload {
         packed.computeIfAbsent(w, m -> PackedPanels.pack(m, arena, parallel)).matmul(x, batch, out, parallel);
     }
 
-    /** Bytes of the packed copies made so far. */
-    public long packedBytes() {
-        return packed.values().stream().mapToLong(PackedPanels::byteSize).sum();
-    }
-
     @Override
     public String describe() {
         return "Q8_0 and F16 weights repacked into 16-row panels (outer-product tiles); other formats on the Vector API kernels";
