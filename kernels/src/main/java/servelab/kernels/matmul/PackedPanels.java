@@ -233,6 +233,8 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
         final float[] lanes = new float[2 * SLAB * ROWS];
         /** Half-precision weights on their way to floats ({@link PackedF16}). */
         final short[] halves = new short[SLAB * ROWS];
+        /** The next stretch's halves, loaded while the current one is dotted ({@link PackedF16}'s batch 1). */
+        final short[] ahead = new short[2 * PackedF16.CHUNK * ROWS];
         private float[] acc = new float[0];
         private float[] grouped = new float[0];
 
