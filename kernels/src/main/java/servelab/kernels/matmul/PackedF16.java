@@ -90,8 +90,7 @@ public final class PackedF16 extends PackedPanels {
             var a1 = a0;
             var b0 = a0;
             var b1 = a0;
-            int first = Math.min(CHUNK, cols);
-            copyChunk(p, pair, 0, first, halves);
+            copyChunk(p, pair, 0, Math.min(CHUNK, cols), halves);
             for (int k0 = 0; k0 < cols; k0 += CHUNK) {
                 int width = Math.min(CHUNK, cols - k0);
                 widenChunk(pair, width, halves, lanes);
