@@ -12,8 +12,8 @@ import servelab.kernels.Parallel;
  * The {@code cpu-packed} kernels' matmuls: every Q8_0 and F16 weight matrix is repacked into {@link PackedPanels} on
  * its first matmul and kept (off the Java heap, freed by {@link #close}); other formats stay with the Vector API kernels
  * ({@link Kernels#offload}). A model's packed copy costs about its own bytes again beside the mapped file (Q8_0 1.06x).
- * The copies are asked for in 2 MiB pages ({@link HugePageArena}), as the mapped file's page cache mostly has them:
- * in 4 KiB pages the 1B Q8_0 model's batch-1 decode on two threads ran about a tenth slower.
+ * The copies are asked for in 2 MiB pages ({@link HugePageArena}): in 4 KiB pages the 1B Q8_0 model's batch-1 decode
+ * on two threads ran about a tenth slower.
  *
  * {@snippet :
  * try (var packed = new PackedWeights(Parallel.of(2))) {
