@@ -5,7 +5,6 @@ import static servelab.kernels.matmul.Lanes.SHORT_LE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 import servelab.kernels.Parallel;
 
