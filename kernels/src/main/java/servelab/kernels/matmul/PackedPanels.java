@@ -23,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * batch sizes, groupings and thread counts, as the engine's exactness needs, but not to {@link MatMul#vector}, which
  * sums each row in lanes of columns.
  *
- * <p>The kernels are written for 256-bit float vectors; see {@link #supported()}. kernels/README.md has the
+ * <p>The kernels are written for 256-bit float vectors; see {@link #supported()}. Where the machine has 512-bit ones
+ * (AVX-512), Q8_0's batches 1 and 2 run on them ({@link #WIDE}): a column of a panel in one register, half the
+ * instructions. F16's batches and the tile stay at 256 bits, where 512 measured no faster. kernels/README.md has the
  * measurements.
  */
 public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
@@ -35,6 +37,15 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
     static final int GROUP = 4;
 
     static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** Sixteen floats: one column of a panel in one register, for the 512-bit kernels. */
+    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    /**
+     * Whether batches 1 and 2 run the 512-bit kernels ({@link #matvecWide}, {@link #matvec2Wide}; Q8_0 has them): where
+     * the machine's preferred float vector has 512 bits (AVX-512), unless {@code -Dservelab.packed.bits=256} asks for
+     * the 256-bit ones, to compare. The sums are the same bits either way.
+     */
+    static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+            && !"256".equals(System.getProperty("servelab.packed.bits"));
     /** Bytes of weights per chunk of a parallel loop below which a fork does not pay. */
     private static final long MIN_BYTES_PER_CHUNK = 1 << 16;
 
@@ -86,6 +97,11 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
      * (row-major, {@code cols} each), panels split over {@code parallel}.
      */
     public void matmul(float[] x, int batch, float[] out, Parallel parallel) {
+        matmul(x, batch, out, parallel, WIDE);
+    }
+
+    /** {@link #matmul(float[], int, float[], Parallel)} with batches 1 and 2 on the 512-bit kernels or not. */
+    void matmul(float[] x, int batch, float[] out, Parallel parallel, boolean wide) {
         int rows = source.rows();
         int cols = source.cols();
         if (batch < 1 || x.length < batch * cols || out.length < batch * rows) {
@@ -95,11 +111,19 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
         }
         int grain = (int) Math.max(1, MIN_BYTES_PER_CHUNK / (data.byteSize() / panels));
         if (batch == 1) {
-            parallel.forRange(panels, grain, (from, to) -> matvec(x, out, from, to));
+            if (wide) {
+                parallel.forRange(panels, grain, (from, to) -> matvecWide(x, out, from, to));
+            } else {
+                parallel.forRange(panels, grain, (from, to) -> matvec(x, out, from, to));
+            }
             return;
         }
         if (batch == 2) {
-            parallel.forRange(panels, grain, (from, to) -> matvec2(x, out, from, to));
+            if (wide) {
+                parallel.forRange(panels, grain, (from, to) -> matvec2Wide(x, out, from, to));
+            } else {
+                parallel.forRange(panels, grain, (from, to) -> matvec2(x, out, from, to));
+            }
             return;
         }
         float[] grouped = group(x, batch, cols);
@@ -117,6 +141,16 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
      * {@code out[rows + row]}. Through the tile, two inputs cost a padded group of four: about two decodes.
      */
     abstract void matvec2(float[] x, float[] out, int from, int to);
+
+    /** {@link #matvec} in 512-bit vectors, the same sums bit for bit; unless a format has its own, {@link #matvec}. */
+    void matvecWide(float[] x, float[] out, int from, int to) {
+        matvec(x, out, from, to);
+    }
+
+    /** {@link #matvec2} in 512-bit vectors, the same sums bit for bit; unless a format has its own, {@link #matvec2}. */
+    void matvec2Wide(float[] x, float[] out, int from, int to) {
+        matvec2(x, out, from, to);
+    }
 
     /** Columns {@code k0..k0+width-1} of panel {@code p} as floats, into {@code slab[(k - k0) * 16 + row]}. */
     abstract void widenSlab(int p, int k0, int width, float[] slab);
