@@ -5,29 +5,41 @@ import static servelab.kernels.matmul.Lanes.SHORT_LE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import servelab.kernels.Parallel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * An F16 matrix in {@link PackedPanels}: per panel, column after column, the sixteen rows' halves of each column
  * (32 bytes; rows past the last are zeros), the same bytes as the GGUF matrix. Every output is
- * {@code acc = fma(w[r][k], x[k], acc)} for every column in order, from zero. The Vector API has no conversion from
- * half precision, so a stretch of a panel is widened first by a plain loop that C2 compiles to {@code vcvtph2ps}
- * ({@link F16#widenRow}), then met by the inputs from L1: at batches 1 and 2 in chunks of {@value #CHUNK} columns
- * of two panels (the next chunk's halves loaded while one is dotted), from batch 3 in the tiles' slabs.
+ * {@code acc = fma(w[r][k], x[k], acc)} for every column in order, from zero.
+ *
+ * <p>The Vector API has no conversion from half precision. At batches 1 and 2 each column is widened in registers
+ * by integer operations and one exact multiply ({@link #widen8}, {@link #widen16}) as it streams; from batch 3 a slab
+ * is widened by a plain loop that C2 compiles to {@code vcvtph2ps}, once for all the inputs. The register widening
+ * is exact for finite halves only, so a matrix holding an infinity or a NaN runs batches 1 and 2 through the tile.
  */
 public final class PackedF16 extends PackedPanels {
-    /** Columns of two panels widened at a time at batch 1: 8 KiB of floats. */
-    static final int CHUNK = 64;
-    /** One column of a panel: sixteen halves. */
+    /** Eight halves (half a panel's column) and sixteen (a whole one). */
+    private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    /** A half's sign, exponent and fraction moved into a float's bits, times this, is the half's value. */
+    private static final float HALF_TO_FLOAT = 0x1p112f;
 
-    private PackedF16(Matrix source, MemorySegment data) {
+    /** Whether every weight is finite, so that {@link #widen8} and {@link #widen16} widen them exactly. */
+    private final boolean finite;
+
+    private PackedF16(Matrix source, MemorySegment data, boolean finite) {
         super(source, data);
+        this.finite = finite;
     }
 
     /** Repacks {@code f16} (an {@link WeightFormat#F16} matrix) into memory of {@code arena}, panels split over {@code parallel}. */
@@ -38,20 +50,25 @@ public final class PackedF16 extends PackedPanels {
         int cols = f16.cols();
         int panels = (f16.rows() + ROWS - 1) / ROWS;
         var data = arena.allocate((long) panels * cols * ROWS * 2, 64);
-        var packed = new PackedF16(f16, data);
+        var nonFinite = new AtomicBoolean();
         parallel.forRange(panels, 1, (from, to) -> {
             var row = new short[cols];
             var panel = new short[cols * ROWS];
+            boolean seen = false;
             for (int p = from; p < to; p++) {
                 java.util.Arrays.fill(panel, (short) 0);
                 for (int i = 0; i < ROWS && p * ROWS + i < f16.rows(); i++) {
                     MemorySegment.copy(f16.data(), SHORT_LE, f16.rowOffset(p * ROWS + i), row, 0, cols);
-                    for (int k = 0; k < cols; k++) panel[k * ROWS + i] = row[k];
+                    for (int k = 0; k < cols; k++) {
+                        panel[k * ROWS + i] = row[k];
+                        seen |= (row[k] & 0x7C00) == 0x7C00; // exponent all ones: an infinity or a NaN
+                    }
                 }
-                MemorySegment.copy(panel, 0, data, SHORT_LE, packed.offset(p, 0), panel.length);
+                MemorySegment.copy(panel, 0, data, SHORT_LE, (long) p * cols * ROWS * 2, panel.length);
             }
+            if (seen) nonFinite.set(true);
         });
-        return packed;
+        return new PackedF16(f16, data, !nonFinite.get());
     }
 
     /** {@code acc = fma(w[r][k], x[k], acc)} for every column in order, from zero. */
@@ -65,59 +82,64 @@ public final class PackedF16 extends PackedPanels {
         return acc;
     }
 
+    @Override
+    boolean streamsSmallBatches() {
+        return finite;
+    }
+
     private long offset(int panel, int column) {
         return ((long) panel * source.cols() + column) * ROWS * 2;
     }
 
     /**
-     * Two panels at a time (four fma chains), a last odd panel with the second's chains on zeros. The halves of
-     * each stretch of {@value #CHUNK} columns of both are widened from the thread's buffer into floats, then dotted
-     * column by column; while a stretch is dotted, the next one's halves are loaded into the other buffer, a
-     * column per step. So the loads from memory go on while the fma run, where copying a stretch and then working
-     * on it left the memory stream idle during the work.
+     * The eight halves at byte {@code at} as floats, in registers. A half sign-extended to an int and shifted left by
+     * 13 has its sign in bit 31 and its exponent and fraction where a float's are, with three more copies of the sign
+     * above them, which the mask clears; that float times 2^112 is the half's value, exactly, for every finite half
+     * (a subnormal half is a subnormal float first). Four operations where the Vector API has no {@code vcvtph2ps}.
      */
+    private FloatVector widen8(long at) {
+        return ((IntVector) ShortVector.fromMemorySegment(S8, data, at, LE).convertShape(VectorOperators.S2I, I8, 0))
+                .lanewise(VectorOperators.LSHL, 13)
+                .lanewise(VectorOperators.AND, 0x8FFF_FFFF)
+                .reinterpretAsFloats()
+                .mul(HALF_TO_FLOAT);
+    }
+
+    /** {@link #widen8} for the sixteen halves of a panel's column, in one 512-bit vector. */
+    private FloatVector widen16(long at) {
+        return ((IntVector) ShortVector.fromMemorySegment(S16, data, at, LE).convertShape(VectorOperators.S2I, I16, 0))
+                .lanewise(VectorOperators.LSHL, 13)
+                .lanewise(VectorOperators.AND, 0x8FFF_FFFF)
+                .reinterpretAsFloats()
+                .mul(HALF_TO_FLOAT);
+    }
+
+    /** Two panels at a time (four fma chains), a last odd panel with the second's chains on its own weights, unstored. */
     @Override
     void matvec(float[] x, float[] out, int from, int to) {
         int cols = source.cols();
-        var scratch = SCRATCH.get();
-        var lanes = scratch.lanes;
-        var halves = scratch.halves;
-        var ahead = scratch.ahead;
+        var lanes = SCRATCH.get().lanes;
         for (int p = from; p < to; p += 2) {
             boolean pair = p + 1 < to;
             var a0 = FloatVector.zero(F8);
             var a1 = a0;
             var b0 = a0;
             var b1 = a0;
-            copyChunk(p, pair, 0, Math.min(CHUNK, cols), halves);
-            for (int k0 = 0; k0 < cols; k0 += CHUNK) {
-                int width = Math.min(CHUNK, cols - k0);
-                widenChunk(pair, width, halves, lanes);
-                int next = Math.max(0, Math.min(CHUNK, cols - k0 - CHUNK));
-                long offA = offset(p, k0 + CHUNK);
-                long offB = pair ? offset(p + 1, k0 + CHUNK) : offA;
-                for (int k = 0; k < width; k++) {
-                    if (k < next) {
-                        ShortVector.fromMemorySegment(S16, data, offA + 32L * k, LE).intoArray(ahead, k * ROWS);
-                        ShortVector.fromMemorySegment(S16, data, offB + 32L * k, LE)
-                                .intoArray(ahead, CHUNK * ROWS + k * ROWS);
-                    }
-                    var xv = FloatVector.broadcast(F8, x[k0 + k]);
-                    a0 = FloatVector.fromArray(F8, lanes, k * ROWS).fma(xv, a0);
-                    a1 = FloatVector.fromArray(F8, lanes, k * ROWS + 8).fma(xv, a1);
-                    b0 = FloatVector.fromArray(F8, lanes, CHUNK * ROWS + k * ROWS).fma(xv, b0);
-                    b1 = FloatVector.fromArray(F8, lanes, CHUNK * ROWS + k * ROWS + 8).fma(xv, b1);
-                }
-                var t = halves;
-                halves = ahead;
-                ahead = t;
+            long oa = offset(p, 0);
+            long ob = pair ? offset(p + 1, 0) : oa;
+            for (int k = 0; k < cols; k++) {
+                var xv = FloatVector.broadcast(F8, x[k]);
+                long q = 32L * k;
+                a0 = widen8(oa + q).fma(xv, a0);
+                a1 = widen8(oa + q + 16).fma(xv, a1);
+                b0 = widen8(ob + q).fma(xv, b0);
+                b1 = widen8(ob + q + 16).fma(xv, b1);
             }
-            var sums = scratch.slab;
-            a0.intoArray(sums, 0);
-            a1.intoArray(sums, 8);
-            b0.intoArray(sums, 16);
-            b1.intoArray(sums, 24);
-            store(sums, 0, pair ? 2 * ROWS : ROWS, out, 0, p * ROWS);
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, 8);
+            b0.intoArray(lanes, 16);
+            b1.intoArray(lanes, 24);
+            store(lanes, 0, pair ? 2 * ROWS : ROWS, out, 0, p * ROWS);
         }
     }
 
@@ -126,10 +148,7 @@ public final class PackedF16 extends PackedPanels {
     void matvec2(float[] x, float[] out, int from, int to) {
         int cols = source.cols();
         int rows = source.rows();
-        var scratch = SCRATCH.get();
-        var lanes = scratch.lanes;
-        var halves = scratch.halves;
-        var ahead = scratch.ahead;
+        var lanes = SCRATCH.get().lanes;
         for (int p = from; p < to; p += 2) {
             boolean pair = p + 1 < to;
             var a0 = FloatVector.zero(F8); // panel p (a) and p + 1 (b), input 0; then input 1 (c, e)
@@ -140,49 +159,108 @@ public final class PackedF16 extends PackedPanels {
             var c1 = a0;
             var e0 = a0;
             var e1 = a0;
-            copyChunk(p, pair, 0, Math.min(CHUNK, cols), halves);
-            for (int k0 = 0; k0 < cols; k0 += CHUNK) {
-                int width = Math.min(CHUNK, cols - k0);
-                widenChunk(pair, width, halves, lanes);
-                int next = Math.max(0, Math.min(CHUNK, cols - k0 - CHUNK));
-                long offA = offset(p, k0 + CHUNK);
-                long offB = pair ? offset(p + 1, k0 + CHUNK) : offA;
-                for (int k = 0; k < width; k++) {
-                    if (k < next) {
-                        ShortVector.fromMemorySegment(S16, data, offA + 32L * k, LE).intoArray(ahead, k * ROWS);
-                        ShortVector.fromMemorySegment(S16, data, offB + 32L * k, LE)
-                                .intoArray(ahead, CHUNK * ROWS + k * ROWS);
-                    }
-                    var wa0 = FloatVector.fromArray(F8, lanes, k * ROWS);
-                    var wa1 = FloatVector.fromArray(F8, lanes, k * ROWS + 8);
-                    var wb0 = FloatVector.fromArray(F8, lanes, CHUNK * ROWS + k * ROWS);
-                    var wb1 = FloatVector.fromArray(F8, lanes, CHUNK * ROWS + k * ROWS + 8);
-                    var xv = FloatVector.broadcast(F8, x[k0 + k]);
-                    a0 = wa0.fma(xv, a0);
-                    a1 = wa1.fma(xv, a1);
-                    b0 = wb0.fma(xv, b0);
-                    b1 = wb1.fma(xv, b1);
-                    xv = FloatVector.broadcast(F8, x[cols + k0 + k]);
-                    c0 = wa0.fma(xv, c0);
-                    c1 = wa1.fma(xv, c1);
-                    e0 = wb0.fma(xv, e0);
-                    e1 = wb1.fma(xv, e1);
-                }
-                var t = halves;
-                halves = ahead;
-                ahead = t;
+            long oa = offset(p, 0);
+            long ob = pair ? offset(p + 1, 0) : oa;
+            for (int k = 0; k < cols; k++) {
+                long q = 32L * k;
+                var wa0 = widen8(oa + q);
+                var wa1 = widen8(oa + q + 16);
+                var wb0 = widen8(ob + q);
+                var wb1 = widen8(ob + q + 16);
+                var xv = FloatVector.broadcast(F8, x[k]);
+                a0 = wa0.fma(xv, a0);
+                a1 = wa1.fma(xv, a1);
+                b0 = wb0.fma(xv, b0);
+                b1 = wb1.fma(xv, b1);
+                xv = FloatVector.broadcast(F8, x[cols + k]);
+                c0 = wa0.fma(xv, c0);
+                c1 = wa1.fma(xv, c1);
+                e0 = wb0.fma(xv, e0);
+                e1 = wb1.fma(xv, e1);
             }
-            var sums = scratch.slab;
-            a0.intoArray(sums, 0);
-            a1.intoArray(sums, 8);
-            b0.intoArray(sums, 16);
-            b1.intoArray(sums, 24);
-            c0.intoArray(sums, 32);
-            c1.intoArray(sums, 40);
-            e0.intoArray(sums, 48);
-            e1.intoArray(sums, 56);
-            store(sums, 0, pair ? 2 * ROWS : ROWS, out, 0, p * ROWS);
-            store(sums, 2 * ROWS, pair ? 2 * ROWS : ROWS, out, rows, p * ROWS);
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, 8);
+            b0.intoArray(lanes, 16);
+            b1.intoArray(lanes, 24);
+            c0.intoArray(lanes, 32);
+            c1.intoArray(lanes, 40);
+            e0.intoArray(lanes, 48);
+            e1.intoArray(lanes, 56);
+            store(lanes, 0, pair ? 2 * ROWS : ROWS, out, 0, p * ROWS);
+            store(lanes, 2 * ROWS, pair ? 2 * ROWS : ROWS, out, rows, p * ROWS);
+        }
+    }
+
+    /** {@link #matvec} in 512-bit vectors: four panels at a time (four chains), then one at a time. */
+    @Override
+    void matvecWide(float[] x, float[] out, int from, int to) {
+        int cols = source.cols();
+        var lanes = SCRATCH.get().lanes;
+        int p = from;
+        for (; p + 3 < to; p += 4) {
+            var a = FloatVector.zero(F512);
+            var b = a;
+            var c = a;
+            var e = a;
+            long oa = offset(p, 0);
+            long ob = offset(p + 1, 0);
+            long oc = offset(p + 2, 0);
+            long oe = offset(p + 3, 0);
+            for (int k = 0; k < cols; k++) {
+                var xv = FloatVector.broadcast(F512, x[k]);
+                long q = 32L * k;
+                a = widen16(oa + q).fma(xv, a);
+                b = widen16(ob + q).fma(xv, b);
+                c = widen16(oc + q).fma(xv, c);
+                e = widen16(oe + q).fma(xv, e);
+            }
+            a.intoArray(lanes, 0);
+            b.intoArray(lanes, 16);
+            c.intoArray(lanes, 32);
+            e.intoArray(lanes, 48);
+            store(lanes, 0, 4 * ROWS, out, 0, p * ROWS);
+        }
+        for (; p < to; p++) {
+            var a = FloatVector.zero(F512);
+            long oa = offset(p, 0);
+            for (int k = 0; k < cols; k++) {
+                a = widen16(oa + 32L * k).fma(FloatVector.broadcast(F512, x[k]), a);
+            }
+            a.intoArray(lanes, 0);
+            store(lanes, 0, ROWS, out, 0, p * ROWS);
+        }
+    }
+
+    /** {@link #matvec2} in 512-bit vectors: two panels by two inputs, four chains. */
+    @Override
+    void matvec2Wide(float[] x, float[] out, int from, int to) {
+        int cols = source.cols();
+        int rows = source.rows();
+        var lanes = SCRATCH.get().lanes;
+        for (int p = from; p < to; p += 2) {
+            boolean pair = p + 1 < to;
+            var a = FloatVector.zero(F512); // input 0, panels p (a) and p + 1 (b); input 1 (c, e)
+            var b = a;
+            var c = a;
+            var e = a;
+            long oa = offset(p, 0);
+            long ob = pair ? offset(p + 1, 0) : oa;
+            for (int k = 0; k < cols; k++) {
+                var wa = widen16(oa + 32L * k);
+                var wb = widen16(ob + 32L * k);
+                var xv = FloatVector.broadcast(F512, x[k]);
+                a = wa.fma(xv, a);
+                b = wb.fma(xv, b);
+                xv = FloatVector.broadcast(F512, x[cols + k]);
+                c = wa.fma(xv, c);
+                e = wb.fma(xv, e);
+            }
+            a.intoArray(lanes, 0);
+            b.intoArray(lanes, 16);
+            c.intoArray(lanes, 32);
+            e.intoArray(lanes, 48);
+            store(lanes, 0, pair ? 2 * ROWS : ROWS, out, 0, p * ROWS);
+            store(lanes, 2 * ROWS, pair ? 2 * ROWS : ROWS, out, rows, p * ROWS);
         }
     }
 
@@ -190,30 +268,8 @@ public final class PackedF16 extends PackedPanels {
     void widenSlab(int p, int k0, int width, float[] slab) {
         var halves = SCRATCH.get().halves;
         MemorySegment.copy(data, SHORT_LE, offset(p, k0), halves, 0, width * ROWS);
-        widen(halves, 0, width * ROWS, slab);
-    }
-
-    /** The halves of columns {@code k0..k0+width-1} of panel {@code p} (and {@code p + 1} if {@code pair}, from {@code halves[CHUNK * 16]}). */
-    private void copyChunk(int p, boolean pair, int k0, int width, short[] halves) {
-        MemorySegment.copy(data, SHORT_LE, offset(p, k0), halves, 0, width * ROWS);
-        if (pair) MemorySegment.copy(data, SHORT_LE, offset(p + 1, k0), halves, CHUNK * ROWS, width * ROWS);
-    }
-
-    /** {@link #copyChunk}'s halves as floats, at the same places in {@code lanes}. */
-    private static void widenChunk(boolean pair, int width, short[] halves, float[] lanes) {
-        widen(halves, 0, width * ROWS, lanes);
-        if (pair) widen(halves, CHUNK * ROWS, width * ROWS, lanes);
-    }
-
-    /**
-     * {@code halves[from..from+n-1]} as floats into {@code dst[from..]}, exactly: array to array, a loop C2 compiles
-     * to {@code vcvtph2ps}. Widened straight from the segment ({@link F16#widenRow}) inlined into the batch-1 kernel,
-     * the loop ran at a fifth of its speed there (5 against 14 GB of weights per CPU-second with the same loop kept
-     * out of line, {@code -XX:CompileCommand=dontinline}).
-     */
-    private static void widen(short[] halves, int from, int n, float[] dst) {
-        for (int j = from; j < from + n; j++) {
-            dst[j] = Float.float16ToFloat(halves[j]);
+        for (int j = 0; j < width * ROWS; j++) {
+            slab[j] = Float.float16ToFloat(halves[j]);
         }
     }
 }

@@ -24,8 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * sums each row in lanes of columns.
  *
  * <p>The kernels are written for 256-bit float vectors; see {@link #supported()}. Where the machine has 512-bit ones
- * (AVX-512), Q8_0's batches 1 and 2 run on them ({@link #WIDE}): a column of a panel in one register, half the
- * instructions. F16's batches and the tile stay at 256 bits, where 512 measured no faster. kernels/README.md has the
+ * (AVX-512), batches 1 and 2 run on them ({@link #WIDE}): a column of a panel in one register, half the
+ * instructions. The tile stays at 256 bits, where wider tiles measured no faster. kernels/README.md has the
  * measurements.
  */
 public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
@@ -40,7 +40,7 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
     /** Sixteen floats: one column of a panel in one register, for the 512-bit kernels. */
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     /**
-     * Whether batches 1 and 2 run the 512-bit kernels ({@link #matvecWide}, {@link #matvec2Wide}; Q8_0 has them): where
+     * Whether batches 1 and 2 run the 512-bit kernels ({@link #matvecWide}, {@link #matvec2Wide}): where
      * the machine's preferred float vector has 512 bits (AVX-512), unless {@code -Dservelab.packed.bits=256} asks for
      * the 256-bit ones, to compare. The sums are the same bits either way.
      */
@@ -110,7 +110,7 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
                     + " floats, got " + x.length + " and " + out.length);
         }
         int grain = (int) Math.max(1, MIN_BYTES_PER_CHUNK / (data.byteSize() / panels));
-        if (batch == 1) {
+        if (batch == 1 && streamsSmallBatches()) {
             if (wide) {
                 parallel.forRange(panels, grain, (from, to) -> matvecWide(x, out, from, to));
             } else {
@@ -118,7 +118,7 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
             }
             return;
         }
-        if (batch == 2) {
+        if (batch == 2 && streamsSmallBatches()) {
             if (wide) {
                 parallel.forRange(panels, grain, (from, to) -> matvec2Wide(x, out, from, to));
             } else {
@@ -128,6 +128,11 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
         }
         float[] grouped = group(x, batch, cols);
         parallel.forRange(panels, grain, (from, to) -> tiles(grouped, batch, out, from, to));
+    }
+
+    /** Whether batches 1 and 2 have their own kernels for this matrix; if not, they run through the tile. */
+    boolean streamsSmallBatches() {
+        return true;
     }
 
     /** Reference for one output: the fma chain in column order that every kernel here computes, bit for bit. */
@@ -267,8 +272,6 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
         final float[] lanes = new float[2 * SLAB * ROWS];
         /** Half-precision weights on their way to floats ({@link PackedF16}). */
         final short[] halves = new short[SLAB * ROWS];
-        /** The next stretch's halves, loaded while the current one is dotted ({@link PackedF16}'s batch 1). */
-        final short[] ahead = new short[2 * PackedF16.CHUNK * ROWS];
         private float[] acc = new float[0];
         private float[] grouped = new float[0];
 

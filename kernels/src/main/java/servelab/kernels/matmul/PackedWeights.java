@@ -51,7 +51,7 @@ public final class PackedWeights implements MatmulOffload {
     @Override
     public String describe() {
         return "Q8_0 and F16 weights repacked into 16-row panels (outer-product tiles"
-                + (PackedPanels.WIDE ? ", Q8_0 batches 1-2 in 512-bit vectors" : "")
+                + (PackedPanels.WIDE ? ", batches 1-2 in 512-bit vectors" : "")
                 + (HUGE_PAGES ? ", memory marked for 2 MiB pages" : ", 4 KiB pages") + "); other formats on the Vector API kernels";
     }
 

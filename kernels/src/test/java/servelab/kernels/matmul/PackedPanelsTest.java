@@ -84,6 +84,35 @@ class PackedPanelsTest {
         }
     }
 
+    /**
+     * F16 weights that are subnormal, zero of either sign, the largest finite half and its negative come out exact
+     * through the in-register widening of the 512-bit batch-1 kernel; a matrix holding an infinity or a NaN takes
+     * the widening loop instead and still gives the reference chain (NaN compared as NaN).
+     */
+    @Test
+    void f16EdgeValuesWidenExactlyAtBothWidths() {
+        int rows = 80; // five panels: one pass of four and one left over
+        int cols = 70;
+        var values = gaussian(rows * cols, 21);
+        float[] edges = {0x1p-24f, -0x1p-24f, 3e-5f, -6.1e-5f, 0f, -0f, 65504f, -65504f, 6.104e-5f, 1e-7f};
+        for (int i = 0; i < values.length; i += 7) values[i] = edges[(i / 7) % edges.length];
+        for (float special : new float[] {1f, Float.POSITIVE_INFINITY, Float.NaN}) {
+            values[rows * cols / 2] = special;
+            var w = PackedPanels.pack(MatMul.encode(WeightFormat.F16, values, rows, cols), Arena.ofAuto(), Parallel.serial());
+            for (boolean wide : new boolean[] {true, false}) {
+                var x = gaussian(cols, 22);
+                var out = new float[rows];
+                w.matmul(x, 1, out, Parallel.serial(), wide);
+                for (int r = 0; r < rows; r++) {
+                    float expected = w.referenceDot(r, x, 0);
+                    assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(out[r]),
+                            "weight " + special + (wide ? " (512-bit)" : " (256-bit)") + " row " + r + ": expected "
+                                    + expected + ", was " + out[r]);
+                }
+            }
+        }
+    }
+
     private static void assertReferenceBits(PackedPanels w, int rows, int cols, int batch, boolean wide) {
         var x = gaussian(batch * cols, batch);
         var out = new float[batch * rows];
