@@ -35,6 +35,8 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
     static final int SLAB = 256;
     /** Inputs of a register tile. */
     static final int GROUP = 4;
+    /** The largest batch that the 512-bit kernels stream without the tile: sixteen accumulators, two panels by eight. */
+    static final int FEW = 8;
 
     static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     /** Sixteen floats: one column of a panel in one register, for the 512-bit kernels. */
@@ -126,6 +128,10 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
             }
             return;
         }
+        if (wide && batch <= FEW && streamsSmallBatches()) {
+            parallel.forRange(panels, grain, (from, to) -> fewWide(x, batch, out, from, to));
+            return;
+        }
         float[] grouped = group(x, batch, cols);
         parallel.forRange(panels, grain, (from, to) -> tiles(grouped, batch, out, from, to));
     }
@@ -156,6 +162,12 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
     void matvec2Wide(float[] x, float[] out, int from, int to) {
         matvec2(x, out, from, to);
     }
+
+    /**
+     * Batches 3 to {@value #FEW} in 512-bit vectors, panels {@code from..to-1}: the weights widened in registers as
+     * they stream and met by every input, into {@code out[t * rows + row]}; the same sums as the tile, bit for bit.
+     */
+    abstract void fewWide(float[] x, int batch, float[] out, int from, int to);
 
     /** Columns {@code k0..k0+width-1} of panel {@code p} as floats, into {@code slab[(k - k0) * 16 + row]}. */
     abstract void widenSlab(int p, int k0, int width, float[] slab);
