@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>What every output is.</b> Each lane of a vector is one row, so a row's sum is one chain of fused
  * multiply-adds in column order from zero, whichever kernel runs it ({@link #referenceDot} says which chain): at
  * batch 1 the weights are widened in registers while they stream, two panels at a time, and at batch 2 each widened
- * vector serves both inputs; from batch 3 a slab of
+ * vector serves both inputs (with AVX-512, up to eight inputs: {@link #fewWide}); from batch 3 (9) a slab of
  * {@value #SLAB} columns of a panel is widened once into floats and met by groups of four inputs in a 4 x 16 tile
  * (eight accumulators; two weight loads and four broadcasts per eight fma). The results are bit-identical across
  * batch sizes, groupings and thread counts, as the engine's exactness needs, but not to {@link MatMul#vector}, which
