@@ -49,6 +49,62 @@ public final class F16 {
     }
 
     /**
+     * {@link F32#dotVector(float[], int, float[], int, int, float[])} over this row's weights widened in registers
+     * ({@link #widen}) instead of into a buffer first: the same operations on the same floats, so the same bits as
+     * the widened row's dot (and as the batched tile), with the weights read once and nothing stored. The batch-1 dot
+     * of the vector matmul ({@code -Dservelab.f16.buffered=true} keeps the buffered row, to compare). {@link #widen} is
+     * written out in the main loop: called there, C2 did not inline it and every vector became a heap object (84 MB
+     * allocated per call of a 16384 x 2048 matmul, a third to two thirds of the buffered speed).
+     */
+    static float dotWidened(MemorySegment w, long off, float[] x, int xOff, int n, float[] lanes) {
+        var acc0 = FloatVector.zero(F);
+        var acc1 = FloatVector.zero(F);
+        var acc2 = FloatVector.zero(F);
+        var acc3 = FloatVector.zero(F);
+        int j = 0;
+        for (int end = n - 4 * L; j <= end; j += 4 * L) {
+            long at = off + 2L * j;
+            var hw0 = (IntVector) ShortVector.fromMemorySegment(S, w, at, LE).convertShape(VectorOperators.S2I, I, 0);
+            var mw0 = hw0.and(0x7fff);
+            var sw0 = mw0.lanewise(VectorOperators.LSHL, 13);
+            var w0 = sw0.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(sw0.or(0x7f800000), mw0.compare(VectorOperators.GE, 0x7c00))
+                    .or(hw0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            var hw1 = (IntVector) ShortVector.fromMemorySegment(S, w, at + 2L * L, LE).convertShape(VectorOperators.S2I, I, 0);
+            var mw1 = hw1.and(0x7fff);
+            var sw1 = mw1.lanewise(VectorOperators.LSHL, 13);
+            var w1 = sw1.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(sw1.or(0x7f800000), mw1.compare(VectorOperators.GE, 0x7c00))
+                    .or(hw1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            var hw2 = (IntVector) ShortVector.fromMemorySegment(S, w, at + 4L * L, LE).convertShape(VectorOperators.S2I, I, 0);
+            var mw2 = hw2.and(0x7fff);
+            var sw2 = mw2.lanewise(VectorOperators.LSHL, 13);
+            var w2 = sw2.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(sw2.or(0x7f800000), mw2.compare(VectorOperators.GE, 0x7c00))
+                    .or(hw2.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            var hw3 = (IntVector) ShortVector.fromMemorySegment(S, w, at + 6L * L, LE).convertShape(VectorOperators.S2I, I, 0);
+            var mw3 = hw3.and(0x7fff);
+            var sw3 = mw3.lanewise(VectorOperators.LSHL, 13);
+            var w3 = sw3.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(sw3.or(0x7f800000), mw3.compare(VectorOperators.GE, 0x7c00))
+                    .or(hw3.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            acc0 = w0.fma(FloatVector.fromArray(F, x, xOff + j), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(F, x, xOff + j + L), acc1);
+            acc2 = w2.fma(FloatVector.fromArray(F, x, xOff + j + 2 * L), acc2);
+            acc3 = w3.fma(FloatVector.fromArray(F, x, xOff + j + 3 * L), acc3);
+        }
+        for (int end = n - L; j <= end; j += L) {
+            acc0 = widen(ShortVector.fromMemorySegment(S, w, off + 2L * j, LE)).fma(FloatVector.fromArray(F, x, xOff + j), acc0);
+        }
+        acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
+        float sum = Vectors.sum(lanes, 0);
+        for (; j < n; j++) {
+            sum += Float.float16ToFloat(w.get(SHORT_LE, off + 2L * j)) * x[xOff + j];
+        }
+        return sum;
+    }
+
+    /**
      * Widens binary16 lanes to binary32 exactly. Shifting the 15 magnitude bits left by 13 lines the half's exponent
      * and mantissa up with a float's; the float then reads 2^112 times too small (bias 127 against 15), so one exact
      * multiply by 2^112 fixes normals and subnormals alike. Infinity and NaN (exponent all ones) get the float's
