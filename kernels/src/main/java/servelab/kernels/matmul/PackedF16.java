@@ -351,6 +351,58 @@ public final class PackedF16 extends PackedPanels {
         }
     }
 
+    /** {@link #fewWide} for batches 3 and 4: two panels by four inputs, eight chains. */
+    @Override
+    void fourWide(float[] x, int batch, float[] out, int from, int to) {
+        int cols = source.cols();
+        int rows = source.rows();
+        var lanes = SCRATCH.get().lanes;
+        int x0 = Math.min(0, batch - 1) * cols;
+        int x1 = Math.min(1, batch - 1) * cols;
+        int x2 = Math.min(2, batch - 1) * cols;
+        int x3 = Math.min(3, batch - 1) * cols;
+        for (int p = from; p < to; p += 2) {
+            boolean pair = p + 1 < to;
+            var a0 = FloatVector.zero(F512); // panel p (a) and p + 1 (b), inputs 0 to 3
+            var a1 = a0;
+            var a2 = a0;
+            var a3 = a0;
+            var b0 = a0;
+            var b1 = a0;
+            var b2 = a0;
+            var b3 = a0;
+            long oa = offset(p, 0);
+            long ob = pair ? offset(p + 1, 0) : oa;
+            for (int k = 0; k < cols; k++) {
+                var wa = widen16(oa + 32L * k);
+                var wb = widen16(ob + 32L * k);
+                var xv = FloatVector.broadcast(F512, x[x0 + k]);
+                a0 = wa.fma(xv, a0);
+                b0 = wb.fma(xv, b0);
+                xv = FloatVector.broadcast(F512, x[x1 + k]);
+                a1 = wa.fma(xv, a1);
+                b1 = wb.fma(xv, b1);
+                xv = FloatVector.broadcast(F512, x[x2 + k]);
+                a2 = wa.fma(xv, a2);
+                b2 = wb.fma(xv, b2);
+                xv = FloatVector.broadcast(F512, x[x3 + k]);
+                a3 = wa.fma(xv, a3);
+                b3 = wb.fma(xv, b3);
+            }
+            a0.intoArray(lanes, 0);
+            b0.intoArray(lanes, 16);
+            a1.intoArray(lanes, 32);
+            b1.intoArray(lanes, 48);
+            a2.intoArray(lanes, 64);
+            b2.intoArray(lanes, 80);
+            a3.intoArray(lanes, 96);
+            b3.intoArray(lanes, 112);
+            for (int t = 0; t < batch; t++) {
+                store(lanes, 32 * t, pair ? 2 * ROWS : ROWS, out, t * rows, p * ROWS);
+            }
+        }
+    }
+
     @Override
     void widenSlab(int p, int k0, int width, float[] slab) {
         var halves = SCRATCH.get().halves;

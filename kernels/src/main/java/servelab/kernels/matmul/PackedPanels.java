@@ -129,7 +129,11 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
             return;
         }
         if (wide && batch <= FEW && streamsSmallBatches()) {
-            parallel.forRange(panels, grain, (from, to) -> fewWide(x, batch, out, from, to));
+            if (batch <= 4) {
+                parallel.forRange(panels, grain, (from, to) -> fourWide(x, batch, out, from, to));
+            } else {
+                parallel.forRange(panels, grain, (from, to) -> fewWide(x, batch, out, from, to));
+            }
             return;
         }
         float[] grouped = group(x, batch, cols);
@@ -168,6 +172,9 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
      * they stream and met by every input, into {@code out[t * rows + row]}; the same sums as the tile, bit for bit.
      */
     abstract void fewWide(float[] x, int batch, float[] out, int from, int to);
+
+    /** {@link #fewWide} for batches 3 and 4 (four inputs, eight accumulators), so that three inputs do not pay for eight. */
+    abstract void fourWide(float[] x, int batch, float[] out, int from, int to);
 
     /** Columns {@code k0..k0+width-1} of panel {@code p} as floats, into {@code slab[(k - k0) * 16 + row]}. */
     abstract void widenSlab(int p, int k0, int width, float[] slab);
