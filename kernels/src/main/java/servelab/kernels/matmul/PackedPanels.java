@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A weight matrix repacked for the CPU once, sixteen rows to a panel, so that a batch of inputs meets the weights in
  * an outer-product register tile (the shape of BLIS's kernels and of llama.cpp's repacked CPU weights) instead of one
- * dot product at a time: {@link PackedQ8} for Q8_0, {@link PackedF16} for F16. Inside a panel the weights are column
+ * dot product at a time: {@link PackedQ8} for Q8_0 and Q4_0, {@link PackedHalves} for F16 and BF16. Inside a panel the weights are column
  * by column, sixteen rows each, so one vector load holds eight rows of a column.
  *
  * <p><b>What every output is.</b> Each lane of a vector is one row, so a row's sum is one chain of fused
@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  * instructions. The tile stays at 256 bits, where wider tiles measured no faster. kernels/README.md has the
  * measurements.
  */
-public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
+public abstract sealed class PackedPanels permits PackedQ8, PackedHalves {
     /** Rows of a panel: two 8-float vectors. */
     static final int ROWS = 16;
     /** Columns of a slab that the batched kernel widens at a time: 16 KiB of floats, in L1 beside the inputs. */
@@ -71,15 +71,15 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
 
     /** Whether {@link #pack} takes matrices of {@code format}. */
     public static boolean packs(WeightFormat format) {
-        return format == WeightFormat.Q8_0 || format == WeightFormat.F16;
+        return format != WeightFormat.F32;
     }
 
-    /** Repacks {@code w} (Q8_0 or F16) into memory of {@code arena}, panels split over {@code parallel}. */
+    /** Repacks {@code w} (Q8_0, Q4_0, F16 or BF16) into memory of {@code arena}, panels split over {@code parallel}. */
     public static PackedPanels pack(Matrix w, Arena arena, Parallel parallel) {
         return switch (w.format()) {
-            case Q8_0 -> PackedQ8.pack(w, arena, parallel);
-            case F16 -> PackedF16.pack(w, arena, parallel);
-            case F32, BF16, Q4_0 -> throw new IllegalArgumentException("packed panels are for Q8_0 and F16 matrices, not "
+            case Q8_0, Q4_0 -> PackedQ8.pack(w, arena, parallel);
+            case F16, BF16 -> PackedHalves.pack(w, arena, parallel);
+            case F32 -> throw new IllegalArgumentException("packed panels are for Q8_0, Q4_0, F16 and BF16 matrices, not "
                     + w.format());
         };
     }
@@ -289,7 +289,7 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedF16 {
         final float[] slab = new float[SLAB * ROWS];
         /** Two panels' worth of widened values or accumulators. */
         final float[] lanes = new float[2 * SLAB * ROWS];
-        /** Half-precision weights on their way to floats ({@link PackedF16}). */
+        /** Half-precision weights on their way to floats ({@link PackedHalves}). */
         final short[] halves = new short[SLAB * ROWS];
         private float[] acc = new float[0];
         private float[] grouped = new float[0];

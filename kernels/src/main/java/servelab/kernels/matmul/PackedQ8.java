@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A Q8_0 matrix in {@link PackedPanels}. Per panel and block of 32 columns:
+ * A Q8_0 or Q4_0 matrix in {@link PackedPanels}. Per panel and block of 32 columns:
  * <pre>
  *   float d[16];          // the sixteen rows' scales, widened from f16 (64 bytes)
  *   int8  q[32][16];      // column j of the block, then row i of the panel (512 bytes)
@@ -25,6 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  * weight is scaled before its fma, {@code acc = fma(q * d, x, acc)}: scaling each block's sum once instead (one
  * operation fewer per weight) made batch 1 1.0-1.2x faster but the tile 10-20% slower, since its block sums must be
  * folded into the running sums every 32 columns.
+ *
+ * <p>A Q4_0 matrix is packed the same way, each nibble less 8 as a byte: no value changes (a Q4_0 weight is
+ * {@code d * (nibble - 8)}, the same form), and every kernel here serves it, but its copy is 1.89 times the size
+ * of its GGUF tensor (576 bytes per 512 weights against 288).
  */
 public final class PackedQ8 extends PackedPanels {
     /** Bytes of one panel's block of 32 columns: sixteen float scales and 512 weights. */
@@ -40,10 +44,13 @@ public final class PackedQ8 extends PackedPanels {
         this.blocks = source.cols() / 32;
     }
 
-    /** Repacks {@code q8} (a {@link WeightFormat#Q8_0} matrix) into memory of {@code arena}, panels split over {@code parallel}. */
+    /**
+     * Repacks {@code q8} (a {@link WeightFormat#Q8_0} or {@link WeightFormat#Q4_0} matrix) into memory of
+     * {@code arena}, panels split over {@code parallel}.
+     */
     public static PackedQ8 pack(Matrix q8, Arena arena, Parallel parallel) {
-        if (q8.format() != WeightFormat.Q8_0) {
-            throw new IllegalArgumentException("PackedQ8 packs Q8_0 matrices, not " + q8.format());
+        if (q8.format() != WeightFormat.Q8_0 && q8.format() != WeightFormat.Q4_0) {
+            throw new IllegalArgumentException("PackedQ8 packs Q8_0 and Q4_0 matrices, not " + q8.format());
         }
         int panels = (q8.rows() + ROWS - 1) / ROWS;
         int blocks = q8.cols() / 32;
@@ -56,10 +63,10 @@ public final class PackedQ8 extends PackedPanels {
                     long at = packed.offset(p, b);
                     java.util.Arrays.fill(block, (byte) 0);
                     for (int i = 0; i < ROWS && p * ROWS + i < q8.rows(); i++) {
-                        long src = q8.rowOffset(p * ROWS + i) + (long) b * Q8_0.BYTES;
+                        long src = packed.blockOffset(p * ROWS + i, b);
                         data.set(FLOAT_LE, at + 4L * i, Float.float16ToFloat(q8.data().get(SHORT_LE, src)));
                         for (int j = 0; j < 32; j++) {
-                            block[j * ROWS + i] = q8.data().get(ValueLayout.JAVA_BYTE, src + 2 + j);
+                            block[j * ROWS + i] = packed.quant(src, j);
                         }
                     }
                     MemorySegment.copy(block, 0, data, ValueLayout.JAVA_BYTE, at + 64, block.length);
@@ -73,14 +80,28 @@ public final class PackedQ8 extends PackedPanels {
     @Override
     public float referenceDot(int r, float[] x, int xOff) {
         float acc = 0f;
-        long src = source.rowOffset(r);
-        for (int b = 0; b < blocks; b++, src += Q8_0.BYTES) {
+        for (int b = 0; b < blocks; b++) {
+            long src = blockOffset(r, b);
             float d = Float.float16ToFloat(source.data().get(SHORT_LE, src));
             for (int j = 0; j < 32; j++) {
-                acc = Math.fma(source.data().get(ValueLayout.JAVA_BYTE, src + 2 + j) * d, x[xOff + b * 32 + j], acc);
+                acc = Math.fma(quant(src, j) * d, x[xOff + b * 32 + j], acc);
             }
         }
         return acc;
+    }
+
+    /** Where block {@code b} of row {@code r} starts in the source: its f16 scale, then its quants. */
+    private long blockOffset(int r, int b) {
+        return source.rowOffset(r) + (long) b * (source.format() == WeightFormat.Q8_0 ? Q8_0.BYTES : Q4_0.BYTES);
+    }
+
+    /** Quant {@code j} of the source block at {@code src}: a Q8_0 byte, or a Q4_0 nibble less 8. */
+    private byte quant(long src, int j) {
+        if (source.format() == WeightFormat.Q8_0) {
+            return source.data().get(ValueLayout.JAVA_BYTE, src + 2 + j);
+        }
+        int q = source.data().get(ValueLayout.JAVA_BYTE, src + 2 + (j & 15));
+        return (byte) ((j < 16 ? q & 0x0F : (q >> 4) & 0x0F) - 8);
     }
 
     long offset(int panel, int block) {

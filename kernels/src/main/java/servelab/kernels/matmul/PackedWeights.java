@@ -9,9 +9,10 @@ import servelab.kernels.MatmulOffload;
 import servelab.kernels.Parallel;
 
 /**
- * The {@code cpu-packed} kernels' matmuls: every Q8_0 and F16 weight matrix is repacked into {@link PackedPanels} on
- * its first matmul and kept (off the Java heap, freed by {@link #close}); other formats stay with the Vector API kernels
- * ({@link Kernels#offload}). A model's packed copy costs about its own bytes again beside the mapped file (Q8_0 1.06x).
+ * The {@code cpu-packed} kernels' matmuls: every Q8_0, Q4_0, F16 and BF16 weight matrix is repacked into
+ * {@link PackedPanels} on its first matmul and kept (off the Java heap, freed by {@link #close}); F32 matrices stay
+ * with the Vector API kernels ({@link Kernels#offload}). A model's packed copy costs about its own bytes again beside
+ * the mapped file (Q8_0 1.06x, F16 and BF16 1.00x, Q4_0 1.89x: its nibbles are unpacked to bytes).
  * The copies are asked for in 2 MiB pages ({@link HugePageArena}): in 4 KiB pages the 1B Q8_0 model's batch-1 decode
  * on two threads ran about a tenth slower.
  *
@@ -50,9 +51,9 @@ public final class PackedWeights implements MatmulOffload {
 
     @Override
     public String describe() {
-        return "Q8_0 and F16 weights repacked into 16-row panels (outer-product tiles"
-                + (PackedPanels.WIDE ? ", batches 1-2 in 512-bit vectors" : "")
-                + (HUGE_PAGES ? ", memory marked for 2 MiB pages" : ", 4 KiB pages") + "); other formats on the Vector API kernels";
+        return "Q8_0, Q4_0, F16 and BF16 weights repacked into 16-row panels (outer-product tiles"
+                + (PackedPanels.WIDE ? ", batches 1-8 in 512-bit vectors" : "")
+                + (HUGE_PAGES ? ", memory marked for 2 MiB pages" : ", 4 KiB pages") + "); F32 on the Vector API kernels";
     }
 
     /** Frees the packed copies; no matmul may run after. */

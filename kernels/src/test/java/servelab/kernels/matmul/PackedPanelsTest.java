@@ -37,9 +37,11 @@ class PackedPanelsTest {
         return PackedPanels.pack(w, Arena.ofAuto(), parallel);
     }
 
-    /** Columns within one block, across a slab's edge (288 = 256 + 32) and over two; F16 also ends mid-vector. */
+    /**
+     * Columns within one block, across a slab's edge (288 = 256 + 32) and over two; F16 and BF16 also end mid-vector.
+     */
     private static int[] columnCounts(WeightFormat format) {
-        return format == WeightFormat.Q8_0 ? new int[] {32, 288, 544} : new int[] {7, 70, 293};
+        return format.blockSize() == 32 ? new int[] {32, 288, 544} : new int[] {7, 70, 293};
     }
 
     private static void assertBits(float expected, float actual, String what) {
@@ -53,7 +55,7 @@ class PackedPanelsTest {
      * slab's edge (288 = 256 + 32) and within one block, groups of four inputs with one to three left over.
      */
     @ParameterizedTest
-    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "F16"})
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "Q4_0", "F16", "BF16"})
     void everyBatchSizeGivesEachOutputTheReferenceChainsBits(WeightFormat format) {
         for (int rows : new int[] {9, 37, 48, 64}) {
             for (int cols : columnCounts(format)) {
@@ -72,7 +74,7 @@ class PackedPanelsTest {
      * and five.
      */
     @ParameterizedTest
-    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "F16"})
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "Q4_0", "F16", "BF16"})
     void bothVectorWidthsGiveTheReferenceChainsBits(WeightFormat format) {
         for (int rows : new int[] {9, 64, 80, 93, 112}) {
             for (int cols : columnCounts(format)) {
@@ -114,6 +116,41 @@ class PackedPanelsTest {
         }
     }
 
+    /**
+     * BF16 weights widen exactly in registers whatever they are: subnormal, zero of either sign, the largest finite
+     * values, infinities and NaN (compared as NaN), at both widths and batches 1 to 8 (no matrix goes to the tile
+     * for its values, as an F16 one with an infinity does).
+     */
+    @Test
+    void bf16EdgeValuesWidenExactlyAtBothWidths() {
+        int rows = 80;
+        int cols = 70;
+        var values = gaussian(rows * cols, 23);
+        float[] edges = {0x1p-133f, -0x1p-133f, 0x1p-126f, 0f, -0f, 0x1.FEp127f, -0x1.FEp127f, 3e-40f};
+        for (int i = 0; i < values.length; i += 7) values[i] = edges[(i / 7) % edges.length];
+        values[3 * cols + 5] = Float.POSITIVE_INFINITY; // one row each, so that the others stay finite
+        values[50 * cols + 9] = Float.NaN;
+        values[70 * cols + 1] = Float.NEGATIVE_INFINITY;
+        var w = PackedPanels.pack(MatMul.encode(WeightFormat.BF16, values, rows, cols), Arena.ofAuto(), Parallel.serial());
+        assertTrue(w.streamsSmallBatches(), "a BF16 matrix streams batches 1 to 8 whatever its values");
+        for (boolean wide : new boolean[] {true, false}) {
+            for (int batch : new int[] {1, 2, 4, 8}) {
+                var x = gaussian(batch * cols, 24);
+                for (int i = 0; i < x.length; i += 11) x[i] = 0f; // inf * 0 is NaN: some outputs are, others not
+                var out = new float[batch * rows];
+                w.matmul(x, batch, out, Parallel.serial(), wide);
+                for (int t = 0; t < batch; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        float expected = w.referenceDot(r, x, t * cols);
+                        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(out[t * rows + r]),
+                                (wide ? "512-bit" : "256-bit") + " batch " + batch + " out[" + t + "][" + r
+                                        + "]: expected " + expected + ", was " + out[t * rows + r]);
+                    }
+                }
+            }
+        }
+    }
+
     private static void assertReferenceBits(PackedPanels w, int rows, int cols, int batch, boolean wide) {
         var x = gaussian(batch * cols, batch);
         var out = new float[batch * rows];
@@ -127,7 +164,7 @@ class PackedPanelsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "F16"})
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "Q4_0", "F16", "BF16"})
     void threadsSplitPanelsWithoutChangingAnyResult(WeightFormat format) {
         int rows = 200;
         int cols = 2048; // 36 or 64 KiB a panel: a chunk is one or two panels, so four threads get chunks
@@ -147,7 +184,7 @@ class PackedPanelsTest {
 
     /** The packed sums differ from {@link MatMul#reference}'s only in rounding order, within the usual bound. */
     @ParameterizedTest
-    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "F16"})
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "Q4_0", "F16", "BF16"})
     void matchesTheMatMulReferenceWithinTheSumOrderBound(WeightFormat format) {
         int rows = 40;
         int cols = 512;
@@ -174,7 +211,7 @@ class PackedPanelsTest {
 
     /** Outputs past the batch and rows past the matrix are not written (the padded rows and inputs stay inside). */
     @ParameterizedTest
-    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "F16"})
+    @EnumSource(value = WeightFormat.class, names = {"Q8_0", "Q4_0", "F16", "BF16"})
     void writesOnlyTheBatchsRealOutputs(WeightFormat format) {
         int rows = 21;
         int cols = 64;
@@ -190,9 +227,9 @@ class PackedPanelsTest {
 
     @Test
     void refusesOtherFormatsAndShortArrays() {
-        var bf16 = MatMul.encode(WeightFormat.BF16, gaussian(16 * 32, 13), 16, 32);
-        var e = assertThrows(IllegalArgumentException.class, () -> PackedPanels.pack(bf16, Arena.ofAuto(), Parallel.serial()));
-        assertTrue(e.getMessage().contains("BF16"), e.getMessage());
+        var f32 = MatMul.encode(WeightFormat.F32, gaussian(16 * 32, 13), 16, 32);
+        var e = assertThrows(IllegalArgumentException.class, () -> PackedPanels.pack(f32, Arena.ofAuto(), Parallel.serial()));
+        assertTrue(e.getMessage().contains("F32"), e.getMessage());
         var f16 = MatMul.encode(WeightFormat.F16, gaussian(16 * 32, 13), 16, 32);
         var q8 = assertThrows(IllegalArgumentException.class, () -> PackedQ8.pack(f16, Arena.ofAuto(), Parallel.serial()));
         assertTrue(q8.getMessage().contains("F16"), q8.getMessage());
@@ -204,8 +241,11 @@ class PackedPanelsTest {
 
     @Test
     void packedCopiesAreSixteenRowPanels() {
-        // three panels (the last padded): Q8_0 576 bytes per panel and block of 32 columns, F16 32 bytes per column
+        // three panels (the last padded): Q8_0 and Q4_0 576 bytes per panel and block of 32 columns (Q4_0's nibbles
+        // unpacked to bytes), F16 and BF16 32 bytes per column
         assertEquals(3L * 3 * 576, packed(WeightFormat.Q8_0, 37, 96, 15, Parallel.serial()).byteSize());
+        assertEquals(3L * 3 * 576, packed(WeightFormat.Q4_0, 37, 96, 15, Parallel.serial()).byteSize());
         assertEquals(3L * 70 * 32, packed(WeightFormat.F16, 37, 70, 15, Parallel.serial()).byteSize());
+        assertEquals(3L * 70 * 32, packed(WeightFormat.BF16, 37, 70, 15, Parallel.serial()).byteSize());
     }
 }

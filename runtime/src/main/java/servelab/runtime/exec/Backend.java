@@ -5,7 +5,7 @@ public enum Backend {
     /** Vector API kernels, rows split over a thread pool. */
     CPU_VECTOR("cpu-vector"),
     /**
-     * The Vector API kernels with every Q8_0 and F16 weight matrix repacked once into sixteen-row panels
+     * The Vector API kernels with every Q8_0, Q4_0, F16 and BF16 weight matrix repacked once into sixteen-row panels
      * ({@code PackedPanels}): batched decode, prefill and verification meet the weights in outer-product register
      * tiles, about twice {@code cpu-vector}'s speed from batch 8 on one AVX2 core (kernels/README.md). Each row's sum is
      * a different rounding order from {@code cpu-vector}'s, the same at every batch size. Costs a copy of those

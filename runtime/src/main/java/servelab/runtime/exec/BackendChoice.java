@@ -20,7 +20,7 @@ import servelab.kernels.model.ResidentForward;
  * @param inUse    the backend those kernels are
  * @param note     what runs the matmuls or the forward pass, or why the asked-for backend was not used ({@code ""}:
  *                 nothing to say)
- * @param offload  the TornadoVM matmul offload ({@code tornadovm-matmul}) or the packed Q8_0 and F16 weights
+ * @param offload  the TornadoVM matmul offload ({@code tornadovm-matmul}) or the packed Q8_0, Q4_0, F16 and BF16 weights
  *                 ({@code cpu-packed}), or {@code null}; holds device or off-heap memory until {@link #close()}
  * @param resident how each model instance opens its device-resident forward ({@code tornadovm}), or {@code null}
  */

@@ -6,7 +6,7 @@ package servelab.runtime.experiment;
  *
  * @param path        GGUF file of a Llama-family model
  * @param backend     {@code cpu-vector} (default: Vector API kernels on {@code threads} threads),
- *                    {@code cpu-packed} (the same with Q8_0 and F16 weights repacked for batched tiles),
+ *                    {@code cpu-packed} (the same with Q8_0, Q4_0, F16 and BF16 weights repacked for batched tiles),
  *                    {@code cpu-reference} (scalar kernels, one thread), {@code tornadovm} or {@code tornadovm-matmul}
  * @param threads     kernel threads (0: one per available processor)
  * @param temperature 0 (default) samples greedily

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * the median (and range) of per-round ratios (the two ran back to back in each round, so a round's ratio compares
  * like with like). Batch-1 decode also gets "% of bound": tokens/s times the weight bytes over the same round's
  * streaming read of the mapped model file. ServeLab's rows are split by the kernels they ran on ({@code kernels}:
- * {@code cpu-vector}, or {@code cpu-packed} for the repacked Q8_0 matrices; rows without the field are
+ * {@code cpu-vector}, or {@code cpu-packed} for the repacked weight matrices; rows without the field are
  * {@code cpu-vector}), each against the same llama.cpp rows.
  *
  * <pre>

@@ -39,7 +39,7 @@ import servelab.kernels.matmul.PackedWeights;
  *   VsLlamaCpp generate DIR                    writes DIR/servelab-1b-{q8_0,f16}.gguf unless present
  *   VsLlamaCpp measure MODEL THREADS ROUND OUT.jsonl [SECONDS [cpu-vector|cpu-packed]]
  * </pre>
- * {@code cpu-packed} runs the forward pass with the Q8_0 matrices repacked ({@link PackedWeights}); its rows say so
+ * {@code cpu-packed} runs the forward pass with the weight matrices repacked ({@link PackedWeights}); its rows say so
  * in {@code kernels}, and {@code pack_s} is the first step's wall time, which includes the packing.
  */
 public final class VsLlamaCpp {
@@ -52,11 +52,13 @@ public final class VsLlamaCpp {
 
     public static void main(String[] args) throws IOException {
         switch (args.length > 0 ? args[0] : "") {
-            case "generate" -> generate(Path.of(args[1]));
+            case "generate" -> generate(Path.of(args[1]), args.length > 2
+                    ? java.util.Arrays.stream(args, 2, args.length).map(f -> WeightFormat.valueOf(f.toUpperCase(Locale.ROOT))).toList()
+                    : List.of(WeightFormat.Q8_0, WeightFormat.F16));
             case "measure" -> measure(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Path.of(args[4]),
                     args.length > 5 ? Double.parseDouble(args[5]) : 6, args.length > 6 ? args[6] : "cpu-vector");
             default -> {
-                System.err.println("usage: VsLlamaCpp generate DIR | measure MODEL THREADS ROUND OUT.jsonl [SECONDS [cpu-vector|cpu-packed]]");
+                System.err.println("usage: VsLlamaCpp generate DIR [FORMAT...] | measure MODEL THREADS ROUND OUT.jsonl [SECONDS [cpu-vector|cpu-packed]]");
                 System.exit(2);
             }
         }
@@ -71,9 +73,9 @@ public final class VsLlamaCpp {
         return dir.resolve("servelab-1b-" + format.name().toLowerCase(Locale.ROOT) + ".gguf");
     }
 
-    private static void generate(Path dir) throws IOException {
+    private static void generate(Path dir, List<WeightFormat> formats) throws IOException {
         Files.createDirectories(dir);
-        for (var format : List.of(WeightFormat.Q8_0, WeightFormat.F16)) {
+        for (var format : formats) {
             var path = modelPath(dir, format);
             if (!Files.exists(path)) {
                 var partial = dir.resolve(path.getFileName() + ".partial");

@@ -16,37 +16,48 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * An F16 matrix in {@link PackedPanels}: per panel, column after column, the sixteen rows' halves of each column
- * (32 bytes; rows past the last are zeros), the same bytes as the GGUF matrix. Every output is
+ * An F16 or BF16 matrix in {@link PackedPanels}: per panel, column after column, the sixteen rows' halves of each
+ * column (32 bytes; rows past the last are zeros), the same bytes as the GGUF matrix. Every output is
  * {@code acc = fma(w[r][k], x[k], acc)} for every column in order, from zero.
  *
- * <p>The Vector API has no conversion from half precision. At batches 1 and 2 each column is widened in registers
- * by integer operations and one exact multiply ({@link #widen8}, {@link #widen16}) as it streams; from batch 3 a slab
- * is widened by a plain loop that C2 compiles to {@code vcvtph2ps}, once for all the inputs. The register widening
- * is exact for finite halves only, so a matrix holding an infinity or a NaN runs batches 1 and 2 through the tile.
+ * <p>The Vector API has no conversion from half precision. At batches 1 to {@value PackedPanels#FEW} each column is
+ * widened in registers by integer operations and one exact multiply ({@link #widen8}, {@link #widen16}) as it
+ * streams; the tile's slabs are widened by a plain loop (for F16 C2 compiles it to {@code vcvtph2ps}), once for all the
+ * inputs. Both formats take the same operations with their own constants: F16 shifts by 13, masks and multiplies by
+ * 2^112; BF16 is a float's upper half, so it shifts by 16, and its mask and factor change nothing. The F16 widening
+ * is exact for finite halves only, so an F16 matrix holding an infinity or a NaN runs every batch through the tile;
+ * the BF16 one is exact for every value.
  */
-public final class PackedF16 extends PackedPanels {
+public final class PackedHalves extends PackedPanels {
     /** Eight halves (half a panel's column) and sixteen (a whole one). */
     private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
-    /** A half's sign, exponent and fraction moved into a float's bits, times this, is the half's value. */
-    private static final float HALF_TO_FLOAT = 0x1p112f;
 
-    /** Whether every weight is finite, so that {@link #widen8} and {@link #widen16} widen them exactly. */
-    private final boolean finite;
+    private final boolean bf16;
+    /** Whether every weight widens exactly in registers ({@link #widen8}, {@link #widen16}). */
+    private final boolean exact;
+    /** A half sign-extended to an int, shifted left by this, masked and times {@link #factor}, is its value. */
+    private final int shift;
+    private final int mask;
+    private final float factor;
 
-    private PackedF16(Matrix source, MemorySegment data, boolean finite) {
+    private PackedHalves(Matrix source, MemorySegment data, boolean exact) {
         super(source, data);
-        this.finite = finite;
+        this.bf16 = source.format() == WeightFormat.BF16;
+        this.exact = exact;
+        this.shift = bf16 ? 16 : 13;
+        this.mask = bf16 ? -1 : 0x8FFF_FFFF;
+        this.factor = bf16 ? 1f : 0x1p112f;
     }
 
-    /** Repacks {@code f16} (an {@link WeightFormat#F16} matrix) into memory of {@code arena}, panels split over {@code parallel}. */
-    public static PackedF16 pack(Matrix f16, Arena arena, Parallel parallel) {
-        if (f16.format() != WeightFormat.F16) {
-            throw new IllegalArgumentException("PackedF16 packs F16 matrices, not " + f16.format());
+    /** Repacks {@code f16} (an F16 or BF16 matrix) into memory of {@code arena}, panels split over {@code parallel}. */
+    public static PackedHalves pack(Matrix f16, Arena arena, Parallel parallel) {
+        if (f16.format() != WeightFormat.F16 && f16.format() != WeightFormat.BF16) {
+            throw new IllegalArgumentException("PackedHalves packs F16 and BF16 matrices, not " + f16.format());
         }
+        boolean bf16 = f16.format() == WeightFormat.BF16;
         int cols = f16.cols();
         int panels = (f16.rows() + ROWS - 1) / ROWS;
         var data = arena.allocate((long) panels * cols * ROWS * 2, 64);
@@ -61,14 +72,14 @@ public final class PackedF16 extends PackedPanels {
                     MemorySegment.copy(f16.data(), SHORT_LE, f16.rowOffset(p * ROWS + i), row, 0, cols);
                     for (int k = 0; k < cols; k++) {
                         panel[k * ROWS + i] = row[k];
-                        seen |= (row[k] & 0x7C00) == 0x7C00; // exponent all ones: an infinity or a NaN
+                        seen |= !bf16 && (row[k] & 0x7C00) == 0x7C00; // an F16 infinity or NaN: exponent all ones
                     }
                 }
                 MemorySegment.copy(panel, 0, data, SHORT_LE, (long) p * cols * ROWS * 2, panel.length);
             }
             if (seen) nonFinite.set(true);
         });
-        return new PackedF16(f16, data, !nonFinite.get());
+        return new PackedHalves(f16, data, !nonFinite.get());
     }
 
     /** {@code acc = fma(w[r][k], x[k], acc)} for every column in order, from zero. */
@@ -77,14 +88,15 @@ public final class PackedF16 extends PackedPanels {
         float acc = 0f;
         long src = source.rowOffset(r);
         for (int k = 0; k < source.cols(); k++) {
-            acc = Math.fma(Float.float16ToFloat(source.data().get(SHORT_LE, src + 2L * k)), x[xOff + k], acc);
+            short h = source.data().get(SHORT_LE, src + 2L * k);
+            acc = Math.fma(bf16 ? BF16.toFloat(h) : Float.float16ToFloat(h), x[xOff + k], acc);
         }
         return acc;
     }
 
     @Override
     boolean streamsSmallBatches() {
-        return finite;
+        return exact;
     }
 
     long offset(int panel, int column) {
@@ -92,26 +104,27 @@ public final class PackedF16 extends PackedPanels {
     }
 
     /**
-     * The eight halves at byte {@code at} as floats, in registers. A half sign-extended to an int and shifted left by
-     * 13 has its sign in bit 31 and its exponent and fraction where a float's are, with three more copies of the sign
-     * above them, which the mask clears; that float times 2^112 is the half's value, exactly, for every finite half
-     * (a subnormal half is a subnormal float first). Four operations where the Vector API has no {@code vcvtph2ps}.
+     * The eight halves at byte {@code at} as floats, in registers. An F16 half sign-extended to an int and shifted left
+     * by 13 has its sign in bit 31 and its exponent and fraction where a float's are, with three more copies of the
+     * sign above them, which the mask clears; that float times 2^112 is the half's value, exactly, for every finite
+     * half (a subnormal half is a subnormal float first). A BF16 half shifted by 16 is its float, and the mask and the
+     * factor (all ones, 1) leave it so. Four operations where the Vector API has no {@code vcvtph2ps}.
      */
     private FloatVector widen8(long at) {
         return ((IntVector) ShortVector.fromMemorySegment(S8, data, at, LE).convertShape(VectorOperators.S2I, I8, 0))
-                .lanewise(VectorOperators.LSHL, 13)
-                .lanewise(VectorOperators.AND, 0x8FFF_FFFF)
+                .lanewise(VectorOperators.LSHL, shift)
+                .lanewise(VectorOperators.AND, mask)
                 .reinterpretAsFloats()
-                .mul(HALF_TO_FLOAT);
+                .mul(factor);
     }
 
     /** {@link #widen8} for the sixteen halves of a panel's column, in one 512-bit vector. */
     FloatVector widen16(long at) {
         return ((IntVector) ShortVector.fromMemorySegment(S16, data, at, LE).convertShape(VectorOperators.S2I, I16, 0))
-                .lanewise(VectorOperators.LSHL, 13)
-                .lanewise(VectorOperators.AND, 0x8FFF_FFFF)
+                .lanewise(VectorOperators.LSHL, shift)
+                .lanewise(VectorOperators.AND, mask)
                 .reinterpretAsFloats()
-                .mul(HALF_TO_FLOAT);
+                .mul(factor);
     }
 
     /** Two panels at a time (four fma chains), a last odd panel with the second's chains on its own weights, unstored. */
@@ -266,20 +279,26 @@ public final class PackedF16 extends PackedPanels {
 
     @Override
     void fewWide(float[] x, int batch, float[] out, int from, int to) {
-        PackedF16Few.eight(this, x, batch, out, from, to);
+        PackedHalvesFew.eight(this, x, batch, out, from, to);
     }
 
     @Override
     void fourWide(float[] x, int batch, float[] out, int from, int to) {
-        PackedF16Few.four(this, x, batch, out, from, to);
+        PackedHalvesFew.four(this, x, batch, out, from, to);
     }
 
     @Override
     void widenSlab(int p, int k0, int width, float[] slab) {
         var halves = SCRATCH.get().halves;
         MemorySegment.copy(data, SHORT_LE, offset(p, k0), halves, 0, width * ROWS);
-        for (int j = 0; j < width * ROWS; j++) {
-            slab[j] = Float.float16ToFloat(halves[j]);
+        if (bf16) {
+            for (int j = 0; j < width * ROWS; j++) {
+                slab[j] = Float.intBitsToFloat(halves[j] << 16);
+            }
+        } else {
+            for (int j = 0; j < width * ROWS; j++) {
+                slab[j] = Float.float16ToFloat(halves[j]);
+            }
         }
     }
 }

@@ -6,20 +6,20 @@ import static servelab.kernels.matmul.PackedPanels.ROWS;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * {@link PackedF16}'s kernels for batches 3 to {@value PackedPanels#FEW} on AVX-512 ({@link PackedPanels#fewWide},
+ * {@link PackedHalves}'s kernels for batches 3 to {@value PackedPanels#FEW} on AVX-512 ({@link PackedPanels#fewWide},
  * {@link PackedPanels#fourWide}): the weights widened in registers as they stream and met by every input,
  * no slab stored. Each output is the same fma chain as the tile's, bit for bit. Written out on purpose: a helper that
  * takes or returns vectors is not always inlined by C2, and then every vector becomes a heap object.
  */
-final class PackedF16Few {
-    private PackedF16Few() {}
+final class PackedHalvesFew {
+    private PackedHalvesFew() {}
 
     /**
      * Batches 3 to {@value PackedPanels#FEW} in 512-bit vectors: two panels by eight inputs (sixteen chains), each
      * widened column used for every input, so no slab is stored; inputs past the batch repeat the last and are not
      * stored.
      */
-    static void eight(PackedF16 m, float[] x, int batch, float[] out, int from, int to) {
+    static void eight(PackedHalves m, float[] x, int batch, float[] out, int from, int to) {
         int cols = m.source.cols();
         int rows = m.source.rows();
         var lanes = PackedPanels.SCRATCH.get().lanes;
@@ -102,7 +102,7 @@ final class PackedF16Few {
     }
 
     /** {@link #eight} for batches 3 and 4: two panels by four inputs, eight chains. */
-    static void four(PackedF16 m, float[] x, int batch, float[] out, int from, int to) {
+    static void four(PackedHalves m, float[] x, int batch, float[] out, int from, int to) {
         int cols = m.source.cols();
         int rows = m.source.rows();
         var lanes = PackedPanels.SCRATCH.get().lanes;
