@@ -18,7 +18,10 @@ final class FloatTiles {
      * CPU-second with panels of 128, 256, 512, 1024 and 2048 columns (2048: 48 KiB, out of L1).
      */
     private static final int PANEL = 1024;
-    /** F16 at batch 1 widened in registers ({@link F16#dotWidened}); {@code -Dservelab.f16.buffered=true}: into a row first. */
+    /**
+     * F16 and BF16 at batch 1 widened in registers ({@link F16#dotWidened}, {@link BF16#dotWidened});
+     * {@code -Dservelab.f16.buffered=true}: into a row first, to compare.
+     */
     static final boolean WIDEN_IN_REGISTERS = !Boolean.getBoolean("servelab.f16.buffered");
 
     /**
@@ -27,8 +30,8 @@ final class FloatTiles {
      * panel is widened (F16, BF16) or copied (F32) into floats once and then met by every pair of inputs of the tile
      * in a four-by-two register tile ({@link F32#panel4x2}), whose accumulators wait in {@code partial} between
      * panels; {@link F32#finish4x2} adds the columns after the panels and writes the outputs. An odd last input
-     * takes the tile as both inputs of its pair. A single input (batch 1; F16 rows widened in registers,
-     * {@link F16#dotWidened}) and leftover rows (fewer than four) take the whole widened row and
+     * takes the tile as both inputs of its pair. A single input (batch 1; F16 and BF16 rows widened in registers,
+     * {@link F16#dotWidened}, {@link BF16#dotWidened}) and leftover rows (fewer than four) take the whole widened row and
      * {@link F32#dotVector(float[], int, float[], int, int)}, which does the same operations per output, also at
      * batch 1, so that a row's result does not depend on the batch.
      */
@@ -46,6 +49,12 @@ final class FloatTiles {
             // one input: widen each row in registers as it streams (same operations, no buffer)
             for (int r = r0; r < r1; r++) {
                 out[t0 * w.rows() + r] = F16.dotWidened(w.data(), w.rowOffset(r), x, t0 * cols, cols, SCRATCH.get().lanes);
+            }
+            return;
+        }
+        if (w.format() == WeightFormat.BF16 && t1 - t0 < 2 && WIDEN_IN_REGISTERS) {
+            for (int r = r0; r < r1; r++) {
+                out[t0 * w.rows() + r] = BF16.dotWidened(w.data(), w.rowOffset(r), x, t0 * cols, cols, SCRATCH.get().lanes);
             }
             return;
         }

@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The Vector API has no conversion from half precision. At batches 1 to {@value PackedPanels#FEW} each column is
  * widened in registers by integer operations and one exact multiply ({@link #widen8}, {@link #widen16}) as it
- * streams; the tile's slabs are widened by a plain loop (for F16 C2 compiles it to {@code vcvtph2ps}), once for all the
+ * streams; the tile's slabs are widened by a loop (for F16 one that C2 compiles to {@code vcvtph2ps}), once for all the
  * inputs. Both formats take the same operations with their own constants: F16 shifts by 13, masks and multiplies by
  * 2^112; BF16 is a float's upper half, so it shifts by 16, and its mask and factor change nothing. The F16 widening
  * is exact for finite halves only, so an F16 matrix holding an infinity or a NaN runs every batch through the tile;
@@ -289,16 +289,14 @@ public final class PackedHalves extends PackedPanels {
 
     @Override
     void widenSlab(int p, int k0, int width, float[] slab) {
+        if (bf16) {
+            BF16.widenRow(data, offset(p, k0), slab, 0, width * ROWS);
+            return;
+        }
         var halves = SCRATCH.get().halves;
         MemorySegment.copy(data, SHORT_LE, offset(p, k0), halves, 0, width * ROWS);
-        if (bf16) {
-            for (int j = 0; j < width * ROWS; j++) {
-                slab[j] = Float.intBitsToFloat(halves[j] << 16);
-            }
-        } else {
-            for (int j = 0; j < width * ROWS; j++) {
-                slab[j] = Float.float16ToFloat(halves[j]);
-            }
+        for (int j = 0; j < width * ROWS; j++) {
+            slab[j] = Float.float16ToFloat(halves[j]);
         }
     }
 }

@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * folded into the running sums every 32 columns.
  *
  * <p>A Q4_0 matrix is packed the same way, each nibble less 8 as a byte: no value changes (a Q4_0 weight is
- * {@code d * (nibble - 8)}, the same form), and every kernel here serves it, but its copy is 1.89 times the size
+ * {@code d * (nibble - 8)}, the same form), and every kernel here serves it, but its copy is twice the size
  * of its GGUF tensor (576 bytes per 512 weights against 288).
  */
 public final class PackedQ8 extends PackedPanels {

@@ -198,7 +198,8 @@ class MatMulTest {
 
     /**
      * The one-output vector dot the matmul must match bit for bit: the format's own for Q8_0, Q4_0 and F32; for F16
-     * and BF16 the F32 dot over the exactly widened row (the matmul widens rows once per tile, never in registers).
+     * and BF16 the F32 dot over the exactly widened row (the matmul widens rows once per tile, or at batch 1 in
+     * registers with the same operations).
      */
     private static float singleDot(Matrix w, int r, float[] x, int xOff) {
         return switch (w.format()) {

@@ -23,7 +23,7 @@ import servelab.kernels.matmul.WeightFormat;
 /**
  * The forward pass of a Q8_0 model on the packed kernels ({@code cpu-packed}): a row's logits do not depend on the
  * step it is computed in, bit for bit, as on the Vector API kernels ({@link ForwardTest}), and they differ from those
- * kernels' only in rounding. {@link F16} runs the same on an F16 model.
+ * kernels' only in rounding. {@link F16}, {@link Q4} and {@link BF16} run the same on models of those formats.
  */
 class PackedForwardTest {
     Llama model() {
@@ -34,6 +34,20 @@ class PackedForwardTest {
         @Override
         Llama model() {
             return TinyModels.of(WeightFormat.F16);
+        }
+    }
+
+    static final class Q4 extends PackedForwardTest {
+        @Override
+        Llama model() {
+            return TinyModels.of(WeightFormat.Q4_0);
+        }
+    }
+
+    static final class BF16 extends PackedForwardTest {
+        @Override
+        Llama model() {
+            return TinyModels.of(WeightFormat.BF16);
         }
     }
 
