@@ -45,16 +45,13 @@ final class FloatTiles {
             }
             return;
         }
-        if (w.format() == WeightFormat.F16 && t1 - t0 < 2 && WIDEN_IN_REGISTERS) {
-            // one input: widen each row in registers as it streams (same operations, no buffer)
+        if (w.format() != WeightFormat.F32 && t1 - t0 < 2 && WIDEN_IN_REGISTERS) {
+            // one input: widen each F16 or BF16 row in registers as it streams (same operations, no buffer)
+            boolean f16 = w.format() == WeightFormat.F16;
+            var lanes = SCRATCH.get().lanes;
             for (int r = r0; r < r1; r++) {
-                out[t0 * w.rows() + r] = F16.dotWidened(w.data(), w.rowOffset(r), x, t0 * cols, cols, SCRATCH.get().lanes);
-            }
-            return;
-        }
-        if (w.format() == WeightFormat.BF16 && t1 - t0 < 2 && WIDEN_IN_REGISTERS) {
-            for (int r = r0; r < r1; r++) {
-                out[t0 * w.rows() + r] = BF16.dotWidened(w.data(), w.rowOffset(r), x, t0 * cols, cols, SCRATCH.get().lanes);
+                out[t0 * w.rows() + r] = f16 ? F16.dotWidened(w.data(), w.rowOffset(r), x, t0 * cols, cols, lanes)
+                        : BF16.dotWidened(w.data(), w.rowOffset(r), x, t0 * cols, cols, lanes);
             }
             return;
         }

@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * sums each row in lanes of columns.
  *
  * <p>The kernels are written for 256-bit float vectors; see {@link #supported()}. Where the machine has 512-bit ones
- * (AVX-512), batches 1 and 2 run on them ({@link #WIDE}): a column of a panel in one register, half the
+ * (AVX-512), batches 1 to 8 run on them ({@link #WIDE}): a column of a panel in one register, half the
  * instructions. The tile stays at 256 bits, where wider tiles measured no faster. kernels/README.md has the
  * measurements.
  */
@@ -42,7 +42,8 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedHalves {
     /** Sixteen floats: one column of a panel in one register, for the 512-bit kernels. */
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     /**
-     * Whether batches 1 and 2 run the 512-bit kernels ({@link #matvecWide}, {@link #matvec2Wide}): where
+     * Whether batches 1 to {@value #FEW} run the 512-bit kernels ({@link #matvecWide}, {@link #matvec2Wide},
+     * {@link #fourWide}, {@link #fewWide}): where
      * the machine's preferred float vector has 512 bits (AVX-512), unless {@code -Dservelab.packed.bits=256} asks for
      * the 256-bit ones, to compare. The sums are the same bits either way.
      */
@@ -102,7 +103,7 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedHalves {
         matmul(x, batch, out, parallel, WIDE);
     }
 
-    /** {@link #matmul(float[], int, float[], Parallel)} with batches 1 and 2 on the 512-bit kernels or not. */
+    /** {@link #matmul(float[], int, float[], Parallel)} with batches 1 to {@value #FEW} on the 512-bit kernels or not. */
     void matmul(float[] x, int batch, float[] out, Parallel parallel, boolean wide) {
         int rows = source.rows();
         int cols = source.cols();
@@ -140,7 +141,10 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedHalves {
         parallel.forRange(panels, grain, (from, to) -> tiles(grouped, batch, out, from, to));
     }
 
-    /** Whether batches 1 and 2 have their own kernels for this matrix; if not, they run through the tile. */
+    /**
+     * Whether batches 1 to {@value #FEW} have their own streaming kernels for this matrix; if not, they run through
+     * the tile.
+     */
     boolean streamsSmallBatches() {
         return true;
     }
