@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import servelab.runtime.experiment.ExecutorKind;
 import servelab.runtime.experiment.Experiment;
 import servelab.runtime.experiment.ExperimentFile;
 
@@ -34,8 +35,9 @@ import servelab.runtime.experiment.ExperimentFile;
  * @param id      16 hex digits of SHA-256 over the sorted point ids: the same set of experiments, the same sweep id
  * @param points  in grid order
  * @param trace   the trace file every point reads, with its SHA-256, when the base replays a file
+ * @param realModel whether a point runs on the model executor (its JVM needs the Vector API)
  */
-public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<TraceFile> trace) {
+public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<TraceFile> trace, boolean realModel) {
 
     /** A trace file and the SHA-256 of its bytes (how members fetch it from the cluster). */
     public record TraceFile(Path path, String sha256) {
@@ -61,11 +63,13 @@ public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<
         var chosen = file.sample().map(s -> sample(kept, s)).orElse(kept);
         var traces = new LinkedHashMap<Path, String>();
         var points = new ArrayList<Point>();
+        boolean realModel = false;
         for (var values : chosen) {
             var overrides = new ArrayList<>(file.set());
             values.forEach((k, v) -> overrides.add(k + "=" + file.axes().get(k).get(indexOf(file, k, v))));
             var experiment = load(file, base, overrides, values);
             var trace = traceOf(experiment, traces);
+            realModel |= experiment.executor() == ExecutorKind.MODEL;
             points.add(new Point(grid.indexOf(values), pointId(experiment, trace), values, overrides,
                     experiment.replicas()));
         }
@@ -79,7 +83,8 @@ public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<
                     + traces.keySet() + "); a sweep shares one trace file");
         }
         var trace = traces.entrySet().stream().findFirst().map(e -> new TraceFile(e.getKey(), e.getValue()));
-        return new SweepPlan(file, sha256(String.join(",", ids)).substring(0, 16), List.copyOf(points), trace);
+        return new SweepPlan(file, sha256(String.join(",", ids)).substring(0, 16), List.copyOf(points), trace,
+                realModel);
     }
 
     /** The base as a file ExperimentFile can read: the given one, or the inline map written next to nothing. */

@@ -21,6 +21,7 @@ import servelab.runtime.calibrate.ProfileWriter;
 import servelab.runtime.calibrate.VidurProfiles;
 import servelab.runtime.exec.Backend;
 import servelab.runtime.exec.cost.CostModels;
+import servelab.runtime.install.VectorModule;
 
 /** {@code servelab calibrate}: a measured cost profile from the model executor (or from Vidur's GPU profiles). */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
@@ -82,6 +83,7 @@ final class CalibrateCommand implements Callable<Integer> {
         var stdout = spec.commandLine().getOut();
         if (vidur != null) return importVidur(stdout);
         if (model == null) throw new ParameterException(spec.commandLine(), "--model FILE.gguf is required (or --vidur DIR)");
+        VectorModule.ensure(); // measuring the kernels; before anything is written
         if (generate != null) generateModel();
         var settings = new Calibrator.Settings(model, Backend.fromId(backend), threads, quick,
                 seconds != null ? seconds : quick ? 20 : 300, blockSize, seed);

@@ -18,6 +18,7 @@ import servelab.kernels.matmul.WeightFormat;
 import servelab.kernels.model.RandomLlama;
 import servelab.runtime.experiment.ExperimentFile;
 import servelab.runtime.experiment.ExperimentRunner;
+import servelab.runtime.install.VectorModule;
 
 /** {@code servelab demo}: a synthetic workload under three policies, side by side. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -71,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (real) VectorModule.ensure(); // before anything is written
         var parent = out != null ? out : Path.of("runs", (real ? "demo-real-" : "demo-")
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         var stdout = spec.commandLine().getOut();

@@ -8,6 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import servelab.runtime.experiment.CallerDir;
+import servelab.runtime.install.VectorModule;
 
 /** The {@code servelab} command line. Only {@link #main} exits the JVM. */
 @Command(name = "servelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -25,6 +26,7 @@ public final class Main implements Runnable {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        VectorModule.launchedWith(args);
         System.exit(commandLine(args.length == 0 ? "" : args[0]).execute(args));
     }
 

@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import servelab.runtime.experiment.ExecutorKind;
 import servelab.runtime.experiment.ExperimentFile;
 import servelab.runtime.experiment.ExperimentRunner;
+import servelab.runtime.install.VectorModule;
 
 /** {@code servelab run}: one experiment, in simulation or on a model, to a folder of Arrow results. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -83,6 +85,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (executor != null) all.add("executor=" + executor);
         var experiment = ExperimentFile.load(experimentFile, all);
+        if (experiment.executor() == ExecutorKind.MODEL) VectorModule.ensure(); // before anything is written
         var runDir = out != null ? out : experiment.output() != null ? Path.of(experiment.output())
                 : Path.of("runs", experiment.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         var stdout = spec.commandLine().getOut();

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import servelab.api.PluginKind;
 import servelab.runtime.engine.Executor;
+import servelab.runtime.install.VectorModule;
 
 /**
  * The real world: every replica's executor runs forward passes of one GGUF model (and of a draft model for the
@@ -52,6 +53,7 @@ public final class ModelSetup implements ExecutorSetup {
             throw new IllegalArgumentException("speculator 'draft-model' on the model executor needs model.draft_path "
                     + "(a smaller GGUF with the target's vocabulary)");
         }
+        VectorModule.require();
         var target = LoadedModel.open(Path.of(settings.path()));
         try {
             var draft = settings.draftPath() == null ? null : LoadedModel.open(Path.of(settings.draftPath()));

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 import servelab.runtime.experiment.ExecutorKind;
 import servelab.runtime.experiment.ExperimentFile;
+import servelab.runtime.install.VectorModule;
 import servelab.serve.ServeSession;
 import servelab.serve.ServeSpec;
 
@@ -67,6 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
             all.add("executor=emulated");
             exp = ExperimentFile.load(experimentFile, all, "serve", node -> { });
         }
+        if (exp.executor() == ExecutorKind.MODEL) VectorModule.ensure(); // before anything is bound or written
         var runDir = out != null ? out : Path.of("runs", exp.name() + "-serve-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         var stop = new CountDownLatch(1);

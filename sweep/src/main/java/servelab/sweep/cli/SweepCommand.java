@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import servelab.runtime.install.VectorModule;
 import servelab.sweep.SweepFile;
 import servelab.sweep.SweepPlan;
 import servelab.sweep.SweepProgress;
@@ -39,6 +40,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var plan = SweepPlan.of(SweepFile.load(sweepFile));
+        if (plan.realModel()) VectorModule.ensure(); // before anything is written
         var options = member.options();
         var outcome = SweepRunner.run(plan, out, options, null,
                 SweepProgress.forTerminal("sweep " + plan.id(), quiet));
