@@ -15,7 +15,8 @@ import java.util.List;
  * (about 500 classes in a cold simulated run). So the launcher starts the JVM without the module, and a command
  * that is about to run the kernels calls {@link #ensure()} before it writes anything: the command line is run again
  * in a JVM with the module, and this one waits for it and exits with its status. Real runs take seconds to minutes,
- * so the second JVM's start (about 0.3 s, without the cache) does not matter there.
+ * so the two starts (about 0.8 s more for a tiny model's run) matter little there; the launcher starts a JVM with the
+ * module at once when the command line names a model.
  */
 public final class VectorModule {
     public static final String NAME = "jdk.incubator.vector";
