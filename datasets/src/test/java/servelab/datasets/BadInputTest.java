@@ -100,6 +100,21 @@ class BadInputTest {
     }
 
     @Test
+    void aRowMoreThan292YearsAfterTheFirstIsABadValueNotANegativeArrival() throws IOException {
+        // found by TraceReaderFuzzTest#azureCsv: 1719 to 2023 is more nanoseconds than a long holds
+        var file = TraceFiles.write(dir, "azure.csv", HEADER + "1719-11-16 18:15:46.6805900,374,44\n" + ROW_2);
+        var e = readFailure(file);
+        assertEquals("azure.csv:3: column 1 'TIMESTAMP': arrival 2023-11-16T18:15:50.995169Z is more than 292 years "
+                + "after the first row's, 1719-11-16T18:15:46.680590Z on line 2; a trace's span must fit in 64-bit "
+                + "nanoseconds", e.getMessage());
+        assertEquals(Optional.of(SkipReason.BAD_VALUE), e.skipReason());
+        try (var reader = Traces.open(file, ReadOptions.skippingBadRows())) {
+            assertEquals(List.of(TraceRequest.of(0, 0, 374, 44)), reader.toList());
+            assertEquals(Map.of(SkipReason.BAD_VALUE, 1L), reader.skippedRows());
+        }
+    }
+
+    @Test
     void equalTimestampsAreInOrder() throws IOException {
         var file = TraceFiles.write(dir, "azure.csv", HEADER + ROW_1 + ROW_1);
         assertEquals(List.of(0L, 0L), Traces.readAll(file, ReadOptions.DEFAULT).stream().map(TraceRequest::arrivalNanos).toList());

@@ -141,6 +141,15 @@ public final class CsvRowParser implements RowParser {
                         + " on line " + previousLine + "; rows must be in arrival order");
     }
 
+    @Override
+    public TraceFormatException tooLate(RawRow row, long firstTimeNanos, long firstLine) {
+        int c = layout.time();
+        return TraceFormatException.ofColumn(fileName, row.line, c + 1, layout.header().get(c), SkipReason.BAD_VALUE,
+                "arrival " + formatTime(row.timeNanos) + " is more than 292 years after the first row's, "
+                        + formatTime(firstTimeNanos) + " on line " + firstLine
+                        + "; a trace's span must fit in 64-bit nanoseconds");
+    }
+
     private String formatTime(long nanos) {
         return switch (layout.timeKind()) {
             case DATE_TIME -> Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),

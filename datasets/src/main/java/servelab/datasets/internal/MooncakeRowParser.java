@@ -227,6 +227,14 @@ public final class MooncakeRowParser implements RowParser {
     }
 
     @Override
+    public TraceFormatException tooLate(RawRow row, long firstTimeNanos, long firstLine) {
+        return TraceFormatException.ofField(fileName, row.line, "timestamp", SkipReason.BAD_VALUE,
+                "arrival " + Decimals.millis(row.timeNanos) + " ms is more than 292 years after the first row's, "
+                        + Decimals.millis(firstTimeNanos) + " ms on line " + firstLine
+                        + "; a trace's span must fit in 64-bit nanoseconds");
+    }
+
+    @Override
     public TraceFormat format() {
         return TraceFormat.MOONCAKE_JSONL;
     }

@@ -25,6 +25,9 @@ public final class RowCursor implements Closeable {
     private final Map<SkipReason, Long> skipped = new EnumMap<>(SkipReason.class);
     private final Map<SkipReason, Long> firstSkippedLine = new EnumMap<>(SkipReason.class);
     private long previousTime = Long.MIN_VALUE;
+    /** The first accepted row's time and line: every later row's offset from it must fit in a long. */
+    private long firstTime;
+    private long firstLine;
     private long previousLine;
     private long rowsAccepted;
 
@@ -39,6 +42,12 @@ public final class RowCursor implements Closeable {
             try {
                 if (!parser.next(row)) return false;
                 if (row.timeNanos < previousTime) throw parser.outOfOrder(row, previousTime, previousLine);
+                if (rowsAccepted == 0) {
+                    firstTime = row.timeNanos;
+                    firstLine = row.line;
+                } else if (row.timeNanos - firstTime < 0) { // later than the first row, so only an overflow is negative
+                    throw parser.tooLate(row, firstTime, firstLine);
+                }
                 previousTime = row.timeNanos;
                 previousLine = row.line;
                 rowsAccepted++;

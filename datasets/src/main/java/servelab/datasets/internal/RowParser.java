@@ -23,4 +23,10 @@ public interface RowParser extends Closeable {
 
     /** Builds the error for a row whose time goes back, naming the time column the way this format does. */
     TraceFormatException outOfOrder(RawRow row, long previousTimeNanos, long previousLine);
+
+    /**
+     * Builds the error for a row that arrives so long after the trace's first row (about 292 years) that the gap does
+     * not fit in a {@code long} of nanoseconds, naming the time column the way this format does.
+     */
+    TraceFormatException tooLate(RawRow row, long firstTimeNanos, long firstLine);
 }
