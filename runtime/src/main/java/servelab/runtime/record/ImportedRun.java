@@ -29,6 +29,12 @@ final class ImportedRun {
         Json.write(runDir.resolve("run.json"), runInfo);
     }
 
+    /**
+     * The longest time an importer accepts for a delay, a latency or an arrival's offset, in seconds (about 31.7
+     * years): a few of them added stay far inside a long of nanoseconds, which a larger value would overflow.
+     */
+    static final double MAX_SECONDS = 1e9;
+
     /** Seconds (as the tools write them) to whole nanoseconds; rounding keeps 1000.01 - 1000.00 at 10 ms exactly. */
     static long nanos(double seconds) {
         return Math.round(seconds * NANOS_PER_SECOND);

@@ -70,6 +70,10 @@ public final class VidurImporter {
         double arrivalS = 0;
         for (var line : lines) {
             arrivalS += line.seconds(INTER_ARRIVAL).orElse(0);
+            if (arrivalS > ImportedRun.MAX_SECONDS) {
+                throw line.error(INTER_ARRIVAL, "the delays up to this line put the arrival more than 1e9 seconds (about "
+                        + "31 years) after the first");
+            }
             requests.add(request(line, nanos(arrivalS)));
         }
         ImportedRun.write(runDir, requests, runInfo(file, csv.columns.containsKey(INTER_ARRIVAL)));
@@ -183,6 +187,9 @@ public final class VidurImporter {
                 if (!has(column) || isEmpty(column)) return OptionalDouble.empty();
                 double v = number(column);
                 if (v < 0) throw error(column, "must be seconds >= 0, was " + v);
+                if (v > ImportedRun.MAX_SECONDS) {
+                    throw error(column, "must be at most 1e9 seconds (about 31 years), was " + v);
+                }
                 return OptionalDouble.of(v);
             }
 

@@ -64,7 +64,12 @@ public final class VllmImporter {
         String error = text(root, "errors", i);
         int input = count(file, root, "input_lens", i);
         int output = count(file, root, "output_lens", i);
-        long arrival = root.has("start_times") ? nanos(seconds(file, root, "start_times", i) - origin) : 0;
+        double offset = root.has("start_times") ? seconds(file, root, "start_times", i) - origin : 0;
+        if (offset > ImportedRun.MAX_SECONDS) {
+            throw new ImportException(file, "start_times[" + i + "] is more than 1e9 seconds (about 31 years) after the "
+                    + "first start time");
+        }
+        long arrival = nanos(offset);
         if (!error.isEmpty()) {
             var row = new RequestRow(i, -1, "default", 0, arrival, -1, -1, -1, input, output, -1, -1, new long[0],
                     -1, -1, -1, error);
@@ -72,8 +77,15 @@ public final class VllmImporter {
         }
         double ttft = seconds(file, root, "ttfts", i);
         if (ttft < 0) throw new ImportException(file, "ttfts[" + i + "] is negative (" + ttft + " s)");
+        if (ttft > ImportedRun.MAX_SECONDS) {
+            throw new ImportException(file, "ttfts[" + i + "] is more than 1e9 seconds (about 31 years): " + ttft);
+        }
         double[] itlMs = itlsMs(file, root.get("itls").get(i), i);
         double latency = root.has("latencies") ? seconds(file, root, "latencies", i) : ttft + sumSeconds(itlMs);
+        if (latency > ImportedRun.MAX_SECONDS) {
+            throw new ImportException(file, (root.has("latencies") ? "latencies[" + i + "]" : "ttfts[" + i + "] and itls["
+                    + i + "]") + " make a latency of more than 1e9 seconds (about 31 years): " + latency);
+        }
         long firstToken = arrival + nanos(ttft);
         // latency >= ttft in every real file; max() only guards against a rounding step backwards
         long completion = Math.max(firstToken, arrival + nanos(latency));

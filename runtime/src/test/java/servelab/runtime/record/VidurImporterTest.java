@@ -71,6 +71,28 @@ class VidurImporterTest {
     }
 
     @Test
+    void timesTooLongForNanosecondsAreNamedByLineAndColumn() throws IOException {
+        // found by fuzz/run: 888888888888888.7 s overflowed the completion's nanoseconds, and RequestRow's own check
+        // named no line
+        var file = write("""
+                Request Id,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,request_num_decode_tokens
+                0,0.5,0.1,10,4
+                1,888888888888888.7,0.1,10,4
+                """);
+        var e = assertThrows(ImportException.class, () -> VidurImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file + ": line 3, column 'request_e2e_time': must be at most 1e9 seconds (about 31 years), was "
+                + "8.888888888888888E14", e.getMessage());
+        var delays = write("""
+                Request Id,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,request_num_decode_tokens,request_inter_arrival_delay
+                0,0.5,0.1,10,4,9e8
+                1,0.5,0.1,10,4,9e8
+                """);
+        e = assertThrows(ImportException.class, () -> VidurImporter.importTo(delays, tmp.resolve("out2")));
+        assertEquals(delays + ": line 3, column 'request_inter_arrival_delay': the delays up to this line put the "
+                + "arrival more than 1e9 seconds (about 31 years) after the first", e.getMessage());
+    }
+
+    @Test
     void aRequestThatEndsBeforeItsFirstTokenIsNamedByLineAndColumn() throws IOException {
         // found by fuzz/run: it reached RequestRow's own check, an IllegalArgumentException naming no line
         var file = write("""

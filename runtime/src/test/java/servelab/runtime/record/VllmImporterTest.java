@@ -100,6 +100,23 @@ class VllmImporterTest {
     }
 
     @Test
+    void timesTooLongForNanosecondsAreNamedByIndex() throws IOException {
+        // 1e15 s is more nanoseconds than a long holds: the sum went negative and reached RequestRow's own check
+        var file = write("{\"input_lens\": [1], \"output_lens\": [1], \"ttfts\": [1e15], \"itls\": [[]]}");
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file + ": ttfts[0] is more than 1e9 seconds (about 31 years): 1.0E15", e.getMessage());
+        var itls = write("{\"input_lens\": [1], \"output_lens\": [1], \"ttfts\": [0], \"itls\": [[1e15]]}");
+        e = assertThrows(ImportException.class, () -> VllmImporter.importTo(itls, tmp.resolve("out")));
+        assertEquals(itls + ": ttfts[0] and itls[0] make a latency of more than 1e9 seconds (about 31 years): 1.0E15",
+                e.getMessage());
+        var starts = write("{\"input_lens\": [1, 1], \"output_lens\": [1, 1], \"ttfts\": [0.1, 0.1], \"itls\": [[], []], "
+                + "\"start_times\": [0, 2e9]}");
+        e = assertThrows(ImportException.class, () -> VllmImporter.importTo(starts, tmp.resolve("out")));
+        assertEquals(starts + ": start_times[1] is more than 1e9 seconds (about 31 years) after the first start time",
+                e.getMessage());
+    }
+
+    @Test
     void arraysOfDifferentLengthsAreNamed() throws IOException {
         var file = write("{\"input_lens\": [1, 2], \"output_lens\": [1], \"ttfts\": [0.1, 0.2], \"itls\": [[], []]}");
         var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
