@@ -44,6 +44,19 @@ class SweepPlanTest {
     }
 
     @Test
+    void aPlanSaysWhetherAnyPointRunsOnTheModel() throws Exception {
+        // the sweep command starts itself again with the Vector API when one does (VectorModule.ensure)
+        assertEquals(false, plan("""
+                base: {trace: {synthetic: {count: 50}}}
+                axes: {seed: [1, 2]}
+                """).realModel());
+        assertEquals(true, plan("""
+                base: {trace: {synthetic: {count: 50}}, model: {path: m.gguf}}
+                axes: {executor: [simulated, model]}
+                """).realModel());
+    }
+
+    @Test
     void idsDependOnTheResolvedExperimentNotOnHowTheFileSaysIt() throws Exception {
         var a = plan("""
                 base: {trace: {synthetic: {count: 50}}}
