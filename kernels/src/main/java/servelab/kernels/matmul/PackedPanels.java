@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A weight matrix repacked for the CPU once, sixteen rows to a panel, so that a batch of inputs meets the weights in
  * an outer-product register tile (the shape of BLIS's kernels and of llama.cpp's repacked CPU weights) instead of one
- * dot product at a time: {@link PackedQ8} for Q8_0 and Q4_0, {@link PackedHalves} for F16 and BF16. Inside a panel the weights are column
+ * dot product at a time: {@link PackedQ8} for Q8_0 and Q4_0 (or {@link PackedQ4}'s nibble panels for Q4_0, about half the
+ * memory and slower: {@value #Q4_PROPERTY}{@code =nibbles}), {@link PackedHalves} for F16 and BF16. Inside a panel the weights are column
  * by column, sixteen rows each, so one vector load holds eight rows of a column.
  *
  * <p><b>What every output is.</b> Each lane of a vector is one row, so a row's sum is one chain of fused
@@ -28,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * instructions. The tile stays at 256 bits, where wider tiles measured no faster. kernels/README.md has the
  * measurements.
  */
-public abstract sealed class PackedPanels permits PackedQ8, PackedHalves {
+public abstract sealed class PackedPanels permits PackedQ8, PackedQ4, PackedHalves {
     /** Rows of a panel: two 8-float vectors. */
     static final int ROWS = 16;
     /** Columns of a slab that the batched kernel widens at a time: 16 KiB of floats, in L1 beside the inputs. */
@@ -49,6 +50,12 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedHalves {
      */
     static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
             && !"256".equals(System.getProperty("servelab.packed.bits"));
+    /**
+     * The system property that, set to {@code nibbles}, packs Q4_0 into {@link PackedQ4}'s nibble panels (1.11x the
+     * GGUF tensor, against 2.00x for the byte panels), at a cost in speed (kernels/README.md).
+     */
+    static final String Q4_PROPERTY = "servelab.packed.q4";
+    static final boolean Q4_AS_NIBBLES = "nibbles".equals(System.getProperty(Q4_PROPERTY));
     /** Bytes of weights per chunk of a parallel loop below which a fork does not pay. */
     private static final long MIN_BYTES_PER_CHUNK = 1 << 16;
 
@@ -78,7 +85,8 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedHalves {
     /** Repacks {@code w} (Q8_0, Q4_0, F16 or BF16) into memory of {@code arena}, panels split over {@code parallel}. */
     public static PackedPanels pack(Matrix w, Arena arena, Parallel parallel) {
         return switch (w.format()) {
-            case Q8_0, Q4_0 -> PackedQ8.pack(w, arena, parallel);
+            case Q8_0 -> PackedQ8.pack(w, arena, parallel);
+            case Q4_0 -> Q4_AS_NIBBLES ? PackedQ4.pack(w, arena, parallel) : PackedQ8.pack(w, arena, parallel);
             case F16, BF16 -> PackedHalves.pack(w, arena, parallel);
             case F32 -> throw new IllegalArgumentException("packed panels are for Q8_0, Q4_0, F16 and BF16 matrices, not "
                     + w.format());
@@ -174,11 +182,16 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedHalves {
     /**
      * Batches 3 to {@value #FEW} in 512-bit vectors, panels {@code from..to-1}: the weights widened in registers as
      * they stream and met by every input, into {@code out[t * rows + row]}; the same sums as the tile, bit for bit.
+     * A format without such a kernel runs these panels through the tile (the inputs grouped in this thread's buffer).
      */
-    abstract void fewWide(float[] x, int batch, float[] out, int from, int to);
+    void fewWide(float[] x, int batch, float[] out, int from, int to) {
+        tiles(group(x, batch, source.cols()), batch, out, from, to);
+    }
 
     /** {@link #fewWide} for batches 3 and 4 (four inputs, eight accumulators), so that three inputs do not pay for eight. */
-    abstract void fourWide(float[] x, int batch, float[] out, int from, int to);
+    void fourWide(float[] x, int batch, float[] out, int from, int to) {
+        fewWide(x, batch, out, from, to);
+    }
 
     /** Columns {@code k0..k0+width-1} of panel {@code p} as floats, into {@code slab[(k - k0) * 16 + row]}. */
     abstract void widenSlab(int p, int k0, int width, float[] slab);

@@ -12,7 +12,8 @@ import servelab.kernels.Parallel;
  * The {@code cpu-packed} kernels' matmuls: every Q8_0, Q4_0, F16 and BF16 weight matrix is repacked into
  * {@link PackedPanels} on its first matmul and kept (off the Java heap, freed by {@link #close}); F32 matrices stay
  * with the Vector API kernels ({@link Kernels#offload}). A model's packed copy costs about its own bytes again beside
- * the mapped file (Q8_0 1.06x, F16 and BF16 1.00x, Q4_0 2.00x: its nibbles are unpacked to bytes).
+ * the mapped file (Q8_0 1.06x, F16 and BF16 1.00x, Q4_0 2.00x: its nibbles are unpacked to bytes, unless
+ * {@code -Dservelab.packed.q4=nibbles} keeps them, 1.11x and slower: {@link PackedQ4}).
  * The copies are asked for in 2 MiB pages ({@link HugePageArena}): in 4 KiB pages the 1B Q8_0 model's batch-1 decode
  * on two threads ran about a tenth slower.
  *

@@ -239,6 +239,42 @@ class PackedPanelsTest {
         assertTrue(short_.getMessage().contains("batch 2"), short_.getMessage());
     }
 
+    /**
+     * Q4_0's nibble panels (PackedQ4, chosen with -Dservelab.packed.q4=nibbles) give every output of every batch size,
+     * at both vector widths, the reference chain's bits, which are the byte panels' (PackedQ8 unpacks each nibble to a
+     * byte): rows that fill no whole panel, four panels at a time with one to three left over, a slab's edge.
+     */
+    @Test
+    void q4NibblePanelsGiveTheReferenceAndTheBytePanelsBits() {
+        for (int rows : new int[] {9, 37, 80, 112}) {
+            for (int cols : new int[] {32, 288}) {
+                var w = MatMul.encode(WeightFormat.Q4_0, gaussian(rows * cols, rows + cols), rows, cols);
+                var nibbles = PackedQ4.pack(w, Arena.ofAuto(), Parallel.serial());
+                var bytes = PackedQ8.pack(w, Arena.ofAuto(), Parallel.serial());
+                for (int batch : new int[] {1, 2, 3, 5, 8, 9}) {
+                    var x = gaussian(batch * cols, batch + 100);
+                    for (boolean wide : new boolean[] {true, false}) {
+                        assertReferenceBits(nibbles, rows, cols, batch, wide);
+                        var a = new float[batch * rows];
+                        var b = new float[batch * rows];
+                        nibbles.matmul(x, batch, a, Parallel.serial(), wide);
+                        bytes.matmul(x, batch, b, Parallel.serial(), wide);
+                        for (int i = 0; i < a.length; i++) {
+                            assertBits(b[i], a[i], rows + "x" + cols + " batch " + batch + (wide ? " 512" : " 256")
+                                    + " out[" + i + "]");
+                        }
+                    }
+                }
+            }
+        }
+        // 320 bytes per panel and block of 32 columns: sixteen scales and 256 bytes of nibbles
+        assertEquals(3L * 3 * 320, PackedQ4.pack(MatMul.encode(WeightFormat.Q4_0, gaussian(37 * 96, 15), 37, 96),
+                Arena.ofAuto(), Parallel.serial()).byteSize());
+        var q8 = MatMul.encode(WeightFormat.Q8_0, gaussian(16 * 32, 3), 16, 32);
+        var e = assertThrows(IllegalArgumentException.class, () -> PackedQ4.pack(q8, Arena.ofAuto(), Parallel.serial()));
+        assertTrue(e.getMessage().contains("Q8_0"), e.getMessage());
+    }
+
     @Test
     void packedCopiesAreSixteenRowPanels() {
         // three panels (the last padded): Q8_0 and Q4_0 576 bytes per panel and block of 32 columns (Q4_0's nibbles

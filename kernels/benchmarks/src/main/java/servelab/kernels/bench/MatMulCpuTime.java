@@ -24,7 +24,8 @@ import servelab.kernels.matmul.WeightFormat;
  * </pre>
  * {@code previous} runs {@link PreviousMatMul}, the batched kernel before register tiling (default {@code tiled}, the
  * current {@code MatMul.vector}); {@code packed} runs {@link PackedPanels} (Q8_0, Q4_0, F16 and BF16; the figure is still the
- * GGUF bytes per CPU-second, so that it compares with the other kernels', though a packed Q8_0 copy is 6% larger and a Q4_0 one twice the size). To compare with other versions, put their classes first on the class path.
+ * GGUF bytes per CPU-second, so that it compares with the other kernels', though a packed Q8_0 copy is 6% larger and a Q4_0 one twice the size, or 1.11x with
+ * {@code -Dservelab.packed.q4=nibbles}). To compare with other versions, put their classes first on the class path.
  */
 public final class MatMulCpuTime {
     private MatMulCpuTime() {}
