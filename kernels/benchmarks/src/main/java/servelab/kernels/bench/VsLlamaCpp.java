@@ -151,10 +151,12 @@ public final class VsLlamaCpp {
         }
     }
 
-    /** Tokens/s of {@code step} ({@code tokens} per call): one warm-up call, then calls for about {@code seconds}. */
+    /**
+     * Tokens/s of {@code step} ({@code tokens} per call): {@link #warmUp}, then calls for about {@code seconds}.
+     */
     private static Map<String, Object> cell(String format, int threads, int round, String cell, int tokens, double seconds,
                                             Runnable step) {
-        step.run();
+        warmUp(step, seconds);
         var cpu = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         long cpuStart = cpu.getCurrentThreadCpuTime();
@@ -175,7 +177,7 @@ public final class VsLlamaCpp {
 
     private static Map<String, Object> stream(String format, int threads, int round, String cell,
                                               java.lang.foreign.MemorySegment data, Parallel parallel, double seconds) {
-        StreamRead.sum(data, parallel);
+        warmUp(() -> StreamRead.sum(data, parallel), seconds);
         long start = System.nanoTime();
         int calls = 0;
         float sink = 0;
@@ -187,6 +189,20 @@ public final class VsLlamaCpp {
         var row = row("servelab", format, threads, round, cell, data.byteSize() * (double) calls / elapsed / 1e9, "GB/s");
         row.put("sink", sink);
         return row;
+    }
+
+    /**
+     * Calls {@code step} for {@code seconds}, and at least once, before a cell is timed. A cell's kernels (a batch
+     * size's own, the read loop) are first called in that cell, and run as C1's code until C2 has compiled them: on the
+     * 1B Q4_0 model on one thread, C2's batch-1 kernel came 2.5-4 s after the cell's first call (-XX:+PrintCompilation,
+     * 2026-12-07), and with one warm-up call the 3-4 s decode1 cells read 8.6 to 16.3 tokens/s from run to run.
+     * llama-bench warms up too, with one run of the test before its measured ones.
+     */
+    static void warmUp(Runnable step, double seconds) {
+        long until = System.nanoTime() + (long) (seconds * 1e9);
+        do {
+            step.run();
+        } while (System.nanoTime() < until);
     }
 
     static Map<String, Object> row(String engine, String format, int threads, int round, String cell, double value, String unit) {
