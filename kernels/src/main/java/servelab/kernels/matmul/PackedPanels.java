@@ -84,9 +84,14 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedQ4, PackedHalv
 
     /** Repacks {@code w} (Q8_0, Q4_0, F16 or BF16) into memory of {@code arena}, panels split over {@code parallel}. */
     public static PackedPanels pack(Matrix w, Arena arena, Parallel parallel) {
+        return pack(w, arena, parallel, Q4_AS_NIBBLES);
+    }
+
+    /** {@link #pack(Matrix, Arena, Parallel)} with Q4_0 in nibble panels or not, whatever {@value #Q4_PROPERTY} says. */
+    static PackedPanels pack(Matrix w, Arena arena, Parallel parallel, boolean q4Nibbles) {
         return switch (w.format()) {
             case Q8_0 -> PackedQ8.pack(w, arena, parallel);
-            case Q4_0 -> Q4_AS_NIBBLES ? PackedQ4.pack(w, arena, parallel) : PackedQ8.pack(w, arena, parallel);
+            case Q4_0 -> q4Nibbles ? PackedQ4.pack(w, arena, parallel) : PackedQ8.pack(w, arena, parallel);
             case F16, BF16 -> PackedHalves.pack(w, arena, parallel);
             case F32 -> throw new IllegalArgumentException("packed panels are for Q8_0, Q4_0, F16 and BF16 matrices, not "
                     + w.format());

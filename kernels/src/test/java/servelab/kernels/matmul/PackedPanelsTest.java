@@ -267,6 +267,12 @@ class PackedPanelsTest {
                 }
             }
         }
+        // the byte panels unless nibbles are asked for (-Dservelab.packed.q4=nibbles); Q8_0 is never in nibbles
+        var q4 = MatMul.encode(WeightFormat.Q4_0, gaussian(16 * 32, 4), 16, 32);
+        assertTrue(PackedPanels.pack(q4, Arena.ofAuto(), Parallel.serial()) instanceof PackedQ8, "default: byte panels");
+        assertTrue(PackedPanels.pack(q4, Arena.ofAuto(), Parallel.serial(), true) instanceof PackedQ4, "nibbles asked");
+        var q8matrix = MatMul.encode(WeightFormat.Q8_0, gaussian(16 * 32, 4), 16, 32);
+        assertTrue(PackedPanels.pack(q8matrix, Arena.ofAuto(), Parallel.serial(), true) instanceof PackedQ8, "Q8_0");
         // 320 bytes per panel and block of 32 columns: sixteen scales and 256 bytes of nibbles
         assertEquals(3L * 3 * 320, PackedQ4.pack(MatMul.encode(WeightFormat.Q4_0, gaussian(37 * 96, 15), 37, 96),
                 Arena.ofAuto(), Parallel.serial()).byteSize());
