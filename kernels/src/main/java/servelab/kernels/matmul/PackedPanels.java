@@ -126,11 +126,12 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedQ4, PackedHalv
                     + " floats, got " + x.length + " and " + out.length);
         }
         int grain = (int) Math.max(1, MIN_BYTES_PER_CHUNK / (data.byteSize() / panels));
-        if (batch == 1 && streamsSmallBatches()) {
+        float[] input = batch == 1 && streamsSmallBatches() ? batchOneInput(x, cols) : null;
+        if (input != null) {
             if (wide) {
-                parallel.forRange(panels, grain, (from, to) -> matvecWide(x, out, from, to));
+                parallel.forRange(panels, grain, (from, to) -> matvecWide(input, out, from, to));
             } else {
-                parallel.forRange(panels, grain, (from, to) -> matvec(x, out, from, to));
+                parallel.forRange(panels, grain, (from, to) -> matvec(input, out, from, to));
             }
             return;
         }
@@ -165,7 +166,16 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedQ4, PackedHalv
     /** Reference for one output: the fma chain in column order that every kernel here computes, bit for bit. */
     public abstract float referenceDot(int r, float[] x, int xOff);
 
-    /** Batch 1, panels {@code from..to-1}, into {@code out[row]}. */
+    /**
+     * What the batch-1 kernels ({@link #matvec}, {@link #matvecWide}) take for the input {@code x} ({@code cols}
+     * floats): {@code x} itself, unless a format moves a constant factor of its weights into the input
+     * ({@link PackedHalves}); {@code null} where it cannot, and batch 1 then goes the way of batches 3 to 8.
+     */
+    float[] batchOneInput(float[] x, int cols) {
+        return x;
+    }
+
+    /** Batch 1, panels {@code from..to-1}, into {@code out[row]}; {@code x} as {@link #batchOneInput} made it. */
     abstract void matvec(float[] x, float[] out, int from, int to);
 
     /**
@@ -315,6 +325,11 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedQ4, PackedHalv
         final short[] halves = new short[SLAB * ROWS];
         private float[] acc = new float[0];
         private float[] grouped = new float[0];
+        private float[] input = new float[0];
+
+        float[] input(int n) {
+            return input.length >= n ? input : (input = new float[n]);
+        }
 
         float[] acc(int n) {
             return acc.length >= n ? acc : (acc = new float[n]);
