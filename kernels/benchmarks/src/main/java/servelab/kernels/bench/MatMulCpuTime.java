@@ -26,9 +26,25 @@ import servelab.kernels.matmul.WeightFormat;
  * current {@code MatMul.vector}); {@code packed} runs {@link PackedPanels} (Q8_0, Q4_0, F16 and BF16; the figure is still the
  * GGUF bytes per CPU-second, so that it compares with the other kernels', though a packed Q8_0 copy is 6% larger and a Q4_0 one twice the size, or 1.11x with
  * {@code -Dservelab.packed.q4=nibbles}). To compare with other versions, put their classes first on the class path.
+ * {@code -Dservelab.bench.weightScale=S} draws the weights in {@code (-S, S)} instead of {@code (-1, 1)}.
  */
 public final class MatMulCpuTime {
+    /**
+     * The system property that sets the weights' range, uniform in {@code (-S, S)} (default 1). {@code RandomLlama}'s
+     * are in {@code sqrt(3 / cols)}, 0.038 for 2048 columns, where about one F16 weight in 600 is subnormal.
+     */
+    static final String WEIGHT_SCALE = "servelab.bench.weightScale";
+
     private MatMulCpuTime() {}
+
+    /** {@code n} weights uniform in {@code (-scale, scale)}. */
+    static float[] weights(SplittableRandom random, int n, double scale) {
+        var values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (scale * random.nextDouble(-1, 1));
+        }
+        return values;
+    }
 
     public static void main(String[] args) {
         var format = WeightFormat.valueOf(args[0]);
@@ -41,10 +57,7 @@ public final class MatMulCpuTime {
         }
         boolean previous = kernel.equals("previous");
         var random = new SplittableRandom(1);
-        var values = new float[rows * cols];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextDouble(-1, 1);
-        }
+        var values = weights(random, rows * cols, Double.parseDouble(System.getProperty(WEIGHT_SCALE, "1")));
         var heap = MatMul.encode(format, values, rows, cols);
         // native memory, as the kernels see a mapped model file
         var data = Arena.ofAuto().allocate(heap.data().byteSize(), 64);
