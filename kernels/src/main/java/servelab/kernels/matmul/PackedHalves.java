@@ -21,12 +21,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code acc = fma(w[r][k], x[k], acc)} for every column in order, from zero.
  *
  * <p>The Vector API has no conversion from half precision. At batches 1 to {@value PackedPanels#FEW} each column is
- * widened in registers by integer operations and one exact multiply ({@link #widen8}, {@link #widen16}) as it
- * streams (batch 1 without the multiply: {@link #batchOneInput}); the tile's slabs are widened by a loop (for F16 one that C2 compiles to {@code vcvtph2ps}), once for all the
- * inputs. Both formats take the same operations with their own constants: F16 shifts by 13, masks and multiplies by
- * 2^112; BF16 is a float's upper half, so it shifts by 16, and its mask and factor change nothing. The F16 widening
- * is exact for finite halves only, so an F16 matrix holding an infinity or a NaN runs every batch through the tile;
- * the BF16 one is exact for every value.
+ * widened in registers by integer operations ({@link #widen8}, {@link #widen16}) as it streams; the tile's slabs are
+ * widened by a loop (for F16 one that C2 compiles to {@code vcvtph2ps}), once for all the inputs. Both formats take the
+ * same operations with their own constants: F16 shifts by 13 and masks, which gives the half times 2^-112, and the
+ * input carries the 2^112 instead ({@link #smallBatchInput}); BF16 is a float's upper half, so it shifts by 16, and its
+ * mask changes nothing. The F16 widening is exact for finite halves only, so an F16 matrix holding an infinity or a
+ * NaN runs every batch through the tile; the BF16 one is exact for every value.
  */
 public final class PackedHalves extends PackedPanels {
     /** Eight halves (half a panel's column) and sixteen (a whole one). */
@@ -38,10 +38,9 @@ public final class PackedHalves extends PackedPanels {
     private final boolean bf16;
     /** Whether every weight widens exactly in registers ({@link #widen8}, {@link #widen16}). */
     private final boolean exact;
-    /** A half sign-extended to an int, shifted left by this, masked and times {@link #factor}, is its value. */
+    /** A half sign-extended to an int, shifted left by this and masked, is its value times 2^-112 (F16) or itself. */
     private final int shift;
     private final int mask;
-    private final float factor;
 
     private PackedHalves(Matrix source, MemorySegment data, boolean exact) {
         super(source, data);
@@ -49,7 +48,6 @@ public final class PackedHalves extends PackedPanels {
         this.exact = exact;
         this.shift = bf16 ? 16 : 13;
         this.mask = bf16 ? -1 : 0x8FFF_FFFF;
-        this.factor = bf16 ? 1f : 0x1p112f;
     }
 
     /** Repacks {@code f16} (an F16 or BF16 matrix) into memory of {@code arena}, panels split over {@code parallel}. */
@@ -106,55 +104,38 @@ public final class PackedHalves extends PackedPanels {
     /**
      * The eight halves at byte {@code at} as floats, in registers. An F16 half sign-extended to an int and shifted left
      * by 13 has its sign in bit 31 and its exponent and fraction where a float's are, with three more copies of the
-     * sign above them, which the mask clears; that float times 2^112 is the half's value, exactly, for every finite
-     * half (a subnormal half is a subnormal float first). A BF16 half shifted by 16 is its float, and the mask and the
-     * factor (all ones, 1) leave it so. Four operations where the Vector API has no {@code vcvtph2ps}.
+     * sign above them, which the mask clears: that float is the half's value times 2^-112, exactly, for every finite
+     * half (a subnormal float where the half is subnormal), so the input carries the 2^112 ({@link #smallBatchInput}).
+     * A BF16 half shifted by 16 is its float, and the mask (all ones) leaves it so. Three operations where the Vector
+     * API has no {@code vcvtph2ps}.
      */
     private FloatVector widen8(long at) {
         return ((IntVector) ShortVector.fromMemorySegment(S8, data, at, LE).convertShape(VectorOperators.S2I, I8, 0))
                 .lanewise(VectorOperators.LSHL, shift)
                 .lanewise(VectorOperators.AND, mask)
-                .reinterpretAsFloats()
-                .mul(factor);
+                .reinterpretAsFloats();
     }
 
     /**
-     * Batch 1's input, for kernels that leave out the widening's multiply ({@link #bare8}, {@link #bare16}): BF16's
-     * factor is 1, so its input is {@code x}; F16's is {@code x} times 2^112, in this thread's buffer. A bare F16 weight
-     * is {@code w} times 2^-112 and exact (a subnormal float where {@code w} is subnormal), and {@code x} times 2^112 is
-     * exact while {@code |x| < 2^16}, so each product, and so each fma, is the same as with the multiply. Where some
-     * {@code |x|} is 2^16 or more (or NaN), the product would overflow: {@code null}, and batch 1 runs with the multiply.
-     * One operation fewer per sixteen weights: F16 batch 1 1.12x from memory, 1.18x from L3 (kernels/README.md).
+     * The input of the streaming kernels: BF16's is {@code x}; F16's is {@code x} times 2^112, in this thread's buffer,
+     * exact while every {@code |x| < 2^16}, so that each product with a widened weight (the half times 2^-112) is the
+     * half times {@code x}, and each fma the reference's. Where some {@code |x|} is 2^16 or more, or NaN, the product
+     * would overflow: {@code null}, and the batch goes through the tile. Until 2026-12-07 the widening multiplied each
+     * weight by 2^112 instead, one operation more per sixteen weights (kernels/README.md).
      */
     @Override
-    float[] batchOneInput(float[] x, int cols) {
+    float[] smallBatchInput(float[] x, int n) {
         if (bf16) {
             return x;
         }
-        var input = SCRATCH.get().input(cols);
-        for (int k = 0; k < cols; k++) {
-            if (!(Math.abs(x[k]) < 0x1p16f)) {
+        var input = SCRATCH.get().input(n);
+        for (int i = 0; i < n; i++) {
+            if (!(Math.abs(x[i]) < 0x1p16f)) {
                 return null;
             }
-            input[k] = x[k] * 0x1p112f;
+            input[i] = x[i] * 0x1p112f;
         }
         return input;
-    }
-
-    /** {@link #widen8} without the multiply: the weights times 2^-112 (F16), or the weights themselves (BF16). */
-    private FloatVector bare8(long at) {
-        return ((IntVector) ShortVector.fromMemorySegment(S8, data, at, LE).convertShape(VectorOperators.S2I, I8, 0))
-                .lanewise(VectorOperators.LSHL, shift)
-                .lanewise(VectorOperators.AND, mask)
-                .reinterpretAsFloats();
-    }
-
-    /** {@link #bare8} for a panel's sixteen halves, in one 512-bit vector. */
-    private FloatVector bare16(long at) {
-        return ((IntVector) ShortVector.fromMemorySegment(S16, data, at, LE).convertShape(VectorOperators.S2I, I16, 0))
-                .lanewise(VectorOperators.LSHL, shift)
-                .lanewise(VectorOperators.AND, mask)
-                .reinterpretAsFloats();
     }
 
     /** {@link #widen8} for the sixteen halves of a panel's column, in one 512-bit vector. */
@@ -162,13 +143,12 @@ public final class PackedHalves extends PackedPanels {
         return ((IntVector) ShortVector.fromMemorySegment(S16, data, at, LE).convertShape(VectorOperators.S2I, I16, 0))
                 .lanewise(VectorOperators.LSHL, shift)
                 .lanewise(VectorOperators.AND, mask)
-                .reinterpretAsFloats()
-                .mul(factor);
+                .reinterpretAsFloats();
     }
 
     /**
      * Two panels at a time (four fma chains), a last odd panel with the second's chains on its own weights, unstored;
-     * {@code x} from {@link #batchOneInput}.
+     * {@code x} from {@link #smallBatchInput}.
      */
     @Override
     void matvec(float[] x, float[] out, int from, int to) {
@@ -185,10 +165,10 @@ public final class PackedHalves extends PackedPanels {
             for (int k = 0; k < cols; k++) {
                 var xv = FloatVector.broadcast(F8, x[k]);
                 long q = 32L * k;
-                a0 = bare8(oa + q).fma(xv, a0);
-                a1 = bare8(oa + q + 16).fma(xv, a1);
-                b0 = bare8(ob + q).fma(xv, b0);
-                b1 = bare8(ob + q + 16).fma(xv, b1);
+                a0 = widen8(oa + q).fma(xv, a0);
+                a1 = widen8(oa + q + 16).fma(xv, a1);
+                b0 = widen8(ob + q).fma(xv, b0);
+                b1 = widen8(ob + q + 16).fma(xv, b1);
             }
             a0.intoArray(lanes, 0);
             a1.intoArray(lanes, 8);
@@ -264,10 +244,10 @@ public final class PackedHalves extends PackedPanels {
             for (int k = 0; k < cols; k++) {
                 var xv = FloatVector.broadcast(F512, x[k]);
                 long q = 32L * k;
-                a = bare16(oa + q).fma(xv, a);
-                b = bare16(ob + q).fma(xv, b);
-                c = bare16(oc + q).fma(xv, c);
-                e = bare16(oe + q).fma(xv, e);
+                a = widen16(oa + q).fma(xv, a);
+                b = widen16(ob + q).fma(xv, b);
+                c = widen16(oc + q).fma(xv, c);
+                e = widen16(oe + q).fma(xv, e);
             }
             a.intoArray(lanes, 0);
             b.intoArray(lanes, 16);
@@ -279,7 +259,7 @@ public final class PackedHalves extends PackedPanels {
             var a = FloatVector.zero(F512);
             long oa = offset(p, 0);
             for (int k = 0; k < cols; k++) {
-                a = bare16(oa + 32L * k).fma(FloatVector.broadcast(F512, x[k]), a);
+                a = widen16(oa + 32L * k).fma(FloatVector.broadcast(F512, x[k]), a);
             }
             a.intoArray(lanes, 0);
             store(lanes, 0, ROWS, out, 0, p * ROWS);

@@ -126,28 +126,25 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedQ4, PackedHalv
                     + " floats, got " + x.length + " and " + out.length);
         }
         int grain = (int) Math.max(1, MIN_BYTES_PER_CHUNK / (data.byteSize() / panels));
-        float[] input = batch == 1 && streamsSmallBatches() ? batchOneInput(x, cols) : null;
+        boolean streams = streamsSmallBatches() && (batch <= 2 || wide && batch <= FEW);
+        float[] input = streams ? smallBatchInput(x, batch * cols) : null;
         if (input != null) {
-            if (wide) {
-                parallel.forRange(panels, grain, (from, to) -> matvecWide(input, out, from, to));
+            if (batch == 1) {
+                if (wide) {
+                    parallel.forRange(panels, grain, (from, to) -> matvecWide(input, out, from, to));
+                } else {
+                    parallel.forRange(panels, grain, (from, to) -> matvec(input, out, from, to));
+                }
+            } else if (batch == 2) {
+                if (wide) {
+                    parallel.forRange(panels, grain, (from, to) -> matvec2Wide(input, out, from, to));
+                } else {
+                    parallel.forRange(panels, grain, (from, to) -> matvec2(input, out, from, to));
+                }
+            } else if (batch <= 4) {
+                parallel.forRange(panels, grain, (from, to) -> fourWide(input, batch, out, from, to));
             } else {
-                parallel.forRange(panels, grain, (from, to) -> matvec(input, out, from, to));
-            }
-            return;
-        }
-        if (batch == 2 && streamsSmallBatches()) {
-            if (wide) {
-                parallel.forRange(panels, grain, (from, to) -> matvec2Wide(x, out, from, to));
-            } else {
-                parallel.forRange(panels, grain, (from, to) -> matvec2(x, out, from, to));
-            }
-            return;
-        }
-        if (wide && batch <= FEW && streamsSmallBatches()) {
-            if (batch <= 4) {
-                parallel.forRange(panels, grain, (from, to) -> fourWide(x, batch, out, from, to));
-            } else {
-                parallel.forRange(panels, grain, (from, to) -> fewWide(x, batch, out, from, to));
+                parallel.forRange(panels, grain, (from, to) -> fewWide(input, batch, out, from, to));
             }
             return;
         }
@@ -167,15 +164,15 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedQ4, PackedHalv
     public abstract float referenceDot(int r, float[] x, int xOff);
 
     /**
-     * What the batch-1 kernels ({@link #matvec}, {@link #matvecWide}) take for the input {@code x} ({@code cols}
-     * floats): {@code x} itself, unless a format moves a constant factor of its weights into the input
-     * ({@link PackedHalves}); {@code null} where it cannot, and batch 1 then goes the way of batches 3 to 8.
+     * What the streaming kernels of batches 1 to {@value #FEW} take for the input {@code x} ({@code n} floats, the
+     * batch's rows): {@code x} itself, unless a format moves a constant factor of its weights into the input
+     * ({@link PackedHalves}); {@code null} where it cannot, and the batch then goes through the tile.
      */
-    float[] batchOneInput(float[] x, int cols) {
+    float[] smallBatchInput(float[] x, int n) {
         return x;
     }
 
-    /** Batch 1, panels {@code from..to-1}, into {@code out[row]}; {@code x} as {@link #batchOneInput} made it. */
+    /** Batch 1, panels {@code from..to-1}, into {@code out[row]}; {@code x} as {@link #smallBatchInput} made it. */
     abstract void matvec(float[] x, float[] out, int from, int to);
 
     /**

@@ -119,37 +119,43 @@ class PackedPanelsTest {
     }
 
     /**
-     * F16 batch 1 moves the widening's 2^112 into the input: still the reference's bits for subnormal and largest
-     * weights, subnormal and tiny inputs and the largest input below 2^16 (scaled, still finite); from 2^16 up, and for
-     * an infinity or NaN, the input cannot carry the factor, and batch 1 runs with the multiply, the same bits again.
+     * F16's streaming kernels (batches 1 to 8) take the widening's 2^112 in the input: still the reference's bits for
+     * subnormal and largest weights, subnormal and tiny inputs and the largest input below 2^16 (scaled, still finite);
+     * from 2^16 up, and for an infinity or NaN in any of the batch's rows, the input cannot carry the factor, and the
+     * batch goes through the tile, the same bits again.
      */
     @Test
-    void f16BatchOneTakesInputsOfEveryMagnitude() {
+    void f16SmallBatchesTakeInputsOfEveryMagnitude() {
         int rows = 80;
         int cols = 70;
         var values = gaussian(rows * cols, 25);
         float[] edges = {0x1p-24f, -0x1p-24f, 3e-5f, 0f, -0f, 65504f, -65504f, 1e-7f};
         for (int i = 0; i < values.length; i += 5) values[i] = edges[(i / 5) % edges.length];
         var w = PackedPanels.pack(MatMul.encode(WeightFormat.F16, values, rows, cols), Arena.ofAuto(), Parallel.serial());
-        var carried = gaussian(cols, 26);
         float[] small = {1e-40f, -0x1p-149f, 0x1p-126f, 0x1.fffffep15f, -0x1.fffffep15f, 1e-30f, 0f, -0f};
-        for (int i = 0; i < small.length; i++) carried[3 + 9 * i] = small[i];
-        assertNotNull(w.batchOneInput(carried, cols), "inputs below 2^16 carry the factor");
-        for (float big : new float[] {0x1p16f, -0x1p16f, 1e30f, Float.POSITIVE_INFINITY, Float.NaN}) {
-            var x = carried.clone();
-            x[40] = big;
-            assertNull(w.batchOneInput(x, cols), big + " cannot carry the factor");
-            assertBatchOneBits(w, rows, x, "input " + big);
+        for (int batch : new int[] {1, 2, 3, 8}) {
+            var carried = gaussian(batch * cols, 26 + batch);
+            for (int i = 0; i < small.length; i++) carried[(3 + 9 * i + 31 * i) % carried.length] = small[i];
+            assertNotNull(w.smallBatchInput(carried, batch * cols), "inputs below 2^16 carry the factor");
+            for (float big : new float[] {0x1p16f, -0x1p16f, 1e30f, Float.POSITIVE_INFINITY, Float.NaN}) {
+                var x = carried.clone();
+                x[(batch - 1) * cols + 40] = big; // in the batch's last row
+                assertNull(w.smallBatchInput(x, batch * cols), big + " cannot carry the factor");
+                assertSmallBatchBits(w, rows, cols, batch, x, "input " + big);
+            }
+            assertSmallBatchBits(w, rows, cols, batch, carried, "inputs below 2^16");
         }
-        assertBatchOneBits(w, rows, carried, "inputs below 2^16");
     }
 
-    private static void assertBatchOneBits(PackedPanels w, int rows, float[] x, String what) {
+    private static void assertSmallBatchBits(PackedPanels w, int rows, int cols, int batch, float[] x, String what) {
         for (boolean wide : new boolean[] {true, false}) {
-            var out = new float[rows];
-            w.matmul(x, 1, out, Parallel.serial(), wide);
-            for (int r = 0; r < rows; r++) {
-                assertBits(w.referenceDot(r, x, 0), out[r], what + (wide ? " (512-bit)" : " (256-bit)") + " row " + r);
+            var out = new float[batch * rows];
+            w.matmul(x, batch, out, Parallel.serial(), wide);
+            for (int t = 0; t < batch; t++) {
+                for (int r = 0; r < rows; r++) {
+                    assertBits(w.referenceDot(r, x, t * cols), out[t * rows + r], what + " batch " + batch
+                            + (wide ? " (512-bit)" : " (256-bit)") + " out[" + t + "][" + r + "]");
+                }
             }
         }
     }
