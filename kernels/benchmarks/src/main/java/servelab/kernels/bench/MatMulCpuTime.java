@@ -20,12 +20,13 @@ import servelab.kernels.matmul.WeightFormat;
  * kernel that allocates has fallen back to the Vector API's Java code somewhere).
  *
  * <pre>
- *   MatMulCpuTime FORMAT ROWS COLS BATCH [tiled|previous|packed]
+ *   MatMulCpuTime FORMAT ROWS COLS BATCH [tiled|previous|packed|int8]
  * </pre>
  * {@code previous} runs {@link PreviousMatMul}, the batched kernel before register tiling (default {@code tiled}, the
  * current {@code MatMul.vector}); {@code packed} runs {@link PackedPanels} (Q8_0, Q4_0, F16 and BF16; the figure is still the
  * GGUF bytes per CPU-second, so that it compares with the other kernels', though a packed Q8_0 copy is 6% larger and a Q4_0 one twice the size, or 1.11x with
- * {@code -Dservelab.packed.q4=nibbles}). To compare with other versions, put their classes first on the class path.
+ * {@code -Dservelab.packed.q4=nibbles}); {@code int8} runs {@link Int8Activations} (Q8_0 and Q4_0, batch 1, AVX-512: the
+ * activations quantized to int8 as llama.cpp does, not what the engine runs). To compare with other versions, put their classes first on the class path.
  * {@code -Dservelab.bench.weightScale=S} draws the weights in {@code (-S, S)} instead of {@code (-1, 1)}.
  */
 public final class MatMulCpuTime {
@@ -52,8 +53,11 @@ public final class MatMulCpuTime {
         int cols = Integer.parseInt(args[2]);
         int batch = Integer.parseInt(args[3]);
         String kernel = args.length > 4 ? args[4] : "tiled";
-        if (!kernel.equals("tiled") && !kernel.equals("previous") && !kernel.equals("packed")) {
-            throw new IllegalArgumentException("kernel must be tiled, previous or packed, was " + kernel);
+        if (!kernel.equals("tiled") && !kernel.equals("previous") && !kernel.equals("packed") && !kernel.equals("int8")) {
+            throw new IllegalArgumentException("kernel must be tiled, previous, packed or int8, was " + kernel);
+        }
+        if (kernel.equals("int8") && batch != 1) {
+            throw new IllegalArgumentException("the int8 kernel runs batch 1 only, was " + batch);
         }
         boolean previous = kernel.equals("previous");
         var random = new SplittableRandom(1);
@@ -64,6 +68,7 @@ public final class MatMulCpuTime {
         data.copyFrom(heap.data());
         var w = new Matrix(format, data, rows, cols);
         var packed = kernel.equals("packed") ? PackedPanels.pack(w, Arena.ofAuto(), Parallel.serial()) : null;
+        var int8 = kernel.equals("int8") ? Int8Activations.pack(w, Arena.ofAuto()) : null;
         var x = new float[batch * cols];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextDouble(-1, 1);
@@ -83,6 +88,8 @@ public final class MatMulCpuTime {
             do {
                 if (previous) {
                     PreviousMatMul.vector(w, x, batch, out, Parallel.serial());
+                } else if (int8 != null) {
+                    int8.matvec(x, out);
                 } else if (packed != null) {
                     packed.matmul(x, batch, out, Parallel.serial());
                 } else {
