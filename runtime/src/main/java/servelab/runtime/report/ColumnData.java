@@ -1,7 +1,10 @@
 package servelab.runtime.report;
 
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+
+import org.apache.arrow.memory.ArrowBuf;
 
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -44,6 +47,11 @@ sealed interface ColumnData {
         public void append(FieldVector vector) {
             int n = vector.getValueCount();
             grow(n);
+            if (vector instanceof BigIntVector b && b.getNullCount() == 0) {
+                copyLongs(b.getDataBuffer(), 0, values, size, n);
+                size += n; // nulls[] past the old size are still false
+                return;
+            }
             for (int i = 0; i < n; i++, size++) {
                 nulls[size] = vector.isNull(i);
                 if (nulls[size]) values[size] = -1;
@@ -79,6 +87,11 @@ sealed interface ColumnData {
             var v = (Float8Vector) vector;
             int n = v.getValueCount();
             if (size + n > values.length) values = Arrays.copyOf(values, Math.max(values.length * 2, size + n));
+            if (v.getNullCount() == 0) {
+                copyDoubles(v.getDataBuffer(), 0, values, size, n);
+                size += n;
+                return;
+            }
             for (int i = 0; i < n; i++) values[size++] = v.isNull(i) ? Double.NaN : v.get(i);
         }
     }
@@ -162,6 +175,7 @@ sealed interface ColumnData {
             int n = v.getValueCount();
             if (size + n > values.length) values = Arrays.copyOf(values, Math.max(values.length * 2, size + n));
             var items = v.getDataVector();
+            boolean whole = items.getNullCount() == 0; // items without nulls are copied a list at a time
             for (int i = 0; i < n; i++) {
                 if (v.isNull(i)) {
                     values[size++] = null;
@@ -171,15 +185,29 @@ sealed interface ColumnData {
                 int end = v.getElementEndIndex(i);
                 if (items instanceof Float8Vector f) {
                     var xs = new double[end - start];
-                    for (int k = start; k < end; k++) xs[k - start] = f.get(k);
+                    if (whole) copyDoubles(f.getDataBuffer(), start, xs, 0, xs.length);
+                    else for (int k = start; k < end; k++) xs[k - start] = f.get(k);
                     values[size++] = xs;
                 } else {
                     var b = (BigIntVector) items;
                     var xs = new long[end - start];
-                    for (int k = start; k < end; k++) xs[k - start] = b.get(k);
+                    if (whole) copyLongs(b.getDataBuffer(), start, xs, 0, xs.length);
+                    else for (int k = start; k < end; k++) xs[k - start] = b.get(k);
                     values[size++] = xs;
                 }
             }
         }
+    }
+
+    /** {@code count} little-endian float64 values from item {@code from} of {@code buffer}, in one bulk copy. */
+    private static void copyDoubles(ArrowBuf buffer, int from, double[] to, int at, int count) {
+        if (count == 0) return;
+        buffer.nioBuffer(8L * from, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(to, at, count);
+    }
+
+    /** {@code count} little-endian int64 values from item {@code from} of {@code buffer}, in one bulk copy. */
+    private static void copyLongs(ArrowBuf buffer, int from, long[] to, int at, int count) {
+        if (count == 0) return;
+        buffer.nioBuffer(8L * from, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(to, at, count);
     }
 }

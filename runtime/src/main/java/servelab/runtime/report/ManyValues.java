@@ -70,8 +70,19 @@ final class ManyValues {
         }
     }
 
+    /** As {@link #add} of each value in order (the same count, sum and values), copied at once while they fit. */
     void addAll(double[] xs) {
-        for (double x : xs) add(x);
+        if (top != null || size + xs.length > inMemory) {
+            for (double x : xs) add(x);
+            return;
+        }
+        if (size + xs.length > values.length) {
+            values = Arrays.copyOf(values, Math.min(inMemory, Math.max(size + xs.length, values.length * 2)));
+        }
+        System.arraycopy(xs, 0, values, size, xs.length);
+        size += xs.length;
+        count += xs.length;
+        for (double x : xs) sum += x;
     }
 
     /** The figures; {@code again} is read only when the values did not fit in memory. */

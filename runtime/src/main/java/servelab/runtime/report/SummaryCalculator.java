@@ -41,7 +41,7 @@ final class SummaryCalculator {
             completedValues(batch, "ttft_ms", ttfts::add);
             completedValues(batch, "tpot_ms", tpots::add);
             completedValues(batch, "e2el_ms", e2els::add);
-            completedGaps(batch, itls::add);
+            completedGapLists(batch, itls::addAll);
         });
         double duration = totals.duration();
         return new Summary(totals.completed, totals.rows - totals.completed, duration, totals.inputTokens,
@@ -67,6 +67,12 @@ final class SummaryCalculator {
     private static void completedGaps(Table batch, DoubleConsumer out) {
         var errors = batch.strings("error");
         batch.forEachListValue("itl_ms", i -> errors.get(i).isEmpty(), out);
+    }
+
+    /** {@link #completedGaps} a request's gaps at a time. */
+    private static void completedGapLists(Table batch, java.util.function.Consumer<double[]> out) {
+        var errors = batch.strings("error");
+        batch.forEachList("itl_ms", i -> errors.get(i).isEmpty(), out);
     }
 
     private static double rate(long count, double seconds) {

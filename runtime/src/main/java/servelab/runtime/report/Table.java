@@ -124,12 +124,19 @@ public final class Table {
      * place: the summary's passes over hundreds of millions of ITL gaps copy none of them.
      */
     void forEachListValue(String column, java.util.function.IntPredicate rows, java.util.function.DoubleConsumer out) {
+        forEachList(column, rows, xs -> {
+            for (double x : xs) out.accept(x);
+        });
+    }
+
+    /** Each list of the List&lt;Float64&gt; {@code column} in the rows {@code rows} accepts, in row order, not copied. */
+    void forEachList(String column, java.util.function.IntPredicate rows, java.util.function.Consumer<double[]> out) {
         if (!(get(column) instanceof ColumnData.Lists l) || !types.get(column).equals("List<Float64>")) {
             throw wrongKind(column, "List<Float64>");
         }
         for (int i = 0; i < rowCount; i++) {
             if (l.values[i] == null || !rows.test(i)) continue;
-            for (double x : (double[]) l.values[i]) out.accept(x);
+            out.accept((double[]) l.values[i]);
         }
     }
 

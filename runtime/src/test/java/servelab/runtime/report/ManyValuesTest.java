@@ -58,4 +58,26 @@ class ManyValuesTest {
         if (n <= keep) assertEquals(0, passes[0]);
         else assertEquals(true, passes[0] >= 1 && passes[0] <= 4, passes[0] + " passes");
     }
+
+    /** A request's gaps added at once are the same pool as added one by one: count, sum and order, to the last bit. */
+    @ParameterizedTest(name = "keep {0}")
+    @CsvSource({"1000", "37", "5", "0"})
+    void addAllIsAddOneByOne(int keep) throws IOException {
+        var rng = new SplittableRandom(3);
+        double[][] lists = new double[40][];
+        for (int i = 0; i < lists.length; i++) {
+            lists[i] = new double[rng.nextInt(4)];
+            for (int k = 0; k < lists[i].length; k++) lists[i][k] = Math.exp(rng.nextDouble(-3, 6));
+        }
+        var one = new ManyValues(keep, 4);
+        var all = new ManyValues(keep, 4);
+        for (double[] xs : lists) {
+            for (double x : xs) one.add(x);
+            all.addAll(xs);
+        }
+        ManyValues.Source again = each -> {
+            for (double[] xs : lists) for (double x : xs) each.accept(x);
+        };
+        assertEquals(one.stats(again), all.stats(again));
+    }
 }
