@@ -114,14 +114,15 @@ public final class ExperimentRunner {
         var slots = testbed.registry().createSlots(plans.stream().map(ClusterLayout.ReplicaPlan::selections).toList());
         if (watch) testbed.watch();
         Files.createDirectories(runDir);
-        try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo));
+        try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo)
+                     .withSchedulerCpu(exp.record().schedulerCpu()));
              var outputs = outputs(setup, runDir);
              var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()))) {
             Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
             var clusterOptions = ClusterLayout.options(exp, plans);
             var history = new PluginHistory(options.hostListener());
-            var sink = new ClusterSink(history.wrap(sink(recorder, outputs, exp.record().schedulerCpu(),
-                    exp.record().iterationEvery())), clusterOptions.network());
+            var sink = new ClusterSink(history.wrap(sink(recorder, outputs, exp.record().iterationEvery())),
+                    clusterOptions.network());
             var coldStarts = new long[exp.replicas()];
             var replicas = replicas(exp, setup, blocks, plans, slots.replicas(), sink, coldStarts);
             var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
@@ -319,7 +320,7 @@ public final class ExperimentRunner {
         return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
-    private static ResultSink sink(RunRecorder recorder, OutputsFile outputs, boolean keepSchedulerCpu, int every) {
+    private static ResultSink sink(RunRecorder recorder, OutputsFile outputs, int every) {
         return new ResultSink() {
             @Override public void request(RequestRow row) { recorder.request(row); }
             @Override public void event(EventRow row) { recorder.event(row); }
@@ -333,19 +334,11 @@ public final class ExperimentRunner {
 
             @Override
             public void iteration(IterationRow row) {
-                // a measured wall time would make rows differ between identical runs: keep it only when asked
+                // the recorder writes the scheduler's measured time only when asked (RecorderOptions.schedulerCpu)
                 if (!wantsIteration(row.iteration())) return;
-                recorder.iteration(keepSchedulerCpu ? row : withoutCpu(row));
+                recorder.iteration(row);
             }
         };
-    }
-
-    private static IterationRow withoutCpu(IterationRow r) {
-        return new IterationRow(r.iteration(), r.replica(), r.startNanos(), r.endNanos(), r.batchSize(),
-                r.prefillSeqs(), r.decodeSeqs(), r.prefillTokens(), r.decodeTokens(), r.waitingSeqs(),
-                r.runningSeqs(), r.kvBlocksUsed(), r.kvBlocksTotal(), r.kvBlocksCached(), r.kvTokensStored(),
-                r.kvTokensReservedUnused(), r.prefixQueryTokens(), r.prefixHitTokens(),
-                r.preemptions(), 0, r.scheduler(), r.batcher(), r.host(), r.spec());
     }
 
     /** run.json's content before the run's results (the serving front adds its own keys). */

@@ -77,7 +77,7 @@ public final class RunRecorder implements AutoCloseable {
                     runDir.resolve(ResultTable.REQUESTS.streamFileName()), opts.requestBatchRows(),
                     opts.requestFlushNanos(), allocator);
             opened.add(req);
-            var it = TableWriter.open(ResultTable.ITERATIONS, TableColumns.iterations(),
+            var it = TableWriter.open(ResultTable.ITERATIONS, TableColumns.iterations(opts.schedulerCpu()),
                     runDir.resolve(ResultTable.ITERATIONS.streamFileName()), opts.iterationBatchRows(), allocator);
             opened.add(it);
             var ev = TableWriter.open(ResultTable.EVENTS, TableColumns.events(),

@@ -80,6 +80,14 @@ final class TableColumns {
         return ITERATIONS;
     }
 
+    /**
+     * The iteration columns, with {@code scheduler_cpu_ns} written as each row has it or as 0 (a measured wall time
+     * would make the rows differ between identical runs), so that a run that does not keep it copies no row.
+     */
+    static List<Column<IterationRow>> iterations(boolean schedulerCpu) {
+        return schedulerCpu ? ITERATIONS : ITERATIONS_WITHOUT_CPU;
+    }
+
     private static final List<Column<IterationRow>> ITERATIONS = List.of(
             int64("iteration", IterationRow::iteration),
             int32("replica", IterationRow::replica),
@@ -116,6 +124,11 @@ final class TableColumns {
             int32("spec_accepted_tokens", r -> r.spec().acceptedTokens()),
             int64ListOrNull("spec_drafted_by_position", r -> r.spec().draftedByPosition()),
             int64ListOrNull("spec_accepted_by_position", r -> r.spec().acceptedByPosition()));
+
+    private static final List<Column<IterationRow>> ITERATIONS_WITHOUT_CPU = ITERATIONS.stream()
+            .map(c -> c.field().getName().equals("scheduler_cpu_ns")
+                    ? Column.<IterationRow>int64("scheduler_cpu_ns", r -> 0L) : c)
+            .toList();
 
     static List<Column<ClusterRow>> cluster() {
         return CLUSTER;

@@ -48,7 +48,7 @@ sealed interface ColumnData {
             int n = vector.getValueCount();
             grow(n);
             if (vector instanceof BigIntVector b && b.getNullCount() == 0) {
-                copyLongs(b.getDataBuffer(), 0, values, size, n);
+                if (n > 0) view(b.getDataBuffer(), n).asLongBuffer().get(0, values, size, n);
                 size += n; // nulls[] past the old size are still false
                 return;
             }
@@ -88,7 +88,7 @@ sealed interface ColumnData {
             int n = v.getValueCount();
             if (size + n > values.length) values = Arrays.copyOf(values, Math.max(values.length * 2, size + n));
             if (v.getNullCount() == 0) {
-                copyDoubles(v.getDataBuffer(), 0, values, size, n);
+                if (n > 0) view(v.getDataBuffer(), n).asDoubleBuffer().get(0, values, size, n);
                 size += n;
                 return;
             }
@@ -175,7 +175,12 @@ sealed interface ColumnData {
             int n = v.getValueCount();
             if (size + n > values.length) values = Arrays.copyOf(values, Math.max(values.length * 2, size + n));
             var items = v.getDataVector();
-            boolean whole = items.getNullCount() == 0; // items without nulls are copied a list at a time
+            // items without nulls are copied a list at a time, through one view of the items' buffer
+            boolean whole = (items instanceof Float8Vector || items instanceof BigIntVector) && items.getNullCount() == 0
+                    && items.getValueCount() > 0;
+            var buffer = whole ? view(items.getDataBuffer(), items.getValueCount()) : null;
+            var doubles = buffer != null && items instanceof Float8Vector ? buffer.asDoubleBuffer() : null;
+            var longs = buffer != null && items instanceof BigIntVector ? buffer.asLongBuffer() : null;
             for (int i = 0; i < n; i++) {
                 if (v.isNull(i)) {
                     values[size++] = null;
@@ -185,13 +190,13 @@ sealed interface ColumnData {
                 int end = v.getElementEndIndex(i);
                 if (items instanceof Float8Vector f) {
                     var xs = new double[end - start];
-                    if (whole) copyDoubles(f.getDataBuffer(), start, xs, 0, xs.length);
+                    if (doubles != null) doubles.get(start, xs);
                     else for (int k = start; k < end; k++) xs[k - start] = f.get(k);
                     values[size++] = xs;
                 } else {
                     var b = (BigIntVector) items;
                     var xs = new long[end - start];
-                    if (whole) copyLongs(b.getDataBuffer(), start, xs, 0, xs.length);
+                    if (longs != null) longs.get(start, xs);
                     else for (int k = start; k < end; k++) xs[k - start] = b.get(k);
                     values[size++] = xs;
                 }
@@ -199,15 +204,8 @@ sealed interface ColumnData {
         }
     }
 
-    /** {@code count} little-endian float64 values from item {@code from} of {@code buffer}, in one bulk copy. */
-    private static void copyDoubles(ArrowBuf buffer, int from, double[] to, int at, int count) {
-        if (count == 0) return;
-        buffer.nioBuffer(8L * from, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(to, at, count);
-    }
-
-    /** {@code count} little-endian int64 values from item {@code from} of {@code buffer}, in one bulk copy. */
-    private static void copyLongs(ArrowBuf buffer, int from, long[] to, int at, int count) {
-        if (count == 0) return;
-        buffer.nioBuffer(8L * from, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(to, at, count);
+    /** The first {@code count} 8-byte items of {@code buffer} as a little-endian byte buffer, not copied. */
+    private static java.nio.ByteBuffer view(ArrowBuf buffer, int count) {
+        return buffer.nioBuffer(0, 8 * count).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

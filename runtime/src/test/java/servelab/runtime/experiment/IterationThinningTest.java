@@ -52,6 +52,17 @@ class IterationThinningTest {
         assertTrue(Files.size(work.resolve("report").resolve("report.md")) > 0, report.toString());
     }
 
+    /** The scheduler's measured time is in the rows only when record.scheduler_cpu asks for it, else 0. */
+    @Test
+    void schedulerCpuIsRecordedOnlyWhenAsked() throws Exception {
+        var plain = run("plain", List.of()).table(ResultTable.ITERATIONS).orElseThrow().longs("scheduler_cpu_ns");
+        var kept = run("kept", List.of("record.scheduler_cpu=true")).table(ResultTable.ITERATIONS).orElseThrow()
+                .longs("scheduler_cpu_ns");
+        assertTrue(plain.length > 50 && plain.length == kept.length, plain.length + " and " + kept.length + " rows");
+        assertTrue(java.util.Arrays.stream(plain).allMatch(t -> t == 0), "no time unless asked");
+        assertTrue(java.util.Arrays.stream(kept).anyMatch(t -> t > 0), "the measured times when asked");
+    }
+
     @Test
     void aNegativeEveryIsRefusedByItsKey() {
         var e = assertThrows(Exception.class, () -> run("bad", List.of("record.iteration_every=-1")));

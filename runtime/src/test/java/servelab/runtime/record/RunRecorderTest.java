@@ -42,6 +42,22 @@ class RunRecorderTest {
         }
     }
 
+    /** A run that does not keep the scheduler's measured time writes 0 for it, and every other column as given. */
+    @Test
+    void schedulerCpuIsWrittenOnlyWhenKept() throws IOException {
+        var row = iteration(0, 0, 10); // 1,500 ns of scheduler time
+        for (boolean keep : new boolean[] {true, false}) {
+            var dir = tmp.resolve("run-" + keep);
+            try (var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withSchedulerCpu(keep))) {
+                recorder.iteration(row);
+            }
+            var it = RunResults.load(dir).table(ResultTable.ITERATIONS).orElseThrow();
+            assertArrayEquals(new long[] {keep ? 1500 : 0}, it.longs("scheduler_cpu_ns"));
+            assertArrayEquals(new long[] {row.kvTokensStored()}, it.longs("kv_tokens_stored"));
+            assertArrayEquals(new long[] {row.endNanos()}, it.longs("end_ns"));
+        }
+    }
+
     @Test
     void derivesVllmMetricsFromTokenTimes() throws IOException {
         // given: arrival 0, tokens at 10, 15, 25 ms (completion 25); and a failed request
