@@ -20,16 +20,18 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 
 /**
- * One column of a result table: its Arrow field and how a row fills it. Setters write straight into the vector
- * ({@code setSafe} grows it), so a row costs a few stores per column and no boxing; {@link RowWriters} calls them.
- * A column may be shared by writers on several threads: the text columns' cache of the last string they encoded is
- * one immutable pair, replaced whole.
+ * One column of a result table: its Arrow field and how a row fills it; {@link RowWriters} calls the setters.
+ * Integer and float64 columns are {@linkplain Stage staged}: a row stores its value in a plain array of the writer's
+ * (one store, no boxing), and the batch is copied into the vector in bulk when it is written. The other columns
+ * (text, booleans, lists) write straight into their vectors ({@code setSafe} grows them). A column may be shared by
+ * writers on several threads: the text columns' cache of the last string they encoded is one immutable pair, replaced
+ * whole, and the staging arrays are the writers', not the column's.
  */
 final class Column<R> {
 
-    /** Writes one row's value at {@code index}. */
+    /** Writes one row's value at {@code index} of its target: the column's vector, or its {@link Stage}'s array. */
     interface Setter<R> {
-        void set(FieldVector vector, int index, R row);
+        void set(Object target, int index, R row);
     }
 
     static final ArrowType INT32 = new ArrowType.Int(32, true);
@@ -38,10 +40,26 @@ final class Column<R> {
 
     private final Field field;
     private final Setter<R> setter;
+    private final Stage stage;
 
     private Column(Field field, Setter<R> setter) {
+        this(field, setter, null);
+    }
+
+    private Column(Field field, Setter<R> setter, Stage stage) {
         this.field = field;
         this.setter = setter;
+        this.stage = stage;
+    }
+
+    /** How the column's values wait for their batch, or null when the setter writes into the vector itself. */
+    Stage stage() {
+        return stage;
+    }
+
+    /** The setter's target for a batch of up to {@code rows} rows: a fresh staging array, or the vector. */
+    Object target(FieldVector vector, int rows) {
+        return stage == null ? vector : stage.newArray(rows);
     }
 
     Field field() {
@@ -53,42 +71,36 @@ final class Column<R> {
     }
 
     static <R> Column<R> int64(String name, ToLongFunction<R> value) {
-        return new Column<>(Field.notNullable(name, INT64), (v, i, r) -> ((BigIntVector) v).setSafe(i, value.applyAsLong(r)));
+        return new Column<>(Field.notNullable(name, INT64), (t, i, r) -> ((long[]) t)[i] = value.applyAsLong(r),
+                Stage.LONGS);
     }
 
     /** An int64 column where a negative value (-1: never reached, or not known) is written as null. */
     static <R> Column<R> int64OrNull(String name, ToLongFunction<R> value) {
-        return new Column<>(Field.nullable(name, INT64), (v, i, r) -> {
-            long x = value.applyAsLong(r);
-            if (x < 0) ((BigIntVector) v).setNull(i);
-            else ((BigIntVector) v).setSafe(i, x);
-        });
+        return new Column<>(Field.nullable(name, INT64), (t, i, r) -> ((long[]) t)[i] = value.applyAsLong(r),
+                Stage.LONGS_NEGATIVE_NULL);
     }
 
     static <R> Column<R> int32(String name, ToIntFunction<R> value) {
-        return new Column<>(Field.notNullable(name, INT32), (v, i, r) -> ((IntVector) v).setSafe(i, value.applyAsInt(r)));
+        return new Column<>(Field.notNullable(name, INT32), (t, i, r) -> ((int[]) t)[i] = value.applyAsInt(r),
+                Stage.INTS);
     }
 
     /** An int32 column where a negative value (-1: not known, or not applicable) is written as null. */
     static <R> Column<R> int32OrNull(String name, ToIntFunction<R> value) {
-        return new Column<>(Field.nullable(name, INT32), (v, i, r) -> {
-            int x = value.applyAsInt(r);
-            if (x < 0) ((IntVector) v).setNull(i);
-            else ((IntVector) v).setSafe(i, x);
-        });
+        return new Column<>(Field.nullable(name, INT32), (t, i, r) -> ((int[]) t)[i] = value.applyAsInt(r),
+                Stage.INTS_NEGATIVE_NULL);
     }
 
     static <R> Column<R> float64(String name, ToDoubleFunction<R> value) {
-        return new Column<>(Field.notNullable(name, FLOAT64), (v, i, r) -> ((Float8Vector) v).setSafe(i, value.applyAsDouble(r)));
+        return new Column<>(Field.notNullable(name, FLOAT64), (t, i, r) -> ((double[]) t)[i] = value.applyAsDouble(r),
+                Stage.DOUBLES);
     }
 
     /** A float64 column where NaN (not defined) is written as null. */
     static <R> Column<R> float64OrNull(String name, ToDoubleFunction<R> value) {
-        return new Column<>(Field.nullable(name, FLOAT64), (v, i, r) -> {
-            double x = value.applyAsDouble(r);
-            if (Double.isNaN(x)) ((Float8Vector) v).setNull(i);
-            else ((Float8Vector) v).setSafe(i, x);
-        });
+        return new Column<>(Field.nullable(name, FLOAT64), (t, i, r) -> ((double[]) t)[i] = value.applyAsDouble(r),
+                Stage.DOUBLES_NAN_NULL);
     }
 
     static <R> Column<R> bool(String name, Function<R, Boolean> value) {

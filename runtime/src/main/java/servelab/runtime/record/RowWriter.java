@@ -1,9 +1,7 @@
 package servelab.runtime.record;
 
-import org.apache.arrow.vector.FieldVector;
-
 /**
- * Fills one row into a table's vectors, column after column, as each {@link Column}'s setter does.
+ * Fills one row into a table's vectors and staging arrays, column after column, as each {@link Column}'s setter does.
  *
  * <p>Why generated: written as a loop over the columns, every value went through two calls the JIT could not inline
  * (the loop's {@code setter.set}, and inside it the getter, one shared call site per column kind), about 17% of a
@@ -17,6 +15,9 @@ import org.apache.arrow.vector.FieldVector;
  */
 interface RowWriter<R> {
 
-    /** Writes {@code row} at {@code index} of {@code vectors} (the table's vectors, in column order). */
-    void write(FieldVector[] vectors, int index, R row);
+    /**
+     * Writes {@code row} at {@code index} of {@code targets}: in column order, each column's vector, or the staging
+     * array of a {@link Stage staged} column ({@link Column#target}).
+     */
+    void write(Object[] targets, int index, R row);
 }

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.arrow.vector.FieldVector;
-
 /** Makes the {@link RowWriter} of a list of columns: one hidden class per list, written with the Class-File API. */
 final class RowWriters {
     private RowWriters() {}
@@ -46,10 +44,8 @@ final class RowWriters {
     private static final Map<Key, RowWriter<?>> CACHE = new ConcurrentHashMap<>();
     private static final ClassDesc CD_ROW_WRITER = ClassDesc.of(RowWriter.class.getName());
     private static final ClassDesc CD_SETTER = ClassDesc.of(Column.Setter.class.getName());
-    private static final ClassDesc CD_FIELD_VECTOR = ClassDesc.of(FieldVector.class.getName());
-    private static final MethodTypeDesc WRITE = MethodTypeDesc.of(CD_void, CD_FIELD_VECTOR.arrayType(), CD_int,
-            CD_Object);
-    private static final MethodTypeDesc SET = MethodTypeDesc.of(CD_void, CD_FIELD_VECTOR, CD_int, CD_Object);
+    private static final MethodTypeDesc WRITE = MethodTypeDesc.of(CD_void, CD_Object.arrayType(), CD_int, CD_Object);
+    private static final MethodTypeDesc SET = MethodTypeDesc.of(CD_void, CD_Object, CD_int, CD_Object);
 
     private static RowWriter<?> make(Key key) {
         var setters = key.columns().stream().map(c -> ((Column<?>) c).setter()).toList();
@@ -63,7 +59,7 @@ final class RowWriters {
                         .return_())
                 .withMethodBody("write", WRITE, ClassFile.ACC_PUBLIC, code -> {
                     for (int c = 0; c < setters.size(); c++) {
-                        // setters[c].set(vectors[c], index, row), the setter a constant of the class
+                        // setters[c].set(targets[c], index, row), the setter a constant of the class
                         code.ldc(DynamicConstantDesc.ofNamed(BSM_CLASS_DATA_AT, "_", CD_SETTER, c))
                                 .aload(1).loadConstant(c).aaload()
                                 .iload(2)

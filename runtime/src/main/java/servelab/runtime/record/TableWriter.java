@@ -29,6 +29,8 @@ final class TableWriter<R> implements Closeable {
     private final ResultTable table;
     private final RowWriter<R> rowWriter;
     private final FieldVector[] vectors;
+    private final Stage[] stages;   // per column, null where the setter writes into the vector
+    private final Object[] targets; // per column, the staging array or the vector
     private final VectorSchemaRoot root;
     private final FileChannel channel;
     private final ArrowStreamWriter writer;
@@ -45,6 +47,12 @@ final class TableWriter<R> implements Closeable {
         this.rowWriter = RowWriters.of(columns);
         this.root = root;
         this.vectors = root.getFieldVectors().toArray(FieldVector[]::new);
+        this.stages = new Stage[vectors.length];
+        this.targets = new Object[vectors.length];
+        for (int c = 0; c < vectors.length; c++) {
+            stages[c] = columns.get(c).stage();
+            targets[c] = columns.get(c).target(vectors[c], batchRows);
+        }
         this.channel = channel;
         this.writer = new ArrowStreamWriter(root, null, channel);   // no codec: Arrow JS reads no compressed files
         this.batchRows = batchRows;
@@ -79,7 +87,7 @@ final class TableWriter<R> implements Closeable {
 
     synchronized void append(R row) throws IOException {
         if (closed) throw new IllegalStateException(table.tableName() + " writer is closed");
-        rowWriter.write(vectors, rows, row);
+        rowWriter.write(targets, rows, row);
         if (rows == 0 && flushNanos > 0) firstBufferedNanos = System.nanoTime();
         rows++;
         totalRows++;
@@ -110,6 +118,9 @@ final class TableWriter<R> implements Closeable {
     /** Writes the buffered rows as a batch now (what the time bound does; tests call it to cut at a known row). */
     void flush() throws IOException {
         if (rows == 0) return;
+        for (int c = 0; c < stages.length; c++) {
+            if (stages[c] != null) stages[c].flush(targets[c], vectors[c], rows);
+        }
         root.setRowCount(rows);
         writer.writeBatch();
         // reset() zeroes the buffers and keeps their memory: the next batch reuses it and no stale byte leaks

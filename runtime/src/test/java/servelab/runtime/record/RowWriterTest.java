@@ -48,11 +48,23 @@ class RowWriterTest {
              var oneByOne = VectorSchemaRoot.create(table.schema(), allocator)) {
             var writer = RowWriters.of(columns);
             var vectors = generated.getFieldVectors().toArray(FieldVector[]::new);
+            var targets = new Object[columns.size()];
+            var ownTargets = new Object[columns.size()];
+            for (int c = 0; c < columns.size(); c++) {
+                targets[c] = columns.get(c).target(vectors[c], rows.size());
+                ownTargets[c] = columns.get(c).target(oneByOne.getVector(c), rows.size());
+            }
             for (int i = 0; i < rows.size(); i++) {
-                writer.write(vectors, i, rows.get(i));
+                writer.write(targets, i, rows.get(i));
                 for (int c = 0; c < columns.size(); c++) {
-                    columns.get(c).setter().set(oneByOne.getVector(c), i, rows.get(i));
+                    columns.get(c).setter().set(ownTargets[c], i, rows.get(i));
                 }
+            }
+            for (int c = 0; c < columns.size(); c++) {
+                var stage = columns.get(c).stage();
+                if (stage == null) continue;
+                stage.flush(targets[c], vectors[c], rows.size());
+                stage.flush(ownTargets[c], oneByOne.getVector(c), rows.size());
             }
             generated.setRowCount(rows.size());
             oneByOne.setRowCount(rows.size());
