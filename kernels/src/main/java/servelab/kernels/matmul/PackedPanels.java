@@ -108,6 +108,11 @@ public abstract sealed class PackedPanels permits PackedQ8, PackedQ4, PackedHalv
         return data.byteSize();
     }
 
+    /** The packed copy, read-only: for benchmarks that run other kernels over the same panels. */
+    public MemorySegment data() {
+        return data.asReadOnly();
+    }
+
     /**
      * {@code out[t * rows + r] = } {@link #referenceDot}{@code (r, x_t)} for {@code batch} input rows of {@code x}
      * (row-major, {@code cols} each), panels split over {@code parallel}.

@@ -124,6 +124,19 @@ class PackedPanelsTest {
      * from 2^16 up, and for an infinity or NaN in any of the batch's rows, the input cannot carry the factor, and the
      * batch goes through the tile, the same bits again.
      */
+    /** The packed bytes are open to benchmarks read-only: a Q8_0 panel's first scale, and no way to change it. */
+    @Test
+    void packedBytesAreReadOnly() {
+        var values = new float[16 * 32];
+        Arrays.fill(values, 0.5f);
+        var w = PackedPanels.pack(MatMul.encode(WeightFormat.Q8_0, values, 16, 32), Arena.ofAuto(), Parallel.serial());
+        var data = w.data();
+        assertEquals(w.byteSize(), data.byteSize());
+        assertEquals(0.5f / 127, data.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0), 1e-6f);
+        assertThrows(IllegalArgumentException.class, // the JDK's answer to a write into a read-only segment
+                () -> data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 1));
+    }
+
     @Test
     void f16SmallBatchesTakeInputsOfEveryMagnitude() {
         int rows = 80;

@@ -5,7 +5,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import servelab.kernels.Parallel;
 import servelab.kernels.matmul.Matrix;
+import servelab.kernels.matmul.PackedQ8;
 import servelab.kernels.matmul.WeightFormat;
 
 import jdk.incubator.vector.ByteVector;
@@ -21,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * kernels, kept in the benchmarks only (as {@link PreviousMatMul} is), because it changes the numbers the engine's
  * exactness rests on (kernels/README.md, "Tried and not kept").
  *
- * <p>The weights are in {@code PackedQ8}'s layout (per panel of sixteen rows and block of 32 columns: the rows'
+ * <p>The weights are {@link PackedQ8}'s panels, packed by it as {@code cpu-packed} packs them (per panel of sixteen rows and block of 32 columns: the rows'
  * scales as floats, then {@code int8 q[32][16]}; a Q4_0 nibble as the byte {@code nibble - 8}). The input is cut into
  * blocks of 32 and each block quantized as llama.cpp does: {@code d = max|x| / 127}, {@code q = round(x / d)} half
  * away from zero, and {@code d} kept as a half float. Each output is then, block by block in column order from zero,
@@ -34,6 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Int8Activations {
     static final int ROWS = 16;
+    /** {@link PackedQ8}'s bytes per panel and block of 32 columns: sixteen float scales, then 512 weights. */
     static final long PANEL_BLOCK_BYTES = 64 + 32 * ROWS;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
@@ -41,7 +44,6 @@ public final class Int8Activations {
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
-    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
     private final WeightFormat format;
     private final int rows;
@@ -65,36 +67,12 @@ public final class Int8Activations {
         this.xd = new float[blocks];
     }
 
-    /** Packs a Q8_0 or Q4_0 matrix into sixteen-row panels in memory of {@code arena}. */
+    /** Packs a Q8_0 or Q4_0 matrix into {@link PackedQ8}'s panels in memory of {@code arena}, as {@code cpu-packed} does. */
     public static Int8Activations pack(Matrix w, Arena arena) {
         if (w.format() != WeightFormat.Q8_0 && w.format() != WeightFormat.Q4_0) {
             throw new IllegalArgumentException("Int8Activations takes Q8_0 and Q4_0 matrices, not " + w.format());
         }
-        int panels = (w.rows() + ROWS - 1) / ROWS;
-        int blocks = w.cols() / 32;
-        var data = arena.allocate(panels * blocks * PANEL_BLOCK_BYTES, 64);
-        var packed = new Int8Activations(w, data);
-        for (int p = 0; p < panels; p++) {
-            for (int b = 0; b < blocks; b++) {
-                long at = packed.offset(p, b);
-                for (int i = 0; i < ROWS && p * ROWS + i < w.rows(); i++) {
-                    long src = blockOffset(w, p * ROWS + i, b);
-                    data.set(FLOAT_LE, at + 4L * i, Float.float16ToFloat(w.data().get(SHORT_LE, src)));
-                    for (int j = 0; j < 32; j++) data.set(ValueLayout.JAVA_BYTE, at + 64 + j * ROWS + i, quant(w, src, j));
-                }
-            }
-        }
-        return packed;
-    }
-
-    private static long blockOffset(Matrix w, int r, int b) {
-        return w.rowOffset(r) + (long) b * (w.format() == WeightFormat.Q8_0 ? 34 : 18);
-    }
-
-    private static byte quant(Matrix w, long src, int j) {
-        if (w.format() == WeightFormat.Q8_0) return w.data().get(ValueLayout.JAVA_BYTE, src + 2 + j);
-        int q = w.data().get(ValueLayout.JAVA_BYTE, src + 2 + (j & 15));
-        return (byte) ((j < 16 ? q & 0x0F : (q >> 4) & 0x0F) - 8);
+        return new Int8Activations(w, PackedQ8.pack(w, arena, Parallel.serial()).data());
     }
 
     private long offset(int panel, int block) {
