@@ -1,10 +1,28 @@
 """Summarizes a check.sh output folder as Markdown: step status, decode tokens/s per format and batch, the PyTorch
-side-by-side, split against unsplit attention over long contexts (when run), and the servelab run's summary. Usage: python3 summary.py OUT"""
+side-by-side, split against unsplit attention over long contexts (when run), and the servelab run's summary.
+Usage: python3 summary.py OUT. The decode table's "% of HBM" divides the weights' GB/s by the GPU's peak memory
+bandwidth, taken from HBM_GBPS or, failing that, from the GPU's name in device.txt (PEAK_GBPS below)."""
 import json
+import os
 import pathlib
+import re
 import sys
 
 out = pathlib.Path(sys.argv[1])
+
+# Peak memory bandwidth in GB/s by the name nvidia-smi gives, from NVIDIA's data sheets; the first match wins
+PEAK_GBPS = [("H200", 4800), ("H100 NVL", 3900), ("H100 PCIe", 2000), ("H100", 3350)]
+
+
+def peak_gbps():
+    if os.environ.get("HBM_GBPS"):
+        return float(os.environ["HBM_GBPS"]), "HBM_GBPS"
+    device = out / "device.txt"
+    text = device.read_text(errors="replace") if device.exists() else ""
+    for name, gbps in PEAK_GBPS:
+        if re.search(r"NVIDIA " + re.escape(name), text):
+            return float(gbps), name
+    return None, None
 
 
 def lines(name):
@@ -13,14 +31,21 @@ def lines(name):
 
 
 print("# ServeLab TornadoVM GPU check\n")
-print("## Steps\n\n| step | exit | seconds |\n|---|---|---|")
+print("## Steps\n\n| step | exit | seconds | limit |\n|---|---|---|---|")
 for row in (out / "steps.tsv").read_text().splitlines()[1:]:
     print("| " + " | ".join(row.split("\t")) + " |")
-decode = lines("decode.jsonl")
+# one file per format (decode-F16.jsonl, ...), or one for all (decode.jsonl, before 2026-12-07)
+decode = [d for p in sorted(out.glob("decode*.jsonl")) if not p.name.startswith("decode-long-") for d in lines(p.name)]
 if decode:
-    print("\n## Decode (DeviceForward)\n\n| format | batch | tokens/s | step ms | weight GB/s | device |\n|---|---|---|---|---|---|")
+    peak, source = peak_gbps()
+    print("\n## Decode (DeviceForward)\n\n| format | batch | tokens/s | step ms | weight GB/s | % of HBM | device |"
+          "\n|---|---|---|---|---|---|---|")
     for d in decode:
-        print(f"| {d['format']} | {d['batch']} | {d['tokens_per_s']:.1f} | {d['step_ms']:.2f} | {d['weight_gb_per_s']:.1f} | {d['device']} |")
+        share = f"{100 * d['weight_gb_per_s'] / peak:.0f}%" if peak else "-"
+        print(f"| {d['format']} | {d['batch']} | {d['tokens_per_s']:.1f} | {d['step_ms']:.2f} | {d['weight_gb_per_s']:.1f} "
+              f"| {share} | {d['device']} |")
+    print(f"\n% of HBM: against {peak:.0f} GB/s ({source})." if peak
+          else "\n% of HBM: no peak known for this device (set HBM_GBPS).")
 longs = [d for n in ("decode-long-16.jsonl", "decode-long-1.jsonl") for d in lines(n)]
 if longs:
     print("\n## Decode over long contexts, attention split and unsplit\n\n| format | batch | context | splits | tokens/s "
