@@ -68,9 +68,24 @@ public final class ClusterSeries {
         }
     }
 
-    /** Writes the ticks up to the last response's arrival, so the series covers the whole run. */
+    /**
+     * Writes the ticks up to the run's end (the last step or the last response's arrival, whichever is later), and
+     * one more on the grid after it when anything happened after the last tick written (the final partial interval:
+     * its steps' tokens, and the responses still on their way), so the series covers the whole run.
+     */
     public void finish(long endNanos) {
         advanceTo(endNanos);
+        if (endNanos > nextTick - intervalNanos || pendingCounts()) {
+            emit(nextTick);
+            nextTick += intervalNanos;
+        }
+    }
+
+    private boolean pendingCounts() {
+        for (int i = 0; i < tokens.length; i++) {
+            if (queryTokens[i] != 0 || hitTokens[i] != 0 || tokens[i] != 0) return true;
+        }
+        return false;
     }
 
     private void emit(long t) {

@@ -8,7 +8,9 @@ import servelab.runtime.engine.GatewayRequest.Execution;
 /**
  * The gateway's events on the virtual clock: attempts crossing the network, retries, hedges and timeouts. Ordered by
  * time, then by the order they were scheduled, so a run replays exactly. An event whose attempt or request has ended
- * meanwhile stays queued and is skipped when it comes up (cheaper than removing it).
+ * meanwhile stays queued (cheaper than removing it) until it reaches the head, where it is dropped: the loop never
+ * stops at its time, so timers left behind by answered requests (a deadline, a hedge) do not stretch the run, and
+ * its time series, past the last answer.
  */
 final class GatewayEvents {
     sealed interface Event permits ToRouter, ToReplica, Retry, Hedge, AttemptTimeout, Deadline {}
@@ -41,15 +43,37 @@ final class GatewayEvents {
         queue.add(new Timed(atNanos, order++, event));
     }
 
-    /** When the next event is due, {@link Long#MAX_VALUE} when none is queued. */
+    /** When the next event that can still change anything is due, {@link Long#MAX_VALUE} when none is queued. */
     long peekNanos() {
+        dropSettled();
         var next = queue.peek();
         return next == null ? Long.MAX_VALUE : next.atNanos();
     }
 
-    /** The next event, or null when none is queued. */
+    /** The next event that can still change anything, or null when none is queued. */
     Event poll() {
+        dropSettled();
         var next = queue.poll();
         return next == null ? null : next.event();
+    }
+
+    private void dropSettled() {
+        while (!queue.isEmpty() && settled(queue.peek().event())) queue.poll();
+    }
+
+    /**
+     * Whether {@code event} would do nothing when it fires, whatever happens from now on (the gateway's own tests
+     * when it fires, which stay; an ended attempt or request never resumes). Attempts and copies on the network are
+     * never settled: the time series counts every attempt that reaches the router, ended or not.
+     */
+    private static boolean settled(Event event) {
+        return switch (event) {
+            case ToRouter t -> false;
+            case ToReplica t -> false;
+            case Retry(var request, int number) -> request.ended;
+            case Hedge(var primary) -> primary.ended || primary.request.ended || primary.hedged;
+            case AttemptTimeout(var attempt) -> attempt.ended;
+            case Deadline(var request) -> request.ended;
+        };
     }
 }

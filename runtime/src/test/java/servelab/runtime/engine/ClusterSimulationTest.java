@@ -179,6 +179,19 @@ class ClusterSimulationTest {
     }
 
     @Test
+    void theTimeSeriesCountsEveryTokenTheReplicasComputed() {
+        // given: 2 replicas, 6 requests, the last steps ending between two ticks
+        var rows = new TinyCluster(2, BY_ID).run(spaced(6, 3));
+        // then: the series' interval counts add up to the steps' tokens, the final partial interval included
+        long computed = rows.iterations.stream().mapToLong(i -> i.prefillTokens() + i.decodeTokens()).sum();
+        long last = rows.iterations.stream().mapToLong(i -> i.endNanos()).max().orElseThrow();
+        long interval = rows.cluster.getFirst().intervalNanos();
+        assertTrue(last % interval != 0, "the run should end between ticks: " + last);
+        assertEquals(computed, rows.cluster.stream().mapToLong(c -> c.tokens()).sum());
+        assertEquals((last / interval + 1) * interval, rows.cluster.getLast().timeNanos(), "one tick after the end");
+    }
+
+    @Test
     void aDegradedRequestRunsCappedOnItsGroupAndItsRowSaysWhy() {
         // given: replica 0 in group "big", replica 1 in "small"; admission degrades odd requests to "small" with
         // at most 2 output tokens; the router takes the first candidate it is offered

@@ -91,6 +91,19 @@ class GatewayTest {
     }
 
     @Test
+    void deadlinesOfAnsweredRequestsDoNotStretchTheRunOrItsTimeSeries() {
+        // given: a 10 s deadline (its timers stay queued), two requests answered within a few ms
+        var cluster = cluster(FIRST, settings(10_000, 0, true), Map.of());
+        // when
+        var rows = cluster.run(List.of(TinyCluster.request(0, 0, 16, 4), TinyCluster.request(1, 1, 16, 4)));
+        // then: the time series (10 ms ticks) ends at the first tick after the last answer, not at the deadlines
+        long lastAnswer = rows.requests.stream().mapToLong(RequestRow::completionNanos).max().orElseThrow();
+        assertTrue(lastAnswer < 10 * MS, "answered in " + lastAnswer + " ns");
+        assertEquals(10 * MS, rows.cluster.stream().mapToLong(c -> c.timeNanos()).max().orElseThrow());
+        assertEquals(2, rows.requests.stream().filter(RequestRow::isOk).count());
+    }
+
+    @Test
     void anUnreachableReplicaFailsTheAttemptAndTheRetryGoesElsewhere() {
         // given: replica 0 is cut off while the first copy is on its way to it; three tries 1 ms apart
         var seen = new ArrayList<AttemptEnd>();
