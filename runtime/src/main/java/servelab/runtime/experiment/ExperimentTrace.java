@@ -11,10 +11,12 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import servelab.datasets.ReadOptions;
+import servelab.datasets.SkipReason;
 import servelab.datasets.TraceFormat;
 import servelab.datasets.TraceReader;
 import servelab.datasets.TraceRequest;
@@ -161,7 +163,10 @@ final class ExperimentTrace implements AutoCloseable {
         }
     }
 
-    /** For run.json. */
+    /**
+     * For run.json: plain JSON values in an order fixed by the code, never a Java map's {@code toString} (whose key
+     * order can change from one JVM to the next, so identical runs wrote different run.json files).
+     */
     Map<String, Object> describe() {
         var d = new LinkedHashMap<String, Object>();
         if (spec.file() != null) {
@@ -170,16 +175,34 @@ final class ExperimentTrace implements AutoCloseable {
             d.put("sha256", sha256(Path.of(spec.file())));
             if (lastReader != null) {
                 d.put("rows_read", lastReader.requestsRead());
-                d.put("rows_skipped", lastReader.skippedRows().toString());
+                var skipped = new LinkedHashMap<String, Long>();   // every reason, in the enum's order
+                for (var reason : SkipReason.values()) {
+                    skipped.put(reason.name().toLowerCase(Locale.ROOT), lastReader.skippedRows().getOrDefault(reason, 0L));
+                }
+                d.put("rows_skipped", skipped);
                 d.put("rows_clamped", lastReader.clampedRows());
             }
         } else {
-            d.put("synthetic", spec.synthetic().toString());
+            d.put("synthetic", spec.synthetic().describe());
         }
         var t = spec.transforms();
-        d.put("transforms", List.of(
-                "window_s=" + t.windowS(), "first=" + t.first(), "time_scale=" + t.timeScale(),
-                "target_rate=" + t.targetRate(), "shared_prefix=" + t.sharedPrefix()));
+        var transforms = new LinkedHashMap<String, Object>();
+        transforms.put("window_s", t.windowS());
+        transforms.put("first", t.first());
+        transforms.put("time_scale", t.timeScale());
+        transforms.put("target_rate", t.targetRate());
+        transforms.put("shared_prefix", describe(t.sharedPrefix()));
+        d.put("transforms", transforms);
+        return d;
+    }
+
+    private static Map<String, Object> describe(SharedPrefixSpec shared) {
+        if (shared == null) return null;
+        var d = new LinkedHashMap<String, Object>();
+        d.put("prompts", shared.prompts());
+        d.put("tokens", shared.tokens());
+        d.put("share", shared.share());
+        d.put("block_tokens", shared.blockTokens());
         return d;
     }
 

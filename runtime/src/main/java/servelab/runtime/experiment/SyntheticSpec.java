@@ -62,6 +62,27 @@ public record SyntheticSpec(Integer count, Map<String, Object> arrivals, Map<Str
         }
     }
 
+    /**
+     * For run.json: the workload with its defaults filled in; in each map the kind ({@code process}, {@code dist})
+     * comes first and the other keys follow sorted, since the maps' own order changes from one JVM to the next.
+     */
+    public Map<String, Object> describe() {
+        var d = new LinkedHashMap<String, Object>();
+        d.put("count", count);
+        d.put("arrivals", ordered(arrivals, "process"));
+        d.put("input", ordered(input, "dist"));
+        d.put("output", ordered(output, "dist"));
+        d.put("tenants", tenants);
+        return d;
+    }
+
+    private static Map<String, Object> ordered(Map<String, Object> map, String kindKey) {
+        var ordered = new LinkedHashMap<String, Object>();
+        ordered.put(kindKey, map.get(kindKey));
+        map.keySet().stream().filter(k -> !k.equals(kindKey)).sorted().forEach(k -> ordered.put(k, map.get(k)));
+        return ordered;
+    }
+
     /** Given keys over the defaults, unless the given map names another distribution (then only its keys). */
     private static Map<String, Object> withDefaults(Map<String, Object> given, Map<String, Object> defaults,
                                                     String kindKey) {

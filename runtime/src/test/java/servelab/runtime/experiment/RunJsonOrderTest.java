@@ -49,4 +49,45 @@ class RunJsonOrderTest {
         assertEquals(List.of("client_router", "router_replica", "replica_client"), keys(info.get("cluster").get("network")));
         assertEquals(List.of("max_model_len", "overflow", "truncated_requests"), keys(info.get("context")));
     }
+
+    @Test
+    void theTraceIsDescribedAsJsonObjectsNotAsJavaMapsPrinted() throws Exception {
+        // given: a synthetic workload whose arrivals are written rate first (Map.copyOf's order varies by JVM)
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var exp = ExperimentFile.load(null, List.of("trace.synthetic.count=5", "trace.synthetic.arrivals.rate=9",
+                "trace.synthetic.arrivals.process=poisson", "trace.transforms.time_scale=0.5"));
+        var runDir = work.resolve("run");
+        // when
+        ExperimentRunner.run(exp, runDir, new ExperimentRunner.Options(plugins, null, null, null));
+        // then: objects in a fixed order, the kind first in each map
+        var trace = Json.MAPPER.readTree(runDir.resolve("run.json").toFile()).get("trace");
+        var synthetic = trace.get("synthetic");
+        assertEquals(List.of("count", "arrivals", "input", "output", "tenants"), keys(synthetic));
+        assertEquals(List.of("process", "rate"), keys(synthetic.get("arrivals")));
+        assertEquals(9.0, synthetic.get("arrivals").get("rate").asDouble());
+        assertEquals(List.of("dist", "max", "mean", "min", "sigma"), keys(synthetic.get("input")));
+        assertEquals(List.of("window_s", "first", "time_scale", "target_rate", "shared_prefix"),
+                keys(trace.get("transforms")));
+        assertEquals(0.5, trace.get("transforms").get("time_scale").asDouble());
+    }
+
+    @Test
+    void aTraceFilesSkippedRowsAreCountedPerReasonAsAnObject() throws Exception {
+        // given: an Azure-format file with one row that asks for 0 output tokens
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var csv = work.resolve("t.csv");
+        java.nio.file.Files.writeString(csv, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                + "2023-11-16 18:15:46.6805900,100,10\n2023-11-16 18:15:47.0000000,100,0\n"
+                + "2023-11-16 18:15:48.0000000,50,5\n");
+        var exp = ExperimentFile.load(null, List.of("trace.file=" + csv, "trace.format=azure-csv"));
+        var runDir = work.resolve("run");
+        // when
+        ExperimentRunner.run(exp, runDir, new ExperimentRunner.Options(plugins, null, null, null));
+        // then
+        var trace = Json.MAPPER.readTree(runDir.resolve("run.json").toFile()).get("trace");
+        var skipped = trace.get("rows_skipped");
+        assertEquals(List.of("wrong_column_count", "bad_value", "out_of_order", "zero_tokens"), keys(skipped));
+        assertEquals(1, skipped.get("zero_tokens").asLong());
+        assertEquals(2, trace.get("rows_read").asLong());
+    }
 }
