@@ -29,7 +29,7 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
     private static final long serialVersionUID = 1L;
     /** Files of a run folder that go back, in this order (outputs.jsonl only exists on the model executor). */
     static final java.util.List<String> FILES = java.util.List.of("requests.arrow", "iterations.arrow", "events.arrow",
-            "run.json", "summary.json", "outputs.jsonl");
+            "cluster.arrow", "run.json", "summary.json", "outputs.jsonl");
 
     private final String sweepId;
     private final Point point;

@@ -43,6 +43,13 @@ final class SweepFolder {
         return dir.resolve("points").resolve(id);
     }
 
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        var map = new LinkedHashMap<String, Object>();
+        map.put(k1, v1);
+        map.put(k2, v2);
+        return map;
+    }
+
     boolean isComplete(String id) {
         return Files.isRegularFile(pointDir(id).resolve("point.json"));
     }
@@ -54,8 +61,9 @@ final class SweepFolder {
         json.put("base", plan.file().baseFile() == null ? "inline" : plan.file().baseFile().toString());
         json.put("set", plan.file().set());
         json.put("axes", List.copyOf(plan.file().axes().keySet()));
-        plan.trace().ifPresent(t -> json.put("trace", Map.of("file", t.path().toString(), "sha256", t.sha256())));
-        json.put("points", plan.points().stream().map(p -> Map.of("id", p.id(), "values", p.values())).toList());
+        // LinkedHashMaps, not Map.of, whose key order changes from one JVM to the next
+        plan.trace().ifPresent(t -> json.put("trace", ordered("file", t.path().toString(), "sha256", t.sha256())));
+        json.put("points", plan.points().stream().map(p -> ordered("id", p.id(), "values", p.values())).toList());
         write(dir.resolve("sweep.json"), JSON.writeValueAsBytes(json));
         Files.writeString(dir.resolve("base.yaml"), plan.file().baseYaml());
     }

@@ -65,11 +65,16 @@ class SweepRunnerTest {
         var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("points")
                 .resolve(plan.points().get(0).id()).resolve("summary.json").toFile());
         assertEquals(summary.get("replica_seconds").asDouble(), (Double) rows.get(0).get("replica_seconds"), 1e-9);
+        // and: sweep.json's objects keep their keys in a fixed order (with Map.of, half of all JVMs swapped them)
+        var description = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("sweep.json").toFile());
+        var pointKeys = new java.util.ArrayList<String>();
+        description.get("points").get(0).fieldNames().forEachRemaining(pointKeys::add);
+        assertEquals(List.of("id", "values"), pointKeys);
         // and: a point's Arrow files are byte for byte those of `servelab run` of the same experiment
         var point = plan.points().get(3);
         var alone = ExperimentRunner.run(ExperimentFile.load(plan.file().baseFile() == null ? base() : plan.file().baseFile(),
                 point.overrides()), dir.resolve("alone"), new ExperimentRunner.Options(plugins, (a, b, c, d, e) -> {}, null, null));
-        for (var table : List.of("requests.arrow", "iterations.arrow", "events.arrow")) {
+        for (var table : List.of("requests.arrow", "iterations.arrow", "events.arrow", "cluster.arrow", "summary.json")) {
             assertArrayEquals(Files.readAllBytes(alone.runDir().resolve(table)),
                     Files.readAllBytes(out.resolve("points").resolve(point.id()).resolve(table)), table);
         }
