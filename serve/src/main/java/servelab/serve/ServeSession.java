@@ -31,7 +31,7 @@ import servelab.runtime.record.Json;
 import servelab.runtime.record.RecorderOptions;
 import servelab.runtime.record.RequestRow;
 import servelab.runtime.record.RunRecorder;
-import servelab.runtime.report.RunResults;
+import servelab.runtime.report.ResilienceSummary;
 import servelab.runtime.report.Summary;
 
 /**
@@ -193,8 +193,11 @@ public final class ServeSession implements AutoCloseable {
         info.put("result", Json.ordered("wall_s", (System.nanoTime() - wallStart) / 1e9));
         recorder.writeRunJson(info);
         recorder.close();
-        var summary = Summary.compute(RunResults.load(runDir), ExperimentRunner.slo(exp));
-        Json.write(runDir.resolve("summary.json"), summary.toJson());
+        // read back batch by batch, as a run's: a long session must not be loaded whole; the outcome keys as a run's
+        // (completed, cancelled, ...); no cluster keys, since a server keeps no time series
+        var json = Summary.compute(runDir, ExperimentRunner.slo(exp)).toJson();
+        ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
+        Json.write(runDir.resolve("summary.json"), json);
     }
 
     /** Every row to the recorder, the metrics and the live trace, in that order. */

@@ -61,7 +61,11 @@ class LoadAgainstServeTest {
         assertTrue(schedulers.getFirst().startsWith("fcfs@") && schedulers.getLast().startsWith("sjf@"),
                 "the server ran fcfs, then sjf: " + schedulers.getFirst() + " .. " + schedulers.getLast());
         // TTFT: the client sees the server's plus the network and its own parsing, never less
-        double server = Served.JSON.readTree(dir.resolve("run/summary.json").toFile()).get("median_ttft_ms").asDouble();
+        var serverSummary = Served.JSON.readTree(dir.resolve("run/summary.json").toFile());
+        double server = serverSummary.get("median_ttft_ms").asDouble();
+        // and: the server's summary counts outcomes as a run's does, every request it answered completed
+        assertEquals(serverSummary.get("completed").asLong(), serverSummary.get("outcome_completed").asLong(),
+                serverSummary.toString());
         double client = Served.JSON.readTree(clientRun.resolve("summary.json").toFile()).get("median_ttft_ms").asDouble();
         assertTrue(server > 0, "server median TTFT " + server);
         // generous on a loaded shared machine: loopback plus scheduling of the client's threads
