@@ -8,20 +8,41 @@ import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.UsageMessageSpec;
 
 /**
- * The command list in {@code --help}. Picocli shows the first line of each command's description, and our
- * descriptions are wrapped prose, so the summaries stopped mid-sentence ("Replay a trace against ..., and"); here each
- * command's summary is its whole first sentence, wrapped under the name.
+ * The command list and the descriptions in {@code --help}. Picocli shows the first line of each command's
+ * description, and our descriptions are wrapped prose, so the summaries stopped mid-sentence ("Replay a trace against
+ * ..., and"); here each command's summary is its whole first sentence, wrapped under the name. And picocli wraps each
+ * line of a description on its own, so a source line longer than the help's width left a stub of a few words on a
+ * line of its own ("checks) with"); here the prose is joined and wrapped again as one paragraph, and the example lines
+ * (from the first that starts with "Example") are printed as they are written.
  */
 final class HelpSummaries {
     private HelpSummaries() {}
 
-    /** Installs the list on {@code cli} and every command under it that has commands. */
+    /** Installs the description on {@code cli} and every command under it, and the list on those with commands. */
     static void install(CommandLine cli) {
+        cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_DESCRIPTION, HelpSummaries::description);
         if (cli.getSubcommands().isEmpty()) return;
         cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, HelpSummaries::commandList);
         for (var sub : cli.getSubcommands().values()) {
             if (sub != cli) install(sub);
         }
+    }
+
+    /** The description: its prose as one paragraph wrapped to the help's width, then its examples as written. */
+    static String description(Help help) {
+        var lines = help.commandSpec().usageMessage().description();
+        var prose = new StringBuilder();
+        var examples = new StringBuilder();
+        for (var line : lines) {
+            if (!examples.isEmpty() || line.stripLeading().startsWith("Example")) {
+                examples.append(line).append('\n');
+            } else {
+                prose.append(prose.isEmpty() ? "" : " ").append(line.strip());
+            }
+        }
+        var out = new StringBuilder();
+        for (var line : wrap(prose.toString(), help.commandSpec().usageMessage().width())) out.append(line).append('\n');
+        return out.append(examples).toString();
     }
 
     private static String commandList(Help help) {

@@ -29,9 +29,17 @@ import servelab.runtime.install.PluginScaffold;
                 "(its contract test runs), so `servelab plugins` lists it and --set plugins.KIND.name=NAME selects it.",
                 "Refuses a NAME whose folder exists or that an installed plugin of KIND already has."})
 final class NewPluginCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "KIND", description = "scheduler, batcher, kv-allocator, prefix-cache, "
-            + "eviction, speculator, router or admission")
+    @Parameters(index = "0", paramLabel = "KIND", completionCandidates = Kinds.class,
+            description = "one of: ${COMPLETION-CANDIDATES}")
     String kind;
+
+    /** Every plugin kind's id, for the help (a list written out here fell behind when kinds were added). */
+    static final class Kinds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(PluginKind.values()).map(PluginKind::id).iterator();
+        }
+    }
 
     @Parameters(index = "1", paramLabel = "NAME", description = "lower-case words joined by '-', e.g. shortest-prompt")
     String name;

@@ -22,8 +22,8 @@ import servelab.runtime.install.VectorModule;
 /** {@code servelab run}: one experiment, in simulation or on a model, to a folder of Arrow results. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Replay a trace against a set of plugins, in simulation or on a real model (--model), and",
-                "write Arrow results (requests.arrow, iterations.arrow, events.arrow, run.json, summary.json;",
-                "outputs.jsonl with the generated tokens on a model) to a run folder.",
+                "write Arrow results (requests.arrow, iterations.arrow, events.arrow, cluster.arrow, run.json,",
+                "summary.json; outputs.jsonl with the generated tokens on a model) to a run folder.",
                 "While it runs, jars copied into the plugins directory are deployed, and a newer version of a",
                 "selected plugin takes over at the next iteration; `servelab ctl --run DIR switch ...` switches",
                 "a slot to another installed plugin.",

@@ -43,6 +43,30 @@ class HelpTest {
     }
 
     @Test
+    void everyDescriptionIsWrappedAsAParagraphWithoutStubLines() {
+        // picocli wrapped each source line on its own: `test --help` had "checks) with" on a line of its own
+        var all = Main.commandLine();
+        var verbs = new java.util.ArrayList<>(all.getSubcommands().values());
+        for (int i = 0; i < verbs.size(); i++) verbs.addAll(verbs.get(i).getSubcommands().values());
+        for (var verb : verbs) {
+            String name = verb.getCommandSpec().qualifiedName();
+            String help = verb.getUsageMessage();
+            var prose = HelpSummaries.description(verb.getHelp()).lines()
+                    .takeWhile(l -> !l.stripLeading().startsWith("Example")).toList();
+            assertTrue(help.contains(String.join(System.lineSeparator(), prose)), name + "'s help:\n" + help);
+            int width = verb.getCommandSpec().usageMessage().width();
+            for (int l = 0; l < prose.size(); l++) {
+                var line = prose.get(l);
+                assertTrue(line.length() <= width, name + ": longer than " + width + ": " + line);
+                if (l == prose.size() - 1) continue;
+                // wrapped greedily: the next line's first word did not fit on this one
+                String next = prose.get(l + 1).strip().split(" ")[0];
+                assertTrue(line.length() + 1 + next.length() > width, name + ": '" + next + "' fits after '" + line + "'");
+            }
+        }
+    }
+
+    @Test
     void anUnknownCommandWithHelpIsRefusedNotAnsweredWithTheMainHelp() {
         var r = execute("frobnicate", "--help");
         assertEquals(2, r.code());
