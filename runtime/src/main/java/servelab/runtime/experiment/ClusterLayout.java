@@ -34,10 +34,12 @@ final class ClusterLayout {
             var group = groups.get(g);
             String name = Experiment.groupNames(exp.cluster()).get(g);
             var selections = new EnumMap<>(base);
+            int at = g;
             group.plugins().forEach((kind, spec) -> {
                 var k = PluginKind.fromId(kind);
                 String plugin = spec.name() != null ? spec.name() : base.get(k).name();
-                selections.put(k, new PluginSelection(k, plugin, spec.params()));
+                selections.put(k, new PluginSelection(k, plugin, spec.params(),
+                        "cluster.groups[" + at + "].plugins." + kind + ".params"));
             });
             String profile = group.profile() == null ? exp.profile() : group.profile();
             int blocks = group.kvBlocks() > 0 ? group.kvBlocks() : exp.kv().blocks();

@@ -43,9 +43,10 @@ public record ClusterSpec(double viewRefreshMs, String prefixView, String sessio
         groups = groups == null ? List.of() : List.copyOf(groups);
         var names = new java.util.HashSet<String>();
         for (int i = 0; i < groups.size(); i++) {
-            if (!names.add(groups.get(i).name())) {
-                throw new IllegalArgumentException("cluster.groups[" + i + "].name '" + groups.get(i).name()
-                        + "' is used twice");
+            // an unnamed group is "g" and its index (Experiment.groupNames): two of them are two groups
+            String name = groups.get(i).name() == null ? "g" + i : groups.get(i).name();
+            if (!names.add(name)) {
+                throw new IllegalArgumentException("cluster.groups[" + i + "].name '" + name + "' is used twice");
             }
         }
     }

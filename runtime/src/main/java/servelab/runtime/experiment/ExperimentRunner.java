@@ -306,7 +306,8 @@ public final class ExperimentRunner {
     /** The plugin choices of the experiment, per kind. */
     public static Map<PluginKind, PluginSelection> selections(Experiment exp) {
         var map = new EnumMap<PluginKind, PluginSelection>(PluginKind.class);
-        exp.pluginsByKind().forEach((kind, spec) -> map.put(kind, new PluginSelection(kind, spec.name(), spec.params())));
+        exp.pluginsByKind().forEach((kind, spec) -> map.put(kind, new PluginSelection(kind, spec.name(), spec.params(),
+                "plugins." + kind.id() + ".params")));
         return map;
     }
 

@@ -17,6 +17,7 @@ import org.osgi.framework.ServiceReference;
 import servelab.api.PluginDescriptor;
 import servelab.api.PluginFactory;
 import servelab.api.PluginKind;
+import servelab.api.PluginParameterException;
 import servelab.api.Params;
 import servelab.runtime.engine.PolicySlot;
 import servelab.runtime.engine.ReplicaSlots;
@@ -231,7 +232,7 @@ public final class PluginRegistry {
         if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
         var plugin = best(asked);
         // slots remember the name only, so that a jar of a newer version dropped later still reaches them
-        var selection = new PluginSelection(asked.kind(), plugin.descriptor().name(), asked.params());
+        var selection = new PluginSelection(asked.kind(), plugin.descriptor().name(), asked.params(), asked.paramsKey());
         var every = new ArrayList<Integer>();
         for (int i = 0; i < slots.size(); i++) {
             if (slots.get(i).containsKey(selection.kind())) every.add(i);
@@ -324,7 +325,13 @@ public final class PluginRegistry {
     @SuppressWarnings("unchecked")
     private static PolicySlot.Installed<Object> create(Plugin plugin, PluginSelection selection) {
         var descriptor = plugin.descriptor();
-        var params = Params.validate(descriptor.label(), descriptor.params(), selection.params());
+        Params params;
+        try {
+            params = Params.validate(descriptor.label(), descriptor.params(), selection.params());
+        } catch (PluginParameterException e) {
+            if (selection.paramsKey() == null) throw e;
+            throw new PluginParameterException(keyed(e.getMessage(), selection.paramsKey()));
+        }
         Object policy;
         try {
             policy = ((PluginFactory<Object>) plugin.factory()).create(params);
@@ -338,6 +345,18 @@ public final class PluginRegistry {
                     + descriptor.kind().policyType().getSimpleName());
         }
         return new PolicySlot.Installed<>(policy, descriptor, params.asMap(), plugin.source());
+    }
+
+    private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("parameter '([a-z][a-z0-9_]*)'");
+
+    /**
+     * {@code message} (the SPI's, which names a parameter as {@code parameter 'NAME'}) with the parameter named as the
+     * user wrote it: {@code KEY.NAME}.
+     */
+    static String keyed(String message, String paramsKey) {
+        var m = PARAMETER.matcher(message);
+        if (!m.find()) return message;
+        return message.substring(0, m.start()) + paramsKey + "." + m.group(1) + message.substring(m.end());
     }
 
     private String names(PluginKind kind) {

@@ -8,14 +8,23 @@ import servelab.api.PluginKind;
 /**
  * Which plugin a run wants in a slot, and with which parameters (raw values, validated against the plugin's
  * descriptor when it is created).
+ *
+ * @param paramsKey where the user wrote the parameters ({@code plugins.batcher.params}), so that a refused one is
+ *                  named as written ({@code plugins.batcher.params.max_num_seqs}); null where they were not written
+ *                  under a key ({@code ctl switch ... k=v}), and the message names the parameter alone
  */
-public record PluginSelection(PluginKind kind, String name, Map<String, Object> params) {
+public record PluginSelection(PluginKind kind, String name, Map<String, Object> params, String paramsKey) {
     public PluginSelection {
         Objects.requireNonNull(kind, "PluginSelection.kind");
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("no plugin name given for " + kind.id());
         }
         params = Map.copyOf(params);
+    }
+
+    /** Parameters not written under an experiment key. */
+    public PluginSelection(PluginKind kind, String name, Map<String, Object> params) {
+        this(kind, name, params, null);
     }
 
     public static PluginSelection of(PluginKind kind, String name) {

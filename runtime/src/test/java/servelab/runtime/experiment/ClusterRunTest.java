@@ -89,6 +89,16 @@ class ClusterRunTest {
     }
 
     @Test
+    void unnamedGroupsAreNamedByTheirIndexAndANameCannotTakeOne() {
+        // two unnamed groups were refused ("cluster.groups[1].name 'null' is used twice")
+        var exp = ExperimentFile.load(null, List.of("replicas=2", "cluster.groups=[{count: 1}, {count: 1}]"));
+        assertEquals(List.of("g0", "g1"), Experiment.groupNames(exp.cluster()));
+        var e = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of("replicas=2",
+                "cluster.groups=[{count: 1}, {name: g0, count: 1}]")));
+        assertTrue(e.getMessage().contains("cluster.groups[1].name 'g0' is used twice"), e.getMessage());
+    }
+
+    @Test
     void badClusterSettingsNameTheirKey() {
         var e1 = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of("replicas=4",
                 "cluster.groups=[{name: a, count: 2}, {name: b, count: 1}]")));

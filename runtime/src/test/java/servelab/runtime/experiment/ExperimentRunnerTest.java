@@ -159,12 +159,27 @@ class ExperimentRunnerTest {
     }
 
     @Test
-    void anUnknownPluginParameterNamesItAndListsTheAcceptedOnes() throws Exception {
+    void anUnknownPluginParameterNamesItAsWrittenAndListsTheAcceptedOnes() throws Exception {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var overrides = new ArrayList<>(SMALL);
         overrides.add("plugins.batcher.params.max_seqs=4");
         var e = assertThrows(IllegalArgumentException.class, () -> run(overrides, "x", options(plugins)));
-        assertEquals("unknown parameter 'max_seqs' for batcher 'continuous'; accepted: max_num_seqs (int), "
+        assertEquals("unknown plugins.batcher.params.max_seqs for batcher 'continuous'; accepted: max_num_seqs (int), "
                 + "max_num_batched_tokens (int), chunked_prefill (boolean), preempt_mode (string), speculative_disable_by_batch_size (int)", e.getMessage());
+    }
+
+    @Test
+    void aPluginParameterOutOfRangeIsNamedAsWrittenAtTheTopAndInAGroup() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var top = new ArrayList<>(SMALL);
+        top.add("plugins.batcher.params.max_num_seqs=0");
+        var e = assertThrows(IllegalArgumentException.class, () -> run(top, "x", options(plugins)));
+        assertTrue(e.getMessage().startsWith("plugins.batcher.params.max_num_seqs must be in [1, "), e.getMessage());
+        // and in a group's plugins, with the group's index
+        var grouped = new ArrayList<>(SMALL);
+        grouped.add("cluster.groups=[{count: 1}, {count: 1, plugins: {batcher: {params: {max_num_seqs: -3}}}}]");
+        var g = assertThrows(IllegalArgumentException.class, () -> run(grouped, "y", options(plugins)));
+        assertTrue(g.getMessage().startsWith("cluster.groups[1].plugins.batcher.params.max_num_seqs must be in [1, "),
+                g.getMessage());
     }
 }
