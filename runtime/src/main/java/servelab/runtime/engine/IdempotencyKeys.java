@@ -78,9 +78,14 @@ final class IdempotencyKeys {
         return new Miss();
     }
 
-    /** With keys the router keeps each answer that reaches it until its request ends. */
+    /**
+     * With keys the router keeps each answer that reaches it until its request ends: the latest one, since one answer
+     * is enough; one it held before and no client used is wasted work now (a late answer, then a hedge's).
+     */
     void hold(GatewayRequest req, RequestRow row) {
-        if (on) req.heldAnswer = row;
+        if (!on) return;
+        if (req.heldAnswer != null && req.heldAnswer != row) req.wastedTokens += SequenceQueues.workDone(req.heldAnswer);
+        req.heldAnswer = row;
     }
 
     /** An answer no client got (lost, or after its timeout): without keys its work is wasted now. */

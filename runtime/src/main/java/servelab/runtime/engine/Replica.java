@@ -42,7 +42,8 @@ public final class Replica implements ReplicaView {
     private long now;
     /** Step time multiplier of an injected straggle; exactly 1.0 leaves the executor's duration untouched. */
     private double slowdown = 1.0;
-    private long truncated;
+    /** Ids of the requests this replica cut (ids are trace indices, dense from 0: a bit each). */
+    private final java.util.BitSet truncated = new java.util.BitSet();
     private long lastStepNanos;
 
     public Replica(int index, ReplicaConfig config, ReplicaSlots slots, Executor executor, ResultSink sink) {
@@ -166,14 +167,17 @@ public final class Replica implements ReplicaView {
     private TraceRequest fitted(TraceRequest r) {
         int limit = maxModelLen();
         if (!config.truncate() || (long) r.inputTokens() + r.outputTokens() <= limit || r.outputTokens() >= limit) return r;
-        truncated++;
+        if (r.id() >= 0 && r.id() <= Integer.MAX_VALUE) truncated.set((int) r.id());
         return new TraceRequest(r.id(), r.arrivalNanos(), limit - r.outputTokens(), r.outputTokens(), r.tenant(),
                 r.priority(), new long[0], 0);
     }
 
-    /** Requests whose prompt was cut to fit max_model_len. */
-    public long truncated() {
-        return truncated;
+    /**
+     * Requests whose prompt this replica cut to fit max_model_len, as a set of ids: a request whose copies (a retry,
+     * a hedge) ran on several replicas, or twice on one, is one request (the run counts the union).
+     */
+    public java.util.BitSet truncated() {
+        return (java.util.BitSet) truncated.clone();
     }
 
     /** Whether a step would have work to do. */

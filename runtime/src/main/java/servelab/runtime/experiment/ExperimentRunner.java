@@ -143,7 +143,9 @@ public final class ExperimentRunner {
             try {
                 simulated = replay(exp, sim, replicas, recorder, info);
             } finally { // a fault that stopped the run belongs in run.json most of all
-                context.put("truncated_requests", replicas.stream().mapToLong(Replica::truncated).sum());
+                var truncated = new java.util.BitSet();
+                for (var replica : replicas) truncated.or(replica.truncated());
+                context.put("truncated_requests", truncated.cardinality());
                 info.put("plugin_history", history.entries());
                 info.put("faulted_plugins", history.faulted());
                 recorder.writeRunJson(info);

@@ -181,6 +181,23 @@ class GatewayTest {
     }
 
     @Test
+    void aLateAnswerTheRouterHeldIsWastedWhenAHedgeAnswersInstead() {
+        // given: keys on, attempts time out after 50 ms, a hedge 30 ms after the send; replica 0 runs 1.5x slower,
+        // so the primary's answer (about 63 ms) comes after its timeout and is held, and the hedge's (about 72 ms,
+        // on replica 1) answers the client
+        HedgePolicy after30ms = (r, gw) -> 30 * MS;
+        var cluster = cluster(FIRST, settings(0, 50, true), Map.of(PluginKind.HEDGE, after30ms));
+        inject(cluster, List.of(new Fault.Straggle(0, 1000 * MS, 0, 1.5)));
+        var row = cluster.run(List.of(TinyCluster.request(0, 0, 16, 40))).byId(0);
+        // then: the hedge answered, and the primary's whole answer, held and never used, counts as wasted
+        assertEquals(Outcome.COMPLETED, row.gateway().outcome());
+        assertEquals(1, row.replica());
+        assertEquals(1, row.gateway().hedges());
+        assertEquals(16 + 40, row.gateway().wastedTokens(), row.gateway().toString());
+        assertDrained(cluster);
+    }
+
+    @Test
     void aRetryGetsTheAnswerTheRouterHoldsWithoutGpuWork() {
         // given: every answer of replica 0 is lost between router and client; attempts time out after 30 ms
         var cluster = cluster(BY_ATTEMPT, settings(0, 30, true), Map.of(PluginKind.RETRY, upTo(3, 0, new ArrayList<>())));

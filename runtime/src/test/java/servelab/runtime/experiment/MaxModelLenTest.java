@@ -66,6 +66,25 @@ class MaxModelLenTest {
     }
 
     @Test
+    void aRequestWhoseCopiesRanOnSeveralReplicasIsCountedOnceAsTruncated() throws Exception {
+        // given: two replicas and a hedge 1 ms after every send, so most long prompts are cut on both replicas
+        var overrides = new ArrayList<>(LONG);
+        overrides.addAll(List.of("context.overflow=truncate", "replicas=2", "plugins.hedge.name=hedge",
+                "plugins.hedge.params.delay_ms=1"));
+        var plugins = TestBundles.resiliencePlugins(TestBundles.defaultPlugins(work.resolve("plugins")));
+        var dir = work.resolve("hedged");
+        ExperimentRunner.run(ExperimentFile.load(null, overrides), dir,
+                new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> { }, null, null));
+        var results = RunResults.load(dir);
+        // then: truncated_requests counts requests, not copies (it counted each copy: a hedged request twice)
+        long over = inputsById(run(LONG, "refuse")).values().stream().filter(v -> v + 400 > 8192).count();
+        var hedges = results.requests().longs("hedges");
+        assertTrue(java.util.Arrays.stream(hedges).sum() > 5, "hedged copies: " + java.util.Arrays.toString(hedges));
+        assertEquals(over, ((Number) ((java.util.Map<?, ?>) results.runInfo().get("context")).get("truncated_requests"))
+                .longValue());
+    }
+
+    @Test
     void aSmallerMaxModelLenMayBeAskedForButNotALargerOne() throws Exception {
         var smaller = new ArrayList<>(LONG);
         smaller.add("context.max_model_len=7500");
