@@ -370,11 +370,37 @@ public final class ExperimentRunner {
         var slo = new LinkedHashMap<String, Object>();
         for (var key : List.of("ttft_ms", "tpot_ms", "e2el_ms")) if (exp.slo().containsKey(key)) slo.put(key, exp.slo().get(key));
         info.put("slo", slo);
+        var record = new LinkedHashMap<String, Object>();   // what the tables hold: a thinned iterations.arrow says so here
+        record.put("iteration_every", exp.record().iterationEvery());
+        record.put("cluster_interval_ms", exp.record().clusterIntervalMs());
+        record.put("scheduler_cpu", exp.record().schedulerCpu());
+        record.put("router_cpu", exp.record().routerCpu());
+        info.put("record", record);
+        info.put("faults", exp.faults().isEmpty() ? List.of() : exp.faultSchedule().stream().map(ExperimentRunner::describe).toList());
         info.put("host", ordered("java", Runtime.version().toString(),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 "cpus", Runtime.getRuntime().availableProcessors()));
         info.put("created", java.time.Instant.now().toString());
         return info;
+    }
+
+    /** An injected fault as run.json lists it (random ones expanded, as they were drawn): times in ms, replica -1 for all. */
+    private static Map<String, Object> describe(servelab.runtime.cluster.Fault fault) {
+        var d = new LinkedHashMap<String, Object>();
+        d.put("kind", fault.kind());
+        d.put("replica", fault.replica());
+        d.put("from_ms", fault.startNanos() / 1e6);
+        d.put("to_ms", fault.endNanos() < 0 ? null : fault.endNanos() / 1e6);
+        switch (fault) {
+            case servelab.runtime.cluster.Fault.Crash c -> {
+                d.put("restart", c.restart());
+                d.put("warmup_ms", c.warmupNanos() / 1e6);
+            }
+            case servelab.runtime.cluster.Fault.Straggle st -> d.put("factor", st.factor());
+            case servelab.runtime.cluster.Fault.Partition p -> { }
+            case servelab.runtime.cluster.Fault.LostResponses l -> d.put("probability", l.probability());
+        }
+        return d;
     }
 
     /** A map in the order written ({@link Json#ordered}). */

@@ -72,6 +72,26 @@ class RunJsonOrderTest {
     }
 
     @Test
+    void whatTheTablesHoldAndTheFaultsInjectedAreRecorded() throws Exception {
+        // given: iteration rows thinned to every 5th and a straggler on replica 1
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var exp = ExperimentFile.load(null, List.of("trace.synthetic.count=5", "replicas=2", "record.iteration_every=5",
+                "faults=[{kind: straggle, from_ms: 0, to_ms: 250, replica: 1, factor: 2}]"));
+        var runDir = work.resolve("run");
+        // when
+        ExperimentRunner.run(exp, runDir, new ExperimentRunner.Options(plugins, null, null, null));
+        // then: run.json says both (a thinned iterations.arrow could not be told from a whole one)
+        var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
+        assertEquals(List.of("iteration_every", "cluster_interval_ms", "scheduler_cpu", "router_cpu"), keys(info.get("record")));
+        assertEquals(5, info.get("record").get("iteration_every").asInt());
+        var fault = info.get("faults").get(0);
+        assertEquals(List.of("kind", "replica", "from_ms", "to_ms", "factor"), keys(fault));
+        assertEquals("straggle", fault.get("kind").asText());
+        assertEquals(250.0, fault.get("to_ms").asDouble());
+        assertEquals(1, info.get("faults").size());
+    }
+
+    @Test
     void aTraceFilesSkippedRowsAreCountedPerReasonAsAnObject() throws Exception {
         // given: an Azure-format file with one row that asks for 0 output tokens
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));

@@ -20,8 +20,9 @@ import servelab.api.route.RequestView;
  * causes; Dean and Barroso report p99.9 of 1,800 ms down to 74 ms for 2% more requests. With {@code delay_ms} set,
  * the hedge comes after that fixed delay instead.
  *
- * <p>Guards, so hedging cannot feed an overload: no hedge until the gateway has seen an answer (an empty window
- * would hedge every attempt at the floor); never sooner than {@code min_delay_ms}; and with
+ * <p>Guards, so hedging cannot feed an overload: on the quantile, no hedge until the gateway has seen an answer (an
+ * empty window would hedge every attempt at the floor; a fixed {@code delay_ms} hedges from the first attempt, as
+ * asked); never sooner than {@code min_delay_ms}; and with
  * {@code max_hedge_fraction} below 1, no hedge while the hedges in flight reach that fraction of the live
  * requests. The fraction is checked when the attempt is sent (the SPI asks then), not when the hedge fires.
  *
