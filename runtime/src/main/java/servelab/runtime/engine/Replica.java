@@ -129,6 +129,15 @@ public final class Replica implements ReplicaView {
     /** Accepts a request at its arrival; one that can never fit in KV memory is recorded as failed at once. */
     public void submit(TraceRequest asked) {
         var request = fitted(asked);
+        // checked first, in long arithmetic, before anything is sized by the request: a trace row of two billion
+        // output tokens is refused, not an OutOfMemoryError, and two lengths that overflow an int add up
+        long total = (long) request.inputTokens() + request.outputTokens();
+        if (total > maxModelLen()) {
+            queues.fail(new Sequence(request, index, 0), "request has " + total + " tokens (prompt "
+                    + request.inputTokens() + " + output " + request.outputTokens() + "); the model runs at most "
+                    + maxModelLen() + " (max_model_len)");
+            return;
+        }
         var seq = new Sequence(request, index);
         seq.tokens = new SeqTokens(seq, config.blockSizeTokens(), tokenSpace);
         var ids = prompts.tokens(request);
@@ -144,11 +153,6 @@ public final class Replica implements ReplicaView {
         if (need > config.deviceBlocks()) {
             queues.fail(seq, "request needs " + need + " KV blocks for " + tokens + " tokens; the replica has "
                     + config.deviceBlocks());
-            return;
-        }
-        if (tokens > maxModelLen()) {
-            queues.fail(seq, "request has " + tokens + " tokens (prompt " + request.inputTokens() + " + output "
-                    + request.outputTokens() + "); the model runs at most " + maxModelLen() + " (max_model_len)");
             return;
         }
         queues.enqueue(seq);

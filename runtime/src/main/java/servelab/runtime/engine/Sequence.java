@@ -61,9 +61,14 @@ final class Sequence implements SeqView {
     int firstCachedPrefixTokens = -1;
 
     Sequence(TraceRequest request, int replica) {
+        this(request, replica, request.outputTokens());
+    }
+
+    /** A sequence with room for {@code tokenCapacity} token times: 0 for one refused at once (it makes none). */
+    Sequence(TraceRequest request, int replica, int tokenCapacity) {
         this.request = request;
         this.replica = replica;
-        this.tokenTimes = new long[request.outputTokens()];
+        this.tokenTimes = new long[tokenCapacity];
     }
 
     void addBlock(int block) {

@@ -226,7 +226,7 @@ public final class Simulation {
             finishedNanos = Math.max(end, front.lastResponseNanos());
             series.finish(finishedNanos);
             return end;
-        } catch (EngineException e) {
+        } catch (EngineException | TraceReadFailure e) {
             String reason = "run aborted: " + e.getMessage();
             gateway.abort(reason, clock);
             while (arrivals.peekNanos() != Long.MAX_VALUE) gateway.neverArrived(arrivals.next(), reason);

@@ -21,6 +21,7 @@ import servelab.runtime.engine.ReplicaConfig;
 import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.ResultSink;
 import servelab.runtime.engine.Simulation;
+import servelab.runtime.engine.TraceReadFailure;
 import servelab.runtime.exec.AcceptanceModel;
 import servelab.runtime.exec.Backend;
 import servelab.runtime.exec.EmulatedSetup;
@@ -142,6 +143,9 @@ public final class ExperimentRunner {
             long replayStart = System.nanoTime();
             try {
                 simulated = replay(exp, sim, replicas, recorder, info);
+            } catch (RuntimeException e) { // the folder says the run stopped early, and why
+                info.put("aborted", e.getMessage());
+                throw e;
             } finally { // a fault that stopped the run belongs in run.json most of all
                 var truncated = new java.util.BitSet();
                 for (var replica : replicas) truncated.or(replica.truncated());
@@ -266,14 +270,15 @@ public final class ExperimentRunner {
                                  RunRecorder recorder) {
         try {
             return sim.run(trace);
-        } catch (EngineException e) {
+        } catch (EngineException | TraceReadFailure e) {
             for (var replica : replicas) replica.abandon("run aborted: " + e.getMessage());
+            RuntimeException thrown = e instanceof TraceReadFailure t ? t.readerException() : e;
             try {
                 recorder.close();
             } catch (IOException closing) {
-                e.addSuppressed(closing);
+                thrown.addSuppressed(closing);
             }
-            throw e;
+            throw thrown;
         }
     }
 

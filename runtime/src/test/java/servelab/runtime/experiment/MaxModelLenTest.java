@@ -85,6 +85,28 @@ class MaxModelLenTest {
     }
 
     @Test
+    void rowsOfBillionsOfTokensAreRefusedNotAnOutOfMemoryErrorOrAnOverflow() throws Exception {
+        // given: a trace with one row of 2e9 output tokens (it ran out of heap) and one whose prompt and output add up
+        // past Integer.MAX_VALUE (the sum overflowed, slipped past the check and stalled the batcher)
+        var csv = work.resolve("huge.csv");
+        java.nio.file.Files.writeString(csv, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                + "2023-11-16 18:15:46.0000000,100,10\n2023-11-16 18:15:46.5000000,100,2000000000\n"
+                + "2023-11-16 18:15:47.0000000,2147483647,10\n2023-11-16 18:15:48.0000000,50,5\n");
+        var results = run(List.of("trace.file=" + csv, "trace.format=azure-csv"), "huge");
+        // then: both refused with their lengths, the other two served
+        var errors = results.requests().strings("error");
+        var ids = results.requests().longs("request_id");
+        var byId = new java.util.TreeMap<Long, String>();
+        for (int i = 0; i < ids.length; i++) byId.put(ids[i], errors.get(i));
+        assertEquals("", byId.get(0L));
+        assertEquals("request has 2000000100 tokens (prompt 100 + output 2000000000); the model runs at most 8192 "
+                + "(max_model_len)", byId.get(1L));
+        assertEquals("request has 2147483657 tokens (prompt 2147483647 + output 10); the model runs at most 8192 "
+                + "(max_model_len)", byId.get(2L));
+        assertEquals("", byId.get(3L));
+    }
+
+    @Test
     void aSmallerMaxModelLenMayBeAskedForButNotALargerOne() throws Exception {
         var smaller = new ArrayList<>(LONG);
         smaller.add("context.max_model_len=7500");
