@@ -27,7 +27,13 @@ public record Constraint(String text, Operand left, String op, Operand right) {
             throw new IllegalArgumentException("constraint '" + text + "': expected LEFT OP RIGHT with OP one of "
                     + "== != < <= > >= (for example 'seed <= 2')");
         }
-        return new Constraint(text, operand(text, m.group(1), axisKeys), m.group(2), operand(text, m.group(3), axisKeys));
+        var left = operand(text, m.group(1), axisKeys);
+        var right = operand(text, m.group(3), axisKeys);
+        if (!(left instanceof Axis) && !(right instanceof Axis)) { // a typo such as 'sed != 1' held for every point
+            throw new IllegalArgumentException("constraint '" + text + "' names no axis, so it would hold for every "
+                    + "point or for none; axes: " + String.join(", ", axisKeys));
+        }
+        return new Constraint(text, left, m.group(2), right);
     }
 
     private static Operand operand(String text, String token, List<String> axisKeys) {

@@ -141,6 +141,13 @@ class SweepPlanTest {
     }
 
     @Test
+    void aConstraintThatNamesNoAxisIsAnErrorNotKeptForEveryPoint() {
+        // 'sed' is no axis and has no dot, so it read as a literal: 'sed != 1' held for every point, silently
+        var message = error("axes: {seed: [1, 2]}\nconstraints: [\"sed != 1\"]\n");
+        assertTrue(message.contains("constraint 'sed != 1' names no axis") && message.contains("axes: seed"), message);
+    }
+
+    @Test
     void anUnknownTopLevelKeyIsNamed() {
         var message = error("axis: {seed: [1]}\n");
         assertTrue(message.contains("unknown key 'axis'"), message);

@@ -184,6 +184,13 @@ public final class ExperimentFile {
             if (key.equals("profile") && CostModels.available().contains(value)) continue;
             object.put(leaf, resolve.apply(value));
         }
+        // a replica group's own profile file, as the experiment's (it resolved against the checkout)
+        if (root.get("cluster") instanceof ObjectNode cluster
+                && cluster.get("groups") instanceof com.fasterxml.jackson.databind.node.ArrayNode groups) {
+            for (var group : groups) {
+                if (group instanceof ObjectNode g) resolvePaths(g, List.of("profile"), resolve);
+            }
+        }
     }
 
     private static boolean isAbsolute(String value) {

@@ -28,6 +28,15 @@ class ExperimentFileTest {
     }
 
     @Test
+    void aGroupsProfileFileResolvesAgainstTheExperimentsFolderAsTheTopLevelOneDoes() throws Exception {
+        var e = load("replicas: 2\nprofile: top.yaml\ncluster:\n  groups:\n    - {name: a, count: 1, profile: mine.yaml}\n"
+                + "    - {name: b, count: 1, profile: llama-3-8b/a100-80gb}\n");
+        assertEquals(work.resolve("top.yaml").toString(), e.profile());
+        assertEquals(work.resolve("mine.yaml").toString(), e.cluster().groups().get(0).profile());
+        assertEquals("llama-3-8b/a100-80gb", e.cluster().groups().get(1).profile(), "a bundled name stays a name");
+    }
+
+    @Test
     void anEmptyFileIsTheDefaultExperiment() throws Exception {
         var e = load("");
         assertEquals("run", e.name());
