@@ -24,6 +24,9 @@ public record Endpoint(URI base, Api api, String model, Optional<String> apiKey)
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || base.getHost() == null) {
             throw new IllegalArgumentException("--target " + base + " is not an http:// or https:// URL with a host");
         }
+        if (base.getPort() > 65535) { // URI takes any number of digits
+            throw new IllegalArgumentException("--target " + base + ": port " + base.getPort() + " is not in [1, 65535]");
+        }
         String path = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
         if (path.endsWith("/v1")) path = path.substring(0, path.length() - 3);
         base = URI.create(scheme + "://" + base.getRawAuthority() + path);

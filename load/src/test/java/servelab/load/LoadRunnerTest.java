@@ -166,6 +166,22 @@ class LoadRunnerTest {
         }
     }
 
+    @Test
+    void badOptionValuesAreUsageErrorsFoundBeforeAnythingIsSent() throws Exception {
+        // each exited 1 (and --target's port 99999 was taken, the run failing request by request)
+        for (var args : List.of(new String[] {"--rate=0"}, new String[] {"--time-scale=0"}, new String[] {"--num-requests=0"},
+                new String[] {"--target", "http://127.0.0.1:99999"}, new String[] {"--target", "notaurl"})) {
+            var all = new java.util.ArrayList<>(List.of("load", trace(2).toString(), "--out", work.resolve("bad").toString()));
+            if (!args[0].equals("--target")) all.addAll(List.of("--target", "http://127.0.0.1:9"));
+            all.addAll(List.of(args));
+            var err = new java.io.StringWriter();
+            var cli = servelab.runtime.cli.Main.commandLine();
+            cli.setErr(new java.io.PrintWriter(err));
+            assertEquals(2, cli.execute(all.toArray(String[]::new)), String.join(" ", args) + ": " + err);
+            assertTrue(!java.nio.file.Files.exists(work.resolve("bad")), "nothing written");
+        }
+    }
+
     static List<String> lines(String s) {
         return s.lines().toList();
     }

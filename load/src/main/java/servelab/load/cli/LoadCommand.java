@@ -85,13 +85,27 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var apiKind = switch (api) {
-            case "completions" -> Endpoint.Api.COMPLETIONS;
-            case "chat" -> Endpoint.Api.CHAT;
-            default -> throw new IllegalArgumentException("--api " + api + ": expected completions or chat");
-        };
-        if (!(timeScale > 0)) throw new IllegalArgumentException("--time-scale must be > 0, was " + timeScale);
-        if (timeoutS <= 0) throw new IllegalArgumentException("--timeout must be > 0, was " + timeoutS);
+        // bad option values are usage errors (exit 2, with the usage), found before anything is sent or written
+        Endpoint.Api apiKind;
+        try {
+            apiKind = switch (api) {
+                case "completions" -> Endpoint.Api.COMPLETIONS;
+                case "chat" -> Endpoint.Api.CHAT;
+                default -> throw new IllegalArgumentException("--api " + api + ": expected completions or chat");
+            };
+            if (!(timeScale > 0)) throw new IllegalArgumentException("--time-scale must be > 0, was " + timeScale);
+            if (timeoutS <= 0) throw new IllegalArgumentException("--timeout must be > 0, was " + timeoutS);
+            if (rate != null && !(rate > 0)) throw new IllegalArgumentException("--rate must be > 0, was " + rate);
+            if (durationS != null && !(durationS > 0)) {
+                throw new IllegalArgumentException("--duration must be > 0, was " + durationS);
+            }
+            if (numRequests != null && numRequests < 1) {
+                throw new IllegalArgumentException("--num-requests must be >= 1, was " + numRequests);
+            }
+            new Endpoint(target, apiKind, "", Optional.empty());
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         var timeout = Duration.ofMillis((long) (timeoutS * 1000));
         var key = Optional.ofNullable(System.getenv(KEY_ENV)).filter(k -> !k.isEmpty());
         var probe = new Endpoint(target, apiKind, model == null ? "" : model, key);

@@ -64,10 +64,18 @@ final class CacheCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            // the options first, before the trace is read or anything is printed
+            if (hostBlocks < 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--host-blocks must be >= 0, was " + hostBlocks);
+            if (blockSize < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--block-size must be >= 1, was " + blockSize);
+            for (var size : sizes) {
+                if (!size.equals("inf") && !size.replace("_", "").matches("[1-9][0-9]{0,8}")) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--blocks: each size is a "
+                            + "whole number of blocks from 1 to 999999999, or inf; was '" + Printable.of(size) + "'");
+                }
+            }
             var trace = Traces.readAll(file, ReadOptions.DEFAULT);
             int total = 0;
             for (var r : trace) total += Math.ceilDiv(Math.max(r.inputTokens(), r.prefixBlockIds().length * r.prefixBlockTokens()), blockSize);
-            if (hostBlocks < 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--host-blocks must be >= 0, was " + hostBlocks);
             var out = spec.commandLine().getOut();
             if (trace.stream().allMatch(r -> r.prefixBlockIds().length == 0)) {
                 // prompts are made per request when a trace has no prefix ids, so nothing can hit: say so, not 0.00%

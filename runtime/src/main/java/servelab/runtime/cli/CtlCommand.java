@@ -45,6 +45,12 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (port != null && (port < 1 || port > 65535)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be in [1, 65535], was " + port);
+        }
+        if (port == null && runDir == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --run RUN_DIR or --port PORT");
+        }
         int p = port != null ? port : readPort();
         var address = host == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
         try (var socket = new Socket(address, p);
@@ -72,12 +78,19 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private int readPort() throws IOException {
-        if (runDir == null) throw new IllegalArgumentException("give --run RUN_DIR or --port PORT");
         var file = runDir.resolve("control.port");
         if (!Files.exists(file)) {
             throw new IllegalArgumentException(file + " does not exist: the run is not going, or was started without "
                     + "a control port");
         }
-        return Integer.parseInt(Files.readString(file).strip());
+        String text = Files.readString(file).strip();
+        try {
+            int p = Integer.parseInt(text);
+            if (p >= 1 && p <= 65535) return p;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(file + " should hold the run's control port (1-65535), but holds '"
+                + Printable.of(text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
     }
 }

@@ -33,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
             description = "experiment file (omitted: all defaults, the demo's synthetic trace)")
     Path experimentFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
+    @Option(names = "--set", paramLabel = "KEY=VALUE", converter = KeyValueConverter.class,
             description = "override a key of the experiment, e.g. --set plugins.batcher.params.max_num_seqs=128")
     List<String> overrides = new ArrayList<>();
 
@@ -45,8 +45,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--executor", paramLabel = "simulated|model|emulated",
             description = "simulated (cost model on a virtual clock; default), model (a real GGUF Llama model run "
                     + "by the Java kernels, steps timed on the wall clock) or emulated (the cost model paced on the "
-                    + "wall clock); same as --set executor=...")
+                    + "wall clock); same as --set executor=...", converter = ExecutorName.class)
     String executor;
+
+    /** --executor's three values, a usage error otherwise (exit 2). */
+    static final class ExecutorName implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!java.util.List.of("simulated", "model", "emulated").contains(value)) {
+                throw new picocli.CommandLine.TypeConversionException("expected simulated, model or emulated, was '"
+                        + Printable.of(value) + "'");
+            }
+            return value;
+        }
+    }
 
     @Option(names = "--model", paramLabel = "FILE.gguf",
             description = "the model executor's GGUF Llama file (implies --executor model); sampling and backend "

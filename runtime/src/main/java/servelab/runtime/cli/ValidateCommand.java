@@ -46,7 +46,7 @@ final class ValidateCommand implements Callable<Integer> {
             + "each statistic is compared with its median over them, and their spread is reported as the noise floor")
     int repeats;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of the experiment in both runs")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", converter = KeyValueConverter.class, description = "override a key of the experiment in both runs")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "folder for real/, simulated/ and the report "

@@ -99,6 +99,41 @@ class HelpTest {
     }
 
     @Test
+    void badOptionValuesAreUsageErrorsWithExitCode2() throws Exception {
+        // each exited 1, as a failed run does
+        var trace = java.nio.file.Files.createTempFile("trace", ".jsonl");
+        try {
+            java.nio.file.Files.writeString(trace, "{\"timestamp\": 0, \"input_length\": 10, \"output_length\": 2, "
+                    + "\"hash_ids\": [1]}\n");
+            for (var args : java.util.List.of(new String[] {"run", "--set", "noequals"}, new String[] {"run", "--set", "=5"},
+                    new String[] {"run", "--executor=gpu"}, new String[] {"ctl", "slots"},
+                    new String[] {"ctl", "--port", "70000", "slots"},
+                    new String[] {"cache", "replay", trace.toString(), "--blocks", "abc"})) {
+                var r = execute(args);
+                assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+                assertFalse(r.out().contains("hit ratio"), "nothing printed before the options are checked: " + r.out());
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(trace);
+        }
+    }
+
+    @Test
+    void aControlPortFileThatHoldsNoPortIsNamed() throws Exception {
+        var run = java.nio.file.Files.createTempDirectory("run");
+        try {
+            java.nio.file.Files.writeString(run.resolve("control.port"), "garbage\n");
+            var r = execute("ctl", "--run", run.toString(), "slots");
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains(run.resolve("control.port") + " should hold the run's control port (1-65535), "
+                    + "but holds 'garbage'"), r.err());
+        } finally {
+            java.nio.file.Files.deleteIfExists(run.resolve("control.port"));
+            java.nio.file.Files.deleteIfExists(run);
+        }
+    }
+
+    @Test
     void errorsNameTheWholeCommand() {
         var r = execute("import", "vllm", "/nonexistent/results.json", "--out", "/nonexistent/out");
         assertEquals(1, r.code());

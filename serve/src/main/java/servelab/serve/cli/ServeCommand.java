@@ -39,7 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "EXPERIMENT.yaml", description = "experiment file (omitted: all defaults)")
     Path experimentFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key, e.g. --set serve.port=8080")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", converter = servelab.runtime.cli.KeyValueConverter.class, description = "override a key, e.g. --set serve.port=8080")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--model", paramLabel = "FILE.gguf", description = "serve a GGUF Llama model (implies executor: model)")
