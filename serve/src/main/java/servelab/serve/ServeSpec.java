@@ -3,11 +3,7 @@ package servelab.serve;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The experiment file's {@code serve} section: where the server listens and its limits. Every key has a default.
@@ -28,10 +24,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
  */
 public record ServeSpec(String host, Integer port, String apiKey, String modelName, int maxModelLen, int maxBodyBytes,
                         int maxPending, int streamBuffer, int retryAfterS, String otlpEndpoint) {
-    private static final ObjectMapper YAML = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     public static final ServeSpec DEFAULTS = new ServeSpec(null, null, null, null, 0, 0, 0, 0, 0, null);
 
     public ServeSpec {
@@ -55,16 +47,8 @@ public record ServeSpec(String host, Integer port, String apiKey, String modelNa
     public static ServeSpec read(JsonNode node, String where) {
         if (node == null || node.isMissingNode() || node.isNull()) return DEFAULTS;
         if (!node.isObject()) throw new IllegalArgumentException(where + ": serve must be a mapping of keys to values");
-        try {
-            return YAML.treeToValue(node, ServeSpec.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(where + ": unknown key 'serve." + e.getPropertyName() + "'; accepted there: "
-                    + String.join(", ", e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()));
-        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
-            throw new IllegalArgumentException(where + ": " + (e.getCause() == null ? e : e.getCause()).getMessage());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(where + ": serve: " + e.getOriginalMessage());
-        }
+        // as strictly as the experiment, and in its words ("serve.port must be a whole number, was 'abc'")
+        return servelab.runtime.experiment.ExperimentFile.readSection(node, ServeSpec.class, "serve", where);
     }
 
     private static int positive(String key, int value, int otherwise) {

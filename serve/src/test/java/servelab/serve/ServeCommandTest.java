@@ -51,5 +51,11 @@ class ServeCommandTest {
         assertEquals(1, unknown.exit());
         assertTrue(unknown.out().contains("unknown key 'serve.prot'; accepted there: api_key, host, max_body_bytes"),
                 unknown.out());
+        // in the experiment's words, not Jackson's ("Cannot deserialize value of type `java.lang.Integer`...")
+        var typed = servelab("serve", "--set", "serve.port=abc", "--plugins-dir", dir.toString());
+        assertEquals(1, typed.exit());
+        assertTrue(typed.out().contains("serve.port must be a whole number, was 'abc'"), typed.out());
+        var quoted = servelab("serve", "--set", "serve.port='8080'", "--plugins-dir", dir.toString());
+        assertTrue(quoted.out().contains("serve.port must be a whole number, was '8080'"), quoted.out());
     }
 }

@@ -34,7 +34,7 @@ import servelab.api.PluginKind;
  *                  ({@link GatewaySpec})
  * @param context   the longest request taken and what happens to longer ones ({@link ContextSpec})
  */
-public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind executor, String profile, int replicas,
+public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind executor, String profile, Integer replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
                          RecordSpec record, ModelSpec model, SpeculationSpec speculation, PromptsSpec prompts,
                          ClusterSpec cluster, List<FaultSpec> faults, AutoscalingSpec autoscaling,
@@ -58,7 +58,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
         cluster = cluster == null ? ClusterSpec.DEFAULT : cluster;
         context = context == null ? ContextSpec.DEFAULT : context;
         int grouped = cluster.groupedReplicas();
-        replicas = replicas == 0 ? Math.max(1, grouped) : replicas;
+        replicas = replicas == null ? Math.max(1, grouped) : replicas; // a written 0 is refused, not taken as 1
         if (replicas < 1) throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
         if (grouped > 0 && grouped != replicas) {
             throw new IllegalArgumentException("cluster.groups: the groups' counts add up to " + grouped

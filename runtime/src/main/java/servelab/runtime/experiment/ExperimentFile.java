@@ -62,7 +62,7 @@ public final class ExperimentFile {
         String where = file == null ? "experiment" : file.toString();
         ObjectNode root;
         try {
-            JsonNode tree = file == null ? YAML.createObjectNode() : YAML.readTree(Files.readString(file));
+            JsonNode tree = file == null ? YAML.createObjectNode() : readOneDocument(file, where);
             if (tree == null || tree.isMissingNode() || tree.isNull()) tree = YAML.createObjectNode();
             if (!(tree instanceof ObjectNode object)) {
                 throw new IllegalArgumentException(where + ": the top level must be a mapping of keys to values");
@@ -89,30 +89,76 @@ public final class ExperimentFile {
             var taken = root.remove(section);
             reader.accept(taken == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : taken);
         }
+        return convert(root, Experiment.class, "", where);
+    }
+
+    /**
+     * The file's one YAML document. Refused: bytes that are not UTF-8 (named by line and column), a second document
+     * after {@code ---} (it was dropped silently), and a key written twice in one mapping (the last one won).
+     */
+    private static JsonNode readOneDocument(Path file, String where) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        var in = java.nio.ByteBuffer.wrap(bytes);
+        var out = java.nio.CharBuffer.allocate(bytes.length);
+        var result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position(), line = 1, column = 1;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') { line++; column = 1; } else if ((bytes[i] & 0xC0) != 0x80) column++;
+            }
+            throw new IllegalArgumentException(where + ": not UTF-8 text: byte 0x"
+                    + String.format("%02X", bytes[at] & 0xFF) + " at line " + line + ", column " + column
+                    + " (save the file as UTF-8)");
+        }
+        out.flip();
+        try (var parser = YAML.getFactory().createParser(out.toString())) {
+            parser.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            JsonNode tree = YAML.readTree(parser);
+            if (parser.nextToken() != null) {
+                var loc = parser.currentLocation();
+                throw new IllegalArgumentException(where + ": holds more than one YAML document (a second one starts "
+                        + "near line " + loc.getLineNr() + "); an experiment file is one document");
+            }
+            return tree;
+        }
+    }
+
+    /**
+     * A section of an experiment file that belongs to a command ({@code serve}), read as strictly as the experiment
+     * (no quoted numbers, unknown keys refused) and with errors in the file's words, keys named from {@code section}.
+     */
+    public static <T> T readSection(JsonNode node, Class<T> type, String section, String where) {
+        return convert(node, type, section + ".", where);
+    }
+
+    private static <T> T convert(JsonNode node, Class<T> type, String prefix, String where) {
         try {
-            return YAML.treeToValue(root, Experiment.class);
+            return YAML.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(where + ": unknown key '" + path(e) + "'; accepted there: "
+            throw new IllegalArgumentException(where + ": unknown key '" + prefix + path(e) + "'; accepted there: "
                     + String.join(", ", e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()));
         } catch (ValueInstantiationException e) {
             var cause = e.getCause() == null ? e : e.getCause();
             throw new IllegalArgumentException(where + ": " + cause.getMessage());
         } catch (MismatchedInputException e) {
-            throw new IllegalArgumentException(where + ": " + mismatch(e));
+            throw new IllegalArgumentException(where + ": " + mismatch(e, prefix));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(where + ": " + e.getOriginalMessage() + " (at '" + pathOf(e) + "')");
+            throw new IllegalArgumentException(where + ": " + e.getOriginalMessage() + " (at '" + prefix + pathOf(e) + "')");
         }
     }
 
     /** Jackson's "Cannot deserialize value of type `int` from String" in the file's words: the key and what it takes. */
-    private static String mismatch(MismatchedInputException e) {
-        var key = pathOf(e);
+    private static String mismatch(MismatchedInputException e, String prefix) {
+        var key = prefix + pathOf(e);
         var wanted = describe(e.getTargetType());
         var value = e instanceof InvalidFormatException f ? f.getValue() : tokenText(e);
         var given = value == null ? null : value instanceof String text && !(e instanceof InvalidFormatException)
                 ? text : value instanceof String text ? "the text '" + text + "' (write numbers and booleans without quotes)"
                 : value.toString();
-        return (key.isEmpty() ? "the experiment" : key) + " must be " + wanted + (given == null ? "" : ", was " + given);
+        return (key.isEmpty() || key.equals(prefix) ? "the experiment" : key) + " must be " + wanted + (given == null ? "" : ", was " + given);
     }
 
     /** The offending value as the parser saw it (a scalar's text, or [ or { for a list or mapping). */

@@ -37,6 +37,23 @@ class ExperimentFileTest {
     }
 
     @Test
+    void aKeyWrittenTwiceASecondDocumentAndZeroReplicasAreRefusedNotQuietlyResolved() {
+        // each was accepted: the last seed won, the second document was dropped, replicas: 0 ran one replica
+        assertTrue(error("seed: 1\nseed: 2\n").contains("Duplicate field 'seed'"), error("seed: 1\nseed: 2\n"));
+        assertTrue(error("name: x\n---\nseed: 2\n").contains("holds more than one YAML document"));
+        assertEquals("e.yaml: replicas must be >= 1, was 0", error("replicas: 0\n"));
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNamedByLineAndColumn() throws Exception {
+        Files.write(work.resolve("e.yaml"), new byte[] {'n', 'a', 'm', 'e', ':', ' ', 'x', '\n', 'n', 'a', 'm', 'e', '2',
+                ':', ' ', 'c', 'a', (byte) 0xE9, '\n'});
+        var e = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(work.resolve("e.yaml"), List.of()));
+        assertEquals(work.resolve("e.yaml") + ": not UTF-8 text: byte 0xE9 at line 2, column 10 (save the file as UTF-8)",
+                e.getMessage());
+    }
+
+    @Test
     void anEmptyFileIsTheDefaultExperiment() throws Exception {
         var e = load("");
         assertEquals("run", e.name());
