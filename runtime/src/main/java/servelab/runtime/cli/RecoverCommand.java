@@ -29,6 +29,7 @@ final class RecoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!Files.exists(runDir)) throw new IllegalArgumentException(runDir + " does not exist");
         if (!Files.isDirectory(runDir)) throw new IllegalArgumentException(runDir + " is not a folder");
         var port = runDir.resolve("control.port");
         if (Files.exists(port) && isListening(port)) {
@@ -42,7 +43,14 @@ final class RecoverCommand implements Callable<Integer> {
                     r.truncatedTail() ? " (a batch cut short by the kill is lost)" : "");
         }
         if (Files.deleteIfExists(port)) out.println("removed the stale control.port");
-        if (recovered.isEmpty()) out.println("nothing to recover in " + runDir + ": its tables were closed");
+        if (recovered.isEmpty()) {
+            // a folder with neither a stream nor a run's files is not a run: saying its tables were closed misled
+            if (!Files.exists(runDir.resolve("run.json")) && !Files.exists(runDir.resolve("requests.arrow"))) {
+                throw new IllegalArgumentException(runDir + " is not a ServeLab run folder (no run.json, no "
+                        + "requests.arrow, no .arrows streams): nothing to recover");
+            }
+            out.println("nothing to recover in " + runDir + ": its tables were closed (servelab report reads it)");
+        }
         out.flush();
         return 0;
     }

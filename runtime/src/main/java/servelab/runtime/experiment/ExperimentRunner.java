@@ -236,6 +236,11 @@ public final class ExperimentRunner {
                     : setup;
             int replicaBlocks = plan.kvBlocks() > 0 ? plan.kvBlocks()
                     : own == setup ? blocks : own.defaultKvBlocks(kv.blockSize());
+            if (replicaBlocks < 1) { // the profile's KV memory holds not one block of that size
+                throw new IllegalArgumentException("kv.block_size " + kv.blockSize() + " is too large: replica " + r
+                        + "'s KV memory (profile " + plan.profile() + ") holds no block of that many tokens; set a "
+                        + "smaller kv.block_size, or kv.blocks");
+            }
             var executor = own.executor(r, kv.blockSize(), replicaBlocks, kv.hostBlocks());
             coldStarts[r] = own.modelLoadNanos();
             var context = exp.context();

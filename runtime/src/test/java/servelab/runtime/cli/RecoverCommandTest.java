@@ -60,6 +60,21 @@ class RecoverCommandTest {
     }
 
     @Test
+    void aFolderThatIsNoRunIsSaidToBeNoneNotRecovered() throws Exception {
+        // an empty folder, and another tool's: "nothing to recover ...: its tables were closed", exit 0
+        var empty = Files.createDirectories(work.resolve("empty"));
+        var other = Files.createDirectories(work.resolve("other"));
+        Files.writeString(other.resolve("results.csv"), "a,b\n1,2\n");
+        for (var dir : java.util.List.of(empty, other)) {
+            var r = execute("recover", dir.toString());
+            assertEquals(1, r.code(), r.out());
+            assertTrue(r.err().contains(dir + " is not a ServeLab run folder"), r.err());
+        }
+        var missing = execute("recover", work.resolve("nothere").toString());
+        assertTrue(missing.err().contains("nothere does not exist"), missing.err());
+    }
+
+    @Test
     void leavesARunThatIsStillGoingAlone() throws Exception {
         try (var live = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             var dir = killedRun(live.getLocalPort());

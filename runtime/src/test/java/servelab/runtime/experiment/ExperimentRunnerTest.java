@@ -169,6 +169,17 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aBlockSizeTooLargeForTheKvMemoryNamesTheKey() throws Exception {
+        // it said "deviceBlocks must be >= 1, was 0", an internal name
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var overrides = new ArrayList<>(SMALL);
+        overrides.add("kv.block_size=1000000000");
+        overrides.add("kv.blocks=0");
+        var e = assertThrows(IllegalArgumentException.class, () -> run(overrides, "x", options(plugins)));
+        assertTrue(e.getMessage().startsWith("kv.block_size 1000000000 is too large: replica 0's KV memory"), e.getMessage());
+    }
+
+    @Test
     void aPluginParameterOutOfRangeIsNamedAsWrittenAtTheTopAndInAGroup() throws Exception {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var top = new ArrayList<>(SMALL);
