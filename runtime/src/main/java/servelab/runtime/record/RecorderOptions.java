@@ -10,10 +10,10 @@ import java.util.Objects;
  * @param eventBatchRows     events buffered before a record batch is written; small, since events are rare and a
  *                           fault event is what one wants to see after a crash
  * @param slo                objectives for the {@code slo_met} column; {@link Slo#NONE} leaves it null
- * @param requestFlushNanos  finished requests are also written (and survive a kill) once the oldest buffered one is
- *                           this old in wall time, so a kill loses at most about this much of them; 0: by count only.
- *                           The {@code .arrow} file is re-cut into {@code requestBatchRows} batches when converted, so
- *                           its bytes do not depend on timing.
+ * @param requestFlushNanos  rows of every table (finished requests, iterations, events, cluster ticks) are also
+ *                           written (and survive a kill) once the oldest buffered one is this old in wall time, so a
+ *                           kill loses at most about this much of each; 0: by count only. The {@code .arrow} files are
+ *                           re-cut into their batch sizes when converted, so their bytes do not depend on timing.
  * @param schedulerCpu       write each iteration row's {@code scheduler_cpu_ns} as it is; false writes 0 (the
  *                           default of an experiment, whose rows must not differ between identical runs)
  */

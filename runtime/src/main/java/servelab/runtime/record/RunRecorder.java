@@ -38,7 +38,7 @@ public final class RunRecorder implements AutoCloseable {
 
     private final Path runDir;
     private final Slo slo;
-    private final int requestBatchRows;
+    private final RecorderOptions opts;
     private final long requestFlushNanos;
     private final BufferAllocator allocator;
     private final TableWriter<TableColumns.RequestEntry> requests;
@@ -52,7 +52,7 @@ public final class RunRecorder implements AutoCloseable {
                         TableWriter<EventRow> events, TableWriter<ClusterRow> cluster) {
         this.runDir = runDir;
         this.slo = opts.slo();
-        this.requestBatchRows = opts.requestBatchRows();
+        this.opts = opts;
         this.requestFlushNanos = opts.requestFlushNanos();
         this.allocator = allocator;
         this.requests = requests;
@@ -78,19 +78,31 @@ public final class RunRecorder implements AutoCloseable {
                     opts.requestFlushNanos(), allocator);
             opened.add(req);
             var it = TableWriter.open(ResultTable.ITERATIONS, TableColumns.iterations(opts.schedulerCpu()),
-                    runDir.resolve(ResultTable.ITERATIONS.streamFileName()), opts.iterationBatchRows(), allocator);
+                    runDir.resolve(ResultTable.ITERATIONS.streamFileName()), opts.iterationBatchRows(),
+                    opts.requestFlushNanos(), allocator);
             opened.add(it);
             var ev = TableWriter.open(ResultTable.EVENTS, TableColumns.events(),
-                    runDir.resolve(ResultTable.EVENTS.streamFileName()), opts.eventBatchRows(), allocator);
+                    runDir.resolve(ResultTable.EVENTS.streamFileName()), opts.eventBatchRows(), opts.requestFlushNanos(),
+                    allocator);
             opened.add(ev);
             var cl = TableWriter.open(ResultTable.CLUSTER, TableColumns.cluster(),
-                    runDir.resolve(ResultTable.CLUSTER.streamFileName()), opts.iterationBatchRows(), allocator);
+                    runDir.resolve(ResultTable.CLUSTER.streamFileName()), opts.iterationBatchRows(),
+                    opts.requestFlushNanos(), allocator);
             return new RunRecorder(runDir, opts, allocator, req, it, ev, cl);
         } catch (IOException | RuntimeException e) {
             for (var c : opened.reversed()) closeQuietly(c, e);
             allocator.close();
             throw e;
         }
+    }
+
+    /** Rows per record batch of {@code table}, as its writer was opened. */
+    private int batchRows(ResultTable table) {
+        return switch (table) {
+            case REQUESTS -> opts.requestBatchRows();
+            case ITERATIONS, CLUSTER -> opts.iterationBatchRows();
+            case EVENTS -> opts.eventBatchRows();
+        };
     }
 
     /** Records a finished or failed request, with its derived metrics (TTFT, TPOT, ITL, E2EL, SLO). */
@@ -153,8 +165,9 @@ public final class RunRecorder implements AutoCloseable {
         }
         for (var t : ResultTable.values()) {
             try {
-                // requests may have been written by time as well as by count: re-cut them by count
-                int rebatch = t == ResultTable.REQUESTS && requestFlushNanos > 0 ? requestBatchRows : 0;
+                // every table may have been written by time as well as by count (a kill loses at most the last
+                // second of any of them): re-cut each by count, so the files do not depend on the machine's speed
+                int rebatch = requestFlushNanos > 0 ? batchRows(t) : 0;
                 StreamToFile.convert(runDir, t, allocator, false, rebatch);
             } catch (IOException | RuntimeException e) {
                 failure = chain(failure, new IOException("cannot convert " + runDir.resolve(t.streamFileName())

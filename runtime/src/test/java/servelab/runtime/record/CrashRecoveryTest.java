@@ -114,6 +114,38 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void iterationsAndEventsAreWrittenOnTheTimeBoundToo() throws IOException {
+        // given: rows written once the oldest is 1 ns old; before, only requests were, and a kill lost every iteration
+        // and event row of a batch not yet full (all of them in a run of a few seconds)
+        var dir = tmp.resolve("killed");
+        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withRequestFlushNanos(1));
+        for (int i = 0; i < 7; i++) recorder.iteration(iteration(i, i, i + 1));
+        for (int i = 0; i < 3; i++) recorder.event(new EventRow(i, -1, 0, "replica", "", "serving", "down", "crash"));
+        // when: killed and recovered
+        var recovered = RunRecorder.recover(dir);
+        // then
+        var rows = new java.util.EnumMap<ResultTable, Long>(ResultTable.class);
+        for (var r : recovered) rows.put(r.table(), r.rows());
+        assertEquals(7L, rows.get(ResultTable.ITERATIONS), recovered.toString());
+        assertEquals(3L, rows.get(ResultTable.EVENTS), recovered.toString());
+    }
+
+    @Test
+    void iterationsArrowHasTheSameBytesWhetherWrittenByTimeOrByCount() throws IOException {
+        Path[] dirs = {tmp.resolve("count"), tmp.resolve("time")};
+        for (int d = 0; d < 2; d++) {
+            try (var recorder = RunRecorder.create(dirs[d], RecorderOptions.defaults().withBatchRows(4)
+                    .withRequestFlushNanos(d))) {
+                for (int i = 0; i < 11; i++) recorder.iteration(iteration(i, i, i + 1));
+                for (int i = 0; i < 3; i++) recorder.event(new EventRow(i, -1, 0, "replica", "", "serving", "down", "x"));
+            }
+        }
+        for (var file : List.of("iterations.arrow", "events.arrow", "cluster.arrow")) {
+            assertArrayEquals(Files.readAllBytes(dirs[0].resolve(file)), Files.readAllBytes(dirs[1].resolve(file)), file);
+        }
+    }
+
+    @Test
     void aFailedConversionLeavesNoTemporaryFileAndKeepsTheStream() throws IOException {
         // given: a requests stream damaged under a live recorder (as a full disk would leave it)
         var dir = tmp.resolve("damaged");
