@@ -103,8 +103,12 @@ public final class Main implements Runnable {
             var more = describe(cause);
             if (!text.toString().contains(more)) text.append(": ").append(more);
         }
-        return Printable.of(text.toString());
+        // Jackson's advice to its own users ("enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow") is not ours
+        return Printable.of(JACKSON_ADVICE.matcher(text).replaceAll(""));
     }
+
+    private static final java.util.regex.Pattern JACKSON_ADVICE =
+            java.util.regex.Pattern.compile("[:;,]? ?\\(?enable `[A-Za-z_.]+` to allow[^);\\n]*\\)?");
 
     private static String describe(Throwable e) {
         if (e instanceof java.nio.file.FileSystemException fs) return FileErrors.describe(fs);

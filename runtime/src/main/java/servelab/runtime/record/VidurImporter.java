@@ -76,6 +76,7 @@ public final class VidurImporter {
             }
             requests.add(request(line, nanos(arrivalS)));
         }
+        if (requests.isEmpty()) throw new ImportException(file, "holds no requests: only a header");
         ImportedRun.write(runDir, requests, runInfo(file, csv.columns.containsKey(INTER_ARRIVAL)));
         return requests.size();
     }

@@ -98,7 +98,9 @@ public final class VllmImporter {
         JsonNode root;
         // read as UTF-8 text, never bytes: Jackson would guess UTF-32 from leading zero bytes (see Utf8Reader)
         try (var text = new Utf8Reader(Files.newInputStream(file))) {
-            root = Json.MAPPER.readTree(text);
+            // NaN and Infinity: Python's json.dump writes them (in summary fields such as a std of one value)
+            root = Json.MAPPER.reader().with(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .readTree(text);
         } catch (Utf8Reader.NotUtf8 e) {
             throw new ImportException(file, e.getMessage() + "; JSON files are UTF-8", e);
         } catch (JsonProcessingException e) {
@@ -120,6 +122,7 @@ public final class VllmImporter {
             }
         }
         int n = root.get("input_lens").size();
+        if (n == 0) throw new ImportException(file, "holds no requests: its per-request arrays are empty");
         for (String key : concat(REQUIRED, OPTIONAL)) {
             var array = root.get(key);
             if (array == null) continue;
@@ -134,9 +137,14 @@ public final class VllmImporter {
     private static double seconds(Path file, JsonNode root, String key, int i) throws ImportException {
         var v = root.get(key).get(i);
         if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-            throw new ImportException(file, key + "[" + i + "] must be a number of seconds, was " + v);
+            throw new ImportException(file, key + "[" + i + "] must be a number of seconds, was " + shown(v));
         }
         return v.asDouble();
+    }
+
+    /** A value as the file wrote it (NaN, not Jackson's quoted "NaN"). */
+    private static String shown(JsonNode v) {
+        return v.isNumber() ? v.asText() : v.toString();
     }
 
     private static int count(Path file, JsonNode root, String key, int i) throws ImportException {
@@ -158,7 +166,9 @@ public final class VllmImporter {
         var ms = new double[itls.size()];
         for (int k = 0; k < ms.length; k++) {
             var v = itls.get(k);
-            if (!v.isNumber()) throw new ImportException(file, "itls[" + i + "][" + k + "] must be a number of seconds, was " + v);
+            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+                throw new ImportException(file, "itls[" + i + "][" + k + "] must be a number of seconds, was " + shown(v));
+            }
             ms[k] = v.asDouble() * 1000;
         }
         return ms;

@@ -215,8 +215,10 @@ public final class RunResults {
             Map<String, Object> info = Json.MAPPER.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {
             });
             return info == null ? Map.of() : info;
-        } catch (IOException e) {
-            throw new InvalidResultsException(file, "not a JSON object: " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) { // its getMessage() carries "Source: REDACTED ..."
+            var at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            throw new InvalidResultsException(file, "not a JSON object: " + e.getOriginalMessage() + at, e);
         }
     }
 

@@ -80,4 +80,21 @@ class ErrorMessagesTest {
         var direct = Main.message(new com.fasterxml.jackson.core.JsonParseException(null, "Unexpected character"));
         assertEquals("not valid JSON: Unexpected character", direct);
     }
+
+    @Test
+    void aReportOnABrokenRunJsonAndJacksonsAdviceLeakNoLibraryText() throws Exception {
+        // report said "...at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 2..."
+        var run = work.resolve("run");
+        try (var recorder = servelab.runtime.record.RunRecorder.create(run, servelab.runtime.record.RecorderOptions.defaults())) {
+            recorder.request(servelab.runtime.record.Rows.ok(0, 0, 10, 20));
+        }
+        Files.writeString(run.resolve("run.json"), "{\"a\": 1,\n");
+        var err = errorOf("report", run.toString(), "--out", work.resolve("rep").toString());
+        assertTrue(err.contains("run.json: not a JSON object: Unexpected end-of-input"), err);
+        assertTrue(!err.contains("Source") && !err.contains("REDACTED") && !err.contains("StreamReadFeature"), err);
+        // and Jackson's advice to its own users is cut: "Non-standard token 'Infinity': enable `...` to allow"
+        var advice = Main.message(new IllegalArgumentException("t.jsonl:3: Non-standard token 'Infinity': enable "
+                + "`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"));
+        assertEquals("t.jsonl:3: Non-standard token 'Infinity'", advice);
+    }
 }

@@ -92,6 +92,25 @@ class VllmImporterTest {
     }
 
     @Test
+    void nanAndInfinityAsPythonWritesThemAreReadAndRefusedOnlyWhereUsed() throws Exception {
+        // Python's json.dump writes NaN and Infinity; a summary field with one was refused with Jackson's advice
+        var ok = write("{\"std_ttft_ms\": NaN, \"max_itl_ms\": Infinity, \"input_lens\": [1], \"output_lens\": [2], "
+                + "\"ttfts\": [0.1], \"itls\": [[0.02]]}");
+        assertEquals(1, VllmImporter.importTo(ok, tmp.resolve("ok")));
+        var bad = Files.writeString(tmp.resolve("bad.json"), "{\"input_lens\": [1], \"output_lens\": [2], "
+                + "\"ttfts\": [0.1], \"itls\": [[NaN]]}");
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(bad, tmp.resolve("bad")));
+        assertEquals(bad + ": itls[0][0] must be a number of seconds, was NaN", e.getMessage());
+    }
+
+    @Test
+    void aFileWithNoRequestsIsRefused() throws IOException {
+        var file = write("{\"input_lens\": [], \"output_lens\": [], \"ttfts\": [], \"itls\": []}");
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
+        assertEquals(file + ": holds no requests: its per-request arrays are empty", e.getMessage());
+    }
+
+    @Test
     void aNegativeTtftIsNamedByIndex() throws IOException {
         // found by fuzz/run: the first token came before the arrival, and RequestRow's own check named no index
         var file = write("{\"input_lens\": [1], \"output_lens\": [1], \"ttfts\": [-0.04], \"itls\": [[]]}");
