@@ -81,7 +81,10 @@ public record SweepFile(Path file, Path baseFile, String baseYaml, List<String> 
             try {
                 baseYaml = Files.readString(baseFile);
             } catch (IOException e) {
-                throw new IllegalArgumentException(file + ": base: cannot read " + baseFile + ": " + e.getMessage());
+                // the JDK's message is often the path alone ("/x/nothere.yaml"): say why
+                String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                        : Files.isDirectory(baseFile) ? "it is a folder" : e.getMessage();
+                throw new IllegalArgumentException(file + ": base: cannot read " + baseFile + ": " + why);
             }
         } else if (base != null && base.isObject()) {
             // its paths are written in this file, so they are relative to this file's folder (as a base file's are)

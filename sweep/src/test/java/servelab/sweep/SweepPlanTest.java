@@ -148,6 +148,13 @@ class SweepPlanTest {
     }
 
     @Test
+    void aMissingBaseFileSaysWhy() {
+        // it said "cannot read /x/nothere.yaml: /x/nothere.yaml", the path twice and no reason
+        var message = error("base: nothere.yaml\naxes: {seed: [1, 2]}\n");
+        assertTrue(message.contains("nothere.yaml: no such file"), message);
+    }
+
+    @Test
     void anUnknownTopLevelKeyIsNamed() {
         var message = error("axis: {seed: [1]}\n");
         assertTrue(message.contains("unknown key 'axis'"), message);

@@ -50,6 +50,10 @@ public final class Testbed implements AutoCloseable {
 
     /** {@code wanted}: index keys to deploy for, or null for every jar. */
     private static Testbed start(Path pluginsDir, HostListener listener, Set<String> wanted, PluginIndex index) {
+        if (Files.exists(pluginsDir) && !Files.isDirectory(pluginsDir)) {
+            throw new PluginException("plugins directory " + pluginsDir + " is a file, not a folder (--plugins-dir names "
+                    + "the folder that holds the plugin jars)");
+        }
         if (!Files.isDirectory(pluginsDir)) {
             throw new PluginException("plugins directory " + pluginsDir + " does not exist (build with ./servelab, "
                     + "which places the bundled plugins in target/plugins, or pass --plugins-dir)");

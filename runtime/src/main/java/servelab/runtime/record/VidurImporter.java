@@ -3,6 +3,7 @@ package servelab.runtime.record;
 import static servelab.runtime.record.ImportedRun.nanos;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,6 +57,7 @@ public final class VidurImporter {
      * @throws ImportException naming the file, line and column that is missing or malformed
      */
     public static int importTo(Path file, Path runDir) throws IOException {
+        if (Files.isDirectory(file)) throw new ImportException(file, "is a folder; give the file in it");
         var csv = Csv.read(file);
         for (String column : REQUIRED) {
             if (!csv.columns.containsKey(column)) {

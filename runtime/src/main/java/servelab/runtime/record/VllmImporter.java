@@ -49,6 +49,7 @@ public final class VllmImporter {
      * @throws ImportException naming the file and the key (and index) that is missing or malformed
      */
     public static int importTo(Path file, Path runDir) throws IOException {
+        if (Files.isDirectory(file)) throw new ImportException(file, "is a folder; give the file in it");
         JsonNode root = parse(file);
         int n = checkArrays(file, root);
         var startTimes = root.get("start_times");

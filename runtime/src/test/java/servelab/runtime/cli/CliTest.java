@@ -230,10 +230,14 @@ class CliTest {
     }
 
     @Test
-    void aMissingPluginsDirectoryIsExplained() {
+    void aMissingPluginsDirectoryIsExplained() throws Exception {
         var r = execute("plugins", "--plugins-dir", work.resolve("nowhere").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("plugins directory " + work.resolve("nowhere") + " does not exist"), r.err());
+        // a file given as the folder: it said the folder does not exist
+        var file = java.nio.file.Files.writeString(work.resolve("a.csv"), "x\n");
+        var f = execute("plugins", "--plugins-dir", file.toString());
+        assertTrue(f.err().contains("plugins directory " + file + " is a file, not a folder"), f.err());
     }
 
     @Test

@@ -104,6 +104,15 @@ class VllmImporterTest {
     }
 
     @Test
+    void aFolderIsNamedNotAnsweredWithIsADirectory() throws IOException {
+        var dir = Files.createDirectories(tmp.resolve("adir.json"));
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(dir, tmp.resolve("out")));
+        assertEquals(dir + ": is a folder; give the file in it", e.getMessage());
+        var v = assertThrows(ImportException.class, () -> VidurImporter.importTo(dir, tmp.resolve("out2")));
+        assertEquals(dir + ": is a folder; give the file in it", v.getMessage());
+    }
+
+    @Test
     void aFileWithNoRequestsIsRefused() throws IOException {
         var file = write("{\"input_lens\": [], \"output_lens\": [], \"ttfts\": [], \"itls\": []}");
         var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
