@@ -74,6 +74,7 @@ public final class ServeSession implements AutoCloseable {
     }
 
     private void open(ServeSpec spec, Path pluginsDir, HostListener listener) throws IOException {
+        requireFreePort(spec);
         var events = new HostEvents(listener == null ? HostListener.STDERR : listener);
         var setup = keep(ExperimentRunner.executors(exp));
         var testbed = keep(Testbed.start(pluginsDir, events));
@@ -111,6 +112,20 @@ public final class ServeSession implements AutoCloseable {
                 "max_model_len", maxLen, "api_key", spec.apiKey() != null));
         recorder.writeRunJson(info);
         Files.writeString(runDir.resolve("serve.port"), server.port() + "\n");
+    }
+
+    /**
+     * The server's address can be listened on, checked before anything starts or is written: a port in use said only
+     * "Address already in use" and left a run folder of a server that never started.
+     */
+    private static void requireFreePort(ServeSpec spec) {
+        if (spec.port() == 0) return;
+        try (var probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(spec.host(), spec.port()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot listen on " + spec.host() + ":" + spec.port() + " ("
+                    + e.getMessage() + "; is another server there? serve.port picks another)");
+        }
     }
 
     private static ServedTokens tokens(ExecutorSetup setup) {

@@ -42,6 +42,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void aPortInUseIsNamedAndNoRunFolderIsLeft(@TempDir Path dir) throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            var r = servelab("serve", "--set", "serve.port=" + port, "--plugins-dir", dir.toString(), "--out",
+                    dir.resolve("run").toString(), "--duration", "1");
+            assertEquals(1, r.exit(), r.out());
+            assertTrue(r.out().contains("cannot listen on 127.0.0.1:" + port), r.out());
+            assertTrue(!Files.exists(dir.resolve("run")), "no folder for a server that never started");
+        }
+    }
+
+    @Test
     void badServeKeysAreNamed(@TempDir Path dir) {
         var open = servelab("serve", "--set", "serve.host=0.0.0.0", "--plugins-dir", dir.toString());
         assertEquals(1, open.exit());
