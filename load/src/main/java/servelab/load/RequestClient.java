@@ -129,7 +129,14 @@ final class RequestClient {
         try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build()) {
             var request = HttpRequest.newBuilder(endpoint.models()).timeout(timeout).GET();
             endpoint.apiKey().ifPresent(key -> request.header("Authorization", "Bearer " + key));
-            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+                // the JDK's message is "ConnectException: ClosedChannelException", which names neither URL nor why
+                throw new IOException("cannot connect to " + endpoint.models() + " (no server listening there?) to ask "
+                        + "for its model; give --model to skip the question", e);
+            }
             var root = response.statusCode() == 200 ? MAPPER.readTree(response.body()) : null;
             var data = root == null ? null : root.get("data");
             if (data == null || !data.isArray() || data.isEmpty() || !data.get(0).has("id")) {

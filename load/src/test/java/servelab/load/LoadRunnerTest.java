@@ -150,6 +150,16 @@ class LoadRunnerTest {
             var endpoint = new Endpoint(URI.create(server.url()), Endpoint.Api.COMPLETIONS, "", Optional.empty());
             assertEquals("tiny-test", LoadRunner.firstModel(endpoint, Duration.ofSeconds(5)));
         }
+        // and nobody there: the URL and what to do, not "ConnectException: ClosedChannelException"
+        int closed;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        var nobody = new Endpoint(URI.create("http://127.0.0.1:" + closed), Endpoint.Api.COMPLETIONS, "", Optional.empty());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> LoadRunner.firstModel(nobody, Duration.ofSeconds(2)));
+        assertEquals("cannot connect to http://127.0.0.1:" + closed + "/v1/models (no server listening there?) to ask "
+                + "for its model; give --model to skip the question", e.getMessage());
     }
 
     @Test
