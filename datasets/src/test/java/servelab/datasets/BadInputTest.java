@@ -190,13 +190,17 @@ class BadInputTest {
                 """);
         var e = assertThrows(TraceFormatException.class, () -> Traces.readAll(file, ReadOptions.DEFAULT));
         assertEquals("trace.jsonl:2: field 'output_length': expected a non-negative integer, was -4", e.getMessage());
+        // a quoted number shows its quotes ("expected a non-negative integer, was 100" read as a contradiction)
+        var quoted = TraceFiles.write(dir, "q.jsonl", "{\"timestamp\": 0, \"input_length\": \"100\", \"output_length\": 5}\n");
+        var q = assertThrows(TraceFormatException.class, () -> Traces.readAll(quoted, ReadOptions.DEFAULT));
+        assertEquals("q.jsonl:1: field 'input_length': expected a non-negative integer, was the string \"100\"", q.getMessage());
     }
 
     @Test
     void jsonLinesReportMissingFieldsWrongTypesAndOrder() {
         assertEquals("t1.jsonl:1: field 'output_length': missing; each line needs timestamp, input_length and output_length",
                 jsonFailure("t1.jsonl", "{\"timestamp\": 0, \"input_length\": 10}\n"));
-        assertEquals("t2.jsonl:1: field 'hash_ids': expected an array of non-negative integers, was abc",
+        assertEquals("t2.jsonl:1: field 'hash_ids': expected an array of non-negative integers, was the string \"abc\"",
                 jsonFailure("t2.jsonl", "{\"timestamp\": 0, \"input_length\": 10, \"output_length\": 1, \"hash_ids\": \"abc\"}\n"));
         assertEquals("t3.jsonl:2: field 'timestamp': arrival 1 ms is earlier than 5 ms on line 1; rows must be in "
                 + "arrival order", jsonFailure("t3.jsonl", """

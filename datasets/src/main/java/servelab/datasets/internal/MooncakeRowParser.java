@@ -205,6 +205,8 @@ public final class MooncakeRowParser implements RowParser {
         var was = token == JsonToken.START_ARRAY ? "an array" : token == JsonToken.START_OBJECT ? "an object"
                 : p.getText();
         if (was.length() > 40) was = was.substring(0, 40) + "...";
+        // a JSON string shows its quotes: "expected a non-negative integer, was 100" read as a contradiction
+        if (token == JsonToken.VALUE_STRING) was = "the string \"" + was + "\"";
         return TraceFormatException.ofField(fileName, row.line, field, SkipReason.BAD_VALUE,
                 "expected " + expected + ", was " + was);
     }
