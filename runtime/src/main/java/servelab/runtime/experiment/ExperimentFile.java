@@ -85,6 +85,7 @@ public final class ExperimentFile {
             if (PATH_KEYS.contains(key)) resolvePaths(root, List.of(key), CallerDir::resolve);
         }
         requireUnquotedParams(where, root);
+        requirePositiveTimeScale(where, root);
         if (section != null) {
             var taken = root.remove(section);
             reader.accept(taken == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : taken);
@@ -197,6 +198,19 @@ public final class ExperimentFile {
                             + " is the text '" + text.textValue() + "'; write numbers and booleans without quotes");
                 }
             }
+        }
+    }
+
+    /**
+     * {@code time_scale: 0} was taken as "no scaling" (0 is the record's "absent"), with no warning; multiplying every
+     * arrival time by 0 has no meaning, so a written 0 is refused. (Checked on the tree, where written and absent differ,
+     * so that the experiment's canonical form, and with it every sweep point's id, stays as it was.)
+     */
+    private static void requirePositiveTimeScale(String where, ObjectNode root) {
+        var scale = root.path("trace").path("transforms").get("time_scale");
+        if (scale != null && scale.isNumber() && !(scale.asDouble() > 0)) {
+            throw new IllegalArgumentException(where + ": trace.transforms.time_scale must be > 0 (0.5: twice the rate), "
+                    + "was " + scale.asText());
         }
     }
 

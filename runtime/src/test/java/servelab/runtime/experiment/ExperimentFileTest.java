@@ -42,6 +42,9 @@ class ExperimentFileTest {
         assertTrue(error("seed: 1\nseed: 2\n").contains("Duplicate field 'seed'"), error("seed: 1\nseed: 2\n"));
         assertTrue(error("name: x\n---\nseed: 2\n").contains("holds more than one YAML document"));
         assertEquals("e.yaml: replicas must be >= 1, was 0", error("replicas: 0\n"));
+        // and time_scale: 0 ran unscaled
+        assertEquals("e.yaml: trace.transforms.time_scale must be > 0 (0.5: twice the rate), was 0",
+                error("trace: {transforms: {time_scale: 0}}\n"));
     }
 
     @Test
