@@ -218,6 +218,8 @@ public final class PluginRegistry {
             if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
         }
         if (!isInstalled(asked)) undeployed.deploy(asked); // outside this lock (see Undeployed)
+        // a name no jar provides: deploy the rest, so the message lists every plugin there is, not the run's own
+        if (!isInstalled(asked)) undeployed.deployAll();
         return switchInstalled(asked);
     }
 

@@ -105,6 +105,19 @@ class SelectedBundlesTest {
         }
     }
 
+    @Test
+    void aSwitchToAnUnknownPluginListsEveryInstalledOneNotOnlyTheRunsOwn() throws Exception {
+        run("teach", (replica, end) -> {});
+        var answers = new ArrayList<String>();
+        var runDir = work.resolve("unknown");
+        run("unknown", (replica, end) -> {
+            if (answers.isEmpty() && replica.completed() >= 100) answers.add(ControlClient.send(runDir, "switch scheduler nosuch"));
+        });
+        // it said "unknown scheduler 'nosuch'; installed: fcfs@1.0.0" (sjf's jar had not been deployed)
+        assertTrue(answers.getFirst().contains("unknown scheduler 'nosuch'; installed: ") && answers.getFirst().contains("sjf@1.0.0"),
+                answers.getFirst());
+    }
+
     /**
      * A 200-request synthetic run on the default plugins, as the launcher starts it; the jars deployed while it ran
      * (the initial deployment is not reported as it goes).
