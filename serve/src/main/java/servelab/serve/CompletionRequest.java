@@ -15,7 +15,7 @@ import servelab.runtime.exec.RequestSampling;
 /**
  * A {@code /v1/completions} or {@code /v1/chat/completions} body, checked as vLLM checks it: every error is an
  * {@link ApiError} 400 naming the field. Fields OpenAI clients send that change nothing here (logprobs off,
- * {@code n} 1, ...) are accepted; unknown fields are ignored, as OpenAI's servers do.
+ * {@code n} 1, ...) are accepted, and logprobs asked for are refused; unknown fields are ignored, as OpenAI's servers do.
  *
  * @param model       the model the client named (null: the served one)
  * @param promptIds   the prompt's token ids (chat: through the chat template)
@@ -58,6 +58,13 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
                 optNumber(o, "top_p", Double.MIN_VALUE, 1), o.has("seed") && !o.get("seed").isNull()
                 ? Long.valueOf(integer(o, "seed", Long.MIN_VALUE, Long.MAX_VALUE)) : null);
         optInt(o, "n", 1, 1); // one choice per request is served
+        // asked-for logprobs were answered with "logprobs": null; a client that needs them must hear it cannot have them
+        for (var field : new String[] {"logprobs", "top_logprobs"}) {
+            var v = o.get(field);
+            boolean asked = v != null && !v.isNull() && !(v.isBoolean() && !v.booleanValue()) && !(v.isNumber() && v.asDouble() == 0);
+            if (asked) throw ApiError.invalid(field, field + " are not served by ServeLab (its engine keeps no token "
+                    + "probabilities); leave " + field + " out");
+        }
         boolean stream = bool(o, "stream");
         boolean includeUsage = false;
         var options = o.get("stream_options");

@@ -68,6 +68,17 @@ class BadInputTest {
     }
 
     @Test
+    void logprobsAskedForAre400NotAnsweredWithNull() throws Exception {
+        assertError(400, "logprobs", "not served by ServeLab",
+                served.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 2, \"logprobs\": 1}"));
+        assertError(400, "logprobs", "not served by ServeLab", served.post("/v1/chat/completions",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"max_tokens\": 2, \"logprobs\": true}"));
+        // off, as clients send it by default, is fine
+        assertEquals(200, served.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 2, \"logprobs\": null}")
+                .statusCode());
+    }
+
+    @Test
     void aBodyOverTheLimitIs413() throws Exception {
         var big = "{\"prompt\": \"" + "y".repeat(3000) + "\"}";
         assertError(413, null, "over 2000 bytes", served.post("/v1/completions", big));

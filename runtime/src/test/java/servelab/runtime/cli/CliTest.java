@@ -98,7 +98,7 @@ class CliTest {
                       - num_speculative_tokens (int, default 4, [1, 64]): draft tokens per decoding sequence
                   ngram                1.0.0    ngram.jar
                       Prompt lookup: drafts what followed the last earlier occurrence of the context's suffix (vLLM ngram).
-                      - num_speculative_tokens (int, default 4, [1, 64]): draft tokens proposed per sequence and step (k); the engine cuts a draft to the tokens the sequence has left and to its max_draft_tokens
+                      - num_speculative_tokens (int, default 4, [1, 64]): draft tokens proposed per sequence and step (k); the engine cuts a draft to the tokens the sequence has left and to the engine's cap of 64
                       - prompt_lookup_max (int, default 4, [1, 64]): longest n-gram (context suffix) looked up; tried first
                       - prompt_lookup_min (int, default 1, [1, 64]): shortest n-gram looked up when no longer one matches (at most prompt_lookup_max)
                       - adaptive_k (boolean, default false): tune k per sequence from its last verification: start at num_speculative_tokens, +1 when every draft token was accepted, halved (at least 1) when fewer than half were, else unchanged

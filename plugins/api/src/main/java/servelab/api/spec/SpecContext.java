@@ -15,7 +15,7 @@ public interface SpecContext {
 
     /**
      * Most draft tokens {@code seq} can use now: one less than its output tokens still to come (the verification
-     * always produces one token of its own), and at most the engine's {@code max_draft_tokens}; longer drafts are cut.
+     * always produces one token of its own), and at most the engine's fixed cap of 64 ({@code Speculation.MAX_DRAFT_TOKENS}); longer drafts are cut.
      */
     int maxDraftTokens(SeqView seq);
 

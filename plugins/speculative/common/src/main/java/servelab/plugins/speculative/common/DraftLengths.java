@@ -39,7 +39,7 @@ public final class DraftLengths {
     public static ParamSpec numSpeculativeTokensParam(int defaultValue) {
         return ParamSpec.ofInt(NUM_SPECULATIVE_TOKENS, defaultValue, 1, 64,
                 "draft tokens proposed per sequence and step (k); the engine cuts a draft to the tokens the sequence"
-                        + " has left and to its max_draft_tokens");
+                        + " has left and to the engine's cap of 64");
     }
 
     /** {@code adaptive_k}: the rule of {@link AdaptiveDraftLength}, in the words {@code servelab plugins} prints. */
