@@ -105,7 +105,7 @@ public final class ServeSession implements AutoCloseable {
         }
         if (setup instanceof EmulatedSetup || setup instanceof SimulatedSetup) maxLen = Math.min(maxLen, 8192);
         if (spec.maxModelLen() > 0) maxLen = Math.min(maxLen, spec.maxModelLen());
-        info.putAll(ExperimentRunner.runInfo(exp, setup, blocks, testbed.registry()));
+        info.putAll(servelab.runtime.experiment.RunInfo.of(exp, setup, blocks, testbed.registry()));
         engine.start(replicas, slots.replicas(), slots.cluster(), events);
         server = new OpenAiServer(spec, engine, tokens, metrics, model, maxLen);
         info.put("serve", Json.ordered("host", spec.host(), "port", server.port(), "model", model,

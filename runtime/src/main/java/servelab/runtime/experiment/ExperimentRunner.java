@@ -134,7 +134,7 @@ public final class ExperimentRunner {
                 options.stepHook().afterStep(replica, end);
                 options.progress().update(completed(replicas), end);
             });
-            var info = runInfo(exp, setup, blocks, testbed.registry());
+            var info = RunInfo.of(exp, setup, blocks, testbed.registry());
             int maxModelLen = replicas.getFirst().maxModelLen();
             var context = ordered("max_model_len", maxModelLen == Integer.MAX_VALUE ? null : maxModelLen,
                     "overflow", exp.context().overflow());
@@ -354,73 +354,9 @@ public final class ExperimentRunner {
         };
     }
 
-    /** run.json's content before the run's results (the serving front adds its own keys). */
-    public static Map<String, Object> runInfo(Experiment exp, ExecutorSetup setup, int blocks, PluginRegistry registry) {
-        var info = new LinkedHashMap<String, Object>();
-        info.put("servelab_version", servelabVersion());
-        info.put("name", exp.name());
-        info.put("seed", exp.seed());
-        setup.describe(info);
-        info.put("replicas", exp.replicas());
-        info.put("cluster", ClusterLayout.describe(exp));
-        info.put("gateway", exp.gateway().describe());
-        info.put("prompts", ordered("kind", exp.prompts().kind(), "period", exp.prompts().period()));
-        var kv = new LinkedHashMap<String, Object>();
-        kv.put("block_size", exp.kv().blockSize());
-        kv.put("blocks", blocks);
-        kv.put("host_blocks", exp.kv().hostBlocks());
-        kv.put("offload", exp.kv().offload());
-        info.put("kv", kv);
-        var plugins = new LinkedHashMap<String, Object>();
-        for (var kind : PluginRegistry.SLOTTED) {
-            var selected = exp.pluginsByKind().get(kind);
-            plugins.put(kind.id(), ordered("plugin", registry.currentId(kind), "params", selected.params()));
-        }
-        info.put("plugins", plugins);
-        var slo = new LinkedHashMap<String, Object>();
-        for (var key : List.of("ttft_ms", "tpot_ms", "e2el_ms")) if (exp.slo().containsKey(key)) slo.put(key, exp.slo().get(key));
-        info.put("slo", slo);
-        var record = new LinkedHashMap<String, Object>();   // what the tables hold: a thinned iterations.arrow says so here
-        record.put("iteration_every", exp.record().iterationEvery());
-        record.put("cluster_interval_ms", exp.record().clusterIntervalMs());
-        record.put("scheduler_cpu", exp.record().schedulerCpu());
-        record.put("router_cpu", exp.record().routerCpu());
-        info.put("record", record);
-        info.put("faults", exp.faults().isEmpty() ? List.of() : exp.faultSchedule().stream().map(ExperimentRunner::describe).toList());
-        info.put("host", ordered("java", Runtime.version().toString(),
-                "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                "cpus", Runtime.getRuntime().availableProcessors()));
-        info.put("created", java.time.Instant.now().toString());
-        return info;
-    }
-
-    /** An injected fault as run.json lists it (random ones expanded, as they were drawn): times in ms, replica -1 for all. */
-    private static Map<String, Object> describe(servelab.runtime.cluster.Fault fault) {
-        var d = new LinkedHashMap<String, Object>();
-        d.put("kind", fault.kind());
-        d.put("replica", fault.replica());
-        d.put("from_ms", fault.startNanos() / 1e6);
-        d.put("to_ms", fault.endNanos() < 0 ? null : fault.endNanos() / 1e6);
-        switch (fault) {
-            case servelab.runtime.cluster.Fault.Crash c -> {
-                d.put("restart", c.restart());
-                d.put("warmup_ms", c.warmupNanos() / 1e6);
-            }
-            case servelab.runtime.cluster.Fault.Straggle st -> d.put("factor", st.factor());
-            case servelab.runtime.cluster.Fault.Partition p -> { }
-            case servelab.runtime.cluster.Fault.LostResponses l -> d.put("probability", l.probability());
-        }
-        return d;
-    }
-
     /** A map in the order written ({@link Json#ordered}). */
     static LinkedHashMap<String, Object> ordered(Object... keysAndValues) {
         return Json.ordered(keysAndValues);
-    }
-
-    private static String servelabVersion() {
-        var v = ExperimentRunner.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-SNAPSHOT" : v;
     }
 
 }

@@ -332,7 +332,7 @@ public final class PluginRegistry {
             params = Params.validate(descriptor.label(), descriptor.params(), selection.params());
         } catch (PluginParameterException e) {
             if (selection.paramsKey() == null) throw e;
-            throw new PluginParameterException(keyed(e.getMessage(), selection.paramsKey()));
+            throw new PluginParameterException(selection.keyed(e.getMessage()));
         }
         Object policy;
         try {
@@ -347,18 +347,6 @@ public final class PluginRegistry {
                     + descriptor.kind().policyType().getSimpleName());
         }
         return new PolicySlot.Installed<>(policy, descriptor, params.asMap(), plugin.source());
-    }
-
-    private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("parameter '([a-z][a-z0-9_]*)'");
-
-    /**
-     * {@code message} (the SPI's, which names a parameter as {@code parameter 'NAME'}) with the parameter named as the
-     * user wrote it: {@code KEY.NAME}.
-     */
-    static String keyed(String message, String paramsKey) {
-        var m = PARAMETER.matcher(message);
-        if (!m.find()) return message;
-        return message.substring(0, m.start()) + paramsKey + "." + m.group(1) + message.substring(m.end());
     }
 
     private String names(PluginKind kind) {

@@ -27,6 +27,18 @@ public record PluginSelection(PluginKind kind, String name, Map<String, Object> 
         this(kind, name, params, null);
     }
 
+    private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("parameter '([a-z][a-z0-9_]*)'");
+
+    /**
+     * {@code message} (the SPI's, which names a parameter as {@code parameter 'NAME'}) with the parameter named as the
+     * user wrote it: {@code paramsKey.NAME}; as it is without a key.
+     */
+    String keyed(String message) {
+        var m = PARAMETER.matcher(message);
+        if (paramsKey == null || !m.find()) return message;
+        return message.substring(0, m.start()) + paramsKey + "." + m.group(1) + message.substring(m.end());
+    }
+
     public static PluginSelection of(PluginKind kind, String name) {
         return new PluginSelection(kind, name, Map.of());
     }
