@@ -112,12 +112,7 @@ public final class Main implements Runnable {
 
     private static String describe(Throwable e) {
         if (e instanceof java.nio.file.FileSystemException fs) return FileErrors.describe(fs);
-        if (e instanceof com.fasterxml.jackson.core.JacksonException j) {
-            // getMessage() adds "at [Source: REDACTED (`StreamReadFeature...` disabled)...]", Jackson's not ours
-            var at = j.getLocation() == null ? "" : " (line " + j.getLocation().getLineNr() + ", column "
-                    + j.getLocation().getColumnNr() + ")";
-            return "not valid JSON: " + j.getOriginalMessage() + at;
-        }
+        if (e instanceof com.fasterxml.jackson.core.JacksonException j) return "not valid JSON: " + servelab.runtime.record.Json.error(j);
         var m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -1,7 +1,6 @@
 package servelab.runtime.experiment;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +32,6 @@ import servelab.runtime.host.ControlOptions;
 import servelab.runtime.host.ControlServer;
 import servelab.runtime.host.HostListener;
 import servelab.runtime.host.PluginIndex;
-import servelab.runtime.host.PluginRegistry;
 import servelab.runtime.host.PluginSelection;
 import servelab.runtime.host.Testbed;
 import servelab.runtime.record.ClusterRow;

@@ -22,7 +22,6 @@ import servelab.api.Params;
 import servelab.runtime.engine.PolicySlot;
 import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.SlotTable;
-import servelab.runtime.engine.Simulation;
 import servelab.runtime.engine.ClusterSlots;
 
 /**

@@ -37,6 +37,16 @@ public final class Json {
     }
 
     /** Writes {@code value} (maps, lists, records, numbers, strings) to {@code file}. */
+    /**
+     * A JSON parser's error in our words: its own message and where, without what {@code getMessage()} adds
+     * ("at [Source: REDACTED (`StreamReadFeature...` disabled)...]", Jackson's, not the user's).
+     */
+    public static String error(com.fasterxml.jackson.core.JacksonException e) {
+        var at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
+        return e.getOriginalMessage() + at;
+    }
+
     public static void write(Path file, Object value) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, WRITER.writeValueAsString(value) + "\n");

@@ -216,9 +216,7 @@ public final class RunResults {
             });
             return info == null ? Map.of() : info;
         } catch (com.fasterxml.jackson.core.JacksonException e) { // its getMessage() carries "Source: REDACTED ..."
-            var at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")";
-            throw new InvalidResultsException(file, "not a JSON object: " + e.getOriginalMessage() + at, e);
+            throw new InvalidResultsException(file, "not a JSON object: " + Json.error(e), e);
         }
     }
 
