@@ -85,7 +85,7 @@ public final class ClusterSink implements ResultSink {
         long clientNanos = row.completionNanos() >= 0 ? row.completionNanos() + back : Math.max(now, row.arrivalNanos());
         series.responding(clientNanos);
         lastResponseNanos = Math.max(lastResponseNanos, clientNanos);
-        out.request(row.atClient(back, cluster).withGateway(fields));
+        out.request(row.atClient(back, cluster).withGateway(fields.endedAt(clientNanos)));
     }
 
     @Override

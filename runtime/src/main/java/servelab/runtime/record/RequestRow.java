@@ -67,14 +67,26 @@ public record RequestRow(long requestId, int replica, String tenant, int priorit
      * @param hedges       hedged copies sent, -1 when unknown
      * @param wastedTokens tokens computed for it and thrown away (hedge losers, crashed, timed-out or cancelled
      *                     attempts, answers lost after they were computed), -1 when unknown
+     * @param endedNanos   when the client knew how it ended (its completion at the client, or when its error did),
+     *                     -1 when unknown
      */
-    public record GatewayFields(Outcome outcome, int attempts, int hedges, long wastedTokens) {
+    public record GatewayFields(Outcome outcome, int attempts, int hedges, long wastedTokens, long endedNanos) {
         public GatewayFields {
             Objects.requireNonNull(outcome, "RequestRow.gateway.outcome");
-            if (attempts < -1 || hedges < -1 || wastedTokens < -1) {
-                throw new IllegalArgumentException("RequestRow.gateway counts must be >= 0 (or -1: unknown), were "
-                        + attempts + ", " + hedges + ", " + wastedTokens);
+            if (attempts < -1 || hedges < -1 || wastedTokens < -1 || endedNanos < -1) {
+                throw new IllegalArgumentException("RequestRow.gateway counts and time must be >= 0 (or -1: unknown),"
+                        + " were " + attempts + ", " + hedges + ", " + wastedTokens + ", " + endedNanos);
             }
+        }
+
+        /** The fields before the client heard the outcome (no end time yet). */
+        public GatewayFields(Outcome outcome, int attempts, int hedges, long wastedTokens) {
+            this(outcome, attempts, hedges, wastedTokens, -1);
+        }
+
+        /** These fields, with the time the client knew the outcome. */
+        public GatewayFields endedAt(long nanos) {
+            return new GatewayFields(outcome, attempts, hedges, wastedTokens, nanos);
         }
 
         /** A row no gateway ended: the outcome its error implies, the counts unknown. */

@@ -35,7 +35,7 @@ final class TableColumns {
             "kv_host_blocks_used", "kv_host_blocks_cached", "swap_out_blocks", "swap_in_blocks", "offloaded_blocks",
             "reloaded_blocks", "spec_drafts", "spec_draft_tokens", "spec_accepted_tokens", "spec_drafted_by_position",
             "spec_accepted_by_position", "router_arrival_ns", "routed_ns", "router_queue_ms", "router_cpu_ns",
-            "degraded", "degraded_reason", "outcome", "attempts", "hedges", "wasted_tokens");
+            "degraded", "degraded_reason", "outcome", "attempts", "hedges", "wasted_tokens", "ended_ns");
 
     static List<Column<RequestEntry>> requests() {
         return REQUESTS;
@@ -74,7 +74,8 @@ final class TableColumns {
             utf8("outcome", e -> e.row().gateway().outcome().id()),
             int32OrNull("attempts", e -> e.row().gateway().attempts()),
             int32OrNull("hedges", e -> e.row().gateway().hedges()),
-            int64OrNull("wasted_tokens", e -> e.row().gateway().wastedTokens()));
+            int64OrNull("wasted_tokens", e -> e.row().gateway().wastedTokens()),
+            int64OrNull("ended_ns", e -> e.row().gateway().endedNanos()));
 
     static List<Column<IterationRow>> iterations() {
         return ITERATIONS;

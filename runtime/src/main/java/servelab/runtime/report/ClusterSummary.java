@@ -48,7 +48,7 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
                 "prefix_query_tokens", "prefix_hit_tokens", "interval_ns");
         if (cluster.isEmpty()) return Optional.empty();
         var requests = TableScan.of(runDir, ResultTable.REQUESTS, "replica", "error", "arrival_ns", "completion_ns",
-                "routed_ns").orElseThrow(() -> new InvalidResultsException(runDir, "no " + ResultTable.REQUESTS.fileName()));
+                "routed_ns", "ended_ns").orElseThrow(() -> new InvalidResultsException(runDir, "no " + ResultTable.REQUESTS.fileName()));
         return compute(cluster.get().batches(), requests.batches());
     }
 
@@ -103,14 +103,24 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
         void add(Table r) {
             long[] served = r.longs("replica"), arrival = r.longs("arrival_ns"), completion = r.longs("completion_ns");
             long[] routed = r.has("routed_ns") ? r.longs("routed_ns") : null;
+            long[] ended = r.has("ended_ns") ? r.longs("ended_ns") : null;
             var errors = r.strings("error");
             rows += r.rowCount();
             for (int i = 0; i < r.rowCount(); i++) {
                 if (served[i] >= 0 && errors.get(i).isEmpty()) completedBy.merge(served[i], 1L, Long::sum);
-                long done = completion[i] >= 0 ? completion[i] : routed != null && routed[i] >= 0 ? routed[i] : arrival[i];
-                timeInSystemNanos += done - arrival[i];
+                timeInSystemNanos += endOf(i, ended, completion, routed, arrival) - arrival[i];
             }
         }
+    }
+
+    /**
+     * When the client knew how row {@code i} ended: {@code ended_ns}; in files written before that column, the
+     * completion, else the last routing, else the arrival (short by a failed request's wait after routing).
+     */
+    private static long endOf(int i, long[] ended, long[] completion, long[] routed, long[] arrival) {
+        if (ended != null && ended[i] >= 0) return ended[i];
+        if (completion[i] >= 0) return completion[i];
+        return routed != null && routed[i] >= 0 ? routed[i] : arrival[i];
     }
 
     private static double maxOverMean(Map<Long, Long> perReplica) {

@@ -46,6 +46,37 @@ class ClusterRunTest {
     }
 
     @Test
+    void requestsTheGatewayEndedCountInLittlesLawUntilTheClientKnew() throws Exception {
+        var overloaded = new ArrayList<>(FOUR);
+        overloaded.addAll(List.of("trace.synthetic.arrivals.rate=200", "gateway.timeout_ms=3000"));
+        var results = run(overloaded, "timeouts");
+        var requests = results.requests();
+        long[] arrival = requests.longs("arrival_ns"), completion = requests.longs("completion_ns");
+        long[] ended = requests.longs("ended_ns");
+        var outcome = requests.strings("outcome");
+        int timedOut = 0, completed = 0;
+        for (int i = 0; i < requests.rowCount(); i++) {
+            // then: a completed request ended at the client's completion, a timed-out one at its deadline
+            switch (outcome.get(i)) {
+                case "completed" -> {
+                    assertEquals(completion[i], ended[i]);
+                    completed++;
+                }
+                case "timed_out" -> {
+                    assertEquals(arrival[i] + 3_000_000_000L, ended[i]);
+                    timedOut++;
+                }
+                default -> assertTrue(ended[i] >= arrival[i]);
+            }
+        }
+        assertTrue(timedOut > 50 && completed > 50, timedOut + " timed out, " + completed + " completed");
+        var summary = ClusterSummary.compute(results).orElseThrow();
+        assertEquals(1.0, summary.littleRatio(), 0.01, "L = " + summary.meanInSystem() + ", lambda W = "
+                + summary.arrivalRate() * summary.meanTimeInSystemS());
+        assertEquals(summary.littleRatio(), ClusterSummary.compute(results.dir()).orElseThrow().littleRatio(), 1e-12);
+    }
+
+    @Test
     void networkDelaysAreSeededAndAddToWhatTheClientSees() throws Exception {
         var delayed = new ArrayList<>(FOUR);
         delayed.addAll(List.of("cluster.network.client_router.ms=2", "cluster.network.replica_client.dist=uniform",
