@@ -82,6 +82,7 @@ public final class Simulation {
     private final ClusterSink front;
     private final Options options;
     private final long[] freeAt;
+    private final StepQueue ready;
     private final LoadBoard board;
     private final List<PrefixIndex> prefixes = new ArrayList<>();
     private final ClusterSeries series;
@@ -125,6 +126,7 @@ public final class Simulation {
         this.front = front;
         this.options = options;
         this.freeAt = new long[replicas.size()];
+        this.ready = new StepQueue(freeAt, r -> this.replicas.get(r).hasWork());
         this.blockTokens = replicas.getFirst().blockSizeTokens();
         var live = new ArrayList<LiveReplica>();
         for (var r : replicas) live.add(ClusterAdapters.live(r));
@@ -263,6 +265,7 @@ public final class Simulation {
                 long duration = replica.step(stepAt);
                 gateway.stepping(false, t);
                 freeAt[r] = stepAt + duration;
+                ready.update(r);
                 if (autoscaling != null) stepped(r, duration);
                 end = Math.max(end, freeAt[r]);
                 listener.afterStep(replica, freeAt[r]);
@@ -327,15 +330,12 @@ public final class Simulation {
     /** A copy reaches {@code replica}: an idle one starts stepping now. */
     private void wake(int replica, long now) {
         if (!replicas.get(replica).hasWork()) freeAt[replica] = Math.max(freeAt[replica], now);
+        ready.update(replica);
     }
 
-    /** The replica with work that is free soonest, or -1 when none has work. */
+    /** The replica with work that is free soonest (the lowest index among equals), or -1 when none has work. */
     private int nextReplica() {
-        int best = -1;
-        for (int i = 0; i < freeAt.length; i++) {
-            if (replicas.get(i).hasWork() && (best < 0 || freeAt[i] < freeAt[best])) best = i;
-        }
-        return best;
+        return ready.next();
     }
 
     /**
