@@ -27,7 +27,24 @@ public final class Main implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         VectorModule.launchedWith(args);
-        System.exit(commandLine(args.length == 0 ? "" : args[0]).execute(args));
+        int status;
+        try {
+            status = commandLine(args.length == 0 ? "" : args[0]).execute(args);
+        } catch (OutOfMemoryError e) { // an Error passes picocli's handler: say what to do instead of a stack trace
+            System.err.println(outOfMemory(args.length == 0 ? "" : args[0], Runtime.getRuntime().maxMemory()));
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    /** What a command that ran out of heap prints: the heap it had, and how to give it more. */
+    static String outOfMemory(String verb, long maxHeapBytes) {
+        return "servelab " + verb + ": out of memory: the JVM's heap holds at most " + (maxHeapBytes >> 20) + " MiB (by"
+                + " default a quarter of the machine's memory). Give it more with SERVELAB_JAVA_OPTS=-Xmx16g (any JVM"
+                + " heap option), or make the run smaller: every replica keeps its KV block tables (about 2.8 MB each"
+                + " at the default kv.blocks), and a long run's tables are written as it goes (record.iteration_every"
+                + " thins iterations.arrow). Results written so far are in the run folder (servelab recover DIR"
+                + " if it holds .arrows files).";
     }
 
     /** The configured command line with every verb (tests call {@code execute} on it and read its output). */

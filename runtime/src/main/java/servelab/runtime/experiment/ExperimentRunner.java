@@ -90,6 +90,7 @@ public final class ExperimentRunner {
         long wallStart = System.nanoTime();
         // the JVM's own start, class loading and the command line before this run began (a fresh process's cost)
         long startupNanos = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+        RunRecorder.requireNoResults(runDir);
         var events = new HostEvents(options.hostListener());
         try (var setup = executors(exp);
              var own = options.testbed() == null ? Testbed.startFor(options.pluginsDir(), events, selected(exp),

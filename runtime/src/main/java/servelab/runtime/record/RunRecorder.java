@@ -200,8 +200,11 @@ public final class RunRecorder implements AutoCloseable {
         return List.copyOf(recovered);
     }
 
-    /** Creates {@code runDir} if needed; fails if it already holds a table, so no result is ever overwritten. */
-    static void requireNoResults(Path runDir) throws IOException {
+    /**
+     * Creates {@code runDir} if needed; fails if it already holds a table, so no result is ever overwritten. Runs call
+     * it before anything costly (the plugin host, thousands of replicas), so a wrong {@code --out} is said at once.
+     */
+    public static void requireNoResults(Path runDir) throws IOException {
         Files.createDirectories(runDir);
         for (var t : ResultTable.values()) {
             for (String name : List.of(t.fileName(), t.streamFileName())) {

@@ -19,6 +19,25 @@ class ErrorMessagesTest {
     @TempDir Path work;
 
     @Test
+    void aRunOutOfHeapSaysHowToGiveItMoreInsteadOfAStackTrace() throws Exception {
+        // given: a JVM with a small heap and a run of more replicas than it can hold
+        var plugins = servelab.runtime.host.TestBundles.defaultPlugins(work.resolve("plugins"));
+        var command = java.util.List.of(servelab.runtime.install.Installation.java().toString(), "-Xmx64m",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "servelab.runtime.cli.Main", "run", "--quiet", "--plugins-dir", plugins.toString(), "--set",
+                "replicas=2000", "--out", work.resolve("big").toString());
+        var log = work.resolve("log.txt");
+        var p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // then
+        assertEquals(1, p.waitFor());
+        var output = Files.readString(log);
+        assertTrue(output.contains("servelab run: out of memory: the JVM's heap holds at most"), output);
+        assertTrue(output.contains("SERVELAB_JAVA_OPTS=-Xmx16g"), output);
+        assertTrue(!output.contains("\tat "), output);
+    }
+
+    @Test
     void aWriteErrorCarriesItsCause() {
         var e = new UncheckedIOException("cannot write /runs/x/iterations.arrows", new IOException("No space left on device"));
         assertEquals("cannot write /runs/x/iterations.arrows: No space left on device", Main.message(e));

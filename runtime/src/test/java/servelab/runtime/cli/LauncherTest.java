@@ -120,6 +120,10 @@ class LauncherTest {
     }
 
     private Outcome launchIn(Path home, Path cwd, String... args) throws Exception {
+        return launchIn(Map.of(), home, cwd, args);
+    }
+
+    private Outcome launchIn(Map<String, String> env, Path home, Path cwd, String... args) throws Exception {
         var command = new java.util.ArrayList<>(java.util.List.of("bash", home.resolve("servelab").toString()));
         command.addAll(java.util.List.of(args));
         var pb = new ProcessBuilder(command).directory(cwd.toFile());
@@ -127,10 +131,21 @@ class LauncherTest {
         pb.environment().put("PATH", toolsWithoutJava() + ":/usr/bin:/bin");
         pb.environment().put("JAVA_HOME", work.resolve("jdk-25").toString());
         pb.environment().put("SERVELAB_JDK_DIRS", work.resolve("none").toString());
+        pb.environment().putAll(env);
         var p = pb.start();
         var out = new String(p.getInputStream().readAllBytes());
         var err = new String(p.getErrorStream().readAllBytes());
         return new Outcome(p.waitFor(), out, err);
+    }
+
+    @Test
+    void passesTheUsersJvmOptionsOn() throws Exception {
+        var home = fakeCheckout();
+        var r = launchIn(Map.of("SERVELAB_JAVA_OPTS", "-Xmx3g  -Dservelab.x=1"), home, work, "ctl", "--run", "x", "slots");
+        assertEquals(0, r.code(), r.err());
+        var args = r.out().lines().toList();
+        assertTrue(args.contains("-Xmx3g") && args.contains("-Dservelab.x=1"), r.out());
+        assertTrue(args.indexOf("-Xmx3g") < args.indexOf("servelab.runtime.cli.Main"), r.out());
     }
 
     @Test

@@ -52,6 +52,16 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aFolderThatHoldsResultsIsRefusedBeforeAnythingElseIsStarted() throws Exception {
+        // given: a folder with results, and a plugins folder that does not exist (the host would refuse it first)
+        Files.createDirectories(work.resolve("done"));
+        Files.writeString(work.resolve("done/requests.arrow"), "");
+        var e = assertThrows(java.io.IOException.class,
+                () -> run(SMALL, "done", options(work.resolve("no-such-plugins"))));
+        assertTrue(e.getMessage().contains("already holds results (requests.arrow)"), e.getMessage());
+    }
+
+    @Test
     void offloadKeepsEvictedPrefixBlocksInTheHostTierAndRecordsTheCopies() throws Exception {
         // given: 16 shared 1,024-token system prompts (64 blocks each) and 400 device blocks, so prefixes get evicted
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
