@@ -29,7 +29,7 @@ let badModel;
 try {
   await client.completions.create({ model: "no-such-model", prompt: "x", max_tokens: 1 });
 } catch (e) {
-  badModel = { status: e.status, code: e.code, type: e.type };
+  badModel = { status: e.status, code: e.code, type: e.type, error: e.constructor.name };
 }
 
 console.log(JSON.stringify({

@@ -11,13 +11,20 @@ final class ApiError extends RuntimeException {
     final String type;
     final String param;
     final String code;
+    /** The server turned the request away (overload, admission), as opposed to ending one it had taken. */
+    final boolean refusal;
 
     ApiError(int status, String type, String code, String param, String message) {
+        this(status, type, code, param, message, false);
+    }
+
+    private ApiError(int status, String type, String code, String param, String message, boolean refusal) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.code = code;
         this.param = param;
+        this.refusal = refusal;
     }
 
     static ApiError invalid(String param, String message) {
@@ -25,7 +32,7 @@ final class ApiError extends RuntimeException {
     }
 
     static ApiError unknownModel(String model, String served) {
-        return new ApiError(400, "invalid_request_error", "model_not_found", "model",
+        return new ApiError(404, "invalid_request_error", "model_not_found", "model",
                 "The model '" + model + "' does not exist; this server serves '" + served + "'");
     }
 
@@ -43,13 +50,15 @@ final class ApiError extends RuntimeException {
         return new ApiError(404, "invalid_request_error", "not_found", null, "No route " + path);
     }
 
-    static ApiError methodNotAllowed(String method, String path) {
-        return new ApiError(405, "invalid_request_error", "method_not_allowed", null, method + " is not allowed on " + path);
+    /** 405; {@code allowed} (the method the route takes) goes in {@code param} and the {@code Allow} header. */
+    static ApiError methodNotAllowed(String method, String path, String allowed) {
+        return new ApiError(405, "invalid_request_error", "method_not_allowed", allowed, method + " is not allowed on "
+                + path + "; use " + allowed);
     }
 
     static ApiError refused(int status, String reason) {
         return status == 429
-                ? new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null, reason)
-                : new ApiError(503, "server_error", "overloaded", null, reason);
+                ? new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null, reason, true)
+                : new ApiError(503, "server_error", "overloaded", null, reason, true);
     }
 }

@@ -94,7 +94,8 @@ final class Completions {
         if (!row.error().isEmpty()) {
             var e = notCompleted(row);
             var error = F.objectNode();
-            error.putObject("error").put("message", e.getMessage()).put("type", e.type).put("code", e.code);
+            error.putObject("error").put("message", e.getMessage()).put("type", e.type).put("param", e.param)
+                    .put("code", e.code);
             send(out, error);
         } else {
             if (!end.text().isEmpty()) send(out, textChunk(end.text()));

@@ -129,33 +129,30 @@ final class LiveEngine implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Takes a request in, or refuses it; either way it gets an id and, when refused, its row at once (a refused
+     * request is a request the run must count: 503s for {@code serve.max_pending} were once left out).
+     */
     Outcome submit(Ask ask) {
-        if (closed) return new Refused(503, "the server is shutting down");
-        if (failure() != null) return new Refused(503, "the engine stopped: " + failure().getMessage());
-        if (pending.incrementAndGet() > spec.maxPending()) {
-            pending.decrementAndGet();
-            return new Refused(503, "the server holds " + spec.maxPending() + " requests (serve.max_pending)");
-        }
         synchronized (this) { // arrival stamps, policy calls and posting in one order
             long id = nextId++;
             int maxTokens = ask.maxTokens();
             var request = new TraceRequest(id, nowNanos(), ask.promptIds().length, maxTokens, ask.tenant(), 0,
                     new long[0], 0);
+            arrivals.arrived(request, ask.promptIds());
+            if (closed) return refuse(request, ask, 503, "refused: the server is shutting down");
+            if (failure() != null) return refuse(request, ask, 503, "refused: the engine stopped: " + failure().getMessage());
+            if (pending.incrementAndGet() > spec.maxPending()) {
+                pending.decrementAndGet();
+                return refuse(request, ask, 503, RequestRow.REJECTED_PREFIX + "serve.max_pending: the server holds "
+                        + spec.maxPending() + " requests");
+            }
             var views = views();
             var admission = cluster.admission().current();
-            arrivals.arrived(request, ask.promptIds());
             switch (admission.policy().admit(new Arrival(request), views)) {
                 case Admission.Reject(String reason) -> {
                     pending.decrementAndGet();
-                    String why = "rejected by admission " + admission.id() + ": " + reason;
-                    tracer.received(id, ask.traceparent(), model, cluster.currentIds());
-                    tracer.finished(id, request.inputTokens(), 0, why);
-                    var row = new RequestRow(id, -1, request.tenant(), 0, request.arrivalNanos(), -1, -1, -1,
-                            request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, why);
-                    synchronized (downstream) {
-                        downstream.request(row);
-                    }
-                    return new Refused(429, why);
+                    return refuse(request, ask, 429, RequestRow.REJECTED_PREFIX + admission.id() + ": " + reason);
                 }
                 case Admission.Degrade d -> { // the cap only: one replica group here
                     if (d.maxOutputTokens().isPresent() && d.maxOutputTokens().getAsInt() < maxTokens) {
@@ -182,6 +179,18 @@ final class LiveEngine implements AutoCloseable {
             worker.post(replica -> replica.submit(submitted));
             return new Accepted(id, stream);
         }
+    }
+
+    /** Records {@code request} as ended at arrival with {@code why}, and answers {@code status}. */
+    private Refused refuse(TraceRequest request, Ask ask, int status, String why) {
+        tracer.received(request.id(), ask.traceparent(), model, cluster.currentIds());
+        tracer.finished(request.id(), request.inputTokens(), 0, why);
+        var row = new RequestRow(request.id(), -1, request.tenant(), 0, request.arrivalNanos(), -1, -1, -1,
+                request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, why);
+        synchronized (downstream) {
+            downstream.request(row);
+        }
+        return new Refused(status, why);
     }
 
     private int route(TraceRequest request, List<ReplicaView> views) {

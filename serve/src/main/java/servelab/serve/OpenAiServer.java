@@ -75,10 +75,11 @@ final class OpenAiServer implements AutoCloseable {
                     throw new ApiError(500, "server_error", "internal_error", null, "internal error: " + e);
                 }
             } catch (ApiError e) {
+                if (e.refusal) metrics.refused(e.status); // not a request cancelled once it was in
                 if (e.status == 429 || e.status == 503) {
-                    metrics.refused(e.status);
                     exchange.getResponseHeaders().set("Retry-After", Integer.toString(spec.retryAfterS()));
                 }
+                if (e.status == 405) exchange.getResponseHeaders().set("Allow", e.param);
                 var body = F.objectNode();
                 body.putObject("error").put("message", e.getMessage()).put("type", e.type).put("param", e.param)
                         .put("code", e.code);
@@ -173,14 +174,16 @@ final class OpenAiServer implements AutoCloseable {
     private void authorize(HttpExchange exchange) {
         if (key == null) return;
         var given = exchange.getRequestHeaders().getFirst("Authorization");
-        // MessageDigest.isEqual takes time independent of where the first difference is
+        // the scheme is case-insensitive (RFC 9110 11.1); MessageDigest.isEqual takes time independent of where the
+        // first difference is
+        if (given != null && given.regionMatches(true, 0, "Bearer ", 0, 7)) given = "Bearer " + given.substring(7);
         if (given == null || !MessageDigest.isEqual(key, given.getBytes(StandardCharsets.UTF_8))) {
             throw ApiError.unauthorized();
         }
     }
 
     private static void require(String method, String expected, String path) {
-        if (!method.equals(expected)) throw ApiError.methodNotAllowed(method, path);
+        if (!method.equals(expected)) throw ApiError.methodNotAllowed(method, path, expected);
     }
 
     private static void json(HttpExchange exchange, int status, ObjectNode body) throws IOException {

@@ -89,7 +89,6 @@ final class ServeMetrics implements ResultSink {
         prefixQueries.labelValues(model, e).inc(r.prefixQueryTokens());
         prefixHits.labelValues(model, e).inc(r.prefixHitTokens());
         preemptions.labelValues(model, e).inc(r.preemptions());
-        promptTokens.labelValues(model, e).inc(r.prefillTokens());
         inUse(e, "scheduler", r.scheduler());
         inUse(e, "batcher", r.batcher());
     }
@@ -107,6 +106,8 @@ final class ServeMetrics implements ResultSink {
         if (r.replica() < 0) return; // refused at admission: counted by refused()
         var e = Integer.toString(r.replica());
         generationTokens.labelValues(model, e).inc(r.outputTokens());
+        // as vLLM v1 counts it: the whole prompt of each request that was prefilled, cache hits included
+        if (r.firstTokenNanos() >= 0) promptTokens.labelValues(model, e).inc(r.inputTokens());
         if (r.error().startsWith(Replica.CANCELLED)) cancelled.labelValues(model).inc();
         if (r.firstTokenNanos() >= 0) ttft.labelValues(model, e).observe((r.firstTokenNanos() - r.arrivalNanos()) / 1e9);
         var times = r.tokenTimesNanos();

@@ -100,11 +100,21 @@ public final class ServeSession implements AutoCloseable {
         for (int r = 0; r < exp.replicas(); r++) {
             var executor = setup.executor(r, kv.blockSize(), blocks, kv.hostBlocks());
             maxLen = Math.min(maxLen, executor.maxSequenceTokens());
-            replicas.add(new Replica(r, new ReplicaConfig(kv.blockSize(), blocks, kv.hostBlocks(), kv.offload()),
-                    slots.replicas().get(r), executor, engine.sink()));
+            int contextLen = exp.context().maxModelLen();
+            if (contextLen > executor.maxSequenceTokens()) {
+                throw new IllegalArgumentException("context.max_model_len " + contextLen + " is more than the model "
+                        + "takes: " + executor.maxSequenceTokens() + " (the profile's serving.max_model_len, or the "
+                        + "GGUF's context length)");
+            }
+            if (contextLen > 0) maxLen = Math.min(maxLen, contextLen);
+            replicas.add(new Replica(r, new ReplicaConfig(kv.blockSize(), blocks, kv.hostBlocks(), kv.offload(),
+                    contextLen, false), slots.replicas().get(r), executor, engine.sink()));
         }
-        if (setup instanceof EmulatedSetup || setup instanceof SimulatedSetup) maxLen = Math.min(maxLen, 8192);
-        if (spec.maxModelLen() > 0) maxLen = Math.min(maxLen, spec.maxModelLen());
+        if (spec.maxModelLen() > maxLen) {
+            throw new IllegalArgumentException("serve.max_model_len " + spec.maxModelLen() + " is more than this server "
+                    + "can take: " + maxLen + " (the model's context, context.max_model_len and one replica's KV blocks)");
+        }
+        if (spec.maxModelLen() > 0) maxLen = spec.maxModelLen();
         info.putAll(servelab.runtime.experiment.RunInfo.of(exp, setup, blocks, testbed.registry()));
         engine.start(replicas, slots.replicas(), slots.cluster(), events);
         server = new OpenAiServer(spec, engine, tokens, metrics, model, maxLen);
@@ -181,8 +191,10 @@ public final class ServeSession implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
-            if (server != null) server.close();
+            // the engine first: what is in flight ends as "the server stopped" and each client is told so (its
+            // stream's error event, a 503) while the connections are still open; then the server stops listening
             if (engine != null) engine.close();
+            if (server != null) server.close();
             if (trace != null) trace.close();
             if (recorder != null) finishRecords();
         } catch (InterruptedException e) {

@@ -22,9 +22,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param otlpEndpoint  an OTLP/HTTP collector for request spans (e.g. {@code http://127.0.0.1:4318}); without one,
  *                      spans go to {@code traces.otlp.jsonl} in the run folder
  */
-public record ServeSpec(String host, Integer port, String apiKey, String modelName, int maxModelLen, int maxBodyBytes,
-                        int maxPending, int streamBuffer, int retryAfterS, String otlpEndpoint) {
-    public static final ServeSpec DEFAULTS = new ServeSpec(null, null, null, null, 0, 0, 0, 0, 0, null);
+public record ServeSpec(String host, Integer port, String apiKey, String modelName, Integer maxModelLen,
+                        Integer maxBodyBytes, Integer maxPending, Integer streamBuffer, Integer retryAfterS,
+                        String otlpEndpoint) {
+    public static final ServeSpec DEFAULTS = new ServeSpec(null, null, null, null, null, null, null, null, null, null);
 
     public ServeSpec {
         host = host == null ? "127.0.0.1" : host;
@@ -36,7 +37,7 @@ public record ServeSpec(String host, Integer port, String apiKey, String modelNa
         streamBuffer = positive("serve.stream_buffer", streamBuffer, 4096);
         retryAfterS = positive("serve.retry_after_s", retryAfterS, 1);
         if (otlpEndpoint != null) servelab.otel.TraceExport.of(otlpEndpoint, java.nio.file.Path.of(".")); // checks the URL
-        if (maxModelLen < 0) throw new IllegalArgumentException("serve.max_model_len must be > 0, was " + maxModelLen);
+        maxModelLen = positive("serve.max_model_len", maxModelLen, 0); // 0: what the model and the KV hold
         if (apiKey == null && !isLoopback(host)) {
             throw new IllegalArgumentException("serve.host " + host + " is not a loopback address: binding there needs "
                     + "serve.api_key (clients then send Authorization: Bearer KEY)");
@@ -51,9 +52,11 @@ public record ServeSpec(String host, Integer port, String apiKey, String modelNa
         return servelab.runtime.experiment.ExperimentFile.readSection(node, ServeSpec.class, "serve", where);
     }
 
-    private static int positive(String key, int value, int otherwise) {
-        if (value < 0) throw new IllegalArgumentException(key + " must be > 0, was " + value);
-        return value == 0 ? otherwise : value;
+    /** {@code value}, or {@code otherwise} when it was not given; a value written as 0 is refused like any other < 1. */
+    private static int positive(String key, Integer value, int otherwise) {
+        if (value == null) return otherwise;
+        if (value < 1) throw new IllegalArgumentException(key + " must be > 0, was " + value);
+        return value;
     }
 
     /** Whether {@code host} names only this machine (a literal loopback address or a name resolving to one). */

@@ -49,8 +49,8 @@ class BadInputTest {
     }
 
     @Test
-    void anUnknownModelIs400NamingTheServedOne() throws Exception {
-        assertError(400, "model", "serves 'llama-3-8b/h100-80gb'",
+    void anUnknownModelIs404NamingTheServedOne() throws Exception { // as OpenAI and vLLM answer: NotFoundError
+        assertError(404, "model", "serves 'llama-3-8b/h100-80gb'",
                 served.post("/v1/completions", "{\"model\": \"gpt-9\", \"prompt\": \"x\"}"));
     }
 
@@ -93,10 +93,10 @@ class BadInputTest {
     @Test
     void bindingBeyondLoopbackWithoutAKeyIsRefusedNamingTheKey() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new ServeSpec("0.0.0.0", 0, null, null, 0, 0, 0, 0, 0, null));
+                () -> new ServeSpec("0.0.0.0", 0, null, null, null, null, null, null, null, null));
         assertTrue(e.getMessage().contains("serve.api_key"), e.getMessage());
         assertEquals("127.0.0.1", ServeSpec.DEFAULTS.host(), "loopback by default");
-        new ServeSpec("0.0.0.0", 0, "secret", null, 0, 0, 0, 0, 0, null); // with a key it is allowed
+        new ServeSpec("0.0.0.0", 0, "secret", null, null, null, null, null, null, null); // with a key it is allowed
     }
 
     @Test

@@ -57,9 +57,19 @@ class ConcurrencyTest {
         }
         assertTrue(wrong.isEmpty(), wrong.toString());
         assertEquals(CLIENTS, answered.get() + refused.get(), "answered " + answered + ", refused " + refused);
+        // every client's request has its row: completed when answered, rejected (serve.max_pending) when refused
         var rows = RunResults.load(dir.resolve("run")).requests();
-        assertEquals(answered.get(), rows.rowCount(), "one completed row per answered client");
-        for (var error : rows.strings("error")) assertEquals("", error);
+        assertEquals(CLIENTS, rows.rowCount(), "one row per client");
+        var outcomes = rows.strings("outcome");
+        var errors = rows.strings("error");
+        int completed = 0, rejected = 0;
+        for (int i = 0; i < rows.rowCount(); i++) {
+            if (outcomes.get(i).equals("completed") && errors.get(i).isEmpty()) completed++;
+            else if (outcomes.get(i).equals("rejected") && errors.get(i).startsWith(
+                    "rejected by admission serve.max_pending: the server holds 200 requests")) rejected++;
+        }
+        assertEquals(answered.get(), completed);
+        assertEquals(refused.get(), rejected);
         System.out.printf("ConcurrencyTest: %d answered, %d refused with 503%n", answered.get(), refused.get());
     }
 }

@@ -51,7 +51,8 @@ class OpenAiNodeClientTest {
         var chs = got.get("chatStream");
         assertEquals(9, chs.get("usage").get("completion_tokens").asInt());
         assertEquals(9, chs.get("chunks").asInt());
-        assertEquals(400, got.get("badModel").get("status").asInt());
+        assertEquals(404, got.get("badModel").get("status").asInt());
+        assertEquals("NotFoundError", got.get("badModel").get("error").asText()); // what clients catch for it
         assertEquals("model_not_found", got.get("badModel").get("code").asText());
         // the server recorded the same counts
         var outputs = RunResults.load(dir.resolve("run")).requests().longs("output_tokens");

@@ -1,0 +1,125 @@
+package servelab.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.runtime.engine.Replica;
+import servelab.runtime.report.RunResults;
+
+/**
+ * What a server's end and its refusals leave behind: clients in flight are told the server stopped, every refused
+ * request has its row, and the metrics count what vLLM's count.
+ */
+class StopAndRefusalsTest {
+
+    private static CompletableFuture<HttpResponse<String>> postAsync(Served s, String body) {
+        var request = HttpRequest.newBuilder(s.base.resolve("/v1/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return s.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aStoppingServerTellsItsClientsAndRecordsTheirRequestsAsStoppedNotDisconnected(@TempDir Path dir)
+            throws Exception {
+        var s = Served.start(dir, "plugins.batcher.params.max_num_seqs=4");
+        var answers = new ArrayList<CompletableFuture<HttpResponse<String>>>();
+        for (int i = 0; i < 3; i++) answers.add(postAsync(s, "{\"prompt\": \"long " + i + "\", \"max_tokens\": 6000, \"stream\": true}"));
+        answers.add(postAsync(s, "{\"prompt\": \"whole\", \"max_tokens\": 6000}"));
+        while (s.session.engine().pending() < 4) Thread.sleep(5);
+        Thread.sleep(200); // tokens are flowing
+        s.close();
+        // then: each stream ends with the server's error event and [DONE]; the whole answer is a 503
+        for (int i = 0; i < 3; i++) {
+            var r = answers.get(i).get();
+            var events = Served.events(r.body());
+            var error = events.getLast().get("error");
+            assertTrue(error.get("message").asText().contains("the server stopped"), r.body());
+            assertTrue(error.has("param"), "the error object has OpenAI's four fields: " + error);
+        }
+        var whole = answers.get(3).get();
+        assertEquals(503, whole.statusCode(), whole.body());
+        assertTrue(whole.body().contains("the server stopped"), whole.body());
+        var errors = RunResults.load(s.runDir).requests().strings("error");
+        assertEquals(4, errors.size());
+        for (var error : errors) assertEquals(Replica.CANCELLED + "the server stopped", error);
+    }
+
+    @Test
+    void refusalsHaveRowsAndOnlyRefusalsCountAsRefused(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir, "serve.max_pending=1")) {
+            // one request is in; a second finds no room (a refusal); then the first is cancelled (a 503, not a refusal)
+            var first = postAsync(s, "{\"prompt\": \"in\", \"max_tokens\": 6000}");
+            while (s.session.engine().pending() < 1) Thread.sleep(5);
+            var refused = s.post("/v1/completions", "{\"prompt\": \"no room\", \"max_tokens\": 5}");
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("serve.max_pending"), refused.body());
+            s.session.engine().cancel(0, "a test ended it");
+            var cancelled = first.get();
+            assertEquals(503, cancelled.statusCode(), cancelled.body());
+            assertTrue(cancelled.body().contains("a test ended it"), cancelled.body());
+            var metrics = s.get("/metrics").body();
+            var line = metrics.lines().filter(l -> l.startsWith("servelab:requests_refused_total{")).toList();
+            assertEquals(1, line.size(), metrics);
+            assertEquals(1.0, Double.parseDouble(line.getFirst().substring(line.getFirst().lastIndexOf(' ') + 1)));
+        }
+        var rows = RunResults.load(dir.resolve("run")).requests();
+        assertEquals(2, rows.rowCount());
+        assertEquals(List.of("cancelled", "rejected"), rows.strings("outcome").stream().sorted().toList());
+        var trace = Files.readAllLines(dir.resolve("run/trace.jsonl"));
+        assertEquals(2, trace.size(), "the refused request is in the trace a replay re-sends");
+    }
+
+    @Test
+    void promptTokensCountWholePromptsAsVllmDoesCacheHitsIncluded(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir, "plugins.prefix-cache.name=hash-block")) {
+            var prompt = "the same words again ".repeat(60);
+            int promptTokens = 0;
+            for (int i = 0; i < 2; i++) {
+                var r = s.post("/v1/completions", "{\"prompt\": \"" + prompt + "\", \"max_tokens\": 2}");
+                assertEquals(200, r.statusCode(), r.body());
+                promptTokens += Served.json(r).get("usage").get("prompt_tokens").asInt();
+            }
+            var metrics = s.get("/metrics").body();
+            var line = metrics.lines().filter(l -> l.startsWith("vllm:prompt_tokens_total{")).findFirst().orElseThrow();
+            assertEquals(promptTokens, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), 1e-9, line);
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("vllm:prefix_cache_hits_total{") && !l.endsWith(" 0.0")),
+                    "the second prompt hit the cache");
+        }
+    }
+
+    @Test
+    void theContextLimitIsTheExperimentsAsForARun(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir.resolve("a"), "context.max_model_len=1024")) {
+            assertEquals(1024, Served.json(s.get("/v1/models")).get("data").get(0).get("max_model_len").asInt());
+            var r = s.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 2000}");
+            assertEquals(400, r.statusCode(), r.body());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Served.start(dir.resolve("b"), "serve.max_model_len=9000"));
+        assertTrue(e.getMessage().contains("serve.max_model_len 9000 is more than this server can take: 8192"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Served.start(dir.resolve("c"), "serve.max_pending=0"));
+        assertTrue(e.getMessage().endsWith("serve.max_pending must be > 0, was 0"), e.getMessage());
+    }
+
+    @Test
+    void wrongMethodsSayWhichOneIsAllowedAndTheBearerSchemeIgnoresCase(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir, "serve.api_key=sekret")) {
+            var r = s.get("/v1/completions", "Authorization", "Bearer sekret");
+            assertEquals(405, r.statusCode());
+            assertEquals("POST", r.headers().firstValue("Allow").orElse(""));
+            assertEquals(200, s.get("/v1/models", "Authorization", "bearer sekret").statusCode());
+            assertEquals(401, s.get("/v1/models", "Authorization", "bearer wrong").statusCode());
+        }
+    }
+}
