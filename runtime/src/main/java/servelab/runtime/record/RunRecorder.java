@@ -46,6 +46,13 @@ public final class RunRecorder implements AutoCloseable {
     private final TableWriter<EventRow> events;
     private final TableWriter<ClusterRow> cluster;
     private boolean closed;
+    /** The time bound's timer (null without one): writes what a quiet table holds. */
+    private final java.util.concurrent.ScheduledFuture<?> flusher;
+
+    /** One daemon thread for every recorder's timer (a sweep runs many). */
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                    .name("servelab-recorder-flush").daemon().unstarted(r));
 
     private RunRecorder(Path runDir, RecorderOptions opts, BufferAllocator allocator,
                         TableWriter<TableColumns.RequestEntry> requests, TableWriter<IterationRow> iterations,
@@ -59,6 +66,20 @@ public final class RunRecorder implements AutoCloseable {
         this.iterations = iterations;
         this.events = events;
         this.cluster = cluster;
+        long period = Math.max(50_000_000L, requestFlushNanos / 4);
+        this.flusher = requestFlushNanos <= 0 ? null
+                : TIMER.scheduleAtFixedRate(this::flushDue, period, period, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** On the timer's thread; a write that fails here fails again, and is reported, at the next append or close. */
+    private void flushDue() {
+        for (var writer : List.of(requests, iterations, events, cluster)) {
+            try {
+                writer.flushIfDue();
+            } catch (IOException | RuntimeException e) {
+                // left to the engine's thread to report
+            }
+        }
     }
 
     /**
@@ -155,6 +176,7 @@ public final class RunRecorder implements AutoCloseable {
     public synchronized void close() throws IOException {
         if (closed) return;
         closed = true;
+        if (flusher != null) flusher.cancel(false);
         IOException failure = null;
         for (var writer : List.of(requests, iterations, events, cluster)) {
             try {

@@ -99,6 +99,14 @@ final class TableWriter<R> implements Closeable {
         }
     }
 
+    /**
+     * Writes the buffered rows if the oldest is past the time bound: the recorder's timer calls it, so a table that
+     * gets no new row (events between swaps, requests in a quiet spell) still has its rows on disk within the bound.
+     */
+    synchronized void flushIfDue() throws IOException {
+        if (!closed && rows > 0 && flushNanos > 0 && System.nanoTime() - firstBufferedNanos >= flushNanos) flush();
+    }
+
     /** Rows appended so far. */
     synchronized long rows() {
         return totalRows;

@@ -131,6 +131,25 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void aQuietTableIsWrittenOnTheTimeBoundWithoutAnotherRow() throws Exception {
+        // given: one swap event and one finished request, then nothing more (a quiet spell); the bound is 100 ms
+        var dir = tmp.resolve("quiet");
+        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withRequestFlushNanos(100_000_000L));
+        long schema = Files.size(dir.resolve("events.arrows"));
+        recorder.event(new EventRow(5, 1, 0, "swap", "scheduler", "fcfs@1.0.0", "sjf@1.0.0", "ctl"));
+        recorder.request(ok(0, 0, 10, 20));
+        // when: the timer has had its chance (it was only checked at the next append before, which never came)
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Files.size(dir.resolve("events.arrows")) == schema && System.nanoTime() < deadline) Thread.sleep(20);
+        Thread.sleep(100);
+        // then: a kill now loses neither
+        var rows = new java.util.EnumMap<ResultTable, Long>(ResultTable.class);
+        for (var r : RunRecorder.recover(dir)) rows.put(r.table(), r.rows());
+        assertEquals(1L, rows.get(ResultTable.EVENTS), rows.toString());
+        assertEquals(1L, rows.get(ResultTable.REQUESTS), rows.toString());
+    }
+
+    @Test
     void iterationsArrowHasTheSameBytesWhetherWrittenByTimeOrByCount() throws IOException {
         Path[] dirs = {tmp.resolve("count"), tmp.resolve("time")};
         for (int d = 0; d < 2; d++) {
