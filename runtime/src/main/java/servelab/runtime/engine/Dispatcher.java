@@ -173,6 +173,12 @@ final class Dispatcher {
         return false;
     }
 
+    /** Records swaps of the admission and router slots now, without waiting for the next arrival to ask them. */
+    void noteSwaps(long now) {
+        admission = noteSwap(slots.admission(), admission, now);
+        router = noteSwap(slots.router(), router, now);
+    }
+
     <T> PolicySlot.Installed<T> noteSwap(PolicySlot<T> slot, PolicySlot.Installed<T> inUse, long now) {
         var current = slot.current();
         if (current != inUse) {

@@ -387,10 +387,10 @@ final class Gateway implements GatewayView {
     @Override public int replicas() { return replicas.size(); }
     @Override public long recentLatencyNanos(double quantile) { return latencies.quantile(quantile); }
 
+    void noteSwaps(long at) { policies.noteSwaps(at); } // after each step and at the end: GatewayPolicies
     long submitted() { return submitted; }
     long rejected() { return rejected; }
-    /** Retries answered from the router's held answer or attached to a copy already running. */
-    long duplicatesAvoided() { return keys.duplicatesAvoided(); }
+    long duplicatesAvoided() { return keys.duplicatesAvoided(); } // retries answered from a held answer, or attached
 
     /** When request {@code id}'s latest attempt reached the router, -1 when it has not (or the request ended). */
     long routerArrivalNanos(long id) {

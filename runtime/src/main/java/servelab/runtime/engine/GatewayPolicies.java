@@ -33,6 +33,17 @@ final class GatewayPolicies {
         this.breaker = breakerSlot.current();
     }
 
+    /**
+     * Records every cluster slot swapped since its last use now: a retry policy is asked only when an attempt fails,
+     * a router only when a request arrives, so a swap could go unrecorded to the end of the run.
+     */
+    void noteSwaps(long now) {
+        dispatcher.noteSwaps(now);
+        retry = dispatcher.noteSwap(retrySlot, retry, now);
+        hedge = dispatcher.noteSwap(hedgeSlot, hedge, now);
+        breaker = dispatcher.noteSwap(breakerSlot, breaker, now);
+    }
+
     RetryPolicy.Decision onFailure(AttemptEnd failed, GatewayView gateway, long now) {
         while (true) {
             retry = dispatcher.noteSwap(retrySlot, retry, now);

@@ -223,6 +223,7 @@ public final class Simulation {
         var arrivals = new Arrivals(trace);
         try {
             long end = loop(arrivals);
+            gateway.noteSwaps(clock);
             settleDrains(end);
             gateway.endOfRun(clock);
             finishedNanos = Math.max(end, front.lastResponseNanos());
@@ -269,6 +270,7 @@ public final class Simulation {
                 if (autoscaling != null) stepped(r, duration);
                 end = Math.max(end, freeAt[r]);
                 listener.afterStep(replica, freeAt[r]);
+                gateway.noteSwaps(t);
             }
         }
     }

@@ -354,4 +354,29 @@ class GatewayTest {
         assertEquals("two-tries@1.0.0", swap.to());
         assertDrained(cluster);
     }
+
+    @Test
+    void aSwapOfAPolicyNeverAskedAfterwardsIsRecordedAllTheSame() {
+        // given: a fault-free run (no attempt fails, so the retry policy is never asked); at request 15 a retry
+        // policy goes into the slot
+        var slot = new java.util.concurrent.atomic.AtomicReference<PolicySlot<RetryPolicy>>();
+        Router swapping = (r, v) -> {
+            if (r.id() == 15 && r.attempt() == 0) {
+                slot.get().install(new PolicySlot.Installed<>(upTo(2, 0, new ArrayList<>()),
+                        TinyEngine.descriptorOf("two-tries", PluginKind.RETRY), Map.of(), "test"));
+            }
+            return BY_ATTEMPT.route(r, v);
+        };
+        var cluster = cluster(swapping, settings(0, 0, false), Map.of());
+        slot.set(cluster.slots.slot(PluginKind.RETRY, RetryPolicy.class));
+        var trace = new ArrayList<servelab.datasets.TraceRequest>();
+        for (int i = 0; i < 20; i++) trace.add(TinyCluster.request(i, i * 2.0, 16, 4));
+        var rows = cluster.run(trace);
+        // then: the swap is an event (it was noted only when the policy was next asked, which never happened)
+        var swaps = rows.events.stream().filter(e -> e.type().equals("swap")).toList();
+        assertEquals(1, swaps.size(), rows.events.toString());
+        assertEquals("two-tries@1.0.0", swaps.getFirst().to());
+        assertTrue(swaps.getFirst().timeNanos() >= 30 * MS, "noted after it happened: " + swaps.getFirst());
+        assertEquals(20, rows.requests.size());
+    }
 }
