@@ -42,6 +42,7 @@ final class RecoverCommand implements Callable<Integer> {
             out.printf("%s: %,d rows in %,d batches%s%n", r.table().fileName(), r.rows(), r.batches(),
                     r.truncatedTail() ? " (a batch cut short by the kill is lost)" : "");
         }
+        if (!recovered.isEmpty()) markRecovered(recovered);
         if (Files.deleteIfExists(port)) out.println("removed the stale control.port");
         if (recovered.isEmpty()) {
             // a folder with neither a stream nor a run's files is not a run: saying its tables were closed misled
@@ -53,6 +54,26 @@ final class RecoverCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Says in run.json that the run was put together after a kill (it otherwise looks like a whole run): the rows
+     * each table kept, when, and what is missing. Reports repeat it ({@code RunResults#RECOVERED_NOTE}).
+     */
+    private void markRecovered(java.util.List<servelab.runtime.record.Recovery> recovered) throws IOException {
+        var file = runDir.resolve("run.json");
+        var info = new java.util.LinkedHashMap<String, Object>();
+        if (Files.exists(file)) {
+            info.putAll(servelab.runtime.record.Json.MAPPER.readValue(file.toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { }));
+        }
+        var rows = new java.util.LinkedHashMap<String, Object>();
+        for (var r : recovered) rows.put(r.table().tableName(), r.rows());
+        info.put("recovered", servelab.runtime.record.Json.ordered("at", java.time.Instant.now().truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS).toString(), "rows", rows, "note", "the run was killed: requests "
+                + "in flight then have no row, and up to the last second of each table may be missing; no summary.json"));
+        servelab.runtime.record.Json.write(file, info);
+        spec.commandLine().getOut().println("marked run.json as recovered");
     }
 
     /** Whether a process still listens on the port the file names (a killed run's port is closed). */

@@ -47,7 +47,13 @@ final class ReportCommand implements Callable<Integer> {
         if (runDirs.size() == 1 && servelab.runtime.report.sweep.SweepResults.isSweep(runDirs.getFirst())) {
             return sweepReport(folder);
         }
-        var written = RunReport.write(NamedRun.load(runDirs), folder, objectives);
+        var runs = NamedRun.load(runDirs);
+        var err = spec.commandLine().getErr();
+        for (var run : runs) { // a killed or recovered run is not a whole one: said here as well as in the report
+            for (var note : run.results().notes()) err.println("servelab report: " + run.name() + ": " + note);
+        }
+        err.flush();
+        var written = RunReport.write(runs, folder, objectives);
         var stdout = spec.commandLine().getOut();
         stdout.printf("report of %d run%s: %s%n      and %s (%d charts)%n", runDirs.size(), runDirs.size() == 1 ? "" : "s",
                 written.markdown(), written.html(), written.charts().size());

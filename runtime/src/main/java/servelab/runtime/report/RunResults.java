@@ -74,8 +74,14 @@ public final class RunResults {
                     + ResultTable.REQUESTS.fileName() + " (nor " + ResultTable.REQUESTS.streamFileName()
                     + " of a killed run); it holds: " + listing(runDir));
         }
-        return new RunResults(runDir, tables, readRunJson(runDir.resolve("run.json")), List.copyOf(notes));
+        var info = readRunJson(runDir.resolve("run.json"));
+        if (info.containsKey("recovered")) notes.add(RECOVERED_NOTE);
+        return new RunResults(runDir, tables, info, List.copyOf(notes));
     }
+
+    /** What a report says of a run that {@code servelab recover} put together after a kill. */
+    public static final String RECOVERED_NOTE = "recovered after the run was killed (run.json `recovered`): requests "
+            + "in flight at the kill have no row, and up to the last second of each table may be missing";
 
     public Path dir() {
         return dir;

@@ -60,6 +60,26 @@ class RecoverCommandTest {
     }
 
     @Test
+    void aRecoveredRunSaysSoInRunJsonAndEveryReportOfIt() throws Exception {
+        int closedPort;
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        var dir = killedRun(closedPort);
+        servelab.runtime.record.Json.write(dir.resolve("run.json"), servelab.runtime.record.Json.ordered("name", "k"));
+        assertEquals(0, execute("recover", dir.toString()).code());
+        // then: run.json keeps what it had and says what was recovered; a report repeats it on the terminal
+        var info = RunResults.load(dir).runInfo();
+        assertEquals("k", info.get("name"));
+        var recovered = (java.util.Map<?, ?>) info.get("recovered");
+        assertEquals(3, ((java.util.Map<?, ?>) recovered.get("rows")).get("requests"));
+        assertTrue(RunResults.load(dir).notes().contains(RunResults.RECOVERED_NOTE));
+        var report = execute("report", dir.toString(), "--out", work.resolve("report").toString());
+        assertEquals(0, report.code(), report.err());
+        assertTrue(report.err().contains("servelab report: killed: recovered after the run was killed"), report.err());
+    }
+
+    @Test
     void aFolderThatIsNoRunIsSaidToBeNoneNotRecovered() throws Exception {
         // an empty folder, and another tool's: "nothing to recover ...: its tables were closed", exit 0
         var empty = Files.createDirectories(work.resolve("empty"));
