@@ -68,14 +68,18 @@ final class SweepFolder {
         Files.writeString(dir.resolve("base.yaml"), plan.file().baseYaml());
     }
 
-    /** Writes a finished point; false when it was already there (a second copy of a point that ran twice). */
-    boolean writeResult(Point point, PointResult result, List<String> attempts) throws IOException {
+    /**
+     * Writes a finished point; false when it was already there (a second copy of a point that ran twice). With
+     * {@code trace}, run.json names that file, the one the sweep read, not the member's scratch copy the point ran on.
+     */
+    boolean writeResult(Point point, PointResult result, List<String> attempts, Optional<Path> trace) throws IOException {
         var target = pointDir(point.id());
         if (Files.exists(target)) return false;
         var tmp = dir.resolve("points").resolve("." + point.id() + ".part");
         PointTask.delete(tmp);
         Files.createDirectories(tmp);
         for (var file : result.files().entrySet()) Files.write(tmp.resolve(file.getKey()), file.getValue());
+        if (trace.isPresent() && Files.exists(tmp.resolve("run.json"))) nameTrace(tmp.resolve("run.json"), trace.get());
         var info = new LinkedHashMap<String, Object>();
         info.put("id", point.id());
         info.put("values", point.values());
@@ -87,6 +91,17 @@ final class SweepFolder {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         Files.deleteIfExists(failedFile(point.id()));
         return true;
+    }
+
+    /** Sets run.json's {@code trace.file}, keeping every other byte as the run wrote it (same writer, same order). */
+    private static void nameTrace(Path runJson, Path trace) throws IOException {
+        var info = servelab.runtime.record.Json.MAPPER.readValue(runJson.toFile(),
+                new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
+        if (info.get("trace") instanceof java.util.Map<?, ?> t && t.containsKey("file")) {
+            @SuppressWarnings("unchecked") var section = (java.util.Map<String, Object>) t;
+            section.put("file", trace.toString());
+            servelab.runtime.record.Json.write(runJson, info);
+        }
     }
 
     void writeFailure(Point point, PointResult result, List<String> attempts) throws IOException {

@@ -103,7 +103,7 @@ public final class SweepRunner {
                 if (folder.isComplete(d.point().id())) {
                     duplicates++;
                 } else if (d.result().ok()) {
-                    folder.writeResult(d.point(), d.result(), attempts);
+                    folder.writeResult(d.point(), d.result(), attempts, plan.trace().map(SweepPlan.TraceFile::path));
                     ran++;
                 } else {
                     folder.writeFailure(d.point(), d.result(), attempts);

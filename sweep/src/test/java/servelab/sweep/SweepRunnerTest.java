@@ -163,6 +163,11 @@ class SweepRunnerTest {
                 new ExperimentRunner.Options(plugins, (a, b, c, d, e) -> {}, null, null));
         assertArrayEquals(Files.readAllBytes(alone.runDir().resolve("requests.arrow")),
                 Files.readAllBytes(out.resolve("points").resolve(point.id()).resolve("requests.arrow")));
+        // and its run.json names the trace the sweep read, as the plain run's does, not the member's copy
+        var info = new com.fasterxml.jackson.databind.ObjectMapper();
+        var swept = info.readTree(out.resolve("points").resolve(point.id()).resolve("run.json").toFile());
+        var plain = info.readTree(alone.runDir().resolve("run.json").toFile());
+        assertEquals(plain.get("trace"), swept.get("trace"));
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
