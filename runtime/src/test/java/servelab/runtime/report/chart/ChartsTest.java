@@ -2,6 +2,7 @@ package servelab.runtime.report.chart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ class ChartsTest {
 
     private static List<String> names(org.knowm.xchart.XYChart chart) {
         var names = new ArrayList<String>();
-        for (var series : chart.getSeriesCollection()) names.add(series.getName());
+        for (var series : chart.getSeriesCollection()) if (series.isShowInLegend()) names.add(series.getName());
         return names;
     }
 
@@ -38,5 +39,21 @@ class ChartsTest {
         var second = chart.getSeries("swap 2 at 2.50 s: scheduler fcfs -> sjf");
         assertNotEquals(first.getMarker(), second.getMarker());
         assertNotEquals(first.getLineStyle(), second.getLineStyle());
+    }
+
+    @Test
+    void aSingleCdfsYAxisIsNotTakenForCategories() {
+        // XChart's rule (4.0, AxisTickCalculator_): the distinct y values of the series, in order, equally spaced
+        // within 1e-4 make a category axis labelled value by value; one CDF's heights 1/n, 2/n, ... are
+        for (int n : new int[] {2, 28, 153, 456, 1000}) {
+            var chart = Charts.cdf("t", "ms", Map.of("a", java.util.stream.IntStream.range(1, n + 1).asDoubleStream().toArray()));
+            var distinct = new java.util.LinkedHashSet<Double>();
+            for (var series : chart.getSeriesCollection()) for (double y : series.getYData()) distinct.add(y);
+            var y = distinct.stream().mapToDouble(Double::doubleValue).toArray();
+            boolean equallySpaced = true;
+            for (int i = 1; i < y.length; i++) equallySpaced &= Math.abs((y[i] - y[i - 1]) - (y[1] - y[0])) < 1e-4;
+            assertTrue(!equallySpaced, "n " + n + ": " + java.util.Arrays.toString(y));
+            assertEquals(List.of("a (n=" + n + ")"), names(chart), "the guide is not in the legend");
+        }
     }
 }
