@@ -79,15 +79,20 @@ public final class PluginHistory {
     }
 
     private static Map<String, Object> swap(EventRow row) {
-        return ordered("time_ns", row.timeNanos(), "iteration", row.iteration(), "replica", row.replica(),
+        return ordered("time_ns", row.timeNanos(), "iteration", orNull(row.iteration()), "replica", orNull(row.replica()),
                 "event", "swap", "kind", row.kind(), "from", row.from(), "to", row.to(), "params", row.params(),
                 "detail", row.detail());
     }
 
     private static Map<String, Object> fault(EventRow row) {
-        return ordered("time_ns", row.timeNanos(), "iteration", row.iteration(), "replica", row.replica(),
+        return ordered("time_ns", row.timeNanos(), "iteration", orNull(row.iteration()), "replica", orNull(row.replica()),
                 "event", "fault", "kind", row.kind(), "plugin", row.from(), "reverted", row.to().equals("reverted"),
                 "detail", row.detail());
+    }
+
+    /** A cluster-scope swap has no iteration or replica: null, as events.arrow writes it (was -1 here). */
+    private static Long orNull(long value) {
+        return value < 0 ? null : value;
     }
 
     private static String where(EventRow row) {

@@ -1,6 +1,7 @@
 package servelab.runtime.report;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -38,6 +39,22 @@ public final class RunInfo {
             if (plugin != null) out.put(kind.id(), plugin);
         }
         out.putAll(found);
+        return out;
+    }
+
+    /**
+     * What each slot was swapped to while the run went on (run.json's {@code plugin_history}), by kind, in time
+     * order, with parameters when given; a swap repeated on every replica (one {@code ctl switch}) counts once.
+     */
+    public static Map<String, List<String>> swaps(RunResults run) {
+        var out = new LinkedHashMap<String, List<String>>();
+        if (!(run.runInfo().get("plugin_history") instanceof List<?> history)) return out;
+        for (var entry : history) {
+            if (!(entry instanceof Map<?, ?> e) || !"swap".equals(e.get("event"))) continue;
+            var to = e.get("to") + params(e.get("params"));
+            var list = out.computeIfAbsent(String.valueOf(e.get("kind")), k -> new java.util.ArrayList<>());
+            if (list.isEmpty() || !list.getLast().equals(to)) list.add(to);
+        }
         return out;
     }
 

@@ -120,6 +120,21 @@ class PluginHistoryTest {
         assertTrue(console.lines.isEmpty(), console.lines.toString());
     }
 
+    @Test
+    void aClusterSlotsSwapHasNoIterationOrReplicaAsInEventsArrow() {
+        var history = new PluginHistory(new TestBundles.Reports());
+        var sink = history.wrap(new ResultSink() {
+            @Override public void request(RequestRow row) { }
+            @Override public void iteration(IterationRow row) { }
+            @Override public void event(EventRow row) { }
+        });
+        sink.event(ResultSink.row(new EngineEvent.PolicySwap(10, -1, -1, "router", "round-robin@1.0.0",
+                "power-of-d@1.0.0", "ctl", Map.of())));
+        var entry = history.entries().getFirst();
+        assertTrue(entry.containsKey("iteration") && entry.get("iteration") == null, entry.toString());
+        assertTrue(entry.containsKey("replica") && entry.get("replica") == null, entry.toString());
+    }
+
     private static void dropAndWait(Path plugins, byte[] jar, TestBundles.Reports console) {
         try {
             TestBundles.drop(plugins, "probe-2.jar", jar); // beside 1.0.0: both versions are installed

@@ -19,7 +19,10 @@ public final class RunTables {
     /** A table: header cells and rows of cells. */
     public record Rows(List<String> header, List<List<String>> rows) {}
 
-    /** Plugins with their parameters, one column per plugin kind any run has; requests completed and failed. */
+    /**
+     * Plugins with their parameters, one column per plugin kind any run has (a slot swapped while the run went on
+     * shows each plugin in turn: {@code fcfs → sjf (key=prompt)}); requests completed and failed.
+     */
     public static Rows plugins(List<NamedRun> runs, List<RunMetrics> metrics) {
         var kinds = new LinkedHashSet<String>();
         for (var m : metrics) kinds.addAll(m.plugins().keySet());
@@ -31,8 +34,11 @@ public final class RunTables {
             var m = metrics.get(i);
             var row = new ArrayList<>(List.of(m.label()));
             String source = RunInfo.source(runs.get(i).results());
+            var swaps = RunInfo.swaps(runs.get(i).results());
             for (var kind : kinds) {
-                row.add(m.plugins().getOrDefault(kind, source.isEmpty() ? "" : "(imported: " + source + ")"));
+                var cell = new StringBuilder(m.plugins().getOrDefault(kind, source.isEmpty() ? "" : "(imported: " + source + ")"));
+                for (var to : swaps.getOrDefault(kind, List.of())) cell.append(" → ").append(to);
+                row.add(cell.toString());
             }
             row.add(Integer.toString(m.summary().completed()));
             row.add(Integer.toString(m.summary().failed()));

@@ -90,6 +90,8 @@ class RunReportTest {
         assertEquals("fcfs@1.0.0", table.get("fcfs").get(0));
         assertEquals("continuous@1.0.0", table.get("fcfs").get(1));
         assertEquals("paged@1.0.0", table.get("fcfs").get(2));
+        // the swap run's row shows the scheduler it started with and the one it was swapped to (it showed only fcfs)
+        assertTrue(table.get("swap").get(0).startsWith("fcfs@1.0.0 → sjf@1.0.0"), table.get("swap").toString());
         // the swap run records its scheduler at start in run.json; the swap itself is an event
         var swaps = SwapEvent.of(RunResults.load(runDirs.get(1)));
         assertEquals(1, swaps.size());
