@@ -51,6 +51,8 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
         if (port == null && runDir == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --run RUN_DIR or --port PORT");
         }
+        var usage = usageError(command);
+        if (usage != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), usage);
         int p = port != null ? port : readPort();
         var address = host == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
         try (var socket = new Socket(address, p);
@@ -74,6 +76,31 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
         } catch (java.net.SocketTimeoutException e) {
             throw new UncheckedIOException("the testbed on port " + p + " did not answer within "
                     + REPLY_TIMEOUT_MS / 1000 + " s", e);
+        }
+    }
+
+    /**
+     * What is wrong with {@code words} as a command, or null: checked here too, so a mistyped command line exits 2
+     * (a bad command line) before anything is sent, as every command's does; the testbed checks again.
+     */
+    static String usageError(List<String> words) {
+        switch (words.getFirst()) {
+            case "plugins", "slots" -> {
+                return words.size() == 1 ? null : words.getFirst() + " takes no arguments, got " + words.subList(1, words.size());
+            }
+            case "switch" -> {
+                if (words.size() < 3) return "usage: switch KIND NAME [key=value]...";
+                var keys = new java.util.HashSet<String>();
+                for (var kv : words.subList(3, words.size())) {
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) return "parameter '" + kv + "' is not key=value";
+                    if (!keys.add(kv.substring(0, eq))) return "parameter '" + kv.substring(0, eq) + "' is given twice";
+                }
+                return null;
+            }
+            default -> {
+                return "unknown command '" + words.getFirst() + "'; commands: plugins, slots, switch";
+            }
         }
     }
 

@@ -27,7 +27,9 @@ final class ControlCommands {
                 for (var kv : Arrays.copyOfRange(words, 3, words.length)) {
                     int eq = kv.indexOf('=');
                     if (eq <= 0) throw new IllegalArgumentException("parameter '" + kv + "' is not key=value");
-                    params.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    if (params.put(kv.substring(0, eq), kv.substring(eq + 1)) != null) {
+                        throw new IllegalArgumentException("parameter '" + kv.substring(0, eq) + "' is given twice");
+                    }
                 }
                 yield registry.switchTo(new PluginSelection(PluginKind.fromId(words[1]), words[2], params));
             }

@@ -41,4 +41,21 @@ class RunExitCodeTest {
                 "--set", "kv.blocks=3", "--set", "trace.synthetic.count=4");
         assertEquals(0, r.code(), r.err());
     }
+
+    @Test
+    void aMistypedCtlCommandExits2BeforeAnythingIsSent() {
+        // port 1: nothing listens there, so a command that was sent would fail with 1 ("no testbed is listening")
+        var cases = java.util.Map.of("bogus", "unknown command 'bogus'; commands: plugins, slots, switch",
+                "switch scheduler", "usage: switch KIND NAME [key=value]...",
+                "switch scheduler sjf key=a key=b", "parameter 'key' is given twice",
+                "switch scheduler sjf key", "parameter 'key' is not key=value");
+        for (var c : cases.entrySet()) {
+            var args = new java.util.ArrayList<>(java.util.List.of("ctl", "--port", "1"));
+            args.addAll(java.util.List.of(c.getKey().split(" ")));
+            var r = execute(args.toArray(String[]::new));
+            assertEquals(2, r.code(), c.getKey() + ": " + r.err());
+            assertTrue(r.err().contains(c.getValue()), r.err());
+        }
+        assertEquals(1, execute("ctl", "--port", "1", "slots").code(), "a good command is sent (and finds no one)");
+    }
 }

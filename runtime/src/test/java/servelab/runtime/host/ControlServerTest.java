@@ -49,6 +49,13 @@ class ControlServerTest {
     }
 
     @Test
+    void aParameterGivenTwiceIsRefusedNotOverwritten() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ControlCommands(null).handle("switch scheduler sjf key=prompt key=oracle"));
+        assertEquals("parameter 'key' is given twice", e.getMessage());
+    }
+
+    @Test
     void answersACommandThenOk() throws IOException {
         try (var server = echo(ControlOptions.loopback())) {
             assertEquals(List.of("echo slots", "ok"), exchange(server.port(), "slots"));
