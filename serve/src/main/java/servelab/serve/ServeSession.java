@@ -85,7 +85,8 @@ public final class ServeSession implements AutoCloseable {
         testbed.watch();
         Files.createDirectories(runDir);
         recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(ExperimentRunner.slo(exp)));
-        var control = keep(new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv())));
+        var control = keep(new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()),
+                listener == null ? HostListener.STDERR : listener));
         Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
         var tokens = tokens(setup);
         model = spec.modelName() != null ? spec.modelName() : defaultModelName(setup);

@@ -117,7 +117,8 @@ public final class ExperimentRunner {
         try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo)
                      .withSchedulerCpu(exp.record().schedulerCpu()));
              var outputs = outputs(setup, runDir);
-             var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()))) {
+             var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()),
+                     options.hostListener())) {
             Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
             var clusterOptions = ClusterLayout.options(exp, plans);
             var history = new PluginHistory(options.hostListener());

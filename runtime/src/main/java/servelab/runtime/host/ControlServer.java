@@ -47,6 +47,18 @@ public final class ControlServer implements AutoCloseable {
         this(new ControlCommands(registry)::handle, options);
     }
 
+    /**
+     * As {@link #ControlServer(PluginRegistry, ControlOptions)}, with each {@code switch} that was done said to
+     * {@code console} too ({@code info}): the run's terminal showed a jar's swap but not a {@code ctl switch}.
+     */
+    public ControlServer(PluginRegistry registry, ControlOptions options, HostListener console) {
+        this(line -> {
+            String answer = new ControlCommands(registry).handle(line);
+            if (line.startsWith("switch ")) console.report("info", "", "", "", "ctl " + line + ": " + answer);
+            return answer;
+        }, options);
+    }
+
     /** A control port answering each command line with {@code commands} (which throws to answer an error). */
     ControlServer(UnaryOperator<String> commands, ControlOptions options) {
         this.commands = commands;

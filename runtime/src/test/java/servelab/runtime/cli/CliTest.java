@@ -245,10 +245,12 @@ class CliTest {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var runDir = work.resolve("run");
         var answers = new java.util.ArrayList<Outcome>();
+        var console = new java.util.concurrent.CopyOnWriteArrayList<String>();
         var experiment = servelab.runtime.experiment.ExperimentFile.load(null, java.util.List.of(
                 "kv.blocks=600", "trace.synthetic.count=200", "trace.synthetic.arrivals.rate=30"));
         servelab.runtime.experiment.ExperimentRunner.run(experiment, runDir,
-                new servelab.runtime.experiment.ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null,
+                new servelab.runtime.experiment.ExperimentRunner.Options(plugins,
+                        (t, k, f, to, d) -> console.add(t + " " + d), null,
                         (replica, end) -> {
                             if (replica.iterations() == 100) {
                                 answers.add(execute("ctl", "--run", runDir.toString(), "switch", "scheduler", "sjf",
@@ -259,6 +261,9 @@ class CliTest {
                         }));
         assertEquals(0, answers.get(0).code(), answers.get(0).err());
         assertEquals("scheduler fcfs@1.0.0 -> sjf@1.0.0", answers.get(0).out().strip());
+        // the run's own terminal says so too (it said nothing of a ctl switch), and only of the one that was done
+        assertEquals(java.util.List.of("info ctl switch scheduler sjf key=prompt: scheduler fcfs@1.0.0 -> sjf@1.0.0"),
+                console.stream().filter(l -> l.contains("ctl")).toList());
         assertTrue(answers.get(1).out().contains("scheduler sjf@1.0.0"), answers.get(1).out());
         assertEquals(1, answers.get(2).code());
         assertEquals("servelab ctl: unknown scheduler 'nope'; installed: fcfs@1.0.0, sjf@1.0.0", answers.get(2).err().strip());
