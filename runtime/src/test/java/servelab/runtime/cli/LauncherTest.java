@@ -139,6 +139,17 @@ class LauncherTest {
     }
 
     @Test
+    void sweepsAndWorkersGetTheInternalsHazelcastWarnsWithout() throws Exception {
+        var home = fakeCheckout();
+        for (var command : java.util.List.of("sweep", "worker", "ctl")) {
+            var r = launchIn(home, work, command, "--help");
+            assertEquals(0, r.code(), r.err());
+            boolean opens = r.out().lines().anyMatch("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"::equals);
+            assertEquals(!command.equals("ctl"), opens, command + ": " + r.out());
+        }
+    }
+
+    @Test
     void passesTheUsersJvmOptionsOn() throws Exception {
         var home = fakeCheckout();
         var r = launchIn(Map.of("SERVELAB_JAVA_OPTS", "-Xmx3g  -Dservelab.x=1"), home, work, "ctl", "--run", "x", "slots");
