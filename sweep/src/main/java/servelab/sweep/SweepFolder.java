@@ -50,6 +50,28 @@ final class SweepFolder {
         return map;
     }
 
+    /**
+     * Refuses a folder that holds another sweep's results: its points would be left beside this one's and its
+     * sweep.json and sweep.arrow overwritten. The same sweep again continues where it stopped.
+     */
+    void requireSameSweep(SweepPlan plan) throws IOException {
+        var description = dir.resolve("sweep.json");
+        if (!Files.exists(description)) return;
+        var held = JSON.readTree(description.toFile()).path("sweep_id").asText();
+        if (!held.equals(plan.id())) {
+            throw new IllegalArgumentException(dir + " holds sweep " + held + " (" + JSON.readTree(description.toFile())
+                    .path("file").asText() + "), not this one (" + plan.id() + "): a sweep folder holds one sweep; "
+                    + "choose another --out, or run that sweep's file again to continue it");
+        }
+    }
+
+    /** Points of {@code plan} whose folder is complete. */
+    int completeCount(SweepPlan plan) {
+        int n = 0;
+        for (var p : plan.points()) if (isComplete(p.id())) n++;
+        return n;
+    }
+
     boolean isComplete(String id) {
         return Files.isRegularFile(pointDir(id).resolve("point.json"));
     }

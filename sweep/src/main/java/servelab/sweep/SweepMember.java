@@ -28,10 +28,19 @@ public final class SweepMember {
     private SweepMember() {}
 
     public static HazelcastInstance start(MemberOptions options) {
+        return start(options, true);
+    }
+
+    /**
+     * @param shutdownHook whether Hazelcast ends the member itself when the JVM is stopped; a coordinator that ends
+     *                     it in its own order (its results first) says false
+     */
+    static HazelcastInstance start(MemberOptions options, boolean shutdownHook) {
         if (System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
         }
         var config = config(options);
+        config.setProperty("hazelcast.shutdownhook.enabled", Boolean.toString(shutdownHook));
         var testbeds = new Testbeds(options.pluginsDir());
         config.getUserContext().put(TESTBEDS_KEY, testbeds);
         config.addListenerConfig(new com.hazelcast.config.ListenerConfig((com.hazelcast.core.LifecycleListener) event -> {

@@ -41,6 +41,7 @@ public final class SweepRunner {
     public static Outcome run(SweepPlan plan, java.nio.file.Path out, MemberOptions member, HazelcastInstance hz,
                               SweepProgress progress) throws IOException, InterruptedException {
         var folder = new SweepFolder(out);
+        folder.requireSameSweep(plan);
         folder.writeDescription(plan);
         var todo = new ArrayDeque<Point>();
         for (var p : plan.points()) if (!folder.isComplete(p.id())) todo.add(p);
@@ -50,7 +51,20 @@ public final class SweepRunner {
             return new Outcome(plan, out, plan.points().size(), skipped, 0, 0, 0, 0);
         }
         boolean owned = hz == null;
-        if (owned) hz = SweepMember.start(member);
+        if (owned) hz = SweepMember.start(member, false);
+        // Ctrl-C or SIGTERM: this thread stops, writes sweep.arrow (the points not done marked missing) and ends the
+        // member, then the JVM exits; Hazelcast's own hook would end the member under it (a page of stack traces)
+        var stopped = new java.util.concurrent.CountDownLatch(1);
+        var main = Thread.currentThread();
+        var hook = Thread.ofPlatform().name("servelab-sweep-stop").unstarted(() -> {
+            main.interrupt();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        if (owned) Runtime.getRuntime().addShutdownHook(hook);
         try {
             var counts = dispatch(plan, hz, folder, todo, progress);
             SweepTable.write(plan, folder);
@@ -59,10 +73,37 @@ public final class SweepRunner {
             return new Outcome(plan, out, plan.points().size(), skipped, counts[0], counts[1], counts[2], counts[3]);
         } catch (InterruptedException | IOException | RuntimeException e) {
             // interrupted or broken: leave at once; complete points are on disk and a rerun continues from them
+            progress.close();
+            writeTableAfter(plan, folder, e);
             if (owned) hz.getLifecycleService().terminate();
+            if (e instanceof InterruptedException) { // said here, before the stop hook lets the JVM end
+                var stop = new InterruptedException("stopped; " + folder.completeCount(plan) + " of "
+                        + plan.points().size() + " points are complete in " + out + " (sweep.arrow marks the others "
+                        + "missing); the same command continues it");
+                System.err.println("servelab sweep: " + stop.getMessage());
+                System.err.flush();
+                throw stop;
+            }
             throw e;
         } finally {
             progress.close();
+            stopped.countDown();
+            if (owned) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it waits for the countDown above
+                }
+            }
+        }
+    }
+
+    /** sweep.arrow for what is on disk, after a stop; a failure to write it is added to the one that stopped us. */
+    private static void writeTableAfter(SweepPlan plan, SweepFolder folder, Exception cause) {
+        try {
+            SweepTable.write(plan, folder);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 

@@ -112,6 +112,11 @@ class SweepRunnerTest {
         assertTrue(causedByInterrupt(failure.get()), "interrupted: " + failure.get());
         long before = complete(out);
         assertTrue(before >= 2 && before < 6, "complete before the rerun: " + before);
+        // and: the stopped sweep wrote sweep.arrow, the points not done marked missing (it wrote none before)
+        var stoppedRows = SweepTables.rows(out);
+        assertEquals(6, stoppedRows.size());
+        assertEquals(before, stoppedRows.stream().filter(r -> "ok".equals(r.get("status"))).count());
+        assertEquals(6 - before, stoppedRows.stream().filter(r -> "missing".equals(r.get("status"))).count());
         // when: it runs again
         var outcome = sweep(plan, out, 2);
         // then: only the missing points ran
@@ -123,6 +128,18 @@ class SweepRunnerTest {
         assertEquals(0, again.ran());
         assertEquals(6, again.skipped());
         assertEquals(6, SweepTables.rows(out).size());
+    }
+
+    @Test
+    void aFolderHoldingAnotherSweepIsRefusedAndTheSameSweepContinues() throws Exception {
+        var out = dir.resolve("sweep");
+        var first = plan("  seed: [1, 2]\n");
+        sweep(first, out, 2);
+        var other = plan("  seed: [3, 4]\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> sweep(other, out, 2));
+        assertTrue(e.getMessage().contains(out + " holds sweep " + first.id()), e.getMessage());
+        assertEquals(2, SweepTables.rows(out).size(), "the first sweep's table is as it was");
+        assertEquals(2, sweep(first, out, 2).skipped());
     }
 
     @Test

@@ -42,8 +42,12 @@ public final class SweepCommand implements Callable<Integer> {
         var plan = SweepPlan.of(SweepFile.load(sweepFile));
         if (plan.realModel()) VectorModule.ensure(); // before anything is written
         var options = member.options();
-        var outcome = SweepRunner.run(plan, out, options, null,
-                SweepProgress.forTerminal("sweep " + plan.id(), quiet));
+        SweepRunner.Outcome outcome;
+        try {
+            outcome = SweepRunner.run(plan, out, options, null, SweepProgress.forTerminal("sweep " + plan.id(), quiet));
+        } catch (InterruptedException stopped) {
+            return 130; // Ctrl-C or SIGTERM: the runner said what is on disk
+        }
         var stdout = spec.commandLine().getOut();
         stdout.printf("sweep %s: %d points; ran %d (%d failed%s), skipped %d already complete; results in %s%n",
                 plan.id(), outcome.total(), outcome.ran(), outcome.failed(),
