@@ -85,16 +85,18 @@ final class SweepFolder {
         json.put("axes", List.copyOf(plan.file().axes().keySet()));
         // LinkedHashMaps, not Map.of, whose key order changes from one JVM to the next
         plan.trace().ifPresent(t -> json.put("trace", ordered("file", t.path().toString(), "sha256", t.sha256())));
-        json.put("points", plan.points().stream().map(p -> ordered("id", p.id(), "values", p.values())).toList());
+        json.put("points", plan.points().stream().map(p -> ordered("id", p.id(), "values", SweepTable.typedValues(plan, p)))
+                .toList());
         write(dir.resolve("sweep.json"), JSON.writeValueAsBytes(json));
         Files.writeString(dir.resolve("base.yaml"), plan.file().baseYaml());
     }
 
     /**
-     * Writes a finished point; false when it was already there (a second copy of a point that ran twice). With
-     * {@code trace}, run.json names that file, the one the sweep read, not the member's scratch copy the point ran on.
+     * Writes a finished point; false when it was already there (a second copy of a point that ran twice). With a
+     * trace file, run.json names that file, the one the sweep read, not the member's scratch copy the point ran on.
      */
-    boolean writeResult(Point point, PointResult result, List<String> attempts, Optional<Path> trace) throws IOException {
+    boolean writeResult(SweepPlan plan, Point point, PointResult result, List<String> attempts) throws IOException {
+        var trace = plan.trace().map(SweepPlan.TraceFile::path);
         var target = pointDir(point.id());
         if (Files.exists(target)) return false;
         var tmp = dir.resolve("points").resolve("." + point.id() + ".part");
@@ -104,7 +106,7 @@ final class SweepFolder {
         if (trace.isPresent() && Files.exists(tmp.resolve("run.json"))) nameTrace(tmp.resolve("run.json"), trace.get());
         var info = new LinkedHashMap<String, Object>();
         info.put("id", point.id());
-        info.put("values", point.values());
+        info.put("values", SweepTable.typedValues(plan, point));
         info.put("overrides", point.overrides());
         info.put("member", result.member());
         info.put("attempts", attempts);
@@ -126,10 +128,10 @@ final class SweepFolder {
         }
     }
 
-    void writeFailure(Point point, PointResult result, List<String> attempts) throws IOException {
+    void writeFailure(SweepPlan plan, Point point, PointResult result, List<String> attempts) throws IOException {
         var info = new LinkedHashMap<String, Object>();
         info.put("id", point.id());
-        info.put("values", point.values());
+        info.put("values", SweepTable.typedValues(plan, point));
         info.put("member", result.member());
         info.put("attempts", attempts);
         info.put("error", result.error());

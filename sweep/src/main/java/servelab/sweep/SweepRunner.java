@@ -144,10 +144,10 @@ public final class SweepRunner {
                 if (folder.isComplete(d.point().id())) {
                     duplicates++;
                 } else if (d.result().ok()) {
-                    folder.writeResult(d.point(), d.result(), attempts, plan.trace().map(SweepPlan.TraceFile::path));
+                    folder.writeResult(plan, d.point(), d.result(), attempts);
                     ran++;
                 } else {
-                    folder.writeFailure(d.point(), d.result(), attempts);
+                    folder.writeFailure(plan, d.point(), d.result(), attempts);
                     ran++;
                     failed++;
                 }

@@ -128,6 +128,20 @@ final class SweepTable {
         values.put("attempts", (long) info.path("attempts").size());
     }
 
+    /**
+     * {@code point}'s axis values typed as its sweep.arrow columns are (a whole number, a number, or text), so
+     * sweep.json and point.json say {@code 8}, not {@code "8"}, where sweep.arrow holds an Int64.
+     */
+    static Map<String, Object> typedValues(SweepPlan plan, Point point) {
+        var typed = new java.util.LinkedHashMap<String, Object>();
+        point.values().forEach((axis, value) -> {
+            var type = axisType(plan.points().stream().map(p -> p.values().get(axis)).toList());
+            typed.put(axis, type instanceof ArrowType.Int ? (Object) Long.parseLong(value)
+                    : type == DOUBLE ? (Object) Double.parseDouble(value) : value);
+        });
+        return typed;
+    }
+
     static ArrowType axisType(List<String> values) {
         boolean integers = values.stream().allMatch(v -> v.matches("-?\\d{1,18}"));
         if (integers) return new ArrowType.Int(64, true);

@@ -70,6 +70,12 @@ class SweepRunnerTest {
         var pointKeys = new java.util.ArrayList<String>();
         description.get("points").get(0).fieldNames().forEachRemaining(pointKeys::add);
         assertEquals(List.of("id", "values"), pointKeys);
+        // and: axis values are typed as sweep.arrow's columns are, in sweep.json and point.json alike (were all text)
+        var values = description.get("points").get(3).get("values");
+        assertTrue(values.get("seed").isIntegralNumber() && values.get("plugins.scheduler.name").isTextual(), values.toString());
+        var pointInfo = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("points")
+                .resolve(plan.points().get(3).id()).resolve("point.json").toFile());
+        assertEquals(values, pointInfo.get("values"));
         // and: a point's Arrow files are byte for byte those of `servelab run` of the same experiment
         var point = plan.points().get(3);
         var alone = ExperimentRunner.run(ExperimentFile.load(plan.file().baseFile() == null ? base() : plan.file().baseFile(),
