@@ -65,6 +65,7 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
             if (asked) throw ApiError.invalid(field, field + " are not served by ServeLab (its engine keeps no token "
                     + "probabilities); leave " + field + " out");
         }
+        refuseUnserved(o, chat);
         boolean stream = bool(o, "stream");
         boolean includeUsage = false;
         var options = o.get("stream_options");
@@ -77,6 +78,44 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
         String tenant = user != null && !user.isBlank() ? user : session != null && !session.isBlank() ? session : "default";
         return new CompletionRequest(model, prompt, maxTokens, sampling, stops(o), stream, includeUsage,
                 bool(o, "ignore_eos"), tenant.length() > 256 ? tenant.substring(0, 256) : tenant);
+    }
+
+    /**
+     * Fields of OpenAI's API that ServeLab does not serve, refused with a 400 when asked for (left out, null or
+     * their neutral value are fine): a client that sends tools or a JSON schema, or a penalty, must not get plain
+     * text as if they had been honoured. Penalties are checked for type and OpenAI's range first.
+     */
+    private static void refuseUnserved(ObjectNode o, boolean chat) {
+        for (var key : new String[] {"presence_penalty", "frequency_penalty"}) {
+            var penalty = optNumber(o, key, -2, 2);
+            if (penalty != null && penalty != 0) throw unserved(key, "penalties are not applied by its sampler");
+        }
+        var repetition = optNumber(o, "repetition_penalty", Double.MIN_VALUE, Double.MAX_VALUE);
+        if (repetition != null && repetition != 1) throw unserved("repetition_penalty", "penalties are not applied by its sampler");
+        for (var key : new String[] {"tools", "functions", "logit_bias"}) {
+            var v = o.get(key);
+            if (v != null && !v.isNull() && !v.isEmpty()) throw unserved(key, "it has no tool calls or token biases");
+        }
+        for (var key : new String[] {"tool_choice", "function_call"}) {
+            var v = o.get(key);
+            if (v != null && !v.isNull() && !(v.isTextual() && v.asText().equals("none"))) {
+                throw unserved(key, "it has no tool calls");
+            }
+        }
+        var format = o.get("response_format");
+        if (format != null && !format.isNull() && !"text".equals(format.path("type").asText())) {
+            throw unserved("response_format", "it does not constrain output to JSON");
+        }
+        if (chat) return;
+        if (bool(o, "echo")) throw unserved("echo", "it does not return the prompt");
+        var bestOf = optInt(o, "best_of", 1, Integer.MAX_VALUE);
+        if (bestOf != null && bestOf > 1) throw unserved("best_of", "it generates one sequence per request");
+        var suffix = optText(o, "suffix");
+        if (suffix != null && !suffix.isEmpty()) throw unserved("suffix", "it does not insert text");
+    }
+
+    private static ApiError unserved(String key, String why) {
+        return ApiError.invalid(key, key + " is not served by ServeLab (" + why + "); leave " + key + " out");
     }
 
     private static int maxTokens(ObjectNode o, boolean chat, int promptTokens, int maxModelLen) {

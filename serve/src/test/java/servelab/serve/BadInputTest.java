@@ -37,6 +37,31 @@ class BadInputTest {
     }
 
     @Test
+    void featuresItDoesNotServeAreRefusedNotIgnored() throws Exception {
+        var chat = "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"max_tokens\": 2, ";
+        assertError(400, "tools", "tools is not served", served.post("/v1/chat/completions", chat
+                + "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]}"));
+        assertError(400, "tool_choice", "tool_choice is not served", served.post("/v1/chat/completions", chat
+                + "\"tool_choice\": \"required\"}"));
+        assertError(400, "response_format", "does not constrain output to JSON", served.post("/v1/chat/completions",
+                chat + "\"response_format\": {\"type\": \"json_object\"}}"));
+        assertError(400, "presence_penalty", "presence_penalty must be a number in [-2.0, 2.0]",
+                served.post("/v1/completions", "{\"prompt\": \"x\", \"presence_penalty\": 5}"));
+        assertError(400, "frequency_penalty", "must be a number", served.post("/v1/completions",
+                "{\"prompt\": \"x\", \"frequency_penalty\": \"x\"}"));
+        assertError(400, "presence_penalty", "penalties are not applied", served.post("/v1/completions",
+                "{\"prompt\": \"x\", \"presence_penalty\": 0.5}"));
+        for (var field : new String[] {"\"echo\": true", "\"best_of\": 3", "\"suffix\": \"end\""}) {
+            var r = served.post("/v1/completions", "{\"prompt\": \"x\", " + field + "}");
+            assertError(400, field.substring(1, field.indexOf('"', 1)), "is not served", r);
+        }
+        // their neutral values are what clients send by default, and fine
+        var neutral = served.post("/v1/chat/completions", chat + "\"tools\": [], \"tool_choice\": \"none\", "
+                + "\"presence_penalty\": 0, \"frequency_penalty\": 0, \"response_format\": {\"type\": \"text\"}}");
+        assertEquals(200, neutral.statusCode(), neutral.body());
+    }
+
+    @Test
     void malformedJsonIs400WithItsPosition() throws Exception {
         assertError(400, null, "line 1, column", served.post("/v1/completions", "{\"prompt\": \"x\",,}"));
         assertError(400, null, "must be a JSON object", served.post("/v1/completions", "[1, 2]"));
