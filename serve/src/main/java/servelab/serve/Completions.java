@@ -142,7 +142,7 @@ final class Completions {
 
     private ObjectNode envelope(String object) {
         var body = F.objectNode();
-        body.put("id", (chat ? "chatcmpl-" : "cmpl-") + id);
+        body.put("id", engine.responseId(chat, id));
         body.put("object", object);
         body.put("created", created);
         body.put("model", model);

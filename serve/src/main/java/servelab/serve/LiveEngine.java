@@ -53,6 +53,8 @@ final class LiveEngine implements AutoCloseable {
     }
 
     private final long origin = System.nanoTime();
+    /** This session's part of every response id (8 hex digits, random): ids of two servers' answers never collide. */
+    private final String session = java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt());
     private final ResultSink downstream;
     private final ServedTokens tokens;
     private final ServeSpec spec;
@@ -116,6 +118,11 @@ final class LiveEngine implements AutoCloseable {
 
     long originNanos() {
         return origin;
+    }
+
+    /** A response's id: {@code cmpl-SESSION-ID} ({@code chatcmpl-...} for chat), ID the request_id of its row. */
+    String responseId(boolean chat, long requestId) {
+        return (chat ? "chatcmpl-" : "cmpl-") + session + "-" + requestId;
     }
 
     /** Requests admitted and not yet finished. */

@@ -122,4 +122,19 @@ class StopAndRefusalsTest {
             assertEquals(401, s.get("/v1/models", "Authorization", "bearer wrong").statusCode());
         }
     }
+
+    @Test
+    void responseIdsDifferBetweenServersAndEndWithTheRowsRequestId(@TempDir Path dir) throws Exception {
+        var ids = new ArrayList<String>();
+        for (var name : List.of("a", "b")) {
+            try (var s = Served.start(dir.resolve(name))) {
+                var r = s.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 1}");
+                ids.add(Served.json(r).get("id").asText());
+            }
+            assertEquals(0L, RunResults.load(dir.resolve(name).resolve("run")).requests().longs("request_id")[0]);
+        }
+        // then: both first answers are request 0 of their run, and still their ids differ (both were cmpl-0)
+        for (var id : ids) assertTrue(id.matches("cmpl-[0-9a-f]{8}-0"), id);
+        assertTrue(!ids.get(0).equals(ids.get(1)), ids.toString());
+    }
 }

@@ -73,8 +73,8 @@ public final class ServeOverhead {
                             long now = System.nanoTime();
                             if (line.contains("\"finish_reason\":null") && k < TOKENS) times[k++] = now;
                             if (id < 0) {
-                                int at = line.indexOf("cmpl-") + 5;
-                                id = Long.parseLong(line.substring(at, line.indexOf('"', at)));
+                                int end = line.indexOf('"', line.indexOf("cmpl-")); // cmpl-SESSION-ID
+                                id = Long.parseLong(line.substring(line.lastIndexOf('-', end) + 1, end));
                             }
                         }
                     }
