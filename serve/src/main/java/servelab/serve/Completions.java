@@ -149,9 +149,12 @@ final class Completions {
         return body;
     }
 
+    /** OpenAI's usage, with the prompt tokens the prefix cache served ({@code cached_prefix_tokens} of the row). */
     private ObjectNode usage(RequestRow row) {
-        return F.objectNode().put("prompt_tokens", row.inputTokens()).put("completion_tokens", row.outputTokens())
+        var usage = F.objectNode().put("prompt_tokens", row.inputTokens()).put("completion_tokens", row.outputTokens())
                 .put("total_tokens", row.inputTokens() + row.outputTokens());
+        usage.putObject("prompt_tokens_details").put("cached_tokens", Math.max(0, row.cachedPrefixTokens()));
+        return usage;
     }
 
     private String finishReason(TokenStream.End end) {

@@ -86,11 +86,16 @@ class StopAndRefusalsTest {
         try (var s = Served.start(dir, "plugins.prefix-cache.name=hash-block")) {
             var prompt = "the same words again ".repeat(60);
             int promptTokens = 0;
+            var cached = new ArrayList<Integer>();
             for (int i = 0; i < 2; i++) {
                 var r = s.post("/v1/completions", "{\"prompt\": \"" + prompt + "\", \"max_tokens\": 2}");
                 assertEquals(200, r.statusCode(), r.body());
                 promptTokens += Served.json(r).get("usage").get("prompt_tokens").asInt();
+                cached.add(Served.json(r).get("usage").get("prompt_tokens_details").get("cached_tokens").asInt());
             }
+            // usage says what the cache served, as OpenAI's does (servelab load reads it into cached_prefix_tokens)
+            assertEquals(0, cached.get(0));
+            assertTrue(cached.get(1) > 0, cached.toString());
             var metrics = s.get("/metrics").body();
             var line = metrics.lines().filter(l -> l.startsWith("vllm:prompt_tokens_total{")).findFirst().orElseThrow();
             assertEquals(promptTokens, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), 1e-9, line);
