@@ -94,7 +94,9 @@ public final class ServeSession implements AutoCloseable {
         trace = new LiveTrace(runDir.resolve("trace.jsonl"));
         var tracer = keep(RequestTracer.create(TraceExport.of(spec.otlpEndpoint(), runDir)));
         history = new PluginHistory(listener == null ? HostListener.STDERR : listener);
-        engine = new LiveEngine(history.wrap(fanOut(recorder, metrics, trace)), tokens, spec, trace, tracer, model,
+        var outputs = ExperimentRunner.outputs(setup, runDir); // outputs.jsonl on the model executor, as for a run
+        if (outputs != null) keep(outputs);
+        engine = new LiveEngine(history.wrap(fanOut(recorder, metrics, trace, outputs)), tokens, spec, trace, tracer, model,
                 setup instanceof ModelSetup m ? m.requestSampling() : null);
         var replicas = new ArrayList<Replica>();
         int maxLen = (int) Math.min(Integer.MAX_VALUE, (long) blocks * kv.blockSize());
@@ -228,9 +230,15 @@ public final class ServeSession implements AutoCloseable {
         Json.write(runDir.resolve("summary.json"), json);
     }
 
-    /** Every row to the recorder, the metrics and the live trace, in that order. */
-    private static ResultSink fanOut(RunRecorder recorder, ServeMetrics metrics, LiveTrace trace) {
+    /** Every row to the recorder, the metrics and the live trace, in that order; generated tokens to {@code outputs}. */
+    private static ResultSink fanOut(RunRecorder recorder, ServeMetrics metrics, LiveTrace trace,
+                                     servelab.runtime.experiment.OutputsFile outputs) {
         return new ResultSink() {
+            @Override
+            public void output(long requestId, int[] tokens) {
+                if (outputs != null) outputs.write(requestId, tokens);
+            }
+
             @Override
             public void request(RequestRow row) {
                 recorder.request(row);

@@ -65,4 +65,23 @@ class ModelServingTest {
         assertEquals(400, bad.statusCode());
         assertTrue(Served.json(bad).get("error").get("message").asText().contains("prompt[1] is not a token id"));
     }
+
+    @Test
+    void whatTheModelGeneratedIsInOutputsJsonlAsForARun() throws Exception {
+        var r = served.post("/v1/completions", "{\"prompt\": [9, 10, 11], \"max_tokens\": 4, \"ignore_eos\": true}");
+        assertEquals(200, r.statusCode(), r.body());
+        String text = Served.json(r).get("choices").get(0).get("text").asText();
+        long id = Long.parseLong(Served.json(r).get("id").asText().replaceAll(".*-", ""));
+        // then: its line is there at once (each is flushed), with the tokens and the text the client got
+        var lines = java.nio.file.Files.readAllLines(served.runDir.resolve("outputs.jsonl"));
+        var line = lines.stream().map(l -> {
+            try {
+                return Served.JSON.readTree(l);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).filter(n -> n.get("request_id").asLong() == id).findFirst().orElseThrow(() -> new AssertionError(lines));
+        assertEquals(4, line.get("tokens").size());
+        assertEquals(text, line.get("text").asText());
+    }
 }

@@ -210,7 +210,7 @@ public final class ExperimentRunner {
     }
 
     /** outputs.jsonl where the executor generates text: each request's tokens and their decoded text. */
-    private static OutputsFile outputs(ExecutorSetup setup, Path runDir) throws IOException {
+    public static OutputsFile outputs(ExecutorSetup setup, Path runDir) throws IOException {
         return switch (setup) {
             case SimulatedSetup simulated -> null;
             case EmulatedSetup emulated -> null;

@@ -15,9 +15,9 @@ import servelab.runtime.record.Json;
 /**
  * {@code outputs.jsonl} of a run on the model executor: one line per finished request, {@code {"request_id": 3,
  * "tokens": [..], "text": ".."}}, in completion order. Each line is flushed when written, so the file is readable up
- * to the last finished request if the run dies.
+ * to the last finished request if the run dies. Written by {@code servelab run} and {@code servelab serve} alike.
  */
-final class OutputsFile implements AutoCloseable {
+public final class OutputsFile implements AutoCloseable {
     private final BufferedWriter out;
     private final Tokenizer tokenizer;
 
@@ -26,7 +26,7 @@ final class OutputsFile implements AutoCloseable {
         this.tokenizer = tokenizer;
     }
 
-    void write(long requestId, int[] tokens) {
+    public void write(long requestId, int[] tokens) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("request_id", requestId);
         line.put("tokens", tokens);
