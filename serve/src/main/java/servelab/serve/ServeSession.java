@@ -155,7 +155,12 @@ public final class ServeSession implements AutoCloseable {
             var name = Path.of(exp.model().path()).getFileName().toString();
             return name.endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
         }
-        return exp.profile();
+        var profile = exp.profile();
+        if (profile.endsWith(".yaml") || profile.endsWith(".yml")) { // a profile file: its name, not its path
+            var name = Path.of(profile).getFileName().toString();
+            return name.substring(0, name.lastIndexOf('.'));
+        }
+        return profile;
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

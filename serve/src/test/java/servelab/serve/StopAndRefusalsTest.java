@@ -111,6 +111,14 @@ class StopAndRefusalsTest {
             var r = s.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 2000}");
             assertEquals(400, r.statusCode(), r.body());
         }
+        // a profile file that raises the model's limit: honoured, and the model is named by the file, not its path
+        var profile = Files.writeString(dir.resolve("long-context.yaml"),
+                "base: llama-3-8b/h100-80gb\nserving: {max_model_len: 16384}\n");
+        try (var s = Served.start(dir.resolve("p"), "profile=" + profile)) {
+            var model = Served.json(s.get("/v1/models")).get("data").get(0);
+            assertEquals("long-context", model.get("id").asText());
+            assertEquals(16384, model.get("max_model_len").asInt());
+        }
         var e = assertThrows(IllegalArgumentException.class, () -> Served.start(dir.resolve("b"), "serve.max_model_len=9000"));
         assertTrue(e.getMessage().contains("serve.max_model_len 9000 is more than this server can take: 8192"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Served.start(dir.resolve("c"), "serve.max_pending=0"));
