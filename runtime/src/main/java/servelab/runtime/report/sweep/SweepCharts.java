@@ -35,8 +35,10 @@ public final class SweepCharts {
             for (int i = 0; i < xs.size(); i++) m[i] = mean(values, x, xs.get(i), s, g);
             means.put(seriesAxis == null ? metric : seriesAxis + "=" + g, m);
         }
-        String title = metric + " by " + axis + " (mean over the other axes)";
-        if (!sweep.isNumeric(axis)) {
+        boolean numeric = sweep.isNumeric(axis);
+        String title = metric + " by " + axis + (seriesAxis == null ? "" : ", a " + (numeric ? "line" : "bar") + " per "
+                + seriesAxis) + meanOver(sweep, axis, seriesAxis);
+        if (!numeric) {
             var bars = means.entrySet().stream().map(e -> new Bars(e.getKey(), e.getValue(), new double[xs.size()])).toList();
             return Charts.bars(title, metric, xs, bars);
         }
@@ -51,10 +53,11 @@ public final class SweepCharts {
     public static HeatMapChart heatmap(SweepResults sweep, String metric, String xAxis, String yAxis) {
         var xs = sortedValues(sweep, xAxis);
         var ys = sortedValues(sweep, yAxis);
+        // the axes name themselves: a title naming both was wider than the chart and cut at its start
         var chart = new HeatMapChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
-                .title(metric + " by " + xAxis + " and " + yAxis + " (mean over the other axes)")
-                .xAxisTitle(xAxis).yAxisTitle(yAxis).build();
+                .title(metric + meanOver(sweep, xAxis, yAxis)).xAxisTitle(xAxis).yAxisTitle(yAxis).build();
         chart.getStyler().setShowValue(true);
+        chart.getStyler().setHeatMapValueDecimalPattern("#,##0.###"); // 0.301, not .301
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         var values = sweep.doubles(metric);
         var x = sweep.strings(xAxis);
@@ -75,6 +78,12 @@ public final class SweepCharts {
         }
         chart.addSeries(metric, xs, ys, cells);
         return chart;
+    }
+
+    /** " (mean over the other axes)" when the sweep has axes other than those shown, else "": nothing is averaged. */
+    static String meanOver(SweepResults sweep, String shown, String alsoShown) {
+        boolean others = sweep.axes().stream().anyMatch(a -> !a.equals(shown) && !a.equals(alsoShown));
+        return others ? " (mean over the other axes)" : "";
     }
 
     /** Every point as goodput against replica-seconds, the Pareto front joined by a line. */
