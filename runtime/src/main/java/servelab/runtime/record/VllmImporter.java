@@ -82,7 +82,16 @@ public final class VllmImporter {
             throw new ImportException(file, "ttfts[" + i + "] is more than 1e9 seconds (about 31 years): " + ttft);
         }
         double[] itlMs = itlsMs(file, root.get("itls").get(i), i);
+        if (itlMs.length > Math.max(0, output - 1)) { // a gap lies between two chunks, each of one token or more
+            throw new ImportException(file, "itls[" + i + "] has " + itlMs.length + " gaps, more than output_lens[" + i
+                    + "] - 1 = " + Math.max(0, output - 1) + " (each gap lies between two streamed chunks of one token "
+                    + "or more): the arrays do not describe the same requests");
+        }
         double latency = root.has("latencies") ? seconds(file, root, "latencies", i) : ttft + sumSeconds(itlMs);
+        if (latency < ttft - 1e-6) {
+            throw new ImportException(file, "latencies[" + i + "] (" + latency + " s) is less than ttfts[" + i + "] ("
+                    + ttft + " s): a request ends after its first token");
+        }
         if (latency > ImportedRun.MAX_SECONDS) {
             throw new ImportException(file, (root.has("latencies") ? "latencies[" + i + "]" : "ttfts[" + i + "] and itls["
                     + i + "]") + " make a latency of more than 1e9 seconds (about 31 years): " + latency);

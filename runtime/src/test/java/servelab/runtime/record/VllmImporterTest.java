@@ -128,12 +128,27 @@ class VllmImporterTest {
     }
 
     @Test
+    void arraysThatCannotDescribeTheSameRequestsAreRefused() throws IOException {
+        // more gaps than tokens allow (a gap lies between two chunks), and a request that ended before its first token
+        var gaps = write("{\"input_lens\": [1, 1], \"output_lens\": [3, 2], \"ttfts\": [0.1, 0.1], "
+                + "\"itls\": [[0.01, 0.01], [0.01, 0.01, 0.01]]}");
+        var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(gaps, tmp.resolve("out")));
+        assertEquals(gaps + ": itls[1] has 3 gaps, more than output_lens[1] - 1 = 1 (each gap lies between two streamed "
+                + "chunks of one token or more): the arrays do not describe the same requests", e.getMessage());
+        var early = write("{\"input_lens\": [1], \"output_lens\": [2], \"ttfts\": [0.5], \"itls\": [[0.1]], "
+                + "\"latencies\": [0.2]}");
+        e = assertThrows(ImportException.class, () -> VllmImporter.importTo(early, tmp.resolve("out2")));
+        assertEquals(early + ": latencies[0] (0.2 s) is less than ttfts[0] (0.5 s): a request ends after its first token",
+                e.getMessage());
+    }
+
+    @Test
     void timesTooLongForNanosecondsAreNamedByIndex() throws IOException {
         // 1e15 s is more nanoseconds than a long holds: the sum went negative and reached RequestRow's own check
         var file = write("{\"input_lens\": [1], \"output_lens\": [1], \"ttfts\": [1e15], \"itls\": [[]]}");
         var e = assertThrows(ImportException.class, () -> VllmImporter.importTo(file, tmp.resolve("out")));
         assertEquals(file + ": ttfts[0] is more than 1e9 seconds (about 31 years): 1.0E15", e.getMessage());
-        var itls = write("{\"input_lens\": [1], \"output_lens\": [1], \"ttfts\": [0], \"itls\": [[1e15]]}");
+        var itls = write("{\"input_lens\": [1], \"output_lens\": [2], \"ttfts\": [0], \"itls\": [[1e15]]}");
         e = assertThrows(ImportException.class, () -> VllmImporter.importTo(itls, tmp.resolve("out")));
         assertEquals(itls + ": ttfts[0] and itls[0] make a latency of more than 1e9 seconds (about 31 years): 1.0E15",
                 e.getMessage());
