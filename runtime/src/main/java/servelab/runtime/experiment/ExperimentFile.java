@@ -71,6 +71,12 @@ public final class ExperimentFile {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(where + ": no such file");
         } catch (JsonProcessingException e) {
+            var special = java.util.regex.Pattern.compile("Malformed numeric value '([-+]?\\.(?i:nan|inf))'")
+                    .matcher(String.valueOf(e.getOriginalMessage()));
+            if (special.find()) { // valid YAML, but no value ServeLab takes; "not valid YAML" misled
+                throw new IllegalArgumentException(where + ": " + special.group(1) + location(e) + " is not a finite "
+                        + "number: NaN and infinities are not taken; write a number");
+            }
             throw new IllegalArgumentException(where + ": not valid YAML: " + e.getOriginalMessage()
                     + location(e));
         } catch (IOException e) {
@@ -115,6 +121,7 @@ public final class ExperimentFile {
                     + " (save the file as UTF-8)");
         }
         out.flip();
+        refuseAliases(out.toString(), where);
         try (var parser = YAML.getFactory().createParser(out.toString())) {
             parser.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             JsonNode tree = YAML.readTree(parser);
@@ -124,6 +131,23 @@ public final class ExperimentFile {
                         + "near line " + loc.getLineNr() + "); an experiment file is one document");
             }
             return tree;
+        }
+    }
+
+    /**
+     * Refuses YAML anchors and aliases ({@code &name}, {@code *name}): the reader took an alias for the text of its
+     * name ({@code trace.synthetic must be a mapping ..., was 'd'}), which pointed nowhere near the cause.
+     */
+    private static void refuseAliases(String text, String where) throws IOException {
+        try (var scan = (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.getFactory().createParser(text)) {
+            for (var token = scan.nextToken(); token != null; token = scan.nextToken()) {
+                if (scan.isCurrentAlias() || scan.getObjectId() != null) {
+                    var at = scan.currentTokenLocation();
+                    throw new IllegalArgumentException(where + ": line " + at.getLineNr() + ", column "
+                            + at.getColumnNr() + ": YAML anchors and aliases (&name, *name) are not read; write the "
+                            + "values out (or use --set, or a sweep's base for shared settings)");
+                }
+            }
         }
     }
 

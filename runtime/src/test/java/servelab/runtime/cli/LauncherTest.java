@@ -150,6 +150,16 @@ class LauncherTest {
     }
 
     @Test
+    void loadsModelIsTheServersNameAndNeedsNoKernels() throws Exception {
+        var home = fakeCheckout();
+        var load = launchIn(home, work, "load", "--model", "Llama-3.2-1B", "--help");
+        assertEquals(0, load.code(), load.err());
+        assertTrue(load.out().lines().noneMatch(l -> l.startsWith("--add-modules=jdk.incubator.vector")), load.out());
+        var run = launchIn(home, work, "run", "--model", "m.gguf", "--help");
+        assertTrue(run.out().lines().anyMatch("--add-modules=jdk.incubator.vector"::equals), run.out());
+    }
+
+    @Test
     void passesTheUsersJvmOptionsOn() throws Exception {
         var home = fakeCheckout();
         var r = launchIn(Map.of("SERVELAB_JAVA_OPTS", "-Xmx3g  -Dservelab.x=1"), home, work, "ctl", "--run", "x", "slots");

@@ -48,6 +48,18 @@ class ExperimentFileTest {
     }
 
     @Test
+    void anchorsAndNonFiniteNumbersAreNamedAsSuch() {
+        // an alias was read as the text of its name ("was 'd'"); .nan and .inf were called "not valid YAML"
+        assertEquals("e.yaml: line 2, column 11: YAML anchors and aliases (&name, *name) are not read; write the values "
+                + "out (or use --set, or a sweep's base for shared settings)",
+                error("name: y\ndefaults: &d {count: 10}\ntrace: {synthetic: *d}\n"));
+        assertEquals("e.yaml: .nan (line 1, column 20) is not a finite number: NaN and infinities are not taken; "
+                + "write a number", error("slo: {ttft_ms: .nan}\n"));
+        assertTrue(error("trace: {synthetic: {count: -.inf}}\n").contains("-.inf (line 1, column"),
+                error("trace: {synthetic: {count: -.inf}}\n"));
+    }
+
+    @Test
     void bytesThatAreNotUtf8AreNamedByLineAndColumn() throws Exception {
         Files.write(work.resolve("e.yaml"), new byte[] {'n', 'a', 'm', 'e', ':', ' ', 'x', '\n', 'n', 'a', 'm', 'e', '2',
                 ':', ' ', 'c', 'a', (byte) 0xE9, '\n'});
