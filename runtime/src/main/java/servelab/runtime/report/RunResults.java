@@ -76,6 +76,11 @@ public final class RunResults {
         }
         var info = readRunJson(runDir.resolve("run.json"));
         if (info.containsKey("recovered")) notes.add(RECOVERED_NOTE);
+        if (info.get("arrival_times") instanceof String arrivals && arrivals.startsWith("unknown")) {
+            Object duration = info.get("vllm") instanceof Map<?, ?> vllm ? vllm.get("duration") : null;
+            notes.add("imported without arrival times (" + arrivals + "): its duration and throughputs here are not "
+                    + "the benchmark's" + (duration == null ? "" : "; vLLM measured a duration of " + duration + " s"));
+        }
         return new RunResults(runDir, tables, info, List.copyOf(notes));
     }
 

@@ -128,6 +128,16 @@ class VllmImporterTest {
     }
 
     @Test
+    void anImportWithoutArrivalTimesSaysItsThroughputsAreNotTheBenchmarks() throws Exception {
+        var file = write("{\"duration\": 1.0, \"input_lens\": [1, 1], \"output_lens\": [2, 2], \"ttfts\": [0.1, 0.2], "
+                + "\"itls\": [[0.01], [0.01]]}");
+        VllmImporter.importTo(file, tmp.resolve("out"));
+        var notes = servelab.runtime.report.RunResults.load(tmp.resolve("out")).notes();
+        assertTrue(notes.stream().anyMatch(n -> n.contains("its duration and throughputs here are not the benchmark's; "
+                + "vLLM measured a duration of 1.0 s")), notes.toString());
+    }
+
+    @Test
     void arraysThatCannotDescribeTheSameRequestsAreRefused() throws IOException {
         // more gaps than tokens allow (a gap lies between two chunks), and a request that ended before its first token
         var gaps = write("{\"input_lens\": [1, 1], \"output_lens\": [3, 2], \"ttfts\": [0.1, 0.1], "
