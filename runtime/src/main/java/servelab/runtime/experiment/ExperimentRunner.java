@@ -264,7 +264,15 @@ public final class ExperimentRunner {
         try (var trace = ExperimentTrace.open(exp)) {
             info.put("trace", trace.describe());
             recorder.writeRunJson(info);
-            long simulated = runToEnd(sim, trace.iterator(), replicas, recorder);
+            var requests = trace.iterator();
+            if (!requests.hasNext()) { // an empty run that exits 0 said nothing about a window past the trace's end
+                var d = trace.describe();
+                info.put("trace", d);
+                throw new IllegalArgumentException("the trace gives no request to replay (rows_read=" + d.get("rows_read")
+                        + ", rows_skipped=" + d.get("rows_skipped") + ", transforms=" + d.get("transforms")
+                        + "); check trace.transforms (window_s, first) against the file");
+            }
+            long simulated = runToEnd(sim, requests, replicas, recorder);
             info.put("trace", trace.describe()); // now with counts of rows read and skipped
             return simulated;
         }

@@ -62,6 +62,18 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aWindowThatSelectsNoRequestIsAnErrorNotAnEmptyRun() throws Exception {
+        var trace = Files.writeString(work.resolve("t.csv"), "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                + "2023-11-16 18:15:46.6805900,374,44\n2023-11-16 18:15:50.9951690,396,109\n");
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var e = assertThrows(IllegalArgumentException.class, () -> run(List.of("trace.file=" + trace,
+                "trace.transforms.window_s=[5000, 6000]"), "empty", options(plugins)));
+        assertTrue(e.getMessage().startsWith("the trace gives no request to replay ("), e.getMessage());
+        assertTrue(e.getMessage().contains("rows_read=2"), e.getMessage());
+        assertTrue(Files.readString(work.resolve("empty/run.json")).contains("\"aborted\""), "the folder says so too");
+    }
+
+    @Test
     void offloadKeepsEvictedPrefixBlocksInTheHostTierAndRecordsTheCopies() throws Exception {
         // given: 16 shared 1,024-token system prompts (64 blocks each) and 400 device blocks, so prefixes get evicted
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
