@@ -37,6 +37,9 @@ final class CacheCommand implements Runnable {
                     "512 on the Mooncake trace this reproduces its reference statistics (stats.json).",
                     "With --host-blocks, evicted blocks go to a host-memory tier of that size and a lookup",
                     "that misses on the device goes on there (the engine's kv.offload).",
+                    "The trace is read as a run reads it: rows with zero tokens are skipped, and a prompt without",
+                    "hash_ids is blocks no other prompt shares (all misses); trace stats counts the hash_ids blocks of",
+                    "every raw row instead, so on traces with such rows the two hit ratios differ.",
                     "Example: servelab cache replay conversation_trace.jsonl --blocks 1000,10000,100000,inf"})
     static final class Replay implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "a trace with prefix blocks (Mooncake JSONL)")
@@ -81,6 +84,13 @@ final class CacheCommand implements Runnable {
                 // prompts are made per request when a trace has no prefix ids, so nothing can hit: say so, not 0.00%
                 spec.commandLine().getErr().println(spec.qualifiedName() + ": warning: " + file.getFileName() + " has no "
                         + "prefix information (no Mooncake hash_ids), so every prompt is distinct and no block can hit");
+                spec.commandLine().getErr().flush();
+            }
+            long without = trace.stream().filter(r -> r.prefixBlockIds().length == 0).count();
+            if (without > 0 && without < trace.size()) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": note: " + without + " of " + trace.size()
+                        + " requests have no hash_ids; their prompt blocks count as misses here, while trace stats "
+                        + "leaves them out of its hit ratios");
                 spec.commandLine().getErr().flush();
             }
             out.printf("%-12s %-10s %12s %14s %12s", "prefix-cache", "eviction", "blocks", "hit blocks", "hit ratio");

@@ -49,4 +49,15 @@ class CacheCommandTest {
         assertEquals("", r.err());
         assertTrue(r.out().contains("25.00%"), r.out()); // the second request finds block 0: 1 hit of 4
     }
+
+    @Test
+    void requestsWithoutHashIdsAmongOthersAreNoted() throws Exception {
+        var mooncake = Files.writeString(work.resolve("m.jsonl"),
+                "{\"timestamp\": 0, \"input_length\": 600, \"output_length\": 5, \"hash_ids\": [0, 1]}\n"
+                        + "{\"timestamp\": 5, \"input_length\": 600, \"output_length\": 5}\n"
+                        + "{\"timestamp\": 9, \"input_length\": 600, \"output_length\": 5, \"hash_ids\": [0, 2]}\n");
+        var r = replay(mooncake);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("note: 1 of 3 requests have no hash_ids; their prompt blocks count as misses"), r.err());
+    }
 }
