@@ -67,7 +67,8 @@ final class ExperimentTrace implements AutoCloseable {
     private TraceSource source(Experiment exp) {
         if (spec.file() != null) {
             var file = Path.of(spec.file());
-            var options = spec.skipBadRows() ? ReadOptions.skippingBadRows() : ReadOptions.DEFAULT;
+            var options = (spec.skipBadRows() ? ReadOptions.skippingBadRows() : ReadOptions.DEFAULT).withZeroTokens(
+                    "clamp".equals(spec.zeroTokens()) ? ReadOptions.ZeroTokens.CLAMP_TO_ONE : ReadOptions.ZeroTokens.SKIP);
             return () -> {
                 var reader = spec.format().equals("auto") ? Traces.open(file, options)
                         : Traces.open(file, TraceFormat.fromId(spec.format()), options);

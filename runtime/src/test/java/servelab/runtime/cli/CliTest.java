@@ -226,7 +226,7 @@ class CliTest {
         var r = execute("run", "--quiet", file.toString());
         assertEquals(1, r.code());
         assertEquals("servelab run: " + file + ": unknown key 'trace.fiel'; accepted there: file, format, "
-                + "skip_bad_rows, synthetic, transforms", r.err().strip());
+                + "skip_bad_rows, synthetic, transforms, zero_tokens", r.err().strip());
     }
 
     @Test

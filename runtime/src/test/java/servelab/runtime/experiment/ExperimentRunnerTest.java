@@ -74,6 +74,26 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void zeroTokenRowsAreSkippedOrReplayedWithOneTokenAsAsked() throws Exception {
+        // a failed request of a trace: 0 output tokens; by default left out, with zero_tokens: clamp replayed with 1
+        var trace = Files.writeString(work.resolve("z.csv"), "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                + "2023-11-16 18:15:46.6805900,374,44\n2023-11-16 18:15:47.0000000,396,0\n"
+                + "2023-11-16 18:15:50.9951690,396,109\n");
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var skip = run(List.of("trace.file=" + trace), "skip", options(plugins));
+        var clamp = run(List.of("trace.file=" + trace, "trace.zero_tokens=clamp"), "clamp", options(plugins));
+        assertEquals(2, RunResults.load(skip.runDir()).requests().rowCount());
+        var rows = RunResults.load(clamp.runDir()).requests();
+        assertEquals(3, rows.rowCount());
+        assertArrayEquals(new long[] {44, 1, 109}, rows.longs("output_tokens"));
+        var info = new com.fasterxml.jackson.databind.ObjectMapper().readTree(clamp.runDir().resolve("run.json").toFile());
+        assertEquals(1, info.get("trace").get("rows_clamped").asInt());
+        var bad = assertThrows(IllegalArgumentException.class, () -> run(List.of("trace.file=" + trace,
+                "trace.zero_tokens=keep"), "bad", options(plugins)));
+        assertTrue(bad.getMessage().contains("trace.zero_tokens 'keep' is unknown; accepted: skip, clamp"), bad.getMessage());
+    }
+
+    @Test
     void offloadKeepsEvictedPrefixBlocksInTheHostTierAndRecordsTheCopies() throws Exception {
         // given: 16 shared 1,024-token system prompts (64 blocks each) and 400 device blocks, so prefixes get evicted
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
