@@ -90,8 +90,10 @@ public final class VidurImporter {
         var e2e = line.seconds("request_e2e_time");
         RequestRow row;
         if (e2e.isEmpty()) {
-            row = new RequestRow(line.id, -1, "default", 0, arrival, -1, -1, -1, input, output, -1, restarts,
-                    new long[0], -1, -1, -1, "not completed when the Vidur simulation ended");
+            // Vidur's decode count is what the request asks for: how many it produced before the end is unknown
+            row = new RequestRow(line.id, -1, "default", 0, arrival, -1, -1, -1, input, 0, -1, restarts,
+                    new long[0], -1, -1, -1, "not completed when the Vidur simulation ended (" + output
+                    + " decode tokens asked; how many were produced is not in Vidur's file)");
         } else {
             var scheduling = line.seconds(SCHEDULING_DELAY);
             long scheduled = scheduling.isPresent() ? arrival + nanos(scheduling.getAsDouble()) : -1;
