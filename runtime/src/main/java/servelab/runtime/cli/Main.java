@@ -41,7 +41,7 @@ public final class Main implements Runnable {
     static String outOfMemory(String verb, long maxHeapBytes) {
         return "servelab " + verb + ": out of memory: the JVM's heap holds at most " + (maxHeapBytes >> 20) + " MiB (by"
                 + " default a quarter of the machine's memory). Give it more with SERVELAB_JAVA_OPTS=-Xmx16g (any JVM"
-                + " heap option), or make the run smaller: every replica keeps its KV block tables (about 2.8 MB each"
+                + " heap option), or make the run smaller: every replica keeps its KV block tables (about 1.4 MB each"
                 + " at the default kv.blocks), and a long run's tables are written as it goes (record.iteration_every"
                 + " thins iterations.arrow). Results written so far are in the run folder (servelab recover DIR"
                 + " if it holds .arrows files).";
