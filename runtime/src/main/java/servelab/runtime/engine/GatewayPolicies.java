@@ -15,6 +15,13 @@ import servelab.api.route.RequestView;
  * back to, the run stops with an {@link EngineException}).
  */
 final class GatewayPolicies {
+    /**
+     * The longest retry or hedge delay a policy may ask for: a day of the run's clock. Longer is taken as a broken
+     * policy (a fault, and the slot goes back), not obeyed: Long.MAX_VALUE wrapped the clock around, and 4e18 ns
+     * had the time series write empty intervals for 127 virtual years.
+     */
+    static final long MAX_DELAY_NANOS = 86_400_000_000_000L;
+
     private final Dispatcher dispatcher;
     private final PolicySlot<RetryPolicy> retrySlot;
     private final PolicySlot<HedgePolicy> hedgeSlot;
@@ -50,8 +57,14 @@ final class GatewayPolicies {
             String fault;
             try {
                 var decision = retry.policy().onFailure(failed, gateway);
-                if (decision != null) return decision;
-                fault = "onFailure returned null for request " + failed.requestId();
+                if (decision instanceof RetryPolicy.Retry(long delay) && delay > MAX_DELAY_NANOS) {
+                    fault = "onFailure asked to retry request " + failed.requestId() + " after " + delay / 1e9
+                            + " s, more than a day";
+                } else if (decision != null) {
+                    return decision;
+                } else {
+                    fault = "onFailure returned null for request " + failed.requestId();
+                }
             } catch (RuntimeException e) {
                 fault = "retry decision for request " + failed.requestId() + " threw " + e;
             }
@@ -66,8 +79,8 @@ final class GatewayPolicies {
             String fault;
             try {
                 long delay = hedge.policy().hedgeAfterNanos(request, gateway);
-                if (delay >= HedgePolicy.NEVER) return delay;
-                fault = "hedgeAfterNanos returned " + delay + " for request " + request.id() + " (>= 0, or NEVER)";
+                if (delay >= HedgePolicy.NEVER && delay <= MAX_DELAY_NANOS) return delay;
+                fault = "hedgeAfterNanos returned " + delay + " for request " + request.id() + " (0 to a day, or NEVER)";
             } catch (RuntimeException e) {
                 fault = "hedge decision for request " + request.id() + " threw " + e;
             }

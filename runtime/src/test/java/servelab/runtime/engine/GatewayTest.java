@@ -379,4 +379,22 @@ class GatewayTest {
         assertTrue(swaps.getFirst().timeNanos() >= 30 * MS, "noted after it happened: " + swaps.getFirst());
         assertEquals(20, rows.requests.size());
     }
+
+    @Test
+    void aDelayBeyondADayIsTheRetryPolicysFaultNotAClockThatWrapsAround() {
+        // given: replica 0 loses every answer, attempts time out after 20 ms, and the only retry policy asks to wait
+        // Long.MAX_VALUE ns (the clock wrapped around: "time went backwards", blaming no plugin)
+        RetryPolicy forever = (end, gw) -> new RetryPolicy.Retry(Long.MAX_VALUE);
+        var cluster = cluster(BY_ATTEMPT, settings(0, 20, false), Map.of(PluginKind.RETRY, forever));
+        inject(cluster, List.of(new Fault.LostResponses(0, 1000 * MS, 0, 1.0)));
+        var trace = List.of(TinyCluster.request(0, 0, 16, 4));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class, () -> cluster.run(trace));
+        assertTrue(e.getMessage().contains("faulted (onFailure asked to retry request 0 after 9.223372036854776E9 s, "
+                + "more than a day)"), e.getMessage());
+        // and a hedge policy that asks for a day and a nanosecond is refused the same way
+        servelab.api.resilience.HedgePolicy late = (r, gw) -> GatewayPolicies.MAX_DELAY_NANOS + 1;
+        var hedged = cluster(BY_ATTEMPT, settings(0, 0, false), Map.of(PluginKind.HEDGE, late));
+        var h = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class, () -> hedged.run(trace));
+        assertTrue(h.getMessage().contains("(0 to a day, or NEVER)"), h.getMessage());
+    }
 }

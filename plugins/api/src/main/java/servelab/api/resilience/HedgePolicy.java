@@ -15,6 +15,9 @@ public interface HedgePolicy {
     /** Returned for no hedge. */
     long NEVER = -1;
 
-    /** @return nanoseconds after the send at which to hedge, or {@link #NEVER} */
+    /**
+     * @return nanoseconds after the send at which to hedge, at most a day of the run's clock (longer, or below
+     *         {@link #NEVER}, is a fault of the policy), or {@link #NEVER}
+     */
     long hedgeAfterNanos(RequestView request, GatewayView gateway);
 }

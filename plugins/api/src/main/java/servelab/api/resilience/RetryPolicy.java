@@ -17,7 +17,10 @@ public interface RetryPolicy {
     /** The closed set of answers. */
     sealed interface Decision permits Retry, GiveUp {}
 
-    /** Send attempt {@code failed.attempt() + 1} after {@code delayNanos} (0: at once). */
+    /**
+     * Send attempt {@code failed.attempt() + 1} after {@code delayNanos} (0: at once). The engine takes at most a
+     * day of the run's clock; a longer delay is a fault of the policy (recorded, and the slot goes back).
+     */
     record Retry(long delayNanos) implements Decision {
         public Retry {
             if (delayNanos < 0) throw new IllegalArgumentException("Retry.delayNanos must be >= 0, was " + delayNanos);
