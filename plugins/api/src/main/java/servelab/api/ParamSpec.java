@@ -72,6 +72,9 @@ public record ParamSpec(String name, ParamType type, Object defaultValue, double
             throw new IllegalArgumentException("parameter '" + name + "' must be " + article() + " " + type
                     + ", was '" + raw + "'");
         }
+        if (value instanceof Double d && d.isNaN()) { // no range check says no to NaN: every comparison is false
+            throw new IllegalArgumentException("parameter '" + name + "' must be a number, was NaN");
+        }
         if (value instanceof Number n && (n.doubleValue() < min || n.doubleValue() > max)) {
             throw new IllegalArgumentException("parameter '" + name + "' must be in " + range() + ", was " + value);
         }

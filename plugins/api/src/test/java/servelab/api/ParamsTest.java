@@ -48,6 +48,9 @@ class ParamsTest {
         assertEquals("parameter 'max_num_seqs' must be in [1, 4096], was 0", error(Map.of("max_num_seqs", 0)).split(" \\(")[0]);
         assertEquals("parameter 'watermark' must be in [0.0, 0.5], was 0.9", error(Map.of("watermark", 0.9)).split(" \\(")[0]);
         assertEquals("parameter 'mode' must be one of [recompute, swap], was 'drop'", error(Map.of("mode", "drop")).split(" \\(")[0]);
+        // NaN passed every range check (all its comparisons are false): watermark=NaN ran as given
+        assertEquals("parameter 'watermark' must be a number, was NaN", error(Map.of("watermark", "NaN")).split(" \\(")[0]);
+        assertEquals("parameter 'watermark' must be a number, was NaN", error(Map.of("watermark", Double.NaN)).split(" \\(")[0]);
     }
 
     @Test

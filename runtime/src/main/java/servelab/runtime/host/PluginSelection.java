@@ -19,6 +19,12 @@ public record PluginSelection(PluginKind kind, String name, Map<String, Object> 
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("no plugin name given for " + kind.id());
         }
+        for (var e : params.entrySet()) { // Map.copyOf threw a bare NullPointerException for `key: null`
+            if (e.getValue() == null) {
+                throw new IllegalArgumentException((paramsKey == null ? "parameter '" + e.getKey() + "'"
+                        : paramsKey + "." + e.getKey()) + " is null: leave the key out for its default");
+            }
+        }
         params = Map.copyOf(params);
     }
 

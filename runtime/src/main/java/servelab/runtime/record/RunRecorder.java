@@ -90,6 +90,7 @@ public final class RunRecorder implements AutoCloseable {
     public static RunRecorder create(Path runDir, RecorderOptions opts) throws IOException {
         Objects.requireNonNull(runDir, "runDir");
         Objects.requireNonNull(opts, "opts");
+        Files.createDirectories(runDir);
         requireNoResults(runDir);
         var allocator = new RootAllocator();
         var opened = new ArrayList<AutoCloseable>();
@@ -223,11 +224,11 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     /**
-     * Creates {@code runDir} if needed; fails if it already holds a table, so no result is ever overwritten. Runs call
-     * it before anything costly (the plugin host, thousands of replicas), so a wrong {@code --out} is said at once.
+     * Fails if {@code runDir} already holds a table, so no result is ever overwritten; creates nothing. Runs call it
+     * before anything costly (the plugin host, thousands of replicas), so a wrong {@code --out} is said at once.
      */
     public static void requireNoResults(Path runDir) throws IOException {
-        Files.createDirectories(runDir);
+        if (!Files.isDirectory(runDir)) return;
         for (var t : ResultTable.values()) {
             for (String name : List.of(t.fileName(), t.streamFileName())) {
                 if (Files.exists(runDir.resolve(name))) {

@@ -74,6 +74,15 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aParameterWrittenAsNullIsNamedAndNoFolderIsLeft() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var e = assertThrows(IllegalArgumentException.class, () -> run(List.of("plugins.scheduler.params.key=null"),
+                "nulled", options(plugins)));
+        assertEquals("plugins.scheduler.params.key is null: leave the key out for its default", e.getMessage());
+        assertTrue(Files.notExists(work.resolve("nulled")), "a run that never started leaves no folder");
+    }
+
+    @Test
     void zeroTokenRowsAreSkippedOrReplayedWithOneTokenAsAsked() throws Exception {
         // a failed request of a trace: 0 output tokens; by default left out, with zero_tokens: clamp replayed with 1
         var trace = Files.writeString(work.resolve("z.csv"), "TIMESTAMP,ContextTokens,GeneratedTokens\n"
