@@ -63,6 +63,9 @@ public final class Testbed implements AutoCloseable {
             var testbed = new Testbed(host, pluginsDir, listener, index);
             if (wanted == null) testbed.deployer.deployAll(pluginsDir);
             else testbed.deployer.deployFor(pluginsDir, wanted);
+            // a name no deployed jar provides (a typo): deploy the rest, so the error lists every plugin there is,
+            // not only the run's own ("unknown scheduler 'sjff'; installed: fcfs@1.0.0")
+            if (wanted != null && !testbed.provides(wanted)) testbed.deployer.deployAll(pluginsDir);
             testbed.registry.undeployed(testbed.new Undeployed());
             for (var line : testbed.registry.duplicates()) listener.report("fault", "", "", "", line);
             return testbed;
@@ -94,6 +97,12 @@ public final class Testbed implements AutoCloseable {
                 throw new UncheckedIOException("cannot list plugins directory " + pluginsDir, e);
             }
         }
+    }
+
+    private boolean provides(Set<String> wanted) {
+        var installed = registry.installed().stream()
+                .map(p -> PluginIndex.key(p.descriptor().kind().id(), p.descriptor().name())).collect(Collectors.toSet());
+        return installed.containsAll(wanted);
     }
 
     /** Starts watching the plugins directory for new, changed and deleted jars. */

@@ -70,6 +70,20 @@ class SelectedBundlesTest {
         assertEquals(7, deployedJars(PluginIndex.NONE, selected).size());
     }
 
+    @Test
+    void aNameNoJarProvidesListsEveryInstalledPluginNotOnlyTheRunsOwn() {
+        var index = PluginIndex.in(work.resolve("index"));
+        deployedJars(index, List.of(PluginSelection.of(PluginKind.SCHEDULER, "fcfs"))); // the index learns
+        // when: a testbed starts for a scheduler no jar provides (a typo)
+        var typo = List.of(PluginSelection.of(PluginKind.SCHEDULER, "sjff"));
+        try (var testbed = Testbed.startFor(plugins, (type, kind, from, to, detail) -> {}, typo, index)) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(servelab.runtime.host.PluginException.class,
+                    () -> testbed.registry().createSlots(1, java.util.Map.of(PluginKind.SCHEDULER, typo.getFirst())));
+            // then: every installed scheduler is named (only fcfs@1.0.0, the one the index deployed, was)
+            assertEquals("unknown scheduler 'sjff'; installed: fcfs@1.0.0, sjf@1.0.0", e.getMessage());
+        }
+    }
+
     private Set<String> deployedJars(PluginIndex index, List<PluginSelection> selected) {
         try (var testbed = Testbed.startFor(plugins, (type, kind, from, to, detail) -> {}, selected, index)) {
             return testbed.registry().installed().stream().map(Plugin::source).filter(s -> s.endsWith(".jar"))
