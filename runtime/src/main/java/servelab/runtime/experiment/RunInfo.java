@@ -30,9 +30,9 @@ public final class RunInfo {
         kv.put("offload", exp.kv().offload());
         info.put("kv", kv);
         var plugins = new LinkedHashMap<String, Object>();
-        for (var kind : PluginRegistry.SLOTTED) {
-            var selected = exp.pluginsByKind().get(kind);
-            plugins.put(kind.id(), Json.ordered("plugin", registry.currentId(kind), "params", selected.params()));
+        for (var kind : PluginRegistry.SLOTTED) { // the parameters the plugin got, defaults included, sorted by key
+            var current = registry.current(kind);
+            plugins.put(kind.id(), Json.ordered("plugin", current.id(), "params", new java.util.TreeMap<>(current.params())));
         }
         info.put("plugins", plugins);
         var slo = new LinkedHashMap<String, Object>();

@@ -19,7 +19,7 @@ final class ControlCommands {
         if (words.length == 0) throw new IllegalArgumentException("empty command; commands: plugins, slots, switch");
         return switch (words[0]) {
             case "plugins" -> registry.available().stream().map(Plugin::toString).collect(Collectors.joining("\n"));
-            case "slots" -> PluginRegistry.SLOTTED.stream().map(k -> k.id() + " " + registry.currentId(k))
+            case "slots" -> PluginRegistry.SLOTTED.stream().map(k -> k.id() + " " + registry.current(k).id())
                     .collect(Collectors.joining("\n"));
             case "switch" -> {
                 if (words.length < 3) throw new IllegalArgumentException("usage: switch KIND NAME [key=value]...");

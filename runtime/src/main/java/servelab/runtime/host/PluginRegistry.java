@@ -83,10 +83,8 @@ public final class PluginRegistry {
             var plugin = resolve(ref);
             if (plugin != null) list.add(plugin);
         }
-        list.sort(Comparator.comparing((Plugin p) -> p.descriptor().kind())
-                .thenComparing(p -> p.descriptor().name())
-                .thenComparing(p -> p.descriptor().version(), Plugin::compareVersions)
-                .thenComparingLong(Plugin::bundleId));
+        list.sort(Comparator.comparing((Plugin p) -> p.descriptor().kind()).thenComparing(p -> p.descriptor().name())
+                .thenComparing(p -> p.descriptor().version(), Plugin::compareVersions).thenComparingLong(Plugin::bundleId));
         return list;
     }
 
@@ -283,10 +281,13 @@ public final class PluginRegistry {
         return create(best(selection), selection);
     }
 
-    /** {@code name@version} of the plugin in the first slot of {@code kind} (replica 0's, or the cluster's). */
-    public synchronized String currentId(PluginKind kind) {
+    /**
+     * The plugin in the first slot of {@code kind} (replica 0's, or the cluster's), with the parameters it was given,
+     * defaults included.
+     */
+    public synchronized PolicySlot.Installed<?> current(PluginKind kind) {
         if (slots.isEmpty()) throw new PluginException("no run is going: no slots");
-        return slotsOf(kind).getFirst().current().id();
+        return slotsOf(kind).getFirst().current();
     }
 
     /**

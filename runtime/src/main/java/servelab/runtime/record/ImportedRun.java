@@ -17,6 +17,7 @@ final class ImportedRun {
 
     static void write(Path runDir, List<TableColumns.RequestEntry> requests, Map<String, Object> runInfo)
             throws IOException {
+        java.nio.file.Files.createDirectories(runDir);
         RunRecorder.requireNoResults(runDir);
         var table = ResultTable.REQUESTS;
         try (var allocator = new RootAllocator()) {

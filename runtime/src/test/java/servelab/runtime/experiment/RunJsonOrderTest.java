@@ -51,6 +51,21 @@ class RunJsonOrderTest {
     }
 
     @Test
+    void eachPluginsParametersAreTheOnesItRanWithDefaultsIncludedInKeyOrder() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var exp = ExperimentFile.load(null, List.of("trace.synthetic.count=5", "plugins.batcher.name=continuous",
+                "plugins.batcher.params.max_num_seqs=64"));
+        var runDir = work.resolve("run");
+        ExperimentRunner.run(exp, runDir, new ExperimentRunner.Options(plugins, null, null, null));
+        var batcher = Json.MAPPER.readTree(runDir.resolve("run.json").toFile()).get("plugins").get("batcher").get("params");
+        // then: the value given and the defaults it ran with (only the given ones were recorded)
+        assertEquals(64, batcher.get("max_num_seqs").asInt());
+        org.junit.jupiter.api.Assertions.assertTrue(batcher.size() > 1, batcher.toString());
+        var names = keys(batcher);
+        assertEquals(names.stream().sorted().toList(), names);
+    }
+
+    @Test
     void theTraceIsDescribedAsJsonObjectsNotAsJavaMapsPrinted() throws Exception {
         // given: a synthetic workload whose arrivals are written rate first (Map.copyOf's order varies by JVM)
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));

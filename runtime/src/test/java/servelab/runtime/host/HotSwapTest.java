@@ -149,7 +149,7 @@ class HotSwapTest {
     }
 
     private boolean slotIs(Simulation sim, String id) {
-        return testbed.registry().currentId(PluginKind.SCHEDULER).equals(id);
+        return testbed.registry().current(PluginKind.SCHEDULER).id().equals(id);
     }
 
     private List<String> installedIds(String name) {
