@@ -125,6 +125,11 @@ final class LiveEngine implements AutoCloseable {
         return (chat ? "chatcmpl-" : "cmpl-") + session + "-" + requestId;
     }
 
+    /** The cluster's slots (for tests in this package). */
+    ClusterSlots clusterSlots() {
+        return cluster;
+    }
+
     /** Requests admitted and not yet finished. */
     int pending() {
         return pending.get();
@@ -200,19 +205,28 @@ final class LiveEngine implements AutoCloseable {
         return new Refused(status, why);
     }
 
+    /**
+     * The replica the router names; a router that throws or names no replica is a fault, as in a run: recorded, the
+     * slot goes back to the router before it, which decides instead (replica 0 when there is none to go back to).
+     */
     private int route(TraceRequest request, List<ReplicaView> views) {
-        var router = cluster.router().current();
-        int target = router.policy().route(new Arrival(request), views);
-        if (target < 0 || target >= workers.size()) {
-            var row = new EventRow(request.arrivalNanos(), -1, -1, "fault", "router", router.id(), "",
-                    "routed request " + request.id() + " to replica " + target + " of " + workers.size()
-                            + "; sent to replica 0");
-            synchronized (downstream) {
-                downstream.event(row);
-            }
-            return 0;
+        var slot = cluster.router();
+        var router = slot.current();
+        String fault;
+        try {
+            int target = router.policy().route(new Arrival(request), views);
+            if (target >= 0 && target < workers.size()) return target;
+            fault = "routed request " + request.id() + " to replica " + target + " of " + workers.size();
+        } catch (RuntimeException e) {
+            fault = "routing request " + request.id() + " threw " + e;
         }
-        return target;
+        boolean reverted = slot.revert(router);
+        var row = new EventRow(request.arrivalNanos(), -1, -1, "fault", "router", router.id(), reverted ? "reverted" : "",
+                fault + (reverted ? "; back to " + slot.current().id() : "; no router to go back to: sent to replica 0"));
+        synchronized (downstream) {
+            downstream.event(row);
+        }
+        return reverted ? route(request, views) : 0;
     }
 
     /**

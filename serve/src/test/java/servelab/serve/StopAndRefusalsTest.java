@@ -150,4 +150,30 @@ class StopAndRefusalsTest {
         for (var id : ids) assertTrue(id.matches("cmpl-[0-9a-f]{8}-0"), id);
         assertTrue(!ids.get(0).equals(ids.get(1)), ids.toString());
     }
+
+    @Test
+    void aRouterThatNamesNoReplicaIsRevertedAsInARun(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir, "replicas=2")) {
+            // given: a router naming replica 7 of 2 goes into the slot, round-robin before it
+            var slot = s.session.engine().clusterSlots().router();
+            servelab.api.route.Router bad = (request, views) -> 7;
+            slot.install(new servelab.runtime.engine.PolicySlot.Installed<>(bad, new servelab.api.PluginDescriptor(
+                    servelab.api.PluginKind.ROUTER, "bad", "1.0.0", "names no replica", List.of()), java.util.Map.of(), "test"));
+            // when: a request comes
+            var r = s.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 2}");
+            assertEquals(200, r.statusCode(), r.body());
+            // then: the slot is back on round-robin (it stayed on the bad router, sending everything to replica 0)
+            assertEquals("round-robin@1.0.0", slot.current().id());
+        }
+        var events = RunResults.load(dir.resolve("run")).table(servelab.runtime.record.ResultTable.EVENTS).orElseThrow();
+        int faults = 0;
+        for (int i = 0; i < events.rowCount(); i++) {
+            if (!events.strings("type").get(i).equals("fault")) continue;
+            faults++;
+            assertEquals("reverted", events.strings("to_value").get(i));
+            assertTrue(events.strings("detail").get(i).contains("to replica 7 of 2; back to round-robin@1.0.0"),
+                    events.strings("detail").get(i));
+        }
+        assertEquals(1, faults);
+    }
 }

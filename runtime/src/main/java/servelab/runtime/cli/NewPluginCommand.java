@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,7 +50,11 @@ final class NewPluginCommand implements Callable<Integer> {
             + "./mvnw -pl MODULE -am package")
     boolean noBuild;
 
-    @Mixin PluginsDirOption pluginsDir;
+    @Option(names = "--plugins-dir", paramLabel = "DIR", description = "where installed plugins are looked up, so "
+            + "that a name in use is refused (default: the checkout's target/plugins, or $SERVELAB_PLUGINS without "
+            + "--root); the new plugin's jar is always built into the checkout's target/plugins")
+    Path pluginsDir;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -63,7 +66,8 @@ final class NewPluginCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--root " + home + " is not a ServeLab checkout (no pom.xml)");
         }
         PluginScaffold.moduleFolder(pluginKind, name); // a bad name fails before the host starts
-        refuseInstalled(pluginKind);
+        refuseInstalled(pluginKind, pluginsDir != null ? pluginsDir
+                : root != null ? home.resolve("target/plugins") : new PluginsDirOption().resolve());
         var module = new PluginScaffold(home).write(pluginKind, name);
         out.println("wrote " + module.relative() + " (" + module.className() + ", " + module.testClass()
                 + ") and added it to pom.xml");
@@ -82,8 +86,10 @@ final class NewPluginCommand implements Callable<Integer> {
     }
 
     /** An installed plugin (a bundle in the plugins directory, or a built-in one) of this kind and name. */
-    private void refuseInstalled(PluginKind pluginKind) {
-        try (var testbed = Testbed.start(pluginsDir.resolve(), (type, k, from, to, detail) -> { })) {
+    private void refuseInstalled(PluginKind pluginKind, Path installed) throws java.io.IOException {
+        // nothing built there yet: only the built-in plugins can clash
+        var dir = Files.isDirectory(installed) ? installed : Files.createTempDirectory("servelab-no-plugins");
+        try (var testbed = Testbed.start(dir, (type, k, from, to, detail) -> { })) {
             for (var plugin : testbed.registry().installed()) {
                 var d = plugin.descriptor();
                 if (d.kind() == pluginKind && d.name().equals(name)) {

@@ -76,7 +76,7 @@ public final class PolicySlot<T> {
      *
      * @return false when there is no fallback (or another swap already replaced {@code faulty})
      */
-    synchronized boolean revert(Installed<T> faulty) {
+    public synchronized boolean revert(Installed<T> faulty) {
         faulted.add(faulty.id());
         if (current != faulty || previous == null) return false;
         current = previous;

@@ -116,6 +116,24 @@ class NewPluginCommandTest {
     }
 
     @Test
+    void withRootAloneItLooksForInstalledPluginsInThatCheckout() throws Exception {
+        // given: the checkout's own target/plugins holds fcfs (the launcher's checkout was looked at instead)
+        Files.createDirectories(root.resolve("target"));
+        Files.move(plugins, root.resolve("target/plugins"));
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute("new-plugin", "scheduler", "fcfs", "--root", root.toString(), "--no-build");
+        assertEquals(1, code, out.toString());
+        assertTrue(err.toString().contains("scheduler 'fcfs' is already installed (fcfs.jar)"), err.toString());
+        // and a checkout with nothing built yet still refuses a built-in name
+        Files.walk(root.resolve("target")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        assertEquals(1, cli.execute("new-plugin", "router", "round-robin", "--root", root.toString(), "--no-build"));
+    }
+
+    @Test
     void refusesAnUnknownKindAndABadName() {
         var r = newPlugin("sorter", "x");
         assertEquals(1, r.code());

@@ -9,7 +9,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p>A scheduler is called once per engine step on the engine's thread. It must return each candidate exactly
  * once (the engine checks), must not keep views across calls, and should state its cost per call in its
- * Javadoc; the engine records scheduler CPU time per iteration.
+ * Javadoc; with {@code record.scheduler_cpu: true} the engine records the wall time of each call per iteration
+ * ({@code scheduler_cpu_ns}, 0 otherwise), which the simulated clock does not include.
  */
 @ConsumerType
 @FunctionalInterface
