@@ -158,7 +158,9 @@ public final class BundleDeployer {
             if (bundle != null) uninstallQuietly(bundle);
             refused.put(jar, digest);
             String kept = old == null ? "nothing installed from it" : "the previous version stays";
-            listener.report("fault", "", "", "", file + ": " + reason(e) + "; " + kept);
+            String why = reason(e);
+            if (why.startsWith(file + ": ")) why = why.substring(file.toString().length() + 2); // named once
+            listener.report("fault", "", "", "", file + ": " + why + "; " + kept);
             return false;
         }
     }

@@ -35,7 +35,8 @@ final class ComponentFailures {
     }
 
     private static String firstLines(String trace) {
-        return trace.lines().filter(l -> !l.isBlank()).filter(l -> !l.strip().startsWith("at "))
-                .limit(3).map(String::strip).collect(Collectors.joining(" / "));
+        return trace.lines().filter(l -> !l.isBlank()).map(String::strip)
+                .filter(l -> !l.startsWith("at ") && !l.matches("\\.\\.\\. \\d+ more"))
+                .limit(3).collect(Collectors.joining(" / "));
     }
 }

@@ -69,6 +69,9 @@ public final class FelixHost implements AutoCloseable {
         // a rebuilt jar of the same version is installed beside the old bundle, so a failed update disturbs nothing
         config.put(Constants.FRAMEWORK_BSNVERSION, Constants.FRAMEWORK_BSNVERSION_MULTIPLE);
         config.put("felix.log.level", "1");
+        // Declarative Services printed a whole stack trace for a plugin whose factory failed, on every command while
+        // the jar stays in the folder; the deployer already says which jar, which class and why, once
+        config.put("ds.loglevel", "0");
         var factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi FrameworkFactory on the class path"));
         Framework framework = factory.newFramework(config);
