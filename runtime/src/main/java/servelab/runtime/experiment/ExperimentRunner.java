@@ -129,7 +129,9 @@ public final class ExperimentRunner {
             var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
             if (!exp.faults().isEmpty()) sim.faults(exp.faultSchedule(), coldStarts);
             if (exp.autoscaling() != null) sim.autoscale(exp.autoscaling().scaling(), coldStarts);
+            var stall = new StallWatch(options.hostListener());
             sim.onStep((replica, end) -> {
+                stall.stepped();
                 events.drainTo(sink, end, replica.iterations(), replica.index());
                 options.stepHook().afterStep(replica, end);
                 options.progress().update(completed(replicas), end);
@@ -142,11 +144,13 @@ public final class ExperimentRunner {
             long simulated;
             long replayStart = System.nanoTime();
             try {
+                stall.start();
                 simulated = replay(exp, sim, replicas, recorder, info);
             } catch (RuntimeException e) { // the folder says the run stopped early, and why
                 info.put("aborted", e.getMessage());
                 throw e;
             } finally { // a fault that stopped the run belongs in run.json most of all
+                stall.close();
                 var truncated = new java.util.BitSet();
                 for (var replica : replicas) truncated.or(replica.truncated());
                 context.put("truncated_requests", truncated.cardinality());

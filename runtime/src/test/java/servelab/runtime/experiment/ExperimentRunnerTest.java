@@ -74,6 +74,28 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aPolicyThatStallsTheEngineIsSaidOnTheConsoleWithWhereItIs() throws Exception {
+        // given: a scheduler that sleeps 2.5 s in its 30th call, and a stall wait of 1 s
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        String slow = "int[] calls = {0}; return ctx -> { if (++calls[0] == 30) { try { Thread.sleep(2500); } "
+                + "catch (InterruptedException e) { throw new IllegalStateException(e); } } "
+                + "return new Ordering(ctx.running(), ctx.waiting()); };";
+        TestBundles.drop(plugins, "slow.jar", TestBundles.scheduler(work, "slow", "1.0.0", "", slow));
+        var console = new CopyOnWriteArrayList<String>();
+        System.setProperty("servelab.stall.s", "1");
+        try {
+            run(List.of("seed=7", "kv.blocks=600", "trace.synthetic.count=60", "plugins.scheduler.name=slow"), "slow",
+                    new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> console.add(t + " " + d), null, null));
+        } finally {
+            System.clearProperty("servelab.stall.s");
+        }
+        // then: one message, naming the plugin's code the engine was in
+        var stalls = console.stream().filter(l -> l.contains("no engine step has ended for")).toList();
+        assertEquals(1, stalls.size(), console.toString());
+        assertTrue(stalls.getFirst().contains("probe.slow.v1_0_0.Factory"), stalls.getFirst());
+    }
+
+    @Test
     void aParameterWrittenAsNullIsNamedAndNoFolderIsLeft() throws Exception {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var e = assertThrows(IllegalArgumentException.class, () -> run(List.of("plugins.scheduler.params.key=null"),
