@@ -177,6 +177,27 @@ class LoadRunnerTest {
     }
 
     @Test
+    void theRateIsThatOfTheRequestsSentAsInARun() throws Exception {
+        // given: three requests 10 ms apart, then three a second apart (the whole file: about 1.5 req/s)
+        var lines = new ArrayList<String>();
+        for (int t : new int[] {0, 10, 20, 1020, 2020, 3020}) {
+            lines.add("{\"timestamp\": " + t + ", \"input_length\": 8, \"output_length\": 2}");
+        }
+        var file = Files.write(work.resolve("bursty.jsonl"), lines);
+        try (var server = new OpenAiSseServer(1, 1, 0)) {
+            var cli = servelab.runtime.cli.Main.commandLine();
+            int rc = cli.execute("load", "--target", server.url(), file.toString(), "--num-requests", "3", "--rate", "20",
+                    "--out", work.resolve("rate").toString());
+            assertEquals(0, rc);
+        }
+        // then: the three sent span about 2/20 s, as `run` with first: 3 and target_rate: 20 replays them (the rate
+        // was taken over the whole file first: 20 / 1.5 times faster, the three sent within a few ms)
+        long[] arrivals = RunResults.load(work.resolve("rate")).requests().longs("arrival_ns");
+        long span = java.util.Arrays.stream(arrivals).max().orElseThrow() - java.util.Arrays.stream(arrivals).min().orElseThrow();
+        assertTrue(span > 60_000_000L && span < 400_000_000L, "span " + span / 1e6 + " ms");
+    }
+
+    @Test
     void badOptionValuesAreUsageErrorsFoundBeforeAnythingIsSent() throws Exception {
         // each exited 1 (and --target's port 99999 was taken, the run failing request by request)
         for (var args : List.of(new String[] {"--rate=0"}, new String[] {"--time-scale=0"}, new String[] {"--num-requests=0"},

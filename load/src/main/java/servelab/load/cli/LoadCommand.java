@@ -140,8 +140,16 @@ public final class LoadCommand implements Callable<Integer> {
         return result.failed() == 0 ? 0 : 3;
     }
 
+    /**
+     * The trace as sent: its first requests, then scaled to the rate (as {@code servelab run}'s {@code first} and
+     * {@code target_rate}: the rate of what is sent, not of the whole file), then cut to the duration.
+     */
     private TracePipeline pipeline() {
         var p = TracePipeline.of(TraceSource.of(trace, ReadOptions.DEFAULT));
+        if (numRequests != null) {
+            if (numRequests < 1) throw new IllegalArgumentException("--num-requests must be >= 1, was " + numRequests);
+            p = p.first(numRequests);
+        }
         if (timeScale != 1.0) p = p.timeScale(timeScale);
         if (rate != null) {
             if (!(rate > 0)) throw new IllegalArgumentException("--rate must be > 0, was " + rate);
@@ -150,10 +158,6 @@ public final class LoadCommand implements Callable<Integer> {
         if (durationS != null) {
             if (!(durationS > 0)) throw new IllegalArgumentException("--duration must be > 0, was " + durationS);
             p = p.window(0, durationS);
-        }
-        if (numRequests != null) {
-            if (numRequests < 1) throw new IllegalArgumentException("--num-requests must be >= 1, was " + numRequests);
-            p = p.first(numRequests);
         }
         return p;
     }
