@@ -119,6 +119,8 @@ public final class ModelSetup implements ExecutorSetup {
         section.put("backend", first.backend().id());
         section.put("kv_pool_bytes", first.kvPoolBytes());
         section.put("sampling", settings.options().sampling().toString());
+        section.put("warmup_s", settings.warmupS()); // steps thrown away first: TTFT moved ~100x between 0 and 1 s
+        section.put("threads", settings.options().threads());
         if (settings.draftPath() != null) section.put("draft_path", settings.draftPath());
         info.put("model", section);
     }

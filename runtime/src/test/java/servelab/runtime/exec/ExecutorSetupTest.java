@@ -71,7 +71,7 @@ class ExecutorSetupTest {
 
     @Test
     void theModelSetupSizesKvForTargetAndDraftAndDescribesItsFirstExecutor() throws IOException {
-        var settings = new ModelSetup.Settings(tiny.toString(), tiny.toString(), options(), 0);
+        var settings = new ModelSetup.Settings(tiny.toString(), tiny.toString(), options(), 0.25);
         try (var setup = ModelSetup.open(settings, Map.of(PluginKind.SPECULATOR, "draft-model"))) {
             // the tiny model's 1 GiB holds far more than 64 contexts of 512 positions: the contexts bound it
             assertEquals(64 * 512 / 16, setup.defaultKvBlocks(16));
@@ -84,7 +84,10 @@ class ExecutorSetupTest {
             assertTrue(first.describe().contains("; draft tiny.gguf"), first.describe());
             assertEquals("cpu-vector", info.get("backend"));
             var model = (Map<?, ?>) info.get("model");
-            assertEquals(List.of("path", "backend", "kv_pool_bytes", "sampling", "draft_path"), List.copyOf(model.keySet()));
+            assertEquals(List.of("path", "backend", "kv_pool_bytes", "sampling", "warmup_s", "threads", "draft_path"),
+                    List.copyOf(model.keySet()));
+            assertEquals(0.25, model.get("warmup_s")); // what changes latencies by 100x was recorded nowhere
+            assertEquals(options().threads(), model.get("threads"));
             assertEquals(tiny.toString(), model.get("draft_path"));
             // two pools of 40 engine blocks and 8 scratch blocks: 2 layers x (keys, values) x 2 KV heads x 16 x 16
             assertEquals(2L * 48 * (2 * 2 * 2 * 16 * 16 * Float.BYTES), model.get("kv_pool_bytes"));
