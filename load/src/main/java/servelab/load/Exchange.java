@@ -31,9 +31,11 @@ final class Exchange {
     /**
      * A time per output token. Servers stream one token per chunk (vLLM, SGLang and ServeLab do by default), and then
      * these are the chunks' arrival times. When the counts differ, token i gets the time of chunk
-     * {@code floor(i * chunks / tokens)}: tokens that came together share a time, which is what the client saw.
+     * {@code floor(i * chunks / tokens)}: tokens that came together share a time, which is what the client saw. None
+     * for a non-streamed answer: its ITLs were recorded as 0, as if every token had come at once from the server.
      */
     long[] tokenNanos() {
+        if (chunks == 0) return new long[0]; // a whole answer: when each token was made is not known (ITL null)
         int n = outputTokens();
         var times = new long[n];
         for (int i = 0; i < n; i++) {

@@ -120,9 +120,11 @@ public record LoadRunner(Endpoint endpoint, boolean stream, Duration timeout, in
         }
         long[] tokens = ex.tokenNanos();
         for (int i = 0; i < tokens.length; i++) tokens[i] -= origin;
-        long first = tokens.length > 0 ? tokens[0] : -1;
+        int output = ex.outputTokens();
+        // a whole (non-streamed) answer brings its first token with the rest: TTFT = E2EL, token times unknown
+        long first = tokens.length > 0 ? tokens[0] : output > 0 ? ex.endNanos - origin : -1;
         return new RequestRow(r.id(), -1, r.tenant(), r.priority(), arrival, -1, first, ex.endNanos - origin, input,
-                tokens.length, cached, -1, tokens, -1, -1, -1, "");
+                output, cached, -1, tokens, -1, -1, -1, "");
     }
 
     /** Parks until {@code deadline}; parkNanos may wake early, so it loops. */

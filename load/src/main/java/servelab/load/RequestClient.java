@@ -63,7 +63,10 @@ final class RequestClient {
                 }
             }
         } catch (IOException e) {
-            ex.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
+            // ConnectException's message is often null: "ConnectException: null" said nothing
+            ex.fail(e instanceof java.net.ConnectException ? "cannot connect to " + endpoint.base()
+                    + " (is the server still running?)" : e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ex.fail("interrupted");

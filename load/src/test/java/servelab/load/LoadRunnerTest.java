@@ -141,6 +141,9 @@ class LoadRunnerTest {
             double[] e2el = requests.doubles("e2el_ms");
             for (int i = 0; i < 3; i++) assertEquals(e2el[i], ttft[i], 1e-9);
             for (long out : requests.longs("output_tokens")) assertEquals(4, out, "from the usage object");
+            // and no ITL is made up: the tokens' times are not known (they were all the completion's, ITL 0.0)
+            for (boolean none : requests.nulls("itl_ms")) assertTrue(none);
+            for (boolean none : requests.nulls("token_times_ns")) assertTrue(none);
         }
     }
 
@@ -173,6 +176,22 @@ class LoadRunnerTest {
             assertEquals(0, rc, out.toString());
             assertTrue(out.toString().contains("Sent 4 requests"), out.toString());
             assertEquals("tiny-test", RunResults.load(work.resolve("cli")).runInfo().get("model"));
+        }
+    }
+
+    @Test
+    void requestsToAServerThatIsGoneSaySoNotConnectExceptionNull() throws Exception {
+        int closed;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        var endpoint = new Endpoint(URI.create("http://127.0.0.1:" + closed + "/v1/"), Endpoint.Api.COMPLETIONS,
+                "tiny-test", Optional.empty());
+        var runDir = work.resolve("gone");
+        new LoadRunner(endpoint, true, Duration.ofSeconds(5), 0, PromptSource.approximate(), Slo.NONE)
+                .run(Traces.stream(trace(2), ReadOptions.DEFAULT), runDir, Map.of());
+        for (var error : RunResults.load(runDir).requests().strings("error")) {
+            assertEquals("cannot connect to http://127.0.0.1:" + closed + " (is the server still running?)", error);
         }
     }
 
