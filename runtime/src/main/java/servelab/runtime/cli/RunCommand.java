@@ -92,6 +92,10 @@ final class RunCommand implements Callable<Integer> {
             parsed.e2elMs().ifPresent(v -> all.add("slo.e2el_ms=" + v));
         }
         if (model != null) {
+            if (executor != null && !executor.equals("model")) { // it ran the cost model, the GGUF unused
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model runs a GGUF on the model "
+                        + "executor; with --executor " + executor + " it would not be used (leave one out)");
+            }
             all.add("model.path=" + model);
             if (executor == null) executor = "model";
         }

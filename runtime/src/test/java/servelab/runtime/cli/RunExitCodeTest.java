@@ -58,4 +58,12 @@ class RunExitCodeTest {
         }
         assertEquals(1, execute("ctl", "--port", "1", "slots").code(), "a good command is sent (and finds no one)");
     }
+
+    @Test
+    void aModelWithAnotherExecutorIsAUsageErrorNotASilentSimulation() {
+        var r = execute("run", "--quiet", "--model", "m.gguf", "--executor", "simulated");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--model runs a GGUF on the model executor; with --executor simulated it would not "
+                + "be used"), r.err());
+    }
 }
