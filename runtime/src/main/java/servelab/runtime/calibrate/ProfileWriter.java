@@ -131,6 +131,9 @@ public final class ProfileWriter {
         kv(y, "kv_dtype", "f32");
         kv(y, "memory_utilization", 1.0);
         kv(y, "activation_reserve_bytes_per_device", 0);
+        // the model's context, as the model executor refuses longer requests: without it a validation simulated
+        // requests the real run had refused
+        kv(y, "max_model_len", c.shape().contextLength());
         y.append("measured:\n");
         kv(y, "csv", csvName);
         kv(y, "max_relative_error", String.format(Locale.ROOT, "%.2f", allowed));

@@ -77,6 +77,8 @@ class CalibrationTest {
         var loaded = CostModels.load(written.yaml().toString());
         assertEquals(c.poolBlocks(), loaded.kvCapacityBlocks(16));
         assertTrue(loaded.describe().startsWith("measured tiny on cpu-"), loaded.describe());
+        // and the model's context (its simulation took requests the real model refuses, and validate compared them)
+        assertEquals(512, loaded.maxModelLen());
         var csv = Files.readString(written.csv());
         for (var key : new String[] {"# machine: ", "# cpu: ", "# threads: 1", "# jdk: ", "# date: ", "# servelab: "}) {
             assertTrue(csv.contains(key), key + " in\n" + csv);
