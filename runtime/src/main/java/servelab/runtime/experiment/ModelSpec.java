@@ -29,6 +29,10 @@ public record ModelSpec(String path, String backend, int threads, double tempera
         if (threads < 0) throw new IllegalArgumentException("model.threads must be >= 0, was " + threads);
         try {
             servelab.runtime.exec.Backend.fromId(backend);
+        } catch (IllegalArgumentException e) { // named as written: model.backend, not "model: unknown backend"
+            throw new IllegalArgumentException("model.backend: " + e.getMessage(), e);
+        }
+        try {
             new servelab.kernels.sample.SamplingParams((float) temperature, topK, topP.floatValue(), (float) minP);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model: " + e.getMessage(), e);

@@ -326,7 +326,7 @@ class CliTest {
         assertTrue(r.err().contains("model file " + bad + " cannot be used"), r.err());
         r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.backend=cuda");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("unknown backend 'cuda'; accepted: cpu-vector, cpu-packed, cpu-reference, tornadovm, tornadovm-matmul"), r.err());
+        assertTrue(r.err().contains("model.backend: unknown backend 'cuda'; accepted: cpu-vector, cpu-packed, cpu-reference, tornadovm, tornadovm-matmul"), r.err());
     }
 
     @Test
