@@ -324,10 +324,8 @@ class GatewayTest {
         assertEquals(2, row.gateway().attempts());
     }
 
-    @Test
-    void aRetryPolicySwappedMidRunIsRecordedAndLosesNoRequest() {
-        // given: replica 0 loses every answer, attempts time out after 20 ms, no retries at first; when request 15
-        // (arriving at 30 ms) is routed, a policy retrying once goes into the slot
+    /** A cluster routing by attempt whose router puts a retry policy of two tries into the slot at request 15. */
+    private static TinyCluster retrySwappedAtRequest15(GatewaySettings settings) {
         var slot = new java.util.concurrent.atomic.AtomicReference<PolicySlot<RetryPolicy>>();
         Router swapping = (r, v) -> {
             if (r.id() == 15 && r.attempt() == 0) {
@@ -336,8 +334,16 @@ class GatewayTest {
             }
             return BY_ATTEMPT.route(r, v);
         };
-        var cluster = cluster(swapping, settings(0, 20, false), Map.of());
+        var cluster = cluster(swapping, settings, Map.of());
         slot.set(cluster.slots.slot(PluginKind.RETRY, RetryPolicy.class));
+        return cluster;
+    }
+
+    @Test
+    void aRetryPolicySwappedMidRunIsRecordedAndLosesNoRequest() {
+        // given: replica 0 loses every answer, attempts time out after 20 ms, no retries at first; when request 15
+        // (arriving at 30 ms) is routed, a policy retrying once goes into the slot
+        var cluster = retrySwappedAtRequest15(settings(0, 20, false));
         inject(cluster, List.of(new Fault.LostResponses(0, 1000 * MS, 0, 1.0)));
         var trace = new ArrayList<servelab.datasets.TraceRequest>();
         for (int i = 0; i < 20; i++) trace.add(TinyCluster.request(i, i * 2.0, 16, 4));
@@ -359,16 +365,7 @@ class GatewayTest {
     void aSwapOfAPolicyNeverAskedAfterwardsIsRecordedAllTheSame() {
         // given: a fault-free run (no attempt fails, so the retry policy is never asked); at request 15 a retry
         // policy goes into the slot
-        var slot = new java.util.concurrent.atomic.AtomicReference<PolicySlot<RetryPolicy>>();
-        Router swapping = (r, v) -> {
-            if (r.id() == 15 && r.attempt() == 0) {
-                slot.get().install(new PolicySlot.Installed<>(upTo(2, 0, new ArrayList<>()),
-                        TinyEngine.descriptorOf("two-tries", PluginKind.RETRY), Map.of(), "test"));
-            }
-            return BY_ATTEMPT.route(r, v);
-        };
-        var cluster = cluster(swapping, settings(0, 0, false), Map.of());
-        slot.set(cluster.slots.slot(PluginKind.RETRY, RetryPolicy.class));
+        var cluster = retrySwappedAtRequest15(settings(0, 0, false));
         var trace = new ArrayList<servelab.datasets.TraceRequest>();
         for (int i = 0; i < 20; i++) trace.add(TinyCluster.request(i, i * 2.0, 16, 4));
         var rows = cluster.run(trace);
