@@ -358,6 +358,14 @@ class CliTest {
                 .mapToDouble(l -> Double.parseDouble(l.trim().split("\\s+")[2])).toArray();
         assertTrue(goodputs.length >= DemoCommand.POLICIES.size(), r.out());
         for (double g : goodputs) assertTrue(g >= 0, r.out());
+        // the time column is each run's replay, as run.json has it (it was the whole run, model warm-up included)
+        for (var policy : DemoCommand.POLICIES) {
+            var row = r.out().lines().filter(l -> l.startsWith(policy.label() + " ")).findFirst().orElseThrow();
+            var cells = row.trim().split("\\s+");
+            assertEquals(DemoCommand.replaySeconds(work.resolve("demo").resolve(policy.label())),
+                    Double.parseDouble(cells[cells.length - 1]), 0.006, row);
+        }
+        assertTrue(r.out().contains("replay s"), r.out());
     }
 
     @Test
