@@ -25,13 +25,21 @@ public final class RunInfo {
      * data flow), unknown kinds after them. Imported runs have none.
      */
     public static Map<String, String> plugins(RunResults run) {
+        var out = new LinkedHashMap<String, String>();
+        var params = pluginParams(run);
+        pluginIds(run).forEach((kind, id) -> out.put(kind, id + params(params.get(kind))));
+        return out;
+    }
+
+    /** The plugin of each kind as {@code name@version}, in {@link #plugins}' order. */
+    public static Map<String, String> pluginIds(RunResults run) {
         var found = new TreeMap<String, String>();
-        if (!(run.runInfo().get("plugins") instanceof Map<?, ?> plugins)) return found;
-        for (var e : plugins.entrySet()) {
-            if (!(e.getValue() instanceof Map<?, ?> spec)) continue;
-            String id = spec.get("plugin") != null ? String.valueOf(spec.get("plugin"))
-                    : spec.get("name") + (spec.get("version") != null ? "@" + spec.get("version") : "");
-            found.put(String.valueOf(e.getKey()), id + params(spec.get("params")));
+        if (run.runInfo().get("plugins") instanceof Map<?, ?> plugins) {
+            for (var e : plugins.entrySet()) {
+                if (!(e.getValue() instanceof Map<?, ?> spec)) continue;
+                found.put(String.valueOf(e.getKey()), spec.get("plugin") != null ? String.valueOf(spec.get("plugin"))
+                        : spec.get("name") + (spec.get("version") != null ? "@" + spec.get("version") : ""));
+            }
         }
         var out = new LinkedHashMap<String, String>();
         for (var kind : PluginKind.values()) {
@@ -40,6 +48,24 @@ public final class RunInfo {
         }
         out.putAll(found);
         return out;
+    }
+
+    /** The parameters of each kind's plugin as run.json gives them (all of them, defaults included, since ed7a61c). */
+    public static Map<String, Map<String, Object>> pluginParams(RunResults run) {
+        var out = new LinkedHashMap<String, Map<String, Object>>();
+        if (!(run.runInfo().get("plugins") instanceof Map<?, ?> plugins)) return out;
+        for (var e : plugins.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> spec) || !(spec.get("params") instanceof Map<?, ?> params)) continue;
+            var values = new LinkedHashMap<String, Object>();
+            params.forEach((k, v) -> values.put(String.valueOf(k), v));
+            out.put(String.valueOf(e.getKey()), values);
+        }
+        return out;
+    }
+
+    /** {@code " (k=v, ...)"}, or "" for none. */
+    public static String paramsText(Map<String, Object> params) {
+        return params(params);
     }
 
     /**

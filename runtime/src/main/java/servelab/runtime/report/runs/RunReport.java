@@ -48,7 +48,12 @@ public final class RunReport {
         doc.bullets(runs.stream().map(r -> "`" + r.name() + "`: `" + r.results().dir() + "`").toList());
         var notes = notes(runs);
         if (!notes.isEmpty()) doc.paragraph("Notes:").bullets(notes);
-        table(doc.heading(2, "Runs"), RunTables.plugins(runs, metrics));
+        doc.heading(2, "Runs");
+        if (runs.size() > 1) {
+            doc.paragraph("A plugin's parameters that every run using it shares are left out (each run.json lists "
+                    + "them all, defaults included).");
+        }
+        table(doc, RunTables.plugins(runs, metrics));
         table(doc.heading(2, "Throughput and counters").paragraph("Throughput and goodput over the run's duration "
                 + "(first arrival to last completion), as `vllm bench serve` computes them; goodput counts completed "
                 + "requests that meet every SLO. n/a: the run has no data for it (no prefix lookups, no speculative "

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import servelab.runtime.report.NamedRun;
 import servelab.runtime.report.RunInfo;
@@ -33,10 +34,15 @@ public final class RunTables {
         for (int i = 0; i < runs.size(); i++) {
             var m = metrics.get(i);
             var row = new ArrayList<>(List.of(m.label()));
-            String source = RunInfo.source(runs.get(i).results());
-            var swaps = RunInfo.swaps(runs.get(i).results());
+            var results = runs.get(i).results();
+            String source = RunInfo.source(results);
+            var swaps = RunInfo.swaps(results);
+            var ids = RunInfo.pluginIds(results);
+            var params = RunInfo.pluginParams(results);
             for (var kind : kinds) {
-                var cell = new StringBuilder(m.plugins().getOrDefault(kind, source.isEmpty() ? "" : "(imported: " + source + ")"));
+                var id = ids.get(kind);
+                var cell = new StringBuilder(id == null ? (source.isEmpty() ? "" : "(imported: " + source + ")")
+                        : id + RunInfo.paramsText(differing(runs, kind, id, params.getOrDefault(kind, Map.of()))));
                 for (var to : swaps.getOrDefault(kind, List.of())) cell.append(" → ").append(to);
                 row.add(cell.toString());
             }
@@ -46,6 +52,21 @@ public final class RunTables {
             rows.add(row);
         }
         return new Rows(header, rows);
+    }
+
+    /**
+     * {@code params} less those every other run with plugin {@code id} in slot {@code kind} has with the same value:
+     * a comparison shows what differs (run.json has them all); a plugin only one run has shows all of its own.
+     */
+    static Map<String, Object> differing(List<NamedRun> runs, String kind, String id, Map<String, Object> params) {
+        var others = runs.stream().map(NamedRun::results).filter(r -> id.equals(RunInfo.pluginIds(r).get(kind)))
+                .map(r -> RunInfo.pluginParams(r).getOrDefault(kind, Map.of())).toList();
+        if (others.size() < 2) return params;
+        var shown = new java.util.LinkedHashMap<String, Object>();
+        params.forEach((k, v) -> {
+            if (!others.stream().allMatch(o -> java.util.Objects.equals(o.get(k), v))) shown.put(k, v);
+        });
+        return shown;
     }
 
     /** Throughput, goodput with its SLO, prefix hit rate, preemptions, speculative acceptance rate. */

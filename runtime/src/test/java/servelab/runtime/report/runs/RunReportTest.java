@@ -88,10 +88,10 @@ class RunReportTest {
     void thePluginsTableNamesEachRunsPluginsAndTheSwapRunsStartingScheduler() throws IOException {
         var table = markdownTable("## Runs");
         assertEquals("fcfs@1.0.0", table.get("fcfs").get(0));
-        // with the parameters each plugin ran with, defaults included (run.json records them all)
-        assertTrue(table.get("fcfs").get(1).startsWith("continuous@1.0.0 (chunked_prefill=true, max_num_batched_tokens="),
-                table.get("fcfs").get(1));
-        assertTrue(table.get("fcfs").get(2).startsWith("paged@1.0.0 ("), table.get("fcfs").get(2));
+        // both runs ran continuous and paged with the same parameters: those are left out of the comparison (they
+        // filled each cell since run.json records defaults too)
+        assertEquals("continuous@1.0.0", table.get("fcfs").get(1));
+        assertEquals("paged@1.0.0", table.get("fcfs").get(2));
         // the swap run's row shows the scheduler it started with and the one it was swapped to (it showed only fcfs)
         assertTrue(table.get("swap").get(0).startsWith("fcfs@1.0.0 → sjf@1.0.0"), table.get("swap").toString());
         // the swap run records its scheduler at start in run.json; the swap itself is an event
