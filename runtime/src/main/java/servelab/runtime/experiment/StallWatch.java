@@ -17,7 +17,8 @@ final class StallWatch implements AutoCloseable {
     private final HostListener console;
     private final long limitNanos;
     private final Thread watcher;
-    private volatile long lastStepNanos = System.nanoTime();
+    /** Steps ended so far: a count, so the engine's per-step cost is one increment, not a clock read. */
+    private volatile long steps;
     private volatile boolean closed;
 
     /** A watch of the calling thread, the one that runs the engine; it starts watching at {@link #start}. */
@@ -30,28 +31,34 @@ final class StallWatch implements AutoCloseable {
 
     /** Starts watching (at the replay's start: loading a model before it is not a stall). */
     void start() {
-        lastStepNanos = System.nanoTime();
         if (limitNanos > 0) watcher.start();
     }
 
-    /** A step ended (called on the engine's thread after each step). */
+    /** A step ended (called on the engine's thread after each step; it alone writes the count). */
     void stepped() {
-        lastStepNanos = System.nanoTime();
+        steps++;
     }
 
     private void watch() {
-        long saidFor = -1; // the step whose stall was said, by its start
+        long seen = steps, since = System.nanoTime(); // the count last seen, and when it last changed
+        boolean said = false; // this stall was said already
         while (!closed) {
             try {
                 Thread.sleep(Math.max(10, Math.min(1000, limitNanos / 4_000_000)));
             } catch (InterruptedException e) {
                 return;
             }
-            long last = lastStepNanos;
-            if (System.nanoTime() - last < limitNanos || last == saidFor || closed) continue;
-            saidFor = last;
+            long now = System.nanoTime();
+            if (steps != seen) {
+                seen = steps;
+                since = now;
+                said = false;
+                continue;
+            }
+            if (now - since < limitNanos || said || closed) continue;
+            said = true;
             console.report("info", "", "", "", "no engine step has ended for " + TimeUnit.NANOSECONDS.toSeconds(
-                    System.nanoTime() - last) + " s; the engine is in " + where() + " (a policy that never returns "
+                    now - since) + " s; the engine is in " + where() + " (a policy that never returns "
                     + "stops the run: nothing times it out; -Dservelab.stall.s sets this wait)");
         }
     }

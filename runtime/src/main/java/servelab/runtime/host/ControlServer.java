@@ -52,11 +52,15 @@ public final class ControlServer implements AutoCloseable {
      * {@code console} too ({@code info}): the run's terminal showed a jar's swap but not a {@code ctl switch}.
      */
     public ControlServer(PluginRegistry registry, ControlOptions options, HostListener console) {
-        this(line -> {
-            String answer = new ControlCommands(registry).handle(line);
+        this(echoingSwitches(new ControlCommands(registry), console), options);
+    }
+
+    private static UnaryOperator<String> echoingSwitches(ControlCommands commands, HostListener console) {
+        return line -> {
+            String answer = commands.handle(line);
             if (line.startsWith("switch ")) console.report("info", "", "", "", "ctl " + line + ": " + answer);
             return answer;
-        }, options);
+        };
     }
 
     /** A control port answering each command line with {@code commands} (which throws to answer an error). */
