@@ -138,13 +138,20 @@ final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
-    private void generateModel() throws java.io.IOException {
-        var spec = switch (generate) {
+    /** The model {@code --generate NAME} writes, or null for a name it does not know. */
+    static RandomLlama.Spec generatedSpec(String name) {
+        return switch (name) {
             case "tiny" -> RandomLlama.Spec.tiny(WeightFormat.Q8_0);
             case "small" -> new RandomLlama.Spec(768, 12, 12, 4, 2560, 2048, WeightFormat.Q8_0, false, true);
-            default -> throw new ParameterException(this.spec.commandLine(),
-                    "--generate must be tiny or small, was '" + generate + "'");
+            default -> null;
         };
+    }
+
+    private void generateModel() throws java.io.IOException {
+        var spec = generatedSpec(generate);
+        if (spec == null) {
+            throw new ParameterException(this.spec.commandLine(), "--generate must be tiny or small, was '" + generate + "'");
+        }
         if (model.toAbsolutePath().getParent() != null) Files.createDirectories(model.toAbsolutePath().getParent());
         RandomLlama.write(model, spec, 42);
     }
