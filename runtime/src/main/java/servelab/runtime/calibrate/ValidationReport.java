@@ -60,8 +60,8 @@ public final class ValidationReport {
         doc.heading(2, "Per-request E2EL error");
         var s = r.e2elErrorStats();
         doc.table(List.of("requests", "mean |error|", "p50", "p90", "p99", "within 5%", "within 10%"),
-                List.of(List.of(Integer.toString(s.count()), percent(s.mean()), percent(s.median()), percent(s.p90()),
-                        percent(s.p99()), percent(r.fractionWithin(0.05)), percent(r.fractionWithin(0.10)))));
+                List.of(List.of(Integer.toString(s.count()), share(s.mean()), share(s.median()), share(s.p90()),
+                        share(s.p99()), share(r.fractionWithin(0.05)), share(r.fractionWithin(0.10)))));
         var kinds = StepKinds.of(reals, sim);
         doc.heading(2, "Where the time differs: steps by kind");
         doc.paragraph("Each kind's mean step time over every real run's steps against the simulation's, and the busy"
@@ -72,7 +72,7 @@ public final class ValidationReport {
         for (var k : kinds.kinds()) {
             kindRows.add(List.of(k.kind(), Long.toString(k.realSteps()), Long.toString(k.simSteps()), num(k.realMeanMs()),
                     num(k.simMeanMs()), percent(k.relative()), num(k.realBusyMs()), num(k.simBusyMs()),
-                    percent(k.busyRelative()), String.format(Locale.ROOT, "%.1f%%", 100 * k.realBusyShare())));
+                    percent(k.busyRelative()), share(k.realBusyShare())));
         }
         doc.table(List.of("steps", "real steps", "simulated steps", "real mean (ms)", "simulated mean (ms)", "error",
                 "real busy (ms)", "simulated busy (ms)", "busy error", "share of real busy"), kindRows);
@@ -155,7 +155,13 @@ public final class ValidationReport {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /** A signed error: +12.0% or -3.5%. */
     static String percent(double v) {
         return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%+.1f%%", 100 * v);
+    }
+
+    /** A magnitude or a fraction, without a sign: |error| statistics, the share of requests within a bound. */
+    static String share(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 }

@@ -1,6 +1,7 @@
 package servelab.runtime.calibrate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -54,6 +55,10 @@ class ValidationTest {
         assertEquals(24, good.e2elErrors().length);
         assertEquals(5, report.charts().size());
         assertTrue(Files.readString(report.markdown()).contains("| TPOT | p50 |"), Files.readString(report.markdown()));
+        // the per-request |error| statistics and the shares within 5% and 10% are magnitudes: no sign
+        var e2elRow = Files.readString(report.markdown()).lines().filter(l -> l.startsWith("| 24 |")).findFirst().orElseThrow();
+        assertFalse(e2elRow.contains("+"), e2elRow);
+        assertTrue(e2elRow.matches("\\| 24 \\|( [0-9.]+% \\|){6}"), e2elRow);
         assertTrue(Files.readString(report.json()).contains("\"relative_error\""));
         // and each real statistic is the median of the two real runs (the mean of the pair), with their extremes
         assertEquals(List.of(work.resolve("good/real-1"), work.resolve("good/real-2")), good.realDirs());
