@@ -1,60 +1,46 @@
 package servelab.plugins.caching.eviction;
 
 import java.util.Arrays;
+import servelab.common.collect.IntMinHeap;
 
 /**
- * A binary min-heap of block ids ordered by a long key, then a long tie-breaker, then the order blocks entered the
- * heap; indexed by block id so any block can be removed in O(log n). Every eviction policy here is one of these
- * heaps (or two) under a different key. Arrays grow to the largest block id seen.
+ * A min-heap of block ids ordered by a long key, then a long tie-breaker, then the order blocks entered the heap;
+ * indexed by block id so any block can be removed in O(log n) ({@link IntMinHeap} under these keys). Every eviction
+ * policy here is one of these heaps (or two) under a different key. Arrays grow to the largest block id seen.
  */
 final class BlockHeap {
-    private int[] heap = new int[1024];
     private long[] priority = new long[1024];
     private long[] tie = new long[1024];
     private long[] order = new long[1024];
-    private int[] position = filled(1024);
-    private int size;
     private long entries;
+    private final IntMinHeap heap = new IntMinHeap(1024, this::less);
 
     int size() {
-        return size;
+        return heap.size();
     }
 
     boolean contains(int block) {
-        return block < position.length && position[block] >= 0;
+        return heap.contains(block);
     }
 
     /** Adds {@code block}, which must not be in the heap, under {@code key}; equal keys go smaller {@code tieKey} first. */
     void add(int block, long key, long tieKey) {
+        if (heap.contains(block)) throw new IllegalStateException("block " + block + " is already a candidate");
         ensure(block);
-        if (position[block] >= 0) throw new IllegalStateException("block " + block + " is already a candidate");
-        if (size == heap.length) heap = Arrays.copyOf(heap, size * 2);
         priority[block] = key;
         tie[block] = tieKey;
         order[block] = entries++;
-        heap[size] = block;
-        position[block] = size++;
-        up(size - 1);
+        heap.update(block);
     }
 
     void remove(int block) {
         if (!contains(block)) throw new IllegalStateException("block " + block + " is not a candidate");
-        int at = position[block];
-        int last = heap[--size];
-        position[block] = -1;
-        if (at == size) return;
-        heap[at] = last;
-        position[last] = at;
-        up(at);
-        down(position[last]);
+        heap.remove(block);
     }
 
     /** Removes and returns the block with the smallest key, or -1 when empty. */
     int poll() {
-        if (size == 0) return -1;
-        int top = heap[0];
-        remove(top);
-        return top;
+        return heap.poll();
     }
 
     private boolean less(int a, int b) {
@@ -63,48 +49,11 @@ final class BlockHeap {
         return order[a] < order[b];
     }
 
-    private void up(int i) {
-        int block = heap[i];
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!less(block, heap[parent])) break;
-            heap[i] = heap[parent];
-            position[heap[i]] = i;
-            i = parent;
-        }
-        heap[i] = block;
-        position[block] = i;
-    }
-
-    private void down(int i) {
-        int block = heap[i];
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= size) break;
-            if (child + 1 < size && less(heap[child + 1], heap[child])) child++;
-            if (!less(heap[child], block)) break;
-            heap[i] = heap[child];
-            position[heap[i]] = i;
-            i = child;
-        }
-        heap[i] = block;
-        position[block] = i;
-    }
-
     private void ensure(int block) {
-        if (block < position.length) return;
-        int capacity = Math.max(block + 1, position.length * 2);
-        int old = position.length;
-        position = Arrays.copyOf(position, capacity);
-        Arrays.fill(position, old, capacity, -1);
+        if (block < priority.length) return;
+        int capacity = Math.max(block + 1, priority.length * 2);
         priority = Arrays.copyOf(priority, capacity);
         tie = Arrays.copyOf(tie, capacity);
         order = Arrays.copyOf(order, capacity);
-    }
-
-    private static int[] filled(int n) {
-        int[] a = new int[n];
-        Arrays.fill(a, -1);
-        return a;
     }
 }
