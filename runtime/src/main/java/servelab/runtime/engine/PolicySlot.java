@@ -16,11 +16,13 @@ public final class PolicySlot<T> {
     /**
      * A policy instance with what it is and where it came from.
      *
+     * @param build the OSGi bundle it came from (0 for the host's own): a rebuilt jar dropped in is a new bundle,
+     *              so a fixed build of a version that faulted is told apart from the faulted one
      * @param id {@code name@version}, made once: every iteration row names its scheduler and batcher, and building
      *           the string per step was 5% of a single-replica replay
      */
     public record Installed<T>(T policy, PluginDescriptor descriptor, java.util.Map<String, Object> params,
-                               String source, String id) {
+                               String source, long build, String id) {
         public Installed {
             Objects.requireNonNull(policy, "Installed.policy");
             Objects.requireNonNull(descriptor, "Installed.descriptor");
@@ -30,7 +32,21 @@ public final class PolicySlot<T> {
         }
 
         public Installed(T policy, PluginDescriptor descriptor, java.util.Map<String, Object> params, String source) {
-            this(policy, descriptor, params, source, null);
+            this(policy, descriptor, params, source, 0, null);
+        }
+
+        public Installed(T policy, PluginDescriptor descriptor, java.util.Map<String, Object> params, String source,
+                         long build) {
+            this(policy, descriptor, params, source, build, null);
+        }
+
+        /** {@code name@version#build}: what a fault marks. */
+        public String buildId() {
+            return buildId(id, build);
+        }
+
+        public static String buildId(String id, long build) {
+            return id + "#" + build;
         }
 
         /** Whether this is the host's own plugin of that name (a bundle may not replace a built-in's behaviour). */
@@ -41,7 +57,7 @@ public final class PolicySlot<T> {
 
     private volatile Installed<T> current;
     private Installed<T> previous;
-    /** {@code name@version} of every policy that faulted in this slot: the registry does not pick them again. */
+    /** {@code name@version#build} of every policy that faulted in this slot: the registry does not pick them again. */
     private final java.util.Set<String> faulted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public PolicySlot(Installed<T> initial) {
@@ -66,7 +82,7 @@ public final class PolicySlot<T> {
         current = next;
     }
 
-    /** {@code name@version} of the policies that faulted in this slot (a snapshot). */
+    /** {@code name@version#build} of the policies that faulted in this slot (a snapshot; see {@link Installed#buildId}). */
     public java.util.Set<String> faulted() {
         return java.util.Set.copyOf(faulted);
     }
@@ -77,7 +93,7 @@ public final class PolicySlot<T> {
      * @return false when there is no fallback (or another swap already replaced {@code faulty})
      */
     public synchronized boolean revert(Installed<T> faulty) {
-        faulted.add(faulty.id());
+        faulted.add(faulty.buildId());
         if (current != faulty || previous == null) return false;
         current = previous;
         previous = null;

@@ -291,8 +291,8 @@ public final class PluginRegistry {
     }
 
     /**
-     * The plugin a selection names: the highest version installed that has not faulted in this run, the most
-     * recently installed on a tie; a name ending in {@code @VERSION} asks for exactly that version, faulted or not.
+     * The plugin a selection names: the highest version installed whose build has not faulted in this run (a rebuilt
+     * jar is a new build), the most recently installed on a tie; {@code name@VERSION} asks for that version, faulted or not.
      */
     Plugin best(PluginSelection selection) {
         int at = selection.name().indexOf('@');
@@ -305,8 +305,9 @@ public final class PluginRegistry {
             throw new PluginException("unknown " + selection.kind().id() + " '" + selection.name() + "'; installed: "
                     + names(selection.kind()));
         }
-        var faulted = faulted(selection.kind());
-        var usable = version == null ? named.stream().filter(p -> !faulted.contains(p.descriptor().id())).toList() : named;
+        var faulted = faultedBuilds(selection.kind());
+        var usable = version == null ? named.stream()
+                .filter(p -> !faulted.contains(PolicySlot.Installed.buildId(p.descriptor().id(), p.bundleId()))).toList() : named;
         if (usable.isEmpty()) {
             throw new PluginException(selection.kind().id() + " " + named.stream().map(p -> p.descriptor().id()).distinct()
                     .collect(Collectors.joining(", ")) + " faulted in this run (see the events); to try it again, ask "
@@ -317,8 +318,8 @@ public final class PluginRegistry {
                 .orElseThrow();
     }
 
-    /** {@code name@version} of the plugins of {@code kind} that faulted in any slot of this run. */
-    public synchronized java.util.Set<String> faulted(PluginKind kind) {
+    /** {@code name@version#build} of the plugins of {@code kind} that faulted in any slot of this run. */
+    public synchronized java.util.Set<String> faultedBuilds(PluginKind kind) {
         var ids = new java.util.TreeSet<String>();
         for (var slot : slotsOf(kind)) ids.addAll(slot.faulted());
         return ids;
@@ -346,7 +347,7 @@ public final class PluginRegistry {
                     + (policy == null ? "null" : policy.getClass().getName()) + ", not a "
                     + descriptor.kind().policyType().getSimpleName());
         }
-        return new PolicySlot.Installed<>(policy, descriptor, params.asMap(), plugin.source());
+        return new PolicySlot.Installed<>(policy, descriptor, params.asMap(), plugin.source(), plugin.bundleId());
     }
 
     private String names(PluginKind kind) {

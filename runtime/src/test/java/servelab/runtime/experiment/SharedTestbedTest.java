@@ -38,7 +38,7 @@ class SharedTestbedTest {
                     () -> ExperimentRunner.run(bad, work.resolve("shared-bad"), options(plugins, testbed)));
             assertEquals(true, error.getMessage().contains("unknown scheduler 'nope'"), error.getMessage());
             ExperimentRunner.run(fcfs, work.resolve("shared-fcfs"), options(plugins, testbed));
-            assertEquals(0, testbed.registry().faulted(servelab.api.PluginKind.SCHEDULER).size());
+            assertEquals(0, testbed.registry().faultedBuilds(servelab.api.PluginKind.SCHEDULER).size());
         }
         for (var name : List.of("sjf", "fcfs")) {
             for (var file : List.of("requests.arrow", "iterations.arrow", "events.arrow")) {

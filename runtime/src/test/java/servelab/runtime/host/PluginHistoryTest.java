@@ -135,14 +135,49 @@ class PluginHistoryTest {
         assertTrue(entry.containsKey("replica") && entry.get("replica") == null, entry.toString());
     }
 
+    @Test
+    void aFixedBuildOfTheFaultedVersionIsPickedAgainByAPlainSwitch() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS));
+        var broken = TestBundles.scheduler(work, "probe", "2.0.0", "", BOOM);
+        // the fix, built as the same version (as a plugin's Maven build does until its version is raised)
+        var fixed = TestBundles.scheduler(java.nio.file.Files.createDirectories(work.resolve("fixed")), "probe", "2.0.0",
+                "", FCFS);
+        var runDir = work.resolve("run");
+        var console = new TestBundles.Reports();
+        var answers = new ArrayList<String>();
+        int[] steps = {0};
+        // when: the broken 2.0.0 is dropped at step 50 (it faults and is reverted), its fixed build over the same
+        // jar at step 100; then ctl switches away and back by the plain name
+        ExperimentRunner.run(ExperimentFile.load(null, List.of("seed=5", "kv.blocks=600", "trace.synthetic.count=300",
+                "trace.synthetic.arrivals.rate=30", "plugins.scheduler.name=probe")), runDir,
+                new ExperimentRunner.Options(plugins, console, null, (replica, end) -> {
+                    switch (++steps[0]) {
+                        case 50 -> dropAndWait(plugins, broken, console);
+                        case 100 -> dropAndWait(plugins, fixed, console);
+                        case 150 -> answers.add(ControlClient.send(runDir, "switch scheduler sjf"));
+                        case 200 -> answers.add(ControlClient.send(runDir, "switch scheduler probe"));
+                        default -> { }
+                    }
+                }));
+        // then: only the broken build faulted, and the plain name took the fixed build, not the older 1.0.0
+        var faults = console.lines.stream().filter(l -> l.startsWith("fault ")).toList();
+        assertEquals(1, faults.size(), console.lines.toString());
+        assertEquals("scheduler sjf@1.0.0 -> probe@2.0.0\nok", answers.get(1), answers.toString());
+        var results = RunResults.load(runDir);
+        assertEquals(300, results.requests().rowCount());
+        assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
+    }
+
     private static void dropAndWait(Path plugins, byte[] jar, TestBundles.Reports console) {
+        int before = console.count("probe-2.jar");
         try {
             TestBundles.drop(plugins, "probe-2.jar", jar); // beside 1.0.0: both versions are installed
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!console.any("probe-2.jar")) {
+        while (console.count("probe-2.jar") == before) {
             if (System.nanoTime() > deadline) throw new AssertionError("not deployed: " + console.lines);
             Thread.onSpinWait();
         }

@@ -197,6 +197,12 @@ public final class TestBundles {
                 return lines.stream().anyMatch(l -> l.contains(fragment));
             }
         }
+
+        int count(String fragment) {
+            synchronized (lines) {
+                return (int) lines.stream().filter(l -> l.contains(fragment)).count();
+            }
+        }
     }
 
 }
