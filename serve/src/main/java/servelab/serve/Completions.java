@@ -50,7 +50,7 @@ final class Completions {
                     failIfNotCompleted(end.row());
                     text.append(end.text());
                     var reason = finishReason(end);
-                    metrics.finished(reason);
+                    metrics.finished(end.row().replica(), reason);
                     var choice = F.objectNode().put("index", 0);
                     if (chat) choice.set("message", F.objectNode().put("role", "assistant").put("content", text.toString()));
                     else choice.put("text", text.toString());
@@ -100,7 +100,7 @@ final class Completions {
         } else {
             if (!end.text().isEmpty()) send(out, textChunk(end.text()));
             var reason = finishReason(end);
-            metrics.finished(reason);
+            metrics.finished(row.replica(), reason);
             send(out, chat ? chunk(F.objectNode(), null, reason) : chunk(null, "", reason));
             if (request.includeUsage()) {
                 var last = envelope(chat ? "chat.completion.chunk" : "text_completion");

@@ -254,6 +254,24 @@ final class LiveEngine implements AutoCloseable {
         if (worker != null) worker.post(replica -> replica.cancel(id, reason));
     }
 
+    /** Told of a replica's state after a pass of its loop that took no step (see {@link ServeMetrics#idle}). */
+    interface IdleListener {
+        void idle(Replica replica, ReplicaSlots slots);
+    }
+
+    private IdleListener idleListener = (replica, slots) -> { };
+
+    /** Sets who hears of idle replicas (before {@link #start}). */
+    void onIdle(IdleListener listener) {
+        this.idleListener = listener;
+    }
+
+    /** On the replica's thread, when a pass of its loop took no step. */
+    void idle(Replica replica) {
+        running.set(replica.index(), replica.runningRequests());
+        idleListener.idle(replica, replicaSlots.get(replica.index()));
+    }
+
     /** After each step, on the replica's thread: host reports (deployments, failed jars) become event rows. */
     void afterStep(Replica replica, long end) {
         synchronized (downstream) {

@@ -59,6 +59,8 @@ final class ReplicaWorker {
                     long start = engine.nowNanos();
                     long end = start + replica.step(start);
                     engine.afterStep(replica, end);
+                } else {
+                    engine.idle(replica);
                 }
                 publish();
             }

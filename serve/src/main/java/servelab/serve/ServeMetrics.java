@@ -46,7 +46,8 @@ final class ServeMetrics implements ResultSink {
     private final Histogram itl = histogram("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", ITL);
     private final Histogram e2e = histogram("vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.", E2E);
     private final Counter success = Counter.builder().name("vllm:request_success")
-            .help("Count of successfully processed requests.").labelNames("model_name", "finished_reason").register(registry);
+            .help("Count of successfully processed requests.").labelNames("model_name", "engine", "finished_reason")
+            .register(registry);
     private final Gauge plugin = Gauge.builder().name("servelab:plugin_in_slot")
             .help("1 for the plugin (name@version) in each slot of each replica.")
             .labelNames("model_name", "engine", "kind", "plugin").register(registry);
@@ -65,6 +66,38 @@ final class ServeMetrics implements ResultSink {
 
     ServeMetrics(String model) {
         this.model = model;
+    }
+
+    /**
+     * Every replica's series at zero before its first request, as vLLM exposes them from the start (a scrape of an
+     * idle server found an empty page, and rates over a series that appears late start wrong).
+     */
+    void replicas(int count) {
+        for (int i = 0; i < count; i++) {
+            var e = Integer.toString(i);
+            for (var g : new Gauge[] {running, waiting, kvUsage}) g.labelValues(model, e).set(0);
+            for (var c : new Counter[] {prefixQueries, prefixHits, preemptions, promptTokens, generationTokens}) {
+                c.labelValues(model, e);
+            }
+            for (var h : new Histogram[] {ttft, itl, e2e}) h.labelValues(model, e);
+            for (var reason : new String[] {"stop", "length"}) success.labelValues(model, e, reason);
+        }
+    }
+
+    /**
+     * A replica's state after a pass of its loop that took no step: a request that ended between steps (a stop
+     * string, a client gone) makes no iteration row, and the gauges kept its last step's values for as long as the
+     * server stayed idle. The plugins are the slots' (a {@code ctl switch} shows at once; the swap itself is counted
+     * when a step takes it, as events.arrow records it).
+     */
+    void idle(Replica replica, servelab.runtime.engine.ReplicaSlots slots) {
+        var e = Integer.toString(replica.index());
+        running.labelValues(model, e).set(replica.runningRequests());
+        waiting.labelValues(model, e).set(replica.waitingRequests());
+        int total = replica.totalBlocks();
+        kvUsage.labelValues(model, e).set(total == 0 ? 0 : (double) replica.usedBlocks() / total);
+        inUse(e, "scheduler", slots.scheduler().current().id());
+        inUse(e, "batcher", slots.batcher().current().id());
     }
 
     private Gauge gauge(String name, String help) {
@@ -116,9 +149,9 @@ final class ServeMetrics implements ResultSink {
         e2e.labelValues(model, e).observe((r.completionNanos() - r.arrivalNanos()) / 1e9);
     }
 
-    /** A request that finished well: {@code reason} is {@code stop} or {@code length}, as vLLM labels them. */
-    void finished(String reason) {
-        success.labelValues(model, reason).inc();
+    /** A request that finished well on replica {@code engine}: {@code reason} is {@code stop} or {@code length}, as vLLM labels them. */
+    void finished(int engine, String reason) {
+        success.labelValues(model, Integer.toString(engine), reason).inc();
     }
 
     void refused(int status) {

@@ -98,6 +98,8 @@ public final class ServeSession implements AutoCloseable {
         if (outputs != null) keep(outputs);
         engine = new LiveEngine(history.wrap(fanOut(recorder, metrics, trace, outputs)), tokens, spec, trace, tracer, model,
                 setup instanceof ModelSetup m ? m.requestSampling() : null);
+        metrics.replicas(exp.replicas());
+        engine.onIdle(metrics::idle);
         var replicas = new ArrayList<Replica>();
         int maxLen = (int) Math.min(Integer.MAX_VALUE, (long) blocks * kv.blockSize());
         for (int r = 0; r < exp.replicas(); r++) {

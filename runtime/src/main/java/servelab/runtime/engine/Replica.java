@@ -197,6 +197,8 @@ public final class Replica implements ReplicaView {
     @Override public int queuedRequests() { return running.size() + waiting.size(); }
     @Override public int freeBlocks() { return kv.available(); }
     @Override public int totalBlocks() { return kv.total(); }
+    /** KV blocks in use, as an iteration row's {@code kv_blocks_used} counts them. */
+    public int usedBlocks() { return kv.used(); }
 
     public long iterations() {
         return iteration;
