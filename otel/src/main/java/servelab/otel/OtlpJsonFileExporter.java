@@ -84,6 +84,14 @@ final class OtlpJsonFileExporter implements SpanExporter {
 
     private static void span(ObjectNode o, SpanData s) {
         o.put("traceId", s.getTraceId()).put("spanId", s.getSpanId());
+        // OTLP's W3C trace state (a client's tracestate continues here) and flags (the sampled bit)
+        var state = s.getSpanContext().getTraceState();
+        if (!state.isEmpty()) {
+            var text = new StringBuilder();
+            state.forEach((k, v) -> text.append(text.isEmpty() ? "" : ",").append(k).append('=').append(v));
+            o.put("traceState", text.toString());
+        }
+        o.put("flags", s.getSpanContext().getTraceFlags().asByte() & 0xff);
         if (s.getParentSpanContext().isValid()) o.put("parentSpanId", s.getParentSpanId());
         o.put("name", s.getName());
         o.put("kind", s.getKind().ordinal() + 1); // OTLP: 1 internal, 2 server, 3 client, 4 producer, 5 consumer

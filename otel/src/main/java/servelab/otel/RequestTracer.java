@@ -22,7 +22,8 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
  * the tracer keeps the open spans and nothing else, so the engine never touches OpenTelemetry types.
  *
  * <p>A W3C {@code traceparent} from the client makes the request span its child, so the client's trace continues
- * through the server. Plugin names in the slots when the request arrives become attributes
+ * through the server, with the client's {@code tracestate}. Times may be given (epoch nanoseconds: the server passes
+ * its rows' times, so spans and requests.arrow agree); without them each event reads the clock. Plugin names in the slots when the request arrives become attributes
  * ({@code servelab.plugin.scheduler = sjf}), so a trace viewer shows which policy served each request across a swap.
  *
  * <p>Thread-safe: events of one request come in order from whichever thread the server uses; events of different
@@ -35,15 +36,16 @@ public final class RequestTracer implements AutoCloseable {
     static final AttributeKey<String> MODEL = AttributeKey.stringKey("gen_ai.request.model");
     private static final String PLUGIN_PREFIX = "servelab.plugin.";
 
-    private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
+    /** The W3C headers, {@code traceparent} and {@code tracestate}, by their lower-case names. */
+    private static final TextMapGetter<Map<String, String>> HEADERS = new TextMapGetter<>() {
         @Override
-        public Iterable<String> keys(String carrier) {
-            return java.util.List.of("traceparent");
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
         }
 
         @Override
-        public String get(String carrier, String key) {
-            return "traceparent".equals(key) ? carrier : null;
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
         }
     };
 
@@ -72,23 +74,44 @@ public final class RequestTracer implements AutoCloseable {
      * @param plugins     slot kind to plugin name at arrival, e.g. {@code scheduler -> sjf}
      */
     public void received(long id, Optional<String> traceparent, String model, Map<String, String> plugins) {
-        Context parent = traceparent.map(tp -> W3CTraceContextPropagator.getInstance()
-                .extract(Context.root(), tp, TRACEPARENT)).orElse(Context.root());
+        received(id, traceparent.map(tp -> Map.of("traceparent", tp)).orElse(Map.of()), model, plugins, now());
+    }
+
+    /**
+     * Request {@code id} arrived at {@code atNanos} (epoch nanoseconds): starts its {@code request} and {@code queued}
+     * spans there.
+     *
+     * @param traceContext the client's {@code traceparent} and {@code tracestate} headers, by those names, if sent
+     */
+    public void received(long id, Map<String, String> traceContext, String model, Map<String, String> plugins,
+                         long atNanos) {
+        Context parent = traceContext.containsKey("traceparent")
+                ? W3CTraceContextPropagator.getInstance().extract(Context.root(), traceContext, HEADERS) : Context.root();
         var builder = tracer.spanBuilder("request").setParent(parent).setSpanKind(SpanKind.SERVER)
-                .setAttribute(REQUEST_ID, id).setAttribute(MODEL, model);
+                .setAttribute(REQUEST_ID, id).setAttribute(MODEL, model).setStartTimestamp(atNanos, TimeUnit.NANOSECONDS);
         plugins.forEach((kind, name) -> builder.setAttribute(PLUGIN_PREFIX + kind, name));
         Span request = builder.startSpan();
-        open.put(id, new Open(request, child(request, "queued", now())));
+        open.put(id, new Open(request, child(request, "queued", atNanos)));
     }
 
     /** Request {@code id} was scheduled for the first time: queued ends, prefill begins. */
     public void scheduled(long id) {
-        next(id, "prefill");
+        scheduled(id, now());
+    }
+
+    /** As {@link #scheduled(long)}, at {@code atNanos} (epoch nanoseconds). */
+    public void scheduled(long id, long atNanos) {
+        next(id, "prefill", atNanos);
     }
 
     /** Request {@code id} produced its first token: prefill ends, decode begins. */
     public void firstToken(long id) {
-        next(id, "decode");
+        firstToken(id, now());
+    }
+
+    /** As {@link #firstToken(long)}, at {@code atNanos} (epoch nanoseconds). */
+    public void firstToken(long id, long atNanos) {
+        next(id, "decode", atNanos);
     }
 
     /**
@@ -96,9 +119,13 @@ public final class RequestTracer implements AutoCloseable {
      * cancelled, failed) marks the request span as an error with that description.
      */
     public void finished(long id, int inputTokens, int outputTokens, String error) {
+        finished(id, inputTokens, outputTokens, error, now());
+    }
+
+    /** As {@link #finished(long, int, int, String)}, at {@code end} (epoch nanoseconds). */
+    public void finished(long id, int inputTokens, int outputTokens, String error, long end) {
         Open o = open.remove(id);
         if (o == null) return;
-        long end = now();
         o.phase().end(end, TimeUnit.NANOSECONDS);
         o.request().setAttribute(INPUT_TOKENS, (long) inputTokens).setAttribute(OUTPUT_TOKENS, (long) outputTokens);
         if (!error.isEmpty()) o.request().setStatus(StatusCode.ERROR, error);
@@ -110,9 +137,8 @@ public final class RequestTracer implements AutoCloseable {
         return open.size();
     }
 
-    private void next(long id, String phase) {
+    private void next(long id, String phase, long at) {
         open.computeIfPresent(id, (k, o) -> {
-            long at = now();
             o.phase().end(at, TimeUnit.NANOSECONDS);
             return new Open(o.request(), child(o.request(), phase, at));
         });

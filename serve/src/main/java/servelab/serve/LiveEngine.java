@@ -3,7 +3,6 @@ package servelab.serve;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,11 +40,12 @@ final class LiveEngine implements AutoCloseable {
     record Refused(int status, String reason) implements Outcome {}
 
     /**
-     * One request as the front parsed it; {@code traceparent} is the client's W3C trace context header, if sent;
+     * One request as the front parsed it; {@code traceContext} the client's W3C trace context headers
+     * ({@code traceparent}, {@code tracestate}) that it sent;
      * {@code sampling} what it asked of the model executor's sampler (the emulated executor's tokens ignore it).
      */
     record Ask(int[] promptIds, int maxTokens, String tenant, List<String> stop, boolean ignoreEos,
-               Optional<String> traceparent, RequestSampling.Choice sampling) {}
+               Map<String, String> traceContext, RequestSampling.Choice sampling) {}
 
     /** Hears each request that reached the intake (the live trace). */
     interface ArrivalListener {
@@ -53,6 +53,8 @@ final class LiveEngine implements AutoCloseable {
     }
 
     private final long origin = System.nanoTime();
+    /** The epoch time of {@link #origin}, read once: the run clock is monotonic, the wall clock may step. */
+    private final long epochOrigin = epochNow() - (System.nanoTime() - origin);
     /** This session's part of every response id (8 hex digits, random): ids of two servers' answers never collide. */
     private final String session = java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt());
     private final ResultSink downstream;
@@ -111,9 +113,22 @@ final class LiveEngine implements AutoCloseable {
         workers.forEach(ReplicaWorker::start);
     }
 
+    private static long epochNow() {
+        var t = java.time.Instant.now();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
     /** Run-clock nanoseconds: since the engine was made. */
     long nowNanos() {
         return System.nanoTime() - origin;
+    }
+
+    /**
+     * Epoch nanoseconds of run-clock time {@code runNanos}: spans take the rows' own times, so a span's phases are
+     * requests.arrow's to the nanosecond and tile the request span (each event read the clock before).
+     */
+    long epochNanos(long runNanos) {
+        return epochOrigin + runNanos;
     }
 
     long originNanos() {
@@ -178,7 +193,7 @@ final class LiveEngine implements AutoCloseable {
             int target = route(request, views);
             var plugins = cluster.currentIds();
             plugins.putAll(replicaSlots.get(target).currentIds());
-            tracer.received(id, ask.traceparent(), model, plugins);
+            tracer.received(id, ask.traceContext(), model, plugins, epochNanos(request.arrivalNanos()));
             var stream = new TokenStream(spec.streamBuffer(), new OutputText(tokens, id, ask.stop(), ask.ignoreEos()),
                     maxTokens);
             var worker = workers.get(target);
@@ -195,8 +210,9 @@ final class LiveEngine implements AutoCloseable {
 
     /** Records {@code request} as ended at arrival with {@code why}, and answers {@code status}. */
     private Refused refuse(TraceRequest request, Ask ask, int status, String why) {
-        tracer.received(request.id(), ask.traceparent(), model, cluster.currentIds());
-        tracer.finished(request.id(), request.inputTokens(), 0, why);
+        long at = epochNanos(request.arrivalNanos());
+        tracer.received(request.id(), ask.traceContext(), model, cluster.currentIds(), at);
+        tracer.finished(request.id(), request.inputTokens(), 0, why, at);
         var row = new RequestRow(request.id(), -1, request.tenant(), 0, request.arrivalNanos(), -1, -1, -1,
                 request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, why);
         synchronized (downstream) {
@@ -290,7 +306,7 @@ final class LiveEngine implements AutoCloseable {
     private final class EngineSink implements ResultSink {
         @Override
         public void tokens(long requestId, int[] ids, int from, int to, long nanos) {
-            if (from == 0 && to > 0) tracer.firstToken(requestId);
+            if (from == 0 && to > 0) tracer.firstToken(requestId, epochNanos(nanos));
             var stream = streams.get(requestId);
             if (stream == null || stream.ending) return;
             var text = new StringBuilder();
@@ -311,12 +327,13 @@ final class LiveEngine implements AutoCloseable {
 
         @Override
         public void scheduled(long requestId, long nanos) {
-            tracer.scheduled(requestId);
+            tracer.scheduled(requestId, epochNanos(nanos));
         }
 
         @Override
         public void request(RequestRow row) {
-            tracer.finished(row.requestId(), row.inputTokens(), row.outputTokens(), row.error());
+            tracer.finished(row.requestId(), row.inputTokens(), row.outputTokens(), row.error(),
+                    epochNanos(row.completionNanos() >= 0 ? row.completionNanos() : nowNanos()));
             synchronized (downstream) {
                 downstream.request(row);
             }

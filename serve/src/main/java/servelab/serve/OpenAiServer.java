@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -120,6 +119,16 @@ final class OpenAiServer implements AutoCloseable {
         }
     }
 
+    /** The client's W3C trace context headers that it sent, by their lower-case names. */
+    private static java.util.Map<String, String> traceContext(HttpExchange exchange) {
+        var context = new java.util.HashMap<String, String>();
+        for (var name : new String[] {"traceparent", "tracestate"}) {
+            var value = exchange.getRequestHeaders().getFirst(name);
+            if (value != null) context.put(name, value);
+        }
+        return context;
+    }
+
     private void complete(HttpExchange exchange, boolean chat) throws IOException, InterruptedException {
         require(exchange.getRequestMethod(), "POST", exchange.getRequestURI().getPath());
         var body = body(exchange);
@@ -128,7 +137,7 @@ final class OpenAiServer implements AutoCloseable {
         if (request.model() != null && !request.model().equals(model)) throw ApiError.unknownModel(request.model(), model);
         var outcome = engine.submit(new LiveEngine.Ask(request.promptIds(), request.maxTokens(), request.tenant(),
                 request.stop(), request.ignoreEos(),
-                Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent")), request.sampling()));
+                traceContext(exchange), request.sampling()));
         var accepted = switch (outcome) {
             case LiveEngine.Refused r -> throw ApiError.refused(r.status(), r.reason());
             case LiveEngine.Accepted a -> a;

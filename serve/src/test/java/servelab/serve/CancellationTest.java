@@ -55,7 +55,7 @@ class CancellationTest {
         try (var s = Served.start(dir, "serve.stream_buffer=8")) {
             var engine = s.session.engine();
             var slow = (LiveEngine.Accepted) engine.submit(new LiveEngine.Ask(new int[] {1, 2, 3}, 2000, "slow",
-                    List.of(), false, java.util.Optional.empty(), servelab.runtime.exec.RequestSampling.Choice.RUN)); // its stream is never read
+                    List.of(), false, java.util.Map.of(), servelab.runtime.exec.RequestSampling.Choice.RUN)); // its stream is never read
             var r = s.post("/v1/completions", "{\"prompt\": \"meanwhile\", \"max_tokens\": 30}");
             assertEquals(200, r.statusCode());
             assertEquals(30, Served.json(r).get("usage").get("completion_tokens").asInt());

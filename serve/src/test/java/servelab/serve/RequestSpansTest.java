@@ -41,11 +41,15 @@ class RequestSpansTest {
         return map;
     }
 
+    private static long duration(JsonNode span) {
+        return Long.parseLong(span.get("endTimeUnixNano").asText()) - Long.parseLong(span.get("startTimeUnixNano").asText());
+    }
+
     @Test
     void aRequestWithATraceparentIsAServerSpanUnderTheClientsSpanWithItsPhases(@TempDir Path dir) throws Exception {
         try (var s = Served.start(dir)) {
             var r = s.post("/v1/completions", "{\"prompt\": \"trace me\", \"max_tokens\": 5, \"stream\": true}",
-                    "traceparent", "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01");
+                    "traceparent", "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01", "tracestate", "congo=t61rcWkgMzE");
             assertEquals(200, r.statusCode(), r.body());
             assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"no trace\", \"max_tokens\": 2}").statusCode());
         } // closing flushes the exporter
@@ -70,6 +74,19 @@ class RequestSpansTest {
         assertEquals(children.get("prefill").get("endTimeUnixNano").asText(),
                 children.get("decode").get("startTimeUnixNano").asText());
         assertEquals(traced.get("endTimeUnixNano").asText(), children.get("decode").get("endTimeUnixNano").asText());
+        // the client's tracestate continues, and the request span starts at arrival, with queued
+        assertEquals("congo=t61rcWkgMzE", traced.path("traceState").asText(), traced.toString());
+        assertEquals(traced.get("startTimeUnixNano").asText(), children.get("queued").get("startTimeUnixNano").asText());
+        // the phases are requests.arrow's times to the nanosecond (the rows' clock, not a reading per event)
+        var rows = servelab.runtime.report.RunResults.load(dir.resolve("run")).requests();
+        long id = Long.parseLong(attrs.get("servelab.request.id"));
+        int at = -1;
+        for (int i = 0; i < rows.rowCount(); i++) if (rows.longs("request_id")[i] == id) at = i;
+        assertTrue(at >= 0, "no row for request " + id);
+        assertEquals(rows.longs("first_scheduled_ns")[at] - rows.longs("arrival_ns")[at], duration(children.get("queued")));
+        assertEquals(rows.longs("first_token_ns")[at] - rows.longs("first_scheduled_ns")[at], duration(children.get("prefill")));
+        assertEquals(rows.longs("completion_ns")[at] - rows.longs("first_token_ns")[at], duration(children.get("decode")));
+        assertEquals(rows.longs("completion_ns")[at] - rows.longs("arrival_ns")[at], duration(traced));
         // the untraced request starts a trace of its own
         var other = requests.stream().filter(x -> x != traced).findFirst().orElseThrow();
         assertTrue(other.path("parentSpanId").asText().isEmpty(), other.toString());
