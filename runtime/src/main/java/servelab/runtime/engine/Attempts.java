@@ -38,6 +38,20 @@ final class Attempts {
         return liveHedges;
     }
 
+    /**
+     * The retry policy decided on a retry: it is live from now, through its backoff, until it ends, as Envoy's retry
+     * budget counts it. Counted only once sent, a crash's burst of failures all saw no retry in flight, and a budget
+     * of one let every one of them through.
+     */
+    void retryDecided() {
+        liveRetries++;
+    }
+
+    /** A decided retry that is not sent: its request ended while it waited out its backoff. */
+    void retryDropped() {
+        liveRetries--;
+    }
+
     /** Attempt {@code number} of {@code req} leaves its client at {@code now}; {@code primary} is the one it hedges. */
     Attempt send(GatewayRequest req, int number, Attempt primary, long now) {
         var a = new Attempt(req, number, primary, now);
@@ -47,8 +61,7 @@ final class Attempts {
             req.hedges++;
             liveHedges++;
         } else {
-            req.attempts = number + 1;
-            if (number > 0) liveRetries++;
+            req.attempts = number + 1; // a retry was counted live when it was decided (retryDecided)
         }
         if (settings.attemptTimeoutNanos() > 0) events.add(now + settings.attemptTimeoutNanos(), new AttemptTimeout(a));
         if (primary == null) {

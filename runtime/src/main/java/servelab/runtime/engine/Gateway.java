@@ -118,6 +118,7 @@ final class Gateway implements GatewayView {
             case ToReplica(var a, var e) -> deliver(a, e);
             case Retry(var req, int number) -> {
                 if (!req.ended) send(req, number, null);
+                else attempts.retryDropped();
             }
             case Hedge(var primary) -> {
                 if (!primary.ended && !primary.request.ended && !primary.hedged) send(primary.request, primary.number, primary);
@@ -165,7 +166,7 @@ final class Gateway implements GatewayView {
         if (keys.on() && reusedByKey(a)) return;
         req.routed.decidedAt(now);
         req.routed.attempt(a.number);
-        eligibility.exclude = a.primary == null ? -1 : a.primary.replica;
+        eligibility.exclude = a.partnerReplica();
         Dispatcher.Outcome outcome;
         try {
             outcome = dispatcher.dispatch(req.routed, now, eligibility);
@@ -294,7 +295,10 @@ final class Gateway implements GatewayView {
                 + (result == AttemptEnd.Result.NO_REPLICA ? ": " + Dispatcher.NONE_AVAILABLE : "");
         if (req.ended || !req.live.isEmpty()) return;
         switch (policies.onFailure(end, this, now)) {
-            case RetryPolicy.Retry(long delay) -> events.add(now + delay, new Retry(req, a.number + 1));
+            case RetryPolicy.Retry(long delay) -> {
+                attempts.retryDecided();
+                events.add(now + delay, new Retry(req, a.number + 1));
+            }
             case RetryPolicy.GiveUp(String reason) -> end(req, Outcome.FAILED, req.failedRow(req.lastFailure + "; " + reason), -1);
         }
     }
@@ -368,7 +372,7 @@ final class Gateway implements GatewayView {
 
     // --- lookup ---------------------------------------------------------------------------------------------------
 
-    /** Which replicas an attempt may go to: available, allowed by the breaker, not the replica it hedges. */
+    /** Which replicas an attempt may go to: available, allowed by the breaker, not its hedged partner's. */
     private final class Eligibility implements IntPredicate {
         int exclude = -1;
 

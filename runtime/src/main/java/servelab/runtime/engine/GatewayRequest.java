@@ -37,6 +37,16 @@ final class GatewayRequest {
         boolean isHedge() {
             return primary != null;
         }
+
+        /**
+         * The replica of the other copy of its hedged pair, which it must not join: a hedge's primary's, or a primary's
+         * hedge's (a hedge can reach the router first when the client's network delays vary); -1 when none is routed.
+         */
+        int partnerReplica() {
+            if (primary != null) return primary.replica;
+            for (var other : request.live) if (other.primary == this) return other.replica;
+            return -1;
+        }
     }
 
     /** One copy of the request sent to a replica; an attempt may attach to a copy an earlier attempt started. */

@@ -11,7 +11,10 @@ public interface GatewayView {
     /** Requests the gateway holds that have not ended (each counted once, however many attempts it has). */
     int liveRequests();
 
-    /** Attempts in flight that are retries (attempt > 0), hedges excluded: what a retry budget limits. */
+    /**
+     * Retries live (attempt > 0, hedges excluded): decided and waiting out their backoff, or sent and not ended. What
+     * a retry budget limits; as Envoy counts it, a retry is live from the moment it is decided.
+     */
     int liveRetries();
 
     /** Hedged copies in flight. */
