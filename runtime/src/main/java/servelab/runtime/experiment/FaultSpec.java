@@ -38,6 +38,21 @@ public record FaultSpec(String kind, Double atMs, Double fromMs, Double toMs, Ob
     /** The keys each kind takes (beyond {@code kind}); any other key is refused. */
     static final Map<String, List<String>> KEYS = keys();
 
+    /** The largest straggle factor: a step a thousand times as long is a replica that has all but stopped. */
+    static final double MAX_FACTOR = 1000;
+
+    /**
+     * A straggle factor, in [1, {@link #MAX_FACTOR}]: with no upper bound, a factor of 1e300 made a 20-request run
+     * write time series until the disk was full (the step that starts inside the window runs factor x as long).
+     */
+    private static double factor(String key, double f) {
+        if (!(f >= 1 && f <= MAX_FACTOR)) {
+            throw new IllegalArgumentException(key + ".factor must be in [1, " + (int) MAX_FACTOR
+                    + "] (steps take factor x as long), was " + f);
+        }
+        return f;
+    }
+
     private static Map<String, List<String>> keys() {
         var keys = new LinkedHashMap<String, List<String>>();
         keys.put("crash", List.of("at_ms", "replica", "restart", "warmup_ms"));
@@ -87,10 +102,7 @@ public record FaultSpec(String kind, Double atMs, Double fromMs, Double toMs, Ob
             case "crash" -> List.of(new Fault.Crash(nanos(key + ".at_ms", required(key + ".at_ms", atMs)),
                     one(key, replicas), restart == null || restart, warmup(key)));
             case "straggle" -> {
-                double f = required(key + ".factor", factor);
-                if (!(f >= 1) || Double.isInfinite(f)) {
-                    throw new IllegalArgumentException(key + ".factor must be >= 1 (steps take factor x as long), was " + f);
-                }
+                double f = factor(key, required(key + ".factor", factor));
                 long[] t = interval(key, true);
                 yield List.of(new Fault.Straggle(t[0], t[1], one(key, replicas), f));
             }
@@ -215,8 +227,7 @@ public record FaultSpec(String kind, Double atMs, Double fromMs, Double toMs, Ob
                         + "crash, lost-responses, partition, straggle");
             }
         }
-        double f = factor == null ? 4.0 : factor;
-        if (!(f >= 1) || Double.isInfinite(f)) throw new IllegalArgumentException(key + ".factor must be >= 1, was " + f);
+        double f = factor(key, factor == null ? 4.0 : factor);
         double p = probability == null ? 1.0 : probability(key, probability);
         int only = target(key, replicas, true);
         var rng = new SplittableRandom(seed == null ? experimentSeed : seed);

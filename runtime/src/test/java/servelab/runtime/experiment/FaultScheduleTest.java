@@ -111,8 +111,14 @@ class FaultScheduleTest {
         assertTrue(misspelt.startsWith("e.yaml: unknown key 'faults[0].at'"), misspelt);
         assertEquals("e.yaml: faults[0].replica 'all' is accepted only by lost-responses and random; name one replica",
                 error("faults: [{kind: crash, at_ms: 5, replica: all}]\n"));
-        assertEquals("e.yaml: faults[0].factor must be >= 1 (steps take factor x as long), was 0.5",
+        assertEquals("e.yaml: faults[0].factor must be in [1, 1000] (steps take factor x as long), was 0.5",
                 error("faults: [{kind: straggle, from_ms: 0, to_ms: 5, replica: 0, factor: 0.5}]\n"));
+        // a huge factor made a small run write time series until the disk was full
+        assertEquals("e.yaml: faults[0].factor must be in [1, 1000] (steps take factor x as long), was 1.0E300",
+                error("faults: [{kind: straggle, from_ms: 0, to_ms: 5, replica: 0, factor: 1e300}]\n"));
+        assertEquals("e.yaml: faults[0].factor must be in [1, 1000] (steps take factor x as long), was 1000000.0",
+                error("faults: [{kind: random, mtbf_s: 60, mean_duration_ms: 5, kinds: [straggle], to_ms: 1000, "
+                        + "factor: 1e6}]\n"));
     }
 
     @Test
