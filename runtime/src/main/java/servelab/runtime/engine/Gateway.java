@@ -104,6 +104,7 @@ final class Gateway implements GatewayView {
         now = at;
         submitted++;
         live++;
+        series.requestArrived();
         var req = new GatewayRequest(routed);
         requests.add(req);
         if (settings.timeoutNanos() > 0) events.add(trace.arrivalNanos() + settings.timeoutNanos(), new Deadline(req));
@@ -366,6 +367,7 @@ final class Gateway implements GatewayView {
     /** A request that fails without ever arriving (the run stopped first). */
     void neverArrived(TraceRequest trace, String reason) {
         submitted++;
+        series.requestArrived(); // its row reaches the front at once: in the system for no time
         front.terminal(GatewayRequest.failedRow(trace, reason), RequestRow.ClusterFields.NONE,
                 new RequestRow.GatewayFields(Outcome.FAILED, 0, 0, 0));
     }

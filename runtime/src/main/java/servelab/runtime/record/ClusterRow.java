@@ -17,15 +17,23 @@ package servelab.runtime.record;
  * @param prefixHitTokens    of them, served from the cache
  * @param tokens             prompt and output tokens computed during the interval
  * @param intervalNanos      length of the interval the counts cover
+ * @param requestsInSystem   the front's row: requests that have arrived and whose client has not yet heard the
+ *                           outcome, N(t) of Little's law (a hedged request once, a request waiting out a retry's
+ *                           backoff or an answer that was lost too, which no {@code inSystem} counts); -1 on
+ *                           replicas' rows
  */
 public record ClusterRow(long timeNanos, int replica, String group, int waiting, int running, int inSystem,
                          int kvBlocksUsed, int kvBlocksTotal, long prefixQueryTokens, long prefixHitTokens,
-                         long tokens, long intervalNanos) {
+                         long tokens, long intervalNanos, int requestsInSystem) {
     public ClusterRow {
         java.util.Objects.requireNonNull(group, "ClusterRow.group");
         if (timeNanos < 0) throw new IllegalArgumentException("ClusterRow.timeNanos must be >= 0, was " + timeNanos);
         if (replica < -1) throw new IllegalArgumentException("ClusterRow.replica must be >= -1, was " + replica);
         if (inSystem < 0) throw new IllegalArgumentException("ClusterRow.inSystem must be >= 0, was " + inSystem);
+        if (requestsInSystem < -1 || (replica == -1) != (requestsInSystem >= 0)) {
+            throw new IllegalArgumentException("ClusterRow.requestsInSystem must be >= 0 on the front's row and -1 on a "
+                    + "replica's, was " + requestsInSystem + " for replica " + replica);
+        }
         if (intervalNanos <= 0) {
             throw new IllegalArgumentException("ClusterRow.intervalNanos must be > 0, was " + intervalNanos);
         }

@@ -150,7 +150,8 @@ final class TableColumns {
             float64OrNull("prefix_hit_ratio", ClusterRow::prefixHitRatio),
             int64("tokens", ClusterRow::tokens),
             float64("tokens_per_s", ClusterRow::tokensPerSecond),
-            int64("interval_ns", ClusterRow::intervalNanos));
+            int64("interval_ns", ClusterRow::intervalNanos),
+            int32OrNull("requests_in_system", ClusterRow::requestsInSystem));
 
     static List<Column<EventRow>> events() {
         return EVENTS;

@@ -19,7 +19,8 @@ import servelab.runtime.record.ResultTable;
  * @param loadImbalance        max / mean of completed requests per replica (1 = even)
  * @param tokenImbalance       max / mean of tokens computed per replica
  * @param prefixHitRatio       cluster-wide prefix-cache hits / lookups, in tokens; NaN when nothing was looked up
- * @param meanInSystem         L: time-averaged requests in the system (mean over ticks of the summed in_system)
+ * @param meanInSystem         L: time-averaged requests in the system (mean over ticks of the front's
+ *                             requests_in_system; in files written before it, of the summed in_system)
  * @param arrivalRate          λ: requests per second over the span the ticks cover
  * @param meanTimeInSystemS    W: mean time from arrival until the client knew the outcome, seconds
  */
@@ -45,7 +46,7 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
     /** As {@link #compute(RunResults)}, reading the run folder batch by batch (memory bounded however long the run). */
     public static Optional<ClusterSummary> compute(Path runDir) throws IOException {
         var cluster = TableScan.of(runDir, ResultTable.CLUSTER, "time_ns", "replica", "in_system", "tokens",
-                "prefix_query_tokens", "prefix_hit_tokens", "interval_ns");
+                "prefix_query_tokens", "prefix_hit_tokens", "interval_ns", "requests_in_system");
         if (cluster.isEmpty()) return Optional.empty();
         var requests = TableScan.of(runDir, ResultTable.REQUESTS, "replica", "error", "arrival_ns", "completion_ns",
                 "routed_ns", "ended_ns").orElseThrow(() -> new InvalidResultsException(runDir, "no " + ResultTable.REQUESTS.fileName()));
@@ -73,6 +74,8 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
 
         void add(Table c) {
             long[] time = c.longs("time_ns"), replica = c.longs("replica"), inSystem = c.longs("in_system");
+            // N(t): the front's requests_in_system; files written before it have only the copies' sum
+            long[] requests = c.has("requests_in_system") ? c.longs("requests_in_system") : null;
             long[] tokens = c.longs("tokens"), q = c.longs("prefix_query_tokens"), h = c.longs("prefix_hit_tokens");
             if (rows == 0 && c.rowCount() > 0) interval = c.longs("interval_ns")[0];
             rows += c.rowCount();
@@ -81,7 +84,8 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
                     ticks++;
                     lastTime = time[i];
                 }
-                occupancy += inSystem[i];
+                if (requests == null) occupancy += inSystem[i];
+                else if (replica[i] < 0) occupancy += requests[i];
                 if (replica[i] < 0) continue;
                 tokensBy.merge(replica[i], tokens[i], Long::sum);
                 query += q[i];

@@ -56,6 +56,42 @@ class GatewayAccountingTest {
     }
 
     @Test
+    void theFrontCountsEachRequestInTheSystemOnceWhateverItsCopiesAreDoing() {
+        // given: hedges after 3 ms, every answer of replica 1 lost, attempts that time out after 40 ms and retries
+        // after a backoff of 5-20 ms: requests with two copies, requests with none (in backoff, or waiting on a lost
+        // answer), and answers on their way back
+        var hedge = TinyEngine.installed(new QuantileHedge(), Map.of("delay_ms", 3.0, "min_delay_ms", 3.0)).policy();
+        var retry = TinyEngine.installed(new servelab.plugins.resilience.retry.BackoffRetry(),
+                Map.of("max_attempts", 4, "base_ms", 5.0, "cap_ms", 20.0)).policy();
+        var network = new Network(new Delay.Uniform(0, 2 * MS), Delay.NONE, new Delay.Fixed(1 * MS), 3);
+        var options = new Simulation.Options(network, 0, false, SessionKey.AUTO, 2 * MS, false,
+                Collections.nCopies(3, "default"), new GatewaySettings(0, 40 * MS, true, "", 100, 6));
+        Router spread = (r, v) -> v.get((int) ((r.id() + r.attempt()) % v.size())).index();
+        var cluster = new TinyCluster(3, 256, spread, options, Map.of(PluginKind.HEDGE, hedge, PluginKind.RETRY, retry));
+        cluster.simulation.faults(List.of(new Fault.LostResponses(0, 10_000 * MS, 1, 1.0)), new long[3]);
+        var rows = cluster.run(evenly(150, 1.5, 20));
+        // then: at every tick the front's requests_in_system is the number of requests that had arrived and whose
+        // client had not heard the outcome, from the request rows (ticks see the state before that instant)
+        int ticks = 0, differing = 0;
+        for (var c : rows.cluster) {
+            if (c.replica() != -1) continue;
+            long t = c.timeNanos();
+            long inSystem = rows.requests.stream().filter(r -> r.arrivalNanos() < t && r.gateway().endedNanos() > t).count();
+            ticks++;
+            if (inSystem != c.requestsInSystem()) differing++;
+            assertEquals(inSystem, c.requestsInSystem(), "tick at " + t / 1e6 + " ms");
+        }
+        assertTrue(ticks > 50, ticks + " ticks");
+        // and the copies' sum, which the summary used before, is not that count at some ticks (hedges, backoffs)
+        long copiesDiffer = rows.cluster.stream().filter(c -> c.replica() == -1).filter(front -> {
+            long sum = rows.cluster.stream().filter(c -> c.timeNanos() == front.timeNanos()).mapToLong(c -> c.inSystem()).sum();
+            return sum != front.requestsInSystem();
+        }).count();
+        assertTrue(copiesDiffer > 0, "the copies' sum equalled N(t) at every tick");
+        assertEquals(0, differing);
+    }
+
+    @Test
     void aHedgeThatReachesTheRouterBeforeItsPrimaryStillGoesToAnotherReplica() {
         // given: 3 replicas, a hedge 1 ms after each send, and client-to-router delays of 0-100 ms, so that many hedges
         // overtake their primaries; a router that would give a pair the same replica unless one is excluded

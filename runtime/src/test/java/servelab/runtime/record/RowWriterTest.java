@@ -27,8 +27,8 @@ class RowWriterTest {
         var requests = List.of(Rows.ok(1, 0, 5, 9, 14), Rows.failed(2, 3, "kv: no blocks"), Rows.ok(3, 4))
                 .stream().map(r -> new TableColumns.RequestEntry(r, RequestMetrics.of(r, Slo.NONE))).toList();
         var events = List.of(Rows.swap(1, 0), new EventRow(Rows.ms(2), -1, -1, "fault", "batcher", "a", "b", "why"));
-        var cluster = List.of(new ClusterRow(Rows.ms(1), 0, "all", 3, 2, 5, 10, 16, 100, 40, 7, Rows.ms(1)),
-                new ClusterRow(Rows.ms(2), -1, "all", 0, 0, 0, 0, 0, 0, 0, 0, Rows.ms(1)));
+        var cluster = List.of(new ClusterRow(Rows.ms(1), 0, "all", 3, 2, 5, 10, 16, 100, 40, 7, Rows.ms(1), -1),
+                new ClusterRow(Rows.ms(2), -1, "all", 0, 0, 0, 0, 0, 0, 0, 0, Rows.ms(1), 0));
 
         assertFilledAlike(ResultTable.ITERATIONS, TableColumns.iterations(), iterations);
         assertFilledAlike(ResultTable.REQUESTS, TableColumns.requests(), requests);
