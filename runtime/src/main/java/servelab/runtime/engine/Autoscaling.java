@@ -120,7 +120,7 @@ final class Autoscaling {
             int n = inUse.policy().desiredReplicas(fleet);
             if (n >= 0) return n;
             fault = "asked for " + n + " replicas";
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
             fault = "desiredReplicas threw " + e;
         }
         boolean reverted = slot.revert(inUse);

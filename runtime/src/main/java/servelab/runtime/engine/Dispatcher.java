@@ -121,7 +121,7 @@ final class Dispatcher {
                 } else {
                     return decision;
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 fault = "admission of request " + request.id() + " threw " + e;
             }
             fallBack(slots.admission(), admission, now, fault);
@@ -141,7 +141,7 @@ final class Dispatcher {
                 fault = "routed request " + request.id() + " to replica " + target + ", not one of its "
                         + candidates.size() + " candidates (" + candidates.getFirst().index() + " .. "
                         + candidates.getLast().index() + ")";
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 fault = "routing request " + request.id() + " threw " + e;
             }
             fallBack(slots.router(), router, now, fault);

@@ -65,7 +65,7 @@ final class GatewayPolicies {
                 } else {
                     fault = "onFailure returned null for request " + failed.requestId();
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 fault = "retry decision for request " + failed.requestId() + " threw " + e;
             }
             dispatcher.fallBack(retrySlot, retry, now, fault);
@@ -81,7 +81,7 @@ final class GatewayPolicies {
                 long delay = hedge.policy().hedgeAfterNanos(request, gateway);
                 if (delay >= HedgePolicy.NEVER && delay <= MAX_DELAY_NANOS) return delay;
                 fault = "hedgeAfterNanos returned " + delay + " for request " + request.id() + " (0 to a day, or NEVER)";
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 fault = "hedge decision for request " + request.id() + " threw " + e;
             }
             dispatcher.fallBack(hedgeSlot, hedge, now, fault);
@@ -93,7 +93,7 @@ final class GatewayPolicies {
             breaker = dispatcher.noteSwap(breakerSlot, breaker, now);
             try {
                 return breaker.policy().allows(replica, gateway);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 dispatcher.fallBack(breakerSlot, breaker, now, "allows(" + replica + ") threw " + e);
             }
         }
@@ -105,7 +105,7 @@ final class GatewayPolicies {
             try {
                 breaker.policy().onEnd(end, gateway);
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 dispatcher.fallBack(breakerSlot, breaker, now, "onEnd of request " + end.requestId() + " threw " + e);
             }
         }

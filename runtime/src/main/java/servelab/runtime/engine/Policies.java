@@ -96,7 +96,7 @@ final class Policies {
      *
      * @throws EngineException when no earlier policy of its kind can take over
      */
-    void planFault(RuntimeException fault, boolean schedulerFault, long now, long iteration) {
+    void planFault(Throwable fault, boolean schedulerFault, long now, long iteration) {
         var culprit = schedulerFault ? scheduler : batcher;
         String what = culprit.descriptor().label() + " (" + culprit.id() + ", from " + culprit.source() + ")";
         String reason = fault.getClass().getSimpleName() + ": " + fault.getMessage();

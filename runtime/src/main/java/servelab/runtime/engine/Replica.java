@@ -244,7 +244,7 @@ public final class Replica implements ReplicaView {
             plan.reset(attempt);
             policies.batcher.policy().plan(order, views, plan);
             PlanChecks.checkPlan(plan, kv, running.size(), waiting.size());
-        } catch (RuntimeException fault) {
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError fault) {
             policies.planFault(fault, inScheduler, start, iteration);
             return step(start); // the fallback policy plans this same step; state is untouched
         }

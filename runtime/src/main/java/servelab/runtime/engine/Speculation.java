@@ -72,7 +72,7 @@ final class Speculation {
             drafts = speculator.policy().propose(Collections.unmodifiableList(decoding), context);
         } catch (ExecutorFailure failure) {
             throw failure.cause; // the executor's own failure is the engine's, not the speculator's
-        } catch (RuntimeException fault) {
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError fault) {
             boolean reverted = slot.revert(speculator);
             sink.event(new EngineEvent.PolicyFault(now, iteration, replica, speculator.descriptor().kind().id(),
                     speculator.id(), reverted, fault.getClass().getSimpleName() + ": " + fault.getMessage()));

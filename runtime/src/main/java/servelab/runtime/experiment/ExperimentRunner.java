@@ -146,8 +146,8 @@ public final class ExperimentRunner {
             try {
                 stall.start();
                 simulated = replay(exp, sim, replicas, recorder, info);
-            } catch (RuntimeException e) { // the folder says the run stopped early, and why
-                info.put("aborted", e.getMessage());
+            } catch (RuntimeException | Error e) { // the folder says the run stopped early, and why
+                info.put("aborted", e.getMessage() != null ? e.getMessage() : e.toString());
                 throw e;
             } finally { // a fault that stopped the run belongs in run.json most of all
                 stall.close();

@@ -154,7 +154,7 @@ public final class BundleDeployer {
                     : String.join(", ", plugins.stream().map(p -> p.descriptor().kind().id() + " "
                             + p.descriptor().id()).toList())) + (swaps.isEmpty() ? "" : "; swapped " + swaps));
             return true;
-        } catch (BundleException | RuntimeException e) {
+        } catch (BundleException | RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
             if (bundle != null) uninstallQuietly(bundle);
             refused.put(jar, digest);
             String kept = old == null ? "nothing installed from it" : "the previous version stays";
@@ -165,11 +165,20 @@ public final class BundleDeployer {
         }
     }
 
-    /** Uninstalls what {@code jar} provided (the file was deleted); running slots keep their policy instances. */
+    /**
+     * Withdraws what {@code jar} provided (the file was deleted); running slots keep their policy instances. The
+     * bundle is stopped, not uninstalled: its plugins leave the registry, but its classes stay loadable for the
+     * instances still running (uninstalled, the framework dropped its wiring, and a policy's first load of another
+     * of its classes failed with NoClassDefFoundError mid-run). The framework's stop takes it away.
+     */
     public synchronized void remove(Path jar) {
         var old = deployed.remove(jar.toAbsolutePath().normalize());
         if (old == null) return;
-        uninstallQuietly(old.bundle);
+        try {
+            old.bundle.stop();
+        } catch (BundleException | IllegalStateException e) {
+            uninstallQuietly(old.bundle);
+        }
         listener.report("info", "", "", "", jar.getFileName() + ": removed");
     }
 
@@ -198,7 +207,7 @@ public final class BundleDeployer {
         return refs == null ? 0 : refs.length;
     }
 
-    private static String reason(Exception e) {
+    private static String reason(Throwable e) {
         var message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof BundleException be && be.getType() == BundleException.RESOLVE_ERROR) {
             return "cannot resolve: " + message;

@@ -119,8 +119,8 @@ public final class ControlServer implements AutoCloseable {
             String answer;
             try {
                 answer = commands.apply(line == null ? "" : line.strip()) + "\nok";
-            } catch (RuntimeException e) {
-                answer = "error: " + e.getMessage();
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+                answer = "error: " + (e.getMessage() != null ? e.getMessage() : e.toString());
             }
             reply(out, answer);
         } catch (LineReader.LineTooLongException e) {

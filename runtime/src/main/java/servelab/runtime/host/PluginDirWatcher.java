@@ -72,7 +72,7 @@ public final class PluginDirWatcher implements AutoCloseable {
                 settle();
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 // a watcher that dies silently would make hot swap stop working: report and keep going
                 HostListener.STDERR.report("fault", "", "", "", "plugin watcher: " + e);
             }

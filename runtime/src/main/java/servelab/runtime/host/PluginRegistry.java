@@ -189,7 +189,9 @@ public final class PluginRegistry {
      *                         slot is changed then
      */
     public synchronized List<String> offer(List<Plugin> plugins) {
-        var swaps = new ArrayList<String>();
+        // every instance first, then the swaps: a bundle whose second plugin threw had swapped its first one in, and
+        // the deployer then uninstalled the bundle under the running slot
+        var prepared = new ArrayList<Prepared>();
         for (var plugin : plugins) {
             var kind = plugin.descriptor().kind();
             var naming = new ArrayList<Integer>();
@@ -197,9 +199,9 @@ public final class PluginRegistry {
                 var selection = slotSelections.get(i).get(kind);
                 if (slots.get(i).containsKey(kind) && selection.name().equals(plugin.descriptor().name())) naming.add(i);
             }
-            if (!naming.isEmpty()) swaps.add(install(plugin, naming));
+            if (!naming.isEmpty()) prepared.add(prepare(plugin, naming));
         }
-        return swaps;
+        return prepared.stream().map(this::commit).toList();
     }
 
     /**
@@ -239,26 +241,34 @@ public final class PluginRegistry {
         var previous = new ArrayList<PluginSelection>();
         for (int i : every) previous.add(slotSelections.get(i).put(selection.kind(), selection));
         try {
-            String line = install(plugin, every);
+            String line = commit(prepare(plugin, every));
             selections.put(selection.kind(), selection);
             return line;
-        } catch (RuntimeException e) { // nothing was installed: the slots keep their selections too
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) { // nothing was installed: the slots keep their selections too
             for (int k = 0; k < every.size(); k++) slotSelections.get(every.get(k)).put(selection.kind(), previous.get(k));
             throw e;
         }
     }
 
-    /** Installs a new instance of {@code plugin} into the slot maps {@code targets}, each with its own parameters. */
-    @SuppressWarnings("unchecked")
-    private String install(Plugin plugin, List<Integer> targets) {
+    /** A new instance of a plugin for each slot map of {@code targets}, with its own parameters, made before any slot changes. */
+    private record Prepared(Plugin plugin, List<Integer> targets, List<PolicySlot.Installed<Object>> instances) {}
+
+    private Prepared prepare(Plugin plugin, List<Integer> targets) {
         var kind = plugin.descriptor().kind();
         var instances = new ArrayList<PolicySlot.Installed<Object>>();
         for (int i : targets) instances.add(create(plugin, slotSelections.get(i).get(kind))); // all or nothing
-        String before = slots.get(targets.getFirst()).get(kind).current().id();
-        for (int k = 0; k < targets.size(); k++) {
-            ((PolicySlot<Object>) slots.get(targets.get(k)).get(kind)).install(instances.get(k));
+        return new Prepared(plugin, targets, instances);
+    }
+
+    /** Installs the prepared instances: the swap. */
+    @SuppressWarnings("unchecked")
+    private String commit(Prepared p) {
+        var kind = p.plugin().descriptor().kind();
+        String before = slots.get(p.targets().getFirst()).get(kind).current().id();
+        for (int k = 0; k < p.targets().size(); k++) {
+            ((PolicySlot<Object>) slots.get(p.targets().get(k)).get(kind)).install(p.instances().get(k));
         }
-        return kind.id() + " " + before + " -> " + plugin.descriptor().id();
+        return kind.id() + " " + before + " -> " + p.plugin().descriptor().id();
     }
 
     /** Every slot of {@code kind}: one per replica, or the cluster's one. */
@@ -338,7 +348,7 @@ public final class PluginRegistry {
         Object policy;
         try {
             policy = ((PluginFactory<Object>) plugin.factory()).create(params);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
             throw new PluginException(plugin.source() + ": " + descriptor.label() + " " + descriptor.id()
                     + " threw while being created: " + e, e);
         }
@@ -382,7 +392,7 @@ public final class PluginRegistry {
         PluginDescriptor descriptor;
         try {
             descriptor = factory.descriptor();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
             throw new PluginException(sourceOf(bundle) + ": descriptor() threw: " + e, e);
         }
         var plugin = new Plugin(factory, descriptor, sourceOf(bundle), bundle.getBundleId());

@@ -74,6 +74,22 @@ class ClusterSimulationTest {
     }
 
     @Test
+    void aRouterThatThrowsAnErrorIsAFaultAndThePreviousRouterDecides() {
+        // given: round robin by id, then a router whose helper class is missing from its jar (a LinkageError)
+        var cluster = new TinyCluster(2, BY_ID);
+        cluster.router.install(TinyCluster.router((r, v) -> {
+            throw new NoClassDefFoundError("bad/p/Missing");
+        }, "broken", Map.of()));
+        // when
+        var rows = cluster.run(spaced(4, 5));
+        // then: a fault, not a crash of the run, and every request served by the previous router
+        var fault = rows.events.stream().filter(e -> e.type().equals("fault")).findFirst().orElseThrow();
+        assertTrue(fault.detail().contains("NoClassDefFoundError: bad/p/Missing"), fault.detail());
+        assertEquals("reverted", fault.to());
+        assertEquals(4, rows.requests.stream().filter(r -> r.isOk()).count());
+    }
+
+    @Test
     void aThrowingRouterWithNothingToGoBackToStopsTheRunAndLosesNoRequest() {
         // given: the only router ever installed throws from the third request on
         Router flaky = (r, v) -> {

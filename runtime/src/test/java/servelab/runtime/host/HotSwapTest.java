@@ -164,6 +164,20 @@ class HotSwapTest {
         return list;
     }
 
+    @Test
+    void aDeletedJarsBundleIsStoppedSoTheInstancesRunningFromItKeepTheirClasses() throws Exception {
+        var probe = testbed.registry().installed().stream().filter(p -> p.descriptor().name().equals("probe"))
+                .findFirst().orElseThrow();
+        var bundle = org.osgi.framework.FrameworkUtil.getBundle(probe.factory().getClass());
+        Files.delete(plugins.resolve("probe.jar"));
+        await(() -> reports.any("probe.jar: removed"), "the removal");
+        // its plugin is gone from the registry, but the bundle is only stopped: uninstalled, the framework dropped its
+        // wiring, and a running instance's first load of another class of the bundle failed mid-run
+        assertTrue(testbed.registry().installed().stream().noneMatch(p -> p.descriptor().name().equals("probe")));
+        assertEquals(org.osgi.framework.Bundle.RESOLVED, bundle.getState());
+        assertEquals(probe.factory().getClass(), bundle.loadClass(probe.factory().getClass().getName()));
+    }
+
     private void drop(String name, byte[] bytes) {
         try {
             TestBundles.drop(plugins, name, bytes);

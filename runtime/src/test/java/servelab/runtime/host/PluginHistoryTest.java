@@ -136,6 +136,75 @@ class PluginHistoryTest {
     }
 
     @Test
+    void aPluginThatThrowsAnErrorIsAFaultAndRevertedLikeAnyOther() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS));
+        // an Error, not a RuntimeException: a missing class, a stack overflow and a failed assert look like this
+        var broken = TestBundles.scheduler(work, "probe", "2.0.0", "",
+                "return ctx -> { throw new AssertionError(\"plugin assert\"); };");
+        var runDir = work.resolve("run");
+        var console = new TestBundles.Reports();
+        int[] steps = {0};
+        ExperimentRunner.run(ExperimentFile.load(null, List.of("seed=5", "kv.blocks=600", "trace.synthetic.count=300",
+                "trace.synthetic.arrivals.rate=30", "plugins.scheduler.name=probe")), runDir,
+                new ExperimentRunner.Options(plugins, console, null, (replica, end) -> {
+                    if (++steps[0] == 50) dropAndWait(plugins, broken, console);
+                }));
+        // then: reported and reverted to 1.0.0, and the run went on to answer every request
+        var faults = console.lines.stream().filter(l -> l.startsWith("fault ")).toList();
+        assertEquals(1, faults.size(), console.lines.toString());
+        assertTrue(faults.getFirst().contains("AssertionError: plugin assert"), faults.getFirst());
+        var results = RunResults.load(runDir);
+        assertEquals(300, results.requests().rowCount());
+        assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
+    }
+
+    @Test
+    void aJarWhoseSecondPluginCannotBeCreatedSwapsNoneOfItsPlugins() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS));
+        // one jar, two plugins the run names: a good scheduler probe 2.0.0 and a batcher 'continuous' that throws when made
+        String source = """
+                package probe.pair;
+                import java.util.List;
+                import servelab.api.*;
+                import servelab.api.sched.*;
+                import servelab.api.batch.*;
+                public final class Factory implements PluginFactory<Scheduler> {
+                    public PluginDescriptor descriptor() {
+                        return new PluginDescriptor(PluginKind.SCHEDULER, "probe", "2.0.0", "test probe", List.of());
+                    }
+                    public Scheduler create(Params params) { return ctx -> new Ordering(ctx.running(), ctx.waiting()); }
+                    public static final class BrokenBatcher implements PluginFactory<Batcher> {
+                        public PluginDescriptor descriptor() {
+                            return new PluginDescriptor(PluginKind.BATCHER, "continuous", "9.0.0", "test probe", List.of());
+                        }
+                        public Batcher create(Params params) { throw new IllegalStateException("no batcher today"); }
+                    }
+                }
+                """;
+        var pair = TestBundles.bundle(work, "probe.pair.Factory", source, "2.0.0", "probe.pair.Factory$BrokenBatcher");
+        var runDir = work.resolve("run");
+        var console = new TestBundles.Reports();
+        int[] steps = {0};
+        ExperimentRunner.run(ExperimentFile.load(null, List.of("seed=5", "kv.blocks=600", "trace.synthetic.count=300",
+                "trace.synthetic.arrivals.rate=30", "plugins.scheduler.name=probe")), runDir,
+                new ExperimentRunner.Options(plugins, console, null, (replica, end) -> {
+                    if (++steps[0] == 50) dropAndWait(plugins, pair, console);
+                }));
+        // then: the jar was refused whole: the scheduler was not swapped to its probe 2.0.0 (whose bundle the refusal
+        // uninstalled), and every request was served
+        assertTrue(console.any("no batcher today") && console.any("nothing installed from it"), console.lines.toString());
+        var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
+        for (var entry : info.get("plugin_history")) {
+            assertTrue(!entry.path("to").asText().equals("probe@2.0.0"), info.get("plugin_history").toString());
+        }
+        var results = RunResults.load(runDir);
+        assertEquals(300, results.requests().rowCount());
+        assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
+    }
+
+    @Test
     void aFixedBuildOfTheFaultedVersionIsPickedAgainByAPlainSwitch() throws Exception {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS));
@@ -164,6 +233,64 @@ class PluginHistoryTest {
         var faults = console.lines.stream().filter(l -> l.startsWith("fault ")).toList();
         assertEquals(1, faults.size(), console.lines.toString());
         assertEquals("scheduler sjf@1.0.0 -> probe@2.0.0\nok", answers.get(1), answers.toString());
+        var results = RunResults.load(runDir);
+        assertEquals(300, results.requests().rowCount());
+        assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
+    }
+
+    @Test
+    void aPluginWhoseJarIsRemovedMidRunKeepsRunningAndLoadingItsClasses() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        // a scheduler that first loads another class of its bundle once its jar is gone, as lazy code may
+        String source = """
+                package probe.lazy;
+                import java.util.List;
+                import servelab.api.*;
+                import servelab.api.sched.*;
+                public final class Factory implements PluginFactory<Scheduler> {
+                    public PluginDescriptor descriptor() {
+                        return new PluginDescriptor(PluginKind.SCHEDULER, "lazy", "1.0.0", "test probe", List.of());
+                    }
+                    public Scheduler create(Params params) {
+                        int[] calls = {0};
+                        return ctx -> {
+                            if (calls[0] == 0 && Boolean.getBoolean("servelab.test.lazy.removed")) {
+                                calls[0]++;
+                                if (Later.twice(1) != 2) throw new IllegalStateException("arithmetic");
+                            }
+                            return new Ordering(ctx.running(), ctx.waiting());
+                        };
+                    }
+                }
+                final class Later {
+                    static int twice(int x) { return 2 * x; }
+                }
+                """;
+        TestBundles.drop(plugins, "lazy.jar", TestBundles.bundle(work, "probe.lazy.Factory", source, "1.0.0"));
+        var runDir = work.resolve("run");
+        var console = new TestBundles.Reports();
+        int[] steps = {0};
+        // when: its jar is deleted at step 20
+        ExperimentRunner.run(ExperimentFile.load(null, List.of("seed=5", "kv.blocks=600", "trace.synthetic.count=300",
+                "trace.synthetic.arrivals.rate=30", "plugins.scheduler.name=lazy")), runDir,
+                new ExperimentRunner.Options(plugins, console, null, (replica, end) -> {
+                    if (++steps[0] != 20) return;
+                    try {
+                        java.nio.file.Files.delete(plugins.resolve("lazy.jar"));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    long deadline = System.nanoTime() + 20_000_000_000L;
+                    while (!console.any("lazy.jar: removed")) {
+                        if (System.nanoTime() > deadline) throw new AssertionError("not removed: " + console.lines);
+                        Thread.onSpinWait();
+                    }
+                    System.setProperty("servelab.test.lazy.removed", "true");
+                }));
+        System.clearProperty("servelab.test.lazy.removed");
+        // then: the running instance loaded its class and went on without a fault, and every request completed
+        assertTrue(steps[0] > 40, steps[0] + " steps");
+        assertTrue(console.lines.stream().noneMatch(l -> l.startsWith("fault ")), console.lines.toString());
         var results = RunResults.load(runDir);
         assertEquals(300, results.requests().rowCount());
         assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));

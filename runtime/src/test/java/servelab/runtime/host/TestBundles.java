@@ -46,7 +46,8 @@ public final class TestBundles {
      * A bundle of one plugin class {@code className} (a {@code PluginFactory} with a public no-argument
      * constructor) compiled from {@code source}.
      */
-    public static byte[] bundle(Path work, String className, String source, String version) throws IOException {
+    public static byte[] bundle(Path work, String className, String source, String version, String... moreComponents)
+            throws IOException {
         String pkg = className.substring(0, className.lastIndexOf('.'));
         String simple = className.substring(className.lastIndexOf('.') + 1);
         Path src = Files.createDirectories(work.resolve("src-" + pkg));
@@ -65,17 +66,23 @@ public final class TestBundles {
         main.putValue("Bundle-Version", version);
         main.putValue("Import-Package", "servelab.api;version=\"[1.0,2)\",servelab.api.sched;version=\"[1.0,2)\","
                 + "servelab.api.batch;version=\"[1.0,2)\"");
-        main.putValue("Service-Component", "OSGI-INF/component.xml");
-        String component = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="%s">
-                  <service><provide interface="servelab.api.PluginFactory"/></service>
-                  <implementation class="%s"/>
-                </scr:component>
-                """.formatted(className, className);
+        var components = new java.util.ArrayList<String>();
+        components.add(className);
+        components.addAll(List.of(moreComponents)); // further plugin classes of the same source file
+        var headers = new java.util.ArrayList<String>();
+        for (int i = 0; i < components.size(); i++) headers.add("OSGI-INF/component" + (i == 0 ? "" : "-" + i) + ".xml");
+        main.putValue("Service-Component", String.join(",", headers));
         var out = new java.io.ByteArrayOutputStream();
         try (var jar = new JarOutputStream(out, manifest)) {
-            put(jar, "OSGI-INF/component.xml", component.getBytes());
+            for (int i = 0; i < components.size(); i++) {
+                put(jar, headers.get(i), """
+                        <?xml version="1.0" encoding="UTF-8"?>
+                        <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="%s">
+                          <service><provide interface="servelab.api.PluginFactory"/></service>
+                          <implementation class="%s"/>
+                        </scr:component>
+                        """.formatted(components.get(i), components.get(i)).getBytes());
+            }
             try (var files = Files.walk(classes)) {
                 for (var f : files.filter(Files::isRegularFile).toList()) {
                     put(jar, classes.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
