@@ -315,16 +315,17 @@ final class Gateway implements GatewayView {
     /** The crash hook: replica {@code replica} lost these copies; their attempts end with {@code result}. */
     void attemptsLost(int replica, List<Replica.Lost> lost, AttemptEnd.Result result, long at) {
         now = at;
-        for (var l : lost) {
+        var orphans = new java.util.ArrayList<Attempt>(lost.size());
+        for (var l : lost) { // every copy off the replica first: a policy fault below must not leave one "held"
             var req = requests.find(l.requestId());
             var e = req == null ? null : req.executionOn(replica);
             if (e == null || !e.onReplica) continue;
             e.onReplica = false; // the replica no longer holds it: nothing to withdraw
             copies.ended(req, e, null);
             req.wastedTokens += l.computedTokens();
-            var a = e.attempt;
-            if (a != null && !a.ended) failed(a, result, replica);
+            if (e.attempt != null && !e.attempt.ended) orphans.add(e.attempt);
         }
+        for (var a : orphans) if (!a.ended) failed(a, result, replica);
     }
 
     // --- ending ---------------------------------------------------------------------------------------------------

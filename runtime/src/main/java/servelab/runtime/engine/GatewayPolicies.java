@@ -21,6 +21,11 @@ final class GatewayPolicies {
      * had the time series write empty intervals for 127 virtual years.
      */
     static final long MAX_DELAY_NANOS = 86_400_000_000_000L;
+    /**
+     * The most attempts of one request a retry policy may ask for: beyond it the policy is in a loop (one that
+     * retried at once while no replica was available sent attempt 14,284,501 of a request without the clock moving).
+     */
+    static final int MAX_ATTEMPTS = 1000;
 
     private final Dispatcher dispatcher;
     private final PolicySlot<RetryPolicy> retrySlot;
@@ -60,6 +65,9 @@ final class GatewayPolicies {
                 if (decision instanceof RetryPolicy.Retry(long delay) && delay > MAX_DELAY_NANOS) {
                     fault = "onFailure asked to retry request " + failed.requestId() + " after " + delay / 1e9
                             + " s, more than a day";
+                } else if (decision instanceof RetryPolicy.Retry && failed.attempt() + 1 >= MAX_ATTEMPTS) {
+                    fault = "onFailure asked for attempt " + (failed.attempt() + 1) + " of request " + failed.requestId()
+                            + ", more than " + MAX_ATTEMPTS + ": a retry loop";
                 } else if (decision != null) {
                     return decision;
                 } else {

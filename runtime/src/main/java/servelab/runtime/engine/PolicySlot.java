@@ -75,10 +75,13 @@ public final class PolicySlot<T> {
         return current;
     }
 
-    /** Makes {@code next} the policy of the next step; the one it replaces becomes the fallback. */
+    /**
+     * Makes {@code next} the policy of the next step; the one it replaces becomes the fallback, unless it is the same
+     * build with other parameters (a re-tuning), which leaves the fallback as it was: the last other plugin.
+     */
     public synchronized void install(Installed<T> next) {
         Objects.requireNonNull(next, "next policy");
-        previous = current;
+        if (!next.buildId().equals(current.buildId())) previous = current;
         current = next;
     }
 
@@ -94,7 +97,8 @@ public final class PolicySlot<T> {
      */
     public synchronized boolean revert(Installed<T> faulty) {
         faulted.add(faulty.buildId());
-        if (current != faulty || previous == null) return false;
+        // never back to a build that faulted (re-tuning it once made it its own fallback)
+        if (current != faulty || previous == null || faulted.contains(previous.buildId())) return false;
         current = previous;
         previous = null;
         return true;

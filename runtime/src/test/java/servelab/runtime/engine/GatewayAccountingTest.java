@@ -56,6 +56,29 @@ class GatewayAccountingTest {
     }
 
     @Test
+    void aRetryPolicyThatFaultsAmidACrashsLossesStillLeavesEveryRequestOneRow() {
+        // given: replica 2 crashes at 60 ms with several requests; the only retry policy throws at its second decision
+        int[] calls = {0};
+        servelab.api.resilience.RetryPolicy faulty = (failed, gateway) -> {
+            if (++calls[0] == 2) throw new IllegalStateException("retry boom");
+            return new servelab.api.resilience.RetryPolicy.Retry(MS);
+        };
+        var options = new Simulation.Options(Network.NONE, 0, false, SessionKey.AUTO, 10 * MS, false,
+                Collections.nCopies(4, "default"), new GatewaySettings(0, 0, true, "", 100, 4));
+        Router spread = (r, v) -> v.get((int) ((r.id() + r.attempt()) % v.size())).index();
+        var cluster = new TinyCluster(4, 256, spread, options, Map.of(PluginKind.RETRY, faulty));
+        cluster.simulation.faults(List.<Fault>of(new Fault.Crash(60 * MS, 2, false, 0)), new long[4]);
+        var trace = evenly(200, 1.25, 30);
+        // when: the run stops (no earlier retry policy to go back to), and the replicas give up what they hold
+        var error = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class, () -> cluster.run(trace));
+        for (var r : cluster.replicas) r.abandon("run aborted: " + error.getMessage()); // as ExperimentRunner does
+        // then: every request has exactly one row, those the crash lost included
+        var ids = cluster.rows.requests.stream().map(r -> r.requestId()).sorted().toList();
+        assertEquals(java.util.stream.LongStream.range(0, 200).boxed().toList(), ids);
+        assertTrue(calls[0] >= 2, calls[0] + " retry decisions");
+    }
+
+    @Test
     void theFrontCountsEachRequestInTheSystemOnceWhateverItsCopiesAreDoing() {
         // given: hedges after 3 ms, every answer of replica 1 lost, attempts that time out after 40 ms and retries
         // after a backoff of 5-20 ms: requests with two copies, requests with none (in backoff, or waiting on a lost

@@ -394,4 +394,18 @@ class GatewayTest {
         var h = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class, () -> hedged.run(trace));
         assertTrue(h.getMessage().contains("(0 to a day, or NEVER)"), h.getMessage());
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120) // without the bound it never ends
+    void aRetryPolicyThatRetriesAtOnceWhileNoReplicaCanTakeItIsStoppedAsALoop() {
+        // given: every replica partitioned away for a while, and the only retry policy retrying at once, always: the
+        // clock never moved, and the run spun (an audit killed it after attempt 14,284,501 of one request)
+        RetryPolicy atOnce = (end, gw) -> new RetryPolicy.Retry(0);
+        var cluster = cluster(BY_ATTEMPT, settings(0, 0, false), Map.of(PluginKind.RETRY, atOnce));
+        inject(cluster, List.of(new Fault.Partition(0, 1000 * MS, 0), new Fault.Partition(0, 1000 * MS, 1)));
+        var trace = List.of(TinyCluster.request(0, 5, 16, 4));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class, () -> cluster.run(trace));
+        assertTrue(e.getMessage().contains("onFailure asked for attempt 1000 of request 0, more than 1000: a retry loop"),
+                e.getMessage());
+    }
 }

@@ -19,7 +19,8 @@ public interface RetryPolicy {
 
     /**
      * Send attempt {@code failed.attempt() + 1} after {@code delayNanos} (0: at once). The engine takes at most a
-     * day of the run's clock; a longer delay is a fault of the policy (recorded, and the slot goes back).
+     * day of the run's clock and attempt 999 of a request; a longer delay or a thousandth attempt is a fault of the
+     * policy (recorded, and the slot goes back).
      */
     record Retry(long delayNanos) implements Decision {
         public Retry {
