@@ -66,6 +66,11 @@ public final class CircuitBreakerPerReplica implements PluginFactory<Breaker> {
     }
 
     static CircuitBreakerConfig config(Params params, RunClock clock) {
+        int window = params.getInt("sliding_window_size"), minimum = params.getInt("minimum_calls");
+        if (minimum > window) { // Resilience4j lowers it to the window without a word: the run.json would say otherwise
+            throw new IllegalArgumentException("parameter 'minimum_calls' (" + minimum + ") must be at most "
+                    + "'sliding_window_size' (" + window + "): the count-based window never holds more calls");
+        }
         double slowMs = params.getDouble("slow_call_ms");
         return CircuitBreakerConfig.custom()
                 .failureRateThreshold((float) params.getDouble("failure_rate_threshold"))

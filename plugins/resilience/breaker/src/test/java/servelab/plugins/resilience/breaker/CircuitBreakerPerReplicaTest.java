@@ -57,6 +57,15 @@ class CircuitBreakerPerReplicaTest {
     }
 
     @Test
+    void minimumCallsAboveTheWindowIsAnErrorNamingBothKeys() {
+        // Resilience4j would lower it to the window size without a word, and the run's record would keep 500
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> breakers(Map.of("sliding_window_size", 10, "minimum_calls", 500)));
+        assertEquals("parameter 'minimum_calls' (500) must be at most 'sliding_window_size' (10): the count-based "
+                + "window never holds more calls", e.getMessage());
+    }
+
+    @Test
     void opensAReplicasBreakerAfterFailuresAndLeavesTheOthersClosed() {
         var breakers = breakers(SMALL);
         // given: replica 0 fails 4 times in a row (100% of a full window)

@@ -67,6 +67,11 @@ public record FullJitterBackoff(int maxAttempts, long baseNanos, long capNanos, 
             }
             chosen.add(match.get());
         }
+        if (chosen.isEmpty()) { // an empty list made the plugin a 'none' that still said "retry"
+            throw new IllegalArgumentException("parameter 'retry_on' names no failure; accepted: "
+                    + failures.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
+                    + " (for no retries, use the retry plugin 'none')");
+        }
         return chosen;
     }
 

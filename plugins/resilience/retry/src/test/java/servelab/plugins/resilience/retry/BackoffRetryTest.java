@@ -93,6 +93,9 @@ class BackoffRetryTest {
         var e = assertThrows(IllegalArgumentException.class, () -> retry(Map.of("retry_on", "crashed,answered")));
         assertEquals("parameter 'retry_on' names 'answered', which is not a failure; accepted: crashed, unreachable,"
                 + " no_replica, timed_out", e.getMessage());
+        var empty = assertThrows(IllegalArgumentException.class, () -> retry(Map.of("retry_on", " , ")));
+        assertEquals("parameter 'retry_on' names no failure; accepted: crashed, unreachable, no_replica, timed_out"
+                + " (for no retries, use the retry plugin 'none')", empty.getMessage());
     }
 
     @Test
