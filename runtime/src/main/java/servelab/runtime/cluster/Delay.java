@@ -15,6 +15,18 @@ public sealed interface Delay permits Delay.Fixed, Delay.Uniform, Delay.Exponent
     long sampleNanos(RandomGenerator random);
 
     /** Whether every sample is 0, so the leg can be skipped (and a run keeps the single-replica event order). */
+    /** As the experiment file writes it ({@code {dist: fixed, ms: 2.0}}), for run.json. */
+    default java.util.Map<String, Object> describe() {
+        var m = new java.util.LinkedHashMap<String, Object>();
+        switch (this) {
+            case Fixed f -> { m.put("dist", "fixed"); m.put("ms", f.nanos() / 1e6); }
+            case Uniform u -> { m.put("dist", "uniform"); m.put("min_ms", u.minNanos() / 1e6); m.put("max_ms", u.maxNanos() / 1e6); }
+            case Exponential e -> { m.put("dist", "exponential"); m.put("min_ms", e.minNanos() / 1e6); m.put("mean_ms", e.meanNanos() / 1e6); }
+            case LogNormal l -> { m.put("dist", "lognormal"); m.put("median_ms", l.medianNanos() / 1e6); m.put("sigma", l.sigma()); }
+        }
+        return m;
+    }
+
     default boolean isZero() {
         return this instanceof Fixed(long nanos) && nanos == 0;
     }

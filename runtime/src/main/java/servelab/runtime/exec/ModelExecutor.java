@@ -359,6 +359,11 @@ public final class ModelExecutor implements Executor {
                 + " KV blocks of " + target.blockSize() + (draft == null ? "" : "; draft " + draft.model().describe());
     }
 
+    /** Kernel threads on the CPU (the count {@code threads: 0} resolved to), 0 when the device runs the model. */
+    public int kernelThreads() {
+        return target.device() != null ? 0 : target.state().kernels().parallel().threads();
+    }
+
     /** The backend in use, for run.json: the one asked for, or cpu-vector when TornadoVM was unavailable. */
     public Backend backend() {
         return backend.inUse();

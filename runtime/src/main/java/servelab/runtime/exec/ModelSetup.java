@@ -118,9 +118,11 @@ public final class ModelSetup implements ExecutorSetup {
         section.put("path", settings.path());
         section.put("backend", first.backend().id());
         section.put("kv_pool_bytes", first.kvPoolBytes());
-        section.put("sampling", settings.options().sampling().toString());
+        var s = settings.options().sampling(); // as JSON, not the record's text
+        section.put("sampling", servelab.runtime.record.Json.ordered("temperature", (double) s.temperature(),
+                "top_k", s.topK(), "top_p", (double) s.topP(), "min_p", (double) s.minP()));
         section.put("warmup_s", settings.warmupS()); // steps thrown away first: TTFT moved ~100x between 0 and 1 s
-        section.put("threads", settings.options().threads());
+        section.put("threads", first.kernelThreads()); // what model.threads: 0 (one per core) came to
         if (settings.draftPath() != null) section.put("draft_path", settings.draftPath());
         info.put("model", section);
     }

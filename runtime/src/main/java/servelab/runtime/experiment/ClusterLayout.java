@@ -59,19 +59,24 @@ final class ClusterLayout {
                 exp.gateway().settings(exp.seed()));
     }
 
-    /** The cluster section of run.json: groups, network, view. */
-    static Map<String, Object> describe(Experiment exp) {
+    /**
+     * The cluster section of run.json: groups, network, view. A group whose replicas run other plugins than the run's
+     * {@code plugins} (replica 0's) lists them, with their parameters, defaults included ({@code registry} null: none).
+     */
+    static Map<String, Object> describe(Experiment exp, servelab.runtime.host.PluginRegistry registry) {
         var c = exp.cluster();
         var info = new java.util.LinkedHashMap<String, Object>();
         info.put("view_refresh_ms", c.viewRefreshMs());
         info.put("prefix_view", c.prefixView());
         info.put("session_key", c.sessionKey());
         var n = c.network();
-        info.put("network", servelab.runtime.record.Json.ordered("client_router", n.clientRouterDelay().toString(),
-                "router_replica", n.routerReplicaDelay().toString(), "replica_client", n.replicaClientDelay().toString()));
+        info.put("network", servelab.runtime.record.Json.ordered("client_router", n.clientRouterDelay().describe(),
+                "router_replica", n.routerReplicaDelay().describe(), "replica_client", n.replicaClientDelay().describe()));
         var groups = new ArrayList<Map<String, Object>>();
         String last = null;
-        for (var plan : replicas(exp)) {
+        var plans = replicas(exp);
+        for (int r = 0; r < plans.size(); r++) {
+            var plan = plans.get(r);
             if (plan.group().equals(last)) {
                 var g = groups.getLast();
                 g.put("count", (int) g.get("count") + 1);
@@ -83,6 +88,18 @@ final class ClusterLayout {
             g.put("count", 1);
             g.put("profile", plan.profile());
             g.put("kv_blocks", plan.kvBlocks());
+            if (registry != null) {
+                var own = new java.util.LinkedHashMap<String, Object>();
+                for (var kind : servelab.runtime.host.PluginRegistry.SLOTTED) {
+                    if (kind.scope() != PluginKind.Scope.REPLICA) continue;
+                    var mine = registry.current(kind, r);
+                    var first = registry.current(kind);
+                    if (mine.id().equals(first.id()) && mine.params().equals(first.params())) continue;
+                    own.put(kind.id(), servelab.runtime.record.Json.ordered("plugin", mine.id(),
+                            "params", new java.util.TreeMap<>(mine.params())));
+                }
+                if (!own.isEmpty()) g.put("plugins", own);
+            }
             groups.add(g);
         }
         info.put("groups", groups);

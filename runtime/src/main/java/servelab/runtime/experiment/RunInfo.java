@@ -20,7 +20,12 @@ public final class RunInfo {
         info.put("seed", exp.seed());
         setup.describe(info);
         info.put("replicas", exp.replicas());
-        info.put("cluster", ClusterLayout.describe(exp));
+        info.put("cluster", ClusterLayout.describe(exp, registry));
+        if (exp.autoscaling() != null) {
+            var a = exp.autoscaling();
+            info.put("autoscaling", Json.ordered("min", a.min(), "max", a.max(), "initial", a.initial(),
+                    "interval_ms", a.intervalMs(), "warmup_ms", a.warmupMs()));
+        }
         info.put("gateway", exp.gateway().describe());
         info.put("prompts", Json.ordered("kind", exp.prompts().kind(), "period", exp.prompts().period()));
         var kv = new LinkedHashMap<String, Object>();

@@ -300,6 +300,11 @@ public final class PluginRegistry {
         return slotsOf(kind).getFirst().current();
     }
 
+    /** The plugin in replica {@code replica}'s slot of a replica kind (a group may differ from replica 0). */
+    public synchronized PolicySlot.Installed<?> current(PluginKind kind, int replica) {
+        return slots.get(replica).get(kind).current();
+    }
+
     /**
      * The plugin a selection names: the highest version installed whose build has not faulted in this run (a rebuilt
      * jar is a new build), the most recently installed on a tie; {@code name@VERSION} asks for that version, faulted or not.

@@ -88,9 +88,22 @@ class ExecutorSetupTest {
                     List.copyOf(model.keySet()));
             assertEquals(0.25, model.get("warmup_s")); // what changes latencies by 100x was recorded nowhere
             assertEquals(options().threads(), model.get("threads"));
+            assertEquals(Map.of("temperature", 0.0, "top_k", 0, "top_p", 1.0, "min_p", 0.0), model.get("sampling"));
             assertEquals(tiny.toString(), model.get("draft_path"));
             // two pools of 40 engine blocks and 8 scratch blocks: 2 layers x (keys, values) x 2 KV heads x 16 x 16
             assertEquals(2L * 48 * (2 * 2 * 2 * 16 * 16 * Float.BYTES), model.get("kv_pool_bytes"));
+        }
+    }
+
+    @Test
+    void runJsonSaysHowManyThreadsTheDefaultOfZeroCameTo() throws IOException {
+        var zero = new ModelExecutor.Options(SamplingParams.greedy(), 1, Backend.CPU_VECTOR, 0);
+        try (var setup = ModelSetup.open(new ModelSetup.Settings(tiny.toString(), null, zero, 0), Map.of())) {
+            setup.executor(0, 16, 40, 8);
+            var info = new LinkedHashMap<String, Object>();
+            setup.describe(info);
+            // it said 0 while the executor line beside it said "(2 threads)"
+            assertEquals(Runtime.getRuntime().availableProcessors(), ((Map<?, ?>) info.get("model")).get("threads"));
         }
     }
 

@@ -82,6 +82,10 @@ class AutoscalingRunTest {
                 "plugins.autoscaler.name=target-queue", "plugins.autoscaler.params.target_waiting_per_replica=4",
                 "plugins.autoscaler.params.stabilization_s=60"));
         var auto = run(scaled, "auto");
+        // the fleet's settings are in run.json, defaults filled in (they were not in the file at all)
+        var fleet = servelab.runtime.record.Json.MAPPER.readTree(work.resolve("auto/run.json").toFile()).get("autoscaling");
+        assertEquals("{\"min\":1,\"max\":8,\"initial\":1,\"interval_ms\":5000.0,\"warmup_ms\":20000.0}",
+                fleet.toString());
         var f = summary(fixed);
         var a = summary(auto);
         double fixedMiss = miss(fixed), autoMiss = miss(auto);

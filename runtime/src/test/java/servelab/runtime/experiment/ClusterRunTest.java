@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import servelab.runtime.host.TestBundles;
+import servelab.runtime.record.Json;
 import servelab.runtime.record.ResultTable;
 import servelab.runtime.report.ClusterSummary;
 import servelab.runtime.report.RunResults;
@@ -91,14 +92,28 @@ class ClusterRunTest {
         for (int i = 0; i < arrival.length; i++) assertEquals(arrival[i] + 2_000_000, atRouter[i]);
         assertTrue(a.requests().doubles("ttft_ms")[0] > base.requests().doubles("ttft_ms")[0]);
         assertEquals(1.0, ClusterSummary.compute(a).orElseThrow().littleRatio(), 0.01);
+        // run.json has the delays as the experiment wrote them (it had Java's text: Fixed[nanos=2000000])
+        var network = Json.MAPPER.readTree(work.resolve("a/run.json").toFile()).get("cluster").get("network");
+        assertEquals("{\"client_router\":{\"dist\":\"fixed\",\"ms\":2.0},\"router_replica\":{\"dist\":\"fixed\","
+                + "\"ms\":0.0},\"replica_client\":{\"dist\":\"uniform\",\"min_ms\":1.0,\"max_ms\":3.0}}", network.toString());
     }
 
     @Test
     void groupsRunOnTheirOwnHardwareAndKvSize() throws Exception {
         var grouped = List.of("seed=3", "trace.synthetic.count=200", "trace.synthetic.arrivals.rate=20",
                 "cluster.groups=[{name: fast, count: 2, profile: llama-3-8b/h100-80gb, kv_blocks: 900},"
-                        + " {name: slow, count: 1, profile: llama-3-8b/a100-80gb, kv_blocks: 500}]");
+                        + " {name: slow, count: 1, profile: llama-3-8b/a100-80gb, kv_blocks: 500,"
+                        + " plugins: {scheduler: {name: sjf, params: {key: prompt}}}}]");
         var results = run(grouped, "groups");
+        // run.json says which plugins a group ran where they differ from the run's (they were nowhere in the file)
+        var info = Json.MAPPER.readTree(work.resolve("groups/run.json").toFile());
+        var groupInfo = info.get("cluster").get("groups");
+        assertTrue(groupInfo.get(0).path("plugins").isMissingNode(), groupInfo.toString());
+        var sjf = groupInfo.get(1).get("plugins").get("scheduler");
+        assertEquals("sjf@1.0.0", sjf.get("plugin").asText(), groupInfo.toString());
+        assertEquals("prompt", sjf.get("params").get("key").asText());
+        assertTrue(sjf.get("params").has("noise_sigma"), "defaults included: " + sjf);
+        assertEquals("fcfs@1.0.0", info.get("plugins").get("scheduler").get("plugin").asText());
         var cluster = results.table(ResultTable.CLUSTER).orElseThrow();
         var groups = cluster.strings("group");
         long[] replica = cluster.longs("replica"), total = cluster.longs("kv_blocks_total");
