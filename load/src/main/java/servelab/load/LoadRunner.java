@@ -98,7 +98,10 @@ public record LoadRunner(Endpoint endpoint, boolean stream, Duration timeout, in
             recorder.writeRunJson(info);
         }
         var summary = Summary.compute(RunResults.load(runDir), slo);
-        Json.write(runDir.resolve("summary.json"), summary.toJson());
+        var json = summary.toJson();
+        // outcomes and availability as a run has them (requests.arrow has the outcome column; they were missing)
+        servelab.runtime.report.ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
+        Json.write(runDir.resolve("summary.json"), json);
         return new Result(runDir, summary, sent.get(), failed.get(), maxLag.get() / 1e6,
                 (System.nanoTime() - origin) / 1e9);
     }

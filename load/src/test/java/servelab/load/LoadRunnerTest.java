@@ -116,6 +116,12 @@ class LoadRunnerTest {
             var errors = RunResults.load(runDir).requests().strings("error");
             assertEquals(3, errors.stream().filter(e -> e.startsWith("HTTP 429: ")
                     && e.contains("too many requests")).count(), errors.toString());
+            // summary.json has the outcome keys, as a run with the outcome column does
+            var summary = servelab.runtime.record.Json.MAPPER.readTree(runDir.resolve("summary.json").toFile());
+            assertEquals(6, summary.get("outcome_completed").asInt(), summary.toString());
+            assertEquals(3, summary.get("outcome_failed").asInt() + summary.path("outcome_rejected").asInt(), summary.toString());
+            // what a client cannot know is null, not 0
+            assertTrue(summary.get("wasted_tokens").isNull() && summary.get("wasted_token_fraction").isNull(), summary.toString());
         }
     }
 

@@ -27,7 +27,8 @@ import servelab.runtime.record.Slo;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {"Replay a trace against any OpenAI-compatible server (servelab serve, vLLM, SGLang), open loop",
                 "at the trace's arrival times, streaming, and write what the client measured (TTFT, ITL, E2EL by",
-                "vllm bench serve's definitions) as a run folder: requests.arrow, run.json, summary.json.",
+                "vllm bench serve's definitions) as a run folder: requests.arrow, run.json, summary.json (and the",
+                "engine's tables, empty: a client sees no steps).",
                 "The API key, when the server needs one, is read from OPENAI_API_KEY.",
                 "Example: servelab load --target http://127.0.0.1:8000 traces/mooncake.jsonl --time-scale 0.5"})
 public final class LoadCommand implements Callable<Integer> {

@@ -33,7 +33,8 @@ final class HelpSummaries {
         var lines = help.commandSpec().usageMessage().description();
         var prose = new StringBuilder();
         var examples = new StringBuilder();
-        for (var line : lines) {
+        for (var raw : lines) {
+            var line = unformat(raw);
             if (!examples.isEmpty() || line.stripLeading().startsWith("Example")) {
                 examples.append(line).append('\n');
             } else {
@@ -41,8 +42,18 @@ final class HelpSummaries {
             }
         }
         var out = new StringBuilder();
-        for (var line : wrap(prose.toString(), help.commandSpec().usageMessage().width())) out.append(line).append('\n');
+        for (var paragraph : prose.toString().split("\n")) {
+            for (var line : wrap(paragraph, help.commandSpec().usageMessage().width())) out.append(line).append('\n');
+        }
         return out.append(examples).toString();
+    }
+
+    /**
+     * A description line as picocli means it: a format string, whose {@code %n} is a line break and {@code %%} a
+     * percent sign (picocli's own help command printed "%nWhen no COMMAND is given ...%n" through the rewrapping).
+     */
+    static String unformat(String line) {
+        return line.replace("%n", "\n").replace("%%", "%");
     }
 
     private static String commandList(Help help) {
@@ -65,7 +76,7 @@ final class HelpSummaries {
     /** The header if there is one, else the description's first sentence (abbreviations like "e.g." do not end it). */
     static String firstSentence(UsageMessageSpec usage) {
         var source = usage.header().length > 0 ? usage.header() : usage.description();
-        var text = String.join(" ", source).replaceAll("\\s+", " ").strip();
+        var text = unformat(String.join(" ", source)).replaceAll("\\s+", " ").strip();
         for (int i = text.indexOf(". "); i >= 0; i = text.indexOf(". ", i + 1)) {
             var before = text.substring(0, i);
             if (!before.endsWith("e.g") && !before.endsWith("i.e") && !before.endsWith("vs")) return before + ".";

@@ -49,7 +49,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", converter = KeyValueConverter.class, description = "override a key of the experiment in both runs")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "folder for real/, simulated/ and the report "
+    @Option(names = "--out", paramLabel = "DIR", description = "folder for warmup/ (an untimed real run of a few "
+            + "requests, kept for inspection), real/ (real-1/, ... with --repeats), simulated/ and the report "
             + "(default validations/NAME-TIMESTAMP)")
     Path out;
 

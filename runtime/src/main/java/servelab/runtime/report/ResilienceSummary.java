@@ -75,7 +75,7 @@ public record ResilienceSummary(Map<String, Long> outcomes, double goodput, long
         final Map<String, Long> counts = new LinkedHashMap<>();
         final TreeMap<Long, long[]> byWindow = new TreeMap<>();
         long rows, answered, wasted, used, first = Long.MAX_VALUE, last = Long.MIN_VALUE;
-        boolean hasOutcome;
+        boolean hasOutcome, wastedKnown;
 
         Tally(double timeoutMs) {
             this.timeoutMs = timeoutMs;
@@ -92,6 +92,7 @@ public record ResilienceSummary(Map<String, Long> outcomes, double goodput, long
                 rows++;
                 counts.merge(outcome.get(i), 1L, Long::sum);
                 wasted += Math.max(0, lost[i]);
+                wastedKnown |= lost[i] >= 0; // null in a load client's rows: it cannot know
                 first = Math.min(first, arrival[i]);
                 boolean completed = outcome.get(i).equals(RequestRow.Outcome.COMPLETED.id());
                 if (completed) used += Math.max(0, input[i] - Math.max(0, cached[i])) + output[i];
@@ -111,8 +112,9 @@ public record ResilienceSummary(Map<String, Long> outcomes, double goodput, long
             byWindow.forEach((k, w) -> windows.add(new Window(k * WINDOW_S, w[0], w[1])));
             double durationS = answered == 0 ? Double.NaN : (last - first) / 1e9;
             double duplicates = number(info, "result", "duplicate_executions_avoided", Double.NaN);
-            return new ResilienceSummary(counts, durationS > 0 ? answered / durationS : Double.NaN, wasted,
-                    wasted + used == 0 ? Double.NaN : (double) wasted / (wasted + used),
+            return new ResilienceSummary(counts, durationS > 0 ? answered / durationS : Double.NaN,
+                    wastedKnown || rows == 0 ? wasted : -1,
+                    !wastedKnown || wasted + used == 0 ? Double.NaN : (double) wasted / (wasted + used),
                     Double.isNaN(duplicates) ? -1 : (long) duplicates, Math.max(0, timeoutMs),
                     rows == 0 ? Double.NaN : (double) answered / rows, List.copyOf(windows));
         }
@@ -131,7 +133,7 @@ public record ResilienceSummary(Map<String, Long> outcomes, double goodput, long
         var json = new LinkedHashMap<String, Object>();
         outcomes.forEach((o, n) -> json.put("outcome_" + o, n));
         json.put("goodput", orNull(goodput));
-        json.put("wasted_tokens", wastedTokens);
+        json.put("wasted_tokens", wastedTokens < 0 ? null : wastedTokens);
         json.put("wasted_token_fraction", orNull(wastedFraction));
         json.put("duplicate_executions_avoided", duplicatesAvoided < 0 ? null : duplicatesAvoided);
         json.put("availability", orNull(availability));

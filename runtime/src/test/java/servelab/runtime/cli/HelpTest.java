@@ -67,6 +67,14 @@ class HelpTest {
     }
 
     @Test
+    void picocliFormatStringsInDescriptionsAreFormatted() {
+        // picocli's own help command's description has %n line breaks, which the rewrapping printed as they were
+        var r = execute("help", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(!r.out().contains("%n") && r.out().contains("When no COMMAND is given"), r.out());
+    }
+
+    @Test
     void anUnknownCommandWithHelpIsRefusedNotAnsweredWithTheMainHelp() {
         var r = execute("frobnicate", "--help");
         assertEquals(2, r.code());
