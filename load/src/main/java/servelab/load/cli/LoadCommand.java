@@ -3,8 +3,6 @@ package servelab.load.cli;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -114,8 +112,7 @@ public final class LoadCommand implements Callable<Integer> {
                 LoadRunner.firstModel(probe, timeout), key);
         var prompts = tokenizer == null ? PromptSource.approximate() : PromptSource.fromGguf(tokenizer);
         var pipeline = pipeline();
-        var runDir = out != null ? out : Path.of("runs", "load-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        var runDir = out != null ? out : servelab.runtime.cli.DefaultFolders.of("runs", "load-");
         var info = new LinkedHashMap<String, Object>();
         info.put("kind", "load");
         info.put("target", endpoint.base().toString());

@@ -3,8 +3,6 @@ package servelab.runtime.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -66,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var stdout = spec.commandLine().getOut();
         var folder = out != null ? out
-                : Path.of("reports", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                : DefaultFolders.of("reports", "bench-");
         if (baseline != null) JmhResults.read(baseline); // a bad baseline fails before minutes of benchmarking
         Path json;
         if (results != null) {

@@ -2,8 +2,6 @@ package servelab.runtime.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,8 +71,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (real) VectorModule.ensure(); // before anything is written
-        var parent = out != null ? out : Path.of("runs", (real ? "demo-real-" : "demo-")
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        var parent = out != null ? out : DefaultFolders.of("runs", real ? "demo-real-" : "demo-");
         var stdout = spec.commandLine().getOut();
         var workload = new ArrayList<>(real ? REAL_WORKLOAD : WORKLOAD);
         if (real) {

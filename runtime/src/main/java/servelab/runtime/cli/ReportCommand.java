@@ -1,8 +1,6 @@
 package servelab.runtime.cli;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,7 +41,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var objectives = slo == null ? Optional.<Slo>empty() : Optional.of(Slo.parse(slo));
         var folder = out != null ? out
-                : Path.of("reports", "report-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                : DefaultFolders.of("reports", "report-");
         if (runDirs.size() == 1 && servelab.runtime.report.sweep.SweepResults.isSweep(runDirs.getFirst())) {
             return sweepReport(folder);
         }

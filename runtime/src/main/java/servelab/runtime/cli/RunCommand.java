@@ -1,8 +1,6 @@
 package servelab.runtime.cli;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,7 +28,7 @@ import servelab.runtime.install.VectorModule;
                 "Example: servelab run experiment.yaml --set plugins.scheduler.name=sjf --set seed=7"})
 final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "EXPERIMENT.yaml",
-            description = "experiment file (omitted: all defaults, the demo's synthetic trace)")
+            description = "experiment file (omitted: all defaults: 600 synthetic requests, Poisson at 6 req/s, no SLO)")
     Path experimentFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", converter = KeyValueConverter.class,
@@ -103,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
         var experiment = ExperimentFile.load(experimentFile, all);
         if (experiment.executor() == ExecutorKind.MODEL) VectorModule.ensure(); // before anything is written
         var runDir = out != null ? out : experiment.output() != null ? Path.of(experiment.output())
-                : Path.of("runs", experiment.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                : DefaultFolders.of("runs", experiment.name() + "-");
         var stdout = spec.commandLine().getOut();
         try (var progress = quiet ? Progress.silent() : Progress.forTerminal("run " + experiment.name())) {
             var result = ExperimentRunner.run(experiment, runDir,

@@ -1,8 +1,6 @@
 package servelab.runtime.cli;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,8 +57,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var folder = out != null ? out : Path.of("validations", "validation-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        var folder = out != null ? out : DefaultFolders.of("validations", "validation-");
         if (model == null && realRuns.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model FILE.gguf or --real RUN_DIR is required");
         }

@@ -1,8 +1,6 @@
 package servelab.serve.cli;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -70,8 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
             exp = ExperimentFile.load(experimentFile, all, "serve", node -> { });
         }
         if (exp.executor() == ExecutorKind.MODEL) VectorModule.ensure(); // before anything is bound or written
-        var runDir = out != null ? out : Path.of("runs", exp.name() + "-serve-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        var runDir = out != null ? out : servelab.runtime.cli.DefaultFolders.of("runs", exp.name() + "-serve-");
         var stop = new CountDownLatch(1);
         try (var session = ServeSession.start(exp, serve[0], runDir, plugins(), null)) {
             var hook = Thread.ofPlatform().unstarted(() -> {
