@@ -25,7 +25,8 @@ import servelab.runtime.record.Slo;
  *       first request is sent at once and the last one to finish is the last answer.</li>
  *   <li>Throughputs divide completed requests, their output tokens, and their input plus output tokens by the
  *       duration; goodput divides the completed requests that meet every objective of {@code slo} (see
- *       {@link Slo#isMet}) by it. NaN when the duration is 0.</li>
+ *       {@link Slo#isMet}) by it: 0 when none counts, NaN when the duration is 0. The duration is NaN (null)
+ *       when no request completed.</li>
  * </ul>
  *
  * @param completed            requests that finished without error

@@ -75,8 +75,13 @@ final class SummaryCalculator {
         batch.forEachList("itl_ms", i -> errors.get(i).isEmpty(), out);
     }
 
+    /**
+     * {@code count} per second of {@code seconds}: 0 when nothing was counted (no request completed, or none met the
+     * objectives), which is a rate of 0, not a missing one (a sweep's mean over seeds left such points out); NaN
+     * when there was something and no time to divide it by.
+     */
     private static double rate(long count, double seconds) {
-        return seconds > 0 ? count / seconds : Double.NaN;
+        return count == 0 ? 0 : seconds > 0 ? count / seconds : Double.NaN;
     }
 
     /** Counts and sums over all rows. */
@@ -114,8 +119,9 @@ final class SummaryCalculator {
             }
         }
 
+        /** First arrival to last completion; NaN (null in summary.json) when nothing completed: there is no span. */
         double duration() {
-            return completed == 0 || firstArrival == Long.MAX_VALUE ? 0 : (lastCompletion - firstArrival) / 1e9;
+            return completed == 0 || firstArrival == Long.MAX_VALUE ? Double.NaN : (lastCompletion - firstArrival) / 1e9;
         }
     }
 }

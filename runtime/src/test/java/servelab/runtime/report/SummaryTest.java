@@ -123,8 +123,14 @@ class SummaryTest {
         var s = Summary.compute(RunResults.load(dir), Slo.NONE);
         assertEquals(0, s.completed());
         assertEquals(0, s.ttftMs().count());
-        assertTrue(Double.isNaN(s.requestThroughput()));
+        // nothing completed: a throughput of 0 (a sweep's mean over seeds left NaN points out, inflating it), and no
+        // duration (it said 0.00 s)
+        assertEquals(0.0, s.requestThroughput());
+        assertTrue(Double.isNaN(s.durationS()));
+        assertTrue(s.format().contains("Benchmark duration (s):                  n/a"), s.format());
         assertTrue(s.format().contains("Mean TTFT (ms):                          n/a"));
+        var withSlo = Summary.compute(RunResults.load(dir), Slo.parse("ttft=100"));
+        assertEquals(0.0, withSlo.goodput().orElseThrow());
     }
 
     @Test

@@ -21,8 +21,10 @@ public final class Pareto {
         var front = new ArrayList<Integer>();
         double best = Double.NEGATIVE_INFINITY;
         for (int i : order) {
-            // cheaper points came first: this one is on the front only if it beats all of them on benefit
-            if (benefit[i] > best) {
+            // cheaper points came first: this one is on the front only if it beats all of them on benefit, or ties
+            // the last point on the front on both (an exact tie dominates neither: both stay)
+            boolean tie = !front.isEmpty() && benefit[i] == best && cost[i] == cost[front.getLast()];
+            if (benefit[i] > best || tie) {
                 front.add(i);
                 best = benefit[i];
             }

@@ -88,7 +88,7 @@ public final class SweepCharts {
 
     /** Every point as goodput against replica-seconds, the Pareto front joined by a line. */
     public static XYChart pareto(SweepResults sweep, String goodput) {
-        var chart = Charts.lines("Pareto front: " + goodput + " against cost", "replica-seconds (replicas x duration)",
+        var chart = Charts.lines("Pareto front: " + goodput + " against cost", "replica-seconds (time each replica served, summed)",
                 goodput, List.of()); // the project's chart style, series added here
         chart.getStyler().setLegendVisible(true);
         var benefit = sweep.doubles(goodput);

@@ -17,7 +17,11 @@ class ParetoTest {
     }
 
     @Test
-    void equalPointsKeepOneOnTheFront() {
-        assertEquals(List.of(0), Pareto.front(new double[] {3, 3}, new double[] {1, 1}));
+    void equalPointsAreBothOnTheFront() {
+        // neither dominates the other (neither is better on one): a table keeping one said the other was worse, as
+        // when sjf and fcfs give identical results at a light load
+        assertEquals(List.of(0, 1), Pareto.front(new double[] {3, 3}, new double[] {1, 1}));
+        // the same benefit at a higher cost is dominated, and so is a lower benefit at the same cost
+        assertEquals(List.of(0, 2), Pareto.front(new double[] {3, 3, 3, 2}, new double[] {1, 2, 1, 1}));
     }
 }
