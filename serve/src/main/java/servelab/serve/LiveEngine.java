@@ -291,7 +291,7 @@ final class LiveEngine implements AutoCloseable {
     /** After each step, on the replica's thread: host reports (deployments, failed jars) become event rows. */
     void afterStep(Replica replica, long end) {
         synchronized (downstream) {
-            events.drainTo(downstream, end, replica.iterations() - 1, replica.index());
+            events.drainTo(downstream, end);
         }
     }
 

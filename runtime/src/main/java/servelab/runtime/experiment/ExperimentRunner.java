@@ -132,7 +132,7 @@ public final class ExperimentRunner {
             var stall = new StallWatch(options.hostListener());
             sim.onStep((replica, end) -> {
                 stall.stepped();
-                events.drainTo(sink, end, replica.iterations(), replica.index());
+                events.drainTo(sink, end);
                 options.stepHook().afterStep(replica, end);
                 options.progress().update(completed(replicas), end);
             });

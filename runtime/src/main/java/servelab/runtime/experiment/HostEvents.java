@@ -29,10 +29,12 @@ public final class HostEvents implements HostListener {
     }
 
     /** Writes what arrived since the last call as events at {@code nowNanos}; called on the engine's thread. */
-    public void drainTo(ResultSink sink, long nowNanos, long iteration, int replica) {
+    public void drainTo(ResultSink sink, long nowNanos) {
         for (Report r; (r = queue.poll()) != null; ) {
             String type = r.type.equals("fault") ? "fault" : "info";
-            sink.event(new EventRow(nowNanos, iteration, replica, type, r.kind, r.from, r.to, r.detail));
+            // the host's own news (a jar deployed or refused) belongs to no replica and no step: null in events.arrow
+            // (it carried whichever replica's step drained it)
+            sink.event(new EventRow(nowNanos, -1, -1, type, r.kind, r.from, r.to, r.detail));
         }
     }
 

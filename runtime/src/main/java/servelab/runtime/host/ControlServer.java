@@ -57,7 +57,17 @@ public final class ControlServer implements AutoCloseable {
 
     private static UnaryOperator<String> echoingSwitches(ControlCommands commands, HostListener console) {
         return line -> {
-            String answer = commands.handle(line);
+            String answer;
+            try {
+                answer = commands.handle(line);
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+                // a refused switch (bad parameters, a plugin that threw when made) was told to the ctl client only
+                if (line.startsWith("switch ")) {
+                    console.report("info", "", "", "", "ctl " + line + " refused: "
+                            + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                }
+                throw e;
+            }
             if (line.startsWith("switch ")) console.report("info", "", "", "", "ctl " + line + ": " + answer);
             return answer;
         };

@@ -195,6 +195,16 @@ class PluginHistoryTest {
         // then: the jar was refused whole: the scheduler was not swapped to its probe 2.0.0 (whose bundle the refusal
         // uninstalled), and every request was served
         assertTrue(console.any("no batcher today") && console.any("nothing installed from it"), console.lines.toString());
+        // the host's fault row belongs to no replica and no step (it carried whichever replica's step drained it)
+        var events = RunResults.load(runDir).table(ResultTable.EVENTS).orElseThrow();
+        int hostRows = 0;
+        for (int i = 0; i < events.rowCount(); i++) {
+            if (!events.strings("detail").get(i).contains("probe-2.jar")) continue;
+            hostRows++;
+            assertEquals(-1, events.longs("replica")[i], events.strings("detail").get(i));
+            assertEquals(-1, events.longs("iteration")[i], events.strings("detail").get(i));
+        }
+        assertEquals(1, hostRows);
         var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
         for (var entry : info.get("plugin_history")) {
             assertTrue(!entry.path("to").asText().equals("probe@2.0.0"), info.get("plugin_history").toString());
