@@ -13,7 +13,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 /**
  * Where request spans go: an OTLP/HTTP collector ({@code serve.otlp_endpoint}, e.g. {@code http://127.0.0.1:4318};
- * spans are posted to its {@code /v1/traces}), or OTLP-JSON lines in a file of the run folder (one
+ * spans are posted to its {@code /v1/traces}; a URL ending in that path is taken as it is), or OTLP-JSON lines in a file of the run folder (one
  * {@code ExportTraceServiceRequest} per line, as the OpenTelemetry Collector's file exporter writes them, so the
  * collector's {@code otlpjson} receiver or any OTLP-JSON reader can load them later).
  */
@@ -26,6 +26,15 @@ public sealed interface TraceExport {
             if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
                 throw new IllegalArgumentException("serve.otlp_endpoint " + endpoint + " is not an http(s) URL");
             }
+        }
+
+        /**
+         * Where spans are posted: the endpoint's {@code /v1/traces}, or the endpoint itself when it already names that
+         * path (the collector's full URL was posted to {@code /v1/traces/v1/traces}, and only a log line said so).
+         */
+        public String tracesUrl() {
+            var base = endpoint.toString().replaceAll("/+$", "");
+            return base.endsWith("/v1/traces") ? base : base + "/v1/traces";
         }
     }
 
@@ -41,7 +50,7 @@ public sealed interface TraceExport {
     default SdkTracerProvider provider() {
         SpanExporter exporter = switch (this) {
             case Collector c -> OtlpHttpSpanExporter.builder()
-                    .setEndpoint(c.endpoint().toString().replaceAll("/+$", "") + "/v1/traces")
+                    .setEndpoint(c.tracesUrl())
                     .setTimeout(Duration.ofSeconds(10)).build();
             case JsonFile f -> OtlpJsonFileExporter.open(f.file());
         };

@@ -147,4 +147,15 @@ class RequestTracerTest {
             collector.stop(0);
         }
     }
+
+    @Test
+    void aCollectorUrlGetsV1TracesOnceWhetherOrNotItAlreadyEndsInIt() {
+        assertEquals("http://127.0.0.1:4318/v1/traces",
+                new TraceExport.Collector(java.net.URI.create("http://127.0.0.1:4318")).tracesUrl());
+        assertEquals("http://127.0.0.1:4318/v1/traces",
+                new TraceExport.Collector(java.net.URI.create("http://127.0.0.1:4318/")).tracesUrl());
+        // the full URL, as collectors' docs print it, was posted to /v1/traces/v1/traces
+        assertEquals("http://127.0.0.1:4318/v1/traces",
+                new TraceExport.Collector(java.net.URI.create("http://127.0.0.1:4318/v1/traces")).tracesUrl());
+    }
 }
