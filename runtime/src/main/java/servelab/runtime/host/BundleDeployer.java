@@ -153,6 +153,13 @@ public final class BundleDeployer {
             listener.report("deploy", "", "", "", file + ": " + (plugins.isEmpty() ? "no plugins"
                     : String.join(", ", plugins.stream().map(p -> p.descriptor().kind().id() + " "
                             + p.descriptor().id()).toList())) + (swaps.isEmpty() ? "" : "; swapped " + swaps));
+            for (var p : plugins) { // another jar's plugin of the same name@version: the tables cannot tell them apart
+                registry.installed().stream().filter(q -> q.bundleId() != p.bundleId()
+                                && q.descriptor().kind() == p.descriptor().kind() && q.descriptor().id().equals(p.descriptor().id()))
+                        .findFirst().ifPresent(q -> listener.report("info", "", "", "", file + ": "
+                                + p.descriptor().kind().id() + " " + p.descriptor().id() + " is also in " + q.source()
+                                + "; runs now take this jar's, and the results name both alike (raise the version)"));
+            }
             return true;
         } catch (BundleException | RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
             if (bundle != null) uninstallQuietly(bundle);

@@ -36,6 +36,23 @@ class DuplicatePluginsTest {
     }
 
     @Test
+    void aJarDroppedInWithAnotherJarsNameAndVersionIsSaidToBeOne() throws Exception {
+        var plugins = Files.createDirectories(work.resolve("plugins"));
+        TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS));
+        var reports = new TestBundles.Reports();
+        try (var testbed = Testbed.start(plugins, reports).watch()) {
+            // a second build of probe@1.0.0 under another bundle name: it swapped a slot to itself, said nothing
+            TestBundles.drop(plugins, "copy.jar", TestBundles.scheduler(Files.createDirectories(work.resolve("copy")),
+                    "probe", "1.0.0", "int x = 1;", FCFS));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!reports.any("copy.jar: scheduler probe@1.0.0 is also in probe.jar")) {
+                assertTrue(System.nanoTime() < deadline, reports.lines.toString());
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    @Test
     void distinctNamesAndKindsAreNotDuplicates() throws Exception {
         // "none" is both a built-in speculator and a bundled prefix cache: another kind, so no clash
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
