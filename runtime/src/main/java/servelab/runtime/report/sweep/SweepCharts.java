@@ -36,17 +36,21 @@ public final class SweepCharts {
             means.put(seriesAxis == null ? metric : seriesAxis + "=" + g, m);
         }
         boolean numeric = sweep.isNumeric(axis);
+        // the note on averaging goes with the metric on the y axis: in the title, it made it wider than the chart
         String title = metric + " by " + axis + (seriesAxis == null ? "" : ", a " + (numeric ? "line" : "bar") + " per "
-                + seriesAxis) + meanOver(sweep, axis, seriesAxis);
+                + seriesAxis);
+        String yTitle = metric + meanOver(sweep, axis, seriesAxis);
         if (!numeric) {
             var bars = means.entrySet().stream().map(e -> new Bars(e.getKey(), e.getValue(), new double[xs.size()])).toList();
-            return Charts.bars(title, metric, xs, bars);
+            var chart = Charts.bars(title, yTitle, xs, bars);
+            chart.getStyler().setYAxisDecimalPattern("#,##0.####"); // a lone tick printed 1.697141669813197
+            return chart;
         }
         var xValues = xs.stream().mapToDouble(Double::parseDouble).toArray();
         var lines = new ArrayList<Line>();
         int color = 0;
         for (var e : means.entrySet()) lines.add(Line.of(e.getKey(), xValues, e.getValue(), color++));
-        return Charts.lines(title, axis, metric, lines);
+        return Charts.lines(title, axis, yTitle, lines);
     }
 
     /** The metric's mean over every other axis, for each pair of values of two axes. */

@@ -47,8 +47,12 @@ class SweepChartsTest {
                 ((org.knowm.xchart.CategoryChart) SweepCharts.along(two, "request_goodput", "scheduler", "max_num_seqs")).getTitle());
         assertEquals("request_goodput", SweepCharts.heatmap(two, "request_goodput", "scheduler", "max_num_seqs").getTitle());
         var three = sweep(true);
-        assertEquals("request_goodput by max_num_seqs, a line per scheduler (mean over the other axes)",
-                ((org.knowm.xchart.XYChart) SweepCharts.along(three, "request_goodput", "max_num_seqs", "scheduler")).getTitle());
+        // the averaging note is on the metric's axis: in the title it was wider than the chart and cut off
+        var along = (org.knowm.xchart.XYChart) SweepCharts.along(three, "request_goodput", "max_num_seqs", "scheduler");
+        assertEquals("request_goodput by max_num_seqs, a line per scheduler", along.getTitle());
+        assertEquals("request_goodput (mean over the other axes)", along.getYAxisTitle());
+        var bars = (org.knowm.xchart.CategoryChart) SweepCharts.along(two, "request_goodput", "scheduler", "max_num_seqs");
+        assertEquals("#,##0.####", bars.getStyler().getYAxisDecimalPattern()); // a lone tick had 16 digits
         var heatmap = SweepCharts.heatmap(three, "request_goodput", "scheduler", "max_num_seqs");
         assertEquals("request_goodput (mean over the other axes)", heatmap.getTitle());
         assertEquals("#,##0.###", heatmap.getStyler().getHeatMapValueDecimalPattern()); // 0.301, not .301
