@@ -38,7 +38,7 @@ final class OutputText {
             stopped = true;
             return release(text.length());
         }
-        decode(tokens.bytes(requestId, index, id));
+        decode(tokens.bytes(requestId, index, id), false);
         for (var s : stop) {
             int at = text.indexOf(s, Math.max(0, sent - s.length() + 1));
             if (at >= 0) {
@@ -55,8 +55,12 @@ final class OutputText {
         return stopped;
     }
 
-    /** The text not sent yet, at the end of the request. */
+    /**
+     * The text not sent yet, at the end of the request: bytes still waiting for the rest of a character become a
+     * replacement character, as a detokenizer makes them (they were dropped).
+     */
     String rest() {
+        if (!stopped) decode(new byte[0], true);
         return release(text.length());
     }
 
@@ -93,7 +97,11 @@ final class OutputText {
         return true;
     }
 
-    private void decode(byte[] bytes) {
+    /**
+     * Decodes the new bytes after those still pending; {@code end}: no more will come. Each byte yields at most one
+     * char and each malformed sequence one replacement for at least one byte, so the buffer never overflows.
+     */
+    private void decode(byte[] bytes, boolean end) {
         if (pending.remaining() < bytes.length) {
             var bigger = ByteBuffer.allocate(pending.position() + bytes.length + 16);
             pending.flip();
@@ -103,10 +111,15 @@ final class OutputText {
         pending.put(bytes);
         pending.flip();
         var chars = CharBuffer.allocate(pending.remaining() + 1);
-        CoderResult r = utf8.decode(pending, chars, false);
-        if (r.isError()) { // not UTF-8: show the replacement character, as a detokenizer does, and move on
+        // not UTF-8: a replacement character, as a detokenizer shows it, and decoding goes on with the bytes after it
+        // (it stopped there: a word after a stray byte waited for the next token, or was lost at the end)
+        for (CoderResult r; (r = utf8.decode(pending, chars, end)).isError(); ) {
             pending.position(Math.min(pending.limit(), pending.position() + r.length()));
             chars.put('\uFFFD');
+        }
+        if (end) {
+            utf8.flush(chars);
+            utf8.reset();
         }
         pending.compact();
         chars.flip();
