@@ -121,7 +121,15 @@ public final class Validation {
         var simDir = s.out().resolve("simulated");
         var sim = ExperimentRunner.run(ExperimentFile.load(s.experiment(), simOverrides), simDir,
                 new ExperimentRunner.Options(s.pluginsDir(), null, progress, null));
-        var e2el = perRequestE2elErrors(realResults, RunResults.load(simDir));
+        var simResults = RunResults.load(simDir);
+        for (var real : realResults) {
+            var differences = differences(real.runInfo(), simResults.runInfo());
+            if (!differences.isEmpty()) {
+                throw new IllegalArgumentException(real.dir() + " is not a model run of this experiment: "
+                        + String.join("; ", differences) + " (a comparison against it would measure the difference)");
+            }
+        }
+        var e2el = perRequestE2elErrors(realResults, simResults);
         var abs = new double[e2el.length];
         for (int i = 0; i < abs.length; i++) abs[i] = Math.abs(e2el[i]);
         return new Result(List.copyOf(realDirs), simDir, realSummaries.getFirst(), sim.summary(),
@@ -171,6 +179,36 @@ public final class Validation {
                                      ToDoubleFunction<Summary> value, double sim) {
         double[] values = real.stream().mapToDouble(value).sorted().toArray();
         return new MetricError(metric, statistic, median(values), sim, values[0], values[values.length - 1]);
+    }
+
+    /**
+     * What makes {@code real} another experiment than the simulation of {@code sim}: not a model run, or another
+     * trace, seed, replica count or plugins (a simulated run, or one of another trace, was compared as the "real" one
+     * and reported 0.0% or meaningless errors). Empty when they match.
+     */
+    static List<String> differences(Map<String, Object> real, Map<String, Object> sim) {
+        var out = new ArrayList<String>();
+        if (!(real.get("model") instanceof Map<?, ?>)) {
+            out.add("it ran on " + real.getOrDefault("backend", "an unknown executor") + ", not on a model");
+        }
+        for (var key : List.of("seed", "replicas", "plugins")) {
+            if (!java.util.Objects.equals(real.get(key), sim.get(key))) {
+                out.add(key + " " + real.get(key) + " where the experiment has " + sim.get(key));
+            }
+        }
+        var realTrace = traceIdentity(real.get("trace"));
+        var simTrace = traceIdentity(sim.get("trace"));
+        if (!realTrace.equals(simTrace)) out.add("trace " + realTrace + " where the experiment has " + simTrace);
+        return out;
+    }
+
+    /** The trace's identity in run.json: the file's digest, or the synthetic spec, and the transforms. */
+    private static Map<String, Object> traceIdentity(Object trace) {
+        var id = new java.util.TreeMap<String, Object>();
+        if (trace instanceof Map<?, ?> t) {
+            for (var key : List.of("sha256", "synthetic", "transforms")) if (t.containsKey(key)) id.put(key, t.get(key));
+        }
+        return id;
     }
 
     /** Median of sorted values (the mean of the middle two for an even count). */

@@ -87,6 +87,20 @@ class ValidationTest {
         assertEquals(1.0, goodKinds.kinds().stream().filter(k -> k != all).mapToDouble(StepKinds.Kind::realBusyShare).sum(), 1e-9);
         assertTrue(Files.readString(report.markdown()).contains("| decode, 1 token |"), Files.readString(report.markdown()));
         assertTrue(Files.readString(report.json()).contains("\"step_kinds\""));
+        // and a run that is no model run of this experiment is refused as the real side: a simulated one reported
+        // 0.0% error everywhere, and one of another seed compared other requests by id
+        var simulatedAsReal = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Validation.run(new Validation.Settings(null, TRACE, model, calibrated.toString(), work.resolve("v3"),
+                        plugins, List.of(good.simulatedDir()), 1), ExperimentRunner.Progress.NONE));
+        assertTrue(simulatedAsReal.getMessage().contains("is not a model run of this experiment: it ran on simulated"),
+                simulatedAsReal.getMessage());
+        var otherSeed = new ArrayList<>(TRACE);
+        otherSeed.add("seed=12345");
+        var seeded = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Validation.run(new Validation.Settings(null, otherSeed, model, calibrated.toString(), work.resolve("v4"),
+                        plugins, good.realDirs(), 1), ExperimentRunner.Progress.NONE));
+        assertTrue(seeded.getMessage().contains("seed") && seeded.getMessage().contains("where the experiment has 12345"),
+                seeded.getMessage());
     }
 
     private static StepKinds.Kind kind(StepKinds kinds, String name) {
