@@ -153,7 +153,22 @@ final class CalibrateCommand implements Callable<Integer> {
             throw new ParameterException(this.spec.commandLine(), "--generate must be tiny or small, was '" + generate + "'");
         }
         if (model.toAbsolutePath().getParent() != null) Files.createDirectories(model.toAbsolutePath().getParent());
-        RandomLlama.write(model, spec, 42);
+        if (!Files.exists(model)) {
+            RandomLlama.write(model, spec, 42);
+            return;
+        }
+        // a file there is kept when it is this very model (a repeated calibration), and refused otherwise: a real
+        // GGUF named by mistake was overwritten with random weights
+        var fresh = Files.createTempFile(model.toAbsolutePath().getParent(), ".generated-", ".gguf");
+        try {
+            RandomLlama.write(fresh, spec, 42);
+            if (Files.mismatch(fresh, model) != -1) {
+                throw new ParameterException(this.spec.commandLine(), "--generate " + generate + ": " + model
+                        + " exists and is not the model it writes; remove it, or give --model another path");
+            }
+        } finally {
+            Files.deleteIfExists(fresh);
+        }
     }
 
     private int importVidur(java.io.PrintWriter stdout) throws Exception {

@@ -1,5 +1,6 @@
 package servelab.runtime.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -339,6 +340,18 @@ class CliTest {
         r = execute("run", "--quiet", "--model", "x.gguf", "--set", "plugins.speculator.name=modeled");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("speculator 'modeled' proposes placeholder drafts"), r.err());
+    }
+
+    @Test
+    void calibrateGenerateRefusesToOverwriteAnotherModel() throws Exception {
+        // a real GGUF named by mistake was overwritten with random weights
+        var mine = work.resolve("mine.gguf");
+        Files.write(mine, new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0});
+        var r = execute("calibrate", "--generate", "tiny", "--model", mine.toString(), "--quick",
+                "--out", work.resolve("p.yaml").toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains(mine + " exists and is not the model it writes"), r.err());
+        assertArrayEquals(new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0}, Files.readAllBytes(mine));
     }
 
     @Test
