@@ -34,8 +34,10 @@ public record ModelSpec(String path, String backend, int threads, double tempera
         }
         try {
             new servelab.kernels.sample.SamplingParams((float) temperature, topK, topP.floatValue(), (float) minP);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("model: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) { // the key as the experiment writes it, not the record's field
+            throw new IllegalArgumentException(e.getMessage().replace("SamplingParams.temperature", "model.temperature")
+                    .replace("SamplingParams.topK", "model.top_k").replace("SamplingParams.topP", "model.top_p")
+                    .replace("SamplingParams.minP", "model.min_p"), e);
         }
     }
 

@@ -10,15 +10,15 @@ import java.util.List;
  * identifiers). {@code random}: independent random tokens, where n-gram lookup finds next to nothing. On the
  * model executor the ids are the model's ordinary (non-special) tokens.
  */
-public record PromptsSpec(String kind, int period) {
-    public static final PromptsSpec SYNTHETIC = new PromptsSpec(null, 0);
+public record PromptsSpec(String kind, Integer period) {
+    public static final PromptsSpec SYNTHETIC = new PromptsSpec(null, null);
 
     public PromptsSpec {
         kind = kind == null ? "synthetic" : kind;
         if (!List.of("synthetic", "repeated", "random").contains(kind)) {
             throw new IllegalArgumentException("prompts.kind '" + kind + "' is unknown; accepted: synthetic, repeated, random");
         }
-        period = period == 0 ? 64 : period;
+        period = period == null ? 64 : period; // left out: 64 (an explicit 0 was taken as left out)
         if (period < 1) throw new IllegalArgumentException("prompts.period must be >= 1, was " + period);
     }
 }

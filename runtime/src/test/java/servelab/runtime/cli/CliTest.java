@@ -330,6 +330,12 @@ class CliTest {
         r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.backend=cuda");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("model.backend: unknown backend 'cuda'; accepted: cpu-vector, cpu-packed, cpu-reference, tornadovm, tornadovm-matmul"), r.err());
+        // sampling keys are named as the experiment writes them (it said SamplingParams.topK)
+        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.top_k=-1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("model.top_k must be >= 0 (0 = off), was -1"), r.err());
+        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.top_p=0");
+        assertTrue(r.err().contains("model.top_p must be in (0, 1] (1 = off), was 0.0"), r.err());
     }
 
     @Test

@@ -32,14 +32,16 @@ class PromptsTest {
 
     @Test
     void randomPromptsDoNotRepeatAndSyntheticOnesAreLeftToTheEngine() {
-        int[] ids = Prompts.of(new PromptsSpec("random", 0), 7, SPACE).tokens(TraceRequest.of(1, 0, 400, 5));
+        int[] ids = Prompts.of(new PromptsSpec("random", null), 7, SPACE).tokens(TraceRequest.of(1, 0, 400, 5));
         assertTrue(new HashSet<>(Arrays.stream(ids).boxed().toList()).size() > 250);
         assertNull(Prompts.of(PromptsSpec.SYNTHETIC, 7, SPACE).tokens(TraceRequest.of(1, 0, 40, 5)));
     }
 
     @Test
     void anUnknownKindNamesTheAcceptedOnes() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new PromptsSpec("lorem", 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> new PromptsSpec("lorem", null));
+        var zero = assertThrows(IllegalArgumentException.class, () -> new PromptsSpec("repeated", 0));
+        assertEquals("prompts.period must be >= 1, was 0", zero.getMessage()); // it became 64 silently
         assertEquals("prompts.kind 'lorem' is unknown; accepted: synthetic, repeated, random", e.getMessage());
     }
 }
