@@ -18,9 +18,9 @@ public record SeededSampler(SamplingParams params, RandomGenerator random) imple
 
     @Override
     public int sample(float[] logits, int offset, int size) {
-        if (params.isGreedy()) {
-            return Sampler.argmax(logits, offset, size);
-        }
+        // argmax also finds a NaN, which a draw from the probabilities would only report as "no positive probability"
+        int best = Sampler.argmax(logits, offset, size);
+        if (params.isGreedy()) return best;
         return draw(params.probabilities(logits, offset, size), random);
     }
 

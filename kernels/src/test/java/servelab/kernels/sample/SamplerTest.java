@@ -38,6 +38,22 @@ class SamplerTest {
     }
 
     @Test
+    void logitsWithANaNAreRefusedNotAnsweredWithTokenZero() {
+        // a NaN in the weights (a corrupt file) made every logit NaN, and argmax answered token 0 at every position
+        float[] all = {Float.NaN, Float.NaN, Float.NaN};
+        var e = assertThrows(Sampler.NonFiniteLogitsException.class, () -> Sampler.argmax(all, 0, 3));
+        assertEquals("the model's logits hold NaN (3 of 3 tokens, the first token 0): its weights, or what was computed"
+                + " from them, are not numbers", e.getMessage());
+        float[] one = {1f, Float.NaN, 0.5f};
+        assertThrows(Sampler.NonFiniteLogitsException.class, () -> Sampler.argmax(one, 0, 3));
+        // sampling too, which said only "no token has a positive probability"
+        var sampler = SeededSampler.of(new SamplingParams(0.8f, 0, 1f, 0f), 1);
+        assertThrows(Sampler.NonFiniteLogitsException.class, () -> sampler.sample(all, 0, 3));
+        // infinities are values: a masked logit is -inf
+        assertEquals(1, Sampler.argmax(new float[] {Float.NEGATIVE_INFINITY, 2f, 1f}, 0, 3));
+    }
+
+    @Test
     void argmaxTakesTheFirstOfEqualMaxima() {
         assertEquals(1, Sampler.ARGMAX.sample(new float[] {9, 0, 5, 1, 5}, 1, 4));
         assertEquals(3, Sampler.ARGMAX.sample(logits(P), 0, 6));

@@ -165,6 +165,15 @@ public final class ModelExecutor implements Executor {
 
     @Override
     public long execute(StepBatch batch, StepResult result) {
+        try {
+            return executeStep(batch, result);
+        } catch (servelab.kernels.sample.Sampler.NonFiniteLogitsException e) { // the run stops, naming the file
+            throw new EngineException("model " + target.model().path().getFileName() + ": " + e.getMessage()
+                    + "; is the file intact?", e);
+        }
+    }
+
+    private long executeStep(StepBatch batch, StepResult result) {
         long t0 = System.nanoTime();
         copyBlocks(batch);
         chunks.clear();

@@ -1,0 +1,47 @@
+package servelab.runtime.exec;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import servelab.kernels.gguf.GgufFile;
+import servelab.kernels.model.RandomLlama;
+import servelab.kernels.matmul.WeightFormat;
+import servelab.runtime.engine.EngineException;
+import servelab.runtime.experiment.ExperimentFile;
+import servelab.runtime.experiment.ExperimentRunner;
+import servelab.runtime.host.TestBundles;
+
+/** A model file whose weights hold a NaN stops the run, naming the file, instead of answering token 0 everywhere. */
+class NanWeightsTest {
+    @TempDir Path work;
+
+    @Test
+    void aNanInTheFinalNormStopsTheRunNamingTheFile() throws Exception {
+        var model = work.resolve("broken.gguf");
+        RandomLlama.write(model, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 3);
+        long at;
+        try (var file = GgufFile.open(model)) { // where output_norm's first float lies in the file
+            long base = file.tensors().stream().mapToLong(t -> t.data().address()).min().orElseThrow();
+            at = file.dataOffset() + file.tensor("output_norm.weight").data().address() - base;
+        }
+        try (var channel = FileChannel.open(model, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.NaN), at);
+        }
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var e = assertThrows(EngineException.class, () -> ExperimentRunner.run(ExperimentFile.load(null, List.of(
+                "executor=model", "model.path=" + model, "model.warmup_s=0", "trace.synthetic.count=3")),
+                work.resolve("run"), new ExperimentRunner.Options(plugins, null, null, null)));
+        assertTrue(e.getMessage().startsWith("model broken.gguf: the model's logits hold NaN (552 of 552 tokens"),
+                e.getMessage());
+    }
+}
