@@ -91,6 +91,7 @@ public final class ExperimentRunner {
         // the JVM's own start, class loading and the command line before this run began (a fresh process's cost)
         long startupNanos = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
         RunRecorder.requireNoResults(runDir);
+        boolean existed = Files.exists(runDir);
         var events = new HostEvents(options.hostListener());
         try (var setup = executors(exp);
              var own = options.testbed() == null ? Testbed.startFor(options.pluginsDir(), events, selected(exp),
@@ -101,6 +102,31 @@ public final class ExperimentRunner {
             } finally {
                 if (own == null) testbed.registry().endRun();
             }
+        } catch (RuntimeException | Error | IOException e) {
+            if (!Files.exists(runDir.resolve("run.json"))) discardUnstarted(runDir, existed);
+            throw e;
+        }
+    }
+
+    /**
+     * A run refused in its setup (a draft model of another vocabulary, say) left empty tables and no run.json, and
+     * the folder then refused the corrected run as one that "already holds results": what it wrote goes, and the
+     * folder too when this run made it.
+     */
+    private static void discardUnstarted(Path runDir, boolean existed) {
+        try {
+            for (var table : servelab.runtime.record.ResultTable.values()) {
+                Files.deleteIfExists(runDir.resolve(table.fileName()));
+                Files.deleteIfExists(runDir.resolve(table.streamFileName()));
+            }
+            for (var name : List.of("outputs.jsonl", "control.port")) Files.deleteIfExists(runDir.resolve(name));
+            if (!existed) {
+                try (var left = Files.list(runDir)) {
+                    if (left.findAny().isEmpty()) Files.delete(runDir);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the error that stopped the run is the one to report
         }
     }
 

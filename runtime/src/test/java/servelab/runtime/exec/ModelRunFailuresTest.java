@@ -21,8 +21,8 @@ import servelab.runtime.experiment.ExperimentFile;
 import servelab.runtime.experiment.ExperimentRunner;
 import servelab.runtime.host.TestBundles;
 
-/** A model file whose weights hold a NaN stops the run, naming the file, instead of answering token 0 everywhere. */
-class NanWeightsTest {
+/** Model runs that cannot go on: a NaN in the weights stops the run naming the file; a setup refusal leaves nothing. */
+class ModelRunFailuresTest {
     @TempDir Path work;
 
     @Test
@@ -43,5 +43,25 @@ class NanWeightsTest {
                 work.resolve("run"), new ExperimentRunner.Options(plugins, null, null, null)));
         assertTrue(e.getMessage().startsWith("model broken.gguf: the model's logits hold NaN (552 of 552 tokens"),
                 e.getMessage());
+    }
+
+    @Test
+    void aRunRefusedInItsSetupLeavesNoFolderThatRefusesTheNextRun() throws Exception {
+        var model = work.resolve("tiny.gguf");
+        RandomLlama.write(model, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 3);
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var runDir = work.resolve("run");
+        var common = List.of("executor=model", "model.path=" + model, "model.warmup_s=0", "trace.synthetic.count=3");
+        var tooMany = new java.util.ArrayList<>(common);
+        tooMany.add("kv.blocks=200000000"); // refused when the replicas' executors are made, after the folder
+        var e = assertThrows(IllegalArgumentException.class, () -> ExperimentRunner.run(
+                ExperimentFile.load(null, tooMany), runDir, new ExperimentRunner.Options(plugins, null, null, null)));
+        assertTrue(e.getMessage().endsWith("use fewer kv.blocks"), e.getMessage());
+        // then: nothing is left (empty tables and no run.json made the corrected run "already hold results")
+        assertTrue(java.nio.file.Files.notExists(runDir), runDir + " is left");
+        var result = ExperimentRunner.run(ExperimentFile.load(null, common), runDir,
+                new ExperimentRunner.Options(plugins, null, null, null));
+        org.junit.jupiter.api.Assertions.assertEquals(3, result.summary().completed() + result.summary().failed());
+        assertTrue(java.nio.file.Files.exists(runDir.resolve("run.json")));
     }
 }
