@@ -62,6 +62,7 @@ final class GgufParser {
         for (var info : infos) {
             tensors.add(slice(info, dataOffset, alignment));
         }
+        checkNoOverlap(infos, tensors);
         return new GgufFile(path, arena, version, metadata, tensors, dataOffset, alignment);
     }
 
@@ -127,6 +128,26 @@ final class GgufParser {
             infos.add(new Info(name, type, dims, offset, at));
         }
         return infos;
+    }
+
+    /**
+     * Two tensors whose data share bytes: a file written wrong, or a tensor relabelled with a larger type (an F32
+     * label on Q8_0 data ran into the next tensors, and the model answered token 0 everywhere).
+     */
+    private void checkNoOverlap(List<Info> infos, List<GgufTensor> tensors) {
+        var order = new ArrayList<Integer>();
+        for (int i = 0; i < infos.size(); i++) order.add(i);
+        order.sort(java.util.Comparator.comparingLong(i -> infos.get(i).offset()));
+        for (int k = 1; k < order.size(); k++) {
+            var before = infos.get(order.get(k - 1));
+            var after = infos.get(order.get(k));
+            long end = before.offset() + tensors.get(order.get(k - 1)).data().byteSize();
+            if (end > after.offset()) {
+                throw error("tensor '" + before.name() + "' (" + before.type() + ", " + tensors.get(order.get(k - 1))
+                        .data().byteSize() + " bytes from data offset " + before.offset() + ") overlaps tensor '"
+                        + after.name() + "' at data offset " + after.offset());
+            }
+        }
     }
 
     private GgufTensor slice(Info info, long dataOffset, int alignment) {

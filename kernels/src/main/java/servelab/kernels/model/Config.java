@@ -53,6 +53,15 @@ public record Config(int dim, int layers, int heads, int kvHeads, int headDim, i
         int kvHeads = m.contains("llama.attention.head_count_kv") ? m.int32("llama.attention.head_count_kv") : heads;
         int headDim = m.contains("llama.attention.key_length") ? m.int32("llama.attention.key_length") : dim / heads;
         float theta = m.contains("llama.rope.freq_base") ? m.float32("llama.rope.freq_base") : 10000f;
+        // keys that must agree with the rest, else the file is not what it says (each was ignored)
+        if (m.contains("llama.vocab_size") && m.int32("llama.vocab_size") != vocabularySize) {
+            throw new IllegalArgumentException("llama.vocab_size is " + m.int32("llama.vocab_size") + " but the "
+                    + "tokenizer has " + vocabularySize + " tokens");
+        }
+        if (m.contains("llama.rope.dimension_count") && m.int32("llama.rope.dimension_count") != headDim) {
+            throw new IllegalArgumentException("llama.rope.dimension_count is " + m.int32("llama.rope.dimension_count")
+                    + ", not the head size " + headDim + ": rotary embedding of part of a head is not supported");
+        }
         return new Config(dim, m.int32("llama.block_count"), heads, kvHeads, headDim, m.int32("llama.feed_forward_length"),
                 vocabularySize, m.int32("llama.context_length"), m.float32("llama.attention.layer_norm_rms_epsilon"), theta);
     }

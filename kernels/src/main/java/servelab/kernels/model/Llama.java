@@ -56,6 +56,20 @@ public record Llama(Config config, Tokenizer tokenizer, Weights weights) {
                     loader.matrix(p + "ffn_up.weight", config.ffnDim(), dim),
                     loader.matrix(p + "ffn_down.weight", dim, config.ffnDim())));
         }
+        for (var tensor : file.tensors()) { // blocks past llama.block_count: a wrong count would drop layers silently
+            var name = tensor.name();
+            if (!name.startsWith("blk.")) continue;
+            int dot = name.indexOf('.', 4);
+            try {
+                int block = Integer.parseInt(name.substring(4, dot < 0 ? name.length() : dot));
+                if (block >= config.layers()) {
+                    throw new GgufFormatException(file.path() + ": tensor '" + name + "' is in block " + block
+                            + ", past llama.block_count " + config.layers());
+                }
+            } catch (NumberFormatException ignored) {
+                // not a numbered block: not ours to judge
+            }
+        }
         var embedding = loader.matrix("token_embd.weight", config.vocabularySize(), dim);
         var classifier = file.find("output.weight").isPresent()
                 ? loader.matrix("output.weight", config.vocabularySize(), dim) : embedding;

@@ -135,6 +135,53 @@ class GenerationTest {
         }
     }
 
+    @Test
+    void keysThatDisagreeWithTheFileAreRefusedNotIgnored(@TempDir Path dir) throws IOException {
+        var source = dir.resolve("source.gguf");
+        RandomLlama.write(source, new RandomLlama.Spec(64, 2, 4, 2, 64, 64, WeightFormat.F32, false, false), 3);
+        var vocab = dir.resolve("vocab.gguf");
+        var rope = dir.resolve("rope.gguf");
+        var blocks = dir.resolve("blocks.gguf");
+        try (var file = GgufFile.open(source)) {
+            copyWithMetadata(file, "llama.vocab_size", GgufValue.ofUint32(600), vocab);
+            copyWithMetadata(file, "llama.rope.dimension_count", GgufValue.ofUint32(15), rope);
+            copyWithMetadata(file, "llama.block_count", GgufValue.ofUint32(1), blocks);
+        }
+        try (var file = GgufFile.open(vocab)) {
+            var error = assertThrows(GgufFormatException.class, () -> Llama.load(file));
+            assertTrue(error.getMessage().endsWith("llama.vocab_size is 600 but the tokenizer has 552 tokens"),
+                    error.getMessage());
+        }
+        try (var file = GgufFile.open(rope)) {
+            var error = assertThrows(GgufFormatException.class, () -> Llama.load(file));
+            assertTrue(error.getMessage().endsWith("llama.rope.dimension_count is 15, not the head size 16: rotary "
+                    + "embedding of part of a head is not supported"), error.getMessage());
+        }
+        try (var file = GgufFile.open(blocks)) { // a layer would have been dropped
+            var error = assertThrows(GgufFormatException.class, () -> Llama.load(file));
+            assertTrue(error.getMessage().contains("is in block 1, past llama.block_count 1"), error.getMessage());
+        }
+    }
+
+    @Test
+    void aTensorRelabelledWithALargerTypeOverlapsTheNextAndIsRefused(@TempDir Path dir) throws IOException {
+        var model = dir.resolve("model.gguf");
+        RandomLlama.write(model, new RandomLlama.Spec(64, 1, 4, 2, 64, 64, WeightFormat.Q8_0, false, false), 3);
+        long typeAt;
+        try (var file = GgufFile.open(model)) { // the type field of attn_q's info: after name, n_dims and dims
+            var t = file.tensor("blk.0.attn_q.weight");
+            typeAt = t.infoOffset() + 8 + t.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 4
+                    + 8L * t.dims().length;
+        }
+        try (var channel = java.nio.channels.FileChannel.open(model, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 0), typeAt);
+        }
+        // F32 is four times Q8_0's bytes: its data runs into the next tensors (the model answered token 0 everywhere)
+        var error = assertThrows(GgufFormatException.class, () -> GgufFile.open(model).close());
+        assertTrue(error.getMessage().contains("tensor 'blk.0.attn_q.weight' (F32, 16384 bytes from data offset")
+                && error.getMessage().contains(") overlaps tensor '"), error.getMessage());
+    }
+
     private static void copyWithMetadata(GgufFile file, String key, GgufValue value, Path target) throws IOException {
         var writer = new GgufWriter();
         file.metadata().values().forEach(writer::put);
