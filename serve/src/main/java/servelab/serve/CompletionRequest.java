@@ -20,7 +20,7 @@ import servelab.runtime.exec.RequestSampling;
  * @param model       the model the client named (null: the served one)
  * @param promptIds   the prompt's token ids (chat: through the chat template)
  * @param maxTokens   output tokens at most
- * @param sampling    temperature, top_k, top_p and seed as given (null when absent: the served run's)
+ * @param sampling    temperature, top_k, top_p, min_p (vLLM's) and seed as given (null when absent: the served run's)
  * @param stop        stop strings (at most 4 per OpenAI; vLLM takes more)
  * @param stream      answer with server-sent events
  * @param includeUsage {@code stream_options.include_usage}: a last chunk with the token counts
@@ -55,7 +55,7 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
         }
         int maxTokens = maxTokens(o, chat, prompt.length, maxModelLen);
         var sampling = new RequestSampling.Choice(optNumber(o, "temperature", 0, 2), optInt(o, "top_k", -1, Integer.MAX_VALUE),
-                optNumber(o, "top_p", Double.MIN_VALUE, 1), o.has("seed") && !o.get("seed").isNull()
+                optNumber(o, "top_p", Double.MIN_VALUE, 1), optNumber(o, "min_p", 0, 1), o.has("seed") && !o.get("seed").isNull()
                 ? Long.valueOf(integer(o, "seed", Long.MIN_VALUE, Long.MAX_VALUE)) : null);
         optInt(o, "n", 1, 1); // one choice per request is served
         // asked-for logprobs were answered with "logprobs": null; a client that needs them must hear it cannot have them

@@ -43,6 +43,9 @@ class RequestSamplingTest {
             assertNotEquals(hot, text(served, "{" + PROMPT + ", \"temperature\": 1.5, \"seed\": 99}"), "another seed");
             assertNotEquals(greedy, filtered);
             assertEquals(greedy, text(served, "{" + PROMPT + ", \"temperature\": 0, \"seed\": 5}"), "temperature 0 is greedy");
+            // vLLM's min_p reaches the sampler too (it was ignored): 1 keeps only the likeliest token, as greedy does
+            assertEquals(greedy, text(served, "{" + PROMPT + ", \"temperature\": 1.5, \"seed\": 11, \"min_p\": 1}"));
+            assertEquals(400, served.post("/v1/completions", "{" + PROMPT + ", \"min_p\": 3}").statusCode());
             try (var pool = Executors.newFixedThreadPool(3)) {
                 for (int round = 0; round < 2; round++) {
                     var a = CompletableFuture.supplyAsync(() -> text(served, HOT), pool);

@@ -29,8 +29,8 @@ public final class RequestSampling {
      * @param topP        in (0, 1]
      * @param seed        the request's seed
      */
-    public record Choice(Double temperature, Integer topK, Double topP, Long seed) {
-        public static final Choice RUN = new Choice(null, null, null, null);
+    public record Choice(Double temperature, Integer topK, Double topP, Double minP, Long seed) {
+        public static final Choice RUN = new Choice(null, null, null, null, null);
     }
 
     /** A request's resolved sampling: the parameters, the seed and the stream its tokens' randomness comes from. */
@@ -57,7 +57,7 @@ public final class RequestSampling {
                 choice.temperature() == null ? runParams.temperature() : choice.temperature().floatValue(),
                 choice.topK() == null ? runParams.topK() : Math.max(0, choice.topK()),
                 choice.topP() == null ? runParams.topP() : choice.topP().floatValue(),
-                runParams.minP());
+                choice.minP() == null ? runParams.minP() : choice.minP().floatValue());
         byRequest.put(requestId, new Resolved(p, choice.seed() == null ? runSeed : choice.seed(), choice.seed() != null));
     }
 
