@@ -100,6 +100,11 @@ final class RunCommand implements Callable<Integer> {
         if (executor != null) all.add("executor=" + executor);
         var experiment = ExperimentFile.load(experimentFile, all);
         if (experiment.executor() == ExecutorKind.MODEL) VectorModule.ensure(); // before anything is written
+        if (experiment.executor() != ExecutorKind.MODEL && experiment.model().path() != null) {
+            // a model: section in a simulated run was ignored without a word (and run.json has no model section)
+            spec.commandLine().getErr().println("servelab run: note: model.path is set but the executor is "
+                    + experiment.executor().id() + ": the model is not used (executor: model, or --model, runs it)");
+        }
         var runDir = out != null ? out : experiment.output() != null ? Path.of(experiment.output())
                 : DefaultFolders.of("runs", experiment.name() + "-");
         var stdout = spec.commandLine().getOut();

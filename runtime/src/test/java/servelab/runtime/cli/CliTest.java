@@ -349,6 +349,16 @@ class CliTest {
     }
 
     @Test
+    void aModelSectionInASimulatedRunIsNotedNotSilentlyIgnored() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var r = execute("run", "--quiet", "--plugins-dir", plugins.toString(), "--out", work.resolve("sim").toString(),
+                "--set", "model.path=tiny.gguf", "--set", "trace.synthetic.count=5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("note: model.path is set but the executor is simulated: the model is not used"),
+                r.err());
+    }
+
+    @Test
     void calibrateGenerateRefusesToOverwriteAnotherModel() throws Exception {
         // a real GGUF named by mistake was overwritten with random weights
         var mine = work.resolve("mine.gguf");
