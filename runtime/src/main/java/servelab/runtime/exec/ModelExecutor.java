@@ -121,6 +121,18 @@ public final class ModelExecutor implements Executor {
                     + draft.llama().config().vocabularySize() + " tokens, the target "
                     + model.llama().config().vocabularySize() + ": drafts must be target tokens");
         }
+        if (draft != null) { // the same size is not the same vocabulary: a draft's id must mean the target's token
+            var mine = draft.llama().tokenizer().vocabulary().tokens();
+            var theirs = model.llama().tokenizer().vocabulary().tokens();
+            for (int id = 0; id < mine.size(); id++) {
+                if (!mine.get(id).equals(theirs.get(id))) {
+                    choice.close();
+                    throw new IllegalArgumentException("draft model " + draft.path().getFileName() + "'s token " + id
+                            + " is '" + mine.get(id) + "', the target's '" + theirs.get(id)
+                            + "': drafts must be target tokens");
+                }
+            }
+        }
         this.backend = choice;
         this.options = options;
         this.sampling = sampling;

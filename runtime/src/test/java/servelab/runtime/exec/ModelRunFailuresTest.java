@@ -64,4 +64,25 @@ class ModelRunFailuresTest {
         org.junit.jupiter.api.Assertions.assertEquals(3, result.summary().completed() + result.summary().failed());
         assertTrue(java.nio.file.Files.exists(runDir.resolve("run.json")));
     }
+
+    @Test
+    void aDraftModelWhoseTokensDifferFromTheTargetsIsRefused() throws Exception {
+        var target = work.resolve("target.gguf");
+        RandomLlama.write(target, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 3);
+        var draft = work.resolve("draft.gguf");
+        try (var file = GgufFile.open(target)) { // the same size of vocabulary, one token spelt otherwise
+            var tokens = file.metadata().strings("tokenizer.ggml.tokens").clone();
+            tokens[300] = tokens[300] + "x";
+            var writer = new servelab.kernels.gguf.GgufWriter();
+            file.metadata().values().forEach(writer::put);
+            writer.put("tokenizer.ggml.tokens", servelab.kernels.gguf.GgufValue.ofStrings(tokens));
+            for (var t : file.tensors()) writer.tensor(t.name(), t.type(), t.dims(), t.data());
+            writer.write(draft);
+        }
+        var options = new ModelExecutor.Options(servelab.kernels.sample.SamplingParams.greedy(), 1, Backend.CPU_VECTOR, 1);
+        try (var t = LoadedModel.open(target); var d = LoadedModel.open(draft)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> new ModelExecutor(t, d, options, 16, 40, 8));
+            assertTrue(e.getMessage().startsWith("draft model draft.gguf's token 300 is '"), e.getMessage());
+        }
+    }
 }
