@@ -196,10 +196,13 @@ public final class Calibrator {
 
     /** Where the numbers were measured, for the profile's derivation and the CSV's comments. */
     static Map<String, String> provenance(Settings s) {
+        int kernelThreads = s.backend() == servelab.runtime.exec.Backend.CPU_REFERENCE ? 1
+                : s.threads() > 0 ? s.threads() : Runtime.getRuntime().availableProcessors();
         var p = new LinkedHashMap<String, String>();
         p.put("machine", hostName());
         p.put("cpu", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors visible");
-        p.put("threads", s.threads() == 0 ? "one per processor" : Integer.toString(s.threads()));
+        // the threads the kernels ran on (cpu-reference runs one whatever was asked: it said "2 kernel threads")
+        p.put("threads", Integer.toString(kernelThreads));
         p.put("backend", s.backend().id());
         p.put("jdk", Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
         p.put("date", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());

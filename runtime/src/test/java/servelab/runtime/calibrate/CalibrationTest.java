@@ -63,6 +63,15 @@ class CalibrationTest {
     }
 
     @Test
+    void theProvenanceNamesTheThreadsTheKernelsRanOn() {
+        // cpu-reference runs on one thread whatever --threads says; the provenance said "2 kernel threads"
+        var reference = new Calibrator.Settings(work.resolve("m.gguf"), Backend.CPU_REFERENCE, 2, true, 1, 16, 3);
+        assertEquals("1", Calibrator.provenance(reference).get("threads"));
+        var vector = new Calibrator.Settings(work.resolve("m.gguf"), Backend.CPU_VECTOR, 2, true, 1, 16, 3);
+        assertEquals("2", Calibrator.provenance(vector).get("threads"));
+    }
+
+    @Test
     void calibratesAGeneratedModelIntoAProfileWithItsPoolAndProvenance() throws Exception {
         // given: the demo's tiny generated model
         var model = work.resolve("tiny.gguf");
