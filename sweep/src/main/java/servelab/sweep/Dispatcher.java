@@ -18,10 +18,14 @@ final class Dispatcher {
     /** A finished task: its result, or the exception its future ended with. */
     record Done(Point point, UUID memberUuid, long taskId, PointResult result, Throwable failure) {}
 
+    /** Where a point went. */
+    private record Sent(Point point, UUID member) {}
+
     private final HazelcastInstance hz;
     private final DurableExecutorService executor;
     private final BlockingQueue<Done> done;
-    private final Map<UUID, Integer> inFlight = new HashMap<>();
+    /** Points sent and not answered, by point id: a point is out until an answer for it comes, from any member. */
+    private final Map<String, Sent> sent = new java.util.LinkedHashMap<>();
 
     Dispatcher(HazelcastInstance hz, BlockingQueue<Done> done) {
         this.hz = hz;
@@ -40,9 +44,11 @@ final class Dispatcher {
     Member freeMember() {
         Member best = null;
         double bestLoad = Double.MAX_VALUE;
+        var busyBy = new HashMap<UUID, Integer>();
+        for (var x : sent.values()) busyBy.merge(x.member(), 1, Integer::sum);
         for (var m : hz.getCluster().getMembers()) {
             int threads = threads(m);
-            int busy = inFlight.getOrDefault(m.getUuid(), 0);
+            int busy = busyBy.getOrDefault(m.getUuid(), 0);
             if (busy >= threads + AHEAD) continue;
             double load = (double) busy / threads;
             if (load < bestLoad) {
@@ -55,24 +61,37 @@ final class Dispatcher {
 
     void submit(Point point, PointTask task, Member member) {
         var future = executor.submitToKeyOwner(task, keyOwnedBy(member));
-        inFlight.merge(member.getUuid(), 1, Integer::sum);
+        sent.put(point.id(), new Sent(point, member.getUuid()));
         future.whenComplete((result, failure) -> done.add(new Done(point, member.getUuid(), future.getTaskId(), result,
                 failure)));
     }
 
     void finished(Done d) {
-        inFlight.computeIfPresent(d.memberUuid(), (k, v) -> v <= 1 ? null : v - 1);
+        sent.remove(d.point().id());
         if (d.failure() == null) executor.disposeResult(d.taskId()); // results are kept until read; free the memory
     }
 
-    /** Members that left keep no count: their points are running again on the members that took their partitions. */
-    void forgetDeparted() {
-        var present = hz.getCluster().getMembers().stream().map(Member::getUuid).toList();
-        inFlight.keySet().retainAll(present);
+    /**
+     * The points sent to members that have left, unanswered: they are the caller's to send again. The durable
+     * executor should run them again on the member that took the partition, but the sweep stopped waiting for them
+     * (it counted per member and forgot the member) and a worker killed near the end lost its points, exit 0. Sent
+     * again, a point answered twice is written once (the second answer is a duplicate).
+     */
+    java.util.List<Point> forgetDeparted() {
+        var present = hz.getCluster().getMembers().stream().map(Member::getUuid).collect(java.util.stream.Collectors.toSet());
+        var orphans = new java.util.ArrayList<Point>();
+        for (var it = sent.values().iterator(); it.hasNext(); ) {
+            var x = it.next();
+            if (!present.contains(x.member())) {
+                orphans.add(x.point());
+                it.remove();
+            }
+        }
+        return orphans;
     }
 
     int inFlight() {
-        return inFlight.values().stream().mapToInt(Integer::intValue).sum();
+        return sent.size();
     }
 
     private static int threads(Member m) {

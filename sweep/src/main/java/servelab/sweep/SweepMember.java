@@ -83,7 +83,13 @@ public final class SweepMember {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(JOIN_TIMEOUT_S);
         for (var address : options.join()) join.getTcpIpConfig().addMember(address);
-        if (options.join().isEmpty()) join.getTcpIpConfig().addMember(options.host());
+        if (options.join().isEmpty()) {
+            // alone unless told: its own address and port only. Named by host alone, Hazelcast probed the ports
+            // around it, and a sweep joined any worker or other sweep of the same cluster name on the machine
+            int port = firstFreePort(options.host(), options.port());
+            network.setPort(port).setPortAutoIncrement(false);
+            join.getTcpIpConfig().addMember(options.host() + ":" + port);
+        }
         config.addDurableExecutorConfig(new DurableExecutorConfig(EXECUTOR)
                 .setPoolSize(options.threads()).setCapacity(10_000).setDurability(1));
         // LIST, not the default SET: a point started twice on the same member counts twice
@@ -94,5 +100,20 @@ public final class SweepMember {
         context.put(OPTIONS_KEY, options);
         config.setUserContext(new ConcurrentHashMap<>(context));
         return config;
+    }
+
+    /** The first port from {@code from} (100 tried) that {@code host} can bind now. */
+    static int firstFreePort(String host, int from) {
+        for (int port = from; port < from + 100; port++) {
+            try (var socket = new java.net.ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new java.net.InetSocketAddress(host, port));
+                return port;
+            } catch (java.io.IOException busy) {
+                // taken: the next one
+            }
+        }
+        throw new IllegalArgumentException("no free port on " + host + " from " + from + " to " + (from + 99)
+                + "; give another with --port");
     }
 }

@@ -125,11 +125,14 @@ public final class SweepRunner {
         var lost = new HashMap<String, Integer>();
         int total = todo.size(), ran = 0, failed = 0, reran = 0, duplicates = 0;
         while (!todo.isEmpty() || dispatcher.inFlight() > 0) {
-            dispatcher.forgetDeparted();
+            for (var orphan : dispatcher.forgetDeparted()) { // its member left before answering: send it again
+                if (!folder.isComplete(orphan.id()) && !todo.contains(orphan)) todo.add(orphan);
+            }
             sendWhileRoom(dispatcher, todo, plan, baseYaml);
             var d = done.poll(250, TimeUnit.MILLISECONDS);
             if (d != null) {
                 dispatcher.finished(d);
+                if (d.failure() == null) todo.remove(d.point()); // answered after all: not to be sent again
                 sendWhileRoom(dispatcher, todo, plan, baseYaml); // the next point goes out before this one's files
                 if (d.failure() != null) {
                     if (lost.merge(d.point().id(), 1, Integer::sum) <= MAX_RESUBMITS) {

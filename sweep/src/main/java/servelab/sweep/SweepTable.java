@@ -60,7 +60,7 @@ final class SweepTable {
         columns.put("member", ArrowType.Utf8.INSTANCE);
         columns.put("attempts", new ArrowType.Int(64, true));
         columns.put("wall_s", DOUBLE);
-        for (var axis : axes) columns.put(axis, axisType(plan.points().stream().map(p -> p.values().get(axis)).toList()));
+        for (var axis : axes) columns.put(axis, axisType(plan, axis));
         columns.put("replicas", new ArrowType.Int(64, true));
         for (var metric : METRICS) columns.put(metric, DOUBLE);
         columns.put("replica_seconds", DOUBLE);
@@ -135,11 +135,21 @@ final class SweepTable {
     static Map<String, Object> typedValues(SweepPlan plan, Point point) {
         var typed = new java.util.LinkedHashMap<String, Object>();
         point.values().forEach((axis, value) -> {
-            var type = axisType(plan.points().stream().map(p -> p.values().get(axis)).toList());
+            var type = axisType(plan, axis);
             typed.put(axis, type instanceof ArrowType.Int ? (Object) Long.parseLong(value)
                     : type == DOUBLE ? (Object) Double.parseDouble(value) : value);
         });
         return typed;
+    }
+
+    /**
+     * An axis's column type: text when the sweep file quotes any of its values ("007" and "7" are two values, which
+     * as numbers were one), else a whole number or a number when every value reads as one.
+     */
+    static ArrowType axisType(SweepPlan plan, String axis) {
+        var written = plan.file().axes().get(axis);
+        if (written != null && written.stream().anyMatch(json -> json.strip().startsWith("\""))) return ArrowType.Utf8.INSTANCE;
+        return axisType(plan.points().stream().map(p -> p.values().get(axis)).toList());
     }
 
     static ArrowType axisType(List<String> values) {

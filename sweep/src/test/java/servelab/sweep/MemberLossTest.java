@@ -83,6 +83,37 @@ class MemberLossTest {
         assertTrue(rerun.stream().allMatch(r -> !addressB.equals(r.get("member"))), rerun.toString());
     }
 
+    @Test
+    void aWorkerKilledNearTheEndLosesNoPoint() throws Exception {
+        // given: four points of a few seconds each (paced on the wall clock), two on each member from the start
+        var plugins = TestPlugins.defaultPlugins(dir.resolve("plugins"));
+        var sweepFile = dir.resolve("end.yaml");
+        Files.writeString(sweepFile, """
+                base: {name: end, executor: emulated, trace: {synthetic: {count: 30, arrivals: {rate: 10}}}}
+                axes:
+                  seed: [1, 2, 3, 4]
+                """);
+        String cluster = "end-" + ProcessHandle.current().pid();
+        var workW = dir.resolve("work-w");
+        var w = start(List.of("worker", "--cluster", cluster, "--port", "5841", "--threads", "1",
+                "--plugins-dir", plugins.toString(), "--work-dir", workW.toString()));
+        String addressW = address(w);
+        var out = dir.resolve("out-end");
+        var coordinator = start(List.of("sweep", sweepFile.toString(), "--out", out.toString(), "--cluster", cluster,
+                "--port", "5851", "--threads", "1", "--join", addressW, "--quiet",
+                "--plugins-dir", plugins.toString(), "--work-dir", dir.resolve("work-c2").toString()));
+        // when: the worker is killed while it runs a point, with nothing left to send (its points were the last out)
+        while (!runningOn(workW)) waitFor(coordinator);
+        w.destroyForcibly().waitFor();
+        // then: its points run again on the coordinator (they were marked missing, and the sweep exited 0)
+        assertTrue(coordinator.waitFor(400, TimeUnit.SECONDS), "the sweep did not finish");
+        assertEquals(0, coordinator.exitValue(), Files.readString(dir.resolve("log-" + processes.indexOf(coordinator) + ".txt")));
+        var rows = SweepTables.rows(out);
+        assertEquals(4, rows.size());
+        assertTrue(rows.stream().allMatch(r -> "ok".equals(r.get("status"))), rows.toString());
+        assertEquals(4, complete(out));
+    }
+
     private Process start(List<String> args) throws IOException {
         var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "--add-opens=java.base/java.nio=ALL-UNNAMED",

@@ -44,6 +44,21 @@ class SweepPlanTest {
     }
 
     @Test
+    void quotedValuesAreTextEvenWhenTheyReadAsNumbers() throws Exception {
+        // "007" and "7" are two experiments; typed as numbers they were one value (7) in sweep.arrow and the report
+        var plan = plan("""
+                base: {trace: {synthetic: {count: 50}}}
+                axes:
+                  name: ["007", "7"]
+                  seed: [1, 2]
+                """);
+        assertEquals(org.apache.arrow.vector.types.pojo.ArrowType.Utf8.INSTANCE, SweepTable.axisType(plan, "name"));
+        assertEquals(new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true), SweepTable.axisType(plan, "seed"));
+        var names = plan.points().stream().map(p -> SweepTable.typedValues(plan, p).get("name")).distinct().toList();
+        assertEquals(List.of("007", "7"), names);
+    }
+
+    @Test
     void aPlanSaysWhetherAnyPointRunsOnTheModel() throws Exception {
         // the sweep command starts itself again with the Vector API when one does (VectorModule.ensure)
         assertEquals(false, plan("""

@@ -228,6 +228,24 @@ class SweepRunnerTest {
     }
 
     @Test
+    void withoutJoinAMemberStaysAloneBesideAnotherOfTheSameClusterName() throws Exception {
+        // a worker (or another sweep) of the same cluster name on the machine: probed on the ports around the host,
+        // it was joined, and ran this sweep's points
+        var first = SweepMember.start(member(1));
+        try {
+            var second = SweepMember.start(member(1)); // same name, same first port: it takes the next free port
+            try {
+                assertEquals(1, first.getCluster().getMembers().size());
+                assertEquals(1, second.getCluster().getMembers().size());
+            } finally {
+                second.shutdown();
+            }
+        } finally {
+            first.shutdown();
+        }
+    }
+
+    @Test
     void anUnreachableMemberIsNamed() throws Exception {
         int port;
         try (var socket = new ServerSocket(0)) {

@@ -49,11 +49,14 @@ public final class SweepCommand implements Callable<Integer> {
             return 130; // Ctrl-C or SIGTERM: the runner said what is on disk
         }
         var stdout = spec.commandLine().getOut();
-        stdout.printf("sweep %s: %d points; ran %d (%d failed%s), skipped %d already complete; results in %s%n",
+        int missing = Math.max(0, outcome.total() - outcome.skipped() - outcome.ran());
+        stdout.printf("sweep %s: %d points; ran %d (%d failed%s), skipped %d already complete%s; results in %s%n",
                 plan.id(), outcome.total(), outcome.ran(), outcome.failed(),
                 outcome.reran() > 0 ? ", " + outcome.reran() + " started again after a member left" : "",
-                outcome.skipped(), out.resolve("sweep.arrow"));
+                outcome.skipped(), missing > 0 ? ", " + missing + " missing (the same command runs them)" : "",
+                out.resolve("sweep.arrow"));
         stdout.flush();
-        return outcome.failed() == 0 ? 0 : 3;
+        // a point that is not complete is not a success: points lost with a member exited 0
+        return outcome.failed() == 0 && missing == 0 ? 0 : 3;
     }
 }
