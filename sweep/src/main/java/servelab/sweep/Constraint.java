@@ -38,7 +38,13 @@ public record Constraint(String text, Operand left, String op, Operand right) {
 
     private static Operand operand(String text, String token, List<String> axisKeys) {
         if (axisKeys.contains(token)) return new Axis(token);
-        if (token.startsWith("'") || token.startsWith("\"")) return new Literal(token.substring(1, token.length() - 1));
+        if (token.startsWith("'") || token.startsWith("\"")) {
+            if (token.length() < 2 || token.charAt(token.length() - 1) != token.charAt(0)) { // was a bare Java range error
+                throw new IllegalArgumentException("constraint '" + text + "': the quoted value " + token
+                        + " does not end with its quote");
+            }
+            return new Literal(token.substring(1, token.length() - 1));
+        }
         if (number(token) == null && token.contains(".")) {
             throw new IllegalArgumentException("constraint '" + text + "': unknown axis key '" + token + "'; axes: "
                     + String.join(", ", axisKeys));

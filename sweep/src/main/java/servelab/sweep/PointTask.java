@@ -97,7 +97,11 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
             } catch (IOException e) {
                 // scratch space only; the next attempt deletes it first
             }
-            SweepState.running(hz, sweepId).delete(point.id());
+            try {
+                SweepState.running(hz, sweepId).delete(point.id());
+            } catch (com.hazelcast.core.HazelcastInstanceNotActiveException stopping) {
+                // the member is stopping (Ctrl-C, SIGTERM): nothing to tidy, and a stack trace would be the only news
+            }
         }
     }
 

@@ -102,6 +102,13 @@ public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<
 
     /** Each axis alone, with its first value, so an unknown key is reported as the axis it is. */
     private static void checkAxisKeys(SweepFile file, Path base) {
+        if (!file.set().isEmpty()) { // a bad `set:` entry was blamed on the first axis
+            try {
+                ExperimentFile.load(base, file.set());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file.file() + ": set: " + e.getMessage());
+            }
+        }
         for (var axis : file.axes().entrySet()) {
             var overrides = new ArrayList<>(file.set());
             overrides.add(axis.getKey() + "=" + axis.getValue().getFirst());

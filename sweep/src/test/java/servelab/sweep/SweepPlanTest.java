@@ -163,6 +163,16 @@ class SweepPlanTest {
     }
 
     @Test
+    void aLoneQuoteInAConstraintAndABadSetKeyAreNamedAsWritten() {
+        // it said "Range [1, 0) out of bounds for length 1"
+        var quote = error("axes: {seed: [1, 2]}\nconstraints: [\"seed == '\"]\n");
+        assertTrue(quote.contains("constraint 'seed == '': the quoted value ' does not end with its quote"), quote);
+        // a mistyped set: key was blamed on the first axis ("axis 'seed': ... unknown key 'sed'")
+        var set = error("set: [sed=3]\naxes: {seed: [1, 2]}\n");
+        assertTrue(set.contains(": set: ") && set.contains("'sed'") && !set.contains("axis 'seed'"), set);
+    }
+
+    @Test
     void aMissingBaseFileSaysWhy() {
         // it said "cannot read /x/nothere.yaml: /x/nothere.yaml", the path twice and no reason
         var message = error("base: nothere.yaml\naxes: {seed: [1, 2]}\n");
