@@ -72,4 +72,19 @@ public final class FakeCluster {
         }
         return List.copyOf(replicas);
     }
+
+    /**
+     * The replicas a router is handed when some are down, partitioned or refused by a breaker: the available ones
+     * only, so their indices have gaps ({@code [1, 3, 4]}) and a position is not an index. At least one.
+     */
+    public List<ReplicaView> candidates(int max) {
+        List<ReplicaView> all;
+        do {
+            all = replicas(Math.max(2, max));
+        } while (all.size() < 2);
+        var some = new ArrayList<ReplicaView>();
+        for (var r : all) if (r.isAvailable() && random.nextInt(3) > 0) some.add(r);
+        if (some.isEmpty() || some.size() == all.size()) return List.copyOf(all.subList(1, all.size())); // a gap at 0
+        return List.copyOf(some);
+    }
 }
