@@ -7,12 +7,19 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code cluster.view_refresh_ms} (0: always exact), so a value may be stale by up to that much. Reading a value
  * costs a field read; only {@link #cachedPrefixBlocks} does work, and only for the routers that call it.
  *
- * <p>Every method but the original four has a default for views that do not track the value; the cluster's views
- * override them all. A view is valid for the call it is passed to: a policy must not keep it.
+ * <p>Every method but the original four has a default for views that do not track the value; the simulated
+ * cluster's views ({@code servelab run}) override them all. {@code servelab serve}'s views give the counts and KV
+ * blocks only (queued, running, waiting, free and total blocks; the queued count is what the router sent and has not
+ * seen end, always current); its prefix, token and latency values are the defaults (no prefix knowledge, 0). A view
+ * is valid for the call it is passed to: a policy must not keep it.
  */
 @ProviderType
 public interface ReplicaView {
-    /** Position in the replica list, the value a router returns. */
+    /**
+     * The replica's number in the cluster, the value a router returns. Not its position in the list a router is
+     * handed: that list holds only the replicas a request may go to (after a crash, a partition or an open breaker,
+     * a subset: indices 1, 3, 4), so a router returns {@code replicas.get(k).index()}, never {@code k}.
+     */
     int index();
 
     /** Requests waiting or running on this replica. */
@@ -91,14 +98,16 @@ public interface ReplicaView {
     }
 
     /**
-     * Mean time to first token of the requests that got their first token in the last view window, nanoseconds;
-     * 0 when none did. Default 0.
+     * Recent time to first token on this replica, nanoseconds, from requests that finished (a request counts when it
+     * ends, not at its first token): with {@code cluster.view_refresh_ms} &gt; 0, the mean over those that finished in
+     * the last window (0 when none did); with 0 (exact views), a moving average over the latest finished requests
+     * (weight 0.2 each; 0 until one has finished). Default 0.
      */
     default long recentTtftNanos() {
         return 0;
     }
 
-    /** Mean inter-token latency over the last view window, nanoseconds; 0 when no token was generated. Default 0. */
+    /** Recent inter-token latency, nanoseconds, from finished requests as {@link #recentTtftNanos}. Default 0. */
     default long recentItlNanos() {
         return 0;
     }

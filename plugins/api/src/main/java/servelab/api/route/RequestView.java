@@ -12,7 +12,12 @@ public interface RequestView {
 
     int promptTokens();
 
-    /** The output limit; after a {@link Admission.Degrade} that caps it, the router sees the capped value. */
+    /**
+     * The output limit; after a {@link Admission.Degrade} that caps it, the router sees the capped value. In a trace
+     * replay ({@code servelab run}) this is the trace's output length, which every request then generates: a policy
+     * that reads it knows the answer's true length, as no real server does. Under {@code servelab serve} it is the
+     * client's {@code max_tokens}. A policy meant to be realistic must treat it as an upper bound.
+     */
     int maxOutputTokens();
 
     /** Smaller is more urgent (vLLM's convention), 0 when the trace has none. */
