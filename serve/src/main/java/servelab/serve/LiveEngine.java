@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import servelab.api.route.Admission;
+import servelab.api.route.BlockHashes;
 import servelab.api.route.ReplicaView;
 import servelab.api.route.RequestView;
 import servelab.datasets.TraceRequest;
@@ -70,6 +71,9 @@ final class LiveEngine implements AutoCloseable {
     private final Map<Long, int[]> prompts = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final List<ReplicaWorker> workers = new ArrayList<>();
+    private List<Replica> replicas = List.of();
+    /** Per replica, the prompt blocks routed to it (most recent kept): the router's estimate of its prefix cache. */
+    private final List<servelab.runtime.cluster.PrefixIndex> prefixes = new ArrayList<>();
     private List<ReplicaSlots> replicaSlots;
     /** Per replica: requests routed to it and not ended; requests running at its last step. */
     private java.util.concurrent.atomic.AtomicIntegerArray inFlight, running;
@@ -106,7 +110,10 @@ final class LiveEngine implements AutoCloseable {
         this.events = events;
         this.inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
         this.running = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
+        this.replicas = List.copyOf(replicas);
         for (var replica : replicas) {
+            // a replica holds at most its KV blocks of prefix: the estimate remembers as many
+            prefixes.add(servelab.runtime.cluster.PrefixIndex.estimated(replica.totalBlocks()));
             replica.usePrompts(prompts());
             workers.add(new ReplicaWorker(replica, this));
         }
@@ -176,7 +183,9 @@ final class LiveEngine implements AutoCloseable {
             }
             var views = views();
             var admission = cluster.admission().current();
-            switch (admission.policy().admit(new Arrival(request), views)) {
+            var first = replicas.getFirst(); // the replicas share a block size: the keys their prefix caches compute
+            var blocks = new PromptBlocks(first.promptBlockKeys(ask.promptIds()), first.blockSizeTokens());
+            switch (admission.policy().admit(new Arrival(request, blocks), views)) {
                 case Admission.Reject(String reason) -> {
                     pending.decrementAndGet();
                     return refuse(request, ask, 429, RequestRow.REJECTED_PREFIX + admission.id() + ": " + reason);
@@ -190,7 +199,8 @@ final class LiveEngine implements AutoCloseable {
                 }
                 case Admission.Admit a -> { }
             }
-            int target = route(request, views);
+            int target = route(request, blocks, views);
+            prefixes.get(target).routed(blocks.keys()); // what the router's view estimates the replica now holds
             var plugins = cluster.currentIds();
             plugins.putAll(replicaSlots.get(target).currentIds());
             tracer.received(id, ask.traceContext(), model, plugins, epochNanos(request.arrivalNanos()));
@@ -225,15 +235,15 @@ final class LiveEngine implements AutoCloseable {
      * The replica the router names; a router that throws or names no replica is a fault, as in a run: recorded, the
      * slot goes back to the router before it, which decides instead (replica 0 when there is none to go back to).
      */
-    private int route(TraceRequest request, List<ReplicaView> views) {
+    private int route(TraceRequest request, BlockHashes blocks, List<ReplicaView> views) {
         var slot = cluster.router();
         var router = slot.current();
         String fault;
         try {
-            int target = router.policy().route(new Arrival(request), views);
+            int target = router.policy().route(new Arrival(request, blocks), views);
             if (target >= 0 && target < workers.size()) return target;
             fault = "routed request " + request.id() + " to replica " + target + " of " + workers.size();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
             fault = "routing request " + request.id() + " threw " + e;
         }
         boolean reverted = slot.revert(router);
@@ -242,7 +252,7 @@ final class LiveEngine implements AutoCloseable {
         synchronized (downstream) {
             downstream.event(row);
         }
-        return reverted ? route(request, views) : 0;
+        return reverted ? route(request, blocks, views) : 0;
     }
 
     /**
@@ -255,8 +265,9 @@ final class LiveEngine implements AutoCloseable {
         for (int i = 0; i < workers.size(); i++) {
             var v = workers.get(i).view();
             int queued = inFlight.get(i);
+            var replica = replicas.get(i);
             views.add(new ReplicaWorker.View(i, queued, Math.min(queued, running.get(i)), v.freeBlocks(),
-                    v.totalBlocks()));
+                    v.totalBlocks(), replica.hasPrefixCache() ? prefixes.get(i) : null));
         }
         return views;
     }
@@ -370,12 +381,20 @@ final class LiveEngine implements AutoCloseable {
     }
 
     /** A request as admission and routing policies see it. */
-    private record Arrival(TraceRequest request) implements RequestView {
+    private record Arrival(TraceRequest request, BlockHashes promptBlocks) implements RequestView {
         @Override public long id() { return request.id(); }
         @Override public long arrivalNanos() { return request.arrivalNanos(); }
         @Override public int promptTokens() { return request.inputTokens(); }
         @Override public int maxOutputTokens() { return request.outputTokens(); }
         @Override public int priority() { return request.priority(); }
         @Override public String tenant() { return request.tenant(); }
+        @Override public String sessionKey() { return request.tenant(); } // the client's user or X-Session-Id
+        @Override public long decisionNanos() { return request.arrivalNanos(); }
+    }
+
+    /** A prompt's block keys, as the replicas' prefix caches compute them from its ids. */
+    private record PromptBlocks(long[] keys, int blockTokens) implements BlockHashes {
+        @Override public int count() { return keys.length; }
+        @Override public long hash(int index) { return keys[index]; }
     }
 }

@@ -14,9 +14,28 @@ import servelab.runtime.engine.Replica;
  * this thread only; the router reads snapshots at most one step old, as a real router's view is.
  */
 final class ReplicaWorker {
-    /** What admission and the router see of a replica (see {@link LiveEngine}). */
-    record View(int index, int queuedRequests, int runningRequests, int freeBlocks, int totalBlocks)
-            implements ReplicaView {}
+    /**
+     * What admission and the router see of a replica (see {@link LiveEngine}); {@code prefixes}, when the replica has
+     * a prefix cache, estimates what it holds from the prompts routed to it (null: no prefix knowledge).
+     */
+    record View(int index, int queuedRequests, int runningRequests, int freeBlocks, int totalBlocks,
+                servelab.runtime.cluster.PrefixIndex prefixes) implements ReplicaView {
+        View(int index, int queuedRequests, int runningRequests, int freeBlocks, int totalBlocks) {
+            this(index, queuedRequests, runningRequests, freeBlocks, totalBlocks, null);
+        }
+
+        @Override public servelab.api.route.PrefixKnowledge prefixKnowledge() {
+            return prefixes == null ? servelab.api.route.PrefixKnowledge.NONE : servelab.api.route.PrefixKnowledge.ESTIMATED;
+        }
+
+        @Override public int prefixCacheBlocks() {
+            return prefixes == null ? 0 : prefixes.size();
+        }
+
+        @Override public int cachedPrefixBlocks(servelab.api.route.BlockHashes blocks) {
+            return prefixes == null ? 0 : prefixes.matchedBlocks(blocks);
+        }
+    }
 
     private final Replica replica;
     private final LiveEngine engine;

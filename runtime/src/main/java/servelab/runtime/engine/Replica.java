@@ -83,6 +83,11 @@ public final class Replica implements ReplicaView {
      * The chained content keys of the request's full prompt blocks, exactly as this replica's prefix cache would
      * key them (same block size, prompt source and token space), so a router can look them up in a cache index.
      */
+    /** The block keys of a prompt given as token ids, as this replica's prefix cache computes them. */
+    public long[] promptBlockKeys(int[] promptIds) {
+        return SeqTokens.promptKeys(promptIds, config.blockSizeTokens());
+    }
+
     public long[] promptBlockKeys(TraceRequest request) {
         var seq = new Sequence(request, index);
         seq.promptIds = prompts.tokens(request);

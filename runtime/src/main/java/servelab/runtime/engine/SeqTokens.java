@@ -72,6 +72,21 @@ final class SeqTokens implements TokenBlocks {
         return keys[index];
     }
 
+    /**
+     * The block keys of a prompt given as token ids, as a sequence holding those ids computes them ({@link #key}):
+     * what a router outside the engine (the serving front) can ask the replicas' prefix caches about.
+     */
+    static long[] promptKeys(int[] ids, int blockSize) {
+        var keys = new long[ids.length / blockSize];
+        long parent = 0x2545F4914F6CDD1DL;
+        for (int b = 0; b < keys.length; b++) {
+            long h = 0;
+            for (int pos = b * blockSize; pos < (b + 1) * blockSize; pos++) h = h * 0x100000001B3L + ids[pos];
+            keys[b] = parent = mix(parent ^ mix(h));
+        }
+        return keys;
+    }
+
     /** A polynomial hash of the {@code blockSize} tokens from {@code start}, without a division per token. */
     private long contentHash(int start) {
         long h = 0;

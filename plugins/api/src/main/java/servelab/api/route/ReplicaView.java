@@ -9,9 +9,10 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>Every method but the original four has a default for views that do not track the value; the simulated
  * cluster's views ({@code servelab run}) override them all. {@code servelab serve}'s views give the counts and KV
- * blocks only (queued, running, waiting, free and total blocks; the queued count is what the router sent and has not
- * seen end, always current); its prefix, token and latency values are the defaults (no prefix knowledge, 0). A view
- * is valid for the call it is passed to: a policy must not keep it.
+ * blocks (queued, running, waiting, free and total blocks; the queued count is what the router sent and has not
+ * seen end, always current) and an {@link PrefixKnowledge#ESTIMATED} prefix (the prompts routed to each replica);
+ * its token and latency values are the defaults (0). A view is valid for the call it is passed to: a policy must
+ * not keep it.
  */
 @ProviderType
 public interface ReplicaView {
