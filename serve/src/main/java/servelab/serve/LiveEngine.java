@@ -13,6 +13,7 @@ import servelab.api.route.RequestView;
 import servelab.datasets.TraceRequest;
 import servelab.otel.RequestTracer;
 import servelab.runtime.engine.PromptSource;
+import servelab.runtime.engine.PolicySlot;
 import servelab.runtime.engine.Replica;
 import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.ResultSink;
@@ -72,6 +73,22 @@ final class LiveEngine implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private final List<ReplicaWorker> workers = new ArrayList<>();
     private List<Replica> replicas = List.of();
+    /** The cluster policies the last request met: a change is a swap to record (a ctl switch was nowhere). */
+    private PolicySlot.Installed<?> admissionInUse, routerInUse;
+
+    /** Records a swap of a cluster slot, as the batch engine does when the policy is next used. */
+    private PolicySlot.Installed<?> noteSwap(PolicySlot.Installed<?> inUse, PolicySlot.Installed<?> current, long now) {
+        if (inUse != null && current != inUse) {
+            var swap = new servelab.runtime.engine.EngineEvent.PolicySwap(now, -1, -1, current.descriptor().kind().id(),
+                    inUse.id(), current.id(), "params " + new java.util.TreeMap<>(current.params()) + " from "
+                    + current.source(), current.params());
+            synchronized (downstream) {
+                downstream.event(swap);
+            }
+        }
+        return current;
+    }
+
     /** Per replica, the prompt blocks routed to it (most recent kept): the router's estimate of its prefix cache. */
     private final List<servelab.runtime.cluster.PrefixIndex> prefixes = new ArrayList<>();
     private List<ReplicaSlots> replicaSlots;
@@ -107,6 +124,8 @@ final class LiveEngine implements AutoCloseable {
     void start(List<Replica> replicas, List<ReplicaSlots> slots, ClusterSlots cluster, HostEvents events) {
         this.replicaSlots = List.copyOf(slots);
         this.cluster = cluster;
+        this.admissionInUse = cluster.admission().current();
+        this.routerInUse = cluster.router().current();
         this.events = events;
         this.inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
         this.running = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
@@ -183,8 +202,10 @@ final class LiveEngine implements AutoCloseable {
             }
             var views = views();
             var admission = cluster.admission().current();
+            admissionInUse = noteSwap(admissionInUse, admission, request.arrivalNanos());
+            routerInUse = noteSwap(routerInUse, cluster.router().current(), request.arrivalNanos());
             var first = replicas.getFirst(); // the replicas share a block size: the keys their prefix caches compute
-            var blocks = new PromptBlocks(first.promptBlockKeys(ask.promptIds()), first.blockSizeTokens());
+            var blocks = new Arrival.PromptBlocks(first.promptBlockKeys(ask.promptIds()), first.blockSizeTokens());
             switch (admission.policy().admit(new Arrival(request, blocks), views)) {
                 case Admission.Reject(String reason) -> {
                     pending.decrementAndGet();
@@ -309,6 +330,12 @@ final class LiveEngine implements AutoCloseable {
     /** Stops taking requests, ends every replica's queued requests as cancelled, and stops the threads. */
     @Override
     public void close() throws InterruptedException {
+        synchronized (this) { // a switch no request met since is recorded too
+            if (cluster != null) {
+                admissionInUse = noteSwap(admissionInUse, cluster.admission().current(), nowNanos());
+                routerInUse = noteSwap(routerInUse, cluster.router().current(), nowNanos());
+            }
+        }
         closed = true;
         for (var w : workers) w.stop(Replica.CANCELLED + "the server stopped");
     }
@@ -380,21 +407,4 @@ final class LiveEngine implements AutoCloseable {
         }
     }
 
-    /** A request as admission and routing policies see it. */
-    private record Arrival(TraceRequest request, BlockHashes promptBlocks) implements RequestView {
-        @Override public long id() { return request.id(); }
-        @Override public long arrivalNanos() { return request.arrivalNanos(); }
-        @Override public int promptTokens() { return request.inputTokens(); }
-        @Override public int maxOutputTokens() { return request.outputTokens(); }
-        @Override public int priority() { return request.priority(); }
-        @Override public String tenant() { return request.tenant(); }
-        @Override public String sessionKey() { return request.tenant(); } // the client's user or X-Session-Id
-        @Override public long decisionNanos() { return request.arrivalNanos(); }
-    }
-
-    /** A prompt's block keys, as the replicas' prefix caches compute them from its ids. */
-    private record PromptBlocks(long[] keys, int blockTokens) implements BlockHashes {
-        @Override public int count() { return keys.length; }
-        @Override public long hash(int index) { return keys[index]; }
-    }
 }

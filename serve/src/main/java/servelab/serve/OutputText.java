@@ -35,6 +35,7 @@ final class OutputText {
     String add(int index, int id) {
         if (stopped) return "";
         if (id >= 0 && !ignoreEos && tokens.isEos(id)) {
+            decode(new byte[0], true); // bytes waiting for the rest of a character: a replacement, as at a length end
             stopped = true;
             return release(text.length());
         }

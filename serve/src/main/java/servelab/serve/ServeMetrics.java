@@ -96,8 +96,12 @@ final class ServeMetrics implements ResultSink {
         waiting.labelValues(model, e).set(replica.waitingRequests());
         int total = replica.totalBlocks();
         kvUsage.labelValues(model, e).set(total == 0 ? 0 : (double) replica.usedBlocks() / total);
-        inUse(e, "scheduler", slots.scheduler().current().id());
-        inUse(e, "batcher", slots.batcher().current().id());
+        slots.currentIds().forEach((kind, id) -> inUse(e, kind, id)); // every slot of the replica, not two
+    }
+
+    /** The cluster's slots (router, admission, ...) at the start, under {@code engine="cluster"}. */
+    void clusterPlugins(java.util.Map<String, String> kindToId) {
+        kindToId.forEach((kind, id) -> inUse("cluster", kind, id));
     }
 
     private Gauge gauge(String name, String help) {
@@ -161,7 +165,10 @@ final class ServeMetrics implements ResultSink {
     @Override
     public void event(EventRow r) {
         switch (r.type()) {
-            case "swap" -> swaps.labelValues(model, r.kind()).inc();
+            case "swap" -> {
+                swaps.labelValues(model, r.kind()).inc();
+                if (r.replica() < 0) inUse("cluster", r.kind(), r.to()); // a router or admission swap
+            }
             case "fault" -> faults.labelValues(model, r.kind()).inc();
             default -> { }
         }

@@ -122,6 +122,7 @@ public final class ServeSession implements AutoCloseable {
         if (spec.maxModelLen() > 0) maxLen = spec.maxModelLen();
         info.putAll(servelab.runtime.experiment.RunInfo.of(exp, setup, blocks, testbed.registry()));
         engine.start(replicas, slots.replicas(), slots.cluster(), events);
+        metrics.clusterPlugins(slots.cluster().currentIds());
         server = new OpenAiServer(spec, engine, tokens, metrics, model, maxLen);
         info.put("serve", Json.ordered("host", spec.host(), "port", server.port(), "model", model,
                 "max_model_len", maxLen, "api_key", spec.apiKey() != null));

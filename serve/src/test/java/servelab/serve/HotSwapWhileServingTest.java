@@ -47,4 +47,36 @@ class HotSwapWhileServingTest {
         assertTrue(schedulers.getFirst().startsWith("fcfs@"), schedulers.toString());
         assertTrue(schedulers.getLast().startsWith("sjf@"), schedulers.toString());
     }
+
+    @Test
+    void anAdmissionSwitchedWhileServingIsRecordedAndShownLikeAnyOther(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir)) {
+            assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"before\", \"max_tokens\": 3}").statusCode());
+            int port = Integer.parseInt(Files.readString(s.runDir.resolve("control.port")).strip());
+            try (var socket = new Socket(InetAddress.getLoopbackAddress(), port);
+                 var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
+                 var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+                out.println("switch admission bounded-queue");
+                for (String line; (line = in.readLine()) != null && !line.equals("ok"); ) {
+                    assertTrue(!line.startsWith("error"), line);
+                }
+            }
+            assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"after\", \"max_tokens\": 3}").statusCode());
+            // the cluster's slots are in the metrics, and the swap is counted (only scheduler swaps were)
+            var metrics = s.get("/metrics").body();
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("servelab:plugin_in_slot{") && l.contains("engine=\"cluster\"")
+                    && l.contains("kind=\"admission\"") && l.contains("plugin=\"bounded-queue@") && l.endsWith(" 1.0")), metrics);
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("servelab:plugin_swaps_total{") && l.contains("kind=\"admission\"")
+                    && l.endsWith(" 1.0")), metrics);
+        }
+        // and events.arrow and run.json record it, as a run's do (a router or admission switch was nowhere)
+        var events = RunResults.load(dir.resolve("run")).table(servelab.runtime.record.ResultTable.EVENTS).orElseThrow();
+        int swaps = 0;
+        for (int i = 0; i < events.rowCount(); i++) {
+            if (events.strings("type").get(i).equals("swap") && events.strings("kind").get(i).equals("admission")) swaps++;
+        }
+        assertEquals(1, swaps);
+        var info = servelab.runtime.record.Json.MAPPER.readTree(dir.resolve("run/run.json").toFile());
+        assertTrue(info.get("plugin_history").toString().contains("\"kind\":\"admission\""), info.get("plugin_history").toString());
+    }
 }

@@ -57,6 +57,16 @@ class OutputTextTest {
     }
 
     @Test
+    void bytesStillWaitingAtEndOfTextBecomeAReplacementCharacterToo() {
+        // the same tokens gave one character less when the request ended on end-of-text than at max_tokens
+        var out = new OutputText(TOKENS, 1, List.of(), false);
+        assertEquals("", out.add(0, byteToken(0xD0)));
+        assertEquals("\uFFFD", out.add(1, TOKENIZER.eos()));
+        assertTrue(out.stopped());
+        assertEquals("", out.rest());
+    }
+
+    @Test
     void bytesStillWaitingAtTheEndBecomeAReplacementCharacter() {
         var out = new OutputText(TOKENS, 1, List.of(), true);
         assertEquals("", out.add(0, byteToken(0xD0)));
