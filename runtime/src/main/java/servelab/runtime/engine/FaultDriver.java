@@ -104,7 +104,9 @@ final class FaultDriver {
         record(c, true, now, lost.size() + " requests lost, " + tokens + " computed tokens thrown away" + late);
         crashed[r] = true;
         lifecycle.change(r, ReplicaState.DOWN, now, "crash");
-        if (c.restart()) {
+        if (state == ReplicaState.DRAINING) { // the autoscaler had taken it out: the crash ends the drain, no restart
+            lifecycle.change(r, ReplicaState.OFF, now, "crashed while draining: it stays off");
+        } else if (c.restart()) {
             long ready = now + coldStartNanos(r, c.warmupNanos());
             lifecycle.starting(r, now, ready, "restart after crash: cold start of " + (ready - now) / 1e6 + " ms");
             control.add(new Control.Ready(ready, r));

@@ -82,6 +82,8 @@ public final class Simulation {
     private final ClusterSink front;
     private final Options options;
     private final long[] freeAt;
+    /** A draining replica emptied between steps has its Drained control queued for its step's end. */
+    private final boolean[] drainDue;
     private final StepQueue ready;
     private final LoadBoard board;
     private final List<PrefixIndex> prefixes = new ArrayList<>();
@@ -126,6 +128,7 @@ public final class Simulation {
         this.front = front;
         this.options = options;
         this.freeAt = new long[replicas.size()];
+        this.drainDue = new boolean[replicas.size()];
         this.ready = new StepQueue(freeAt, r -> this.replicas.get(r).hasWork());
         this.blockTokens = replicas.getFirst().blockSizeTokens();
         var live = new ArrayList<LiveReplica>();
@@ -260,6 +263,7 @@ public final class Simulation {
                         replicas.getFirst()::promptBlockKeys, blockTokens), t);
             } else if (eventAt == t) {
                 gateway.fire(t);
+                if (autoscaling != null) settleIdleDrains(t); // a deadline or a lost hedge can empty it between steps
             } else {
                 var replica = replicas.get(r);
                 gateway.stepping(true, t);
@@ -284,7 +288,10 @@ public final class Simulation {
                 lifecycle.change(r, ReplicaState.SERVING, now, "cold start done");
                 if (faults != null) faults.restarted(r, now);
             }
-            case Control.Drained drained -> autoscaling.settle(drained.replica(), now);
+            case Control.Drained drained -> {
+                drainDue[drained.replica()] = false;
+                autoscaling.settle(drained.replica(), now);
+            }
             case Control.Tick tick -> autoscaling.tick(now);
         }
     }
@@ -293,6 +300,21 @@ public final class Simulation {
     private void settleDrains(long end) {
         while (!control.isEmpty() && control.peekNanos() <= end) {
             if (control.poll() instanceof Control.Drained d) autoscaling.settle(d.replica(), d.atNanos());
+        }
+    }
+
+    /**
+     * Draining replicas left without work by an event between steps (a request withdrawn at its deadline, a losing
+     * hedge) go off now: only a step's end checked, and one emptied that way stayed draining, billed, to the end.
+     */
+    private void settleIdleDrains(long now) {
+        for (int r = 0; r < replicas.size(); r++) {
+            if (lifecycle.state(r) != ReplicaState.DRAINING || replicas.get(r).hasWork()) continue;
+            if (freeAt[r] <= now) autoscaling.settle(r, now);
+            else if (!drainDue[r]) { // emptied while its step runs: off when that step ends
+                drainDue[r] = true;
+                control.add(new Control.Drained(freeAt[r], r));
+            }
         }
     }
 

@@ -85,6 +85,40 @@ class AutoscalingTest {
         assertEquals(ReplicaState.OFF, c.simulation.state(2));
     }
 
+    @Test
+    void aDrainingReplicaEmptiedBetweenStepsGoesOffThen() {
+        // given: two long requests at 0, one each; the fleet shrinks to 1 at 20 ms (r1 drains); both requests time
+        // out at 50 ms (withdrawn between steps), and a short one comes at 100 ms
+        var options = TinyCluster.options(2, Network.NONE, 0, false)
+                .withGateway(new servelab.runtime.cluster.GatewaySettings(50 * MS, 0, true, "", 100, 0));
+        Router byId = (r, views) -> views.get((int) (r.id() % views.size())).index();
+        var c = new TinyCluster(2, 64, byId, options);
+        c.slots.slot(PluginKind.AUTOSCALER, Autoscaler.class).install(new PolicySlot.Installed<>(
+                (Autoscaler) fleet -> fleet.nowNanos() >= 20 * MS ? 1 : 2,
+                TinyEngine.descriptorOf("test-scaler", PluginKind.AUTOSCALER), Map.of(), "test"));
+        c.simulation.autoscale(new Simulation.Scaling(1, 2, 2, 20 * MS, 0), new long[2]);
+        var trace = new ArrayList<>(spaced(2, 0, 200)); // about 200 ms each: past the deadline
+        trace.add(TinyCluster.request(2, 100, 32, 4));
+        var rows = c.run(trace);
+        // then: r1 goes off at the deadline that emptied it (it stayed draining, billed, to the end of the run)
+        var life = lifecycle(rows);
+        assertTrue(life.contains("r1 serving>draining@20"), life.toString());
+        assertTrue(life.contains("r1 draining>off@50"), life.toString());
+    }
+
+    @Test
+    void aDrainingReplicaThatCrashesStaysOffRatherThanRestartingIntoService() {
+        var c = cluster(2, fleet -> fleet.nowNanos() >= 20 * MS ? 1 : 2);
+        c.simulation.autoscale(new Simulation.Scaling(1, 2, 2, 20 * MS, 0), new long[2]);
+        c.simulation.faults(List.of(new servelab.runtime.cluster.Fault.Crash(30 * MS, 1, true, 0)), new long[2]);
+        var rows = c.run(spaced(8, 5, 40));
+        var life = lifecycle(rows);
+        // the crash ends its drain: it restarted into serving, undoing the scale-down, and took requests
+        assertTrue(life.contains("r1 draining>down@30") && life.contains("r1 down>off@30"), life.toString());
+        assertTrue(life.stream().noneMatch(l -> l.startsWith("r1 down>starting")), life.toString());
+        assertEquals(ReplicaState.OFF, c.simulation.state(1));
+    }
+
     /** When replica r's last request ended (its last step), in ms. */
     private static long offAt(TinyCluster.Rows rows, int r) {
         return rows.iterations.stream().filter(i -> i.replica() == r).mapToLong(i -> i.endNanos()).max()
