@@ -116,6 +116,27 @@ public record ClusterSpec(double viewRefreshMs, String prefixView, String sessio
         static Delay delay(DelaySpec spec, String key) {
             if (spec == null) return Delay.NONE;
             String dist = spec.dist == null ? "fixed" : spec.dist;
+            // keys of another distribution were accepted and dropped ({dist: fixed, ms: 1, sigma: 3} ran as fixed)
+            var given = new java.util.LinkedHashMap<String, Object>();
+            given.put("ms", spec.ms);
+            given.put("min_ms", spec.minMs);
+            given.put("max_ms", spec.maxMs);
+            given.put("mean_ms", spec.meanMs);
+            given.put("median_ms", spec.medianMs);
+            given.put("sigma", spec.sigma);
+            var accepted = switch (dist) {
+                case "fixed" -> List.of("ms");
+                case "uniform" -> List.of("min_ms", "max_ms");
+                case "exponential" -> List.of("min_ms", "mean_ms");
+                case "lognormal" -> List.of("median_ms", "sigma");
+                default -> given.keySet().stream().toList();
+            };
+            for (var e : given.entrySet()) {
+                if (e.getValue() != null && !accepted.contains(e.getKey())) {
+                    throw new IllegalArgumentException(key + "." + e.getKey() + " does not apply to dist " + dist
+                            + "; accepted there: dist, " + String.join(", ", accepted));
+                }
+            }
             try {
                 return switch (dist) {
                     case "fixed" -> new Delay.Fixed(nanos(key + ".ms", spec.ms, 0));

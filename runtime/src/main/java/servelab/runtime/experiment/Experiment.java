@@ -86,7 +86,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
                         + ms);
             }
         }
-        record = record == null ? new RecordSpec(false, 0, false, null) : record;
+        record = record == null ? new RecordSpec(false, null, false, null) : record;
         faults = faults == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(faults));
         FaultSpec.resolve(faults, replicas, seed); // checked here, so a bad schedule fails before anything runs
         var scaler = plugins.get(PluginKind.AUTOSCALER.id());

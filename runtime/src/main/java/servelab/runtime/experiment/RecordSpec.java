@@ -12,14 +12,14 @@ package servelab.runtime.experiment;
  *                          table for long runs; 0 records none (the table is written empty). cluster.arrow's time
  *                          series, binned every {@code clusterIntervalMs}, still counts every step
  */
-public record RecordSpec(boolean schedulerCpu, double clusterIntervalMs, boolean routerCpu, Integer iterationEvery) {
+public record RecordSpec(boolean schedulerCpu, Double clusterIntervalMs, boolean routerCpu, Integer iterationEvery) {
     public RecordSpec {
         iterationEvery = iterationEvery == null ? 1 : iterationEvery; // absent means all; a written 0 means none
         if (iterationEvery < 0) {
             throw new IllegalArgumentException("record.iteration_every must be >= 0 (0: no iteration rows), was "
                     + iterationEvery);
         }
-        clusterIntervalMs = clusterIntervalMs == 0 ? 100 : clusterIntervalMs;
+        clusterIntervalMs = clusterIntervalMs == null ? 100.0 : clusterIntervalMs; // a written 0 is refused (it became 100)
         if (!(clusterIntervalMs > 0)) {
             throw new IllegalArgumentException("record.cluster_interval_ms must be > 0, was " + clusterIntervalMs);
         }

@@ -155,6 +155,14 @@ class ClusterRunTest {
         var e3 = assertThrows(IllegalArgumentException.class,
                 () -> ExperimentFile.load(null, List.of("cluster.network.router_replica.ms=-1")));
         assertTrue(e3.getMessage().contains("cluster.network.router_replica.ms must be >= 0"), e3.getMessage());
+        // keys of another distribution were accepted and dropped, and a written 0 interval became 100 ms
+        var wrongDist = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null,
+                List.of("cluster.network.client_router.ms=1", "cluster.network.client_router.sigma=3")));
+        assertTrue(wrongDist.getMessage().contains("cluster.network.client_router.sigma does not apply to dist fixed; "
+                + "accepted there: dist, ms"), wrongDist.getMessage());
+        var zero = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentFile.load(null, List.of("record.cluster_interval_ms=0")));
+        assertTrue(zero.getMessage().contains("record.cluster_interval_ms must be > 0"), zero.getMessage());
         var e4 = assertThrows(IllegalArgumentException.class,
                 () -> ExperimentFile.load(null, List.of("cluster.view_refresh_ms=-5")));
         assertTrue(e4.getMessage().contains("cluster.view_refresh_ms"), e4.getMessage());
