@@ -85,12 +85,13 @@ final class BenchCommand implements Callable<Integer> {
             run(selected, json);
         }
         var written = BenchReport.write(json, Optional.ofNullable(baseline), folder);
-        stdout.printf("benchmark report: %s%n              and %s (%d charts)%n", written.markdown(), written.html(),
-                written.charts().size());
+        stdout.printf("benchmark report: %s%n              and %s (%d chart%s)%n", written.markdown(), written.html(),
+                written.charts().size(), written.charts().size() == 1 ? "" : "s");
         if (written.comparison().anySlower()) {
             stdout.println("SLOWER than the baseline beyond the error: " + written.comparison().rows().stream()
                     .filter(r -> r.verdict() == servelab.runtime.report.bench.BenchComparison.Verdict.SLOWER)
-                    .map(r -> r.result().method() + (r.result().params().isEmpty() ? "" : " (" + r.result().paramText() + ")"))
+                    .map(r -> r.result().method() + " [" + r.result().mode() + "]" // two modes of one method
+                            + (r.result().params().isEmpty() ? "" : " (" + r.result().paramText() + ")"))
                     .collect(Collectors.joining(", ")));
         }
         stdout.flush();

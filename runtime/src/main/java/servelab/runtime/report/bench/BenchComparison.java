@@ -58,8 +58,9 @@ public record BenchComparison(List<Row> rows, List<JmhResult> onlyInBaseline) {
         var rows = new ArrayList<Row>();
         for (var r : results) {
             var b = Optional.ofNullable(byKey.remove(r.key()));
-            rows.add(new Row(r, b, b.map(x -> r.score() / x.score()).orElse(Double.NaN), b.map(x -> verdict(r, x))
-                    .orElse(Verdict.NEW)));
+            // scores in different units have no ratio (us/op over ms/op read as 1000x)
+            rows.add(new Row(r, b, b.filter(x -> x.unit().equals(r.unit())).map(x -> r.score() / x.score())
+                    .orElse(Double.NaN), b.map(x -> verdict(r, x)).orElse(Verdict.NEW)));
         }
         return new BenchComparison(List.copyOf(rows), List.copyOf(byKey.values()));
     }

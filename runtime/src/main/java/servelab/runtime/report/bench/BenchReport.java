@@ -83,8 +83,11 @@ public final class BenchReport {
             var r = row.result();
             var line = new ArrayList<>(List.of(r.method(), r.paramText(), r.mode(), score(r.score()), score(r.error()), r.unit()));
             if (withBaseline) {
-                line.add(row.baseline().map(b -> score(b.score())).orElse("n/a"));
-                line.add(row.baseline().map(b -> score(b.error())).orElse("n/a"));
+                // a baseline in another unit says so: its number sat under this row's unit
+                String other = row.baseline().filter(b -> !b.unit().equals(row.result().unit()))
+                        .map(b -> " " + b.unit()).orElse("");
+                line.add(row.baseline().map(b -> score(b.score()) + other).orElse("n/a"));
+                line.add(row.baseline().map(b -> score(b.error()) + other).orElse("n/a"));
                 line.add(Double.isFinite(row.ratio()) ? String.format(Locale.ROOT, "%.3fx", row.ratio()) : "n/a");
                 line.add(row.verdict().text());
             }
@@ -104,8 +107,9 @@ public final class BenchReport {
             categories.add(r.method() + (r.params().isEmpty() ? "" : " " + String.join(",", r.params().values())));
             now[i] = r.score();
             nowErr[i] = r.error();
-            before[i] = rows.get(i).baseline().map(JmhResult::score).orElse(Double.NaN);
-            beforeErr[i] = rows.get(i).baseline().map(JmhResult::error).orElse(Double.NaN);
+            var unit = rows.get(i).result().unit(); // no bar for a baseline in another unit: on this axis it is wrong
+            before[i] = rows.get(i).baseline().filter(b -> b.unit().equals(unit)).map(JmhResult::score).orElse(Double.NaN);
+            beforeErr[i] = rows.get(i).baseline().filter(b -> b.unit().equals(unit)).map(JmhResult::error).orElse(Double.NaN);
         }
         var groups = new ArrayList<Bars>();
         if (withBaseline) groups.add(new Bars("baseline", before, beforeErr));

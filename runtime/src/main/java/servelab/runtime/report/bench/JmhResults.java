@@ -40,8 +40,20 @@ public final class JmhResults {
             throw new InvalidResultsException(file, "not JMH results: the top level is a JSON " + kind(root)
                     + (root.isObject() ? " with keys " + keys(root) : "") + "; " + EXPECTED);
         }
+        if (root.isEmpty()) throw new InvalidResultsException(file, "holds no results (an empty array); " + EXPECTED);
         var out = new ArrayList<JmhResult>();
-        for (int i = 0; i < root.size(); i++) out.add(result(file, i, root.get(i)));
+        var seen = new java.util.HashMap<String, Integer>();
+        for (int i = 0; i < root.size(); i++) {
+            var r = result(file, i, root.get(i));
+            // one JMH run never repeats a benchmark, mode and parameters: two files joined would pair only one with
+            // its baseline and leave the other "new", a regression unflagged
+            var earlier = seen.put(r.key(), i);
+            if (earlier != null) {
+                throw new InvalidResultsException(file, "element " + i + " repeats element " + earlier + " ("
+                        + r.key() + "): one file per JMH run");
+            }
+            out.add(r);
+        }
         return List.copyOf(out);
     }
 

@@ -52,6 +52,12 @@ class BenchComparisonTest {
         var before = JmhResult.of("b.X.run", "avgt", java.util.Map.of(), 10, Double.NaN, "ms/op");
         assertEquals(Verdict.UNKNOWN, BenchComparison.verdict(JmhResult.of("b.X.run", "avgt", java.util.Map.of(), 20, 1, "ms/op"), before));
         assertEquals(Verdict.OTHER_UNIT, BenchComparison.verdict(JmhResult.of("b.X.run", "avgt", java.util.Map.of(), 20, 1, "us/op"), before));
+        // and in another unit there is no ratio (the same time in us/op over ms/op read as 1000x)
+        var ms = JmhResult.of("b.X.run", "avgt", java.util.Map.of(), 481.9, 74.9, "ms/op");
+        var us = JmhResult.of("b.X.run", "avgt", java.util.Map.of(), 481_909.6, 74_921.3, "us/op");
+        var row = BenchComparison.of(java.util.List.of(us), java.util.List.of(ms)).rows().getFirst();
+        assertEquals(Verdict.OTHER_UNIT, row.verdict());
+        assertTrue(Double.isNaN(row.ratio()), "ratio " + row.ratio());
     }
 
     @Test

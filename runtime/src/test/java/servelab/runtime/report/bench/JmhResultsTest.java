@@ -44,6 +44,20 @@ class JmhResultsTest {
     }
 
     @Test
+    void aBenchmarkRepeatedInOneFileAndAnEmptyArrayAreRefused() throws Exception {
+        // two files joined: only one of the pair met its baseline, the other was "new", a 5.7x slowdown unflagged
+        var twice = FakeJmh.write(tmp.resolve("twice.json"),
+                FakeJmh.entry("b.X.replay", "avgt", "azure", 156.9, 66, "ms/op"),
+                FakeJmh.entry("b.X.replay", "avgt", "azure", 900, 66, "ms/op"));
+        var e = assertThrows(InvalidResultsException.class, () -> JmhResults.read(twice));
+        assertTrue(e.getMessage().contains("element 1 repeats element 0"), e.getMessage());
+        var empty = tmp.resolve("empty.json");
+        Files.writeString(empty, "[]");
+        var none = assertThrows(InvalidResultsException.class, () -> JmhResults.read(empty));
+        assertTrue(none.getMessage().contains(empty + ": holds no results (an empty array)"), none.getMessage());
+    }
+
+    @Test
     void anArrayOfOtherObjectsIsRefusedNamingTheElement() throws Exception {
         // given: Google Benchmark's entries have name and real_time, not benchmark and primaryMetric
         var file = tmp.resolve("gbench.json");
