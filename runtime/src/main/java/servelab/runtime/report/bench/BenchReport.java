@@ -107,7 +107,7 @@ public final class BenchReport {
             categories.add(r.method() + (r.params().isEmpty() ? "" : " " + String.join(",", r.params().values())));
             now[i] = r.score();
             nowErr[i] = r.error();
-            var unit = rows.get(i).result().unit(); // no bar for a baseline in another unit: on this axis it is wrong
+            // no bar for a baseline in another unit than the chart's: on this axis it is wrong
             before[i] = rows.get(i).baseline().filter(b -> b.unit().equals(unit)).map(JmhResult::score).orElse(Double.NaN);
             beforeErr[i] = rows.get(i).baseline().filter(b -> b.unit().equals(unit)).map(JmhResult::error).orElse(Double.NaN);
         }
