@@ -131,6 +131,13 @@ final class NotebookCommand implements Runnable {
             var stdout = spec.commandLine().getOut();
             var installation = Installation.current();
             var list = notebooks.isEmpty() ? allNotebooks(installation.home().resolve("notebooks")) : notebooks;
+            for (var notebook : list) { // before minutes of runs: a typo got them made, then nbconvert's usage text
+                if (!Files.isRegularFile(notebook) || !notebook.toString().endsWith(".ipynb")) {
+                    throw new IllegalArgumentException(notebook + (Files.isDirectory(notebook)
+                            ? " is a folder, not a notebook (the notebooks' runs go with --runs DIR)"
+                            : Files.exists(notebook) ? " is not a notebook (.ipynb)" : ": no such notebook"));
+                }
+            }
             var runsDir = (runs != null ? runs : defaultRunsDir()).toAbsolutePath();
             var executor = new NotebookExecutor(python, KernelSpec.DEFAULT_NAME, Duration.ofSeconds(startTimeout),
                     startAttempts, Duration.ofSeconds(cellTimeout), NotebookExecutor.environment(Map.of(

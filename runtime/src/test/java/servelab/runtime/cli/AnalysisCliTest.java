@@ -101,7 +101,7 @@ class AnalysisCliTest {
         var r = execute("bench", "--results", slow.toString(), "--baseline", base.toString(), "--out",
                 work.resolve("b").toString(), "--fail-if-slower");
         assertEquals(3, r.code(), r.err());
-        assertTrue(r.out().contains("SLOWER than the baseline beyond the error: replay (trace=azure)"), r.out());
+        assertTrue(r.out().contains("SLOWER than the baseline beyond the error: replay [ss] (trace=azure)"), r.out());
         assertTrue(Files.readString(work.resolve("b/bench.md")).contains("| 1.800x | SLOWER |"));
         // and: a change within the error passes
         var same = Files.writeString(work.resolve("same.json"), jmh(104, 5));
@@ -159,6 +159,25 @@ class AnalysisCliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("cannot import nbconvert") && r.err().contains("apt-get install -y jupyter-nbconvert"),
                 r.err());
+    }
+
+    @Test
+    void notebookRunNamesAMissingNotebookBeforeMakingAnyRun() throws Exception {
+        var home = builtCheckout();
+        var python = work.resolve("python");
+        Files.writeString(python, "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
+        var runs = work.resolve("nbruns");
+        // a typo made the demo runs and a 12-point sweep, then printed nbconvert's usage; a run folder given as a
+        // notebook gave Python's IsADirectoryError
+        var r = withHome(home, () -> execute("notebook", "run", "--rapaio", "--python", python.toString(), "--runs",
+                runs.toString(), work.resolve("nosuch.ipynb").toString()));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(work.resolve("nosuch.ipynb") + ": no such notebook"), r.err());
+        assertTrue(Files.notExists(runs), "runs were made");
+        r = withHome(home, () -> execute("notebook", "run", "--rapaio", "--python", python.toString(), "--runs",
+                runs.toString(), work.toString()));
+        assertTrue(r.err().contains(work + " is a folder, not a notebook"), r.err());
     }
 
     @Test
