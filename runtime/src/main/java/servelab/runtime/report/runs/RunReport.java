@@ -55,7 +55,8 @@ public final class RunReport {
         }
         table(doc, RunTables.plugins(runs, metrics));
         table(doc.heading(2, "Throughput and counters").paragraph("Throughput and goodput over the run's duration "
-                + "(first arrival to last completion), as `vllm bench serve` computes them; goodput counts completed "
+                + "(first arrival to last completion; `vllm bench serve` divides by its benchmark's wall time, which "
+                + "an imported vLLM run keeps in its run.json, so its figures here can differ slightly); goodput counts completed "
                 + "requests that meet every SLO. n/a: the run has no data for it (no prefix lookups, no speculative "
                 + "drafts, an import without preemption counts)."), RunTables.throughput(metrics));
         table(doc.heading(2, "Latency (ms)").paragraph("Over completed requests; ITL pools every gap between "
