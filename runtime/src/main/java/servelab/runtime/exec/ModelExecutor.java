@@ -115,22 +115,12 @@ public final class ModelExecutor implements Executor {
 
     private ModelExecutor(LoadedModel model, LoadedModel draft, Options options, RequestSampling sampling,
                           int blockSizeTokens, int blocks, int hostBlocks, BackendChoice choice) {
-        if (draft != null && draft.llama().config().vocabularySize() != model.llama().config().vocabularySize()) {
-            choice.close();
-            throw new IllegalArgumentException("draft model " + draft.path().getFileName() + " has a vocabulary of "
-                    + draft.llama().config().vocabularySize() + " tokens, the target "
-                    + model.llama().config().vocabularySize() + ": drafts must be target tokens");
-        }
-        if (draft != null) { // the same size is not the same vocabulary: a draft's id must mean the target's token
-            var mine = draft.llama().tokenizer().vocabulary().tokens();
-            var theirs = model.llama().tokenizer().vocabulary().tokens();
-            for (int id = 0; id < mine.size(); id++) {
-                if (!mine.get(id).equals(theirs.get(id))) {
-                    choice.close();
-                    throw new IllegalArgumentException("draft model " + draft.path().getFileName() + "'s token " + id
-                            + " is '" + mine.get(id) + "', the target's '" + theirs.get(id)
-                            + "': drafts must be target tokens");
-                }
+        if (draft != null) {
+            try {
+                ModelInstance.checkDraft(model, draft);
+            } catch (IllegalArgumentException e) {
+                choice.close();
+                throw e;
             }
         }
         this.backend = choice;

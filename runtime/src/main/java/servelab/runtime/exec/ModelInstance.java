@@ -266,4 +266,24 @@ final class ModelInstance {
     void close() {
         if (device != null) device.close();
     }
+
+    /**
+     * A draft model's ids must mean the target's tokens: the same vocabulary, token by token (the same size is not
+     * enough: a draft whose token 300 was spelt otherwise was accepted).
+     */
+    static void checkDraft(LoadedModel model, LoadedModel draft) {
+        int size = draft.llama().config().vocabularySize(), target = model.llama().config().vocabularySize();
+        if (size != target) {
+            throw new IllegalArgumentException("draft model " + draft.path().getFileName() + " has a vocabulary of "
+                    + size + " tokens, the target " + target + ": drafts must be target tokens");
+        }
+        var mine = draft.llama().tokenizer().vocabulary().tokens();
+        var theirs = model.llama().tokenizer().vocabulary().tokens();
+        for (int id = 0; id < mine.size(); id++) {
+            if (!mine.get(id).equals(theirs.get(id))) {
+                throw new IllegalArgumentException("draft model " + draft.path().getFileName() + "'s token " + id
+                        + " is '" + mine.get(id) + "', the target's '" + theirs.get(id) + "': drafts must be target tokens");
+            }
+        }
+    }
 }

@@ -17,8 +17,6 @@ import org.osgi.framework.ServiceReference;
 import servelab.api.PluginDescriptor;
 import servelab.api.PluginFactory;
 import servelab.api.PluginKind;
-import servelab.api.PluginParameterException;
-import servelab.api.Params;
 import servelab.runtime.engine.PolicySlot;
 import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.SlotTable;
@@ -161,7 +159,7 @@ public final class PluginRegistry {
     private Map<PluginKind, PolicySlot<?>> newSlots(PluginKind.Scope scope, Map<PluginKind, PluginSelection> chosen) {
         var map = new EnumMap<PluginKind, PolicySlot<?>>(PluginKind.class);
         for (var kind : SlotTable.kinds(scope)) {
-            map.put(kind, new PolicySlot<>(create(best(chosen.get(kind)), chosen.get(kind))));
+            map.put(kind, new PolicySlot<>(PluginInstances.create(best(chosen.get(kind)), chosen.get(kind))));
         }
         slots.add(map);
         slotSelections.add(chosen);
@@ -256,7 +254,7 @@ public final class PluginRegistry {
     private Prepared prepare(Plugin plugin, List<Integer> targets) {
         var kind = plugin.descriptor().kind();
         var instances = new ArrayList<PolicySlot.Installed<Object>>();
-        for (int i : targets) instances.add(create(plugin, slotSelections.get(i).get(kind))); // all or nothing
+        for (int i : targets) instances.add(PluginInstances.create(plugin, slotSelections.get(i).get(kind))); // all or nothing
         return new Prepared(plugin, targets, instances);
     }
 
@@ -288,7 +286,7 @@ public final class PluginRegistry {
      * @throws PluginException or {@link servelab.api.PluginParameterException} naming the plugin or parameter
      */
     public PolicySlot.Installed<Object> instantiate(PluginSelection selection) {
-        return create(best(selection), selection);
+        return PluginInstances.create(best(selection), selection);
     }
 
     /**
@@ -338,31 +336,6 @@ public final class PluginRegistry {
         var ids = new java.util.TreeSet<String>();
         for (var slot : slotsOf(kind)) ids.addAll(slot.faulted());
         return ids;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static PolicySlot.Installed<Object> create(Plugin plugin, PluginSelection selection) {
-        var descriptor = plugin.descriptor();
-        Params params;
-        try {
-            params = Params.validate(descriptor.label(), descriptor.params(), selection.params());
-        } catch (PluginParameterException e) {
-            if (selection.paramsKey() == null) throw e;
-            throw new PluginParameterException(selection.keyed(e.getMessage()));
-        }
-        Object policy;
-        try {
-            policy = ((PluginFactory<Object>) plugin.factory()).create(params);
-        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-            throw new PluginException(plugin.source() + ": " + descriptor.label() + " " + descriptor.id()
-                    + " threw while being created: " + e, e);
-        }
-        if (!descriptor.kind().policyType().isInstance(policy)) {
-            throw new PluginException(plugin.source() + ": " + descriptor.label() + " created "
-                    + (policy == null ? "null" : policy.getClass().getName()) + ", not a "
-                    + descriptor.kind().policyType().getSimpleName());
-        }
-        return new PolicySlot.Installed<>(policy, descriptor, params.asMap(), plugin.source(), plugin.bundleId());
     }
 
     private String names(PluginKind kind) {
