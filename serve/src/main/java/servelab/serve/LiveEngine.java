@@ -13,7 +13,6 @@ import servelab.api.route.RequestView;
 import servelab.datasets.TraceRequest;
 import servelab.otel.RequestTracer;
 import servelab.runtime.engine.PromptSource;
-import servelab.runtime.engine.PolicySlot;
 import servelab.runtime.engine.Replica;
 import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.ResultSink;
@@ -73,21 +72,8 @@ final class LiveEngine implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private final List<ReplicaWorker> workers = new ArrayList<>();
     private List<Replica> replicas = List.of();
-    /** The cluster policies the last request met: a change is a swap to record (a ctl switch was nowhere). */
-    private PolicySlot.Installed<?> admissionInUse, routerInUse;
-
-    /** Records a swap of a cluster slot, as the batch engine does when the policy is next used. */
-    private PolicySlot.Installed<?> noteSwap(PolicySlot.Installed<?> inUse, PolicySlot.Installed<?> current, long now) {
-        if (inUse != null && current != inUse) {
-            var swap = new servelab.runtime.engine.EngineEvent.PolicySwap(now, -1, -1, current.descriptor().kind().id(),
-                    inUse.id(), current.id(), "params " + new java.util.TreeMap<>(current.params()) + " from "
-                    + current.source(), current.params());
-            synchronized (downstream) {
-                downstream.event(swap);
-            }
-        }
-        return current;
-    }
+    /** The cluster's slots as last used: a ctl switch of the router or admission is a swap to record. */
+    private ClusterSwaps swaps;
 
     /** Per replica, the prompt blocks routed to it (most recent kept): the router's estimate of its prefix cache. */
     private final List<servelab.runtime.cluster.PrefixIndex> prefixes = new ArrayList<>();
@@ -124,8 +110,7 @@ final class LiveEngine implements AutoCloseable {
     void start(List<Replica> replicas, List<ReplicaSlots> slots, ClusterSlots cluster, HostEvents events) {
         this.replicaSlots = List.copyOf(slots);
         this.cluster = cluster;
-        this.admissionInUse = cluster.admission().current();
-        this.routerInUse = cluster.router().current();
+        this.swaps = new ClusterSwaps(cluster, downstream);
         this.events = events;
         this.inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
         this.running = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
@@ -202,8 +187,7 @@ final class LiveEngine implements AutoCloseable {
             }
             var views = views();
             var admission = cluster.admission().current();
-            admissionInUse = noteSwap(admissionInUse, admission, request.arrivalNanos());
-            routerInUse = noteSwap(routerInUse, cluster.router().current(), request.arrivalNanos());
+            swaps.note(request.arrivalNanos());
             var first = replicas.getFirst(); // the replicas share a block size: the keys their prefix caches compute
             var blocks = new Arrival.PromptBlocks(first.promptBlockKeys(ask.promptIds()), first.blockSizeTokens());
             switch (admission.policy().admit(new Arrival(request, blocks), views)) {
@@ -331,10 +315,7 @@ final class LiveEngine implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         synchronized (this) { // a switch no request met since is recorded too
-            if (cluster != null) {
-                admissionInUse = noteSwap(admissionInUse, cluster.admission().current(), nowNanos());
-                routerInUse = noteSwap(routerInUse, cluster.router().current(), nowNanos());
-            }
+            if (swaps != null) swaps.note(nowNanos());
         }
         closed = true;
         for (var w : workers) w.stop(Replica.CANCELLED + "the server stopped");

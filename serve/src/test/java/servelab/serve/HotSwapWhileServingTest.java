@@ -3,13 +3,6 @@ package servelab.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -24,17 +17,7 @@ class HotSwapWhileServingTest {
     void aSchedulerSwitchedOverTheControlPortRunsTheNextRequests(@TempDir Path dir) throws Exception {
         try (var s = Served.start(dir)) {
             assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"before\", \"max_tokens\": 3}").statusCode());
-            int port = Integer.parseInt(Files.readString(s.runDir.resolve("control.port")).strip());
-            try (var socket = new Socket(InetAddress.getLoopbackAddress(), port);
-                 var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-                 var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-                out.println("switch scheduler sjf");
-                var reply = new StringBuilder();
-                for (String line; (line = in.readLine()) != null && !line.equals("ok"); ) {
-                    assertTrue(!line.startsWith("error"), line);
-                    reply.append(line);
-                }
-            }
+            s.control("switch scheduler sjf");
             assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"after\", \"max_tokens\": 3}").statusCode());
             var metrics = s.get("/metrics").body();
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith("servelab:plugin_in_slot{") && l.contains("plugin=\"sjf@")
@@ -52,15 +35,7 @@ class HotSwapWhileServingTest {
     void anAdmissionSwitchedWhileServingIsRecordedAndShownLikeAnyOther(@TempDir Path dir) throws Exception {
         try (var s = Served.start(dir)) {
             assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"before\", \"max_tokens\": 3}").statusCode());
-            int port = Integer.parseInt(Files.readString(s.runDir.resolve("control.port")).strip());
-            try (var socket = new Socket(InetAddress.getLoopbackAddress(), port);
-                 var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-                 var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-                out.println("switch admission bounded-queue");
-                for (String line; (line = in.readLine()) != null && !line.equals("ok"); ) {
-                    assertTrue(!line.startsWith("error"), line);
-                }
-            }
+            s.control("switch admission bounded-queue");
             assertEquals(200, s.post("/v1/completions", "{\"prompt\": \"after\", \"max_tokens\": 3}").statusCode());
             // the cluster's slots are in the metrics, and the swap is counted (only scheduler swaps were)
             var metrics = s.get("/metrics").body();

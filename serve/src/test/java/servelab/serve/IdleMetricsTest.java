@@ -3,13 +3,6 @@ package servelab.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Predicate;
 
@@ -45,7 +38,7 @@ class IdleMetricsTest {
             assertTrue(after.contains("vllm:request_success_total{engine=\"0\",finished_reason=\"stop\"," + MODEL + "} 1.0"),
                     after);
             // a switch on the idle server shows in the slot gauge without waiting for a request
-            control(s, "switch scheduler sjf");
+            s.control("switch scheduler sjf");
             awaitMetrics(s, m -> m.lines().anyMatch(l -> l.startsWith("servelab:plugin_in_slot{")
                     && l.contains("plugin=\"sjf@") && l.endsWith(" 1.0"))
                     && m.lines().anyMatch(l -> l.startsWith("servelab:plugin_in_slot{")
@@ -59,18 +52,6 @@ class IdleMetricsTest {
         while (!condition.test(body = s.get("/metrics").body())) {
             assertTrue(System.nanoTime() < deadline, "metrics stayed\n" + body);
             Thread.sleep(20);
-        }
-    }
-
-    private static void control(Served s, String command) throws Exception {
-        int port = Integer.parseInt(Files.readString(s.runDir.resolve("control.port")).strip());
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), port);
-             var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-             var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-            out.println(command);
-            for (String line; (line = in.readLine()) != null && !line.equals("ok"); ) {
-                assertTrue(!line.startsWith("error"), line);
-            }
         }
     }
 }

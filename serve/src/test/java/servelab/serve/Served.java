@@ -56,6 +56,26 @@ final class Served implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Sends {@code command} to the session's control port, as {@code servelab ctl} does; the answer's lines before
+     * {@code ok}. An {@code error} line fails the test.
+     */
+    List<String> control(String command) throws IOException {
+        int port = Integer.parseInt(Files.readString(runDir.resolve("control.port")).strip());
+        var answer = new ArrayList<String>();
+        try (var socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+             var out = new java.io.PrintWriter(socket.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+             var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                     java.nio.charset.StandardCharsets.UTF_8))) {
+            out.println(command);
+            for (String line; (line = in.readLine()) != null && !line.equals("ok"); ) {
+                if (line.startsWith("error")) throw new AssertionError(command + ": " + line);
+                answer.add(line);
+            }
+        }
+        return answer;
+    }
+
     HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(base.resolve(path)).GET();
         if (headers.length > 0) request.headers(headers);
