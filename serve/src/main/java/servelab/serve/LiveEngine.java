@@ -230,6 +230,7 @@ final class LiveEngine implements AutoCloseable {
         tracer.finished(request.id(), request.inputTokens(), 0, why, at);
         var row = new RequestRow(request.id(), -1, request.tenant(), 0, request.arrivalNanos(), -1, -1, -1,
                 request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, why);
+        row = row.withGateway(row.gateway().endedAt(request.arrivalNanos()));
         synchronized (downstream) {
             downstream.request(row);
         }
@@ -351,8 +352,10 @@ final class LiveEngine implements AutoCloseable {
 
         @Override
         public void request(RequestRow row) {
-            tracer.finished(row.requestId(), row.inputTokens(), row.outputTokens(), row.error(),
-                    epochNanos(row.completionNanos() >= 0 ? row.completionNanos() : nowNanos()));
+            // ended_ns: the client hears a completion at its last token, any other end as it is recorded
+            long ended = row.completionNanos() >= 0 ? row.completionNanos() : nowNanos();
+            row = row.withGateway(row.gateway().endedAt(ended));
+            tracer.finished(row.requestId(), row.inputTokens(), row.outputTokens(), row.error(), epochNanos(ended));
             synchronized (downstream) {
                 downstream.request(row);
             }

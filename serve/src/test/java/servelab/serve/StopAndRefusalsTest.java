@@ -77,6 +77,14 @@ class StopAndRefusalsTest {
         var rows = RunResults.load(dir.resolve("run")).requests();
         assertEquals(2, rows.rowCount());
         assertEquals(List.of("cancelled", "rejected"), rows.strings("outcome").stream().sorted().toList());
+        // and: each row says when its client heard the end (a refusal at its arrival, a cancellation later)
+        var outcomes = rows.strings("outcome");
+        var arrival = rows.longs("arrival_ns");
+        var ended = rows.longs("ended_ns");
+        for (int i = 0; i < 2; i++) {
+            if (outcomes.get(i).equals("rejected")) assertEquals(arrival[i], ended[i]);
+            else assertTrue(ended[i] > arrival[i], "cancelled at " + ended[i] + ", arrived " + arrival[i]);
+        }
         var trace = Files.readAllLines(dir.resolve("run/trace.jsonl"));
         assertEquals(2, trace.size(), "the refused request is in the trace a replay re-sends");
     }
