@@ -67,6 +67,14 @@ final class RecoverCommand implements Callable<Integer> {
             info.putAll(servelab.runtime.record.Json.MAPPER.readValue(file.toFile(),
                     new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { }));
         }
+        // plugin_history and faulted_plugins go into run.json when a run ends: a killed run's are in events.arrow
+        var events = runDir.resolve(servelab.runtime.record.ResultTable.EVENTS.fileName());
+        if (!info.containsKey("plugin_history") && Files.exists(events)) {
+            var table = servelab.runtime.report.RunResults.readTable(servelab.runtime.record.ResultTable.EVENTS, events);
+            var history = servelab.runtime.experiment.PluginHistory.fromEvents(table);
+            info.put("plugin_history", history.entries());
+            info.put("faulted_plugins", history.faulted());
+        }
         var rows = new java.util.LinkedHashMap<String, Object>();
         for (var r : recovered) rows.put(r.table().tableName(), r.rows());
         info.put("recovered", servelab.runtime.record.Json.ordered("at", java.time.Instant.now().truncatedTo(

@@ -78,6 +78,60 @@ public final class PluginHistory {
         return List.copyOf(faulted.values());
     }
 
+    /**
+     * The history a killed run's events.arrow holds (for {@code servelab recover}: run.json gets it only when a run
+     * ends). A swap's parameters come back from its row's detail ({@code params {k=v, ...} from SOURCE}), each value
+     * a number or {@code true}/{@code false} where it reads as one, else its text.
+     */
+    public static PluginHistory fromEvents(servelab.runtime.report.Table events) {
+        var history = new PluginHistory((type, kind, from, to, detail) -> { });
+        long[] time = events.longs("time_ns"), iteration = events.longs("iteration"), replica = events.longs("replica");
+        List<String> type = events.strings("type"), kind = events.strings("kind"), detail = events.strings("detail");
+        List<String> from = events.strings("from_value"), to = events.strings("to_value");
+        for (int i = 0; i < events.rowCount(); i++) {
+            if (!type.get(i).equals("swap") && !type.get(i).equals("fault")) continue;
+            Map<String, Object> params = type.get(i).equals("swap") ? paramsOf(detail.get(i)) : Map.of();
+            history.note(new EventRow(time[i], iteration[i], (int) replica[i], type.get(i), kind.get(i), from.get(i),
+                    to.get(i), detail.get(i), params));
+        }
+        return history;
+    }
+
+    /** The parameters a swap's detail names ({@code params {a=1, b=[x, y]} from ...}); empty when it names none. */
+    static Map<String, Object> paramsOf(String detail) {
+        var out = new LinkedHashMap<String, Object>();
+        if (!detail.startsWith("params {")) return out;
+        int depth = 0, start = "params {".length();
+        for (int i = start; i < detail.length(); i++) {
+            char c = detail.charAt(i);
+            if (c == '[' || c == '{') depth++;
+            else if ((c == ']' || c == '}') && depth > 0) depth--;
+            else if (depth == 0 && (c == '}' || (c == ',' && detail.startsWith(", ", i)))) {
+                var pair = detail.substring(start, i);
+                int eq = pair.indexOf('=');
+                if (eq > 0) out.put(pair.substring(0, eq), value(pair.substring(eq + 1)));
+                if (c == '}') break;
+                start = i + 2;
+            }
+        }
+        return out;
+    }
+
+    private static Object value(String text) {
+        if (text.equals("true") || text.equals("false")) return Boolean.valueOf(text);
+        try {
+            return Long.valueOf(text);
+        } catch (NumberFormatException notLong) {
+            try {
+                double d = Double.parseDouble(text);
+                return Double.isFinite(d) && !text.isBlank() && Character.isDigit(text.charAt(text.length() - 1))
+                        ? d : text;
+            } catch (NumberFormatException notNumber) {
+                return text;
+            }
+        }
+    }
+
     private static Map<String, Object> swap(EventRow row) {
         return ordered("time_ns", row.timeNanos(), "iteration", orNull(row.iteration()), "replica", orNull(row.replica()),
                 "event", "swap", "kind", row.kind(), "from", row.from(), "to", row.to(), "params", row.params(),

@@ -117,6 +117,13 @@ public final class RunResults {
         return notes;
     }
 
+    /** One closed table's {@code .arrow} file alone (not the whole run). */
+    public static Table readTable(ResultTable kind, Path file) throws IOException {
+        try (var allocator = new RootAllocator()) {
+            return readFile(kind, file, allocator);
+        }
+    }
+
     private static Table readFile(ResultTable kind, Path file, BufferAllocator allocator) throws IOException {
         try (var channel = FileChannel.open(file, StandardOpenOption.READ);
              var reader = new ArrowFileReader(channel, allocator)) {

@@ -80,6 +80,36 @@ class RecoverCommandTest {
     }
 
     @Test
+    void aKilledRunsPluginHistoryComesBackFromItsEvents() throws Exception {
+        // given: a killed run whose events.arrows holds a swap with parameters and a fault (run.json gets
+        // plugin_history only when a run ends)
+        var dir = work.resolve("swapped");
+        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(1));
+        recorder.request(Rows.ok(0, 0, 10, 20));
+        var params = new java.util.TreeMap<String, Object>(java.util.Map.of("max_num_seqs", 64L, "policy", "lru",
+                "ratio", 0.5, "tiers", java.util.List.of(1L, 2L)));
+        recorder.event(new servelab.runtime.record.EventRow(5, 3, 0, "swap", "batcher", "continuous", "chunked",
+                "params " + params + " from plugins/chunked.jar", params));
+        recorder.event(new servelab.runtime.record.EventRow(9, 7, 0, "fault", "batcher", "chunked", "reverted",
+                "plan threw", java.util.Map.of()));
+        servelab.runtime.record.Json.write(dir.resolve("run.json"), servelab.runtime.record.Json.ordered("name", "k"));
+        // when
+        assertEquals(0, execute("recover", dir.toString()).code());
+        // then: run.json has both, as a whole run's would
+        var info = RunResults.load(dir).runInfo();
+        var history = (java.util.List<?>) info.get("plugin_history");
+        assertEquals(2, history.size(), String.valueOf(history));
+        var swap = (java.util.Map<?, ?>) history.get(0);
+        assertEquals("chunked", swap.get("to"));
+        assertEquals(java.util.Map.of("max_num_seqs", 64, "policy", "lru", "ratio", 0.5, "tiers", "[1, 2]"),
+                swap.get("params"));
+        var fault = (java.util.Map<?, ?>) history.get(1);
+        assertEquals(true, fault.get("reverted"));
+        var faulted = (java.util.List<?>) info.get("faulted_plugins");
+        assertEquals("chunked", ((java.util.Map<?, ?>) faulted.getFirst()).get("plugin"));
+    }
+
+    @Test
     void aFolderThatIsNoRunIsSaidToBeNoneNotRecovered() throws Exception {
         // an empty folder, and another tool's: "nothing to recover ...: its tables were closed", exit 0
         var empty = Files.createDirectories(work.resolve("empty"));
