@@ -1,14 +1,13 @@
 package servelab.datasets;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Optional;
 
 import servelab.common.collect.LongSet;
 
 /**
- * Computes {@link TraceStats} in one pass over rows in arrival order, in memory that grows with the trace's span
- * (one counter per second) and distinct block ids, not with its rows. Definitions are those of the reference
+ * Computes {@link TraceStats} in one pass over rows in arrival order, in memory that grows with the distinct block
+ * ids, not with the rows or the span (a bin's count is folded into sums when the next bin starts). Definitions are those of the reference
  * statistics in {@code shared/traces/README.md}; the comments on each method say which.
  */
 final class StatsAccumulator {
@@ -24,7 +23,11 @@ final class StatsAccumulator {
     private long zeroGaps;
     private double gapMean;
     private double gapSquares;
-    private final int[][] binCounts = new int[BIN_SECONDS.length][1024];
+    /** Per bin width: the bin the last row fell in, its count so far, and the sums over the bins before it. */
+    private final long[] openBin = new long[BIN_SECONDS.length];
+    private final long[] openCount = new long[BIN_SECONDS.length];
+    private final long[] closedSum = new long[BIN_SECONDS.length];
+    private final long[] closedSquares = new long[BIN_SECONDS.length];
     private final TokenDistribution input = new TokenDistribution();
     private final TokenDistribution output = new TokenDistribution();
     private long zeroInputRows;
@@ -67,10 +70,13 @@ final class StatsAccumulator {
     private void countInBins(long sinceFirstNanos) {
         for (int b = 0; b < BIN_SECONDS.length; b++) {
             long bin = sinceFirstNanos / (BIN_SECONDS[b] * 1_000_000_000L);
-            if (bin >= Integer.MAX_VALUE - 8) continue;
-            int[] counts = binCounts[b];
-            if (bin >= counts.length) counts = binCounts[b] = Arrays.copyOf(counts, (int) Math.max(bin + 1, counts.length * 2L));
-            counts[(int) bin]++;
+            if (bin != openBin[b]) { // rows come in order: the open bin is complete, and so is every empty one between
+                closedSum[b] += openCount[b];
+                closedSquares[b] += openCount[b] * openCount[b];
+                openBin[b] = bin;
+                openCount[b] = 0;
+            }
+            openCount[b]++;
         }
     }
 
@@ -105,7 +111,7 @@ final class StatsAccumulator {
         return new TraceStats(file, kind, rows, span, span > 0 ? rows / span : Double.NaN, cv,
                 gaps == 0 ? Double.NaN : (double) zeroGaps / gaps,
                 indexOfDispersion(0), indexOfDispersion(1), indexOfDispersion(2),
-                tokenStats(input), tokenStats(output), zeroOutputRows, zeroInputRows, prefixStats());
+                tokenStats(input), tokenStats(output), zeroOutputRows, zeroInputRows, prefixStats(), java.util.Map.of());
     }
 
     /**
@@ -116,16 +122,14 @@ final class StatsAccumulator {
     private double indexOfDispersion(int b) {
         long bins = (lastNanos - firstNanos) / (BIN_SECONDS[b] * 1_000_000_000L);
         if (bins == 0) return Double.NaN;
-        int[] counts = binCounts[b];
-        double sum = 0;
-        for (int k = 0; k < bins; k++) sum += k < counts.length ? counts[k] : 0;
-        double mean = sum / bins;
-        double squares = 0;
-        for (int k = 0; k < bins; k++) {
-            double d = (k < counts.length ? counts[k] : 0) - mean;
-            squares += d * d;
-        }
-        return squares / bins / mean;
+        // the last row's bin is number `bins` itself, the partly covered one: the closed sums are exactly bins
+        // 0 .. bins - 1 (empty ones add nothing); variance / mean = (B * sum(c^2) - (sum c)^2) / (B * sum c), exact
+        var sum = java.math.BigInteger.valueOf(closedSum[b]);
+        var big = java.math.BigInteger.valueOf(bins);
+        var numerator = big.multiply(java.math.BigInteger.valueOf(closedSquares[b])).subtract(sum.multiply(sum));
+        var denominator = big.multiply(sum);
+        return new java.math.BigDecimal(numerator).divide(new java.math.BigDecimal(denominator),
+                java.math.MathContext.DECIMAL128).doubleValue();
     }
 
     private static TraceStats.TokenStats tokenStats(TokenDistribution d) {

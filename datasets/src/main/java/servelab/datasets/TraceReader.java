@@ -18,7 +18,9 @@ import servelab.datasets.internal.RowParser;
 
 /**
  * The requests of one trace file, read lazily in file order: ids 0, 1, 2, ... and arrival times relative to the
- * first request yielded (which arrives at 0). Memory stays constant whatever the file size.
+ * file's first well-formed row, replayed or not: a leading row of 0 tokens that is skipped does not move time 0, so
+ * a window ({@code window_s}) selects the same rows whether such rows are skipped or clamped. Memory stays constant
+ * whatever the file size.
  *
  * <p>A bad row throws {@link TraceFormatException} from {@link #hasNext()} (or is skipped and counted, as
  * {@link ReadOptions} says); an I/O failure throws {@link UncheckedIOException}. The file closes itself at the
@@ -34,6 +36,7 @@ public final class TraceReader implements Iterator<TraceRequest>, AutoCloseable 
     private TraceRequest pending;
     private long nextId;
     private long originNanos;
+    private boolean started;
     private long clampedRows;
     private boolean exhausted;
     private boolean closed;
@@ -62,6 +65,10 @@ public final class TraceReader implements Iterator<TraceRequest>, AutoCloseable 
         if (exhausted) return false;
         try {
             while (cursor.next(row)) {
+                if (!started) { // the file's first good row sets time 0, whether or not it is replayed
+                    originNanos = row.timeNanos;
+                    started = true;
+                }
                 if (row.inputTokens == 0 || row.outputTokens == 0) {
                     if (options.zeroTokens() == ReadOptions.ZeroTokens.SKIP) {
                         cursor.count(SkipReason.ZERO_TOKENS, row.line);
@@ -69,7 +76,6 @@ public final class TraceReader implements Iterator<TraceRequest>, AutoCloseable 
                     }
                     clampedRows++;
                 }
-                if (nextId == 0) originNanos = row.timeNanos;
                 pending = new TraceRequest(nextId++, row.timeNanos - originNanos, Math.max(1, row.inputTokens),
                         Math.max(1, row.outputTokens), row.tenant, row.priority, row.prefixBlockIds,
                         row.prefixBlockTokens);

@@ -2,6 +2,7 @@ package servelab.datasets;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,13 @@ import servelab.datasets.internal.RowParsers;
  * @param input       input-token distribution
  * @param output      output-token distribution
  * @param prefix      prefix-block statistics, when some row has prefix blocks
+ * @param rowsSkipped malformed rows left out, by reason ({@code wrong_column_count}, {@code bad_value},
+ *                    {@code out_of_order}), when the rows were read skipping bad ones; empty otherwise
  */
 public record TraceStats(Optional<String> file, Optional<String> kind, long rows, double spanS, double rateRps,
                          double cvIat, double zeroGapFrac, double idxDisp1s, double idxDisp3s, double idxDisp60s,
                          TokenStats input, TokenStats output, long zeroOutputRows, long zeroInputRows,
-                         Optional<PrefixStats> prefix) {
+                         Optional<PrefixStats> prefix, Map<String, Long> rowsSkipped) {
 
     public TraceStats {
         Objects.requireNonNull(file, "TraceStats.file");
@@ -48,6 +51,7 @@ public record TraceStats(Optional<String> file, Optional<String> kind, long rows
         Objects.requireNonNull(input, "TraceStats.input");
         Objects.requireNonNull(output, "TraceStats.output");
         Objects.requireNonNull(prefix, "TraceStats.prefix");
+        rowsSkipped = Collections.unmodifiableMap(new LinkedHashMap<>(rowsSkipped));
         if (rows < 1) throw new IllegalArgumentException("TraceStats.rows must be >= 1, was " + rows);
     }
 
@@ -104,16 +108,33 @@ public record TraceStats(Optional<String> file, Optional<String> kind, long rows
     public static TraceStats of(Path file, TraceFormat format, ReadOptions options) throws IOException {
         var stats = new StatsAccumulator();
         var row = new RawRow();
+        var name = FormatDetector.fileName(file);
+        var skipped = new LinkedHashMap<String, Long>();
         try (var rows = new RowCursor(RowParsers.open(file, format, options), options.badRows())) {
             while (rows.next(row)) {
                 stats.add(row.timeNanos, row.inputTokens, row.outputTokens, row.prefixBlockIds, row.prefixBlockTokens);
             }
             if (stats.rows() == 0) {
-                throw TraceFormatException.ofFile(FormatDetector.fileName(file), "the trace has no requests"
+                throw TraceFormatException.ofFile(name, "the trace has no requests"
                         + (rows.skipped().isEmpty() ? " (no data rows)" : ": every row was skipped\n" + rows.skippedSummary()));
             }
+            if (options.badRows() == ReadOptions.BadRows.SKIP) {
+                for (var reason : SkipReason.values()) { // rows of 0 tokens are rows here: never skipped
+                    if (reason != SkipReason.ZERO_TOKENS) {
+                        skipped.put(reason.name().toLowerCase(java.util.Locale.ROOT), rows.skipped().getOrDefault(reason, 0L));
+                    }
+                }
+            }
+        } catch (IOException e) { // a cut or false .gz, a read error: the file's name with the cause
+            throw new IOException(name + ": " + e.getMessage(), e);
         }
-        return stats.finish(Optional.of(FormatDetector.fileName(file)), Optional.of(format.id()));
+        return stats.finish(Optional.of(name), Optional.of(format.id())).withRowsSkipped(skipped);
+    }
+
+    /** These statistics, with the malformed rows left out by reason. */
+    public TraceStats withRowsSkipped(Map<String, Long> skipped) {
+        return new TraceStats(file, kind, rows, spanS, rateRps, cvIat, zeroGapFrac, idxDisp1s, idxDisp3s, idxDisp60s,
+                input, output, zeroOutputRows, zeroInputRows, prefix, skipped);
     }
 
     /** Statistics of requests in arrival order (a generated or transformed trace); at least one. */
@@ -163,6 +184,7 @@ public record TraceStats(Optional<String> file, Optional<String> kind, long rows
                 map.put("lru" + lru.capacityBlocks() + "_prefix", json(lru.prefix()));
             }
         });
+        if (!rowsSkipped.isEmpty()) map.put("rows_skipped", rowsSkipped); // not a reference key: only when skipping
         return map;
     }
 

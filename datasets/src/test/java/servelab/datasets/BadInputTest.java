@@ -82,6 +82,30 @@ class BadInputTest {
     }
 
     @Test
+    void aColumnNamedTwiceIsAnError() {
+        // which of the two columns is meant is a guess (the first was read, silently)
+        var file = TraceFiles.write(dir, "azure.csv", "TIMESTAMP,ContextTokens,GeneratedTokens,ContextTokens\n"
+                + "2023-11-16 18:15:46.6805900,100,5,999\n");
+        var e = assertThrows(TraceFormatException.class, () -> Traces.open(file, TraceFormat.AZURE_CSV, ReadOptions.DEFAULT));
+        assertEquals("azure.csv:1: column 4 'ContextTokens': the header names this column twice (columns 2 and 4)",
+                e.getMessage());
+    }
+
+    @Test
+    void aMooncakeFieldGivenTwiceIsAnError() {
+        var file = TraceFiles.write(dir, "mc.jsonl", """
+                {"timestamp": 0, "input_length": 10, "output_length": 5}
+                {"timestamp": 1000, "input_length": 10, "output_length": 5, "timestamp": 5000}
+                """);
+        var e = assertThrows(TraceFormatException.class, () -> {
+            try (var reader = Traces.open(file, TraceFormat.MOONCAKE_JSONL, ReadOptions.DEFAULT)) {
+                reader.forEachRemaining(r -> { });
+            }
+        });
+        assertEquals("mc.jsonl:2: field 'timestamp': the line names this field twice", e.getMessage());
+    }
+
+    @Test
     void aTenantColumnThatIsNotThereIsAnError() {
         var file = TraceFiles.write(dir, "azure.csv", HEADER + ROW_1);
         var e = assertThrows(TraceFormatException.class,

@@ -116,4 +116,41 @@ class TraceStatsTest {
         assertEquals("requests must be in arrival order: request 0 arrives at 1000000000 ns, before the one before it "
                 + "(2000000000 ns)", e.getMessage());
     }
+
+    @Test
+    void aTraceSpanningYearsNeedsNoCounterPerSecond() {
+        // given: two arrivals 1e9 s apart (one counter per second was 4 GB)
+        var stats = TraceStats.of(List.of(at(0, 5, 5), at(1e9, 5, 5)));
+        // then: 1e9 complete 1-s bins holding 1, 0, 0, ...: mean m = 1e-9, variance m - m^2, so var / mean = 1 - m
+        assertEquals(1 - 1e-9, stats.idxDisp1s(), EXACT);
+        assertEquals(1 - 60 / 1e9, stats.idxDisp60s(), EXACT);
+    }
+
+    @Test
+    void countsTheMalformedRowsItSkipsAndNamesTheFileOfABrokenGzip() throws IOException {
+        // given: an Azure file with a malformed count, a row out of order and a short row among three good ones
+        var file = TraceFiles.write(dir, "bad.csv", """
+                TIMESTAMP,ContextTokens,GeneratedTokens
+                2023-11-16 18:15:46.6805900,10,5
+                2023-11-16 18:15:47.6805900,x,5
+                2023-11-16 18:15:48.6805900,10,5
+                2023-11-16 18:15:40.6805900,10,5
+                2023-11-16 18:15:49.6805900,10
+                2023-11-16 18:15:50.6805900,10,5
+                """);
+        var stats = TraceStats.of(file, TraceFormat.AZURE_CSV, ReadOptions.skippingBadRows());
+        // then: 3 rows, and the three left out by reason (in the JSON too); without skipping there is no such key
+        assertEquals(3, stats.rows());
+        assertEquals(Map.of("wrong_column_count", 1L, "bad_value", 1L, "out_of_order", 1L), stats.toMap().get("rows_skipped"));
+        assertFalse(TraceStats.of(List.of(at(0, 1, 1))).toMap().containsKey("rows_skipped"));
+        // and: a cut .gz names its file
+        var gz = dir.resolve("cut.csv.gz");
+        var whole = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(whole)) {
+            out.write(java.nio.file.Files.readAllBytes(file));
+        }
+        java.nio.file.Files.write(gz, java.util.Arrays.copyOf(whole.toByteArray(), whole.size() - 12));
+        var e = assertThrows(IOException.class, () -> TraceStats.of(gz, TraceFormat.AZURE_CSV, ReadOptions.skippingBadRows()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("cut.csv.gz: "), e.getMessage());
+    }
 }

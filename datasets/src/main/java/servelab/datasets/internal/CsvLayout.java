@@ -31,6 +31,13 @@ record CsvLayout(TraceFormat format, List<String> header, int time, TimeKind tim
      * missing is an error naming it and listing the header found.
      */
     static CsvLayout resolve(TraceFormat format, List<String> header, ReadOptions options, String fileName) {
+        for (int i = 0; i < header.size(); i++) { // which of two equal names would be read is a guess: refuse it
+            int again = header.subList(i + 1, header.size()).indexOf(header.get(i));
+            if (again >= 0 && !header.get(i).isEmpty()) {
+                throw TraceFormatException.ofColumn(fileName, 1, i + again + 2, header.get(i), null,
+                        "the header names this column twice (columns " + (i + 1) + " and " + (i + again + 2) + ")");
+            }
+        }
         for (var column : format.requiredColumns()) required(format, header, column, fileName);
         var names = switch (format) {
             case AZURE_CSV -> new Names("TIMESTAMP", TimeKind.DATE_TIME, "ContextTokens", "GeneratedTokens");

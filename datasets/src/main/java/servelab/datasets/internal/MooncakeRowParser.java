@@ -34,6 +34,10 @@ public final class MooncakeRowParser implements RowParser {
     private static final int TIME = 1;
     private static final int INPUT = 2;
     private static final int OUTPUT = 4;
+    private static final int HASH_IDS = 8;
+    private static final int BLOCK_SIZE = 16;
+    private static final int PRIORITY = 32;
+    private static final int TENANT = 64;
 
     private final LineReader lines;
     private final String fileName;
@@ -64,15 +68,30 @@ public final class MooncakeRowParser implements RowParser {
             while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
+                int bit = switch (field) {
+                    case "timestamp" -> TIME;
+                    case "input_length" -> INPUT;
+                    case "output_length" -> OUTPUT;
+                    case "hash_ids" -> HASH_IDS;
+                    case "block_size" -> BLOCK_SIZE;
+                    case "priority" -> PRIORITY;
+                    default -> field.equals(tenantField) ? TENANT : 0;
+                };
+                // JSON leaves a repeated key to the reader; which value is meant is a guess, so it is an error
+                if ((seen & bit) != 0) {
+                    throw TraceFormatException.ofField(fileName, row.line, field, SkipReason.BAD_VALUE,
+                            "the line names this field twice");
+                }
+                seen |= bit;
                 switch (field) {
-                    case "timestamp" -> { row.timeNanos = millisToNanos(p, row); seen |= TIME; }
-                    case "input_length" -> { row.inputTokens = count(p, row, field); seen |= INPUT; }
-                    case "output_length" -> { row.outputTokens = count(p, row, field); seen |= OUTPUT; }
+                    case "timestamp" -> row.timeNanos = millisToNanos(p, row);
+                    case "input_length" -> row.inputTokens = count(p, row, field);
+                    case "output_length" -> row.outputTokens = count(p, row, field);
                     case "hash_ids" -> row.prefixBlockIds = blockIds(p, row);
                     case "block_size" -> { blockSize = positive(p, row, field); blockSizeGiven = true; }
                     case "priority" -> row.priority = integer(p, row, field);
                     default -> {
-                        if (field.equals(tenantField)) row.tenant = tenant(p, row, field);
+                        if (bit == TENANT) row.tenant = tenant(p, row, field);
                         else p.skipChildren();
                     }
                 }

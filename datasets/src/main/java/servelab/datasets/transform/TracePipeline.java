@@ -147,8 +147,8 @@ public final class TracePipeline {
             throw e.getCause();
         }
         if (count < 2 || last == first) {
-            throw new IllegalArgumentException("TargetRate needs at least two requests at different times to measure "
-                    + "a rate, got " + count + " request(s) spanning " + (last - first) + " ns");
+            throw new IllegalArgumentException("target_rate needs at least two requests at different times to measure "
+                    + "the trace's rate, got " + count + " request(s) spanning " + (last - first) + " ns");
         }
         double rate = count / ((last - first) / 1e9);
         return rate / target;

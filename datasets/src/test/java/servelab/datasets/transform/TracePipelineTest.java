@@ -115,7 +115,7 @@ class TracePipelineTest {
     void targetRateNeedsTwoDistinctArrivals() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> TracePipeline.of(TEN.subList(0, 1)).targetRate(3).toList());
-        assertEquals("TargetRate needs at least two requests at different times to measure a rate, got 1 request(s) "
+        assertEquals("target_rate needs at least two requests at different times to measure the trace's rate, got 1 request(s) "
                 + "spanning 0 ns", e.getMessage());
     }
 

@@ -39,7 +39,8 @@ final class TraceCommand implements Runnable {
                 + "(default: detected from the extension and header)")
         String format;
 
-        @Option(names = "--skip-bad-rows", description = "skip malformed rows (counted) instead of failing")
+        @Option(names = "--skip-bad-rows", description = "skip malformed rows instead of failing (counted in rows_skipped "
+                + "and on stderr)")
         boolean skipBadRows;
 
         @Spec CommandSpec spec;
@@ -50,6 +51,11 @@ final class TraceCommand implements Runnable {
             var detected = format == null ? Traces.detectFormat(file) : TraceFormat.fromId(format);
             var stats = TraceStats.of(file, detected, options);
             var out = spec.commandLine().getOut();
+            stats.rowsSkipped().forEach((reason, n) -> {
+                if (n > 0) spec.commandLine().getErr().println("servelab trace stats: " + file.getFileName() + ": skipped "
+                        + n + (n == 1 ? " row (" : " rows (") + reason + "); the statistics leave them out");
+            });
+            spec.commandLine().getErr().flush();
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(stats.toMap()));
             out.flush();
             return 0;

@@ -17,8 +17,9 @@ import servelab.datasets.TraceRequest;
  * counts as a hit (and as a host hit) and is copied back into a device block.
  *
  * <p>The trace's prefix blocks are replayed as whole blocks: a request whose last block is partial still counts
- * it (as the reference statistics do), by padding the prompt to whole trace blocks. The engine itself never
- * shares a partial block.
+ * it (as the reference statistics do), by padding the prompt to whole trace blocks; a request without prefix ids
+ * is padded to whole blocks too, so its partial last block counts as a miss as such a block of a request with ids
+ * would. The engine itself never shares a partial block.
  */
 public final class CacheReplay {
 
@@ -61,7 +62,7 @@ public final class CacheReplay {
         kv.use(null, cache, cache, "prefix cache", eviction); // no allocator: a request holds exactly its blocks
         long requests = 0, blocks = 0, hits = 0, hostHits = 0, now = 0;
         while (trace.hasNext()) {
-            var request = padded(trace.next());
+            var request = padded(trace.next(), blockSizeTokens);
             var seq = new Sequence(request, 0);
             seq.tokens = new SeqTokens(seq, blockSizeTokens);
             int count = seq.tokens.count();
@@ -85,11 +86,15 @@ public final class CacheReplay {
         return new Result(requests, blocks, hits, hostHits, capacityBlocks, hostBlocks, blockSizeTokens);
     }
 
-    /** The request with its prompt rounded up to whole trace prefix blocks. */
-    private static TraceRequest padded(TraceRequest r) {
-        if (r.prefixBlockIds().length == 0) return r;
-        int tokens = r.prefixBlockIds().length * r.prefixBlockTokens();
-        return new TraceRequest(r.id(), r.arrivalNanos(), Math.max(tokens, r.inputTokens()), r.outputTokens(),
+    /**
+     * The request with its prompt rounded up to whole trace prefix blocks, or, without prefix ids, to whole blocks of
+     * {@code blockSizeTokens}: every request's partial last block counts once, as a lookup that misses.
+     */
+    private static TraceRequest padded(TraceRequest r, int blockSizeTokens) {
+        long tokens = r.prefixBlockIds().length > 0 ? (long) r.prefixBlockIds().length * r.prefixBlockTokens()
+                : (r.inputTokens() + (long) blockSizeTokens - 1) / blockSizeTokens * blockSizeTokens;
+        if (tokens <= r.inputTokens() || tokens > Integer.MAX_VALUE) return r;
+        return new TraceRequest(r.id(), r.arrivalNanos(), (int) tokens, r.outputTokens(),
                 r.tenant(), r.priority(), r.prefixBlockIds(), r.prefixBlockTokens());
     }
 }

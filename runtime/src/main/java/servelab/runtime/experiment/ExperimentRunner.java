@@ -298,13 +298,17 @@ public final class ExperimentRunner {
             if (!requests.hasNext()) { // an empty run that exits 0 said nothing about a window past the trace's end
                 var d = trace.describe();
                 info.put("trace", d);
-                throw new IllegalArgumentException("the trace gives no request to replay (rows_read=" + d.get("rows_read")
-                        + ", rows_skipped=" + d.get("rows_skipped") + ", transforms=" + d.get("transforms")
+                var json = servelab.runtime.record.Json.MAPPER;
+                throw new IllegalArgumentException("the trace gives no request to replay (rows_read "
+                        + d.get("rows_read") + ", rows_skipped " + json.writeValueAsString(d.get("rows_skipped"))
+                        + ", transforms " + json.writeValueAsString(d.get("transforms"))
                         + "); check trace.transforms (window_s, first) against the file");
             }
-            long simulated = runToEnd(sim, requests, replicas, recorder);
-            info.put("trace", trace.describe()); // now with counts of rows read and skipped
-            return simulated;
+            try {
+                return runToEnd(sim, requests, replicas, recorder);
+            } finally { // with counts of rows read and skipped, an aborted run's too (the caller writes run.json)
+                info.put("trace", trace.describe());
+            }
         }
     }
 

@@ -16,6 +16,10 @@ public record TransformSpec(List<Double> windowS, long first, double timeScale, 
     public static final TransformSpec NONE = new TransformSpec(null, 0, 0, 0, null);
 
     public TransformSpec {
+        if (windowS != null && windowS.size() == 2 && !(windowS.get(0) >= 0)) {
+            throw new IllegalArgumentException("trace.transforms.window_s must start at 0 s or later (seconds from "
+                    + "the trace's first row), was " + windowS);
+        }
         if (windowS != null && (windowS.size() != 2 || windowS.get(0) >= windowS.get(1))) {
             throw new IllegalArgumentException("trace.transforms.window_s must be [start, end] with start < end, was "
                     + windowS);

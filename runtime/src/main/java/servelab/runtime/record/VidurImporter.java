@@ -23,7 +23,7 @@ import servelab.datasets.TraceFormatException;
  * {@code Request Id}; every time is in seconds of simulated time. The columns used here:
  * <pre>
  * Request Id                     request id; ids follow arrival order
- * request_inter_arrival_delay    arrival minus the previous request's arrival (empty for the first)
+ * request_inter_arrival_delay    arrival minus the previous request's arrival (the first: its arrival, or empty)
  * request_scheduling_delay       first schedule - arrival
  * prefill_e2e_time               first output token - arrival (Vidur's prefill completion yields the first token)
  * request_e2e_time               completion - arrival; empty when the request did not complete
@@ -31,7 +31,8 @@ import servelab.datasets.TraceFormatException;
  * request_num_decode_tokens      output tokens, the first one included
  * request_num_restarts           restarts (preemptions by recomputation)
  * </pre>
- * Mapping: arrival = sum of the inter-arrival delays up to the request (the first request arrives at 0; without
+ * Mapping: arrival = sum of the inter-arrival delays up to the request, the first's included (Vidur's clock starts
+ * at 0 and its first request arrives at its delay; at 0 when that field is empty; without
  * the column every arrival is 0, as run.json then says); first scheduled, first token and completion are arrival
  * plus the delays above; preemptions = restarts. A request without {@code request_e2e_time} is written as failed
  * ("not completed when the simulation ended"). Unknown to Vidur, hence null: replica, cached prefix tokens,
@@ -44,6 +45,8 @@ public final class VidurImporter {
     private static final List<String> REQUIRED = List.of(ID, "request_e2e_time", "prefill_e2e_time",
             "request_num_prefill_tokens", "request_num_decode_tokens");
     private static final String INTER_ARRIVAL = "request_inter_arrival_delay";
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final String SCHEDULING_DELAY = "request_scheduling_delay";
     private static final String RESTARTS = "request_num_restarts";
 
@@ -217,6 +220,8 @@ public final class VidurImporter {
             private double number(String column) throws ImportException {
                 var text = fields[columns.get(column)];
                 try {
+                    // a decimal as pandas writes one; Java's parser alone also takes 2f, 1d and hex floats
+                    if (!DECIMAL.matcher(text).matches()) throw new NumberFormatException(text);
                     double v = Double.parseDouble(text);
                     if (Double.isFinite(v)) return v;
                 } catch (NumberFormatException e) {

@@ -449,6 +449,15 @@ class CliTest {
         assertEquals(3, json.get("rows").asInt());
         assertEquals(3.0, json.get("span_s").asDouble(), 1e-12);
         assertEquals(1.0, json.get("rate_rps").asDouble(), 1e-12);
+        // and: with --skip-bad-rows, a skipped row is counted on stderr and in the JSON, not left out unsaid
+        Files.writeString(file, "arrived_at,num_prefill_tokens,num_decode_tokens\n0.0,10,5\n1.0,x,7\n3.0,30,9\n");
+        var skipping = execute("trace", "stats", "--skip-bad-rows", file.toString());
+        assertEquals(0, skipping.code(), skipping.err());
+        assertEquals("servelab trace stats: trace.csv: skipped 1 row (bad_value); the statistics leave them out\n",
+                skipping.err());
+        var counted = servelab.runtime.record.Json.MAPPER.readTree(skipping.out());
+        assertEquals(2, counted.get("rows").asInt());
+        assertEquals(1, counted.get("rows_skipped").get("bad_value").asInt());
     }
 
     @Test

@@ -44,6 +44,17 @@ class CacheReplayTest {
     }
 
     @Test
+    void aPromptWithoutPrefixIdsCountsItsPartialLastBlockAsOneWithIdsDoes() {
+        // given: blocks of 4 tokens; r0 = [1 2] over 6 tokens (padded to its 2 blocks), r1 = 6 tokens, no ids
+        var r0 = new TraceRequest(0, 0, 6, 1, "default", 0, new long[]{1, 2}, 4);
+        var r1 = new TraceRequest(1, 1, 6, 1, "default", 0, new long[0], 4);
+        var result = CacheReplay.run(List.of(r0, r1).iterator(), hashBlock(), lru(), 100, 4);
+        // then: 2 + 2 blocks looked up (r1's partial block was left out, 2 + 1)
+        assertEquals(4, result.blocks());
+        assertEquals(0, result.hitBlocks());
+    }
+
+    @Test
     void lruEvictsTheLeastRecentlyUsedBlock() {
         // given: room for 3 blocks; r0 = [1 2], r1 = [3], then r2 = [4] evicts block 1 (oldest), r3 = [1 2] misses
         var trace = List.of(blocks(0, 1, 2), blocks(1, 3), blocks(2, 4), blocks(3, 1, 2));

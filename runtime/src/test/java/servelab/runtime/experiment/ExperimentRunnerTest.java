@@ -69,7 +69,11 @@ class ExperimentRunnerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> run(List.of("trace.file=" + trace,
                 "trace.transforms.window_s=[5000, 6000]"), "empty", options(plugins)));
         assertTrue(e.getMessage().startsWith("the trace gives no request to replay ("), e.getMessage());
-        assertTrue(e.getMessage().contains("rows_read=2"), e.getMessage());
+        assertTrue(e.getMessage().contains("rows_read 2, rows_skipped {\"wrong_column_count\":0,"), e.getMessage());
+        // and: a window that starts before the trace is the key's error, not a Java record's
+        var early = assertThrows(RuntimeException.class, () -> ExperimentFile.load(null,
+                List.of("trace.file=" + trace, "trace.transforms.window_s=[-5, 10]")));
+        assertTrue(early.getMessage().contains("trace.transforms.window_s must start at 0 s or later"), early.getMessage());
         assertTrue(Files.readString(work.resolve("empty/run.json")).contains("\"aborted\""), "the folder says so too");
     }
 

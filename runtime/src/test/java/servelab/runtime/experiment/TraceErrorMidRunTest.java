@@ -53,5 +53,7 @@ class TraceErrorMidRunTest {
         // and: run.json says why the run stopped
         var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
         assertTrue(info.get("aborted").asText().contains("t.csv:32"), info.toString());
+        // and: the rows read before it are counted (the counts taken before any row was read said 0)
+        assertEquals(30, info.get("trace").get("rows_read").asLong(), info.get("trace").toString());
     }
 }

@@ -70,6 +70,14 @@ class VidurImporterTest {
                 """);
         var e = assertThrows(ImportException.class, () -> VidurImporter.importTo(file, tmp.resolve("out")));
         assertEquals(file + ": line 3, column 'request_e2e_time': not a number: 'slow'", e.getMessage());
+        // and: Java's own number syntax is not a CSV number (2f, 1d and hex floats were read as 2, 1 and 0.5)
+        for (var javaOnly : List.of("2f", "1d", "0x1p-1", "Infinity")) {
+            var other = write("Request Id,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,"
+                    + "request_num_decode_tokens\n0," + javaOnly + ",0.1,10,4\n");
+            var refused = assertThrows(ImportException.class, () -> VidurImporter.importTo(other, tmp.resolve("o")));
+            assertEquals(other + ": line 2, column 'request_e2e_time': not a number: '" + javaOnly + "'",
+                    refused.getMessage());
+        }
     }
 
     @Test
