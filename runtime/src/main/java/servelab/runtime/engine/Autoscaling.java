@@ -50,9 +50,12 @@ final class Autoscaling {
     private PolicySlot.Installed<Autoscaler> inUse;
     private long arrivals;
     private long arrivalsAtTick;
+    /** Told of a replica stopped while starting (a crash's restart cut short ends the crash). */
+    private final java.util.function.ObjLongConsumer<Integer> stoppedWhileStarting;
 
     Autoscaling(Settings settings, PolicySlot<Autoscaler> slot, Lifecycle lifecycle, List<Replica> replicas,
-                List<ReplicaView> views, long[] coldStartNanos, Control.Queue control, ResultSink events) {
+                List<ReplicaView> views, long[] coldStartNanos, Control.Queue control, ResultSink events,
+                java.util.function.ObjLongConsumer<Integer> stoppedWhileStarting) {
         if (settings.max() > replicas.size()) {
             throw new IllegalArgumentException("autoscaling.max " + settings.max() + " is more than the cluster's "
                     + replicas.size() + " replicas");
@@ -65,6 +68,7 @@ final class Autoscaling {
         this.coldStartNanos = coldStartNanos.clone();
         this.control = control;
         this.events = events;
+        this.stoppedWhileStarting = stoppedWhileStarting;
         this.busyNanos = new long[replicas.size()];
         this.busyAtTick = new long[replicas.size()];
         this.inUse = slot.current();
@@ -152,6 +156,7 @@ final class Autoscaling {
         for (int r = replicas.size() - 1; r >= 0 && acted.size() < n; r--) {
             if (lifecycle.state(r) != ReplicaState.STARTING) continue;
             lifecycle.change(r, ReplicaState.OFF, now, "autoscaler: stopped while starting");
+            stoppedWhileStarting.accept(r, now);
             acted.add("stop r" + r);
         }
         while (acted.size() < n) {

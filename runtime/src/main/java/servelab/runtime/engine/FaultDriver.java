@@ -106,6 +106,8 @@ final class FaultDriver {
         lifecycle.change(r, ReplicaState.DOWN, now, "crash");
         if (state == ReplicaState.DRAINING) { // the autoscaler had taken it out: the crash ends the drain, no restart
             lifecycle.change(r, ReplicaState.OFF, now, "crashed while draining: it stays off");
+            crashed[r] = false; // off, not down: nothing is left for the crash to end
+            events.event(new EngineEvent.InjectedFault(now, r, "crash", false, "crashed while draining: off, not restarted"));
         } else if (c.restart()) {
             long ready = now + coldStartNanos(r, c.warmupNanos());
             lifecycle.starting(r, now, ready, "restart after crash: cold start of " + (ready - now) / 1e6 + " ms");
@@ -119,6 +121,15 @@ final class FaultDriver {
         if (crashed[r]) {
             crashed[r] = false;
             events.event(new EngineEvent.InjectedFault(now, r, "crash", false, "serving again after its cold start"));
+        }
+    }
+
+    /** Replica {@code r} was stopped by the autoscaler while starting: a crash's restart cut short ends the crash. */
+    void stoppedWhileRestarting(int r, long now) {
+        if (crashed[r]) {
+            crashed[r] = false;
+            events.event(new EngineEvent.InjectedFault(now, r, "crash", false,
+                    "stopped by the autoscaler during its restart: off, not down"));
         }
     }
 

@@ -21,13 +21,16 @@ package servelab.runtime.experiment;
  */
 public record AutoscalingSpec(Integer min, Integer max, Integer initial, Double intervalMs, Double warmupMs) {
     static final double DEFAULT_INTERVAL_MS = 10_000;
+    /** The longest time a key in ms may give: 1e12 ms (about 31 years); sums of a few stay within a long of ns. */
+    static final double MAX_MS = 1e12;
 
     public AutoscalingSpec {
-        if (intervalMs != null && (!(intervalMs > 0) || intervalMs.isInfinite())) {
-            throw new IllegalArgumentException("autoscaling.interval_ms must be > 0, was " + intervalMs);
+        // at least 1 ms between asks (a 1 ns interval spun), at most about 31 years, so that times stay in a long
+        if (intervalMs != null && (!(intervalMs >= 1) || intervalMs > MAX_MS)) {
+            throw new IllegalArgumentException("autoscaling.interval_ms must be in [1, 1e12] ms, was " + intervalMs);
         }
-        if (warmupMs != null && (!(warmupMs >= 0) || warmupMs.isInfinite())) {
-            throw new IllegalArgumentException("autoscaling.warmup_ms must be >= 0, was " + warmupMs);
+        if (warmupMs != null && (!(warmupMs >= 0) || warmupMs > MAX_MS)) {
+            throw new IllegalArgumentException("autoscaling.warmup_ms must be in [0, 1e12] ms, was " + warmupMs);
         }
     }
 

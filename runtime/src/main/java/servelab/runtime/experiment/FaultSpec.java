@@ -168,7 +168,9 @@ public record FaultSpec(String kind, Double atMs, Double fromMs, Double toMs, Ob
     }
 
     private static long nanos(String key, double ms) {
-        if (!(ms >= 0) || Double.isInfinite(ms)) throw new IllegalArgumentException(key + " must be >= 0, was " + ms);
+        if (!(ms >= 0) || ms > AutoscalingSpec.MAX_MS) { // 1e13 ms overflowed the clock: "time went backwards"
+            throw new IllegalArgumentException(key + " must be in [0, 1e12] ms, was " + ms);
+        }
         return Math.round(ms * 1e6);
     }
 

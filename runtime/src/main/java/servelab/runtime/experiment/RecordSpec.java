@@ -20,8 +20,9 @@ public record RecordSpec(boolean schedulerCpu, Double clusterIntervalMs, boolean
                     + iterationEvery);
         }
         clusterIntervalMs = clusterIntervalMs == null ? 100.0 : clusterIntervalMs; // a written 0 is refused (it became 100)
-        if (!(clusterIntervalMs > 0)) {
-            throw new IllegalArgumentException("record.cluster_interval_ms must be > 0, was " + clusterIntervalMs);
+        if (!(clusterIntervalMs >= 1) || clusterIntervalMs > AutoscalingSpec.MAX_MS) { // a row per replica per bin
+            throw new IllegalArgumentException("record.cluster_interval_ms must be in [1, 1e12] ms, was "
+                    + clusterIntervalMs);
         }
     }
 }

@@ -117,6 +117,24 @@ class AutoscalingTest {
         assertTrue(life.contains("r1 draining>down@30") && life.contains("r1 down>off@30"), life.toString());
         assertTrue(life.stream().noneMatch(l -> l.startsWith("r1 down>starting")), life.toString());
         assertEquals(ReplicaState.OFF, c.simulation.state(1));
+        assertEquals(List.of("fault-start@30", "fault-end@30"), faultRows(rows, 1), "the crash ends as the replica goes off");
+    }
+
+    @Test
+    void aCrashWhoseRestartTheAutoscalerStopsEndsThen() {
+        // given: r1 crashes at 5 ms and restarts with a 100 ms cold start; at 20 ms the autoscaler wants one replica
+        var c = cluster(2, fleet -> fleet.nowNanos() >= 20 * MS ? 1 : 2);
+        c.simulation.autoscale(new Simulation.Scaling(1, 2, 2, 20 * MS, 0), new long[] {100 * MS, 100 * MS});
+        c.simulation.faults(List.of(new servelab.runtime.cluster.Fault.Crash(5 * MS, 1, true, 0)), new long[] {100 * MS, 100 * MS});
+        var rows = c.run(spaced(8, 5, 40));
+        // then: starting ones stop first, and the crash's fault ends there (it never ended: the replica never served again)
+        assertTrue(lifecycle(rows).contains("r1 starting>off@20"), lifecycle(rows).toString());
+        assertEquals(List.of("fault-start@5", "fault-end@20"), faultRows(rows, 1));
+    }
+
+    private static List<String> faultRows(TinyCluster.Rows rows, int replica) {
+        return rows.events.stream().filter(e -> e.type().startsWith("fault-") && e.replica() == replica)
+                .map(e -> e.type() + "@" + e.timeNanos() / MS).toList();
     }
 
     /** When replica r's last request ended (its last step), in ms. */

@@ -40,8 +40,13 @@ class AutoscalingRunTest {
                 + "under replicas", error("replicas: 4\nautoscaling: {max: 9}\n"));
         assertEquals("e.yaml: autoscaling.initial must be in [min, max] = [2, 4], was 1",
                 error("replicas: 4\nautoscaling: {min: 2, initial: 1}\n"));
-        assertEquals("e.yaml: autoscaling.interval_ms must be > 0, was 0.0",
+        assertEquals("e.yaml: autoscaling.interval_ms must be in [1, 1e12] ms, was 0.0",
                 error("replicas: 4\nautoscaling: {interval_ms: 0}\n"));
+        // a 1 ns interval was accepted and spun; a warm-up of 9.3e12 ms overflowed the clock mid-run
+        assertEquals("e.yaml: autoscaling.interval_ms must be in [1, 1e12] ms, was 1.0E-6",
+                error("replicas: 4\nautoscaling: {interval_ms: 0.000001}\n"));
+        assertEquals("e.yaml: autoscaling.warmup_ms must be in [0, 1e12] ms, was 9.3E12",
+                error("replicas: 4\nautoscaling: {warmup_ms: 9.3e12}\n"));
         var file = Files.writeString(work.resolve("ok.yaml"), "replicas: 4\nautoscaling: {initial: 2}\n");
         var spec = ExperimentFile.load(file, List.of()).autoscaling();
         assertEquals(new AutoscalingSpec(1, 4, 2, 10_000.0, 0.0), spec);

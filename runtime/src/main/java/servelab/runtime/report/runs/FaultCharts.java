@@ -82,6 +82,18 @@ public final class FaultCharts {
         return out;
     }
 
+    private static final java.util.regex.Pattern CLAMPED = java.util.regex.Pattern.compile(": clamped to (\\d+);");
+
+    /**
+     * A scaling decision as the fleet took it: {@code to_value} is the autoscaler's ask, and the detail says when
+     * the cluster clamped it to {@code [min, max]} ("scale 1 -> 8" in a fleet of at most 4 read as 8 replicas).
+     */
+    static String scaleLabel(String had, String asked, String detail) {
+        var clamped = CLAMPED.matcher(detail);
+        return clamped.find() ? "scale " + had + " -> " + clamped.group(1) + " (asked " + asked + ")"
+                : "scale " + had + " -> " + asked;
+    }
+
     /** A fault's start or end, or a scaling decision, as one chart marks it. */
     record FaultEvent(double timeS, String label) {}
 
@@ -96,12 +108,13 @@ public final class FaultCharts {
             var kinds = events.strings("kind");
             var from = events.strings("from_value");
             var to = events.strings("to_value");
+            var details = events.strings("detail");
             for (int i = 0; i < types.size(); i++) {
                 String target = noReplica[i] ? "all" : "r" + replicas[i];
                 String label = switch (types.get(i)) {
                     case "fault-start" -> kinds.get(i) + " " + target;
                     case "fault-end" -> kinds.get(i) + " " + target + " ends";
-                    case "scale" -> "scale " + from.get(i) + " -> " + to.get(i);
+                    case "scale" -> scaleLabel(from.get(i), to.get(i), details.get(i));
                     default -> null;
                 };
                 if (label != null) out.add(new FaultEvent(times[i] / 1e9, label));

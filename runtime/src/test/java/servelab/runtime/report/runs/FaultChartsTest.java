@@ -70,4 +70,12 @@ class FaultChartsTest {
         var without = RunReport.write(runs.subList(0, 1), work.resolve("report-plain"), Optional.empty());
         assertFalse(without.charts().contains(work.resolve("report-plain/goodput-failures.png")));
     }
+
+    @Test
+    void aClampedScalingDecisionIsLabelledWithWhatTheFleetDid() {
+        // the row's to_value is the ask (8 in a fleet of at most 4): the label said "scale 1 -> 8"
+        assertEquals("scale 1 -> 4 (asked 8)",
+                FaultCharts.scaleLabel("1", "8", "target-queue@1.0.0: clamped to 4; start r1, start r2, start r3"));
+        assertEquals("scale 2 -> 3", FaultCharts.scaleLabel("2", "3", "target-queue@1.0.0: start r2"));
+    }
 }

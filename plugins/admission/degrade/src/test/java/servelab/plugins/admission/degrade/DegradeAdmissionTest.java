@@ -69,4 +69,13 @@ class DegradeAdmissionTest {
         assertEquals(Admission.Degrade.toGroup("small", "load 9.0 waiting per replica >= 8.0: sent to group small"),
                 decision);
     }
+
+    @Test
+    void aGroupNoReplicaBelongsToIsAnErrorNotADegradationThatNeverHappens() {
+        // given: a misspelt group; before, every request was admitted as if under no load
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> admission(Map.of("group", "smal", "max_tokens", 0)).admit(LONG, cluster(9)));
+        assertEquals("group 'smal' names no replica group of this cluster (groups: " + cluster(0).getFirst().group()
+                + ", small)", e.getMessage());
+    }
 }
