@@ -26,8 +26,8 @@ public record ClusterSpec(double viewRefreshMs, String prefixView, String sessio
     public static final ClusterSpec DEFAULT = new ClusterSpec(0, null, null, null, null);
 
     public ClusterSpec {
-        if (!(viewRefreshMs >= 0)) {
-            throw new IllegalArgumentException("cluster.view_refresh_ms must be >= 0, was " + viewRefreshMs);
+        if (!(viewRefreshMs >= 0) || viewRefreshMs > AutoscalingSpec.MAX_MS) {
+            throw new IllegalArgumentException("cluster.view_refresh_ms must be in [0, 1e12] ms, was " + viewRefreshMs);
         }
         prefixView = prefixView == null ? "precise" : prefixView;
         if (!Set.of("precise", "estimated").contains(prefixView)) {
@@ -157,8 +157,8 @@ public record ClusterSpec(double viewRefreshMs, String prefixView, String sessio
 
         private static long nanos(String key, Double ms, double fallbackMs) {
             double v = ms == null ? fallbackMs : ms;
-            if (!(v >= 0) || Double.isInfinite(v)) {
-                throw new IllegalArgumentException(key + " must be >= 0, was " + v);
+            if (!(v >= 0) || v > AutoscalingSpec.MAX_MS) {
+                throw new IllegalArgumentException(key + " must be in [0, 1e12] ms, was " + v);
             }
             return Math.round(v * 1e6);
         }

@@ -38,8 +38,8 @@ public record GatewaySpec(Double timeoutMs, Double attemptTimeoutMs, Boolean ide
 
     private static double milliseconds(String key, Double ms) {
         if (ms == null) return 0;
-        if (!(ms >= 0) || ms.isInfinite()) {
-            throw new IllegalArgumentException(key + " must be a number of milliseconds >= 0 (0: none), was " + ms);
+        if (!(ms >= 0) || ms > AutoscalingSpec.MAX_MS) { // 1e300 overflowed the clock: "time went backwards"
+            throw new IllegalArgumentException(key + " must be a number of milliseconds in [0, 1e12] (0: none), was " + ms);
         }
         return ms;
     }

@@ -154,7 +154,7 @@ class ClusterRunTest {
         assertTrue(e2.getMessage().contains("cluster.session_key 'conversation_id'"), e2.getMessage());
         var e3 = assertThrows(IllegalArgumentException.class,
                 () -> ExperimentFile.load(null, List.of("cluster.network.router_replica.ms=-1")));
-        assertTrue(e3.getMessage().contains("cluster.network.router_replica.ms must be >= 0"), e3.getMessage());
+        assertTrue(e3.getMessage().contains("cluster.network.router_replica.ms must be in [0, 1e12] ms"), e3.getMessage());
         // keys of another distribution were accepted and dropped, and a written 0 interval became 100 ms
         var wrongDist = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null,
                 List.of("cluster.network.client_router.ms=1", "cluster.network.client_router.sigma=3")));

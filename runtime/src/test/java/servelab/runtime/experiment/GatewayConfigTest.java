@@ -34,10 +34,15 @@ class GatewayConfigTest {
 
     @Test
     void negativeTimesAndWindowsAreRefusedNamingTheKey() throws Exception {
-        assertEquals("e.yaml: gateway.timeout_ms must be a number of milliseconds >= 0 (0: none), was -5.0",
+        assertEquals("e.yaml: gateway.timeout_ms must be a number of milliseconds in [0, 1e12] (0: none), was -5.0",
                 error("gateway: {timeout_ms: -5}\n"));
-        assertEquals("e.yaml: gateway.attempt_timeout_ms must be a number of milliseconds >= 0 (0: none), was -1.0",
+        assertEquals("e.yaml: gateway.attempt_timeout_ms must be a number of milliseconds in [0, 1e12] (0: none), was -1.0",
                 error("gateway: {attempt_timeout_ms: -1}\n"));
+        // past the clock's range: accepted, then the run stopped with "time went backwards"
+        assertEquals("e.yaml: gateway.timeout_ms must be a number of milliseconds in [0, 1e12] (0: none), was 1.0E300",
+                error("gateway: {timeout_ms: 1e300}\n"));
+        assertEquals("e.yaml: cluster.view_refresh_ms must be in [0, 1e12] ms, was 1.0E300",
+                error("cluster: {view_refresh_ms: 1e300}\n"));
         assertEquals("e.yaml: gateway.latency_window must be >= 1 answers, was 0", error("gateway: {latency_window: 0}\n"));
     }
 
