@@ -248,6 +248,10 @@ public final class Replica implements ReplicaView {
             inScheduler = false;
             plan.reset(attempt);
             policies.batcher.policy().plan(order, views, plan);
+            if (plan.size() == 0 && running.isEmpty() && !waiting.isEmpty()) {
+                refuseHead((Sequence) order.waiting().getFirst());
+                return step(start); // as vLLM ignores a prompt it can never schedule: the rest go on
+            }
             PlanChecks.checkPlan(plan, kv, running.size(), waiting.size());
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError fault) {
             policies.planFault(fault, inScheduler, start, iteration);
@@ -266,6 +270,21 @@ public final class Replica implements ReplicaView {
         recordIteration(start, end, preemptions, schedulerNanos);
         iteration++;
         return duration;
+    }
+
+    /**
+     * With nothing running, every block is free or only cached: a plan that takes no waiting sequence now never will,
+     * since the state cannot improve. The first waiting sequence in the scheduler's order (the one the batcher stopped
+     * at) fails, rather than the whole run (e.g. a prompt longer than max_num_batched_tokens without chunked prefill,
+     * or one that needs more blocks than the allocator's watermark leaves).
+     */
+    private void refuseHead(Sequence head) {
+        int prompt = head.request.inputTokens();
+        int need = policies.kvAllocator.policy().blocksToHold(head, prompt, config.blockSizeTokens());
+        queues.refuse(head, "never scheduled: with nothing running and the KV pool free, batcher "
+                + policies.batcher.id() + " planned no step for it (prompt " + prompt + " tokens, " + need
+                + " KV blocks of " + kv.total() + ", " + kv.admissionHeadroom() + " kept free at admission): no step "
+                + "can take it under these settings");
     }
 
     // --- committing ---------------------------------------------------------------------------------------------

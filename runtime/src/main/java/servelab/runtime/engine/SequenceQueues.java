@@ -112,6 +112,11 @@ final class SequenceQueues {
         return true;
     }
 
+    /** Ends a waiting sequence as failed with {@code error}, its KV (a prefix hit held, host slots) freed. */
+    void refuse(Sequence waitingSeq, String error) {
+        if (take(waitingSeq.id()) != null) record(waitingSeq, error);
+    }
+
     /** See {@link Replica#withdraw}. */
     int withdraw(long requestId) {
         var seq = take(requestId);

@@ -52,6 +52,33 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aRequestNoStepCanEverTakeFailsAloneInsteadOfStoppingTheRun() throws Exception {
+        // given: prompts of 200-1,500 tokens, a 1,024-token step budget without chunked prefill (before: the first
+        // prompt over the budget stalled the engine and the run was aborted, every request "run aborted")
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var result = run(List.of("seed=3", "trace.synthetic.count=40", "trace.synthetic.input.dist=uniform",
+                "trace.synthetic.input.min=200", "trace.synthetic.input.max=1500",
+                "plugins.batcher.params.max_num_batched_tokens=1024", "plugins.batcher.params.chunked_prefill=false"),
+                "nochunk", options(plugins));
+        // then: exactly the prompts over the budget failed, each with why; the rest completed
+        var rows = servelab.runtime.report.RunResults.load(result.runDir()).requests();
+        long[] input = rows.longs("input_tokens");
+        var errors = rows.strings("error");
+        assertEquals(40, rows.rowCount());
+        int refused = 0;
+        for (int i = 0; i < input.length; i++) {
+            if (input[i] > 1024) {
+                refused++;
+                assertTrue(errors.get(i).startsWith("never scheduled: with nothing running and the KV pool free, "
+                        + "batcher continuous@"), errors.get(i));
+            } else {
+                assertEquals("", errors.get(i));
+            }
+        }
+        assertTrue(refused > 0, "some prompts were over the budget");
+    }
+
+    @Test
     void aFolderThatHoldsResultsIsRefusedBeforeAnythingElseIsStarted() throws Exception {
         // given: a folder with results, and a plugins folder that does not exist (the host would refuse it first)
         Files.createDirectories(work.resolve("done"));
