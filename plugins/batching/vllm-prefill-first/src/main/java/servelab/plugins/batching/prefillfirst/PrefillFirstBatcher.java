@@ -53,36 +53,51 @@ public final class PrefillFirstBatcher implements PluginFactory<Batcher> {
         @Override
         public void plan(Ordering order, BatchContext ctx, BatchPlan plan) {
             var step = ledger.begin(order, ctx, plan);
-            if (order.waiting().stream().noneMatch(SeqView::isSwapped)) {
-                prefills(order, step);
-                if (plan.sequences() > 0) return;
+            // prompts under way go on in a prefill-only step even while a swapped-out sequence waits (it blocks
+            // only new prompts): a decode step that also carried a prompt chunk broke the step rule
+            if (promptsUnderWay(order, step) && order.waiting().stream().noneMatch(SeqView::isSwapped)) {
+                newPrompts(order, step);
             }
+            if (plan.sequences() > 0) return;
             decodes(order, step);
         }
 
-        /** Prompts only: any still under way (too long for one step), then new ones, whole, in order. */
-        private static void prefills(Ordering order, StepLedger step) {
+        /**
+         * Prompts still under way (too long for one step), running or swapped out; false when one could not be
+         * added.
+         */
+        private static boolean promptsUnderWay(Ordering order, StepLedger step) {
             var running = order.running();
             for (int i = 0; i < running.size() && step.hasRoom(); i++) {
                 var seq = running.get(i);
                 if (seq.isDecoding() || step.isTaken(i)) continue;
-                if (step.run(i, step.whole(seq.uncomputedTokens())) != Fit.ADDED) return;
+                if (step.run(i, step.whole(seq.uncomputedTokens())) != Fit.ADDED) return false;
             }
+            for (var seq : order.waiting()) { // one swapped out mid-prompt comes back in a prompt step too
+                if (seq.isSwapped() && !seq.isDecoding()
+                        && step.admit(seq, step.whole(step.waitingTokens(seq))) != Fit.ADDED) return false;
+            }
+            return true;
+        }
+
+        /** New prompts, whole, in order. */
+        private static void newPrompts(Ordering order, StepLedger step) {
             for (var seq : order.waiting()) {
                 if (step.admit(seq, step.whole(step.waitingTokens(seq))) != Fit.ADDED) return;
             }
         }
 
-        /** Decodes of every running sequence, then swapped-out sequences brought back in. */
+        /** Decodes of every decoding running sequence, then swapped-out sequences brought back in. */
         private static void decodes(Ordering order, StepLedger step) {
             var running = order.running();
             for (int i = 0; i < running.size() && step.hasRoom(); i++) {
-                if (step.isTaken(i)) continue;
+                if (step.isTaken(i) || !running.get(i).isDecoding()) continue;
                 int n = Math.min(running.get(i).uncomputedTokens(), step.tokensLeft());
                 if (step.run(i, n) == Fit.PREEMPTED_SELF) return;
             }
             for (var seq : order.waiting()) {
-                if (seq.isSwapped() && step.admit(seq, step.whole(step.waitingTokens(seq))) != Fit.ADDED) return;
+                if (seq.isSwapped() && seq.isDecoding()
+                        && step.admit(seq, step.whole(step.waitingTokens(seq))) != Fit.ADDED) return;
             }
         }
     }
