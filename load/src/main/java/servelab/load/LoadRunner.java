@@ -64,6 +64,7 @@ public record LoadRunner(Endpoint endpoint, boolean stream, Duration timeout, in
         var failed = new AtomicInteger();
         long origin;
         try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo))) {
+            recorder.writeRunJson(runInfo); // at once: an interrupted load keeps what it was (target, trace, SLO)
             origin = System.nanoTime() + LEAD_NANOS;
             try (var senders = Executors.newVirtualThreadPerTaskExecutor(); trace) {
                 for (var it = trace.iterator(); it.hasNext(); ) {

@@ -5,6 +5,10 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -12,7 +16,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import servelab.runtime.experiment.PluginHistory;
+import servelab.runtime.record.Json;
+import servelab.runtime.record.ResultTable;
 import servelab.runtime.record.RunRecorder;
+import servelab.runtime.report.RunResults;
 
 /** {@code servelab recover}: turns what a killed run left into a run folder that loads. */
 @Command(name = "recover", mixinStandardHelpOptions = true,
@@ -42,9 +52,34 @@ final class RecoverCommand implements Callable<Integer> {
             out.printf("%s: %,d rows in %,d batches%s%n", r.table().fileName(), r.rows(), r.batches(),
                     r.truncatedTail() ? " (a batch cut short by the kill is lost)" : "");
         }
-        if (!recovered.isEmpty()) markRecovered(recovered);
+        var runJson = runDir.resolve("run.json");
+        if (!recovered.isEmpty() && Files.notExists(runJson) && recovered.stream().allMatch(r -> r.rows() == 0)) {
+            // killed in its setup: a run.json made of nothing would pass for a finished run of 0 requests
+            for (var r : recovered) Files.deleteIfExists(runDir.resolve(r.table().fileName()));
+            Files.deleteIfExists(port);
+            out.println("the run was killed before its replay began (no run.json, no rows): removed its empty "
+                    + "tables; the folder can hold a new run");
+            out.flush();
+            return 0;
+        }
+        var info = readRunJson();
+        boolean replayed = info.containsKey("result"); // killed after its replay: while closing its files
+        if (!recovered.isEmpty()) markRecovered(info, replayed);
+        boolean summarize = replayed && Files.notExists(runDir.resolve("summary.json"))
+                && Files.exists(runDir.resolve("requests.arrow"));
+        if (summarize) {
+            double replicaSeconds = ((Map<?, ?>) info.get("result")).get("replica_seconds") instanceof Number n
+                    ? n.doubleValue() : Double.NaN;
+            servelab.runtime.experiment.ExperimentRunner.writeSummary(runDir,
+                    servelab.runtime.report.RunInfo.slo(info), replicaSeconds, null);
+            out.println("wrote summary.json: the replay had ended, so every request has its row");
+        }
         if (Files.deleteIfExists(port)) out.println("removed the stale control.port");
-        if (recovered.isEmpty()) {
+        var servePort = runDir.resolve("serve.port");
+        if (Files.exists(servePort) && !isListening(servePort) && Files.deleteIfExists(servePort)) {
+            out.println("removed the stale serve.port");
+        }
+        if (recovered.isEmpty() && !summarize) {
             // a folder with neither a stream nor a run's files is not a run: saying its tables were closed misled
             if (!Files.exists(runDir.resolve("run.json")) && !Files.exists(runDir.resolve("requests.arrow"))) {
                 throw new IllegalArgumentException(runDir + " is not a ServeLab run folder (no run.json, no "
@@ -56,31 +91,39 @@ final class RecoverCommand implements Callable<Integer> {
         return 0;
     }
 
+    private Map<String, Object> readRunJson() throws IOException {
+        var file = runDir.resolve("run.json");
+        var info = new LinkedHashMap<String, Object>();
+        if (Files.exists(file)) {
+            info.putAll(Json.MAPPER.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { }));
+        }
+        return info;
+    }
+
     /**
      * Says in run.json that the run was put together after a kill (it otherwise looks like a whole run): the rows
-     * each table kept, when, and what is missing. Reports repeat it ({@code RunResults#RECOVERED_NOTE}).
+     * each table holds, when, and what is missing. Reports repeat it ({@code RunResults#RECOVERED_NOTE}).
+     *
+     * @param replayed whether the kill came after the replay (run.json has its {@code result}): then no row is missing
      */
-    private void markRecovered(java.util.List<servelab.runtime.record.Recovery> recovered) throws IOException {
-        var file = runDir.resolve("run.json");
-        var info = new java.util.LinkedHashMap<String, Object>();
-        if (Files.exists(file)) {
-            info.putAll(servelab.runtime.record.Json.MAPPER.readValue(file.toFile(),
-                    new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { }));
-        }
+    private void markRecovered(Map<String, Object> info, boolean replayed) throws IOException {
         // plugin_history and faulted_plugins go into run.json when a run ends: a killed run's are in events.arrow
-        var events = runDir.resolve(servelab.runtime.record.ResultTable.EVENTS.fileName());
+        var events = runDir.resolve(ResultTable.EVENTS.fileName());
         if (!info.containsKey("plugin_history") && Files.exists(events)) {
-            var table = servelab.runtime.report.RunResults.readTable(servelab.runtime.record.ResultTable.EVENTS, events);
-            var history = servelab.runtime.experiment.PluginHistory.fromEvents(table);
+            var history = PluginHistory.fromEvents(RunResults.readTable(ResultTable.EVENTS, events));
             info.put("plugin_history", history.entries());
             info.put("faulted_plugins", history.faulted());
         }
-        var rows = new java.util.LinkedHashMap<String, Object>();
-        for (var r : recovered) rows.put(r.table().tableName(), r.rows());
-        info.put("recovered", servelab.runtime.record.Json.ordered("at", java.time.Instant.now().truncatedTo(
-                java.time.temporal.ChronoUnit.SECONDS).toString(), "rows", rows, "note", "the run was killed: requests "
-                + "in flight then have no row, and up to the last second of each table may be missing; no summary.json"));
-        servelab.runtime.record.Json.write(file, info);
+        var rows = new LinkedHashMap<String, Object>(); // every table's, those closed before the kill too
+        for (var t : ResultTable.values()) {
+            var file = runDir.resolve(t.fileName());
+            if (Files.exists(file)) rows.put(t.tableName(), RunRecorder.rowsIn(file));
+        }
+        info.put("recovered", Json.ordered("at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "rows", rows,
+                "note", replayed ? "the run was killed after its replay, while closing its files: every request "
+                        + "has its row" : "the run was killed: requests in flight then have no row, and up to the "
+                        + "last second of each table may be missing; no summary.json"));
+        Json.write(runDir.resolve("run.json"), info);
         spec.commandLine().getOut().println("marked run.json as recovered");
     }
 

@@ -108,9 +108,27 @@ final class RunCommand implements Callable<Integer> {
         var runDir = out != null ? out : experiment.output() != null ? Path.of(experiment.output())
                 : DefaultFolders.of("runs", experiment.name() + "-");
         var stdout = spec.commandLine().getOut();
+        // Ctrl-C (exit 130) or a TERM (143) stops the run where it is: say what the folder holds and how to close it
+        var err = spec.commandLine().getErr();
+        var folder = runDir;
+        var interrupted = Thread.ofPlatform().unstarted(() -> {
+            err.printf("%n%s: stopped by a signal; %s keeps what was written (every table up to about a second ago); "
+                    + "servelab recover %s closes its files%n", spec.qualifiedName(), folder, folder);
+            err.flush();
+        });
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try (var progress = quiet ? Progress.silent() : Progress.forTerminal("run " + experiment.name())) {
-            var result = ExperimentRunner.run(experiment, runDir,
-                    new ExperimentRunner.Options(pluginsDir.resolve(), null, progress::update, null));
+            ExperimentRunner.Result result;
+            try {
+                result = ExperimentRunner.run(experiment, runDir,
+                        new ExperimentRunner.Options(pluginsDir.resolve(), null, progress::update, null));
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(interrupted);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook says it
+                }
+            }
             progress.close();
             stdout.println(result.summary().format());
             switch (experiment.executor()) {
@@ -126,7 +144,6 @@ final class RunCommand implements Callable<Integer> {
             }
             stdout.flush();
             if (result.summary().failed() > 0 && !allowFailures) {
-                var err = spec.commandLine().getErr();
                 err.printf("%s: %,d of %,d requests failed (their error column in requests.arrow says why); "
                         + "--allow-failures exits 0 anyway%n", spec.qualifiedName(), result.summary().failed(),
                         result.requests());

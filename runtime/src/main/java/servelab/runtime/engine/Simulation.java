@@ -234,10 +234,14 @@ public final class Simulation {
             finishedNanos = Math.max(end, front.lastResponseNanos());
             series.finish(finishedNanos);
             return end;
-        } catch (EngineException | TraceReadFailure e) {
+        } catch (EngineException | TraceReadFailure | java.io.UncheckedIOException e) { // the last: a result file
             String reason = "run aborted: " + e.getMessage();
-            gateway.abort(reason, clock);
-            while (arrivals.peekNanos() != Long.MAX_VALUE) gateway.neverArrived(arrivals.next(), reason);
+            try {
+                gateway.abort(reason, clock);
+                while (arrivals.peekNanos() != Long.MAX_VALUE) gateway.neverArrived(arrivals.next(), reason);
+            } catch (java.io.UncheckedIOException writing) { // the files may refuse these rows too: the first cause stays
+                e.addSuppressed(writing);
+            }
             throw e;
         }
     }

@@ -5,22 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
 import servelab.api.PluginKind;
-import servelab.datasets.TraceRequest;
 import servelab.runtime.engine.ClusterSink;
-import servelab.runtime.engine.EngineException;
 import servelab.runtime.engine.Replica;
 import servelab.runtime.engine.ReplicaConfig;
 import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.ResultSink;
 import servelab.runtime.engine.Simulation;
-import servelab.runtime.engine.TraceReadFailure;
 import servelab.runtime.exec.AcceptanceModel;
 import servelab.runtime.exec.Backend;
 import servelab.runtime.exec.EmulatedSetup;
@@ -169,11 +165,13 @@ public final class ExperimentRunner {
             info.put("context", context);
             long simulated;
             long replayStart = System.nanoTime();
+            Throwable failure = null;
             try {
                 stall.start();
-                simulated = replay(exp, sim, replicas, recorder, info);
+                simulated = TraceReplay.replay(exp, sim, replicas, recorder, info);
             } catch (RuntimeException | Error e) { // the folder says the run stopped early, and why
                 info.put("aborted", e.getMessage() != null ? e.getMessage() : e.toString());
+                failure = e;
                 throw e;
             } finally { // a fault that stopped the run belongs in run.json most of all
                 stall.close();
@@ -182,7 +180,12 @@ public final class ExperimentRunner {
                 context.put("truncated_requests", truncated.cardinality());
                 info.put("plugin_history", history.entries());
                 info.put("faulted_plugins", history.faulted());
-                recorder.writeRunJson(info);
+                try {
+                    recorder.writeRunJson(info);
+                } catch (IOException | RuntimeException writing) { // a full disk: the replay's error is the one to say
+                    if (failure == null) throw writing;
+                    failure.addSuppressed(writing);
+                }
             }
             long iterations = replicas.stream().mapToLong(Replica::iterations).sum();
             var phases = new Phases(startupNanos, replayStart - wallStart, System.nanoTime() - replayStart);
@@ -195,15 +198,8 @@ public final class ExperimentRunner {
             long convertStart = System.nanoTime();
             recorder.close();
             phases = phases.converted(System.nanoTime() - convertStart);
-            // read back batch by batch: a run of millions of requests must not be loaded whole
-            var summary = Summary.compute(runDir, slo);
-            var json = summary.toJson();
-            ClusterSummary.compute(runDir).ifPresent(c -> json.putAll(c.toJson()));
             var cost = replicaSeconds(sim);
-            json.put("replica_seconds", cost.total());
-            json.put("replica_seconds_by_replica", cost.byReplica());
-            ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
-            Json.write(runDir.resolve("summary.json"), json);
+            var summary = writeSummary(runDir, slo, cost.total(), cost.byReplica());
             long wall = System.nanoTime() - wallStart;
             // the whole run as the console reports it: the stream conversion and the summary are part of it
             phases = phases.summarized(wall - phases.setup() - phases.replay() - phases.convert());
@@ -287,46 +283,20 @@ public final class ExperimentRunner {
         return replicas;
     }
 
-    /** Replays the trace, with run.json written before (describing the trace) and after (with rows read, skipped). */
-    private static long replay(Experiment exp, Simulation sim, List<Replica> replicas, RunRecorder recorder,
-                               Map<String, Object> info) throws IOException {
-        recorder.writeRunJson(info);
-        try (var trace = ExperimentTrace.open(exp)) {
-            info.put("trace", trace.describe());
-            recorder.writeRunJson(info);
-            var requests = trace.iterator();
-            if (!requests.hasNext()) { // an empty run that exits 0 said nothing about a window past the trace's end
-                var d = trace.describe();
-                info.put("trace", d);
-                var json = servelab.runtime.record.Json.MAPPER;
-                throw new IllegalArgumentException("the trace gives no request to replay (rows_read "
-                        + d.get("rows_read") + ", rows_skipped " + json.writeValueAsString(d.get("rows_skipped"))
-                        + ", transforms " + json.writeValueAsString(d.get("transforms"))
-                        + "); check trace.transforms (window_s, first) against the file");
-            }
-            try {
-                return runToEnd(sim, requests, replicas, recorder);
-            } finally { // with counts of rows read and skipped, an aborted run's too (the caller writes run.json)
-                info.put("trace", trace.describe());
-            }
-        }
-    }
-
-    /** Replays to the end; on an engine failure, records what is left as failed and closes the files cleanly. */
-    private static long runToEnd(Simulation sim, Iterator<TraceRequest> trace, List<Replica> replicas,
-                                 RunRecorder recorder) {
-        try {
-            return sim.run(trace);
-        } catch (EngineException | TraceReadFailure e) {
-            for (var replica : replicas) replica.abandon("run aborted: " + e.getMessage());
-            RuntimeException thrown = e instanceof TraceReadFailure t ? t.readerException() : e;
-            try {
-                recorder.close();
-            } catch (IOException closing) {
-                thrown.addSuppressed(closing);
-            }
-            throw thrown;
-        }
+    /**
+     * Computes and writes summary.json from the closed tables, read back batch by batch (a run of millions of
+     * requests must not be loaded whole); {@code byReplica} null leaves that key out (a recovered run's).
+     */
+    public static Summary writeSummary(Path runDir, Slo slo, double replicaSeconds, List<Double> byReplica)
+            throws IOException {
+        var summary = Summary.compute(runDir, slo);
+        var json = summary.toJson();
+        ClusterSummary.compute(runDir).ifPresent(c -> json.putAll(c.toJson()));
+        json.put("replica_seconds", replicaSeconds);
+        if (byReplica != null) json.put("replica_seconds_by_replica", byReplica);
+        ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
+        Json.write(runDir.resolve("summary.json"), json);
+        return summary;
     }
 
     /** What the fleet cost: seconds each replica spent serving, starting or draining, up to the run's end. */

@@ -49,7 +49,17 @@ public final class Json {
 
     public static void write(Path file, Object value) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, WRITER.writeValueAsString(value) + "\n");
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.writeString(tmp, WRITER.writeValueAsString(value) + "\n");
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) { // a full disk: say which file, and leave no empty .tmp behind
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            if (e instanceof java.nio.file.FileSystemException) throw e; // names its file already
+            throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 }

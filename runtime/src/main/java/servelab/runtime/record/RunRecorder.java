@@ -133,7 +133,8 @@ public final class RunRecorder implements AutoCloseable {
         try {
             requests.append(entry);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.REQUESTS.streamFileName()), e);
+            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.REQUESTS.streamFileName()) + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -142,7 +143,8 @@ public final class RunRecorder implements AutoCloseable {
         try {
             iterations.append(row);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.ITERATIONS.streamFileName()), e);
+            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.ITERATIONS.streamFileName()) + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -151,7 +153,8 @@ public final class RunRecorder implements AutoCloseable {
         try {
             events.append(row);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.EVENTS.streamFileName()), e);
+            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.EVENTS.streamFileName()) + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -160,7 +163,8 @@ public final class RunRecorder implements AutoCloseable {
         try {
             cluster.append(row);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.CLUSTER.streamFileName()), e);
+            throw new UncheckedIOException("cannot write " + runDir.resolve(ResultTable.CLUSTER.streamFileName()) + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -221,6 +225,20 @@ public final class RunRecorder implements AutoCloseable {
             }
         }
         return List.copyOf(recovered);
+    }
+
+    /** Rows in a closed table's {@code .arrow} file, read batch by batch (memory of one batch at a time). */
+    public static long rowsIn(Path arrowFile) throws IOException {
+        try (var allocator = new RootAllocator();
+             var channel = java.nio.channels.FileChannel.open(arrowFile, java.nio.file.StandardOpenOption.READ);
+             var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(channel, allocator)) {
+            long rows = 0;
+            for (var block : reader.getRecordBlocks()) {
+                reader.loadRecordBatch(block);
+                rows += reader.getVectorSchemaRoot().getRowCount();
+            }
+            return rows;
+        }
     }
 
     /**

@@ -89,7 +89,12 @@ public final class RunInfo {
      * the text {@code ttft=1000,...}; {@link Slo#NONE} when it has none.
      */
     public static Slo slo(RunResults run) {
-        return switch (run.runInfo().get("slo")) {
+        return slo(run.runInfo());
+    }
+
+    /** The objectives a run.json's {@code slo} holds; {@link Slo#NONE} when it has none. */
+    public static Slo slo(Map<String, Object> runJson) {
+        return switch (runJson.get("slo")) {
             case Map<?, ?> map -> {
                 var text = new StringJoiner(",");
                 for (var key : new String[] {"ttft", "tpot", "e2el"}) {

@@ -110,6 +110,47 @@ class RecoverCommandTest {
     }
 
     @Test
+    void aRunKilledInItsSetupIsClearedNotMadeIntoARunOfNoRequests() throws Exception {
+        // given: streams opened, nothing written, no run.json (killed 10-50 ms after the folder appeared)
+        var dir = work.resolve("setup");
+        RunRecorder.create(dir, RecorderOptions.defaults());
+        // when
+        var r = execute("recover", dir.toString());
+        // then: said, and the folder can take a run again (it was "recovered" into a run of 0 requests)
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("killed before its replay began"), r.out());
+        assertTrue(Files.notExists(dir.resolve("run.json")));
+        RunRecorder.requireNoResults(dir);
+    }
+
+    @Test
+    void aRunKilledAfterItsReplayGetsItsSummaryAndItsServePortGoes() throws Exception {
+        // given: a whole run whose summary was never written (killed while summarizing), and a stale serve.port
+        var plugins = servelab.runtime.host.TestBundles.defaultPlugins(work.resolve("plugins"));
+        var dir = work.resolve("whole");
+        servelab.runtime.experiment.ExperimentRunner.run(servelab.runtime.experiment.ExperimentFile.load(null,
+                java.util.List.of("trace.synthetic.count=30", "slo.ttft_ms=500")), dir,
+                new servelab.runtime.experiment.ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null, null));
+        var before = servelab.runtime.record.Json.MAPPER.readTree(dir.resolve("summary.json").toFile());
+        Files.delete(dir.resolve("summary.json"));
+        int closedPort;
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Files.writeString(dir.resolve("serve.port"), closedPort + "\n");
+        // when
+        var r = execute("recover", dir.toString());
+        // then: "nothing to recover" left it without a summary for good; now the summary is the run's own
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("wrote summary.json"), r.out());
+        var after = servelab.runtime.record.Json.MAPPER.readTree(dir.resolve("summary.json").toFile());
+        for (var key : java.util.List.of("completed", "mean_ttft_ms", "goodput", "replica_seconds")) {
+            assertEquals(before.get(key), after.get(key), key);
+        }
+        assertTrue(Files.notExists(dir.resolve("serve.port")), r.out());
+    }
+
+    @Test
     void aFolderThatIsNoRunIsSaidToBeNoneNotRecovered() throws Exception {
         // an empty folder, and another tool's: "nothing to recover ...: its tables were closed", exit 0
         var empty = Files.createDirectories(work.resolve("empty"));

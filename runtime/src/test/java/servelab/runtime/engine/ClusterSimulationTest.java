@@ -108,6 +108,21 @@ class ClusterSimulationTest {
     }
 
     @Test
+    void aResultFileThatCannotBeWrittenStopsTheRunAndEveryRequestStillEndsOnce() {
+        // given: the iteration table refuses its 6th row (a full disk); before, the requests in flight and those not
+        // yet arrived had no row at all
+        var cluster = new TinyCluster(2, (r, v) -> 0);
+        cluster.rows.failAtIteration = 5;
+        var error = assertThrows(java.io.UncheckedIOException.class, () -> cluster.run(spaced(8, 5)));
+        for (var r : cluster.replicas) r.abandon("run aborted: " + error.getMessage()); // as ExperimentRunner does
+        // then: every request has exactly one row, those cut short say why
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L),
+                cluster.rows.requests.stream().map(r -> r.requestId()).sorted().toList());
+        assertTrue(cluster.rows.requests.stream().anyMatch(r -> r.error().startsWith("run aborted: cannot write "
+                + "iterations.arrows: No space left on device")), cluster.rows.requests.toString());
+    }
+
+    @Test
     void aRouterSwappedMidRunIsRecordedWithItsParametersAndLosesNothing() {
         // given: everything to replica 0, swapped after the 3rd step for a router sending everything to replica 1
         var cluster = new TinyCluster(2, (r, v) -> 0);

@@ -30,7 +30,16 @@ final class TinyCluster {
         final Map<Long, int[]> outputs = new java.util.HashMap<>();
 
         @Override public void request(RequestRow row) { requests.add(row); }
-        @Override public void iteration(IterationRow row) { iterations.add(row); }
+        /** The iteration row at which writing fails as a full disk would (-1: never). */
+        int failAtIteration = -1;
+
+        @Override public void iteration(IterationRow row) {
+            if (iterations.size() == failAtIteration) {
+                throw new java.io.UncheckedIOException("cannot write iterations.arrows: No space left on device",
+                        new java.io.IOException("No space left on device"));
+            }
+            iterations.add(row);
+        }
         @Override public void event(EventRow row) { events.add(row); }
         @Override public void cluster(ClusterRow row) { cluster.add(row); }
         @Override public void output(long requestId, int[] tokens) { outputs.put(requestId, tokens.clone()); }

@@ -75,6 +75,9 @@ public final class ServeCommand implements Callable<Integer> {
                 stop.countDown();
                 try {
                     session.close();
+                    var out = spec.commandLine().getOut(); // a Ctrl-C is serve's usual stop: its results are whole
+                    out.printf("stopped; results in %s%n", runDir);
+                    out.flush();
                 } catch (Exception e) {
                     err.println("servelab serve: " + e.getMessage());
                 }
