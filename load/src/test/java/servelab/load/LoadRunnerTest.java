@@ -241,4 +241,23 @@ class LoadRunnerTest {
     static List<String> lines(String s) {
         return s.lines().toList();
     }
+
+    @Test
+    void aLoadStoppedPartWayKeepsItsRunJson() throws Exception {
+        try (var server = new OpenAiSseServer(5, 1, 0)) {
+            // given: a trace that breaks after its third request (as a Ctrl-C stops a load part way)
+            var file = trace(6);
+            var runDir = work.resolve("cut");
+            var requests = Traces.stream(file, ReadOptions.DEFAULT).map(r -> {
+                if (r.id() == 3) throw new IllegalStateException("stopped");
+                return r;
+            });
+            // when
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> runner(server,
+                    Endpoint.Api.COMPLETIONS, true, 0).run(requests, runDir, Map.of("kind", "load", "target", "x")));
+            // then: run.json says what the load was (it was written only at the end, so a stopped load had none)
+            var info = servelab.runtime.record.Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
+            assertEquals("x", info.get("target").asText());
+        }
+    }
 }
