@@ -89,6 +89,13 @@ public final class ExperimentRunner {
         RunRecorder.requireNoResults(runDir);
         boolean existed = Files.exists(runDir);
         var events = new HostEvents(options.hostListener());
+        if (exp.executor() != ExecutorKind.MODEL && ClusterLayout.replicas(exp).stream().anyMatch(plan ->
+                plan.selections().get(PluginKind.SPECULATOR) instanceof PluginSelection sel && sel.name().equals("ngram"))) {
+            // its results equalled a run without speculation, and nothing said why
+            options.hostListener().report("info", "speculator", "", "", "ngram drafts by looking up the prompt's token "
+                    + "ids, which a " + exp.executor().id() + " run does not have: it proposes no drafts here "
+                    + "(speculator 'modeled' models speculation in simulation)");
+        }
         try (var setup = executors(exp);
              var own = options.testbed() == null ? Testbed.startFor(options.pluginsDir(), events, selected(exp),
                      PluginIndex.standard()) : null) {

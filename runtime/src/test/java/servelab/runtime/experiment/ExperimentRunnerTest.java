@@ -79,6 +79,17 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void ngramInASimulatedRunIsSaidToProposeNothing() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var console = new java.util.ArrayList<String>();
+        run(List.of("trace.synthetic.count=10", "plugins.speculator.name=ngram"), "ngram",
+                new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> console.add(t + " " + k + ": " + d), null, null));
+        // its results equal a run without speculation: the console now says why
+        assertTrue(console.stream().anyMatch(l -> l.startsWith("info speculator: ngram drafts by looking up the prompt's "
+                + "token ids, which a simulated run does not have")), console.toString());
+    }
+
+    @Test
     void aFolderThatHoldsResultsIsRefusedBeforeAnythingElseIsStarted() throws Exception {
         // given: a folder with results, and a plugins folder that does not exist (the host would refuse it first)
         Files.createDirectories(work.resolve("done"));
