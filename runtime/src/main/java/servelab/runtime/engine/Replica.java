@@ -43,7 +43,7 @@ public final class Replica implements ReplicaView {
     /** Step time multiplier of an injected straggle; exactly 1.0 leaves the executor's duration untouched. */
     private double slowdown = 1.0;
     /** Ids of the requests this replica cut (ids are trace indices, dense from 0: a bit each). */
-    private final java.util.BitSet truncated = new java.util.BitSet();
+    private final PromptCuts cuts = new PromptCuts();
     private long lastStepNanos;
 
     public Replica(int index, ReplicaConfig config, ReplicaSlots slots, Executor executor, ResultSink sink) {
@@ -133,7 +133,7 @@ public final class Replica implements ReplicaView {
 
     /** Accepts a request at its arrival; one that can never fit in KV memory is recorded as failed at once. */
     public void submit(TraceRequest asked) {
-        var request = fitted(asked);
+        var request = cuts.fitted(asked, maxModelLen(), config.truncate());
         // checked first, in long arithmetic, before anything is sized by the request: a trace row of two billion
         // output tokens is refused, not an OutOfMemoryError, and two lengths that overflow an int add up
         long total = (long) request.inputTokens() + request.outputTokens();
@@ -168,25 +168,9 @@ public final class Replica implements ReplicaView {
         return config.maxModelLen() > 0 ? config.maxModelLen() : executor.maxSequenceTokens();
     }
 
-    /**
-     * {@code r}, or with {@link ReplicaConfig#truncate()} and too many tokens, {@code r} with only its prompt's last
-     * tokens (vLLM's {@code truncate_prompt_tokens} keeps the end); one whose output alone does not fit is left to be
-     * refused. The trace's block hashes describe the prompt from its start, which is cut away, so none are kept.
-     */
-    private TraceRequest fitted(TraceRequest r) {
-        int limit = maxModelLen();
-        if (!config.truncate() || (long) r.inputTokens() + r.outputTokens() <= limit || r.outputTokens() >= limit) return r;
-        if (r.id() >= 0 && r.id() <= Integer.MAX_VALUE) truncated.set((int) r.id());
-        return new TraceRequest(r.id(), r.arrivalNanos(), limit - r.outputTokens(), r.outputTokens(), r.tenant(),
-                r.priority(), new long[0], 0);
-    }
-
-    /**
-     * Requests whose prompt this replica cut to fit max_model_len, as a set of ids: a request whose copies (a retry,
-     * a hedge) ran on several replicas, or twice on one, is one request (the run counts the union).
-     */
+    /** See {@link PromptCuts#cut()}. */
     public java.util.BitSet truncated() {
-        return (java.util.BitSet) truncated.clone();
+        return cuts.cut();
     }
 
     /** Whether a step would have work to do. */
