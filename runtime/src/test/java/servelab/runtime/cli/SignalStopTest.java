@@ -31,11 +31,13 @@ class SignalStopTest {
                 plugins.toString(), "--out", runDir.toString(), "--set", "trace.synthetic.count=5000")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            // when: it is replaying (its control port is open), a TERM
+            // when: it is replaying (run.json written, its control port open), a TERM
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (Files.notExists(runDir.resolve("control.port")) && p.isAlive() && System.nanoTime() < deadline) {
+            while ((Files.notExists(runDir.resolve("control.port")) || Files.notExists(runDir.resolve("run.json")))
+                    && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
+            Thread.sleep(300);
             assertTrue(p.isAlive(), Files.readString(log));
             p.destroy();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
