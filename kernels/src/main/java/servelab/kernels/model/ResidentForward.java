@@ -42,11 +42,12 @@ public interface ResidentForward extends AutoCloseable {
     /**
      * A verification chunk's rejection sampling on the device: its tokens after the first are the drafts (a
      * deterministic proposal, as n-gram and layer-skip drafts are), its logit rows the target's, sampled at
-     * {@code temperature} without filters. Draft {@code i} is kept when {@code uniforms[i] < p(draft i)}; at the first
-     * one rejected, the next uniform draws from the row without that draft; when all are kept, {@code uniforms[k]}
-     * draws the token after them. The uniforms are the CPU verifier's generator's {@code nextDouble()}s in order, so
-     * the outcome is {@link servelab.kernels.sample.SpeculativeVerifier#rejection(int[], float[][],
-     * java.util.random.RandomGenerator)}'s up to float rounding at a boundary.
+     * {@code temperature} without filters. Row {@code i}'s token is the inverse-CDF draw with {@code uniforms[i]} (its
+     * position's uniform, the one plain sampling there inverts), and draft {@code i} is kept when the draw equals it;
+     * the first row whose draw differs ends the verification with that draw, and when all drafts are kept row k's draw
+     * is the token after them. The outcome is
+     * {@link servelab.kernels.sample.SpeculativeVerifier#rejectionByDraw(int[], float[][], double[])}'s up to float
+     * rounding at a boundary.
      *
      * @param temperature > 0
      * @param uniforms    k + 1 numbers in [0, 1)

@@ -26,7 +26,11 @@ public record SeededSampler(SamplingParams params, RandomGenerator random) imple
 
     /** Inverse-CDF draw from probabilities summing to 1: the first id whose cumulative probability exceeds u. */
     public static int draw(float[] probabilities, RandomGenerator random) {
-        double u = random.nextDouble();
+        return draw(probabilities, random.nextDouble());
+    }
+
+    /** {@link #draw(float[], RandomGenerator)} with the uniform {@code u} in [0, 1) given. */
+    public static int draw(float[] probabilities, double u) {
         double cumulative = 0;
         int last = -1;
         for (int i = 0; i < probabilities.length; i++) {

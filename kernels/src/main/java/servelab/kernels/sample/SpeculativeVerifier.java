@@ -92,6 +92,29 @@ public final class SpeculativeVerifier {
         return rejection(draft, oneHot, target, random);
     }
 
+    /**
+     * Rejection sampling of deterministic drafts by drawing: position {@code i}'s token is drawn from {@code target[i]}
+     * with that position's own uniform {@code uniforms[i]} (an inverse-CDF draw, as {@link SeededSampler#draw} makes
+     * it), and draft {@code i} is kept when the draw equals it. For a one-hot proposal this is Leviathan et al.'s rule:
+     * draft {@code x} is kept with probability {@code p(x)}, and a rejected position's token follows {@code p} without
+     * {@code x}, renormalized (the residual). Since each token is what plain sampling with its position's uniform
+     * draws, the output does not depend on the drafts: not on how many there were, nor on whether they were right.
+     *
+     * @param uniforms one per row, {@code draft.length + 1}, each in [0, 1)
+     */
+    public static Verification rejectionByDraw(int[] draft, float[][] target, double[] uniforms) {
+        check(draft, target);
+        if (uniforms.length != target.length) {
+            throw new IllegalArgumentException(target.length + " rows need as many uniforms, got " + uniforms.length);
+        }
+        int[] tokens = new int[draft.length + 1];
+        for (int i = 0; i <= draft.length; i++) {
+            tokens[i] = SeededSampler.draw(target[i], uniforms[i]);
+            if (i == draft.length || tokens[i] != draft[i]) return new Verification(i, Arrays.copyOf(tokens, i + 1));
+        }
+        throw new AssertionError("the loop returns at i == draft.length");
+    }
+
     /** {@code norm(max(0, p - q))}; when p == q everywhere (nothing left), p itself. */
     private static float[] residual(float[] p, float[] q) {
         var r = new float[p.length];

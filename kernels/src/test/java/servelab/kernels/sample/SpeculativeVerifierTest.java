@@ -69,6 +69,32 @@ class SpeculativeVerifierTest {
     }
 
     @Test
+    void verificationByDrawKeepsTheTargetAndEachPositionsTokenIsItsOwnDraw() {
+        var random = new SplittableRandom(11);
+        var first = new long[5];
+        var second = new long[5];
+        long kept = 0;
+        for (int t = 0; t < TRIALS; t++) {
+            double[] u = {random.nextDouble(), random.nextDouble(), random.nextDouble()};
+            var verification = SpeculativeVerifier.rejectionByDraw(new int[] {1, 2}, TARGET, u);
+            int[] tokens = verification.tokens();
+            first[tokens[0]]++;
+            if (tokens.length >= 2) second[tokens[1]]++;
+            if (verification.accepted() >= 1) kept++;
+            // each position's token is plain sampling's draw with that position's uniform, whatever the drafts
+            for (int i = 0; i < tokens.length; i++) assertEquals(SeededSampler.draw(TARGET[i], u[i]), tokens[i]);
+            assertEquals(tokens[0], SpeculativeVerifier.rejectionByDraw(new int[] {4, 4}, TARGET, u).tokens()[0]);
+            assertEquals(tokens[0], SpeculativeVerifier.rejectionByDraw(new int[0], new float[][] {TARGET[0]},
+                    new double[] {u[0]}).tokens()[0], "no drafts at all: the same token");
+        }
+        // a one-hot draft x is kept with probability p(x) = 0.40, and the emitted tokens follow the target
+        ChiSquare.assertFits(asDoubles(TARGET[0]), first, "first token");
+        ChiSquare.assertFits(asDoubles(TARGET[1]), second, "second token");
+        double rate = (double) kept / TRIALS;
+        assertTrue(Math.abs(rate - 0.40) < 5 * Math.sqrt(0.40 * 0.60 / TRIALS), "acceptance rate " + rate);
+    }
+
+    @Test
     void greedyMatchAcceptsWhileDraftsEqualTheTargetArgmax() {
         // argmax of each target row: 1, 2, 0 (rows of a 5-token vocabulary, back to back)
         var logits = new float[15];

@@ -315,8 +315,9 @@ public final class ModelExecutor implements Executor {
 
     /**
      * Verifies item {@code i}'s drafts against its k + 1 logit rows: greedy match under greedy sampling (the output is
-     * token for token what plain decoding gives), else rejection sampling with the drafts as a one-hot proposal (the
-     * output is distributed as plain sampling's).
+     * token for token what plain decoding gives), else rejection sampling with the drafts as a one-hot proposal, each
+     * position's token drawn with that position's own uniform, as plain sampling draws it (so the output does not
+     * depend on how many drafts a step verified, which memory and the token budget decide).
      */
     private Verification verify(StepBatch batch, int i, int chunk, ModelInstance.Output out) {
         var chunkTokens = chunks.get(chunk).tokens();
@@ -333,8 +334,8 @@ public final class ModelExecutor implements Executor {
         for (int j = 0; j <= drafts.length; j++) {
             probabilities[j] = params.probabilities(logits.values(), logits.offset(chunk, j), vocabulary);
         }
-        int position = batch.startPosition(i) + 1; // where the first new token goes
-        return SpeculativeVerifier.rejection(drafts, probabilities, sampling.sampler(batch.seqId(i), position).random());
+        return SpeculativeVerifier.rejectionByDraw(drafts, probabilities, sampling.verifyUniforms(batch.seqId(i),
+                batch.startPosition(i) + 1, drafts.length + 1));
     }
 
     /**

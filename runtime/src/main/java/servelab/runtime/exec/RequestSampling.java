@@ -88,4 +88,14 @@ public final class RequestSampling {
         if (r == null) return SeededSampler.of(runParams, Seeds.ofToken(runSeed, requestId, position));
         return SeededSampler.of(r.params(), Seeds.ofToken(r.seed(), r.ownSeed() ? 0 : requestId, position));
     }
+
+    /**
+     * The uniforms of a verification of {@code rows} rows whose first new token goes to {@code position}: each the
+     * first draw of its position's sampler, the one plain sampling at that position inverts.
+     */
+    double[] verifyUniforms(long requestId, int position, int rows) {
+        var uniforms = new double[rows];
+        for (int j = 0; j < rows; j++) uniforms[j] = sampler(requestId, position + j).random().nextDouble();
+        return uniforms;
+    }
 }

@@ -60,10 +60,8 @@ record StepSampling(boolean[] onDevice, ResidentForward.Draws draws, boolean nee
                     onDevice[c] = true;
                 } else if (plain && drafts <= ResidentForward.MAX_VERIFY_DRAFTS) {
                     if (verify == null) verify = new ResidentForward.Verify[chunks.size()];
-                    // the verifier's generator, as ModelExecutor's host verification makes it: its draws in order
-                    var random = sampling.sampler(batch.seqId(i), batch.startPosition(i) + 1).random();
-                    var uniforms = new double[drafts + 1];
-                    for (int j = 0; j < uniforms.length; j++) uniforms[j] = random.nextDouble();
+                    // each row's position's own uniform, as ModelExecutor's host verification takes them
+                    var uniforms = sampling.verifyUniforms(batch.seqId(i), batch.startPosition(i) + 1, drafts + 1);
                     verify[c] = new ResidentForward.Verify(params.temperature(), uniforms);
                     onDevice[c] = true;
                 } else {

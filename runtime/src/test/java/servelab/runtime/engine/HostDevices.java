@@ -73,8 +73,8 @@ final class HostDevices {
                     for (int j = 0; j < t.length; j++) {
                         target[j] = params.probabilities(logits.values(), logits.offset(c, j), v);
                     }
-                    kept[c] = SpeculativeVerifier.rejection(Arrays.copyOfRange(t, 1, t.length), target,
-                            replay(verify.uniforms())).tokens();
+                    kept[c] = SpeculativeVerifier.rejectionByDraw(Arrays.copyOfRange(t, 1, t.length), target,
+                            verify.uniforms()).tokens();
                 }
             }
             if (!withLogits) return new Step(tokens, null, kept);

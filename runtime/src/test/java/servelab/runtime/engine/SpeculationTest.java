@@ -199,7 +199,8 @@ class SpeculationTest {
      * With sampling, verification by rejection sampling leaves each output token distributed as plain sampling: 3,000
      * requests with one prompt each sample three tokens at temperature 1 (top-k 6), once plainly and once with two
      * drafts per step; the second and third tokens come out of verifications. Two-sample chi-square per position
-     * (rare tokens pooled) at significance 0.001, seeded.
+     * (rare tokens pooled) at significance 0.001, seeded; and, since verification draws each position's token with
+     * that position's uniform, the two runs' outputs are equal.
      */
     @Test
     void rejectionSamplingOnTheRealModelKeepsTheSamplingDistribution() {
@@ -209,6 +210,7 @@ class SpeculationTest {
         for (int i = 0; i < n; i++) requests.add(TraceRequest.of(i, 0, 12, 3));
         int[] prompt = {11, 57, 203, 88, 301, 5, 77, 412, 19, 260, 33, 150};
         var counts = new ArrayList<Map<Integer, Integer>[]>();
+        var outputs = new ArrayList<Map<Long, java.util.List<Integer>>>();
         int verifiedTokens = 0;
         for (boolean speculate : new boolean[] {false, true}) {
             var executor = new ModelExecutor(model, new ModelExecutor.Options(sampling, 17,
@@ -230,9 +232,15 @@ class SpeculationTest {
                 byPosition[1].merge(out[2], 1, Integer::sum);
             }
             counts.add(byPosition);
+            var byRequest = new java.util.TreeMap<Long, java.util.List<Integer>>();
+            engine.rows.outputs.forEach((id, out) -> byRequest.put(id, java.util.Arrays.stream(out).boxed().toList()));
+            outputs.add(byRequest);
             if (speculate) verifiedTokens = engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
         }
         assertTrue(verifiedTokens >= n, "the second run verified drafts: " + verifiedTokens);
+        // and: each position's token is drawn with that position's own uniform, as plain sampling draws it, so the
+        // outputs are the plain run's token for token (they had followed how many drafts each step verified)
+        assertEquals(outputs.get(0), outputs.get(1));
         for (int position = 0; position < 2; position++) {
             var a = counts.get(0)[position];
             var b = counts.get(1)[position];

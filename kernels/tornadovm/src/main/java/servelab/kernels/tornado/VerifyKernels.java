@@ -25,13 +25,15 @@ public final class VerifyKernels {
      * Rejection sampling of deterministic drafts at a temperature, one work-group per verification
      * ({@link ResidentForward.Verify}). {@code verifyMeta}: the count, then per verification
      * {@link #VERIFY_STRIDE} ints: its first logit row, k, the k drafts. {@code verifyFloats}: per verification its
-     * inverse temperature, then its k + 1 uniforms. {@code verifyOut}: per verification the drafts accepted, then the
-     * tokens kept (accepted + 1). Row {@code i}'s probabilities are {@code exp((logit - max) / t)} over their sum, in
-     * float; draft {@code i} is kept when {@code u_i * sum < exp((logit(draft) - max) / t)}; the first one rejected
-     * draws from the row without it with {@code u_(i+1)} (the runs of ids summed in order, as
-     * {@link SamplingKernels#sample}), and with all kept {@code u_k} draws from row k. The loop over rows has a constant
-     * trip count and every decision is the same in all threads of a group (computed from the same sums), so no
-     * barrier is inside a branch (PoCL 3.1, see {@link AttentionKernels}).
+     * inverse temperature, then its k + 1 uniforms, one per row (its position's). {@code verifyOut}: per verification
+     * the drafts accepted, then the tokens kept (accepted + 1). Row {@code i}'s probabilities are
+     * {@code exp((logit - max) / t)} over their sum, in float; row {@code i}'s token is the inverse-CDF draw with
+     * {@code u_i} (the runs of ids summed in order, as {@link SamplingKernels#sample}), and draft {@code i} is kept
+     * when the draw equals it; the first row whose draw differs keeps its draw and ends the verification, and with all
+     * drafts kept row k's draw is the token after them ({@code SpeculativeVerifier.rejectionByDraw}). The loop over
+     * rows has a constant trip count and every decision is the same in all threads of a group (the first thread's
+     * draw goes through local memory behind a barrier), so no barrier is inside a branch (PoCL 3.1, see
+     * {@link AttentionKernels}).
      */
     public static void verifyTemperature(KernelContext ctx, FloatArray logits, IntArray verifyMeta,
                                          FloatArray verifyFloats, IntArray verifyOut, int vocabulary) {
@@ -78,53 +80,41 @@ public final class VerifyKernels {
             }
             boolean draftRow = row && i < k;
             int x = draftRow ? verifyMeta.get(meta + 2 + i) : -1;
-            float ex = draftRow ? TornadoMath.exp((logits.get(base + x) - m) * inverseTemperature) : 0f;
-            boolean keep = draftRow && verifyFloats.get(at + 1 + i) * total < ex;
-            boolean draw = row && !keep;   // a rejected draft's residual, or the token after all the drafts
-            if (keep && ctx.localIdx == 0) {
-                verifyOut.set(at + 1 + i, x);
-            }
-            if (draw && ctx.localIdx == 0) {
-                float u = verifyFloats.get(at + 1 + (draftRow ? i + 1 : k));
-                float target = u * (total - ex);
+            if (row && ctx.localIdx == 0) {   // the row's draw with its own uniform, as plain sampling draws it
+                float target = verifyFloats.get(at + 1 + i) * total;
                 float cumulative = 0f;
                 int run = WG - 1;
                 boolean found = false;
                 for (int j = 0; j < WG; j++) {
-                    float runSum = sums[j];
-                    if (draftRow && x >= j * chunk && x < j * chunk + chunk) {
-                        runSum -= ex;
-                    }
-                    if (!found && cumulative + runSum > target) {
+                    if (!found && cumulative + sums[j] > target) {
                         run = j;
                         found = true;
                     }
                     if (!found) {
-                        cumulative += runSum;
+                        cumulative += sums[j];
                     }
                 }
                 int end = Math.min(run * chunk + chunk, vocabulary);
-                int pick = draftRow && end - 1 == x ? end - 2 : end - 1;   // the rounding gap: the run's last id
+                int pick = end - 1;   // the rounding gap: the run's last id
                 boolean picked = false;
                 for (int v = run * chunk; v < end; v++) {
-                    if (v != x) {
-                        cumulative += TornadoMath.exp((logits.get(base + v) - m) * inverseTemperature);
-                        if (!picked && target < cumulative) {
-                            pick = v;
-                            picked = true;
-                        }
+                    cumulative += TornadoMath.exp((logits.get(base + v) - m) * inverseTemperature);
+                    if (!picked && target < cumulative) {
+                        pick = v;
+                        picked = true;
                     }
                 }
-                if (!(total - ex > 0f)) {
-                    pick = x;   // the draft held all the mass (its probability rounds to 1): nothing else to draw
-                }
                 verifyOut.set(at + 1 + i, pick);
+                local[0] = pick;   // every thread of the group takes the same decision from it
             }
+            ctx.localBarrier();
+            int drawn = (int) local[0];
+            boolean keep = draftRow && drawn == x;
             if (keep) {
                 accepted = i + 1;
             }
-            if (draw) {
-                open = false;
+            if (row && !keep) {
+                open = false;   // a rejected draft's position keeps the draw; after the last draft, the draw is the bonus
             }
             ctx.localBarrier();   // the next row overwrites local and sums
         }

@@ -70,29 +70,34 @@ class DeviceForwardTest {
                 }
                 // verify two drafts for a: three logit rows from one chunk
                 check(model, device, cpu, cache, List.of(new SequenceChunk(new int[] {next[0], 5, 7}, aLength, a, 3)));
-                // rejection sampling of drafts on the device: uniforms of 0 keep a draft, 0.999 rejects one (its
-                // probability is far below), the next uniform then draws from the row without it; a verification that
-                // keeps all three drafts draws the token after them
+                // rejection sampling of drafts on the device: each row's token is drawn with its own uniform and a
+                // draft is kept when the draw equals it; uniforms inside a draft's slice of the CDF keep it, one
+                // outside rejects it (that row's draw is the token), and a verification that keeps all three drafts
+                // draws the token after them
                 int[] draftsA = {7, 11, 13};
                 int[] draftsB = {5, 6, 8};
                 var verifications = List.of(
                         new SequenceChunk(new int[] {next[0], draftsA[0], draftsA[1], draftsA[2]}, aLength, a, 4),
                         new SequenceChunk(new int[] {next[1], draftsB[0], draftsB[1], draftsB[2]}, bLength, b, 4));
-                double[][] us = {{0.0, 0.0, 0.999, 0.37}, {0.0, 0.0, 0.0, 0.61}};
                 float temperature = 0.9f;
+                var params = SamplingParams.temperature(temperature);
+                Logits target = Forward.step(model, cpu, cache, verifications);
+                int[][] drafts = {draftsA, draftsB};
+                var rows = new float[2][4][];
+                for (int v = 0; v < 2; v++) {
+                    for (int j = 0; j < 4; j++) {
+                        rows[v][j] = params.probabilities(target.values(), target.offset(v, j), c.vocabularySize());
+                    }
+                }
+                double[][] us = {
+                        {inside(rows[0][0], draftsA[0]), inside(rows[0][1], draftsA[1]), outside(rows[0][2], draftsA[2]), 0.37},
+                        {inside(rows[1][0], draftsB[0]), inside(rows[1][1], draftsB[1]), inside(rows[1][2], draftsB[2]), 0.61}};
                 var verify = new ResidentForward.Verify[] {new ResidentForward.Verify(temperature, us[0]),
                         new ResidentForward.Verify(temperature, us[1])};
-                Logits target = Forward.step(model, cpu, cache, verifications);
                 var verified = device.step(verifications, c.layers(),
                         new ResidentForward.Draws(new SamplingParams[8], new double[8], verify), false).verified();
-                var params = SamplingParams.temperature(temperature);
-                int[][] drafts = {draftsA, draftsB};
                 for (int v = 0; v < 2; v++) {
-                    var rows = new float[4][];
-                    for (int j = 0; j < 4; j++) {
-                        rows[j] = params.probabilities(target.values(), target.offset(v, j), c.vocabularySize());
-                    }
-                    var expectedTokens = SpeculativeVerifier.rejection(drafts[v], rows, replay(us[v])).tokens();
+                    var expectedTokens = SpeculativeVerifier.rejectionByDraw(drafts[v], rows[v], us[v]).tokens();
                     assertArrayEquals(expectedTokens, verified[v], "verification " + v);
                 }
                 assertEquals(3, verified[0].length, "two drafts kept, the third rejected and redrawn");
@@ -341,20 +346,18 @@ class DeviceForwardTest {
     }
 
     /** A generator whose {@code nextDouble()}s are {@code values}, in order. */
-    private static java.util.random.RandomGenerator replay(double[] values) {
-        return new java.util.random.RandomGenerator() {
-            private int next;
+    /** The middle of token {@code x}'s slice of the inverse CDF over {@code p} (ids in order): a draw there is x. */
+    private static double inside(float[] p, int x) {
+        double below = 0;
+        for (int i = 0; i < x; i++) if (p[i] > 0) below += p[i];
+        return below + p[x] / 2;
+    }
 
-            @Override
-            public long nextLong() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public double nextDouble() {
-                return values[next++];
-            }
-        };
+    /** A uniform whose draw over {@code p} is not {@code x}. */
+    private static double outside(float[] p, int x) {
+        double below = 0;
+        for (int i = 0; i < x; i++) if (p[i] > 0) below += p[i];
+        return below > 0.01 ? below / 2 : Math.min(0.999, (below + p[x] + 1) / 2);
     }
 
     /** The tiny model's widths with {@code layers} layers, a context of {@code context} and a tied classifier or not. */
