@@ -35,8 +35,20 @@ public interface Executor {
      * step). Executors without a model cannot.
      */
     default long selfDraft(SelfDraftBatch batch, int layers, int draftTokens) {
-        throw new EngineException(describe() + " cannot draft with its own model's layers (layer-skip needs the model "
+        throw new CannotDraft(describe() + " cannot draft with its own model's layers (layer-skip needs the model "
                 + "executor, or the simulated one)");
+    }
+
+    /**
+     * The executor cannot draft as asked (no model, or no draft model): the speculator that asked is at fault, and a
+     * swap to it mid-run is reverted rather than the run stopped.
+     */
+    final class CannotDraft extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public CannotDraft(String message) {
+            super(message);
+        }
     }
 
     /** Longest sequence (prompt plus output tokens) the executor can run; longer requests fail at arrival. */

@@ -69,6 +69,10 @@ final class Speculation {
         if (decoding.isEmpty()) return;
         List<Draft> drafts;
         try {
+            if (executor.producesTokens() && speculator.isBuiltIn("modeled")) { // switched to mid-run: refused at start
+                throw new IllegalStateException("speculator 'modeled' proposes placeholder drafts for the simulated "
+                        + "executor's acceptance model; this executor verifies real tokens (ngram, layer-skip, draft-model)");
+            }
             drafts = speculator.policy().propose(Collections.unmodifiableList(decoding), context);
         } catch (ExecutorFailure failure) {
             throw failure.cause; // the executor's own failure is the engine's, not the speculator's
@@ -170,6 +174,8 @@ final class Speculation {
         public void draftWithModel(int layers, int draftTokens) {
             try {
                 draftNanos = executor.selfDraft(selfDrafts, layers, draftTokens);
+            } catch (Executor.CannotDraft missing) { // no draft model, or none at all: the speculator's choice faults
+                throw new IllegalStateException(missing.getMessage(), missing);
             } catch (RuntimeException failure) {
                 throw new ExecutorFailure(failure);
             }

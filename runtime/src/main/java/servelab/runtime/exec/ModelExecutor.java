@@ -235,11 +235,15 @@ public final class ModelExecutor implements Executor {
         long t0 = System.nanoTime();
         boolean separate = layers < 0;
         if (separate && draft == null) {
-            throw new EngineException("the draft-model speculator needs a draft model: set model.draft_path (a smaller "
+            throw new CannotDraft("the draft-model speculator needs a draft model: set model.draft_path (a smaller "
                     + "GGUF with the target's vocabulary)");
         }
         var drafter = separate ? draft : target;
         var c = drafter.config();
+        if (!separate && layers > c.layers()) { // was clamped to every layer, silently: a draft as costly as the model
+            throw new CannotDraft("layer-skip drafts with " + layers + " layers, but the model has " + c.layers()
+                    + " (plugins.speculator.params.layers: 0 for half, at most " + c.layers() + ")");
+        }
         int use = separate ? c.layers() : layers == 0 ? Math.max(1, c.layers() / 2) : Math.min(layers, c.layers());
         int blockSize = target.blockSize();
         int nextScratch = engineBlocks;

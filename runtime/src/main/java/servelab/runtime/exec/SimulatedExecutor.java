@@ -26,7 +26,9 @@ public final class SimulatedExecutor implements Executor {
      *                   ratio for a draft model (drafting k tokens runs the draft model k times)
      */
     public SimulatedExecutor(CostModel cost, int blockSizeTokens, AcceptanceModel acceptance, double draftCost) {
-        if (!(draftCost >= 0)) throw new IllegalArgumentException("speculation.draft_cost must be >= 0, was " + draftCost);
+        if (!(draftCost >= 0 && draftCost <= 1000)) {
+            throw new IllegalArgumentException("speculation.draft_cost must be in [0, 1000], was " + draftCost);
+        }
         this.cost = cost;
         this.blockSizeTokens = blockSizeTokens;
         this.acceptance = acceptance;

@@ -16,6 +16,9 @@ public record SpeculationSpec(List<Double> acceptance, double draftCost) {
     public SpeculationSpec {
         acceptance = acceptance == null ? List.of(0.7) : List.copyOf(acceptance);
         new servelab.runtime.exec.AcceptanceModel(acceptance, 0); // checks the rates
-        if (!(draftCost >= 0)) throw new IllegalArgumentException("speculation.draft_cost must be >= 0, was " + draftCost);
+        // a draft token costing more than 1,000 target steps is no draft model; Infinity made steps free (overflow)
+        if (!(draftCost >= 0 && draftCost <= 1000)) {
+            throw new IllegalArgumentException("speculation.draft_cost must be in [0, 1000], was " + draftCost);
+        }
     }
 }

@@ -295,6 +295,15 @@ class SpeculationTest {
         int drafted = spec.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum();
         int accepted = spec.rows.requests.stream().mapToInt(r -> r.specAcceptedTokens()).sum();
         assertTrue(drafted > 0 && accepted > 0, drafted + " drafted, " + accepted + " accepted");
+        // and: more layers than the model has is the speculator's fault (it was clamped to all of them, silently)
+        var tooMany = new PolicySlot.Installed<>(factory.create(servelab.api.Params.validate("layer-skip",
+                factory.descriptor().params(), Map.of("layers", 5, "num_speculative_tokens", 3))),
+                factory.descriptor(), Map.of(), "test");
+        var over = new TinyEngine(80, BLOCK, Map.of(), 0, new HashBlockPrefixCache(), executor(80));
+        over.speculator.install(tooMany);
+        over.simulation.run(requests.iterator());
+        var fault = over.rows.events.stream().filter(e -> e.type().equals("fault")).findFirst().orElseThrow();
+        assertTrue(fault.detail().contains("layer-skip drafts with 5 layers, but the model has 2"), fault.detail());
     }
 
     private static PolicySlot.Installed<Speculator> draftModel(int k) {
@@ -349,11 +358,25 @@ class SpeculationTest {
             for (var r : requests) assertArrayEquals(plain.rows.outputs.get(r.id()), engine.rows.outputs.get(r.id()));
             assertTrue(engine.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum() > 0);
         }
+        // without a draft model (a ctl switch to draft-model mid-run): the speculator's fault, reverted, and every
+        // request still decodes exactly (it stopped the whole run, every request "run aborted")
         var without = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
         without.speculator.install(draftModel(2));
-        var e = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class,
-                () -> without.simulation.run(requests.iterator()));
-        assertTrue(e.getMessage().contains("needs a draft model: set model.draft_path"), e.getMessage());
+        without.simulation.run(requests.iterator());
+        var fault = without.rows.events.stream().filter(e -> e.type().equals("fault")).findFirst().orElseThrow();
+        assertTrue(fault.detail().contains("needs a draft model: set model.draft_path"), fault.detail());
+        assertEquals("reverted", fault.to());
+        for (var r : requests) assertArrayEquals(plain.rows.outputs.get(r.id()), without.rows.outputs.get(r.id()));
+        // and: modeled's placeholder drafts on the model executor (refused at a run's start) fault the same way
+        var modeledFactory = new Speculators.Modeled();
+        var withModeled = new TinyEngine(80, BLOCK, Map.of(), 0, new NoPrefixCache(), executor(80));
+        withModeled.speculator.install(new PolicySlot.Installed<>(modeledFactory.create(servelab.api.Params.validate(
+                "modeled", modeledFactory.descriptor().params(), Map.of())), modeledFactory.descriptor(), Map.of(),
+                "built-in"));
+        withModeled.simulation.run(requests.iterator());
+        var modeledFault = withModeled.rows.events.stream().filter(e -> e.type().equals("fault")).findFirst().orElseThrow();
+        assertTrue(modeledFault.detail().contains("speculator 'modeled' proposes placeholder drafts"), modeledFault.detail());
+        assertEquals(0, withModeled.rows.requests.stream().mapToInt(r -> r.specDraftTokens()).sum());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package servelab.runtime.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
@@ -61,5 +62,11 @@ class ExperimentValidationTest {
         assertEquals("e.yaml: kv.blocks must be a whole number, was 'many'", error("kv: {blocks: many}\n"));
         assertEquals("e.yaml: kv must be a mapping of keys to values, was '3'", error("kv: 3\n"));
         assertEquals("e.yaml: slo.ttft_ms must be a number of milliseconds >= 0, was -1.0", error("slo: {ttft_ms: -1}\n"));
+        // an infinite draft cost overflowed each step's time, which then cost 1 ns: speculation looked free
+        assertEquals("e.yaml: speculation.draft_cost must be in [0, 1000], was 1.0E13",
+                error("speculation: {draft_cost: 1e13}\n"));
+        var infinite = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ExperimentFile.load(null, java.util.List.of("speculation.draft_cost=Infinity")));
+        assertTrue(infinite.getMessage().contains("speculation.draft_cost"), infinite.getMessage());
     }
 }
