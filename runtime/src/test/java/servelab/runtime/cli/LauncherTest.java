@@ -141,11 +141,14 @@ class LauncherTest {
     @Test
     void sweepsAndWorkersGetTheInternalsHazelcastWarnsWithout() throws Exception {
         var home = fakeCheckout();
-        for (var command : java.util.List.of("sweep", "worker", "ctl")) {
-            var r = launchIn(home, work, command, "--help");
+        // notebook runs runs a sweep too (it printed Hazelcast's warning); notebook run does not
+        for (var command : java.util.List.of("sweep", "worker", "ctl", "notebook runs", "notebook run")) {
+            var args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
+            args.add("--help");
+            var r = launchIn(home, work, args.toArray(String[]::new));
             assertEquals(0, r.code(), r.err());
             boolean opens = r.out().lines().anyMatch("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"::equals);
-            assertEquals(!command.equals("ctl"), opens, command + ": " + r.out());
+            assertEquals(!command.equals("ctl") && !command.equals("notebook run"), opens, command + ": " + r.out());
         }
     }
 
