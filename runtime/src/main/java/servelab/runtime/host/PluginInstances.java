@@ -23,6 +23,11 @@ final class PluginInstances {
         try {
             policy = ((PluginFactory<Object>) plugin.factory()).create(params);
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+            if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("parameter '")) {
+                // the plugin's own check of its parameters together: a bad value, named as the user wrote it
+                throw new PluginParameterException(selection.keyed(e.getMessage()) + " (" + descriptor.label() + " "
+                        + descriptor.id() + ")");
+            }
             throw new PluginException(plugin.source() + ": " + descriptor.label() + " " + descriptor.id()
                     + " threw while being created: " + e, e);
         }

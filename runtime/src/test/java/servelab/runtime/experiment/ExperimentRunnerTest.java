@@ -90,6 +90,17 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aParameterAPluginRefusesAtItsCreationIsNamedAsWritten() throws Exception {
+        // a value only the plugin can judge (a retry_on that names no failure): it said "parameter 'retry_on'"
+        // inside "threw while being created: java.lang.IllegalArgumentException: ..."
+        var plugins = TestBundles.resiliencePlugins(TestBundles.defaultPlugins(work.resolve("plugins")));
+        var e = assertThrows(RuntimeException.class, () -> run(List.of("replicas=2", "plugins.retry.name=retry",
+                "plugins.retry.params.retry_on=answered"), "retry", options(plugins)));
+        assertTrue(e.getMessage().startsWith("plugins.retry.params.retry_on names 'answered'"), e.getMessage());
+        assertTrue(!e.getMessage().contains("IllegalArgumentException"), e.getMessage());
+    }
+
+    @Test
     void aFolderThatHoldsResultsIsRefusedBeforeAnythingElseIsStarted() throws Exception {
         // given: a folder with results, and a plugins folder that does not exist (the host would refuse it first)
         Files.createDirectories(work.resolve("done"));
