@@ -13,7 +13,8 @@ import servelab.runtime.engine.ResultSink;
 final class ClusterSwaps {
     private final ClusterSlots cluster;
     private final ResultSink downstream;
-    private PolicySlot.Installed<?> admission, router;
+    private PolicySlot.Installed<servelab.api.route.Admission> admission;
+    private PolicySlot.Installed<servelab.api.route.Router> router;
 
     ClusterSwaps(ClusterSlots cluster, ResultSink downstream) {
         this.cluster = cluster;
@@ -24,18 +25,21 @@ final class ClusterSwaps {
 
     /** Records a swap of either slot since the last call, at {@code now}. */
     void note(long now) {
-        admission = note(admission, cluster.admission().current(), now);
-        router = note(router, cluster.router().current(), now);
+        admission = note(cluster.admission(), admission, now);
+        router = note(cluster.router(), router, now);
     }
 
-    private PolicySlot.Installed<?> note(PolicySlot.Installed<?> inUse, PolicySlot.Installed<?> current, long now) {
-        if (current != inUse) {
-            var swap = new EngineEvent.PolicySwap(now, -1, -1, current.descriptor().kind().id(), inUse.id(), current.id(),
-                    "params " + new java.util.TreeMap<>(current.params()) + " from " + current.source(), current.params());
+    private <T> PolicySlot.Installed<T> note(PolicySlot<T> slot, PolicySlot.Installed<T> inUse, long now) {
+        if (slot.current() == inUse) return inUse;
+        var from = inUse;
+        for (var next : slot.changesSince(inUse)) {
+            var swap = new EngineEvent.PolicySwap(now, -1, -1, next.descriptor().kind().id(), from.id(), next.id(),
+                    "params " + new java.util.TreeMap<>(next.params()) + " from " + next.source(), next.params());
             synchronized (downstream) {
                 downstream.event(swap);
             }
+            from = next;
         }
-        return current;
+        return from;
     }
 }

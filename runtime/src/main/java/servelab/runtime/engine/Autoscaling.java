@@ -114,10 +114,11 @@ final class Autoscaling {
 
     /** The autoscaler's answer, or -1 when it faulted (recorded, and its slot reverted when it can be). */
     private int ask(Fleet fleet, long now) {
-        var current = slot.current();
-        if (current != inUse) {
-            events.event(EngineEvent.PolicySwap.of(now, -1, -1, inUse, current));
-            inUse = current;
+        if (slot.current() != inUse) {
+            for (var next : slot.changesSince(inUse)) {
+                events.event(EngineEvent.PolicySwap.of(now, -1, -1, inUse, next));
+                inUse = next;
+            }
         }
         String fault;
         try {

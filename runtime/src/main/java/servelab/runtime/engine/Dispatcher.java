@@ -180,11 +180,13 @@ final class Dispatcher {
     }
 
     <T> PolicySlot.Installed<T> noteSwap(PolicySlot<T> slot, PolicySlot.Installed<T> inUse, long now) {
-        var current = slot.current();
-        if (current != inUse) {
-            events.event(EngineEvent.PolicySwap.of(now, -1, -1, inUse, current));
+        if (slot.current() == inUse) return inUse;
+        var from = inUse;
+        for (var next : slot.changesSince(inUse)) {
+            events.event(EngineEvent.PolicySwap.of(now, -1, -1, from, next));
+            from = next;
         }
-        return current;
+        return from;
     }
 
     <T> void fallBack(PolicySlot<T> slot, PolicySlot.Installed<T> faulty, long now, String what) {

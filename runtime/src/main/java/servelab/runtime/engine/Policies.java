@@ -74,12 +74,14 @@ final class Policies {
 
     private <T> PolicySlot.Installed<T> swapIfChanged(PolicySlot<T> slot, PolicySlot.Installed<T> inUse, long now,
                                                      long iteration, KvManager kv) {
-        var current = slot.current();
-        if (current != inUse) {
-            sink.event(EngineEvent.PolicySwap.of(now, iteration, replica, inUse, current));
-            handOn(current.descriptor().kind().handoff(), current.policy(), kv);
+        if (slot.current() == inUse) return inUse; // the common case: one volatile read per slot and step
+        var from = inUse;
+        for (var next : slot.changesSince(inUse)) {
+            sink.event(EngineEvent.PolicySwap.of(now, iteration, replica, from, next));
+            from = next;
         }
-        return current;
+        if (from != inUse) handOn(from.descriptor().kind().handoff(), from.policy(), kv);
+        return from;
     }
 
     /** What a swap hands to the new policy, as its kind's table entry says ({@link PluginKind}). */

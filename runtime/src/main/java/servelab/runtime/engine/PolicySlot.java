@@ -57,6 +57,8 @@ public final class PolicySlot<T> {
 
     private volatile Installed<T> current;
     private Installed<T> previous;
+    /** Installs no reader has seen yet ({@link #changesSince}). */
+    private final java.util.List<Installed<T>> installs = new java.util.ArrayList<>();
     /** {@code name@version#build} of every policy that faulted in this slot: the registry does not pick them again. */
     private final java.util.Set<String> faulted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -83,6 +85,24 @@ public final class PolicySlot<T> {
         Objects.requireNonNull(next, "next policy");
         if (!next.buildId().equals(current.buildId())) previous = current;
         current = next;
+        installs.add(next);
+    }
+
+    /**
+     * The policies the slot went through since {@code inUse}, each once and in order, the last one now current: every
+     * install since the reader last asked (a switch that the next one replaced before any step used it is on record
+     * too, as the switch the user was told of), then the current policy when a revert put it back. Empty when nothing
+     * changed. A slot has one reader, which records a swap for each step of the chain and uses its last.
+     */
+    public synchronized java.util.List<Installed<T>> changesSince(Installed<T> inUse) {
+        var chain = new java.util.ArrayList<Installed<T>>();
+        var last = inUse;
+        for (var next : installs) {
+            if (next != last) chain.add(last = next);
+        }
+        installs.clear();
+        if (current != last) chain.add(current);
+        return chain;
     }
 
     /** {@code name@version#build} of the policies that faulted in this slot (a snapshot; see {@link Installed#buildId}). */

@@ -45,4 +45,21 @@ class PolicySlotTest {
         assertFalse(slot.revert(c));
         assertSame(c, slot.current());
     }
+
+    @Test
+    void everyInstallBeforeAReaderLooksIsInItsChainOnce() {
+        // given: two switches answered before any step used the first (a reader then saw only the last: the first,
+        // with its parameters, was recorded nowhere)
+        var a = plugin("a", 1, Map.of());
+        var slot = new PolicySlot<>(a);
+        var b = plugin("b", 2, Map.of("k", 1));
+        var c = plugin("c", 3, Map.of());
+        slot.install(b);
+        slot.install(c);
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(b, c), slot.changesSince(a));
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), slot.changesSince(c), "each once");
+        // and: a revert, which installs nothing, is the chain's last step
+        assertTrue(slot.revert(c));
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(b), slot.changesSince(c));
+    }
 }
