@@ -82,6 +82,10 @@ public final class ServeSession implements AutoCloseable {
         int blocks = kv.blocks() > 0 ? kv.blocks() : setup.defaultKvBlocks(kv.blockSize());
         events.clear();
         var slots = testbed.registry().createSlots(exp.replicas(), ExperimentRunner.selections(exp));
+        var noGateway = "servelab serve has no gateway (retries, hedges, breakers) and no autoscaler; servelab run has";
+        testbed.registry().unread(java.util.Map.of(servelab.api.PluginKind.RETRY, noGateway,
+                servelab.api.PluginKind.HEDGE, noGateway, servelab.api.PluginKind.BREAKER, noGateway,
+                servelab.api.PluginKind.AUTOSCALER, noGateway));
         testbed.watch();
         Files.createDirectories(runDir);
         recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(ExperimentRunner.slo(exp)));

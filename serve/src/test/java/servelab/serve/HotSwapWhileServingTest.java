@@ -54,4 +54,17 @@ class HotSwapWhileServingTest {
         var info = servelab.runtime.record.Json.MAPPER.readTree(dir.resolve("run/run.json").toFile());
         assertTrue(info.get("plugin_history").toString().contains("\"kind\":\"admission\""), info.get("plugin_history").toString());
     }
+
+    @Test
+    void aSwitchOfASlotTheServerNeverConsultsIsRefused(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir)) {
+            // the server has no gateway nor autoscaler: the switch was answered as done and changed nothing
+            for (var kind : java.util.List.of("retry", "hedge", "breaker", "autoscaler")) {
+                var refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                        () -> s.control("switch " + kind + " none"));
+                assertTrue(refused.getMessage().contains("error: this run never consults its " + kind
+                        + " slot: servelab serve has no gateway"), refused.getMessage());
+            }
+        }
+    }
 }

@@ -38,6 +38,7 @@ public final class PluginRegistry {
     private final List<Map<PluginKind, PolicySlot<?>>> slots = new ArrayList<>();
     /** What each slot map selected (replica groups may differ), so a deployed jar reaches the slots naming it. */
     private final List<Map<PluginKind, PluginSelection>> slotSelections = new ArrayList<>();
+    private final Map<PluginKind, String> unread = new EnumMap<>(PluginKind.class);
     private volatile Undeployed undeployed = Undeployed.NONE;
 
     /**
@@ -174,6 +175,15 @@ public final class PluginRegistry {
         slots.clear();
         slotSelections.clear();
         selections.clear();
+        unread.clear();
+    }
+
+    /**
+     * Slots the run never consults (an autoscaler without {@code autoscaling:}, the gateway's kinds in a server
+     * without one), each with why: a switch of them is refused, not answered as if it took effect.
+     */
+    public synchronized void unread(Map<PluginKind, String> why) {
+        unread.putAll(why);
     }
 
     /** The slots of a run. */
@@ -229,6 +239,10 @@ public final class PluginRegistry {
 
     private synchronized String switchInstalled(PluginSelection asked) {
         if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
+        if (unread.containsKey(asked.kind())) {
+            throw new PluginException("this run never consults its " + asked.kind().id() + " slot: "
+                    + unread.get(asked.kind()));
+        }
         var plugin = best(asked);
         // slots remember the name only, so that a jar of a newer version dropped later still reaches them
         var selection = new PluginSelection(asked.kind(), plugin.descriptor().name(), asked.params(), asked.paramsKey());

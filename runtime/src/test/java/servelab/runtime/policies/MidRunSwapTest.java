@@ -93,4 +93,18 @@ class MidRunSwapTest {
         }
         assertTrue(before > 0 && after > 0, before + " iterations before the swap, " + after + " after");
     }
+
+    @Test
+    void anAutoscalerSwitchInARunWithoutAutoscalingIsRefused() throws Exception {
+        var plugins = TestBundles.resiliencePlugins(TestBundles.defaultPlugins(work.resolve("plugins")));
+        var runDir = work.resolve("fixed");
+        var answers = new ArrayList<String>();
+        ExperimentRunner.run(ExperimentFile.load(null, List.of("replicas=2", "trace.synthetic.count=40")), runDir,
+                new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null, (replica, end) -> {
+                    if (answers.isEmpty()) answers.add(ControlClient.send(runDir, "switch autoscaler target-queue"));
+                }));
+        // it was answered "autoscaler none -> target-queue" and never asked: a fixed fleet has no autoscaling block
+        assertTrue(answers.getFirst().contains("never consults its autoscaler slot: the experiment has no autoscaling: "
+                + "block"), answers.getFirst());
+    }
 }
