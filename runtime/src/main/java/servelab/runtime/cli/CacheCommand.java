@@ -73,7 +73,7 @@ final class CacheCommand implements Runnable {
             for (var size : sizes) {
                 if (!size.equals("inf") && !size.replace("_", "").matches("[1-9][0-9]{0,8}")) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--blocks: each size is a "
-                            + "whole number of blocks from 1 to 999999999, or inf; was '" + Printable.of(size) + "'");
+                            + "whole number of blocks from 1 to 999999999, or inf; was '" + servelab.runtime.host.Printable.of(size) + "'");
                 }
             }
             var trace = Traces.readAll(file, ReadOptions.DEFAULT);

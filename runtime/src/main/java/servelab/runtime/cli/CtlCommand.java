@@ -1,8 +1,6 @@
 package servelab.runtime.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -26,7 +24,12 @@ import servelab.runtime.host.ControlOptions;
                 "Example: servelab ctl --run runs/demo-fcfs switch scheduler sjf key=prompt"})
 final class CtlCommand implements java.util.concurrent.Callable<Integer> {
     /** A switch waits for the next iteration boundary, which a slow model step can put seconds away. */
-    private static final int REPLY_TIMEOUT_MS = 60_000;
+    /** The whole reply's deadline: 60 s, or {@code -Dservelab.ctl.timeout_ms}. */
+    private static int replyTimeoutMs() {
+        return Integer.getInteger("servelab.ctl.timeout_ms", 60_000);
+    }
+    /** A control reply's lines are short (a plugin's description at most). */
+    private static final int MAX_REPLY_LINE_BYTES = 64 * 1024;
 
     @Option(names = "--run", paramLabel = "RUN_DIR", description = "the run's output folder (holds control.port)")
     Path runDir;
@@ -56,26 +59,32 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
         int p = port != null ? port : readPort();
         var address = host == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
         try (var socket = new Socket(address, p);
-             var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-             var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-            socket.setSoTimeout(REPLY_TIMEOUT_MS);
+             var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            // one deadline for the whole reply and a bound per line: whatever else listens on a stale port number
+            // cannot make ctl wait past it (a byte every 20 s did) or buffer gigabytes (a line without end did)
+            var in = new servelab.runtime.host.LineReader(socket, MAX_REPLY_LINE_BYTES,
+                    java.time.Duration.ofMillis(replyTimeoutMs()));
             String key = System.getenv(ControlOptions.KEY_ENV);
             if (key != null && !key.isEmpty()) out.println("auth " + key);
             out.println(String.join(" ", command));
             int rc = 1;
             for (String line; (line = in.readLine()) != null; ) {
+                line = servelab.runtime.host.Printable.of(line); // the peer's bytes, shown, never obeyed by the terminal
                 if (line.equals("ok")) rc = 0;
                 else if (line.startsWith("error: ")) spec.commandLine().getErr().println("servelab ctl: " + line.substring(7));
                 else if (!line.isEmpty()) spec.commandLine().getOut().println(line);
             }
             spec.commandLine().getOut().flush();
             return rc;
+        } catch (servelab.runtime.host.LineReader.LineTooLongException e) {
+            throw new UncheckedIOException("what answers on port " + p + " is not a ServeLab control port (a reply "
+                    + "line over " + MAX_REPLY_LINE_BYTES + " bytes)", e);
         } catch (java.net.ConnectException e) {
             throw new UncheckedIOException("no testbed is listening on " + address.getHostAddress() + " port " + p
                     + " (has the run ended?)", e);
         } catch (java.net.SocketTimeoutException e) {
-            throw new UncheckedIOException("the testbed on port " + p + " did not answer within "
-                    + REPLY_TIMEOUT_MS / 1000 + " s", e);
+            throw new UncheckedIOException("the testbed on port " + p + " did not finish its answer within "
+                    + replyTimeoutMs() / 1000.0 + " s", e);
         }
     }
 
@@ -118,6 +127,6 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
             // said below
         }
         throw new IllegalArgumentException(file + " should hold the run's control port (1-65535), but holds '"
-                + Printable.of(text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+                + servelab.runtime.host.Printable.of(text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
     }
 }

@@ -12,7 +12,7 @@ public final class KeyValueConverter implements ITypeConverter<String> {
     public String convert(String value) {
         int eq = value.indexOf('=');
         if (eq <= 0) {
-            throw new TypeConversionException("expected KEY=VALUE (e.g. seed=7), was '" + Printable.of(value) + "'");
+            throw new TypeConversionException("expected KEY=VALUE (e.g. seed=7), was '" + servelab.runtime.host.Printable.of(value) + "'");
         }
         return value;
     }

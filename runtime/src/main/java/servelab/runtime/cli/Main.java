@@ -121,7 +121,7 @@ public final class Main implements Runnable {
             if (!text.toString().contains(more)) text.append(": ").append(more);
         }
         // Jackson's advice to its own users ("enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow") is not ours
-        return Printable.of(JACKSON_ADVICE.matcher(text).replaceAll(""));
+        return servelab.runtime.host.Printable.of(JACKSON_ADVICE.matcher(text).replaceAll(""));
     }
 
     private static final java.util.regex.Pattern JACKSON_ADVICE =

@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
         public String convert(String value) {
             if (!java.util.List.of("simulated", "model", "emulated").contains(value)) {
                 throw new picocli.CommandLine.TypeConversionException("expected simulated, model or emulated, was '"
-                        + Printable.of(value) + "'");
+                        + servelab.runtime.host.Printable.of(value) + "'");
             }
             return value;
         }

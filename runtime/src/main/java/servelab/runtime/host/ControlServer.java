@@ -63,12 +63,12 @@ public final class ControlServer implements AutoCloseable {
             } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 // a refused switch (bad parameters, a plugin that threw when made) was told to the ctl client only
                 if (line.startsWith("switch ")) {
-                    console.report("info", "", "", "", "ctl " + line + " refused: "
-                            + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    console.report("info", "", "", "", Printable.of("ctl " + line + " refused: "
+                            + (e.getMessage() != null ? e.getMessage() : e.toString())));
                 }
                 throw e;
             }
-            if (line.startsWith("switch ")) console.report("info", "", "", "", "ctl " + line + ": " + answer);
+            if (line.startsWith("switch ")) console.report("info", "", "", "", Printable.of("ctl " + line + ": " + answer));
             return answer;
         };
     }

@@ -14,9 +14,9 @@ import java.time.Duration;
  * the heap by sending no newline; and every read waits only for what is left of one deadline for the whole
  * connection, so a client trickling a byte at a time cannot hold a connection longer than a silent one.
  */
-final class LineReader {
+public final class LineReader {
     /** A line longer than the limit; the message names the limit. */
-    static final class LineTooLongException extends IOException {
+    public static final class LineTooLongException extends IOException {
         LineTooLongException(int maxBytes) {
             super("line over " + maxBytes + " bytes; control commands are short");
         }
@@ -30,7 +30,7 @@ final class LineReader {
     private int pos;
     private int limit;
 
-    LineReader(Socket socket, int maxBytes, Duration timeout) throws IOException {
+    public LineReader(Socket socket, int maxBytes, Duration timeout) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.maxBytes = maxBytes;
@@ -38,7 +38,7 @@ final class LineReader {
     }
 
     /** The next line without its {@code \n} (and a {@code \r} before it), or null at end of stream. */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         var line = new ByteArrayOutputStream(256);
         while (true) {
             if (pos == limit && !fill()) return line.size() == 0 ? null : text(line);

@@ -1,14 +1,14 @@
-package servelab.runtime.cli;
+package servelab.runtime.host;
 
 /**
  * Text from a file made safe for a terminal. Error messages quote what they read (a header, a field), and a binary
  * file's header echoed raw can switch the terminal's state, while a {@code \r} inside a field makes the text before
  * it vanish; control characters are shown as escapes instead, and an undecodable byte as {@code \uFFFD}.
  */
-final class Printable {
+public final class Printable {
     private Printable() {}
 
-    static String of(String text) {
+    public static String of(String text) {
         var out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
             if (c == '\n') out.append('\n');
