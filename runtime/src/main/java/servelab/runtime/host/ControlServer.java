@@ -78,7 +78,7 @@ public final class ControlServer implements AutoCloseable {
         this.commands = commands;
         this.options = options;
         try {
-            this.socket = new ServerSocket(options.port(), 8, options.bind());
+            this.socket = new ServerSocket(options.port(), 64, options.bind()); // a burst of clients waits, is not reset
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the control port on " + options.bind().getHostAddress()
                     + ":" + options.port(), e);
@@ -100,12 +100,17 @@ public final class ControlServer implements AutoCloseable {
                     continue;
                 }
                 Thread.ofVirtual().name("servelab-control-client").start(() -> {
-                    try (client) {
+                    try {
                         serve(client);
                     } catch (IOException e) {
                         // the client went away or timed out; nothing to answer
                     } finally {
-                        clients.release();
+                        clients.release(); // before the close: a client that connects again at once finds room
+                        try {
+                            client.close();
+                        } catch (IOException e) {
+                            // gone already
+                        }
                     }
                 });
             } catch (IOException e) {
