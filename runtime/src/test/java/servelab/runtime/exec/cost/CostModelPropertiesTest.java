@@ -102,9 +102,14 @@ class CostModelPropertiesTest {
             var model = entry.getValue();
             long sink = 0;
             for (int i = 0; i < 20_000; i++) sink += model.stepNanos(i % 512, i % 64, 1 + i % 64, i * 100L, i * 10L); // warm up
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 100_000; i++) sink += model.stepNanos(i % 512, i % 64, 1 + i % 64, i * 100L, i * 10L);
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            // the least of three rounds: a round can catch the JIT's own allocations (a recompilation), which are
+            // not the call's; one allocation per call shows in every round
+            long allocated = Long.MAX_VALUE;
+            for (int round = 0; round < 3; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100_000; i++) sink += model.stepNanos(i % 512, i % 64, 1 + i % 64, i * 100L, i * 10L);
+                allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+            }
             // one allocation per call would be >= 1.6 MB; allow a few hundred bytes for the measurement itself
             assertTrue(allocated < 1024, name + " allocated " + allocated + " bytes in 100,000 steps (sink " + sink + ")");
         }

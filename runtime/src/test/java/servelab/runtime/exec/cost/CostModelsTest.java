@@ -19,7 +19,7 @@ class CostModelsTest {
 
     @Test
     void listsTheBundledProfilesInIndexOrder() {
-        assertEquals(List.of("llama-3-8b/a100-80gb", "llama-3-8b/h100-80gb", "llama-3-70b/a100-80gb-tp4",
+        assertEquals(List.of("llama-3-8b/a100-80gb", "llama-3-8b/h100-80gb", "llama-3.1-8b/h100-80gb", "llama-3-70b/a100-80gb-tp4",
                 "llama-3-70b/h100-80gb-tp4", "tiny/cpu"), CostModels.available());
     }
 
