@@ -194,7 +194,7 @@ public final class CachingReport {
             }
         }
         var cost = servelab.runtime.exec.cost.CostModels.load("llama-3-8b/h100-80gb");
-        md.append("\n### Full simulation of the Mooncake trace (llama-3-8b/h100-80gb, hash-block, lru, blocks of 16 tokens)\n\n");
+        md.append("\n### Full simulation of the Mooncake trace (llama-3.1-8b/h100-80gb, hash-block, lru, blocks of 16 tokens)\n\n");
         md.append("A Llama-3-8B KV block of 16 tokens is 2 MiB (32 layers x 8 KV heads x 128 dims x K and V x 2 bytes), so ")
                 .append("100,000 host blocks are 200 GiB of host memory. Every copy between the tiers is priced by the cost ")
                 .append("model's host link (PCIe Gen5, 64 GB/s at 80%: ")
