@@ -36,7 +36,6 @@ public final class Json {
         return map;
     }
 
-    /** Writes {@code value} (maps, lists, records, numbers, strings) to {@code file}. */
     /**
      * A JSON parser's error in our words: its own message and where, without what {@code getMessage()} adds
      * ("at [Source: REDACTED (`StreamReadFeature...` disabled)...]", Jackson's, not the user's).
@@ -47,6 +46,10 @@ public final class Json {
         return e.getOriginalMessage() + at;
     }
 
+    /**
+     * Writes {@code value} (maps, lists, records, numbers, strings) to {@code file}, whole or not at all (a temporary
+     * file moved into place); a failed write names the file and leaves no temporary file behind.
+     */
     public static void write(Path file, Object value) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
