@@ -20,6 +20,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 
 import servelab.runtime.experiment.PluginHistory;
 import servelab.runtime.record.Json;
+import servelab.runtime.record.Recovery;
 import servelab.runtime.record.ResultTable;
 import servelab.runtime.record.RunRecorder;
 import servelab.runtime.report.RunResults;
@@ -63,7 +64,9 @@ final class RecoverCommand implements Callable<Integer> {
             return 0;
         }
         var info = readRunJson();
-        boolean replayed = info.containsKey("result"); // killed after its replay: while closing its files
+        // killed after its replay, while closing its files: every row was written, if every table kept them all
+        boolean replayed = info.containsKey("result") && recovered.stream().noneMatch(Recovery::truncatedTail)
+                && everyRequestHasItsRow(info);
         if (!recovered.isEmpty()) markRecovered(info, replayed);
         boolean summarize = replayed && Files.notExists(runDir.resolve("summary.json"))
                 && Files.exists(runDir.resolve("requests.arrow"));
@@ -89,6 +92,13 @@ final class RecoverCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Whether requests.arrow holds as many rows as run.json's result says the replay had requests (when it says). */
+    private boolean everyRequestHasItsRow(Map<String, Object> info) throws IOException {
+        var requests = runDir.resolve(ResultTable.REQUESTS.fileName());
+        if (!(info.get("result") instanceof Map<?, ?> result) || !(result.get("requests") instanceof Number n)) return true;
+        return Files.exists(requests) && RunRecorder.rowsIn(requests) == n.longValue();
     }
 
     private Map<String, Object> readRunJson() throws IOException {

@@ -207,10 +207,21 @@ public final class ExperimentRunner {
             info.put("result", result);
             recorder.writeRunJson(info);
             long convertStart = System.nanoTime();
-            recorder.close();
-            phases = phases.converted(System.nanoTime() - convertStart);
-            var cost = replicaSeconds(sim);
-            var summary = writeSummary(runDir, slo, cost.total(), cost.byReplica());
+            Summary summary;
+            try {
+                recorder.close();
+                phases = phases.converted(System.nanoTime() - convertStart);
+                var cost = replicaSeconds(sim);
+                summary = writeSummary(runDir, slo, cost.total(), cost.byReplica());
+            } catch (IOException | RuntimeException e) { // the replay ended; its files did not close (a full disk)
+                info.put("aborted", "the replay ended, but closing its files failed: " + e.getMessage());
+                try {
+                    recorder.writeRunJson(info);
+                } catch (IOException | RuntimeException writing) {
+                    e.addSuppressed(writing);
+                }
+                throw e;
+            }
             long wall = System.nanoTime() - wallStart;
             // the whole run as the console reports it: the stream conversion and the summary are part of it
             phases = phases.summarized(wall - phases.setup() - phases.replay() - phases.convert());

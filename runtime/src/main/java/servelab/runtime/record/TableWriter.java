@@ -38,6 +38,8 @@ final class TableWriter<R> implements Closeable {
     private final long flushNanos;
     private long firstBufferedNanos;
     private int rows;
+    /** The write that failed, once one has: every later append fails with it (the buffer stays full). */
+    private IOException broken;
     private long totalRows;
     private boolean closed;
 
@@ -87,6 +89,9 @@ final class TableWriter<R> implements Closeable {
 
     synchronized void append(R row) throws IOException {
         if (closed) throw new IllegalStateException(table.tableName() + " writer is closed");
+        if (broken != null) { // its buffer is full and cannot be emptied: the first failure, not an index error
+            throw new IOException("an earlier batch could not be written: " + broken.getMessage(), broken);
+        }
         rowWriter.write(targets, rows, row);
         if (rows == 0 && flushNanos > 0) firstBufferedNanos = System.nanoTime();
         rows++;
@@ -104,7 +109,9 @@ final class TableWriter<R> implements Closeable {
      * gets no new row (events between swaps, requests in a quiet spell) still has its rows on disk within the bound.
      */
     synchronized void flushIfDue() throws IOException {
-        if (!closed && rows > 0 && flushNanos > 0 && System.nanoTime() - firstBufferedNanos >= flushNanos) flush();
+        if (!closed && broken == null && rows > 0 && flushNanos > 0 && System.nanoTime() - firstBufferedNanos >= flushNanos) {
+            flush();
+        }
     }
 
     /** Rows appended so far. */
@@ -118,6 +125,7 @@ final class TableWriter<R> implements Closeable {
         if (closed) return;
         closed = true;
         try (root; channel; writer) {
+            if (broken != null) throw new IOException("an earlier batch could not be written: " + broken.getMessage(), broken);
             if (rows > 0) flush();
             writer.end();
         }
@@ -130,7 +138,12 @@ final class TableWriter<R> implements Closeable {
             if (stages[c] != null) stages[c].flush(targets[c], vectors[c], rows);
         }
         root.setRowCount(rows);
-        writer.writeBatch();
+        try {
+            writer.writeBatch();
+        } catch (IOException | RuntimeException e) {
+            broken = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            throw e;
+        }
         // reset() zeroes the buffers and keeps their memory: the next batch reuses it and no stale byte leaks
         // into a later batch, which keeps files byte-identical for identical rows
         for (var v : vectors) v.reset();

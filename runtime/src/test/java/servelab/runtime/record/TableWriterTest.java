@@ -34,6 +34,26 @@ class TableWriterTest {
         }
     }
 
+    @Test
+    void aBatchThatCannotBeWrittenFailsEveryLaterAppendWithItsCause() throws Exception {
+        // given: the stream's file stops taking writes (as a full disk or a file-size limit does)
+        var file = tmp.resolve(ResultTable.EVENTS.streamFileName());
+        try (var allocator = new RootAllocator()) {
+            var writer = TableWriter.open(ResultTable.EVENTS, TableColumns.events(), file, 4, allocator);
+            var channel = TableWriter.class.getDeclaredField("channel");
+            channel.setAccessible(true);
+            ((java.nio.channels.FileChannel) channel.get(writer)).close();
+            for (int i = 0; i < 3; i++) writer.append(Rows.swap(i, i));
+            org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> writer.append(Rows.swap(3, 3)));
+            // then: the next row is refused with the cause; it was written past the full buffer (an index error
+            // that hid the write's failure)
+            var again = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> writer.append(Rows.swap(4, 4)));
+            org.junit.jupiter.api.Assertions.assertTrue(again.getMessage().startsWith("an earlier batch could not be written"),
+                    again.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(IOException.class, writer::close);
+        }
+    }
+
     private static List<Integer> batchSizes(Path stream, RootAllocator allocator) throws IOException {
         var sizes = new ArrayList<Integer>();
         try (var channel = FileChannel.open(stream, StandardOpenOption.READ);
