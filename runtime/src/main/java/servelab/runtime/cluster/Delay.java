@@ -14,6 +14,12 @@ public sealed interface Delay permits Delay.Fixed, Delay.Uniform, Delay.Exponent
     /** A delay in nanoseconds, &gt;= 0. */
     long sampleNanos(RandomGenerator random);
 
+    /**
+     * The longest delay a draw gives: 1e18 ns (1e12 ms, the bound of every time key), so that times stay in a long
+     * (a lognormal of sigma 50 drew delays past it, and the run stopped with "time went backwards").
+     */
+    long MAX_NANOS = 1_000_000_000_000_000_000L;
+
     /** Whether every sample is 0, so the leg can be skipped (and a run keeps the single-replica event order). */
     /** As the experiment file writes it ({@code {dist: fixed, ms: 2.0}}), for run.json. */
     default java.util.Map<String, Object> describe() {
@@ -64,7 +70,7 @@ public sealed interface Delay permits Delay.Fixed, Delay.Uniform, Delay.Exponent
 
         @Override
         public long sampleNanos(RandomGenerator random) {
-            return minNanos + (long) (random.nextExponential() * meanNanos);
+            return minNanos + (long) Math.min(MAX_NANOS, random.nextExponential() * meanNanos);
         }
     }
 
@@ -79,7 +85,7 @@ public sealed interface Delay permits Delay.Fixed, Delay.Uniform, Delay.Exponent
 
         @Override
         public long sampleNanos(RandomGenerator random) {
-            return (long) (medianNanos * Math.exp(sigma * random.nextGaussian()));
+            return (long) Math.min(MAX_NANOS, medianNanos * Math.exp(sigma * random.nextGaussian()));
         }
     }
 }

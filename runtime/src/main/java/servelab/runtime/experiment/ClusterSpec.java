@@ -145,7 +145,7 @@ public record ClusterSpec(double viewRefreshMs, String prefixView, String sessio
                     case "exponential" -> new Delay.Exponential(nanos(key + ".min_ms", spec.minMs, 0),
                             nanos(key + ".mean_ms", spec.meanMs, 1));
                     case "lognormal" -> new Delay.LogNormal(nanos(key + ".median_ms", spec.medianMs, 1),
-                            spec.sigma == null ? 0.5 : spec.sigma);
+                            sigma(key + ".sigma", spec.sigma == null ? 0.5 : spec.sigma));
                     default -> throw new IllegalArgumentException(key + ".dist '" + dist + "' is unknown; accepted: "
                             + "fixed, uniform, exponential, lognormal");
                 };
@@ -153,6 +153,12 @@ public record ClusterSpec(double viewRefreshMs, String prefixView, String sessio
                 if (e.getMessage().startsWith(key)) throw e;
                 throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
             }
+        }
+
+        /** A lognormal's shape: 0 to 10 (at 10 its p99 is e^23 times the median: no network). */
+        private static double sigma(String key, double sigma) {
+            if (!(sigma >= 0 && sigma <= 10)) throw new IllegalArgumentException(key + " must be in [0, 10], was " + sigma);
+            return sigma;
         }
 
         private static long nanos(String key, Double ms, double fallbackMs) {

@@ -216,10 +216,12 @@ public record FaultSpec(String kind, Double atMs, Double fromMs, Double toMs, Ob
     private List<Fault> random(String key, int replicas, long experimentSeed) {
         long[] window = interval(key, false);
         double mtbf = required(key + ".mtbf_s", mtbfS);
-        if (!(mtbf > 0) || Double.isInfinite(mtbf)) throw new IllegalArgumentException(key + ".mtbf_s must be > 0, was " + mtbf);
+        if (!(mtbf > 0) || mtbf * 1000 > AutoscalingSpec.MAX_MS) { // times stay in a long of ns
+            throw new IllegalArgumentException(key + ".mtbf_s must be in (0, 1e9] s, was " + mtbf);
+        }
         double meanMs = required(key + ".mean_duration_ms", meanDurationMs);
-        if (!(meanMs > 0) || Double.isInfinite(meanMs)) {
-            throw new IllegalArgumentException(key + ".mean_duration_ms must be > 0, was " + meanMs);
+        if (!(meanMs > 0) || meanMs > AutoscalingSpec.MAX_MS) { // 1e13 overflowed a fault's start
+            throw new IllegalArgumentException(key + ".mean_duration_ms must be in (0, 1e12] ms, was " + meanMs);
         }
         var drawn = kinds == null ? List.of("crash", "straggle", "partition") : kinds;
         if (drawn.isEmpty()) throw new IllegalArgumentException(key + ".kinds is empty; name at least one kind");
@@ -256,7 +258,7 @@ public record FaultSpec(String kind, Double atMs, Double fromMs, Double toMs, Ob
     }
 
     private static long exponentialNanos(SplittableRandom rng, double meanNanos) {
-        return Math.round(-meanNanos * Math.log(1 - rng.nextDouble()));
+        return Math.round(Math.min(1e18, -meanNanos * Math.log(1 - rng.nextDouble()))); // a gap past 1e12 ms is "never"
     }
 
     private static void checkOverlap(Fault fault, String key, List<Fault> earlier, List<String> origin) {

@@ -96,6 +96,8 @@ class FaultScheduleTest {
         // a warm-up past the clock's range was accepted, then stopped the run with "time went backwards"
         assertEquals("e.yaml: faults[0].warmup_ms must be in [0, 1e12] ms, was 1.0E13",
                 error("faults: [{kind: crash, at_ms: 5, replica: 0, warmup_ms: 1e13}]\n"));
+        assertEquals("e.yaml: faults[0].mean_duration_ms must be in (0, 1e12] ms, was 1.0E13", error("faults: [{kind: random, "
+                + "mtbf_s: 600, mean_duration_ms: 1e13, kinds: [crash], to_ms: 3600000, seed: 7}]\n"));
         assertEquals("e.yaml: faults[0].from_ms must be in [0, 1e12] ms, was -1.0",
                 error("faults: [{kind: partition, from_ms: -1, to_ms: 5, replica: 0}]\n"));
         assertEquals("e.yaml: faults[0].to_ms must be after from_ms (10.0), was 5.0",

@@ -43,6 +43,9 @@ class GatewayConfigTest {
                 error("gateway: {timeout_ms: 1e300}\n"));
         assertEquals("e.yaml: cluster.view_refresh_ms must be in [0, 1e12] ms, was 1.0E300",
                 error("cluster: {view_refresh_ms: 1e300}\n"));
+        // a lognormal of sigma 50 drew delays past a long of ns: the run stopped with "time went backwards"
+        assertTrue(error("cluster: {network: {client_router: {dist: lognormal, median_ms: 1, sigma: 50}}}\n")
+                .contains("cluster.network.client_router.sigma must be in [0, 10], was 50.0"));
         assertEquals("e.yaml: gateway.latency_window must be >= 1 answers, was 0", error("gateway: {latency_window: 0}\n"));
     }
 
