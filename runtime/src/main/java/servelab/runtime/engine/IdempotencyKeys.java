@@ -63,7 +63,7 @@ final class IdempotencyKeys {
             duplicatesAvoided++;
             var held = req.heldAnswer;
             a.replica = -1;
-            return new Held(held.atClient(Math.max(0, now - held.completionNanos()), held.cluster()));
+            return new Held(held.deliveredWholeAt(Math.max(now, held.completionNanos()), held.cluster()));
         }
         var running = a.isHedge() ? null : req.detached();
         if (running == null) return new Miss();

@@ -174,6 +174,20 @@ public record RequestRow(long requestId, int replica, String tenant, int priorit
                 gateway);
     }
 
+    /**
+     * This row as its client gets it from the router's store at {@code nanos}: the whole answer at once, every token
+     * (produced earlier, by a copy whose own answer was lost) arriving then. It had the copy's token times moved
+     * later by the time in the store, so its first token came before the copy that delivered it was even sent.
+     */
+    public RequestRow deliveredWholeAt(long nanos, ClusterFields fields) {
+        long[] times = tokenTimesNanos.clone();
+        Arrays.fill(times, nanos);
+        return new RequestRow(requestId, replica, tenant, priority, arrivalNanos, firstScheduledNanos,
+                firstTokenNanos < 0 ? firstTokenNanos : nanos, completionNanos < 0 ? completionNanos : nanos, inputTokens,
+                outputTokens, cachedPrefixTokens, preemptions, times, specDrafts, specDraftTokens, specAcceptedTokens,
+                error, fields, gateway);
+    }
+
     private static long later(long nanos, long by) {
         return nanos < 0 ? nanos : nanos + by;
     }

@@ -211,6 +211,10 @@ class GatewayTest {
         assertEquals(1, cluster.simulation.duplicatesAvoided());
         assertEquals(0, cluster.replicas.get(1).iterations());
         assertEquals(30 * MS, row.completionNanos(), "the client heard it when the retry reached the router");
+        // and: the whole answer, every token, reached the client then (its token times were the lost copy's moved
+        // later, so the first came before the retry that delivered it was sent)
+        assertEquals(30 * MS, row.firstTokenNanos());
+        for (long t : row.tokenTimesNanos()) assertEquals(30 * MS, t);
     }
 
     @Test

@@ -79,6 +79,29 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void theRequestRefusedAsNeverScheduledIsTheOneThatCannotFitNotTheSchedulersFirst() throws Exception {
+        // given: a swapped-out request that needs more blocks than the watermark leaves (about 82 of 80), and a
+        // 16-token prompt that sjf puts first; while a swapped request waits, prefill-first admits no new prompt
+        var trace = Files.writeString(work.resolve("t.csv"), "arrived_at,num_prefill_tokens,num_decode_tokens\n"
+                + "0.000,16,300\n0.001,1000,400\n1.850,16,10\n");
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        TestBundles.drop(plugins, "prefill-first.jar",
+                TestBundles.bundleOf(servelab.plugins.batching.prefillfirst.PrefillFirstBatcher.class));
+        var result = run(List.of("seed=1", "trace.file=" + trace, "kv.block_size=16", "kv.blocks=100",
+                "kv.host_blocks=200", "plugins.scheduler.name=sjf", "plugins.scheduler.params.key=prompt",
+                "plugins.batcher.name=vllm-prefill-first", "plugins.batcher.params.preempt_mode=swap",
+                "plugins.kv-allocator.params.watermark=0.2"), "stuck", options(plugins));
+        // then: only the request that cannot fit fails (the 16-token one failed first, refused in its place)
+        var rows = servelab.runtime.report.RunResults.load(result.runDir()).requests();
+        var errors = rows.strings("error");
+        long[] ids = rows.longs("request_id");
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == 1) assertTrue(errors.get(i).startsWith("never scheduled"), errors.get(i));
+            else assertEquals("", errors.get(i), "request " + ids[i]);
+        }
+    }
+
+    @Test
     void ngramInASimulatedRunIsSaidToProposeNothing() throws Exception {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var console = new java.util.ArrayList<String>();
