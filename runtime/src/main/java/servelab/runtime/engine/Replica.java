@@ -233,7 +233,8 @@ public final class Replica implements ReplicaView {
             plan.reset(attempt);
             policies.batcher.policy().plan(order, views, plan);
             if (plan.size() == 0 && running.isEmpty() && !waiting.isEmpty()) {
-                refuseStuck(order.waiting());
+                StuckRequests.refuseOne(order.waiting(), queues, kv, policies.kvAllocator.policy(),
+                        config.blockSizeTokens(), policies.batcher.id());
                 return step(start); // as vLLM ignores a prompt it can never schedule: the rest go on
             }
             PlanChecks.checkPlan(plan, kv, running.size(), waiting.size());
@@ -254,37 +255,6 @@ public final class Replica implements ReplicaView {
         recordIteration(start, end, preemptions, schedulerNanos);
         iteration++;
         return duration;
-    }
-
-    /**
-     * With nothing running, every block is free or only cached: a plan that takes no waiting sequence now never will,
-     * since the state cannot improve. One sequence fails, rather than the whole run: the first in the scheduler's
-     * order that needs more blocks than admission leaves (over the allocator's watermark), else a swapped-out one
-     * (while one waits, prefill-first batchers admit no new prompt, so it blocks the rest), else the first in the
-     * scheduler's order (a prompt over max_num_batched_tokens without chunked prefill, say).
-     */
-    private void refuseStuck(List<servelab.api.sched.SeqView> order) {
-        int room = kv.total() - kv.admissionHeadroom();
-        Sequence culprit = null, swapped = null;
-        for (var view : order) {
-            var seq = (Sequence) view;
-            if (need(seq) > room) {
-                culprit = seq;
-                break;
-            }
-            if (swapped == null && seq.isSwapped()) swapped = seq;
-        }
-        if (culprit == null) culprit = swapped != null ? swapped : (Sequence) order.getFirst();
-        queues.refuse(culprit, "never scheduled: with nothing running and the KV pool free, batcher "
-                + policies.batcher.id() + " planned no step for it (" + (culprit.promptTokens() + culprit.outputTokens)
-                + " tokens to hold, " + need(culprit) + " KV blocks of " + kv.total() + ", " + kv.admissionHeadroom()
-                + " kept free at admission): no step can take it under these settings");
-    }
-
-    /** Blocks {@code seq} holds once admitted again: its prompt and the output it has. */
-    private int need(Sequence seq) {
-        return policies.kvAllocator.policy().blocksToHold(seq, seq.promptTokens() + seq.outputTokens,
-                config.blockSizeTokens());
     }
 
     // --- committing ---------------------------------------------------------------------------------------------
