@@ -23,6 +23,7 @@ public final class ClusterSink implements ResultSink {
     private long lastResponseNanos;
     private java.util.function.LongConsumer firstTokens;
     private java.util.function.LongUnaryOperator routerArrival = id -> -1;
+    private final java.util.Map<Long, int[]> outputs = new java.util.HashMap<>();
 
     public ClusterSink(ResultSink out, Network network) {
         this.out = out;
@@ -85,6 +86,8 @@ public final class ClusterSink implements ResultSink {
         long clientNanos = row.completionNanos() >= 0 ? row.completionNanos() + back : Math.max(now, row.arrivalNanos());
         series.responding(clientNanos);
         lastResponseNanos = Math.max(lastResponseNanos, clientNanos);
+        var tokens = outputs.remove(row.requestId());
+        if (tokens != null && row.error().isEmpty()) out.output(row.requestId(), tokens); // the answer its client got
         out.request(row.atClient(back, cluster).withGateway(fields.endedAt(clientNanos)));
     }
 
@@ -106,7 +109,15 @@ public final class ClusterSink implements ResultSink {
 
     @Override public void event(EventRow row) { out.event(row); }
     @Override public void cluster(ClusterRow row) { out.cluster(row); }
-    @Override public void output(long requestId, int[] tokens) { out.output(requestId, tokens); }
+    /**
+     * A copy's generated tokens, kept until its request ends: outputs.jsonl gets one line per completed request, the
+     * answer its client got (it had a line per copy that finished: retries, hedges, lost answers, failed requests).
+     * A copy that finishes after its request ended (rare: a losing hedge is cancelled at once) leaves its entry.
+     */
+    @Override
+    public void output(long requestId, int[] tokens) {
+        outputs.put(requestId, tokens);
+    }
 
     static double ttftNanos(RequestRow row) {
         return row.firstTokenNanos() < 0 ? Double.NaN : row.firstTokenNanos() - row.arrivalNanos();

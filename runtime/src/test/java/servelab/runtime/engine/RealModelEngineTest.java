@@ -352,4 +352,29 @@ class RealModelEngineTest {
             assertEquals(replica.totalBlocks(), replica.freeBlocks(), "replica " + replica.index() + " KV back in its pool");
         }
     }
+
+    @Test
+    void outputsHoldOneLinePerCompletedRequestTheAnswerItsClientGot() {
+        // given: every answer of replica 0 is lost; an attempt times out after 150 ms and is retried (executed again,
+        // no idempotency), the retry going to the other replica
+        Router alternate = (r, v) -> v.size() == 1 ? v.getFirst().index()
+                : v.get((int) ((r.id() + r.attempt()) % v.size())).index();
+        RetryPolicy twice = (end, gw) -> end.attempt() == 0 ? new RetryPolicy.Retry(1_000_000) : new RetryPolicy.GiveUp("no");
+        var options = new Simulation.Options(Network.NONE, 0, false, SessionKey.AUTO, 10_000_000L, false,
+                java.util.Collections.nCopies(2, "default"), new GatewaySettings(0, 150_000_000L, false, "", 1000, 0));
+        var cluster = new TinyCluster(2, 64, alternate, options, new HashBlockPrefixCache(), Map.of(PluginKind.RETRY, twice),
+                BLOCK, i -> executor(64, SamplingParams.greedy()));
+        cluster.simulation.faults(List.of(new Fault.LostResponses(0, Long.MAX_VALUE / 4, 0, 1.0)), new long[2]);
+        var requests = new ArrayList<TraceRequest>();
+        for (int k = 0; k < 6; k++) requests.add(new TraceRequest(k, 0, 30 + 7 * k, 20, "default", 0, new long[0], 0));
+        var rows = cluster.run(requests);
+        // then: one line per completed request (a copy whose answer was lost wrote one too, so some had two)
+        long completed = rows.requests.stream().filter(r -> r.error().isEmpty()).count();
+        assertTrue(completed > 0);
+        assertEquals(completed, rows.outputLines.size(), rows.outputLines.toString());
+        assertEquals(completed, rows.outputLines.stream().distinct().count());
+        for (var row : rows.requests) {
+            if (!row.error().isEmpty()) assertTrue(!rows.outputs.containsKey(row.requestId()), "failed " + row.requestId());
+        }
+    }
 }

@@ -42,7 +42,13 @@ final class TinyCluster {
         }
         @Override public void event(EventRow row) { events.add(row); }
         @Override public void cluster(ClusterRow row) { cluster.add(row); }
-        @Override public void output(long requestId, int[] tokens) { outputs.put(requestId, tokens.clone()); }
+        /** Every output written, as outputs.jsonl would have its lines. */
+        final List<Long> outputLines = new ArrayList<>();
+
+        @Override public void output(long requestId, int[] tokens) {
+            outputs.put(requestId, tokens.clone());
+            outputLines.add(requestId);
+        }
 
         RequestRow byId(long id) {
             return requests.stream().filter(r -> r.requestId() == id).findFirst().orElseThrow();
