@@ -86,7 +86,8 @@ final class ClusterLayout {
             var g = new java.util.LinkedHashMap<String, Object>();
             g.put("name", plan.group());
             g.put("count", 1);
-            g.put("profile", plan.profile());
+            // a model replica times its real steps: a cost profile there is not used, and null says so
+            g.put("profile", exp.executor() == ExecutorKind.MODEL ? null : plan.profile());
             g.put("kv_blocks", plan.kvBlocks());
             if (registry != null) {
                 var own = new java.util.LinkedHashMap<String, Object>();
