@@ -67,7 +67,10 @@ final class RecoverCommand implements Callable<Integer> {
         // killed after its replay, while closing its files: every row was written, if every table kept them all
         boolean replayed = info.containsKey("result") && recovered.stream().noneMatch(Recovery::truncatedTail)
                 && everyRequestHasItsRow(info);
-        if (!recovered.isEmpty()) markRecovered(info, replayed);
+        if (!recovered.isEmpty()) {
+            markRecovered(info, replayed);
+            trimOutputs(out);
+        }
         boolean summarize = replayed && Files.notExists(runDir.resolve("summary.json"))
                 && Files.exists(runDir.resolve("requests.arrow"));
         if (summarize) {
@@ -92,6 +95,46 @@ final class RecoverCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * outputs.jsonl is written a line at a time, the tables a batch at a time: after a kill it holds requests the
+     * recovered requests.arrow has no row for. Those lines go, so the two agree.
+     */
+    private void trimOutputs(java.io.PrintWriter out) throws IOException {
+        var outputs = runDir.resolve("outputs.jsonl");
+        var requests = runDir.resolve(ResultTable.REQUESTS.fileName());
+        if (!Files.exists(outputs) || !Files.exists(requests)) return;
+        var table = RunResults.readTable(ResultTable.REQUESTS, requests);
+        var completed = new java.util.HashSet<Long>();
+        long[] ids = table.longs("request_id");
+        var errors = table.strings("error");
+        for (int i = 0; i < ids.length; i++) if (errors.get(i).isEmpty()) completed.add(ids[i]);
+        var tmp = runDir.resolve("outputs.jsonl.tmp");
+        int dropped = 0;
+        try (var in = Files.newBufferedReader(outputs); var kept = Files.newBufferedWriter(tmp)) { // line by line
+            for (String line; (line = in.readLine()) != null; ) {
+                long id;
+                try {
+                    id = Json.MAPPER.readTree(line).path("request_id").asLong(-1);
+                } catch (com.fasterxml.jackson.core.JacksonException cut) { // a line the kill cut short
+                    dropped++;
+                    continue;
+                }
+                if (!completed.contains(id)) {
+                    dropped++;
+                    continue;
+                }
+                kept.write(line);
+                kept.newLine();
+            }
+        }
+        if (dropped == 0) {
+            Files.delete(tmp);
+            return;
+        }
+        Files.move(tmp, outputs, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        out.println("outputs.jsonl: removed " + dropped + " lines of requests requests.arrow has no completed row for");
     }
 
     /** Whether requests.arrow holds as many rows as run.json's result says the replay had requests (when it says). */
@@ -129,10 +172,14 @@ final class RecoverCommand implements Callable<Integer> {
             var file = runDir.resolve(t.fileName());
             if (Files.exists(file)) rows.put(t.tableName(), RunRecorder.rowsIn(file));
         }
+        String note = info.containsKey("aborted")
+                ? "the run stopped early (run.json's aborted says why) and left tables as streams, rebuilt here: up to "
+                        + "the last second of each may be missing; no summary.json"
+                : replayed ? "the run was killed after its replay, while closing its files: every request has its row"
+                : "the run was killed: requests in flight then have no row, and up to the last second of each table "
+                        + "may be missing; no summary.json";
         info.put("recovered", Json.ordered("at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "rows", rows,
-                "note", replayed ? "the run was killed after its replay, while closing its files: every request "
-                        + "has its row" : "the run was killed: requests in flight then have no row, and up to the "
-                        + "last second of each table may be missing; no summary.json"));
+                "note", note));
         Json.write(runDir.resolve("run.json"), info);
         spec.commandLine().getOut().println("marked run.json as recovered");
     }

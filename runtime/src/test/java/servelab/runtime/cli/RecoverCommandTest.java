@@ -110,6 +110,30 @@ class RecoverCommandTest {
     }
 
     @Test
+    void outputsOfRequestsWithoutARowAreDroppedAndAnAbortedRunIsNotCalledKilled() throws Exception {
+        // given: a killed model run: three request rows in the stream, outputs.jsonl a line ahead (it is written
+        // line by line, the tables batch by batch) and a last line cut short; run.json says the run was aborted
+        int closedPort;
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        var dir = killedRun(closedPort);
+        Files.writeString(dir.resolve("outputs.jsonl"), "{\"request_id\":0,\"tokens\":[1],\"text\":\"a\"}\n"
+                + "{\"request_id\":1,\"tokens\":[2],\"text\":\"b\"}\n{\"request_id\":7,\"tokens\":[3],\"text\":\"c\"}\n"
+                + "{\"request_id\":8,\"tok");
+        servelab.runtime.record.Json.write(dir.resolve("run.json"), servelab.runtime.record.Json.ordered("name", "k",
+                "aborted", "cannot write iterations.arrows: File too large"));
+        // when
+        var r = execute("recover", dir.toString());
+        // then: outputs.jsonl agrees with requests.arrow, and the note names the abort, not a kill
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("outputs.jsonl: removed 2 lines"), r.out());
+        assertEquals(2, Files.readAllLines(dir.resolve("outputs.jsonl")).size());
+        var note = ((java.util.Map<?, ?>) RunResults.load(dir).runInfo().get("recovered")).get("note").toString();
+        assertTrue(note.startsWith("the run stopped early (run.json's aborted says why)"), note);
+    }
+
+    @Test
     void aRunKilledInItsSetupIsClearedNotMadeIntoARunOfNoRequests() throws Exception {
         // given: streams opened, nothing written, no run.json (killed 10-50 ms after the folder appeared)
         var dir = work.resolve("setup");
