@@ -23,9 +23,12 @@ final class Exchange {
         if (error.isEmpty()) error = why;
     }
 
-    /** Output tokens: the server's count when it gave one, else one per chunk with text. */
+    /** Tokens of a whole (non-streamed) answer that gave no usage: 1 when it had text. */
+    int wholeAnswerTokens;
+
+    /** Output tokens: the server's count when it gave one, else one per chunk with text (a whole answer's: 1). */
     int outputTokens() {
-        return usage != null ? usage.completionTokens() : chunks;
+        return usage != null ? usage.completionTokens() : Math.max(chunks, wholeAnswerTokens);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,6 +44,39 @@ final class RequestClient {
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(timeout).build();
     }
 
+    /** One daemon thread that ends requests past their deadline. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("servelab-load-deadline")
+                    .unstarted(r));
+
+    /** A request's deadline: interrupts its thread if it is still reading when the time is up, never after. */
+    private static final class Deadline {
+        private final Thread reader;
+        private boolean done;
+        private boolean expired;
+
+        Deadline(Thread reader) {
+            this.reader = reader;
+        }
+
+        synchronized void expire() {
+            if (done) return;
+            expired = true;
+            reader.interrupt();
+        }
+
+        synchronized boolean expired() {
+            return expired;
+        }
+
+        void finish() {
+            synchronized (this) {
+                done = true;
+            }
+            if (expired) Thread.interrupted(); // the interrupt was for the read, not for what the thread does next
+        }
+    }
+
     /** Sends {@code prompt} asking for {@code maxTokens} tokens; never throws, a failure is in the exchange. */
     Exchange send(String prompt, int maxTokens) {
         var ex = new Exchange();
@@ -51,6 +85,10 @@ final class RequestClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(prompt, maxTokens)));
         endpoint.apiKey().ifPresent(key -> request.header("Authorization", "Bearer " + key));
         ex.sentNanos = System.nanoTime();
+        // the HTTP client's timeout ends at the response headers: a stream that stalls after them held its request,
+        // and the whole run, forever; this deadline covers the body too (the reading thread is interrupted)
+        var deadline = new Deadline(Thread.currentThread());
+        var watchdog = WATCHDOG.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (var body = response.body()) {
@@ -62,14 +100,21 @@ final class RequestClient {
                     readWhole(body, ex);
                 }
             }
-        } catch (IOException e) {
-            // ConnectException's message is often null: "ConnectException: null" said nothing
-            ex.fail(e instanceof java.net.ConnectException ? "cannot connect to " + endpoint.base()
-                    + " (is the server still running?)" : e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ex.fail("interrupted");
+        } catch (IOException | InterruptedException e) {
+            if (deadline.expired()) {
+                ex.fail("timed out: no whole answer within --timeout (" + timeout.toMillis() / 1000.0 + " s)");
+            } else if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                ex.fail("interrupted");
+            } else {
+                // ConnectException's message is often null: "ConnectException: null" said nothing
+                ex.fail(e instanceof java.net.ConnectException ? "cannot connect to " + endpoint.base()
+                        + " (is the server still running?)" : e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            }
+        } finally {
+            watchdog.cancel(false);
+            deadline.finish(); // after this the watchdog interrupts nothing; clear what it may have set
         }
         ex.endNanos = System.nanoTime();
         return ex;
@@ -115,7 +160,11 @@ final class RequestClient {
     private static void readWhole(InputStream body, Exchange ex) throws IOException {
         String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
         switch (new StreamParser().json(text)) {
-            case StreamParser.Event.Chunk c -> ex.usage = c.usage();
+            case StreamParser.Event.Chunk c -> {
+                ex.usage = c.usage();
+                // without usage, an answer with text counts as one token (it was 0, and dropped out of TTFT)
+                if (c.usage() == null && !c.text().isEmpty()) ex.wholeAnswerTokens = 1;
+            }
             case StreamParser.Event.Failure f -> ex.fail(f.message());
             case StreamParser.Event.Done d -> ex.fail("unexpected [DONE] in a non-streaming answer");
             case StreamParser.Event.Ignored i -> ex.fail("empty answer");
@@ -135,7 +184,14 @@ final class RequestClient {
             HttpResponse<String> response;
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            } catch (java.net.http.HttpTimeoutException e) { // accepted, never answered (connect timeouts are below)
+                if (e instanceof java.net.http.HttpConnectTimeoutException) {
+                    throw new IOException("cannot connect to " + endpoint.models() + " (no server listening there?) to "
+                            + "ask for its model; give --model to skip the question", e);
+                }
+                throw new IOException("GET " + endpoint.models() + " got no answer within --timeout ("
+                        + timeout.toMillis() / 1000.0 + " s) to the question of its model; give --model to skip it", e);
+            } catch (java.net.ConnectException e) {
                 // the JDK's message is "ConnectException: ClosedChannelException", which names neither URL nor why
                 throw new IOException("cannot connect to " + endpoint.models() + " (no server listening there?) to ask "
                         + "for its model; give --model to skip the question", e);

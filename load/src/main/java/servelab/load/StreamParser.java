@@ -83,9 +83,14 @@ public final class StreamParser {
         if (text != null && text.isTextual()) return text.asText();
         for (String holder : new String[] {"delta", "message"}) {
             var h = choice.get(holder);
-            if (h != null && h.isObject() && h.get("content") != null && h.get("content").isTextual()) {
-                return h.get("content").asText();
-            }
+            if (h == null || !h.isObject()) continue;
+            // a reasoning model's chunks carry reasoning_content first: tokens too (they were not chunks, so the
+            // usage's tokens were spread over the content chunks alone, and TTFT started at the answer)
+            var content = h.get("content");
+            var reasoning = h.get("reasoning_content");
+            String both = (reasoning != null && reasoning.isTextual() ? reasoning.asText() : "")
+                    + (content != null && content.isTextual() ? content.asText() : "");
+            if ((content != null && content.isTextual()) || (reasoning != null && reasoning.isTextual())) return both;
         }
         return null;
     }

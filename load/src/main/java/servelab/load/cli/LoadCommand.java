@@ -125,6 +125,8 @@ public final class LoadCommand implements Callable<Integer> {
         info.put("duration_s", durationS);
         info.put("num_requests", numRequests);
         info.put("max_concurrency", maxConcurrency);
+        info.put("timeout_s", timeoutS);   // what the client waited, and what it judged by: they were nowhere
+        info.put("slo", slo);
         info.put("prompts", prompts.source());
         var runner = new LoadRunner(endpoint, !noStream, timeout, maxConcurrency, prompts,
                 slo == null ? Slo.NONE : Slo.parse(slo));
