@@ -88,7 +88,9 @@ public record StepKinds(List<Kind> kinds) {
             out.add(new Kind(k < n ? KINDS.get(k) : "all steps", none ? 0 : perRunCounts[median][k], simCounts[k],
                     mean(realSums[k], realCounts[k]), mean(simSums[k], simCounts[k]),
                     none ? Double.NaN : perRunSums[median][k], simSums[k],
-                    realSums[n] > 0 ? realSums[k] / realSums[n] : Double.NaN));
+                    // the share is of the run whose steps and busy time the row shows (a pooled share contradicted
+                    // them: 14.8% for a kind with no step in that run)
+                    !none && perRunSums[median][n] > 0 ? perRunSums[median][k] / perRunSums[median][n] : Double.NaN));
         }
         return new StepKinds(List.copyOf(out));
     }

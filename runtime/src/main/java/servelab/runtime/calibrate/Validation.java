@@ -111,6 +111,16 @@ public final class Validation {
         var realSummaries = new ArrayList<Summary>();
         for (var dir : realDirs) {
             var results = RunResults.load(dir);
+            String partial = !java.nio.file.Files.exists(dir.resolve("run.json")) ? "it has no run.json"
+                    : !results.isComplete() ? "its tables are a killed run's streams"
+                    : results.runInfo().containsKey("recovered") ? "it was put together after a kill (run.json: recovered)"
+                    : results.runInfo().containsKey("aborted") ? "it stopped early (run.json: aborted)"
+                    : !results.runInfo().containsKey("result") ? "run.json has no result: the run did not end"
+                    : null;
+            if (partial != null) { // its first requests against all the simulated ones measured the cut, not the model
+                throw new IllegalArgumentException(dir + " is not a whole run: " + partial + "; give --real a run that "
+                        + "ended");
+            }
             realResults.add(results);
             realSummaries.add(Summary.compute(results, servelab.runtime.record.Slo.NONE));
         }

@@ -85,6 +85,10 @@ class ValidationTest {
         assertTrue(wrongDecode.simMeanMs() < 0.7 * goodDecode.simMeanMs(), goodKinds + " against " + wrongKinds);
         var all = kind(goodKinds, "all steps");
         assertEquals(1.0, goodKinds.kinds().stream().filter(k -> k != all).mapToDouble(StepKinds.Kind::realBusyShare).sum(), 1e-9);
+        // each share is of the run whose busy time the row shows (with two runs it was pooled over both)
+        for (var k : goodKinds.kinds()) {
+            assertEquals(k.realBusyMs() / all.realBusyMs(), k.realBusyShare(), 1e-9, k.kind());
+        }
         assertTrue(Files.readString(report.markdown()).contains("| decode, 1 token |"), Files.readString(report.markdown()));
         assertTrue(Files.readString(report.json()).contains("\"step_kinds\""));
         // and a run that is no model run of this experiment is refused as the real side: a simulated one reported
@@ -101,6 +105,29 @@ class ValidationTest {
                         plugins, good.realDirs(), 1), ExperimentRunner.Progress.NONE));
         assertTrue(seeded.getMessage().contains("seed") && seeded.getMessage().contains("where the experiment has 12345"),
                 seeded.getMessage());
+        // and a real run that did not end (here: its run.json says it was recovered after a kill) is refused: its
+        // first requests were set against all of the simulated ones
+        var recovered = work.resolve("recovered-real");
+        copyTree(good.realDirs().getFirst(), recovered);
+        var info = servelab.runtime.record.Json.MAPPER.readValue(recovered.resolve("run.json").toFile(),
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
+        info.put("recovered", java.util.Map.of("note", "killed"));
+        servelab.runtime.record.Json.write(recovered.resolve("run.json"), info);
+        var partial = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Validation.run(new Validation.Settings(null, TRACE, model, calibrated.toString(), work.resolve("v5"),
+                        plugins, List.of(recovered), 1), ExperimentRunner.Progress.NONE));
+        assertTrue(partial.getMessage().contains("is not a whole run: it was put together after a kill"),
+                partial.getMessage());
+    }
+
+    private static void copyTree(java.nio.file.Path from, java.nio.file.Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (var f : files.toList()) {
+                var target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(target);
+                else Files.copy(f, target);
+            }
+        }
     }
 
     private static StepKinds.Kind kind(StepKinds kinds, String name) {
