@@ -191,9 +191,8 @@ public final class Simulation {
         var settings = new Autoscaling.Settings(scaling.min(), scaling.max(), scaling.initial(),
                 scaling.intervalNanos(), scaling.warmupNanos());
         autoscaling = new Autoscaling(settings, slots.slot(PluginKind.AUTOSCALER, servelab.api.scale.Autoscaler.class),
-                lifecycle, replicas, views, coldStartNanos, control, front, (r, now) -> {
-                    if (faults != null) faults.stoppedWhileRestarting(r, now);
-                });
+                lifecycle, replicas, views, coldStartNanos, control, front,
+                (r, now) -> { if (faults != null) faults.stoppedWhileRestarting(r, now); });
         front.onFirstToken(autoscaling::firstToken);
         return this;
     }

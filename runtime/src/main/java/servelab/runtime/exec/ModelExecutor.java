@@ -240,11 +240,9 @@ public final class ModelExecutor implements Executor {
         }
         var drafter = separate ? draft : target;
         var c = drafter.config();
-        if (!separate && layers > c.layers()) { // was clamped to every layer, silently: a draft as costly as the model
-            throw new CannotDraft("layer-skip drafts with " + layers + " layers, but the model has " + c.layers()
-                    + " (plugins.speculator.params.layers: 0 for half, at most " + c.layers() + ")");
-        }
-        int use = separate ? c.layers() : layers == 0 ? Math.max(1, c.layers() / 2) : Math.min(layers, c.layers());
+        if (!separate && layers > c.layers()) throw new CannotDraft("layer-skip drafts with " + layers // was clamped
+                + " layers, but the model has " + c.layers() + " (plugins.speculator.params.layers: 0 for half)");
+        int use = separate ? c.layers() : layers == 0 ? Math.max(1, c.layers() / 2) : layers;
         int blockSize = target.blockSize();
         int nextScratch = engineBlocks;
         var seqs = new ArrayList<Integer>();

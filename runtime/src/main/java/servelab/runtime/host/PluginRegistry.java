@@ -178,10 +178,7 @@ public final class PluginRegistry {
         unread.clear();
     }
 
-    /**
-     * Slots the run never consults (an autoscaler without {@code autoscaling:}, the gateway's kinds in a server
-     * without one), each with why: a switch of them is refused, not answered as if it took effect.
-     */
+    /** Slots the run never consults, each with why: a switch of them is refused, not answered as if it took effect. */
     public synchronized void unread(Map<PluginKind, String> why) {
         unread.putAll(why);
     }
