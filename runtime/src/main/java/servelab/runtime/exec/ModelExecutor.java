@@ -316,10 +316,8 @@ public final class ModelExecutor implements Executor {
     }
 
     /**
-     * Verifies item {@code i}'s drafts against its k + 1 logit rows: greedy match under greedy sampling (the output is
-     * token for token what plain decoding gives), else rejection sampling with the drafts as a one-hot proposal, each
-     * position's token drawn with that position's own uniform, as plain sampling draws it (so the output does not
-     * depend on how many drafts a step verified, which memory and the token budget decide).
+     * Verifies item {@code i}'s drafts against its k + 1 logit rows: greedy match under greedy sampling, else rejection
+     * sampling drawing each position's token with its own uniform, as plain sampling does (the drafts change nothing).
      */
     private Verification verify(StepBatch batch, int i, int chunk, ModelInstance.Output out) {
         var chunkTokens = chunks.get(chunk).tokens();
