@@ -45,10 +45,19 @@ final class ReportCommand implements Callable<Integer> {
         if (runDirs.size() == 1 && servelab.runtime.report.sweep.SweepResults.isSweep(runDirs.getFirst())) {
             return sweepReport(folder);
         }
+        var seen = new java.util.HashSet<Path>();
+        for (var dir : runDirs) { // two rows of one run, named alike, read as a comparison
+            if (!seen.add(dir.toAbsolutePath().normalize())) throw new IllegalArgumentException(dir + " is given twice");
+        }
         var runs = NamedRun.load(runDirs);
         var err = spec.commandLine().getErr();
         for (var run : runs) { // a killed or recovered run is not a whole one: said here as well as in the report
             for (var note : run.results().notes()) err.println("servelab report: " + run.name() + ": " + note);
+        }
+        var other = servelab.runtime.report.runs.RunReport.otherWorkloads(runs);
+        if (!other.isEmpty()) {
+            err.println("servelab report: these runs did not replay one workload (trace or seed differ from "
+                    + runs.getFirst().name() + "'s: " + String.join(", ", other).replace("`", "") + ")");
         }
         err.flush();
         var written = RunReport.write(runs, folder, objectives);

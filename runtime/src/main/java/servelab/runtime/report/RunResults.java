@@ -55,6 +55,9 @@ public final class RunResults {
      *                                 table or schema, or an {@code .arrow} file is truncated or not Arrow at all
      */
     public static RunResults load(Path runDir) throws IOException {
+        if (Files.isRegularFile(runDir)) {
+            throw new InvalidResultsException(runDir, "a file, not a run folder (give the folder that holds it)");
+        }
         if (!Files.isDirectory(runDir)) throw new InvalidResultsException(runDir, "no such run folder");
         var tables = new EnumMap<ResultTable, Table>(ResultTable.class);
         var notes = new ArrayList<String>();

@@ -74,6 +74,32 @@ class AnalysisCliTest {
     }
 
     @Test
+    void reportSaysWhenRunsReplayedDifferentWorkloadsAndRefusesARunGivenTwice() throws Exception {
+        // given: a run of the same workload but another seed (other requests, other arrivals)
+        var other = work.resolve("seed8");
+        var overrides = new java.util.ArrayList<>(servelab.runtime.report.SmallRuns.WORKLOAD);
+        overrides.set(0, "seed=8");
+        servelab.runtime.experiment.ExperimentRunner.run(servelab.runtime.experiment.ExperimentFile.load(null, overrides),
+                other, new servelab.runtime.experiment.ExperimentRunner.Options(
+                        servelab.runtime.host.TestBundles.defaultPlugins(work.resolve("plugins")), (t, k, f, to, d) -> {},
+                        null, null));
+        // when / then: said on the terminal and in the report (they sat side by side as if measured on one load)
+        var r = execute("report", runs.get(0).toString(), other.toString(), "--out", work.resolve("rep-mixed").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("these runs did not replay one workload (trace or seed differ from "
+                + runs.get(0).getFileName() + "'s: seed8)"), r.err());
+        assertTrue(Files.readString(work.resolve("rep-mixed/report.md")).contains("did not replay one workload"));
+        var same = execute("report", runs.get(0).toString(), runs.get(1).toString(), "--out", work.resolve("rep-same").toString());
+        assertTrue(!same.err().contains("did not replay one workload"), same.err());
+        // and: one folder twice was two identical rows of one name; a file is not "no such run folder"
+        var twice = execute("report", runs.get(0).toString(), runs.get(0).toString(), "--out", work.resolve("r2").toString());
+        assertEquals(1, twice.code());
+        assertTrue(twice.err().contains(runs.get(0) + " is given twice"), twice.err());
+        var file = execute("report", runs.get(0).resolve("summary.json").toString(), "--out", work.resolve("r3").toString());
+        assertTrue(file.err().contains("a file, not a run folder (give the folder that holds it)"), file.err());
+    }
+
+    @Test
     void reportOnAFolderThatIsNotARunNamesIt() throws Exception {
         var notes = Files.createDirectories(work.resolve("notes"));
         Files.writeString(notes.resolve("todo.txt"), "x");

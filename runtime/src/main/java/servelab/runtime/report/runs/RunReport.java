@@ -120,6 +120,34 @@ public final class RunReport {
                         + "per-iteration charts");
             }
         }
+        var other = otherWorkloads(runs);
+        if (!other.isEmpty()) {
+            notes.add("these runs did not replay one workload (run.json's `trace` or `seed` differ from `"
+                    + runs.getFirst().name() + "`'s: " + String.join(", ", other) + "): their figures are not "
+                    + "side-by-side measurements of one load");
+        }
         return notes;
+    }
+
+    /** The runs whose trace (file and transforms, or synthetic workload) or seed differ from the first run's. */
+    public static List<String> otherWorkloads(List<NamedRun> runs) {
+        var out = new ArrayList<String>();
+        var first = runs.getFirst().results().runInfo();
+        for (var run : runs.subList(1, runs.size())) {
+            var info = run.results().runInfo();
+            if (!java.util.Objects.equals(workload(first.get("trace")), workload(info.get("trace")))
+                    || !java.util.Objects.equals(first.get("seed"), info.get("seed"))) {
+                out.add("`" + run.name() + "`");
+            }
+        }
+        return out;
+    }
+
+    /** A run.json trace section without what reading it counted (rows read and skipped are outcomes, not inputs). */
+    private static Object workload(Object trace) {
+        if (!(trace instanceof java.util.Map<?, ?> map)) return trace;
+        var copy = new java.util.LinkedHashMap<Object, Object>(map);
+        for (var key : List.of("rows_read", "rows_skipped", "rows_clamped", "file")) copy.remove(key);
+        return copy;
     }
 }
