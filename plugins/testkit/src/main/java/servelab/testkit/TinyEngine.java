@@ -214,15 +214,17 @@ public final class TinyEngine {
                 batcher.plan(order, this, plan);
             } catch (InvalidPlanException e) {
                 throw new AssertionError("step " + steps.size() + ": the batcher made an invalid plan: " + e.getMessage(), e);
+            } finally {
+                plan.close();
             }
-            var items = plan.items();
+            var items = plan.planned();
             checkMemory(items);
             if (items.isEmpty()) {
                 throw new AssertionError("step " + steps.size() + ": empty plan while " + running.size() + " run, "
                         + waiting.size() + " wait and " + freeBlocks() + " of " + blocks + " blocks are free");
             }
             long start = nowNanos;
-            nowNanos += 1_000_000L + 1_000L * plan.tokens();
+            nowNanos += 1_000_000L + 1_000L * plan.plannedTokens();
             apply(items, start);
             steps.add(row(items, start));
         }

@@ -15,7 +15,9 @@ import servelab.api.sched.SeqView;
  * The plan {@link TinyEngine} hands a batcher: every append is checked at once against the step's views, as the
  * engine's plan is (known sequence, named once, token count within what is left to compute, decodes only for
  * sequences with one token left to compute, verifications within the drafts proposed, preemptions only of running
- * sequences).
+ * sequences). Like the engine's, it is valid for the batcher's call only: once the call returns, the engine closes
+ * it, and a batcher that kept it and uses it later fails the test at once (the engine reuses one plan, so such a
+ * batcher would write into a later step's plan there).
  */
 final class TinyPlan implements BatchPlan {
     private final Map<Long, TinySeq> running;
@@ -25,6 +27,7 @@ final class TinyPlan implements BatchPlan {
     private final List<Work> work = new ArrayList<>();
     private int sequences;
     private int tokens;
+    private boolean closed;
 
     TinyPlan(Map<Long, TinySeq> running, Map<Long, TinySeq> waiting) {
         this.running = running;
@@ -33,6 +36,7 @@ final class TinyPlan implements BatchPlan {
 
     @Override
     public void prefill(SeqView seq, int tokens) {
+        open("prefill");
         var s = known(seq);
         if (tokens < 1 || tokens > s.view.uncomputedTokens()) {
             throw new InvalidPlanException("prefill of seq " + seq.id() + " asks for " + tokens + " tokens; it has "
@@ -43,6 +47,7 @@ final class TinyPlan implements BatchPlan {
 
     @Override
     public void decode(SeqView seq) {
+        open("decode");
         var s = known(seq); // a waiting one too: swapped out while decoding, it comes back with a decode
         if (s.view.uncomputedTokens() != 1) {
             throw new InvalidPlanException("decode of seq " + seq.id() + ", which has " + s.view.uncomputedTokens()
@@ -53,6 +58,7 @@ final class TinyPlan implements BatchPlan {
 
     @Override
     public void verify(SeqView seq, int draftTokens) {
+        open("verify");
         known(seq);
         // TinyEngine runs without a speculator: no sequence has drafts to verify
         throw new InvalidPlanException("verify of " + draftTokens + " drafts for seq " + seq.id()
@@ -61,18 +67,33 @@ final class TinyPlan implements BatchPlan {
 
     @Override
     public void preempt(SeqView seq, PreemptMode mode) {
+        open("preempt");
         running(seq, "preempt");
         add(new Work.Preempt(seq.id(), mode));
     }
 
-    @Override public int sequences() { return sequences; }
-    @Override public int tokens() { return tokens; }
+    @Override public int sequences() { open("sequences"); return sequences; }
+    @Override public int tokens() { open("tokens"); return tokens; }
+    @Override public List<Work> items() { open("items"); return planned(); }
+
+    /** Ends the batcher's call: every later use of this plan fails. */
+    void close() { closed = true; }
+
+    int plannedTokens() { return tokens; }
+
     /** Preemptions first (they run before the step's work, and the engine lists them so), then work as appended. */
-    @Override
-    public List<Work> items() {
+    List<Work> planned() {
         var items = new ArrayList<>(preemptions);
         items.addAll(work);
         return List.copyOf(items);
+    }
+
+    private void open(String call) {
+        if (closed) {
+            throw new AssertionError("the batcher called " + call + "() on a plan after its plan() call returned: a"
+                    + " plan is valid for the call it is passed to only (the engine reuses one plan, so a kept plan"
+                    + " would change a later step's)");
+        }
     }
 
     private TinySeq known(SeqView seq) {

@@ -64,6 +64,20 @@ class TinyEngineTest {
     }
 
     @Test
+    void rejectsABatcherThatUsesAPlanAfterItsCall() {
+        // given: a batcher that keeps the first step's plan and reads it in the next call
+        var kept = new servelab.api.batch.BatchPlan[1];
+        var engine = new TinyEngine().batcher((order, ctx, plan) -> {
+            if (kept[0] != null) kept[0].tokens();
+            kept[0] = plan;
+            for (var seq : order.waiting()) plan.prefill(seq, seq.uncomputedTokens());
+            for (var seq : order.running()) plan.decode(seq);
+        });
+        var e = assertThrows(AssertionError.class, () -> engine.run(R0));
+        assertTrue(e.getMessage().contains("called tokens() on a plan after its plan() call returned"), e.getMessage());
+    }
+
+    @Test
     void rejectsAnEmptyPlanWhileRequestsWait() {
         var e = assertThrows(AssertionError.class, () -> new TinyEngine().batcher((order, ctx, plan) -> { }).run(R0));
         assertTrue(e.getMessage().contains("empty plan while 0 run, 1 wait"), e.getMessage());
