@@ -106,6 +106,7 @@ public final class Validation {
     }
 
     public static Result run(Settings s, ExperimentRunner.Progress progress) throws IOException {
+        if (s.realRuns().isEmpty()) requireSameModel(s.profile(), s.model());
         var realDirs = s.realRuns().isEmpty() ? runReal(s, progress) : s.realRuns();
         var realResults = new ArrayList<RunResults>();
         var realSummaries = new ArrayList<Summary>();
@@ -120,6 +121,10 @@ public final class Validation {
             if (partial != null) { // its first requests against all the simulated ones measured the cut, not the model
                 throw new IllegalArgumentException(dir + " is not a whole run: " + partial + "; give --real a run that "
                         + "ended");
+            }
+            if (results.runInfo().get("model") instanceof Map<?, ?> m && m.get("path") instanceof String path
+                    && java.nio.file.Files.isRegularFile(Path.of(path))) {
+                requireSameModel(s.profile(), Path.of(path)); // a moved model file leaves run.json's check to the user
             }
             realResults.add(results);
             realSummaries.add(Summary.compute(results, servelab.runtime.record.Slo.NONE));
@@ -144,6 +149,43 @@ public final class Validation {
         for (int i = 0; i < abs.length; i++) abs[i] = Math.abs(e2el[i]);
         return new Result(List.copyOf(realDirs), simDir, realSummaries.getFirst(), sim.summary(),
                 errors(realSummaries, sim.summary()), e2el, Stats.ofKnown(abs));
+    }
+
+    /**
+     * Refuses a profile whose model is not {@code gguf}'s: the simulation would price another model's steps, and the
+     * report showed errors of thousands of percent without saying why.
+     */
+    static void requireSameModel(String profile, Path gguf) throws IOException {
+        var priced = servelab.runtime.exec.cost.CostModels.loadProfile(profile).model();
+        Calibration.ModelShape real;
+        try (var loaded = servelab.runtime.exec.LoadedModel.open(gguf)) {
+            real = Calibrator.shape(loaded);
+        }
+        var differences = shapeDifferences(priced, real);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("the profile " + profile + " describes another model than " + gguf + ": "
+                    + String.join(", ", differences) + " (the simulation would price another model's steps; calibrate"
+                    + " a profile on this model: servelab calibrate --model " + gguf + ")");
+        }
+    }
+
+    /** The profile's model keys whose values differ from the GGUF's, as {@code key V where the model has W}. */
+    static List<String> shapeDifferences(servelab.runtime.exec.cost.CostProfile.Model p, Calibration.ModelShape m) {
+        var out = new ArrayList<String>();
+        differ(out, "layers", p.layers(), m.layers());
+        differ(out, "hidden_size", p.hiddenSize(), m.hiddenSize());
+        differ(out, "attention_heads", p.attentionHeads(), m.attentionHeads());
+        differ(out, "kv_heads", p.kvHeads(), m.kvHeads());
+        differ(out, "head_dim", p.headDim(), m.headDim());
+        differ(out, "intermediate_size", p.intermediateSize(), m.intermediateSize());
+        differ(out, "vocab_size", p.vocabSize(), m.vocabSize());
+        differ(out, "tied_embeddings", p.tiedEmbeddings(), m.tiedEmbeddings());
+        differ(out, "weight_dtype", p.weightDtype().yamlName(), m.weightDtype());
+        return out;
+    }
+
+    private static void differ(List<String> out, String key, Object profile, Object model) {
+        if (!profile.equals(model)) out.add("model." + key + " " + profile + " where the model has " + model);
     }
 
     /** The warm-up run, then {@code repeats} measured real runs; their folders. */

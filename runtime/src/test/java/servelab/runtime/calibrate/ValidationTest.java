@@ -120,6 +120,22 @@ class ValidationTest {
                 partial.getMessage());
     }
 
+    @Test
+    void aProfileOfAnotherModelIsRefusedBeforeAnyRun() throws Exception {
+        // given: the tiny generated model (2 layers of width 64, Q8_0) and the bundled tiny/cpu profile (30 of 576, f32)
+        var model = work.resolve("tiny.gguf");
+        RandomLlama.write(model, RandomLlama.Spec.tiny(WeightFormat.Q8_0), 9);
+        // when: validated
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Validation.run(new Validation.Settings(null, TRACE, model, "tiny/cpu", work.resolve("v"),
+                        TestBundles.defaultPlugins(work.resolve("plugins")), List.of(), 1), ExperimentRunner.Progress.NONE));
+        // then: refused, naming each key that differs, and nothing ran
+        assertTrue(e.getMessage().startsWith("the profile tiny/cpu describes another model than " + model + ": model.layers 30"
+                + " where the model has 2, model.hidden_size 576 where the model has 64"), e.getMessage());
+        assertTrue(e.getMessage().contains("model.weight_dtype f32 where the model has q8_0"), e.getMessage());
+        assertFalse(Files.exists(work.resolve("v")));
+    }
+
     private static void copyTree(java.nio.file.Path from, java.nio.file.Path to) throws java.io.IOException {
         try (var files = Files.walk(from)) {
             for (var f : files.toList()) {
