@@ -60,9 +60,17 @@ public final class ProfileWriter {
         for (var r : rows) {
             out.append(r.prefillTokens()).append(',').append(r.decodeTokens()).append(',').append(r.batchSeqs())
                     .append(',').append(r.prefillAttentionPairs()).append(',').append(r.decodeContextTokens())
-                    .append(',').append(String.format(Locale.ROOT, "%.4f", r.stepMs())).append('\n');
+                    .append(',').append(exactly(r.stepMs())).append('\n');
         }
         Files.writeString(csv, out);
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code ms}, without an exponent: the profile refits the table it
+     * reloads, so a rounded time would make its fit (and the errors the derivation quotes) another one.
+     */
+    static String exactly(double ms) {
+        return new java.math.BigDecimal(Double.toString(ms)).toPlainString();
     }
 
     static String yaml(Calibration c, EngineFit engine, String csvName, String engineCsvName) {

@@ -88,6 +88,12 @@ class CalibrationTest {
         assertTrue(loaded.describe().startsWith("measured tiny on cpu-"), loaded.describe());
         // and the model's context (its simulation took requests the real model refuses, and validate compared them)
         assertEquals(512, loaded.maxModelLen());
+        // and the fit it reloads is the one the profile quotes (the CSV kept step times to 0.1 us, and a reloaded
+        // profile's errors differed from the quoted ones by up to 0.8 points)
+        var reloaded = ((servelab.runtime.exec.cost.MeasuredCostModel) loaded).fit();
+        assertEquals(c.fullFit().rmsRelativeError(), reloaded.rmsRelativeError(), 1e-12);
+        assertEquals(c.fullFit().maxRelativeError(), reloaded.maxRelativeError(), 1e-12);
+        assertEquals(c.rows(), CostModels.loadProfile(written.yaml().toString()).measured().orElseThrow().rows());
         var csv = Files.readString(written.csv());
         for (var key : new String[] {"# machine: ", "# cpu: ", "# threads: 1", "# jdk: ", "# date: ", "# servelab: "}) {
             assertTrue(csv.contains(key), key + " in\n" + csv);
