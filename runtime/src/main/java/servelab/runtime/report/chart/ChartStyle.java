@@ -19,8 +19,13 @@ public final class ChartStyle {
             new float[] {6f, 4f}, 0f);
     static final Color MARKER = new Color(0x555555);
     static final Color FAULT = new Color(0xC0392B);
+    static final Color SCALE = new Color(0x6C3483);
     static final BasicStroke DOTTED = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
             new float[] {2f, 3f}, 0f);
+    private static final BasicStroke SPARSE_DOTS = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND,
+            10f, new float[] {2f, 9f}, 0f);
+    private static final BasicStroke DASH_DOT = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND,
+            10f, new float[] {9f, 3f, 2f, 3f}, 0f);
     /** Swap markers cycle through these glyphs and dashes, so the k-th swap looks different from its neighbours. */
     private static final org.knowm.xchart.style.markers.Marker[] SWAP_GLYPHS = {
             org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND, org.knowm.xchart.style.markers.SeriesMarkers.SQUARE,
@@ -45,6 +50,22 @@ public final class ChartStyle {
     static BasicStroke markerStroke(int k) {
         return new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
                 SWAP_DASHES[Math.floorMod(k, SWAP_DASHES.length)], 0f);
+    }
+
+    /** A fault's or scaling decision's line: its run's colour in a chart of several runs, else its kind's. */
+    static Color eventColor(Marker.Kind kind, int run) {
+        if (run >= 0) return color(run);
+        return kind == Marker.Kind.SCALE ? SCALE : FAULT;
+    }
+
+    /** A fault's start dotted, its end sparsely dotted, a scaling decision dash-dot. */
+    static BasicStroke eventStroke(Marker.Kind kind) {
+        return switch (kind) {
+            case FAULT -> DOTTED;
+            case FAULT_END -> SPARSE_DOTS;
+            case SCALE -> DASH_DOT;
+            case SWAP -> throw new IllegalArgumentException("a swap's stroke is markerStroke(k)");
+        };
     }
 
     static void apply(AxesChartStyler s) {

@@ -108,7 +108,8 @@ public final class Charts {
     /**
      * Lines over a time axis (seconds on the run clock), with {@code markers} as labelled vertical lines: plugin
      * swaps, numbered in time order, each with its own glyph and dash so that two swaps close together (or one in
-     * each of two runs) can be told apart in the legend. The y axis starts at 0.
+     * each of two runs) can be told apart in the legend; faults, their ends and scaling decisions each with a dash
+     * of their kind, in their run's colour. The y axis starts at 0.
      */
     public static XYChart overTime(String title, String yAxisTitle, List<Line> lines, List<Marker> markers) {
         var chart = xyChart(title, "run time (s)", yAxisTitle);
@@ -122,11 +123,11 @@ public final class Charts {
         var inOrder = markers.stream().sorted(java.util.Comparator.comparingDouble(Marker::x)).toList();
         int swaps = 0;
         for (var m : inOrder) {
-            if (m.fault()) { // faults and fleet events: red and dotted, their label as is
+            if (m.kind() != Marker.Kind.SWAP) { // faults and fleet events: a dash per kind, their label as is
                 var series = chart.addSeries(unique(m.label(), names), new double[] {m.x(), m.x()}, new double[] {0, top});
                 series.setMarker(SeriesMarkers.NONE);
-                series.setLineColor(ChartStyle.FAULT);
-                series.setLineStyle(ChartStyle.DOTTED);
+                series.setLineColor(ChartStyle.eventColor(m.kind(), m.run()));
+                series.setLineStyle(ChartStyle.eventStroke(m.kind()));
                 continue;
             }
             int k = swaps++;

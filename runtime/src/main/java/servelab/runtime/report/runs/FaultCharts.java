@@ -74,9 +74,11 @@ public final class FaultCharts {
 
     private static List<Marker> markers(List<NamedRun> runs) {
         var out = new ArrayList<Marker>();
-        for (var run : runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            var run = runs.get(i);
             for (var e : events(run)) {
-                out.add(new Marker(e.timeS(), (runs.size() > 1 ? run.name() + " " : "") + e.label(), true));
+                out.add(new Marker(e.timeS(), (runs.size() > 1 ? run.name() + " " : "") + e.label(), e.kind(),
+                        runs.size() > 1 ? i : -1));
             }
         }
         return out;
@@ -95,7 +97,7 @@ public final class FaultCharts {
     }
 
     /** A fault's start or end, or a scaling decision, as one chart marks it. */
-    record FaultEvent(double timeS, String label) {}
+    record FaultEvent(double timeS, String label, Marker.Kind kind) {}
 
     /** The run's fault starts and ends and scaling decisions, in recorded order. */
     static List<FaultEvent> events(NamedRun run) {
@@ -111,13 +113,15 @@ public final class FaultCharts {
             var details = events.strings("detail");
             for (int i = 0; i < types.size(); i++) {
                 String target = noReplica[i] ? "all" : "r" + replicas[i];
-                String label = switch (types.get(i)) {
-                    case "fault-start" -> kinds.get(i) + " " + target;
-                    case "fault-end" -> kinds.get(i) + " " + target + " ends";
-                    case "scale" -> scaleLabel(from.get(i), to.get(i), details.get(i));
-                    default -> null;
-                };
-                if (label != null) out.add(new FaultEvent(times[i] / 1e9, label));
+                double at = times[i] / 1e9;
+                switch (types.get(i)) {
+                    case "fault-start" -> out.add(new FaultEvent(at, kinds.get(i) + " " + target, Marker.Kind.FAULT));
+                    case "fault-end" -> out.add(new FaultEvent(at, kinds.get(i) + " " + target + " ends",
+                            Marker.Kind.FAULT_END));
+                    case "scale" -> out.add(new FaultEvent(at, scaleLabel(from.get(i), to.get(i), details.get(i)),
+                            Marker.Kind.SCALE));
+                    default -> { }
+                }
             }
         });
         return out;

@@ -42,6 +42,27 @@ class ChartsTest {
     }
 
     @Test
+    void aFaultItsEndAndAScalingDecisionLookDifferentAndTakeTheirRunsColour() {
+        // one run: each kind its own dash; faults red, scaling decisions another colour
+        var one = Charts.overTime("t", "y", List.of(Line.of("run", X, X, 0)), List.of(
+                new Marker(1, "crash r1", Marker.Kind.FAULT, -1), new Marker(2, "crash r1 ends", Marker.Kind.FAULT_END, -1),
+                new Marker(3, "scale 1 -> 2", Marker.Kind.SCALE, -1)));
+        var crash = one.getSeries("crash r1");
+        var end = one.getSeries("crash r1 ends");
+        var scale = one.getSeries("scale 1 -> 2");
+        assertNotEquals(crash.getLineStyle(), end.getLineStyle());
+        assertNotEquals(crash.getLineStyle(), scale.getLineStyle());
+        assertNotEquals(end.getLineStyle(), scale.getLineStyle());
+        assertNotEquals(crash.getLineColor(), scale.getLineColor());
+        assertEquals(crash.getLineColor(), end.getLineColor());
+        // two runs: each run's events in its lines' colour, so whose crash it was shows without the legend
+        var two = Charts.overTime("t", "y", List.of(Line.of("a", X, X, 0), Line.of("b", X, X, 1)), List.of(
+                new Marker(1, "a crash r1", Marker.Kind.FAULT, 0), new Marker(1, "b crash r1", Marker.Kind.FAULT, 1)));
+        assertEquals(ChartStyle.color(0), two.getSeries("a crash r1").getLineColor());
+        assertEquals(ChartStyle.color(1), two.getSeries("b crash r1").getLineColor());
+    }
+
+    @Test
     void aSingleCdfsYAxisIsNotTakenForCategories() {
         // XChart's rule (4.0, AxisTickCalculator_): the distinct y values of the series, in order, equally spaced
         // within 1e-4 make a category axis labelled value by value; one CDF's heights 1/n, 2/n, ... are
