@@ -12,7 +12,11 @@ record Arrival(TraceRequest request, BlockHashes promptBlocks) implements Reques
     @Override public int maxOutputTokens() { return request.outputTokens(); }
     @Override public int priority() { return request.priority(); }
     @Override public String tenant() { return request.tenant(); }
-    @Override public String sessionKey() { return request.tenant(); } // the client's user or X-Session-Id
+    /** The client's {@code user} or {@code X-Session-Id}; without either, the request is its own session. */
+    @Override
+    public String sessionKey() {
+        return request.tenant().equals("default") ? "request:" + request.id() : request.tenant();
+    }
     @Override public long decisionNanos() { return request.arrivalNanos(); }
 
     /** A prompt's block keys, as the replicas' prefix caches compute them from its ids. */

@@ -20,14 +20,28 @@ public enum SessionKey {
                 + "first_block, none");
     }
 
-    /** The key of {@code request}; {@code ""} when it has none. */
+    /**
+     * The key of {@code request}; {@code request:ID} when it has none, so that every request is its own session (an
+     * empty key put every request of a trace without tenants on one point of consistent hashing's ring).
+     */
     public String of(TraceRequest request) {
-        return switch (this) {
-            case TENANT -> request.tenant();
+        String key = switch (this) {
+            case TENANT -> tenant(request);
             case FIRST_BLOCK -> firstBlock(request);
             case NONE -> "";
-            case AUTO -> !request.tenant().equals("default") ? request.tenant() : firstBlock(request);
+            case AUTO -> tenant(request).isEmpty() ? firstBlock(request) : tenant(request);
         };
+        return key.isEmpty() ? ownSession(request.id()) : key;
+    }
+
+    /** The key of a request that belongs to no session: its own. */
+    public static String ownSession(long requestId) {
+        return "request:" + requestId;
+    }
+
+    /** The trace's tenant, or {@code ""} where the trace names none ({@code "default"}). */
+    private static String tenant(TraceRequest request) {
+        return request.tenant().equals("default") ? "" : request.tenant();
     }
 
     private static String firstBlock(TraceRequest request) {

@@ -47,6 +47,23 @@ class ClusterRunTest {
     }
 
     @Test
+    void consistentHashingSpreadsRequestsThatBelongToNoSession() throws Exception {
+        // given: a trace without tenants or prefixes, and a ring whose load bound never binds
+        var hashed = new ArrayList<>(FOUR);
+        hashed.addAll(List.of("trace.synthetic.count=200", "plugins.router.name=consistent-hash",
+                "plugins.router.params.load_factor=100"));
+        TestBundles.clusterPlugins(TestBundles.defaultPlugins(work.resolve("plugins")));
+        for (var key : List.of("auto", "none")) {
+            hashed.add("cluster.session_key=" + key);
+            var replicas = run(hashed, "hashed-" + key).requests().longs("replica");
+            // then: each request is its own session, so they spread over the ring (all 200 went to one replica)
+            var served = new int[4];
+            for (long r : replicas) served[(int) r]++;
+            for (int r = 0; r < 4; r++) assertTrue(served[r] >= 20, key + ": " + java.util.Arrays.toString(served));
+        }
+    }
+
+    @Test
     void requestsTheGatewayEndedCountInLittlesLawUntilTheClientKnew() throws Exception {
         var overloaded = new ArrayList<>(FOUR);
         overloaded.addAll(List.of("trace.synthetic.arrivals.rate=200", "gateway.timeout_ms=3000"));
