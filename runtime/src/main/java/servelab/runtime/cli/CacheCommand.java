@@ -55,7 +55,9 @@ final class CacheCommand implements Runnable {
                 description = "cache sizes in blocks, comma-separated; inf = every block of the trace (default inf)")
         List<String> sizes;
 
-        @Option(names = "--block-size", defaultValue = "512", description = "tokens per block (default ${DEFAULT-VALUE})")
+        @Option(names = "--block-size", defaultValue = "512", description = "tokens per block (default ${DEFAULT-VALUE}); at the trace's own block size a partial last "
+                + "block counts as the reference statistics count it, at any other only whole blocks are shared, as "
+                + "in the engine")
         int blockSize;
 
         @Option(names = "--host-blocks", defaultValue = "0",

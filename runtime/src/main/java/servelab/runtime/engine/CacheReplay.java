@@ -16,10 +16,11 @@ import servelab.datasets.TraceRequest;
  * misses on the device goes on in the host tier, as the engine does with {@code kv.offload}: a block found there
  * counts as a hit (and as a host hit) and is copied back into a device block.
  *
- * <p>The trace's prefix blocks are replayed as whole blocks: a request whose last block is partial still counts
- * it (as the reference statistics do), by padding the prompt to whole trace blocks; a request without prefix ids
- * is padded to whole blocks too, so its partial last block counts as a miss as such a block of a request with ids
- * would. The engine itself never shares a partial block.
+ * <p>At the trace's own block size the trace's prefix blocks are replayed as whole blocks: a request whose last
+ * block is partial still counts it (as the reference statistics do), by padding the prompt to whole trace blocks.
+ * At any other block size, and for a request without prefix ids, the replay shares what the engine shares, whole
+ * blocks only: a partial last block is one lookup that misses (padding it to a trace block made up to 31 blocks of
+ * 16 tokens per request that the prompt did not have, and hits on them).
  */
 public final class CacheReplay {
 
@@ -66,6 +67,7 @@ public final class CacheReplay {
             var seq = new Sequence(request, 0);
             seq.tokens = new SeqTokens(seq, blockSizeTokens);
             int count = seq.tokens.count();
+            int partial = request.inputTokens() % blockSizeTokens == 0 ? 0 : 1; // looked up, never shared
             if (count > capacityBlocks) {
                 throw new IllegalArgumentException("request " + request.id() + " has " + count + " blocks, more than "
                         + "the cache's " + capacityBlocks);
@@ -79,7 +81,7 @@ public final class CacheReplay {
             kv.endCommit();
             kv.release(seq);
             requests++;
-            blocks += count;
+            blocks += count + partial;
             hits += reused;
             hostHits += kv.transfers().reloaded();
         }
@@ -87,12 +89,12 @@ public final class CacheReplay {
     }
 
     /**
-     * The request with its prompt rounded up to whole trace prefix blocks, or, without prefix ids, to whole blocks of
-     * {@code blockSizeTokens}: every request's partial last block counts once, as a lookup that misses.
+     * At the trace's block size, the request with its prompt rounded up to whole trace prefix blocks, so that its
+     * partial last block counts as the reference statistics count it; otherwise the request as it is.
      */
     private static TraceRequest padded(TraceRequest r, int blockSizeTokens) {
-        long tokens = r.prefixBlockIds().length > 0 ? (long) r.prefixBlockIds().length * r.prefixBlockTokens()
-                : (r.inputTokens() + (long) blockSizeTokens - 1) / blockSizeTokens * blockSizeTokens;
+        if (r.prefixBlockIds().length == 0 || r.prefixBlockTokens() != blockSizeTokens) return r;
+        long tokens = (long) r.prefixBlockIds().length * r.prefixBlockTokens();
         if (tokens <= r.inputTokens() || tokens > Integer.MAX_VALUE) return r;
         return new TraceRequest(r.id(), r.arrivalNanos(), (int) tokens, r.outputTokens(),
                 r.tenant(), r.priority(), r.prefixBlockIds(), r.prefixBlockTokens());

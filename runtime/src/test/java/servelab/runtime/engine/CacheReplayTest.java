@@ -55,6 +55,18 @@ class CacheReplayTest {
     }
 
     @Test
+    void belowTheTracesBlockSizeOnlyWholeBlocksAreShared() {
+        // given: blocks of 16 tokens over the trace's 512; r0 = 100 tokens and r1 = 500 tokens, both of trace block 7
+        var r0 = new TraceRequest(0, 0, 100, 1, "default", 0, new long[]{7}, 512);
+        var r1 = new TraceRequest(1, 1, 500, 1, "default", 0, new long[]{7}, 512);
+        var result = CacheReplay.run(List.of(r0, r1).iterator(), hashBlock(), lru(), 100, 16);
+        // then: r1 finds r0's 6 whole blocks, as the engine does (96 cached tokens); 7 + 32 lookups, each partial last
+        // block one (padded to the trace block, r0 had been 32 blocks and r1 hit all of them)
+        assertEquals(39, result.blocks());
+        assertEquals(6, result.hitBlocks());
+    }
+
+    @Test
     void lruEvictsTheLeastRecentlyUsedBlock() {
         // given: room for 3 blocks; r0 = [1 2], r1 = [3], then r2 = [4] evicts block 1 (oldest), r3 = [1 2] misses
         var trace = List.of(blocks(0, 1, 2), blocks(1, 3), blocks(2, 4), blocks(3, 1, 2));
