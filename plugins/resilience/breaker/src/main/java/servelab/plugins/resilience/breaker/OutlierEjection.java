@@ -53,6 +53,10 @@ public final class OutlierEjection implements PluginFactory<Breaker> {
     @Override
     public Breaker create(Params params) {
         long base = Math.round(params.getDouble("base_ejection_ms") * 1e6);
+        if (base <= 0) { // an ejection of 0 ns ended before the next question: a 'none' that said it ejected
+            throw new IllegalArgumentException("parameter 'base_ejection_ms' is " + params.getDouble("base_ejection_ms")
+                    + ", which ejects no replica for any time; for no breaker, use the breaker plugin 'none'");
+        }
         return new Ejections(new Ejections.Settings(params.getInt("consecutive_5xx"), base,
                 Math.max(base, Math.round(params.getDouble("max_ejection_ms") * 1e6)),
                 params.getDouble("max_ejection_percent"), Math.round(params.getDouble("slow_answer_ms") * 1e6)));

@@ -37,6 +37,14 @@ class OutlierEjectionTest {
         return b.allows(replica, GatewaySnapshot.idle(replicas).at(ms * 1_000_000L));
     }
 
+    @Test
+    void anEjectionOfNoTimeIsRefused() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ejection(Map.of("base_ejection_ms", 0)));
+        assertEquals("parameter 'base_ejection_ms' is 0.0, which ejects no replica for any time; for no breaker, use"
+                + " the breaker plugin 'none'", e.getMessage());
+    }
+
     @Nested
     class Contract extends BreakerContractTest {
         @Override protected PluginFactory<Breaker> factory() { return FACTORY; }

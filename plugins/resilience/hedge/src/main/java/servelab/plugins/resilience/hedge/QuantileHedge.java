@@ -48,6 +48,10 @@ public final class QuantileHedge implements PluginFactory<HedgePolicy> {
 
     @Override
     public HedgePolicy create(Params params) {
+        if (params.getDouble("max_hedge_fraction") == 0) { // no hedge could ever start: a 'none' that said it hedged
+            throw new IllegalArgumentException("parameter 'max_hedge_fraction' is 0, which allows no hedge; for no"
+                    + " hedging, use the hedge plugin 'none'");
+        }
         return new Hedge(Math.round(params.getDouble("delay_ms") * 1e6), params.getDouble("quantile"),
                 Math.round(params.getDouble("min_delay_ms") * 1e6), params.getDouble("max_hedge_fraction"));
     }

@@ -31,6 +31,14 @@ class QuantileHedgeTest {
         return GatewaySnapshot.idle(4).withLive(40, 0, 0).withLatenciesMillis(ms);
     }
 
+    @Test
+    void aCapThatAllowsNoHedgeIsRefused() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> hedge(Map.of("max_hedge_fraction", 0)));
+        assertEquals("parameter 'max_hedge_fraction' is 0, which allows no hedge; for no hedging, use the hedge plugin"
+                + " 'none'", e.getMessage());
+    }
+
     @Nested
     class Contract extends HedgeContractTest {
         @Override protected PluginFactory<HedgePolicy> factory() { return FACTORY; }

@@ -30,9 +30,17 @@ class BudgetedRetryTest {
 
         @Override
         protected List<Map<String, Object>> parameterSets() {
-            return List.of(Map.of(), Map.of("budget_percent", 0, "min_retry_concurrency", 0),
+            return List.of(Map.of(), Map.of("budget_percent", 0, "min_retry_concurrency", 1),
                     Map.of("budget_percent", 100, "max_attempts", 10));
         }
+    }
+
+    @Test
+    void aBudgetThatAllowsNoRetryIsRefused() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> budget(Map.of("budget_percent", 0, "min_retry_concurrency", 0)));
+        assertEquals("parameters 'budget_percent' and 'min_retry_concurrency' are both 0, which allow no retry; for no"
+                + " retries, use the retry plugin 'none'", e.getMessage());
     }
 
     @Test
