@@ -93,9 +93,15 @@ final class FaultDriver {
         }
         var state = lifecycle.state(r);
         String late = now > c.startNanos() ? " (due at " + c.startNanos() / 1e6 + " ms, during a step)" : "";
-        if (state == ReplicaState.DOWN || state == ReplicaState.OFF) {
+        if (state == ReplicaState.DOWN || state == ReplicaState.OFF) { // a start and its end: every start is paired
             record(c, true, now, "replica already " + state.id() + ": nothing to crash" + late);
+            record(c, false, now, "nothing crashed");
             return;
+        }
+        if (crashed[r]) { // crashed again during the restart after an earlier crash: that one ends here
+            events.event(new EngineEvent.InjectedFault(now, r, "crash", false,
+                    "crashed again during its cold start: its restart is cut short"));
+            crashed[r] = false;
         }
         // without a gateway to end the lost requests, the replica records them as failed itself
         var lost = replicas.get(r).crash(now, lostTo == null ? "replica " + r + " crashed at " + now / 1e6 + " ms" : null);

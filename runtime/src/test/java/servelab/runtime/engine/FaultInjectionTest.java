@@ -125,6 +125,33 @@ class FaultInjectionTest {
     }
 
     @Test
+    void everyCrashStartHasItsEndWhenCrashesMeetADownOrRestartingReplica() {
+        // given: two replicas; r1 crashes at 10 ms and again at 20 ms, during its 40 ms cold start; r0 crashes at
+        // 15 ms without restart and again at 25 ms, while down
+        var c = cluster(2);
+        c.simulation.faults(List.of(new Fault.Crash(10 * MS, 1, true, 0), new Fault.Crash(20 * MS, 1, true, 0),
+                new Fault.Crash(15 * MS, 0, false, 0), new Fault.Crash(25 * MS, 0, false, 0)), new long[] {40 * MS, 40 * MS});
+        var trace = new ArrayList<>(spaced(4, 0, 200)); // busy at the crashes, and one request after the restart
+        trace.add(TinyCluster.request(4, 100, 32, 4, 1, 2));
+        var rows = c.run(trace);
+        // then: per replica, every start has its end but the crash without restart (r1 gave two starts and one end,
+        // r0's second crash a start alone); the crash of a replica already down starts and ends at once
+        for (int r = 0; r < 2; r++) {
+            int open = 0;
+            for (var e : ofType(rows, "fault-start", "fault-end")) if (e.replica() == r) open += e.type().equals("fault-start") ? 1 : -1;
+            assertEquals(r == 0 ? 1 : 0, open, "replica " + r + ": " + ofType(rows, "fault-start", "fault-end"));
+        }
+        var r0 = ofType(rows, "fault-start", "fault-end").stream().filter(e -> e.replica() == 0).toList();
+        assertEquals(List.of("fault-start", "fault-start", "fault-end"), r0.stream().map(EventRow::type).toList());
+        assertEquals(r0.get(1).timeNanos(), r0.get(2).timeNanos());
+        assertTrue(r0.get(2).detail().endsWith("nothing crashed"), r0.get(2).detail());
+        var r1 = ofType(rows, "fault-end").stream().filter(e -> e.replica() == 1).toList();
+        assertEquals(20 * MS, r1.getFirst().timeNanos());
+        assertTrue(r1.getFirst().detail().contains("crashed again during its cold start"), r1.getFirst().detail());
+        assertEquals(60 * MS, r1.get(1).timeNanos()); // the second crash's cold start, 40 ms from 20 ms
+    }
+
+    @Test
     void aCrashFreesTheWholePoolAndForgetsThePrefixCache() {
         var c = cluster(1);
         c.simulation.faults(List.of(new Fault.Crash(20 * MS, 0, false, 0)), new long[1]);
