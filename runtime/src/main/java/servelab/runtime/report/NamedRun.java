@@ -3,13 +3,12 @@ package servelab.runtime.report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A loaded run with the short name tables and legends show: its folder's name, or parent/name where two folders
- * share a name.
+ * A loaded run with the short name tables and legends show: its folder's name, with as many parent folders as
+ * tell it from the other runs'.
  *
  * @param name    unique among the runs loaded together
  * @param results the run's tables and run.json
@@ -27,24 +26,44 @@ public record NamedRun(String name, RunResults results) {
      * @throws InvalidResultsException naming the folder or file that is not a run or not readable
      */
     public static List<NamedRun> load(List<Path> dirs) throws IOException {
-        var names = new HashSet<String>();
-        var duplicated = new HashSet<String>();
-        for (var dir : dirs) if (!names.add(shortName(dir))) duplicated.add(shortName(dir));
+        var names = names(dirs);
         var out = new ArrayList<NamedRun>();
-        for (var dir : dirs) {
-            String name = shortName(dir);
-            if (duplicated.contains(name)) {
-                var abs = dir.toAbsolutePath().normalize();
-                name = (abs.getParent() != null && abs.getParent().getFileName() != null
-                        ? abs.getParent().getFileName() + "/" : "") + name;
-            }
-            out.add(new NamedRun(name, RunResults.load(dir)));
-        }
+        for (int i = 0; i < dirs.size(); i++) out.add(new NamedRun(names.get(i), RunResults.load(dirs.get(i))));
         return List.copyOf(out);
     }
 
-    private static String shortName(Path dir) {
-        var abs = dir.toAbsolutePath().normalize();
-        return abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
+    /**
+     * Each folder's name, with as many parent folders as it takes to tell it from the others' ({@code a/points/x}
+     * and {@code b/points/x} are {@code a/points/x} and {@code b/points/x}, where one parent named both
+     * {@code points/x}).
+     */
+    static List<String> names(List<Path> dirs) {
+        var abs = dirs.stream().map(d -> d.toAbsolutePath().normalize()).toList();
+        var depth = new int[abs.size()];
+        java.util.Arrays.fill(depth, 1);
+        var names = new ArrayList<String>();
+        for (boolean deeper = true; deeper; ) {
+            names.clear();
+            for (int i = 0; i < abs.size(); i++) names.add(suffix(abs.get(i), depth[i]));
+            var counts = new java.util.HashMap<String, Integer>();
+            for (var n : names) counts.merge(n, 1, Integer::sum);
+            deeper = false;
+            for (int i = 0; i < abs.size(); i++) {
+                if (counts.get(names.get(i)) > 1 && depth[i] < abs.get(i).getNameCount()) {
+                    depth[i]++;
+                    deeper = true;
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** The last {@code depth} names of {@code abs}, joined by '/' (the root itself for the root). */
+    private static String suffix(Path abs, int depth) {
+        int count = abs.getNameCount();
+        if (count == 0) return abs.toString();
+        var parts = new ArrayList<String>();
+        for (int k = Math.max(0, count - depth); k < count; k++) parts.add(abs.getName(k).toString());
+        return String.join("/", parts);
     }
 }
