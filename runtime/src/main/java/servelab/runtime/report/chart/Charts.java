@@ -181,8 +181,8 @@ public final class Charts {
     }
 
     private static XYChart xyChart(String title, String xAxisTitle, String yAxisTitle) {
-        var chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xAxisTitle)
-                .yAxisTitle(yAxisTitle).build();
+        var chart = new Growing(new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xAxisTitle)
+                .yAxisTitle(yAxisTitle));
         ChartStyle.apply(chart.getStyler());
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         chart.getStyler().setMarkerSize(7);
@@ -200,8 +200,9 @@ public final class Charts {
     }
 
     /**
-     * A legend below the plot while its entries fit on one line, else a column on the right: XChart cuts a
-     * horizontal legend that is wider than the chart.
+     * A legend below the plot while its entries fit on one line, else a column on the right, the chart as tall as
+     * the column: XChart cuts a horizontal legend that is wider than the chart, and drops the entries of a column
+     * taller than the chart (a report of 50 runs showed 23).
      */
     private static void placeLegend(XYChart chart, Set<String> names) {
         int chars = 0;
@@ -209,6 +210,26 @@ public final class Charts {
         boolean fitsBelow = chars * 7 < WIDTH - 40;
         chart.getStyler().setLegendPosition(fitsBelow ? Styler.LegendPosition.OutsideS : Styler.LegendPosition.OutsideE);
         chart.getStyler().setLegendLayout(fitsBelow ? Styler.LegendLayout.Horizontal : Styler.LegendLayout.Vertical);
+        if (!fitsBelow && chart instanceof Growing g) g.growTo(legendColumnHeight(names.size()));
+    }
+
+    /** Pixels a chart needs for a legend column of {@code entries}: a row each, the title and the margins. */
+    static int legendColumnHeight(int entries) {
+        return LEGEND_ROW * entries + 90;
+    }
+
+    /** Height of one legend row: the 12-point legend font and XChart's padding between entries. */
+    static final int LEGEND_ROW = 22;
+
+    /** An XY chart that grows taller for its legend (XChart's height setter is protected). */
+    static final class Growing extends XYChart {
+        Growing(XYChartBuilder builder) {
+            super(builder);
+        }
+
+        void growTo(int height) {
+            if (height > getHeight()) setHeight(height);
+        }
     }
 
     /**

@@ -63,6 +63,21 @@ class ChartsTest {
     }
 
     @Test
+    void aLongLegendMakesTheChartTallEnoughToListEveryRun() throws Exception {
+        // given: 50 runs, as a report over a sweep's points draws them
+        var values = new java.util.LinkedHashMap<String, double[]>();
+        for (int i = 0; i < 50; i++) values.put("points/" + Long.toHexString(0x5a72_0000_0000L + 7919L * i), new double[] {i + 1, i + 2});
+        var chart = Charts.cdf("t", "ms", values);
+        // then: every run is in the legend column, and the chart is as tall as the column needs (it stayed 480 px
+        // high and XChart dropped the entries below the 23rd)
+        assertEquals(50, names(chart).size());
+        assertEquals(Charts.legendColumnHeight(50), chart.getHeight());
+        assertTrue(chart.getHeight() > Charts.HEIGHT);
+        // and a short legend keeps the default size
+        assertEquals(Charts.HEIGHT, Charts.cdf("t", "ms", Map.of("a", new double[] {1, 2})).getHeight());
+    }
+
+    @Test
     void aSingleCdfsYAxisIsNotTakenForCategories() {
         // XChart's rule (4.0, AxisTickCalculator_): the distinct y values of the series, in order, equally spaced
         // within 1e-4 make a category axis labelled value by value; one CDF's heights 1/n, 2/n, ... are
