@@ -87,6 +87,28 @@ public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<
                 realModel);
     }
 
+    /**
+     * Makes every plugin each point chooses, with its parameters, in {@code registry}: a misspelt parameter axis
+     * (or a value a plugin refuses) fails here, naming the point, rather than in every point once the sweep runs.
+     *
+     * @throws IllegalArgumentException naming the sweep file, the point and the plugin's own message
+     */
+    public void checkPlugins(servelab.runtime.host.PluginRegistry registry) {
+        var base = baseFile(file);
+        var checked = new java.util.HashSet<servelab.runtime.host.PluginSelection>();
+        for (var point : points) {
+            for (var choice : servelab.runtime.experiment.ExperimentRunner.choices(load(file, base, point.overrides(),
+                    point.values()))) {
+                if (!checked.add(choice)) continue;
+                try {
+                    registry.instantiate(choice);
+                } catch (servelab.api.PluginParameterException | servelab.runtime.host.PluginException e) {
+                    throw new IllegalArgumentException(file.file() + ": point " + point.values() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
     /** The base as a file ExperimentFile can read: the given one, or the inline map written next to nothing. */
     private static Path baseFile(SweepFile file) {
         if (file.baseFile() != null) return file.baseFile();

@@ -57,6 +57,24 @@ class SweepCliTest {
     }
 
     @Test
+    void aMisspeltPluginParameterAxisFailsBeforeAnyPointRuns() throws Exception {
+        var plugins = TestPlugins.defaultPlugins(dir.resolve("plugins"));
+        for (var axis : new String[] {"plugins.batcher.params.max_num_sqs: [16, 32]", "plugins.batcher.params.max_num_seqs: [16, -3]"}) {
+            var file = dir.resolve("bad.yaml");
+            Files.writeString(file, "base: {trace: {synthetic: {count: 20}}}\naxes:\n  " + axis + "\n");
+            var out = dir.resolve("bad-out");
+            var sweep = execute("sweep", file.toString(), "--out", out.toString(), "--quiet", "--threads", "1", "--port",
+                    "5963", "--cluster", "bad-" + ProcessHandle.current().pid(), "--plugins-dir", plugins.toString(),
+                    "--work-dir", dir.resolve("work").toString());
+            // then: refused with the key as written and the point, and nothing ran (every point failed, one by one)
+            assertEquals(1, sweep.rc(), sweep.out());
+            assertTrue(sweep.out().contains("plugins.batcher.params.max_num_s"), sweep.out());
+            assertTrue(sweep.out().contains(": point {plugins.batcher.params.max_num_s"), sweep.out());
+            assertTrue(!Files.exists(out.resolve("points")), sweep.out());
+        }
+    }
+
+    @Test
     void aPlainRunStartsNoClusterMember() throws Exception {
         var plugins = TestPlugins.defaultPlugins(dir.resolve("plugins"));
         var run = execute("run", "--set", "trace.synthetic.count=30", "--out", dir.resolve("run").toString(), "--quiet",

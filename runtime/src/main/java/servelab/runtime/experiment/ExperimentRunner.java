@@ -349,6 +349,13 @@ public final class ExperimentRunner {
         return all;
     }
 
+    /** Every plugin choice of the experiment (each replica group's), each once: what a run of it instantiates. */
+    public static List<PluginSelection> choices(Experiment exp) {
+        var all = new java.util.LinkedHashSet<PluginSelection>();
+        for (var plan : ClusterLayout.replicas(exp)) all.addAll(plan.selections().values());
+        return List.copyOf(all);
+    }
+
     /** The plugin choices of the experiment, per kind. */
     public static Map<PluginKind, PluginSelection> selections(Experiment exp) {
         var map = new EnumMap<PluginKind, PluginSelection>(PluginKind.class);

@@ -42,6 +42,10 @@ public final class SweepCommand implements Callable<Integer> {
         var plan = SweepPlan.of(SweepFile.load(sweepFile));
         if (plan.realModel()) VectorModule.ensure(); // before anything is written
         var options = member.options();
+        try (var testbed = servelab.runtime.host.Testbed.start(options.pluginsDir(),
+                (servelab.runtime.host.HostListener) (t, k, f, to, d) -> {})) {
+            plan.checkPlugins(testbed.registry()); // before anything runs: a bad parameter axis failed every point
+        }
         SweepRunner.Outcome outcome;
         try {
             outcome = SweepRunner.run(plan, out, options, null, SweepProgress.forTerminal("sweep " + plan.id(), quiet));
