@@ -21,6 +21,17 @@ public record Constraint(String text, Operand left, String op, Operand right) {
 
     public record Literal(String value) implements Operand {}
 
+    /**
+     * @param axes each axis key with its values (plain text), so that a comparison no value can meet the way it was
+     *             meant (a number axis against text, or {@code ==} / {@code !=} a value the axis does not have) is
+     *             refused rather than holding for every point or for none
+     */
+    static Constraint parse(String text, Map<String, List<String>> axes) {
+        var c = parse(text, List.copyOf(axes.keySet()));
+        c.checkAgainst(axes);
+        return c;
+    }
+
     static Constraint parse(String text, List<String> axisKeys) {
         var m = FORM.matcher(text);
         if (!m.matches()) {
@@ -52,11 +63,39 @@ public record Constraint(String text, Operand left, String op, Operand right) {
         return new Literal(token);
     }
 
+    private void checkAgainst(Map<String, List<String>> axes) {
+        for (var pair : List.of(List.of(left, right), List.of(right, left))) {
+            if (!(pair.get(0) instanceof Axis axis)) continue;
+            var values = axes.get(axis.key());
+            boolean numbers = values.stream().allMatch(v -> number(v) != null);
+            switch (pair.get(1)) {
+                case Literal literal -> {
+                    if (numbers && number(literal.value()) == null) {
+                        throw new IllegalArgumentException("constraint '" + text + "' compares the number axis '"
+                                + axis.key() + "' " + values + " with the text '" + literal.value() + "'");
+                    }
+                    boolean equality = op.equals("==") || op.equals("!=");
+                    if (equality && values.stream().noneMatch(v -> test(v, literal.value()) == 0)) {
+                        throw new IllegalArgumentException("constraint '" + text + "': '" + literal.value() + "' is no"
+                                + " value of axis '" + axis.key() + "' " + values + ", so it would hold for "
+                                + (op.equals("==") ? "no point" : "every point"));
+                    }
+                }
+                case Axis other -> {
+                    boolean otherNumbers = axes.get(other.key()).stream().allMatch(v -> number(v) != null);
+                    if (numbers != otherNumbers) {
+                        throw new IllegalArgumentException("constraint '" + text + "' compares the number axis '"
+                                + (numbers ? axis.key() : other.key()) + "' with the text axis '"
+                                + (numbers ? other.key() : axis.key()) + "'");
+                    }
+                }
+            }
+        }
+    }
+
     /** Whether the point with these axis values (plain text of each value) meets the constraint. */
     boolean test(Map<String, String> values) {
-        String a = value(left, values), b = value(right, values);
-        Double x = number(a), y = number(b);
-        int c = x != null && y != null ? Double.compare(x, y) : a.compareTo(b);
+        int c = test(value(left, values), value(right, values));
         return switch (op) {
             case "==" -> c == 0;
             case "!=" -> c != 0;
@@ -65,6 +104,12 @@ public record Constraint(String text, Operand left, String op, Operand right) {
             case ">" -> c > 0;
             default -> c >= 0;
         };
+    }
+
+    /** Numbers compare as numbers, anything else as text. */
+    private static int test(String a, String b) {
+        Double x = number(a), y = number(b);
+        return x != null && y != null ? Double.compare(x, y) : a.compareTo(b);
     }
 
     private static String value(Operand operand, Map<String, String> values) {

@@ -135,7 +135,13 @@ public record SweepFile(Path file, Path baseFile, String baseYaml, List<String> 
         var list = new ArrayList<Constraint>();
         for (var text : strings(file, node, "constraints")) {
             try {
-                list.add(Constraint.parse(text, axes.properties().stream().map(Map.Entry::getKey).toList()));
+                var values = new LinkedHashMap<String, List<String>>();
+                axes.properties().forEach(e -> {
+                    var plain = new ArrayList<String>();
+                    e.getValue().forEach(v -> plain.add(v.isTextual() ? v.asText() : v.toString()));
+                    values.put(e.getKey(), plain);
+                });
+                list.add(Constraint.parse(text, values));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage());
             }

@@ -163,6 +163,20 @@ class SweepPlanTest {
     }
 
     @Test
+    void aConstraintNoValueCanMeetAsMeantIsRefused() {
+        // a number axis against text compared as text: 'seed <= abc' held for every point
+        var text = error("axes: {seed: [1, 2]}\nconstraints: [\"seed <= abc\"]\n");
+        assertTrue(text.contains("constraint 'seed <= abc' compares the number axis 'seed' [1, 2] with the text 'abc'"), text);
+        // a misspelt value: '!= srtp' held for every point
+        var value = error("axes: {plugins.scheduler.name: [fcfs, sjf]}\nconstraints: [\"plugins.scheduler.name != srtp\"]\n");
+        assertTrue(value.contains("'srtp' is no value of axis 'plugins.scheduler.name' [fcfs, sjf], so it would hold for"
+                + " every point"), value);
+        var axes = error("axes: {seed: [1, 2], plugins.scheduler.name: [fcfs, sjf]}\n"
+                + "constraints: [\"plugins.scheduler.name < seed\"]\n");
+        assertTrue(axes.contains("compares the number axis 'seed' with the text axis 'plugins.scheduler.name'"), axes);
+    }
+
+    @Test
     void aLoneQuoteInAConstraintAndABadSetKeyAreNamedAsWritten() {
         // it said "Range [1, 0) out of bounds for length 1"
         var quote = error("axes: {seed: [1, 2]}\nconstraints: [\"seed == '\"]\n");
