@@ -72,6 +72,15 @@ class SweepCliTest {
             assertTrue(sweep.out().contains(": point {plugins.batcher.params.max_num_s"), sweep.out());
             assertTrue(!Files.exists(out.resolve("points")), sweep.out());
         }
+        // and a sample no smaller than the grid says that it runs the whole grid
+        var file = dir.resolve("sampled.yaml");
+        Files.writeString(file, "base: {trace: {synthetic: {count: 20}}}\naxes:\n  seed: [1, 2]\nsample: {count: 10}\n");
+        var sampled = execute("sweep", file.toString(), "--out", dir.resolve("sampled").toString(), "--quiet", "--threads",
+                "1", "--port", "5963", "--cluster", "bad-" + ProcessHandle.current().pid(), "--plugins-dir",
+                plugins.toString(), "--work-dir", dir.resolve("work").toString());
+        assertEquals(0, sampled.rc(), sampled.out());
+        assertTrue(sampled.out().contains("sample count 10 is not below the 2 points the axes and constraints leave: "
+                + "running them all"), sampled.out());
     }
 
     @Test
