@@ -51,14 +51,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         var runs = NamedRun.load(runDirs);
         var err = spec.commandLine().getErr();
-        for (var run : runs) { // a killed or recovered run is not a whole one: said here as well as in the report
-            for (var note : run.results().notes()) err.println("servelab report: " + run.name() + ": " + note);
-        }
-        var other = servelab.runtime.report.runs.RunReport.otherWorkloads(runs);
-        if (!other.isEmpty()) {
-            err.println("servelab report: these runs did not replay one workload (trace or seed differ from "
-                    + runs.getFirst().name() + "'s: " + String.join(", ", other).replace("`", "") + ")");
-        }
+        // a killed run, another workload, other SLOs: said here as well as in the report
+        for (var note : RunReport.notes(runs, objectives)) err.println("servelab report: " + note.replace("`", ""));
         err.flush();
         var written = RunReport.write(runs, folder, objectives);
         var stdout = spec.commandLine().getOut();

@@ -86,7 +86,7 @@ class AnalysisCliTest {
         // when / then: said on the terminal and in the report (they sat side by side as if measured on one load)
         var r = execute("report", runs.get(0).toString(), other.toString(), "--out", work.resolve("rep-mixed").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("these runs did not replay one workload (trace or seed differ from "
+        assertTrue(r.err().contains("these runs did not replay one workload (run.json's trace or seed differ from "
                 + runs.get(0).getFileName() + "'s: seed8)"), r.err());
         assertTrue(Files.readString(work.resolve("rep-mixed/report.md")).contains("did not replay one workload"));
         var same = execute("report", runs.get(0).toString(), runs.get(1).toString(), "--out", work.resolve("rep-same").toString());

@@ -46,7 +46,7 @@ public final class RunReport {
 
         var doc = new Document("ServeLab report: " + String.join(" vs ", runs.stream().map(NamedRun::name).toList()));
         doc.bullets(runs.stream().map(r -> "`" + r.name() + "`: `" + r.results().dir() + "`").toList());
-        var notes = notes(runs);
+        var notes = notes(runs, slo);
         if (!notes.isEmpty()) doc.paragraph("Notes:").bullets(notes);
         doc.heading(2, "Runs");
         if (runs.size() > 1) {
@@ -77,7 +77,8 @@ public final class RunReport {
                 "End-to-end latency by arrival time, median and p90", "E2EL (ms)"));
         if (FaultCharts.anyFaults(runs)) {
             chart(doc.paragraph("Injected faults and scaling decisions (events.arrow, types fault-start, fault-end "
-                    + "and scale) are dotted red lines."), out, charts, "goodput-failures.png", "Goodput and failures "
+                    + "and scale) are vertical lines: a fault's start dotted, its end sparsely dotted, a scaling "
+                    + "decision dash-dot; with several runs, in their run's colour."), out, charts, "goodput-failures.png", "Goodput and failures "
                     + "over time", FaultCharts.goodputAndFailures(runs, metrics.stream().map(RunMetrics::slo).toList()));
         }
         if (runs.stream().anyMatch(RunCharts::hasIterations)) {
@@ -111,14 +112,37 @@ public final class RunReport {
         doc.image(file, alt);
     }
 
-    private static List<String> notes(List<NamedRun> runs) {
+    /**
+     * What a reader must know before comparing the runs: cut or recovered tables, missing files, SLOs or workloads
+     * that differ (Markdown; the report lists them and {@code servelab report} prints them).
+     *
+     * @param slo one SLO for every run, or empty for each run's own
+     */
+    public static List<String> notes(List<NamedRun> runs, Optional<Slo> slo) {
+        return notes(runs, slo.isPresent() ? List.of() : runs.stream().map(r -> RunInfo.slo(r.results())).toList());
+    }
+
+    /** @param ownSlos each run's own SLO, in order (empty when one SLO was given for all) */
+    private static List<String> notes(List<NamedRun> runs, List<Slo> ownSlos) {
         var notes = new ArrayList<String>();
         for (var run : runs) {
             for (var note : run.results().notes()) notes.add("`" + run.name() + "`: " + note);
+            if (!Files.exists(run.results().dir().resolve("run.json"))) {
+                notes.add("`" + run.name() + "` has no run.json: its plugins, SLO and workload are unknown (goodput is"
+                        + " n/a without --slo, and whether it replayed the others' workload cannot be told)");
+            }
             if (!RunCharts.hasIterations(run)) {
                 notes.add("`" + run.name() + "` has no iterations table (an imported run): it is left out of the "
                         + "per-iteration charts");
             }
+        }
+        if (ownSlos.stream().distinct().count() > 1) {
+            var each = new ArrayList<String>();
+            for (int i = 0; i < runs.size(); i++) {
+                each.add("`" + runs.get(i).name() + "` " + (ownSlos.get(i).equals(Slo.NONE) ? "none" : ownSlos.get(i)));
+            }
+            notes.add("goodput counts each run's requests against its own SLO, and the SLOs differ (" + String.join(", ",
+                    each) + "): the goodput figures do not compare; `--slo` judges every run by one");
         }
         var other = otherWorkloads(runs);
         if (!other.isEmpty()) {
@@ -130,11 +154,12 @@ public final class RunReport {
     }
 
     /** The runs whose trace (file and transforms, or synthetic workload) or seed differ from the first run's. */
-    public static List<String> otherWorkloads(List<NamedRun> runs) {
+    static List<String> otherWorkloads(List<NamedRun> runs) {
         var out = new ArrayList<String>();
         var first = runs.getFirst().results().runInfo();
         for (var run : runs.subList(1, runs.size())) {
             var info = run.results().runInfo();
+            if (info.isEmpty() || first.isEmpty()) continue; // no run.json: unknown, and said so apart
             if (!java.util.Objects.equals(workload(first.get("trace")), workload(info.get("trace")))
                     || !java.util.Objects.equals(first.get("seed"), info.get("seed"))) {
                 out.add("`" + run.name() + "`");

@@ -40,6 +40,32 @@ class RunReportTest {
     }
 
     @Test
+    void notesSayWhenSlosDifferAndWhenARunHasNoRunJson() throws Exception {
+        // given: the fcfs run again under a tighter SLO, and once without its run.json
+        var tight = work.resolve("tight");
+        var bare = work.resolve("bare");
+        for (var copy : List.of(tight, bare)) {
+            try (var files = Files.list(runDirs.get(0))) {
+                Files.createDirectories(copy);
+                for (var f : files.toList()) if (Files.isRegularFile(f)) Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        var info = Files.readString(tight.resolve("run.json")).replace("\"ttft_ms\" : 2000", "\"ttft_ms\" : 500");
+        assertTrue(info.contains("\"ttft_ms\" : 500"), info);
+        Files.writeString(tight.resolve("run.json"), info);
+        Files.delete(bare.resolve("run.json"));
+        var runs = servelab.runtime.report.NamedRun.load(List.of(runDirs.get(0), tight, bare));
+        // then: goodput under different SLOs is said not to compare (it read 1.78 against 11.76 req/s, unremarked),
+        // unless one --slo judges all; the run without run.json is named, and not as another workload
+        var notes = String.join("\n", RunReport.notes(runs, java.util.Optional.empty()));
+        assertTrue(notes.contains("the SLOs differ (`fcfs` ttft=2000,tpot=40, `tight` ttft=500,tpot=40, `bare` none)"), notes);
+        assertTrue(notes.contains("`bare` has no run.json"), notes);
+        assertTrue(!notes.contains("did not replay one workload"), notes);
+        var judged = String.join("\n", RunReport.notes(runs, java.util.Optional.of(servelab.runtime.record.Slo.parse("ttft=1000"))));
+        assertTrue(!judged.contains("SLOs differ"), judged);
+    }
+
+    @Test
     void theLatencyTableHoldsTheMeanMedianAndP99OfTheArrowColumns() throws IOException {
         var table = markdownTable("## Latency (ms)");
         for (var dir : runDirs) {
