@@ -71,13 +71,14 @@ public final class SweepReport {
         return header;
     }
 
-    private static List<List<String>> rows(SweepResults sweep, String goodput, List<Integer> front) {
+    static List<List<String>> rows(SweepResults sweep, String goodput, List<Integer> front) {
         var rows = new ArrayList<List<String>>();
         for (int i : front) {
             var row = new ArrayList<>(List.of(sweep.strings("point_id").get(i)));
             for (var a : sweep.axes()) row.add(sweep.strings(a).get(i));
             for (var m : List.of(goodput, "replica_seconds", "p99_ttft_ms")) {
-                row.add(String.format(Locale.ROOT, "%.3f", sweep.doubles(m)[i]));
+                double v = sweep.doubles(m)[i]; // NaN: no completed request, as the run report writes it
+                row.add(Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v));
             }
             rows.add(row);
         }
