@@ -43,10 +43,12 @@ final class LiveEngine implements AutoCloseable {
     /**
      * One request as the front parsed it; {@code traceContext} the client's W3C trace context headers
      * ({@code traceparent}, {@code tracestate}) that it sent;
-     * {@code sampling} what it asked of the model executor's sampler (the emulated executor's tokens ignore it).
+     * {@code sampling} what it asked of the model executor's sampler (the emulated executor's tokens ignore it);
+     * {@code streamed} whether the client reads the answer as it comes (else it gets it whole at the end, so no
+     * buffer bound applies: a client that reads nothing until the end is not a slow reader).
      */
     record Ask(int[] promptIds, int maxTokens, String tenant, List<String> stop, boolean ignoreEos,
-               Map<String, String> traceContext, RequestSampling.Choice sampling) {}
+               Map<String, String> traceContext, RequestSampling.Choice sampling, boolean streamed) {}
 
     /** Hears each request that reached the intake (the live trace). */
     interface ArrivalListener {
@@ -209,8 +211,8 @@ final class LiveEngine implements AutoCloseable {
             var plugins = cluster.currentIds();
             plugins.putAll(replicaSlots.get(target).currentIds());
             tracer.received(id, ask.traceContext(), model, plugins, epochNanos(request.arrivalNanos()));
-            var stream = new TokenStream(spec.streamBuffer(), new OutputText(tokens, id, ask.stop(), ask.ignoreEos()),
-                    maxTokens);
+            var stream = new TokenStream(ask.streamed() ? spec.streamBuffer() : TokenStream.UNBOUNDED,
+                    new OutputText(tokens, id, ask.stop(), ask.ignoreEos()), maxTokens);
             var worker = workers.get(target);
             streams.put(id, stream);
             owners.put(id, worker);

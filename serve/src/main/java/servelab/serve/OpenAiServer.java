@@ -137,7 +137,7 @@ final class OpenAiServer implements AutoCloseable {
         if (request.model() != null && !request.model().equals(model)) throw ApiError.unknownModel(request.model(), model);
         var outcome = engine.submit(new LiveEngine.Ask(request.promptIds(), request.maxTokens(), request.tenant(),
                 request.stop(), request.ignoreEos(),
-                traceContext(exchange), request.sampling()));
+                traceContext(exchange), request.sampling(), request.stream()));
         var accepted = switch (outcome) {
             case LiveEngine.Refused r -> throw ApiError.refused(r.status(), r.reason());
             case LiveEngine.Accepted a -> a;

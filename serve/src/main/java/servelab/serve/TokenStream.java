@@ -1,14 +1,15 @@
 package servelab.serve;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import servelab.runtime.record.RequestRow;
 
 /**
- * What the engine's thread hands one client: text as tokens come, then the request's end. Bounded: the engine
- * never waits for a client. When a slow reader lets {@code capacity} chunks pile up, the next chunk is refused and
- * the request is cancelled (its KV freed), and the client then reads that end.
+ * What the engine's thread hands one client: text as tokens come, then the request's end. Bounded for a streamed
+ * answer: the engine never waits for a client. When a slow reader lets {@code capacity} chunks pile up, the next
+ * chunk is refused and the request is cancelled (its KV freed), and the client then reads that end. A whole answer's
+ * stream ({@link #UNBOUNDED}) is read at the end only, so it refuses nothing.
  */
 final class TokenStream {
     /** One event for the client. */
@@ -23,7 +24,10 @@ final class TokenStream {
      */
     record End(RequestRow row, boolean stopped, String text) implements Event {}
 
-    private final ArrayBlockingQueue<Event> queue;
+    /** The capacity of a whole answer's stream: it is read only at the end, and holds at most the answer. */
+    static final int UNBOUNDED = Integer.MAX_VALUE - 1;
+
+    private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>(); // bounded by capacity below
     private final int capacity;
     final OutputText output;
     final int maxTokens;
@@ -31,8 +35,7 @@ final class TokenStream {
     boolean ending;
 
     TokenStream(int capacity, OutputText output, int maxTokens) {
-        this.capacity = capacity;
-        this.queue = new ArrayBlockingQueue<>(capacity + 1); // the end always fits
+        this.capacity = capacity; // the end always fits: deltas never take the last place
         this.output = output;
         this.maxTokens = maxTokens;
     }

@@ -51,11 +51,36 @@ class CancellationTest {
     }
 
     @Test
+    void aClientWaitingForItsWholeAnswerIsNoSlowReader(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir, "serve.stream_buffer=8")) {
+            var engine = s.session.engine();
+            // given: a non-streamed request whose stream nobody reads until it ended (as a busy front's thread)
+            var whole = (LiveEngine.Accepted) engine.submit(new LiveEngine.Ask(new int[] {1, 2, 3}, 200, "whole",
+                    List.of(), true, java.util.Map.of(), servelab.runtime.exec.RequestSampling.Choice.RUN, false));
+            long t0 = System.nanoTime();
+            while (engine.pending() > 0) {
+                assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "the request did not end");
+                Thread.sleep(5);
+            }
+            // then: all 200 tokens, no cancellation (it was cancelled as "the client read too slowly")
+            TokenStream.Event last = null;
+            int tokens = 0;
+            for (TokenStream.Event e; (e = whole.stream().take(0)) != null; last = e) {
+                if (e instanceof TokenStream.Delta d) tokens += d.tokens();
+            }
+            var end = (TokenStream.End) last;
+            assertEquals("", end.row().error());
+            assertEquals(200, end.row().outputTokens());
+            assertEquals(200, tokens);
+        }
+    }
+
+    @Test
     void aClientThatReadsNothingIsCutOffWhileOthersAreServed(@TempDir Path dir) throws Exception {
         try (var s = Served.start(dir, "serve.stream_buffer=8")) {
             var engine = s.session.engine();
             var slow = (LiveEngine.Accepted) engine.submit(new LiveEngine.Ask(new int[] {1, 2, 3}, 2000, "slow",
-                    List.of(), false, java.util.Map.of(), servelab.runtime.exec.RequestSampling.Choice.RUN)); // its stream is never read
+                    List.of(), false, java.util.Map.of(), servelab.runtime.exec.RequestSampling.Choice.RUN, true)); // never read
             var r = s.post("/v1/completions", "{\"prompt\": \"meanwhile\", \"max_tokens\": 30}");
             assertEquals(200, r.statusCode());
             assertEquals(30, Served.json(r).get("usage").get("completion_tokens").asInt());
