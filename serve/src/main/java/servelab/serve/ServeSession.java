@@ -18,6 +18,7 @@ import servelab.runtime.exec.ExecutorSetup;
 import servelab.runtime.exec.ModelSetup;
 import servelab.runtime.exec.SimulatedSetup;
 import servelab.runtime.experiment.Experiment;
+import servelab.runtime.experiment.ExecutorSetups;
 import servelab.runtime.experiment.ExperimentRunner;
 import servelab.runtime.experiment.HostEvents;
 import servelab.runtime.experiment.PluginHistory;
@@ -76,7 +77,7 @@ public final class ServeSession implements AutoCloseable {
     private void open(ServeSpec spec, Path pluginsDir, HostListener listener) throws IOException {
         requireFreePort(spec);
         var events = new HostEvents(listener == null ? HostListener.STDERR : listener);
-        var setup = keep(ExperimentRunner.executors(exp));
+        var setup = keep(ExecutorSetups.open(exp));
         var testbed = keep(Testbed.start(pluginsDir, events));
         var kv = exp.kv();
         int blocks = kv.blocks() > 0 ? kv.blocks() : setup.defaultKvBlocks(kv.blockSize());

@@ -64,6 +64,15 @@ public final class ModelSetup implements ExecutorSetup {
         }
     }
 
+    /** Refuses a layer-skip speculator that would draft with more layers than the model has. */
+    public void requireDraftLayers(int layers) {
+        int has = target.llama().config().layers();
+        if (layers > has) {
+            throw new IllegalArgumentException("speculator 'layer-skip' would draft with " + layers + " layers, but the "
+                    + "model has " + has + " (plugins.speculator.params.layers: at most " + has + ", 0 for half)");
+        }
+    }
+
     /** Per-request sampling, shared by every replica's executor: where a server puts what each request asked for. */
     public RequestSampling requestSampling() {
         return sampling;

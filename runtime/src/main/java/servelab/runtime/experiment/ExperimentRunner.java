@@ -18,10 +18,8 @@ import servelab.runtime.engine.ReplicaSlots;
 import servelab.runtime.engine.ResultSink;
 import servelab.runtime.engine.Simulation;
 import servelab.runtime.exec.AcceptanceModel;
-import servelab.runtime.exec.Backend;
 import servelab.runtime.exec.EmulatedSetup;
 import servelab.runtime.exec.ExecutorSetup;
-import servelab.runtime.exec.ModelExecutor;
 import servelab.runtime.exec.ModelSetup;
 import servelab.runtime.exec.SimulatedSetup;
 import servelab.runtime.host.ControlOptions;
@@ -96,7 +94,7 @@ public final class ExperimentRunner {
                     + "ids, which a " + exp.executor().id() + " run does not have: it proposes no drafts here "
                     + "(speculator 'modeled' models speculation in simulation)");
         }
-        try (var setup = executors(exp);
+        try (var setup = ExecutorSetups.open(exp);
              var own = options.testbed() == null ? Testbed.startFor(options.pluginsDir(), events, selected(exp),
                      PluginIndex.standard()) : null) {
             var testbed = own != null ? own : options.testbed();
@@ -232,29 +230,6 @@ public final class ExperimentRunner {
         } finally {
             Files.deleteIfExists(runDir.resolve("control.port"));
         }
-    }
-
-    /**
-     * The experiment's executors, opened: the plugin choices an executor cannot serve are refused before a model or
-     * profile is loaded.
-     */
-    public static ExecutorSetup executors(Experiment exp) throws IOException {
-        return switch (exp.executor()) {
-            case SIMULATED -> SimulatedSetup.open(costSettings(exp));
-            case EMULATED -> EmulatedSetup.open(costSettings(exp));
-            case MODEL -> {
-                var m = exp.model();
-                var options = new ModelExecutor.Options(m.sampling(), exp.seed(), Backend.fromId(m.backend()), m.threads());
-                var plugins = new EnumMap<PluginKind, String>(PluginKind.class);
-                exp.pluginsByKind().forEach((kind, spec) -> plugins.put(kind, spec.name()));
-                yield ModelSetup.open(new ModelSetup.Settings(m.path(), m.draftPath(), options, m.warmupS()), plugins);
-            }
-        };
-    }
-
-    private static SimulatedSetup.Settings costSettings(Experiment exp) {
-        return new SimulatedSetup.Settings(exp.profile(), new AcceptanceModel(exp.speculation().acceptance(),
-                exp.seed()), exp.speculation().draftCost());
     }
 
     /** outputs.jsonl where the executor generates text: each request's tokens and their decoded text. */

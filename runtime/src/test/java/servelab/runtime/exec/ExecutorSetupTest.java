@@ -70,6 +70,19 @@ class ExecutorSetupTest {
     }
 
     @Test
+    void aLayerSkipSpeculatorWithMoreLayersThanTheModelIsRefusedAtTheStart() throws IOException {
+        // the tiny model has 2 layers: layer-skip with 5 faulted at every step of the run (59 fault rows), exit 0
+        var exp = servelab.runtime.experiment.ExperimentFile.load(null, List.of("executor=model", "model.path=" + tiny,
+                "plugins.speculator.name=layer-skip", "plugins.speculator.params.layers=5"));
+        var e = assertThrows(IllegalArgumentException.class, () -> servelab.runtime.experiment.ExecutorSetups.open(exp));
+        assertEquals("speculator 'layer-skip' would draft with 5 layers, but the model has 2 (plugins.speculator.params"
+                + ".layers: at most 2, 0 for half)", e.getMessage());
+        var two = servelab.runtime.experiment.ExperimentFile.load(null, List.of("executor=model", "model.path=" + tiny,
+                "plugins.speculator.name=layer-skip", "plugins.speculator.params.layers=2"));
+        servelab.runtime.experiment.ExecutorSetups.open(two).close();
+    }
+
+    @Test
     void theModelSetupSizesKvForTargetAndDraftAndDescribesItsFirstExecutor() throws IOException {
         var settings = new ModelSetup.Settings(tiny.toString(), tiny.toString(), options(), 0.25);
         try (var setup = ModelSetup.open(settings, Map.of(PluginKind.SPECULATOR, "draft-model"))) {
