@@ -74,6 +74,18 @@ final class RunCommand implements Callable<Integer> {
             + "failed request exits 3, after writing every result)")
     boolean allowFailures;
 
+    /** Refuses a {@code --set key=...} that a flag sets to another value ({@code value} null: no flag set it). */
+    private void refuseConflict(String key, String value, String flag) {
+        if (value == null) return;
+        for (var o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq > 0 && o.substring(0, eq).strip().equals(key) && !o.substring(eq + 1).strip().equals(value)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--set " + o + " and " + flag
+                        + " disagree (leave one out)");
+            }
+        }
+    }
+
     /** Exit code of a run that finished and wrote its results, but in which some requests failed. */
     static final int FAILED_REQUESTS = 3;
 
@@ -89,6 +101,10 @@ final class RunCommand implements Callable<Integer> {
             parsed.tpotMs().ifPresent(v -> all.add("slo.tpot_ms=" + v));
             parsed.e2elMs().ifPresent(v -> all.add("slo.e2el_ms=" + v));
         }
+        // a --set of the same key was overridden by the flag without a word
+        refuseConflict("executor", executor != null ? executor : model != null ? "model" : null,
+                executor != null ? "--executor " + executor : "--model");
+        refuseConflict("model.path", model == null ? null : model.toString(), "--model " + model);
         if (model != null) {
             if (executor != null && !executor.equals("model")) { // it ran the cost model, the GGUF unused
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model runs a GGUF on the model "

@@ -344,6 +344,24 @@ class CliTest {
     }
 
     @Test
+    void aSetThatAFlagContradictsIsRefusedNotDropped() {
+        // --model won over both without a word: the run used the flag's model on the model executor
+        var r = execute("run", "--quiet", "--model", "x.gguf", "--set", "executor=simulated");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--set executor=simulated and --model disagree (leave one out)"), r.err());
+        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.path=y.gguf");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--set model.path=y.gguf and --model x.gguf disagree (leave one out)"), r.err());
+        r = execute("run", "--quiet", "--executor", "emulated", "--set", "executor=simulated");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--set executor=simulated and --executor emulated disagree"), r.err());
+        // the same value twice is no conflict: it goes on to the missing file
+        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.path=x.gguf", "--set", "executor=model");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("x.gguf does not exist"), r.err());
+    }
+
+    @Test
     void speculatorsThatCannotRunOnTheModelExecutorAreRefusedBeforeTheRun() {
         var r = execute("run", "--quiet", "--model", "x.gguf", "--set", "plugins.speculator.name=draft-model");
         assertEquals(1, r.code());
