@@ -56,7 +56,35 @@ public final class LoadedModel implements AutoCloseable {
         boolean tied = file.find("output.weight").isEmpty();
         return String.format(Locale.ROOT, "%s: llama, %d layers, width %d, %d/%d heads, vocabulary %d, %.1f M "
                         + "parameters, %s", path.getFileName(), c.layers(), c.dim(), c.heads(), c.kvHeads(),
-                c.vocabularySize(), c.parameters(tied) / 1e6, llama.weights().layers().getFirst().wq().format());
+                c.vocabularySize(), c.parameters(tied) / 1e6, formats(matrices(llama.weights(), tied)));
+    }
+
+    /** Every weight matrix: the embedding, each layer's seven, and the classifier unless tied to the embedding. */
+    private static java.util.List<servelab.kernels.matmul.Matrix> matrices(servelab.kernels.model.Weights w, boolean tied) {
+        var all = new java.util.ArrayList<servelab.kernels.matmul.Matrix>();
+        all.add(w.tokenEmbedding());
+        for (var l : w.layers()) all.addAll(java.util.List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.gate(), l.up(), l.down()));
+        if (!tied) all.add(w.classifier());
+        return all;
+    }
+
+    /**
+     * The matrices' weight format, or, for a file that mixes them (as many published GGUFs do), each format with
+     * its share of the weights, largest first: {@code Q8_0 64%, F32 36%} (it named layer 0's query matrix's alone).
+     */
+    static String formats(java.util.List<servelab.kernels.matmul.Matrix> matrices) {
+        var weights = new java.util.EnumMap<servelab.kernels.matmul.WeightFormat, Long>(servelab.kernels.matmul.WeightFormat.class);
+        long total = 0;
+        for (var m : matrices) {
+            weights.merge(m.format(), (long) m.rows() * m.cols(), Long::sum);
+            total += (long) m.rows() * m.cols();
+        }
+        if (weights.size() == 1) return weights.keySet().iterator().next().toString();
+        var parts = new java.util.ArrayList<String>();
+        long all = total;
+        weights.entrySet().stream().sorted(java.util.Map.Entry.<servelab.kernels.matmul.WeightFormat, Long>comparingByValue()
+                .reversed()).forEach(e -> parts.add(e.getKey() + " " + Math.round(100.0 * e.getValue() / all) + "%"));
+        return String.join(", ", parts) + " of the weights";
     }
 
     /** Bytes of one KV block of {@code blockSizeTokens} positions (keys and values, all layers, F32). */
