@@ -94,6 +94,13 @@ public final class ExperimentRunner {
                     + "ids, which a " + exp.executor().id() + " run does not have: it proposes no drafts here "
                     + "(speculator 'modeled' models speculation in simulation)");
         }
+        if (exp.trace().transforms().sharedPrefix() != null && ClusterLayout.replicas(exp).stream().allMatch(plan ->
+                plan.selections().get(PluginKind.PREFIX_CACHE) instanceof PluginSelection sel && sel.name().equals("none"))) {
+            // the shared prompts were made and no replica looked them up: 0 cached tokens, nothing said
+            options.hostListener().report("info", "prefix-cache", "", "", "trace.transforms.shared_prefix shares "
+                    + "prompts, but no replica has a prefix cache (plugins.prefix-cache: none): nothing is reused "
+                    + "(radix or hash-block caches them)");
+        }
         try (var setup = ExecutorSetups.open(exp);
              var own = options.testbed() == null ? Testbed.startFor(options.pluginsDir(), events, selected(exp),
                      PluginIndex.standard()) : null) {

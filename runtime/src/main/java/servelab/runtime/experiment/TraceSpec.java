@@ -24,6 +24,13 @@ public record TraceSpec(String file, String format, boolean skipBadRows, Synthet
         }
         if (file == null && synthetic == null) synthetic = SyntheticSpec.DEMO;
         format = format == null ? "auto" : format;
+        if (!format.equals("auto")) { // was found unknown only once the run had started, without the key
+            try {
+                servelab.datasets.TraceFormat.fromId(format);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("trace.format: " + e.getMessage() + ", or auto");
+            }
+        }
         transforms = transforms == null ? TransformSpec.NONE : transforms;
     }
 }

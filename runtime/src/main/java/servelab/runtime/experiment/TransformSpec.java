@@ -24,8 +24,14 @@ public record TransformSpec(List<Double> windowS, long first, double timeScale, 
             throw new IllegalArgumentException("trace.transforms.window_s must be [start, end] with start < end, was "
                     + windowS);
         }
-        if (first < 0 || timeScale < 0 || targetRate < 0) {
-            throw new IllegalArgumentException("trace.transforms: first, time_scale and target_rate must be >= 0");
+        if (first < 0) throw new IllegalArgumentException("trace.transforms.first must be >= 0 (0: all), was " + first);
+        if (timeScale < 0) {
+            throw new IllegalArgumentException("trace.transforms.time_scale must be > 0 (0.5: twice the rate), was "
+                    + timeScale);
+        }
+        if (targetRate < 0) {
+            throw new IllegalArgumentException("trace.transforms.target_rate must be >= 0 (0: keep the trace's), was "
+                    + targetRate);
         }
     }
 }

@@ -113,6 +113,43 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void sharedPromptsWithoutAPrefixCacheAreSaidToBeReusedNowhere() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var console = new java.util.ArrayList<String>();
+        var shared = List.of("trace.synthetic.count=10", "trace.transforms.shared_prefix.prompts=2",
+                "trace.transforms.shared_prefix.tokens=64", "trace.transforms.shared_prefix.share=0.5");
+        run(shared, "shared", new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> console.add(t + " " + k + ": " + d),
+                null, null));
+        // 0 cached tokens of 1,014,189 on an Azure slice, with nothing said
+        assertTrue(console.stream().anyMatch(l -> l.startsWith("info prefix-cache: trace.transforms.shared_prefix shares "
+                + "prompts, but no replica has a prefix cache")), console.toString());
+    }
+
+    @Test
+    void sharedPrefixValuesAreCheckedAtLoadWithTheirKeys() {
+        // they were refused after the run folder existed, as SharedPrefix.share (and a missing share shared nothing)
+        for (var bad : List.of(List.of("share=1.5", "trace.transforms.shared_prefix.share must be in (0, 1]"),
+                List.of("share=0", "trace.transforms.shared_prefix.share must be in (0, 1]"),
+                List.of("prompts=0", "trace.transforms.shared_prefix.prompts must be >= 1"),
+                List.of("tokens=8", "trace.transforms.shared_prefix.tokens must be at least block_tokens (16), was 8"))) {
+            var overrides = new java.util.ArrayList<>(List.of("trace.transforms.shared_prefix.prompts=2",
+                    "trace.transforms.shared_prefix.tokens=64", "trace.transforms.shared_prefix.share=0.5"));
+            overrides.add("trace.transforms.shared_prefix." + bad.get(0));
+            var e = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, overrides));
+            assertTrue(e.getMessage().contains(bad.get(1)), e.getMessage());
+        }
+        var missing = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of(
+                "trace.transforms.shared_prefix.prompts=2", "trace.transforms.shared_prefix.tokens=64")));
+        assertTrue(missing.getMessage().contains("shared_prefix.share must be in (0, 1]"), missing.getMessage());
+        var format = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null,
+                List.of("trace.format=parquet")));
+        assertTrue(format.getMessage().contains("trace.format: unknown trace format 'parquet'"), format.getMessage());
+        var first = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null,
+                List.of("trace.transforms.first=-3")));
+        assertTrue(first.getMessage().contains("trace.transforms.first must be >= 0 (0: all), was -3"), first.getMessage());
+    }
+
+    @Test
     void aParameterAPluginRefusesAtItsCreationIsNamedAsWritten() throws Exception {
         // a value only the plugin can judge (a retry_on that names no failure): it said "parameter 'retry_on'"
         // inside "threw while being created: java.lang.IllegalArgumentException: ..."
