@@ -119,7 +119,8 @@ public final class VidurImporter {
         var info = new LinkedHashMap<String, Object>();
         info.put("source", "vidur");
         info.put("imported_from", file.getFileName().toString());
-        info.put("arrival_times", arrivalsKnown ? "cumulative request_inter_arrival_delay; the first request at 0"
+        info.put("arrival_times", arrivalsKnown ? "cumulative request_inter_arrival_delay, the first request's own "
+                + "included (the first request at its delay, 0 when empty)"
                 : "unknown (no request_inter_arrival_delay column): every request is placed at 0");
         return info;
     }
@@ -164,7 +165,7 @@ public final class VidurImporter {
                     csv.lines.add(line);
                 }
             } catch (TraceFormatException e) {
-                throw new ImportException(file, e.getMessage(), e);
+                throw ImportException.naming(file, e);
             }
             return csv;
         }

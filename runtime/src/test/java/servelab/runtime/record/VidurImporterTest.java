@@ -103,6 +103,32 @@ class VidurImporterTest {
     }
 
     @Test
+    void anUnbalancedQuoteNamesTheFileOnceWithItsLine() throws IOException {
+        var file = write("Request Id,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,request_num_decode_tokens\n"
+                + "0,1.5,0.1,\"100,10\n");
+        var e = assertThrows(ImportException.class, () -> VidurImporter.importTo(file, tmp.resolve("out")));
+        // it read ".../request_metrics.csv: request_metrics.csv:2: ..."
+        assertTrue(e.getMessage().startsWith(file + ":2"), e.getMessage());
+        assertEquals(1, e.getMessage().split("request_metrics.csv", -1).length - 1, e.getMessage());
+    }
+
+    @Test
+    void theFirstRequestArrivesAtItsOwnDelayAsRunJsonSays() throws IOException {
+        var file = write("""
+                Request Id,request_inter_arrival_delay,request_e2e_time,prefill_e2e_time,request_num_prefill_tokens,request_num_decode_tokens
+                0,0.5,1.0,0.2,10,4
+                1,0.3,1.0,0.2,10,4
+                """);
+        VidurImporter.importTo(file, tmp.resolve("arrivals"));
+        var results = servelab.runtime.report.RunResults.load(tmp.resolve("arrivals"));
+        assertEquals(java.util.List.of(500_000_000L, 800_000_000L),
+                java.util.Arrays.stream(results.requests().longs("arrival_ns")).boxed().toList());
+        // run.json said "the first request at 0"
+        assertTrue(String.valueOf(results.runInfo().get("arrival_times")).contains("the first request at its delay"),
+                String.valueOf(results.runInfo().get("arrival_times")));
+    }
+
+    @Test
     void aRequestThatEndsBeforeItsFirstTokenIsNamedByLineAndColumn() throws IOException {
         // found by fuzz/run: it reached RequestRow's own check, an IllegalArgumentException naming no line
         var file = write("""
