@@ -105,8 +105,8 @@ public final class ExperimentRunner {
              var own = options.testbed() == null ? Testbed.startFor(options.pluginsDir(), events, selected(exp),
                      PluginIndex.standard()) : null) {
             var testbed = own != null ? own : options.testbed();
-            try {
-                return run(exp, runDir, options, setup, testbed, events, own != null, wallStart, startupNanos);
+            try (var trace = TraceReplay.openChecked(exp)) {
+                return run(exp, trace, runDir, options, setup, testbed, events, own != null, wallStart, startupNanos);
             } finally {
                 if (own == null) testbed.registry().endRun();
             }
@@ -139,8 +139,9 @@ public final class ExperimentRunner {
     }
 
     /** A run in {@code testbed}, whose deployments reach {@code events} (watched: jars dropped in hot-swap). */
-    private static Result run(Experiment exp, Path runDir, Options options, ExecutorSetup setup, Testbed testbed,
-                              HostEvents events, boolean watch, long wallStart, long startupNanos) throws IOException {
+    private static Result run(Experiment exp, ExperimentTrace trace, Path runDir, Options options, ExecutorSetup setup,
+                              Testbed testbed, HostEvents events, boolean watch, long wallStart, long startupNanos)
+            throws IOException {
         var slo = slo(exp);
         int blocks = exp.kv().blocks() > 0 ? exp.kv().blocks() : setup.defaultKvBlocks(exp.kv().blockSize());
         events.clear(); // the initial deployment is described in run.json
@@ -184,7 +185,7 @@ public final class ExperimentRunner {
             Throwable failure = null;
             try {
                 stall.start();
-                simulated = TraceReplay.replay(exp, sim, replicas, recorder, info);
+                simulated = TraceReplay.replay(trace, sim, replicas, recorder, info);
             } catch (RuntimeException | Error e) { // the folder says the run stopped early, and why
                 info.put("aborted", e.getMessage() != null ? e.getMessage() : e.toString());
                 failure = e;

@@ -21,28 +21,42 @@ final class TraceReplay {
     private TraceReplay() {
     }
 
-    /** Replays the trace, with run.json written before (describing the trace) and after (with rows read, skipped). */
-    static long replay(Experiment exp, Simulation sim, List<Replica> replicas, RunRecorder recorder,
-                               Map<String, Object> info) throws IOException {
-        recorder.writeRunJson(info);
-        try (var trace = ExperimentTrace.open(exp)) {
-            info.put("trace", trace.describe());
-            recorder.writeRunJson(info);
-            var requests = trace.iterator();
-            if (!requests.hasNext()) { // an empty run that exits 0 said nothing about a window past the trace's end
+    /**
+     * The experiment's trace, opened and its first request read: a trace that cannot be read from its start (no such
+     * file, a folder, an unknown format, a bad first row) or that gives no request is refused here, before the run
+     * has a folder (it left a folder with empty tables that read as a finished run of 0 requests).
+     */
+    static ExperimentTrace openChecked(Experiment exp) throws IOException {
+        var trace = ExperimentTrace.open(exp);
+        try {
+            if (!trace.iterator().hasNext()) { // an empty run that exits 0 said nothing about a window past the end
                 var d = trace.describe();
-                info.put("trace", d);
                 var json = servelab.runtime.record.Json.MAPPER;
                 throw new IllegalArgumentException("the trace gives no request to replay (rows_read "
                         + d.get("rows_read") + ", rows_skipped " + json.writeValueAsString(d.get("rows_skipped"))
                         + ", transforms " + json.writeValueAsString(d.get("transforms"))
                         + "); check trace.transforms (window_s, first) against the file");
             }
+            return trace;
+        } catch (IOException | RuntimeException | Error e) {
             try {
-                return runToEnd(sim, requests, replicas, recorder);
-            } finally { // with counts of rows read and skipped, an aborted run's too (the caller writes run.json)
-                info.put("trace", trace.describe());
+                trace.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
             }
+            throw e;
+        }
+    }
+
+    /** Replays the trace, with run.json written before (describing the trace) and after (with rows read, skipped). */
+    static long replay(ExperimentTrace trace, Simulation sim, List<Replica> replicas, RunRecorder recorder,
+                       Map<String, Object> info) throws IOException {
+        info.put("trace", trace.describe());
+        recorder.writeRunJson(info);
+        try {
+            return runToEnd(sim, trace.iterator(), replicas, recorder);
+        } finally { // with counts of rows read and skipped, an aborted run's too (the caller writes run.json)
+            info.put("trace", trace.describe());
         }
     }
 

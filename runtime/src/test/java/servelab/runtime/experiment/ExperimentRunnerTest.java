@@ -183,7 +183,26 @@ class ExperimentRunnerTest {
         var early = assertThrows(RuntimeException.class, () -> ExperimentFile.load(null,
                 List.of("trace.file=" + trace, "trace.transforms.window_s=[-5, 10]")));
         assertTrue(early.getMessage().contains("trace.transforms.window_s must start at 0 s or later"), early.getMessage());
-        assertTrue(Files.readString(work.resolve("empty/run.json")).contains("\"aborted\""), "the folder says so too");
+        // the run had no folder yet: none is left to block the corrected run
+        assertTrue(!Files.exists(work.resolve("empty")), "a folder was left");
+    }
+
+    @Test
+    void aTraceThatCannotBeReadFromItsStartLeavesNoRunFolder() throws Exception {
+        // it left run.json and four empty tables: a "finished" run of 0 requests that refused the corrected run
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var junk = Files.writeString(work.resolve("junk.txt"), "this is no trace\n");
+        var badRow = Files.writeString(work.resolve("bad.csv"), "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                + "2023-11-16 18:15:46.6805900,many,44\n");
+        for (var file : List.of(work.resolve("absent.csv"), work, junk, badRow)) {
+            var folder = work.resolve("never-" + file.getFileName());
+            assertThrows(Exception.class, () -> run(List.of("trace.file=" + file), folder.getFileName().toString(),
+                    options(plugins)));
+            assertTrue(!Files.exists(folder), file + ": a folder was left");
+        }
+        // and the same folder then takes a run of a good trace
+        var good = run(List.of("trace.synthetic.count=5"), "never-junk.txt", options(plugins));
+        assertTrue(Files.exists(good.runDir().resolve("summary.json")));
     }
 
     @Test
