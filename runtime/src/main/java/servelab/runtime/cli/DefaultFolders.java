@@ -1,5 +1,9 @@
 package servelab.runtime.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -7,15 +11,42 @@ import java.time.format.DateTimeFormatter;
 /**
  * Where a command writes when no {@code --out} is given: {@code PARENT/STEMyyyyMMdd-HHmmss} under the checkout (the
  * launcher's working directory), as an absolute path, so the line that says where the results are names a folder
- * that exists from wherever the command was typed (it printed {@code runs/...}, relative to the checkout).
+ * that exists from wherever the command was typed (it printed {@code runs/...}, relative to the checkout). The folder
+ * is made here, atomically, with {@code -2}, {@code -3}, ... after the stamp when another command took it: two runs
+ * started in the same second collided ("already holds results").
  */
 public final class DefaultFolders {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private DefaultFolders() {}
 
-    /** {@code parent/stem + timestamp}, absolute; {@code stem} ends with its own separator ({@code "azure-"}). */
+    /** {@code parent/stem + timestamp}, absolute and made empty; {@code stem} ends with its own separator ({@code "azure-"}). */
     public static Path of(String parent, String stem) {
-        return Path.of(parent, stem + LocalDateTime.now().format(STAMP)).toAbsolutePath();
+        return free(Path.of(parent).toAbsolutePath(), stem + LocalDateTime.now().format(STAMP));
+    }
+
+    static Path free(Path parent, String name) {
+        try {
+            Files.createDirectories(parent);
+            for (int k = 1; ; k++) {
+                var candidate = parent.resolve(k == 1 ? name : name + "-" + k);
+                try {
+                    return Files.createDirectory(candidate);
+                } catch (FileAlreadyExistsException taken) {
+                    // the next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a folder in " + parent + ": " + e, e);
+        }
+    }
+
+    /** Removes {@code folder} if it is still empty (a command that failed before writing into its default folder). */
+    public static void discardIfEmpty(Path folder) {
+        try (var left = Files.list(folder)) {
+            if (left.findAny().isEmpty()) Files.delete(folder);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the command's own error is the one to report
+        }
     }
 }

@@ -138,6 +138,9 @@ final class RunCommand implements Callable<Integer> {
             try {
                 result = ExperimentRunner.run(experiment, runDir,
                         new ExperimentRunner.Options(pluginsDir.resolve(), null, progress::update, null));
+            } catch (RuntimeException | java.io.IOException | Error e) {
+                if (out == null && experiment.output() == null) DefaultFolders.discardIfEmpty(runDir); // made above
+                throw e;
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(interrupted);

@@ -1,18 +1,41 @@
 package servelab.runtime.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DefaultFoldersTest {
     @Test
-    void aDefaultFolderIsAbsoluteUnderTheCheckoutSoThePrintedPathWorksFromAnywhere() {
-        var folder = DefaultFolders.of("runs", "azure-fcfs-");
-        assertTrue(folder.isAbsolute(), folder.toString());
-        assertEquals(Path.of("runs").toAbsolutePath(), folder.getParent());
-        assertTrue(folder.getFileName().toString().matches("azure-fcfs-\\d{8}-\\d{6}"), folder.toString());
+    void aDefaultFolderIsAbsoluteUnderTheCheckoutSoThePrintedPathWorksFromAnywhere() throws Exception {
+        var folder = DefaultFolders.of("target/default-folders", "azure-fcfs-");
+        try {
+            assertTrue(folder.isAbsolute(), folder.toString());
+            assertEquals(Path.of("target/default-folders").toAbsolutePath(), folder.getParent());
+            assertTrue(folder.getFileName().toString().matches("azure-fcfs-\\d{8}-\\d{6}(-\\d+)?"), folder.toString());
+        } finally {
+            Files.deleteIfExists(folder);
+        }
+    }
+
+    @Test
+    void twoCommandsInTheSameSecondGetTwoFolders(@TempDir Path parent) throws Exception {
+        // the second of two runs started in one second was refused: "already holds results"
+        var first = DefaultFolders.free(parent, "c-20261207-162517");
+        var second = DefaultFolders.free(parent, "c-20261207-162517");
+        assertEquals(parent.resolve("c-20261207-162517"), first);
+        assertEquals(parent.resolve("c-20261207-162517-2"), second);
+        assertTrue(Files.isDirectory(first) && Files.isDirectory(second));
+        // and one whose command failed before writing is taken away again
+        DefaultFolders.discardIfEmpty(second);
+        assertFalse(Files.exists(second));
+        Files.writeString(first.resolve("run.json"), "{}");
+        DefaultFolders.discardIfEmpty(first);
+        assertTrue(Files.exists(first));
     }
 }

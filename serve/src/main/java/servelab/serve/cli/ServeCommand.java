@@ -70,7 +70,14 @@ public final class ServeCommand implements Callable<Integer> {
         if (exp.executor() == ExecutorKind.MODEL) VectorModule.ensure(); // before anything is bound or written
         var runDir = out != null ? out : servelab.runtime.cli.DefaultFolders.of("runs", exp.name() + "-serve-");
         var stop = new CountDownLatch(1);
-        try (var session = ServeSession.start(exp, serve[0], runDir, plugins(), null)) {
+        ServeSession started;
+        try {
+            started = ServeSession.start(exp, serve[0], runDir, plugins(), null);
+        } catch (RuntimeException | java.io.IOException e) { // a port in use: no folder of a server that never started
+            if (out == null) servelab.runtime.cli.DefaultFolders.discardIfEmpty(runDir);
+            throw e;
+        }
+        try (var session = started) {
             var hook = Thread.ofPlatform().unstarted(() -> {
                 stop.countDown();
                 try {
