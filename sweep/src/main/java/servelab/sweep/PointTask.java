@@ -53,10 +53,17 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
 
     @Override
     public PointResult call() {
-        var options = (MemberOptions) hz.getUserContext().get(SweepMember.OPTIONS_KEY);
-        String member = Addresses.of(hz.getCluster().getLocalMember());
-        SweepState.attempts(hz, sweepId).put(point.id(), member);
-        SweepState.running(hz, sweepId).set(point.id(), member);
+        MemberOptions options;
+        String member;
+        try {
+            options = (MemberOptions) hz.getUserContext().get(SweepMember.OPTIONS_KEY);
+            member = Addresses.of(hz.getCluster().getLocalMember());
+            SweepState.attempts(hz, sweepId).put(point.id(), member);
+            SweepState.running(hz, sweepId).set(point.id(), member);
+        } catch (com.hazelcast.core.HazelcastInstanceNotActiveException stopping) {
+            // Ctrl-C or SIGTERM as the point was taken up: it did not start (this threw a page of stack trace)
+            return new PointResult(point.id(), "", 0, new LinkedHashMap<>(), "the member stopped before the point started");
+        }
         long start = System.nanoTime();
         var scratch = options.workDir().resolve("sweeps").resolve(sweepId);
         var runDir = scratch.resolve(point.id());

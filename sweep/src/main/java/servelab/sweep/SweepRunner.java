@@ -56,7 +56,9 @@ public final class SweepRunner {
         // member, then the JVM exits; Hazelcast's own hook would end the member under it (a page of stack traces)
         var stopped = new java.util.concurrent.CountDownLatch(1);
         var main = Thread.currentThread();
+        var signalled = new java.util.concurrent.atomic.AtomicBoolean();
         var hook = Thread.ofPlatform().name("servelab-sweep-stop").unstarted(() -> {
+            signalled.set(true);
             main.interrupt();
             try {
                 stopped.await(30, TimeUnit.SECONDS);
@@ -75,8 +77,10 @@ public final class SweepRunner {
             // interrupted or broken: leave at once; complete points are on disk and a rerun continues from them
             progress.close();
             writeTableAfter(plan, folder, e);
-            if (owned) hz.getLifecycleService().terminate();
-            if (e instanceof InterruptedException) { // said here, before the stop hook lets the JVM end
+            if (owned && signalled.get()) hz.shutdown(); // our own stop: no "Terminating forcefully" warning
+            else if (owned) hz.getLifecycleService().terminate();
+            // a signal's interrupt can reach us wrapped (a Hazelcast call that was waiting): still a stop
+            if (e instanceof InterruptedException || signalled.get()) { // said here, before the hook lets the JVM end
                 var stop = new InterruptedException("stopped; " + folder.completeCount(plan) + " of "
                         + plan.points().size() + " points are complete in " + out + " (sweep.arrow marks the others "
                         + "missing); the same command continues it");

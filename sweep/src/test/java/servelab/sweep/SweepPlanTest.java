@@ -112,8 +112,8 @@ class SweepPlanTest {
                 "traces/azure_llm_2023/AzureLLMInferenceTrace_conv.before_1845.csv");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(trace), "shared traces not present");
         var copy = Files.copy(trace, dir.resolve("renamed.csv"));
-        var a = plan("base: {trace: {file: \"" + trace.toAbsolutePath() + "\", format: azure}}\naxes: {seed: [1]}\n");
-        var b = plan("base: {trace: {file: \"" + copy.toAbsolutePath() + "\", format: azure}}\naxes: {seed: [1]}\n");
+        var a = plan("base: {trace: {file: \"" + trace.toAbsolutePath() + "\", format: azure-csv}}\naxes: {seed: [1]}\n");
+        var b = plan("base: {trace: {file: \"" + copy.toAbsolutePath() + "\", format: azure-csv}}\naxes: {seed: [1]}\n");
         // then: the same bytes under another name are the same point
         assertEquals(a.points().getFirst().id(), b.points().getFirst().id());
         assertEquals(64, a.trace().orElseThrow().sha256().length());
@@ -125,7 +125,7 @@ class SweepPlanTest {
         Files.createDirectories(dir.resolve("data"));
         var trace = Files.writeString(dir.resolve("data/t.csv"),
                 "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44\n");
-        var plan = plan("base: {trace: {file: data/t.csv, format: azure}}\naxes: {seed: [1, 2]}\n");
+        var plan = plan("base: {trace: {file: data/t.csv, format: azure-csv}}\naxes: {seed: [1, 2]}\n");
         assertEquals(trace.toAbsolutePath().normalize(), plan.trace().orElseThrow().path());
     }
 

@@ -228,6 +228,20 @@ class SweepRunnerTest {
     }
 
     @Test
+    void aPointTakenUpAsTheMemberStopsEndsWithoutAStackTrace() throws Exception {
+        // Ctrl-C as a point was taken up: its first cluster call threw, and Hazelcast printed a page of stack trace
+        var plan = plan("  seed: [1]\n");
+        var hz = SweepMember.start(member(1));
+        hz.getLifecycleService().terminate();
+        var point = plan.points().getFirst();
+        var task = new PointTask(plan.id(), point, plan.file().baseYaml(), plan.trace());
+        task.setHazelcastInstance(hz);
+        var result = task.call();
+        assertEquals(point.id(), result.id());
+        assertEquals("the member stopped before the point started", result.error());
+    }
+
+    @Test
     void withoutJoinAMemberStaysAloneBesideAnotherOfTheSameClusterName() throws Exception {
         // a worker (or another sweep) of the same cluster name on the machine: probed on the ports around the host,
         // it was joined, and ran this sweep's points
