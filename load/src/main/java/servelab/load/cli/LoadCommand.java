@@ -74,7 +74,7 @@ public final class LoadCommand implements Callable<Integer> {
             + "GGUF's tokenizer (default: common English words, one token each in most vocabularies)")
     Path tokenizer;
 
-    @Option(names = "--slo", paramLabel = "ttft=MS,tpot=MS,e2el=MS", description = "objectives for goodput")
+    @Option(names = "--slo", converter = servelab.runtime.cli.SloText.class, paramLabel = "ttft=MS,tpot=MS,e2el=MS", description = "objectives for goodput")
     String slo;
 
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default runs/load-TIMESTAMP)")

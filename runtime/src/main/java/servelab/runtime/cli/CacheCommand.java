@@ -28,7 +28,7 @@ final class CacheCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw MissingCommand.of(spec); // its usage on stderr, exit 2: it printed the usage and exited 0
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,

@@ -139,9 +139,12 @@ public final class Main implements Runnable {
         return annotation == null ? "" : annotation.name();
     }
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        CommandLine.usage(this, System.out);
+        // it printed a usage without the commands (a CommandLine of its own had none), and exited 0
+        throw MissingCommand.of(spec);
     }
 
     /** The version from the jar manifest, or "development" when run from classes. */

@@ -31,7 +31,7 @@ final class NotebookCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw MissingCommand.of(spec); // its usage on stderr, exit 2: it printed the usage and exited 0
     }
 
     @Command(name = "install", mixinStandardHelpOptions = true,

@@ -31,7 +31,7 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "report folder (default reports/report-TIMESTAMP)")
     Path out;
 
-    @Option(names = "--slo", paramLabel = "ttft=MS,tpot=MS,e2el=MS",
+    @Option(names = "--slo", converter = servelab.runtime.cli.SloText.class, paramLabel = "ttft=MS,tpot=MS,e2el=MS",
             description = "objectives for every run's goodput (default: each run's own, from its run.json)")
     String slo;
 

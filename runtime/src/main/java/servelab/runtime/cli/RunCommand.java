@@ -35,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
             description = "override a key of the experiment, e.g. --set plugins.batcher.params.max_num_seqs=128")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--slo", paramLabel = "ttft=MS,tpot=MS,e2el=MS",
+    @Option(names = "--slo", converter = servelab.runtime.cli.SloText.class, paramLabel = "ttft=MS,tpot=MS,e2el=MS",
             description = "service-level objectives in ms for goodput and slo_met (like vllm bench serve's "
                     + "--goodput), e.g. --slo ttft=1000,tpot=60")
     String slo;

@@ -23,7 +23,7 @@ final class TraceCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw MissingCommand.of(spec); // its usage on stderr, exit 2: it printed the usage and exited 0
     }
 
     @Command(name = "stats", mixinStandardHelpOptions = true,

@@ -83,6 +83,24 @@ class HelpTest {
     }
 
     @Test
+    void noCommandIsAUsageErrorThatListsTheCommands() {
+        // bare `servelab` printed a usage without a single command, and `servelab trace` its usage, both exiting 0
+        var bare = execute();
+        assertEquals(2, bare.code());
+        assertTrue(bare.err().startsWith("servelab needs a command: demo, run, plugins,"), bare.err());
+        assertTrue(bare.err().contains("Commands:"), bare.err());
+        for (var group : java.util.List.of("trace", "cache", "import", "notebook")) {
+            var r = execute(group);
+            assertEquals(2, r.code(), group);
+            assertTrue(r.err().contains("servelab " + group + " needs a command: "), r.err());
+        }
+        // and a bad --slo is a usage error as every bad option value is (it exited 1)
+        var slo = execute("run", "--slo", "ttft=abc");
+        assertEquals(2, slo.code(), slo.err());
+        assertTrue(slo.err().contains("--slo"), slo.err());
+    }
+
+    @Test
     void anUnknownSubcommandNamesItsParentCommand() {
         var r = execute("notebook", "frobnicate", "--help");
         assertEquals(2, r.code());
