@@ -59,6 +59,36 @@ public final class ExperimentFile {
      */
     public static Experiment load(Path file, List<String> overrides, String section,
                                   java.util.function.Consumer<JsonNode> reader) {
+        try {
+            return loadWhole(file, overrides, section, reader);
+        } catch (IllegalArgumentException e) {
+            throw blameOverride(e, file, overrides);
+        }
+    }
+
+    /**
+     * {@code e} said as the {@code --set} that alone gives the same error, where one does: an error a command-line
+     * value caused was blamed on the file ({@code exp.yaml: unknown key 'tracee'}).
+     */
+    private static IllegalArgumentException blameOverride(IllegalArgumentException e, Path file, List<String> overrides) {
+        String where = file == null ? "experiment" : file.toString();
+        String message = String.valueOf(e.getMessage());
+        if (overrides.isEmpty() || !message.startsWith(where + ": ")) return e;
+        String problem = message.substring(where.length() + 2);
+        for (var override : overrides) {
+            try {
+                loadWhole(null, List.of(override), null, section -> {});
+            } catch (IllegalArgumentException alone) {
+                if (String.valueOf(alone.getMessage()).equals("experiment: " + problem)) {
+                    return new IllegalArgumentException("--set " + override + ": " + problem, e);
+                }
+            }
+        }
+        return e;
+    }
+
+    private static Experiment loadWhole(Path file, List<String> overrides, String section,
+                                        java.util.function.Consumer<JsonNode> reader) {
         String where = file == null ? "experiment" : file.toString();
         ObjectNode root;
         try {

@@ -133,6 +133,16 @@ class ExperimentFileTest {
     }
 
     @Test
+    void anErrorASetCausedNamesTheSetNotTheFile() {
+        // they said "e.yaml: unknown key 'tracee'" and "e.yaml: seed must be ...", values the file did not hold
+        assertTrue(error("name: x\n", "tracee.file=foo").startsWith("--set tracee.file=foo: unknown key 'tracee'"),
+                error("name: x\n", "tracee.file=foo"));
+        assertTrue(error("name: x\n", "seed=abc").startsWith("--set seed=abc: "), error("name: x\n", "seed=abc"));
+        // an error of the file's own stays the file's
+        assertTrue(error("sed: 1\n", "seed=2").startsWith("e.yaml: unknown key 'sed'"), error("sed: 1\n", "seed=2"));
+    }
+
+    @Test
     void aMalformedSetIsNamed() {
         assertEquals("--set seed: expected key=value", error("", "seed"));
     }
