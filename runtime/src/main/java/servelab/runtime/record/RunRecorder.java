@@ -90,8 +90,8 @@ public final class RunRecorder implements AutoCloseable {
     public static RunRecorder create(Path runDir, RecorderOptions opts) throws IOException {
         Objects.requireNonNull(runDir, "runDir");
         Objects.requireNonNull(opts, "opts");
-        Files.createDirectories(runDir);
         requireNoResults(runDir);
+        Files.createDirectories(runDir);
         var allocator = new RootAllocator();
         var opened = new ArrayList<AutoCloseable>();
         try {
@@ -246,13 +246,21 @@ public final class RunRecorder implements AutoCloseable {
      * before anything costly (the plugin host, thousands of replicas), so a wrong {@code --out} is said at once.
      */
     public static void requireNoResults(Path runDir) throws IOException {
+        if (Files.exists(runDir) && !Files.isDirectory(runDir)) { // it said "already exists"
+            throw new IOException(runDir + " is a file, not a folder (a run writes its results into a folder)");
+        }
         if (!Files.isDirectory(runDir)) return;
-        for (var t : ResultTable.values()) {
-            for (String name : List.of(t.fileName(), t.streamFileName())) {
-                if (Files.exists(runDir.resolve(name))) {
-                    throw new IOException(runDir + " already holds results (" + name + "); choose a new run folder,"
-                            + " or recover a killed run with `servelab recover " + runDir + "`");
-                }
+        for (var t : ResultTable.values()) { // streams first: a killed run's are what recover closes
+            if (Files.exists(runDir.resolve(t.streamFileName()))) {
+                throw new IOException(runDir + " already holds a run's results (" + t.streamFileName() + ", a table "
+                        + "still open: a killed run's, which `servelab recover " + runDir + "` closes); choose a new "
+                        + "run folder");
+            }
+        }
+        for (var t : ResultTable.values()) { // recover did nothing for a finished run, which it was pointed to
+            if (Files.exists(runDir.resolve(t.fileName()))) {
+                throw new IOException(runDir + " already holds a run's results (" + t.fileName() + "); choose a new "
+                        + "run folder, or delete this one");
             }
         }
     }

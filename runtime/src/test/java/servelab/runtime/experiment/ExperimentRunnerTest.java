@@ -167,7 +167,19 @@ class ExperimentRunnerTest {
         Files.writeString(work.resolve("done/requests.arrow"), "");
         var e = assertThrows(java.io.IOException.class,
                 () -> run(SMALL, "done", options(work.resolve("no-such-plugins"))));
-        assertTrue(e.getMessage().contains("already holds results (requests.arrow)"), e.getMessage());
+        assertTrue(e.getMessage().contains("already holds a run's results (requests.arrow); choose a new run folder, "
+                + "or delete this one"), e.getMessage());
+        assertTrue(!e.getMessage().contains("recover"), "recover does nothing for a finished run: " + e.getMessage());
+        // a killed run's streams point to recover; a file is a file
+        Files.createDirectories(work.resolve("killed"));
+        Files.writeString(work.resolve("killed/events.arrows"), "");
+        var killed = assertThrows(java.io.IOException.class, () -> run(SMALL, "killed", options(work.resolve("x"))));
+        assertTrue(killed.getMessage().contains("(events.arrows, a table still open: a killed run's, which `servelab "
+                + "recover"), killed.getMessage());
+        Files.writeString(work.resolve("a-file"), "");
+        var file = assertThrows(java.io.IOException.class, () -> run(SMALL, "a-file", options(work.resolve("x"))));
+        assertTrue(file.getMessage().endsWith("a-file is a file, not a folder (a run writes its results into a folder)"),
+                file.getMessage());
     }
 
     @Test
