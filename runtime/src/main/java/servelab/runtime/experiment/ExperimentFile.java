@@ -213,7 +213,10 @@ public final class ExperimentFile {
         var given = value == null ? null : value instanceof String text && !(e instanceof InvalidFormatException)
                 ? text : value instanceof String text ? "the text '" + text + "' (write numbers and booleans without quotes)"
                 : value.toString();
-        return (key.isEmpty() || key.equals(prefix) ? "the experiment" : key) + " must be " + wanted + (given == null ? "" : ", was " + given);
+        String hint = key.matches("plugins\\.[a-z-]+") && value instanceof String
+                ? " (" + key + ".name=" + String.valueOf(value).replace("'", "") + " names its plugin)" : "";
+        return (key.isEmpty() || key.equals(prefix) ? "the experiment" : key) + " must be " + wanted
+                + (given == null ? "" : ", was " + given) + hint;
     }
 
     /** The offending value as the parser saw it (a scalar's text, or [ or { for a list or mapping). */
@@ -296,7 +299,10 @@ public final class ExperimentFile {
             var value = text.textValue();
             if (value.isBlank() || isAbsolute(value)) continue;
             if (key.equals("profile") && CostModels.available().contains(value)) continue;
-            object.put(leaf, resolve.apply(value));
+            var resolved = resolve.apply(value);
+            // a profile name misspelt (llama-3-8b/h100) is no file either: said as typed, not as a path made of it
+            if (key.equals("profile") && !value.matches(".*\\.ya?ml") && !Files.exists(Path.of(resolved))) continue;
+            object.put(leaf, resolved);
         }
         // a replica group's own profile file, as the experiment's (it resolved against the checkout)
         if (root.get("cluster") instanceof ObjectNode cluster

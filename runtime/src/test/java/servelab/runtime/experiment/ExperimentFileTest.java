@@ -143,6 +143,15 @@ class ExperimentFileTest {
     }
 
     @Test
+    void aPluginGivenAsAValueAndAMisspeltProfileNameAreSaidAsTyped() throws Exception {
+        // "must be a mapping, was 'sjf'" gave no hint; a misspelt profile name was echoed as a path made of it
+        assertTrue(error("", "plugins.scheduler=sjf").contains("plugins.scheduler must be a mapping of keys to values, "
+                + "was 'sjf' (plugins.scheduler.name=sjf names its plugin)"), error("", "plugins.scheduler=sjf"));
+        var e = load("", "profile=llama-3-8b/h100");
+        assertEquals("llama-3-8b/h100", e.profile());
+    }
+
+    @Test
     void aMalformedSetIsNamed() {
         assertEquals("--set seed: expected key=value", error("", "seed"));
     }

@@ -56,6 +56,7 @@ final class ProfileCatalog {
         }
         throw new CostProfileException(from.map(ProfileSource::display).orElse(null), from.isPresent() ? "base" : "profile",
                 "'" + nameOrPath + "' is neither a bundled profile (available: " + String.join(", ", names)
-                        + ") nor a readable file" + (path == null ? "" : " (" + path.toAbsolutePath() + ")"));
+                        + ") nor a readable file" + (path == null || !nameOrPath.matches(".*\\.ya?ml") ? ""
+                        : " (" + path.toAbsolutePath() + ")"));
     }
 }
