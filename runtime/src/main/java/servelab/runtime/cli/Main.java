@@ -26,6 +26,7 @@ public final class Main implements Runnable {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        oneLineLogRecords();
         VectorModule.launchedWith(args);
         int status;
         try {
@@ -126,6 +127,16 @@ public final class Main implements Runnable {
 
     private static final java.util.regex.Pattern JACKSON_ADVICE =
             java.util.regex.Pattern.compile("[:;,]? ?\\(?enable `[A-Za-z_.]+` to allow[^);\\n]*\\)?");
+
+    /**
+     * The trace reader's notes (rows skipped) go through java.util.logging, whose default is a dated two-line record
+     * naming a lambda: one line, as every other message.
+     */
+    static void oneLineLogRecords() {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "servelab: %4$s: %5$s%6$s%n");
+        }
+    }
 
     private static String describe(Throwable e) {
         if (e instanceof java.nio.file.FileSystemException fs) return FileErrors.describe(fs);

@@ -101,6 +101,15 @@ class HelpTest {
     }
 
     @Test
+    void aLogRecordIsOneLineAsEveryOtherMessage() {
+        // "Dec 07, 2026 4:21:17 PM servelab.datasets.TraceReader lambda$close$0" and the message on a second line
+        Main.oneLineLogRecords();
+        var record = new java.util.logging.LogRecord(java.util.logging.Level.WARNING, "t.csv: skipped 1 row");
+        assertEquals("servelab: WARNING: t.csv: skipped 1 row" + System.lineSeparator(),
+                new java.util.logging.SimpleFormatter().format(record));
+    }
+
+    @Test
     void anUnknownSubcommandNamesItsParentCommand() {
         var r = execute("notebook", "frobnicate", "--help");
         assertEquals(2, r.code());
