@@ -67,6 +67,11 @@ public record SweepFile(Path file, Path baseFile, String baseYaml, List<String> 
             throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
         }
         if (!(root instanceof ObjectNode map)) throw new IllegalArgumentException(file + ": the top level must be a mapping");
+        if (!map.has("axes") && !map.has("base") && (map.has("trace") || map.has("plugins") || map.has("name"))) {
+            // it said "unknown key 'name'"
+            throw new IllegalArgumentException(file + " is an experiment file, not a sweep file (one with base: EXPERIMENT"
+                    + " and axes: KEY: [VALUES]); servelab run runs it");
+        }
         map.fieldNames().forEachRemaining(key -> {
             if (!KEYS.contains(key)) {
                 throw new IllegalArgumentException(file + ": unknown key '" + key + "'; accepted: axes, base, constraints, sample, set");

@@ -138,6 +138,12 @@ class SweepPlanTest {
     }
 
     @Test
+    void anExperimentFileGivenForASweepIsSaidToBeOne() {
+        var message = error("name: x\ntrace: {synthetic: {count: 5}}\n");
+        assertTrue(message.contains("is an experiment file, not a sweep file"), message);
+    }
+
+    @Test
     void anEmptyAxisIsNamed() {
         var message = error("axes: {seed: [1], replicas: []}\n");
         assertTrue(message.contains("axis 'replicas' is empty"), message);

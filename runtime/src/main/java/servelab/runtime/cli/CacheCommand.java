@@ -95,12 +95,15 @@ final class CacheCommand implements Runnable {
                         + "leaves them out of its hit ratios");
                 spec.commandLine().getErr().flush();
             }
-            out.printf("%-12s %-10s %12s %14s %12s", "prefix-cache", "eviction", "blocks", "hit blocks", "hit ratio");
-            out.printf(hostBlocks > 0 ? " %12s %14s%n" : "%n", "host blocks", "host hits");
             try (var testbed = Testbed.start(pluginsDir.resolve(), (t, k, f, to, d) -> {
                 if (t.equals("fault")) spec.commandLine().getErr().println("servelab cache: " + d);
             })) {
                 var registry = testbed.registry();
+                // both plugins made once before the table's header: an unknown one printed the header, then its error
+                registry.instantiate(PluginSelection.of(PluginKind.PREFIX_CACHE, prefixCache));
+                registry.instantiate(PluginSelection.of(PluginKind.EVICTION, eviction));
+                out.printf("%-12s %-10s %12s %14s %12s", "prefix-cache", "eviction", "blocks", "hit blocks", "hit ratio");
+                out.printf(hostBlocks > 0 ? " %12s %14s%n" : "%n", "host blocks", "host hits");
                 for (var size : sizes) {
                     int capacity = size.equals("inf") ? total : Integer.parseInt(size.replace("_", ""));
                     var cache = (PrefixCache) registry.instantiate(PluginSelection.of(PluginKind.PREFIX_CACHE, prefixCache)).policy();

@@ -19,15 +19,28 @@ class CacheCommandTest {
 
     private record Outcome(int code, String out, String err) {}
 
-    private Outcome replay(Path trace) throws Exception {
+    private Outcome replay(Path trace, String... more) throws Exception {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var out = new StringWriter();
         var err = new StringWriter();
         var cli = Main.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
-        int code = cli.execute("cache", "replay", trace.toString(), "--plugins-dir", plugins.toString());
+        var args = new java.util.ArrayList<>(java.util.List.of("cache", "replay", trace.toString(), "--plugins-dir",
+                plugins.toString()));
+        args.addAll(java.util.List.of(more));
+        int code = cli.execute(args.toArray(String[]::new));
         return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void anUnknownPluginIsSaidBeforeAnyTableIsPrinted() throws Exception {
+        var mooncake = Files.writeString(work.resolve("m.jsonl"),
+                "{\"timestamp\": 0, \"input_length\": 600, \"output_length\": 5, \"hash_ids\": [0, 1]}\n");
+        var r = replay(mooncake, "--eviction", "nope");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("nope"), r.err());
+        assertEquals("", r.out()); // it printed the table's header, then the error
     }
 
     @Test
