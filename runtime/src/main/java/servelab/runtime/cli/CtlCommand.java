@@ -21,7 +21,8 @@ import servelab.runtime.host.ControlOptions;
 @Command(name = "ctl", mixinStandardHelpOptions = true,
         description = {"Control a running testbed through its loopback control port.",
                 "Commands: plugins | slots | switch KIND NAME [key=value]...",
-                "Example: servelab ctl --run runs/demo-fcfs switch scheduler sjf key=prompt"})
+                "Example, beside a running `servelab run exp.yaml --out runs/long`:",
+                "  servelab ctl --run runs/long switch scheduler sjf key=prompt"})
 final class CtlCommand implements java.util.concurrent.Callable<Integer> {
     /** A switch waits for the next iteration boundary, which a slow model step can put seconds away. */
     /** The whole reply's deadline: 60 s, or {@code -Dservelab.ctl.timeout_ms}. */
