@@ -36,8 +36,10 @@ import servelab.runtime.experiment.ExperimentFile;
  * @param points  in grid order
  * @param trace   the trace file every point reads, with its SHA-256, when the base replays a file
  * @param realModel whether a point runs on the model executor (its JVM needs the Vector API)
+ * @param candidates the points the axes and constraints leave, before any sample
  */
-public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<TraceFile> trace, boolean realModel) {
+public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<TraceFile> trace, boolean realModel,
+                        int candidates) {
 
     /** A trace file and the SHA-256 of its bytes (how members fetch it from the cluster). */
     public record TraceFile(Path path, String sha256) {
@@ -84,7 +86,7 @@ public record SweepPlan(SweepFile file, String id, List<Point> points, Optional<
         }
         var trace = traces.entrySet().stream().findFirst().map(e -> new TraceFile(e.getKey(), e.getValue()));
         return new SweepPlan(file, sha256(String.join(",", ids)).substring(0, 16), List.copyOf(points), trace,
-                realModel);
+                realModel, kept.size());
     }
 
     /**

@@ -81,6 +81,13 @@ class SweepCliTest {
         assertEquals(0, sampled.rc(), sampled.out());
         assertTrue(sampled.out().contains("sample count 10 is not below the 2 points the axes and constraints leave: "
                 + "running them all"), sampled.out());
+        // and a sample below the grid says nothing (it said so for every sample: the sample against itself)
+        Files.writeString(file, "base: {trace: {synthetic: {count: 20}}}\naxes:\n  seed: [1, 2, 3]\nsample: {count: 1}\n");
+        var below = execute("sweep", file.toString(), "--out", dir.resolve("sampled-below").toString(), "--quiet",
+                "--threads", "1", "--port", "5963", "--cluster", "bad-" + ProcessHandle.current().pid(), "--plugins-dir",
+                plugins.toString(), "--work-dir", dir.resolve("work").toString());
+        assertEquals(0, below.rc(), below.out());
+        assertTrue(!below.out().contains("sample count"), below.out());
     }
 
     @Test

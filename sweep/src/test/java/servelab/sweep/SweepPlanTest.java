@@ -101,6 +101,7 @@ class SweepPlanTest {
         var plan = plan(yaml);
         // then: 2 replica values x 4 seeds pass the constraints, 5 of them sampled, the same 5 every time
         assertEquals(5, plan.points().size());
+        assertEquals(8, plan.candidates());
         assertTrue(plan.points().stream().allMatch(p -> !p.values().get("seed").equals("3")
                 && Integer.parseInt(p.values().get("replicas")) <= 2));
         assertEquals(plan.points(), plan(yaml).points());

@@ -40,9 +40,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var plan = SweepPlan.of(SweepFile.load(sweepFile));
-        plan.file().sample().filter(s -> s.count() >= plan.points().size()).ifPresent(s -> spec.commandLine().getErr()
+        plan.file().sample().filter(s -> s.count() >= plan.candidates()).ifPresent(s -> spec.commandLine().getErr()
                 .printf("servelab sweep: sample count %d is not below the %d points the axes and constraints leave:"
-                        + " running them all%n", s.count(), plan.points().size()));
+                        + " running them all%n", s.count(), plan.candidates()));
         if (plan.realModel()) VectorModule.ensure(); // before anything is written
         var options = member.options();
         try (var testbed = servelab.runtime.host.Testbed.start(options.pluginsDir(),
