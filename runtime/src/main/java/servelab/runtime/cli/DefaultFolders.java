@@ -17,12 +17,24 @@ import java.time.format.DateTimeFormatter;
  */
 public final class DefaultFolders {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    /** The folders this process made, for {@link #discardUnused}. */
+    private static final java.util.List<Path> MADE = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private DefaultFolders() {}
 
     /** {@code parent/stem + timestamp}, absolute and made empty; {@code stem} ends with its own separator ({@code "azure-"}). */
     public static Path of(String parent, String stem) {
-        return free(Path.of(parent).toAbsolutePath(), stem + LocalDateTime.now().format(STAMP));
+        var folder = free(Path.of(parent).toAbsolutePath(), stem + LocalDateTime.now().format(STAMP));
+        MADE.add(folder);
+        return folder;
+    }
+
+    /**
+     * Removes every folder {@link #of} made in this process that is still empty: a command that failed (a usage
+     * error, a missing input) or only listed something left an empty {@code reports/report-STAMP/} behind.
+     */
+    public static void discardUnused() {
+        for (var folder : MADE) discardIfEmpty(folder);
     }
 
     static Path free(Path parent, String name) {

@@ -35,6 +35,7 @@ public final class Main implements Runnable {
             System.err.println(outOfMemory(args.length == 0 ? "" : args[0], Runtime.getRuntime().maxMemory()));
             status = 1;
         }
+        DefaultFolders.discardUnused(); // a default folder a command made and never wrote into (it failed, or listed)
         System.exit(status);
     }
 

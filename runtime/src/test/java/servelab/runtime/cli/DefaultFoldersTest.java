@@ -24,6 +24,19 @@ class DefaultFoldersTest {
     }
 
     @Test
+    void aDefaultFolderTheCommandNeverWroteIntoIsTakenAwayAtTheEnd() throws Exception {
+        // report of a folder that does not exist, bench --list, validate with a bad argument: each left one empty
+        var unused = DefaultFolders.of("target/default-folders", "unused-");
+        var used = DefaultFolders.of("target/default-folders", "used-");
+        Files.writeString(used.resolve("report.md"), "#");
+        DefaultFolders.discardUnused();
+        assertFalse(Files.exists(unused));
+        assertTrue(Files.exists(used.resolve("report.md")));
+        Files.delete(used.resolve("report.md"));
+        Files.delete(used);
+    }
+
+    @Test
     void twoCommandsInTheSameSecondGetTwoFolders(@TempDir Path parent) throws Exception {
         // the second of two runs started in one second was refused: "already holds results"
         var first = DefaultFolders.free(parent, "c-20261207-162517");
