@@ -158,6 +158,16 @@ class ExperimentRunnerTest {
                 "plugins.retry.params.retry_on=answered"), "retry", options(plugins)));
         assertTrue(e.getMessage().startsWith("plugins.retry.params.retry_on names 'answered'"), e.getMessage());
         assertTrue(!e.getMessage().contains("IllegalArgumentException"), e.getMessage());
+        // and the refusals of settings that allow a policy nothing, each keyed (the budget's read as a plugin crash)
+        for (var refused : List.of(List.of("plugins.retry.name=retry-budget", "plugins.retry.params.budget_percent=0",
+                        "plugins.retry.params.min_retry_concurrency=0", "plugins.retry.params.budget_percent is 0"),
+                List.of("plugins.hedge.name=hedge", "plugins.hedge.params.max_hedge_fraction=0", "x=0",
+                        "plugins.hedge.params.max_hedge_fraction is 0"))) {
+            var overrides = new java.util.ArrayList<>(List.of("replicas=2"));
+            overrides.addAll(refused.subList(0, 3).stream().filter(o -> !o.equals("x=0")).toList());
+            var r = assertThrows(RuntimeException.class, () -> run(overrides, "refused", options(plugins)));
+            assertTrue(r.getMessage().startsWith(refused.get(3)), r.getMessage());
+        }
     }
 
     @Test
@@ -197,6 +207,11 @@ class ExperimentRunnerTest {
         assertTrue(early.getMessage().contains("trace.transforms.window_s must start at 0 s or later"), early.getMessage());
         // the run had no folder yet: none is left to block the corrected run
         assertTrue(!Files.exists(work.resolve("empty")), "a folder was left");
+        // a synthetic workload's window past its arrivals says so (it printed "rows_read null ... against the file")
+        var synthetic = assertThrows(IllegalArgumentException.class, () -> run(List.of("trace.synthetic.count=5",
+                "trace.transforms.window_s=[5000, 6000]"), "empty-synthetic", options(plugins)));
+        assertTrue(synthetic.getMessage().startsWith("the synthetic workload gives no request to replay (transforms "),
+                synthetic.getMessage());
     }
 
     @Test

@@ -49,8 +49,8 @@ public final class BudgetedRetry implements PluginFactory<RetryPolicy> {
     @Override
     public RetryPolicy create(Params params) {
         if (params.getDouble("budget_percent") == 0 && params.getInt("min_retry_concurrency") == 0) {
-            throw new IllegalArgumentException("parameters 'budget_percent' and 'min_retry_concurrency' are both 0,"
-                    + " which allow no retry; for no retries, use the retry plugin 'none'");
+            throw new IllegalArgumentException("parameter 'budget_percent' is 0 and so is min_retry_concurrency, "
+                    + "which allows no retry; for no retries, use the retry plugin 'none'");
         }
         return new Budgeted(FullJitterBackoff.of(params), params.getDouble("budget_percent"),
                 params.getInt("min_retry_concurrency"));
