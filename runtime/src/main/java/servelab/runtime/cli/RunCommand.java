@@ -79,10 +79,21 @@ final class RunCommand implements Callable<Integer> {
         if (value == null) return;
         for (var o : overrides) {
             int eq = o.indexOf('=');
-            if (eq > 0 && o.substring(0, eq).strip().equals(key) && !o.substring(eq + 1).strip().equals(value)) {
+            if (eq > 0 && o.substring(0, eq).strip().equals(key) && !same(key, o.substring(eq + 1).strip(), value)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--set " + o + " and " + flag
                         + " disagree (leave one out)");
             }
+        }
+    }
+
+    /** Paths compare as the files they name ({@code ./m.gguf} is {@code m.gguf}), other values as text. */
+    private static boolean same(String key, String a, String b) {
+        if (!key.equals("model.path")) return a.equals(b);
+        try {
+            return servelab.runtime.experiment.CallerDir.resolve(Path.of(a)).normalize()
+                    .equals(servelab.runtime.experiment.CallerDir.resolve(Path.of(b)).normalize());
+        } catch (java.nio.file.InvalidPathException e) {
+            return a.equals(b);
         }
     }
 

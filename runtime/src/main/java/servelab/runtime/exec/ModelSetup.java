@@ -44,15 +44,7 @@ public final class ModelSetup implements ExecutorSetup {
      * checks the model files.
      */
     public static ModelSetup open(Settings settings, Map<PluginKind, String> plugins) throws IOException {
-        String speculator = plugins.get(PluginKind.SPECULATOR);
-        if ("modeled".equals(speculator)) {
-            throw new IllegalArgumentException("speculator 'modeled' proposes placeholder drafts for the simulated "
-                    + "executor's acceptance model; on the model executor use one that drafts real tokens (ngram, layer-skip, draft-model)");
-        }
-        if ("draft-model".equals(speculator) && settings.draftPath() == null) {
-            throw new IllegalArgumentException("speculator 'draft-model' on the model executor needs model.draft_path "
-                    + "(a smaller GGUF with the target's vocabulary)");
-        }
+        refuseSpeculator(plugins.get(PluginKind.SPECULATOR), settings);
         VectorModule.require();
         var target = LoadedModel.open(Path.of(settings.path()));
         try {
@@ -61,6 +53,21 @@ public final class ModelSetup implements ExecutorSetup {
         } catch (IOException | RuntimeException e) {
             target.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a speculator ({@code name} without a version, or null) the model executor cannot serve, before a model
+     * is read.
+     */
+    public static void refuseSpeculator(String speculator, Settings settings) {
+        if ("modeled".equals(speculator)) {
+            throw new IllegalArgumentException("speculator 'modeled' proposes placeholder drafts for the simulated "
+                    + "executor's acceptance model; on the model executor use one that drafts real tokens (ngram, layer-skip, draft-model)");
+        }
+        if ("draft-model".equals(speculator) && settings.draftPath() == null) {
+            throw new IllegalArgumentException("speculator 'draft-model' on the model executor needs model.draft_path "
+                    + "(a smaller GGUF with the target's vocabulary)");
         }
     }
 

@@ -67,8 +67,9 @@ public final class ExperimentFile {
     }
 
     /**
-     * {@code e} said as the {@code --set} that alone gives the same error, where one does: an error a command-line
-     * value caused was blamed on the file ({@code exp.yaml: unknown key 'tracee'}).
+     * {@code e} said as the override ({@code KEY=VALUE}: a --set, a flag such as --executor, or a sweep's axis value)
+     * that alone gives the same error, where one does: an error such a value caused was blamed on the file
+     * ({@code exp.yaml: unknown key 'tracee'}).
      */
     private static IllegalArgumentException blameOverride(IllegalArgumentException e, Path file, List<String> overrides) {
         String where = file == null ? "experiment" : file.toString();
@@ -80,7 +81,7 @@ public final class ExperimentFile {
                 loadWhole(null, List.of(override), null, section -> {});
             } catch (IllegalArgumentException alone) {
                 if (String.valueOf(alone.getMessage()).equals("experiment: " + problem)) {
-                    return new IllegalArgumentException("--set " + override + ": " + problem, e);
+                    return new IllegalArgumentException(override + ": " + problem, e);
                 }
             }
         }

@@ -32,6 +32,11 @@ final class TraceReplay {
             if (!trace.iterator().hasNext()) { // an empty run that exits 0 said nothing about a window past the end
                 var d = trace.describe();
                 var json = servelab.runtime.record.Json.MAPPER;
+                if (exp.trace().file() == null) { // a synthetic workload has no rows read
+                    throw new IllegalArgumentException("the synthetic workload gives no request to replay (transforms "
+                            + json.writeValueAsString(d.get("transforms")) + "); check trace.transforms (window_s, "
+                            + "first) against its arrivals");
+                }
                 throw new IllegalArgumentException("the trace gives no request to replay (rows_read "
                         + d.get("rows_read") + ", rows_skipped " + json.writeValueAsString(d.get("rows_skipped"))
                         + ", transforms " + json.writeValueAsString(d.get("transforms"))

@@ -356,8 +356,8 @@ class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--set executor=simulated and --executor emulated disagree"), r.err());
         // the same value twice is no conflict: it goes on to the missing file
-        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.path=x.gguf", "--set", "executor=model");
-        assertEquals(1, r.code());
+        r = execute("run", "--quiet", "--model", "x.gguf", "--set", "model.path=./x.gguf", "--set", "executor=model");
+        assertEquals(1, r.code(), r.err()); // ./x.gguf is x.gguf
         assertTrue(r.err().contains("x.gguf does not exist"), r.err());
     }
 

@@ -80,6 +80,20 @@ class ExecutorSetupTest {
         var two = servelab.runtime.experiment.ExperimentFile.load(null, List.of("executor=model", "model.path=" + tiny,
                 "plugins.speculator.name=layer-skip", "plugins.speculator.params.layers=2"));
         servelab.runtime.experiment.ExecutorSetups.open(two).close();
+        // a versioned name and a replica group's own speculator are checked too (both passed and faulted)
+        var versioned = servelab.runtime.experiment.ExperimentFile.load(null, List.of("executor=model", "model.path=" + tiny,
+                "plugins.speculator.name=layer-skip@1.0.0", "plugins.speculator.params.layers=5"));
+        assertThrows(IllegalArgumentException.class, () -> servelab.runtime.experiment.ExecutorSetups.open(versioned));
+        var grouped = servelab.runtime.experiment.ExperimentFile.load(null, List.of("executor=model", "model.path=" + tiny,
+                "replicas=2", "cluster.groups=[{name: a, count: 1}, {name: b, count: 1, plugins: {speculator: "
+                        + "{name: layer-skip, params: {layers: 5}}}}]"));
+        var g = assertThrows(IllegalArgumentException.class, () -> servelab.runtime.experiment.ExecutorSetups.open(grouped));
+        assertTrue(g.getMessage().contains("would draft with 5 layers, but the model has 2"), g.getMessage());
+        var modeled = servelab.runtime.experiment.ExperimentFile.load(null, List.of("executor=model", "model.path=" + tiny,
+                "replicas=2", "cluster.groups=[{name: a, count: 1}, {name: b, count: 1, plugins: {speculator: "
+                        + "{name: modeled}}}]"));
+        var md = assertThrows(IllegalArgumentException.class, () -> servelab.runtime.experiment.ExecutorSetups.open(modeled));
+        assertTrue(md.getMessage().startsWith("speculator 'modeled' proposes placeholder drafts"), md.getMessage());
     }
 
     @Test

@@ -14,7 +14,7 @@ class ExecutorKindTest {
         assertEquals(ExecutorKind.SIMULATED, ExperimentFile.load(null, List.of()).executor());
         assertEquals(ExecutorKind.MODEL, ExperimentFile.load(null, List.of("executor=model", "model.path=m.gguf")).executor());
         var e = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of("executor=Model")));
-        assertEquals("--set executor=Model: executor 'Model' is not available; accepted: simulated, model, emulated",
+        assertEquals("executor=Model: executor 'Model' is not available; accepted: simulated, model, emulated",
                 e.getMessage());
     }
 }

@@ -134,10 +134,11 @@ class ExperimentFileTest {
 
     @Test
     void anErrorASetCausedNamesTheSetNotTheFile() {
-        // they said "e.yaml: unknown key 'tracee'" and "e.yaml: seed must be ...", values the file did not hold
-        assertTrue(error("name: x\n", "tracee.file=foo").startsWith("--set tracee.file=foo: unknown key 'tracee'"),
+        // they said "e.yaml: unknown key 'tracee'" and "e.yaml: seed must be ...", values the file did not hold; the
+        // value is named as KEY=VALUE, as a --set, a flag (--executor) or a sweep's axis gives it
+        assertTrue(error("name: x\n", "tracee.file=foo").startsWith("tracee.file=foo: unknown key 'tracee'"),
                 error("name: x\n", "tracee.file=foo"));
-        assertTrue(error("name: x\n", "seed=abc").startsWith("--set seed=abc: "), error("name: x\n", "seed=abc"));
+        assertTrue(error("name: x\n", "seed=abc").startsWith("seed=abc: "), error("name: x\n", "seed=abc"));
         // an error of the file's own stays the file's
         assertTrue(error("sed: 1\n", "seed=2").startsWith("e.yaml: unknown key 'sed'"), error("sed: 1\n", "seed=2"));
     }
