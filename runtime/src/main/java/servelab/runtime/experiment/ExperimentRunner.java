@@ -209,6 +209,7 @@ public final class ExperimentRunner {
             var result = ordered("simulated_s", simulated / 1e9,
                     "wall_s", (System.nanoTime() - wallStart) / 1e9, "iterations", iterations,
                     "requests", sim.submitted(), "replica_seconds", replicaSeconds(sim).total(),
+                    "replica_seconds_by_replica", replicaSeconds(sim).byReplica(),
                     "duplicate_executions_avoided", sim.duplicatesAvoided(), "phases_s", phases.toJson());
             info.put("result", result);
             recorder.writeRunJson(info);
@@ -296,7 +297,7 @@ public final class ExperimentRunner {
             throws IOException {
         var summary = Summary.compute(runDir, slo);
         var json = summary.toJson();
-        ClusterSummary.compute(runDir).ifPresent(c -> json.putAll(c.toJson()));
+        ClusterSummary.compute(runDir, byReplica).ifPresent(c -> json.putAll(c.toJson()));
         json.put("replica_seconds", replicaSeconds);
         if (byReplica != null) json.put("replica_seconds_by_replica", byReplica);
         ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -32,12 +33,21 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
         return meanInSystem / (arrivalRate * meanTimeInSystemS);
     }
 
-    /** Empty for a run without cluster.arrow (imported, or written before clusters). */
+    /**
+     * Empty for a run without cluster.arrow (imported, or written before clusters). The imbalances' means are over
+     * the replicas that were on at some time, as run.json's {@code result.replica_seconds_by_replica} says (all of
+     * them where it does not: a run written before it, or one recovered after a kill).
+     */
     public static Optional<ClusterSummary> compute(RunResults results) {
         var table = results.table(ResultTable.CLUSTER);
         if (table.isEmpty()) return Optional.empty();
+        List<Double> byReplica = null;
+        if (results.runInfo().get("result") instanceof Map<?, ?> result
+                && result.get("replica_seconds_by_replica") instanceof List<?> list) {
+            byReplica = list.stream().map(v -> v instanceof Number n ? n.doubleValue() : Double.NaN).toList();
+        }
         try {
-            return compute(TableScan.of(table.get()), TableScan.of(results.requests()));
+            return compute(TableScan.of(table.get()), TableScan.of(results.requests()), byReplica);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // loaded tables read no file
         }
@@ -45,24 +55,32 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
 
     /** As {@link #compute(RunResults)}, reading the run folder batch by batch (memory bounded however long the run). */
     public static Optional<ClusterSummary> compute(Path runDir) throws IOException {
+        return compute(runDir, null);
+    }
+
+    /**
+     * As {@link #compute(Path)}, the imbalances over the replicas with seconds on in {@code byReplica} (null: all):
+     * an autoscaled fleet that never grew read as imbalanced by the replicas that were never started.
+     */
+    public static Optional<ClusterSummary> compute(Path runDir, List<Double> byReplica) throws IOException {
         var cluster = TableScan.of(runDir, ResultTable.CLUSTER, "time_ns", "replica", "in_system", "tokens",
                 "prefix_query_tokens", "prefix_hit_tokens", "interval_ns", "requests_in_system");
         if (cluster.isEmpty()) return Optional.empty();
         var requests = TableScan.of(runDir, ResultTable.REQUESTS, "replica", "error", "arrival_ns", "completion_ns",
                 "routed_ns", "ended_ns").orElseThrow(() -> new InvalidResultsException(runDir, "no " + ResultTable.REQUESTS.fileName()));
-        return compute(cluster.get().batches(), requests.batches());
+        return compute(cluster.get().batches(), requests.batches(), byReplica);
     }
 
-    private static Optional<ClusterSummary> compute(TableScan.Batches cluster, TableScan.Batches requests)
-            throws IOException {
+    private static Optional<ClusterSummary> compute(TableScan.Batches cluster, TableScan.Batches requests,
+                                                    List<Double> byReplica) throws IOException {
         var ticks = new Ticks();
         cluster.forEach(ticks::add);
         if (ticks.rows == 0) return Optional.empty();
         var served = new Served(ticks.tokensBy.keySet());
         requests.forEach(served::add);
         double spanS = ticks.ticks * ticks.interval / 1e9;
-        return Optional.of(new ClusterSummary(ticks.tokensBy.size(), maxOverMean(served.completedBy),
-                maxOverMean(ticks.tokensBy), ticks.query == 0 ? Double.NaN : (double) ticks.hit / ticks.query,
+        return Optional.of(new ClusterSummary(ticks.tokensBy.size(), maxOverMean(on(served.completedBy, byReplica)),
+                maxOverMean(on(ticks.tokensBy, byReplica)), ticks.query == 0 ? Double.NaN : (double) ticks.hit / ticks.query,
                 (double) ticks.occupancy / ticks.ticks, served.rows / spanS,
                 served.rows == 0 ? Double.NaN : served.timeInSystemNanos / served.rows / 1e9));
     }
@@ -125,6 +143,17 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
         if (ended != null && ended[i] >= 0) return ended[i];
         if (completion[i] >= 0) return completion[i];
         return routed != null && routed[i] >= 0 ? routed[i] : arrival[i];
+    }
+
+    /** The replicas of {@code perReplica} that were on for some time by {@code byReplica} (all when it is null). */
+    private static Map<Long, Long> on(Map<Long, Long> perReplica, List<Double> byReplica) {
+        if (byReplica == null) return perReplica;
+        var kept = new TreeMap<Long, Long>();
+        perReplica.forEach((r, v) -> {
+            boolean neverOn = r < byReplica.size() && byReplica.get(r.intValue()) == 0.0;
+            if (!neverOn) kept.put(r, v);
+        });
+        return kept.isEmpty() ? perReplica : kept;
     }
 
     private static double maxOverMean(Map<Long, Long> perReplica) {

@@ -64,6 +64,23 @@ class ClusterRunTest {
     }
 
     @Test
+    void replicasTheAutoscalerNeverStartedAreNoPartOfTheImbalance() throws Exception {
+        // given: a fleet of up to 4 that never grows (a light load)
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        Files.copy(TestBundles.resiliencePlugins(work.resolve("resilience")).resolve("autoscaler.jar"),
+                plugins.resolve("autoscaler.jar"));
+        var results = run(List.of("seed=3", "replicas=4", "trace.synthetic.count=40", "trace.synthetic.arrivals.rate=2",
+                "autoscaling={min: 1, max: 4, initial: 1, interval_ms: 5000}", "plugins.autoscaler.name=target-queue"),
+                "never-grew");
+        // then: one replica served everything: even, 1.0 (it read 4.000: the max over a mean of four, three never on)
+        var json = Json.MAPPER.readTree(results.dir().resolve("summary.json").toFile());
+        assertEquals(1.0, json.get("load_imbalance").asDouble(), 1e-12);
+        assertEquals(1.0, json.get("load_imbalance_tokens").asDouble(), 1e-12);
+        assertEquals(1.0, ClusterSummary.compute(results).orElseThrow().loadImbalance(), 1e-12, "the report's figure");
+        assertEquals(4, json.get("replicas").asInt());
+    }
+
+    @Test
     void requestsTheGatewayEndedCountInLittlesLawUntilTheClientKnew() throws Exception {
         var overloaded = new ArrayList<>(FOUR);
         overloaded.addAll(List.of("trace.synthetic.arrivals.rate=200", "gateway.timeout_ms=3000"));

@@ -31,7 +31,7 @@ class RunJsonOrderTest {
         ExperimentRunner.run(exp, runDir, new ExperimentRunner.Options(plugins, null, null, null));
         var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
         assertEquals(List.of("simulated_s", "wall_s", "iterations", "requests", "replica_seconds",
-                "duplicate_executions_avoided", "phases_s"), keys(info.get("result")));
+                "replica_seconds_by_replica", "duplicate_executions_avoided", "phases_s"), keys(info.get("result")));
         var phases = info.get("result").get("phases_s");
         assertEquals(List.of("jvm_uptime", "setup", "replay", "convert", "summarize"), keys(phases));
         // the console's wall time is run.json's: conversion and summary included, the phases add up to it
