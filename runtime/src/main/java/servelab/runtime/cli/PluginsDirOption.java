@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 /** The {@code --plugins-dir} option shared by every command that starts the plugin host. */
 final class PluginsDirOption {
     @Option(names = "--plugins-dir", paramLabel = "DIR",
-            description = "directory of plugin bundle jars, watched while a run goes on (default: the build's "
-                    + "target/plugins, or $SERVELAB_PLUGINS)")
+            description = "directory of plugin bundle jars (default: the build's target/plugins, or "
+                    + "$SERVELAB_PLUGINS); a run or server watches it for jars dropped in while it goes on")
     Path dir;
 
     Path resolve() {
