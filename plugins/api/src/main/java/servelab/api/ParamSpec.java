@@ -30,6 +30,16 @@ public record ParamSpec(String name, ParamType type, Object defaultValue, double
             throw new IllegalArgumentException("ParamSpec " + name + ": choices need type string, was " + type);
         }
         defaultValue = type.coerce(Objects.requireNonNull(defaultValue, "ParamSpec.defaultValue"));
+        // a default the parameter refuses when written reached the plugin unchecked (and `servelab plugins` listed it)
+        if (defaultValue instanceof Number n && (Double.isNaN(n.doubleValue()) || n.doubleValue() < min
+                || n.doubleValue() > max)) {
+            throw new IllegalArgumentException("ParamSpec " + name + ": default " + defaultValue + " is outside "
+                    + "its own range [" + min + ", " + max + "]");
+        }
+        if (!choices.isEmpty() && !choices.contains(defaultValue)) {
+            throw new IllegalArgumentException("ParamSpec " + name + ": default '" + defaultValue + "' is not one of "
+                    + "its choices " + choices);
+        }
     }
 
     /** An int parameter within [{@code min}, {@code max}]. */

@@ -65,6 +65,18 @@ class ParamsTest {
     }
 
     @Test
+    void aDefaultTheParameterWouldRefuseIsRefusedWithIt() {
+        // the plugin got spread 0 (range [1, 10]) and measure 'bogus', while --set spread=0 was refused
+        assertEquals("ParamSpec spread: default 0 is outside its own range [1.0, 10.0]", assertThrows(
+                IllegalArgumentException.class, () -> ParamSpec.ofInt("spread", 0, 1, 10, "x")).getMessage());
+        assertEquals("ParamSpec measure: default 'bogus' is not one of its choices [tokens, requests]", assertThrows(
+                IllegalArgumentException.class, () -> ParamSpec.ofChoice("measure", "bogus", List.of("tokens", "requests"),
+                        "x")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ParamSpec.ofDouble("rate", Double.NaN, 0, 1, "x"));
+        assertEquals(10, ParamSpec.ofInt("spread", 10, 1, 10, "x").defaultValue());
+    }
+
+    @Test
     void describeIsWhatServelabPluginsPrints() {
         assertEquals("max_num_seqs (int, default 256, [1, 4096]): most sequences per step", SPECS.get(0).describe());
         assertEquals("mode (string, default recompute, one of [recompute, swap]): preemption", SPECS.get(3).describe());
