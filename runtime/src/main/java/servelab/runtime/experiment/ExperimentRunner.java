@@ -160,7 +160,7 @@ public final class ExperimentRunner {
                      options.hostListener())) {
             Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
             var clusterOptions = ClusterLayout.options(exp, plans);
-            var history = new PluginHistory(options.hostListener());
+            var history = new PluginHistory(events.notEchoed());
             var sink = new ClusterSink(history.wrap(sink(recorder, outputs, exp.record().iterationEvery())),
                     clusterOptions.network());
             var coldStarts = new long[exp.replicas()];

@@ -15,6 +15,7 @@ public final class HostEvents implements HostListener {
 
     private final ConcurrentLinkedQueue<Report> queue = new ConcurrentLinkedQueue<>();
     private final HostListener echo;
+    private final java.util.Set<String> echoedFaults = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean started;
 
     public HostEvents(HostListener echo) {
@@ -25,6 +26,7 @@ public final class HostEvents implements HostListener {
     public void report(String type, String kind, String from, String to, String detail) {
         // the initial deployment is listed in run.json; on the terminal only its failures matter
         if (started || !type.equals("deploy")) echo.report(type, kind, from, to, detail);
+        if (type.equals("fault") && !kind.isEmpty()) echoedFaults.add(detail); // PluginHistory would say it again
         queue.add(new Report(type, kind, from, to, detail));
     }
 
@@ -36,6 +38,17 @@ public final class HostEvents implements HostListener {
             // (it carried whichever replica's step drained it)
             sink.event(new EventRow(nowNanos, -1, -1, type, r.kind, r.from, r.to, r.detail));
         }
+    }
+
+    /**
+     * The console for {@link PluginHistory}: the terminal, less the plugin faults this host echoed as they happened (a
+     * jar whose plugin could not be made), which the history would say a second time when their rows pass.
+     */
+    public HostListener notEchoed() {
+        return (type, kind, from, to, detail) -> {
+            if (type.equals("fault") && echoedFaults.removeIf(detail::startsWith)) return;
+            echo.report(type, kind, from, to, detail);
+        };
     }
 
     /** Forgets reports made before the run started (the initial deployment is in run.json). */

@@ -167,7 +167,11 @@ public final class BundleDeployer {
             String kept = old == null ? "nothing installed from it" : "the previous version stays";
             String why = reason(e);
             if (why.startsWith(file + ": ")) why = why.substring(file.toString().length() + 2); // named once
-            listener.report("fault", "", "", "", file + ": " + why + "; " + kept);
+            if (e instanceof PluginCreateFault f) { // a plugin's fault, for its history: the slots keep their plugin
+                listener.report("fault", f.kind().id(), f.plugin(), f.kept(), file + ": " + why + "; " + kept);
+            } else {
+                listener.report("fault", "", "", "", file + ": " + why + "; " + kept);
+            }
             return false;
         }
     }

@@ -204,7 +204,12 @@ public final class PluginRegistry {
                 var selection = slotSelections.get(i).get(kind);
                 if (slots.get(i).containsKey(kind) && selection.name().equals(plugin.descriptor().name())) naming.add(i);
             }
-            if (!naming.isEmpty()) prepared.add(prepare(plugin, naming));
+            if (naming.isEmpty()) continue;
+            try {
+                prepared.add(prepare(plugin, naming));
+            } catch (RuntimeException e) { // the plugin's fault: its slots keep what they hold
+                throw new PluginCreateFault(kind, plugin.descriptor().id(), slots.get(naming.getFirst()).get(kind).current().id(), e);
+            }
         }
         return prepared.stream().map(this::commit).toList();
     }

@@ -209,6 +209,11 @@ class PluginHistoryTest {
         for (var entry : info.get("plugin_history")) {
             assertTrue(!entry.path("to").asText().equals("probe@2.0.0"), info.get("plugin_history").toString());
         }
+        // and the plugin that could not be made is that plugin's fault in run.json, as a fault at run time is (it was
+        // only the host's news about a jar), said once on the console
+        assertEquals("continuous@9.0.0", info.get("faulted_plugins").get(0).get("plugin").asText(), info.toString());
+        assertEquals("batcher", info.get("faulted_plugins").get(0).get("kind").asText());
+        assertEquals(1, console.count("no batcher today"), console.lines.toString());
         var results = RunResults.load(runDir);
         assertEquals(300, results.requests().rowCount());
         assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
