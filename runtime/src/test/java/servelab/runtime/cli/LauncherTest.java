@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -192,6 +193,27 @@ class LauncherTest {
         r = launchIn(home, work, "plugins");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(home.resolve("built")), r.err());
+    }
+
+    @Test
+    void aJarPutIntoThePluginsFolderAfterTheBuildIsSaid() throws Exception {
+        var home = fakeCheckout();
+        assertEquals(0, launchIn(home, work, "plugins").code()); // builds, and marks what the plugins folder held
+        for (var jar : List.of("load/target/servelab-load.jar", "sweep/target/servelab-sweep.jar",
+                "serve/target/servelab-serve.jar")) { // every launcher jar there: no build on the next commands
+            Files.createDirectories(home.resolve(jar).getParent());
+            Files.writeString(home.resolve(jar), "");
+        }
+        Files.createDirectories(home.resolve("target/plugins"));
+        var built = Files.writeString(home.resolve("target/plugins/sched.jar"), "");
+        Files.setLastModifiedTime(built, java.nio.file.attribute.FileTime.fromMillis(2_000_000L));
+        var r = launchIn(home, work, "plugins");
+        assertTrue(!r.err().contains("note: target/plugins"), r.err());
+        // a jar dropped in for a hot swap stayed the plugin of every later run, unsaid
+        Files.writeString(home.resolve("target/plugins/sched.jar"), "dropped");
+        r = launchIn(home, work, "plugins");
+        assertTrue(r.err().contains("servelab: note: target/plugins holds jars put there after its last build: sched.jar;"),
+                r.err());
     }
 
     @Test
