@@ -168,7 +168,8 @@ public final class BundleDeployer {
             String why = reason(e);
             if (why.startsWith(file + ": ")) why = why.substring(file.toString().length() + 2); // named once
             if (e instanceof PluginCreateFault f) { // a plugin's fault, for its history: the slots keep their plugin
-                listener.report("fault", f.kind().id(), f.plugin(), f.kept(), file + ": " + why + "; " + kept);
+                listener.report("fault", f.kind().id(), f.plugin(), "reverted", file + ": " + why + "; " + kept
+                        + " (its slots keep " + f.kept() + ")");
             } else {
                 listener.report("fault", "", "", "", file + ": " + why + "; " + kept);
             }

@@ -214,6 +214,10 @@ class PluginHistoryTest {
         assertEquals("continuous@9.0.0", info.get("faulted_plugins").get(0).get("plugin").asText(), info.toString());
         assertEquals("batcher", info.get("faulted_plugins").get(0).get("kind").asText());
         assertEquals(1, console.count("no batcher today"), console.lines.toString());
+        assertTrue(console.any("(its slots keep continuous@1.0.0)"), console.lines.toString());
+        var fault = java.util.stream.StreamSupport.stream(info.get("plugin_history").spliterator(), false)
+                .filter(e -> e.path("event").asText().equals("fault")).findFirst().orElseThrow();
+        assertTrue(fault.get("reverted").asBoolean(), fault.toString()); // the slots hold what they held
         var results = RunResults.load(runDir);
         assertEquals(300, results.requests().rowCount());
         assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
