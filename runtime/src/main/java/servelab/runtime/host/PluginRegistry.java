@@ -255,9 +255,11 @@ public final class PluginRegistry {
         var previous = new ArrayList<PluginSelection>();
         for (int i : every) previous.add(slotSelections.get(i).put(selection.kind(), selection));
         try {
-            String line = commit(prepare(plugin, every));
+            var prepared = prepare(plugin, every);
+            String line = commit(prepared);
             selections.put(selection.kind(), selection);
-            return line;
+            var params = prepared.instances().getFirst().params(); // defaults too: a plain switch resets, said here
+            return params.isEmpty() ? line : line + " " + new java.util.TreeMap<>(params);
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) { // nothing was installed: the slots keep their selections too
             for (int k = 0; k < every.size(); k++) slotSelections.get(every.get(k)).put(selection.kind(), previous.get(k));
             throw e;

@@ -263,11 +263,11 @@ class CliTest {
                             }
                         }));
         assertEquals(0, answers.get(0).code(), answers.get(0).err());
-        assertEquals("scheduler fcfs@1.0.0 -> sjf@1.0.0", answers.get(0).out().strip());
+        assertEquals("scheduler fcfs@1.0.0 -> sjf@1.0.0 {key=prompt, noise_sigma=0.5, seed=0}", answers.get(0).out().strip());
         // the run's own terminal says so too (it said nothing of a ctl switch), and of the one refused (a plugin
         // that threw when made was told to the ctl client only)
         // (a client's escape sequences are shown as escapes, not obeyed by the run's terminal)
-        assertEquals(java.util.List.of("info ctl switch scheduler sjf key=prompt: scheduler fcfs@1.0.0 -> sjf@1.0.0",
+        assertEquals(java.util.List.of("info ctl switch scheduler sjf key=prompt: scheduler fcfs@1.0.0 -> sjf@1.0.0 {key=prompt, noise_sigma=0.5, seed=0}",
                         "info ctl switch scheduler nope refused: unknown scheduler 'nope'; installed: fcfs@1.0.0, sjf@1.0.0",
                         "info ctl switch scheduler n\\u001B[31mo refused: unknown scheduler 'n\\u001B[31mo'; installed: "
                                 + "fcfs@1.0.0, sjf@1.0.0"),

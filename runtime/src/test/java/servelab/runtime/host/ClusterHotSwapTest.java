@@ -36,7 +36,7 @@ class ClusterHotSwapTest {
                     if (++steps[0] == 100) answers.add(ControlClient.send(runDir, "switch router random seed=9"));
                 }));
         // then: the switch was accepted, recorded at the next decision with its parameters, and nothing was lost
-        assertEquals(List.of("router round-robin@1.0.0 -> random@1.0.0\nok"), answers);
+        assertEquals(List.of("router round-robin@1.0.0 -> random@1.0.0 {seed=9}\nok"), answers);
         var results = RunResults.load(runDir);
         var events = results.table(ResultTable.EVENTS).orElseThrow();
         var swaps = new ArrayList<String>();

@@ -63,7 +63,7 @@ class PluginHistoryTest {
         assertTrue(faults.getFirst().contains("IllegalStateException: boom"), faults.getFirst());
         // a plain switch to probe took 1.0.0, not the faulted 2.0.0; by version, 2.0.0 was taken
         assertEquals("scheduler probe@1.0.0 -> probe@1.0.0\nok", answers.get(0));
-        assertEquals("scheduler probe@1.0.0 -> sjf@1.0.0\nok", answers.get(1));
+        assertEquals("scheduler probe@1.0.0 -> sjf@1.0.0 {key=prompt, noise_sigma=0.5, seed=0}\nok", answers.get(1));
         assertEquals("scheduler sjf@1.0.0 -> probe@2.0.0\nok", answers.get(2));
         var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
         var faulted = info.get("faulted_plugins");

@@ -55,8 +55,10 @@ class MidRunSwapTest {
                     }
                 }));
         // then: both switches were accepted
-        assertEquals(List.of("scheduler fcfs@1.0.0 -> sjf@1.0.0\nok", "batcher continuous@1.0.0 -> chunked-prefill@1.0.0\nok"),
-                answers);
+        // each answer lists the parameters the new plugin got, defaults included
+        assertEquals(List.of("scheduler fcfs@1.0.0 -> sjf@1.0.0 {key=oracle, noise_sigma=0.5, seed=0}\nok",
+                "batcher continuous@1.0.0 -> chunked-prefill@1.0.0 {chunk_size=512, max_num_batched_tokens=512, "
+                        + "max_num_seqs=256, preempt_mode=recompute, speculative_disable_by_batch_size=0}\nok"), answers);
         long swap = swappedAt.getFirst();
         var results = RunResults.load(runDir);
         // every request finished, none failed

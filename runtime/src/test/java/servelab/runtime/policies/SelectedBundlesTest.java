@@ -108,7 +108,7 @@ class SelectedBundlesTest {
         });
         // then: sjf's jar was deployed for the switch (the run had left it and chunked-prefill's undeployed), which
         // took effect, and the listing deployed and names the jar never asked for
-        assertEquals("scheduler fcfs@1.0.0 -> sjf@1.0.0\nok", answers.get(0));
+        assertEquals("scheduler fcfs@1.0.0 -> sjf@1.0.0 {key=oracle, noise_sigma=0.5, seed=0}\nok", answers.get(0));
         assertTrue(answers.get(1).contains("chunked-prefill@1.0.0"), answers.get(1));
         assertEquals(List.of("ChunkedPrefillBatcher.jar", "ShortestJobFirstScheduler.jar"), List.copyOf(deployed));
         var iterations = RunResults.load(runDir).table(ResultTable.ITERATIONS).orElseThrow();
