@@ -190,6 +190,9 @@ class LauncherTest {
         assertEquals(0, r.code(), r.err());
         // then: a live run's plugin folder is not rewritten by a build just to send a control command
         assertTrue(Files.notExists(home.resolve("built")), r.err());
+        // nor does new-plugin build first (it refused a taken name only after a minute's build)
+        r = launchIn(home, work, "new-plugin", "scheduler", "fcfs");
+        assertTrue(Files.notExists(home.resolve("built")), r.err());
         r = launchIn(home, work, "plugins");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(home.resolve("built")), r.err());
