@@ -52,10 +52,12 @@ final class Autoscaling {
     private long arrivalsAtTick;
     /** Told of a replica stopped while starting (a crash's restart cut short ends the crash). */
     private final java.util.function.ObjLongConsumer<Integer> stoppedWhileStarting;
+    /** Whether a replica has no work and none on its way (a draining one goes off only then). */
+    private final java.util.function.IntPredicate idle;
 
     Autoscaling(Settings settings, PolicySlot<Autoscaler> slot, Lifecycle lifecycle, List<Replica> replicas,
                 List<ReplicaView> views, long[] coldStartNanos, Control.Queue control, ResultSink events,
-                java.util.function.ObjLongConsumer<Integer> stoppedWhileStarting) {
+                java.util.function.ObjLongConsumer<Integer> stoppedWhileStarting, java.util.function.IntPredicate idle) {
         if (settings.max() > replicas.size()) {
             throw new IllegalArgumentException("autoscaling.max " + settings.max() + " is more than the cluster's "
                     + replicas.size() + " replicas");
@@ -69,6 +71,7 @@ final class Autoscaling {
         this.control = control;
         this.events = events;
         this.stoppedWhileStarting = stoppedWhileStarting;
+        this.idle = idle;
         this.busyNanos = new long[replicas.size()];
         this.busyAtTick = new long[replicas.size()];
         this.inUse = slot.current();
@@ -91,7 +94,7 @@ final class Autoscaling {
 
     /** A draining replica with nothing left goes off. */
     void settle(int replica, long now) {
-        if (lifecycle.state(replica) == ReplicaState.DRAINING && !replicas.get(replica).hasWork()) {
+        if (lifecycle.state(replica) == ReplicaState.DRAINING && idle.test(replica)) {
             lifecycle.change(replica, ReplicaState.OFF, now, "drained");
         }
     }

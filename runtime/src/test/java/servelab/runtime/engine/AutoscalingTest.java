@@ -15,6 +15,7 @@ import servelab.api.route.ReplicaView;
 import servelab.api.route.Router;
 import servelab.api.scale.Autoscaler;
 import servelab.datasets.TraceRequest;
+import servelab.runtime.cluster.Delay;
 import servelab.runtime.cluster.Network;
 import servelab.runtime.cluster.ReplicaState;
 import servelab.runtime.record.EventRow;
@@ -104,6 +105,27 @@ class AutoscalingTest {
         var life = lifecycle(rows);
         assertTrue(life.contains("r1 serving>draining@20"), life.toString());
         assertTrue(life.contains("r1 draining>off@50"), life.toString());
+    }
+
+    @Test
+    void aDrainingReplicaTakesTheCopyStillOnItsWayBeforeGoingOff() {
+        // given: 10 ms from router to replica; request 1 is routed to r1 at 15 ms, and at the 20 ms tick the fleet
+        // shrinks to 1 and r1, empty, drains while the copy is on the network
+        var network = new Network(Delay.NONE, new Delay.Fixed(10 * MS), Delay.NONE, 1);
+        Router byId = (r, views) -> views.get((int) (r.id() % views.size())).index();
+        var c = new TinyCluster(2, 64, byId, TinyCluster.options(2, network, 0, false));
+        c.slots.slot(PluginKind.AUTOSCALER, Autoscaler.class).install(new PolicySlot.Installed<>(
+                (Autoscaler) fleet -> fleet.nowNanos() >= 20 * MS ? 1 : 2,
+                TinyEngine.descriptorOf("test-scaler", PluginKind.AUTOSCALER), Map.of(), "test"));
+        c.simulation.autoscale(new Simulation.Scaling(1, 2, 2, 20 * MS, 0), new long[2]);
+        var rows = c.run(List.of(TinyCluster.request(0, 0, 32, 4), TinyCluster.request(1, 15, 32, 4),
+                TinyCluster.request(2, 100, 32, 4)));
+        // then: r1 serves it and goes off after (it went off at once, and the copy failed as unreachable)
+        for (var row : rows.requests) assertTrue(row.isOk(), row.requestId() + ": " + row.error());
+        assertEquals(1, rows.byId(1).replica());
+        var life = lifecycle(rows);
+        assertTrue(life.contains("r1 serving>draining@20"), life.toString());
+        assertTrue(life.stream().anyMatch(l -> l.startsWith("r1 draining>off@") && !l.endsWith("@20")), life.toString());
     }
 
     @Test
