@@ -100,6 +100,12 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
             throw new IllegalArgumentException("gateway.fallback_group '" + gateway.fallbackGroup() + "' is not a "
                     + "replica group; groups: " + String.join(", ", groupNames));
         }
+        var admission = plugins.get(PluginKind.ADMISSION.id()); // degrade's group: the runtime knows the groups
+        if (admission != null && admission.name().replaceFirst("@.*", "").equals("degrade")
+                && admission.params().get("group") instanceof String g && !g.isEmpty() && !groupNames.contains(g)) {
+            throw new IllegalArgumentException("plugins.admission.params.group '" + g + "' is not a replica group; "
+                    + "groups: " + String.join(", ", groupNames));
+        }
         for (var group : cluster.groups()) {
             for (var kind : group.plugins().keySet()) {
                 var k = PluginKind.fromId(kind);

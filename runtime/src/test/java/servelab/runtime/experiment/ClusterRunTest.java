@@ -81,6 +81,30 @@ class ClusterRunTest {
     }
 
     @Test
+    void degradingToAGroupWithNoAvailableReplicaCapsAloneAndAMisspeltGroupIsRefusedAtLoad() throws Exception {
+        var groups = "cluster.groups=[{name: big, count: 1}, {name: small, count: 1}]";
+        var misspelt = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of("replicas=2",
+                groups, "plugins.admission.name=degrade", "plugins.admission.params.group=smal")));
+        assertTrue(misspelt.getMessage().contains("plugins.admission.params.group 'smal' is not a replica group; groups: "
+                + "big, small"), misspelt.getMessage());
+        // given: the small group partitioned the whole run, and every request degraded (threshold 0, cap 5 tokens)
+        TestBundles.clusterPlugins(TestBundles.defaultPlugins(work.resolve("plugins")));
+        var requests = run(List.of("seed=3", "replicas=2", groups, "plugins.admission.name=degrade",
+                "plugins.admission.params.group=small", "plugins.admission.params.load_threshold=0",
+                "plugins.admission.params.max_tokens=5", "faults=[{kind: partition, from_ms: 0, to_ms: 1000000, replica: 1}]",
+                "trace.synthetic.count=30", "trace.synthetic.arrivals.rate=20"), "degrade-partitioned").requests();
+        // then: the run goes on, each request capped on the big group (the plugin threw, and the run stopped)
+        var errors = requests.strings("error");
+        long[] replica = requests.longs("replica"), output = requests.longs("output_tokens");
+        for (int i = 0; i < requests.rowCount(); i++) {
+            assertEquals("", errors.get(i));
+            assertEquals(0, replica[i]);
+            assertTrue(output[i] <= 5, "output " + output[i]);
+        }
+        assertEquals(30, requests.rowCount());
+    }
+
+    @Test
     void requestsTheGatewayEndedCountInLittlesLawUntilTheClientKnew() throws Exception {
         var overloaded = new ArrayList<>(FOUR);
         overloaded.addAll(List.of("trace.synthetic.arrivals.rate=200", "gateway.timeout_ms=3000"));

@@ -24,8 +24,10 @@ import servelab.api.route.RequestView;
  * is the brownout idea (Klein et al., "Brownout: Building More Robust Cloud Applications", ICSE 2014) applied to
  * output length and model tier.
  *
- * <p>A {@code group} that names no replica group of the cluster is an error at the first decision (the plugin's
- * fault: reported, and the slot falls back), not a degradation that never happens.
+ * <p>The replicas it is shown are the available ones, so a {@code group} none of whose replicas is available now
+ * (partitioned, crashed, or never started by the autoscaler) degrades by the cap alone; a {@code group} that names no
+ * replica group of the cluster is refused by the runtime when the experiment is read (it threw here, which stopped
+ * a run whose group was merely unavailable).
  *
  * <p>Cost per decision: O(n) view reads; a degraded decision allocates its record.
  */
@@ -54,12 +56,6 @@ public final class DegradeAdmission implements PluginFactory<Admission> {
             long waiting = 0;
             int counted = 0;
             boolean groupAvailable = false;
-            if (!group.isEmpty() && replicas.stream().noneMatch(r -> r.group().equals(group))) {
-                // a misspelt group degraded nothing, silently: it is the plugin's fault, said and recorded
-                throw new IllegalArgumentException("group '" + group + "' names no replica group of this cluster "
-                        + "(groups: " + replicas.stream().map(ReplicaView::group).distinct().sorted()
-                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
-            }
             for (var r : replicas) {
                 if (!r.isAvailable()) continue;
                 if (!group.isEmpty() && r.group().equals(group)) {
