@@ -111,6 +111,8 @@ final class Autoscaling {
         int wanted = Math.clamp(asked, settings.min(), settings.max());
         if (wanted == had) return;
         var acted = wanted > had ? grow(wanted - had, now) : shrink(had - wanted, now);
+        if (acted.isEmpty()) return; // nothing to start or drain: no decision changed the fleet, so no scale row
+        if (wanted > had && acted.size() < wanted - had) acted.add((wanted - had - acted.size()) + " more wanted, none off");
         events.event(new EngineEvent.Scaling(now, inUse.id(), had, asked, (wanted != asked ? "clamped to "
                 + wanted + "; " : "") + String.join(", ", acted)));
     }
@@ -151,7 +153,6 @@ final class Autoscaling {
             control.add(new Control.Ready(ready, r));
             acted.add("start r" + r);
         }
-        if (acted.size() < n) acted.add((n - acted.size()) + " more wanted, none off");
         return acted;
     }
 

@@ -129,6 +129,18 @@ class AutoscalingTest {
     }
 
     @Test
+    void anAskThatNoReplicaCanMeetChangesNothingAndRecordsNoScaleRow() {
+        // given: three replicas, all serving; r0 crashes for good at 5 ms; the autoscaler always asks for 4
+        var c = cluster(3, fleet -> 4);
+        c.simulation.faults(List.of(new servelab.runtime.cluster.Fault.Crash(5 * MS, 0, false, 0)), new long[3]);
+        c.simulation.autoscale(new Simulation.Scaling(1, 3, 3, 20 * MS, 0), new long[3]);
+        var rows = c.run(spaced(20, 5, 8));
+        // then: no replica is off to start, so no decision changed the fleet: no scale row (each tick wrote one,
+        // "1 more wanted, none off", which the report drew as a scaling decision)
+        assertTrue(rows.events.stream().noneMatch(e -> e.type().equals("scale")), rows.events.toString());
+    }
+
+    @Test
     void aDrainingReplicaThatCrashesStaysOffRatherThanRestartingIntoService() {
         var c = cluster(2, fleet -> fleet.nowNanos() >= 20 * MS ? 1 : 2);
         c.simulation.autoscale(new Simulation.Scaling(1, 2, 2, 20 * MS, 0), new long[2]);
