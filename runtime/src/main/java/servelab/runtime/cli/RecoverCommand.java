@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -67,17 +68,21 @@ final class RecoverCommand implements Callable<Integer> {
         // killed after its replay, while closing its files: every row was written, if every table kept them all
         boolean replayed = info.containsKey("result") && recovered.stream().noneMatch(Recovery::truncatedTail)
                 && everyRequestHasItsRow(info);
-        if (!recovered.isEmpty()) {
+        boolean summarize = replayed && Files.notExists(runDir.resolve("summary.json"))
+                && Files.exists(runDir.resolve("requests.arrow"));
+        if (!recovered.isEmpty() || summarize) { // killed while writing its summary: closed tables, yet recovered too
             markRecovered(info, replayed);
             trimOutputs(out);
         }
-        boolean summarize = replayed && Files.notExists(runDir.resolve("summary.json"))
-                && Files.exists(runDir.resolve("requests.arrow"));
         if (summarize) {
-            double replicaSeconds = ((Map<?, ?>) info.get("result")).get("replica_seconds") instanceof Number n
-                    ? n.doubleValue() : Double.NaN;
+            var result = (Map<?, ?>) info.get("result");
+            double replicaSeconds = result.get("replica_seconds") instanceof Number n ? n.doubleValue() : Double.NaN;
+            List<Double> byReplica = null; // run.json's result has them since they were recorded there too
+            if (result.get("replica_seconds_by_replica") instanceof List<?> list) {
+                byReplica = list.stream().map(v -> v instanceof Number n ? n.doubleValue() : Double.NaN).toList();
+            }
             servelab.runtime.experiment.ExperimentRunner.writeSummary(runDir,
-                    servelab.runtime.report.RunInfo.slo(info), replicaSeconds, null);
+                    servelab.runtime.report.RunInfo.slo(info), replicaSeconds, byReplica);
             out.println("wrote summary.json: the replay had ended, so every request has its row");
         }
         if (Files.deleteIfExists(port)) out.println("removed the stale control.port");
@@ -176,6 +181,7 @@ final class RecoverCommand implements Callable<Integer> {
                 ? "the run stopped early (run.json's aborted says why) and left tables as streams, rebuilt here: up to "
                         + "the last second of each may be missing; no summary.json"
                 : replayed ? "the run was killed after its replay, while closing its files: every request has its row"
+                        + " (result's wall_s and phases_s end with the replay: the conversion and summary are not in them)"
                 : "the run was killed: requests in flight then have no row, and up to the last second of each table "
                         + "may be missing; no summary.json";
         info.put("recovered", Json.ordered("at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "rows", rows,

@@ -168,9 +168,15 @@ class RecoverCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("wrote summary.json"), r.out());
         var after = servelab.runtime.record.Json.MAPPER.readTree(dir.resolve("summary.json").toFile());
-        for (var key : java.util.List.of("completed", "mean_ttft_ms", "goodput", "replica_seconds")) {
+        for (var key : java.util.List.of("completed", "mean_ttft_ms", "goodput", "replica_seconds",
+                "replica_seconds_by_replica", "load_imbalance")) { // by replica: from run.json's result (it was dropped)
             assertEquals(before.get(key), after.get(key), key);
         }
+        // and run.json says it was put together (it was not marked, its tables being closed), with its result's
+        // timing ending at the replay
+        var info = servelab.runtime.record.Json.MAPPER.readTree(dir.resolve("run.json").toFile());
+        assertTrue(info.get("recovered").get("note").asText().contains("the conversion and summary are not in them"),
+                info.toString());
         assertTrue(Files.notExists(dir.resolve("serve.port")), r.out());
         // and: when requests.arrow lost rows (the file stopped taking writes while closing), no summary is made of
         // the rows left as if they were the run's (4,096 of 6,000 were summarized as complete)
