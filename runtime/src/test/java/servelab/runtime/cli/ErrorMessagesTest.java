@@ -38,6 +38,15 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void reportOutOfHeapGetsReportsAdviceNotARunsOne() {
+        // it told report of KV block tables and servelab recover
+        var report = Main.outOfMemory("report", 300L << 20);
+        assertTrue(report.startsWith("servelab report: out of memory: the JVM's heap holds at most 300 MiB"), report);
+        assertTrue(report.contains("report fewer runs at once") && !report.contains("recover"), report);
+        assertTrue(Main.outOfMemory("run", 300L << 20).contains("servelab recover DIR"));
+    }
+
+    @Test
     void aWriteErrorCarriesItsCause() {
         var e = new UncheckedIOException("cannot write /runs/x/iterations.arrows", new IOException("No space left on device"));
         assertEquals("cannot write /runs/x/iterations.arrows: No space left on device", Main.message(e));
