@@ -202,6 +202,12 @@ public final class ExperimentFile {
         } catch (MismatchedInputException e) {
             throw new IllegalArgumentException(where + ": " + mismatch(e, prefix));
         } catch (JsonProcessingException e) {
+            var range = java.util.regex.Pattern.compile("Numeric value \\((.+)\\) out of range of (int|long) \\((\\S+) - (\\S+)\\)")
+                    .matcher(String.valueOf(e.getOriginalMessage()));
+            if (range.find()) { // Jackson's own words, past a whole number's range
+                throw new IllegalArgumentException(where + ": " + prefix + pathOf(e) + " must be a whole number from "
+                        + range.group(3) + " to " + range.group(4) + ", was " + range.group(1));
+            }
             throw new IllegalArgumentException(where + ": " + e.getOriginalMessage() + " (at '" + prefix + pathOf(e) + "')");
         }
     }

@@ -153,6 +153,14 @@ class ExperimentFileTest {
     }
 
     @Test
+    void aNumberPastAWholeNumbersRangeIsNamedWithItsKey() {
+        // Jackson's own "Numeric value (99999999999) out of range of int (-2147483648 - 2147483647)" reached the user
+        var message = error("record: {iteration_every: 99999999999}\n");
+        assertTrue(message.contains("record.iteration_every must be a whole number from -2147483648 to 2147483647, was "
+                + "99999999999"), message);
+    }
+
+    @Test
     void aMalformedSetIsNamed() {
         assertEquals("--set seed: expected key=value", error("", "seed"));
     }
