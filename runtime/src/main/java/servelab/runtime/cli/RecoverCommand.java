@@ -50,12 +50,14 @@ final class RecoverCommand implements Callable<Integer> {
         }
         var out = spec.commandLine().getOut();
         var recovered = RunRecorder.recover(runDir);
-        for (var r : recovered) {
+        var runJson = runDir.resolve("run.json");
+        boolean killedInSetup = !recovered.isEmpty() && Files.notExists(runJson)
+                && recovered.stream().allMatch(r -> r.rows() == 0);
+        for (var r : killedInSetup ? List.<Recovery>of() : recovered) { // no "0 rows" lines for tables then removed
             out.printf("%s: %,d rows in %,d batches%s%n", r.table().fileName(), r.rows(), r.batches(),
                     r.truncatedTail() ? " (a batch cut short by the kill is lost)" : "");
         }
-        var runJson = runDir.resolve("run.json");
-        if (!recovered.isEmpty() && Files.notExists(runJson) && recovered.stream().allMatch(r -> r.rows() == 0)) {
+        if (killedInSetup) {
             // killed in its setup: a run.json made of nothing would pass for a finished run of 0 requests
             for (var r : recovered) Files.deleteIfExists(runDir.resolve(r.table().fileName()));
             Files.deleteIfExists(port);
