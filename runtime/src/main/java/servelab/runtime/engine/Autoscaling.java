@@ -52,12 +52,12 @@ final class Autoscaling {
     private long arrivalsAtTick;
     /** Told of a replica stopped while starting (a crash's restart cut short ends the crash). */
     private final java.util.function.ObjLongConsumer<Integer> stoppedWhileStarting;
-    /** Whether a replica has no work and none on its way (a draining one goes off only then). */
-    private final java.util.function.IntPredicate idle;
+    /** The router's count of copies sent to each replica and not ended (on the network, or on the replica). */
+    private final servelab.runtime.cluster.LoadBoard board;
 
     Autoscaling(Settings settings, PolicySlot<Autoscaler> slot, Lifecycle lifecycle, List<Replica> replicas,
                 List<ReplicaView> views, long[] coldStartNanos, Control.Queue control, ResultSink events,
-                java.util.function.ObjLongConsumer<Integer> stoppedWhileStarting, java.util.function.IntPredicate idle) {
+                java.util.function.ObjLongConsumer<Integer> stoppedWhileStarting, servelab.runtime.cluster.LoadBoard board) {
         if (settings.max() > replicas.size()) {
             throw new IllegalArgumentException("autoscaling.max " + settings.max() + " is more than the cluster's "
                     + replicas.size() + " replicas");
@@ -71,7 +71,7 @@ final class Autoscaling {
         this.control = control;
         this.events = events;
         this.stoppedWhileStarting = stoppedWhileStarting;
-        this.idle = idle;
+        this.board = board;
         this.busyNanos = new long[replicas.size()];
         this.busyAtTick = new long[replicas.size()];
         this.inUse = slot.current();
@@ -94,9 +94,17 @@ final class Autoscaling {
 
     /** A draining replica with nothing left goes off. */
     void settle(int replica, long now) {
-        if (lifecycle.state(replica) == ReplicaState.DRAINING && idle.test(replica)) {
+        if (lifecycle.state(replica) == ReplicaState.DRAINING && idle(replica)) {
             lifecycle.change(replica, ReplicaState.OFF, now, "drained");
         }
+    }
+
+    /**
+     * No work, and none on its way: a draining replica goes off only then (one emptied while a copy crossed the
+     * network to it went off at once, and the copy failed as unreachable).
+     */
+    boolean idle(int r) {
+        return !replicas.get(r).hasWork() && board.inFlight(r) == 0;
     }
 
     void tick(long now) {

@@ -192,7 +192,7 @@ public final class Simulation {
                 scaling.intervalNanos(), scaling.warmupNanos());
         autoscaling = new Autoscaling(settings, slots.slot(PluginKind.AUTOSCALER, servelab.api.scale.Autoscaler.class),
                 lifecycle, replicas, views, coldStartNanos, control, front,
-                (r, now) -> { if (faults != null) faults.stoppedWhileRestarting(r, now); }, this::idle);
+                (r, now) -> { if (faults != null) faults.stoppedWhileRestarting(r, now); }, board);
         front.onFirstToken(autoscaling::firstToken);
         return this;
     }
@@ -314,7 +314,7 @@ public final class Simulation {
      */
     private void settleIdleDrains(long now) {
         for (int r = 0; r < replicas.size(); r++) {
-            if (lifecycle.state(r) != ReplicaState.DRAINING || !idle(r)) continue;
+            if (lifecycle.state(r) != ReplicaState.DRAINING || !autoscaling.idle(r)) continue;
             if (freeAt[r] <= now) autoscaling.settle(r, now);
             else if (!drainDue[r]) { // emptied while its step runs: off when that step ends
                 drainDue[r] = true;
@@ -326,12 +326,7 @@ public final class Simulation {
     /** Utilisation for the autoscaler; a draining replica that ran out of work goes off when its step ends. */
     private void stepped(int r, long duration) {
         autoscaling.stepped(r, duration);
-        if (lifecycle.state(r) == ReplicaState.DRAINING && idle(r)) control.add(new Control.Drained(freeAt[r], r));
-    }
-
-    /** No work, and none on its way: a copy routed to a draining replica that had emptied failed as unreachable. */
-    private boolean idle(int r) {
-        return !replicas.get(r).hasWork() && board.inFlight(r) == 0;
+        if (lifecycle.state(r) == ReplicaState.DRAINING && autoscaling.idle(r)) control.add(new Control.Drained(freeAt[r], r));
     }
 
     /** Moves the clock to {@code t}, which must not be before it (the check that time never goes backwards). */

@@ -190,8 +190,7 @@ public final class PluginRegistry {
      * Installs {@code plugins} (just deployed) into every slot whose selection names them.
      *
      * @return what was swapped, one line per kind
-     * @throws PluginException when a plugin rejects the run's parameters or throws while being created; no
-     *                         slot is changed then
+     * @throws PluginCreateFault when a plugin rejects the run's parameters or throws while being created (no slot changes)
      */
     public synchronized List<String> offer(List<Plugin> plugins) {
         // every instance first, then the swaps: a bundle whose second plugin threw had swapped its first one in, and
@@ -205,9 +204,7 @@ public final class PluginRegistry {
                 if (slots.get(i).containsKey(kind) && selection.name().equals(plugin.descriptor().name())) naming.add(i);
             }
             if (naming.isEmpty()) continue;
-            try {
-                prepared.add(prepare(plugin, naming));
-            } catch (RuntimeException e) { // the plugin's fault: its slots keep what they hold
+            try { prepared.add(prepare(plugin, naming)); } catch (RuntimeException e) { // its fault: slots keep theirs
                 throw new PluginCreateFault(kind, plugin.descriptor().id(), slots.get(naming.getFirst()).get(kind).current().id(), e);
             }
         }
@@ -298,11 +295,7 @@ public final class PluginRegistry {
         return list;
     }
 
-    /**
-     * A standalone instance of the plugin a selection names, outside any run (for tools such as the cache replay).
-     *
-     * @throws PluginException or {@link servelab.api.PluginParameterException} naming the plugin or parameter
-     */
+    /** A plugin's instance outside any run (cache replay, a sweep's check); errors name the plugin or parameter. */
     public PolicySlot.Installed<Object> instantiate(PluginSelection selection) {
         return PluginInstances.create(best(selection), selection);
     }
