@@ -48,6 +48,11 @@ public final class WeightedScorerRouter implements PluginFactory<Router> {
 
     @Override
     public Router create(Params params) {
+        if (params.getDouble("prefix_weight") == 0 && params.getDouble("queue_weight") == 0
+                && params.getDouble("kv_weight") == 0) { // every score weighs nothing: a random router by another name
+            throw new IllegalArgumentException("parameter 'prefix_weight' is 0 and so are queue_weight and kv_weight, "
+                    + "which scores every replica alike (ties drawn at random); for that, use the router 'random'");
+        }
         return new Scorer(new Weights(params.getDouble("prefix_weight"), params.getDouble("queue_weight"),
                 params.getDouble("kv_weight")), PrefixOverlap.from(params), new SplittableRandom(params.getLong("seed")));
     }

@@ -36,6 +36,15 @@ class WeightedScorerRouterTest {
     }
 
     @Test
+    void everyWeightZeroIsRefused() {
+        // it scored every replica alike and drew at random, while saying it weighed prefix, queue and KV
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> router(Map.of("prefix_weight", 0, "queue_weight", 0, "kv_weight", 0)));
+        assertTrue(e.getMessage().startsWith("parameter 'prefix_weight' is 0 and so are queue_weight and kv_weight"),
+                e.getMessage());
+    }
+
+    @Test
     void weighsPrefixAgainstQueue() {
         // given: replica 0 caches all 4 blocks but has the longest waiting queue (6); replica 1 caches 2, waits 3;
         // replica 2 caches nothing and waits 0
@@ -97,6 +106,10 @@ class WeightedScorerRouterTest {
             }
             Map<String, Object> params = Map.of("prefix_weight", rng.nextInt(4), "queue_weight", rng.nextInt(3),
                     "kv_weight", rng.nextInt(2) * 0.5, "seed", trial);
+            if (params.get("prefix_weight").equals(0) && params.get("queue_weight").equals(0)
+                    && params.get("kv_weight").equals(0.0)) {
+                continue; // every weight 0 is refused (a random router by another name)
+            }
             // when: the router and a reference that scores every candidate fully decide three requests in turn
             var router = router(params);
             var reference = new Reference(params);
