@@ -58,11 +58,26 @@ public final class PluginHistory {
                 entries.add(fault(row));
                 faulted.putIfAbsent(row.kind() + " " + row.from(), ordered("kind", row.kind(), "plugin", row.from(),
                         "time_ns", row.timeNanos(), "reason", row.detail()));
-                console.report("fault", row.kind(), row.from(), row.to().isEmpty() ? "not reverted" : row.to(),
+                console.report("fault", row.kind(), row.from(), row.to().isEmpty() ? "not reverted" : revertedTo(row),
                         row.detail() + where(row));
             }
             default -> { }
         }
+    }
+
+    /**
+     * "reverted to NAME@VERSION": the plugin the last swap of the faulted one's slot replaced (the console said
+     * "reverted" only, and the next deploy line or plugin_history had to tell to what).
+     */
+    private String revertedTo(EventRow fault) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            var e = entries.get(i);
+            if ("swap".equals(e.get("event")) && fault.kind().equals(e.get("kind")) && fault.from().equals(e.get("to"))
+                    && (fault.replica() < 0 || java.util.Objects.equals(e.get("replica"), (long) fault.replica()))) {
+                return "reverted to " + e.get("from");
+            }
+        }
+        return "reverted";
     }
 
     /** run.json's {@code plugin_history}: swaps and faults in the order they happened. */

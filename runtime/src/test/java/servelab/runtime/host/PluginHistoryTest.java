@@ -43,12 +43,17 @@ class PluginHistoryTest {
         var broken = TestBundles.scheduler(work, "probe", "2.0.0", "", BOOM);
         var runDir = work.resolve("run");
         var console = new TestBundles.Reports();
+        var revertedTo = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        servelab.runtime.host.HostListener listener = (type, kind, from, to, detail) -> {
+            if (type.equals("fault")) revertedTo.add(from + " -> " + to);
+            console.report(type, kind, from, to, detail);
+        };
         var answers = new ArrayList<String>();
         int[] steps = {0};
         // when: v2 (which throws) is dropped in beside v1 at step 50; then ctl switches at steps 100, 150 and 200
         ExperimentRunner.run(ExperimentFile.load(null, List.of("seed=5", "kv.blocks=600", "trace.synthetic.count=300",
                 "trace.synthetic.arrivals.rate=30", "plugins.scheduler.name=probe")), runDir,
-                new ExperimentRunner.Options(plugins, console, null, (replica, end) -> {
+                new ExperimentRunner.Options(plugins, listener, null, (replica, end) -> {
                     switch (++steps[0]) {
                         case 50 -> dropAndWait(plugins, broken, console);
                         case 100 -> answers.add(ControlClient.send(runDir, "switch scheduler probe"));
@@ -61,6 +66,8 @@ class PluginHistoryTest {
         var faults = console.lines.stream().filter(l -> l.startsWith("fault ")).toList();
         assertEquals(2, faults.size(), console.lines.toString());
         assertTrue(faults.getFirst().contains("IllegalStateException: boom"), faults.getFirst());
+        // each says what the slot went back to (it said "reverted" alone): v1 the first time, sjf the second
+        assertEquals(List.of("probe@2.0.0 -> reverted to probe@1.0.0", "probe@2.0.0 -> reverted to sjf@1.0.0"), revertedTo);
         // a plain switch to probe took 1.0.0, not the faulted 2.0.0; by version, 2.0.0 was taken
         assertEquals("scheduler probe@1.0.0 -> probe@1.0.0\nok", answers.get(0));
         assertEquals("scheduler probe@1.0.0 -> sjf@1.0.0 {key=prompt, noise_sigma=0.5, seed=0}\nok", answers.get(1));
