@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.knowm.xchart.XYChart;
-
 import servelab.runtime.record.Slo;
 import servelab.runtime.report.NamedRun;
 import servelab.runtime.report.RunInfo;
