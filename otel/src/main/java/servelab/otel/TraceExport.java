@@ -23,8 +23,11 @@ public sealed interface TraceExport {
 
     record Collector(URI endpoint) implements TraceExport {
         public Collector {
-            if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
-                throw new IllegalArgumentException("serve.otlp_endpoint " + endpoint + " is not an http(s) URL");
+            // "httpx://..." passed a prefix test and failed only in the exporter, after the run folder was made
+            var scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
+                throw new IllegalArgumentException("serve.otlp_endpoint " + endpoint + " is not an http(s) URL with a "
+                        + "host, like http://127.0.0.1:4318");
             }
         }
 
@@ -43,7 +46,16 @@ public sealed interface TraceExport {
     /** The collector when an endpoint is configured, else {@code traces.otlp.jsonl} in {@code runDir}. */
     static TraceExport of(String otlpEndpoint, Path runDir) {
         return otlpEndpoint == null || otlpEndpoint.isBlank() ? new JsonFile(runDir.resolve("traces.otlp.jsonl"))
-                : new Collector(URI.create(otlpEndpoint.strip()));
+                : new Collector(uri(otlpEndpoint.strip()));
+    }
+
+    private static URI uri(String text) {
+        try {
+            return new URI(text);
+        } catch (java.net.URISyntaxException e) { // "127.0.0.1:4318": the parser's words alone did not name the key
+            throw new IllegalArgumentException("serve.otlp_endpoint " + text + " is not an http(s) URL with a host, "
+                    + "like http://127.0.0.1:4318 (" + e.getReason() + " at index " + e.getIndex() + ")");
+        }
     }
 
     /** A tracer provider batching spans to this destination. */

@@ -218,6 +218,7 @@ final class LiveEngine implements AutoCloseable {
             prompts.put(id, ask.promptIds());
             if (sampling != null) sampling.put(id, ask.sampling()); // before its replica can step it
             var submitted = request;
+            progress.routed(id, target, request.arrivalNanos(), request.inputTokens());
             worker.post(replica -> replica.submit(submitted));
             return new Accepted(id, stream);
         }
@@ -287,6 +288,28 @@ final class LiveEngine implements AutoCloseable {
         if (worker != null) worker.post(replica -> replica.cancel(id, reason));
     }
 
+    /**
+     * Hears each request as it is routed and its tokens as they come out, before any row is written (the metrics
+     * count tokens and first-token times as vLLM does, step by step).
+     */
+    interface Progress {
+        /** On the intake's thread, before the request is posted to replica {@code replica}. */
+        void routed(long id, int replica, long arrivalNanos, int inputTokens);
+
+        /** On the replica's thread: output tokens {@code [from, to)} came out at run-clock {@code nanos}. */
+        void tokens(long id, int from, int to, long nanos);
+    }
+
+    private Progress progress = new Progress() {
+        @Override public void routed(long id, int replica, long arrivalNanos, int inputTokens) { }
+        @Override public void tokens(long id, int from, int to, long nanos) { }
+    };
+
+    /** Sets who hears of routed requests and their tokens (before {@link #start}). */
+    void onProgress(Progress listener) {
+        this.progress = listener;
+    }
+
     /** Told of a replica's state after a pass of its loop that took no step (see {@link ServeMetrics#idle}). */
     interface IdleListener {
         void idle(Replica replica, ReplicaSlots slots);
@@ -327,6 +350,7 @@ final class LiveEngine implements AutoCloseable {
         @Override
         public void tokens(long requestId, int[] ids, int from, int to, long nanos) {
             if (from == 0 && to > 0) tracer.firstToken(requestId, epochNanos(nanos));
+            progress.tokens(requestId, from, to, nanos);
             var stream = streams.get(requestId);
             if (stream == null || stream.ending) return;
             var text = new StringBuilder();

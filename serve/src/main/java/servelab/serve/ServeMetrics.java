@@ -22,7 +22,7 @@ import servelab.runtime.record.RequestRow;
  * ({@code servelab:*}: the plugin in each slot, swaps, faults, refused and cancelled requests). Histogram buckets are
  * vLLM's. Thread-safe (the Prometheus client's metrics are).
  */
-final class ServeMetrics implements ResultSink {
+final class ServeMetrics implements ResultSink, LiveEngine.Progress {
     private static final double[] TTFT = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5,
             5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0};
     private static final double[] ITL = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0,
@@ -63,6 +63,7 @@ final class ServeMetrics implements ResultSink {
             .help("Requests cancelled before they finished (client gone, too slow a reader, server stopped).")
             .labelNames("model_name").register(registry);
     private final java.util.Map<String, String> slotPlugins = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Long, Live> live = new java.util.concurrent.ConcurrentHashMap<>();
 
     ServeMetrics(String model) {
         this.model = model;
@@ -81,6 +82,17 @@ final class ServeMetrics implements ResultSink {
             }
             for (var h : new Histogram[] {ttft, itl, e2e}) h.labelValues(model, e);
             for (var reason : new String[] {"stop", "length"}) success.labelValues(model, e, reason);
+        }
+        refused.labelValues(model, "429");
+        refused.labelValues(model, "503");
+        cancelled.labelValues(model);
+    }
+
+    /** The swap and fault counters of every slot kind, at zero, before the first swap or fault. */
+    void slotKinds(java.util.Collection<String> kinds) {
+        for (var kind : kinds) {
+            swaps.labelValues(model, kind);
+            faults.labelValues(model, kind);
         }
     }
 
@@ -138,17 +150,70 @@ final class ServeMetrics implements ResultSink {
         plugin.labelValues(model, engine, kind, id).set(1);
     }
 
+    /**
+     * Request {@code id}, which arrived at run-clock {@code arrivalNanos} with {@code inputTokens}, was routed to
+     * replica {@code engine}: its tokens are counted as they come out ({@link #tokens}), as vLLM counts each step's.
+     */
+    @Override
+    public void routed(long id, int engine, long arrivalNanos, int inputTokens) {
+        live.put(id, new Live(Integer.toString(engine), arrivalNanos, inputTokens));
+    }
+
+    /**
+     * Tokens {@code [from, to)} of request {@code id} came out at run-clock {@code nanos} (on its replica's thread):
+     * generation tokens, and the time to the first token (with the prompt's tokens) or between tokens, at once; a
+     * stream read {@code rate(vllm:generation_tokens_total)} as zero until its request ended.
+     */
+    @Override
+    public void tokens(long id, int from, int to, long nanos) {
+        var l = live.get(id);
+        if (l != null) l.count(to, k -> nanos);
+    }
+
+    /** What of a live request the metrics have counted: tokens before {@code counted}, the last one's time. */
+    private final class Live {
+        final String engine;
+        final long arrival;
+        final int input;
+        int counted;
+        long last = -1;
+
+        Live(String engine, long arrival, int input) {
+            this.engine = engine;
+            this.arrival = arrival;
+            this.input = input;
+        }
+
+        /**
+         * Counts tokens {@code [counted, to)}, token k out at {@code time(k)} (-1: not known, no latency observed); a
+         * token is counted once, never again.
+         */
+        synchronized void count(int to, java.util.function.IntToLongFunction time) {
+            for (int k = counted; k < to; k++) {
+                long at = time.applyAsLong(k);
+                if (k == 0) { // as vLLM v1 counts it: the whole prompt of each request prefilled, cache hits included
+                    promptTokens.labelValues(model, engine).inc(input);
+                    if (at >= 0) ttft.labelValues(model, engine).observe((at - arrival) / 1e9);
+                } else if (at >= 0 && last >= 0) {
+                    itl.labelValues(model, engine).observe((at - last) / 1e9);
+                }
+                last = at;
+            }
+            if (to > counted) generationTokens.labelValues(model, engine).inc(to - counted);
+            counted = Math.max(counted, to);
+        }
+    }
+
     @Override
     public void request(RequestRow r) {
         if (r.replica() < 0) return; // refused at admission: counted by refused()
         var e = Integer.toString(r.replica());
-        generationTokens.labelValues(model, e).inc(r.outputTokens());
-        // as vLLM v1 counts it: the whole prompt of each request that was prefilled, cache hits included
-        if (r.firstTokenNanos() >= 0) promptTokens.labelValues(model, e).inc(r.inputTokens());
-        if (r.error().startsWith(Replica.CANCELLED)) cancelled.labelValues(model).inc();
-        if (r.firstTokenNanos() >= 0) ttft.labelValues(model, e).observe((r.firstTokenNanos() - r.arrivalNanos()) / 1e9);
+        // what its tokens did not count as they came (all of it for a request the metrics did not see routed)
+        var l = live.remove(r.requestId());
+        if (l == null) l = new Live(e, r.arrivalNanos(), r.inputTokens());
         var times = r.tokenTimesNanos();
-        for (int i = 1; i < times.length; i++) itl.labelValues(model, e).observe((times[i] - times[i - 1]) / 1e9);
+        l.count(r.outputTokens(), k -> k < times.length ? times[k] : k == 0 ? r.firstTokenNanos() : -1);
+        if (r.error().startsWith(Replica.CANCELLED)) cancelled.labelValues(model).inc();
         if (!r.error().isEmpty()) return;
         e2e.labelValues(model, e).observe((r.completionNanos() - r.arrivalNanos()) / 1e9);
     }

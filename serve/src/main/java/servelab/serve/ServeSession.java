@@ -105,6 +105,7 @@ public final class ServeSession implements AutoCloseable {
                 setup instanceof ModelSetup m ? m.requestSampling() : null);
         metrics.replicas(exp.replicas());
         engine.onIdle(metrics::idle);
+        engine.onProgress(metrics);
         var replicas = new ArrayList<Replica>();
         int maxLen = (int) Math.min(Integer.MAX_VALUE, (long) blocks * kv.blockSize());
         for (int r = 0; r < exp.replicas(); r++) {
@@ -128,6 +129,9 @@ public final class ServeSession implements AutoCloseable {
         info.putAll(servelab.runtime.experiment.RunInfo.of(exp, setup, blocks, testbed.registry()));
         engine.start(replicas, slots.replicas(), slots.cluster(), events);
         metrics.clusterPlugins(slots.cluster().currentIds());
+        var kinds = new java.util.TreeSet<>(slots.cluster().currentIds().keySet());
+        for (var replicaSlots : slots.replicas()) kinds.addAll(replicaSlots.currentIds().keySet());
+        metrics.slotKinds(kinds);
         server = new OpenAiServer(spec, engine, tokens, metrics, model, maxLen);
         info.put("serve", Json.ordered("host", spec.host(), "port", server.port(), "model", model,
                 "max_model_len", maxLen, "api_key", spec.apiKey() != null));

@@ -96,8 +96,16 @@ class RequestSpansTest {
     void theOtlpEndpointKeyIsAcceptedAndABadOneNamed(@TempDir Path dir) {
         var spec = ServeSpec.read(Served.JSON.createObjectNode().put("otlp_endpoint", "http://127.0.0.1:4318"), "t");
         assertEquals("http://127.0.0.1:4318", spec.otlpEndpoint());
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> ServeSpec.read(Served.JSON.createObjectNode().put("otlp_endpoint", "ftp://x"), "t"));
-        assertTrue(e.getMessage().contains("serve.otlp_endpoint"), e.getMessage());
+        assertEquals("HTTPS://collector:4318", ServeSpec.read(Served.JSON.createObjectNode()
+                .put("otlp_endpoint", "HTTPS://collector:4318"), "t").otlpEndpoint());
+        // a scheme that only starts with "http" passed, and the exporter refused it after the run folder was made;
+        // no scheme, or no host, was an error that did not name the key
+        for (var bad : new String[] {"ftp://x", "httpx://127.0.0.1:4318", "127.0.0.1:4318", "localhost:4318",
+                "http:/v1/traces", "http://"}) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> ServeSpec.read(Served.JSON.createObjectNode().put("otlp_endpoint", bad), "t"), bad);
+            assertTrue(e.getMessage().contains("serve.otlp_endpoint " + bad + " is not an http(s) URL"),
+                    e.getMessage());
+        }
     }
 }
