@@ -125,14 +125,21 @@ final class Autoscaling {
                 + wanted + "; " : "") + String.join(", ", acted)));
     }
 
+    /**
+     * Records a switch of the autoscaler now, after a step as the other cluster slots' are (it was recorded only at
+     * the next tick: never, when the run ended first, though ctl had answered it).
+     */
+    void noteSwaps(long now) {
+        if (slot.current() == inUse) return;
+        for (var next : slot.changesSince(inUse)) {
+            events.event(EngineEvent.PolicySwap.of(now, -1, -1, inUse, next));
+            inUse = next;
+        }
+    }
+
     /** The autoscaler's answer, or -1 when it faulted (recorded, and its slot reverted when it can be). */
     private int ask(Fleet fleet, long now) {
-        if (slot.current() != inUse) {
-            for (var next : slot.changesSince(inUse)) {
-                events.event(EngineEvent.PolicySwap.of(now, -1, -1, inUse, next));
-                inUse = next;
-            }
-        }
+        noteSwaps(now);
         String fault;
         try {
             int n = inUse.policy().desiredReplicas(fleet);

@@ -227,7 +227,7 @@ public final class Simulation {
         var arrivals = new Arrivals(trace);
         try {
             long end = loop(arrivals);
-            gateway.noteSwaps(clock);
+            noteSwaps(clock);
             settleDrains(end);
             gateway.endOfRun(clock);
             finishedNanos = Math.max(end, front.lastResponseNanos());
@@ -279,9 +279,15 @@ public final class Simulation {
                 if (autoscaling != null) stepped(r, duration);
                 end = Math.max(end, freeAt[r]);
                 listener.afterStep(replica, freeAt[r]);
-                gateway.noteSwaps(t);
+                noteSwaps(t);
             }
         }
+    }
+
+    /** Switches of the cluster's slots since they were last asked, recorded now (after each step, and at the end). */
+    private void noteSwaps(long at) {
+        gateway.noteSwaps(at);
+        if (autoscaling != null) autoscaling.noteSwaps(at);
     }
 
     private void control(Control next, long now) {

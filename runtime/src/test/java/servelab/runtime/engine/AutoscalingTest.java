@@ -66,6 +66,29 @@ class AutoscalingTest {
     }
 
     @Test
+    void anAutoscalerSwitchedMidRunIsRecordedAfterTheNextStepNotAtTheNextTick() {
+        // given: ticks every 10 s, and a run of under a second; the autoscaler is switched (as ctl does) when request
+        // 5 is routed, at 50 ms
+        var made = new TinyCluster[1];
+        Router switching = (r, views) -> {
+            if (r.id() == 5) made[0].slots.slot(PluginKind.AUTOSCALER, Autoscaler.class).install(new PolicySlot.Installed<>(
+                    (Autoscaler) fleet -> 2, TinyEngine.descriptorOf("other-scaler", PluginKind.AUTOSCALER), Map.of(), "ctl"));
+            return LEAST_QUEUED.route(r, views);
+        };
+        var c = made[0] = new TinyCluster(2, 64, switching, TinyCluster.options(2, Network.NONE, 0, false));
+        c.slots.slot(PluginKind.AUTOSCALER, Autoscaler.class).install(new PolicySlot.Installed<>((Autoscaler) fleet -> 2,
+                TinyEngine.descriptorOf("test-scaler", PluginKind.AUTOSCALER), Map.of(), "test"));
+        c.simulation.autoscale(new Simulation.Scaling(1, 2, 2, 10_000 * MS, 0), new long[2]);
+        var rows = c.run(spaced(10, 10, 8));
+        // then: the swap is in events.arrow, at the step after the switch (it waited for a tick the run never reached)
+        var swaps = rows.events.stream().filter(e -> e.type().equals("swap") && e.kind().equals("autoscaler")).toList();
+        assertEquals(1, swaps.size(), rows.events.toString());
+        assertEquals("other-scaler@1.0.0", swaps.getFirst().to());
+        assertTrue(swaps.getFirst().timeNanos() >= 50 * MS && swaps.getFirst().timeNanos() < 100 * MS,
+                "recorded at " + swaps.getFirst().timeNanos());
+    }
+
+    @Test
     void fewerReplicasDrainTheLeastQueuedWhichFinishTheirRequestsAndGoOff() {
         var c = cluster(3, fleet -> fleet.nowNanos() >= 20 * MS ? 1 : 3);
         c.simulation.autoscale(new Simulation.Scaling(1, 3, 3, 20 * MS, 0), new long[3]);
