@@ -65,6 +65,12 @@ class HotSwapWhileServingTest {
                 assertTrue(refused.getMessage().contains("error: this run never consults its " + kind
                         + " slot: servelab serve has no gateway"), refused.getMessage());
             }
+            // a group the server does not have, refused as the experiment refuses it (it was swapped in, and did nothing)
+            var group = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                    () -> s.control("switch admission degrade group=big"));
+            assertTrue(group.getMessage().contains("parameter 'group': 'big' is not a replica group; groups: default"),
+                    group.getMessage());
+            s.control("switch admission degrade group=default");
         }
     }
 }

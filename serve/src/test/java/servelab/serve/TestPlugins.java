@@ -20,6 +20,7 @@ final class TestPlugins {
                 servelab.plugins.caching.paged.PagedKvAllocator.class,
                 servelab.plugins.caching.prefix.NoPrefixCache.class,
                 servelab.plugins.admission.boundedqueue.BoundedQueueAdmission.class,
+                servelab.plugins.admission.degrade.DegradeAdmission.class,
                 servelab.plugins.caching.eviction.LruEviction.class}) {
             Files.write(dir.resolve(c.getSimpleName() + ".jar"), bundleOf(c));
         }

@@ -101,10 +101,9 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
                     + "replica group; groups: " + String.join(", ", groupNames));
         }
         var admission = plugins.get(PluginKind.ADMISSION.id()); // degrade's group: the runtime knows the groups
-        if (admission != null && admission.name().replaceFirst("@.*", "").equals("degrade")
-                && admission.params().get("group") instanceof String g && !g.isEmpty() && !groupNames.contains(g)) {
-            throw new IllegalArgumentException("plugins.admission.params.group '" + g + "' is not a replica group; "
-                    + "groups: " + String.join(", ", groupNames));
+        if (admission != null) {
+            var bad = badGroup(PluginKind.ADMISSION, admission.name(), admission.params(), groupNames);
+            if (bad != null) throw new IllegalArgumentException("plugins.admission.params.group " + bad);
         }
         for (var group : cluster.groups()) {
             for (var kind : group.plugins().keySet()) {
@@ -123,6 +122,26 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
     }
 
     /** The cluster's group names as replicas carry them: {@code default} without groups, else each name or g0, g1... */
+    /**
+     * Why plugin {@code name} of {@code kind} names a replica group the cluster does not have (degrade's
+     * {@code group}: a plugin sees only the replicas available to it), or null; checked at load and on a
+     * {@code ctl switch} (see {@link #switchCheck}).
+     */
+    static String badGroup(PluginKind kind, String name, java.util.Map<String, ?> params, List<String> groupNames) {
+        if (kind != PluginKind.ADMISSION || !name.replaceFirst("@.*", "").equals("degrade")) return null;
+        if (!(params.get("group") instanceof String g) || g.isEmpty() || groupNames.contains(g)) return null;
+        return "'" + g + "' is not a replica group; groups: " + String.join(", ", groupNames);
+    }
+
+    /** A run's check of the plugins ctl switches it to: what {@link #badGroup} refuses at load, refused there too. */
+    public servelab.runtime.host.SwitchCheck switchCheck() {
+        var groupNames = groupNames(cluster);
+        return (kind, name, params) -> {
+            var bad = badGroup(kind, name, params, groupNames);
+            if (bad != null) throw new IllegalArgumentException("parameter 'group': " + bad);
+        };
+    }
+
     static List<String> groupNames(ClusterSpec cluster) {
         if (cluster.groups().isEmpty()) return List.of("default");
         var names = new java.util.ArrayList<String>();

@@ -147,6 +147,7 @@ public final class ExperimentRunner {
         events.clear(); // the initial deployment is described in run.json
         var plans = ClusterLayout.replicas(exp);
         var slots = testbed.registry().createSlots(plans.stream().map(ClusterLayout.ReplicaPlan::selections).toList());
+        testbed.registry().checkSwitches(exp.switchCheck());
         if (exp.autoscaling() == null) {
             testbed.registry().unread(Map.of(PluginKind.AUTOSCALER, "the experiment has no autoscaling: block (a fixed "
                     + "fleet); give it one, or name an autoscaler from the start"));

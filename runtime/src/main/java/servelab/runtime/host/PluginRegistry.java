@@ -39,6 +39,7 @@ public final class PluginRegistry {
     /** What each slot map selected (replica groups may differ), so a deployed jar reaches the slots naming it. */
     private final List<Map<PluginKind, PluginSelection>> slotSelections = new ArrayList<>();
     private final Map<PluginKind, String> unread = new EnumMap<>(PluginKind.class);
+    private SwitchCheck switchCheck = SwitchCheck.NONE;
     private volatile Undeployed undeployed = Undeployed.NONE;
 
     /**
@@ -176,6 +177,12 @@ public final class PluginRegistry {
         slotSelections.clear();
         selections.clear();
         unread.clear();
+        switchCheck = SwitchCheck.NONE;
+    }
+
+    /** What the run checks of a plugin it is switched to, as it checked its experiment (see {@link SwitchCheck}). */
+    public synchronized void checkSwitches(SwitchCheck check) {
+        switchCheck = check;
     }
 
     /** Slots the run never consults, each with why: a switch of them is refused, not answered as if it took effect. */
@@ -253,6 +260,7 @@ public final class PluginRegistry {
         for (int i : every) previous.add(slotSelections.get(i).put(selection.kind(), selection));
         try {
             var prepared = prepare(plugin, every);
+            switchCheck.check(selection.kind(), selection.name(), prepared.instances().getFirst().params());
             String line = commit(prepared);
             selections.put(selection.kind(), selection);
             var params = prepared.instances().getFirst().params(); // defaults too: a plain switch resets, said here

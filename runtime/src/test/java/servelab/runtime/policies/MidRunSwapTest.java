@@ -109,4 +109,23 @@ class MidRunSwapTest {
         assertTrue(answers.getFirst().contains("never consults its autoscaler slot: the experiment has no autoscaling: "
                 + "block"), answers.getFirst());
     }
+
+    @Test
+    void aSwitchToDegradeWithAGroupTheClusterLacksIsRefusedAsAtLoad() throws Exception {
+        var plugins = TestBundles.clusterPlugins(TestBundles.defaultPlugins(work.resolve("plugins")));
+        var runDir = work.resolve("groups");
+        var answers = new ArrayList<String>();
+        ExperimentRunner.run(ExperimentFile.load(null, List.of("replicas=2", "trace.synthetic.count=40",
+                "cluster.groups=[{name: big, count: 1}, {name: small, count: 1}]")), runDir,
+                new ExperimentRunner.Options(plugins, (t, k, f, to, d) -> {}, null, (replica, end) -> {
+                    if (answers.isEmpty()) {
+                        answers.add(ControlClient.send(runDir, "switch admission degrade group=smal"));
+                        answers.add(ControlClient.send(runDir, "switch admission degrade group=small"));
+                    }
+                }));
+        // the misspelt group was answered as a swap, and the plugin then degraded nothing, silently
+        assertTrue(answers.getFirst().contains("parameter 'group': 'smal' is not a replica group; groups: big, small"),
+                answers.getFirst());
+        assertTrue(answers.getLast().contains("admission accept-all@1.0.0 -> degrade@"), answers.getLast());
+    }
 }
