@@ -28,18 +28,24 @@ import servelab.runtime.experiment.ExperimentRunner;
 final class PointTask implements Callable<PointResult>, Serializable, HazelcastInstanceAware {
     private static final long serialVersionUID = 1L;
     /** Files of a run folder that go back, in this order (outputs.jsonl only exists on the model executor). */
+    /** The start of the error of a point whose coordinator left: not run, or its files dropped. */
+    static final String COORDINATOR_LEFT = "the sweep's coordinator left the cluster ";
     static final java.util.List<String> FILES = java.util.List.of("requests.arrow", "iterations.arrow", "events.arrow",
             "cluster.arrow", "run.json", "summary.json", "outputs.jsonl");
 
     private final String sweepId;
+    /** The member that handed the point out: when it has left, nobody will read the result (see {@link #call}). */
+    private final java.util.UUID coordinator;
     private final Point point;
     private final String baseYaml;
     private final String traceSha256; // null for synthetic traces
     private final String traceFileName; // the coordinator's Path is no value to send: members have their own
     private transient HazelcastInstance hz;
 
-    PointTask(String sweepId, Point point, String baseYaml, Optional<SweepPlan.TraceFile> trace) {
+    PointTask(String sweepId, java.util.UUID coordinator, Point point, String baseYaml,
+              Optional<SweepPlan.TraceFile> trace) {
         this.sweepId = sweepId;
+        this.coordinator = coordinator;
         this.point = point;
         this.baseYaml = baseYaml;
         this.traceSha256 = trace.map(SweepPlan.TraceFile::sha256).orElse(null);
@@ -58,6 +64,9 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
         try {
             options = (MemberOptions) hz.getUserContext().get(SweepMember.OPTIONS_KEY);
             member = Addresses.of(hz.getCluster().getLocalMember());
+            if (!SweepState.isMember(hz, coordinator)) { // a stopped sweep's queued point: workers ran them all
+                return new PointResult(point.id(), member, 0, new LinkedHashMap<>(), COORDINATOR_LEFT + "before it started");
+            }
             SweepState.attempts(hz, sweepId).put(point.id(), member);
             SweepState.running(hz, sweepId).set(point.id(), member);
         } catch (com.hazelcast.core.HazelcastInstanceNotActiveException stopping) {
@@ -66,9 +75,12 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
         }
         long start = System.nanoTime();
         var scratch = options.workDir().resolve("sweeps").resolve(sweepId);
-        var runDir = scratch.resolve(point.id());
+        // one folder per coordinator and member: a stopped sweep's point still running here, or a member sharing this
+        // work folder, deleted the folder of the same point's new attempt (and it failed)
+        var pointDir = scratch.resolve(point.id());
+        var runDir = pointDir.resolve(coordinator + "." + hz.getCluster().getLocalMember().getUuid());
         try {
-            delete(runDir); // what an earlier, killed attempt on this member left
+            deleteStale(pointDir); // what earlier attempts of members or coordinators now gone left
             var base = writeBase(scratch);
             var overrides = new ArrayList<>(point.overrides());
             if (traceSha256 != null) {
@@ -89,6 +101,10 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
             } finally {
                 testbeds.give(testbed, healthy);
             }
+            if (!SweepState.isMember(hz, coordinator)) { // kept by the executor for nobody: hundreds of MB a sweep
+                return new PointResult(point.id(), member, System.nanoTime() - start, new LinkedHashMap<>(),
+                        COORDINATOR_LEFT + "while it ran; its files are not kept");
+            }
             var files = new LinkedHashMap<String, byte[]>();
             for (var name : FILES) {
                 var f = runDir.resolve(name);
@@ -101,8 +117,9 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
         } finally {
             try {
                 delete(runDir);
+                Files.deleteIfExists(pointDir);
             } catch (IOException e) {
-                // scratch space only; the next attempt deletes it first
+                // scratch space only (another attempt's folder in it, or a file that would not go): deleted when stale
             }
             try {
                 SweepState.running(hz, sweepId).delete(point.id());
@@ -121,6 +138,23 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
             Files.move(tmp, base, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return base;
+    }
+
+    /** Deletes the folders in {@code pointDir} of attempts whose coordinator or member has left the cluster. */
+    private void deleteStale(Path pointDir) throws IOException {
+        if (!Files.isDirectory(pointDir)) return;
+        try (var attempts = Files.list(pointDir)) {
+            for (var dir : attempts.toList()) {
+                var uuids = dir.getFileName().toString().split("\\.");
+                boolean live = uuids.length == 2;
+                try {
+                    for (var uuid : uuids) live &= SweepState.isMember(hz, java.util.UUID.fromString(uuid));
+                } catch (IllegalArgumentException notOurs) {
+                    live = false;
+                }
+                if (!live) delete(dir);
+            }
+        }
     }
 
     static void delete(Path dir) throws IOException {

@@ -51,7 +51,6 @@ public final class SweepRunner {
             return new Outcome(plan, out, plan.points().size(), skipped, 0, 0, 0, 0);
         }
         boolean owned = hz == null;
-        if (owned) hz = SweepMember.start(member, false);
         // Ctrl-C or SIGTERM: this thread stops, writes sweep.arrow (the points not done marked missing) and ends the
         // member, then the JVM exits; Hazelcast's own hook would end the member under it (a page of stack traces)
         var stopped = new java.util.concurrent.CountDownLatch(1);
@@ -66,19 +65,27 @@ public final class SweepRunner {
                 Thread.currentThread().interrupt();
             }
         });
+        // (before the member starts: a Ctrl-C while it started ended the JVM with no word and no sweep.arrow)
         if (owned) Runtime.getRuntime().addShutdownHook(hook);
+        String claim = null;
         try {
+            if (owned) hz = SweepMember.start(member, false);
+            if (signalled.get()) throw new InterruptedException("stopped as the member started");
+            claim = SweepState.claim(hz, plan.id(), out);
             var counts = dispatch(plan, hz, folder, todo, progress);
             SweepTable.write(plan, folder);
             SweepState.destroy(hz, plan.id());
+            SweepState.release(hz, plan.id(), claim);
             if (owned) hz.shutdown();
             return new Outcome(plan, out, plan.points().size(), skipped, counts[0], counts[1], counts[2], counts[3]);
         } catch (InterruptedException | IOException | RuntimeException e) {
             // interrupted or broken: leave at once; complete points are on disk and a rerun continues from them
+            if (signalled.get()) Thread.interrupted(); // a flag left set (Hazelcast's start keeps it) fails every write
             progress.close();
             writeTableAfter(plan, folder, e);
-            if (owned && signalled.get()) hz.shutdown(); // our own stop: no "Terminating forcefully" warning
-            else if (owned) hz.getLifecycleService().terminate();
+            if (hz != null && claim != null) release(hz, plan.id(), claim);
+            if (owned && hz != null && signalled.get()) hz.shutdown(); // our own stop: no "Terminating forcefully" warning
+            else if (owned && hz != null) hz.getLifecycleService().terminate();
             // a signal's interrupt can reach us wrapped (a Hazelcast call that was waiting): still a stop
             if (e instanceof InterruptedException || signalled.get()) { // said here, before the hook lets the JVM end
                 var stop = new InterruptedException("stopped; " + folder.completeCount(plan) + " of "
@@ -102,6 +109,15 @@ public final class SweepRunner {
         }
     }
 
+    /** Gives up the claim on the way out; a member already stopping lets it lapse as it leaves the cluster. */
+    private static void release(HazelcastInstance hz, String sweepId, String claim) {
+        try {
+            SweepState.release(hz, sweepId, claim);
+        } catch (RuntimeException stopping) {
+            // HazelcastInstanceNotActiveException and the like: the claim names a member that is gone
+        }
+    }
+
     /** sweep.arrow for what is on disk, after a stop; a failure to write it is added to the one that stopped us. */
     private static void writeTableAfter(SweepPlan plan, SweepFolder folder, Exception cause) {
         try {
@@ -112,10 +128,11 @@ public final class SweepRunner {
     }
 
     /** Sends points from {@code todo} while a member has room. */
-    private static void sendWhileRoom(Dispatcher dispatcher, ArrayDeque<Point> todo, SweepPlan plan, String baseYaml) {
+    private static void sendWhileRoom(Dispatcher dispatcher, ArrayDeque<Point> todo, SweepPlan plan, String baseYaml,
+                                      java.util.UUID coordinator) {
         for (var m = dispatcher.freeMember(); m != null && !todo.isEmpty(); m = dispatcher.freeMember()) {
             var point = todo.poll();
-            dispatcher.submit(point, new PointTask(plan.id(), point, baseYaml, plan.trace()), m);
+            dispatcher.submit(point, new PointTask(plan.id(), coordinator, point, baseYaml, plan.trace()), m);
         }
     }
 
@@ -126,18 +143,19 @@ public final class SweepRunner {
         var baseYaml = plan.file().baseYaml();
         var done = new LinkedBlockingQueue<Dispatcher.Done>();
         var dispatcher = new Dispatcher(hz, done);
+        var coordinator = hz.getCluster().getLocalMember().getUuid();
         var lost = new HashMap<String, Integer>();
         int total = todo.size(), ran = 0, failed = 0, reran = 0, duplicates = 0;
         while (!todo.isEmpty() || dispatcher.inFlight() > 0) {
             for (var orphan : dispatcher.forgetDeparted()) { // its member left before answering: send it again
                 if (!folder.isComplete(orphan.id()) && !todo.contains(orphan)) todo.add(orphan);
             }
-            sendWhileRoom(dispatcher, todo, plan, baseYaml);
+            sendWhileRoom(dispatcher, todo, plan, baseYaml, coordinator);
             var d = done.poll(250, TimeUnit.MILLISECONDS);
             if (d != null) {
                 dispatcher.finished(d);
                 if (d.failure() == null) todo.remove(d.point()); // answered after all: not to be sent again
-                sendWhileRoom(dispatcher, todo, plan, baseYaml); // the next point goes out before this one's files
+                sendWhileRoom(dispatcher, todo, plan, baseYaml, coordinator); // the next point goes out before this one's files
                 if (d.failure() != null) {
                     if (lost.merge(d.point().id(), 1, Integer::sum) <= MAX_RESUBMITS) {
                         todo.add(d.point());

@@ -25,4 +25,48 @@ final class SweepState {
         running(hz, sweepId).destroy();
         attempts(hz, sweepId).destroy();
     }
+
+    /** Sweep id to its coordinator: {@code UUID HOST:PORT FOLDER}. */
+    private static IMap<String, String> coordinators(HazelcastInstance hz) {
+        return hz.getMap("servelab.sweep.coordinators");
+    }
+
+    /**
+     * Makes this member the coordinator of {@code sweepId}, and clears what an earlier invocation that stopped left
+     * (its attempts counted as reruns of this one's points). Refused while another member still in the cluster
+     * coordinates the same sweep: two invocations shared its state and scratch folders, deleted each other's files
+     * and failed points.
+     *
+     * @return the claim, for {@link #release}
+     */
+    static String claim(HazelcastInstance hz, String sweepId, java.nio.file.Path out) {
+        var me = hz.getCluster().getLocalMember();
+        var mine = me.getUuid() + " " + Addresses.of(me) + " " + out;
+        var coordinators = coordinators(hz);
+        while (true) {
+            var other = coordinators.putIfAbsent(sweepId, mine);
+            if (other == null) break;
+            var parts = other.split(" ", 3);
+            if (isMember(hz, java.util.UUID.fromString(parts[0]))) {
+                throw new IllegalStateException("sweep " + sweepId + " is already running on this cluster, coordinated by "
+                        + parts[1] + " into " + parts[2] + "; wait for it to end (the same command then finds its points "
+                        + "there only if --out is the same), or run this one on a cluster of its own (--cluster NAME); a coordinator "
+                        + "killed moments ago stays a member for up to 10 s");
+            }
+            if (coordinators.replace(sweepId, other, mine)) break; // its coordinator left without releasing it
+        }
+        destroy(hz, sweepId);
+        return mine;
+    }
+
+    /** Gives up a {@link #claim} (a stopped coordinator's lapses when it leaves the cluster). */
+    static void release(HazelcastInstance hz, String sweepId, String claim) {
+        coordinators(hz).remove(sweepId, claim);
+    }
+
+    /** Whether the member {@code uuid} is in the cluster now. */
+    static boolean isMember(HazelcastInstance hz, java.util.UUID uuid) {
+        for (var m : hz.getCluster().getMembers()) if (m.getUuid().equals(uuid)) return true;
+        return false;
+    }
 }

@@ -114,6 +114,29 @@ class MemberLossTest {
         assertEquals(4, complete(out));
     }
 
+    @Test
+    void aSweepStoppedWhileItsMemberStartsSaysSoAndWritesItsTable() throws Exception {
+        // a TERM (or Ctrl-C) before the member had started ended the JVM with no word and no sweep.arrow
+        var plugins = TestPlugins.defaultPlugins(dir.resolve("plugins"));
+        var sweepFile = dir.resolve("stop.yaml");
+        Files.writeString(sweepFile, "base: {name: stop, trace: {synthetic: {count: 30}}}\naxes:\n  seed: [1, 2]\n");
+        var out = dir.resolve("out-stop");
+        var sweep = start(List.of("sweep", sweepFile.toString(), "--out", out.toString(), "--cluster",
+                "stop-" + ProcessHandle.current().pid(), "--port", "5861", "--threads", "1", "--quiet",
+                "--plugins-dir", plugins.toString(), "--work-dir", dir.resolve("work-s").toString()));
+        var log = dir.resolve("log-" + processes.indexOf(sweep) + ".txt");
+        while (!Files.exists(out.resolve("sweep.json"))) { // written just before the member starts
+            assertTrue(sweep.isAlive(), Files.readString(log));
+            Thread.sleep(2);
+        }
+        sweep.destroy();
+        assertTrue(sweep.waitFor(60, TimeUnit.SECONDS), "the stopped sweep did not end");
+        assertEquals(143, sweep.exitValue(), Files.readString(log));
+        assertTrue(Files.readString(log).contains("servelab sweep: stopped; 0 of 2 points are complete in " + out),
+                Files.readString(log));
+        assertTrue(Files.exists(out.resolve("sweep.arrow")), Files.readString(log));
+    }
+
     private Process start(List<String> args) throws IOException {
         var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "--add-opens=java.base/java.nio=ALL-UNNAMED",

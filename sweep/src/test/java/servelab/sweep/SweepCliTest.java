@@ -100,6 +100,18 @@ class SweepCliTest {
     }
 
     @Test
+    void aHostThatIsNotOneAddressOfThisMachineIsRefusedForWhatItIs() {
+        // every interface was bound (and announced as 0.0.0.0); another machine's address was "no free port"
+        for (var host : new String[] {"0.0.0.0", "::", "192.0.2.1"}) {
+            var r = execute("worker", "--host", host, "--port", "5972", "--cluster", "nobody-here",
+                    "--plugins-dir", dir.toString());
+            assertEquals(1, r.rc(), r.out());
+            assertTrue(r.out().contains("--host " + host + (host.equals("192.0.2.1") ? " is not an address of this "
+                    + "machine" : " is every interface")), r.out());
+        }
+    }
+
+    @Test
     void aWorkerThatCannotReachItsJoinAddressSaysWhich() {
         var r = execute("worker", "--join", "127.0.0.1:1", "--port", "5971", "--cluster", "nobody-here",
                 "--plugins-dir", dir.toString());

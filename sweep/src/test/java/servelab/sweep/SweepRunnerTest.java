@@ -214,7 +214,8 @@ class SweepRunnerTest {
                 var m = dispatcher.freeMember();
                 assertTrue(m != null, "room for point " + i + " on a one-thread member");
                 var point = plan.points().get(i);
-                dispatcher.submit(point, new PointTask(plan.id(), point, plan.file().baseYaml(), plan.trace()), m);
+                dispatcher.submit(point, new PointTask(plan.id(), hz.getCluster().getLocalMember().getUuid(), point,
+                        plan.file().baseYaml(), plan.trace()), m);
             }
             assertEquals(null, dispatcher.freeMember(), "one running, one queued: full");
             var first = done.poll(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -234,11 +235,62 @@ class SweepRunnerTest {
         var hz = SweepMember.start(member(1));
         hz.shutdown(); // as a stopping member is (terminate() would print Hazelcast's warning into the build's log)
         var point = plan.points().getFirst();
-        var task = new PointTask(plan.id(), point, plan.file().baseYaml(), plan.trace());
+        var task = new PointTask(plan.id(), java.util.UUID.randomUUID(), point, plan.file().baseYaml(), plan.trace());
         task.setHazelcastInstance(hz);
         var result = task.call();
         assertEquals(point.id(), result.id());
         assertEquals("the member stopped before the point started", result.error());
+    }
+
+    @Test
+    void aPointWhoseCoordinatorLeftIsNotRunNorCountedAsAnAttempt() throws Exception {
+        // a stopped sweep's queued points ran on its workers, and the executor kept every result (the point's files)
+        // for nobody: hundreds of MB in an idle worker
+        var plan = plan("  seed: [1]\n");
+        var hz = SweepMember.start(member(1));
+        try {
+            var point = plan.points().getFirst();
+            var task = new PointTask(plan.id(), java.util.UUID.randomUUID(), point, plan.file().baseYaml(), plan.trace());
+            task.setHazelcastInstance(hz);
+            var result = task.call();
+            assertEquals(PointTask.COORDINATOR_LEFT + "before it started", result.error());
+            assertTrue(result.files().isEmpty());
+            assertEquals(0, SweepState.attempts(hz, plan.id()).size());
+        } finally {
+            hz.shutdown();
+        }
+    }
+
+    @Test
+    void aSecondCoordinatorOfOneSweepOnOneClusterIsRefusedWhileTheFirstIsAMember() throws Exception {
+        // the same sweep run into two folders at once: the two shared its state and scratch folders, and one failed
+        var plan = plan("  seed: [1]\n");
+        var a = SweepMember.start(member(1));
+        com.hazelcast.core.HazelcastInstance b = null;
+        try {
+            var addressA = Addresses.of(a.getCluster().getLocalMember());
+            b = SweepMember.start(new MemberOptions(member(1).clusterName(), "127.0.0.1", 5911, List.of(addressA), 1,
+                    plugins, dir.resolve("work-b")));
+            assertEquals(2, b.getCluster().getMembers().size());
+            SweepState.claim(a, plan.id(), dir.resolve("out-a"));
+            var second = b;
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> SweepState.claim(second, plan.id(), dir.resolve("out-b")));
+            assertTrue(refused.getMessage().contains("sweep " + plan.id() + " is already running on this cluster, "
+                    + "coordinated by " + addressA + " into " + dir.resolve("out-a")), refused.getMessage());
+            // the first coordinator stops without releasing its claim (Ctrl-C), leaving its attempts behind
+            SweepState.attempts(a, plan.id()).put(plan.points().getFirst().id(), addressA);
+            a.shutdown();
+            for (long t0 = System.nanoTime(); b.getCluster().getMembers().size() > 1; Thread.sleep(20)) {
+                assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "the first member never left");
+            }
+            // then: the claim lapsed with its member, and the next coordinator starts from clean state
+            SweepState.claim(b, plan.id(), dir.resolve("out-b"));
+            assertEquals(0, SweepState.attempts(b, plan.id()).size(), "an earlier invocation's attempts count as reruns");
+        } finally {
+            a.shutdown();
+            if (b != null) b.shutdown();
+        }
     }
 
     @Test
