@@ -8,6 +8,8 @@ final class ArrivalClock {
     private final RandomGenerator random;
     private double now;
     private boolean started;
+    /** Past the run clock's range (nanoseconds in a long): no arrival is drawn beyond it. */
+    static final double LAST_SECOND = 9.2e9;
     private boolean on = true;
     private double periodEnd = Double.NaN;
 
@@ -38,6 +40,9 @@ final class ArrivalClock {
         if (Double.isNaN(periodEnd)) periodEnd = random.nextExponential() * o.meanOnSeconds();
         double t = now;
         while (true) {
+            // periods that almost never hold an arrival (mean_on_s 1e-300, or an off period of 1e300 s) switched
+            // forever: past the clock's range, the caller refuses the arrival
+            if (t > LAST_SECOND) return t - now;
             double rate = on ? o.onRatePerSecond() : o.offRatePerSecond();
             double candidate = rate > 0 ? t + random.nextExponential() / rate : Double.POSITIVE_INFINITY;
             if (candidate < periodEnd) return candidate - now;

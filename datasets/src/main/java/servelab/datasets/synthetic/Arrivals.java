@@ -52,6 +52,23 @@ public sealed interface Arrivals permits Arrivals.Poisson, Arrivals.Gamma, Arriv
             }
             requirePositive("OnOff.meanOnSeconds", meanOnSeconds);
             requirePositive("OnOff.meanOffSeconds", meanOffSeconds);
+            double perCycle = arrivalsPerCycle(onRatePerSecond, offRatePerSecond, meanOnSeconds, meanOffSeconds);
+            if (!(perCycle >= MIN_ARRIVALS_PER_CYCLE)) {
+                throw new IllegalArgumentException("OnOff: onRatePerSecond * meanOnSeconds + offRatePerSecond * "
+                        + "meanOffSeconds must be at least " + MIN_ARRIVALS_PER_CYCLE + " arrivals per on-off cycle, was "
+                        + perCycle + " (the process would switch periods millions of times between arrivals)");
+            }
+        }
+
+        /**
+         * Fewer expected arrivals per on-off cycle than this never end: on periods of 1e-300 s ran the generator for
+         * ever, switching.
+         */
+        public static final double MIN_ARRIVALS_PER_CYCLE = 1e-6;
+
+        /** Expected arrivals in one on period and one off period. */
+        public static double arrivalsPerCycle(double onRate, double offRate, double meanOn, double meanOff) {
+            return onRate * meanOn + offRate * meanOff;
         }
 
         @Override

@@ -111,7 +111,9 @@ public record SyntheticTrace(Arrivals arrivals, LengthModel lengths, TenantMix t
         public TraceRequest next() {
             if (next >= count) throw new NoSuchElementException("the synthetic trace has " + count + " requests");
             double seconds = clock.next();
-            if (seconds > 9.2e9) throw new IllegalStateException("generated arrival past 9.2e9 s: lower the count or raise the rate");
+            if (seconds > ArrivalClock.LAST_SECOND) {
+                throw new IllegalStateException("generated arrival past 9.2e9 s: lower the count or raise the rate");
+            }
             long arrivalNanos = Math.round(seconds * 1e9);
             int input;
             int output;

@@ -96,8 +96,9 @@ public final class TracePipeline {
         try {
             for (int i = 0; i < count; i++) {
                 requests = switch (steps.get(i)) {
-                    case TraceTransform.TimeScale s -> scale(requests, s.factor());
-                    case TraceTransform.TargetRate t -> scale(requests, measuredFactor(i, t.requestsPerSecond()));
+                    case TraceTransform.TimeScale s -> scale(requests, s.factor(), "time_scale " + s.factor());
+                    case TraceTransform.TargetRate t -> scale(requests, measuredFactor(i, t.requestsPerSecond()),
+                            "target_rate " + t.requestsPerSecond());
                     case TraceTransform.TimeWindow w -> window(requests, w);
                     case TraceTransform.FirstN f -> requests.limit(f.count());
                     case TraceTransform.Renumber r -> renumber(requests);
@@ -127,8 +128,19 @@ public final class TracePipeline {
                 ids, p.blockTokens());
     }
 
-    private static Stream<TraceRequest> scale(Stream<TraceRequest> requests, double factor) {
-        return requests.map(r -> r.withIdAndArrival(r.id(), Math.round(r.arrivalNanos() * factor)));
+    /**
+     * Arrivals times {@code factor}; one past the run clock's range (about 292 years) is refused, naming {@code what}:
+     * rounded to the largest long, every such request was silently never replayed.
+     */
+    private static Stream<TraceRequest> scale(Stream<TraceRequest> requests, double factor, String what) {
+        return requests.map(r -> {
+            double scaled = r.arrivalNanos() * factor;
+            if (scaled >= 9.2e18) {
+                throw new IllegalArgumentException(what + ": request " + r.id() + " would arrive "
+                        + r.arrivalNanos() / 1e9 * factor + " s after the trace's start, past the run clock's range (9.2e9 s)");
+            }
+            return r.withIdAndArrival(r.id(), Math.round(scaled));
+        });
     }
 
     /** The factor that turns the rate of the stream before step {@code index} into {@code target}. */

@@ -90,6 +90,21 @@ class SyntheticTraceTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void onOffPeriodsThatAlmostNeverHoldAnArrivalEndAtTheClocksRangeInsteadOfSwitchingForever() {
+        // off periods of 1e300 s: the generator switched for ever; past the clock's range it stops
+        var trace = SyntheticTrace.of(new Arrivals.OnOff(10, 0, 1, 1e300), TEN, TEN, 20, 3).iterator();
+        var e = assertThrows(IllegalStateException.class, () -> {
+            while (trace.hasNext()) trace.next();
+        });
+        assertEquals("generated arrival past 9.2e9 s: lower the count or raise the rate", e.getMessage());
+        // on periods of 1e-300 s: no arrival in 1e299 cycles, refused when made
+        var rare = assertThrows(IllegalArgumentException.class, () -> new Arrivals.OnOff(10, 0, 1e-300, 1));
+        assertTrue(rare.getMessage().startsWith("OnOff: onRatePerSecond * meanOnSeconds + offRatePerSecond * "
+                + "meanOffSeconds must be at least 1.0E-6 arrivals per on-off cycle, was 1.0E-299"), rare.getMessage());
+    }
+
+    @Test
     void tenantsFollowTheirWeights() {
         // 3:1 weights over 100,000 requests: the share's standard error is 0.14%
         var requests = SyntheticTrace.of(new Arrivals.Poisson(1), TEN, TEN, 100_000, 15)

@@ -112,6 +112,16 @@ class TracePipelineTest {
     }
 
     @Test
+    void aScaleThatPutsArrivalsPastTheClocksRangeIsRefusedNotRoundedToTheLastNanosecond() {
+        // rounded to Long.MAX_VALUE, 19 of 20 requests were never replayed and the run said nothing
+        var e = assertThrows(IllegalArgumentException.class, () -> TracePipeline.of(TEN).timeScale(1e300).toList());
+        assertEquals("time_scale 1.0E300: request 1 would arrive 1.0E300 s after the trace's start, past the run "
+                + "clock's range (9.2e9 s)", e.getMessage());
+        var slow = assertThrows(IllegalArgumentException.class, () -> TracePipeline.of(TEN).targetRate(1e-300).toList());
+        assertTrue(slow.getMessage().startsWith("target_rate 1.0E-300: request 1 would arrive "), slow.getMessage());
+    }
+
+    @Test
     void targetRateNeedsTwoDistinctArrivals() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> TracePipeline.of(TEN.subList(0, 1)).targetRate(3).toList());

@@ -97,8 +97,18 @@ final class ExperimentTrace implements AutoCloseable {
         return switch (p.text("process")) {
             case "poisson" -> new Arrivals.Poisson(p.positive("rate"));
             case "gamma" -> new Arrivals.Gamma(p.positive("rate"), p.within("cv", 0.01, 100));
-            case "on-off" -> new Arrivals.OnOff(p.positive("rate_on"), p.within("rate_off", 0, Double.MAX_VALUE),
-                    p.positive("mean_on_s"), p.positive("mean_off_s"));
+            case "on-off" -> {
+                double on = p.positive("rate_on"), off = p.within("rate_off", 0, Double.MAX_VALUE);
+                double meanOn = p.positive("mean_on_s"), meanOff = p.positive("mean_off_s");
+                double perCycle = Arrivals.OnOff.arrivalsPerCycle(on, off, meanOn, meanOff);
+                if (!(perCycle >= Arrivals.OnOff.MIN_ARRIVALS_PER_CYCLE)) {
+                    throw new IllegalArgumentException("trace.synthetic.arrivals: rate_on * mean_on_s + rate_off * "
+                            + "mean_off_s must be at least " + Arrivals.OnOff.MIN_ARRIVALS_PER_CYCLE + " arrivals per "
+                            + "on-off cycle, was " + perCycle + " (the generator switched periods for ever between "
+                            + "arrivals)");
+                }
+                yield new Arrivals.OnOff(on, off, meanOn, meanOff);
+            }
             default -> throw new IllegalArgumentException("trace.synthetic.arrivals.process must be one of poisson, "
                     + "gamma, on-off, was '" + p.text("process") + "'");
         };
@@ -115,7 +125,8 @@ final class ExperimentTrace implements AutoCloseable {
             case "zipf" -> new Lengths.Zipf(p.positive("s"), p.whole("max", 1, Lengths.Zipf.MAX_SUPPORT));
             case "lognormal" -> {
                 int min = p.whole("min", 1, Integer.MAX_VALUE);
-                yield Lengths.LogNormal.ofMean(p.positive("mean"), p.within("sigma", 0, Double.MAX_VALUE), min,
+                // above 10 (a coefficient of variation of 5e21) the median underflowed: "LogNormal.median must be > 0"
+                yield Lengths.LogNormal.ofMean(p.positive("mean"), p.within("sigma", 0, 10), min,
                         p.whole("max", min, Integer.MAX_VALUE));
             }
             default -> throw new IllegalArgumentException("trace.synthetic." + which + ".dist must be one of fixed, "

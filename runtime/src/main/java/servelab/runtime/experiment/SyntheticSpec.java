@@ -42,6 +42,10 @@ public record SyntheticSpec(Integer count, Map<String, Object> arrivals, Map<Str
         requireKnownKeys("trace.synthetic.output", output, "dist", LENGTH_KEYS);
         tenants = tenants == null ? 1 : tenants;
         if (tenants < 1) throw new IllegalArgumentException("trace.synthetic.tenants must be >= 1, was " + tenants);
+        if (tenants > count) { // 2^31 tenants' names were made before the first request (minutes, or out of memory)
+            throw new IllegalArgumentException("trace.synthetic.tenants must be at most trace.synthetic.count (" + count
+                    + "): more tenants than requests, was " + tenants);
+        }
         ExperimentTrace.check(arrivals, input, output); // the parameters: fields are set after this body
     }
 

@@ -40,6 +40,15 @@ class ExperimentValidationTest {
         assertEquals("e.yaml: trace.synthetic.arrivals.cv must be in [0.01, 100.0], was 0.0",
                 error("trace: {synthetic: {arrivals: {process: gamma, rate: 2, cv: 0}}}\n"));
         assertEquals("e.yaml: trace.synthetic.count must be >= 1, was 0", error("trace: {synthetic: {count: 0}}\n"));
+        assertEquals("e.yaml: trace.synthetic.tenants must be at most trace.synthetic.count (20): more tenants than "
+                + "requests, was 2147483647", error("trace: {synthetic: {count: 20, tenants: 2147483647}}\n"));
+        // in the generator's own words, naming no key: "LogNormal.median must be finite and > 0, was 0.0"
+        assertEquals("e.yaml: trace.synthetic.input.sigma must be in [0.0, 10.0], was 50.0",
+                error("trace: {synthetic: {input: {sigma: 50}}}\n"));
+        // on periods that almost never hold an arrival: the generator switched periods for ever
+        assertTrue(error("trace: {synthetic: {arrivals: {process: on-off, rate_on: 10, rate_off: 0, mean_on_s: 1e-300, "
+                + "mean_off_s: 1}}}\n").startsWith("e.yaml: trace.synthetic.arrivals: rate_on * mean_on_s + rate_off * "
+                + "mean_off_s must be at least 1.0E-6 arrivals per on-off cycle, was 1.0E-299"));
     }
 
     @Test
