@@ -10,8 +10,8 @@ import java.util.Arrays;
 public final class IntLruList {
     /** No element: the end of the list, or an empty list's first and last. */
     public static final int NONE = -1;
-    private final int[] prev;
-    private final int[] next;
+    private int[] prev;
+    private int[] next;
     private int first = NONE;
     private int last = NONE;
     private int size;
@@ -21,6 +21,16 @@ public final class IntLruList {
         next = new int[capacity];
         Arrays.fill(prev, NONE);
         Arrays.fill(next, NONE);
+    }
+
+    /** Makes room for the ints {@code [0, capacity)}, keeping the order (nothing when there is room already). */
+    public void ensureCapacity(int capacity) {
+        int had = prev.length;
+        if (capacity <= had) return;
+        prev = Arrays.copyOf(prev, capacity);
+        next = Arrays.copyOf(next, capacity);
+        Arrays.fill(prev, had, capacity, NONE);
+        Arrays.fill(next, had, capacity, NONE);
     }
 
     /** The least recent element, or {@link #NONE}. */

@@ -68,4 +68,20 @@ class IntLruListTest {
         for (int e = list.last(); e != IntLruList.NONE; e = list.prev(e)) out.add(e);
         return out;
     }
+
+    @org.junit.jupiter.api.Test
+    void growingKeepsTheOrderAndTakesTheNewInts() {
+        var list = new IntLruList(3);
+        list.addLast(2);
+        list.addLast(0);
+        list.addLast(1);
+        list.ensureCapacity(6);
+        list.addLast(5);
+        list.moveToLast(2);
+        var order = new ArrayList<Integer>();
+        for (int e = list.first(); e != IntLruList.NONE; e = list.next(e)) order.add(e);
+        assertEquals(List.of(0, 1, 5, 2), order);
+        list.ensureCapacity(2); // smaller: nothing changes
+        assertEquals(4, list.size());
+    }
 }

@@ -23,6 +23,9 @@ import servelab.runtime.cluster.GatewaySettings;
  */
 public record GatewaySpec(Double timeoutMs, Double attemptTimeoutMs, Boolean idempotency, String fallbackGroup,
                           Integer latencyWindow) {
+    /** The most answers the latency window holds (it is sorted again after each answer a hedge reads). */
+    public static final int MAX_LATENCY_WINDOW = 100_000;
+
     public static final GatewaySpec DEFAULT = new GatewaySpec(null, null, null, null, null);
 
     public GatewaySpec {
@@ -31,8 +34,9 @@ public record GatewaySpec(Double timeoutMs, Double attemptTimeoutMs, Boolean ide
         idempotency = idempotency == null || idempotency;
         fallbackGroup = fallbackGroup == null ? "" : fallbackGroup;
         latencyWindow = latencyWindow == null ? 1000 : latencyWindow;
-        if (latencyWindow < 1) {
-            throw new IllegalArgumentException("gateway.latency_window must be >= 1 answers, was " + latencyWindow);
+        if (latencyWindow < 1 || latencyWindow > MAX_LATENCY_WINDOW) { // 2^31 was a 16 GB array: out of memory
+            throw new IllegalArgumentException("gateway.latency_window must be 1.." + MAX_LATENCY_WINDOW + " answers, was "
+                    + latencyWindow);
         }
     }
 

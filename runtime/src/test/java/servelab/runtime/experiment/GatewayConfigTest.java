@@ -46,7 +46,9 @@ class GatewayConfigTest {
         // a lognormal of sigma 50 drew delays past a long of ns: the run stopped with "time went backwards"
         assertTrue(error("cluster: {network: {client_router: {dist: lognormal, median_ms: 1, sigma: 50}}}\n")
                 .contains("cluster.network.client_router.sigma must be in [0, 10], was 50.0"));
-        assertEquals("e.yaml: gateway.latency_window must be >= 1 answers, was 0", error("gateway: {latency_window: 0}\n"));
+        assertEquals("e.yaml: gateway.latency_window must be 1..100000 answers, was 0", error("gateway: {latency_window: 0}\n"));
+        assertEquals("e.yaml: gateway.latency_window must be 1..100000 answers, was 2147483647",
+                error("gateway: {latency_window: 2147483647}\n"));
     }
 
     @Test

@@ -7,11 +7,12 @@ import servelab.common.collect.LongIntMap;
  * A bounded set of block hashes with least-recently-used eviction: a router's estimate of what one replica caches,
  * built from the requests it sent there (llm-d's "estimated" mode, SGLang's approximate tree, Dynamo without KV
  * events). An open-addressing index from hash to entry and a recency list over entry numbers (both from the
- * common collections library), so nothing is allocated per operation.
+ * common collections library), so nothing is allocated per operation but growth: the arrays grow as the set fills,
+ * up to its capacity (a router's {@code estimate_blocks} of 10^8 allocated 4 GB per replica before any request).
  */
 public final class LruBlockSet {
     private final int capacity;
-    private final long[] hashes;   // per entry
+    private long[] hashes;   // per entry
     private final IntLruList recency;
     private final LongIntMap entries;
     private int size;
@@ -20,9 +21,10 @@ public final class LruBlockSet {
     public LruBlockSet(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("LruBlockSet capacity must be >= 1, was " + capacity);
         this.capacity = capacity;
-        hashes = new long[capacity];
-        recency = new IntLruList(capacity);
-        entries = new LongIntMap(capacity);
+        int initial = Math.min(capacity, 1024);
+        hashes = new long[initial];
+        recency = new IntLruList(initial);
+        entries = new LongIntMap(initial);
     }
 
     public int size() {
@@ -54,6 +56,11 @@ public final class LruBlockSet {
             recency.remove(e);
         } else {
             e = size++;
+            if (e == hashes.length) { // full below capacity: twice the room, at most the capacity
+                int room = (int) Math.min(capacity, 2L * hashes.length);
+                hashes = java.util.Arrays.copyOf(hashes, room);
+                recency.ensureCapacity(room);
+            }
         }
         hashes[e] = hash;
         entries.put(hash, e);

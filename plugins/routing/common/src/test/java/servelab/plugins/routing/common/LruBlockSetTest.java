@@ -33,6 +33,34 @@ class LruBlockSetTest {
     }
 
     @Test
+    void aLargeCapacityIsNotAllocatedBeforeTheBlocksCome() {
+        // estimate_blocks' maximum (10^8) allocated about 4 GB per replica at once; a capacity near Integer.MAX_VALUE
+        // cannot be allocated at all
+        var set = new LruBlockSet(Integer.MAX_VALUE - 16);
+        for (long h = 0; h < 5000; h++) set.touch(h * 31);
+        assertEquals(5000, set.size());
+        assertTrue(set.contains(0) && set.contains(4999 * 31));
+    }
+
+    @Test
+    void growingPastItsFirstArraysKeepsTheRecencyOrder() {
+        // capacity 3000 from arrays of 1024: the LRU order survives each growth
+        int capacity = 3000;
+        var set = new LruBlockSet(capacity);
+        var reference = new LinkedHashMap<Long, Boolean>(16, 0.75f, true) {
+            @Override protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) { return size() > capacity; }
+        };
+        var random = new SplittableRandom(7);
+        for (int op = 0; op < 30_000; op++) {
+            long hash = random.nextLong(4000);
+            set.touch(hash);
+            reference.put(hash, true);
+        }
+        assertEquals(reference.size(), set.size());
+        for (long h = 0; h < 4000; h++) assertEquals(reference.containsKey(h), set.contains(h), "block " + h);
+    }
+
+    @Test
     void leadingMatchesStopAtTheFirstMiss() {
         var set = new LruBlockSet(8);
         set.touch(10);
