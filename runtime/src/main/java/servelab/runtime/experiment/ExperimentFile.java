@@ -253,12 +253,22 @@ public final class ExperimentFile {
      * or boolean there is almost always a slip, and the plugin would quietly read it as a number.
      */
     private static void requireUnquotedParams(String where, ObjectNode root) {
-        if (!(root.get("plugins") instanceof ObjectNode plugins)) return;
+        requireUnquotedParams(where, "plugins.", root.get("plugins"));
+        // a replica group's plugins too: "8" there ran as 8
+        if (root.path("cluster").get("groups") instanceof com.fasterxml.jackson.databind.node.ArrayNode groups) {
+            for (int g = 0; g < groups.size(); g++) {
+                requireUnquotedParams(where, "cluster.groups[" + g + "].plugins.", groups.get(g).get("plugins"));
+            }
+        }
+    }
+
+    private static void requireUnquotedParams(String where, String prefix, com.fasterxml.jackson.databind.JsonNode node) {
+        if (!(node instanceof ObjectNode plugins)) return;
         for (var kind : plugins.properties()) {
             if (!(kind.getValue().get("params") instanceof ObjectNode params)) continue;
             for (var param : params.properties()) {
                 if (param.getValue() instanceof TextNode text && looksTyped(text.textValue())) {
-                    throw new IllegalArgumentException(where + ": plugins." + kind.getKey() + ".params." + param.getKey()
+                    throw new IllegalArgumentException(where + ": " + prefix + kind.getKey() + ".params." + param.getKey()
                             + " is the text '" + text.textValue() + "'; write numbers and booleans without quotes");
                 }
             }
@@ -339,9 +349,17 @@ public final class ExperimentFile {
             if (!(child instanceof ObjectNode)) child = node.putObject(keys[i]);
             node = (ObjectNode) child;
         }
+        var text = override.substring(eq + 1);
+        if (text.isBlank()) { // read as YAML's null: "must be a mapping of keys to values", whatever the key was
+            throw new IllegalArgumentException("--set " + override + ": no value; leave the --set out for the default (write '' for empty text)");
+        }
         try {
-            node.set(keys[keys.length - 1], YAML.readTree(override.substring(eq + 1)));
+            node.set(keys[keys.length - 1], YAML.readTree(text));
         } catch (JsonProcessingException e) {
+            if (text.strip().matches("[-+]?\\.(?i:nan|inf)")) { // as a file's: valid YAML, but no value taken
+                throw new IllegalArgumentException("--set " + override + ": " + text.strip() + " is not a finite number: "
+                        + "NaN and infinities are not taken; write a number");
+            }
             throw new IllegalArgumentException("--set " + override + ": value is not valid YAML");
         }
         return override.substring(0, eq);

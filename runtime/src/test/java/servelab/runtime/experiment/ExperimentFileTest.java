@@ -163,6 +163,12 @@ class ExperimentFileTest {
     @Test
     void aMalformedSetIsNamed() {
         assertEquals("--set seed: expected key=value", error("", "seed"));
+        // an empty value read as null: "must be a mapping of keys to values", whatever the key
+        assertEquals("--set plugins.batcher.params.max_num_seqs=: no value; leave the --set out for the default (write ''"
+                + " for empty text)", error("", "plugins.batcher.params.max_num_seqs="));
+        // as in a file: NaN is valid YAML, not "not valid YAML"
+        assertEquals("--set seed=.nan: .nan is not a finite number: NaN and infinities are not taken; write a number",
+                error("", "seed=.nan"));
     }
 
     @Test

@@ -45,7 +45,7 @@ public final class CircuitBreakerPerReplica implements PluginFactory<Breaker> {
                     ParamSpec.ofInt("sliding_window_size", 100, 1, 1_000_000,
                             "calls in the count-based sliding window (Resilience4j's default window)"),
                     ParamSpec.ofInt("minimum_calls", 100, 1, 1_000_000,
-                            "calls recorded before the failure rate is evaluated at all"),
+                            "calls recorded before the failure rate is evaluated at all; at most sliding_window_size"),
                     ParamSpec.ofDouble("slow_call_ms", 0, 0, 86_400_000,
                             "answers slower than this count as slow calls, milliseconds; 0: no slow-call detection"),
                     ParamSpec.ofDouble("slow_call_rate_threshold", 50, 1, 100,

@@ -37,7 +37,7 @@ public final class OutlierEjection implements PluginFactory<Breaker> {
             List.of(ParamSpec.ofInt("consecutive_5xx", 5, 1, 1_000_000,
                             "failed attempts in a row that make a replica an outlier (Envoy: 5)"),
                     ParamSpec.ofDouble("base_ejection_ms", 30_000, 0, 86_400_000,
-                            "ejection time per time ejected, milliseconds (Envoy: 30 s)"),
+                            "ejection time per time ejected, milliseconds, above 0 (Envoy: 30 s)"),
                     ParamSpec.ofDouble("max_ejection_ms", 300_000, 0, 86_400_000,
                             "longest ejection, milliseconds (Envoy: 300 s, or base_ejection_ms if larger)"),
                     ParamSpec.ofDouble("max_ejection_percent", 10, 0, 100,

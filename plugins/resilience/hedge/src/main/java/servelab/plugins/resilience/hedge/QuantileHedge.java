@@ -39,7 +39,8 @@ public final class QuantileHedge implements PluginFactory<HedgePolicy> {
                     ParamSpec.ofDouble("min_delay_ms", 10, 0, 3_600_000,
                             "floor of the wait before a hedge, milliseconds"),
                     ParamSpec.ofDouble("max_hedge_fraction", 1, 0, 1,
-                            "no hedge while hedges in flight reach this fraction of live requests (1: no cap)")));
+                            "no hedge while hedges in flight reach this fraction of live requests (1: no cap); above 0 (0 would allow "
+                                    + "no hedge: choose hedge none)")));
 
     @Override
     public PluginDescriptor descriptor() {
