@@ -27,6 +27,11 @@ public final class ClusterSeries {
     /** Requests that arrived; requests whose client heard the outcome (responses taken off {@link #returning}). */
     private long requestsArrived, requestsHeard;
     private long nextTick;
+    /**
+     * The most ticks one jump of the clock may write (11.6 days of 100 ms ticks): a network delay of 1e12 ms, or a
+     * trace slowed 1e8 times, wrote rows for years of idle time, and the run never ended.
+     */
+    static final long MAX_GAP_TICKS = 10_000_000;
 
     public ClusterSeries(List<? extends LiveReplica> live, LoadBoard board, List<String> groups, long intervalNanos,
                          Consumer<ClusterRow> out) {
@@ -72,6 +77,13 @@ public final class ClusterSeries {
 
     /** Writes every tick at or before {@code nanos} (state as it was before anything at that time happened). */
     public void advanceTo(long nanos) {
+        if (nextTick <= nanos && (nanos - nextTick) / intervalNanos >= MAX_GAP_TICKS) { // years of idle rows: hours of writing
+            throw new servelab.runtime.engine.EngineException("cluster.arrow: the next event, at " + nanos / 1e9 + " s, is "
+                    + (nanos - nextTick) / intervalNanos + " ticks of record.cluster_interval_ms (" + intervalNanos / 1e6
+                    + " ms) after the last row, at " + (nextTick - intervalNanos) / 1e9 + " s, and each tick writes "
+                    + (live.size() + 1) + " rows: give record.cluster_interval_ms a value that spans such gaps in fewer "
+                    + "than " + MAX_GAP_TICKS + " ticks");
+        }
         while (nextTick <= nanos) {
             emit(nextTick);
             nextTick += intervalNanos;

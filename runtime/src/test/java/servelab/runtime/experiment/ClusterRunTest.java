@@ -33,6 +33,21 @@ class ClusterRunTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aGapOfYearsBetweenEventsStopsTheRunInsteadOfWritingIdleRowsForHours() throws Exception {
+        // a client-router delay of 1e12 ms (within its range): the series wrote 100 ms rows for 31 years of nothing
+        var e = assertThrows(servelab.runtime.engine.EngineException.class, () -> run(List.of("replicas=2", "trace.synthetic.count=5",
+                "cluster.network.client_router={dist: fixed, ms: 1e12}"), "years"));
+        assertTrue(e.getMessage().startsWith("cluster.arrow: the next event, at 1.0E9 s, is "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("each tick writes 3 rows: give record.cluster_interval_ms a value that spans "
+                + "such gaps in fewer than 10000000 ticks"), e.getMessage());
+        // the folder says the run stopped, and why; every request has its row
+        var info = servelab.runtime.record.Json.MAPPER.readTree(work.resolve("years/run.json").toFile());
+        assertTrue(info.get("aborted").asText().startsWith("cluster.arrow: the next event"), info.toString());
+        assertEquals(5, RunResults.load(work.resolve("years")).requests().rowCount());
+    }
+
+    @Test
     void aFourReplicaRunWritesTheTimeSeriesAndLittlesLawHolds() throws Exception {
         var results = run(FOUR, "four");
         var cluster = results.table(ResultTable.CLUSTER).orElseThrow();
