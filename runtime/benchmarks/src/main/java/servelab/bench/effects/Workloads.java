@@ -25,10 +25,15 @@ final class Workloads {
 
     private Workloads() {}
 
-    /** The shared traces folder: {@code -Dservelab.sharedDir}, else {@code ../shared}. */
+    /** A shared trace file: under {@link #sharedDir()}'s {@code traces}, when it is there. */
     static Optional<Path> shared(String relative) {
-        var file = Path.of(System.getProperty("servelab.sharedDir", "../shared")).resolve("traces").resolve(relative);
+        var file = sharedDir().resolve("traces").resolve(relative);
         return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    /** The shared folder: {@code -Dservelab.sharedDir}, else {@code ../shared}. */
+    static Path sharedDir() {
+        return Path.of(System.getProperty("servelab.sharedDir", "../shared"));
     }
 
     /** The first {@code count} requests of a trace file (Mooncake, with its prefix blocks) at {@code rate} req/s. */

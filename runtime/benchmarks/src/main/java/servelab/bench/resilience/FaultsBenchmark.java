@@ -27,6 +27,9 @@ public final class FaultsBenchmark {
         Path out = args.length > 0 ? Path.of(args[0]) : home.resolve("runtime/benchmarks/results/faults.json");
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        if (requests < 1 || repeats < 1) { // 0 repeats died on an index -1, with no file written
+            throw new IllegalArgumentException("faults: REQUESTS and REPEATS must be >= 1, were " + requests + " and " + repeats);
+        }
         var plugins = home.resolve("target/plugins");
         var work = Files.createTempDirectory("servelab-faults-bench-");
         var json = new LinkedHashMap<String, Object>();
@@ -35,10 +38,18 @@ public final class FaultsBenchmark {
         json.put("uptime_before", uptime());
         var plain = new ArrayList<Map<String, Object>>();
         var faulted = new ArrayList<Map<String, Object>>();
+        // one run of each first, not kept: the fresh JVM's first run was always a fault-free one (3.7 s against
+        // 1.9 s warm), which lifted the fault-free median and flattered the faulted side; then each pair in
+        // alternating order (ABBA), so neither side always follows the other
+        measure(plugins, work.resolve("warm-plain"), requests, false);
+        measure(plugins, work.resolve("warm-faults"), requests, true);
         for (int i = 0; i < repeats; i++) {
-            plain.add(measure(plugins, work.resolve("plain-" + i), requests, false));
+            boolean plainFirst = i % 2 == 1;
+            if (plainFirst) plain.add(measure(plugins, work.resolve("plain-" + i), requests, false));
             faulted.add(measure(plugins, work.resolve("faults-" + i), requests, true));
+            if (!plainFirst) plain.add(measure(plugins, work.resolve("plain-" + i), requests, false));
         }
+        json.put("warm_up", "one run of each before the measured ones, not kept; then pairs in alternating order");
         json.put("uptime_after", uptime());
         double plainMedian = median(plain), faultedMedian = median(faulted);
         json.put("median_wall_s_without_faults", plainMedian);
