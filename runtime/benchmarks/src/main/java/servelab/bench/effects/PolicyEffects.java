@@ -54,7 +54,9 @@ final class PolicyEffects {
         double ttftRatio = ttftChunked / ttftFirst;
         return new Effect(2, "Chunked prefill vs prefill-first",
                 "Sarathi-Serve (Agrawal et al., OSDI'24): stall-free batching with chunked prefills removes the "
-                        + "generation stalls prefill-prioritising schedulers (vLLM) cause, cutting tail TBT at equal load",
+                        + "generation stalls prefill-prioritising schedulers (vLLM) cause, cutting tail TBT at equal load; "
+                        + "2.6x vLLM's serving capacity under a P99 TBT SLO for Mistral-7B on one A100 (3.7x for Yi-34B "
+                        + "on two)",
                 workload + "; fcfs; vllm-prefill-first (budget 8192) vs chunked-prefill (budget 512, chunk 512)",
                 List.of(new Measure("p99 ITL prefill-first", itlFirst, "ms"),
                         new Measure("p99 ITL chunked", itlChunked, "ms"),
@@ -75,7 +77,8 @@ final class PolicyEffects {
                 Map.of("key", "noisy-oracle", "noise_sigma", 1.0)), batcher);
         return new Effect(3, "Shortest job first",
                 "SJF with known output lengths cuts mean latency under load, and a length predictor recovers part "
-                        + "of it (Fu et al., \"Efficient LLM Scheduling by Learning to Rank\", NeurIPS'24)",
+                        + "of it (Fu et al., \"Efficient LLM Scheduling by Learning to Rank\", NeurIPS'24: their learned "
+                        + "ranker gives 2.8x lower latency than FCFS in chatbot serving)",
                 workload + "; continuous (max_num_seqs 32); fcfs vs sjf with key oracle, prompt, noisy-oracle (sigma 1)",
                 List.of(new Measure("mean E2E fcfs", fcfs, "ms"), new Measure("mean E2E sjf oracle", oracle, "ms"),
                         new Measure("mean E2E sjf prompt", prompt, "ms"),
@@ -126,7 +129,9 @@ final class PolicyEffects {
         double lpm = hitRatio(Replay.run(trace, Choice.of(new servelab.schedulers.lpm.LongestPrefixMatchScheduler()),
                 batcher, 4000, cache));
         return new Effect(5, "Longest prefix match (LPM)",
-                "SGLang (Zheng et al., NeurIPS'24): LPM raises the prefix-cache hit rate over FCFS at equal cache size",
+                "SGLang (Zheng et al., NeurIPS'24): LPM raises the prefix-cache hit rate over FCFS at equal cache "
+                        + "size; its cache-aware scheduling reaches 96% of the optimal hit rate on average, with hit "
+                        + "rates of 50-99% on its prefix-sharing benchmarks",
                 workload + "; continuous; hash-block + lru over 4,000 KV blocks; lpm (fallback past 128 waiting) vs fcfs",
                 List.of(new Measure("hit rate fcfs", 100 * fcfs, "%"), new Measure("hit rate lpm", 100 * lpm, "%")),
                 "LPM hit rate > FCFS hit rate", lpm > fcfs);
