@@ -25,6 +25,26 @@ public final class SweepMember {
     /** Seconds a member waits for the addresses it was told to join. */
     static final int JOIN_TIMEOUT_S = 8;
 
+    /** Hazelcast's loggers that warn, with stack traces, about what a member leaving does to the others. */
+    static final java.util.List<String> NOISY_WHEN_A_MEMBER_LEAVES = java.util.List.of(
+            "com.hazelcast.internal.partition", "com.hazelcast.internal.server.tcp",
+            "com.hazelcast.spi.impl.operationservice.impl.Invocation");
+
+    /** One line on standard error when a member joins or leaves the cluster (after this one started). */
+    static final class MemberChanges implements com.hazelcast.cluster.MembershipListener {
+        @Override
+        public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+            System.err.println("servelab: member " + Addresses.of(event.getMember()) + " joined ("
+                    + event.getMembers().size() + " members)");
+        }
+
+        @Override
+        public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+            System.err.println("servelab: member " + Addresses.of(event.getMember()) + " left ("
+                    + event.getMembers().size() + " members; its points run again elsewhere)");
+        }
+    }
+
     private SweepMember() {}
 
     public static HazelcastInstance start(MemberOptions options) {
@@ -39,6 +59,12 @@ public final class SweepMember {
         if (System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
         }
+        // a member that leaves (killed, stopped) made the others print pages of warnings and stack traces (failed
+        // migrations, refused and reset connections, a future completed twice): one line per member change instead
+        for (var noisy : NOISY_WHEN_A_MEMBER_LEAVES) {
+            var key = "org.slf4j.simpleLogger.log." + noisy;
+            if (System.getProperty(key) == null) System.setProperty(key, "error");
+        }
         var config = config(options);
         config.setProperty("hazelcast.shutdownhook.enabled", Boolean.toString(shutdownHook));
         var testbeds = new Testbeds(options.pluginsDir());
@@ -46,6 +72,7 @@ public final class SweepMember {
         config.addListenerConfig(new com.hazelcast.config.ListenerConfig((com.hazelcast.core.LifecycleListener) event -> {
             if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.SHUTDOWN) testbeds.close();
         }));
+        config.addListenerConfig(new com.hazelcast.config.ListenerConfig(new MemberChanges()));
         var hz = Hazelcast.newHazelcastInstance(config);
         var members = hz.getCluster().getMembers();
         for (var address : options.join()) {

@@ -262,6 +262,33 @@ class SweepRunnerTest {
     }
 
     @Test
+    void aMemberJoiningOrLeavingIsOneLineNotPagesOfHazelcastWarnings() throws Exception {
+        var err = new java.io.ByteArrayOutputStream();
+        var before = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        var a = SweepMember.start(member(1));
+        try {
+            var addressA = Addresses.of(a.getCluster().getLocalMember());
+            var b = SweepMember.start(new MemberOptions(member(1).clusterName(), "127.0.0.1", 5921, List.of(addressA), 1,
+                    plugins, dir.resolve("work-b")));
+            var addressB = Addresses.of(b.getCluster().getLocalMember());
+            b.getLifecycleService().terminate(); // as a killed worker leaves
+            for (long t0 = System.nanoTime(); !err.toString().contains("member " + addressB + " left"); Thread.sleep(20)) {
+                assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "no word of the member leaving: " + err);
+            }
+        } finally {
+            a.shutdown();
+            System.setErr(before);
+        }
+        var text = err.toString();
+        assertTrue(text.contains(" joined (2 members)"), text);
+        assertTrue(text.contains(" left (1 members; its points run again elsewhere)"), text);
+        for (var noisy : SweepMember.NOISY_WHEN_A_MEMBER_LEAVES) {
+            assertEquals("error", System.getProperty("org.slf4j.simpleLogger.log." + noisy));
+        }
+    }
+
+    @Test
     void aSecondCoordinatorOfOneSweepOnOneClusterIsRefusedWhileTheFirstIsAMember() throws Exception {
         // the same sweep run into two folders at once: the two shared its state and scratch folders, and one failed
         var plan = plan("  seed: [1]\n");
