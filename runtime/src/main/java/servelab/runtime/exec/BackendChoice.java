@@ -106,6 +106,13 @@ record BackendChoice(Kernels kernels, Backend inUse, String note, MatmulOffload 
                     + "TORNADOVM_HOME set (see kernels/README.md)";
         }
         var cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+        if (cause instanceof ExceptionInInitializerError init) { // "ExceptionInInitializerError: null" said nothing
+            var inner = init.getCause();
+            return "TornadoVM did not initialise" + (inner == null ? "" : " (" + inner.getClass().getSimpleName()
+                    + (inner.getMessage() == null ? "" : ": " + inner.getMessage()) + ")") + ": is there a device and "
+                    + "its runtime (OpenCL, CUDA)? `$TORNADOVM_HOME/bin/tornado --devices` lists what it finds (PoCL "
+                    + "runs OpenCL on the CPU)";
+        }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 

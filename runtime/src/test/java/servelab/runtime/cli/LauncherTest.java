@@ -164,6 +164,29 @@ class LauncherTest {
     }
 
     @Test
+    void tornadoVmHomeWithoutTheModulesJarSaysSoAndRunsOn() throws Exception {
+        // the module not built (-Ptornadovm): the launcher ended silently with exit code 1, on every command
+        var home = fakeCheckout();
+        var sdk = Files.createDirectories(work.resolve("tornado-sdk"));
+        Files.writeString(sdk.resolve("tornado-argfile"), "");
+        var r = launchIn(Map.of("TORNADOVM_HOME", sdk.toString()), home, work, "ctl", "--run", "x", "slots");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("TORNADOVM_HOME is set, but") && r.err().contains("the tornadovm backend will not be "
+                + "available"), r.err());
+        assertTrue(r.out().lines().noneMatch(l -> l.startsWith("@")), r.out());
+        // built: its jar (not the sources' or the tests') joins the class path with the SDK's flags
+        var target = Files.createDirectories(home.resolve("kernels/tornadovm/target"));
+        Files.writeString(target.resolve("servelab-kernels-tornadovm-0.1.0-SNAPSHOT-sources.jar"), "");
+        Files.writeString(target.resolve("servelab-kernels-tornadovm-0.1.0-SNAPSHOT.jar"), "");
+        var built = launchIn(Map.of("TORNADOVM_HOME", sdk.toString()), home, work, "ctl", "--run", "x", "slots");
+        assertEquals(0, built.code(), built.err());
+        assertTrue(built.out().lines().anyMatch(l -> l.equals("@" + sdk.resolve("tornado-argfile"))), built.out());
+        assertTrue(built.out().contains("kernels/tornadovm/target/servelab-kernels-tornadovm-0.1.0-SNAPSHOT.jar"),
+                built.out());
+        assertTrue(!built.out().contains("-sources.jar"), built.out());
+    }
+
+    @Test
     void passesTheUsersJvmOptionsOn() throws Exception {
         var home = fakeCheckout();
         var r = launchIn(Map.of("SERVELAB_JAVA_OPTS", "-Xmx3g  -Dservelab.x=1"), home, work, "ctl", "--run", "x", "slots");
