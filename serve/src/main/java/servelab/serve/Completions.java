@@ -20,7 +20,6 @@ final class Completions {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final LiveEngine engine;
-    private final ServeMetrics metrics;
     private final String model;
     private final boolean chat;
     private final CompletionRequest request;
@@ -28,10 +27,9 @@ final class Completions {
     private final TokenStream stream;
     private final long created = System.currentTimeMillis() / 1000;
 
-    Completions(LiveEngine engine, ServeMetrics metrics, String model, boolean chat, CompletionRequest request,
+    Completions(LiveEngine engine, String model, boolean chat, CompletionRequest request,
                 LiveEngine.Accepted accepted) {
         this.engine = engine;
-        this.metrics = metrics;
         this.model = model;
         this.chat = chat;
         this.request = request;
@@ -50,7 +48,6 @@ final class Completions {
                     failIfNotCompleted(end.row());
                     text.append(end.text());
                     var reason = finishReason(end);
-                    metrics.finished(end.row().replica(), reason);
                     var choice = F.objectNode().put("index", 0);
                     if (chat) choice.set("message", F.objectNode().put("role", "assistant").put("content", text.toString()));
                     else choice.put("text", text.toString());
@@ -100,7 +97,6 @@ final class Completions {
         } else {
             if (!end.text().isEmpty()) send(out, textChunk(end.text()));
             var reason = finishReason(end);
-            metrics.finished(row.replica(), reason);
             send(out, chat ? chunk(F.objectNode(), null, reason) : chunk(null, "", reason));
             if (request.includeUsage()) {
                 var last = envelope(chat ? "chat.completion.chunk" : "text_completion");

@@ -178,7 +178,8 @@ final class LiveEngine implements AutoCloseable {
             var request = new TraceRequest(id, nowNanos(), ask.promptIds().length, maxTokens, ask.tenant(), 0,
                     new long[0], 0);
             arrivals.arrived(request, ask.promptIds());
-            if (closed) return refuse(request, ask, 503, "refused: the server is shutting down");
+            // refused before any service, as max_pending's 503s are: rejected, not failed
+            if (closed) return refuse(request, ask, 503, RequestRow.REJECTED_PREFIX + "serve: the server is shutting down");
             if (failure() != null) return refuse(request, ask, 503, "refused: the engine stopped: " + failure().getMessage());
             if (pending.incrementAndGet() > spec.maxPending()) {
                 pending.decrementAndGet();
@@ -298,11 +299,18 @@ final class LiveEngine implements AutoCloseable {
 
         /** On the replica's thread: output tokens {@code [from, to)} came out at run-clock {@code nanos}. */
         void tokens(long id, int from, int to, long nanos);
+
+        /**
+         * A request on replica {@code replica} completed, {@code reason} {@code stop} (a stop string or the end of
+         * text) or {@code length}: said when the engine ends it, whether or not its client is still there to read it.
+         */
+        void finished(int replica, String reason);
     }
 
     private Progress progress = new Progress() {
         @Override public void routed(long id, int replica, long arrivalNanos, int inputTokens) { }
         @Override public void tokens(long id, int from, int to, long nanos) { }
+        @Override public void finished(int replica, String reason) { }
     };
 
     /** Sets who hears of routed requests and their tokens (before {@link #start}). */
@@ -389,7 +397,10 @@ final class LiveEngine implements AutoCloseable {
             if (sampling != null) sampling.remove(row.requestId());
             if (stream == null) return;
             pending.decrementAndGet();
-            stream.end(new TokenStream.End(row, stream.output.stopped(), stream.output.rest()));
+            boolean stopped = stream.output.stopped();
+            // counted here: a streaming client gone before it read the end was never counted a success
+            if (row.error().isEmpty()) progress.finished(row.replica(), stopped ? "stop" : "length");
+            stream.end(new TokenStream.End(row, stopped, stream.output.rest()));
         }
 
         @Override

@@ -43,6 +43,8 @@ final class OpenAiServer implements AutoCloseable {
     private final int maxModelLen;
     private final byte[] key;
 
+    private static final String MAX_IDLE = "sun.net.httpserver.maxIdleConnections";
+
     OpenAiServer(ServeSpec spec, LiveEngine engine, ServedTokens tokens, ServeMetrics metrics, String model,
                  int maxModelLen) throws IOException {
         this.spec = spec;
@@ -52,6 +54,12 @@ final class OpenAiServer implements AutoCloseable {
         this.model = model;
         this.maxModelLen = maxModelLen;
         this.key = spec.apiKey() == null ? null : ("Bearer " + spec.apiKey()).getBytes(StandardCharsets.UTF_8);
+        // the JDK's server keeps at most 200 idle keep-alive connections and closes the rest without a word: a client
+        // pool of 300 lost the requests it then sent on them (no answer, no row); room for as many as max_pending's
+        // clients (read once, when the JDK's server is first made; a value the user set stays)
+        if (System.getProperty(MAX_IDLE) == null) {
+            System.setProperty(MAX_IDLE, Integer.toString(Math.max(200, 4 * spec.maxPending())));
+        }
         this.http = HttpServer.create(new InetSocketAddress(spec.host(), spec.port()), 1024);
         http.setExecutor(threads);
         http.createContext("/", this::handle);
@@ -142,7 +150,7 @@ final class OpenAiServer implements AutoCloseable {
             case LiveEngine.Refused r -> throw ApiError.refused(r.status(), r.reason());
             case LiveEngine.Accepted a -> a;
         };
-        var answer = new Completions(engine, metrics, model, chat, request, accepted);
+        var answer = new Completions(engine, model, chat, request, accepted);
         if (!request.stream()) {
             json(exchange, 200, answer.whole());
             return;

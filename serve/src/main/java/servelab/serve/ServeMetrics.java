@@ -219,7 +219,8 @@ final class ServeMetrics implements ResultSink, LiveEngine.Progress {
     }
 
     /** A request that finished well on replica {@code engine}: {@code reason} is {@code stop} or {@code length}, as vLLM labels them. */
-    void finished(int engine, String reason) {
+    @Override
+    public void finished(int engine, String reason) {
         success.labelValues(model, Integer.toString(engine), reason).inc();
     }
 

@@ -74,6 +74,34 @@ class LiveMetricsTest {
         }
     }
 
+    @Test
+    void aRequestThatCompletesAfterItsStreamingClientLeftCountsAsASuccess(@TempDir Path dir) throws Exception {
+        // the success was counted by the handler as it wrote the end: a client gone first left it out
+        String metrics;
+        try (var s = Served.start(dir)) {
+            for (int i = 0; i < 20; i++) {
+                try (var socket = new Socket("127.0.0.1", s.session.port())) {
+                    send(socket.getOutputStream(), "{\"prompt\": \"a few words\", \"max_tokens\": 2, \"stream\": true}");
+                    var in = socket.getInputStream();
+                    var headers = new StringBuilder();
+                    while (!headers.toString().endsWith("\r\n\r\n")) headers.append((char) in.read());
+                } // gone right after the headers
+            }
+            long started = System.nanoTime();
+            while (s.session.engine().pending() > 0) {
+                assertTrue(System.nanoTime() - started < 20_000_000_000L, "requests still pending");
+                Thread.sleep(5);
+            }
+            metrics = s.get("/metrics").body();
+        }
+        var outcomes = RunResults.load(dir.resolve("run")).requests().strings("outcome");
+        long completed = outcomes.stream().filter("completed"::equals).count();
+        assertTrue(completed > 0, outcomes.toString());
+        double successes = value(metrics, "vllm:request_success_total{engine=\"0\",finished_reason=\"length\"," + MODEL + "}")
+                + value(metrics, "vllm:request_success_total{engine=\"0\",finished_reason=\"stop\"," + MODEL + "}");
+        assertEquals(completed, successes, outcomes + "\n" + metrics);
+    }
+
     /** The value of the series whose name and labels are {@code series}; fails when it is missing. */
     private static double value(String body, String series) {
         return body.lines().filter(l -> l.startsWith(series + " ")).findFirst()

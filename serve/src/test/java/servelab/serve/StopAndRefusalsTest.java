@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import servelab.runtime.engine.Replica;
+import servelab.runtime.record.RequestRow;
 import servelab.runtime.report.RunResults;
 
 /**
@@ -185,5 +186,19 @@ class StopAndRefusalsTest {
                     events.strings("detail").get(i));
         }
         assertEquals(1, faults);
+    }
+
+    @Test
+    void aRequestRefusedAsTheServerStopsIsRejectedNotFailed(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir)) {
+            s.session.engine().close(); // the server is stopping: the engine takes nothing more
+            var refused = s.post("/v1/completions", "{\"prompt\": \"late\", \"max_tokens\": 5}");
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(s.get("/metrics").body().contains("servelab:requests_refused_total{model_name=\"llama-3-8b/h100-80gb\","
+                    + "status=\"503\"} 1.0"));
+        }
+        var rows = RunResults.load(dir.resolve("run")).requests();
+        assertEquals(List.of("rejected"), rows.strings("outcome"));
+        assertEquals(List.of(RequestRow.REJECTED_PREFIX + "serve: the server is shutting down"), rows.strings("error"));
     }
 }
