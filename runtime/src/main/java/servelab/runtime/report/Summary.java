@@ -43,7 +43,8 @@ import servelab.runtime.record.Slo;
  * @param tpotMs               time per output token after the first
  * @param itlMs                inter-token latency, all gaps pooled
  * @param e2elMs               end-to-end latency
- * @param preemptions          preemptions of all requests (known ones: imported runs may have none)
+ * @param preemptions          preemptions of all requests (known ones: imported runs may have none); -1 when no row
+ *                             knows it (a client's run: {@code servelab load} sees no preemption)
  */
 public record Summary(int completed, int failed, double durationS, long totalInputTokens, long totalOutputTokens,
                       double requestThroughput, double outputThroughput, double totalTokenThroughput,
@@ -94,7 +95,7 @@ public record Summary(int completed, int failed, double durationS, long totalInp
         }
         line(out, "Output token throughput (tok/s):", number(outputThroughput));
         line(out, "Total token throughput (tok/s):", number(totalTokenThroughput));
-        line(out, "Preemptions:", Long.toString(preemptions));
+        line(out, "Preemptions:", preemptions < 0 ? "n/a" : Long.toString(preemptions)); // a client's run printed 0
         section(out, "Time to First Token", "TTFT", ttftMs);
         section(out, "Time per Output Token (excl. 1st token)", "TPOT", tpotMs);
         section(out, "Inter-token Latency", "ITL", itlMs);
@@ -120,7 +121,7 @@ public record Summary(int completed, int failed, double durationS, long totalInp
         json.put("slo", slo.isEmpty() ? null : slo.toString());
         json.put("output_throughput", orNull(outputThroughput));
         json.put("total_token_throughput", orNull(totalTokenThroughput));
-        json.put("preemptions", preemptions);
+        json.put("preemptions", preemptions < 0 ? null : preemptions);
         stats(json, "ttft", ttftMs);
         stats(json, "tpot", tpotMs);
         stats(json, "itl", itlMs);

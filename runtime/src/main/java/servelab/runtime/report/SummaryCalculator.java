@@ -51,7 +51,8 @@ final class SummaryCalculator {
                 ttfts.stats(each -> requests.forEach(b -> completedValues(b, "ttft_ms", each))),
                 tpots.stats(each -> requests.forEach(b -> completedValues(b, "tpot_ms", each))),
                 itls.stats(each -> requests.forEach(b -> completedGaps(b, each))),
-                e2els.stats(each -> requests.forEach(b -> completedValues(b, "e2el_ms", each))), totals.preemptions);
+                e2els.stats(each -> requests.forEach(b -> completedValues(b, "e2el_ms", each))),
+                totals.preemptionsKnown ? totals.preemptions : -1);
     }
 
     /** The known values of a latency column over the batch's completed requests. */
@@ -92,6 +93,8 @@ final class SummaryCalculator {
         long inputTokens;
         long outputTokens;
         long preemptions;
+        /** Whether any row knows its preemptions (a load client's rows all have null there). */
+        boolean preemptionsKnown;
         long firstArrival = Long.MAX_VALUE;
         long lastCompletion = Long.MIN_VALUE;
 
@@ -103,6 +106,7 @@ final class SummaryCalculator {
             long[] input = batch.longs("input_tokens");
             long[] output = batch.longs("output_tokens");
             long[] preempted = batch.longs("preemptions");
+            if (!preemptionsKnown) for (boolean isNull : batch.nulls("preemptions")) preemptionsKnown |= !isNull;
             double[] ttft = batch.doubles("ttft_ms");
             double[] tpot = batch.doubles("tpot_ms");
             double[] e2el = batch.doubles("e2el_ms");

@@ -58,6 +58,12 @@ class VllmImporterTest {
         assertEquals(2, s.completed());
         assertEquals(1, s.failed());
         assertEquals(20, s.totalInputTokens());
+        // vLLM's results know no preemptions: not known, not 0 (a client's run printed "Preemptions: 0")
+        assertEquals(-1, s.preemptions());
+        assertEquals(null, s.toJson().get("preemptions"));
+        assertTrue(s.toJson().containsKey("preemptions"));
+        assertTrue(s.format().lines().anyMatch(l -> l.startsWith("Preemptions:") && l.strip().endsWith("n/a")),
+                s.format());
         assertEquals(45, s.ttftMs().mean(), 1e-9);      // vLLM's own mean_ttft_ms in the fixture
         assertEquals(15, s.itlMs().mean(), 1e-9);       // (10 + 20 + 15) / 3 chunks
     }
