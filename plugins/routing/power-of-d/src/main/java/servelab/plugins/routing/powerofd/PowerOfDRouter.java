@@ -32,7 +32,8 @@ public final class PowerOfDRouter implements PluginFactory<Router> {
     private static final int MAX_D = 64;
     private static final PluginDescriptor DESCRIPTOR = new PluginDescriptor(PluginKind.ROUTER, "power-of-d", "1.0.0",
             "The least loaded of d replicas sampled at random (power of two choices; seeded).",
-            List.of(ParamSpec.ofInt("d", 2, 1, MAX_D, "replicas sampled per decision"),
+            List.of(ParamSpec.ofInt("d", 2, 1, MAX_D, "replicas sampled per decision; d at or above the replicas' count "
+                            + "looks at every one, as least-requests does"),
                     ParamSpec.ofChoice("load", "requests", List.of("requests", "tokens"),
                             "requests: waiting + running; tokens: queued prefill + running context"),
                     ParamSpec.ofLong("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "seed of the samples")));
