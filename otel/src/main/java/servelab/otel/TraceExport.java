@@ -25,7 +25,9 @@ public sealed interface TraceExport {
         public Collector {
             // "httpx://..." passed a prefix test and failed only in the exporter, after the run folder was made
             var scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
+            // (the authority, not getHost(): that is null for a name with an underscore, as Compose services have)
+            if (!(scheme.equals("http") || scheme.equals("https")) || endpoint.getRawAuthority() == null
+                    || endpoint.getRawAuthority().isBlank()) {
                 throw new IllegalArgumentException("serve.otlp_endpoint " + endpoint + " is not an http(s) URL with a "
                         + "host, like http://127.0.0.1:4318");
             }
@@ -51,7 +53,11 @@ public sealed interface TraceExport {
 
     private static URI uri(String text) {
         try {
-            return new URI(text);
+            // the exporter takes only a lower-case scheme: HTTPS:// passed the check and failed after the run began
+            var scheme = java.util.regex.Pattern.compile("^(?i)(https?)://").matcher(text);
+            return new URI(scheme.find()
+                    ? scheme.group(1).toLowerCase(java.util.Locale.ROOT) + text.substring(scheme.group(1).length())
+                    : text);
         } catch (java.net.URISyntaxException e) { // "127.0.0.1:4318": the parser's words alone did not name the key
             throw new IllegalArgumentException("serve.otlp_endpoint " + text + " is not an http(s) URL with a host, "
                     + "like http://127.0.0.1:4318 (" + e.getReason() + " at index " + e.getIndex() + ")");

@@ -149,6 +149,18 @@ class RequestTracerTest {
     }
 
     @Test
+    void anUpperCaseSchemeAndAnUnderscoredHostAreTakenAsTheExporterNeedsThem() {
+        // HTTPS:// passed the check and the exporter refused it once the run folder was made; otel_collector (a
+        // Compose service name) was refused as "no host"
+        var upper = (TraceExport.Collector) TraceExport.of("HTTPS://collector:4318", Path.of("."));
+        assertEquals("https://collector:4318/v1/traces", upper.tracesUrl());
+        upper.provider().close();
+        var underscored = (TraceExport.Collector) TraceExport.of("http://otel_collector:4318", Path.of("."));
+        assertEquals("http://otel_collector:4318/v1/traces", underscored.tracesUrl());
+        underscored.provider().close();
+    }
+
+    @Test
     void aCollectorUrlGetsV1TracesOnceWhetherOrNotItAlreadyEndsInIt() {
         assertEquals("http://127.0.0.1:4318/v1/traces",
                 new TraceExport.Collector(java.net.URI.create("http://127.0.0.1:4318")).tracesUrl());
