@@ -27,8 +27,12 @@ final class Dispatcher {
     /** Points sent and not answered, by point id: a point is out until an answer for it comes, from any member. */
     private final Map<String, Sent> sent = new java.util.LinkedHashMap<>();
 
-    Dispatcher(HazelcastInstance hz, BlockingQueue<Done> done) {
+    /** The sweep this coordinator runs (null: send to any member). */
+    private final String sweepId;
+
+    Dispatcher(HazelcastInstance hz, BlockingQueue<Done> done, String sweepId) {
         this.hz = hz;
+        this.sweepId = sweepId;
         this.executor = hz.getDurableExecutorService(SweepMember.EXECUTOR);
         this.done = done;
     }
@@ -47,6 +51,10 @@ final class Dispatcher {
         var busyBy = new HashMap<UUID, Integer>();
         for (var x : sent.values()) busyBy.merge(x.member(), 1, Integer::sum);
         for (var m : hz.getCluster().getMembers()) {
+            // not a second coordinator of this sweep (refused as it joined; one sent a point had all of them rerun)
+            if (!m.localMember() && sweepId != null && sweepId.equals(m.getAttribute(SweepMember.COORDINATES_ATTRIBUTE))) {
+                continue;
+            }
             int threads = threads(m);
             int busy = busyBy.getOrDefault(m.getUuid(), 0);
             if (busy >= threads + AHEAD) continue;
@@ -63,7 +71,9 @@ final class Dispatcher {
         var future = executor.submitToKeyOwner(task, keyOwnedBy(member));
         sent.put(point.id(), new Sent(point, member.getUuid()));
         future.whenComplete((result, failure) -> done.add(new Done(point, member.getUuid(), future.getTaskId(), result,
-                failure)));
+                // a task run again after its member died has answered with no result and no failure: lost, sent again
+                result == null && failure == null ? new IllegalStateException("the cluster answered point "
+                        + point.id() + " with no result (its member left)") : failure)));
     }
 
     void finished(Done d) {

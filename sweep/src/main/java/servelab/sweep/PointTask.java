@@ -75,12 +75,13 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
         }
         long start = System.nanoTime();
         var scratch = options.workDir().resolve("sweeps").resolve(sweepId);
-        // one folder per coordinator and member: a stopped sweep's point still running here, or a member sharing this
-        // work folder, deleted the folder of the same point's new attempt (and it failed)
-        var pointDir = scratch.resolve(point.id());
-        var runDir = pointDir.resolve(coordinator + "." + hz.getCluster().getLocalMember().getUuid());
+        // one folder per coordinator and member, locked while it runs (AttemptFolder): a stopped sweep's point still
+        // running here, a member sharing this work folder or another sweep deleted a live attempt's folder
+        AttemptFolder attempt = null;
         try {
-            deleteStale(pointDir); // what earlier attempts of members or coordinators now gone left
+            attempt = AttemptFolder.take(scratch.resolve(point.id()),
+                    coordinator + "." + hz.getCluster().getLocalMember().getUuid());
+            var runDir = attempt.dir();
             var base = writeBase(scratch);
             var overrides = new ArrayList<>(point.overrides());
             if (traceSha256 != null) {
@@ -116,10 +117,9 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
             return new PointResult(point.id(), member, System.nanoTime() - start, new LinkedHashMap<>(), message);
         } finally {
             try {
-                delete(runDir);
-                Files.deleteIfExists(pointDir);
+                if (attempt != null) attempt.close();
             } catch (IOException e) {
-                // scratch space only (another attempt's folder in it, or a file that would not go): deleted when stale
+                // scratch space only (a file that would not go): the next attempt at the point deletes it
             }
             try {
                 SweepState.running(hz, sweepId).delete(point.id());
@@ -138,23 +138,6 @@ final class PointTask implements Callable<PointResult>, Serializable, HazelcastI
             Files.move(tmp, base, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return base;
-    }
-
-    /** Deletes the folders in {@code pointDir} of attempts whose coordinator or member has left the cluster. */
-    private void deleteStale(Path pointDir) throws IOException {
-        if (!Files.isDirectory(pointDir)) return;
-        try (var attempts = Files.list(pointDir)) {
-            for (var dir : attempts.toList()) {
-                var uuids = dir.getFileName().toString().split("\\.");
-                boolean live = uuids.length == 2;
-                try {
-                    for (var uuid : uuids) live &= SweepState.isMember(hz, java.util.UUID.fromString(uuid));
-                } catch (IllegalArgumentException notOurs) {
-                    live = false;
-                }
-                if (!live) delete(dir);
-            }
-        }
     }
 
     static void delete(Path dir) throws IOException {

@@ -19,6 +19,11 @@ public final class SweepMember {
     public static final String EXECUTOR = "servelab.sweep";
     /** Member attribute with its thread count, so the coordinator keeps each member exactly busy. */
     static final String THREADS_ATTRIBUTE = "servelab.threads";
+    /**
+     * Member attribute naming the sweep a coordinator runs ({@code sweep ID}; absent on workers): a coordinator sends
+     * points to itself and to any other member, but not to a second coordinator of its own sweep, which is refused.
+     */
+    static final String COORDINATES_ATTRIBUTE = "servelab.coordinates";
     /** User-context key of the member's {@link MemberOptions}, read by tasks running on it. */
     static final String OPTIONS_KEY = "servelab.member";
     static final String TESTBEDS_KEY = "servelab.testbeds";
@@ -34,6 +39,7 @@ public final class SweepMember {
     static final class MemberChanges implements com.hazelcast.cluster.MembershipListener {
         @Override
         public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+            if (event.getMember().localMember()) return; // its own start, said by the command
             System.err.println("servelab: member " + Addresses.of(event.getMember()) + " joined ("
                     + event.getMembers().size() + " members)");
         }
@@ -51,11 +57,18 @@ public final class SweepMember {
         return start(options, true);
     }
 
+
+
     /**
      * @param shutdownHook whether Hazelcast ends the member itself when the JVM is stopped; a coordinator that ends
      *                     it in its own order (its results first) says false
      */
     static HazelcastInstance start(MemberOptions options, boolean shutdownHook) {
+        return start(options, shutdownHook, null);
+    }
+
+    /** @param sweepId the sweep this member coordinates, or null for a worker */
+    static HazelcastInstance start(MemberOptions options, boolean shutdownHook, String sweepId) {
         if (System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
         }
@@ -66,6 +79,7 @@ public final class SweepMember {
             if (System.getProperty(key) == null) System.setProperty(key, "error");
         }
         var config = config(options);
+        if (sweepId != null) config.getMemberAttributeConfig().setAttribute(COORDINATES_ATTRIBUTE, sweepId);
         config.setProperty("hazelcast.shutdownhook.enabled", Boolean.toString(shutdownHook));
         var testbeds = new Testbeds(options.pluginsDir());
         config.getUserContext().put(TESTBEDS_KEY, testbeds);

@@ -40,16 +40,9 @@ public final class SweepRunner {
      */
     public static Outcome run(SweepPlan plan, java.nio.file.Path out, MemberOptions member, HazelcastInstance hz,
                               SweepProgress progress) throws IOException, InterruptedException {
+        boolean existed = java.nio.file.Files.exists(out);
         var folder = new SweepFolder(out);
         folder.requireSameSweep(plan);
-        folder.writeDescription(plan);
-        var todo = new ArrayDeque<Point>();
-        for (var p : plan.points()) if (!folder.isComplete(p.id())) todo.add(p);
-        int skipped = plan.points().size() - todo.size();
-        if (todo.isEmpty()) {
-            SweepTable.write(plan, folder);
-            return new Outcome(plan, out, plan.points().size(), skipped, 0, 0, 0, 0);
-        }
         boolean owned = hz == null;
         // Ctrl-C or SIGTERM: this thread stops, writes sweep.arrow (the points not done marked missing) and ends the
         // member, then the JVM exits; Hazelcast's own hook would end the member under it (a page of stack traces)
@@ -65,11 +58,20 @@ public final class SweepRunner {
                 Thread.currentThread().interrupt();
             }
         });
-        // (before the member starts: a Ctrl-C while it started ended the JVM with no word and no sweep.arrow)
+        // (before sweep.json and the member: a Ctrl-C while the member started ended the JVM with no word and no
+        // sweep.arrow, and one just after sweep.json appeared sometimes did too)
         if (owned) Runtime.getRuntime().addShutdownHook(hook);
         String claim = null;
         try {
-            if (owned) hz = SweepMember.start(member, false);
+            folder.writeDescription(plan);
+            var todo = new ArrayDeque<Point>();
+            for (var p : plan.points()) if (!folder.isComplete(p.id())) todo.add(p);
+            int skipped = plan.points().size() - todo.size();
+            if (todo.isEmpty()) {
+                SweepTable.write(plan, folder);
+                return new Outcome(plan, out, plan.points().size(), skipped, 0, 0, 0, 0);
+            }
+            if (owned) hz = SweepMember.start(member, false, plan.id());
             if (signalled.get()) throw new InterruptedException("stopped as the member started");
             claim = SweepState.claim(hz, plan.id(), out);
             var counts = dispatch(plan, hz, folder, todo, progress);
@@ -82,7 +84,11 @@ public final class SweepRunner {
             // interrupted or broken: leave at once; complete points are on disk and a rerun continues from them
             if (signalled.get()) Thread.interrupted(); // a flag left set (Hazelcast's start keeps it) fails every write
             progress.close();
-            writeTableAfter(plan, folder, e);
+            if (e instanceof SweepState.ClaimRefused) { // it ran nothing: no table of missing points, no new folder
+                if (!existed) deleteQuietly(out);
+            } else {
+                writeTableAfter(plan, folder, e);
+            }
             if (hz != null && claim != null) release(hz, plan.id(), claim);
             if (owned && hz != null && signalled.get()) hz.shutdown(); // our own stop: no "Terminating forcefully" warning
             else if (owned && hz != null) hz.getLifecycleService().terminate();
@@ -118,6 +124,14 @@ public final class SweepRunner {
         }
     }
 
+    private static void deleteQuietly(java.nio.file.Path dir) {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (var f : files.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(f);
+        } catch (IOException | RuntimeException e) {
+            // a folder left behind says nothing wrong; the refusal is the message
+        }
+    }
+
     /** sweep.arrow for what is on disk, after a stop; a failure to write it is added to the one that stopped us. */
     private static void writeTableAfter(SweepPlan plan, SweepFolder folder, Exception cause) {
         try {
@@ -142,7 +156,7 @@ public final class SweepRunner {
         if (plan.trace().isPresent()) TraceShare.publish(hz, plan.trace().get());
         var baseYaml = plan.file().baseYaml();
         var done = new LinkedBlockingQueue<Dispatcher.Done>();
-        var dispatcher = new Dispatcher(hz, done);
+        var dispatcher = new Dispatcher(hz, done, plan.id());
         var coordinator = hz.getCluster().getLocalMember().getUuid();
         var lost = new HashMap<String, Integer>();
         int total = todo.size(), ran = 0, failed = 0, reran = 0, duplicates = 0;

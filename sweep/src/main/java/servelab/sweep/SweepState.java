@@ -48,7 +48,7 @@ final class SweepState {
             if (other == null) break;
             var parts = other.split(" ", 3);
             if (isMember(hz, java.util.UUID.fromString(parts[0]))) {
-                throw new IllegalStateException("sweep " + sweepId + " is already running on this cluster, coordinated by "
+                throw new ClaimRefused("sweep " + sweepId + " is already running on this cluster, coordinated by "
                         + parts[1] + " into " + parts[2] + "; wait for it to end (the same command then finds its points "
                         + "there only if --out is the same), or run this one on a cluster of its own (--cluster NAME); a coordinator "
                         + "killed moments ago stays a member for up to 10 s");
@@ -57,6 +57,15 @@ final class SweepState {
         }
         destroy(hz, sweepId);
         return mine;
+    }
+
+    /** A second coordinator of a sweep that already has one: it took no work, and leaves nothing behind. */
+    static final class ClaimRefused extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ClaimRefused(String message) {
+            super(message);
+        }
     }
 
     /** Gives up a {@link #claim} (a stopped coordinator's lapses when it leaves the cluster). */

@@ -209,7 +209,7 @@ class SweepRunnerTest {
         var hz = SweepMember.start(member(1));
         try {
             var done = new java.util.concurrent.LinkedBlockingQueue<Dispatcher.Done>();
-            var dispatcher = new Dispatcher(hz, done);
+            var dispatcher = new Dispatcher(hz, done, null);
             for (int i = 0; i < 2; i++) {
                 var m = dispatcher.freeMember();
                 assertTrue(m != null, "room for point " + i + " on a one-thread member");
@@ -292,12 +292,12 @@ class SweepRunnerTest {
     void aSecondCoordinatorOfOneSweepOnOneClusterIsRefusedWhileTheFirstIsAMember() throws Exception {
         // the same sweep run into two folders at once: the two shared its state and scratch folders, and one failed
         var plan = plan("  seed: [1]\n");
-        var a = SweepMember.start(member(1));
+        var a = SweepMember.start(member(1), true, plan.id());
         com.hazelcast.core.HazelcastInstance b = null;
         try {
             var addressA = Addresses.of(a.getCluster().getLocalMember());
             b = SweepMember.start(new MemberOptions(member(1).clusterName(), "127.0.0.1", 5911, List.of(addressA), 1,
-                    plugins, dir.resolve("work-b")));
+                    plugins, dir.resolve("work-b")), true, plan.id());
             assertEquals(2, b.getCluster().getMembers().size());
             SweepState.claim(a, plan.id(), dir.resolve("out-a"));
             var second = b;
@@ -305,6 +305,24 @@ class SweepRunnerTest {
                     () -> SweepState.claim(second, plan.id(), dir.resolve("out-b")));
             assertTrue(refused.getMessage().contains("sweep " + plan.id() + " is already running on this cluster, "
                     + "coordinated by " + addressA + " into " + dir.resolve("out-a")), refused.getMessage());
+            // the refused coordinator, a member meanwhile, is sent no point (one was, and its leaving reran them all)
+            var dispatcher = new Dispatcher(a, new java.util.concurrent.LinkedBlockingQueue<>(), plan.id());
+            assertEquals(a.getCluster().getLocalMember().getUuid(), dispatcher.freeMember().getUuid());
+            // (another sweep's coordinator, or a worker, is sent points)
+            var another = new Dispatcher(a, new java.util.concurrent.LinkedBlockingQueue<>(), "another-sweep");
+            var members = new java.util.HashSet<java.util.UUID>();
+            for (int i = 0; i < 50 && members.size() < 2; i++) {
+                var m = another.freeMember();
+                members.add(m.getUuid());
+                another.submit(plan.points().getFirst(), new PointTask("another-sweep", java.util.UUID.randomUUID(),
+                        plan.points().getFirst(), plan.file().baseYaml(), plan.trace()), m);
+            }
+            assertEquals(2, members.size(), "a coordinator of another sweep takes points");
+            // and the sweep it was asked to run leaves no folder of missing points behind
+            var outB = dir.resolve("out-b-run");
+            org.junit.jupiter.api.Assertions.assertThrows(SweepState.ClaimRefused.class,
+                    () -> SweepRunner.run(plan, outB, member(1), second, new SweepProgress.Silent()));
+            assertTrue(!java.nio.file.Files.exists(outB), "a refused sweep wrote its folder");
             // the first coordinator stops without releasing its claim (Ctrl-C), leaving its attempts behind
             SweepState.attempts(a, plan.id()).put(plan.points().getFirst().id(), addressA);
             a.shutdown();
