@@ -75,6 +75,7 @@ public final class ServeSession implements AutoCloseable {
     }
 
     private void open(ServeSpec spec, Path pluginsDir, HostListener listener) throws IOException {
+        refuseWhatServeIgnores(exp);
         requireFreePort(spec);
         var events = new HostEvents(listener == null ? HostListener.STDERR : listener);
         var setup = keep(ExecutorSetups.open(exp));
@@ -138,6 +139,23 @@ public final class ServeSession implements AutoCloseable {
                 "max_model_len", maxLen, "api_key", spec.apiKey() != null));
         recorder.writeRunJson(info);
         Files.writeString(runDir.resolve("serve.port"), server.port() + "\n");
+    }
+
+    /**
+     * The experiment keys of a simulated cluster that a server has no use for: faults, an autoscaler, replica groups,
+     * the simulated network and the gateway's retries and timeouts were read and then ignored without a word (a crash
+     * at 100 ms never came; a group's kv_blocks was recorded in run.json and not used).
+     */
+    static void refuseWhatServeIgnores(Experiment exp) {
+        String ignored = !exp.faults().isEmpty() ? "faults" : exp.autoscaling() != null ? "autoscaling"
+                : !exp.cluster().groups().isEmpty() ? "cluster.groups"
+                : !exp.cluster().network().equals(servelab.runtime.experiment.ClusterSpec.NetworkSpec.NONE) ? "cluster.network"
+                : !exp.gateway().equals(servelab.runtime.experiment.GatewaySpec.DEFAULT) ? "gateway" : null;
+        if (ignored != null) {
+            throw new IllegalArgumentException(ignored + ": servelab serve has no simulated cluster (faults, autoscaling, "
+                    + "replica groups, network delays, gateway retries and timeouts); it serves `replicas` identical "
+                    + "replicas for real clients. servelab run simulates them");
+        }
     }
 
     /**

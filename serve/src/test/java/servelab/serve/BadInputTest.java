@@ -137,4 +137,18 @@ class BadInputTest {
             assertEquals(200, s.get("/health").statusCode(), "health probes need no key");
         }
     }
+
+    @Test
+    void keysOfASimulatedClusterAreRefusedNotIgnored(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        // a crash at 100 ms never came, and a group's kv_blocks was recorded in run.json and not used
+        for (var set : new String[][] {{"faults=[{kind: crash, at_ms: 100, replica: 0}]"},
+                {"replicas=2", "autoscaling={min: 1, max: 2}"},
+                {"replicas=2", "cluster.groups=[{name: a, count: 1, kv_blocks: 60}, {name: b, count: 1}]"},
+                {"cluster.network.client_router={dist: fixed, ms: 5}"}, {"gateway.timeout_ms=100"}}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Served.start(dir.resolve(String.valueOf(set.length) + set[set.length - 1].hashCode()), set));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(": servelab serve has no simulated cluster"),
+                    e.getMessage());
+        }
+    }
 }
