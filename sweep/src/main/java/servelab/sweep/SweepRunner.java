@@ -40,7 +40,9 @@ public final class SweepRunner {
      */
     public static Outcome run(SweepPlan plan, java.nio.file.Path out, MemberOptions member, HazelcastInstance hz,
                               SweepProgress progress) throws IOException, InterruptedException {
-        boolean existed = java.nio.file.Files.exists(out);
+        // the outermost folder of --out this invocation makes (null: it exists), removed if the sweep is refused
+        java.nio.file.Path created = null;
+        for (var p = out.toAbsolutePath(); p != null && !java.nio.file.Files.exists(p); p = p.getParent()) created = p;
         var folder = new SweepFolder(out);
         folder.requireSameSweep(plan);
         boolean owned = hz == null;
@@ -74,6 +76,13 @@ public final class SweepRunner {
             if (owned) hz = SweepMember.start(member, false, plan.id());
             if (signalled.get()) throw new InterruptedException("stopped as the member started");
             claim = SweepState.claim(hz, plan.id(), out);
+            if (hz.getCluster().getLocalMember().isLiteMember()) hz.getCluster().promoteLocalLiteMember();
+            // the partitions this member's joining moves are moved before any point is sent: a point running in a
+            // moving partition is run again by its new owner
+            for (long t0 = System.nanoTime(); !hz.getPartitionService().isClusterSafe()
+                    && System.nanoTime() - t0 < 30_000_000_000L; ) {
+                Thread.sleep(50);
+            }
             var counts = dispatch(plan, hz, folder, todo, progress);
             SweepTable.write(plan, folder);
             SweepState.destroy(hz, plan.id());
@@ -84,13 +93,14 @@ public final class SweepRunner {
             // interrupted or broken: leave at once; complete points are on disk and a rerun continues from them
             if (signalled.get()) Thread.interrupted(); // a flag left set (Hazelcast's start keeps it) fails every write
             progress.close();
-            if (e instanceof SweepState.ClaimRefused) { // it ran nothing: no table of missing points, no new folder
-                if (!existed) deleteQuietly(out);
+            if (e instanceof SweepState.ClaimRefused) { // it ran nothing: no table of missing points, no new folders
+                if (created != null) deleteQuietly(created);
             } else {
                 writeTableAfter(plan, folder, e);
             }
             if (hz != null && claim != null) release(hz, plan.id(), claim);
-            if (owned && hz != null && signalled.get()) hz.shutdown(); // our own stop: no "Terminating forcefully" warning
+            // our own stop or a refusal: shut down, no "Terminating forcefully" warning
+            if (owned && hz != null && (signalled.get() || e instanceof SweepState.ClaimRefused)) hz.shutdown();
             else if (owned && hz != null) hz.getLifecycleService().terminate();
             // a signal's interrupt can reach us wrapped (a Hazelcast call that was waiting): still a stop
             if (e instanceof InterruptedException || signalled.get()) { // said here, before the hook lets the JVM end

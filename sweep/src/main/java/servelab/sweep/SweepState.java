@@ -40,6 +40,10 @@ final class SweepState {
      * @return the claim, for {@link #release}
      */
     static String claim(HazelcastInstance hz, String sweepId, java.nio.file.Path out) {
+        var cluster = hz.getCluster();
+        if (cluster.getLocalMember().isLiteMember() && cluster.getMembers().stream().allMatch(m -> m.isLiteMember())) {
+            cluster.promoteLocalLiteMember(); // alone (the members it joined left): no one to hold the claim but itself
+        }
         var me = hz.getCluster().getLocalMember();
         var mine = me.getUuid() + " " + Addresses.of(me) + " " + out;
         var coordinators = coordinators(hz);

@@ -299,6 +299,8 @@ class SweepRunnerTest {
             b = SweepMember.start(new MemberOptions(member(1).clusterName(), "127.0.0.1", 5911, List.of(addressA), 1,
                     plugins, dir.resolve("work-b")), true, plan.id());
             assertEquals(2, b.getCluster().getMembers().size());
+            // a coordinator that joined owns no partition before its claim holds (the executor ran points again on one)
+            assertTrue(b.getCluster().getLocalMember().isLiteMember());
             SweepState.claim(a, plan.id(), dir.resolve("out-a"));
             var second = b;
             var refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,

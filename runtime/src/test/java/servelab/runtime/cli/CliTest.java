@@ -157,7 +157,7 @@ class CliTest {
                       - delay_ms (double, default 0.0, [0.0, 3600000.0]): fixed wait before the hedge, milliseconds; 0: wait the recent latency quantile instead
                       - quantile (double, default 0.95, [0.5, 1.0]): quantile of recent answer latency after which to hedge (Dean and Barroso: 0.95)
                       - min_delay_ms (double, default 10.0, [0.0, 3600000.0]): floor of the wait before a hedge, milliseconds
-                      - max_hedge_fraction (double, default 1.0, [0.0, 1.0]): no hedge while hedges in flight reach this fraction of live requests (1: no cap)
+                      - max_hedge_fraction (double, default 1.0, [0.0, 1.0]): no hedge while hedges in flight reach this fraction of live requests (1: no cap); above 0 (0 would allow no hedge: choose hedge none)
                   none                 1.0.0    built-in
                       No hedged copies.
                 breaker
@@ -167,7 +167,7 @@ class CliTest {
                       - wait_open_ms (double, default 60000.0, [1.0, 8.64E7]): how long an open breaker keeps its replica out before half-opening, milliseconds
                       - permitted_half_open (int, default 10, [1, 1000000]): calls a half-open breaker evaluates before it closes or opens again
                       - sliding_window_size (int, default 100, [1, 1000000]): calls in the count-based sliding window (Resilience4j's default window)
-                      - minimum_calls (int, default 100, [1, 1000000]): calls recorded before the failure rate is evaluated at all
+                      - minimum_calls (int, default 100, [1, 1000000]): calls recorded before the failure rate is evaluated at all; at most sliding_window_size
                       - slow_call_ms (double, default 0.0, [0.0, 8.64E7]): answers slower than this count as slow calls, milliseconds; 0: no slow-call detection
                       - slow_call_rate_threshold (double, default 50.0, [1.0, 100.0]): slow-call rate, percent, that opens the breaker (with slow_call_ms set)
                   none                 1.0.0    built-in
@@ -175,7 +175,7 @@ class CliTest {
                   outlier-ejection     1.0.0    breaker.jar
                       Envoy-style outlier ejection: consecutive failures eject a replica, with a cap on ejected replicas.
                       - consecutive_5xx (int, default 5, [1, 1000000]): failed attempts in a row that make a replica an outlier (Envoy: 5)
-                      - base_ejection_ms (double, default 30000.0, [0.0, 8.64E7]): ejection time per time ejected, milliseconds (Envoy: 30 s)
+                      - base_ejection_ms (double, default 30000.0, [0.0, 8.64E7]): ejection time per time ejected, milliseconds, above 0 (Envoy: 30 s)
                       - max_ejection_ms (double, default 300000.0, [0.0, 8.64E7]): longest ejection, milliseconds (Envoy: 300 s, or base_ejection_ms if larger)
                       - max_ejection_percent (double, default 10.0, [0.0, 100.0]): replicas ejected at once, percent of all; one may always be (Envoy: 10)
                       - slow_answer_ms (double, default 0.0, [0.0, 8.64E7]): answers slower than this count as failures, milliseconds; 0: latency is not judged

@@ -59,7 +59,8 @@ public final class SweepCommand implements Callable<Integer> {
         int missing = Math.max(0, outcome.total() - outcome.skipped() - outcome.ran());
         stdout.printf("sweep %s: %d points; ran %d (%d failed%s), skipped %d already complete%s; results in %s%n",
                 plan.id(), outcome.total(), outcome.ran(), outcome.failed(),
-                outcome.reran() > 0 ? ", " + outcome.reran() + " started again after a member left" : "",
+                outcome.reran() > 0 ? ", " + outcome.reran() + " started again (a member left, or joined and took over"
+                        + " the partition of a running point)" : "",
                 outcome.skipped(), missing > 0 ? ", " + missing + " missing (the same command runs them)" : "",
                 out.resolve("sweep.arrow"));
         stdout.flush();
