@@ -27,4 +27,14 @@ public record Plugin(PluginFactory<?> factory, PluginDescriptor descriptor, Stri
         }
         return (x.length > 3 ? x[3] : "").compareTo(y.length > 3 ? y[3] : "");
     }
+
+    /** Where a bundle came from, as listings show it: its jar's file name, or {@code built-in} for the host's own. */
+    static String sourceOf(org.osgi.framework.Bundle bundle) {
+        if (bundle.getBundleId() == 0) return "built-in";
+        String location = bundle.getLocation();
+        int hash = location.lastIndexOf('#');
+        if (hash >= 0) location = location.substring(0, hash);
+        int slash = location.lastIndexOf('/');
+        return slash >= 0 ? location.substring(slash + 1) : location;
+    }
 }

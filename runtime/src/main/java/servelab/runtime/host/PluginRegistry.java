@@ -120,7 +120,7 @@ public final class PluginRegistry {
             if (!isFactory(ref)) continue;
             var plugin = resolve(ref);
             if (plugin == null) {
-                throw new PluginException(sourceOf(bundle) + ": its plugin factory could not be created: "
+                throw new PluginException(Plugin.sourceOf(bundle) + ": its plugin factory could not be created: "
                         + ComponentFailures.of(context, bundle));
             }
             list.add(plugin);
@@ -390,19 +390,10 @@ public final class PluginRegistry {
         try {
             descriptor = factory.descriptor();
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-            throw new PluginException(sourceOf(bundle) + ": descriptor() threw: " + e, e);
+            throw new PluginException(Plugin.sourceOf(bundle) + ": descriptor() threw: " + e, e);
         }
-        var plugin = new Plugin(factory, descriptor, sourceOf(bundle), bundle.getBundleId());
+        var plugin = new Plugin(factory, descriptor, Plugin.sourceOf(bundle), bundle.getBundleId());
         resolved.put(ref, plugin);
         return plugin;
-    }
-
-    static String sourceOf(Bundle bundle) {
-        if (bundle.getBundleId() == 0) return "built-in";
-        String location = bundle.getLocation();
-        int hash = location.lastIndexOf('#');
-        if (hash >= 0) location = location.substring(0, hash);
-        int slash = location.lastIndexOf('/');
-        return slash >= 0 ? location.substring(slash + 1) : location;
     }
 }
