@@ -289,51 +289,17 @@ final class LiveEngine implements AutoCloseable {
         if (worker != null) worker.post(replica -> replica.cancel(id, reason));
     }
 
-    /**
-     * Hears each request as it is routed and its tokens as they come out, before any row is written (the metrics
-     * count tokens and first-token times as vLLM does, step by step).
-     */
-    interface Progress {
-        /** On the intake's thread, before the request is posted to replica {@code replica}. */
-        void routed(long id, int replica, long arrivalNanos, int inputTokens);
+    private EngineProgress progress = EngineProgress.NONE;
 
-        /** On the replica's thread: output tokens {@code [from, to)} came out at run-clock {@code nanos}. */
-        void tokens(long id, int from, int to, long nanos);
-
-        /**
-         * A request on replica {@code replica} completed, {@code reason} {@code stop} (a stop string or the end of
-         * text) or {@code length}: said when the engine ends it, whether or not its client is still there to read it.
-         */
-        void finished(int replica, String reason);
-    }
-
-    private Progress progress = new Progress() {
-        @Override public void routed(long id, int replica, long arrivalNanos, int inputTokens) { }
-        @Override public void tokens(long id, int from, int to, long nanos) { }
-        @Override public void finished(int replica, String reason) { }
-    };
-
-    /** Sets who hears of routed requests and their tokens (before {@link #start}). */
-    void onProgress(Progress listener) {
+    /** Sets who hears of routed requests, their tokens and ends, and idle replicas (before {@link #start}). */
+    void onProgress(EngineProgress listener) {
         this.progress = listener;
-    }
-
-    /** Told of a replica's state after a pass of its loop that took no step (see {@link ServeMetrics#idle}). */
-    interface IdleListener {
-        void idle(Replica replica, ReplicaSlots slots);
-    }
-
-    private IdleListener idleListener = (replica, slots) -> { };
-
-    /** Sets who hears of idle replicas (before {@link #start}). */
-    void onIdle(IdleListener listener) {
-        this.idleListener = listener;
     }
 
     /** On the replica's thread, when a pass of its loop took no step. */
     void idle(Replica replica) {
         running.set(replica.index(), replica.runningRequests());
-        idleListener.idle(replica, replicaSlots.get(replica.index()));
+        progress.idle(replica, replicaSlots.get(replica.index()));
     }
 
     /** After each step, on the replica's thread: host reports (deployments, failed jars) become event rows. */

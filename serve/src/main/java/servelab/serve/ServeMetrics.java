@@ -22,7 +22,7 @@ import servelab.runtime.record.RequestRow;
  * ({@code servelab:*}: the plugin in each slot, swaps, faults, refused and cancelled requests). Histogram buckets are
  * vLLM's. Thread-safe (the Prometheus client's metrics are).
  */
-final class ServeMetrics implements ResultSink, LiveEngine.Progress {
+final class ServeMetrics implements ResultSink, EngineProgress {
     private static final double[] TTFT = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5,
             5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0};
     private static final double[] ITL = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0,
@@ -102,7 +102,8 @@ final class ServeMetrics implements ResultSink, LiveEngine.Progress {
      * server stayed idle. The plugins are the slots' (a {@code ctl switch} shows at once; the swap itself is counted
      * when a step takes it, as events.arrow records it).
      */
-    void idle(Replica replica, servelab.runtime.engine.ReplicaSlots slots) {
+    @Override
+    public void idle(Replica replica, servelab.runtime.engine.ReplicaSlots slots) {
         var e = Integer.toString(replica.index());
         running.labelValues(model, e).set(replica.runningRequests());
         waiting.labelValues(model, e).set(replica.waitingRequests());

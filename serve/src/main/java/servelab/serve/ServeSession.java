@@ -106,7 +106,6 @@ public final class ServeSession implements AutoCloseable {
         engine = new LiveEngine(history.wrap(fanOut(recorder, metrics, trace, outputs)), tokens, spec, trace, tracer, model,
                 setup instanceof ModelSetup m ? m.requestSampling() : null);
         metrics.replicas(exp.replicas());
-        engine.onIdle(metrics::idle);
         engine.onProgress(metrics);
         var replicas = new ArrayList<Replica>();
         int maxLen = (int) Math.min(Integer.MAX_VALUE, (long) blocks * kv.blockSize());

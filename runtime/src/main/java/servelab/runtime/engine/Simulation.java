@@ -33,7 +33,6 @@ import servelab.runtime.cluster.SessionKey;
  * anything else due at their instant.
  */
 public final class Simulation {
-
     /** Called after every step, on the engine's thread; a test may block here to swap a plugin at an exact step. */
     @FunctionalInterface
     public interface StepListener {
@@ -165,10 +164,8 @@ public final class Simulation {
      * serves again after its cold start: {@code coldStartNanos[r]} (its model load) plus the crash's warm-up.
      */
     public Simulation faults(List<Fault> schedule, long[] coldStartNanos) {
-        if (coldStartNanos.length != replicas.size()) {
-            throw new IllegalArgumentException("cold starts given for " + coldStartNanos.length + " replicas, not "
-                    + replicas.size());
-        }
+        if (coldStartNanos.length != replicas.size()) throw new IllegalArgumentException("cold starts given for "
+                + coldStartNanos.length + " replicas, not " + replicas.size());
         faults = new FaultDriver(replicas, freeAt, faultState, lifecycle, control, front, coldStartNanos,
                 hearsAnswers ? this::attemptsLost : null);
         faults.schedule(schedule);
@@ -284,8 +281,7 @@ public final class Simulation {
         }
     }
 
-    /** Switches of the cluster's slots since they were last asked, recorded now (after each step, and at the end). */
-    private void noteSwaps(long at) {
+    private void noteSwaps(long at) { // the cluster slots' switches since last asked: after each step, and at the end
         gateway.noteSwaps(at);
         if (autoscaling != null) autoscaling.noteSwaps(at);
     }
