@@ -207,10 +207,10 @@ final class ServeMetrics implements ResultSink, EngineProgress {
 
     @Override
     public void request(RequestRow r) {
+        var l = live.remove(r.requestId()); // ended: nothing of it stays behind, whatever its row says
         if (r.replica() < 0) return; // refused at admission: counted by refused()
         var e = Integer.toString(r.replica());
         // what its tokens did not count as they came (all of it for a request the metrics did not see routed)
-        var l = live.remove(r.requestId());
         if (l == null) l = new Live(e, r.arrivalNanos(), r.inputTokens());
         var times = r.tokenTimesNanos();
         l.count(r.outputTokens(), k -> k < times.length ? times[k] : k == 0 ? r.firstTokenNanos() : -1);
