@@ -93,7 +93,11 @@ final class RequestClient {
             HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (var body = response.body()) {
                 if (response.statusCode() != 200) {
-                    ex.fail("HTTP " + response.statusCode() + ": " + excerpt(body));
+                    // 429 and 503 are the server refusing before any service (its admission, its bound, its stop):
+                    // rejected, as the server's own rows have them; any other status failed
+                    int status = response.statusCode();
+                    ex.fail((status == 429 || status == 503 ? servelab.runtime.record.RequestRow.REJECTED_PREFIX : "")
+                            + "HTTP " + status + ": " + excerpt(body));
                 } else if (stream) {
                     readStream(body, ex);
                 } else {
