@@ -135,8 +135,8 @@ public final class SweepRunner {
     }
 
     private static void deleteQuietly(java.nio.file.Path dir) {
-        try (var files = java.nio.file.Files.walk(dir)) {
-            for (var f : files.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(f);
+        try {
+            PointTask.delete(dir);
         } catch (IOException | RuntimeException e) {
             // a folder left behind says nothing wrong; the refusal is the message
         }
