@@ -103,12 +103,19 @@ final class Column<R> {
                 Stage.DOUBLES_NAN_NULL);
     }
 
+    /** A boolean column that is null where {@code value} gives null. */
     static <R> Column<R> bool(String name, Function<R, Boolean> value) {
         return new Column<>(Field.nullable(name, ArrowType.Bool.INSTANCE), (v, i, r) -> {
             Boolean x = value.apply(r);
             if (x == null) ((BitVector) v).setNull(i);
             else ((BitVector) v).setSafe(i, x ? 1 : 0);
         });
+    }
+
+    /** A boolean column that is never null. */
+    static <R> Column<R> boolNotNull(String name, java.util.function.Predicate<R> value) {
+        return new Column<>(Field.notNullable(name, ArrowType.Bool.INSTANCE),
+                (v, i, r) -> ((BitVector) v).setSafe(i, value.test(r) ? 1 : 0));
     }
 
     static <R> Column<R> utf8(String name, Function<R, String> value) {

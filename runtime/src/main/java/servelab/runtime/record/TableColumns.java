@@ -1,6 +1,7 @@
 package servelab.runtime.record;
 
 import static servelab.runtime.record.Column.bool;
+import static servelab.runtime.record.Column.boolNotNull;
 import static servelab.runtime.record.Column.float64;
 import static servelab.runtime.record.Column.float64List;
 import static servelab.runtime.record.Column.float64OrNull;
@@ -69,7 +70,7 @@ final class TableColumns {
             int64OrNull("routed_ns", e -> e.row().cluster().routedNanos()),
             float64OrNull("router_queue_ms", e -> e.row().cluster().routerQueueMs()),
             int64("router_cpu_ns", e -> e.row().cluster().routerCpuNanos()),
-            bool("degraded", e -> e.row().cluster().degraded()),
+            boolNotNull("degraded", e -> e.row().cluster().degraded()),
             utf8("degraded_reason", e -> e.row().cluster().degradedReason()),
             utf8("outcome", e -> e.row().gateway().outcome().id()),
             int32OrNull("attempts", e -> e.row().gateway().attempts()),

@@ -25,6 +25,39 @@ class ResultsSchemaDocTest {
         }
     }
 
+    /** A column the document says is never null ("never", "no") is not nullable in the files, and the reverse. */
+    @Test
+    void schemaDocumentSaysWhichColumnsCanBeNull() throws IOException {
+        var doc = Files.readAllLines(docPath());
+        var wrong = new ArrayList<String>();
+        for (var table : ResultTable.values()) {
+            var nullWhen = documentedNullWhen(doc, table.tableName());
+            for (var field : table.schema().getFields()) {
+                String when = nullWhen.get(field.getName());
+                boolean documentedNever = when.equals("never") || when.equals("no");
+                if (documentedNever == field.isNullable()) {
+                    wrong.add(table.tableName() + "." + field.getName() + ": nullable " + field.isNullable()
+                            + ", documented null when '" + when + "'");
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    /** Each column's "null when" cell under the table's heading. */
+    private static java.util.Map<String, String> documentedNullWhen(List<String> doc, String table) {
+        var cells = new java.util.HashMap<String, String>();
+        boolean inSection = false;
+        for (String line : doc) {
+            if (line.startsWith("## ")) inSection = line.equals("## " + table);
+            else if (inSection && ROW.matcher(line).find()) {
+                String[] parts = line.split("\\|");
+                cells.put(parts[1].trim().replace("`", ""), parts[3].trim());
+            }
+        }
+        return cells;
+    }
+
     /** Column names of the table rows under the "## <table>" heading, up to the next heading. */
     private static List<String> documentedColumns(List<String> doc, String table) {
         var names = new ArrayList<String>();
