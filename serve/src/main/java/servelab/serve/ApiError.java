@@ -57,8 +57,10 @@ final class ApiError extends RuntimeException {
     }
 
     static ApiError refused(int status, String reason) {
-        return status == 429
-                ? new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null, reason, true)
-                : new ApiError(503, "server_error", "overloaded", null, reason, true);
+        return switch (status) {
+            case 429 -> new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null, reason, true);
+            case 500 -> new ApiError(500, "server_error", "internal_error", null, reason);
+            default -> new ApiError(503, "server_error", "overloaded", null, reason, true);
+        };
     }
 }

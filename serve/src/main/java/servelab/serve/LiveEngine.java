@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import servelab.api.route.Admission;
-import servelab.api.route.BlockHashes;
 import servelab.api.route.ReplicaView;
 import servelab.datasets.TraceRequest;
 import servelab.otel.RequestTracer;
@@ -35,7 +34,10 @@ final class LiveEngine implements AutoCloseable {
 
     record Accepted(long id, TokenStream stream) implements Outcome {}
 
-    /** Not served: {@code status} 429 (the admission policy refused) or 503 (over the server's own limits). */
+    /**
+     * Not served: {@code status} 429 (the admission policy refused), 503 (over the server's own limits) or 500 (the
+     * server failed to take it in; recorded as failed).
+     */
     record Refused(int status, String reason) implements Outcome {}
 
     /**
@@ -81,6 +83,7 @@ final class LiveEngine implements AutoCloseable {
     /** Per replica: requests routed to it and not ended; requests running at its last step. */
     private java.util.concurrent.atomic.AtomicIntegerArray inFlight, running;
     private ClusterSlots cluster;
+    private Placement placement;
     private HostEvents events;
     private long nextId;
     private volatile boolean closed;
@@ -110,6 +113,7 @@ final class LiveEngine implements AutoCloseable {
     void start(List<Replica> replicas, List<ReplicaSlots> slots, ClusterSlots cluster, HostEvents events) {
         this.replicaSlots = List.copyOf(slots);
         this.cluster = cluster;
+        this.placement = new Placement(cluster, replicas.size(), downstream);
         this.swaps = new ClusterSwaps(cluster, downstream);
         this.events = events;
         this.inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(replicas.size());
@@ -186,42 +190,52 @@ final class LiveEngine implements AutoCloseable {
                 return refuse(request, ask, 503, RequestRow.REJECTED_PREFIX + "serve.max_pending: the server holds "
                         + spec.maxPending() + " requests");
             }
-            var views = views();
-            var admission = cluster.admission().current();
-            swaps.note(request.arrivalNanos());
-            var first = replicas.getFirst(); // the replicas share a block size: the keys their prefix caches compute
-            var blocks = new Arrival.PromptBlocks(first.promptBlockKeys(ask.promptIds()), first.blockSizeTokens());
-            switch (admission.policy().admit(new Arrival(request, blocks), views)) {
-                case Admission.Reject(String reason) -> {
-                    pending.decrementAndGet();
-                    return refuse(request, ask, 429, RequestRow.REJECTED_PREFIX + admission.id() + ": " + reason);
-                }
-                case Admission.Degrade d -> { // the cap only: one replica group here
-                    if (d.maxOutputTokens().isPresent() && d.maxOutputTokens().getAsInt() < maxTokens) {
-                        maxTokens = Math.max(1, d.maxOutputTokens().getAsInt());
-                        request = new TraceRequest(id, request.arrivalNanos(), request.inputTokens(), maxTokens,
-                                request.tenant(), 0, new long[0], 0);
+            int routedTo = -1;
+            try {
+                var views = views();
+                swaps.note(request.arrivalNanos());
+                var first = replicas.getFirst(); // the replicas share a block size: the keys their prefix caches compute
+                var blocks = new Arrival.PromptBlocks(first.promptBlockKeys(ask.promptIds()), first.blockSizeTokens());
+                switch (placement.admit(new Arrival(request, blocks), views, request.arrivalNanos())) {
+                    case Admission.Reject(String reason) -> {
+                        pending.decrementAndGet();
+                        return refuse(request, ask, 429, RequestRow.REJECTED_PREFIX + cluster.admission().current().id()
+                                + ": " + reason);
                     }
+                    case Admission.Degrade d -> { // the cap only: one replica group here
+                        if (d.maxOutputTokens().isPresent() && d.maxOutputTokens().getAsInt() < maxTokens) {
+                            maxTokens = Math.max(1, d.maxOutputTokens().getAsInt());
+                            request = new TraceRequest(id, request.arrivalNanos(), request.inputTokens(), maxTokens,
+                                    request.tenant(), 0, new long[0], 0);
+                        }
+                    }
+                    case Admission.Admit a -> { }
                 }
-                case Admission.Admit a -> { }
+                int target = placement.route(new Arrival(request, blocks), views, request.arrivalNanos());
+                prefixes.get(target).routed(blocks.keys()); // what the router's view estimates the replica now holds
+                var plugins = cluster.currentIds();
+                plugins.putAll(replicaSlots.get(target).currentIds());
+                tracer.received(id, ask.traceContext(), model, plugins, epochNanos(request.arrivalNanos()));
+                var stream = new TokenStream(ask.streamed() ? spec.streamBuffer() : TokenStream.UNBOUNDED,
+                        new OutputText(tokens, id, ask.stop(), ask.ignoreEos()), maxTokens);
+                var worker = workers.get(target);
+                if (sampling != null) sampling.put(id, ask.sampling()); // before its replica can step it
+                streams.put(id, stream);
+                owners.put(id, worker);
+                inFlight.incrementAndGet(routedTo = target);
+                prompts.put(id, ask.promptIds());
+                var submitted = request;
+                progress.routed(id, target, request.arrivalNanos(), request.inputTokens());
+                worker.post(replica -> replica.submit(submitted));
+                return new Accepted(id, stream);
+            } catch (RuntimeException e) { // the server's fault, not the client's: undone, and the request still ends
+                streams.remove(id);
+                if (owners.remove(id) != null && routedTo >= 0) inFlight.decrementAndGet(routedTo);
+                prompts.remove(id);
+                if (sampling != null) sampling.remove(id);
+                pending.decrementAndGet();
+                return refuse(request, ask, 500, "internal error: " + e);
             }
-            int target = route(request, blocks, views);
-            prefixes.get(target).routed(blocks.keys()); // what the router's view estimates the replica now holds
-            var plugins = cluster.currentIds();
-            plugins.putAll(replicaSlots.get(target).currentIds());
-            tracer.received(id, ask.traceContext(), model, plugins, epochNanos(request.arrivalNanos()));
-            var stream = new TokenStream(ask.streamed() ? spec.streamBuffer() : TokenStream.UNBOUNDED,
-                    new OutputText(tokens, id, ask.stop(), ask.ignoreEos()), maxTokens);
-            var worker = workers.get(target);
-            streams.put(id, stream);
-            owners.put(id, worker);
-            inFlight.incrementAndGet(target);
-            prompts.put(id, ask.promptIds());
-            if (sampling != null) sampling.put(id, ask.sampling()); // before its replica can step it
-            var submitted = request;
-            progress.routed(id, target, request.arrivalNanos(), request.inputTokens());
-            worker.post(replica -> replica.submit(submitted));
-            return new Accepted(id, stream);
         }
     }
 
@@ -237,30 +251,6 @@ final class LiveEngine implements AutoCloseable {
             downstream.request(row);
         }
         return new Refused(status, why);
-    }
-
-    /**
-     * The replica the router names; a router that throws or names no replica is a fault, as in a run: recorded, the
-     * slot goes back to the router before it, which decides instead (replica 0 when there is none to go back to).
-     */
-    private int route(TraceRequest request, BlockHashes blocks, List<ReplicaView> views) {
-        var slot = cluster.router();
-        var router = slot.current();
-        String fault;
-        try {
-            int target = router.policy().route(new Arrival(request, blocks), views);
-            if (target >= 0 && target < workers.size()) return target;
-            fault = "routed request " + request.id() + " to replica " + target + " of " + workers.size();
-        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-            fault = "routing request " + request.id() + " threw " + e;
-        }
-        boolean reverted = slot.revert(router);
-        var row = new EventRow(request.arrivalNanos(), -1, -1, "fault", "router", router.id(), reverted ? "reverted" : "",
-                fault + (reverted ? "; back to " + slot.current().id() : "; no router to go back to: sent to replica 0"));
-        synchronized (downstream) {
-            downstream.event(row);
-        }
-        return reverted ? route(request, blocks, views) : 0;
     }
 
     /**

@@ -46,6 +46,8 @@ class RequestSamplingTest {
             // vLLM's min_p reaches the sampler too (it was ignored): 1 keeps only the likeliest token, as greedy does
             assertEquals(greedy, text(served, "{" + PROMPT + ", \"temperature\": 1.5, \"seed\": 11, \"min_p\": 1}"));
             assertEquals(400, served.post("/v1/completions", "{" + PROMPT + ", \"min_p\": 3}").statusCode());
+            // a top_p above 0 that a float cannot hold keeps the likeliest token (it was a 500 that held a slot)
+            assertEquals(greedy, text(served, "{" + PROMPT + ", \"temperature\": 1.5, \"seed\": 11, \"top_p\": 1e-46}"));
             try (var pool = Executors.newFixedThreadPool(3)) {
                 for (int round = 0; round < 2; round++) {
                     var a = CompletableFuture.supplyAsync(() -> text(served, HOT), pool);

@@ -56,7 +56,8 @@ public final class RequestSampling {
         var p = new SamplingParams(
                 choice.temperature() == null ? runParams.temperature() : choice.temperature().floatValue(),
                 choice.topK() == null ? runParams.topK() : Math.max(0, choice.topK()),
-                choice.topP() == null ? runParams.topP() : choice.topP().floatValue(),
+                // a p above 0 too small for a float keeps the most likely token, as p = 1e-30 does
+                choice.topP() == null ? runParams.topP() : Math.max(Float.MIN_VALUE, choice.topP().floatValue()),
                 choice.minP() == null ? runParams.minP() : choice.minP().floatValue());
         byRequest.put(requestId, new Resolved(p, choice.seed() == null ? runSeed : choice.seed(), choice.seed() != null));
     }
