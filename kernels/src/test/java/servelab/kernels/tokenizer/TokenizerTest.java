@@ -54,6 +54,54 @@ class TokenizerTest {
         assertArrayEquals(new String[] {"a", "bc"}, tokensOf(vocabularyWithMerges("b c", "a b", "ab c"), "abc"));
     }
 
+    @Test
+    void mergesMatchTheRescanningReferenceOnRandomText() {
+        // the rescan after every merge (quadratic) is the reference; equal ranks merge leftmost first in both
+        var random = new java.util.Random(3);
+        var merges = SAMPLE.merges();
+        var ranks = new java.util.HashMap<String, Integer>();
+        for (int r = 0; r < merges.size(); r++) ranks.putIfAbsent(merges.get(r), r);
+        String alphabet = "aaaabbbcde tthhe  \n,.'";
+        for (int round = 0; round < 300; round++) {
+            var text = new StringBuilder();
+            int length = 1 + random.nextInt(round < 250 ? 40 : 400);
+            for (int i = 0; i < length; i++) text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            var expected = new ArrayList<Integer>();
+            for (var piece : PreTokenizer.split(text.toString())) {
+                var parts = new ArrayList<String>();
+                for (char c : ByteLevel.encode(piece).toCharArray()) parts.add(String.valueOf(c));
+                rescanMerges(parts, ranks);
+                for (var part : parts) expected.add(TOKENIZER.id(part).orElseThrow());
+            }
+            assertEquals(expected, Arrays.stream(TOKENIZER.encode(text.toString())).boxed().toList(), text.toString());
+        }
+    }
+
+    private static void rescanMerges(List<String> parts, java.util.Map<String, Integer> ranks) {
+        while (parts.size() > 1) {
+            int bestRank = Integer.MAX_VALUE, best = -1;
+            for (int i = 0; i + 1 < parts.size(); i++) {
+                var rank = ranks.get(parts.get(i) + " " + parts.get(i + 1));
+                if (rank != null && rank < bestRank) {
+                    bestRank = rank;
+                    best = i;
+                }
+            }
+            if (best < 0) return;
+            parts.set(best, parts.get(best) + parts.remove(best + 1));
+        }
+    }
+
+    @Test
+    void aLongWordEncodesWithoutRescanningItAfterEveryMerge() {
+        // one 300,000-letter word (a server takes 1 MiB bodies): the rescanning merge would take many minutes here
+        String word = "the".repeat(100_000);
+        int[] ids = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> TOKENIZER.encode(word));
+        assertEquals(word, TOKENIZER.decode(ids));
+        assertTrue(ids.length < word.length(), "merged: " + ids.length);
+    }
+
     private static String[] tokensOf(Tokenizer tokenizer, String text) {
         return Arrays.stream(tokenizer.encode(text)).mapToObj(tokenizer::token).toArray(String[]::new);
     }
