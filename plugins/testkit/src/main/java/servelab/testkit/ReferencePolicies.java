@@ -52,7 +52,7 @@ public final class ReferencePolicies {
         Map<String, Object> params = Map.copyOf(given);
         int maxSeqs = ((Number) params.getOrDefault("max_num_seqs", 8)).intValue();
         int maxTokens = ((Number) params.getOrDefault("max_num_batched_tokens", 256)).intValue();
-        var mode = PreemptMode.valueOf(params.getOrDefault("preempt_mode", "recompute").toString().toUpperCase());
+        var mode = PreemptMode.valueOf(params.getOrDefault("preempt_mode", "recompute").toString().toUpperCase(java.util.Locale.ROOT));
         return (order, ctx, plan) -> {
             int tokens = maxTokens;
             int blocks = ctx.freeBlocks();

@@ -3,6 +3,7 @@ package servelab.runtime.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,10 @@ public final class Main implements Runnable {
             NewPluginCommand.class, RecoverCommand.class, TestCommand.class);
 
     public static void main(String[] args) {
+        // the console, charts and messages read the same in every locale, as the vLLM table and the files do: numbers
+        // with a point and ASCII digits (German printed "12,6 s", Arabic digits kept the plugin framework from
+        // starting), and keys lower-cased without a Turkish dotless i
+        Locale.setDefault(Locale.ROOT);
         // Arrow logs through SLF4J; keep its chatter out of the terminal unless asked for
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");

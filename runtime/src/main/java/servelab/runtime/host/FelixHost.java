@@ -74,16 +74,24 @@ public final class FelixHost implements AutoCloseable {
         config.put("ds.loglevel", "0");
         var factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi FrameworkFactory on the class path"));
-        Framework framework = factory.newFramework(config);
-        var host = new FelixHost(framework, storage);
+        // Felix writes the Java version into its system bundle's capabilities with String.format: in a locale with
+        // other digits (Arabic, Persian, Bengali) that is no version, and no bundle resolves
+        var locale = java.util.Locale.getDefault(java.util.Locale.Category.FORMAT);
+        java.util.Locale.setDefault(java.util.Locale.Category.FORMAT, java.util.Locale.ROOT);
         try {
-            framework.start();
-            host.installInfrastructure();
-        } catch (BundleException | RuntimeException e) {
-            host.close();
-            throw new IllegalStateException("cannot start the embedded OSGi framework: " + e.getMessage(), e);
+            Framework framework = factory.newFramework(config);
+            var host = new FelixHost(framework, storage);
+            try {
+                framework.start();
+                host.installInfrastructure();
+            } catch (BundleException | RuntimeException e) {
+                host.close();
+                throw new IllegalStateException("cannot start the embedded OSGi framework: " + e.getMessage(), e);
+            }
+            return host;
+        } finally {
+            java.util.Locale.setDefault(java.util.Locale.Category.FORMAT, locale);
         }
-        return host;
     }
 
     public BundleContext context() {

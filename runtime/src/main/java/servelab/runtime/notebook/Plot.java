@@ -85,6 +85,6 @@ public final class Plot {
     }
 
     private static String axis(String column) {
-        return column.endsWith("_ms") ? column.substring(0, column.length() - 3).toUpperCase() + " (ms)" : column;
+        return column.endsWith("_ms") ? column.substring(0, column.length() - 3).toUpperCase(java.util.Locale.ROOT) + " (ms)" : column;
     }
 }

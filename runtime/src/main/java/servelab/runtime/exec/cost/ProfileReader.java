@@ -91,7 +91,7 @@ final class ProfileReader {
             if (node == null || node.isMissingNode() || node.isNull()) {
                 throw new CostProfileException(source.display(), "(top level)", "is empty; a profile needs " + String.join(", ", TOP.subList(1, 6)));
             }
-            if (!node.isObject()) throw new CostProfileException(source.display(), "(top level)", "must be a mapping, was " + node.getNodeType().toString().toLowerCase());
+            if (!node.isObject()) throw new CostProfileException(source.display(), "(top level)", "must be a mapping, was " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
             return (ObjectNode) node;
         } catch (JacksonException e) {
             var at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();

@@ -23,7 +23,7 @@ final class YamlSection {
         this.accepted = accepted;
         if (node == null || !node.isObject()) {
             throw error(path.isEmpty() ? "(top level)" : path, "must be a mapping of " + acceptedList() + ", was "
-                    + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
+                    + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
         }
         for (var entry : node.properties()) {
             var name = entry.getKey();
@@ -45,7 +45,7 @@ final class YamlSection {
 
     String text(String name) {
         var v = required(name);
-        if (!v.isValueNode() || v.isNull()) throw error(fieldPath(name), "must be text, was " + v.getNodeType().toString().toLowerCase());
+        if (!v.isValueNode() || v.isNull()) throw error(fieldPath(name), "must be text, was " + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
         return v.asText();
     }
 

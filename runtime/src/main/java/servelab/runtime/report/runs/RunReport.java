@@ -65,7 +65,7 @@ public final class RunReport {
         for (var e : RunCharts.latencyColumns().entrySet()) {
             String metric = e.getKey().replace("_ms", "");
             chart(doc, out, charts, "cdf-" + metric + ".png", "CDF of " + e.getValue(),
-                    RunCharts.cdf(runs, e.getKey(), e.getValue() + " (CDF)", metric.toUpperCase() + " (ms)"));
+                    RunCharts.cdf(runs, e.getKey(), e.getValue() + " (CDF)", metric.toUpperCase(java.util.Locale.ROOT) + " (ms)"));
         }
         doc.heading(2, "Over time").paragraph("Run clock on the x axis (simulated seconds for a simulated run); "
                 + "dashed vertical lines are plugin swaps (events.arrow, type swap).");
