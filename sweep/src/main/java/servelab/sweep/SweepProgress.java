@@ -18,7 +18,7 @@ public sealed interface SweepProgress extends AutoCloseable permits SweepProgres
 
     public static SweepProgress forTerminal(String task, boolean quiet) {
         if (quiet) return new Silent();
-        return System.console() != null && System.console().isTerminal() ? new Bar(task) : new Lines(task);
+        return servelab.runtime.cli.Terminal.stderr() ? new Bar(task) : new Lines(task);
     }
 
     record Silent() implements SweepProgress {

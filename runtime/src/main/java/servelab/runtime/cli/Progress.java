@@ -22,7 +22,7 @@ abstract class Progress implements AutoCloseable {
     }
 
     static Progress forTerminal(String task) {
-        return System.console() != null && System.console().isTerminal() ? new Bar(task) : new Lines(task);
+        return Terminal.stderr() ? new Bar(task) : new Lines(task);
     }
 
     /**
@@ -30,7 +30,7 @@ abstract class Progress implements AutoCloseable {
      * every five seconds. {@code update(done, total)}; the total may grow as the job learns its size.
      */
     static Counter counter(String task, String unit) {
-        return System.console() != null && System.console().isTerminal() ? new CounterBar(task, unit)
+        return Terminal.stderr() ? new CounterBar(task, unit)
                 : new Counter(task, unit);
     }
 

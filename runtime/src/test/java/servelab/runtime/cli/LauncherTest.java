@@ -197,6 +197,17 @@ class LauncherTest {
     }
 
     @Test
+    void saysWhetherStandardErrorIsATerminal() throws Exception {
+        // here stderr is a pipe: progress must come as lines, whatever stdin and stdout are (2>log on a terminal)
+        var r = launchIn(fakeCheckout(), work, "ctl", "--run", "x", "slots");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch("-Dservelab.stderr.terminal=false"::equals), r.out());
+        assertEquals(false, Terminal.stderr("false", true));
+        assertEquals(true, Terminal.stderr("true", false));
+        assertEquals(true, Terminal.stderr(null, true), "started without the launcher: the console decides");
+    }
+
+    @Test
     void passesTheCallersFolderSoTheCliResolvesTypedPathsAgainstIt() throws Exception {
         var home = fakeCheckout();
         var caller = Files.createDirectories(work.resolve("caller"));
