@@ -5,7 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -13,7 +14,9 @@ import java.time.format.DateTimeFormatter;
  * launcher's working directory), as an absolute path, so the line that says where the results are names a folder
  * that exists from wherever the command was typed (it printed {@code runs/...}, relative to the checkout). The folder
  * is made here, atomically, with {@code -2}, {@code -3}, ... after the stamp when another command took it: two runs
- * started in the same second collided ("already holds results").
+ * started in the same second collided ("already holds results"). The stamp is UTC, as run.json's {@code created}:
+ * in local time a folder's date was a day off the file's east of Greenwich, and names went backwards when the clocks
+ * did.
  */
 public final class DefaultFolders {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -24,7 +27,7 @@ public final class DefaultFolders {
 
     /** {@code parent/stem + timestamp}, absolute and made empty; {@code stem} ends with its own separator ({@code "azure-"}). */
     public static Path of(String parent, String stem) {
-        var folder = free(Path.of(parent).toAbsolutePath(), stem + LocalDateTime.now().format(STAMP));
+        var folder = free(Path.of(parent).toAbsolutePath(), stem + ZonedDateTime.now(ZoneOffset.UTC).format(STAMP));
         MADE.add(folder);
         return folder;
     }

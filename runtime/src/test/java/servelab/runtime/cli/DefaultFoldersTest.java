@@ -24,6 +24,27 @@ class DefaultFoldersTest {
     }
 
     @Test
+    void theStampIsUtcWhateverTheTimeZone() throws Exception {
+        var zone = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Pacific/Chatham")); // UTC+12:45 or +13:45
+        try {
+            var stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmm");
+            var before = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+            var folder = DefaultFolders.of("target/default-folders", "utc-");
+            var after = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+            try {
+                String name = folder.getFileName().toString();
+                assertTrue(name.startsWith("utc-" + before.format(stamp)) || name.startsWith("utc-" + after.format(stamp)),
+                        name + " at " + before);
+            } finally {
+                Files.deleteIfExists(folder);
+            }
+        } finally {
+            java.util.TimeZone.setDefault(zone);
+        }
+    }
+
+    @Test
     void aDefaultFolderTheCommandNeverWroteIntoIsTakenAwayAtTheEnd() throws Exception {
         // report of a folder that does not exist, bench --list, validate with a bad argument: each left one empty
         var unused = DefaultFolders.of("target/default-folders", "unused-");
