@@ -130,7 +130,15 @@ public final class LoadCommand implements Callable<Integer> {
         info.put("prompts", prompts.source());
         var runner = new LoadRunner(endpoint, !noStream, timeout, maxConcurrency, prompts,
                 slo == null ? Slo.NONE : Slo.parse(slo));
-        var result = runner.run(pipeline.stream(), runDir, info);
+        LoadRunner.Result result;
+        // Ctrl-C or a TERM stops the load where it is, exit 130 or 143, as a run: say what the folder holds
+        var interrupted = servelab.runtime.cli.SignalNotice.install(spec.qualifiedName(), runDir,
+                spec.commandLine().getErr());
+        try {
+            result = runner.run(pipeline.stream(), runDir, info);
+        } finally {
+            interrupted.close();
+        }
         var stdout = spec.commandLine().getOut();
         stdout.println(result.summary().format());
         stdout.printf("Sent %,d requests to %s in %.2f s (%,d failed; latest send %.2f ms after its arrival time); "

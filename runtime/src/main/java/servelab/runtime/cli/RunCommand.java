@@ -137,13 +137,7 @@ final class RunCommand implements Callable<Integer> {
         var stdout = spec.commandLine().getOut();
         // Ctrl-C (exit 130) or a TERM (143) stops the run where it is: say what the folder holds and how to close it
         var err = spec.commandLine().getErr();
-        var folder = runDir;
-        var interrupted = Thread.ofPlatform().unstarted(() -> {
-            err.printf("%n%s: stopped by a signal; %s keeps what was written (every table up to about a second ago); "
-                    + "servelab recover %s closes its files%n", spec.qualifiedName(), folder, folder);
-            err.flush();
-        });
-        Runtime.getRuntime().addShutdownHook(interrupted);
+        var interrupted = SignalNotice.install(spec.qualifiedName(), runDir, err);
         try (var progress = quiet ? Progress.silent() : Progress.forTerminal("run " + experiment.name())) {
             ExperimentRunner.Result result;
             try {
@@ -153,11 +147,7 @@ final class RunCommand implements Callable<Integer> {
                 if (out == null && experiment.output() == null) DefaultFolders.discardIfEmpty(runDir); // made above
                 throw e;
             } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(interrupted);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook says it
-                }
+                interrupted.close();
             }
             progress.close();
             stdout.println(result.summary().format());
