@@ -48,9 +48,14 @@ public final class FelixHost implements AutoCloseable {
     private final Framework framework;
     private final Path storage;
 
+    /** Deletes the bundle cache when the JVM ends before {@link #close} (Ctrl-C, a TERM): it was left in the temp folder. */
+    private final Thread leftBehind;
+
     private FelixHost(Framework framework, Path storage) {
         this.framework = framework;
         this.storage = storage;
+        this.leftBehind = Thread.ofPlatform().unstarted(() -> deleteQuietly(storage));
+        Runtime.getRuntime().addShutdownHook(leftBehind);
     }
 
     /** Starts a framework with a fresh, private bundle cache. */
@@ -160,6 +165,11 @@ public final class FelixHost implements AutoCloseable {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
         } finally {
             deleteQuietly(storage);
+            try {
+                Runtime.getRuntime().removeShutdownHook(leftBehind);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook deletes it (again)
+            }
         }
     }
 

@@ -24,7 +24,9 @@ class SignalStopTest {
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var runDir = work.resolve("run");
         var log = work.resolve("log.txt");
-        var p = new ProcessBuilder(Installation.java().toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        var tmp = Files.createDirectories(work.resolve("tmp"));
+        var p = new ProcessBuilder(Installation.java().toString(), "-Djava.io.tmpdir=" + tmp,
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx512m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "servelab.runtime.cli.Main", "run", "--quiet", "--executor", "emulated", "--plugins-dir",
@@ -49,6 +51,9 @@ class SignalStopTest {
         var output = Files.readString(log);
         assertTrue(output.contains("servelab run: stopped by a signal; " + runDir), output);
         assertTrue(output.contains("servelab recover " + runDir), output);
+        try (var left = Files.list(tmp)) { // the plugin framework's bundle cache was left in the temp folder
+            assertEquals(List.of(), left.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("servelab-felix-")).toList());
+        }
         assertEquals(0, Main.commandLine().execute("recover", runDir.toString()));
         assertTrue(servelab.runtime.report.RunResults.load(runDir).isComplete());
     }
