@@ -114,7 +114,8 @@ class LauncherTest {
         var java = Files.createDirectories(work.resolve("jdk-25/bin")).resolve("java");
         // it prints its arguments, and writes the AOT cache a training run asks for (as JDK 25 does on exit)
         Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"25.0.1\"' >&2; exit 0; fi\n"
-                + "for a in \"$@\"; do echo \"$a\"; case \"$a\" in -XX:AOTCacheOutput=*) echo aot > \"${a#*=}\";; esac; done\n");
+                + "for a in \"$@\"; do echo \"$a\"; case \"$a\" in -XX:AOTCacheOutput=*) "
+                + "[ -n \"$FAKE_TRAINING_EXIT\" ] && exit \"$FAKE_TRAINING_EXIT\"; echo aot > \"${a#*=}\";; esac; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertTrue(Files.getLastModifiedTime(pom).toMillis() > 1_000_000L);
         return home;
@@ -266,5 +267,46 @@ class LauncherTest {
         var pb = launchIn(home, work, "ctl", "--run", "x", "slots");
         assertTrue(Files.notExists(home.resolve("target/servelab.aot")), pb.err());
         assertTrue(pb.out().lines().noneMatch(l -> l.startsWith("-XX:AOTCache")), pb.out());
+    }
+
+    @Test
+    void ctrlCWhileTrainingTheCacheStopsTheCommand() throws Exception {
+        // the training JVM exits 130 itself: the launcher said "training failed" and ran the command anyway
+        var home = fakeCheckout();
+        var r = launchIn(Map.of("FAKE_TRAINING_EXIT", "130"), home, work, "plugins");
+        assertEquals(130, r.code(), r.err());
+        assertTrue(r.out().lines().noneMatch("plugins"::equals), r.out());
+        assertTrue(!r.err().contains("running without the cache"), r.err());
+        // and a training run that fails otherwise still runs the command, uncached
+        var failed = launchIn(Map.of("FAKE_TRAINING_EXIT", "1"), home, work, "plugins");
+        assertEquals(0, failed.code(), failed.err());
+        assertTrue(failed.err().contains("running without the cache"), failed.err());
+        assertTrue(failed.out().lines().anyMatch("plugins"::equals), failed.out());
+    }
+
+    @Test
+    void aSecondCommandWaitsForTheBuildAnotherHolds() throws Exception {
+        var home = fakeCheckout();
+        // given: another command holds the build lock (flock, as the launcher takes it), until its stdin closes
+        var holder = new ProcessBuilder("flock", home.resolve("target/.servelab-build.lock").toString(), "cat").start();
+        try {
+            Thread.sleep(300);
+            var command = new java.util.ArrayList<>(List.of("bash", home.resolve("servelab").toString(), "plugins"));
+            var pb = new ProcessBuilder(command).directory(work.toFile());
+            pb.environment().put("JAVA_HOME", work.resolve("jdk-25").toString());
+            pb.environment().put("SERVELAB_JDK_DIRS", work.resolve("none").toString());
+            pb.redirectOutput(work.resolve("second.out").toFile()).redirectErrorStream(true);
+            var second = pb.start();
+            // then: it waits (it built into the same target/ at once, and one of the two failed)
+            assertTrue(!second.waitFor(1500, java.util.concurrent.TimeUnit.MILLISECONDS),
+                    Files.readString(work.resolve("second.out")));
+            assertTrue(Files.notExists(home.resolve("built")), "it built while the other held the lock");
+            holder.getOutputStream().close();
+            assertTrue(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, second.exitValue(), Files.readString(work.resolve("second.out")));
+            assertTrue(Files.exists(home.resolve("built")));
+        } finally {
+            holder.destroyForcibly();
+        }
     }
 }
