@@ -114,6 +114,7 @@ class LauncherTest {
         var java = Files.createDirectories(work.resolve("jdk-25/bin")).resolve("java");
         // it prints its arguments, and writes the AOT cache a training run asks for (as JDK 25 does on exit)
         Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"25.0.1\"' >&2; exit 0; fi\n"
+                + "echo \"LC_ALL=${LC_ALL:-}\"\n"
                 + "for a in \"$@\"; do echo \"$a\"; case \"$a\" in -XX:AOTCacheOutput=*) "
                 + "[ -n \"$FAKE_TRAINING_EXIT\" ] && exit \"$FAKE_TRAINING_EXIT\"; echo aot > \"${a#*=}\";; esac; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -308,5 +309,13 @@ class LauncherTest {
         } finally {
             holder.destroyForcibly();
         }
+    }
+
+    @Test
+    void aJvmInTheCLocaleGetsUtf8FileNames() throws Exception {
+        // under LC_ALL=C the JVM could not name a checkout under "é" ("could not find or load main class")
+        var r = launchIn(Map.of("LC_ALL", "C"), fakeCheckout(), work, "ctl", "--run", "x", "slots");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch("LC_ALL=C.UTF-8"::equals), r.out());
     }
 }
