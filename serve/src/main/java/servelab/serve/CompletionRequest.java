@@ -35,6 +35,15 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
 
     /** Parses {@code body}; {@code chat} for the chat route. */
     static CompletionRequest parse(byte[] body, boolean chat, ServedTokens tokens, int maxModelLen, String session) {
+        return parse(body, chat, tokens, maxModelLen, session, null);
+    }
+
+    /**
+     * As {@link #parse(byte[], boolean, ServedTokens, int, String)}; a {@code model} other than {@code served} (when not
+     * null) is a 404 before anything else is checked, as in vLLM (a bad max_tokens for an unknown model was a 400).
+     */
+    static CompletionRequest parse(byte[] body, boolean chat, ServedTokens tokens, int maxModelLen, String session,
+                                   String served) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -47,6 +56,7 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
         }
         if (!(root instanceof ObjectNode o)) throw ApiError.invalid(null, "The body must be a JSON object");
         String model = optText(o, "model");
+        if (served != null && model != null && !model.equals(served)) throw ApiError.unknownModel(model, served);
         int[] prompt = chat ? chatPrompt(o, tokens) : completionPrompt(o, tokens);
         if (prompt.length == 0) throw ApiError.invalid(chat ? "messages" : "prompt", "The prompt is empty");
         if (prompt.length >= maxModelLen) {
@@ -61,7 +71,9 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
         // asked-for logprobs were answered with "logprobs": null; a client that needs them must hear it cannot have them
         for (var field : new String[] {"logprobs", "top_logprobs"}) {
             var v = o.get(field);
-            boolean asked = v != null && !v.isNull() && !(v.isBoolean() && !v.booleanValue()) && !(v.isNumber() && v.asDouble() == 0);
+            // completions' logprobs: 0 asks for the sampled tokens' own (vLLM returns them); top_logprobs: 0 asks nothing
+            boolean asked = v != null && !v.isNull() && !(v.isBoolean() && !v.booleanValue())
+                    && !(field.equals("top_logprobs") && v.isNumber() && v.asDouble() == 0);
             if (asked) throw ApiError.invalid(field, field + " are not served by ServeLab (its engine keeps no token "
                     + "probabilities); leave " + field + " out");
         }
@@ -135,13 +147,13 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
     private static int[] completionPrompt(ObjectNode o, ServedTokens tokens) {
         var p = o.get("prompt");
         if (p == null || p.isNull()) throw ApiError.invalid("prompt", "prompt is required");
-        if (p.isTextual()) return tokens.encode(p.asText());
-        if (p.isArray() && p.size() == 1 && p.get(0).isTextual()) return tokens.encode(p.get(0).asText());
+        if (p.isTextual()) return tokens.encode(text(p, "prompt"));
+        if (p.isArray() && p.size() == 1 && p.get(0).isTextual()) return tokens.encode(text(p.get(0), "prompt"));
         if (p.isArray() && !p.isEmpty() && p.get(0).isIntegralNumber()) {
             var ids = new int[p.size()];
             for (int i = 0; i < ids.length; i++) {
                 var v = p.get(i);
-                if (!v.canConvertToInt() || !tokens.isValidId(v.asInt())) {
+                if (!v.isIntegralNumber() || !v.canConvertToInt() || !tokens.isValidId(v.asInt())) { // 6.7 was token 6
                     throw ApiError.invalid("prompt", "prompt[" + i + "] is not a token id of this model: " + v);
                 }
                 ids[i] = v.asInt();
@@ -168,19 +180,38 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
     }
 
     private static String content(JsonNode content, int i) {
-        if (content.isTextual()) return content.asText();
+        String param = "messages[" + i + "].content";
+        if (content.isTextual()) return text(content, param);
         if (content.isNull() || content.isMissingNode()) return "";
-        if (content.isArray()) { // [{"type": "text", "text": "..."}]
-            var text = new StringBuilder();
+        if (content.isArray()) { // [{"type": "text", "text": "..."}], joined by newlines as vLLM joins them
+            var text = new java.util.StringJoiner("\n");
             for (var part : content) {
                 if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                    throw ApiError.invalid("messages[" + i + "].content", "only text content parts are served");
+                    throw ApiError.invalid(param, "only text content parts are served");
                 }
-                text.append(part.get("text").asText());
+                text.add(text(part.get("text"), param));
             }
             return text.toString();
         }
         throw ApiError.invalid("messages[" + i + "].content", "content must be a string or a list of text parts");
+    }
+
+    /**
+     * A JSON string's text; one with an unpaired UTF-16 surrogate ({@code "\\ud800"}) is no text and is refused (it
+     * was read as "?").
+     */
+    private static String text(JsonNode v, String param) {
+        String text = v.asText();
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (Character.isHighSurrogate(c) && k + 1 < text.length() && Character.isLowSurrogate(text.charAt(k + 1))) {
+                k++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiError.invalid(param, param + " has an unpaired UTF-16 surrogate (\\u"
+                        + Integer.toHexString(c) + " at character " + k + "), which is not text");
+            }
+        }
+        return text;
     }
 
     private static List<String> stops(ObjectNode o) {

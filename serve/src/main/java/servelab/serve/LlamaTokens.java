@@ -6,9 +6,13 @@ import servelab.kernels.tokenizer.ChatTemplate;
 import servelab.kernels.tokenizer.Tokenizer;
 
 /**
- * A GGUF model's Llama 3 tokenizer. Completion prompts get {@code <|begin_of_text|>} first, as vLLM adds it. Chat
- * messages follow Llama 3's template ({@link ChatTemplate}), but the special tokens come only from the template: a
- * message that contains the text {@code <|eot_id|>} is encoded as that text, so a client cannot forge turns.
+ * A GGUF model's Llama 3 tokenizer. Completion prompts get {@code <|begin_of_text|>} first, as vLLM adds it, and
+ * special-token text in them stands for the special token, as Hugging Face tokenizers read it in vLLM (a prompt
+ * rendered with the chat template beforehand is the chat route's tokens; it was 75 tokens of literal text, not 20).
+ * Chat messages follow Llama 3's template ({@link ChatTemplate}), but there the special tokens come only from the
+ * template: a message that contains the text {@code <|eot_id|>} is encoded as that text, so a client cannot forge
+ * turns. A model without the template's header tokens refuses chat requests with a 400, as vLLM does a model
+ * without a chat template.
  * Generation ends at the vocabulary's end-of-text token and at {@code <|eot_id|>} (an instruct model's end of turn).
  */
 public final class LlamaTokens implements ServedTokens {
@@ -22,7 +26,7 @@ public final class LlamaTokens implements ServedTokens {
 
     @Override
     public int[] encode(String prompt) {
-        var text = tokenizer.encode(prompt);
+        var text = tokenizer.encodeWithSpecials(prompt);
         var ids = new int[text.length + 1];
         ids[0] = tokenizer.bos();
         System.arraycopy(text, 0, ids, 1, text.length);
@@ -35,7 +39,7 @@ public final class LlamaTokens implements ServedTokens {
         out.add(tokenizer.bos());
         for (var message : messages) {
             header(out, message.role());
-            out.addAll(tokenizer.encode(message.content().strip()));
+            out.addAll(tokenizer.encode(ChatTemplate.trim(message.content())));
             out.add(endOfTurn);
         }
         header(out, "assistant");
@@ -50,8 +54,8 @@ public final class LlamaTokens implements ServedTokens {
     }
 
     private int special(String token) {
-        return tokenizer.id(token).orElseThrow(() -> new IllegalStateException(
-                "the model's vocabulary has no " + token + ": it has no Llama 3 chat template"));
+        return tokenizer.id(token).orElseThrow(() -> ApiError.invalid("messages", "This model has no Llama 3 chat "
+                + "template (its vocabulary has no " + token + "); send a prompt to /v1/completions instead"));
     }
 
     @Override

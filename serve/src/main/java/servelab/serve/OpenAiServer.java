@@ -141,8 +141,7 @@ final class OpenAiServer implements AutoCloseable {
         require(exchange.getRequestMethod(), "POST", exchange.getRequestURI().getPath());
         var body = body(exchange);
         var request = CompletionRequest.parse(body, chat, tokens, maxModelLen,
-                exchange.getRequestHeaders().getFirst("X-Session-Id"));
-        if (request.model() != null && !request.model().equals(model)) throw ApiError.unknownModel(request.model(), model);
+                exchange.getRequestHeaders().getFirst("X-Session-Id"), model);
         var outcome = engine.submit(new LiveEngine.Ask(request.promptIds(), request.maxTokens(), request.tenant(),
                 request.stop(), request.ignoreEos(),
                 traceContext(exchange), request.sampling(), request.stream()));

@@ -27,12 +27,27 @@ public final class ChatTemplate {
     public static String render(List<Message> messages, boolean addAssistantHeader) {
         var text = new StringBuilder("<|begin_of_text|>");
         for (var message : messages) {
-            header(text, message.role()).append(message.content().strip()).append("<|eot_id|>");
+            header(text, message.role()).append(trim(message.content())).append("<|eot_id|>");
         }
         if (addAssistantHeader) {
             header(text, "assistant");
         }
         return text.toString();
+    }
+
+    /**
+     * The template's {@code | trim}: Jinja's, which is Python's {@code str.strip()}, so every character Python calls
+     * whitespace goes, no-break spaces (U+00A0, U+202F) included, which Java's {@code strip()} keeps.
+     */
+    public static String trim(String content) {
+        int start = 0, end = content.length();
+        while (start < end && isPythonSpace(content.charAt(start))) start++;
+        while (end > start && isPythonSpace(content.charAt(end - 1))) end--;
+        return content.substring(start, end);
+    }
+
+    private static boolean isPythonSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
 
     /** {@link #render}, encoded with the special tokens as special tokens. */
