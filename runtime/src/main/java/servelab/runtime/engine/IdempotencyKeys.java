@@ -45,7 +45,11 @@ final class IdempotencyKeys {
         return on;
     }
 
-    /** Retries answered from a held answer or attached to a copy already running. */
+    /**
+     * Attempts that ran nothing again: retries and hedges answered from a held answer (one whose answer was lost on
+     * the way back finds it at the router), and retries attached to a copy already running (a hedge is never
+     * attached: it exists to race that copy).
+     */
     long duplicatesAvoided() {
         return duplicatesAvoided;
     }
