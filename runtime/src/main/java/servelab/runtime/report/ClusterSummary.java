@@ -19,7 +19,8 @@ import servelab.runtime.record.ResultTable;
  * @param replicas             replicas in cluster.arrow
  * @param loadImbalance        max / mean of completed requests per replica (1 = even)
  * @param tokenImbalance       max / mean of tokens computed per replica
- * @param prefixHitRatio       cluster-wide prefix-cache hits / lookups, in tokens; NaN when nothing was looked up
+ * @param prefixHitRatio       cluster-wide prefix-cache hits / lookups, in tokens; NaN when nothing was looked up, or
+ *                             the run's prefix cache is {@code none} (no cache took part: n/a, not 0)
  * @param meanInSystem         L: time-averaged requests in the system (mean over ticks of the front's
  *                             requests_in_system; in files written before it, of the summed in_system)
  * @param arrivalRate          λ: requests per second over the span the ticks cover
@@ -47,7 +48,8 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
             byReplica = list.stream().map(v -> v instanceof Number n ? n.doubleValue() : Double.NaN).toList();
         }
         try {
-            return compute(TableScan.of(table.get()), TableScan.of(results.requests()), byReplica);
+            return compute(TableScan.of(table.get()), TableScan.of(results.requests()), byReplica,
+                    RunInfo.noPrefixCache(results.runInfo()));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // loaded tables read no file
         }
@@ -68,27 +70,34 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
         if (cluster.isEmpty()) return Optional.empty();
         var requests = TableScan.of(runDir, ResultTable.REQUESTS, "replica", "error", "arrival_ns", "completion_ns",
                 "routed_ns", "ended_ns").orElseThrow(() -> new InvalidResultsException(runDir, "no " + ResultTable.REQUESTS.fileName()));
-        return compute(cluster.get().batches(), requests.batches(), byReplica);
+        return compute(cluster.get().batches(), requests.batches(), byReplica,
+                RunInfo.noPrefixCache(RunResults.readRunJson(runDir.resolve("run.json"))));
     }
 
+    /** {@code noPrefixCache}: with the {@code none} prefix cache every lookup misses by construction, so the ratio is n/a. */
     private static Optional<ClusterSummary> compute(TableScan.Batches cluster, TableScan.Batches requests,
-                                                    List<Double> byReplica) throws IOException {
+                                                    List<Double> byReplica, boolean noPrefixCache) throws IOException {
         var ticks = new Ticks();
         cluster.forEach(ticks::add);
         if (ticks.rows == 0) return Optional.empty();
         var served = new Served(ticks.tokensBy.keySet());
         requests.forEach(served::add);
-        double spanS = ticks.ticks * ticks.interval / 1e9;
+        double spanS = ticks.covering * ticks.interval / 1e9;
         return Optional.of(new ClusterSummary(ticks.tokensBy.size(), maxOverMean(on(served.completedBy, byReplica)),
-                maxOverMean(on(ticks.tokensBy, byReplica)), ticks.query == 0 ? Double.NaN : (double) ticks.hit / ticks.query,
-                (double) ticks.occupancy / ticks.ticks, served.rows / spanS,
+                maxOverMean(on(ticks.tokensBy, byReplica)), ticks.query == 0 || noPrefixCache ? Double.NaN : (double) ticks.hit / ticks.query,
+                ticks.covering == 0 ? Double.NaN : (double) ticks.occupancy / ticks.covering,
+                ticks.covering == 0 ? Double.NaN : served.rows / spanS,
                 served.rows == 0 ? Double.NaN : served.timeInSystemNanos / served.rows / 1e9));
     }
 
-    /** The cluster time series, summed over its ticks. */
+    /**
+     * The cluster time series, summed over its ticks. A tick's row stands for the interval before it (its tokens were
+     * computed then, and its N is the state at its end), so the row at time 0 covers no time: λ and L are taken over
+     * the ticks after 0 (they counted it, and were low by one interval in every run: 14% in a 0.6 s one).
+     */
     private static final class Ticks {
         final Map<Long, Long> tokensBy = new TreeMap<>();
-        long rows, ticks, lastTime = -1, occupancy, query, hit, interval;
+        long rows, covering, lastTime = -1, occupancy, query, hit, interval;
 
         void add(Table c) {
             long[] time = c.longs("time_ns"), replica = c.longs("replica"), inSystem = c.longs("in_system");
@@ -99,10 +108,11 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
             rows += c.rowCount();
             for (int i = 0; i < c.rowCount(); i++) {
                 if (time[i] != lastTime) {
-                    ticks++;
+                    if (time[i] > 0) covering++;
                     lastTime = time[i];
                 }
-                if (requests == null) occupancy += inSystem[i];
+                if (time[i] <= 0) { /* covers no time */ }
+                else if (requests == null) occupancy += inSystem[i];
                 else if (replica[i] < 0) occupancy += requests[i];
                 if (replica[i] < 0) continue;
                 tokensBy.merge(replica[i], tokens[i], Long::sum);

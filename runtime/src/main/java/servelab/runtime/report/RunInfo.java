@@ -33,8 +33,20 @@ public final class RunInfo {
 
     /** The plugin of each kind as {@code name@version}, in {@link #plugins}' order. */
     public static Map<String, String> pluginIds(RunResults run) {
+        return pluginIds(run.runInfo());
+    }
+
+    /**
+     * Whether the run's prefix cache is {@code none} (or it names none: imported runs): every lookup then misses by
+     * construction, so a hit ratio is n/a, not 0.
+     */
+    public static boolean noPrefixCache(Map<String, Object> runInfo) {
+        return pluginIds(runInfo).getOrDefault("prefix-cache", "none").startsWith("none");
+    }
+
+    private static Map<String, String> pluginIds(Map<String, Object> runInfo) {
         var found = new TreeMap<String, String>();
-        if (run.runInfo().get("plugins") instanceof Map<?, ?> plugins) {
+        if (runInfo.get("plugins") instanceof Map<?, ?> plugins) {
             for (var e : plugins.entrySet()) {
                 if (!(e.getValue() instanceof Map<?, ?> spec)) continue;
                 found.put(String.valueOf(e.getKey()), spec.get("plugin") != null ? String.valueOf(spec.get("plugin"))

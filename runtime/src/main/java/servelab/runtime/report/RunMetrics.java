@@ -37,7 +37,7 @@ public record RunMetrics(String label, Map<String, String> plugins, Summary summ
         var requests = run.requests();
         var plugins = RunInfo.plugins(run);
         // with the `none` prefix cache every lookup misses by construction: no cache took part, so n/a, not 0
-        boolean noPrefixCache = plugins.getOrDefault("prefix-cache", "none").startsWith("none");
+        boolean noPrefixCache = RunInfo.noPrefixCache(run.runInfo());
         double hitRate = noPrefixCache ? Double.NaN : prefixHitRate(run);
         double acceptance = ratio(sum(requests.doubles("spec_accepted_tokens")),
                 sum(requests.doubles("spec_draft_tokens")));

@@ -59,6 +59,17 @@ class ClusterRunTest {
         assertEquals(1.0, summary.littleRatio(), 0.01, "L = " + summary.meanInSystem() + ", lambda W = "
                 + summary.arrivalRate() * summary.meanTimeInSystemS());
         assertTrue(Files.readString(results.dir().resolve("summary.json")).contains("\"little_ratio\""));
+        // λ is the requests over the time the ticks cover: the row at 0 covers none (it was counted, λ one interval low)
+        var time = cluster.longs("time_ns");
+        long interval = cluster.longs("interval_ns")[0];
+        assertEquals(0L, time[0]);
+        double coveredS = (time[time.length - 1] - time[0]) / 1e9;
+        assertEquals(coveredS, (time.length / 5 - 1) * interval / 1e9, 1e-9, "ticks on the grid");
+        assertEquals(results.requests().rowCount() / coveredS, summary.arrivalRate(), 1e-9);
+        // and no prefix cache took part (the default none): the ratio is n/a, as the report says, not 0
+        assertTrue(Double.isNaN(summary.prefixHitRatio()));
+        var json = servelab.runtime.record.Json.MAPPER.readTree(results.dir().resolve("summary.json").toFile());
+        assertTrue(json.get("cluster_prefix_hit_ratio").isNull(), json.toString());
     }
 
     @Test

@@ -91,11 +91,8 @@ public final class ClusterCharts {
             var s = summary(runs.get(i));
             if (s.isEmpty()) continue;
             var c = s.get();
-            // as the runs table says it: with the `none` prefix cache nothing took part, n/a (it showed 0.000 here)
-            boolean noCache = servelab.runtime.report.RunInfo.plugins(runs.get(i).results())
-                    .getOrDefault("prefix-cache", "none").startsWith("none");
             rows.add(List.of(runs.get(i).name(), Integer.toString(c.replicas()), f(c.loadImbalance()),
-                    f(c.tokenImbalance()), noCache ? "n/a" : f(c.prefixHitRatio()), f(c.meanInSystem()),
+                    f(c.tokenImbalance()), f(c.prefixHitRatio()), f(c.meanInSystem()),
                     f(c.arrivalRate() * c.meanTimeInSystemS()), f(c.littleRatio()), f(summaries.get(i).ttftMs().p99())));
         }
         return new RunTables.Rows(List.of("run", "replicas", "load imbalance", "token imbalance", "prefix hit ratio",
