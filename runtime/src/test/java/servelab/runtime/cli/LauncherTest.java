@@ -318,4 +318,29 @@ class LauncherTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch("LC_ALL=C.UTF-8"::equals), r.out());
     }
+
+    @Test
+    void theJvmRunsFromCopiesOfTheJarsThatARebuildNeverRewrites() throws Exception {
+        var home = fakeCheckout();
+        var jar = home.resolve("runtime/target/servelab-runtime.jar");
+        Files.writeString(jar, "build one");
+        var first = classPath(launchIn(home, work, "ctl", "--run", "x", "slots"));
+        assertTrue(first.startsWith("target/launch/servelab-runtime-"), first);
+        var firstCopy = home.resolve(first.substring(0, first.indexOf(':')));
+        assertEquals("build one", Files.readString(firstCopy));
+        // when: a rebuild rewrites the jar in place (as Maven does) while the first JVM still reads its copy
+        Files.writeString(jar, "build two");
+        var second = classPath(launchIn(home, work, "ctl", "--run", "x", "slots"));
+        // then: the next JVM gets a copy of its own, and the first one's is as it was
+        assertTrue(!second.equals(first), second);
+        assertEquals("build two", Files.readString(home.resolve(second.substring(0, second.indexOf(':')))));
+        assertEquals("build one", Files.readString(firstCopy));
+    }
+
+    private static String classPath(Outcome r) {
+        var args = r.out().lines().toList();
+        int at = args.indexOf("-cp");
+        assertTrue(at >= 0, r.out() + r.err());
+        return args.get(at + 1);
+    }
 }
