@@ -44,19 +44,35 @@ public class ChangedModules {
     public static void main(String[] args) throws Exception {
         var rest = new ArrayList<>(List.of(args));
         var unfollowed = Set.<String>of();
-        if (rest.size() >= 2 && rest.getFirst().equals("--unfollowed")) {
-            rest.removeFirst();
-            unfollowed = Set.of(rest.removeFirst().split(","));
+        Path listing = null;
+        while (rest.size() >= 2 && rest.getFirst().startsWith("--")) {
+            String option = rest.removeFirst();
+            if (option.equals("--unfollowed")) unfollowed = Set.of(rest.removeFirst().split(","));
+            else if (option.equals("--listing")) listing = Path.of(rest.removeFirst());
+            else break;
         }
         if (rest.isEmpty()) {
-            System.err.println("usage: java .mvn/ChangedModules.java [--unfollowed DIR,...] STAMP [REQUIRED_FILE...]");
+            System.err.println("usage: java .mvn/ChangedModules.java [--unfollowed DIR,...] [--listing FILE] STAMP "
+                    + "[REQUIRED_FILE...]");
             System.exit(2);
         }
-        System.out.println(decide(Path.of("").toAbsolutePath(), Path.of(rest.getFirst()),
+        System.out.println(decide(Path.of("").toAbsolutePath(), Path.of(rest.getFirst()), listing,
                 rest.subList(1, rest.size()), unfollowed));
     }
 
     static String decide(Path root, Path stamp, List<String> required, Set<String> unfollowed) throws Exception {
+        return decide(root, stamp, null, required, unfollowed);
+    }
+
+    /**
+     * As above; with {@code listing} (the build inputs now, one {@code PATH<tab>SIZE<tab>TIME} line each, as the
+     * launcher lists them) and a stamp that holds the listing of the last build, the changed inputs are the lines
+     * that differ, not the files newer than the stamp: a file put back with its old time ({@code cp -p}, {@code tar x})
+     * was never rebuilt, a future time rebuilt on every command, and a deleted resource folder went unseen. Modules
+     * that lost an input are named after the list ({@code some DIRS CLEAN_DIRS}): their target/classes still held it.
+     */
+    static String decide(Path root, Path stamp, Path listing, List<String> required, Set<String> unfollowed)
+            throws Exception {
         if (!Files.isRegularFile(root.resolve(stamp))) return "all no build stamp " + stamp;
         for (var file : required) {
             if (!Files.isRegularFile(root.resolve(file))) return "all missing " + file;
@@ -68,7 +84,20 @@ public class ChangedModules {
             }
         }
         var changed = new LinkedHashSet<Module>();
-        for (var file : newerInputs(root, Files.getLastModifiedTime(root.resolve(stamp)))) {
+        var lost = new LinkedHashSet<String>();
+        var before = Files.readAllLines(root.resolve(stamp));
+        List<String> files;
+        if (listing != null && !before.isEmpty()) {
+            var now = Files.readAllLines(root.resolve(listing));
+            files = differing(before, now);
+            for (var file : gone(before, now)) {
+                var owner = owner(root, file, modules);
+                if (owner != null && !owner.pomOnly()) lost.add(owner.dir());
+            }
+        } else {
+            files = newerInputs(root, Files.getLastModifiedTime(root.resolve(stamp)));
+        }
+        for (var file : files) {
             var owner = owner(root, file, modules);
             if (owner == null) continue; // a module outside the default reactor (a profile's), or no module
             if (owner.pomOnly()) return "all changed " + file;
@@ -87,7 +116,30 @@ public class ChangedModules {
                 }
             }
         }
-        return "some " + String.join(",", modules.keySet().stream().filter(build::contains).toList());
+        return "some " + String.join(",", modules.keySet().stream().filter(build::contains).toList())
+                + (lost.isEmpty() ? "" : " " + String.join(",", lost));
+    }
+
+    /** The paths of the lines in one listing and not the other (added, removed, or changed in size or time). */
+    static List<String> differing(List<String> before, List<String> now) {
+        var old = new java.util.HashSet<>(before);
+        var current = new java.util.HashSet<>(now);
+        var paths = new java.util.TreeSet<String>();
+        for (var line : before) if (!current.contains(line)) paths.add(path(line));
+        for (var line : now) if (!old.contains(line)) paths.add(path(line));
+        return List.copyOf(paths);
+    }
+
+    /** The paths listed before and not now: deleted inputs. */
+    static List<String> gone(List<String> before, List<String> now) {
+        var current = new java.util.HashSet<String>();
+        for (var line : now) current.add(path(line));
+        return before.stream().map(ChangedModules::path).filter(p -> !current.contains(p)).toList();
+    }
+
+    private static String path(String line) {
+        int tab = line.indexOf('\t');
+        return tab < 0 ? line : line.substring(0, tab);
     }
 
     /** The default reactor: the root pom's modules (not its profiles'), recursively, in declaration order. */

@@ -31,6 +31,7 @@ class ChangedModulesTest {
 
     @TempDir static Path classes;
     private static Method decide;
+    private static Method decideByListing;
 
     @TempDir Path root;
 
@@ -43,6 +44,9 @@ class ChangedModulesTest {
         decide = loader.loadClass("ChangedModules").getDeclaredMethod("decide", Path.class, Path.class, List.class,
                 Set.class);
         decide.setAccessible(true);
+        decideByListing = loader.loadClass("ChangedModules").getDeclaredMethod("decide", Path.class, Path.class,
+                Path.class, List.class, Set.class);
+        decideByListing.setAccessible(true);
     }
 
     @BeforeEach
@@ -127,6 +131,27 @@ class ChangedModulesTest {
         var out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
         assertEquals("some lib,plugin-a\n", out);
+    }
+
+    @Test
+    void withListingsTheChangedLinesDecideAndALostInputNamesItsModuleToCleanAfterTheList() throws Exception {
+        var built = List.of("lib/src/main/java/Some.java\t13\t100.0", "plugin-b/src/main/resources/x.txt\t3\t100.0",
+                "pom.xml\t10\t100.0");
+        Files.write(root.resolve("target/stamp"), built);
+        Files.write(root.resolve("target/now"), built);
+        assertEquals("none", decideByListing(), "the same inputs");
+        // a file put back with its old time differs in time from the build's listing, though older than the stamp
+        Files.write(root.resolve("target/now"), List.of("lib/src/main/java/Some.java\t13\t90.0",
+                "plugin-b/src/main/resources/x.txt\t3\t100.0", "pom.xml\t10\t100.0"));
+        assertEquals("some lib,plugin-a,host,bench", decideByListing());
+        // a deleted resource: its module is rebuilt, and named to clean (its classes folder still held the file)
+        Files.write(root.resolve("target/now"), List.of("lib/src/main/java/Some.java\t13\t100.0", "pom.xml\t10\t100.0"));
+        assertEquals("some plugin-b plugin-b", decideByListing());
+    }
+
+    private String decideByListing() throws Exception {
+        return (String) decideByListing.invoke(null, root, Path.of("target/stamp"), Path.of("target/now"), List.of(),
+                Set.of());
     }
 
     private String decide(List<String> required, String... unfollowed) throws Exception {

@@ -343,4 +343,28 @@ class LauncherTest {
         assertTrue(at >= 0, r.out() + r.err());
         return args.get(at + 1);
     }
+
+    @Test
+    void aSourcePutBackWithItsOldTimeIsRebuilt() throws Exception {
+        var home = fakeCheckout();
+        for (var module : List.of("load", "sweep", "serve")) {
+            Files.writeString(Files.createDirectories(home.resolve(module + "/target")).resolve("servelab-" + module + ".jar"), "");
+        }
+        var source = Files.createDirectories(home.resolve("lib/src/main/java")).resolve("Some.java");
+        Files.writeString(source, "class Some {}");
+        Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(2_000_000L));
+        assertEquals(0, launchIn(home, work, "plugins").code());
+        assertEquals(1, Files.readAllLines(home.resolve("built")).size());
+        assertEquals(0, launchIn(home, work, "plugins").code());
+        assertEquals(1, Files.readAllLines(home.resolve("built")).size(), "nothing changed: no build");
+        // when: an edit, built, and then the file put back as it was, time included (cp -p, tar x)
+        Files.writeString(source, "class Some { int edited; }");
+        assertEquals(0, launchIn(home, work, "plugins").code());
+        assertEquals(2, Files.readAllLines(home.resolve("built")).size());
+        Files.writeString(source, "class Some {}");
+        Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(2_000_000L));
+        assertEquals(0, launchIn(home, work, "plugins").code());
+        // then: built again (older than the stamp, it was taken for built, and the edit kept running)
+        assertEquals(3, Files.readAllLines(home.resolve("built")).size());
+    }
 }
