@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = {"Run the whole test suite (./mvnw verify: unit, integration and SPI baseline checks) with",
-                "JDK 25. Extra arguments go to Maven, e.g. servelab test -pl runtime -Dtest=HotSwapTest."})
+                "JDK 25. Extra arguments go to Maven, e.g. servelab test -pl runtime -am -Dtest=HotSwapTest",
+                "-Dsurefire.failIfNoSpecifiedTests=false (-am builds the modules it needs from this checkout; without",
+                "it Maven takes them from ~/.m2, whatever was installed there last)."})
 final class TestCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "MAVEN_ARGS", description = "extra arguments for Maven")
     List<String> mavenArgs = new ArrayList<>();

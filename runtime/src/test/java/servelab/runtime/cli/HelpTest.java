@@ -67,6 +67,13 @@ class HelpTest {
     }
 
     @Test
+    void testsExampleBuildsWhatTheModuleNeedsFromTheCheckout() {
+        // without -am, Maven took the sibling modules from ~/.m2: a checkout's edit to one failed to compile
+        var r = execute("test", "--help");
+        assertTrue(r.out().replaceAll("\\s+", " ").contains("servelab test -pl runtime -am -Dtest=HotSwapTest"), r.out());
+    }
+
+    @Test
     void picocliFormatStringsInDescriptionsAreFormatted() {
         // picocli's own help command's description has %n line breaks, which the rewrapping printed as they were
         var r = execute("help", "--help");

@@ -114,7 +114,7 @@ class LauncherTest {
         var java = Files.createDirectories(work.resolve("jdk-25/bin")).resolve("java");
         // it prints its arguments, and writes the AOT cache a training run asks for (as JDK 25 does on exit)
         Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"25.0.1\"' >&2; exit 0; fi\n"
-                + "echo \"LC_ALL=${LC_ALL:-}\"\n"
+                + "echo \"LC_ALL=${LC_ALL:-}\"\necho 'the command speaks on stderr' >&2\n"
                 + "for a in \"$@\"; do echo \"$a\"; case \"$a\" in -XX:AOTCacheOutput=*) "
                 + "[ -n \"$FAKE_TRAINING_EXIT\" ] && exit \"$FAKE_TRAINING_EXIT\"; echo aot > \"${a#*=}\";; esac; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -366,5 +366,13 @@ class LauncherTest {
         assertEquals(0, launchIn(home, work, "plugins").code());
         // then: built again (older than the stamp, it was taken for built, and the edit kept running)
         assertEquals(3, Files.readAllLines(home.resolve("built")).size());
+    }
+
+    @Test
+    void theCommandsErrorsReachTheCaller() throws Exception {
+        // closing the build lock with exec 9>&- 2>/dev/null sent the command's own stderr to /dev/null: every
+        // error message was lost
+        var r = launchIn(fakeCheckout(), work, "run", "--bogus");
+        assertTrue(r.err().contains("the command speaks on stderr"), r.err());
     }
 }
