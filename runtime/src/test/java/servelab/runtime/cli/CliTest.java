@@ -83,6 +83,7 @@ class CliTest {
                       Least frequently used block first (fill + hits since filled); ties by least recent use.
                   lru                  1.0.0    eviction.jar
                       Least recently used block first (the default).
+                      - order (string, default use, one of [use, release]): use: by last use, in access order (the Mooncake reference statistics' LRU); release: by release, a request's blocks tail first (vLLM v1's free queue)
                   slru                 1.0.0    eviction.jar
                       Segmented LRU: probationary and protected segments; a hit protects a block (Karedla et al. 1994).
                       - protected_fraction (double, default 0.8, [0.0, 1.0]): largest share of the cached blocks the protected segment may hold

@@ -27,6 +27,11 @@ abstract class HeapEviction implements Eviction {
     /** The key {@code block} gets after a use at clock tick {@code now} ({@code fill}: the first use). */
     abstract long keyAfterUse(int block, int depth, boolean fill, long now);
 
+    /** The key a {@code block} waits under once released; by default its key after its last use. */
+    long keyAtRelease(int block, long keyAfterUse) {
+        return keyAfterUse;
+    }
+
     /** The heap a released {@code block} waits in. */
     BlockHeap heapOf(int block) {
         return candidates;
@@ -58,6 +63,7 @@ abstract class HeapEviction implements Eviction {
     @Override
     public final void released(int blockId, long nowNanos) {
         if (lastUse.get(blockId) == 0) used(blockId, 0, nowNanos); // handed over at a swap: no history known
+        key.set(blockId, keyAtRelease(blockId, key.get(blockId)));
         heapOf(blockId).add(blockId, key.get(blockId), lastUse.get(blockId));
     }
 
