@@ -153,11 +153,13 @@ public final class Replica implements ReplicaView {
             }
             seq.promptIds = ids.clone();
         }
-        int tokens = request.inputTokens() + request.outputTokens();
+        // its KV at most: the prompt and every output token but the last, which is sampled and never stored (81
+        // tokens of 79 + 2 were refused 6 blocks of 16 where 5 held it)
+        int tokens = request.inputTokens() + Math.max(0, request.outputTokens() - 1);
         int need = policies.kvAllocator.policy().blocksToHold(seq, tokens, config.blockSizeTokens());
         if (need > config.deviceBlocks()) {
-            queues.fail(seq, "request needs " + need + " KV blocks for " + tokens + " tokens; the replica has "
-                    + config.deviceBlocks());
+            queues.fail(seq, "request needs " + need + " KV blocks for " + tokens + " tokens (its prompt and all its "
+                    + "output but the last token); the replica has " + config.deviceBlocks());
             return;
         }
         queues.enqueue(seq);

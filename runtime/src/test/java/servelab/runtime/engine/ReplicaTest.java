@@ -61,11 +61,23 @@ class ReplicaTest {
 
     @Test
     void rejectsARequestThatCanNeverFitWithAClearError() {
-        // given: 4 blocks of 4 tokens = 16 tokens; a request of 20 tokens in all
+        // given: 4 blocks of 4 tokens = 16 tokens; a request of 20 tokens in all, 19 to store
         var rows = new TinyEngine(4, 4, Map.of()).run(request(0, 0, 16, 4), request(1, 0, 4, 1));
         var failed = rows.requests.stream().filter(r -> !r.error().isEmpty()).toList();
         assertEquals(1, failed.size());
-        assertEquals("request needs 5 KV blocks for 20 tokens; the replica has 4", failed.getFirst().error());
+        assertEquals("request needs 5 KV blocks for 19 tokens (its prompt and all its output but the last token); "
+                + "the replica has 4", failed.getFirst().error());
         assertEquals(2, rows.requests.size());
+    }
+
+    @Test
+    void aRequestWhoseLastTokenIsTheOnlyOneOverThePoolFits() {
+        // given: 4 blocks of 4 tokens; 14 prompt + 3 output tokens: 16 stored, the last sampled and never stored
+        var engine = new TinyEngine(4, 4, Map.of());
+        var rows = engine.run(request(0, 0, 14, 3));
+        // then: served (it was refused as needing 5 blocks for 17 tokens)
+        assertEquals("", rows.requests.getFirst().error());
+        assertEquals(3, rows.requests.getFirst().outputTokens());
+        assertEquals(4, engine.replica.freeBlocks());
     }
 }
