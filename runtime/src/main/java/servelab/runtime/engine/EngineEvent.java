@@ -33,11 +33,11 @@ public sealed interface EngineEvent {
                        String reason) implements EngineEvent {}
 
     /**
-     * A running sequence was preempted: swapped out to the host tier, or to recompute; {@code swapRefused} when the
-     * batcher asked for a swap and the host tier had no room.
+     * A running sequence was preempted: swapped out to the host tier, or to recompute; {@code swapRefused} why the
+     * batcher's swap became a recompute ("" when it did not ask for one, or was given it).
      */
     record Preemption(long timeNanos, long iteration, int replica, long requestId, boolean swapped,
-                      boolean swapRefused) implements EngineEvent {}
+                      String swapRefused) implements EngineEvent {}
 
     /**
      * An injected fault began ({@code started}) or ended. {@code kind} is the fault's kind as the experiment writes

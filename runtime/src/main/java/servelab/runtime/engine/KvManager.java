@@ -39,6 +39,8 @@ final class KvManager {
         this.matcher = new PrefixMatcher(pool, host);
     }
 
+    boolean hasHostTier() { return host.capacity() > 0; } // kv.host_blocks > 0: somewhere to swap to
+
     /** Who hears the prefix cache's contents change (a cluster's precise prefix index). */
     void onCacheEvents(CacheEvents listener) {
         this.cacheEvents = listener;

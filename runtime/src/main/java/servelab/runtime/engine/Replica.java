@@ -153,13 +153,16 @@ public final class Replica implements ReplicaView {
             }
             seq.promptIds = ids.clone();
         }
-        // its KV at most: the prompt and every output token but the last, which is sampled and never stored (81
-        // tokens of 79 + 2 were refused 6 blocks of 16 where 5 held it)
+        // its KV at most: the prompt and every output token but the last, which is sampled and never stored
         int tokens = request.inputTokens() + Math.max(0, request.outputTokens() - 1);
-        int need = policies.kvAllocator.policy().blocksToHold(seq, tokens, config.blockSizeTokens());
-        if (need > config.deviceBlocks()) {
+        var allocator = policies.kvAllocator.policy();
+        int need = allocator.blocksToHold(seq, tokens, config.blockSizeTokens());
+        // admission keeps the allocator's headroom free: a request that needs more is never admitted, so refused now
+        int headroom = Math.max(0, allocator.admissionHeadroomBlocks(config.deviceBlocks()));
+        if (need > config.deviceBlocks() - headroom) {
             queues.fail(seq, "request needs " + need + " KV blocks for " + tokens + " tokens (its prompt and all its "
-                    + "output but the last token); the replica has " + config.deviceBlocks());
+                    + "output but the last token); the replica has " + config.deviceBlocks()
+                    + (headroom == 0 ? "" : ", of which " + headroom + " are kept free at admission (kv-allocator)"));
             return;
         }
         queues.enqueue(seq);

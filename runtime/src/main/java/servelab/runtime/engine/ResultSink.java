@@ -32,7 +32,7 @@ public interface ResultSink {
                     f.plugin(), f.reverted() ? "reverted" : "", f.reason());
             case EngineEvent.Preemption p -> new EventRow(p.timeNanos(), p.iteration(), p.replica(), "preempt", "",
                     Long.toString(p.requestId()), p.swapped() ? "swap" : "recompute",
-                    p.swapRefused() ? "host tier full: recomputing instead" : "");
+                    p.swapRefused());
             case EngineEvent.InjectedFault f -> new EventRow(f.timeNanos(), -1, f.replica(),
                     f.started() ? "fault-start" : "fault-end", f.kind(), "", "", f.detail());
             case EngineEvent.ReplicaStateChange c -> new EventRow(c.timeNanos(), -1, c.replica(), "replica", "",

@@ -75,7 +75,9 @@ final class SequenceQueues {
             if (before) lo = mid + 1; else hi = mid;
         }
         waiting.add(lo, seq);
-        sink.event(new EngineEvent.Preemption(now, iteration, index, seq.id(), swapped, swap && !swapped));
+        String refused = !swap || swapped ? "" : kv.hasHostTier() ? "host tier full: recomputing instead"
+                : "no host tier (kv.host_blocks is 0): recomputing instead";
+        sink.event(new EngineEvent.Preemption(now, iteration, index, seq.id(), swapped, refused));
     }
 
     // --- ends ---------------------------------------------------------------------------------------------------

@@ -75,6 +75,12 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
             }
         }
         plugins = Map.copyOf(named);
+        if (kv.offload() && noPrefixCache(plugins.get(PluginKind.PREFIX_CACHE.id()))
+                && cluster.groups().stream().allMatch(g -> noPrefixCache(g.plugins().get(PluginKind.PREFIX_CACHE.id())))) {
+            // offload keeps the blocks a prefix cache evicts; without one it copied nothing and said nothing
+            throw new IllegalArgumentException("kv.offload keeps the blocks the prefix cache evicts, and "
+                    + "plugins.prefix-cache is none: set a prefix cache (hash-block or radix), or leave kv.offload out");
+        }
         slo = slo == null ? Map.of() : Map.copyOf(slo);
         for (var entry : slo.entrySet()) {
             if (!List.of("ttft_ms", "tpot_ms", "e2el_ms").contains(entry.getKey())) {
@@ -161,4 +167,9 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
         }
         return map;
     }
+
+    private static boolean noPrefixCache(PluginSpec spec) {
+        return spec == null || spec.name() == null || spec.name().equals("none");
+    }
+
 }

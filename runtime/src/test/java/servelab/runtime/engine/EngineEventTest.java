@@ -27,11 +27,11 @@ class EngineEventTest {
     @Test
     void aPreemptionNamesTheRequestAndHowItsKvWasHandled() {
         assertEquals(new EventRow(9, 4, 0, "preempt", "", "42", "swap", ""),
-                ResultSink.row(new EngineEvent.Preemption(9, 4, 0, 42, true, false)));
+                ResultSink.row(new EngineEvent.Preemption(9, 4, 0, 42, true, "")));
         assertEquals(new EventRow(9, 4, 0, "preempt", "", "42", "recompute", "host tier full: recomputing instead"),
-                ResultSink.row(new EngineEvent.Preemption(9, 4, 0, 42, false, true)));
+                ResultSink.row(new EngineEvent.Preemption(9, 4, 0, 42, false, "host tier full: recomputing instead")));
         assertEquals(new EventRow(9, 4, 0, "preempt", "", "42", "recompute", ""),
-                ResultSink.row(new EngineEvent.Preemption(9, 4, 0, 42, false, false)));
+                ResultSink.row(new EngineEvent.Preemption(9, 4, 0, 42, false, "")));
     }
 
     @Test

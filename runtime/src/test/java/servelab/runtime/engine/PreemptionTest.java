@@ -25,6 +25,18 @@ class PreemptionTest {
     }
 
     @Test
+    void aSwapWithoutAHostTierIsARecomputeThatSaysWhy() {
+        var rows = new TinyEngine(4, 4, Map.of("preempt_mode", "swap")).run(request(0, 0, 8, 4), request(1, 0, 8, 4));
+        var events = rows.events.stream().filter(e -> e.type().equals("preempt")).toList();
+        assertTrue(!events.isEmpty(), "expected a preemption");
+        // it said "host tier full" of a tier that does not exist
+        for (var e : events) {
+            assertEquals("recompute", e.to());
+            assertEquals("no host tier (kv.host_blocks is 0): recomputing instead", e.detail());
+        }
+    }
+
+    @Test
     void recomputePreemptionRecomputesPromptAndOutputSoFar() {
         var engine = new TinyEngine(4, 4, Map.of());
         var rows = engine.run(request(0, 0, 8, 4), request(1, 0, 8, 4));

@@ -97,13 +97,20 @@ class ExperimentFileTest {
     @Test
     void offloadIsOffByDefaultAndTurnsOnWithAHostTier() throws Exception {
         assertEquals(new KvSpec(16, 0, 0, false), load("").kv());
-        var e = load("kv: {host_blocks: 5000}\n", "kv.offload=true");
+        var e = load("kv: {host_blocks: 5000}\nplugins: {prefix-cache: {name: radix}}\n", "kv.offload=true");
         assertEquals(new KvSpec(16, 0, 5000, true), e.kv());
     }
 
     @Test
     void offloadWithoutAHostTierIsRejected() {
         assertTrue(error("kv: {offload: true}\n").contains("kv.offload needs a host tier: set kv.host_blocks > 0"));
+    }
+
+    @Test
+    void offloadWithoutAPrefixCacheIsRejected() {
+        // it was accepted, and copied nothing: offload keeps what a prefix cache evicts
+        assertTrue(error("kv: {host_blocks: 100, offload: true}\n").contains("kv.offload keeps the blocks the prefix "
+                + "cache evicts, and plugins.prefix-cache is none"));
     }
 
     @Test
