@@ -83,6 +83,15 @@ class LauncherTest {
     }
 
     @Test
+    void aJdkFolderWithSpacesInItsNameIsSearched() throws Exception {
+        Files.createDirectories(work.resolve("my jdks"));
+        fakeJdk("my jdks/jdk-25", "25.0.1");
+        var r = launch(Map.of("SERVELAB_JDK_DIRS", work.resolve("my jdks").toString()), "--print-java");
+        assertEquals(0, r.code(), r.err()); // it was split at the space: "no JDK >= 25 found"
+        assertEquals(work.resolve("my jdks/jdk-25/bin/java").toRealPath().toString(), r.out().strip());
+    }
+
+    @Test
     void readsAJdksVersionFromItsReleaseFileWithoutStartingIt() throws Exception {
         // given: a JDK whose java fails when started, and whose release file says 25
         var jvms = Files.createDirectories(work.resolve("jvms"));
