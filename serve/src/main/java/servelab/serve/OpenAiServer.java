@@ -42,8 +42,13 @@ final class OpenAiServer implements AutoCloseable {
     private final String model;
     private final int maxModelLen;
     private final byte[] key;
+    private final BrowserGuard guard;
 
     private static final String MAX_IDLE = "sun.net.httpserver.maxIdleConnections";
+    private static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+    private static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+    /** Seconds a client may take to send a request (line, headers and body), unless the JVM was told otherwise. */
+    static final int REQUEST_TIME_S = 30;
 
     OpenAiServer(ServeSpec spec, LiveEngine engine, ServedTokens tokens, ServeMetrics metrics, String model,
                  int maxModelLen) throws IOException {
@@ -54,16 +59,25 @@ final class OpenAiServer implements AutoCloseable {
         this.model = model;
         this.maxModelLen = maxModelLen;
         this.key = spec.apiKey() == null ? null : ("Bearer " + spec.apiKey()).getBytes(StandardCharsets.UTF_8);
-        // the JDK's server keeps at most 200 idle keep-alive connections and closes the rest without a word: a client
-        // pool of 300 lost the requests it then sent on them (no answer, no row); room for as many as max_pending's
-        // clients (read once, when the JDK's server is first made; a value the user set stays)
-        if (System.getProperty(MAX_IDLE) == null) {
-            System.setProperty(MAX_IDLE, Integer.toString(Math.max(200, 4 * spec.maxPending())));
-        }
+        // The JDK's server bounds nothing by default: a client that sent half a request was never timed out, and
+        // 20,000 of them (no API key needed) used every file descriptor until nobody was answered. So: at most
+        // maxConnections open (the next ones are closed at once), a request read within REQUEST_TIME_S. Idle
+        // keep-alive connections may be as many as the open ones: past its own limit of 200 the JDK closed them
+        // without a word, and a client pool of 300 lost the requests it then sent on them (no answer, no row).
+        // (Read once, when the JDK's server is first made; a value the user set stays.)
+        int connections = Math.max(256, 4 * spec.maxPending());
+        setIfUnset(MAX_CONNECTIONS, connections);
+        setIfUnset(MAX_IDLE, connections);
+        setIfUnset(MAX_REQUEST_TIME, REQUEST_TIME_S);
+        this.guard = new BrowserGuard(ServeSpec.isLoopback(spec.host()));
         this.http = HttpServer.create(new InetSocketAddress(spec.host(), spec.port()), 1024);
         http.setExecutor(threads);
         http.createContext("/", this::handle);
         http.start();
+    }
+
+    private static void setIfUnset(String property, int value) {
+        if (System.getProperty(property) == null) System.setProperty(property, Integer.toString(value));
     }
 
     /** The port the server listens on (the one asked for, or the free one picked for port 0). */
@@ -100,6 +114,7 @@ final class OpenAiServer implements AutoCloseable {
     private void route(HttpExchange exchange) throws IOException, InterruptedException {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
+        guard.check(exchange);
         if (path.equals("/health")) {
             require(method, "GET", path);
             var failure = engine.failure();
