@@ -18,6 +18,14 @@ class ServeCommandTest {
 
     private record Ran(int exit, String out) {}
 
+    @Test
+    void theServedUrlIsOneAClientCanType() {
+        // it printed http://::1:8000/v1 and http://:8000/v1
+        assertEquals("http://[::1]:8000/v1", servelab.serve.cli.ServeCommand.baseUrl("::1", 8000));
+        assertEquals("http://127.0.0.1:8000/v1", servelab.serve.cli.ServeCommand.baseUrl("", 8000));
+        assertEquals("http://localhost:8000/v1", servelab.serve.cli.ServeCommand.baseUrl("localhost", 8000));
+    }
+
     private static Ran servelab(String... args) {
         var cli = Main.commandLine();
         var text = new StringWriter();

@@ -91,9 +91,9 @@ public final class ServeCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             var stdout = spec.commandLine().getOut();
-            stdout.printf("serving %s (%s executor, %d replica%s) on http://%s:%d/v1; run folder %s%n", session.model(),
-                    exp.executor().id(), exp.replicas(), exp.replicas() == 1 ? "" : "s", serve[0].host(),
-                    session.port(), runDir);
+            stdout.printf("serving %s (%s executor, %d replica%s) on %s; run folder %s%n", session.model(),
+                    exp.executor().id(), exp.replicas(), exp.replicas() == 1 ? "" : "s",
+                    baseUrl(serve[0].host(), session.port()), runDir);
             stdout.flush();
             if (duration != null) stop.await(Math.round(duration * 1000), TimeUnit.MILLISECONDS);
             else stop.await();
@@ -114,4 +114,12 @@ public final class ServeCommand implements Callable<Integer> {
         var home = System.getProperty("servelab.home");
         return (home == null ? Path.of(".") : Path.of(home)).resolve("target/plugins");
     }
+
+    /** The API's base URL as a client types it: an IPv6 address in brackets, no host as the loopback address. */
+    public static String baseUrl(String host, int port) {
+        String h = host == null || host.isBlank() ? "127.0.0.1" : host.strip();
+        if (h.contains(":") && !h.startsWith("[")) h = "[" + h + "]";
+        return "http://" + h + ":" + port + "/v1";
+    }
+
 }
