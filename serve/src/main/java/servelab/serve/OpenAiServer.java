@@ -116,7 +116,7 @@ final class OpenAiServer implements AutoCloseable {
         String method = exchange.getRequestMethod();
         guard.check(exchange);
         if (path.equals("/health")) {
-            require(method, "GET", path);
+            if (!method.equals("HEAD")) require(method, "GET", path); // probes ask with HEAD too (RFC 9110 9.1)
             var failure = engine.failure();
             if (failure != null) throw new ApiError(503, "server_error", "engine_stopped", null, failure.getMessage());
             exchange.sendResponseHeaders(200, -1);
@@ -220,6 +220,10 @@ final class OpenAiServer implements AutoCloseable {
     private static void json(HttpExchange exchange, int status, ObjectNode body) throws IOException {
         var bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (exchange.getRequestMethod().equals("HEAD")) { // no body: a length logged a JDK warning on the console
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
     }

@@ -52,6 +52,16 @@ class BrowserGuardTest {
     }
 
     @Test
+    void healthAnswersHeadAsProbesAsk(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir)) {
+            int port = s.base.getPort();
+            // it was 405, and its error body's length logged a JDK warning on the server's console
+            assertEquals("HTTP/1.1 200", raw(port, "HEAD /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+            assertEquals("HTTP/1.1 405", raw(port, "HEAD /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+        }
+    }
+
+    @Test
     void hostNamesAndTheServersLimitsAreAsIntended(@TempDir Path dir) throws Exception {
         assertEquals("::1", BrowserGuard.hostName("[::1]:8000"));
         assertEquals("localhost", BrowserGuard.hostName("LocalHost:8000"));
