@@ -22,8 +22,10 @@ import servelab.runtime.record.RequestRow;
  * {@code trace.jsonl}: every request that reached the engine, as a Mooncake trace line that {@code servelab run}
  * replays: {@code timestamp} (ms of the run clock), {@code input_length}, {@code output_length} (the tokens
  * generated when it completed, else the {@code max_tokens} asked for, so a replay offers the same load),
- * {@code hash_ids} (one id per 512-token block of the prompt, equal ids for equal prefixes, numbered in order of
- * first sight as Mooncake's are) and {@code tenant} (the client's {@code user} or {@code X-Session-Id}).
+ * {@code hash_ids} (one id per 512-token block of the prompt: its chained hash, cut to 53 bits so that JavaScript and
+ * other readers that parse JSON numbers as doubles keep it exact; equal ids for equal prefixes. Mooncake numbers its
+ * blocks in order of first sight, which needs a table of every block the server has ever seen: it grew by about
+ * 90 bytes per distinct block for the server's whole life) and {@code tenant} (the client's {@code user} or {@code X-Session-Id}).
  * A line is written when its request has ended and every earlier arrival has too, so the file stays in arrival
  * order, as trace readers require; lines wait in memory only as long as an earlier request runs.
  */
@@ -36,7 +38,6 @@ final class LiveTrace implements ResultSink, LiveEngine.ArrivalListener, AutoClo
     private final BufferedWriter out;
     private final Map<Long, Pending> arrived = new HashMap<>();
     private final TreeMap<Long, String> ready = new TreeMap<>();
-    private final Map<Long, Long> blockIds = new HashMap<>();
     private long nextLine;
 
     LiveTrace(Path file) throws IOException {
@@ -48,15 +49,14 @@ final class LiveTrace implements ResultSink, LiveEngine.ArrivalListener, AutoClo
         arrived.put(request.id(), new Pending(request, blocks(promptIds)));
     }
 
-    /** Chained block hashes (each covers its block and all before it), mapped to small ids in order of first sight. */
+    /** Chained block hashes (each covers its block and all before it), as non-negative 53-bit ids. */
     private long[] blocks(int[] ids) {
         var out = new long[(ids.length + BLOCK - 1) / BLOCK];
         long h = 0xCBF29CE484222325L;
         for (int b = 0; b < out.length; b++) {
             for (int i = b * BLOCK; i < Math.min(ids.length, (b + 1) * BLOCK); i++) h = (h ^ ids[i]) * 0x100000001B3L;
             h = (h ^ (ids.length > (b + 1) * BLOCK ? BLOCK : ids.length - b * BLOCK)) * 0x100000001B3L;
-            long key = h;
-            out[b] = blockIds.computeIfAbsent(key, k -> (long) blockIds.size());
+            out[b] = h >>> 11;
         }
         return out;
     }
