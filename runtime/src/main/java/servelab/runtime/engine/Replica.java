@@ -155,14 +155,10 @@ public final class Replica implements ReplicaView {
         }
         // its KV at most: the prompt and every output token but the last, which is sampled and never stored
         int tokens = request.inputTokens() + Math.max(0, request.outputTokens() - 1);
-        var allocator = policies.kvAllocator.policy();
-        int need = allocator.blocksToHold(seq, tokens, config.blockSizeTokens());
-        // admission keeps the allocator's headroom free: a request that needs more is never admitted, so refused now
-        int headroom = Math.max(0, allocator.admissionHeadroomBlocks(config.deviceBlocks()));
-        if (need > config.deviceBlocks() - headroom) {
+        int need = policies.kvAllocator.policy().blocksToHold(seq, tokens, config.blockSizeTokens());
+        if (need > config.deviceBlocks()) { // more than admission's headroom may still run: decode grows past it
             queues.fail(seq, "request needs " + need + " KV blocks for " + tokens + " tokens (its prompt and all its "
-                    + "output but the last token); the replica has " + config.deviceBlocks()
-                    + (headroom == 0 ? "" : ", of which " + headroom + " are kept free at admission (kv-allocator)"));
+                    + "output but the last token); the replica has " + config.deviceBlocks());
             return;
         }
         queues.enqueue(seq);

@@ -26,7 +26,8 @@ class CacheReplayTest {
     }
 
     private static Eviction lru() {
-        return new LruEviction().create(Params.defaults(List.of()));
+        var lru = new LruEviction();
+        return lru.create(Params.defaults(lru.descriptor().params()));
     }
 
     private static TraceRequest blocks(long id, long... ids) {

@@ -34,8 +34,8 @@ import servelab.runtime.host.TestBundles;
  * prompts differ). Before the gateway columns were added, with the old default and a profile lifting the limit,
  * all eight runs gave the hashes of that time again.
  * On 2026-12-07 the requests hashes changed again, and only they: the {@code degraded} column's schema became
- * not-nullable (as RESULTS-SCHEMA says), and the two-replica run's one request too large for its KV pool has a new
- * message (the tokens it must store, prompt and all output but the last). With the old nullability and message all
+ * not-nullable (as RESULTS-SCHEMA says), and the two-replica run's three requests too large for its KV pool have a
+ * new message (the tokens they must store, prompt and all output but the last). With the old nullability and message all
  * eight matched the earlier hashes.
  *
  * <p>To print the current hashes (for a deliberate update), run with {@code -Dservelab.golden.print=true}.
@@ -113,7 +113,7 @@ class GoldenRunsTest {
             Map.entry("host tier offload", List.of("93bec75eb6b33f07a5cf3116dea961ce243ee6ef911250195030f4a25c2a8398",
                     "4292858c711e91892c471a90693c541c4d3fdf5b325470f393f86e2719be7ffe",
                     "a8c1a794b23503c8b0fc0e4b349e8581173aca397754b0d9a5646772f132a627")),
-            Map.entry("two replicas preempting", List.of("ee671efdd680b408ce818c7ab22230e1de2c800396d1af5acdc6d11559e83e1d",
+            Map.entry("two replicas preempting", List.of("e8138ca742b62f9b0f57f104a6e635d90c8bcff86c96333576c9acac85bc95c4",
                     "4d9f90b17f9352f1f07bdf9e8ac3f9d35ef7b99399f9cf4b6bd85e4da7dccef6",
                     "917425b9ccb7b16965d965ab5cf148d55d32d5b6f99d8ccfa5eacf34a91825db")));
 
