@@ -20,7 +20,7 @@ import servelab.runtime.record.ResultTable;
  * @param loadImbalance        max / mean of completed requests per replica (1 = even)
  * @param tokenImbalance       max / mean of tokens computed per replica
  * @param prefixHitRatio       cluster-wide prefix-cache hits / lookups, in tokens; NaN when nothing was looked up, or
- *                             the run's prefix cache is {@code none} (no cache took part: n/a, not 0)
+ *                             the run's prefix cache is {@code none} and nothing hit (no cache took part: n/a, not 0)
  * @param meanInSystem         L: time-averaged requests in the system (mean over ticks of the front's
  *                             requests_in_system; in files written before it, of the summed in_system)
  * @param arrivalRate          λ: requests per second over the span the ticks cover
@@ -74,7 +74,10 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
                 RunInfo.noPrefixCache(RunResults.readRunJson(runDir.resolve("run.json"))));
     }
 
-    /** {@code noPrefixCache}: with the {@code none} prefix cache every lookup misses by construction, so the ratio is n/a. */
+    /**
+     * {@code noPrefixCache}: the run's prefix cache is {@code none}, where every lookup misses by construction, so no
+     * hit means n/a; hits mean a replica group has a cache of its own (cluster.groups' plugins), and the ratio stands.
+     */
     private static Optional<ClusterSummary> compute(TableScan.Batches cluster, TableScan.Batches requests,
                                                     List<Double> byReplica, boolean noPrefixCache) throws IOException {
         var ticks = new Ticks();
@@ -84,7 +87,7 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
         requests.forEach(served::add);
         double spanS = ticks.covering * ticks.interval / 1e9;
         return Optional.of(new ClusterSummary(ticks.tokensBy.size(), maxOverMean(on(served.completedBy, byReplica)),
-                maxOverMean(on(ticks.tokensBy, byReplica)), ticks.query == 0 || noPrefixCache ? Double.NaN : (double) ticks.hit / ticks.query,
+                maxOverMean(on(ticks.tokensBy, byReplica)), ticks.query == 0 || noPrefixCache && ticks.hit == 0 ? Double.NaN : (double) ticks.hit / ticks.query,
                 ticks.covering == 0 ? Double.NaN : (double) ticks.occupancy / ticks.covering,
                 ticks.covering == 0 ? Double.NaN : served.rows / spanS,
                 served.rows == 0 ? Double.NaN : served.timeInSystemNanos / served.rows / 1e9));

@@ -37,8 +37,9 @@ public record RunMetrics(String label, Map<String, String> plugins, Summary summ
         var requests = run.requests();
         var plugins = RunInfo.plugins(run);
         // with the `none` prefix cache every lookup misses by construction: no cache took part, so n/a, not 0
-        boolean noPrefixCache = RunInfo.noPrefixCache(run.runInfo());
-        double hitRate = noPrefixCache ? Double.NaN : prefixHitRate(run);
+        // a group's own prefix cache (cluster.groups' plugins) hits where the run's is none: then the rate stands
+        double hitRate = prefixHitRate(run);
+        if (RunInfo.noPrefixCache(run.runInfo()) && !(hitRate > 0)) hitRate = Double.NaN;
         double acceptance = ratio(sum(requests.doubles("spec_accepted_tokens")),
                 sum(requests.doubles("spec_draft_tokens")));
         boolean anyKnown = false;

@@ -48,6 +48,19 @@ class ClusterRunTest {
     }
 
     @Test
+    void aGroupsOwnPrefixCacheGivesTheClusterItsHitRatioThoughTheRunsIsNone() throws Exception {
+        var results = run(List.of("replicas=2", "trace.synthetic.count=60", "trace.transforms.shared_prefix.prompts=2",
+                "trace.transforms.shared_prefix.tokens=512", "trace.transforms.shared_prefix.share=0.9",
+                "cluster.groups=[{name: plain, count: 1}, {name: cached, count: 1, plugins: {prefix-cache: {name: radix}}}]"),
+                "groups");
+        var summary = ClusterSummary.compute(results).orElseThrow();
+        // it was null: the run's own prefix cache is none, but the second group's is radix, and it hit
+        assertTrue(summary.prefixHitRatio() > 0, "ratio " + summary.prefixHitRatio());
+        var json = servelab.runtime.record.Json.MAPPER.readTree(results.dir().resolve("summary.json").toFile());
+        assertEquals(summary.prefixHitRatio(), json.get("cluster_prefix_hit_ratio").asDouble(), 1e-12);
+    }
+
+    @Test
     void aFourReplicaRunWritesTheTimeSeriesAndLittlesLawHolds() throws Exception {
         var results = run(FOUR, "four");
         var cluster = results.table(ResultTable.CLUSTER).orElseThrow();
