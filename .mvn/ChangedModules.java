@@ -69,7 +69,8 @@ public class ChangedModules {
      * launcher lists them) and a stamp that holds the listing of the last build, the changed inputs are the lines
      * that differ, not the files newer than the stamp: a file put back with its old time ({@code cp -p}, {@code tar x})
      * was never rebuilt, a future time rebuilt on every command, and a deleted resource folder went unseen. Modules
-     * that lost an input are named after the list ({@code some DIRS CLEAN_DIRS}): their target/classes still held it.
+     * that lost an input are named on a second line ({@code clean DIR,...}), whatever the first says: their
+     * target/classes still held it.
      */
     static String decide(Path root, Path stamp, Path listing, List<String> required, Set<String> unfollowed)
             throws Exception {
@@ -97,10 +98,12 @@ public class ChangedModules {
         } else {
             files = newerInputs(root, Files.getLastModifiedTime(root.resolve(stamp)));
         }
+        // a module that lost an input is named on a second line, whatever is built: its target/classes still holds it
+        String clean = lost.isEmpty() ? "" : "\nclean " + String.join(",", lost);
         for (var file : files) {
             var owner = owner(root, file, modules);
             if (owner == null) continue; // a module outside the default reactor (a profile's), or no module
-            if (owner.pomOnly()) return "all changed " + file;
+            if (owner.pomOnly()) return "all changed " + file + clean;
             changed.add(owner);
         }
         if (changed.isEmpty()) return "none";
@@ -116,8 +119,7 @@ public class ChangedModules {
                 }
             }
         }
-        return "some " + String.join(",", modules.keySet().stream().filter(build::contains).toList())
-                + (lost.isEmpty() ? "" : " " + String.join(",", lost));
+        return "some " + String.join(",", modules.keySet().stream().filter(build::contains).toList()) + clean;
     }
 
     /** The paths of the lines in one listing and not the other (added, removed, or changed in size or time). */

@@ -146,7 +146,10 @@ class ChangedModulesTest {
         assertEquals("some lib,plugin-a,host,bench", decideByListing());
         // a deleted resource: its module is rebuilt, and named to clean (its classes folder still held the file)
         Files.write(root.resolve("target/now"), List.of("lib/src/main/java/Some.java\t13\t100.0", "pom.xml\t10\t100.0"));
-        assertEquals("some plugin-b plugin-b", decideByListing());
+        assertEquals("some plugin-b\nclean plugin-b", decideByListing());
+        // and when a parent pom changed too, everything is built, and the module is still named to clean
+        Files.write(root.resolve("target/now"), List.of("lib/src/main/java/Some.java\t13\t100.0", "pom.xml\t11\t100.0"));
+        assertEquals("all changed pom.xml\nclean plugin-b", decideByListing());
     }
 
     private String decideByListing() throws Exception {
