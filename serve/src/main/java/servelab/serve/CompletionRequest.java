@@ -71,9 +71,11 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
         // asked-for logprobs were answered with "logprobs": null; a client that needs them must hear it cannot have them
         for (var field : new String[] {"logprobs", "top_logprobs"}) {
             var v = o.get(field);
-            // completions' logprobs: 0 asks for the sampled tokens' own (vLLM returns them); top_logprobs: 0 asks nothing
+            // completions' logprobs is a count, and 0 asks for the sampled tokens' own (vLLM returns them); chat's is a
+            // flag, where 0 reads as false (as vLLM's pydantic reads it); top_logprobs: 0 asks nothing
+            boolean zero = v != null && v.isNumber() && v.asDouble() == 0;
             boolean asked = v != null && !v.isNull() && !(v.isBoolean() && !v.booleanValue())
-                    && !(field.equals("top_logprobs") && v.isNumber() && v.asDouble() == 0);
+                    && !(zero && (chat || field.equals("top_logprobs")));
             if (asked) throw ApiError.invalid(field, field + " are not served by ServeLab (its engine keeps no token "
                     + "probabilities); leave " + field + " out");
         }
@@ -153,7 +155,9 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
             var ids = new int[p.size()];
             for (int i = 0; i < ids.length; i++) {
                 var v = p.get(i);
-                if (!v.isIntegralNumber() || !v.canConvertToInt() || !tokens.isValidId(v.asInt())) { // 6.7 was token 6
+                // a whole number written 2.0 is token 2, as vLLM's pydantic reads it; 6.7 was token 6
+                boolean whole = v.isIntegralNumber() || v.isFloatingPointNumber() && v.asDouble() == Math.rint(v.asDouble());
+                if (!whole || !v.canConvertToInt() || !tokens.isValidId(v.asInt())) {
                     throw ApiError.invalid("prompt", "prompt[" + i + "] is not a token id of this model: " + v);
                 }
                 ids[i] = v.asInt();
@@ -174,7 +178,7 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
             if (!role.isTextual() || role.asText().isBlank() || role.asText().contains("<|")) {
                 throw ApiError.invalid("messages[" + i + "].role", "messages[" + i + "].role must be a plain name such as 'user'");
             }
-            messages.add(new ChatTemplate.Message(role.asText(), content(message.path("content"), i)));
+            messages.add(new ChatTemplate.Message(text(role, "messages[" + i + "].role"), content(message.path("content"), i)));
         }
         return tokens.encodeChat(messages);
     }
@@ -218,10 +222,10 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
         var s = o.get("stop");
         if (s == null || s.isNull()) return List.of();
         var out = new ArrayList<String>();
-        if (s.isTextual()) out.add(s.asText());
+        if (s.isTextual()) out.add(text(s, "stop"));
         else if (s.isArray()) for (var v : s) {
             if (!v.isTextual()) throw ApiError.invalid("stop", "stop must be a string or a list of strings");
-            out.add(v.asText());
+            out.add(text(v, "stop"));
         }
         else throw ApiError.invalid("stop", "stop must be a string or a list of strings");
         if (out.stream().anyMatch(String::isEmpty)) throw ApiError.invalid("stop", "a stop string must not be empty");

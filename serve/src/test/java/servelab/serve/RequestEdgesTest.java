@@ -32,6 +32,9 @@ class RequestEdgesTest {
         assertEquals(400, refused("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"logprobs\": true}", true).status);
         CompletionRequest.parse("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"logprobs\": false, \"top_logprobs\": 0}"
                 .getBytes(StandardCharsets.UTF_8), true, PLACEHOLDER, 4096, null, "served");
+        // chat's logprobs is a flag: 0 is false, as vLLM reads it
+        CompletionRequest.parse("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"logprobs\": 0}"
+                .getBytes(StandardCharsets.UTF_8), true, PLACEHOLDER, 4096, null, "served");
     }
 
     @Test
@@ -39,6 +42,10 @@ class RequestEdgesTest {
         var e = refused("{\"prompt\": [5, 6.7], \"max_tokens\": 1}", false); // 6.7 was token 6
         assertEquals(400, e.status);
         assertTrue(e.getMessage().contains("prompt[1]"), e.getMessage());
+        // a whole number written with a point is that token, as vLLM reads it
+        var whole = CompletionRequest.parse("{\"prompt\": [5, 6.0], \"max_tokens\": 1}".getBytes(StandardCharsets.UTF_8),
+                false, PLACEHOLDER, 4096, null, "served");
+        assertArrayEquals(new int[] {5, 6}, whole.promptIds());
     }
 
     @Test
@@ -52,6 +59,8 @@ class RequestEdgesTest {
         assertEquals(400, e.status);
         assertTrue(e.getMessage().contains("unpaired UTF-16 surrogate"), e.getMessage());
         assertEquals(400, refused("{\"messages\": [{\"role\": \"user\", \"content\": \"\\udc00\"}]}", true).status);
+        assertEquals(400, refused("{\"prompt\": \"ok\", \"stop\": [\"\\ud800\"]}", false).status);
+        assertEquals(400, refused("{\"messages\": [{\"role\": \"us\\ud800er\", \"content\": \"x\"}]}", true).status);
         // a pair is a character (an emoji), and fine
         CompletionRequest.parse("{\"prompt\": \"\\ud83d\\ude00\"}".getBytes(StandardCharsets.UTF_8), false, PLACEHOLDER,
                 4096, null, "served");
