@@ -89,6 +89,11 @@ class LauncherTest {
         var r = launch(Map.of("SERVELAB_JDK_DIRS", work.resolve("my jdks").toString()), "--print-java");
         assertEquals(0, r.code(), r.err()); // it was split at the space: "no JDK >= 25 found"
         assertEquals(work.resolve("my jdks/jdk-25/bin/java").toRealPath().toString(), r.out().strip());
+        // several folders, separated by colons as in PATH
+        var several = launch(Map.of("SERVELAB_JDK_DIRS", work.resolve("nothing") + ":" + work.resolve("my jdks")),
+                "--print-java");
+        assertEquals(0, several.code(), several.err());
+        assertEquals(work.resolve("my jdks/jdk-25/bin/java").toRealPath().toString(), several.out().strip());
     }
 
     @Test
@@ -314,6 +319,9 @@ class LauncherTest {
             holder.getOutputStream().close();
             assertTrue(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(0, second.exitValue(), Files.readString(work.resolve("second.out")));
+            // and it said why it waited (it waited without a word, for minutes)
+            assertTrue(Files.readString(work.resolve("second.out")).contains("waiting for another command's build"),
+                    Files.readString(work.resolve("second.out")));
             assertTrue(Files.exists(home.resolve("built")));
         } finally {
             holder.destroyForcibly();
