@@ -22,7 +22,6 @@ import servelab.runtime.experiment.ExecutorSetups;
 import servelab.runtime.experiment.ExperimentRunner;
 import servelab.runtime.experiment.HostEvents;
 import servelab.runtime.experiment.PluginHistory;
-import servelab.runtime.host.ControlOptions;
 import servelab.runtime.host.ControlServer;
 import servelab.runtime.host.HostListener;
 import servelab.runtime.host.Testbed;
@@ -92,9 +91,10 @@ public final class ServeSession implements AutoCloseable {
         testbed.watch();
         Files.createDirectories(runDir);
         recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(ExperimentRunner.slo(exp)));
-        var control = keep(new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()),
+        var controlOptions = servelab.runtime.host.ControlFiles.options(System.getenv());
+        var control = keep(new ControlServer(testbed.registry(), controlOptions,
                 listener == null ? HostListener.STDERR : listener));
-        Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
+        servelab.runtime.host.ControlFiles.write(runDir, control.port(), controlOptions, System.getenv());
         var tokens = tokens(setup);
         model = spec.modelName() != null ? spec.modelName() : defaultModelName(setup);
         var metrics = new ServeMetrics(model);
@@ -238,7 +238,7 @@ public final class ServeSession implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            Files.deleteIfExists(runDir.resolve("control.port"));
+            servelab.runtime.host.ControlFiles.delete(runDir);
             Files.deleteIfExists(runDir.resolve("serve.port"));
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {

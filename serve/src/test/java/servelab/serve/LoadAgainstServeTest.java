@@ -81,6 +81,8 @@ class LoadAgainstServeTest {
             try (var socket = new Socket(InetAddress.getLoopbackAddress(), port);
                  var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
                  var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+                var key = servelab.runtime.host.ControlFiles.key(runDir);
+                if (key.isPresent()) out.println("auth " + key.get());
                 out.println("switch scheduler sjf");
                 for (String line; (line = in.readLine()) != null && !line.equals("ok"); ) {
                     if (line.startsWith("error")) throw new AssertionError(line);

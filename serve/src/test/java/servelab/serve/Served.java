@@ -67,6 +67,8 @@ final class Served implements AutoCloseable {
              var out = new java.io.PrintWriter(socket.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
              var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
                      java.nio.charset.StandardCharsets.UTF_8))) {
+            var key = servelab.runtime.host.ControlFiles.key(runDir);
+            if (key.isPresent()) out.println("auth " + key.get());
             out.println(command);
             for (String line; (line = in.readLine()) != null && !line.equals("ok"); ) {
                 if (line.startsWith("error")) throw new AssertionError(command + ": " + line);

@@ -65,7 +65,11 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
             // cannot make ctl wait past it (a byte every 20 s did) or buffer gigabytes (a line without end did)
             var in = new servelab.runtime.host.LineReader(socket, MAX_REPLY_LINE_BYTES,
                     java.time.Duration.ofMillis(replyTimeoutMs()));
+            // the environment's key, else the one the run wrote into its folder for its owner (control.key)
             String key = System.getenv(ControlOptions.KEY_ENV);
+            if ((key == null || key.isEmpty()) && runDir != null) {
+                key = servelab.runtime.host.ControlFiles.key(runDir).orElse(null);
+            }
             if (key != null && !key.isEmpty()) out.println("auth " + key);
             out.println(String.join(" ", command));
             int rc = 1;

@@ -88,6 +88,7 @@ final class RecoverCommand implements Callable<Integer> {
             out.println("wrote summary.json: the replay had ended, so every request has its row");
         }
         if (Files.deleteIfExists(port)) out.println("removed the stale control.port");
+        Files.deleteIfExists(runDir.resolve(servelab.runtime.host.ControlFiles.KEY)); // its key goes with it
         var servePort = runDir.resolve("serve.port");
         if (Files.exists(servePort) && !isListening(servePort) && Files.deleteIfExists(servePort)) {
             out.println("removed the stale serve.port");

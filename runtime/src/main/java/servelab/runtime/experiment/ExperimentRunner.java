@@ -22,7 +22,6 @@ import servelab.runtime.exec.EmulatedSetup;
 import servelab.runtime.exec.ExecutorSetup;
 import servelab.runtime.exec.ModelSetup;
 import servelab.runtime.exec.SimulatedSetup;
-import servelab.runtime.host.ControlOptions;
 import servelab.runtime.host.ControlServer;
 import servelab.runtime.host.HostListener;
 import servelab.runtime.host.PluginIndex;
@@ -127,7 +126,7 @@ public final class ExperimentRunner {
                 Files.deleteIfExists(runDir.resolve(table.fileName()));
                 Files.deleteIfExists(runDir.resolve(table.streamFileName()));
             }
-            for (var name : List.of("outputs.jsonl", "control.port")) Files.deleteIfExists(runDir.resolve(name));
+            for (var name : List.of("outputs.jsonl", "control.port", "control.key")) Files.deleteIfExists(runDir.resolve(name));
             if (!existed) {
                 try (var left = Files.list(runDir)) {
                     if (left.findAny().isEmpty()) Files.delete(runDir);
@@ -154,12 +153,12 @@ public final class ExperimentRunner {
         }
         if (watch) testbed.watch();
         Files.createDirectories(runDir);
+        var controlOptions = servelab.runtime.host.ControlFiles.options(System.getenv());
         try (var recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(slo)
                      .withSchedulerCpu(exp.record().schedulerCpu()));
              var outputs = outputs(setup, runDir);
-             var control = new ControlServer(testbed.registry(), ControlOptions.fromEnvironment(System.getenv()),
-                     options.hostListener())) {
-            Files.writeString(runDir.resolve("control.port"), control.port() + "\n");
+             var control = new ControlServer(testbed.registry(), controlOptions, options.hostListener())) {
+            servelab.runtime.host.ControlFiles.write(runDir, control.port(), controlOptions, System.getenv());
             var clusterOptions = ClusterLayout.options(exp, plans);
             var history = new PluginHistory(events.notEchoed());
             var sink = new ClusterSink(history.wrap(sink(recorder, outputs, exp.record().iterationEvery())),
@@ -238,7 +237,7 @@ public final class ExperimentRunner {
             recorder.writeRunJson(info);
             return new Result(runDir, summary, simulated, wall, iterations, sim.submitted());
         } finally {
-            Files.deleteIfExists(runDir.resolve("control.port"));
+            servelab.runtime.host.ControlFiles.delete(runDir);
         }
     }
 

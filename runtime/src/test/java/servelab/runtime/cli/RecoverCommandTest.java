@@ -41,6 +41,7 @@ class RecoverCommandTest {
             recorder.request(Rows.ok(i, i, i + 10, i + 20));
         }
         Files.writeString(dir.resolve("control.port"), port + "\n");
+        Files.writeString(dir.resolve("control.key"), "0123456789abcdef\n");
         return dir;
     }
 
@@ -56,6 +57,7 @@ class RecoverCommandTest {
         assertTrue(r.out().startsWith("requests.arrow: 3 rows in 3 batches\n"), r.out());
         assertTrue(r.out().contains("removed the stale control.port"), r.out());
         assertTrue(Files.notExists(dir.resolve("control.port")));
+        assertTrue(Files.notExists(dir.resolve("control.key")), "the run's control key goes with its port");
         assertTrue(RunResults.load(dir).isComplete());
     }
 

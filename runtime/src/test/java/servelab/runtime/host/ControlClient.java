@@ -21,6 +21,8 @@ public final class ControlClient {
                 Integer.parseInt(Files.readString(runDir.resolve("control.port")).strip()));
              var out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
              var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            var key = ControlFiles.key(runDir); // the run's own, as servelab ctl --run sends it
+            if (key.isPresent()) out.println("auth " + key.get());
             out.println(command);
             return String.join("\n", in.lines().toList());
         } catch (IOException e) {
