@@ -31,6 +31,19 @@ class LengthsTest {
     }
 
     @Test
+    void aClampedLogNormalsMeanIsWhatItsDrawsAverage() {
+        // the clamps move the mean: sigma 2 in [16, 6144] averages about 542 for a mean of 800 asked
+        for (var l : List.of(Lengths.LogNormal.ofMean(800, 2.0, 16, 6144), Lengths.LogNormal.ofMean(800, 0.9, 16, 6144),
+                Lengths.LogNormal.ofMean(1000, 1.5, 1, 8000), Lengths.LogNormal.ofMean(10, 0.5, 16, 6144))) {
+            var values = draw(l, 11);
+            // rounding to whole tokens moves the mean by under half a token; the sample's standard error is < 1%
+            assertEquals(l.clampedMean(), mean(values), 0.02 * l.clampedMean() + 0.5, l.toString());
+        }
+        assertEquals(0.5, Lengths.LogNormal.phi(0), 1e-7);
+        assertEquals(0.9750021, Lengths.LogNormal.phi(1.96), 1e-6);
+    }
+
+    @Test
     void uniformCoversItsBoundsWithTheMidpointAsMean() {
         var values = draw(new Lengths.Uniform(10, 20), 2);
         assertEquals(10, Arrays.stream(values).min().orElseThrow());

@@ -93,6 +93,11 @@ public final class ExperimentRunner {
                     + "ids, which a " + exp.executor().id() + " run does not have: it proposes no drafts here "
                     + "(speculator 'modeled' models speculation in simulation)");
         }
+        if (exp.trace().file() == null && exp.trace().synthetic() != null) {
+            for (var note : ExperimentTrace.clampNotes(exp.trace().synthetic())) {
+                options.hostListener().report("info", "trace", "", "", note);
+            }
+        }
         if (exp.trace().transforms().sharedPrefix() != null && ClusterLayout.replicas(exp).stream().allMatch(plan ->
                 plan.selections().get(PluginKind.PREFIX_CACHE) instanceof PluginSelection sel && sel.name().equals("none"))) {
             // the shared prompts were made and no replica looked them up: 0 cached tokens, nothing said

@@ -85,6 +85,27 @@ final class ExperimentTrace implements AutoCloseable {
         return s.tenants() > 1 ? trace.withTenants(TenantMix.uniform(s.tenants())) : trace;
     }
 
+    /**
+     * What a synthetic spec's clamps do to the lengths asked for: a log-normal whose mean after clamping to [min, max]
+     * is more than 5% off its {@code mean} (sigma 2: 542 for 800; the lengths were short of the mean without a word).
+     */
+    static List<String> clampNotes(SyntheticSpec s) {
+        var notes = new java.util.ArrayList<String>();
+        for (var which : List.of("input", "output")) {
+            var m = which.equals("input") ? s.input() : s.output();
+            // the defaults' shape cut by a max of the user's (a tiny model's context) is not a mean they asked for
+            if (!(lengths(which, m) instanceof Lengths.LogNormal l) || SyntheticSpec.defaultShape(which, m)) continue;
+            double asked = new Props("trace.synthetic." + which, m).positive("mean"), clamped = l.clampedMean();
+            if (Math.abs(clamped - asked) > 0.05 * asked) {
+                notes.add(String.format(java.util.Locale.ROOT, "trace.synthetic.%s: a log-normal of mean %s and sigma "
+                        + "%s, clamped to [%d, %d], has a mean of %.0f tokens, not %s (sigma is the log's standard "
+                        + "deviation; widen min and max, or lower sigma)", which, m.get("mean"), m.get("sigma"),
+                        l.min(), l.max(), clamped, m.get("mean")));
+            }
+        }
+        return notes;
+    }
+
     /** Checks every value of a synthetic spec, naming the YAML key; the spec's constructor calls it at load time. */
     static void check(Map<String, Object> arrivals, Map<String, Object> input, Map<String, Object> output) {
         arrivals(arrivals);
@@ -125,9 +146,9 @@ final class ExperimentTrace implements AutoCloseable {
             case "zipf" -> new Lengths.Zipf(p.positive("s"), p.whole("max", 1, Lengths.Zipf.MAX_SUPPORT));
             case "lognormal" -> {
                 int min = p.whole("min", 1, Integer.MAX_VALUE);
+                int max = p.whole("max", min, Integer.MAX_VALUE);
                 // above 10 (a coefficient of variation of 5e21) the median underflowed: "LogNormal.median must be > 0"
-                yield Lengths.LogNormal.ofMean(p.positive("mean"), p.within("sigma", 0, 10), min,
-                        p.whole("max", min, Integer.MAX_VALUE));
+                yield Lengths.LogNormal.ofMean(p.positive("mean"), p.within("sigma", 0, 10), min, max);
             }
             default -> throw new IllegalArgumentException("trace.synthetic." + which + ".dist must be one of fixed, "
                     + "uniform, zipf, lognormal, was '" + p.text("dist") + "'");

@@ -38,8 +38,12 @@ public record SyntheticSpec(Integer count, Map<String, Object> arrivals, Map<Str
         count = count == null ? 600 : count;
         if (count < 1) throw new IllegalArgumentException("trace.synthetic.count must be >= 1, was " + count);
         arrivals = withDefaults(arrivals, DEFAULT_ARRIVALS, "process");
+        var givenInput = input;
+        var givenOutput = output;
         input = withDefaults(input, DEFAULT_INPUT, "dist");
         output = withDefaults(output, DEFAULT_OUTPUT, "dist");
+        requireReachableMean("input", givenInput, input);
+        requireReachableMean("output", givenOutput, output);
         requireKnownKeys("trace.synthetic.arrivals", arrivals, "process", ARRIVAL_KEYS);
         requireKnownKeys("trace.synthetic.input", input, "dist", LENGTH_KEYS);
         requireKnownKeys("trace.synthetic.output", output, "dist", LENGTH_KEYS);
@@ -49,6 +53,33 @@ public record SyntheticSpec(Integer count, Map<String, Object> arrivals, Map<Str
             throw new IllegalArgumentException("trace.synthetic.tenants must be 1.." + MAX_TENANTS + ", was " + tenants);
         }
         ExperimentTrace.check(arrivals, input, output); // the parameters: fields are set after this body
+    }
+
+    /**
+     * A log-normal {@code mean} the user gave must lie in [min, max], which every draw is clamped to: with the
+     * defaults' bounds, mean 10 averaged 16.6 (every request at least 16) and mean 3000 averaged 1,894, without a word.
+     */
+    private static void requireReachableMean(String which, Map<String, Object> given, Map<String, Object> merged) {
+        if (given == null || !given.containsKey("mean") || !"lognormal".equals(merged.get("dist"))) return;
+        if (!(merged.get("mean") instanceof Number mean) || !(merged.get("min") instanceof Number min)
+                || !(merged.get("max") instanceof Number max)) {
+            return; // wrong types are refused, naming the key, by the check after this
+        }
+        if (mean.doubleValue() < min.doubleValue() || mean.doubleValue() > max.doubleValue()) {
+            throw new IllegalArgumentException("trace.synthetic." + which + ".mean " + merged.get("mean") + " is outside ["
+                    + merged.get("min") + ", " + merged.get("max") + "], the range every draw is clamped to (min and "
+                    + "max are the defaults, " + DEFAULTS.get(which).get("min") + " and " + DEFAULTS.get(which).get("max")
+                    + ", when not given): no sample can have that mean");
+        }
+    }
+
+    private static final Map<String, Map<String, Object>> DEFAULTS = Map.of("input", DEFAULT_INPUT, "output", DEFAULT_OUTPUT);
+
+    /** Whether {@code merged} has the defaults' log-normal shape (mean and sigma), whatever its bounds. */
+    static boolean defaultShape(String which, Map<String, Object> merged) {
+        var d = DEFAULTS.get(which);
+        return d.get("dist").equals(merged.get("dist")) && d.get("mean").equals(merged.get("mean"))
+                && d.get("sigma").equals(merged.get("sigma"));
     }
 
     /** Refuses keys the chosen process or distribution does not read ({@code meen}, {@code cv} on poisson). */

@@ -107,6 +107,26 @@ class ExperimentFileTest {
     }
 
     @Test
+    void aLogNormalMeanOutsideItsClampsIsRefused() throws Exception {
+        // min and max came from the defaults: mean 10 gave 16.6, every request at least 16, and nothing said
+        assertTrue(error("trace: {synthetic: {input: {dist: lognormal, mean: 10, sigma: 0.5}}}\n").contains(
+                "trace.synthetic.input.mean 10 is outside [16, 6144], the range every draw is clamped to"));
+        // a max of the user's below the defaults' mean (a tiny model's context) cuts the default shape: accepted
+        load("", "trace.synthetic.input.max=200");
+    }
+
+    @Test
+    void aLogNormalWhoseClampsMoveItsMeanIsSaidOnTheConsole() {
+        var notes = ExperimentTrace.clampNotes(new SyntheticSpec(100, null,
+                java.util.Map.of("dist", "lognormal", "mean", 800, "sigma", 2.0, "min", 16, "max", 6144), null, 1));
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.getFirst().startsWith("trace.synthetic.input: a log-normal of mean 800 and sigma 2.0, clamped to "
+                + "[16, 6144], has a mean of 54"), notes.getFirst());
+        // the defaults' clamps barely move theirs: nothing to say
+        assertEquals(java.util.List.of(), ExperimentTrace.clampNotes(SyntheticSpec.DEMO));
+    }
+
+    @Test
     void offloadWithoutAPrefixCacheIsRejected() {
         // it was accepted, and copied nothing: offload keeps what a prefix cache evicts
         assertTrue(error("kv: {host_blocks: 100, offload: true}\n").contains("kv.offload keeps the blocks the prefix "
