@@ -98,6 +98,11 @@ public final class ExperimentRunner {
                 options.hostListener().report("info", "trace", "", "", note);
             }
         }
+        if (exp.trace().transforms().sharedPrefix() != null && !exp.prompts().kind().equals("synthetic")) {
+            options.hostListener().report("info", "trace", "", "", "trace.transforms.shared_prefix shares prompt "
+                    + "blocks, but prompts.kind " + exp.prompts().kind() + " gives every request token ids of its own: "
+                    + "nothing is shared (prompts.kind: synthetic keeps the shared blocks)");
+        }
         if (exp.trace().transforms().sharedPrefix() != null && ClusterLayout.replicas(exp).stream().allMatch(plan ->
                 plan.selections().get(PluginKind.PREFIX_CACHE) instanceof PluginSelection sel && sel.name().equals("none"))) {
             // the shared prompts were made and no replica looked them up: 0 cached tokens, nothing said

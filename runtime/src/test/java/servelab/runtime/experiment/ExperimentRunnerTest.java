@@ -139,6 +139,19 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void sharedPromptsWithPromptsOfTheirOwnAreSaidToBeSharedNowhere() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var console = new java.util.ArrayList<String>();
+        run(List.of("trace.synthetic.count=10", "trace.transforms.shared_prefix.prompts=2",
+                "trace.transforms.shared_prefix.tokens=64", "trace.transforms.shared_prefix.share=0.5",
+                "plugins.prefix-cache.name=radix", "prompts.kind=random"), "random", new ExperimentRunner.Options(plugins,
+                (t, k, f, to, d) -> console.add(t + " " + k + ": " + d), null, null));
+        // 0 requests with a cached prefix against all of them with synthetic prompts, and nothing said
+        assertTrue(console.stream().anyMatch(l -> l.startsWith("info trace: trace.transforms.shared_prefix shares prompt "
+                + "blocks, but prompts.kind random gives every request token ids of its own")), console.toString());
+    }
+
+    @Test
     void sharedPrefixValuesAreCheckedAtLoadWithTheirKeys() {
         // they were refused after the run folder existed, as SharedPrefix.share (and a missing share shared nothing)
         for (var bad : List.of(List.of("share=1.5", "trace.transforms.shared_prefix.share must be in (0, 1]"),
