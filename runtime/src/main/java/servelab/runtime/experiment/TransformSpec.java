@@ -33,5 +33,9 @@ public record TransformSpec(List<Double> windowS, long first, double timeScale, 
             throw new IllegalArgumentException("trace.transforms.target_rate must be >= 0 (0: keep the trace's), was "
                     + targetRate);
         }
+        if (targetRate > 0 && timeScale > 0 && timeScale != 1) { // the rate was target_rate's, and time_scale ignored
+            throw new IllegalArgumentException("trace.transforms: give time_scale (" + timeScale + ") or target_rate ("
+                    + targetRate + "), not both: target_rate sets the rate whatever time_scale did");
+        }
     }
 }

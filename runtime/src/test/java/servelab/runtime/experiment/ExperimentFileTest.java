@@ -116,6 +116,13 @@ class ExperimentFileTest {
     }
 
     @Test
+    void timeScaleWithATargetRateIsRefused() {
+        // target_rate rescaled the arrivals after time_scale: time_scale did nothing, and nothing said so
+        assertTrue(error("trace: {transforms: {time_scale: 0.5, target_rate: 10}}\n").contains(
+                "trace.transforms: give time_scale (0.5) or target_rate (10.0), not both"));
+    }
+
+    @Test
     void aLogNormalWhoseClampsMoveItsMeanIsSaidOnTheConsole() {
         var notes = ExperimentTrace.clampNotes(new SyntheticSpec(100, null,
                 java.util.Map.of("dist", "lognormal", "mean", 800, "sigma", 2.0, "min", 16, "max", 6144), null, 1));
