@@ -227,7 +227,9 @@ class LoadRunnerTest {
     @Test
     void badOptionValuesAreUsageErrorsFoundBeforeAnythingIsSent() throws Exception {
         // each exited 1 (and --target's port 99999 was taken, the run failing request by request)
+        // and --time-scale with --rate: the rate was --rate's whatever --time-scale did
         for (var args : List.of(new String[] {"--rate=0"}, new String[] {"--time-scale=0"}, new String[] {"--num-requests=0"},
+                new String[] {"--time-scale=0.5", "--rate=3"},
                 new String[] {"--target", "http://127.0.0.1:99999"}, new String[] {"--target", "notaurl"})) {
             var all = new java.util.ArrayList<>(List.of("load", trace(2).toString(), "--out", work.resolve("bad").toString()));
             if (!args[0].equals("--target")) all.addAll(List.of("--target", "http://127.0.0.1:9"));

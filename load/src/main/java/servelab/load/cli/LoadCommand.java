@@ -95,6 +95,10 @@ public final class LoadCommand implements Callable<Integer> {
             if (!(timeScale > 0)) throw new IllegalArgumentException("--time-scale must be > 0, was " + timeScale);
             if (timeoutS <= 0) throw new IllegalArgumentException("--timeout must be > 0, was " + timeoutS);
             if (rate != null && !(rate > 0)) throw new IllegalArgumentException("--rate must be > 0, was " + rate);
+            if (rate != null && timeScale != 1.0) { // --rate rescaled the arrivals after --time-scale, silently
+                throw new IllegalArgumentException("give --time-scale or --rate, not both: --rate sets the rate "
+                        + "whatever --time-scale did");
+            }
             if (durationS != null && !(durationS > 0)) {
                 throw new IllegalArgumentException("--duration must be > 0, was " + durationS);
             }
