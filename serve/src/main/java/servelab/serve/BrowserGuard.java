@@ -14,9 +14,23 @@ import com.sun.net.httpserver.HttpExchange;
  */
 final class BrowserGuard {
     private final boolean loopback;
+    /** Names of this machine besides localhost and loopback literals: the bound host's and the machine's own. */
+    private final java.util.Set<String> ownNames = new java.util.HashSet<>();
 
-    BrowserGuard(boolean loopback) {
+    BrowserGuard(boolean loopback, String boundHost) {
         this.loopback = loopback;
+        if (boundHost != null && !boundHost.isBlank()) ownNames.add(normal(boundHost.replace("[", "").replace("]", "")));
+        try { // the name the server was bound by may be the machine's (a hosts line 127.0.1.1 NAME): it printed that URL
+            ownNames.add(normal(java.net.InetAddress.getLocalHost().getHostName()));
+        } catch (java.io.IOException e) {
+            // no name of its own: localhost and the literals remain
+        }
+    }
+
+    /** Lower case, without a trailing dot (a fully qualified name's root). */
+    private static String normal(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
     /** Refuses the exchange with a 403 (a 400 for HTTP/1.1 without a Host) if a browser sent it from elsewhere. */
@@ -28,7 +42,7 @@ final class BrowserGuard {
             }
             return;
         }
-        if (loopback && !isLocalName(hostName(host))) {
+        if (loopback && !isLocalName(normal(hostName(host))) && !ownNames.contains(normal(hostName(host)))) {
             throw forbidden("this server listens on loopback and answers requests for this machine's names "
                     + "(localhost, 127.0.0.1, [::1]), not for '" + host + "'");
         }
@@ -55,8 +69,13 @@ final class BrowserGuard {
     }
 
     private static boolean isLocalName(String name) {
-        return name.equals("localhost") || name.endsWith(".localhost") || name.equals("::1")
-                || name.equals("0:0:0:0:0:0:0:1") || name.matches("127(\\.[0-9]{1,3}){3}");
+        if (name.equals("localhost") || name.endsWith(".localhost")) return true;
+        if (!name.matches("[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*")) return false; // only literals: a name is never resolved
+        try { // 127.1, ::ffff:127.0.0.1, 0:0:0:0:0:0:0:1: literals parse without a lookup
+            return java.net.InetAddress.getByName(name).isLoopbackAddress();
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Whether {@code origin} (scheme://host[:port]) names the host and port the request was sent to. */
@@ -64,19 +83,23 @@ final class BrowserGuard {
         try {
             var uri = URI.create(origin.strip());
             if (uri.getHost() == null) return false; // "null": a sandboxed page or a file
-            String originHost = uri.getHost().toLowerCase(Locale.ROOT).replace("[", "").replace("]", "");
+            String originHost = normal(uri.getHost().replace("[", "").replace("]", ""));
             int originPort = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-            return originHost.equals(hostName(hostHeader)) && originPort == port(hostHeader);
+            // a Host without a port is a proxy's (TLS ended before the server): the page's port cannot be compared
+            int hostPort = port(hostHeader);
+            return originHost.equals(normal(hostName(hostHeader))) && (hostPort == NO_PORT || originPort == hostPort);
         } catch (IllegalArgumentException e) {
             return false;
         }
     }
 
-    /** The port of a Host header value, 80 when it names none. */
+    private static final int NO_PORT = -2;
+
+    /** The port of a Host header value, {@link #NO_PORT} when it names none. */
     private static int port(String hostHeader) {
         String h = hostHeader.strip();
         int colon = h.lastIndexOf(':');
-        if (colon < 0 || h.lastIndexOf(']') > colon || h.indexOf(':') != colon && !h.startsWith("[")) return 80;
+        if (colon < 0 || h.lastIndexOf(']') > colon || h.indexOf(':') != colon && !h.startsWith("[")) return NO_PORT;
         try {
             return Integer.parseInt(h.substring(colon + 1));
         } catch (NumberFormatException e) {

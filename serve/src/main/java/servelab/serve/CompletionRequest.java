@@ -178,6 +178,7 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
             if (!role.isTextual() || role.asText().isBlank() || role.asText().contains("<|")) {
                 throw ApiError.invalid("messages[" + i + "].role", "messages[" + i + "].role must be a plain name such as 'user'");
             }
+            if (message.path("name").isTextual()) text(message.get("name"), "messages[" + i + "].name"); // not text: 400
             messages.add(new ChatTemplate.Message(text(role, "messages[" + i + "].role"), content(message.path("content"), i)));
         }
         return tokens.encodeChat(messages);
@@ -225,7 +226,7 @@ record CompletionRequest(String model, int[] promptIds, int maxTokens, RequestSa
         if (s.isTextual()) out.add(text(s, "stop"));
         else if (s.isArray()) for (var v : s) {
             if (!v.isTextual()) throw ApiError.invalid("stop", "stop must be a string or a list of strings");
-            out.add(text(v, "stop"));
+            out.add(text(v, "stop[" + out.size() + "]"));
         }
         else throw ApiError.invalid("stop", "stop must be a string or a list of strings");
         if (out.stream().anyMatch(String::isEmpty)) throw ApiError.invalid("stop", "a stop string must not be empty");

@@ -60,20 +60,32 @@ final class OpenAiServer implements AutoCloseable {
         this.maxModelLen = maxModelLen;
         this.key = spec.apiKey() == null ? null : ("Bearer " + spec.apiKey()).getBytes(StandardCharsets.UTF_8);
         // The JDK's server bounds nothing by default: a client that sent half a request was never timed out, and
-        // 20,000 of them (no API key needed) used every file descriptor until nobody was answered. So: at most
-        // maxConnections open (the next ones are closed at once), a request read within REQUEST_TIME_S. Idle
-        // keep-alive connections may be as many as the open ones: past its own limit of 200 the JDK closed them
+        // 20,000 of them (no API key needed) used every file descriptor until nobody was answered (the accept loop
+        // spun, 2.3 GB resident). So: a request read within REQUEST_TIME_S, and at most maxConnections open, short
+        // of the process's file descriptors (the next ones are closed at once, unanswered: the JDK's way; a cap of
+        // 4 x max_pending let 4,096 idle sockets lock everyone out, and the OpenAI Node SDK hung on the close).
+        // Idle keep-alive connections may be as many as the open ones: past its own limit of 200 the JDK closed them
         // without a word, and a client pool of 300 lost the requests it then sent on them (no answer, no row).
         // (Read once, when the JDK's server is first made; a value the user set stays.)
-        int connections = Math.max(256, 4 * spec.maxPending());
+        int connections = connectionCap();
         setIfUnset(MAX_CONNECTIONS, connections);
         setIfUnset(MAX_IDLE, connections);
         setIfUnset(MAX_REQUEST_TIME, REQUEST_TIME_S);
-        this.guard = new BrowserGuard(ServeSpec.isLoopback(spec.host()));
+        this.guard = new BrowserGuard(ServeSpec.isLoopback(spec.host()), spec.host());
         this.http = HttpServer.create(new InetSocketAddress(spec.host(), spec.port()), 1024);
         http.setExecutor(threads);
         http.createContext("/", this::handle);
         http.start();
+    }
+
+    /** 16,384 connections (about 2 GB of buffers), fewer where the file descriptors would run out first. */
+    static int connectionCap() {
+        long cap = 16_384;
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            cap = Math.min(cap, unix.getMaxFileDescriptorCount() - 512); // the run's files, sockets, jars
+        }
+        return (int) Math.max(64, cap);
     }
 
     private static void setIfUnset(String property, int value) {

@@ -60,6 +60,8 @@ class RequestEdgesTest {
         assertTrue(e.getMessage().contains("unpaired UTF-16 surrogate"), e.getMessage());
         assertEquals(400, refused("{\"messages\": [{\"role\": \"user\", \"content\": \"\\udc00\"}]}", true).status);
         assertEquals(400, refused("{\"prompt\": \"ok\", \"stop\": [\"\\ud800\"]}", false).status);
+        assertTrue(refused("{\"prompt\": \"ok\", \"stop\": [\"ok\", \"\\udc00x\"]}", false).getMessage().startsWith("stop[1] "));
+        assertEquals(400, refused("{\"messages\": [{\"role\": \"user\", \"name\": \"\\ud800\", \"content\": \"x\"}]}", true).status);
         assertEquals(400, refused("{\"messages\": [{\"role\": \"us\\ud800er\", \"content\": \"x\"}]}", true).status);
         // a pair is a character (an emoji), and fine
         CompletionRequest.parse("{\"prompt\": \"\\ud83d\\ude00\"}".getBytes(StandardCharsets.UTF_8), false, PLACEHOLDER,
