@@ -90,7 +90,7 @@ class LauncherTest {
         assertEquals(0, r.code(), r.err()); // it was split at the space: "no JDK >= 25 found"
         assertEquals(work.resolve("my jdks/jdk-25/bin/java").toRealPath().toString(), r.out().strip());
         // several folders, separated by colons as in PATH
-        var several = launch(Map.of("SERVELAB_JDK_DIRS", work.resolve("nothing") + ":" + work.resolve("my jdks")),
+        var several = launch(Map.of("SERVELAB_JDK_DIRS", ":" + work.resolve("nothing") + ":" + work.resolve("my jdks")),
                 "--print-java");
         assertEquals(0, several.code(), several.err());
         assertEquals(work.resolve("my jdks/jdk-25/bin/java").toRealPath().toString(), several.out().strip());
