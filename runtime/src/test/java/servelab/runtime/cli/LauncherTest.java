@@ -392,4 +392,19 @@ class LauncherTest {
         var r = launchIn(fakeCheckout(), work, "run", "--bogus");
         assertTrue(r.err().contains("the command speaks on stderr"), r.err());
     }
+
+    @Test
+    void aCheckoutWhereNoCopiesCanBeMadeRunsFromTheJarsThemselves() throws Exception {
+        // as in a read-only checkout: target/launch cannot be made (here a file named target is in its way; ctl
+        // builds nothing)
+        var home = fakeCheckout();
+        try (var files = Files.walk(home.resolve("target"))) {
+            for (var f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+        }
+        Files.writeString(home.resolve("target"), "");
+        var r = launchIn(home, work, "ctl", "--run", "x", "slots");
+        // it ended every command with exit 1 and no word (a find of a missing folder, under pipefail)
+        assertEquals(0, r.code(), r.err());
+        assertTrue(classPath(r).startsWith("runtime/target/servelab-runtime.jar:"), classPath(r));
+    }
 }
