@@ -407,4 +407,19 @@ class LauncherTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(classPath(r).startsWith("runtime/target/servelab-runtime.jar:"), classPath(r));
     }
+
+    @Test
+    void aFindThatMetAnErrorDoesNotEndTheCommand() throws Exception {
+        // find exits 1 when a file vanishes while it walks (an editor's temporary file) or a folder cannot be read;
+        // under pipefail the build ended there, with no word
+        var home = fakeCheckout();
+        var tools = Files.createDirectories(work.resolve("failing-find"));
+        var find = tools.resolve("find");
+        Files.writeString(find, "#!/bin/sh\n/usr/bin/find \"$@\"\nexit 1\n");
+        Files.setPosixFilePermissions(find, PosixFilePermissions.fromString("rwxr-xr-x"));
+        var r = launchIn(Map.of("PATH", tools + ":" + toolsWithoutJava() + ":/usr/bin:/bin"), home, work, "plugins");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(home.resolve("built")), "it built");
+        assertTrue(r.out().lines().anyMatch("plugins"::equals), r.out());
+    }
 }
