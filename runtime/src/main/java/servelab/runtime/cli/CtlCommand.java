@@ -32,10 +32,12 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
     /** A control reply's lines are short (a plugin's description at most). */
     private static final int MAX_REPLY_LINE_BYTES = 64 * 1024;
 
-    @Option(names = "--run", paramLabel = "RUN_DIR", description = "the run's output folder (holds control.port)")
+    @Option(names = "--run", paramLabel = "RUN_DIR", description = "the run's output folder (holds control.port, "
+            + "and control.key, which ctl sends)")
     Path runDir;
 
-    @Option(names = "--port", description = "the control port, instead of --run")
+    @Option(names = "--port", description = "the control port, instead of --run (the run's key then comes from "
+            + ControlOptions.KEY_ENV + ")")
     Integer port;
 
     @Option(names = "--host", description = "the testbed's host (default: loopback); a control port beyond loopback "
