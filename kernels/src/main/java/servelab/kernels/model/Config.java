@@ -50,6 +50,9 @@ public record Config(int dim, int layers, int heads, int kvHeads, int headDim, i
         }
         int dim = m.int32("llama.embedding_length");
         int heads = m.int32("llama.attention.head_count");
+        if (heads <= 0) { // the head size below is divided by it (a fuzzed file's 0 was an ArithmeticException)
+            throw new IllegalArgumentException("llama.attention.head_count must be > 0, was " + heads);
+        }
         int kvHeads = m.contains("llama.attention.head_count_kv") ? m.int32("llama.attention.head_count_kv") : heads;
         int headDim = m.contains("llama.attention.key_length") ? m.int32("llama.attention.key_length") : dim / heads;
         float theta = m.contains("llama.rope.freq_base") ? m.float32("llama.rope.freq_base") : 10000f;
