@@ -48,8 +48,7 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
             byReplica = list.stream().map(v -> v instanceof Number n ? n.doubleValue() : Double.NaN).toList();
         }
         try {
-            return compute(TableScan.of(table.get()), TableScan.of(results.requests()), byReplica,
-                    RunInfo.noPrefixCache(results.runInfo()));
+            return compute(TableScan.of(table.get()), TableScan.of(results.requests()), byReplica, results.runInfo());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // loaded tables read no file
         }
@@ -71,15 +70,12 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
         var requests = TableScan.of(runDir, ResultTable.REQUESTS, "replica", "error", "arrival_ns", "completion_ns",
                 "routed_ns", "ended_ns").orElseThrow(() -> new InvalidResultsException(runDir, "no " + ResultTable.REQUESTS.fileName()));
         return compute(cluster.get().batches(), requests.batches(), byReplica,
-                RunInfo.noPrefixCache(RunResults.readRunJson(runDir.resolve("run.json"))));
+                RunResults.readRunJson(runDir.resolve("run.json")));
     }
 
-    /**
-     * {@code noPrefixCache}: the run's prefix cache is {@code none}, where every lookup misses by construction, so no
-     * hit means n/a; hits mean a replica group has a cache of its own (cluster.groups' plugins), and the ratio stands.
-     */
+    /** {@code runInfo}: run.json, which says whether a prefix cache took part ({@link RunInfo#prefixHitRatio}). */
     private static Optional<ClusterSummary> compute(TableScan.Batches cluster, TableScan.Batches requests,
-                                                    List<Double> byReplica, boolean noPrefixCache) throws IOException {
+                                                    List<Double> byReplica, Map<String, Object> runInfo) throws IOException {
         var ticks = new Ticks();
         cluster.forEach(ticks::add);
         if (ticks.rows == 0) return Optional.empty();
@@ -87,7 +83,7 @@ public record ClusterSummary(int replicas, double loadImbalance, double tokenImb
         requests.forEach(served::add);
         double spanS = ticks.covering * ticks.interval / 1e9;
         return Optional.of(new ClusterSummary(ticks.tokensBy.size(), maxOverMean(on(served.completedBy, byReplica)),
-                maxOverMean(on(ticks.tokensBy, byReplica)), ticks.query == 0 || noPrefixCache && ticks.hit == 0 ? Double.NaN : (double) ticks.hit / ticks.query,
+                maxOverMean(on(ticks.tokensBy, byReplica)), RunInfo.prefixHitRatio(runInfo, ticks.hit, ticks.query),
                 ticks.covering == 0 ? Double.NaN : (double) ticks.occupancy / ticks.covering,
                 ticks.covering == 0 ? Double.NaN : served.rows / spanS,
                 served.rows == 0 ? Double.NaN : served.timeInSystemNanos / served.rows / 1e9));

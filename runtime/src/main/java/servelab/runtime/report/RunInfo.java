@@ -44,6 +44,15 @@ public final class RunInfo {
         return pluginIds(runInfo).getOrDefault("prefix-cache", "none").startsWith("none");
     }
 
+    /**
+     * Prefix-cache hit tokens over looked-up tokens: NaN when nothing was looked up, or when no cache took part (the
+     * run's prefix cache is {@code none} and nothing hit; a replica group's own cache that hit gives the ratio).
+     */
+    public static double prefixHitRatio(Map<String, Object> runInfo, double hits, double queries) {
+        if (!(queries > 0) || hits == 0 && noPrefixCache(runInfo)) return Double.NaN;
+        return hits / queries;
+    }
+
     private static Map<String, String> pluginIds(Map<String, Object> runInfo) {
         var found = new TreeMap<String, String>();
         if (runInfo.get("plugins") instanceof Map<?, ?> plugins) {

@@ -36,10 +36,7 @@ public record RunMetrics(String label, Map<String, String> plugins, Summary summ
     public static RunMetrics of(String label, RunResults run, Slo slo) {
         var requests = run.requests();
         var plugins = RunInfo.plugins(run);
-        // with the `none` prefix cache every lookup misses by construction: no cache took part, so n/a, not 0
-        // a group's own prefix cache (cluster.groups' plugins) hits where the run's is none: then the rate stands
         double hitRate = prefixHitRate(run);
-        if (RunInfo.noPrefixCache(run.runInfo()) && !(hitRate > 0)) hitRate = Double.NaN;
         double acceptance = ratio(sum(requests.doubles("spec_accepted_tokens")),
                 sum(requests.doubles("spec_draft_tokens")));
         boolean anyKnown = false;
@@ -65,11 +62,10 @@ public record RunMetrics(String label, Map<String, String> plugins, Summary summ
                 hits += hit[i];
                 queries += query[i];
             }
-            return ratio(hits, queries);
+            return RunInfo.prefixHitRatio(run.runInfo(), hits, queries);
         }
-        return run.table(ResultTable.ITERATIONS)
-                .map(it -> ratio(sum(it.doubles("prefix_hit_tokens")), sum(it.doubles("prefix_query_tokens"))))
-                .orElse(Double.NaN);
+        return run.table(ResultTable.ITERATIONS).map(it -> RunInfo.prefixHitRatio(run.runInfo(),
+                sum(it.doubles("prefix_hit_tokens")), sum(it.doubles("prefix_query_tokens")))).orElse(Double.NaN);
     }
 
     /** The sum of the known values (NaN is null and left out). */
