@@ -62,8 +62,11 @@ final class ClusterLayout {
     /**
      * The cluster section of run.json: groups, network, view. A group whose replicas run other plugins than the run's
      * {@code plugins} (replica 0's) lists them, with their parameters, defaults included ({@code registry} null: none).
+     * A group's {@code kv_blocks} is what its replicas hold ({@code kvBlocks} gives replica r's), a profile's default
+     * included.
      */
-    static Map<String, Object> describe(Experiment exp, servelab.runtime.host.PluginRegistry registry) {
+    static Map<String, Object> describe(Experiment exp, servelab.runtime.host.PluginRegistry registry,
+                                        java.util.function.IntUnaryOperator kvBlocks) {
         var c = exp.cluster();
         var info = new java.util.LinkedHashMap<String, Object>();
         info.put("view_refresh_ms", c.viewRefreshMs());
@@ -88,7 +91,7 @@ final class ClusterLayout {
             g.put("count", 1);
             // a model replica times its real steps: a cost profile there is not used, and null says so
             g.put("profile", exp.executor() == ExecutorKind.MODEL ? null : plan.profile());
-            g.put("kv_blocks", plan.kvBlocks());
+            g.put("kv_blocks", kvBlocks.applyAsInt(r));
             if (registry != null) {
                 var own = new java.util.LinkedHashMap<String, Object>();
                 for (var kind : servelab.runtime.host.PluginRegistry.SLOTTED) {

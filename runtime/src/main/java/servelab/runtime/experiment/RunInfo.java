@@ -12,15 +12,19 @@ import servelab.runtime.record.Json;
 public final class RunInfo {
     private RunInfo() {}
 
-    /** run.json's content before the run's results (the serving front adds its own keys). */
-    public static Map<String, Object> of(Experiment exp, ExecutorSetup setup, int blocks, PluginRegistry registry) {
+    /**
+     * run.json's content before the run's results (the serving front adds its own keys); {@code kvBlocks} gives replica
+     * r's KV blocks, which a cluster group's own profile can make differ from {@code blocks}, replica 0's.
+     */
+    public static Map<String, Object> of(Experiment exp, ExecutorSetup setup, int blocks, PluginRegistry registry,
+                                         java.util.function.IntUnaryOperator kvBlocks) {
         var info = new LinkedHashMap<String, Object>();
         info.put("servelab_version", version());
         info.put("name", exp.name());
         info.put("seed", exp.seed());
         setup.describe(info);
         info.put("replicas", exp.replicas());
-        info.put("cluster", ClusterLayout.describe(exp, registry));
+        info.put("cluster", ClusterLayout.describe(exp, registry, kvBlocks));
         if (exp.autoscaling() != null) {
             var a = exp.autoscaling();
             info.put("autoscaling", Json.ordered("min", a.min(), "max", a.max(), "initial", a.initial(),

@@ -196,6 +196,21 @@ class ClusterRunTest {
     }
 
     @Test
+    void runJsonGivesAGroupsKvBlocksWhenItsProfileSetsThem() throws Exception {
+        // run.json said kv_blocks 0 for a group that took its profile's default, which the cluster table contradicted
+        var results = run(List.of("seed=3", "trace.synthetic.count=20", "cluster.groups=[{name: h100, count: 1},"
+                + " {name: small, count: 1, profile: tiny/cpu}]"), "defaults");
+        var groups = Json.MAPPER.readTree(work.resolve("defaults/run.json").toFile()).get("cluster").get("groups");
+        var cluster = results.table(ResultTable.CLUSTER).orElseThrow();
+        long[] replica = cluster.longs("replica"), total = cluster.longs("kv_blocks_total");
+        for (int i = 0; i < cluster.rowCount(); i++) {
+            if (replica[i] < 0) continue;
+            assertEquals(total[i], groups.get((int) replica[i]).get("kv_blocks").asLong(), groups.toString());
+        }
+        assertTrue(groups.get(0).get("kv_blocks").asLong() != groups.get(1).get("kv_blocks").asLong(), groups.toString());
+    }
+
+    @Test
     void groupsRunOnTheirOwnHardwareAndKvSize() throws Exception {
         var grouped = List.of("seed=3", "trace.synthetic.count=200", "trace.synthetic.arrivals.rate=20",
                 "cluster.groups=[{name: fast, count: 2, profile: llama-3-8b/h100-80gb, kv_blocks: 900},"

@@ -220,10 +220,10 @@ class ExperimentFileTest {
     void aModelRunsGroupsRecordNoCostProfile() {
         // a model replica times its real steps; run.json named a profile it never used (even one that does not exist)
         var model = ExperimentFile.load(null, List.of("replicas=2", "executor=model", "model.path=m.gguf"));
-        var groups = (List<?>) ClusterLayout.describe(model, null).get("groups");
+        var groups = (List<?>) ClusterLayout.describe(model, null, r -> 1).get("groups");
         assertEquals(null, ((java.util.Map<?, ?>) groups.getFirst()).get("profile"));
         var simulated = ExperimentFile.load(null, List.of("replicas=2"));
         assertEquals("llama-3-8b/h100-80gb",
-                ((java.util.Map<?, ?>) ((List<?>) ClusterLayout.describe(simulated, null).get("groups")).getFirst()).get("profile"));
+                ((java.util.Map<?, ?>) ((List<?>) ClusterLayout.describe(simulated, null, r -> 1).get("groups")).getFirst()).get("profile"));
     }
 }
