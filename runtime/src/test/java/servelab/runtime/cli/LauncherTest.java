@@ -110,6 +110,28 @@ class LauncherTest {
         assertEquals(jdk.resolve("bin/java").toRealPath().toString(), r.out().strip());
     }
 
+    @Test
+    void readsEveryFormOfAReleaseFilesVersionAndFollowsALinkToTheJdk() throws Exception {
+        // the launcher reads the release file itself (no awk): "1.8.0_402" is Java 8, "26-ea" is 26, and a last line
+        // without a newline still counts; a java reached through a link (/usr/bin/java) is the linked JDK's
+        var jvms = Files.createDirectories(work.resolve("jvms"));
+        for (var jdk : List.of(fakeJdk("jvms/jdk-8", "x"), fakeJdk("jvms/jdk-26", "x"))) {
+            Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nexit 1\n"); // never started
+        }
+        Files.writeString(jvms.resolve("jdk-8/release"), "JAVA_VERSION=\"1.8.0_402\"\n");
+        Files.writeString(jvms.resolve("jdk-26/release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"26-ea\"");
+        var bin = Files.createDirectories(work.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("java"), jvms.resolve("jdk-8/bin/java"));
+        var r = launch(Map.of("JAVA_HOME", bin.getParent().toString(), "SERVELAB_JDK_DIRS", jvms.toString()),
+                "--print-java");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(jvms.resolve("jdk-26/bin/java").toRealPath().toString(), r.out().strip());
+        Files.delete(jvms.resolve("jdk-26/release"));
+        var none = launch(Map.of("JAVA_HOME", bin.getParent().toString(), "SERVELAB_JDK_DIRS", jvms.toString()),
+                "--print-java");
+        assertTrue(none.err().contains(bin.resolve("java") + " (Java 8)"), none.err());
+    }
+
     /**
      * A checkout with the launcher, a built runtime jar, a source edited after the last build, a Maven wrapper that
      * only notes it was called, and a JDK 25 whose java prints its arguments.
@@ -282,6 +304,24 @@ class LauncherTest {
         var pb = launchIn(home, work, "ctl", "--run", "x", "slots");
         assertTrue(Files.notExists(home.resolve("target/servelab.aot")), pb.err());
         assertTrue(pb.out().lines().noneMatch(l -> l.startsWith("-XX:AOTCache")), pb.out());
+    }
+
+    @Test
+    void aCacheOlderThanAJarOfTheClassPathIsTrainedAgainAndOnlyThen() throws Exception {
+        var home = fakeCheckout();
+        var dep = Files.writeString(Files.createDirectories(home.resolve("runtime/target/lib")).resolve("dep.jar"), "");
+        var first = launchIn(home, work, "plugins");
+        assertTrue(first.err().contains("training the start-up cache"), first.err());
+        var cache = home.resolve("target/servelab.aot");
+        Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2_000));
+        var again = launchIn(home, work, "plugins");
+        assertTrue(!again.err().contains("training"), again.err());
+        // a library jar newer than the cache (JDK 25 would ignore the cache): trained again
+        Files.setLastModifiedTime(dep, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(cache).toMillis() + 5_000));
+        var newer = launchIn(home, work, "plugins");
+        assertTrue(newer.err().contains("training the start-up cache"), newer.err());
+        assertTrue(newer.out().lines().anyMatch("-XX:AOTCache=target/servelab.aot"::equals), newer.out());
     }
 
     @Test
