@@ -13,7 +13,8 @@ public interface Sampler {
      * Index (relative to {@code offset}) of the largest value; the first one on ties.
      *
      * @throws NonFiniteLogitsException when a value is NaN: a NaN compares false with everything, so a model whose
-     *                                  weights hold one answered token 0 at every position, silently
+     *                                  weights hold one answered token 0 at every position, silently; or when every
+     *                                  value is -infinity (every token masked), which answered token 0 too
      */
     static int argmax(float[] values, int offset, int size) {
         int best = 0;
@@ -26,10 +27,14 @@ public interface Sampler {
             }
         }
         if (nan) throw NonFiniteLogitsException.in(values, offset, size);
+        if (values[offset + best] == Float.NEGATIVE_INFINITY) throw NonFiniteLogitsException.allMasked(size);
         return best;
     }
 
-    /** Logits with a NaN: the model's weights (or its computation) are broken; no token can be chosen honestly. */
+    /**
+     * Logits with a NaN (the model's weights, or its computation, are broken) or all -infinity (every token masked):
+     * no token can be chosen honestly.
+     */
     final class NonFiniteLogitsException extends IllegalStateException {
         NonFiniteLogitsException(String message) {
             super(message);
@@ -45,6 +50,11 @@ public interface Sampler {
             }
             return new NonFiniteLogitsException("the model's logits hold NaN (" + count + " of " + size + " tokens, "
                     + "the first token " + first + "): its weights, or what was computed from them, are not numbers");
+        }
+
+        static NonFiniteLogitsException allMasked(int size) {
+            return new NonFiniteLogitsException("the model's logits are -infinity for all " + size + " tokens: no token "
+                    + "can be chosen");
         }
     }
 }

@@ -58,6 +58,11 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         for (int i = 0; i < size; i++) {
             max = Math.max(max, logits[offset + i]);
         }
+        if (max == Float.POSITIVE_INFINITY) { // exp(inf - inf) is NaN: an infinite logit takes all the probability
+            p[Sampler.argmax(logits, offset, size)] = 1f;
+            return p;
+        }
+        if (max == Float.NEGATIVE_INFINITY) throw Sampler.NonFiniteLogitsException.allMasked(size);
         double sum = 0;
         for (int i = 0; i < size; i++) {
             p[i] = (float) Math.exp((logits[offset + i] - max) / temperature);
@@ -88,11 +93,15 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
     private void keepMostLikely(float[] p) {
         int n = p.length;
         // a token below (1 - topP) / (n - 1) can never be needed for the nucleus (all such tokens together hold at most
-        // 1 - topP), so only the others are sorted; with top-k alone, every token is a candidate
+        // 1 - topP), so only the others are sorted; with top-k alone, every token is a candidate. The nucleus is top-p
+        // of the whole row's mass then, not of the sorted tokens' (which ended it early: 0.45, 0.30, 0.25 at top-p 0.5
+        // kept only 0.45, since 0.25 was not sorted)
         double cutoff = topK == 0 && n > 1 ? (1 - topP) / (n - 1) : -1;
         int candidates = 0;
+        double total = 0;
         var order = new long[n];
         for (int i = 0; i < n; i++) {
+            total += p[i];
             if (p[i] > cutoff && p[i] > 0) {
                 // sort key: probability descending, then id ascending, packed so one primitive sort does it
                 order[candidates++] = ((long) (Integer.MAX_VALUE - Float.floatToRawIntBits(p[i])) << 32) | i;
@@ -101,9 +110,13 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         Arrays.sort(order, 0, candidates);
         int keep = topK > 0 ? Math.min(topK, candidates) : candidates;
         if (topP < 1) {
-            double kept = 0;
-            for (int j = 0; j < keep; j++) {
-                kept += p[(int) order[j]];
+            double kept = 0;   // what top-k left: the top k, or everything
+            if (topK > 0) {
+                for (int j = 0; j < keep; j++) {
+                    kept += p[(int) order[j]];
+                }
+            } else {
+                kept = total;
             }
             double cumulative = 0;
             int nucleus = 0;

@@ -88,6 +88,45 @@ class SamplerTest {
     }
 
     @Test
+    void topPWithoutTopKIsTopPOfTheWholeRowNotOfTheTokensItSorts() {
+        // 0.45 < 0.5 <= 0.45 + 0.30; the 0.25 token is below the sort's cutoff (0.5 / 2), and top-p was taken of the
+        // sorted tokens' 0.75 only, so 0.45 alone reached it
+        var small = new SamplingParams(1, 0, 0.5f, 0).probabilities(logits(new double[] {0.45, 0.30, 0.25}), 0, 3);
+        assertArrayEquals(new float[] {0.6f, 0.4f, 0}, small, 1e-6f);
+        // a vocabulary's long tail: 0.80, twenty of 0.0075, 128,000 sharing 0.05; top-p 0.9 needs 0.80 + 14 x 0.0075
+        int tail = 128_000;
+        var p = new double[1 + 20 + tail];
+        p[0] = 0.80;
+        for (int i = 1; i <= 20; i++) p[i] = 0.0075;
+        for (int i = 21; i < p.length; i++) p[i] = 0.05 / tail;
+        var alone = new SamplingParams(1, 0, 0.9f, 0).probabilities(logits(p), 0, p.length);
+        var withTopK = new SamplingParams(1, p.length, 0.9f, 0).probabilities(logits(p), 0, p.length);
+        assertEquals(15, kept(alone));
+        assertArrayEquals(withTopK, alone); // top-k over the whole vocabulary is no filter
+    }
+
+    private static int kept(float[] p) {
+        int n = 0;
+        for (float v : p) if (v > 0) n++;
+        return n;
+    }
+
+    @Test
+    void anInfiniteLogitTakesAllTheProbabilityAndAllMaskedIsRefused() {
+        // exp(inf - inf) made every probability NaN: "no token has a positive probability"
+        float[] infinite = {0f, Float.POSITIVE_INFINITY, 1f};
+        var sampling = new SamplingParams(1, 0, 0.9f, 0);
+        assertArrayEquals(new float[] {0, 1, 0}, sampling.probabilities(infinite, 0, 3));
+        assertEquals(1, SeededSampler.of(sampling, 3).sample(infinite, 0, 3));
+        // every token masked: greedy answered token 0, sampling said "no token has a positive probability"
+        float[] masked = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        var greedy = assertThrows(Sampler.NonFiniteLogitsException.class, () -> Sampler.argmax(masked, 0, 2));
+        assertEquals("the model's logits are -infinity for all 2 tokens: no token can be chosen", greedy.getMessage());
+        assertThrows(Sampler.NonFiniteLogitsException.class, () -> SeededSampler.of(sampling, 3).sample(masked, 0, 2));
+        assertThrows(Sampler.NonFiniteLogitsException.class, () -> sampling.probabilities(masked, 0, 2));
+    }
+
+    @Test
     void minPKeepsTokensAtLeastMinPTimesTheMost() {
         // 0.3 x 0.40 = 0.12: keeps 0.40, 0.25 and 0.15
         ChiSquare.assertFits(ChiSquare.normalized(0, 0.25, 0, 0.40, 0, 0.15), draw(new SamplingParams(1, 0, 1, 0.3f), 17), "min-p 0.3");

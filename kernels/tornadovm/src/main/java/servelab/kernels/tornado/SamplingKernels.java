@@ -35,8 +35,8 @@ public final class SamplingKernels {
      *       the k most likely tokens, found one round at a time (the largest logit below the last one found, the
      *       lowest id among equal ones: the CPU's order of probability, then id);</li>
      *   <li>top-p ({@code rowParams[4g + 2]} below 1): of those, the first ones in that order until their sum reaches
-     *       top-p of the kept mass (at least one). Without a top-k the kept mass is that of the tokens the CPU sorts
-     *       (probability above {@code (1 - p) / (vocabulary - 1)}), and the nucleus is found by bisection on the
+     *       top-p of the kept mass (at least one). Without a top-k the kept mass is the whole row's, and the nucleus
+     *       is found by bisection on the
      *       logit ({@link #NUCLEUS_ROUNDS} sums over the row): every token above the boundary logit, and of the tokens
      *       at it the lowest ids the CPU would add;</li>
      *   <li>min-p ({@code rowParams[4g + 3]}): of those (or of the whole vocabulary without a top-k and top-p), the
@@ -122,26 +122,18 @@ public final class SamplingKernels {
             ctx.localBarrier();
         }
         // top-p without a top-k: the nucleus is every id with its logit above lStar and the lowest ids at lStar up to
-        // tieBound (the CPU's order: probability, then id). Pass 0: the row's mass and smallest logit; pass 1: the mass
-        // of the tokens the CPU sorts (probability above (1 - p) / (vocabulary - 1)), top-p of which is the nucleus's
+        // tieBound (the CPU's order: probability, then id), reaching top-p of the row's mass. One pass: that mass and
+        // the smallest logit
         boolean topPAlone = topK == 0 && topP < 1f;
-        int passes = topPAlone ? 2 : 0;
+        int passes = topPAlone ? 1 : 0;
         float rowMass = 0f;
-        float keptMass = 0f;
         float smallest = m;
         for (int s = 0; s < passes; s++) {
-            float cutoff = -1f;
-            if (s == 1 && vocabulary > 1) {
-                cutoff = (1f - topP) / (vocabulary - 1) * rowMass;
-            }
             float mass = 0f;
             float low = m;
             for (int i = ctx.localIdx; i < n; i += WG) {
                 float l = logits.get(base + i);
-                float e = TornadoMath.exp((l - m) * inverseTemperature);
-                if (e > cutoff) {
-                    mass += e;
-                }
+                mass += TornadoMath.exp((l - m) * inverseTemperature);
                 low = TornadoMath.min(low, l);
             }
             local[ctx.localIdx] = mass;
@@ -157,17 +149,12 @@ public final class SamplingKernels {
             float reducedMass = local[0];
             float reducedLow = sums[0];
             ctx.localBarrier();   // local and sums are reused below
-            if (s == 0) {
-                rowMass = reducedMass;
-                smallest = reducedLow;
-            }
-            if (s == 1) {
-                keptMass = reducedMass;
-            }
+            rowMass = reducedMass;
+            smallest = reducedLow;
         }
         // bisection on the logit: mass(logit >= lo) reaches the nucleus's, mass(logit >= hi) does not (round 0 tries
         // the top logit alone); float sums, so within their rounding of the edge the nucleus can differ from the CPU's
-        float nucleusMass = topP * keptMass;
+        float nucleusMass = topP * rowMass;
         float lo = smallest;
         float hi = m;
         int rounds = topPAlone ? 1 + NUCLEUS_ROUNDS : 0;

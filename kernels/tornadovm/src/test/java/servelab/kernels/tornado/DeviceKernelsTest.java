@@ -1,6 +1,7 @@
 package servelab.kernels.tornado;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static servelab.kernels.tornado.OnDevice.ctx;
 import static servelab.kernels.tornado.OnDevice.floats;
 import static servelab.kernels.tornado.OnDevice.ints;
@@ -215,6 +216,27 @@ class DeviceKernelsTest {
         // nine distinct values: ties everywhere, also at the nucleus's edge
         for (int i = 0; i < logits.length; i++) logits[i] = Math.round(random.nextDouble(-4, 4)) * 0.5f;
         assertDrawsAsTheCpuSampler(params, logits, vocab);
+    }
+
+    @Test
+    void topPWithoutTopKIsTopPOfTheWholeRowsMassAsOnTheCpu() {
+        // 0.45, 0.30, and 998 tokens sharing 0.25, each below the CPU sort's cutoff (0.5 / 999): top-p 0.5 was taken of
+        // the sorted tokens' mass (0.75), so 0.45 alone reached it and every draw was token 0; now {0, 1}, 40% token 1
+        int vocab = 1000;
+        var params = new servelab.kernels.sample.SamplingParams[8];
+        java.util.Arrays.fill(params, new servelab.kernels.sample.SamplingParams(1f, 0, 0.5f, 0f));
+        var logits = new float[params.length * 2 * vocab];
+        for (int row = 0; row < params.length * 2; row++) {
+            logits[row * vocab] = (float) Math.log(0.45);
+            logits[row * vocab + 1] = (float) Math.log(0.30);
+            for (int i = 2; i < vocab; i++) logits[row * vocab + i] = (float) Math.log(0.25 / (vocab - 2));
+        }
+        assertDrawsAsTheCpuSampler(params, logits, vocab);
+        int ones = 0;
+        for (int row = 0; row < params.length * 2; row++) {
+            ones += servelab.kernels.sample.SeededSampler.of(params[0], 1000 + row).sample(logits, row * vocab, vocab);
+        }
+        assertTrue(ones > 0, "token 1 is in the nucleus"); // all sixteen draws token 0: 0.6^16, 0.03%
     }
 
     /**
