@@ -18,17 +18,27 @@ public final class SwiGlu {
         }
     }
 
-    /** Vector API version with {@link Vectors#exp}. */
+    /**
+     * Vector API version with {@link Vectors#exp}. The last partial vector is masked, not left to a scalar loop, so that
+     * every element is computed the same way wherever it falls: a batched step calls this over all its tokens' rows at
+     * once, and with a scalar tail an element's bits depended on how many rows the step had.
+     */
     public static void vector(float[] gate, float[] up, int off, int n) {
+        int end = off + n;
         int i = off;
-        for (int end = off + n - L; i <= end; i += L) {
+        for (int full = end - L; i <= full; i += L) {
             var g = FloatVector.fromArray(F, gate, i);
-            var silu = g.div(Vectors.exp(g.neg()).add(1f));
-            silu.mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+            silu(g).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
         }
-        for (; i < off + n; i++) {
-            float g = gate[i];
-            gate[i] = (float) (g / (1.0 + Math.exp(-g))) * up[i];
+        if (i < end) {
+            var m = F.indexInRange(i, end);
+            var g = FloatVector.fromArray(F, gate, i, m);
+            silu(g).mul(FloatVector.fromArray(F, up, i, m)).intoArray(gate, i, m);
         }
+    }
+
+    private static FloatVector silu(FloatVector g) {
+        // below -88, e^-g is past float's range (Vectors.exp clamps it to e^88), and silu(g) = g e^g is 0 in float
+        return g.div(Vectors.exp(g.neg()).add(1f)).blend(0f, g.lt(-88f));
     }
 }

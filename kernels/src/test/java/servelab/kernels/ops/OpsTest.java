@@ -144,6 +144,38 @@ class OpsTest {
     }
 
     @Test
+    void swiGluGivesAnElementTheSameBitsWhereverItFallsInABatch() {
+        // a batched step calls it over all its rows at once; an element that fell in the scalar tail there but in a
+        // vector alone (or the other way) had other bits, so a batched step was not the per-sequence steps
+        int ffn = 37; // no vector width divides it
+        var first = values(ffn, 7, 3);
+        var second = values(ffn, 8, 3);
+        var up = values(2 * ffn, 9, 1);
+        var batch = new float[2 * ffn];
+        System.arraycopy(first, 0, batch, 0, ffn);
+        System.arraycopy(second, 0, batch, ffn, ffn);
+        SwiGlu.vector(batch, up, 0, 2 * ffn);
+        SwiGlu.vector(first, java.util.Arrays.copyOfRange(up, 0, ffn), 0, ffn);
+        SwiGlu.vector(second, java.util.Arrays.copyOfRange(up, ffn, 2 * ffn), 0, ffn);
+        assertArrayEquals(first, java.util.Arrays.copyOfRange(batch, 0, ffn));
+        assertArrayEquals(second, java.util.Arrays.copyOfRange(batch, ffn, 2 * ffn));
+    }
+
+    @Test
+    void swiGluOfAVeryNegativeGateIsZero() {
+        // e^-g past float's range was clamped to e^88, so silu(-3e38) came out as -1.8 where it is -0
+        float[] values = {-3e38f, -1e30f, -1000f, -100f, -89f};
+        var gate = new float[64]; // whole vectors, not only a tail
+        for (int i = 0; i < gate.length; i++) gate[i] = values[i % values.length];
+        var up = new float[gate.length];
+        java.util.Arrays.fill(up, 1f);
+        var reference = gate.clone();
+        SwiGlu.reference(reference, up, 0, gate.length);
+        SwiGlu.vector(gate, up, 0, gate.length);
+        for (int i = 0; i < gate.length; i++) assertEquals(reference[i], gate[i], 1e-30f, "i=" + i);
+    }
+
+    @Test
     void ropeVectorEqualsReferenceExactly() {
         var freqs = Rope.frequencies(64, 500000, RopeScaling.llama32().divisors(64, 500000));
         var reference = values(4 * 64, 6, 1);
