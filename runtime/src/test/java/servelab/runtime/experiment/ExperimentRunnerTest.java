@@ -52,30 +52,31 @@ class ExperimentRunnerTest {
     }
 
     @Test
-    void aRequestNoStepCanEverTakeFailsAloneInsteadOfStoppingTheRun() throws Exception {
-        // given: prompts of 200-1,500 tokens, a 1,024-token step budget without chunked prefill (before: the first
-        // prompt over the budget stalled the engine and the run was aborted, every request "run aborted")
+    void withoutChunkedPrefillAPromptOverTheStepBudgetIsSplitAndCompletes() throws Exception {
+        // given: prompts of 200-1,500 tokens, a 1,024-token step budget without chunked prefill (first the prompts
+        // over the budget stalled the engine and the run was aborted; then each failed as "never scheduled", though
+        // orca and vllm-prefill-first split such a prompt; the engine's refusal of a request no step takes is
+        // theRequestRefusedAsNeverScheduledIsTheOneThatCannotFitNotTheSchedulersFirst's)
         var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
         var result = run(List.of("seed=3", "trace.synthetic.count=40", "trace.synthetic.input.dist=uniform",
                 "trace.synthetic.input.min=200", "trace.synthetic.input.max=1500",
                 "plugins.batcher.params.max_num_batched_tokens=1024", "plugins.batcher.params.chunked_prefill=false"),
                 "nochunk", options(plugins));
-        // then: exactly the prompts over the budget failed, each with why; the rest completed
-        var rows = servelab.runtime.report.RunResults.load(result.runDir()).requests();
+        // then: every request completed, within the budget
+        var results = servelab.runtime.report.RunResults.load(result.runDir());
+        var rows = results.requests();
         long[] input = rows.longs("input_tokens");
         var errors = rows.strings("error");
         assertEquals(40, rows.rowCount());
-        int refused = 0;
+        int over = 0;
         for (int i = 0; i < input.length; i++) {
-            if (input[i] > 1024) {
-                refused++;
-                assertTrue(errors.get(i).startsWith("never scheduled: with nothing running and the KV pool free, "
-                        + "batcher continuous@"), errors.get(i));
-            } else {
-                assertEquals("", errors.get(i));
-            }
+            if (input[i] > 1024) over++;
+            assertEquals("", errors.get(i));
         }
-        assertTrue(refused > 0, "some prompts were over the budget");
+        assertTrue(over > 0, "some prompts were over the budget");
+        var iterations = results.table(servelab.runtime.record.ResultTable.ITERATIONS).orElseThrow();
+        long[] prefill = iterations.longs("prefill_tokens"), decode = iterations.longs("decode_tokens");
+        for (int i = 0; i < prefill.length; i++) assertTrue(prefill[i] + decode[i] <= 1024, "iteration " + i);
     }
 
     @Test

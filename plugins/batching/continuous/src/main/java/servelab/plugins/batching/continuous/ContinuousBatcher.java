@@ -17,7 +17,10 @@ import servelab.plugins.batching.common.BatchLimits;
  * first, in scheduler order, each with all its uncomputed tokens (1 for a decode) up to the token budget; then
  * waiting sequences in scheduler order while sequences, tokens and KV blocks (above the admission watermark)
  * last. With {@code chunked_prefill} a prompt larger than the remaining budget is split across steps, as in
- * vLLM v1 and Sarathi-Serve; without it such a prompt waits for a step with room.
+ * vLLM v1 and Sarathi-Serve; without it such a prompt waits for a step with room, and one that no step could hold
+ * (over {@code max_num_batched_tokens}, or a preempted sequence's recompute grown past it) is split into
+ * budget-sized chunks instead of stalling the replica (vLLM refuses to start when chunked prefill is off and
+ * {@code max_num_batched_tokens < max_model_len}).
  *
  * <p>The same policy is registered as {@code decode-first-mixed} ({@link DecodeFirstMixedBatcher}), its name in
  * the list of paper-matching batchers. Unlike Sarathi-Serve's {@code chunked-prefill}, a running sequence still in

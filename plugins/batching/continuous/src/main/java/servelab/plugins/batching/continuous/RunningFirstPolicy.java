@@ -29,8 +29,12 @@ final class RunningFirstPolicy implements Batcher {
         }
         for (var seq : order.waiting()) {
             int left = step.waitingTokens(seq);
-            if (left > step.tokensLeft() && !chunked) break;
-            if (step.admit(seq, Math.min(left, step.tokensLeft())) != Fit.ADDED) break;
+            // without chunking a prompt waits whole for a step with room, unless no step could hold it (a prompt, or a
+            // preempted sequence's recompute, over max_num_batched_tokens): that one is split rather than left to
+            // stall the replica, as orca and vllm-prefill-first do (StepLedger.whole)
+            int n = chunked ? Math.min(left, step.tokensLeft()) : step.whole(left);
+            if (n > step.tokensLeft()) break;
+            if (step.admit(seq, n) != Fit.ADDED) break;
         }
     }
 }

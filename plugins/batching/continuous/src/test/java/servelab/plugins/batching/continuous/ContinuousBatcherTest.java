@@ -38,4 +38,31 @@ class ContinuousBatcherTest extends BatcherContractTest {
         assertEquals("[PrefillChunk[seqId=0, tokens=8]]", rows.plans().get(0).toString());
         assertEquals("[PrefillChunk[seqId=0, tokens=4], PrefillChunk[seqId=1, tokens=2]]", rows.plans().get(1).toString());
     }
+
+    @Test
+    void withoutChunkingAPromptNoStepCouldHoldIsSplitNotLeftToStall() {
+        // chunked_prefill false: a prompt over max_num_batched_tokens waited for "a step with room", which never comes
+        var params = Map.of("max_num_batched_tokens", 8, "chunked_prefill", false);
+        var rows = new TinyEngine().batcher(new ContinuousBatcher(), params).maxSteps(200)
+                .run(TinyEngine.request(0, 0, 12, 2), TinyEngine.request(1, 0, 3, 2));
+        assertEquals(2, rows.requests().size());
+        assertEquals("[PrefillChunk[seqId=0, tokens=8]]", rows.plans().get(0).toString());
+        // a prompt that fits a step still waits whole for one with room: r1's 3 tokens do not follow r0's 4 in step 2
+        var whole = new TinyEngine().batcher(new ContinuousBatcher(), params).maxSteps(200)
+                .run(TinyEngine.request(0, 0, 6, 3), TinyEngine.request(1, 0, 3, 2));
+        assertEquals("[PrefillChunk[seqId=0, tokens=6]]", whole.plans().get(0).toString());
+    }
+
+    @Test
+    void withoutChunkingAPreemptedSequenceWhoseRecomputeOutgrewTheBudgetResumes() {
+        // recompute: a preempted sequence's prompt and output so far are computed again; r1 (the last in order, so the
+        // one preempted) has 12 + 9 then, over a 16-token budget: without chunking it never ran again
+        var params = Map.of("max_num_batched_tokens", 16, "chunked_prefill", false, "max_num_seqs", 4);
+        var run = new TinyEngine().batcher(new ContinuousBatcher(), params).blocks(8, 4).maxSteps(2_000)
+                .run(TinyEngine.request(0, 0, 4, 12), TinyEngine.request(1, 0, 12, 12));
+        assertEquals(2, run.requests().size());
+        assertEquals(12, run.request(0).outputTokens());
+        assertEquals(12, run.request(1).outputTokens());
+        assertEquals(true, run.preemptions() > 0, "the pool is too small for both: one is preempted");
+    }
 }
