@@ -32,6 +32,12 @@ public final class BundleDeployer {
     private final Map<Path, Deployed> deployed = new ConcurrentHashMap<>();
     /** The digest of each jar whose last deployment failed (reported then), so asking again does not repeat it. */
     private final Map<Path, String> refused = new ConcurrentHashMap<>();
+    /**
+     * Jars holding a deployed jar's content under another name (a copy dropped in), with that digest: not installed
+     * (the plugin would be swapped for a copy of itself, its state lost), said once, and heir to the bundle when the
+     * jar it copies goes.
+     */
+    private final Map<Path, String> twins = new ConcurrentHashMap<>();
 
     private record Deployed(Bundle bundle, String digest) {}
 
@@ -132,6 +138,19 @@ public final class BundleDeployer {
         // a rebuild of unchanged sources gives a jar with new timestamps but the same entries: swapping the plugin
         // for a copy of itself would only throw away its state
         if (old != null && old.digest.equals(digest)) return false;
+        var twin = deployed.entrySet().stream().filter(e -> !e.getKey().equals(jar) && e.getValue().digest.equals(digest))
+                .map(Map.Entry::getKey).findFirst();
+        if (twin.isPresent()) {
+            String same = file + ": the same bundle as " + twin.get().getFileName() + " (the same content)";
+            if (old != null) {
+                withdraw(jar, old, same + "; the bundle it held before is withdrawn");
+            } else if (!digest.equals(twins.get(jar))) {
+                listener.report("info", "", "", "", same + "; nothing changed");
+            }
+            twins.put(jar, digest);
+            return false;
+        }
+        twins.remove(jar);
         String problem = content.problem();
         if (problem != null) {
             refused.put(jar, digest);
@@ -184,14 +203,30 @@ public final class BundleDeployer {
      * of its classes failed with NoClassDefFoundError mid-run). The framework's stop takes it away.
      */
     public synchronized void remove(Path jar) {
-        var old = deployed.remove(jar.toAbsolutePath().normalize());
+        var path = jar.toAbsolutePath().normalize();
+        twins.remove(path);
+        var old = deployed.remove(path);
         if (old == null) return;
+        var heir = twins.entrySet().stream().filter(e -> e.getValue().equals(old.digest)).map(Map.Entry::getKey).findFirst();
+        if (heir.isPresent()) { // a copy of it stays: so does its bundle, now the copy's
+            twins.remove(heir.get());
+            deployed.put(heir.get(), old);
+            listener.report("info", "", "", "", jar.getFileName() + ": removed; its bundle stays, the same as "
+                    + heir.get().getFileName() + "'s");
+            return;
+        }
+        withdraw(path, old, jar.getFileName() + ": removed");
+    }
+
+    /** Stops the bundle {@code jar} had deployed (its plugins leave the registry) and says {@code message}. */
+    private void withdraw(Path jar, Deployed old, String message) {
+        deployed.remove(jar, old);
         try {
             old.bundle.stop();
         } catch (BundleException | IllegalStateException e) {
             uninstallQuietly(old.bundle);
         }
-        listener.report("info", "", "", "", jar.getFileName() + ": removed");
+        listener.report("info", "", "", "", message);
     }
 
     /** Declarative Services registers components as the bundle starts; wait until each declared one appears. */

@@ -75,4 +75,33 @@ class IdenticalBundleTest {
             assertTrue(testbed.deployer().deploy(plugins.resolve("probe.jar")));
         }
     }
+
+    @Test
+    void aCopyOfADeployedJarUnderAnotherNameIsNotDeployedAndInheritsItsBundle() throws Exception {
+        // a copy dropped in under another name was installed and swapped the plugin for itself, losing its state
+        var plugins = Files.createDirectories(work.resolve("plugins"));
+        var reports = new TestBundles.Reports();
+        var v1 = TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS);
+        TestBundles.drop(plugins, "probe.jar", v1);
+        try (var testbed = Testbed.start(plugins, reports)) {
+            TestBundles.drop(plugins, "probe-copy.jar", repacked(v1));
+            assertFalse(testbed.deployer().deploy(plugins.resolve("probe-copy.jar")));
+            assertFalse(testbed.deployer().deploy(plugins.resolve("probe-copy.jar")));
+            assertEquals(0, reports.count("deploy probe-copy.jar"), reports.lines.toString());
+            assertEquals(1, reports.count("info probe-copy.jar: the same bundle as probe.jar (the same content); "
+                    + "nothing changed"), reports.lines.toString()); // said once
+            // the original goes: the copy holds the plugin still
+            Files.delete(plugins.resolve("probe.jar"));
+            testbed.deployer().remove(plugins.resolve("probe.jar"));
+            assertEquals(1, probes(testbed), reports.lines.toString());
+            // and when the copy goes too, so does the plugin
+            Files.delete(plugins.resolve("probe-copy.jar"));
+            testbed.deployer().remove(plugins.resolve("probe-copy.jar"));
+            assertEquals(0, probes(testbed), reports.lines.toString());
+        }
+    }
+
+    private static long probes(Testbed testbed) {
+        return testbed.registry().installed().stream().filter(p -> p.descriptor().name().equals("probe")).count();
+    }
 }
