@@ -221,7 +221,14 @@ public final class RunRecorder implements AutoCloseable {
                     Files.delete(stream);
                     continue;
                 }
-                recovered.add(StreamToFile.convert(runDir, t, allocator, true));
+                try {
+                    recovered.add(StreamToFile.convert(runDir, t, allocator, true));
+                } catch (IOException e) { // a full disk said only "No space left on device"
+                    throw new IOException("cannot write " + runDir.resolve(t.fileName()) + ": " + e.getMessage()
+                            + (recovered.isEmpty() ? "" : " (" + String.join(", ", recovered.stream()
+                            .map(r -> r.table().fileName()).toList()) + " recovered)") + "; its stream "
+                            + t.streamFileName() + " is kept: recover again once the cause is fixed", e);
+                }
             }
         }
         return List.copyOf(recovered);

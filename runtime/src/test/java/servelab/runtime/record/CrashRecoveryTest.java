@@ -184,6 +184,25 @@ class CrashRecoveryTest {
         assertTrue(Files.exists(dir.resolve("iterations.arrow")), "the other tables are converted all the same");
     }
 
+    @Test
+    void aRecoveryThatCannotWriteATableNamesItAndKeepsItsStream() throws IOException {
+        // a full disk said only "servelab recover: No space left on device", with a table converted and one not
+        var dir = tmp.resolve("blocked");
+        abandonedRun(dir);
+        Files.createDirectory(dir.resolve("iterations.arrow.tmp")); // the temporary file cannot be made
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> RunRecorder.recover(dir));
+        assertTrue(e.getMessage().startsWith("cannot write " + dir.resolve("iterations.arrow") + ": "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" (requests.arrow recovered); its stream iterations.arrows is kept: recover "
+                + "again once the cause is fixed"), e.getMessage());
+        assertTrue(Files.exists(dir.resolve(ResultTable.ITERATIONS.streamFileName())));
+        // once it is: the rest
+        Files.deleteIfExists(dir.resolve("iterations.arrow.tmp"));
+        var again = RunRecorder.recover(dir);
+        assertEquals(ResultTable.ITERATIONS, again.getFirst().table()); // then the tables after it; requests was done
+        assertEquals(6, again.getFirst().rows()); // three whole batches of 2 of the 7 iterations
+        assertTrue(again.stream().noneMatch(r -> r.table() == ResultTable.REQUESTS));
+    }
+
     /** Records, flushes some batches, and walks away without close(), as a killed JVM would. */
     private static void abandonedRun(Path dir) throws IOException {
         var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(2).withRequestFlushNanos(0));

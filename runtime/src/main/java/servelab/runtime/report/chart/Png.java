@@ -17,11 +17,24 @@ public final class Png {
     private Png() {
     }
 
-    /** Writes the chart to {@code file} as PNG, replacing it. */
+    /**
+     * Writes the chart to {@code file} as PNG, replacing it: through a temporary file moved into place, so a failure
+     * (a full disk) leaves no cut-short image, and its error names the file.
+     */
     public static void write(IChart chart, Path file) throws IOException {
         headless();
-        try (OutputStream out = Files.newOutputStream(file)) {
-            if (!ImageIO.write(image(chart), "png", out)) throw new IOException("no PNG writer in this JDK for " + file);
+        var tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                if (!ImageIO.write(image(chart), "png", out)) throw new IOException("no PNG writer in this JDK");
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            // ImageIO's own text ("I/O error writing PNG file!") says less than its cause
+            var why = e instanceof javax.imageio.IIOException && e.getCause() != null ? e.getCause() : e;
+            throw new IOException("cannot write " + file + ": " + (why instanceof java.nio.file.NoSuchFileException
+                    ? "no such folder" : why.getMessage()), e);
         }
     }
 

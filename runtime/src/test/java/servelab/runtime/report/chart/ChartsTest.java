@@ -63,6 +63,21 @@ class ChartsTest {
     }
 
     @Test
+    void aChartIsWrittenWholeOrNotAtAllAndAFailureNamesTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        var chart = Charts.cdf("t", "ms", Map.of("a", new double[] {1, 2}));
+        var file = dir.resolve("cdf.png");
+        java.nio.file.Files.writeString(file, "an older chart");
+        Png.write(chart, file);
+        assertTrue(java.nio.file.Files.size(file) > 1000);
+        assertEquals(List.of(file), java.nio.file.Files.list(dir).toList()); // no temporary file left
+        // a failure (a full disk said "I/O error writing PNG file!", naming nothing) names the file and leaves nothing
+        var missing = dir.resolve("gone/cdf.png");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Png.write(chart, missing));
+        assertEquals("cannot write " + missing + ": no such folder", e.getMessage());
+    }
+
+    @Test
     void aLongLegendMakesTheChartTallEnoughToListEveryRun() throws Exception {
         // given: 50 runs, as a report over a sweep's points draws them
         var values = new java.util.LinkedHashMap<String, double[]>();
