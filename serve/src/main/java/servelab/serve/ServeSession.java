@@ -87,7 +87,7 @@ public final class ServeSession implements AutoCloseable {
         testbed.registry().unread(java.util.Map.of(servelab.api.PluginKind.RETRY, noGateway,
                 servelab.api.PluginKind.HEDGE, noGateway, servelab.api.PluginKind.BREAKER, noGateway,
                 servelab.api.PluginKind.AUTOSCALER, noGateway));
-        testbed.registry().checkSwitches(exp.switchCheck()); // what the experiment refuses, a ctl switch does too
+        testbed.registry().checkSwitches(exp.switchCheck(events)); // what the experiment refuses, a ctl switch does too
         testbed.watch();
         Files.createDirectories(runDir);
         recorder = RunRecorder.create(runDir, RecorderOptions.defaults().withSlo(ExperimentRunner.slo(exp)));

@@ -139,13 +139,27 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
         return "'" + g + "' is not a replica group; groups: " + String.join(", ", groupNames);
     }
 
-    /** A run's check of the plugins ctl switches it to: what {@link #badGroup} refuses at load, refused there too. */
-    public servelab.runtime.host.SwitchCheck switchCheck() {
+    /**
+     * A run's check of the plugins ctl switches it to: what {@link #badGroup} refuses at load, refused there too; and
+     * the note a run started with it gets, given to {@code notes}, for a switch to ngram without a model.
+     */
+    public servelab.runtime.host.SwitchCheck switchCheck(servelab.runtime.host.HostListener notes) {
         var groupNames = groupNames(cluster);
         return (kind, name, params) -> {
             var bad = badGroup(kind, name, params, groupNames);
             if (bad != null) throw new IllegalArgumentException("parameter 'group': " + bad);
+            if (kind == PluginKind.SPECULATOR && name.replaceFirst("@.*", "").equals("ngram")) {
+                var note = ngramNote();
+                if (note != null) notes.report("info", "speculator", "", "", note);
+            }
         };
+    }
+
+    /** Why ngram proposes nothing in this run (null where it drafts: a model run); its results equalled none's. */
+    public String ngramNote() {
+        return executor == ExecutorKind.MODEL ? null : "ngram drafts by looking up the prompt's token ids, which a "
+                + executor.id() + " run does not have: it proposes no drafts here (speculator 'modeled' models "
+                + "speculation in simulation)";
     }
 
     static List<String> groupNames(ClusterSpec cluster) {

@@ -86,12 +86,9 @@ public final class ExperimentRunner {
         RunRecorder.requireNoResults(runDir);
         boolean existed = Files.exists(runDir);
         var events = new HostEvents(options.hostListener());
-        if (exp.executor() != ExecutorKind.MODEL && ClusterLayout.replicas(exp).stream().anyMatch(plan ->
+        if (exp.ngramNote() != null && ClusterLayout.replicas(exp).stream().anyMatch(plan ->
                 plan.selections().get(PluginKind.SPECULATOR) instanceof PluginSelection sel && sel.name().equals("ngram"))) {
-            // its results equalled a run without speculation, and nothing said why
-            options.hostListener().report("info", "speculator", "", "", "ngram drafts by looking up the prompt's token "
-                    + "ids, which a " + exp.executor().id() + " run does not have: it proposes no drafts here "
-                    + "(speculator 'modeled' models speculation in simulation)");
+            options.hostListener().report("info", "speculator", "", "", exp.ngramNote()); // and ctl switch's (switchCheck)
         }
         if (exp.trace().file() == null && exp.trace().synthetic() != null) {
             for (var note : ExperimentTrace.clampNotes(exp.trace().synthetic())) {
@@ -156,7 +153,7 @@ public final class ExperimentRunner {
         events.clear(); // the initial deployment is described in run.json
         var plans = ClusterLayout.replicas(exp);
         var slots = testbed.registry().createSlots(plans.stream().map(ClusterLayout.ReplicaPlan::selections).toList());
-        testbed.registry().checkSwitches(exp.switchCheck());
+        testbed.registry().checkSwitches(exp.switchCheck(events));
         if (exp.autoscaling() == null) {
             testbed.registry().unread(Map.of(PluginKind.AUTOSCALER, "the experiment has no autoscaling: block (a fixed "
                     + "fleet); give it one, or name an autoscaler from the start"));

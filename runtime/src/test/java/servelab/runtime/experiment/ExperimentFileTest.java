@@ -217,6 +217,21 @@ class ExperimentFileTest {
     }
 
     @Test
+    void aSwitchToNgramWithoutAModelSaysWhatARunStartedWithItSays() {
+        // a ctl switch to ngram in a simulated run went on without drafts, and nothing said why
+        var notes = new java.util.ArrayList<String>();
+        servelab.runtime.host.HostListener listener = (type, kind, from, to, detail) -> notes.add(type + " " + detail);
+        var simulated = ExperimentFile.load(null, List.of());
+        simulated.switchCheck(listener).check(servelab.api.PluginKind.SPECULATOR, "ngram@1.0.0", java.util.Map.of());
+        assertEquals(List.of("info " + simulated.ngramNote()), notes);
+        assertTrue(simulated.ngramNote().startsWith("ngram drafts by looking up the prompt's token ids, which a simulated"));
+        simulated.switchCheck(listener).check(servelab.api.PluginKind.SPECULATOR, "modeled", java.util.Map.of());
+        var model = ExperimentFile.load(null, List.of("executor=model", "model.path=m.gguf"));
+        model.switchCheck(listener).check(servelab.api.PluginKind.SPECULATOR, "ngram", java.util.Map.of());
+        assertEquals(1, notes.size(), notes.toString()); // a model run drafts with it
+    }
+
+    @Test
     void aModelRunsGroupsRecordNoCostProfile() {
         // a model replica times its real steps; run.json named a profile it never used (even one that does not exist)
         var model = ExperimentFile.load(null, List.of("replicas=2", "executor=model", "model.path=m.gguf"));
