@@ -264,7 +264,7 @@ public final class PluginRegistry {
             String line = commit(prepared);
             selections.put(selection.kind(), selection);
             var params = prepared.instances().getFirst().params(); // defaults too: a plain switch resets, said here
-            return params.isEmpty() ? line : line + " " + new java.util.TreeMap<>(params);
+            return line + " " + new java.util.TreeMap<>(params); // {} for a plugin without parameters: one shape
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) { // nothing was installed: the slots keep their selections too
             for (int k = 0; k < every.size(); k++) slotSelections.get(every.get(k)).put(selection.kind(), previous.get(k));
             throw e;

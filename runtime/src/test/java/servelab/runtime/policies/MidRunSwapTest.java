@@ -51,6 +51,7 @@ class MidRunSwapTest {
                     if (swappedAt.isEmpty() && replica.completed() >= 150) {
                         answers.add(ControlClient.send(runDir, "switch scheduler sjf"));
                         answers.add(ControlClient.send(runDir, "switch batcher chunked-prefill"));
+                        answers.add(ControlClient.send(runDir, "switch prefix-cache none"));
                         swappedAt.add(replica.iterations());
                     }
                 }));
@@ -58,7 +59,9 @@ class MidRunSwapTest {
         // each answer lists the parameters the new plugin got, defaults included
         assertEquals(List.of("scheduler fcfs@1.0.0 -> sjf@1.0.0 {key=oracle, noise_sigma=0.5, seed=0}\nok",
                 "batcher continuous@1.0.0 -> chunked-prefill@1.0.0 {chunk_size=512, max_num_batched_tokens=512, "
-                        + "max_num_seqs=256, preempt_mode=recompute, speculative_disable_by_batch_size=0}\nok"), answers);
+                        + "max_num_seqs=256, preempt_mode=recompute, speculative_disable_by_batch_size=0}\nok",
+                // a plugin without parameters too ({} was left out, one shape less for a script to parse)
+                "prefix-cache none@1.0.0 -> none@1.0.0 {}\nok"), answers);
         long swap = swappedAt.getFirst();
         var results = RunResults.load(runDir);
         // every request finished, none failed
@@ -73,8 +76,8 @@ class MidRunSwapTest {
                         + events.strings("from_value").get(i) + " " + events.strings("to_value").get(i));
             }
         }
-        assertEquals(List.of(swap + " scheduler fcfs@1.0.0 sjf@1.0.0", swap + " batcher continuous@1.0.0 chunked-prefill@1.0.0"),
-                swaps);
+        assertEquals(List.of(swap + " scheduler fcfs@1.0.0 sjf@1.0.0", swap + " batcher continuous@1.0.0 chunked-prefill@1.0.0",
+                swap + " prefix-cache none@1.0.0 none@1.0.0"), swaps);
         // and each iteration names its policies, so the two halves separate by iteration number
         var iterations = results.table(ResultTable.ITERATIONS).orElseThrow();
         long[] numbers = iterations.longs("iteration");
