@@ -354,7 +354,11 @@ public final class ExperimentFile {
             throw new IllegalArgumentException("--set " + override + ": no value; leave the --set out for the default (write '' for empty text)");
         }
         try {
-            node.set(keys[keys.length - 1], YAML.readTree(text));
+            var value = YAML.readTree(text);
+            // a plain value with a line break in it: YAML folds the break into a space, so a file named with a carriage
+            // return was looked for under another name (and a message showed a space where the \r was)
+            if (value.isTextual() && text.matches("(?s)[^'\"].*[\r\n].*")) value = TextNode.valueOf(text);
+            node.set(keys[keys.length - 1], value);
         } catch (JsonProcessingException e) {
             if (text.strip().matches("[-+]?\\.(?i:nan|inf)")) { // as a file's: valid YAML, but no value taken
                 throw new IllegalArgumentException("--set " + override + ": " + text.strip() + " is not a finite number: "

@@ -206,6 +206,16 @@ class ExperimentFileTest {
     }
 
     @Test
+    void aSetValueWithALineBreakIsTakenAsTyped() throws Exception {
+        // YAML folded the carriage return into a space: the file looked for was "t x.jsonl", not the one typed
+        var exp = load("", "trace.file=t\rx.jsonl");
+        assertTrue(exp.trace().file().endsWith("t\rx.jsonl"), exp.trace().file());
+        // quoted, or a flow collection over lines, it is YAML's as before
+        assertTrue(load("", "trace.file='a\n  b'").trace().file().endsWith("a b"));
+        assertEquals(2, load("", "cluster.groups=[{name: a, count: 1},\n {name: b, count: 1}]").cluster().groups().size());
+    }
+
+    @Test
     void aFileAndASyntheticTraceTogetherAreRejected() {
         assertEquals("e.yaml: trace: give either file or synthetic, not both",
                 error("trace:\n  file: a.csv\n  synthetic: {count: 5}\n"));
