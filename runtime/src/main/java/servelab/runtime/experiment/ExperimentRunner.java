@@ -104,7 +104,7 @@ public final class ExperimentRunner {
                 plan.selections().get(PluginKind.PREFIX_CACHE) instanceof PluginSelection sel && sel.name().equals("none"))) {
             // the shared prompts were made and no replica looked them up: 0 cached tokens, nothing said
             options.hostListener().report("info", "prefix-cache", "", "", "trace.transforms.shared_prefix shares "
-                    + "prompts, but no replica has a prefix cache (plugins.prefix-cache: none): nothing is reused "
+                    + "prompts, but no replica has a prefix cache (plugins.prefix-cache.name is none): nothing is reused "
                     + "(radix or hash-block caches them)");
         }
         try (var setup = ExecutorSetups.open(exp);
