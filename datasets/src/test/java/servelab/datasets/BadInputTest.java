@@ -252,6 +252,33 @@ class BadInputTest {
     }
 
     @Test
+    void mooncakeRowsGiveHashIdsAllOrNone() throws java.io.IOException {
+        // a row that lost its list was read as sharing nothing with the others, silently
+        assertEquals("e.jsonl:2: field 'hash_ids': missing, though line 1 (the first) has it; every line gives hash_ids "
+                + "or none does (a line without prefix information: \"hash_ids\": [])", jsonFailure("e.jsonl", """
+                {"timestamp": 0, "input_length": 1000, "output_length": 1, "hash_ids": [0, 1]}
+                {"timestamp": 5, "input_length": 1000, "output_length": 1}
+                """));
+        assertEquals("f.jsonl:3: field 'hash_ids': given, though line 1 (the first) has none; every line gives hash_ids "
+                + "or none does (a line without prefix information: \"hash_ids\": [])", jsonFailure("f.jsonl", """
+                {"timestamp": 0, "input_length": 1000, "output_length": 1}
+
+                {"timestamp": 5, "input_length": 1000, "output_length": 1, "hash_ids": [0, 1]}
+                """));
+        // an empty list is a row without prefix information among the others; no list anywhere, a file without any
+        var empty = TraceFiles.write(dir, "g.jsonl", """
+                {"timestamp": 0, "input_length": 1000, "output_length": 1, "hash_ids": [0, 1]}
+                {"timestamp": 5, "input_length": 1000, "output_length": 1, "hash_ids": []}
+                """);
+        assertEquals(2, Traces.readAll(empty, ReadOptions.DEFAULT).size());
+        var none = TraceFiles.write(dir, "h.jsonl", """
+                {"timestamp": 0, "input_length": 1000, "output_length": 1}
+                {"timestamp": 5, "input_length": 1000, "output_length": 1}
+                """);
+        assertEquals(2, Traces.readAll(none, ReadOptions.DEFAULT).size());
+    }
+
+    @Test
     void foundByFuzzingAYearPastTheNanosecondRangeIsABadTimestampNotANegativeArrival() {
         var file = TraceFiles.write(dir, "far.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n"
                 + "4046-11-16 18:15:46.6805900,374,44\n2023-11-16 18:15:50.9951690,396,109\n");

@@ -43,6 +43,9 @@ public final class MooncakeRowParser implements RowParser {
     private final String fileName;
     private final String tenantField;
     private long[] scratch = new long[256];
+    /** The first good row's line, and whether it gave {@code hash_ids}: every row does, or none (0: no row yet). */
+    private long firstLine;
+    private boolean firstHasHashIds;
 
     public MooncakeRowParser(LineReader lines, String fileName, ReadOptions options) {
         this.lines = lines;
@@ -108,8 +111,19 @@ public final class MooncakeRowParser implements RowParser {
         if ((seen & TIME) == 0) throw missing(row, "timestamp");
         if ((seen & INPUT) == 0) throw missing(row, "input_length");
         if ((seen & OUTPUT) == 0) throw missing(row, "output_length");
+        boolean hashIds = (seen & HASH_IDS) != 0;
+        if (firstLine > 0 && hashIds != firstHasHashIds) { // a row that lost its list reads as sharing nothing
+            throw TraceFormatException.ofField(fileName, row.line, "hash_ids", SkipReason.BAD_VALUE, (hashIds
+                    ? "given, though line " + firstLine + " (the first) has none"
+                    : "missing, though line " + firstLine + " (the first) has it") + "; every line gives hash_ids or "
+                    + "none does (a line without prefix information: \"hash_ids\": [])");
+        }
         if (row.prefixBlockIds.length > 0) checkBlockCount(row, blockSize, blockSizeGiven);
         row.prefixBlockTokens = row.prefixBlockIds.length == 0 ? 0 : blockSize;
+        if (firstLine == 0) {
+            firstLine = row.line;
+            firstHasHashIds = hashIds;
+        }
         return true;
     }
 
@@ -117,7 +131,8 @@ public final class MooncakeRowParser implements RowParser {
      * Mooncake has one id per 512-token block of the prompt, the last block possibly partial: exactly
      * ceil(input_length / 512) ids. More ids than the prompt has blocks is always wrong; fewer is accepted only with
      * ServeLab's explicit {@code block_size}, where the ids describe a shared prefix of the prompt (a written
-     * shared-prefix trace). An empty list, or no {@code hash_ids}, means the row has no prefix information.
+     * shared-prefix trace). An empty list means the row has no prefix information; a file without {@code hash_ids} has
+ * none at all (every line gives the field, or none does).
      */
     private void checkBlockCount(RawRow row, int blockSize, boolean blockSizeGiven) {
         int ids = row.prefixBlockIds.length;

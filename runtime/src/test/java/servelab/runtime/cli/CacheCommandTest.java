@@ -67,7 +67,7 @@ class CacheCommandTest {
     void requestsWithoutHashIdsAmongOthersAreNoted() throws Exception {
         var mooncake = Files.writeString(work.resolve("m.jsonl"),
                 "{\"timestamp\": 0, \"input_length\": 600, \"output_length\": 5, \"hash_ids\": [0, 1]}\n"
-                        + "{\"timestamp\": 5, \"input_length\": 600, \"output_length\": 5}\n"
+                        + "{\"timestamp\": 5, \"input_length\": 600, \"output_length\": 5, \"hash_ids\": []}\n"
                         + "{\"timestamp\": 9, \"input_length\": 600, \"output_length\": 5, \"hash_ids\": [0, 2]}\n");
         var r = replay(mooncake);
         assertEquals(0, r.code(), r.err());
