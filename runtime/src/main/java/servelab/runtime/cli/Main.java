@@ -37,18 +37,24 @@ public final class Main implements Runnable {
         try {
             status = commandLine(args.length == 0 ? "" : args[0]).execute(args);
         } catch (OutOfMemoryError e) { // an Error passes picocli's handler: say what to do instead of a stack trace
-            System.err.println(outOfMemory(args.length == 0 ? "" : args[0], Runtime.getRuntime().maxMemory()));
+            boolean given = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .anyMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize")
+                            || a.startsWith("-XX:MaxRAMPercentage") || a.startsWith("-XX:MaxRAM="));
+            System.err.println(outOfMemory(args.length == 0 ? "" : args[0], Runtime.getRuntime().maxMemory(), given));
             status = 1;
         }
         DefaultFolders.discardUnused(); // a default folder a command made and never wrote into (it failed, or listed)
         System.exit(status);
     }
 
-    /** What a command that ran out of heap prints: the heap it had, and how to give it more. */
-    static String outOfMemory(String verb, long maxHeapBytes) {
+    /**
+     * What a command that ran out of heap prints: the heap it had ({@code given}: set by a JVM option, not the JVM's
+     * default), and how to give it more.
+     */
+    static String outOfMemory(String verb, long maxHeapBytes, boolean given) {
         String heap = "servelab " + verb + ": out of memory: the JVM's heap holds at most " + (maxHeapBytes >> 20)
-                + " MiB (by default a quarter of the machine's memory). Give it more with SERVELAB_JAVA_OPTS=-Xmx16g (any"
-                + " JVM heap option)";
+                + " MiB (" + (given ? "as a JVM option set it" : "by default a quarter of the machine's memory")
+                + "). Give it more with SERVELAB_JAVA_OPTS=-Xmx16g (any JVM heap option)";
         if (verb.equals("report")) { // a run's advice (KV tables, recover) does not apply: it said so to report too
             return heap + ", or report fewer runs at once: report holds each run's tables whole for its charts (about"
                     + " 2.5 times the run folder's size; record.iteration_every makes iterations.arrow smaller).";

@@ -40,10 +40,14 @@ class ErrorMessagesTest {
     @Test
     void reportOutOfHeapGetsReportsAdviceNotARunsOne() {
         // it told report of KV block tables and servelab recover
-        var report = Main.outOfMemory("report", 300L << 20);
-        assertTrue(report.startsWith("servelab report: out of memory: the JVM's heap holds at most 300 MiB"), report);
+        var report = Main.outOfMemory("report", 300L << 20, false);
+        assertTrue(report.startsWith("servelab report: out of memory: the JVM's heap holds at most 300 MiB (by default a "
+                + "quarter of the machine's memory)"), report);
         assertTrue(report.contains("report fewer runs at once") && !report.contains("recover"), report);
-        assertTrue(Main.outOfMemory("run", 300L << 20).contains("servelab recover DIR"));
+        assertTrue(Main.outOfMemory("run", 300L << 20, false).contains("servelab recover DIR"));
+        // a heap the user set is not called the default
+        assertTrue(Main.outOfMemory("run", 256L << 20, true).startsWith("servelab run: out of memory: the JVM's heap "
+                + "holds at most 256 MiB (as a JVM option set it). Give it more"), Main.outOfMemory("run", 1, true));
     }
 
     @Test
