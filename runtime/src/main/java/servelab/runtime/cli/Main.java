@@ -56,8 +56,9 @@ public final class Main implements Runnable {
                 + " MiB (" + (given ? "as a JVM option set it" : "by default a quarter of the machine's memory")
                 + "). Give it more with SERVELAB_JAVA_OPTS=-Xmx16g (any JVM heap option)";
         if (verb.equals("report")) { // a run's advice (KV tables, recover) does not apply: it said so to report too
-            return heap + ", or report fewer runs at once: report holds each run's tables whole for its charts (about"
-                    + " 2.5 times the run folder's size; record.iteration_every makes iterations.arrow smaller).";
+            return heap + ", or report fewer runs at once: report holds each run's columns for its charts but the token"
+                    + " lists and most of iterations.arrow (about the run folder's size; record.iteration_every makes"
+                    + " iterations.arrow smaller).";
         }
         return heap + ", or make the run smaller: every replica keeps its KV block tables (about 1.4 MB each"
                 + " at the default kv.blocks), and a long run's tables are written as it goes (record.iteration_every"

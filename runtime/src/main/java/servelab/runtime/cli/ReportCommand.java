@@ -49,7 +49,7 @@ final class ReportCommand implements Callable<Integer> {
         for (var dir : runDirs) { // two rows of one run, named alike, read as a comparison
             if (!seen.add(dir.toAbsolutePath().normalize())) throw new IllegalArgumentException(dir + " is given twice");
         }
-        var runs = NamedRun.load(runDirs);
+        var runs = NamedRun.loadWithoutLists(runDirs, RunReport.ITERATION_COLUMNS); // the summary reads the lists itself
         var err = spec.commandLine().getErr();
         // a killed run, another workload, other SLOs: said here as well as in the report
         for (var note : RunReport.notes(runs, objectives)) err.println("servelab report: " + note.replace("`", ""));

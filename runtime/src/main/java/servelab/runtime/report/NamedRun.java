@@ -33,6 +33,20 @@ public record NamedRun(String name, RunResults results) {
     }
 
     /**
+     * As {@link #load(List)}, but each run without its list columns and with only {@code iterationColumns} of its
+     * iterations table ({@link RunResults#loadWithoutLists}): what a report reads.
+     */
+    public static List<NamedRun> loadWithoutLists(List<Path> dirs, java.util.Set<String> iterationColumns)
+            throws IOException {
+        var names = names(dirs);
+        var out = new ArrayList<NamedRun>();
+        for (int i = 0; i < dirs.size(); i++) {
+            out.add(new NamedRun(names.get(i), RunResults.loadWithoutLists(dirs.get(i), iterationColumns)));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
      * Each folder's name, with as many parent folders as it takes to tell it from the others' ({@code a/points/x}
      * and {@code b/points/x} are {@code a/points/x} and {@code b/points/x}, where one parent named both
      * {@code points/x}).

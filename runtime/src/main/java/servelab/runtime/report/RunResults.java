@@ -18,6 +18,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -40,12 +41,15 @@ public final class RunResults {
     private final Map<ResultTable, Table> tables;
     private final Map<String, Object> runInfo;
     private final List<String> notes;
+    private final boolean lists;
 
-    private RunResults(Path dir, Map<ResultTable, Table> tables, Map<String, Object> runInfo, List<String> notes) {
+    private RunResults(Path dir, Map<ResultTable, Table> tables, Map<String, Object> runInfo, List<String> notes,
+                       boolean lists) {
         this.dir = dir;
         this.tables = tables;
         this.runInfo = runInfo;
         this.notes = notes;
+        this.lists = lists;
     }
 
     /**
@@ -55,6 +59,21 @@ public final class RunResults {
      *                                 table or schema, or an {@code .arrow} file is truncated or not Arrow at all
      */
     public static RunResults load(Path runDir) throws IOException {
+        return load(runDir, true, null);
+    }
+
+    /**
+     * Loads a run folder without its list columns (a request's token times and gaps, an iteration's drafts), most of a
+     * large run's memory, and of the iterations table only {@code iterationColumns} (null: all): what a report
+     * needs, whose summary reads the lists from the files batch by batch instead
+     * ({@link Summary#compute(RunResults, servelab.runtime.record.Slo)}).
+     */
+    public static RunResults loadWithoutLists(Path runDir, java.util.Set<String> iterationColumns) throws IOException {
+        return load(runDir, false, iterationColumns);
+    }
+
+    private static RunResults load(Path runDir, boolean lists, java.util.Set<String> iterationColumns)
+            throws IOException {
         if (Files.isRegularFile(runDir)) {
             throw new InvalidResultsException(runDir, "a file, not a run folder (give the folder that holds it)");
         }
@@ -66,9 +85,11 @@ public final class RunResults {
                 Path file = runDir.resolve(kind.fileName());
                 Path stream = runDir.resolve(kind.streamFileName());
                 if (Files.exists(file)) {
-                    tables.put(kind, readFile(kind, file, allocator));
+                    var only = kind == ResultTable.ITERATIONS ? iterationColumns : null;
+                    tables.put(kind, readFile(kind, file, allocator, lists, only));
                 } else if (Files.exists(stream)) {
-                    tables.put(kind, readStream(kind, stream, allocator, notes));
+                    var only = kind == ResultTable.ITERATIONS ? iterationColumns : null;
+                    tables.put(kind, readStream(kind, stream, allocator, notes, lists, only));
                 }
             }
         }
@@ -84,7 +105,7 @@ public final class RunResults {
             notes.add("imported without arrival times (" + arrivals + "): its duration and throughputs here are not "
                     + "the benchmark's" + (duration == null ? "" : "; vLLM measured a duration of " + duration + " s"));
         }
-        return new RunResults(runDir, tables, info, List.copyOf(notes));
+        return new RunResults(runDir, tables, info, List.copyOf(notes), lists);
     }
 
     /** What a report says of a run that {@code servelab recover} put together after a kill. */
@@ -110,6 +131,11 @@ public final class RunResults {
         return runInfo;
     }
 
+    /** Whether the list columns were loaded ({@link #loadWithoutLists} leaves them out). */
+    public boolean hasLists() {
+        return lists;
+    }
+
     /** Whether every table came from a closed run's {@code .arrow} file rather than a killed run's stream. */
     public boolean isComplete() {
         return tables.values().stream().allMatch(t -> t.file().getFileName().toString().endsWith(".arrow"));
@@ -123,15 +149,16 @@ public final class RunResults {
     /** One closed table's {@code .arrow} file alone (not the whole run). */
     public static Table readTable(ResultTable kind, Path file) throws IOException {
         try (var allocator = new RootAllocator()) {
-            return readFile(kind, file, allocator);
+            return readFile(kind, file, allocator, true, null);
         }
     }
 
-    private static Table readFile(ResultTable kind, Path file, BufferAllocator allocator) throws IOException {
+    private static Table readFile(ResultTable kind, Path file, BufferAllocator allocator, boolean lists,
+                                  java.util.Set<String> only) throws IOException {
         try (var channel = FileChannel.open(file, StandardOpenOption.READ);
              var reader = new ArrowFileReader(channel, allocator)) {
             var root = schemaRoot(reader, file);
-            var columns = checkedHolders(kind, root.getSchema(), file);
+            var columns = kept(checkedHolders(kind, root.getSchema(), file), root.getSchema(), lists, only);
             int rows = 0;
             while (true) {
                 try {
@@ -155,8 +182,8 @@ public final class RunResults {
         }
     }
 
-    private static Table readStream(ResultTable kind, Path stream, BufferAllocator allocator, List<String> notes)
-            throws IOException {
+    private static Table readStream(ResultTable kind, Path stream, BufferAllocator allocator, List<String> notes,
+                                    boolean lists, java.util.Set<String> only) throws IOException {
         try (var channel = FileChannel.open(stream, StandardOpenOption.READ);
              var reader = new ArrowStreamReader(channel, allocator)) {
             VectorSchemaRoot root;
@@ -166,7 +193,7 @@ public final class RunResults {
                 notes.add(stream.getFileName() + ": no complete schema (the run was killed as it started); empty table");
                 return new Table(kind, stream, 0, Table.holders(kind.schema().getFields()), types(kind.schema()));
             }
-            var columns = checkedHolders(kind, root.getSchema(), stream);
+            var columns = kept(checkedHolders(kind, root.getSchema(), stream), root.getSchema(), lists, only);
             int rows = 0;
             while (true) {
                 try {
@@ -182,6 +209,18 @@ public final class RunResults {
                         + stream.getParent() + "` makes its .arrow files)");
             return new Table(kind, stream, rows, columns, types(root.getSchema()));
         }
+    }
+
+    /** The columns to read: all, or without the lists, or {@code only} those (null: no such limit). */
+    private static Map<String, ColumnData> kept(Map<String, ColumnData> columns, Schema schema, boolean lists,
+                                                java.util.Set<String> only) {
+        if (!lists) {
+            for (var f : schema.getFields()) {
+                if (f.getType() instanceof ArrowType.List) columns.remove(f.getName());
+            }
+        }
+        if (only != null) columns.keySet().retainAll(only);
+        return columns;
     }
 
     private static int append(VectorSchemaRoot root, Map<String, ColumnData> columns) {

@@ -62,9 +62,17 @@ public record Summary(int completed, int failed, double durationS, long totalInp
         Objects.requireNonNull(e2elMs, "Summary.e2elMs");
     }
 
-    /** The summary of a loaded run under the given objectives ({@link Slo#NONE} for none). */
+    /**
+     * The summary of a loaded run under the given objectives ({@link Slo#NONE} for none); for a run loaded without its
+     * list columns, read from its folder batch by batch ({@link #compute(Path, Slo)}).
+     */
     public static Summary compute(RunResults results, Slo slo) {
-        return SummaryCalculator.compute(results.requests(), slo);
+        if (results.hasLists()) return SummaryCalculator.compute(results.requests(), slo);
+        try {
+            return compute(results.dir(), slo);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

@@ -28,6 +28,14 @@ public final class RunReport {
     private RunReport() {
     }
 
+    /**
+     * The columns of iterations.arrow a report reads (its charts and the prefix hit ratio of a run without cluster
+     * rows): a large run's table is mostly the others, and {@code servelab report} loads only these.
+     */
+    public static final java.util.Set<String> ITERATION_COLUMNS = java.util.Set.of("end_ns", "replica",
+            "kv_blocks_used", "kv_blocks_total", "batch_size", "prefill_tokens", "decode_tokens", "prefix_hit_tokens",
+            "prefix_query_tokens");
+
     /** What was written: the Markdown page, the HTML page and every chart. */
     public record Written(Path markdown, Path html, List<Path> charts) {}
 

@@ -67,6 +67,10 @@ class FaultChartsTest {
         var with = RunReport.write(runs, work.resolve("report"), Optional.empty());
         assertTrue(with.charts().contains(work.resolve("report/goodput-failures.png")));
         assertTrue(Files.readString(with.markdown()).contains("goodput-failures.png"));
+        // and a report of the runs loaded as servelab report loads them (no lists, few iteration columns) is the same
+        var lean = RunReport.write(NamedRun.loadWithoutLists(List.of(work.resolve("plain"), work.resolve("crash")),
+                RunReport.ITERATION_COLUMNS), work.resolve("report-lean"), Optional.empty());
+        assertEquals(java.nio.file.Files.readString(with.markdown()), java.nio.file.Files.readString(lean.markdown()));
         var without = RunReport.write(runs.subList(0, 1), work.resolve("report-plain"), Optional.empty());
         assertFalse(without.charts().contains(work.resolve("report-plain/goodput-failures.png")));
     }

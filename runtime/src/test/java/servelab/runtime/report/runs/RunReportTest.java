@@ -40,6 +40,22 @@ class RunReportTest {
     }
 
     @Test
+    void aReportOfRunsLoadedWithoutTheirListsIsTheReportOfTheWholeRuns() throws Exception {
+        // servelab report loads no list columns and few iteration columns (a 236 MB run needed more than 256 MB of
+        // heap); its summary reads the lists from the files: the same report
+        var lean = NamedRun.loadWithoutLists(runDirs, RunReport.ITERATION_COLUMNS);
+        assertTrue(!lean.getFirst().results().requests().has("itl_ms"));
+        assertEquals(RunReport.ITERATION_COLUMNS, java.util.Set.copyOf(lean.getFirst().results()
+                .table(servelab.runtime.record.ResultTable.ITERATIONS).orElseThrow().columnNames()));
+        var leanReport = RunReport.write(lean, work.resolve("report-lean"), Optional.empty());
+        assertEquals(Files.readString(written.markdown()), Files.readString(leanReport.markdown()));
+        for (int i = 0; i < written.charts().size(); i++) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(written.charts().get(i)),
+                    Files.readAllBytes(leanReport.charts().get(i))), written.charts().get(i).getFileName().toString());
+        }
+    }
+
+    @Test
     void notesSayWhenSlosDifferAndWhenARunHasNoRunJson() throws Exception {
         // given: the fcfs run again under a tighter SLO, and once without its run.json
         var tight = work.resolve("tight");
