@@ -103,6 +103,19 @@ public final class Main implements Runnable {
             return 1;
         });
         cli.setExecutionStrategy(Main::refuseUnknownCommands);
+        var parameterErrors = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> { // picocli said "Unmatched argument at index 0: 'x'", no name
+            var at = e.getCommandLine();
+            if (e instanceof CommandLine.UnmatchedArgumentException u && !at.getSubcommands().isEmpty()
+                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().getFirst().startsWith("-")) {
+                at.getErr().println(at.getCommandSpec().qualifiedName() + ": unknown command '" + u.getUnmatched().getFirst()
+                        + "'; commands: " + String.join(", ", at.getSubcommands().keySet()));
+                CommandLine.UnmatchedArgumentException.printSuggestions(u, at.getErr());
+                at.getErr().flush();
+                return 2;
+            }
+            return parameterErrors.handleParseException(e, args);
+        });
         HelpSummaries.install(cli);
         return cli;
     }

@@ -30,8 +30,8 @@ import servelab.runtime.report.RunResults;
 @Command(name = "recover", mixinStandardHelpOptions = true,
         description = {"Recover a run that was killed: convert the .arrows streams it left into requests.arrow,",
                 "iterations.arrow, events.arrow and cluster.arrow, keeping every complete batch (every table's",
-                "rows are written at least every second), and remove its stale control.port. A run that is",
-                "still going is left alone.",
+                "rows are written at least every second), and remove its stale control.port and control.key.",
+                "A run that is still going is left alone.",
                 "Example: servelab recover runs/run-20260101-120000"})
 final class RecoverCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR", description = "the killed run's folder")

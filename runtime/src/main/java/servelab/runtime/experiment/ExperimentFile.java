@@ -218,7 +218,11 @@ public final class ExperimentFile {
         var wanted = describe(e.getTargetType());
         var value = e instanceof InvalidFormatException f ? f.getValue() : tokenText(e);
         var given = value == null ? null : value instanceof String text && !(e instanceof InvalidFormatException)
-                ? text : value instanceof String text ? "the text '" + text + "' (write numbers and booleans without quotes)"
+                ? text + (looksTyped(text.replaceAll("^'|'$", "")) && text.startsWith("'")
+                        && e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p
+                        && p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
+                        ? " (text: write numbers and booleans without quotes)" : "")
+                : value instanceof String text ? "the text '" + text + "' (write numbers and booleans without quotes)"
                 : value.toString();
         String hint = key.matches("plugins\\.[a-z-]+") && value instanceof String
                 ? " (" + key + ".name=" + String.valueOf(value).replace("'", "") + " names its plugin)" : "";

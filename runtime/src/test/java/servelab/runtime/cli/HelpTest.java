@@ -90,6 +90,20 @@ class HelpTest {
     }
 
     @Test
+    void anUnknownCommandIsNamedAsServelabsWithTheNearestCommands() {
+        // without --help picocli answered "Unmatched argument at index 0: 'calibrat'", naming no command
+        var r = execute("calibrat");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("servelab: unknown command 'calibrat'; commands: demo, run,"), r.err());
+        assertTrue(r.err().contains("Did you mean: servelab calibrate"), r.err());
+        var nested = execute("notebook", "frobnicate");
+        assertTrue(nested.err().startsWith("servelab notebook: unknown command 'frobnicate'; commands: install,"),
+                nested.err());
+        // an unknown option is picocli's own message still
+        assertTrue(execute("run", "--bogus").err().contains("Unknown option: '--bogus'"));
+    }
+
+    @Test
     void noCommandIsAUsageErrorThatListsTheCommands() {
         // bare `servelab` printed a usage without a single command, and `servelab trace` its usage, both exiting 0
         var bare = execute();

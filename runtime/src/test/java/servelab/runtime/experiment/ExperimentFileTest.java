@@ -216,6 +216,14 @@ class ExperimentFileTest {
     }
 
     @Test
+    void aQuotedNumberWhereANumberGoesSaysToWriteItWithoutQuotes() {
+        // plugin parameters said so; slo said only "must be a number, was '1000'"
+        assertEquals("e.yaml: slo.ttft_ms must be a number, was '1000' (text: write numbers and booleans without quotes)",
+                error("slo:\n  ttft_ms: \"1000\"\n"));
+        assertEquals("e.yaml: slo.ttft_ms must be a number, was 'fast'", error("slo:\n  ttft_ms: fast\n"));
+    }
+
+    @Test
     void aFileAndASyntheticTraceTogetherAreRejected() {
         assertEquals("e.yaml: trace: give either file or synthetic, not both",
                 error("trace:\n  file: a.csv\n  synthetic: {count: 5}\n"));
