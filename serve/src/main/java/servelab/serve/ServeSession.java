@@ -151,6 +151,10 @@ public final class ServeSession implements AutoCloseable {
                 : !exp.cluster().groups().isEmpty() ? "cluster.groups"
                 : !exp.cluster().network().equals(servelab.runtime.experiment.ClusterSpec.NetworkSpec.NONE) ? "cluster.network"
                 : !exp.gateway().equals(servelab.runtime.experiment.GatewaySpec.DEFAULT) ? "gateway" : null;
+        if (!exp.swaps().isEmpty()) { // its clock is the wall's: a switch at a time of it is ctl switch's to make
+            throw new IllegalArgumentException("swaps: servelab serve runs on the wall clock, for real clients; switch "
+                    + "its plugins with servelab ctl --run DIR switch KIND NAME (servelab run makes scheduled swaps)");
+        }
         if (ignored != null) {
             throw new IllegalArgumentException(ignored + ": servelab serve has no simulated cluster (faults, autoscaling, "
                     + "replica groups, network delays, gateway retries and timeouts); it serves `replicas` identical "

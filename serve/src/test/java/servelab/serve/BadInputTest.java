@@ -150,5 +150,10 @@ class BadInputTest {
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(": servelab serve has no simulated cluster"),
                     e.getMessage());
         }
+        // a switch scheduled on the run clock: serve's clock is the wall's, and ctl switches its plugins
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Served.start(dir.resolve("swaps"), "swaps=[{at_ms: 100, kind: scheduler, name: sjf}]"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("swaps: servelab serve runs on the wall "
+                + "clock"), e.getMessage());
     }
 }

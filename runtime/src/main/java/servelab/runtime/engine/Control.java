@@ -6,8 +6,9 @@ import servelab.runtime.cluster.Fault;
 
 /**
  * What the cluster itself does at a time, apart from requests and steps: a fault begins or ends, a cold start
- * ends, the autoscaler is asked. At one instant, ends come before cold starts ending, those before starts, and those
- * before the autoscaler (so it sees the fleet as the instant leaves it); within a rank, in the order queued.
+ * ends, the autoscaler is asked, a scheduled action (a plugin switch) is due. At one instant, scheduled actions come
+ * first, then ends, those before cold starts ending, those before starts, and those before the autoscaler (so it sees
+ * the fleet as the instant leaves it); within a rank, in the order queued.
  */
 sealed interface Control {
     long atNanos();
@@ -24,12 +25,16 @@ sealed interface Control {
     /** An autoscaling interval ended. */
     record Tick(long atNanos) implements Control {}
 
+    /** Something scheduled for this time of the run clock ({@link Simulation#at}). */
+    record At(long atNanos, Runnable action) implements Control {}
+
     private static int rank(Control c) {
         return switch (c) {
             case Edge e -> e.start() ? 2 : 0;
             case Ready r -> 1;
             case Drained d -> 1;
             case Tick t -> 3;
+            case At a -> -1;
         };
     }
 

@@ -103,9 +103,8 @@ public final class Simulation {
     private long clock;
 
     /**
-     * A cluster with no network delays and an always-exact view, whose replicas were built with {@code sink} itself:
-     * their rows go straight there, so the gateway hands each request over to its replica (no timeouts, retries or
-     * hedges after that).
+     * A cluster with no network delays and an always-exact view, whose replicas were built with {@code sink} itself
+     * (their rows go straight there): the gateway hands each request to its replica, no timeouts, retries or hedges.
      */
     public Simulation(List<Replica> replicas, ClusterSlots slots, ResultSink sink) {
         this(replicas, slots, new ClusterSink(sink, Network.NONE), Options.defaults(replicas.size()), false);
@@ -191,6 +190,12 @@ public final class Simulation {
                 lifecycle, replicas, views, coldStartNanos, control, front,
                 (r, now) -> { if (faults != null) faults.stoppedWhileRestarting(r, now); }, board);
         front.onFirstToken(autoscaling::firstToken);
+        return this;
+    }
+
+    /** Runs {@code action} when the run clock reaches {@code atNanos}, before that instant's arrivals and steps. */
+    public Simulation at(long atNanos, Runnable action) {
+        control.add(new Control.At(atNanos, action));
         return this;
     }
 
@@ -300,6 +305,7 @@ public final class Simulation {
                 autoscaling.settle(drained.replica(), now);
             }
             case Control.Tick tick -> autoscaling.tick(now);
+            case Control.At at -> { at.action().run(); noteSwaps(now); }
         }
     }
 
@@ -381,20 +387,14 @@ public final class Simulation {
         return finishedNanos;
     }
 
-    public long submitted() {
-        return gateway.submitted();
-    }
+    public long submitted() { return gateway.submitted(); }
 
-    public long rejected() {
-        return gateway.rejected();
-    }
+    public long rejected() { return gateway.rejected(); }
 
     /** Retries the gateway answered from an answer the router held, or attached to a copy already running. */
     public long duplicatesAvoided() {
         return gateway.duplicatesAvoided();
     }
 
-    public List<Replica> replicas() {
-        return replicas;
-    }
+    public List<Replica> replicas() { return replicas; }
 }

@@ -154,6 +154,7 @@ public final class ExperimentRunner {
         var plans = ClusterLayout.replicas(exp);
         var slots = testbed.registry().createSlots(plans.stream().map(ClusterLayout.ReplicaPlan::selections).toList());
         testbed.registry().checkSwitches(exp.switchCheck(events));
+        ScheduledSwaps.check(exp, testbed.registry());
         if (exp.autoscaling() == null) {
             testbed.registry().unread(Map.of(PluginKind.AUTOSCALER, "the experiment has no autoscaling: block (a fixed "
                     + "fleet); give it one, or name an autoscaler from the start"));
@@ -175,6 +176,7 @@ public final class ExperimentRunner {
             var sim = new Simulation(replicas, slots.cluster(), sink, clusterOptions);
             if (!exp.faults().isEmpty()) sim.faults(exp.faultSchedule(), coldStarts);
             if (exp.autoscaling() != null) sim.autoscale(exp.autoscaling().scaling(), coldStarts);
+            ScheduledSwaps.schedule(exp, sim, testbed.registry(), events);
             var stall = new StallWatch(options.hostListener());
             sim.onStep((replica, end) -> {
                 stall.stepped();
@@ -337,6 +339,7 @@ public final class ExperimentRunner {
         var all = new ArrayList<PluginSelection>();
         for (var kind : PluginKind.values()) all.add(PluginSelection.of(kind, kind.defaultPlugin()));
         for (var plan : ClusterLayout.replicas(exp)) all.addAll(plan.selections().values());
+        all.addAll(ScheduledSwaps.selections(exp)); // their jars too, so a bad switch is refused before the run
         return all;
     }
 

@@ -54,6 +54,10 @@ public final class RunInfo {
         record.put("router_cpu", exp.record().routerCpu());
         info.put("record", record);
         info.put("faults", exp.faults().isEmpty() ? List.of() : exp.faultSchedule().stream().map(RunInfo::describe).toList());
+        if (!exp.swaps().isEmpty()) { // as written, in time order; plugin_history has each as it was made
+            info.put("swaps", exp.swaps().stream().map(s -> Json.ordered("at_ms", s.atMs(), "kind", s.kind(), "name",
+                    s.name(), "params", new java.util.TreeMap<>(s.params()))).toList());
+        }
         info.put("host", Json.ordered("java", Runtime.version().toString(),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 "cpus", Runtime.getRuntime().availableProcessors()));
