@@ -69,9 +69,9 @@ class PluginHistoryTest {
         // each says what the slot went back to (it said "reverted" alone): v1 the first time, sjf the second
         assertEquals(List.of("probe@2.0.0 -> reverted to probe@1.0.0", "probe@2.0.0 -> reverted to sjf@1.0.0"), revertedTo);
         // a plain switch to probe took 1.0.0, not the faulted 2.0.0; by version, 2.0.0 was taken
-        assertEquals("scheduler probe@1.0.0 -> probe@1.0.0\nok", answers.get(0));
+        assertEquals("scheduler probe@1.0.0 -> probe@1.0.0 {}\nok", answers.get(0));
         assertEquals("scheduler probe@1.0.0 -> sjf@1.0.0 {key=prompt, noise_sigma=0.5, seed=0}\nok", answers.get(1));
-        assertEquals("scheduler sjf@1.0.0 -> probe@2.0.0\nok", answers.get(2));
+        assertEquals("scheduler sjf@1.0.0 -> probe@2.0.0 {}\nok", answers.get(2));
         var info = Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
         var faulted = info.get("faulted_plugins");
         assertEquals(1, faulted.size(), faulted.toString());
@@ -258,7 +258,7 @@ class PluginHistoryTest {
         // then: only the broken build faulted, and the plain name took the fixed build, not the older 1.0.0
         var faults = console.lines.stream().filter(l -> l.startsWith("fault ")).toList();
         assertEquals(1, faults.size(), console.lines.toString());
-        assertEquals("scheduler sjf@1.0.0 -> probe@2.0.0\nok", answers.get(1), answers.toString());
+        assertEquals("scheduler sjf@1.0.0 -> probe@2.0.0 {}\nok", answers.get(1), answers.toString());
         var results = RunResults.load(runDir);
         assertEquals(300, results.requests().rowCount());
         assertTrue(results.requests().strings("error").stream().allMatch(String::isEmpty));
