@@ -33,11 +33,15 @@ public final class BundleDeployer {
     /** The digest of each jar whose last deployment failed (reported then), so asking again does not repeat it. */
     private final Map<Path, String> refused = new ConcurrentHashMap<>();
     /**
-     * Jars holding a deployed jar's content under another name (a copy dropped in), with that digest: not installed
-     * (the plugin would be swapped for a copy of itself, its state lost), said once, and heir to the bundle when the
-     * jar it copies goes.
+     * Jars that held a deployed jar's content under another name when they came (a copy, or a rename's new name):
+     * not installed (the plugin would be swapped for a copy of itself, its state lost), said once, and left so while
+     * their bytes stay the same. When the jar they copied goes, a copy of its content inherits its bundle, and one of
+     * an earlier content of it is deployed then, as a fresh start of the folder would deploy it.
      */
-    private final Map<Path, String> twins = new ConcurrentHashMap<>();
+    private final Map<Path, Twin> twins = new ConcurrentHashMap<>();
+
+    /** A jar with {@code digest}'s content, which {@code of} held when it came. */
+    private record Twin(String digest, Path of) {}
 
     private record Deployed(Bundle bundle, String digest) {}
 
@@ -138,16 +142,15 @@ public final class BundleDeployer {
         // a rebuild of unchanged sources gives a jar with new timestamps but the same entries: swapping the plugin
         // for a copy of itself would only throw away its state
         if (old != null && old.digest.equals(digest)) return false;
+        var known = twins.get(jar);
+        if (known != null && known.digest.equals(digest)) return false; // seen as a copy: nothing new (ctl plugins too)
         var twin = deployed.entrySet().stream().filter(e -> !e.getKey().equals(jar) && e.getValue().digest.equals(digest))
                 .map(Map.Entry::getKey).findFirst();
         if (twin.isPresent()) {
             String same = file + ": the same bundle as " + twin.get().getFileName() + " (the same content)";
-            if (old != null) {
-                withdraw(jar, old, same + "; the bundle it held before is withdrawn");
-            } else if (!digest.equals(twins.get(jar))) {
-                listener.report("info", "", "", "", same + "; nothing changed");
-            }
-            twins.put(jar, digest);
+            if (old != null) withdraw(jar, old, same + "; the bundle it held before is withdrawn");
+            else listener.report("info", "", "", "", same + "; nothing changed");
+            twins.put(jar, new Twin(digest, twin.get()));
             return false;
         }
         twins.remove(jar);
@@ -207,15 +210,21 @@ public final class BundleDeployer {
         twins.remove(path);
         var old = deployed.remove(path);
         if (old == null) return;
-        var heir = twins.entrySet().stream().filter(e -> e.getValue().equals(old.digest)).map(Map.Entry::getKey).findFirst();
-        if (heir.isPresent()) { // a copy of it stays: so does its bundle, now the copy's
+        var copies = twins.entrySet().stream().filter(e -> e.getValue().of.equals(path)).map(Map.Entry::getKey).toList();
+        var heir = copies.stream().filter(c -> twins.get(c).digest.equals(old.digest)).findFirst();
+        if (heir.isPresent()) { // a copy of it stays: so does its bundle, now the copy's (the other copies now copy it)
             twins.remove(heir.get());
             deployed.put(heir.get(), old);
+            for (var c : copies) twins.computeIfPresent(c, (k, t) -> new Twin(t.digest, heir.get()));
             listener.report("info", "", "", "", jar.getFileName() + ": removed; its bundle stays, the same as "
                     + heir.get().getFileName() + "'s");
             return;
         }
         withdraw(path, old, jar.getFileName() + ": removed");
+        for (var c : copies) { // copies of what it held before: what a fresh start of the folder would deploy
+            twins.remove(c);
+            if (isJar(c)) deploy(c);
+        }
     }
 
     /** Stops the bundle {@code jar} had deployed (its plugins leave the registry) and says {@code message}. */

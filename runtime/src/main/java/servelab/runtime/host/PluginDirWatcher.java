@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Watches the plugins directory while a run goes on. A jar that appears or changes is deployed once its size and
  * modification time have been stable for {@link #SETTLE_NANOS} (a copy in progress is not picked up half-written;
- * a truncated jar is rejected by the deployer and retried when it changes again); a deleted jar is uninstalled.
+ * a truncated jar is rejected by the deployer and retried when it changes again); a deleted jar is uninstalled
+ * after the jars that appeared with it are deployed (a rename, {@code mv a.jar b.jar}, then keeps its bundle: the new
+ * name is a copy of a deployed jar when the old one goes, and the plugin is not swapped for itself).
  * The directory is also rescanned every two seconds in case a file system drops change events.
  */
 public final class PluginDirWatcher implements AutoCloseable {
@@ -31,6 +33,7 @@ public final class PluginDirWatcher implements AutoCloseable {
     private final Thread thread;
     private final Map<Path, Seen> pending = new HashMap<>();
     private final Map<Path, Long> lastModified = new HashMap<>();
+    private final Map<Path, Long> removals = new HashMap<>();
     private volatile boolean running = true;
 
     public PluginDirWatcher(Path dir, BundleDeployer deployer) {
@@ -83,9 +86,10 @@ public final class PluginDirWatcher implements AutoCloseable {
         if (!Files.exists(jar)) {
             pending.remove(jar);
             lastModified.remove(jar);
-            deployer.remove(jar);
+            removals.putIfAbsent(jar, System.nanoTime());
             return;
         }
+        removals.remove(jar); // back (rm, then a copy under the same name): a change, not a removal
         try {
             pending.put(jar, new Seen(Files.size(jar), Files.getLastModifiedTime(jar).toMillis(), System.nanoTime()));
         } catch (IOException e) {
@@ -111,6 +115,14 @@ public final class PluginDirWatcher implements AutoCloseable {
             } catch (IOException e) {
                 it.remove();
             }
+        }
+        var gone = removals.entrySet().iterator();
+        while (gone.hasNext()) { // once what came meanwhile is deployed (or after a second, whatever is still settling)
+            var entry = gone.next();
+            long age = System.nanoTime() - entry.getValue();
+            if (age < SETTLE_NANOS || (!pending.isEmpty() && age < 1_000_000_000L)) continue;
+            gone.remove();
+            if (!Files.exists(entry.getKey())) deployer.remove(entry.getKey());
         }
     }
 

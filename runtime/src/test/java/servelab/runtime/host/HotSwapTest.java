@@ -178,6 +178,21 @@ class HotSwapTest {
         assertEquals(probe.factory().getClass(), bundle.loadClass(probe.factory().getClass().getName()));
     }
 
+    @Test
+    void aRenamedJarKeepsItsBundleAndSwapsNothing() throws Exception {
+        // mv probe.jar renamed.jar: the removal came first and withdrew the plugin, then the new name installed it
+        // again and swapped it for itself
+        var probe = testbed.registry().installed().stream().filter(p -> p.descriptor().name().equals("probe"))
+                .findFirst().orElseThrow();
+        Files.move(plugins.resolve("probe.jar"), plugins.resolve("renamed.jar"));
+        await(() -> reports.any("probe.jar: removed; its bundle stays, the same as renamed.jar's"), "the removal");
+        assertTrue(reports.any("renamed.jar: the same bundle as probe.jar"), reports.lines.toString());
+        assertTrue(!reports.any("deploy renamed.jar"), reports.lines.toString());
+        var now = testbed.registry().installed().stream().filter(p -> p.descriptor().name().equals("probe"))
+                .findFirst().orElseThrow();
+        assertEquals(probe.bundleId(), now.bundleId());
+    }
+
     private void drop(String name, byte[] bytes) {
         try {
             TestBundles.drop(plugins, name, bytes);

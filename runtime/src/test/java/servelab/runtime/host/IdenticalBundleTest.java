@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
@@ -99,6 +100,32 @@ class IdenticalBundleTest {
             testbed.deployer().remove(plugins.resolve("probe-copy.jar"));
             assertEquals(0, probes(testbed), reports.lines.toString());
         }
+    }
+
+    @Test
+    void aCopyOfAnEarlierContentStaysUnusedUntilTheJarItCopiedGoes() throws Exception {
+        // the copy of v1 was installed by ctl plugins' listing, after probe.jar had become v2: it swapped v2 back out;
+        // and when probe.jar (v2) went, the copy (v1, which a fresh start would install) stayed uninstalled
+        var plugins = Files.createDirectories(work.resolve("plugins"));
+        var reports = new TestBundles.Reports();
+        var v1 = TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS);
+        TestBundles.drop(plugins, "probe.jar", v1);
+        try (var testbed = Testbed.start(plugins, reports)) {
+            TestBundles.drop(plugins, "copy.jar", v1);
+            assertFalse(testbed.deployer().deploy(plugins.resolve("copy.jar")));
+            TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "2.0.0", "", FCFS));
+            assertTrue(testbed.deployer().deploy(plugins.resolve("probe.jar")));
+            assertFalse(testbed.deployer().deployProviders(plugins, null)); // what ctl plugins does
+            assertEquals(List.of("2.0.0"), versions(testbed), reports.lines.toString());
+            Files.delete(plugins.resolve("probe.jar"));
+            testbed.deployer().remove(plugins.resolve("probe.jar"));
+            assertEquals(List.of("1.0.0"), versions(testbed), reports.lines.toString());
+        }
+    }
+
+    private static List<String> versions(Testbed testbed) {
+        return testbed.registry().installed().stream().filter(p -> p.descriptor().name().equals("probe"))
+                .map(p -> p.descriptor().version()).toList();
     }
 
     private static long probes(Testbed testbed) {
