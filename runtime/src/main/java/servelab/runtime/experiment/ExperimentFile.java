@@ -359,9 +359,13 @@ public final class ExperimentFile {
         }
         try {
             var value = YAML.readTree(text);
-            // a plain value with a line break in it: YAML folds the break into a space, so a file named with a carriage
-            // return was looked for under another name (and a message showed a space where the \r was)
-            if (value.isTextual() && text.matches("(?s)[^'\"].*[\r\n].*")) value = TextNode.valueOf(text);
+            // a plain value with a line break inside it: YAML folds the break into a space, so a file named with a
+            // carriage return was looked for under another name (and a message showed a space where the \r was).
+            // Not a break at the end (a value read from a file), a block scalar (| or >), nor one with a comment
+            var typed = text.strip();
+            if (value.isTextual() && typed.matches("(?s)[^'\"|>].*[\r\n].*") && !typed.contains(" #")) {
+                value = TextNode.valueOf(typed);
+            }
             node.set(keys[keys.length - 1], value);
         } catch (JsonProcessingException e) {
             if (text.strip().matches("[-+]?\\.(?i:nan|inf)")) { // as a file's: valid YAML, but no value taken

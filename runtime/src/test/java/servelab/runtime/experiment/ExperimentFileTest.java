@@ -210,6 +210,11 @@ class ExperimentFileTest {
         // YAML folded the carriage return into a space: the file looked for was "t x.jsonl", not the one typed
         var exp = load("", "trace.file=t\rx.jsonl");
         assertTrue(exp.trace().file().endsWith("t\rx.jsonl"), exp.trace().file());
+        // a break at the end (a value read from a file, CRLF too), a block scalar, a comment: YAML's, as before
+        for (var set : List.of("trace.file=sjf\n", "trace.file=sjf\r", "trace.file=sjf\r\n", "trace.file=|-\n  sjf",
+                "trace.file=sjf # the file\n")) {
+            assertTrue(load("", set).trace().file().endsWith("sjf"), set);
+        }
         // quoted, or a flow collection over lines, it is YAML's as before
         assertTrue(load("", "trace.file='a\n  b'").trace().file().endsWith("a b"));
         assertEquals(2, load("", "cluster.groups=[{name: a, count: 1},\n {name: b, count: 1}]").cluster().groups().size());
