@@ -43,9 +43,8 @@ public final class MooncakeRowParser implements RowParser {
     private final String fileName;
     private final String tenantField;
     private long[] scratch = new long[256];
-    /** The first good row's line, and whether it gave {@code hash_ids}: every row does, or none (0: no row yet). */
-    private long firstLine;
-    private boolean firstHasHashIds;
+    /** The first good row that gave {@code hash_ids} (0: none yet): every row after it gives them too. */
+    private long firstWithHashIds;
 
     public MooncakeRowParser(LineReader lines, String fileName, ReadOptions options) {
         this.lines = lines;
@@ -112,18 +111,17 @@ public final class MooncakeRowParser implements RowParser {
         if ((seen & INPUT) == 0) throw missing(row, "input_length");
         if ((seen & OUTPUT) == 0) throw missing(row, "output_length");
         boolean hashIds = (seen & HASH_IDS) != 0;
-        if (firstLine > 0 && hashIds != firstHasHashIds) { // a row that lost its list reads as sharing nothing
-            throw TraceFormatException.ofField(fileName, row.line, "hash_ids", SkipReason.BAD_VALUE, (hashIds
-                    ? "given, though line " + firstLine + " (the first) has none"
-                    : "missing, though line " + firstLine + " (the first) has it") + "; every line gives hash_ids or "
-                    + "none does (a line without prefix information: \"hash_ids\": [])");
+        // a row that lost its list would read as sharing nothing. (Rows without one before the first that has one
+        // are taken as they come: which of them is the odd one, the stream cannot tell, and a skip_bad_rows run
+        // would drop all the rest for a first line that lost its list.)
+        if (firstWithHashIds > 0 && !hashIds) {
+            throw TraceFormatException.ofField(fileName, row.line, "hash_ids", SkipReason.BAD_VALUE, "missing, though "
+                    + "line " + firstWithHashIds + " gives it; every line after the first with hash_ids gives them (a "
+                    + "line without prefix information: \"hash_ids\": [])");
         }
         if (row.prefixBlockIds.length > 0) checkBlockCount(row, blockSize, blockSizeGiven);
         row.prefixBlockTokens = row.prefixBlockIds.length == 0 ? 0 : blockSize;
-        if (firstLine == 0) {
-            firstLine = row.line;
-            firstHasHashIds = hashIds;
-        }
+        if (firstWithHashIds == 0 && hashIds) firstWithHashIds = row.line;
         return true;
     }
 
@@ -131,8 +129,8 @@ public final class MooncakeRowParser implements RowParser {
      * Mooncake has one id per 512-token block of the prompt, the last block possibly partial: exactly
      * ceil(input_length / 512) ids. More ids than the prompt has blocks is always wrong; fewer is accepted only with
      * ServeLab's explicit {@code block_size}, where the ids describe a shared prefix of the prompt (a written
-     * shared-prefix trace). An empty list means the row has no prefix information; a file without {@code hash_ids} has
- * none at all (every line gives the field, or none does).
+     * shared-prefix trace). An empty list means the row has no prefix information, and so does a missing one, up to the
+ * first row that gives a list: after it every row must.
      */
     private void checkBlockCount(RawRow row, int blockSize, boolean blockSizeGiven) {
         int ids = row.prefixBlockIds.length;
