@@ -126,7 +126,14 @@ class LauncherTest {
                 "--print-java");
         assertEquals(0, r.code(), r.err());
         assertEquals(jvms.resolve("jdk-26/bin/java").toRealPath().toString(), r.out().strip());
+        // without a release file, java -version says it: "26-ea" stopped the launcher ("ea: unbound variable")
         Files.delete(jvms.resolve("jdk-26/release"));
+        Files.writeString(jvms.resolve("jdk-26/bin/java"), "#!/bin/sh\necho 'openjdk version \"26-ea\" 2026-03-17' >&2\n");
+        var ea = launch(Map.of("JAVA_HOME", bin.getParent().toString(), "SERVELAB_JDK_DIRS", jvms.toString()),
+                "--print-java");
+        assertEquals(0, ea.code(), ea.err());
+        assertEquals(jvms.resolve("jdk-26/bin/java").toRealPath().toString(), ea.out().strip());
+        Files.writeString(jvms.resolve("jdk-26/bin/java"), "#!/bin/sh\nexit 1\n");
         var none = launch(Map.of("JAVA_HOME", bin.getParent().toString(), "SERVELAB_JDK_DIRS", jvms.toString()),
                 "--print-java");
         assertTrue(none.err().contains(bin.resolve("java") + " (Java 8)"), none.err());
