@@ -58,6 +58,7 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         for (int i = 0; i < size; i++) {
             max = Math.max(max, logits[offset + i]);
         }
+        if (Float.isNaN(max)) throw Sampler.NonFiniteLogitsException.in(logits, offset, size); // (Math.max passes NaN on)
         if (max == Float.POSITIVE_INFINITY) { // exp(inf - inf) is NaN: an infinite logit takes all the probability
             p[Sampler.argmax(logits, offset, size)] = 1f;
             return p;
@@ -106,6 +107,11 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
                 // sort key: probability descending, then id ascending, packed so one primitive sort does it
                 order[candidates++] = ((long) (Integer.MAX_VALUE - Float.floatToRawIntBits(p[i])) << 32) | i;
             }
+        }
+        if (candidates == 0) { // a flat row and top-p at most 1/n: every token is at the cutoff; the nucleus is the first
+            int best = 0;      // most likely (it kept token 0, whatever its probability, as order[0] was never set)
+            for (int i = 1; i < n; i++) if (p[i] > p[best]) best = i;
+            order[candidates++] = best;
         }
         Arrays.sort(order, 0, candidates);
         int keep = topK > 0 ? Math.min(topK, candidates) : candidates;

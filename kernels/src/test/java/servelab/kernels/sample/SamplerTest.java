@@ -105,6 +105,20 @@ class SamplerTest {
         assertArrayEquals(withTopK, alone); // top-k over the whole vocabulary is no filter
     }
 
+    @Test
+    void aTinyTopPOverANearlyFlatRowKeepsTheMostLikelyTokenNotTokenZero() {
+        // every probability at or below the sort's cutoff (top-p at most 1/n): nothing was sorted, and token 0 was kept
+        var tiny = new SamplingParams(1, 0, 0.3f, 0);
+        assertArrayEquals(new float[] {0, 1}, tiny.probabilities(new float[] {0f, 0.4f}, 0, 2));
+        assertArrayEquals(new SamplingParams(1, 2, 0.3f, 0).probabilities(new float[] {0f, 0.4f}, 0, 2),
+                tiny.probabilities(new float[] {0f, 0.4f}, 0, 2));
+        float[] four = {(float) Math.log(0.1), (float) Math.log(0.4), (float) Math.log(0.25), (float) Math.log(0.25)};
+        assertArrayEquals(new float[] {0, 1, 0, 0}, new SamplingParams(1, 0, 0.1f, 0).probabilities(four, 0, 4));
+        // a NaN is refused here too (the speculative verifier reads probabilities without argmax first)
+        assertThrows(Sampler.NonFiniteLogitsException.class,
+                () -> tiny.probabilities(new float[] {1f, Float.NaN, 2f}, 0, 3));
+    }
+
     private static int kept(float[] p) {
         int n = 0;
         for (float v : p) if (v > 0) n++;
