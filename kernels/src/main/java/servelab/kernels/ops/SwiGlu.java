@@ -38,7 +38,8 @@ public final class SwiGlu {
     }
 
     private static FloatVector silu(FloatVector g) {
-        // below -88, e^-g is past float's range (Vectors.exp clamps it to e^88), and silu(g) = g e^g is 0 in float
-        return g.div(Vectors.exp(g.neg()).add(1f)).blend(0f, g.lt(-88f));
+        // below -88, e^-g is past float's range (Vectors.exp clamps it to e^88, which made silu(-3e38) -1.8): silu(g) =
+        // g e^g is then under 6e-37 in magnitude (a subnormal down to about -104), and -0.0 is within that of it
+        return g.div(Vectors.exp(g.neg()).add(1f)).blend(g.mul(0f), g.lt(-88f));
     }
 }
