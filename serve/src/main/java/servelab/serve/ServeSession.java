@@ -127,7 +127,7 @@ public final class ServeSession implements AutoCloseable {
                     + "can take: " + maxLen + " (the model's context, context.max_model_len and one replica's KV blocks)");
         }
         if (spec.maxModelLen() > 0) maxLen = spec.maxModelLen();
-        info.putAll(servelab.runtime.experiment.RunInfo.of(exp, setup, blocks, testbed.registry(),
+        info.putAll(servelab.runtime.experiment.RunInfo.of(exp, setup, testbed.registry(),
                 r -> replicas.get(r).totalBlocks()));
         engine.start(replicas, slots.replicas(), slots.cluster(), events);
         metrics.clusterPlugins(slots.cluster().currentIds());

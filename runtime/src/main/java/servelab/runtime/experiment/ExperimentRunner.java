@@ -184,7 +184,7 @@ public final class ExperimentRunner {
                 options.stepHook().afterStep(replica, end);
                 options.progress().update(completed(replicas), end);
             });
-            var info = RunInfo.of(exp, setup, blocks, testbed.registry(), r -> replicas.get(r).totalBlocks());
+            var info = RunInfo.of(exp, setup, testbed.registry(), r -> replicas.get(r).totalBlocks());
             int maxModelLen = replicas.getFirst().maxModelLen();
             var context = ordered("max_model_len", maxModelLen == Integer.MAX_VALUE ? null : maxModelLen,
                     "overflow", exp.context().overflow());

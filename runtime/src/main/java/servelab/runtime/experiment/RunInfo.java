@@ -14,9 +14,10 @@ public final class RunInfo {
 
     /**
      * run.json's content before the run's results (the serving front adds its own keys); {@code kvBlocks} gives replica
-     * r's KV blocks, which a cluster group's own profile can make differ from {@code blocks}, replica 0's.
+     * r's KV blocks (a cluster group's own profile can make them differ from replica to replica; {@code kv.blocks} is
+     * replica 0's).
      */
-    public static Map<String, Object> of(Experiment exp, ExecutorSetup setup, int blocks, PluginRegistry registry,
+    public static Map<String, Object> of(Experiment exp, ExecutorSetup setup, PluginRegistry registry,
                                          java.util.function.IntUnaryOperator kvBlocks) {
         var info = new LinkedHashMap<String, Object>();
         info.put("servelab_version", version());
@@ -34,7 +35,7 @@ public final class RunInfo {
         info.put("prompts", Json.ordered("kind", exp.prompts().kind(), "period", exp.prompts().period()));
         var kv = new LinkedHashMap<String, Object>();
         kv.put("block_size", exp.kv().blockSize());
-        kv.put("blocks", blocks);
+        kv.put("blocks", kvBlocks.applyAsInt(0)); // replica 0's (it said the top level profile's, held by no replica)
         kv.put("host_blocks", exp.kv().hostBlocks());
         kv.put("offload", exp.kv().offload());
         info.put("kv", kv);

@@ -198,9 +198,10 @@ class ClusterRunTest {
     @Test
     void runJsonGivesAGroupsKvBlocksWhenItsProfileSetsThem() throws Exception {
         // run.json said kv_blocks 0 for a group that took its profile's default, which the cluster table contradicted
-        var results = run(List.of("seed=3", "trace.synthetic.count=20", "cluster.groups=[{name: h100, count: 1},"
-                + " {name: small, count: 1, profile: tiny/cpu}]"), "defaults");
-        var groups = Json.MAPPER.readTree(work.resolve("defaults/run.json").toFile()).get("cluster").get("groups");
+        var results = run(List.of("seed=3", "trace.synthetic.count=20", "cluster.groups=[{name: small, count: 1, profile:"
+                + " tiny/cpu}, {name: h100, count: 1}]"), "defaults");
+        var info = Json.MAPPER.readTree(work.resolve("defaults/run.json").toFile());
+        var groups = info.get("cluster").get("groups");
         var cluster = results.table(ResultTable.CLUSTER).orElseThrow();
         long[] replica = cluster.longs("replica"), total = cluster.longs("kv_blocks_total");
         for (int i = 0; i < cluster.rowCount(); i++) {
@@ -208,6 +209,8 @@ class ClusterRunTest {
             assertEquals(total[i], groups.get((int) replica[i]).get("kv_blocks").asLong(), groups.toString());
         }
         assertTrue(groups.get(0).get("kv_blocks").asLong() != groups.get(1).get("kv_blocks").asLong(), groups.toString());
+        // and kv.blocks is replica 0's (it was the top-level profile's, 27,807 here, which replica 0 does not hold)
+        assertEquals(groups.get(0).get("kv_blocks").asLong(), info.get("kv").get("blocks").asLong());
     }
 
     @Test
