@@ -29,12 +29,21 @@ public final class Png {
                 if (!ImageIO.write(image(chart), "png", out)) throw new IOException("no PNG writer in this JDK");
             }
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) { // (a folder of that name): the chart's own error is the one to say
+                e.addSuppressed(cleanup);
+            }
+            if (e instanceof RuntimeException r) throw r;
             // ImageIO's own text ("I/O error writing PNG file!") says less than its cause
             var why = e instanceof javax.imageio.IIOException && e.getCause() != null ? e.getCause() : e;
-            throw new IOException("cannot write " + file + ": " + (why instanceof java.nio.file.NoSuchFileException
-                    ? "no such folder" : why.getMessage()), e);
+            throw new IOException("cannot write " + file + ": " + switch (why) {
+                case java.nio.file.NoSuchFileException x -> "no such folder";
+                case java.nio.file.DirectoryNotEmptyException x -> "a folder of that name is in the way";
+                case java.nio.file.FileSystemException x when x.getReason() != null -> x.getReason();
+                default -> why.getMessage();
+            }, e);
         }
     }
 

@@ -75,6 +75,16 @@ class ChartsTest {
         var missing = dir.resolve("gone/cdf.png");
         var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Png.write(chart, missing));
         assertEquals("cannot write " + missing + ": no such folder", e.getMessage());
+        // the temporary name taken by a folder with something in it: the chart's error, not the clean-up's
+        java.nio.file.Files.createDirectories(dir.resolve("busy.png.tmp/sub"));
+        var busy = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Png.write(chart, dir.resolve("busy.png")));
+        assertTrue(busy.getMessage().startsWith("cannot write " + dir.resolve("busy.png") + ": "), busy.getMessage());
+        // a folder in the file's own place, named once
+        java.nio.file.Files.createDirectories(dir.resolve("taken.png/sub"));
+        var taken = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Png.write(chart, dir.resolve("taken.png")));
+        assertEquals("cannot write " + dir.resolve("taken.png") + ": a folder of that name is in the way", taken.getMessage());
     }
 
     @Test
