@@ -169,9 +169,9 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
 
     /** Why ngram proposes nothing in this run (null where it drafts: a model run); its results equalled none's. */
     public String ngramNote() {
-        return executor == ExecutorKind.MODEL ? null : "ngram drafts by looking up the prompt's token ids, which a "
-                + executor.id() + " run does not have: it proposes no drafts here (speculator 'modeled' models "
-                + "speculation in simulation)";
+        return executor == ExecutorKind.MODEL ? null : "ngram drafts by looking up the prompt's token ids, which "
+                + (executor.id().matches("[aeiou].*") ? "an " : "a ") + executor.id() + " run does not have: it "
+                + "proposes no drafts here (speculator 'modeled' models speculation in simulation)";
     }
 
     static List<String> groupNames(ClusterSpec cluster) {
