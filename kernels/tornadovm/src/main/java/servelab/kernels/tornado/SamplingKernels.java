@@ -292,7 +292,17 @@ public final class SamplingKernels {
             float u = uniforms.get(g);
             // each branch stores its own pick: with one `pick` stored after the if/else, TornadoVM 5.2's OpenCL code
             // stored the else branch's value for both
-            if (topK > 0) {
+            if (m > 3.4028235e38f) {   // an infinite logit takes all the probability, as on the CPU: the first one
+                int first = 0;
+                boolean seen = false;
+                for (int i = 0; i < n; i++) {
+                    if (!seen && logits.get(base + i) > 3.4028235e38f) {
+                        first = i;
+                        seen = true;
+                    }
+                }
+                ids.set(g, first);
+            } else if (topK > 0) {
                 int keep = topK;
                 if (topP < 1f) {
                     float kept = 0f;

@@ -219,6 +219,23 @@ class DeviceKernelsTest {
     }
 
     @Test
+    void anInfiniteLogitIsDrawnAsOnTheCpuTheFirstOfThem() {
+        // exp(inf - inf) made the row's mass NaN on the device, where the CPU takes the first infinite logit
+        int vocab = 1000;
+        var params = new servelab.kernels.sample.SamplingParams[] {
+                servelab.kernels.sample.SamplingParams.temperature(0.8f),
+                new servelab.kernels.sample.SamplingParams(1.0f, 0, 0.9f, 0f),
+                new servelab.kernels.sample.SamplingParams(1.2f, 20, 0.8f, 0f)};
+        var logits = new float[params.length * 2 * vocab];
+        for (int i = 0; i < logits.length; i++) logits[i] = (float) random.nextDouble(-4, 4);
+        for (int row = 0; row < params.length * 2; row++) {
+            logits[row * vocab + 100 + 37 * row] = Float.POSITIVE_INFINITY;
+            logits[row * vocab + 700] = Float.POSITIVE_INFINITY;
+        }
+        assertDrawsAsTheCpuSampler(params, logits, vocab);
+    }
+
+    @Test
     void topPWithoutTopKIsTopPOfTheWholeRowsMassAsOnTheCpu() {
         // 0.45, 0.30, and 998 tokens sharing 0.25, each below the CPU sort's cutoff (0.5 / 999): top-p 0.5 was taken of
         // the sorted tokens' mass (0.75), so 0.45 alone reached it and every draw was token 0; now {0, 1}, 40% token 1
