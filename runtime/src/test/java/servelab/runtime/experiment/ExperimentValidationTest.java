@@ -68,7 +68,8 @@ class ExperimentValidationTest {
         assertEquals("e.yaml: cluster.groups[1].plugins.batcher.params.max_num_seqs is the text '8'; write numbers and "
                 + "booleans without quotes", error("replicas: 2\ncluster: {groups: [{name: a, count: 1}, {name: b, count: 1, "
                 + "plugins: {batcher: {name: continuous, params: {max_num_seqs: \"8\"}}}}]}\n"));
-        assertEquals("e.yaml: kv.blocks must be a whole number, was '12'", error("kv: {blocks: \"12\"}\n"));
+        assertEquals("e.yaml: kv.blocks must be a whole number, was '12' (text: write numbers and booleans without quotes)",
+                error("kv: {blocks: \"12\"}\n"));
         assertEquals("e.yaml: seed must be a whole number, was 1.5", error("seed: 1.5\n"));
     }
 
