@@ -148,8 +148,12 @@ public final class BundleDeployer {
                 .map(Map.Entry::getKey).findFirst();
         if (twin.isPresent()) {
             String same = file + ": the same bundle as " + twin.get().getFileName() + " (the same content)";
-            if (old != null) withdraw(jar, old, same + "; the bundle it held before is withdrawn");
-            else listener.report("info", "", "", "", same + "; nothing changed");
+            if (old != null) {
+                deployed.remove(jar, old);
+                release(jar, old, same + "; what it held before goes");
+            } else {
+                listener.report("info", "", "", "", same + "; nothing changed");
+            }
             twins.put(jar, new Twin(digest, twin.get()));
             return false;
         }
@@ -209,19 +213,27 @@ public final class BundleDeployer {
         var path = jar.toAbsolutePath().normalize();
         twins.remove(path);
         var old = deployed.remove(path);
-        if (old == null) return;
+        if (old != null) release(path, old, jar.getFileName() + ": removed");
+    }
+
+    /**
+     * {@code path} no longer holds {@code old}'s bundle (the jar went, or now copies another): a copy of it inherits the
+     * bundle (the other copies now copy that one), else the bundle is withdrawn and the copies of what it held before
+     * are deployed, as a fresh start of the folder would deploy them.
+     */
+    private void release(Path path, Deployed old, String message) {
         var copies = twins.entrySet().stream().filter(e -> e.getValue().of.equals(path)).map(Map.Entry::getKey).toList();
         var heir = copies.stream().filter(c -> twins.get(c).digest.equals(old.digest)).findFirst();
-        if (heir.isPresent()) { // a copy of it stays: so does its bundle, now the copy's (the other copies now copy it)
+        if (heir.isPresent()) {
             twins.remove(heir.get());
             deployed.put(heir.get(), old);
             for (var c : copies) twins.computeIfPresent(c, (k, t) -> new Twin(t.digest, heir.get()));
-            listener.report("info", "", "", "", jar.getFileName() + ": removed; its bundle stays, the same as "
-                    + heir.get().getFileName() + "'s");
+            listener.report("info", "", "", "", message + "; its bundle stays, the same as " + heir.get().getFileName()
+                    + "'s");
             return;
         }
-        withdraw(path, old, jar.getFileName() + ": removed");
-        for (var c : copies) { // copies of what it held before: what a fresh start of the folder would deploy
+        withdraw(path, old, message);
+        for (var c : copies) {
             twins.remove(c);
             if (isJar(c)) deploy(c);
         }

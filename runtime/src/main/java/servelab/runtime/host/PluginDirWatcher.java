@@ -17,12 +17,15 @@ import java.util.concurrent.TimeUnit;
  * Watches the plugins directory while a run goes on. A jar that appears or changes is deployed once its size and
  * modification time have been stable for {@link #SETTLE_NANOS} (a copy in progress is not picked up half-written;
  * a truncated jar is rejected by the deployer and retried when it changes again); a deleted jar is uninstalled
- * after the jars that appeared with it are deployed (a rename, {@code mv a.jar b.jar}, then keeps its bundle: the new
- * name is a copy of a deployed jar when the old one goes, and the plugin is not swapped for itself).
+ * {@link #REMOVAL_NANOS} later, once the jars that appeared meanwhile are deployed (a rename, {@code mv a.jar b.jar},
+ * then keeps its bundle: the new name is a copy of a deployed jar when the old one goes; and a jar deleted and copied
+ * back with the same bytes is no change), so the plugin is never swapped for itself.
  * The directory is also rescanned every two seconds in case a file system drops change events.
  */
 public final class PluginDirWatcher implements AutoCloseable {
     static final long SETTLE_NANOS = 50_000_000L;
+    /** How long a deleted jar's bundle stays, in case the jar comes back (rm, then cp) or was renamed. */
+    static final long REMOVAL_NANOS = 1_000_000_000L;
     private static final long RESCAN_NANOS = 2_000_000_000L;
 
     private record Seen(long size, long modified, long sinceNanos) {}
@@ -117,10 +120,10 @@ public final class PluginDirWatcher implements AutoCloseable {
             }
         }
         var gone = removals.entrySet().iterator();
-        while (gone.hasNext()) { // once what came meanwhile is deployed (or after a second, whatever is still settling)
+        while (gone.hasNext()) { // after a second (an rm and a cp of the same bytes is no change), and what came meanwhile
             var entry = gone.next();
             long age = System.nanoTime() - entry.getValue();
-            if (age < SETTLE_NANOS || (!pending.isEmpty() && age < 1_000_000_000L)) continue;
+            if (age < REMOVAL_NANOS || (!pending.isEmpty() && age < 5 * REMOVAL_NANOS)) continue;
             gone.remove();
             if (!Files.exists(entry.getKey())) deployer.remove(entry.getKey());
         }

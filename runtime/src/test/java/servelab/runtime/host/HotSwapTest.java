@@ -193,6 +193,18 @@ class HotSwapTest {
         assertEquals(probe.bundleId(), now.bundleId());
     }
 
+    @Test
+    void aJarDeletedAndCopiedBackWithTheSameBytesIsNoChange() throws Exception {
+        // rm, then cp of the same bytes 0.1-0.3 s later: removed, then deployed again and swapped for itself
+        var bytes = Files.readAllBytes(plugins.resolve("probe.jar"));
+        Files.delete(plugins.resolve("probe.jar"));
+        Thread.sleep(300);
+        drop("probe.jar", bytes);
+        Thread.sleep(1_500); // past the removal's second
+        assertTrue(!reports.any("probe.jar: removed") && reports.count("deploy probe.jar") == 1, reports.lines.toString());
+        assertTrue(testbed.registry().installed().stream().anyMatch(p -> p.descriptor().name().equals("probe")));
+    }
+
     private void drop(String name, byte[] bytes) {
         try {
             TestBundles.drop(plugins, name, bytes);

@@ -123,6 +123,33 @@ class IdenticalBundleTest {
         }
     }
 
+    @Test
+    void aJarThatBecomesACopyOfAnotherHandsItsBundleToItsOwnCopy() throws Exception {
+        // probe.jar (v1) and copy.jar (v1, dormant); then probe.jar gets other.jar's bytes: its v1 bundle was withdrawn
+        // and copy.jar, the only v1 left in the folder, stayed dormant: probe was gone for good
+        var plugins = Files.createDirectories(work.resolve("plugins"));
+        var reports = new TestBundles.Reports();
+        var v1 = TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS);
+        var other = TestBundles.scheduler(work, "other", "1.0.0", "", FCFS);
+        TestBundles.drop(plugins, "probe.jar", v1);
+        TestBundles.drop(plugins, "other.jar", other);
+        try (var testbed = Testbed.start(plugins, reports)) {
+            TestBundles.drop(plugins, "copy.jar", v1);
+            assertFalse(testbed.deployer().deploy(plugins.resolve("copy.jar")));
+            var bundle = testbed.registry().installed().stream().filter(p -> p.descriptor().name().equals("probe"))
+                    .findFirst().orElseThrow().bundleId();
+            TestBundles.drop(plugins, "probe.jar", other);
+            assertFalse(testbed.deployer().deploy(plugins.resolve("probe.jar")));
+            assertTrue(reports.any("probe.jar: the same bundle as other.jar (the same content); what it held before "
+                    + "goes; its bundle stays, the same as copy.jar's"), reports.lines.toString());
+            Files.delete(plugins.resolve("probe.jar"));
+            testbed.deployer().remove(plugins.resolve("probe.jar"));
+            assertEquals(List.of("1.0.0"), versions(testbed), reports.lines.toString());
+            assertEquals(bundle, testbed.registry().installed().stream().filter(p -> p.descriptor().name().equals("probe"))
+                    .findFirst().orElseThrow().bundleId()); // the same bundle: its state stayed
+        }
+    }
+
     private static List<String> versions(Testbed testbed) {
         return testbed.registry().installed().stream().filter(p -> p.descriptor().name().equals("probe"))
                 .map(p -> p.descriptor().version()).toList();
