@@ -361,9 +361,10 @@ public final class ExperimentFile {
             var value = YAML.readTree(text);
             // a plain value with a line break inside it: YAML folds the break into a space, so a file named with a
             // carriage return was looked for under another name (and a message showed a space where the \r was).
-            // Not a break at the end (a value read from a file), a block scalar (| or >), nor one with a comment
+            // Taken as typed only where folding is all YAML did (not a comment, a block scalar, a tag, a break at the end)
             var typed = text.strip();
-            if (value.isTextual() && typed.matches("(?s)[^'\"|>].*[\r\n].*") && !typed.contains(" #")) {
+            if (value.isTextual() && typed.matches("(?s).*[\r\n].*")
+                    && value.textValue().equals(typed.replaceAll("[ \t]*(\r\n|\r|\n)[ \t]*", " "))) {
                 value = TextNode.valueOf(typed);
             }
             node.set(keys[keys.length - 1], value);

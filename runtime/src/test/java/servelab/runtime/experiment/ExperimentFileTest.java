@@ -212,7 +212,7 @@ class ExperimentFileTest {
         assertTrue(exp.trace().file().endsWith("t\rx.jsonl"), exp.trace().file());
         // a break at the end (a value read from a file, CRLF too), a block scalar, a comment: YAML's, as before
         for (var set : List.of("trace.file=sjf\n", "trace.file=sjf\r", "trace.file=sjf\r\n", "trace.file=|-\n  sjf",
-                "trace.file=sjf # the file\n")) {
+                "trace.file=sjf # the file\n", "trace.file=sjf\n# the file", "trace.file=sjf\n...", "trace.file=!!str sjf")) {
             assertTrue(load("", set).trace().file().endsWith("sjf"), set);
         }
         // quoted, or a flow collection over lines, it is YAML's as before
