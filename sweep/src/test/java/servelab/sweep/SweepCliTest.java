@@ -59,7 +59,9 @@ class SweepCliTest {
     @Test
     void aMisspeltPluginParameterAxisFailsBeforeAnyPointRuns() throws Exception {
         var plugins = TestPlugins.defaultPlugins(dir.resolve("plugins"));
-        for (var axis : new String[] {"plugins.batcher.params.max_num_sqs: [16, 32]", "plugins.batcher.params.max_num_seqs: [16, -3]"}) {
+        for (var axis : new String[] {"plugins.batcher.params.max_num_sqs: [16, 32]", "plugins.batcher.params.max_num_seqs: [16, -3]",
+                // a scheduled switch's parameters too (each such point failed on its own, and the sweep ran the rest)
+                "swaps: [[{at_ms: 10, kind: batcher, name: continuous, params: {max_num_sqs: 4}}]]"}) {
             var file = dir.resolve("bad.yaml");
             Files.writeString(file, "base: {trace: {synthetic: {count: 20}}}\naxes:\n  " + axis + "\n");
             var out = dir.resolve("bad-out");
@@ -68,8 +70,9 @@ class SweepCliTest {
                     "--work-dir", dir.resolve("work").toString());
             // then: refused with the key as written and the point, and nothing ran (every point failed, one by one)
             assertEquals(1, sweep.rc(), sweep.out());
-            assertTrue(sweep.out().contains("plugins.batcher.params.max_num_s"), sweep.out());
-            assertTrue(sweep.out().contains(": point {plugins.batcher.params.max_num_s"), sweep.out());
+            assertTrue(sweep.out().contains("params.max_num_s"), sweep.out());
+            assertTrue(sweep.out().contains(": point {plugins.batcher.params.max_num_s") || sweep.out().contains(": point {swaps"),
+                    sweep.out());
             assertTrue(!Files.exists(out.resolve("points")), sweep.out());
         }
         // and a sample no smaller than the grid says that it runs the whole grid

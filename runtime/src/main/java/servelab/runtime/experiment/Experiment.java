@@ -33,7 +33,7 @@ import servelab.api.PluginKind;
  * @param gateway   the gateway between trace and router: timeouts, idempotency keys, fallback group
  *                  ({@link GatewaySpec})
  * @param context   the longest request taken and what happens to longer ones ({@link ContextSpec})
- * @param swaps     plugin switches at set times of the run clock, in time order ({@link SwapSpec})
+ * @param swaps     plugin switches at set times of the run clock ({@link SwapSpec}); two at one time in the order written
  */
 public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind executor, String profile, Integer replicas,
                          KvSpec kv, Map<String, PluginSpec> plugins, Map<String, Double> slo, String output,
@@ -112,16 +112,16 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
             var bad = badGroup(PluginKind.ADMISSION, admission.name(), admission.params(), groupNames);
             if (bad != null) throw new IllegalArgumentException("plugins.admission.params.group " + bad);
         }
-        swaps = swaps == null ? List.of() : swaps.stream().sorted(java.util.Comparator.comparingDouble(SwapSpec::atMs))
-                .toList(); // (a stable sort: two at one time switch in the order written)
-        for (int i = 0; i < swaps.size(); i++) {
+        swaps = swaps == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(swaps));
+        for (int i = 0; i < swaps.size(); i++) { // as written: the run makes them in time order, ties as written
             var swap = swaps.get(i);
+            swap.check("swaps[" + i + "]");
             if (swap.kind().equals(PluginKind.AUTOSCALER.id()) && autoscaling == null) {
-                throw new IllegalArgumentException("swaps: an autoscaler switch at " + swap.atMs() + " ms, but the "
-                        + "experiment has no autoscaling: block (a fixed fleet); give it one");
+                throw new IllegalArgumentException("swaps[" + i + "].kind: an autoscaler switch, but the experiment has "
+                        + "no autoscaling: block (a fixed fleet); give it one");
             }
             var bad = badGroup(PluginKind.fromId(swap.kind()), swap.name(), swap.params(), groupNames);
-            if (bad != null) throw new IllegalArgumentException("swaps: the switch at " + swap.atMs() + " ms: " + bad);
+            if (bad != null) throw new IllegalArgumentException("swaps[" + i + "].params.group " + bad);
         }
         for (var group : cluster.groups()) {
             for (var kind : group.plugins().keySet()) {

@@ -343,10 +343,11 @@ public final class ExperimentRunner {
         return all;
     }
 
-    /** Every plugin choice of the experiment (each replica group's), each once: what a run of it instantiates. */
+    /** Every plugin choice of the experiment (each replica group's, each switch's), each once: what a run instantiates. */
     public static List<PluginSelection> choices(Experiment exp) {
         var all = new java.util.LinkedHashSet<PluginSelection>();
         for (var plan : ClusterLayout.replicas(exp)) all.addAll(plan.selections().values());
+        all.addAll(ScheduledSwaps.selections(exp));
         return List.copyOf(all);
     }
 

@@ -20,14 +20,22 @@ import servelab.runtime.host.PluginSelection;
  */
 public record SwapSpec(Double atMs, String kind, String name, Map<String, Object> params) {
     public SwapSpec {
-        if (atMs == null) throw new IllegalArgumentException("at_ms is missing: the time of the switch, in ms of the run clock");
-        if (!(atMs >= 0) || atMs.isInfinite()) {
-            throw new IllegalArgumentException("at_ms must be a number of milliseconds >= 0, was " + atMs);
-        }
-        if (kind == null) throw new IllegalArgumentException("kind is missing: the plugin kind to switch");
-        PluginKind.fromId(kind); // names the kinds there are
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("name is missing: the plugin to switch to");
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+
+    /** Refuses what cannot be switched, naming {@code key} ({@code swaps[i]}) as the experiment wrote it. */
+    void check(String key) {
+        if (atMs == null) throw new IllegalArgumentException(key + ".at_ms is missing: when to switch, in ms of the run clock");
+        if (!(atMs >= 0 && atMs <= 1e12)) { // as a fault's times: past that, a switch that never comes
+            throw new IllegalArgumentException(key + ".at_ms must be in [0, 1e12] ms, was " + atMs);
+        }
+        if (kind == null) throw new IllegalArgumentException(key + ".kind is missing: the plugin kind to switch");
+        try {
+            PluginKind.fromId(kind); // names the kinds there are
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ".kind: " + e.getMessage(), e);
+        }
+        if (name == null || name.isBlank()) throw new IllegalArgumentException(key + ".name is missing: the plugin to switch to");
     }
 
     /** What the switch asks for; {@code key} (e.g. {@code swaps[0]}) names its parameters in errors. */

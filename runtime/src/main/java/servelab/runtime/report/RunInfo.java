@@ -91,15 +91,19 @@ public final class RunInfo {
 
     /**
      * What each slot was swapped to while the run went on (run.json's {@code plugin_history}), by kind, in time
-     * order, with parameters when given; a swap repeated on every replica (one {@code ctl switch}) counts once.
+     * order, with parameters when given: the first replica's swaps of a kind (one {@code ctl switch} is a swap on
+     * every replica, and the history lists each replica's in turn: two switches at once read sjf, ljf, sjf, ljf).
      */
     public static Map<String, List<String>> swaps(RunResults run) {
         var out = new LinkedHashMap<String, List<String>>();
         if (!(run.runInfo().get("plugin_history") instanceof List<?> history)) return out;
+        var replicaOf = new java.util.HashMap<String, Object>();
         for (var entry : history) {
             if (!(entry instanceof Map<?, ?> e) || !"swap".equals(e.get("event"))) continue;
+            var kind = String.valueOf(e.get("kind"));
+            if (!java.util.Objects.equals(replicaOf.computeIfAbsent(kind, k -> e.get("replica")), e.get("replica"))) continue;
             var to = e.get("to") + params(e.get("params"));
-            var list = out.computeIfAbsent(String.valueOf(e.get("kind")), k -> new java.util.ArrayList<>());
+            var list = out.computeIfAbsent(kind, k -> new java.util.ArrayList<>());
             if (list.isEmpty() || !list.getLast().equals(to)) list.add(to);
         }
         return out;

@@ -93,6 +93,18 @@ class ScheduledSwapsTest {
     }
 
     @Test
+    void aReportNamesEachSwitchOnceWithSeveralReplicas() throws Exception {
+        // two switches of one slot at once on two replicas: the history lists each replica's in turn, and the report
+        // read sjf(prompt), sjf(oracle), sjf(prompt), sjf(oracle)
+        var dir = run(List.of("seed=5", "replicas=2", "trace.synthetic.count=100", "trace.synthetic.arrivals.rate=30",
+                "swaps=[{at_ms: 1000, kind: scheduler, name: sjf, params: {key: prompt}},"
+                        + " {at_ms: 1000, kind: scheduler, name: sjf, params: {key: oracle}}]"), "two");
+        var chain = servelab.runtime.report.RunInfo.swaps(RunResults.load(dir)).get("scheduler");
+        assertEquals(2, chain.size(), chain.toString());
+        assertTrue(chain.get(0).contains("key=prompt") && chain.get(1).contains("key=oracle"), chain.toString());
+    }
+
+    @Test
     void aSwitchThatCannotBeMadeIsRefusedBeforeTheRun() throws Exception {
         var unknown = assertThrows(IllegalArgumentException.class, () -> run(List.of(
                 "swaps=[{at_ms: 10, kind: scheduler, name: nosuch}]"), "unknown"));
@@ -107,15 +119,26 @@ class ScheduledSwapsTest {
                 "swaps=[{at_ms: 10, kind: autoscaler, name: target-utilization}]")));
         assertTrue(scaler.getMessage().contains("no autoscaling: block"), scaler.getMessage());
         var negative = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of(
-                "swaps=[{at_ms: -1, kind: scheduler, name: sjf}]")));
-        assertTrue(negative.getMessage().contains("at_ms must be a number of milliseconds >= 0, was -1.0"),
+                "swaps=[{at_ms: 5, kind: scheduler, name: sjf}, {at_ms: -1, kind: scheduler, name: sjf}]")));
+        assertTrue(negative.getMessage().endsWith("swaps[1].at_ms must be in [0, 1e12] ms, was -1.0"),
                 negative.getMessage());
+        var never = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of(
+                "swaps=[{at_ms: 1e300, kind: scheduler, name: sjf}]"))); // it was taken, and never came
+        assertTrue(never.getMessage().endsWith("swaps[0].at_ms must be in [0, 1e12] ms, was 1.0E300"), never.getMessage());
+        var kind = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of(
+                "swaps=[{at_ms: 5, kind: schedulr, name: sjf}]")));
+        assertTrue(kind.getMessage().contains("swaps[0].kind: "), kind.getMessage());
+        // entries are named as written, not in time order (the second, earlier in time, was called swaps[0])
+        var order = assertThrows(IllegalArgumentException.class, () -> run(List.of(
+                "swaps=[{at_ms: 500, kind: scheduler, name: sjf}, {at_ms: 100, kind: batcher, name: nosuch}]"), "order"));
+        assertTrue(order.getMessage().startsWith("swaps[1] (at 100.0 ms): "), order.getMessage());
         var key = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of(
                 "swaps=[{at_ms: 1, kind: scheduler, name: sjf, param: {key: prompt}}]")));
         assertTrue(key.getMessage().endsWith("unknown key 'swaps[0].param'; accepted there: at_ms, kind, name, params"),
                 key.getMessage());
         var missing = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of(
-                "swaps=[{at: 1, kind: scheduler, name: sjf}]")));
-        assertTrue(missing.getMessage().contains("at_ms is missing"), missing.getMessage());
+                "swaps=[{kind: scheduler, name: sjf}]")));
+        assertTrue(missing.getMessage().endsWith("swaps[0].at_ms is missing: when to switch, in ms of the run clock"),
+                missing.getMessage());
     }
 }
