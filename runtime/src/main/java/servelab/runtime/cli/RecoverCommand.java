@@ -83,8 +83,8 @@ final class RecoverCommand implements Callable<Integer> {
             if (result.get("replica_seconds_by_replica") instanceof List<?> list) {
                 byReplica = list.stream().map(v -> v instanceof Number n ? n.doubleValue() : Double.NaN).toList();
             }
-            servelab.runtime.experiment.ExperimentRunner.writeSummary(runDir,
-                    servelab.runtime.report.RunInfo.slo(info), replicaSeconds, byReplica);
+            servelab.runtime.experiment.ExperimentRunner.writeSummary(runDir, servelab.runtime.report.Summary.compute(
+                    runDir, servelab.runtime.report.RunInfo.slo(info)), replicaSeconds, byReplica);
             out.println("wrote summary.json: the replay had ended, so every request has its row");
         }
         if (Files.deleteIfExists(port)) out.println("removed the stale control.port");

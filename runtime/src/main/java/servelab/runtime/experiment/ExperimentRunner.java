@@ -225,10 +225,11 @@ public final class ExperimentRunner {
             long convertStart = System.nanoTime();
             Summary summary;
             try {
-                recorder.close();
+                var ahead = new SummaryAhead(runDir, slo); // read while the other tables convert
+                recorder.close(ahead::converted);
                 phases = phases.converted(System.nanoTime() - convertStart);
                 var cost = replicaSeconds(sim);
-                summary = writeSummary(runDir, slo, cost.total(), cost.byReplica());
+                summary = writeSummary(runDir, ahead.get(), cost.total(), cost.byReplica());
             } catch (IOException | RuntimeException e) { // the replay ended; its files did not close (a full disk)
                 info.put("aborted", "the replay ended, but closing its files failed: " + e.getMessage());
                 try {
@@ -299,12 +300,11 @@ public final class ExperimentRunner {
     }
 
     /**
-     * Computes and writes summary.json from the closed tables, read back batch by batch (a run of millions of
-     * requests must not be loaded whole); {@code byReplica} null leaves that key out (a recovered run's).
+     * Writes summary.json: {@code summary} ({@link Summary#compute(Path, Slo)}'s, from the closed tables read back batch
+     * by batch) and the cluster's; {@code byReplica} null leaves that key out (a recovered run's).
      */
-    public static Summary writeSummary(Path runDir, Slo slo, double replicaSeconds, List<Double> byReplica)
+    public static Summary writeSummary(Path runDir, Summary summary, double replicaSeconds, List<Double> byReplica)
             throws IOException {
-        var summary = Summary.compute(runDir, slo);
         var json = summary.toJson();
         ClusterSummary.compute(runDir, byReplica).ifPresent(c -> json.putAll(c.toJson()));
         json.put("replica_seconds", replicaSeconds);

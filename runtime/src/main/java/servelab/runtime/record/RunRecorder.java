@@ -178,7 +178,15 @@ public final class RunRecorder implements AutoCloseable {
 
     /** Closes the streams and converts each into its {@code .arrow} file. Calling it again does nothing. */
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
+        close(table -> { });
+    }
+
+    /**
+     * As {@link #close()}, telling {@code converted} of each table as soon as its {@code .arrow} file is complete (a
+     * reader of that file can start then, while the others convert).
+     */
+    public synchronized void close(java.util.function.Consumer<ResultTable> converted) throws IOException {
         if (closed) return;
         closed = true;
         if (flusher != null) flusher.cancel(false);
@@ -196,6 +204,7 @@ public final class RunRecorder implements AutoCloseable {
                 // second of any of them): re-cut each by count, so the files do not depend on the machine's speed
                 int rebatch = requestFlushNanos > 0 ? batchRows(t) : 0;
                 StreamToFile.convert(runDir, t, allocator, false, rebatch);
+                converted.accept(t);
             } catch (IOException | RuntimeException e) {
                 failure = chain(failure, new IOException("cannot convert " + runDir.resolve(t.streamFileName())
                         + " to " + t.fileName() + "; `servelab recover " + runDir + "` can retry", e));

@@ -203,6 +203,21 @@ class CrashRecoveryTest {
         assertTrue(again.stream().noneMatch(r -> r.table() == ResultTable.REQUESTS));
     }
 
+    @Test
+    void closingSaysEachTableAsSoonAsItsFileIsCompleteSoItsReaderCanStart() throws IOException {
+        // the run's summary of the requests reads requests.arrow while the other tables convert
+        var dir = tmp.resolve("ahead");
+        var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(2));
+        for (int i = 0; i < 5; i++) recorder.request(ok(i, i, i + 10, i + 20));
+        for (int i = 0; i < 7; i++) recorder.iteration(iteration(i, i, i + 1));
+        var seen = new java.util.ArrayList<String>();
+        recorder.close(table -> seen.add(table + " " + Files.exists(dir.resolve(table.fileName())) + " "
+                + Files.exists(dir.resolve(table.streamFileName())) + " "
+                + Files.exists(dir.resolve(ResultTable.CLUSTER.fileName()))));
+        assertEquals(List.of("REQUESTS true false false", "ITERATIONS true false false", "EVENTS true false false",
+                "CLUSTER true false true"), seen);
+    }
+
     /** Records, flushes some batches, and walks away without close(), as a killed JVM would. */
     private static void abandonedRun(Path dir) throws IOException {
         var recorder = RunRecorder.create(dir, RecorderOptions.defaults().withBatchRows(2).withRequestFlushNanos(0));
