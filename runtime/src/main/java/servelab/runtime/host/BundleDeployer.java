@@ -173,7 +173,7 @@ public final class BundleDeployer {
             var plugins = registry.providedBy(bundle);
             index.remember(digest, plugins);
             var swaps = registry.offer(plugins);
-            if (old != null) old.bundle.uninstall();
+            if (old != null && !passedOn(jar, old)) old.bundle.uninstall();
             deployed.put(jar, new Deployed(bundle, digest));
             refused.remove(jar);
             listener.report("deploy", "", "", "", file + ": " + (plugins.isEmpty() ? "no plugins"
@@ -222,21 +222,41 @@ public final class BundleDeployer {
      * are deployed, as a fresh start of the folder would deploy them.
      */
     private void release(Path path, Deployed old, String message) {
-        var copies = twins.entrySet().stream().filter(e -> e.getValue().of.equals(path)).map(Map.Entry::getKey).toList();
-        var heir = copies.stream().filter(c -> twins.get(c).digest.equals(old.digest)).findFirst();
-        if (heir.isPresent()) {
-            twins.remove(heir.get());
-            deployed.put(heir.get(), old);
-            for (var c : copies) twins.computeIfPresent(c, (k, t) -> new Twin(t.digest, heir.get()));
-            listener.report("info", "", "", "", message + "; its bundle stays, the same as " + heir.get().getFileName()
-                    + "'s");
+        var heir = heir(path, old);
+        if (heir != null) {
+            listener.report("info", "", "", "", message + "; its bundle stays, the same as " + heir.getFileName() + "'s");
             return;
         }
         withdraw(path, old, message);
-        for (var c : copies) {
+        for (var c : copiesOf(path)) {
             twins.remove(c);
             if (isJar(c)) deploy(c);
         }
+    }
+
+    /** {@code path} has new content: a copy of what it held keeps that bundle (a fresh start would install both). */
+    private boolean passedOn(Path path, Deployed old) {
+        var heir = heir(path, old);
+        if (heir != null) {
+            listener.report("info", "", "", "", path.getFileName() + "'s earlier bundle stays, the same as "
+                    + heir.getFileName() + "'s");
+        }
+        return heir != null;
+    }
+
+    /** The copy of {@code old}'s bytes that takes its bundle over from {@code path} (the other copies copy it then). */
+    private Path heir(Path path, Deployed old) {
+        var copies = copiesOf(path);
+        var heir = copies.stream().filter(c -> twins.get(c).digest.equals(old.digest)).findFirst().orElse(null);
+        if (heir == null) return null;
+        twins.remove(heir);
+        deployed.put(heir, old);
+        for (var c : copies) twins.computeIfPresent(c, (k, t) -> new Twin(t.digest, heir));
+        return heir;
+    }
+
+    private List<Path> copiesOf(Path path) {
+        return twins.entrySet().stream().filter(e -> e.getValue().of.equals(path)).map(Map.Entry::getKey).toList();
     }
 
     /** Stops the bundle {@code jar} had deployed (its plugins leave the registry) and says {@code message}. */

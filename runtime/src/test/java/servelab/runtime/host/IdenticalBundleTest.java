@@ -103,9 +103,10 @@ class IdenticalBundleTest {
     }
 
     @Test
-    void aCopyOfAnEarlierContentStaysUnusedUntilTheJarItCopiedGoes() throws Exception {
+    void aCopyOfTheEarlierBuildKeepsItAndNoListingSwapsItBackIn() throws Exception {
         // the copy of v1 was installed by ctl plugins' listing, after probe.jar had become v2: it swapped v2 back out;
-        // and when probe.jar (v2) went, the copy (v1, which a fresh start would install) stayed uninstalled
+        // and when probe.jar (v2) went, the copy (v1, which a fresh start would install) stayed uninstalled. Now the
+        // copy keeps v1's bundle when probe.jar becomes v2 (as a fresh start of the folder has both), and nothing more
         var plugins = Files.createDirectories(work.resolve("plugins"));
         var reports = new TestBundles.Reports();
         var v1 = TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS);
@@ -116,7 +117,8 @@ class IdenticalBundleTest {
             TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "probe", "2.0.0", "", FCFS));
             assertTrue(testbed.deployer().deploy(plugins.resolve("probe.jar")));
             assertFalse(testbed.deployer().deployProviders(plugins, null)); // what ctl plugins does
-            assertEquals(List.of("2.0.0"), versions(testbed), reports.lines.toString());
+            assertEquals(List.of("1.0.0", "2.0.0"), versions(testbed).stream().sorted().toList(), reports.lines.toString());
+            assertEquals(1, reports.count("deploy probe.jar: scheduler probe@2.0.0"), reports.lines.toString());
             Files.delete(plugins.resolve("probe.jar"));
             testbed.deployer().remove(plugins.resolve("probe.jar"));
             assertEquals(List.of("1.0.0"), versions(testbed), reports.lines.toString());
@@ -147,6 +149,29 @@ class IdenticalBundleTest {
             assertEquals(List.of("1.0.0"), versions(testbed), reports.lines.toString());
             assertEquals(bundle, testbed.registry().installed().stream().filter(p -> p.descriptor().name().equals("probe"))
                     .findFirst().orElseThrow().bundleId()); // the same bundle: its state stayed
+        }
+    }
+
+    @Test
+    void aJarWithNewContentLeavesItsEarlierBundleToItsCopy() throws Exception {
+        // probe.jar (probe) and copy.jar (probe, dormant); then probe.jar gets another plugin's bytes: probe was
+        // uninstalled, and copy.jar, which holds it, stayed dormant (a fresh start of the folder has both)
+        var plugins = Files.createDirectories(work.resolve("plugins"));
+        var reports = new TestBundles.Reports();
+        var v1 = TestBundles.scheduler(work, "probe", "1.0.0", "", FCFS);
+        TestBundles.drop(plugins, "probe.jar", v1);
+        try (var testbed = Testbed.start(plugins, reports)) {
+            TestBundles.drop(plugins, "copy.jar", v1);
+            assertFalse(testbed.deployer().deploy(plugins.resolve("copy.jar")));
+            TestBundles.drop(plugins, "probe.jar", TestBundles.scheduler(work, "other", "1.0.0", "", FCFS));
+            assertTrue(testbed.deployer().deploy(plugins.resolve("probe.jar")));
+            assertEquals(List.of("1.0.0"), versions(testbed), reports.lines.toString());
+            assertTrue(testbed.registry().installed().stream().anyMatch(p -> p.descriptor().name().equals("other")));
+            assertTrue(reports.any("probe.jar's earlier bundle stays, the same as copy.jar's"), reports.lines.toString());
+            // and copy.jar holds it now: removing it withdraws probe
+            Files.delete(plugins.resolve("copy.jar"));
+            testbed.deployer().remove(plugins.resolve("copy.jar"));
+            assertEquals(List.of(), versions(testbed), reports.lines.toString());
         }
     }
 
