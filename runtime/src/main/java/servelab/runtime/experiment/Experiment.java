@@ -115,6 +115,7 @@ public record Experiment(String name, long seed, TraceSpec trace, ExecutorKind e
         swaps = swaps == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(swaps));
         for (int i = 0; i < swaps.size(); i++) { // as written: the run makes them in time order, ties as written
             var swap = swaps.get(i);
+            if (swap == null) throw new IllegalArgumentException("swaps[" + i + "] is empty: give {at_ms, kind, name}");
             swap.check("swaps[" + i + "]");
             if (swap.kind().equals(PluginKind.AUTOSCALER.id()) && autoscaling == null) {
                 throw new IllegalArgumentException("swaps[" + i + "].kind: an autoscaler switch, but the experiment has "

@@ -91,21 +91,23 @@ public final class RunInfo {
 
     /**
      * What each slot was swapped to while the run went on (run.json's {@code plugin_history}), by kind, in time
-     * order, with parameters when given: the first replica's swaps of a kind (one {@code ctl switch} is a swap on
-     * every replica, and the history lists each replica's in turn: two switches at once read sjf, ljf, sjf, ljf).
+     * order, with parameters when given: of the replicas' swaps of a kind, the longest chain (one {@code ctl switch}
+     * is a swap on every replica, and the history lists each replica's in turn: two switches at once read sjf, ljf,
+     * sjf, ljf; a replica down at a switch took fewer).
      */
     public static Map<String, List<String>> swaps(RunResults run) {
-        var out = new LinkedHashMap<String, List<String>>();
-        if (!(run.runInfo().get("plugin_history") instanceof List<?> history)) return out;
-        var replicaOf = new java.util.HashMap<String, Object>();
+        var chains = new LinkedHashMap<String, Map<Object, List<String>>>(); // kind -> replica (null: the cluster's)
+        if (!(run.runInfo().get("plugin_history") instanceof List<?> history)) return new LinkedHashMap<>();
         for (var entry : history) {
             if (!(entry instanceof Map<?, ?> e) || !"swap".equals(e.get("event"))) continue;
-            var kind = String.valueOf(e.get("kind"));
-            if (!java.util.Objects.equals(replicaOf.computeIfAbsent(kind, k -> e.get("replica")), e.get("replica"))) continue;
             var to = e.get("to") + params(e.get("params"));
-            var list = out.computeIfAbsent(kind, k -> new java.util.ArrayList<>());
+            var list = chains.computeIfAbsent(String.valueOf(e.get("kind")), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(String.valueOf(e.get("replica")), r -> new java.util.ArrayList<>());
             if (list.isEmpty() || !list.getLast().equals(to)) list.add(to);
         }
+        var out = new LinkedHashMap<String, List<String>>();
+        chains.forEach((kind, byReplica) -> out.put(kind, byReplica.values().stream()
+                .reduce((a, b) -> b.size() > a.size() ? b : a).orElseThrow()));
         return out;
     }
 

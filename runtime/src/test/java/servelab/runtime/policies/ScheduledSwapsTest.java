@@ -102,6 +102,13 @@ class ScheduledSwapsTest {
         var chain = servelab.runtime.report.RunInfo.swaps(RunResults.load(dir)).get("scheduler");
         assertEquals(2, chain.size(), chain.toString());
         assertTrue(chain.get(0).contains("key=prompt") && chain.get(1).contains("key=oracle"), chain.toString());
+        // replica 0 down for good before the second switch: the report took replica 0's chain and left it out
+        var down = run(List.of("seed=5", "replicas=3", "trace.synthetic.count=300", "trace.synthetic.arrivals.rate=30",
+                "faults=[{kind: crash, at_ms: 6000, replica: 0, restart: false}]",
+                "swaps=[{at_ms: 3000, kind: scheduler, name: sjf, params: {key: prompt}},"
+                        + " {at_ms: 8000, kind: scheduler, name: sjf, params: {key: oracle}}]"), "down");
+        var both = servelab.runtime.report.RunInfo.swaps(RunResults.load(down)).get("scheduler");
+        assertEquals(2, both.size(), both.toString());
     }
 
     @Test
@@ -136,6 +143,9 @@ class ScheduledSwapsTest {
                 "swaps=[{at_ms: 1, kind: scheduler, name: sjf, param: {key: prompt}}]")));
         assertTrue(key.getMessage().endsWith("unknown key 'swaps[0].param'; accepted there: at_ms, kind, name, params"),
                 key.getMessage());
+        var empty = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of(
+                "swaps=[{at_ms: 1, kind: scheduler, name: sjf}, null]")));
+        assertTrue(empty.getMessage().endsWith("swaps[1] is empty: give {at_ms, kind, name}"), empty.getMessage());
         var missing = assertThrows(IllegalArgumentException.class, () -> ExperimentFile.load(null, List.of(
                 "swaps=[{kind: scheduler, name: sjf}]")));
         assertTrue(missing.getMessage().endsWith("swaps[0].at_ms is missing: when to switch, in ms of the run clock"),
