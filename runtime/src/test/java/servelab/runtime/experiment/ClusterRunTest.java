@@ -196,6 +196,20 @@ class ClusterRunTest {
     }
 
     @Test
+    void theReplicaLoadChartOfManyReplicasDrawsTheirSpreadNotALineEach() throws Exception {
+        // 1,000 replicas drew 1,000 lines (and report took minutes in XChart's legend): past 16, least, mean and most
+        var results = run(List.of("seed=3", "replicas=20", "trace.synthetic.count=40"), "twenty");
+        var chart = servelab.runtime.report.runs.ClusterCharts.replicaLoad(List.of(
+                new servelab.runtime.report.NamedRun("twenty", results)));
+        assertEquals(List.of("twenty mean of 20 replicas", "twenty least", "twenty most"),
+                chart.getSeriesCollection().stream().map(x -> x.getName()).toList());
+        var few = servelab.runtime.report.runs.ClusterCharts.replicaLoad(List.of(
+                new servelab.runtime.report.NamedRun("two", run(List.of("seed=3", "replicas=2",
+                        "trace.synthetic.count=40"), "two-replicas"))));
+        assertEquals(List.of("two r0", "two r1"), few.getSeriesCollection().stream().map(x -> x.getName()).toList());
+    }
+
+    @Test
     void runJsonGivesAGroupsKvBlocksWhenItsProfileSetsThem() throws Exception {
         // run.json said kv_blocks 0 for a group that took its profile's default, which the cluster table contradicted
         var results = run(List.of("seed=3", "trace.synthetic.count=20", "cluster.groups=[{name: small, count: 1, profile:"

@@ -238,19 +238,31 @@ public final class Charts {
      */
     static List<Line> mergeIdentical(List<Line> lines) {
         var kept = new ArrayList<Line>();
+        var merged = new ArrayList<Integer>(); // lines each kept one stands for
         outer:
         for (var line : lines) {
             for (int k = 0; k < kept.size(); k++) {
                 var same = kept.get(k);
                 if (same.dashed() == line.dashed() && Arrays.equals(same.x(), line.x()) && Arrays.equals(same.y(), line.y())) {
-                    kept.set(k, new Line(same.name() + " = " + line.name(), same.x(), same.y(), same.color(), same.dashed()));
+                    int n = merged.get(k) + 1;
+                    merged.set(k, n);
+                    // a few names, then a count: a thousand idle replicas made a label of 12,000 characters, which
+                    // XChart's legend measured for minutes
+                    String name = n <= MERGED_NAMES ? same.name() + " = " + line.name()
+                            : same.name().replaceFirst(" \\(and \\d+ more alike\\)$", "") + " (and " + (n - MERGED_NAMES)
+                            + " more alike)";
+                    kept.set(k, new Line(name, same.x(), same.y(), same.color(), same.dashed()));
                     continue outer;
                 }
             }
             kept.add(line);
+            merged.add(1);
         }
         return kept;
     }
+
+    /** Names a merged legend entry lists before it counts the rest. */
+    static final int MERGED_NAMES = 4;
 
     /** XChart needs unique series names; a repeated legend entry gets " (2)", " (3)", ... */
     private static String unique(String name, Set<String> names) {

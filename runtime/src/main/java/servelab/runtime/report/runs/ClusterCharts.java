@@ -52,16 +52,53 @@ public final class ClusterCharts {
             double[] times = RunCharts.seconds(c.doubles("time_ns"));
             long[] replica = c.longs("replica");
             double[] inSystem = c.doubles("in_system");
-            long replicas = java.util.Arrays.stream(replica).max().orElse(-1) + 1;
-            for (int r = 0; r < replicas; r++) {
-                var mine = inSystem.clone();
-                for (int k = 0; k < mine.length; k++) if (replica[k] != r) mine[k] = Double.NaN;
-                var bins = TimeBins.of(times, mine, 0, end, TIME_BINS);
-                lines.add(new Line(runs.get(i).name() + " r" + r, bins.centerS(), bins.mean(), i, r > 0));
+            int replicas = (int) (java.util.Arrays.stream(replica).max().orElse(-1) + 1);
+            // each replica's rows apart, in one pass (a copy of the table per replica was replicas x rows)
+            var rowsOf = new java.util.ArrayList<java.util.List<Integer>>();
+            for (int r = 0; r < replicas; r++) rowsOf.add(new java.util.ArrayList<>());
+            for (int k = 0; k < replica.length; k++) if (replica[k] >= 0) rowsOf.get((int) replica[k]).add(k);
+            var perReplica = new ArrayList<TimeBins>();
+            for (var rows : rowsOf) {
+                perReplica.add(TimeBins.of(rows.stream().mapToDouble(k -> times[k]).toArray(),
+                        rows.stream().mapToDouble(k -> inSystem[k]).toArray(), 0, end, TIME_BINS));
+            }
+            if (replicas <= MAX_REPLICA_LINES) {
+                for (int r = 0; r < replicas; r++) {
+                    var bins = perReplica.get(r);
+                    lines.add(new Line(runs.get(i).name() + " r" + r, bins.centerS(), bins.mean(), i, r > 0));
+                }
+            } else { // a line per replica is unreadable past a few dozen: the spread across replicas instead
+                lines.addAll(spread(runs.get(i).name(), perReplica, i));
             }
         }
         return Charts.overTime("Requests in the system per replica (routed, not finished)", "requests", lines,
                 List.<Marker>of());
+    }
+
+    /** Replicas beyond which {@link #replicaLoad} draws their least, mean and most per bin, not a line each. */
+    static final int MAX_REPLICA_LINES = 16;
+
+    private static List<Line> spread(String run, List<TimeBins> perReplica, int color) {
+        double[] x = perReplica.getFirst().centerS();
+        double[] least = new double[x.length], mean = new double[x.length], most = new double[x.length];
+        for (int b = 0; b < x.length; b++) {
+            double lo = Double.NaN, hi = Double.NaN, sum = 0;
+            int n = 0;
+            for (var bins : perReplica) {
+                double v = bins.mean()[b];
+                if (Double.isNaN(v)) continue;
+                lo = n == 0 ? v : Math.min(lo, v);
+                hi = n == 0 ? v : Math.max(hi, v);
+                sum += v;
+                n++;
+            }
+            least[b] = lo;
+            most[b] = hi;
+            mean[b] = n == 0 ? Double.NaN : sum / n;
+        }
+        int replicas = perReplica.size();
+        return List.of(new Line(run + " mean of " + replicas + " replicas", x, mean, color, false),
+                new Line(run + " least", x, least, color, true), new Line(run + " most", x, most, color, true));
     }
 
     /** Load imbalance and cluster prefix hit ratio per run, side by side. */

@@ -88,6 +88,16 @@ class ChartsTest {
     }
 
     @Test
+    void aThousandIdenticalLinesAreOneEntryWithACountNotAThousandNames() {
+        // a 1,000-replica run's idle replicas made one label of 12,000 characters; XChart's legend took minutes on it
+        var lines = new ArrayList<Line>();
+        for (int r = 0; r < 1000; r++) lines.add(new Line("run r" + r, X, new double[] {0, 0, 0}, 0, r > 0));
+        var merged = Charts.mergeIdentical(lines);
+        assertEquals(2, merged.size()); // r0 solid, the rest dashed
+        assertEquals("run r1 = run r2 = run r3 = run r4 (and 995 more alike)", merged.get(1).name());
+    }
+
+    @Test
     void aLongLegendMakesTheChartTallEnoughToListEveryRun() throws Exception {
         // given: 50 runs, as a report over a sweep's points draws them
         var values = new java.util.LinkedHashMap<String, double[]>();
