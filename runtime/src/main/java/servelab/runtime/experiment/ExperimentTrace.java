@@ -52,8 +52,24 @@ final class ExperimentTrace implements AutoCloseable {
             pipeline = pipeline.sharedPrefix(shared.prompts(), shared.tokens(), shared.share(), shared.blockTokens(),
                     exp.seed());
         }
-        this.stream = pipeline.renumber().stream();
+        this.stream = pipeline.renumber().stream().map(ExperimentTrace::withinClock);
         this.iterator = stream.iterator();
+    }
+
+    /**
+     * The latest arrival a run takes, 1e18 ns (about 31.7 years after the trace's first request): the run clock is a
+     * long of nanoseconds (to about 292 years), and delays, timeouts and intervals of up to 1e12 ms each are added to
+     * arrivals (one at 8.5e12 ms with a timeout of 1e12 ms wrapped past it, "time went backwards").
+     */
+    static final long MAX_ARRIVAL_NANOS = 1_000_000_000_000_000_000L;
+
+    private static TraceRequest withinClock(TraceRequest r) {
+        if (r.arrivalNanos() > MAX_ARRIVAL_NANOS) {
+            throw new IllegalArgumentException("request " + r.id() + " arrives " + r.arrivalNanos() / 1e9 + " s after "
+                    + "the trace's first; a run takes arrivals up to 1e9 s (about 31.7 years), so that the delays and "
+                    + "timeouts added to them stay on its clock (trace.transforms.window_s or time_scale shortens it)");
+        }
+        return r;
     }
 
     static ExperimentTrace open(Experiment exp) throws IOException {

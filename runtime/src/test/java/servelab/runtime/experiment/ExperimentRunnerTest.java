@@ -52,6 +52,19 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void anArrivalPastWhatTheRunClockTakesIsRefusedNotWrapped() throws Exception {
+        // 8.5e12 ms after the first, with a gateway timeout of 1e12 ms: the sum wrapped past 2^63 ns and the run
+        // stopped with "time went backwards"
+        var trace = Files.writeString(work.resolve("late.jsonl"), "{\"timestamp\": 0, \"input_length\": 10, "
+                + "\"output_length\": 2}\n{\"timestamp\": 8500000000000, \"input_length\": 10, \"output_length\": 2}\n");
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> run(List.of(
+                "trace.file=" + trace, "gateway.timeout_ms=1e12"), "late", options(plugins)));
+        assertTrue(e.getMessage().startsWith("request 1 arrives 8.5E9 s after the trace's first; a run takes arrivals up "
+                + "to 1e9 s"), e.getMessage());
+    }
+
+    @Test
     void withoutChunkedPrefillAPromptOverTheStepBudgetIsSplitAndCompletes() throws Exception {
         // given: prompts of 200-1,500 tokens, a 1,024-token step budget without chunked prefill (first the prompts
         // over the budget stalled the engine and the run was aborted; then each failed as "never scheduled", though
