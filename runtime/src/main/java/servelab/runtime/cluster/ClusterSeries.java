@@ -32,6 +32,8 @@ public final class ClusterSeries {
      * trace slowed 1e8 times, wrote rows for years of idle time, and the run never ended.
      */
     static final long MAX_GAP_TICKS = 10_000_000;
+    /** The most rows one jump may write, every replica's (1,000 replicas and an 11-day gap would be 10^10 rows). */
+    static final long MAX_GAP_ROWS = 100_000_000;
 
     public ClusterSeries(List<? extends LiveReplica> live, LoadBoard board, List<String> groups, long intervalNanos,
                          Consumer<ClusterRow> out) {
@@ -77,12 +79,13 @@ public final class ClusterSeries {
 
     /** Writes every tick at or before {@code nanos} (state as it was before anything at that time happened). */
     public void advanceTo(long nanos) {
-        if (nextTick <= nanos && (nanos - nextTick) / intervalNanos >= MAX_GAP_TICKS) { // years of idle rows: hours of writing
+        long ticks = nextTick <= nanos ? (nanos - nextTick) / intervalNanos : 0;
+        if (ticks >= MAX_GAP_TICKS || ticks * (live.size() + 1) >= MAX_GAP_ROWS) { // years of idle rows: hours of writing
             throw new servelab.runtime.engine.EngineException("cluster.arrow: the next event, at " + nanos / 1e9 + " s, is "
                     + (nanos - nextTick) / intervalNanos + " ticks of record.cluster_interval_ms (" + intervalNanos / 1e6
                     + " ms) after the last row, at " + (nextTick - intervalNanos) / 1e9 + " s, and each tick writes "
                     + (live.size() + 1) + " rows: give record.cluster_interval_ms a value that spans such gaps in fewer "
-                    + "than " + MAX_GAP_TICKS + " ticks");
+                    + "than " + Math.min(MAX_GAP_TICKS, MAX_GAP_ROWS / (live.size() + 1)) + " ticks");
         }
         while (nextTick <= nanos) {
             emit(nextTick);

@@ -65,6 +65,19 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60) // without the guard it writes 10^8 rows: stopped rather than filling a disk
+    void anIdleGapIsRefusedByTheRowsItWouldWriteForEveryReplica() throws Exception {
+        // the guard counted ticks, not rows: 1,000 replicas and an 11-day gap would have written 10^10 rows
+        var trace = Files.writeString(work.resolve("gap.jsonl"), "{\"timestamp\": 0, \"input_length\": 10, "
+                + "\"output_length\": 2}\n{\"timestamp\": 50400000, \"input_length\": 10, \"output_length\": 2}\n");
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> run(List.of(
+                "trace.file=" + trace, "replicas=200", "kv.blocks=64"), "gap", options(plugins)));
+        assertTrue(e.getMessage().contains("and each tick writes 201 rows: give record.cluster_interval_ms a value that "
+                + "spans such gaps in fewer than 497512 ticks"), e.getMessage());
+    }
+
+    @Test
     void withoutChunkedPrefillAPromptOverTheStepBudgetIsSplitAndCompletes() throws Exception {
         // given: prompts of 200-1,500 tokens, a 1,024-token step budget without chunked prefill (first the prompts
         // over the budget stalled the engine and the run was aborted; then each failed as "never scheduled", though
