@@ -137,9 +137,11 @@ public final class RunReport {
                 notes.add("`" + run.name() + "` has no run.json: its plugins, SLO and workload are unknown (goodput is"
                         + " n/a without --slo, and whether it replayed the others' workload cannot be told)");
             }
-            if (!RunCharts.hasIterations(run)) {
-                notes.add("`" + run.name() + "` has no iterations table (an imported run): it is left out of the "
-                        + "per-iteration charts");
+            if (!RunCharts.hasIterations(run)) { // an empty table is a run that made no step, not an import
+                var table = run.results().table(servelab.runtime.record.ResultTable.ITERATIONS);
+                notes.add("`" + run.name() + "` " + (table.isEmpty() ? "has no iterations table (an imported run)"
+                        : "recorded no engine step (every request failed before one, or record.iteration_every is 0)")
+                        + ": it is left out of the per-iteration charts");
             }
         }
         if (ownSlos.stream().distinct().count() > 1) {

@@ -56,6 +56,21 @@ class RunReportTest {
     }
 
     @Test
+    void aRunThatMadeNoStepIsNotCalledAnImport() throws Exception {
+        // every request failed before a step (all over max_model_len): the note said "an imported run"
+        var stepless = work.resolve("stepless");
+        servelab.runtime.record.RunRecorder.create(stepless, servelab.runtime.record.RecorderOptions.defaults()).close();
+        for (var file : List.of("requests.arrow", "run.json")) {
+            Files.copy(runDirs.get(0).resolve(file), stepless.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        var report = RunReport.write(NamedRun.load(List.of(stepless)), work.resolve("report-stepless"), Optional.empty());
+        var md = Files.readString(report.markdown());
+        assertTrue(md.contains("`stepless` recorded no engine step (every request failed before one, or "
+                + "record.iteration_every is 0)"), md);
+        assertTrue(!md.contains("an imported run"), md);
+    }
+
+    @Test
     void notesSayWhenSlosDifferAndWhenARunHasNoRunJson() throws Exception {
         // given: the fcfs run again under a tighter SLO, and once without its run.json
         var tight = work.resolve("tight");
