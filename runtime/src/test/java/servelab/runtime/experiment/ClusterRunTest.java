@@ -203,6 +203,12 @@ class ClusterRunTest {
                 new servelab.runtime.report.NamedRun("twenty", results)));
         assertEquals(List.of("twenty mean of 20 replicas", "twenty least", "twenty most"),
                 chart.getSeriesCollection().stream().map(x -> x.getName()).toList());
+        // and so do the per-iteration charts (1,000 replicas drew a chart 20,000 pixels high)
+        var batch = servelab.runtime.report.runs.RunCharts.batchSize(List.of(
+                new servelab.runtime.report.NamedRun("twenty", results)));
+        var names = batch.getSeriesCollection().stream().map(x -> x.getName()).toList();
+        assertEquals("twenty mean of 20 replicas", names.getFirst(), names.toString());
+        assertTrue(names.size() <= 3 && names.stream().noneMatch(n -> n.startsWith("twenty r")), names.toString());
         var few = servelab.runtime.report.runs.ClusterCharts.replicaLoad(List.of(
                 new servelab.runtime.report.NamedRun("two", run(List.of("seed=3", "replicas=2",
                         "trace.synthetic.count=40"), "two-replicas"))));

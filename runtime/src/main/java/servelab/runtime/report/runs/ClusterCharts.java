@@ -53,15 +53,7 @@ public final class ClusterCharts {
             long[] replica = c.longs("replica");
             double[] inSystem = c.doubles("in_system");
             int replicas = (int) (java.util.Arrays.stream(replica).max().orElse(-1) + 1);
-            // each replica's rows apart, in one pass (a copy of the table per replica was replicas x rows)
-            var rowsOf = new java.util.ArrayList<java.util.List<Integer>>();
-            for (int r = 0; r < replicas; r++) rowsOf.add(new java.util.ArrayList<>());
-            for (int k = 0; k < replica.length; k++) if (replica[k] >= 0) rowsOf.get((int) replica[k]).add(k);
-            var perReplica = new ArrayList<TimeBins>();
-            for (var rows : rowsOf) {
-                perReplica.add(TimeBins.of(rows.stream().mapToDouble(k -> times[k]).toArray(),
-                        rows.stream().mapToDouble(k -> inSystem[k]).toArray(), 0, end, TIME_BINS));
-            }
+            var perReplica = binsPerReplica(times, replica, inSystem, replicas, end, TIME_BINS);
             if (replicas <= MAX_REPLICA_LINES) {
                 for (int r = 0; r < replicas; r++) {
                     var bins = perReplica.get(r);
@@ -75,26 +67,48 @@ public final class ClusterCharts {
                 List.<Marker>of());
     }
 
-    /** Replicas beyond which {@link #replicaLoad} draws their least, mean and most per bin, not a line each. */
+    /** Replicas beyond which the per-replica charts draw their least, mean and most per bin, not a line each. */
     static final int MAX_REPLICA_LINES = 16;
 
-    private static List<Line> spread(String run, List<TimeBins> perReplica, int color) {
-        double[] x = perReplica.getFirst().centerS();
-        double[] least = new double[x.length], mean = new double[x.length], most = new double[x.length];
-        for (int b = 0; b < x.length; b++) {
-            double lo = Double.NaN, hi = Double.NaN, sum = 0;
-            int n = 0;
-            for (var bins : perReplica) {
+    /** Each replica's rows binned on their own, in one pass over the table (a copy per replica was replicas x rows). */
+    static List<TimeBins> binsPerReplica(double[] times, long[] replica, double[] values, int replicas, double end,
+                                         int bins) {
+        var rowsOf = new ArrayList<List<Integer>>();
+        for (int r = 0; r < replicas; r++) rowsOf.add(new ArrayList<>());
+        for (int k = 0; k < replica.length; k++) if (replica[k] >= 0) rowsOf.get((int) replica[k]).add(k);
+        var out = new ArrayList<TimeBins>();
+        for (var rows : rowsOf) {
+            out.add(TimeBins.of(rows.stream().mapToDouble(k -> times[k]).toArray(),
+                    rows.stream().mapToDouble(k -> values[k]).toArray(), 0, end, bins));
+        }
+        return out;
+    }
+
+    /**
+     * The replicas' least, mean and most per time bin, over the replicas with a value in it (a replica without rows
+     * there, one that made no step, is not in it); bins are matched by their centre, the same for every replica.
+     */
+    static List<Line> spread(String run, List<TimeBins> perReplica, int color) {
+        var byCenter = new java.util.TreeMap<Double, double[]>(); // least, most, sum, count
+        for (var bins : perReplica) {
+            for (int b = 0; b < bins.centerS().length; b++) {
                 double v = bins.mean()[b];
                 if (Double.isNaN(v)) continue;
-                lo = n == 0 ? v : Math.min(lo, v);
-                hi = n == 0 ? v : Math.max(hi, v);
-                sum += v;
-                n++;
+                var acc = byCenter.computeIfAbsent(bins.centerS()[b], c -> new double[] {v, v, 0, 0});
+                acc[0] = Math.min(acc[0], v);
+                acc[1] = Math.max(acc[1], v);
+                acc[2] += v;
+                acc[3]++;
             }
-            least[b] = lo;
-            most[b] = hi;
-            mean[b] = n == 0 ? Double.NaN : sum / n;
+        }
+        int n = byCenter.size();
+        double[] x = new double[n], least = new double[n], mean = new double[n], most = new double[n];
+        int k = 0;
+        for (var e : byCenter.entrySet()) {
+            x[k] = e.getKey();
+            least[k] = e.getValue()[0];
+            most[k] = e.getValue()[1];
+            mean[k++] = e.getValue()[2] / e.getValue()[3];
         }
         int replicas = perReplica.size();
         return List.of(new Line(run + " mean of " + replicas + " replicas", x, mean, color, false),
