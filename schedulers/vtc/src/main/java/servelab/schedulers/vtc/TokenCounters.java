@@ -75,6 +75,8 @@ final class TokenCounters implements Scheduler {
     /** Counter of the tenant whose queue emptied last: the floor for a tenant that starts waiting alone. */
     private double lastLeft;
     private long call;
+    /** The most output tokens a request was seen to gain from one call to the next: what one step makes (drafts too). */
+    private int stepGain = 1;
 
     TokenCounters(double inputWeight, double outputWeight) {
         this.inputWeight = inputWeight;
@@ -108,19 +110,27 @@ final class TokenCounters implements Scheduler {
             live.add(c);
         }
         if (c.seenInCall != call) seen++;
+        boolean lastCallToo = c.seenInCall == call - 1;
         c.seenInCall = call;
         if (!c.promptCharged && (running || seq.computedTokens() > 0 || seq.outputTokens() > 0)) {
             c.promptCharged = true;
             c.tenant.counter += inputWeight * c.promptTokens;
         }
         if (seq.outputTokens() > c.outputTokens) {
+            if (lastCallToo && running) stepGain = Math.max(stepGain, seq.outputTokens() - c.outputTokens);
             c.tenant.counter += outputWeight * (seq.outputTokens() - c.outputTokens);
             c.outputTokens = seq.outputTokens();
         }
         return c;
     }
 
-    /** A request in neither queue has finished since the last call: charge the rest of its prompt and output. */
+    /**
+     * A request in neither queue has left since the last call. One that finished made the rest of its output in its
+     * last step (at most what a step makes): charged that, and its prompt if it ran only then. One with more left
+     * than a step makes left before finishing (cancelled, failed, timed out, lost in a crash): what it was served
+     * is charged already, and it was charged its whole output limit besides, which a tenant whose requests fail paid
+     * for tokens no one served.
+     */
     private void chargeFinished() {
         if (seen == live.size()) return; // the usual step: nothing finished
         int kept = 0;
@@ -129,8 +139,11 @@ final class TokenCounters implements Scheduler {
                 live.set(kept++, c);
                 continue;
             }
-            if (!c.promptCharged) c.tenant.counter += inputWeight * c.promptTokens;
-            c.tenant.counter += outputWeight * Math.max(0, c.maxOutputTokens - c.outputTokens);
+            int rest = Math.max(0, c.maxOutputTokens - c.outputTokens);
+            if (rest <= stepGain) {
+                if (!c.promptCharged) c.tenant.counter += inputWeight * c.promptTokens;
+                c.tenant.counter += outputWeight * rest;
+            }
             served.remove(c.id);
         }
         live.subList(kept, live.size()).clear();

@@ -74,6 +74,34 @@ class VtcSchedulerTest extends SchedulerContractTest {
     }
 
     @Test
+    void aRequestThatLeftBeforeFinishingIsNotChargedTheOutputItNeverGot() {
+        // given: x (tenant a, prompt 10) has 4 of 50 tokens: a = 10 + 2 x 4 = 18; y (b, prompt 9) 5 tokens: b = 19
+        var vtc = create(Map.of());
+        var y = Seq.running(8, 0, 9, 20, 5).tenant("b");
+        vtc.order(new FakeQueues().running(Seq.running(7, 0, 10, 50, 4).tenant("a"), y));
+        // when: x leaves (cancelled, failed, timed out) with 46 tokens to go, more than one step makes
+        var order = waitingIds(vtc, new FakeQueues().running(y)
+                .waiting(Seq.waiting(1, 1, 8, 8).tenant("a"), Seq.waiting(2, 2, 8, 8).tenant("b")));
+        // then: a stays at 18 (it was charged 18 + 2 x 46 = 110, as if served), so a's request goes first
+        assertEquals(longs(1, 2), order);
+    }
+
+    @Test
+    void aStepThatMakesSeveralTokensStillCountsAsTheLastOneOfAFinishedRequest() {
+        // given: speculation: x (a, prompt 10) goes from 4 to 7 of 10 tokens in one step; y (b, prompt 9) has 8
+        var vtc = create(Map.of());
+        var y = Seq.running(8, 0, 9, 40, 8).tenant("b"); // b = 9 + 2 x 8 = 25
+        var x = Seq.running(7, 0, 10, 10, 4).tenant("a");
+        vtc.order(new FakeQueues().running(x, y));
+        vtc.order(new FakeQueues().running(x.produced(7), y)); // a = 10 + 2 x 7 = 24
+        // when: x finishes with its last 3 tokens, a step's worth as seen
+        var order = waitingIds(vtc, new FakeQueues().running(y)
+                .waiting(Seq.waiting(1, 1, 8, 8).tenant("a"), Seq.waiting(2, 2, 8, 8).tenant("b")));
+        // then: they are charged (a = 30 > b = 25): b first
+        assertEquals(longs(2, 1), order);
+    }
+
+    @Test
     void aLightTenantIsNotStarvedBehindAHeavyTenantsBacklog() {
         // given: 16 requests of a heavy tenant, then 4 of a light one, all at once; 2 sequences per step
         var trace = new ArrayList<TinyEngine.Request>();
