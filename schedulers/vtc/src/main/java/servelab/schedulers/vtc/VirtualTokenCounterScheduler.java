@@ -20,19 +20,18 @@ import servelab.api.sched.Scheduler;
  * that were already waiting, so a tenant cannot bank as credit the service it did not ask for. The paper bounds the
  * difference in service between two continuously backlogged tenants by twice the largest cost of one request.
  *
- * <p>Where ours differs: the counters live in the policy (the engine owns requests), and the service is derived
- * from the views' token counts between calls, so a charge lands one step after the work it pays for. A request
- * that finishes between two calls is charged its remaining prompt and output (its output limit, exact in trace
- * replay), when that is no more than one step makes (the most a request was seen to gain between two calls, drafts
- * included); one with more left left before finishing (cancelled, failed, timed out) and is charged nothing more, as
- * it was served nothing more. The paper picks requests one at a time while the batch has room; here the scheduler
- * emits the whole waiting queue in that pick order (charging each pick's prompt tentatively), and the batcher admits
- * from its head while memory lasts, which is the same sequence of picks. The paper lifts a counter when a request arrives to an
- * empty queue; a scheduler sees the queues only at step boundaries, so a tenant counts as newly waiting when none
- * of the requests it had waiting at the last call still waits (its queue emptied during the step). When no other
- * tenant kept waiting, the floor is the counter of the tenant whose queue emptied last, where the artifact lifts
- * nothing. Running requests keep their order (victim: the most recently scheduled). A VTC swapped in mid-run starts
- * with zero counters.
+ * <p>Where ours differs: the counters live in the policy (the engine owns requests), and the service is derived from
+ * the views' token counts between calls, so a charge lands one step after the work it pays for. A request that finishes
+ * between two calls is charged its remaining prompt and output (its output limit, exact in trace replay), when that is
+ * no more than one step makes (the most a request was seen to gain between two calls, drafts included); one with more
+ * left left before finishing (cancelled, failed, timed out) and is charged nothing more, as it was served nothing more.
+ * The paper picks requests one at a time while the batch has room; here the scheduler emits the whole waiting queue in
+ * that pick order (charging each pick's prompt tentatively), and the batcher admits from its head while memory lasts,
+ * which is the same sequence of picks. The paper lifts a counter when a request arrives to an empty queue; a scheduler
+ * sees the queues only at step boundaries, so a tenant counts as newly waiting when none of the requests it had waiting
+ * at the last call still waits (its queue emptied during the step). When no other tenant kept waiting, the floor is the
+ * counter of the tenant whose queue emptied last, where the artifact lifts nothing. Running requests keep their order
+ * (victim: the most recently scheduled). A VTC swapped in mid-run starts with zero counters.
  *
  * <p>Cost: O((r + w) + w log t) per call for r running and w waiting requests of t tenants; state: one entry per
  * tenant and per request not yet finished.
