@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -73,7 +74,7 @@ public final class BundleDeployer {
     public void deployFor(Path dir, Set<String> wanted) throws IOException {
         for (var jar : jars(dir)) {
             var read = read(jar);
-            if (read != null && mayProvide(read.content, wanted)) deploy(read);
+            if (read != null && mayProvide(read.content, wanted::contains)) deploy(read);
         }
     }
 
@@ -83,22 +84,37 @@ public final class BundleDeployer {
      *
      * @return whether a jar was deployed
      */
-    public synchronized boolean deployProviders(Path dir, String wanted) throws IOException {
+    public boolean deployProviders(Path dir, String wanted) throws IOException {
+        return wanted == null ? deployUndeployed(dir, content -> true) : deployUndeployed(dir, content -> mayProvide(content, wanted::equals));
+    }
+
+    /**
+     * Deploys the jars in {@code dir} not deployed yet that may provide a plugin of kind {@code kindId}: enough to
+     * name every plugin of that kind, without deploying (and recording) the jars of other kinds.
+     *
+     * @return whether a jar was deployed
+     */
+    public boolean deployKind(Path dir, String kindId) throws IOException {
+        return deployUndeployed(dir, content -> mayProvide(content, key -> key.startsWith(kindId + " ")));
+    }
+
+    private synchronized boolean deployUndeployed(Path dir, Predicate<JarContent> take) throws IOException {
         boolean any = false;
         for (var jar : jars(dir)) {
             var path = jar.toAbsolutePath().normalize();
             if (deployed.containsKey(path)) continue;
             var read = read(jar);
             if (read == null || read.content.digest().equals(refused.get(path))) continue;
-            if (wanted == null || mayProvide(read.content, Set.of(wanted))) any |= deploy(read);
+            if (take.test(read.content)) any |= deploy(read);
         }
         return any;
     }
 
-    private boolean mayProvide(JarContent content, Set<String> wanted) {
+    /** Whether a jar may provide a plugin whose index key passes {@code wanted}: the index says so or does not know. */
+    private boolean mayProvide(JarContent content, Predicate<String> wanted) {
         if (content.exports()) return true;
         var provided = index.provided(content.digest());
-        return provided.isEmpty() || provided.get().stream().anyMatch(wanted::contains);
+        return provided.isEmpty() || provided.get().stream().anyMatch(wanted);
     }
 
     private static List<Path> jars(Path dir) throws IOException {

@@ -51,11 +51,15 @@ public final class PluginRegistry {
         /** Deploys the jars that may provide {@code wanted}'s kind and name. */
         void deploy(PluginSelection wanted);
 
+        /** Deploys the jars that may provide a plugin of {@code kind} (to name them all). */
+        void deployKind(PluginKind kind);
+
         /** Deploys every jar not deployed yet. */
         void deployAll();
 
         Undeployed NONE = new Undeployed() {
             @Override public void deploy(PluginSelection wanted) {}
+            @Override public void deployKind(PluginKind kind) {}
             @Override public void deployAll() {}
         };
     }
@@ -231,8 +235,9 @@ public final class PluginRegistry {
             if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
         }
         if (!isInstalled(asked)) undeployed.deploy(asked); // outside this lock (see Undeployed)
-        // a name no jar provides: deploy the rest, so the message lists every plugin there is, not the run's own
-        if (!isInstalled(asked)) undeployed.deployAll();
+        // a name no jar provides: deploy the jars of its kind (not the others), so the message lists every plugin
+        // of the kind there is, not the run's own
+        if (!isInstalled(asked)) undeployed.deployKind(asked.kind());
         return switchInstalled(asked);
     }
 

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+
+import servelab.api.PluginKind;
 
 /**
  * The running plugin host: framework, registry and deployer, with the plugins directory deployed and, once
@@ -63,9 +66,11 @@ public final class Testbed implements AutoCloseable {
             var testbed = new Testbed(host, pluginsDir, listener, index);
             if (wanted == null) testbed.deployer.deployAll(pluginsDir);
             else testbed.deployer.deployFor(pluginsDir, wanted);
-            // a name no deployed jar provides (a typo): deploy the rest, so the error lists every plugin there is,
-            // not only the run's own ("unknown scheduler 'sjff'; installed: fcfs@1.0.0")
-            if (wanted != null && !testbed.provides(wanted)) testbed.deployer.deployAll(pluginsDir);
+            // a name no deployed jar provides (a typo): deploy the jars of its kind, so the error lists every plugin
+            // of the kind there is, not only the run's own ("unknown scheduler 'sjff'; installed: fcfs@1.0.0")
+            if (wanted != null) {
+                for (var kind : testbed.missingKinds(wanted)) testbed.deployer.deployKind(pluginsDir, kind);
+            }
             testbed.registry.undeployed(testbed.new Undeployed());
             for (var line : testbed.registry.duplicates()) listener.report("fault", "", "", "", line);
             return testbed;
@@ -86,6 +91,15 @@ public final class Testbed implements AutoCloseable {
         }
 
         @Override
+        public void deployKind(PluginKind kind) {
+            try {
+                deployer.deployKind(pluginsDir, kind.id());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list plugins directory " + pluginsDir, e);
+            }
+        }
+
+        @Override
         public void deployAll() {
             deployProviders(null);
         }
@@ -99,10 +113,12 @@ public final class Testbed implements AutoCloseable {
         }
     }
 
-    private boolean provides(Set<String> wanted) {
+    /** The kinds (ids) of the {@code wanted} index keys no installed plugin provides, in order. */
+    private Set<String> missingKinds(Set<String> wanted) {
         var installed = registry.installed().stream()
                 .map(p -> PluginIndex.key(p.descriptor().kind().id(), p.descriptor().name())).collect(Collectors.toSet());
-        return installed.containsAll(wanted);
+        return wanted.stream().filter(key -> !installed.contains(key)).map(key -> key.substring(0, key.indexOf(' ')))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Starts watching the plugins directory for new, changed and deleted jars. */

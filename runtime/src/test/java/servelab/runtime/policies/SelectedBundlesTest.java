@@ -81,6 +81,9 @@ class SelectedBundlesTest {
                     () -> testbed.registry().createSlots(1, java.util.Map.of(PluginKind.SCHEDULER, typo.getFirst())));
             // then: every installed scheduler is named (only fcfs@1.0.0, the one the index deployed, was)
             assertEquals("unknown scheduler 'sjff'; installed: fcfs@1.0.0, sjf@1.0.0", e.getMessage());
+            // and only the schedulers' jars were deployed for it, not the five of other kinds (all seven were)
+            assertEquals(Set.of("FcfsScheduler.jar", "ShortestJobFirstScheduler.jar"), testbed.registry().installed()
+                    .stream().map(Plugin::source).filter(s -> s.endsWith(".jar")).collect(Collectors.toSet()));
         }
     }
 
@@ -124,12 +127,14 @@ class SelectedBundlesTest {
         run("teach", (replica, end) -> {});
         var answers = new ArrayList<String>();
         var runDir = work.resolve("unknown");
-        run("unknown", (replica, end) -> {
+        var deployed = run("unknown", (replica, end) -> {
             if (answers.isEmpty() && replica.completed() >= 100) answers.add(ControlClient.send(runDir, "switch scheduler nosuch"));
         });
         // it said "unknown scheduler 'nosuch'; installed: fcfs@1.0.0" (sjf's jar had not been deployed)
         assertTrue(answers.getFirst().contains("unknown scheduler 'nosuch'; installed: ") && answers.getFirst().contains("sjf@1.0.0"),
                 answers.getFirst());
+        // and only sjf's jar was deployed (and recorded) to name it, not chunked-prefill's, a batcher's
+        assertEquals(List.of("ShortestJobFirstScheduler.jar"), List.copyOf(deployed));
     }
 
     /**
