@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -49,6 +50,10 @@ public class ChangedModules {
             String option = rest.removeFirst();
             if (option.equals("--unfollowed")) unfollowed = Set.of(rest.removeFirst().split(","));
             else if (option.equals("--listing")) listing = Path.of(rest.removeFirst());
+            else if (option.equals("--bundles")) {
+                for (var name : bundles(Path.of("").toAbsolutePath(), rest.removeFirst())) System.out.println(name);
+                return;
+            }
             else break;
         }
         if (rest.isEmpty()) {
@@ -142,6 +147,26 @@ public class ChangedModules {
     private static String path(String line) {
         int tab = line.indexOf('\t');
         return tab < 0 ? line : line.substring(0, tab);
+    }
+
+    /**
+     * The jars the reactor's modules whose parent is {@code parent} (the bundle parent, whose build copies each
+     * bundle into the plugins folder) have in their target/ folders, by file name, sorted: what a build puts into the
+     * plugins folder, so that the launcher can take out the jar of a module renamed or removed since.
+     */
+    static List<String> bundles(Path root, String parent) throws Exception {
+        var names = new TreeSet<String>();
+        for (var module : reactor(root).values()) {
+            if (module.pomOnly() || !parent.equals(module.parent())) continue;
+            var target = root.resolve(module.dir()).resolve("target");
+            if (!Files.isDirectory(target)) continue;
+            // ARTIFACT-VERSION.jar only: a folder moved with its module (git mv) keeps the jar of its old artifact
+            var own = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(module.artifactId()) + "-\\d.*\\.jar");
+            try (var files = Files.list(target)) {
+                files.map(f -> f.getFileName().toString()).filter(n -> own.matcher(n).matches()).forEach(names::add);
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** The default reactor: the root pom's modules (not its profiles'), recursively, in declaration order. */

@@ -32,6 +32,7 @@ class ChangedModulesTest {
     @TempDir static Path classes;
     private static Method decide;
     private static Method decideByListing;
+    private static Method bundles;
 
     @TempDir Path root;
 
@@ -47,6 +48,8 @@ class ChangedModulesTest {
         decideByListing = loader.loadClass("ChangedModules").getDeclaredMethod("decide", Path.class, Path.class,
                 Path.class, List.class, Set.class);
         decideByListing.setAccessible(true);
+        bundles = loader.loadClass("ChangedModules").getDeclaredMethod("bundles", Path.class, String.class);
+        bundles.setAccessible(true);
     }
 
     @BeforeEach
@@ -73,6 +76,15 @@ class ChangedModulesTest {
             for (var f : files.toList()) Files.setLastModifiedTime(f, BEFORE);
         }
         Files.setLastModifiedTime(write("target/stamp", ""), BUILT);
+    }
+
+    @Test
+    void theBundlesAreTheJarsOfTheBundleParentsChildrenNamedForTheirArtifacts() throws Exception {
+        write("plugin-a/target/plugin-a-1.0.jar", "jar");
+        write("plugin-a/target/plugin-old-1.0.jar", "jar"); // the folder moved with a module renamed from plugin-old
+        write("plugin-b/target/plugin-b-1.0.jar", "jar");
+        write("lib/target/lib-1.0.jar", "jar"); // a library, not a bundle
+        assertEquals(List.of("plugin-a-1.0.jar", "plugin-b-1.0.jar"), bundles(root, "bundle-parent"));
     }
 
     @Test
@@ -155,6 +167,11 @@ class ChangedModulesTest {
     private String decideByListing() throws Exception {
         return (String) decideByListing.invoke(null, root, Path.of("target/stamp"), Path.of("target/now"), List.of(),
                 Set.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> bundles(Path root, String parent) throws Exception {
+        return (List<String>) bundles.invoke(null, root, parent);
     }
 
     private String decide(List<String> required, String... unfollowed) throws Exception {

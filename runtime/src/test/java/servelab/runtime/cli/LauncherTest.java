@@ -158,6 +158,7 @@ class LauncherTest {
         // it prints its arguments, and writes the AOT cache a training run asks for (as JDK 25 does on exit)
         Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"25.0.1\"' >&2; exit 0; fi\n"
                 + "echo \"LC_ALL=${LC_ALL:-}\"\necho 'the command speaks on stderr' >&2\n"
+                + "case \"$*\" in *--bundles*) cat \"$FAKE_BUNDLES\"; exit 0;; esac\n"
                 + "for a in \"$@\"; do echo \"$a\"; case \"$a\" in -XX:AOTCacheOutput=*) "
                 + "[ -n \"$FAKE_TRAINING_EXIT\" ] && exit \"$FAKE_TRAINING_EXIT\"; echo aot > \"${a#*=}\";; esac; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -406,6 +407,27 @@ class LauncherTest {
         int at = args.indexOf("-cp");
         assertTrue(at >= 0, r.out() + r.err());
         return args.get(at + 1);
+    }
+
+    @Test
+    void aJarOfAPluginModuleTheBuildNoLongerMakesIsTakenOutOfThePluginsFolder() throws Exception {
+        var home = fakeCheckout();
+        var plugins = Files.createDirectories(home.resolve("target/plugins"));
+        for (var jar : List.of("a-1.jar", "old-1.jar", "mine.jar")) Files.writeString(plugins.resolve(jar), "");
+        // what the bundle modules' target folders hold (ChangedModules --bundles): the fake java prints this file
+        var bundles = Files.writeString(work.resolve("bundles"), "a-1.jar\nold-1.jar\n");
+        var env = Map.of("FAKE_BUNDLES", bundles.toString());
+        assertEquals(0, launchIn(env, home, work, "plugins").code());
+        // when: the module of old-1.jar is renamed (its jar is now new-1.jar), and the next command builds
+        Files.writeString(bundles, "a-1.jar\nnew-1.jar\n");
+        Files.writeString(home.resolve("pom.xml"), "<project><!-- renamed --></project>");
+        var r = launchIn(env, home, work, "plugins");
+        assertEquals(0, r.code(), r.err());
+        // then: the old jar is gone (every run deployed it beside the renamed module's), the others stay
+        assertTrue(Files.notExists(plugins.resolve("old-1.jar")), r.err());
+        assertTrue(Files.exists(plugins.resolve("a-1.jar")) && Files.exists(plugins.resolve("mine.jar")), r.err());
+        assertTrue(r.err().contains("servelab: took target/plugins/old-1.jar out: no module of the build makes it now"),
+                r.err());
     }
 
     @Test
