@@ -81,6 +81,8 @@ final class Completions {
                     }
                 }
             }
+        } catch (DeadlineOutput.Stalled stalled) {
+            engine.cancel(id, stalled.getMessage());
         } catch (IOException gone) {
             engine.cancel(id, "the client disconnected");
         }

@@ -186,7 +186,7 @@ final class OpenAiServer implements AutoCloseable {
         headers.set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         exchange.getResponseBody().flush(); // the headers now, not with the first token: the client knows it is in
-        answer.streamTo(exchange.getResponseBody());
+        answer.streamTo(new DeadlineOutput(exchange.getResponseBody(), spec.writeTimeoutS()));
     }
 
     private ObjectNode models() {

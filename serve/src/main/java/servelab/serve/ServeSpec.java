@@ -19,13 +19,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param streamBuffer  tokens a stream buffers for a client that reads slowly (default 4096); beyond, the request is
  *                      cancelled rather than stall the engine
  * @param retryAfterS   the Retry-After of 429 and 503 answers, seconds (default 1)
+ * @param writeTimeoutS seconds one write of a streamed answer may take (default 30): a client that stops reading
+ *                      has its request cancelled and its connection closed then
  * @param otlpEndpoint  an OTLP/HTTP collector for request spans (e.g. {@code http://127.0.0.1:4318}); without one,
  *                      spans go to {@code traces.otlp.jsonl} in the run folder
  */
 public record ServeSpec(String host, Integer port, String apiKey, String modelName, Integer maxModelLen,
                         Integer maxBodyBytes, Integer maxPending, Integer streamBuffer, Integer retryAfterS,
-                        String otlpEndpoint) {
-    public static final ServeSpec DEFAULTS = new ServeSpec(null, null, null, null, null, null, null, null, null, null);
+                        Integer writeTimeoutS, String otlpEndpoint) {
+    public static final ServeSpec DEFAULTS = new ServeSpec(null, null, null, null, null, null, null, null, null, null,
+            null);
 
     public ServeSpec {
         host = host == null ? "127.0.0.1" : host;
@@ -36,6 +39,7 @@ public record ServeSpec(String host, Integer port, String apiKey, String modelNa
         maxPending = positive("serve.max_pending", maxPending, 1024);
         streamBuffer = positive("serve.stream_buffer", streamBuffer, 4096);
         retryAfterS = positive("serve.retry_after_s", retryAfterS, 1);
+        writeTimeoutS = positive("serve.write_timeout_s", writeTimeoutS, 30);
         if (otlpEndpoint != null) servelab.otel.TraceExport.of(otlpEndpoint, java.nio.file.Path.of(".")); // checks the URL
         maxModelLen = positive("serve.max_model_len", maxModelLen, 0); // 0: what the model and the KV hold
         if (apiKey == null && !isLoopback(host)) {

@@ -118,10 +118,10 @@ class BadInputTest {
     @Test
     void bindingBeyondLoopbackWithoutAKeyIsRefusedNamingTheKey() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new ServeSpec("0.0.0.0", 0, null, null, null, null, null, null, null, null));
+                () -> new ServeSpec("0.0.0.0", 0, null, null, null, null, null, null, null, null, null));
         assertTrue(e.getMessage().contains("serve.api_key"), e.getMessage());
         assertEquals("127.0.0.1", ServeSpec.DEFAULTS.host(), "loopback by default");
-        new ServeSpec("0.0.0.0", 0, "secret", null, null, null, null, null, null, null); // with a key it is allowed
+        new ServeSpec("0.0.0.0", 0, "secret", null, null, null, null, null, null, null, null); // with a key it is allowed
     }
 
     @Test

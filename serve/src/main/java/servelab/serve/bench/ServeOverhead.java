@@ -48,7 +48,7 @@ public final class ServeOverhead {
 
     private static Map<String, Object> measure(int streams, Path plugins, Path dir) throws Exception {
         var exp = ExperimentFile.load(null, List.of("executor=emulated", "kv.blocks=200000"));
-        var spec = new ServeSpec(null, 0, null, null, null, null, null, null, null, null);
+        var spec = new ServeSpec(null, 0, null, null, null, null, null, null, null, null, null);
         var arrivals = new ConcurrentHashMap<Long, long[]>(); // request id -> client receive nanos per token
         long origin;
         try (var session = ServeSession.start(exp, spec, dir.resolve("run"), plugins, (a, b, c, d, e) -> { });

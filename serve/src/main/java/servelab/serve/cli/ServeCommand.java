@@ -28,6 +28,7 @@ import servelab.serve.ServeSpec;
                 "The experiment's serve section: serve.host (default 127.0.0.1; another address needs",
                 "serve.api_key), serve.port (default 8000), serve.api_key, serve.model_name, serve.max_model_len,",
                 "serve.max_body_bytes, serve.max_pending, serve.stream_buffer, serve.retry_after_s,",
+                "serve.write_timeout_s (a streaming client that takes no bytes for that long is cut off),",
                 "serve.otlp_endpoint (an OTLP/HTTP collector that request spans are posted to).",
                 "Every request is recorded to the run folder (requests/iterations/events tables, trace.jsonl that",
                 "`servelab run` replays). Plugins swap while it serves: jars dropped into the plugins directory,",
