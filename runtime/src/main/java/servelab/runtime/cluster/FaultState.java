@@ -37,6 +37,12 @@ public final class FaultState {
         return responseLoss[replica];
     }
 
+    /** Whether an answer of replica {@code replica} is lost on its way to the client: one draw seeded by {@code seed}. */
+    public boolean answerLost(int replica, long seed) {
+        double p = responseLoss[replica];
+        return p > 0 && new java.util.SplittableRandom(seed).nextDouble() < p;
+    }
+
     /** How many times longer the replica's steps take than the executor says (1.0 normally). */
     public double slowdown(int replica) {
         return slowdown[replica];

@@ -1,5 +1,7 @@
 package servelab.runtime.engine;
 
+import java.util.function.LongSupplier;
+
 import servelab.runtime.cluster.LiveReplica;
 import servelab.runtime.cluster.PrefixIndex;
 
@@ -7,13 +9,18 @@ import servelab.runtime.cluster.PrefixIndex;
 final class ClusterAdapters {
     private ClusterAdapters() {}
 
-    static LiveReplica live(Replica r) {
+    /**
+     * {@code r} at the run's time {@code clock}: the requests its current step finishes still run, with their tokens
+     * and blocks, until the step ends ({@link StepFinishing}).
+     */
+    static LiveReplica live(Replica r, LongSupplier clock) {
+        var finishing = r.finishing;
         return new LiveReplica() {
             @Override public int waitingRequests() { return r.waitingRequests(); }
-            @Override public int runningRequests() { return r.runningRequests(); }
+            @Override public int runningRequests() { return r.runningRequests() + finishing.requests(clock.getAsLong()); }
             @Override public long waitingTokens() { return r.waitingTokens(); }
-            @Override public long runningTokens() { return r.runningTokens(); }
-            @Override public int freeBlocks() { return r.freeBlocks(); }
+            @Override public long runningTokens() { return r.runningTokens() + finishing.tokens(clock.getAsLong()); }
+            @Override public int freeBlocks() { return Math.max(0, r.freeBlocks() - finishing.blocks(clock.getAsLong())); }
             @Override public int totalBlocks() { return r.totalBlocks(); }
             @Override public boolean hasPrefixCache() { return r.hasPrefixCache(); }
         };

@@ -2,7 +2,6 @@ package servelab.runtime.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 
 import servelab.api.resilience.AttemptEnd;
@@ -18,6 +17,7 @@ import servelab.runtime.cluster.LoadBoard;
 import servelab.runtime.cluster.Network;
 import servelab.runtime.cluster.PrefixIndex;
 import servelab.runtime.cluster.RoutedRequest;
+import servelab.runtime.engine.GatewayEvents.Answers;
 import servelab.runtime.engine.GatewayEvents.AttemptTimeout;
 import servelab.runtime.engine.GatewayEvents.Deadline;
 import servelab.runtime.engine.GatewayEvents.Hedge;
@@ -38,8 +38,7 @@ import servelab.runtime.record.RequestRow.Outcome;
  * group are {@link GatewaySettings}; attempts' timers and counts are {@link Attempts}, copies on replicas {@link
  * Copies}, what a retry reuses by key {@link IdempotencyKeys}. Work no client used is counted per request as wasted.
  *
- * <p>Rows a replica writes during a step are held until the step ends ({@link #stepping}), so that ending a request
- * never takes a sequence off a replica in the middle of its own step.
+ * <p>Rows a replica writes during a step are held until the step ends ({@link StepRows}).
  */
 final class Gateway implements GatewayView {
     /** Lets an idle replica start stepping when a copy reaches it. */
@@ -58,14 +57,16 @@ final class Gateway implements GatewayView {
     private final boolean hearsAnswers;
     private final GatewayEvents events = new GatewayEvents();
     private final LatencyWindow latencies;
-    private final Eligibility eligibility = new Eligibility();
-    private final ArrayList<RequestRow> heldRows = new ArrayList<>();
+    /** The hedged partner's replica, which an attempt may not go to (-1: none). */
+    private int exclude = -1;
+    /** Which replicas an attempt may go to: available, allowed by the breaker, not its hedged partner's. */
+    private final IntPredicate eligible;
+    private final StepRows stepRows = new StepRows();
     private final FaultState faults;
     private final Copies copies;
     private final IdempotencyKeys keys;
     private final Attempts attempts;
     private final LiveRequests requests = new LiveRequests();
-    private boolean stepping;
     private long now;
     private int live;
     private long submitted, rejected;
@@ -91,6 +92,7 @@ final class Gateway implements GatewayView {
         this.copies = new Copies(replicas, parts.board(), parts.prefixes(), parts.reachable(), parts.wake());
         this.keys = new IdempotencyKeys(settings.idempotency(), views, copies);
         this.attempts = new Attempts(events, policies, settings, this);
+        this.eligible = r -> r != exclude && views.get(r).isAvailable() && policies.allows(r, this, now);
     }
 
     // --- the event loop's side ------------------------------------------------------------------------------------
@@ -124,6 +126,7 @@ final class Gateway implements GatewayView {
             case Hedge(var primary) -> {
                 if (!primary.ended && !primary.request.ended && !primary.hedged) send(primary.request, primary.number, primary);
             }
+            case Answers(var rows) -> rows.forEach(this::answered);
             case AttemptTimeout(var a) -> {
                 if (!a.ended) attemptTimedOut(a);
             }
@@ -134,19 +137,20 @@ final class Gateway implements GatewayView {
         }
     }
 
+    /** A replica's step begins at {@code at}, or ends at {@code at}: see {@link StepRows}. */
     void stepping(boolean on, long at) {
-        stepping = on;
-        if (!on) {
-            now = at;
-            for (int i = 0; i < heldRows.size(); i++) answered(heldRows.get(i));
-            heldRows.clear();
+        if (on) {
+            now = at; // what a replica refuses in its step is handled at the step's start
+            stepRows.begin();
+            return;
         }
+        var answers = stepRows.end(this::answered);
+        if (!answers.isEmpty()) events.add(at, new Answers(answers));
     }
 
     /** A row a replica wrote (an answer, or a request it refused). */
     void replicaRow(RequestRow row) {
-        if (stepping) heldRows.add(row);
-        else answered(row);
+        if (!stepRows.hold(row)) answered(row);
     }
 
     // --- sending --------------------------------------------------------------------------------------------------
@@ -167,10 +171,10 @@ final class Gateway implements GatewayView {
         if (keys.on() && reusedByKey(a)) return;
         req.routed.decidedAt(now);
         req.routed.attempt(a.number);
-        eligibility.exclude = a.partnerReplica();
+        exclude = a.partnerReplica();
         Dispatcher.Outcome outcome;
         try {
-            outcome = dispatcher.dispatch(req.routed, now, eligibility);
+            outcome = dispatcher.dispatch(req.routed, now, eligible);
         } catch (EngineException e) {
             req.cluster = new RequestRow.ClusterFields(arrivedNanos, -1, 0, "");
             end(req, Outcome.FAILED, req.failedRow("run aborted: " + e.getMessage()), -1);
@@ -251,11 +255,9 @@ final class Gateway implements GatewayView {
 
     /** Whether an answer is lost between router and client (a seeded draw per attempt and copy). */
     private boolean lost(GatewayRequest req, Attempt a, int replica) {
-        double p = faults.responseLossProbability(replica);
-        if (p <= 0) return false;
         int number = a == null ? req.attempts - 1 : a.number;
-        long seed = Seeds.ofStream(Seeds.ofAttempt(settings.seed(), req.id(), number), a != null && a.isHedge() ? 2 : 1);
-        return new SplittableRandom(seed).nextDouble() < p;
+        return faults.answerLost(replica, Seeds.ofStream(Seeds.ofAttempt(settings.seed(), req.id(), number),
+                a != null && a.isHedge() ? 2 : 1));
     }
 
     /** The answer reaches the client of attempt {@code a}, unless after the attempt's or the request's timeout. */
@@ -358,7 +360,9 @@ final class Gateway implements GatewayView {
 
     /** The run stopped: requests no replica holds fail now (those a replica holds fail when it abandons them). */
     void abort(String reason, long at) {
+        now = at;
         stepping(false, at);
+        for (var rows : events.takeAnswers()) rows.forEach(this::answered); // steps that ended in the run: answered
         for (var req : requests.inArrivalOrder()) {
             if (req.executions.stream().anyMatch(e -> e.onReplica)) continue;
             end(req, Outcome.FAILED, req.failedRow(reason), -1);
@@ -371,18 +375,6 @@ final class Gateway implements GatewayView {
         series.requestArrived(); // its row reaches the front at once: in the system for no time
         front.terminal(GatewayRequest.failedRow(trace, reason), RequestRow.ClusterFields.NONE,
                 new RequestRow.GatewayFields(Outcome.FAILED, 0, 0, 0));
-    }
-
-    // --- lookup ---------------------------------------------------------------------------------------------------
-
-    /** Which replicas an attempt may go to: available, allowed by the breaker, not its hedged partner's. */
-    private final class Eligibility implements IntPredicate {
-        int exclude = -1;
-
-        @Override
-        public boolean test(int replica) {
-            return replica != exclude && views.get(replica).isAvailable() && policies.allows(replica, Gateway.this, now);
-        }
     }
 
     // --- GatewayView and counts -----------------------------------------------------------------------------------

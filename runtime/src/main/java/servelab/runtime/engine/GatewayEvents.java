@@ -1,9 +1,12 @@
 package servelab.runtime.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 
 import servelab.runtime.engine.GatewayRequest.Attempt;
 import servelab.runtime.engine.GatewayRequest.Execution;
+import servelab.runtime.record.RequestRow;
 
 /**
  * The gateway's events on the virtual clock: attempts crossing the network, retries, hedges and timeouts. Ordered by
@@ -13,13 +16,16 @@ import servelab.runtime.engine.GatewayRequest.Execution;
  * its time series, past the last answer.
  */
 final class GatewayEvents {
-    sealed interface Event permits ToRouter, ToReplica, Retry, Hedge, AttemptTimeout, Deadline {}
+    sealed interface Event permits ToRouter, ToReplica, Answers, Retry, Hedge, AttemptTimeout, Deadline {}
 
     /** An attempt reaches the router (after the client-to-router delay). */
     record ToRouter(Attempt attempt) implements Event {}
 
     /** A routed copy reaches its replica (after the router-to-replica delay). */
     record ToReplica(Attempt attempt, Execution execution) implements Event {}
+
+    /** A replica's step ended: the answers it finished (its rows) reach the gateway. */
+    record Answers(List<RequestRow> rows) implements Event {}
 
     /** The retry policy's delay has passed: the client sends attempt {@code number}. */
     record Retry(GatewayRequest request, int number) implements Event {}
@@ -57,6 +63,14 @@ final class GatewayEvents {
         return next == null ? null : next.event();
     }
 
+    /** Takes every queued {@link Answers} event out, in time order (a run that stops answers them at once). */
+    List<List<RequestRow>> takeAnswers() {
+        var taken = new ArrayList<Timed>();
+        queue.removeIf(t -> t.event() instanceof Answers && taken.add(t));
+        taken.sort(queue.comparator());
+        return taken.stream().map(t -> ((Answers) t.event()).rows()).toList();
+    }
+
     private void dropSettled() {
         while (!queue.isEmpty() && settled(queue.peek().event())) queue.poll();
     }
@@ -70,6 +84,7 @@ final class GatewayEvents {
         return switch (event) {
             case ToRouter t -> false;
             case ToReplica t -> false;
+            case Answers a -> false;
             case Retry(var request, int number) -> request.ended;
             case Hedge(var primary) -> primary.ended || primary.request.ended || primary.hedged;
             case AttemptTimeout(var attempt) -> attempt.ended;

@@ -45,6 +45,8 @@ public final class Replica implements ReplicaView {
     /** Ids of the requests this replica cut (ids are trace indices, dense from 0: a bit each). */
     private final PromptCuts cuts = new PromptCuts();
     private long lastStepNanos;
+    /** What the step running now finishes, which the cluster sees running until it ends. */
+    final StepFinishing finishing = new StepFinishing();
 
     public Replica(int index, ReplicaConfig config, ReplicaSlots slots, Executor executor, ResultSink sink) {
         this.index = index;
@@ -61,7 +63,7 @@ public final class Replica implements ReplicaView {
         this.speculation = new Speculation(index, slots.speculator(), executor, sink, views);
         this.plan = new PlanBuilder(index, kv);
         this.tokenSpace = executor.tokenSpace();
-        this.results = new ResultApplier(executor, plan, result, kv, speculation, queues, sink);
+        this.results = new ResultApplier(executor, plan, result, kv, speculation, queues, sink, finishing);
     }
 
     @Override
@@ -252,6 +254,7 @@ public final class Replica implements ReplicaView {
         if (duration <= 0) throw new EngineException("executor returned a step duration of " + duration + " ns");
         long end = start + duration;
         lastStepNanos = duration;
+        finishing.reset(end);
         results.apply(end, iteration);
         recordIteration(start, end, preemptions, schedulerNanos);
         iteration++;
@@ -359,6 +362,7 @@ public final class Replica implements ReplicaView {
      */
     List<Lost> crash(long nowNanos, String error) {
         now = nowNanos;
+        finishing.reset(Long.MIN_VALUE);
         return queues.crash(nowNanos, error);
     }
 

@@ -16,11 +16,12 @@ final class ResultApplier {
     private final Speculation speculation;
     private final SequenceQueues queues;
     private final ResultSink sink;
+    private final StepFinishing finishing;
     /** Whether the executor samples real token ids (the model executor), not just counts (the simulated one). */
     private final boolean realTokens;
 
     ResultApplier(Executor executor, PlanBuilder plan, StepResult result, KvManager kv, Speculation speculation,
-                  SequenceQueues queues, ResultSink sink) {
+                  SequenceQueues queues, ResultSink sink, StepFinishing finishing) {
         this.executor = executor;
         this.plan = plan;
         this.result = result;
@@ -28,6 +29,7 @@ final class ResultApplier {
         this.speculation = speculation;
         this.queues = queues;
         this.sink = sink;
+        this.finishing = finishing;
         this.realTokens = executor.producesTokens();
     }
 
@@ -56,6 +58,7 @@ final class ResultApplier {
             if (seq.outputTokens > before) sink.tokens(seq.id(), seq.outputIds, before, seq.outputTokens, end);
             if (seq.isFinished()) {
                 anyFinished = true;
+                finishing.add(seq);
                 queues.finish(seq);
             }
         }

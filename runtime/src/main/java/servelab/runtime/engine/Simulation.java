@@ -130,7 +130,7 @@ public final class Simulation {
         this.ready = new StepQueue(freeAt, r -> this.replicas.get(r).hasWork());
         this.blockTokens = replicas.getFirst().blockSizeTokens();
         var live = new ArrayList<LiveReplica>();
-        for (var r : replicas) live.add(ClusterAdapters.live(r));
+        for (var r : replicas) live.add(ClusterAdapters.live(r, () -> clock));
         this.board = new LoadBoard(live, options.viewRefreshNanos() == 0);
         var views = new ArrayList<ReplicaView>();
         for (int i = 0; i < replicas.size(); i++) {
@@ -275,7 +275,7 @@ public final class Simulation {
                 var replica = replicas.get(r);
                 gateway.stepping(true, t);
                 long duration = replica.step(stepAt);
-                gateway.stepping(false, t);
+                gateway.stepping(false, stepAt + duration);
                 freeAt[r] = stepAt + duration;
                 ready.update(r);
                 if (autoscaling != null) stepped(r, duration);
@@ -340,8 +340,8 @@ public final class Simulation {
     /** Moves the clock to {@code t}, which must not be before it (the check that time never goes backwards). */
     private void advance(long t) {
         if (t < clock) throw new EngineException("time went backwards: an event at " + t + " ns after " + clock + " ns");
+        observe(t); // with the clock where it was: what a tick or refresh reads held until t (a step's finishing too)
         clock = t;
-        observe(t);
     }
 
     /** A draining replica still takes what was already on its way; a down, starting or off one takes nothing. */

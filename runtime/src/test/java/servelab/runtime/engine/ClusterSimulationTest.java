@@ -26,6 +26,37 @@ class ClusterSimulationTest {
     private static final Router BY_ID = (r, views) -> (int) (r.id() % views.size());
 
     @Test
+    void aRequestInItsReplicasLastStepIsStillRunningThereUntilTheStepEnds() {
+        // given: request 0 alone, one output token: one step, [0, end)
+        long end = new TinyCluster(2, BY_ID).run(List.of(TinyCluster.request(0, 0, 16, 1))).byId(0).completionNanos();
+        assertTrue(end > 0);
+        // when: request 1 arrives halfway through that step, its router noting what replica 0 reports
+        var seen = new ArrayList<String>();
+        Router watching = (r, views) -> {
+            var v = (servelab.runtime.cluster.ReplicaLoadView) views.getFirst();
+            seen.add(r.id() + ": running " + v.runningRequests() + ", in flight " + v.inFlightRequests() + ", free blocks "
+                    + v.freeBlocks());
+            return 0;
+        };
+        // (the cluster series ticking ten times in that step)
+        var options = new Simulation.Options(Network.NONE, 0, false, servelab.runtime.cluster.SessionKey.AUTO, end / 10,
+                false, java.util.Collections.nCopies(2, "default"));
+        var cluster = new TinyCluster(2, 64, watching, options);
+        var rows = cluster.run(List.of(TinyCluster.request(0, 0, 16, 1), TinyCluster.request(1, end / 2e6, 16, 1)));
+        // then: request 0 still runs on replica 0 with its KV (it finishes when the step ends); the step was applied
+        // when it started, and the router saw replica 0 empty half a step early
+        assertEquals(List.of("0: running 0, in flight 0, free blocks 64", "1: running 1, in flight 1, free blocks 60"), seen);
+        assertEquals(end, rows.byId(0).completionNanos());
+        // and the cluster series counted it on replica 0, not on its way to the client, until the step's end
+        var during = rows.cluster.stream().filter(r -> r.timeNanos() > 0 && r.timeNanos() < end).toList();
+        assertTrue(during.size() >= 8, during.toString());
+        for (var row : during) {
+            if (row.replica() == 0) assertEquals(1, row.running(), row.toString());
+            if (row.replica() == -1) assertEquals(0, row.inSystem(), row.toString());
+        }
+    }
+
+    @Test
     void recordsTheReplicaEachRequestWasRoutedToAndWhen() {
         // given: two replicas, a router alternating by id
         var cluster = new TinyCluster(2, BY_ID);
