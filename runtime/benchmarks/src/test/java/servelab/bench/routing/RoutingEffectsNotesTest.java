@@ -21,4 +21,10 @@ class RoutingEffectsNotesTest {
         Files.writeString(file, "# Routing\n\nonly generated text\n");
         assertEquals("", RoutingEffects.handWritten(file));
     }
+
+    @Test
+    void aFigureOverSeedsIsItsMedianAndRange() {
+        assertEquals("2 (1 to 3)", RoutingEffects.spread(new double[] {3, 1, 2}, 1, 0, ""));
+        assertEquals("-5% (-20% to +10%)", RoutingEffects.spread(new double[] {0.1, -0.2}, 100, 0, "%"));
+    }
 }
