@@ -161,7 +161,11 @@ public final class RunReport {
         return notes;
     }
 
-    /** The runs whose trace (file and transforms, or synthetic workload) or seed differ from the first run's. */
+    /**
+     * The runs whose trace (file and transforms, or synthetic workload) differs from the first run's, or whose seed
+     * does where the seed shapes the workload (a synthetic trace, a {@code shared_prefix} transform; a trace file's
+     * requests are the same whatever the seed).
+     */
     static List<String> otherWorkloads(List<NamedRun> runs) {
         var out = new ArrayList<String>();
         var first = runs.getFirst().results().runInfo();
@@ -169,11 +173,17 @@ public final class RunReport {
             var info = run.results().runInfo();
             if (info.isEmpty() || first.isEmpty()) continue; // no run.json: unknown, and said so apart
             if (!java.util.Objects.equals(workload(first.get("trace")), workload(info.get("trace")))
-                    || !java.util.Objects.equals(first.get("seed"), info.get("seed"))) {
+                    || seedShapes(first.get("trace")) && !java.util.Objects.equals(first.get("seed"), info.get("seed"))) {
                 out.add("`" + run.name() + "`");
             }
         }
         return out;
+    }
+
+    /** Whether a run.json trace section's requests depend on the run's seed. */
+    private static boolean seedShapes(Object trace) {
+        if (!(trace instanceof java.util.Map<?, ?> map) || map.get("synthetic") != null) return true;
+        return map.get("transforms") instanceof java.util.Map<?, ?> t && t.get("shared_prefix") != null;
     }
 
     /** A run.json trace section without what reading it counted (rows read and skipped are outcomes, not inputs). */

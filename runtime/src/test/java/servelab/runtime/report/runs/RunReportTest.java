@@ -97,6 +97,38 @@ class RunReportTest {
     }
 
     @Test
+    void runsOfOneTraceFileUnderOtherSeedsReplayedOneWorkload() throws Exception {
+        // given: two copies of a run whose run.json names one trace file, under seeds 1 and 2
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var copies = new java.util.ArrayList<Path>();
+        for (int seed : new int[] {1, 2}) {
+            var copy = Files.createDirectories(work.resolve("file-seed" + seed));
+            try (var files = Files.list(runDirs.get(0))) {
+                for (var f : files.toList()) if (Files.isRegularFile(f)) Files.copy(f, copy.resolve(f.getFileName()));
+            }
+            var info = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(copy.resolve("run.json").toFile());
+            info.put("seed", seed);
+            var trace = info.putObject("trace").put("file", "/traces/conv.csv").put("format", "azure-csv")
+                    .put("sha256", "ab12");
+            trace.putObject("transforms").putNull("shared_prefix");
+            mapper.writeValue(copy.resolve("run.json").toFile(), info);
+            copies.add(copy);
+        }
+        // then: no note (a trace file's requests do not depend on the seed; it said "did not replay one workload")
+        var notes = String.join("\n", RunReport.notes(servelab.runtime.report.NamedRun.load(copies), Optional.empty()));
+        assertTrue(!notes.contains("did not replay one workload"), notes);
+        // but with a shared_prefix transform, whose prompts the seed draws, they did not
+        for (var copy : copies) {
+            var info = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(copy.resolve("run.json").toFile());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) info.get("trace").get("transforms")).putObject("shared_prefix")
+                    .put("prompts", 4);
+            mapper.writeValue(copy.resolve("run.json").toFile(), info);
+        }
+        notes = String.join("\n", RunReport.notes(servelab.runtime.report.NamedRun.load(copies), Optional.empty()));
+        assertTrue(notes.contains("did not replay one workload"), notes);
+    }
+
+    @Test
     void theLatencyTableHoldsTheMeanMedianAndP99OfTheArrowColumns() throws IOException {
         var table = markdownTable("## Latency (ms)");
         for (var dir : runDirs) {
