@@ -30,18 +30,27 @@ public final class SweepCharts {
         var x = sweep.strings(axis);
         var s = seriesAxis == null ? null : sweep.strings(seriesAxis);
         var means = new LinkedHashMap<String, double[]>();
+        var sds = new LinkedHashMap<String, double[]>();
+        // bars get error bars where only seeds are averaged: the spread of one configuration over its seeds
+        boolean seedsOnly = sweep.axes().stream().filter(a -> !a.equals(axis) && !a.equals(seriesAxis)).toList()
+                .equals(List.of("seed"));
         for (var g : groups) {
             var m = new double[xs.size()];
-            for (int i = 0; i < xs.size(); i++) m[i] = mean(values, x, xs.get(i), s, g);
+            var sd = new double[xs.size()];
+            for (int i = 0; i < xs.size(); i++) {
+                m[i] = mean(values, x, xs.get(i), s, g);
+                if (seedsOnly) sd[i] = sd(values, x, xs.get(i), s, g, m[i]);
+            }
             means.put(seriesAxis == null ? metric : seriesAxis + "=" + g, m);
+            sds.put(seriesAxis == null ? metric : seriesAxis + "=" + g, sd);
         }
         boolean numeric = sweep.isNumeric(axis);
         // the note on averaging goes with the metric on the y axis: in the title, it made it wider than the chart
         String title = metric + " by " + axis + (seriesAxis == null ? "" : ", a " + (numeric ? "line" : "bar") + " per "
                 + seriesAxis);
-        String yTitle = metric + meanOver(sweep, axis, seriesAxis);
+        String yTitle = metric + (seedsOnly && !numeric ? " (mean ± sd over seeds)" : meanOver(sweep, axis, seriesAxis));
         if (!numeric) {
-            var bars = means.entrySet().stream().map(e -> new Bars(e.getKey(), e.getValue(), new double[xs.size()])).toList();
+            var bars = means.entrySet().stream().map(e -> new Bars(e.getKey(), e.getValue(), sds.get(e.getKey()))).toList();
             var chart = Charts.bars(title, yTitle, xs, bars);
             chart.getStyler().setYAxisDecimalPattern("#,##0.####"); // a lone tick printed 1.697141669813197
             return chart;
@@ -90,7 +99,10 @@ public final class SweepCharts {
         return others ? " (mean over the other axes)" : "";
     }
 
-    /** Every point as goodput against replica-seconds, the Pareto front joined by a line. */
+    /**
+     * Every point (one per seed) as goodput against replica-seconds, each configuration's mean over its seeds, and the
+     * Pareto front of those means joined by a line.
+     */
     public static XYChart pareto(SweepResults sweep, String goodput) {
         var chart = Charts.lines("Pareto front: " + goodput + " against cost", "replica-seconds (time each replica served, summed)",
                 goodput, List.of()); // the project's chart style, series added here
@@ -100,12 +112,25 @@ public final class SweepCharts {
         var ok = java.util.stream.IntStream.range(0, benefit.length)
                 .filter(i -> !Double.isNaN(benefit[i]) && !Double.isNaN(cost[i])).toArray();
         if (ok.length == 0) return chart;
-        var all = chart.addSeries("points", java.util.Arrays.stream(ok).mapToDouble(i -> cost[i]).toArray(),
+        var configurations = Configurations.of(sweep);
+        boolean seeds = configurations.mostSeeds() > 1;
+        var all = chart.addSeries(seeds ? "points (one per seed)" : "points",
+                java.util.Arrays.stream(ok).mapToDouble(i -> cost[i]).toArray(),
                 java.util.Arrays.stream(ok).mapToDouble(i -> benefit[i]).toArray());
         all.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        var front = Pareto.front(benefit, cost);
-        var line = chart.addSeries("Pareto front", front.stream().mapToDouble(i -> cost[i]).toArray(),
-                front.stream().mapToDouble(i -> benefit[i]).toArray());
+        var meanBenefit = configurations.means(goodput);
+        var meanCost = configurations.means("replica_seconds");
+        if (seeds) {
+            var shown = java.util.stream.IntStream.range(0, meanBenefit.length)
+                    .filter(c -> !Double.isNaN(meanBenefit[c]) && !Double.isNaN(meanCost[c])).toArray();
+            var means = chart.addSeries("configurations (mean over seeds)",
+                    java.util.Arrays.stream(shown).mapToDouble(c -> meanCost[c]).toArray(),
+                    java.util.Arrays.stream(shown).mapToDouble(c -> meanBenefit[c]).toArray());
+            means.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        }
+        var front = Pareto.front(meanBenefit, meanCost);
+        var line = chart.addSeries("Pareto front", front.stream().mapToDouble(c -> meanCost[c]).toArray(),
+                front.stream().mapToDouble(c -> meanBenefit[c]).toArray());
         line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         return chart;
     }
@@ -121,6 +146,19 @@ public final class SweepCharts {
         var values = new ArrayList<>(sweep.distinct(axis));
         if (sweep.isNumeric(axis)) values.sort(java.util.Comparator.comparingDouble(Double::parseDouble));
         return values;
+    }
+
+    /** The sample standard deviation of the values {@link #mean} averages (0 under two: no bar to draw). */
+    private static double sd(double[] values, List<String> x, String xv, List<String> s, String sv, double mean) {
+        double squares = 0;
+        int n = 0;
+        for (int r = 0; r < values.length; r++) {
+            if (x.get(r).equals(xv) && (s == null || s.get(r).equals(sv)) && !Double.isNaN(values[r])) {
+                squares += (values[r] - mean) * (values[r] - mean);
+                n++;
+            }
+        }
+        return n < 2 ? 0 : Math.sqrt(squares / (n - 1));
     }
 
     private static double mean(double[] values, List<String> x, String xv, List<String> s, String sv) {

@@ -11,7 +11,9 @@ import servelab.runtime.report.doc.Document;
 
 /**
  * {@code servelab report SWEEP_DIR}: report.md and report.html over a sweep: its points (ok, failed), goodput along
- * each axis, a heatmap over the first two axes that vary, and the Pareto front of goodput against replica-seconds.
+ * each axis, a heatmap over the first two axes that vary, every configuration (the points of one setting of the
+ * axes other than the seed) with its spread over seeds, and the Pareto front of those configurations' means of
+ * goodput against replica-seconds.
  */
 public final class SweepReport {
     private SweepReport() {}
@@ -47,11 +49,18 @@ public final class SweepReport {
             charts.add(out.resolve(file));
             doc.image(file, goodput + " by " + axes.get(0) + " and " + axes.get(1));
         }
+        var configurations = Configurations.of(sweep);
+        doc.heading(2, "Configurations");
+        doc.paragraph(spreadNote(configurations, goodput));
+        doc.table(header(configurations, goodput), rows(configurations, goodput, indices(configurations.list().size())));
         doc.heading(2, "Pareto front: " + goodput + " against replica-seconds");
         Png.write(SweepCharts.pareto(sweep, goodput), out.resolve("pareto.png"));
         charts.add(out.resolve("pareto.png"));
         doc.image("pareto.png", "Pareto front");
-        doc.table(header(sweep, goodput), rows(sweep, goodput, Pareto.front(sweep.doubles(goodput), sweep.doubles("replica_seconds"))));
+        doc.paragraph("The front is taken over configurations, each at its mean over its seeds: a front over single "
+                + "points picks the luckiest seed.");
+        doc.table(header(configurations, goodput), rows(configurations, goodput,
+                Pareto.front(configurations.means(goodput), configurations.means("replica_seconds"))));
         if (failed > 0) {
             doc.heading(2, "Failed points");
             var errors = sweep.strings("error");
@@ -64,25 +73,60 @@ public final class SweepReport {
         return new Written(out.resolve("report.md"), out.resolve("report.html"), charts);
     }
 
-    private static List<String> header(SweepResults sweep, String goodput) {
-        var header = new ArrayList<>(List.of("point"));
-        header.addAll(sweep.axes());
-        header.addAll(List.of(goodput, "replica_seconds", "p99_ttft_ms"));
+    /** How many seeds each configuration has, and what that means for the figures below. */
+    static String spreadNote(Configurations configurations, String goodput) {
+        int seeds = configurations.mostSeeds();
+        if (seeds < 2) {
+            return "One point per configuration: no spread is shown, and none is known. Between seeds a p99 moves by "
+                    + "tens of percent; a sweep over a few seeds (seed: [1, 2, 3]) says how far.";
+        }
+        long repeats = configurations.repeats(List.of(goodput, "replica_seconds", "p99_ttft_ms", "request_throughput"));
+        String note = String.format(Locale.ROOT, "%d configurations, up to %d seeds each: mean (least to most) over the "
+                + "seeds, and the sample standard deviation of %s.", configurations.list().size(), seeds, goodput);
+        if (repeats > 0) {
+            note += String.format(Locale.ROOT, " In %d of them every seed gave the same figures: the seed did not change "
+                    + "their workload (a trace file's requests are the same whatever the seed; it draws synthetic "
+                    + "traces, shared prefixes, network delays and faults), so their seeds are repeats of one "
+                    + "measurement, not replicates.", repeats);
+        }
+        return note;
+    }
+
+    private static List<String> header(Configurations configurations, String goodput) {
+        var header = new ArrayList<>(configurations.axes());
+        header.addAll(List.of("seeds", goodput, "sd", "replica_seconds", "p99_ttft_ms"));
         return header;
     }
 
-    static List<List<String>> rows(SweepResults sweep, String goodput, List<Integer> front) {
+    /** One row per configuration of {@code which}: its axes, seeds, and mean (least to most) of each figure. */
+    static List<List<String>> rows(Configurations configurations, String goodput, List<Integer> which) {
         var rows = new ArrayList<List<String>>();
-        for (int i : front) {
-            var row = new ArrayList<>(List.of(sweep.strings("point_id").get(i)));
-            for (var a : sweep.axes()) row.add(sweep.strings(a).get(i));
-            for (var m : List.of(goodput, "replica_seconds", "p99_ttft_ms")) {
-                double v = sweep.doubles(m)[i]; // NaN: no completed request, as the run report writes it
-                row.add(Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v));
-            }
+        for (int c : which) {
+            var row = new ArrayList<>(configurations.list().get(c).values());
+            var g = configurations.stats(c, goodput);
+            row.add(Integer.toString(configurations.list().get(c).points().size()));
+            row.add(spread(g));
+            row.add(number(g.sd()));
+            row.add(spread(configurations.stats(c, "replica_seconds")));
+            row.add(spread(configurations.stats(c, "p99_ttft_ms")));
             rows.add(row);
         }
         return rows;
+    }
+
+    /** {@code mean (min to max)}; the mean alone for one value; n/a where no point had the number. */
+    static String spread(Configurations.Stats s) {
+        if (s.n() == 0) return "n/a"; // no completed request, as the run report writes it
+        if (s.n() == 1 || s.min() == s.max()) return number(s.mean());
+        return number(s.mean()) + " (" + number(s.min()) + " to " + number(s.max()) + ")";
+    }
+
+    private static String number(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static List<Integer> indices(int n) {
+        return java.util.stream.IntStream.range(0, n).boxed().toList();
     }
 
     private static String safe(String name) {

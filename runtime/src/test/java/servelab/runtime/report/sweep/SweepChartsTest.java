@@ -57,4 +57,25 @@ class SweepChartsTest {
         assertEquals("request_goodput (mean over the other axes)", heatmap.getTitle());
         assertEquals("#,##0.###", heatmap.getStyler().getHeatMapValueDecimalPattern()); // 0.301, not .301
     }
+
+    @Test
+    void barsAveragedOverSeedsOnlyCarryTheirSpread() {
+        // given: scheduler x max_num_seqs x seeds 1-2, goodput n/100 + seed/1000 (so 0.001 apart between seeds)
+        var three = sweep(true);
+        var bars = (org.knowm.xchart.CategoryChart) SweepCharts.along(three, "request_goodput", "scheduler", "max_num_seqs");
+        // then: the axis says so, and each bar's error is the sample sd over its two seeds, 0.000707 (it was 0)
+        assertEquals("request_goodput (mean ± sd over seeds)", bars.getYAxisTitle());
+        var series = bars.getSeries("max_num_seqs=8");
+        for (double error : series.getExtraValues()) assertEquals(Math.sqrt(2) / 2000, error, 1e-12);
+        // and the Pareto chart shows each configuration's mean beside the points
+        var pareto = SweepCharts.pareto(withCost(three), "request_goodput");
+        assertEquals(List.of("points (one per seed)", "configurations (mean over seeds)", "Pareto front"),
+                pareto.getSeriesCollection().stream().map(s -> s.getName()).toList());
+    }
+
+    private static SweepResults withCost(SweepResults sweep) {
+        var columns = new LinkedHashMap<>(sweep.columns());
+        columns.put("replica_seconds", java.util.Collections.nCopies(sweep.size(), (Object) 10.0));
+        return new SweepResults(sweep.dir(), sweep.id(), sweep.axes(), columns);
+    }
 }
