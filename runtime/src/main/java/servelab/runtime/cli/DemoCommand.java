@@ -86,6 +86,7 @@ final class DemoCommand implements Callable<Integer> {
         stdout.printf("%-18s %8s %9s %10s %10s %10s %10s %9s%n", "policy", "req/s", "goodput", "TTFT mean",
                 "TTFT p99", "TPOT mean", "E2EL p99", "replay s");
         var rows = new ArrayList<String>();
+        var overloaded = new ArrayList<String>();
         for (var policy : POLICIES) {
             var overrides = new ArrayList<>(workload);
             overrides.addAll(policy.overrides());
@@ -97,6 +98,9 @@ final class DemoCommand implements Callable<Integer> {
                     s.requestThroughput(), s.goodput().orElse(Double.NaN), s.ttftMs().mean(), s.ttftMs().p99(),
                     s.tpotMs().mean(), s.e2elMs().p99(), replaySeconds(r.runDir()));
             rows.add(row);
+            if (servelab.runtime.report.LoadTrend.compute(r.runDir()).filter(t -> t.overloaded()).isPresent()) {
+                overloaded.add(policy.label());
+            }
             stdout.println(row);
             stdout.flush();
         }
@@ -111,6 +115,12 @@ final class DemoCommand implements Callable<Integer> {
             if (!same) return 1;
         } else {
             stdout.printf("%nLatencies in ms; goodput = requests/s meeting TTFT <= 1000 ms and TPOT <= 60 ms.%n");
+        }
+        if (!overloaded.isEmpty()) {
+            stdout.printf("Overloaded under %s: requests arrived faster than they left and the queue kept growing, so "
+                    + "those figures grow with the trace's length; they show how a policy copes with a growing queue, "
+                    + "not a steady state (summary.json's overloaded key; a lower rate measures one).%n",
+                    String.join(", ", overloaded));
         }
         stdout.printf("Results: %s (one folder per policy; open them with `servelab report` or a notebook).%n", parent);
         stdout.flush();

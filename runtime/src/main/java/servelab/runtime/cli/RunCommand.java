@@ -163,6 +163,8 @@ final class RunCommand implements Callable<Integer> {
                         result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
             }
             stdout.flush();
+            servelab.runtime.report.LoadTrend.compute(result.runDir()).filter(t -> t.overloaded())
+                    .ifPresent(t -> err.println(spec.qualifiedName() + ": warning: " + t.warning()));
             if (result.summary().failed() > 0 && !allowFailures) {
                 err.printf("%s: %,d of %,d requests failed (their error column in requests.arrow says why); "
                         + "--allow-failures exits 0 anyway%n", spec.qualifiedName(), result.summary().failed(),

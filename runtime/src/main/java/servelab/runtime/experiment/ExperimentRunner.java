@@ -310,6 +310,7 @@ public final class ExperimentRunner {
         json.put("replica_seconds", replicaSeconds);
         if (byReplica != null) json.put("replica_seconds_by_replica", byReplica);
         ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
+        servelab.runtime.report.LoadTrend.compute(runDir).ifPresent(t -> json.putAll(t.toJson()));
         Json.write(runDir.resolve("summary.json"), json);
         return summary;
     }

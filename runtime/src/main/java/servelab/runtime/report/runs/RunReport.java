@@ -152,6 +152,14 @@ public final class RunReport {
             notes.add("goodput counts each run's requests against its own SLO, and the SLOs differ (" + String.join(", ",
                     each) + "): the goodput figures do not compare; `--slo` judges every run by one");
         }
+        for (var run : runs) {
+            try {
+                servelab.runtime.report.LoadTrend.compute(run.results().dir()).filter(t -> t.overloaded())
+                        .ifPresent(t -> notes.add("`" + run.name() + "`: " + t.warning()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         var other = otherWorkloads(runs);
         if (!other.isEmpty()) {
             notes.add("these runs did not replay one workload (run.json's `trace` or `seed` differ from `"
