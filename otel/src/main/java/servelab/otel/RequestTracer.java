@@ -52,18 +52,43 @@ public final class RequestTracer implements AutoCloseable {
     /** The open spans of one request: the whole and the phase it is in. */
     private record Open(Span request, Span phase) {}
 
+    /**
+     * What became of a session's spans: {@code spans} ended, {@code delivered} exported (to the collector, or written
+     * to the file); the rest were lost (a full queue, a failed or timed-out export, or still queued at the end).
+     */
+    public record Delivery(String destination, long spans, long delivered) {
+        public long lost() {
+            return spans - delivered;
+        }
+    }
+
+    /** The exporter's own log: a stack trace per failed export (about 40 lines every few seconds); said once here. */
+    private static final java.util.logging.Logger EXPORTER_LOG = java.util.logging.Logger.getLogger("io.opentelemetry.exporter");
+
     private final SdkTracerProvider provider;
     private final Tracer tracer;
     private final Map<Long, Open> open = new ConcurrentHashMap<>();
+    private final TraceExport destination;
+    private final SpanDelivery delivery;
+    private Delivery closed;
 
-    RequestTracer(SdkTracerProvider provider) {
-        this.provider = provider;
+    RequestTracer(TraceExport destination, java.util.function.Consumer<String> warn) {
+        this.destination = destination;
+        this.delivery = new SpanDelivery(cause -> warn.accept("request spans could not be sent to "
+                + destination.describe() + " (" + cause + "); serving goes on, and run.json's traces counts what was lost"));
+        this.provider = destination.provider(delivery);
         this.tracer = provider.get("servelab.serve");
     }
 
-    /** A tracer exporting to {@code destination}; see {@link TraceExport}. */
+    /** A tracer exporting to {@code destination}; see {@link TraceExport}. A failed export is said once, on stderr. */
     public static RequestTracer create(TraceExport destination) {
-        return new RequestTracer(destination.provider());
+        return create(destination, line -> System.err.println("servelab serve: warning: " + line));
+    }
+
+    /** As {@link #create(TraceExport)}, saying a failed export to {@code warn}. */
+    public static RequestTracer create(TraceExport destination, java.util.function.Consumer<String> warn) {
+        if (destination instanceof TraceExport.Collector) EXPORTER_LOG.setLevel(java.util.logging.Level.OFF);
+        return new RequestTracer(destination, warn);
     }
 
     /**
@@ -155,10 +180,20 @@ public final class RequestTracer implements AutoCloseable {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
-    /** Ends what is open (as errors: the server stopped first), then flushes and shuts the exporter down. */
+    /**
+     * Ends what is open (as errors: the server stopped first), then flushes and shuts the exporter down (waiting at
+     * most 10 s for a slow collector); what was delivered is {@link #delivery()}. Closing again does nothing.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed != null) return;
         for (var id : open.keySet()) finished(id, 0, 0, "server stopped");
         provider.shutdown().join(10, TimeUnit.SECONDS);
+        closed = new Delivery(destination.describe(), delivery.ended(), delivery.delivered());
+    }
+
+    /** What became of the spans: final once closed, so far before. */
+    public synchronized Delivery delivery() {
+        return closed != null ? closed : new Delivery(destination.describe(), delivery.ended(), delivery.delivered());
     }
 }

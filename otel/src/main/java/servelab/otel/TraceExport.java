@@ -64,8 +64,23 @@ public sealed interface TraceExport {
         }
     }
 
-    /** A tracer provider batching spans to this destination. */
-    default SdkTracerProvider provider() {
+    /** The collector's URL, or the file's name, as run.json and the console say it. */
+    default String describe() {
+        return switch (this) {
+            case Collector c -> c.tracesUrl();
+            case JsonFile f -> f.file().getFileName().toString();
+        };
+    }
+
+    /**
+     * Spans a session may end before they are sent, 65,536 (about 16,000 requests; the SDK's default of 2,048 lost
+     * most of a burst's spans behind a slow collector). Beyond, the batch processor drops them, and
+     * {@link RequestTracer#close()} counts them lost.
+     */
+    int QUEUE = 65_536;
+
+    /** A tracer provider batching spans to this destination, counted by {@code delivery}. */
+    default SdkTracerProvider provider(SpanDelivery delivery) {
         SpanExporter exporter = switch (this) {
             case Collector c -> OtlpHttpSpanExporter.builder()
                     .setEndpoint(c.tracesUrl())
@@ -75,7 +90,9 @@ public sealed interface TraceExport {
         return SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(
                         Attributes.of(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), SERVICE))))
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofMillis(500)).build())
+                .addSpanProcessor(delivery.counter())
+                .addSpanProcessor(BatchSpanProcessor.builder(delivery.counting(exporter))
+                        .setScheduleDelay(Duration.ofMillis(500)).setMaxQueueSize(QUEUE).build())
                 .build();
     }
 }

@@ -136,8 +136,11 @@ class RequestTracerTest {
                 tracer.scheduled(3);
                 tracer.firstToken(3);
                 tracer.finished(3, 5, 2, "");
+                tracer.close();
+                lastDelivery = tracer.delivery();
             }
             assertEquals(List.of("POST /v1/traces application/x-protobuf"), posts);
+            assertEquals(new RequestTracer.Delivery(endpoint + "v1/traces", 4, 4), lastDelivery);
             String body = new String(bodies.getFirst(), StandardCharsets.ISO_8859_1);
             for (String s : List.of("request", "queued", "prefill", "decode", "servelab.plugin.scheduler", "fcfs")) {
                 assertTrue(body.contains(s), "the OTLP payload names " + s);
@@ -148,16 +151,61 @@ class RequestTracerTest {
         }
     }
 
+    private RequestTracer.Delivery lastDelivery;
+
+    @Test
+    void spansACollectorRefusesAreCountedLostAndTheFirstFailureIsSaidOnce() throws Exception {
+        // given: a collector that answers every post with 400
+        var collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        collector.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(400, -1); // not one the exporter retries (503 is retried for seconds)
+            ex.close();
+        });
+        collector.start();
+        var warnings = new CopyOnWriteArrayList<String>();
+        try {
+            String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort();
+            RequestTracer.Delivery delivery;
+            try (var tracer = RequestTracer.create(TraceExport.of(endpoint, work), warnings::add)) {
+                for (long id = 0; id < 3; id++) {
+                    tracer.received(id, Optional.empty(), "tiny", Map.of());
+                    tracer.finished(id, 5, 2, "");
+                }
+                tracer.close();
+                delivery = tracer.delivery();
+            }
+            // then: the 6 spans (request and queued, 3 times) are lost, and said so (they were lost without a word)
+            assertEquals(new RequestTracer.Delivery(endpoint + "/v1/traces", 6, 0), delivery);
+            assertEquals(6, delivery.lost());
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.getFirst().startsWith("request spans could not be sent to " + endpoint + "/v1/traces ("),
+                    warnings.getFirst());
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    @Test
+    void spansWrittenToTheFileAreAllDelivered() {
+        try (var tracer = RequestTracer.create(TraceExport.of(null, work), line -> { throw new AssertionError(line); })) {
+            tracer.received(1, Optional.empty(), "tiny", Map.of());
+            tracer.finished(1, 5, 2, "");
+            tracer.close();
+            assertEquals(new RequestTracer.Delivery("traces.otlp.jsonl", 2, 2), tracer.delivery());
+        }
+    }
+
     @Test
     void anUpperCaseSchemeAndAnUnderscoredHostAreTakenAsTheExporterNeedsThem() {
         // HTTPS:// passed the check and the exporter refused it once the run folder was made; otel_collector (a
         // Compose service name) was refused as "no host"
         var upper = (TraceExport.Collector) TraceExport.of("HTTPS://collector:4318", Path.of("."));
         assertEquals("https://collector:4318/v1/traces", upper.tracesUrl());
-        upper.provider().close();
+        upper.provider(new SpanDelivery(line -> { })).close();
         var underscored = (TraceExport.Collector) TraceExport.of("http://otel_collector:4318", Path.of("."));
         assertEquals("http://otel_collector:4318/v1/traces", underscored.tracesUrl());
-        underscored.provider().close();
+        underscored.provider(new SpanDelivery(line -> { })).close();
     }
 
     @Test

@@ -63,6 +63,7 @@ final class ServeMetrics implements ResultSink, EngineProgress {
             .help("Requests cancelled before they finished (client gone, too slow a reader, server stopped).")
             .labelNames("model_name").register(registry);
     private final java.util.Map<String, String> slotPlugins = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile servelab.runtime.engine.ClusterSlots cluster;
     private final java.util.Map<Long, Live> live = new java.util.concurrent.ConcurrentHashMap<>();
 
     ServeMetrics(String model) {
@@ -112,9 +113,13 @@ final class ServeMetrics implements ResultSink, EngineProgress {
         slots.currentIds().forEach((kind, id) -> inUse(e, kind, id)); // every slot of the replica, not two
     }
 
-    /** The cluster's slots (router, admission, ...) at the start, under {@code engine="cluster"}. */
-    void clusterPlugins(java.util.Map<String, String> kindToId) {
-        kindToId.forEach((kind, id) -> inUse("cluster", kind, id));
+    /**
+     * The cluster's slots (router, admission, ...), under {@code engine="cluster"}: read now and at every scrape, so
+     * that a {@code ctl switch} of one shows at once (it showed only once the next request had used the new policy).
+     */
+    void clusterPlugins(servelab.runtime.engine.ClusterSlots slots) {
+        this.cluster = slots;
+        slots.currentIds().forEach((kind, id) -> inUse("cluster", kind, id));
     }
 
     private Gauge gauge(String name, String help) {
@@ -144,7 +149,7 @@ final class ServeMetrics implements ResultSink, EngineProgress {
     }
 
     /** Marks {@code id} as the plugin of {@code kind} on replica {@code engine} (and the previous one as gone). */
-    private void inUse(String engine, String kind, String id) {
+    private synchronized void inUse(String engine, String kind, String id) { // engine threads and scrapes
         var previous = slotPlugins.put(engine + "/" + kind, id);
         if (id.equals(previous)) return;
         if (previous != null) plugin.labelValues(model, engine, kind, previous).set(0);
@@ -243,6 +248,8 @@ final class ServeMetrics implements ResultSink, EngineProgress {
 
     /** The text format (version 0.0.4), as Prometheus scrapes it. */
     void write(OutputStream out) throws IOException {
+        var slots = cluster;
+        if (slots != null) slots.currentIds().forEach((kind, id) -> inUse("cluster", kind, id));
         PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
     }
 

@@ -49,6 +49,7 @@ public final class ServeSession implements AutoCloseable {
     private RunRecorder recorder;
     private LiveEngine engine;
     private LiveTrace trace;
+    private RequestTracer tracer;
     private OpenAiServer server;
     private PluginHistory history;
     private String model;
@@ -99,7 +100,7 @@ public final class ServeSession implements AutoCloseable {
         model = spec.modelName() != null ? spec.modelName() : defaultModelName(setup);
         var metrics = new ServeMetrics(model);
         trace = new LiveTrace(runDir.resolve("trace.jsonl"));
-        var tracer = keep(RequestTracer.create(TraceExport.of(spec.otlpEndpoint(), runDir)));
+        tracer = keep(RequestTracer.create(TraceExport.of(spec.otlpEndpoint(), runDir)));
         history = new PluginHistory(listener == null ? HostListener.STDERR : listener);
         var outputs = ExperimentRunner.outputs(setup, runDir); // outputs.jsonl on the model executor, as for a run
         if (outputs != null) keep(outputs);
@@ -130,7 +131,7 @@ public final class ServeSession implements AutoCloseable {
         info.putAll(servelab.runtime.experiment.RunInfo.of(exp, setup, testbed.registry(),
                 r -> replicas.get(r).totalBlocks()));
         engine.start(replicas, slots.replicas(), slots.cluster(), events);
-        metrics.clusterPlugins(slots.cluster().currentIds());
+        metrics.clusterPlugins(slots.cluster());
         var kinds = new java.util.TreeSet<>(slots.cluster().currentIds().keySet());
         for (var replicaSlots : slots.replicas()) kinds.addAll(replicaSlots.currentIds().keySet());
         metrics.slotKinds(kinds);
@@ -239,6 +240,7 @@ public final class ServeSession implements AutoCloseable {
             if (engine != null) engine.close();
             if (server != null) server.close();
             if (trace != null) trace.close();
+            if (tracer != null) traced();
             if (recorder != null) finishRecords();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -252,6 +254,21 @@ public final class ServeSession implements AutoCloseable {
                     System.err.println("servelab serve: closing " + opened.get(i) + ": " + e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * Sends the last spans and says what became of them: run.json's {@code traces}, and a warning when some never
+     * reached their destination (a collector down, slow, or behind a full queue lost them without a word).
+     */
+    private void traced() {
+        tracer.close();
+        var d = tracer.delivery();
+        info.put("traces", Json.ordered("destination", d.destination(), "spans", d.spans(), "delivered", d.delivered(),
+                "lost", d.lost()));
+        if (d.lost() > 0) {
+            System.err.printf("servelab serve: warning: %,d of %,d request spans did not reach %s (run.json's traces)%n",
+                    d.lost(), d.spans(), d.destination());
         }
     }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /metrics} between requests: series exist at zero before the first request, a request that ends between
- * steps (a stop string) leaves the gauges at the idle replica's state, a {@code ctl switch} on an idle server shows in
- * {@code servelab:plugin_in_slot}, and {@code vllm:request_success} carries the replica as vLLM's {@code engine}.
+ * steps (a stop string) leaves the gauges at the idle replica's state, a {@code ctl switch} on an idle server, of a
+ * replica's slot or the cluster's, shows in {@code servelab:plugin_in_slot}, and {@code vllm:request_success} carries the replica as vLLM's {@code engine}.
  */
 class IdleMetricsTest {
     private static final String MODEL = "model_name=\"llama-3-8b/h100-80gb\"";
@@ -43,6 +43,13 @@ class IdleMetricsTest {
                     && l.contains("plugin=\"sjf@") && l.endsWith(" 1.0"))
                     && m.lines().anyMatch(l -> l.startsWith("servelab:plugin_in_slot{")
                     && l.contains("plugin=\"fcfs@") && l.endsWith(" 0.0")));
+            // and so does a switch of a cluster slot (it showed only once the next request had used it)
+            s.control("switch admission bounded-queue");
+            var metrics = s.get("/metrics").body();
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("servelab:plugin_in_slot{") && l.contains("engine=\"cluster\"")
+                    && l.contains("plugin=\"bounded-queue@") && l.endsWith(" 1.0")), metrics);
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("servelab:plugin_in_slot{") && l.contains("engine=\"cluster\"")
+                    && l.contains("kind=\"admission\"") && !l.contains("bounded-queue") && l.endsWith(" 0.0")), metrics);
         }
     }
 
