@@ -200,8 +200,8 @@ final class ServeMetrics implements ResultSink, EngineProgress {
                 if (k == 0) { // as vLLM v1 counts it: the whole prompt of each request prefilled, cache hits included
                     promptTokens.labelValues(model, engine).inc(input);
                     if (at >= 0) ttft.labelValues(model, engine).observe((at - arrival) / 1e9);
-                } else if (at >= 0 && last >= 0) {
-                    itl.labelValues(model, engine).observe((at - last) / 1e9);
+                } else if (at >= 0 && last >= 0 && at != last) { // one gap per step, as vLLM v1 observes it: a
+                    itl.labelValues(model, engine).observe((at - last) / 1e9); // step's accepted drafts are not gaps of 0
                 }
                 last = at;
             }

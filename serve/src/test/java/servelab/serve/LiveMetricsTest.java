@@ -103,6 +103,23 @@ class LiveMetricsTest {
     }
 
     /** The value of the series whose name and labels are {@code series}; fails when it is missing. */
+    @Test
+    void tokensOfOneStepMakeOneInterTokenLatencyAsVllmObservesIt() throws Exception {
+        // given: a request whose second step gave three tokens at once (a verification that accepted two drafts)
+        var metrics = new ServeMetrics("m");
+        metrics.routed(1, 0, 0, 10);
+        metrics.tokens(1, 0, 1, 100_000_000);
+        metrics.tokens(1, 1, 4, 150_000_000);
+        metrics.tokens(1, 4, 5, 180_000_000);
+        var out = new java.io.ByteArrayOutputStream();
+        metrics.write(out);
+        var body = out.toString(StandardCharsets.UTF_8);
+        // then: two gaps, 50 and 30 ms (there were four: 50, 0, 0 and 30 ms), and all five tokens counted
+        assertEquals(2.0, value(body, "vllm:inter_token_latency_seconds_count{engine=\"0\",model_name=\"m\"}"), body);
+        assertEquals(0.08, value(body, "vllm:inter_token_latency_seconds_sum{engine=\"0\",model_name=\"m\"}"), 1e-12);
+        assertEquals(5.0, value(body, "vllm:generation_tokens_total{engine=\"0\",model_name=\"m\"}"), body);
+    }
+
     private static double value(String body, String series) {
         return body.lines().filter(l -> l.startsWith(series + " ")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
