@@ -43,6 +43,14 @@ public final class Charts {
      * two decades, and the axis title says so.
      */
     public static XYChart cdf(String title, String xAxisTitle, Map<String, double[]> valuesBySeries) {
+        return cdf(title, xAxisTitle, "fraction of values ≤ x", valuesBySeries);
+    }
+
+    /**
+     * As {@link #cdf(String, String, Map)}, the y axis titled {@code yAxisTitle}; a series some of whose values are
+     * NaN is named with both counts, {@code (n=482 of 800)}: its line reaches 1 over the values it has.
+     */
+    public static XYChart cdf(String title, String xAxisTitle, String yAxisTitle, Map<String, double[]> valuesBySeries) {
         var sorted = new ArrayList<double[]>();
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -55,7 +63,7 @@ public final class Charts {
             }
         }
         boolean log = min > 0 && max / min > 100;
-        var chart = xyChart(title, log ? xAxisTitle + ", log scale" : xAxisTitle, "fraction of requests ≤ x");
+        var chart = xyChart(title, log ? xAxisTitle + ", log scale" : xAxisTitle, yAxisTitle);
         chart.getStyler().setXAxisLogarithmic(log);
         if (log) chart.getStyler().setXAxisDecimalPattern("#,##0.##"); // 10,000 rather than 1E4
         chart.getStyler().setYAxisMin(0.0);
@@ -63,11 +71,14 @@ public final class Charts {
         if (Double.isFinite(min)) yAxisGuide(chart, min);
         var lines = new ArrayList<Line>();
         int i = 0;
-        for (String name : valuesBySeries.keySet()) {
+        for (var entry : valuesBySeries.entrySet()) {
+            String name = entry.getKey();
             double[] known = sorted.get(i);
+            int all = entry.getValue().length;
             if (known.length > 0) {
                 var points = cdfPoints(known);
-                lines.add(Line.of(name + " (n=" + known.length + ")", points[0], points[1], i));
+                lines.add(Line.of(name + " (n=" + known.length + (known.length < all ? " of " + all : "") + ")",
+                        points[0], points[1], i));
             }
             i++;
         }

@@ -38,7 +38,8 @@ public final class RunCharts {
     public static XYChart cdf(List<NamedRun> runs, String column, String title, String axisTitle) {
         var values = new LinkedHashMap<String, double[]>();
         for (var run : runs) values.put(run.name(), run.results().requests().doubles(column));
-        return Charts.cdf(title, axisTitle, values);
+        // failed, rejected and timed-out requests have no latency: the lines are over the completed ones only
+        return Charts.cdf(title, axisTitle, "fraction of completed requests ≤ x", values);
     }
 
     /**

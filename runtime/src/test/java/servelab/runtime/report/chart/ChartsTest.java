@@ -23,6 +23,15 @@ class ChartsTest {
         assertEquals(List.of("a (n=3)"), names(cdf));
     }
 
+    @Test
+    void aCdfOfRequestsSomeWithoutAValueSaysHowManyItCovers() {
+        // two of five requests failed (no TTFT): the line reached 1 over three, and the axis said "of requests"
+        var cdf = Charts.cdf("t", "ms", "fraction of completed requests ≤ x",
+                Map.of("a", new double[] {3, Double.NaN, 1, Double.NaN, 2}));
+        assertEquals(List.of("a (n=3 of 5)"), names(cdf));
+        assertEquals("fraction of completed requests ≤ x", cdf.getYAxisTitle());
+    }
+
     private static List<String> names(org.knowm.xchart.XYChart chart) {
         var names = new ArrayList<String>();
         for (var series : chart.getSeriesCollection()) if (series.isShowInLegend()) names.add(series.getName());
