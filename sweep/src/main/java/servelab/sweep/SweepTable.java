@@ -42,7 +42,7 @@ final class SweepTable {
             "total_output_tokens", "request_throughput", "request_goodput", "output_throughput", "total_token_throughput",
             "preemptions", "mean_ttft_ms", "median_ttft_ms", "p90_ttft_ms", "p99_ttft_ms", "mean_tpot_ms",
             "median_tpot_ms", "p90_tpot_ms", "p99_tpot_ms", "mean_itl_ms", "median_itl_ms", "p90_itl_ms", "p99_itl_ms",
-            "mean_e2el_ms", "median_e2el_ms", "p90_e2el_ms", "p99_e2el_ms");
+            "mean_e2el_ms", "median_e2el_ms", "p90_e2el_ms", "p99_e2el_ms", "slo_attainment");
 
     private SweepTable() {}
 

@@ -54,6 +54,10 @@ class SweepCliTest {
         assertTrue(markdown.contains("Pareto front") && markdown.contains("request_goodput"), markdown);
         assertTrue(Files.size(dir.resolve("report/pareto.png")) > 0);
         assertTrue(Files.size(dir.resolve("report/heatmap-request_goodput.png")) > 0);
+        // every configuration once (one seed: said to show no spread), and each point's SLO attainment in sweep.arrow
+        assertTrue(markdown.contains("One point per configuration: no spread is shown"), markdown);
+        var table = servelab.runtime.report.sweep.SweepResults.load(out);
+        for (double attainment : table.doubles("slo_attainment")) assertTrue(attainment >= 0 && attainment <= 1, "" + attainment);
     }
 
     @Test

@@ -45,11 +45,12 @@ import servelab.runtime.record.Slo;
  * @param e2elMs               end-to-end latency
  * @param preemptions          preemptions of all requests (known ones: imported runs may have none); -1 when no row
  *                             knows it (a client's run: {@code servelab load} sees no preemption)
+ * @param good                 completed requests meeting every objective of {@code slo} (0 without objectives)
  */
 public record Summary(int completed, int failed, double durationS, long totalInputTokens, long totalOutputTokens,
                       double requestThroughput, double outputThroughput, double totalTokenThroughput,
                       OptionalDouble goodput, Slo slo, Stats ttftMs, Stats tpotMs, Stats itlMs, Stats e2elMs,
-                      long preemptions) {
+                      long preemptions, int good) {
 
     private static final int WIDTH = 50;
 
@@ -87,6 +88,16 @@ public record Summary(int completed, int failed, double durationS, long totalInp
         return SummaryCalculator.compute(requests.batches(), slo, ManyValues::new);
     }
 
+    /**
+     * DistServe's SLO attainment: the fraction of all requests (failed, rejected and timed-out ones included) that
+     * completed meeting every objective; NaN without objectives or requests. Goodput divides the same count by the
+     * duration, so it moves with the trace's pace; this does not.
+     */
+    public double sloAttainment() {
+        int all = completed + failed;
+        return goodput.isEmpty() || all == 0 ? Double.NaN : (double) good / all;
+    }
+
     /** A block like the one {@code vllm bench serve} prints, with P90 besides P99 and ServeLab's preemptions. */
     public String format() {
         var out = new StringBuilder();
@@ -100,6 +111,7 @@ public record Summary(int completed, int failed, double durationS, long totalInp
         if (goodput.isPresent()) {
             line(out, "Request goodput (req/s):", number(goodput.getAsDouble()));
             line(out, "Goodput SLOs (ms):", slo.toString());
+            line(out, "SLO attainment (%):", number(100 * sloAttainment()));
         }
         line(out, "Output token throughput (tok/s):", number(outputThroughput));
         line(out, "Total token throughput (tok/s):", number(totalTokenThroughput));
@@ -126,6 +138,7 @@ public record Summary(int completed, int failed, double durationS, long totalInp
         json.put("total_output_tokens", totalOutputTokens);
         json.put("request_throughput", orNull(requestThroughput));
         json.put("request_goodput", goodput.isPresent() ? orNull(goodput.getAsDouble()) : null);
+        json.put("slo_attainment", orNull(sloAttainment()));
         json.put("slo", slo.isEmpty() ? null : slo.toString());
         json.put("output_throughput", orNull(outputThroughput));
         json.put("total_token_throughput", orNull(totalTokenThroughput));

@@ -52,7 +52,7 @@ final class SummaryCalculator {
                 tpots.stats(each -> requests.forEach(b -> completedValues(b, "tpot_ms", each))),
                 itls.stats(each -> requests.forEach(b -> completedGaps(b, each))),
                 e2els.stats(each -> requests.forEach(b -> completedValues(b, "e2el_ms", each))),
-                totals.preemptionsKnown ? totals.preemptions : -1);
+                totals.preemptionsKnown ? totals.preemptions : -1, totals.good);
     }
 
     /** The known values of a latency column over the batch's completed requests. */

@@ -86,6 +86,18 @@ class SummaryTest {
     }
 
     @Test
+    void sloAttainmentIsTheGoodShareOfEveryRequestFailedOnesIncluded() {
+        // one good request of four (one of them failed): 25%, DistServe's measure, which no duration moves
+        var s = Summary.compute(run, Slo.parse("ttft=25,tpot=6"));
+        assertEquals(0.25, s.sloAttainment(), EPS);
+        assertEquals(0.25, (Double) s.toJson().get("slo_attainment"), EPS);
+        assertTrue(s.format().contains("SLO attainment (%):                      25.00\n"), s.format());
+        // without objectives there is none
+        assertTrue(Double.isNaN(Summary.compute(run, Slo.NONE).sloAttainment()));
+        assertEquals(null, Summary.compute(run, Slo.NONE).toJson().get("slo_attainment"));
+    }
+
+    @Test
     void formatsLikeVllmBenchServe() {
         var text = Summary.compute(run, Slo.parse("e2el=26")).format();
         assertTrue(text.startsWith("============ Serving Benchmark Result ============\n"
