@@ -35,14 +35,29 @@ final class ReportCommand implements Callable<Integer> {
             description = "objectives for every run's goodput (default: each run's own, from its run.json)")
     String slo;
 
+    @Option(names = "--window", paramLabel = "START,END",
+            description = "tables over the requests that arrived in [START, END) seconds of each run's clock, to leave "
+                    + "out the empty start and the drain (default: every request)")
+    String window;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         var objectives = slo == null ? Optional.<Slo>empty() : Optional.of(Slo.parse(slo));
+        servelab.runtime.report.Window arrivals;
+        try {
+            arrivals = window == null ? servelab.runtime.report.Window.ALL : servelab.runtime.report.Window.parse(window);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         var folder = out != null ? out
                 : DefaultFolders.of("reports", "report-");
         if (runDirs.size() == 1 && servelab.runtime.report.sweep.SweepResults.isSweep(runDirs.getFirst())) {
+            if (window != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--window is for run folders: a "
+                        + "sweep report's figures are each point's summary.json, over all its requests");
+            }
             return sweepReport(folder);
         }
         var seen = new java.util.HashSet<Path>();
@@ -54,7 +69,7 @@ final class ReportCommand implements Callable<Integer> {
         // a killed run, another workload, other SLOs: said here as well as in the report
         for (var note : RunReport.notes(runs, objectives)) err.println("servelab report: " + note.replace("`", ""));
         err.flush();
-        var written = RunReport.write(runs, folder, objectives);
+        var written = RunReport.write(runs, folder, objectives, arrivals);
         var stdout = spec.commandLine().getOut();
         stdout.printf("report of %d run%s: %s%n      and %s (%d charts)%n", runDirs.size(), runDirs.size() == 1 ? "" : "s",
                 written.markdown(), written.html(), written.charts().size());

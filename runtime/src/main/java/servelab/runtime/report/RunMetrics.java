@@ -34,6 +34,11 @@ public record RunMetrics(String label, Map<String, String> plugins, Summary summ
 
     /** The metrics of a loaded run under {@code slo} ({@link RunInfo#slo} gives the run's own). */
     public static RunMetrics of(String label, RunResults run, Slo slo) {
+        return of(label, run, slo, Window.ALL);
+    }
+
+    /** As {@link #of(String, RunResults, Slo)}, its summary over the requests that arrived in {@code window}. */
+    public static RunMetrics of(String label, RunResults run, Slo slo, Window window) {
         var requests = run.requests();
         var plugins = RunInfo.plugins(run);
         double hitRate = prefixHitRate(run);
@@ -41,7 +46,7 @@ public record RunMetrics(String label, Map<String, String> plugins, Summary summ
                 sum(requests.doubles("spec_draft_tokens")));
         boolean anyKnown = false;
         for (boolean isNull : requests.nulls("preemptions")) anyKnown |= !isNull;
-        var summary = Summary.compute(run, slo);
+        var summary = Summary.compute(run, slo, window);
         return new RunMetrics(label, plugins, summary, slo,
                 anyKnown ? OptionalLong.of(summary.preemptions()) : OptionalLong.empty(), hitRate, acceptance);
     }

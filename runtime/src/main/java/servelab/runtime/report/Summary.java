@@ -68,9 +68,16 @@ public record Summary(int completed, int failed, double durationS, long totalInp
      * list columns, read from its folder batch by batch ({@link #compute(Path, Slo)}).
      */
     public static Summary compute(RunResults results, Slo slo) {
-        if (results.hasLists()) return SummaryCalculator.compute(results.requests(), slo);
+        return compute(results, slo, Window.ALL);
+    }
+
+    /** The summary of the requests of a loaded run that arrived in {@code window}, with the same definitions. */
+    public static Summary compute(RunResults results, Slo slo, Window window) {
+        if (results.hasLists()) return SummaryCalculator.compute(results.requests(), slo, window);
         try {
-            return compute(results.dir(), slo);
+            var requests = TableScan.of(results.dir(), ResultTable.REQUESTS, SummaryCalculator.COLUMNS)
+                    .orElseThrow(() -> new InvalidResultsException(results.dir(), "no " + ResultTable.REQUESTS.fileName()));
+            return SummaryCalculator.compute(requests.batches(), slo, ManyValues::new, window);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

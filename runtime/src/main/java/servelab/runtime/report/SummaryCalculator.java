@@ -21,9 +21,9 @@ final class SummaryCalculator {
     private SummaryCalculator() {
     }
 
-    static Summary compute(Table requests, Slo slo) {
+    static Summary compute(Table requests, Slo slo, Window window) {
         try {
-            return compute(TableScan.of(requests), slo, ManyValues::new);
+            return compute(TableScan.of(requests), slo, ManyValues::new, window);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a loaded table reads no file
         }
@@ -31,49 +31,58 @@ final class SummaryCalculator {
 
     /** @param pool a fresh pool per metric (tests pass small ones to exercise the passes) */
     static Summary compute(TableScan.Batches requests, Slo slo, Supplier<ManyValues> pool) throws IOException {
+        return compute(requests, slo, pool, Window.ALL);
+    }
+
+    /** Over the requests that arrived in {@code window}, with the same definitions. */
+    static Summary compute(TableScan.Batches requests, Slo slo, Supplier<ManyValues> pool, Window window)
+            throws IOException {
         var ttfts = pool.get();
         var tpots = pool.get();
         var e2els = pool.get();
         var itls = pool.get();
         var totals = new Totals();
         requests.forEach(batch -> {
-            totals.add(batch, slo);
-            completedValues(batch, "ttft_ms", ttfts::add);
-            completedValues(batch, "tpot_ms", tpots::add);
-            completedValues(batch, "e2el_ms", e2els::add);
-            completedGapLists(batch, itls::addAll);
+            totals.add(batch, slo, window);
+            completedValues(batch, "ttft_ms", window, ttfts::add);
+            completedValues(batch, "tpot_ms", window, tpots::add);
+            completedValues(batch, "e2el_ms", window, e2els::add);
+            completedGapLists(batch, window, itls::addAll);
         });
         double duration = totals.duration();
         return new Summary(totals.completed, totals.rows - totals.completed, duration, totals.inputTokens,
                 totals.outputTokens, rate(totals.completed, duration), rate(totals.outputTokens, duration),
                 rate(totals.inputTokens + totals.outputTokens, duration),
                 slo.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(rate(totals.good, duration)), slo,
-                ttfts.stats(each -> requests.forEach(b -> completedValues(b, "ttft_ms", each))),
-                tpots.stats(each -> requests.forEach(b -> completedValues(b, "tpot_ms", each))),
-                itls.stats(each -> requests.forEach(b -> completedGaps(b, each))),
-                e2els.stats(each -> requests.forEach(b -> completedValues(b, "e2el_ms", each))),
+                ttfts.stats(each -> requests.forEach(b -> completedValues(b, "ttft_ms", window, each))),
+                tpots.stats(each -> requests.forEach(b -> completedValues(b, "tpot_ms", window, each))),
+                itls.stats(each -> requests.forEach(b -> completedGaps(b, window, each))),
+                e2els.stats(each -> requests.forEach(b -> completedValues(b, "e2el_ms", window, each))),
                 totals.preemptionsKnown ? totals.preemptions : -1, totals.good);
     }
 
-    /** The known values of a latency column over the batch's completed requests. */
-    private static void completedValues(Table batch, String column, DoubleConsumer out) {
+    /** The known values of a latency column over the batch's completed requests that arrived in the window. */
+    private static void completedValues(Table batch, String column, Window window, DoubleConsumer out) {
         var errors = batch.strings("error");
+        long[] arrival = batch.longs("arrival_ns");
         double[] values = batch.doubles(column);
         for (int i = 0; i < values.length; i++) {
-            if (errors.get(i).isEmpty() && !Double.isNaN(values[i])) out.accept(values[i]);
+            if (errors.get(i).isEmpty() && !Double.isNaN(values[i]) && window.contains(arrival[i])) out.accept(values[i]);
         }
     }
 
-    /** Every inter-token gap of the batch's completed requests. */
-    private static void completedGaps(Table batch, DoubleConsumer out) {
+    /** Every inter-token gap of the batch's completed requests that arrived in the window. */
+    private static void completedGaps(Table batch, Window window, DoubleConsumer out) {
         var errors = batch.strings("error");
-        batch.forEachListValue("itl_ms", i -> errors.get(i).isEmpty(), out);
+        long[] arrival = batch.longs("arrival_ns");
+        batch.forEachListValue("itl_ms", i -> errors.get(i).isEmpty() && window.contains(arrival[i]), out);
     }
 
     /** {@link #completedGaps} a request's gaps at a time. */
-    private static void completedGapLists(Table batch, java.util.function.Consumer<double[]> out) {
+    private static void completedGapLists(Table batch, Window window, java.util.function.Consumer<double[]> out) {
         var errors = batch.strings("error");
-        batch.forEachList("itl_ms", i -> errors.get(i).isEmpty(), out);
+        long[] arrival = batch.longs("arrival_ns");
+        batch.forEachList("itl_ms", i -> errors.get(i).isEmpty() && window.contains(arrival[i]), out);
     }
 
     /**
@@ -98,7 +107,7 @@ final class SummaryCalculator {
         long firstArrival = Long.MAX_VALUE;
         long lastCompletion = Long.MIN_VALUE;
 
-        void add(Table batch, Slo slo) {
+        void add(Table batch, Slo slo, Window window) {
             int n = batch.rowCount();
             var errors = batch.strings("error");
             long[] arrival = batch.longs("arrival_ns");
@@ -110,8 +119,9 @@ final class SummaryCalculator {
             double[] ttft = batch.doubles("ttft_ms");
             double[] tpot = batch.doubles("tpot_ms");
             double[] e2el = batch.doubles("e2el_ms");
-            rows += n;
             for (int i = 0; i < n; i++) {
+                if (!window.contains(arrival[i])) continue;
+                rows++;
                 if (arrival[i] >= 0) firstArrival = Math.min(firstArrival, arrival[i]);
                 if (preempted[i] > 0) preemptions += preempted[i];
                 if (!errors.get(i).isEmpty()) continue;

@@ -74,6 +74,21 @@ class AnalysisCliTest {
     }
 
     @Test
+    void reportWindowSummarisesTheRequestsThatArrivedInItAndRefusesABadOne() throws Exception {
+        // the small runs: 300 requests at 30/s, so about 10 s of arrivals; the window leaves out the first 2 s and the rest after 8 s
+        var r = execute("report", runs.get(0).toString(), "--window", "2,8", "--out", work.resolve("rep-window").toString());
+        assertEquals(0, r.code(), r.err());
+        var md = Files.readString(work.resolve("rep-window/report.md"));
+        assertTrue(md.contains("the tables cover the requests of arrivals in [2 s, 8 s) of each run's clock"), md);
+        var whole = execute("report", runs.get(0).toString(), "--out", work.resolve("rep-whole").toString());
+        assertEquals(0, whole.code(), whole.err());
+        assertTrue(!Files.readString(work.resolve("rep-whole/report.md")).equals(md));
+        var bad = execute("report", runs.get(0).toString(), "--window", "8", "--out", work.resolve("rep-bad").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--window takes START,END in seconds, e.g. 60,600; was '8'"), bad.err());
+    }
+
+    @Test
     void reportSaysWhenRunsReplayedDifferentWorkloadsAndRefusesARunGivenTwice() throws Exception {
         // given: a run of the same workload but another seed (other requests, other arrivals)
         var other = work.resolve("seed8");

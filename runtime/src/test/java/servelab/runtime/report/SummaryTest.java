@@ -1,6 +1,7 @@
 package servelab.runtime.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static servelab.runtime.record.Rows.failed;
@@ -83,6 +84,23 @@ class SummaryTest {
         assertEquals(1 / 0.04, Summary.compute(run, Slo.parse("ttft=25,tpot=6")).goodput().orElseThrow(), EPS);
         // tpot <= 6 alone: r2 has one token and counts as TPOT 0, as in vLLM; r1 and r2 are good
         assertEquals(2 / 0.04, Summary.compute(run, Slo.parse("tpot=6")).goodput().orElseThrow(), EPS);
+    }
+
+    @Test
+    void aWindowSummarisesTheRequestsThatArrivedInItAlone() {
+        // arrivals in [0.004 s, 0.011 s): r1 and r2 (r0 at 0 and r3 at 12 ms are out)
+        var s = Summary.compute(run, Slo.NONE, new Window(0.004, 0.011));
+        assertEquals(2, s.completed());
+        assertEquals(0, s.failed());
+        assertEquals(0.035, s.durationS(), EPS); // from r1's arrival at 5 ms to r2's completion at 40 ms
+        assertEquals(rounded(new Stats(2, 25, 25, 5, 29, 29.9)), rounded(s.ttftMs())); // TTFT 20 and 30
+        assertEquals(rounded(new Stats(1, 5, 5, 0, 5, 5)), rounded(s.itlMs())); // r1's one gap
+        // the whole window is the whole run
+        assertEquals(Summary.compute(run, Slo.NONE).toJson(), Summary.compute(run, Slo.NONE, Window.ALL).toJson());
+        // and a bad window is refused with the option's form
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Window.parse("70"));
+        assertEquals("--window takes START,END in seconds, e.g. 60,600; was '70'", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Window.parse("70,10"));
     }
 
     @Test

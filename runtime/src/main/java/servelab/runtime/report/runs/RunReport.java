@@ -45,14 +45,27 @@ public final class RunReport {
      * @param slo objectives for every run's goodput; empty: each run's own
      */
     public static Written write(List<NamedRun> runs, Path out, Optional<Slo> slo) throws IOException {
+        return write(runs, out, slo, servelab.runtime.report.Window.ALL);
+    }
+
+    /** As {@link #write(List, Path, Optional)}, the tables over the requests that arrived in {@code window}. */
+    public static Written write(List<NamedRun> runs, Path out, Optional<Slo> slo, servelab.runtime.report.Window window)
+            throws IOException {
         if (runs.isEmpty()) throw new IllegalArgumentException("no runs to report on");
         Files.createDirectories(out);
         var metrics = new ArrayList<RunMetrics>();
-        for (var run : runs) metrics.add(RunMetrics.of(run.name(), run.results(), slo.orElse(RunInfo.slo(run.results()))));
+        for (var run : runs) {
+            metrics.add(RunMetrics.of(run.name(), run.results(), slo.orElse(RunInfo.slo(run.results())), window));
+        }
 
         var doc = new Document("ServeLab report: " + String.join(" vs ", runs.stream().map(NamedRun::name).toList()));
         doc.bullets(runs.stream().map(r -> "`" + r.name() + "`: `" + r.results().dir() + "`").toList());
-        var notes = notes(runs, slo);
+        var notes = new ArrayList<>(notes(runs, slo));
+        if (!window.isAll()) {
+            notes.addFirst("the tables cover the requests of " + window + " of each run's clock (the same definitions "
+                    + "over those requests: the duration from the first of them to the last one's completion); the "
+                    + "charts show the whole runs");
+        }
         if (!notes.isEmpty()) doc.paragraph("Notes:").bullets(notes);
         doc.heading(2, "Runs");
         if (runs.size() > 1) {
