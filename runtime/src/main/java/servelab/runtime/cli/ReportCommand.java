@@ -36,8 +36,9 @@ final class ReportCommand implements Callable<Integer> {
     String slo;
 
     @Option(names = "--window", paramLabel = "START,END",
-            description = "tables over the requests that arrived in [START, END) seconds of each run's clock, to leave "
-                    + "out the empty start and the drain (default: every request)")
+            description = "tables over [START, END) seconds of each run's clock: latencies of the requests that "
+                    + "arrived in it, throughput of what completed in it; leaves out the empty start and the drain "
+                    + "(default: the whole run)")
     String window;
 
     @Spec CommandSpec spec;

@@ -49,9 +49,9 @@ final class SummaryCalculator {
             completedValues(batch, "e2el_ms", window, e2els::add);
             completedGapLists(batch, window, itls::addAll);
         });
-        double duration = totals.duration();
+        double duration = totals.duration(window);
         return new Summary(totals.completed, totals.rows - totals.completed, duration, totals.inputTokens,
-                totals.outputTokens, rate(totals.completed, duration), rate(totals.outputTokens, duration),
+                totals.outputTokens, rate(totals.done, duration), rate(totals.outputTokens, duration),
                 rate(totals.inputTokens + totals.outputTokens, duration),
                 slo.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(rate(totals.good, duration)), slo,
                 ttfts.stats(each -> requests.forEach(b -> completedValues(b, "ttft_ms", window, each))),
@@ -94,10 +94,16 @@ final class SummaryCalculator {
         return count == 0 ? 0 : seconds > 0 ? count / seconds : Double.NaN;
     }
 
-    /** Counts and sums over all rows. */
+    /**
+     * Counts and sums over all rows. With a {@link Window}: the requests that arrived in it are {@code completed} and
+     * failed; the throughputs count what completed in it ({@code done}, their tokens, the good ones among them) over
+     * the window's part of the run, from its start (or the first arrival) to its end (or the last completion).
+     * Without one the two sets are the same, and the span is the first arrival to the last completion.
+     */
     private static final class Totals {
         int rows;
         int completed;
+        int done;
         int good;
         long inputTokens;
         long outputTokens;
@@ -120,22 +126,29 @@ final class SummaryCalculator {
             double[] tpot = batch.doubles("tpot_ms");
             double[] e2el = batch.doubles("e2el_ms");
             for (int i = 0; i < n; i++) {
-                if (!window.contains(arrival[i])) continue;
-                rows++;
                 if (arrival[i] >= 0) firstArrival = Math.min(firstArrival, arrival[i]);
-                if (preempted[i] > 0) preemptions += preempted[i];
-                if (!errors.get(i).isEmpty()) continue;
-                completed++;
-                inputTokens += input[i];
-                outputTokens += output[i];
-                lastCompletion = Math.max(lastCompletion, completion[i]);
-                if (slo.isMet(ttft[i], tpot[i], e2el[i])) good++;
+                boolean ok = errors.get(i).isEmpty();
+                if (ok) lastCompletion = Math.max(lastCompletion, completion[i]);
+                if (window.contains(arrival[i])) {
+                    rows++;
+                    if (preempted[i] > 0) preemptions += preempted[i];
+                    if (ok) completed++;
+                }
+                if (ok && window.containsTime(completion[i])) {
+                    done++;
+                    inputTokens += input[i];
+                    outputTokens += output[i];
+                    if (slo.isMet(ttft[i], tpot[i], e2el[i])) good++;
+                }
             }
         }
 
-        /** First arrival to last completion; NaN (null in summary.json) when nothing completed: there is no span. */
-        double duration() {
-            return completed == 0 || firstArrival == Long.MAX_VALUE ? Double.NaN : (lastCompletion - firstArrival) / 1e9;
+        /** The span the throughputs divide by; NaN (null in summary.json) when nothing completed: there is no span. */
+        double duration(Window window) {
+            if (lastCompletion == Long.MIN_VALUE || firstArrival == Long.MAX_VALUE) return Double.NaN;
+            if (window.isAll()) return completed == 0 ? Double.NaN : (lastCompletion - firstArrival) / 1e9;
+            double from = Math.max(window.startS(), firstArrival / 1e9), to = Math.min(window.endS(), lastCompletion / 1e9);
+            return to > from ? to - from : Double.NaN;
         }
     }
 }

@@ -3,9 +3,10 @@ package servelab.runtime.report;
 import java.util.Locale;
 
 /**
- * The requests a summary covers, by arrival time: those that arrived in {@code [startS, endS)} seconds of the run
- * clock. A run's first requests meet an empty system and its last ones a draining one; a window between them
- * measures the steady state ({@code servelab report --window 60,600}). {@link #ALL} covers every request.
+ * A span {@code [startS, endS)} of the run clock a summary covers: the latencies and outcomes of the requests that
+ * arrived in it, and the throughputs of what completed in it over its length. A run's first requests meet an empty
+ * system and its last ones a draining one; a window between them measures the steady state
+ * ({@code servelab report --window 60,600}). {@link #ALL} covers every request.
  */
 public record Window(double startS, double endS) {
     public static final Window ALL = new Window(0, Double.POSITIVE_INFINITY);
@@ -36,9 +37,14 @@ public record Window(double startS, double endS) {
         return isAll() || arrivalNs >= startS * 1e9 && arrivalNs < endS * 1e9; // (an import may lack arrivals: -1)
     }
 
+    /** Whether a completion at {@code nanos} (run clock) falls in the window. */
+    boolean containsTime(long nanos) {
+        return contains(nanos);
+    }
+
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "arrivals in [%s s, %s s)", number(startS), number(endS));
+        return String.format(Locale.ROOT, "[%s s, %s s)", number(startS), number(endS));
     }
 
     private static String number(double s) {

@@ -79,7 +79,8 @@ class AnalysisCliTest {
         var r = execute("report", runs.get(0).toString(), "--window", "2,8", "--out", work.resolve("rep-window").toString());
         assertEquals(0, r.code(), r.err());
         var md = Files.readString(work.resolve("rep-window/report.md"));
-        assertTrue(md.contains("the tables cover the requests of arrivals in [2 s, 8 s) of each run's clock"), md);
+        assertTrue(md.contains("the tables cover [2 s, 8 s) of each run's clock: latencies and outcomes of the "
+                + "requests that arrived in it"), md);
         var whole = execute("report", runs.get(0).toString(), "--out", work.resolve("rep-whole").toString());
         assertEquals(0, whole.code(), whole.err());
         assertTrue(!Files.readString(work.resolve("rep-whole/report.md")).equals(md));

@@ -87,13 +87,15 @@ class SummaryTest {
     }
 
     @Test
-    void aWindowSummarisesTheRequestsThatArrivedInItAlone() {
-        // arrivals in [0.004 s, 0.011 s): r1 and r2 (r0 at 0 and r3 at 12 ms are out)
-        var s = Summary.compute(run, Slo.NONE, new Window(0.004, 0.011));
-        assertEquals(2, s.completed());
-        assertEquals(0, s.failed());
-        assertEquals(0.035, s.durationS(), EPS); // from r1's arrival at 5 ms to r2's completion at 40 ms
-        assertEquals(rounded(new Stats(2, 25, 25, 5, 29, 29.9)), rounded(s.ttftMs())); // TTFT 20 and 30
+    void aWindowTakesLatenciesByArrivalAndThroughputByCompletionWithinIt() {
+        // [4 ms, 31 ms): r1, r2 and r3 arrived in it (r0 at 0 is out), r0 and r1 completed in it (at 25 and 30 ms)
+        var s = Summary.compute(run, Slo.NONE, new Window(0.004, 0.031));
+        assertEquals(2, s.completed()); // r1 and r2, of the arrivals
+        assertEquals(1, s.failed()); // r3
+        assertEquals(0.027, s.durationS(), EPS); // the window, within the run
+        assertEquals(2 / 0.027, s.requestThroughput(), EPS); // r0 and r1 completed in it
+        assertEquals(5 / 0.027, s.outputThroughput(), EPS); // their 3 + 2 tokens
+        assertEquals(rounded(new Stats(2, 25, 25, 5, 29, 29.9)), rounded(s.ttftMs())); // r1 and r2: TTFT 20 and 30
         assertEquals(rounded(new Stats(1, 5, 5, 0, 5, 5)), rounded(s.itlMs())); // r1's one gap
         // the whole window is the whole run
         assertEquals(Summary.compute(run, Slo.NONE).toJson(), Summary.compute(run, Slo.NONE, Window.ALL).toJson());

@@ -62,9 +62,9 @@ public final class RunReport {
         doc.bullets(runs.stream().map(r -> "`" + r.name() + "`: `" + r.results().dir() + "`").toList());
         var notes = new ArrayList<>(notes(runs, slo));
         if (!window.isAll()) {
-            notes.addFirst("the tables cover the requests of " + window + " of each run's clock (the same definitions "
-                    + "over those requests: the duration from the first of them to the last one's completion); the "
-                    + "charts show the whole runs");
+            notes.addFirst("the tables cover " + window + " of each run's clock: latencies and outcomes of the "
+                    + "requests that arrived in it, throughputs and goodput of what completed in it over its length; "
+                    + "the charts show the whole runs");
         }
         if (!notes.isEmpty()) doc.paragraph("Notes:").bullets(notes);
         doc.heading(2, "Runs");
