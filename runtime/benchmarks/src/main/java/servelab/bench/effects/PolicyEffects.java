@@ -137,6 +137,19 @@ final class PolicyEffects {
                 "LPM hit rate > FCFS hit rate", lpm > fcfs);
     }
 
+    /**
+     * LPM's and FCFS's hit rates (fractions) on {@code trace}, as {@link #longestPrefixMatch} measures them: the
+     * effects report runs them on other slices of the trace, since one slice's tenths of a point can be luck.
+     */
+    static double[] lpmAndFcfs(List<TraceRequest> trace) {
+        var batcher = Choice.of(new ContinuousBatcher());
+        var cache = Choice.<servelab.api.kv.PrefixCache>of(new servelab.plugins.caching.prefix.HashBlockPrefixCache());
+        return new double[] {
+                hitRatio(Replay.run(trace, Choice.of(new servelab.schedulers.lpm.LongestPrefixMatchScheduler()), batcher,
+                        4000, cache)),
+                hitRatio(Replay.run(trace, Choice.of(new FcfsScheduler()), batcher, 4000, cache))};
+    }
+
     /** Prompt tokens served from the prefix cache at first admission / prompt tokens. */
     private static double hitRatio(Replay.Result result) {
         long cached = 0, input = 0;

@@ -42,6 +42,19 @@ final class Workloads {
     }
 
     /**
+     * The first {@code count} requests of a trace file that arrive from {@code startS} seconds of its clock on, at
+     * {@code rate} req/s (another slice of the same trace).
+     */
+    static List<TraceRequest> sliceOf(Path file, double startS, int count, double rate) {
+        try {
+            return TracePipeline.of(TraceSource.of(file, ReadOptions.DEFAULT)).window(startS, Double.MAX_VALUE)
+                    .first(count).targetRate(rate).renumber().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Conversation-like synthetic requests where 90% start with one of 64 shared 2,048-token system prompts: the
      * stand-in for a prefix-structured trace when the shared Mooncake trace is absent.
      */

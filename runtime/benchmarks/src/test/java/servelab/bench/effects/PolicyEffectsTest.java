@@ -82,6 +82,20 @@ class PolicyEffectsTest {
     }
 
     @Test
+    void theSecondSliceOfTheMooncakeTraceIsAnotherWorkloadOnWhichLpmTiesFcfs() {
+        // the report runs effect 5 again from 600 s of the trace's clock: other requests, and a tie there (the
+        // "yes" of the first slice is not every slice's)
+        var file = Workloads.shared("mooncake_fast25/conversation_trace.jsonl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(file.isPresent(), "shared Mooncake trace not present");
+        var first = Workloads.sliceOf(file.get(), 0, 1500, 6);
+        var second = Workloads.sliceOf(file.get(), 600, 1500, 6);
+        org.junit.jupiter.api.Assertions.assertNotEquals(first.get(0).inputTokens() + " " + first.get(1).inputTokens(),
+                second.get(0).inputTokens() + " " + second.get(1).inputTokens());
+        var rates = PolicyEffects.lpmAndFcfs(second);
+        org.junit.jupiter.api.Assertions.assertEquals(rates[1], rates[0], "lpm " + rates[0] + ", fcfs " + rates[1]);
+    }
+
+    @Test
     void longestPrefixMatchRaisesThePrefixHitRateOverFcfsOnSharedSystemPrompts() {
         var w = SYNTHETIC.sharedPrefixes();
         assertReproduced(PolicyEffects.longestPrefixMatch(w.requests(), w.description()));
