@@ -163,8 +163,12 @@ final class RunCommand implements Callable<Integer> {
                         result.simulatedNanos() / 1e9, result.wallNanos() / 1e9, result.iterations(), result.runDir());
             }
             stdout.flush();
-            servelab.runtime.report.LoadTrend.compute(result.runDir()).filter(t -> t.overloaded())
-                    .ifPresent(t -> err.println(spec.qualifiedName() + ": warning: " + t.warning()));
+            // summary.json says whether it was overloaded (computed once, with the summary); the words only then
+            var written = servelab.runtime.record.Json.MAPPER.readTree(result.runDir().resolve("summary.json").toFile());
+            if (written.path("overloaded").asBoolean(false)) {
+                servelab.runtime.report.LoadTrend.compute(result.runDir())
+                        .ifPresent(t -> err.println(spec.qualifiedName() + ": warning: " + t.warning()));
+            }
             if (result.summary().failed() > 0 && !allowFailures) {
                 err.printf("%s: %,d of %,d requests failed (their error column in requests.arrow says why); "
                         + "--allow-failures exits 0 anyway%n", spec.qualifiedName(), result.summary().failed(),

@@ -43,6 +43,20 @@ class RunExitCodeTest {
     }
 
     @Test
+    void anOverloadedRunIsWarnedOfAndAStableOneIsNot() throws Exception {
+        var plugins = TestBundles.defaultPlugins(work.resolve("plugins")).toString();
+        // one replica (about 14 requests/s with the default lengths) offered 40/s, then 3/s
+        var over = execute("run", "--quiet", "--plugins-dir", plugins, "--out", work.resolve("over").toString(),
+                "--set", "trace.synthetic.count=600", "--set", "trace.synthetic.arrivals.rate=40");
+        assertEquals(0, over.code(), over.err());
+        assertTrue(over.err().contains("servelab run: warning: the run was overloaded: requests arrived at "), over.err());
+        var stable = execute("run", "--quiet", "--plugins-dir", plugins, "--out", work.resolve("stable").toString(),
+                "--set", "trace.synthetic.count=200", "--set", "trace.synthetic.arrivals.rate=3");
+        assertEquals(0, stable.code(), stable.err());
+        assertTrue(!stable.err().contains("overloaded"), stable.err());
+    }
+
+    @Test
     void aMistypedCtlCommandExits2BeforeAnythingIsSent() {
         // port 1: nothing listens there, so a command that was sent would fail with 1 ("no testbed is listening")
         var cases = java.util.Map.of("bogus", "unknown command 'bogus'; commands: plugins, slots, switch",
