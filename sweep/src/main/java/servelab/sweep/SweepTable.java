@@ -64,6 +64,7 @@ final class SweepTable {
         columns.put("replicas", new ArrowType.Int(64, true));
         for (var metric : METRICS) columns.put(metric, DOUBLE);
         columns.put("replica_seconds", DOUBLE);
+        columns.put("device_seconds", DOUBLE); // replica-seconds x each replica's profile's devices (after it: added later)
         var metadata = new LinkedHashMap<String, String>();
         metadata.put("servelab.table", "sweep");
         metadata.put("servelab.sweep.id", plan.id());
@@ -113,6 +114,7 @@ final class SweepTable {
             } else if (summary.path("duration").isNumber()) { // a run from before the summary recorded it
                 values.put("replica_seconds", point.replicas() * summary.path("duration").asDouble());
             }
+            if (summary.path("device_seconds").isNumber()) values.put("device_seconds", summary.path("device_seconds").asDouble());
         } else if (failure.isPresent()) {
             values.put("status", "failed");
             describe(values, failure.get());

@@ -309,6 +309,7 @@ public final class ExperimentRunner {
         ClusterSummary.compute(runDir, byReplica).ifPresent(c -> json.putAll(c.toJson()));
         json.put("replica_seconds", replicaSeconds);
         if (byReplica != null) json.put("replica_seconds_by_replica", byReplica);
+        servelab.runtime.report.DeviceSeconds.compute(runDir, byReplica).ifPresent(d -> json.put("device_seconds", d));
         ResilienceSummary.compute(runDir).ifPresent(r -> json.putAll(r.toJson()));
         servelab.runtime.report.LoadTrend.compute(runDir).ifPresent(t -> json.putAll(t.toJson()));
         Json.write(runDir.resolve("summary.json"), json);
