@@ -104,11 +104,13 @@ public final class SweepCharts {
      * Pareto front of those means joined by a line.
      */
     public static XYChart pareto(SweepResults sweep, String goodput) {
-        var chart = Charts.lines("Pareto front: " + goodput + " against cost", "replica-seconds (time each replica served, summed)",
-                goodput, List.of()); // the project's chart style, series added here
+        String costColumn = sweep.costColumn();
+        var chart = Charts.lines("Pareto front: " + goodput + " against cost", costColumn.equals("device_seconds")
+                ? "device-seconds (time each replica served x its devices, summed)"
+                : "replica-seconds (time each replica served, summed)", goodput, List.of()); // series added here
         chart.getStyler().setLegendVisible(true);
         var benefit = sweep.doubles(goodput);
-        var cost = sweep.doubles("replica_seconds");
+        var cost = sweep.doubles(costColumn);
         var ok = java.util.stream.IntStream.range(0, benefit.length)
                 .filter(i -> !Double.isNaN(benefit[i]) && !Double.isNaN(cost[i])).toArray();
         if (ok.length == 0) return chart;
@@ -119,7 +121,7 @@ public final class SweepCharts {
                 java.util.Arrays.stream(ok).mapToDouble(i -> benefit[i]).toArray());
         all.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         var meanBenefit = configurations.means(goodput);
-        var meanCost = configurations.means("replica_seconds");
+        var meanCost = configurations.means(costColumn);
         if (seeds) {
             var shown = java.util.stream.IntStream.range(0, meanBenefit.length)
                     .filter(c -> !Double.isNaN(meanBenefit[c]) && !Double.isNaN(meanCost[c])).toArray();

@@ -53,14 +53,14 @@ public final class SweepReport {
         doc.heading(2, "Configurations");
         doc.paragraph(spreadNote(configurations, goodput));
         doc.table(header(configurations, goodput), rows(configurations, goodput, indices(configurations.list().size())));
-        doc.heading(2, "Pareto front: " + goodput + " against replica-seconds");
+        doc.heading(2, "Pareto front: " + goodput + " against " + sweep.costColumn().replace("_", "-"));
         Png.write(SweepCharts.pareto(sweep, goodput), out.resolve("pareto.png"));
         charts.add(out.resolve("pareto.png"));
         doc.image("pareto.png", "Pareto front");
         doc.paragraph("The front is taken over configurations, each at its mean over its seeds: a front over single "
                 + "points picks the luckiest seed.");
         doc.table(header(configurations, goodput), rows(configurations, goodput,
-                Pareto.front(configurations.means(goodput), configurations.means("replica_seconds"))));
+                Pareto.front(configurations.means(goodput), configurations.means(sweep.costColumn()))));
         if (failed > 0) {
             doc.heading(2, "Failed points");
             var errors = sweep.strings("error");
@@ -94,7 +94,7 @@ public final class SweepReport {
 
     private static List<String> header(Configurations configurations, String goodput) {
         var header = new ArrayList<>(configurations.axes());
-        header.addAll(List.of("seeds", goodput, "sd", "replica_seconds", "p99_ttft_ms"));
+        header.addAll(List.of("seeds", goodput, "sd", configurations.sweep().costColumn(), "p99_ttft_ms"));
         return header;
     }
 
@@ -107,7 +107,7 @@ public final class SweepReport {
             row.add(Integer.toString(configurations.list().get(c).points().size()));
             row.add(spread(g));
             row.add(number(g.sd()));
-            row.add(spread(configurations.stats(c, "replica_seconds")));
+            row.add(spread(configurations.stats(c, configurations.sweep().costColumn())));
             row.add(spread(configurations.stats(c, "p99_ttft_ms")));
             rows.add(row);
         }

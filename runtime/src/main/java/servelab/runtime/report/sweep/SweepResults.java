@@ -87,6 +87,20 @@ public record SweepResults(Path dir, String id, List<String> axes, Map<String, L
         return strings(column).stream().distinct().toList();
     }
 
+    /**
+     * The cost a front weighs goodput against: {@code device_seconds} when some point's differs from its
+     * {@code replica_seconds} (a profile on several devices, tensor-parallel), else {@code replica_seconds}.
+     */
+    public String costColumn() {
+        if (!columns.containsKey("device_seconds")) return "replica_seconds";
+        var replica = doubles("replica_seconds");
+        var device = doubles("device_seconds");
+        for (int i = 0; i < replica.length; i++) {
+            if (!Double.isNaN(device[i]) && !Double.isNaN(replica[i]) && device[i] != replica[i]) return "device_seconds";
+        }
+        return "replica_seconds";
+    }
+
     /** {@code request_goodput} when the points had SLOs, else {@code request_throughput}. */
     public String goodputColumn() {
         return get("request_goodput").stream().anyMatch(v -> v != null) ? "request_goodput" : "request_throughput";

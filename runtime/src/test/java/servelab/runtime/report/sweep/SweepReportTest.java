@@ -65,6 +65,25 @@ class SweepReportTest {
     }
 
     @Test
+    void aSweepAcrossTensorParallelProfilesWeighsDeviceSeconds() {
+        // given: sjf's points ran on a four-device profile: the same replica-seconds, four times the device-seconds
+        var sweep = sweep(new double[] {10, 10, 10, 11, 11, 11}, new double[] {38, 38, 38, 38, 38, 38});
+        var columns = new LinkedHashMap<>(sweep.columns());
+        columns.put("device_seconds", List.of(38.0, 38.0, 38.0, 152.0, 152.0, 152.0));
+        var tp = new SweepResults(sweep.dir(), sweep.id(), sweep.axes(), columns);
+        // then: the cost is device_seconds, and fcfs (cheaper) joins sjf (better) on the front; by replica-seconds,
+        // equal for both, sjf's 11 dominated fcfs's 10
+        assertEquals("device_seconds", tp.costColumn());
+        assertEquals("replica_seconds", sweep.costColumn());
+        var configurations = Configurations.of(tp);
+        var front = Pareto.front(configurations.means("request_goodput"), configurations.means(tp.costColumn()));
+        assertEquals(List.of(0, 1), front);
+        assertEquals("152.000", SweepReport.rows(configurations, "request_goodput", List.of(1)).getFirst().get(4));
+        var byReplicas = Configurations.of(sweep);
+        assertEquals(List.of(1), Pareto.front(byReplicas.means("request_goodput"), byReplicas.means("replica_seconds")));
+    }
+
+    @Test
     void seedsThatChangedNothingAreSaidToBeRepeatsNotReplicates() {
         // given: goodput and cost the same for every seed, but p99 not: the seeds did change something
         var same = sweep(new double[] {10, 10, 10, 11, 11, 11}, new double[] {38, 38, 38, 38, 38, 38});
