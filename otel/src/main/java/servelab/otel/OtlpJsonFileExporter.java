@@ -109,15 +109,23 @@ final class OtlpJsonFileExporter implements SpanExporter {
         var list = o.putArray("attributes");
         attributes.forEach((key, value) -> {
             var a = list.addObject().put("key", key.getKey());
-            var v = a.putObject("value");
-            switch (value) {
-                case String str -> v.put("stringValue", str);
-                case Boolean b -> v.put("boolValue", b);
-                case Long l -> v.put("intValue", Long.toString(l));
-                case Double d -> v.put("doubleValue", d);
-                default -> v.put("stringValue", String.valueOf(value));
-            }
+            value(a.putObject("value"), value);
         });
+    }
+
+    /** An OTLP {@code AnyValue}: a list (an array attribute, such as finish reasons) as {@code arrayValue}. */
+    private static void value(ObjectNode v, Object value) {
+        switch (value) {
+            case String str -> v.put("stringValue", str);
+            case Boolean b -> v.put("boolValue", b);
+            case Long l -> v.put("intValue", Long.toString(l));
+            case Double d -> v.put("doubleValue", d);
+            case java.util.List<?> items -> {
+                var values = v.putObject("arrayValue").putArray("values");
+                for (var item : items) value(values.addObject(), item);
+            }
+            default -> v.put("stringValue", String.valueOf(value));
+        }
     }
 
     @Override

@@ -34,6 +34,11 @@ public final class RequestTracer implements AutoCloseable {
     static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
     static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
     static final AttributeKey<String> MODEL = AttributeKey.stringKey("gen_ai.request.model");
+    static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+    static final AttributeKey<Long> MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
+    static final AttributeKey<java.util.List<String>> FINISH_REASONS =
+            AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     private static final String PLUGIN_PREFIX = "servelab.plugin.";
 
     /** The W3C headers, {@code traceparent} and {@code tracestate}, by their lower-case names. */
@@ -119,6 +124,27 @@ public final class RequestTracer implements AutoCloseable {
         open.put(id, new Open(request, child(request, "queued", atNanos)));
     }
 
+    /**
+     * What request {@code id} (open) asked, in OpenTelemetry's GenAI terms: {@code gen_ai.operation.name}
+     * ({@code text_completion} or {@code chat}) and {@code gen_ai.request.max_tokens}.
+     */
+    public void asked(long id, String operation, int maxTokens) {
+        var o = open.get(id);
+        if (o != null) o.request().setAttribute(OPERATION, operation).setAttribute(MAX_TOKENS, (long) maxTokens);
+    }
+
+    /**
+     * How request {@code id} (open) is ending, set before {@link #finished}: {@code gen_ai.response.finish_reasons}
+     * for an answer ({@code stop}, {@code length}), or {@code error.type} for an end without one (a low-cardinality
+     * class such as {@code rejected} or {@code cancelled}; the span's status keeps the whole message).
+     */
+    public void ending(long id, String finishReason, String errorType) {
+        var o = open.get(id);
+        if (o == null) return;
+        if (finishReason != null) o.request().setAttribute(FINISH_REASONS, java.util.List.of(finishReason));
+        if (errorType != null) o.request().setAttribute(ERROR_TYPE, errorType);
+    }
+
     /** Request {@code id} was scheduled for the first time: queued ends, prefill begins. */
     public void scheduled(long id) {
         scheduled(id, now());
@@ -155,6 +181,11 @@ public final class RequestTracer implements AutoCloseable {
         o.request().setAttribute(INPUT_TOKENS, (long) inputTokens).setAttribute(OUTPUT_TOKENS, (long) outputTokens);
         if (!error.isEmpty()) o.request().setStatus(StatusCode.ERROR, error);
         o.request().end(end, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether request {@code id}'s spans are open (started, not finished). */
+    public boolean isOpen(long id) {
+        return open.containsKey(id);
     }
 
     /** Requests with open spans (for tests and a health check). */

@@ -45,10 +45,20 @@ final class LiveEngine implements AutoCloseable {
      * ({@code traceparent}, {@code tracestate}) that it sent;
      * {@code sampling} what it asked of the model executor's sampler (the emulated executor's tokens ignore it);
      * {@code streamed} whether the client reads the answer as it comes (else it gets it whole at the end, so no
-     * buffer bound applies: a client that reads nothing until the end is not a slow reader).
+     * buffer bound applies: a client that reads nothing until the end is not a slow reader); {@code chat} whether
+     * it came by the chat route (its OpenTelemetry operation, {@link #operation()}).
      */
     record Ask(int[] promptIds, int maxTokens, String tenant, List<String> stop, boolean ignoreEos,
-               Map<String, String> traceContext, RequestSampling.Choice sampling, boolean streamed) {}
+               Map<String, String> traceContext, RequestSampling.Choice sampling, boolean streamed, boolean chat) {
+        Ask(int[] promptIds, int maxTokens, String tenant, List<String> stop, boolean ignoreEos,
+            Map<String, String> traceContext, RequestSampling.Choice sampling, boolean streamed) {
+            this(promptIds, maxTokens, tenant, stop, ignoreEos, traceContext, sampling, streamed, false);
+        }
+
+        String operation() {
+            return chat ? "chat" : "text_completion";
+        }
+    }
 
     /** Hears each request that reached the intake (the live trace). */
     interface ArrivalListener {
@@ -215,7 +225,7 @@ final class LiveEngine implements AutoCloseable {
                 prefixes.get(target).routed(blocks.keys()); // what the router's view estimates the replica now holds
                 var plugins = cluster.currentIds();
                 plugins.putAll(replicaSlots.get(target).currentIds());
-                tracer.received(id, ask.traceContext(), model, plugins, epochNanos(request.arrivalNanos()));
+                RequestSpans.received(tracer, id, ask, maxTokens, model, plugins, epochNanos(request.arrivalNanos()));
                 var stream = new TokenStream(ask.streamed() ? spec.streamBuffer() : TokenStream.UNBOUNDED,
                         new OutputText(tokens, id, ask.stop(), ask.ignoreEos()), maxTokens);
                 var worker = workers.get(target);
@@ -242,8 +252,8 @@ final class LiveEngine implements AutoCloseable {
     /** Records {@code request} as ended at arrival with {@code why}, and answers {@code status}. */
     private Refused refuse(TraceRequest request, Ask ask, int status, String why) {
         long at = epochNanos(request.arrivalNanos());
-        tracer.received(request.id(), ask.traceContext(), model, cluster.currentIds(), at);
-        tracer.finished(request.id(), request.inputTokens(), 0, why, at);
+        RequestSpans.refused(tracer, request.id(), ask, request.outputTokens(), request.inputTokens(), model,
+                cluster.currentIds(), why, at);
         var row = new RequestRow(request.id(), -1, request.tenant(), 0, request.arrivalNanos(), -1, -1, -1,
                 request.inputTokens(), 0, 0, 0, new long[0], 0, 0, 0, why);
         row = row.withGateway(row.gateway().endedAt(request.arrivalNanos()));
@@ -343,7 +353,8 @@ final class LiveEngine implements AutoCloseable {
             // ended_ns: the client hears a completion at its last token, any other end as it is recorded
             long ended = row.completionNanos() >= 0 ? row.completionNanos() : nowNanos();
             row = row.withGateway(row.gateway().endedAt(ended));
-            tracer.finished(row.requestId(), row.inputTokens(), row.outputTokens(), row.error(), epochNanos(ended));
+            var ending = streams.get(row.requestId());
+            RequestSpans.ended(tracer, row, ending != null && ending.output.stopped(), epochNanos(ended));
             synchronized (downstream) {
                 downstream.request(row);
             }

@@ -171,7 +171,7 @@ final class OpenAiServer implements AutoCloseable {
                 exchange.getRequestHeaders().getFirst("X-Session-Id"), model);
         var outcome = engine.submit(new LiveEngine.Ask(request.promptIds(), request.maxTokens(), request.tenant(),
                 request.stop(), request.ignoreEos(),
-                traceContext(exchange), request.sampling(), request.stream()));
+                traceContext(exchange), request.sampling(), request.stream(), chat));
         var accepted = switch (outcome) {
             case LiveEngine.Refused r -> throw ApiError.refused(r.status(), r.reason());
             case LiveEngine.Accepted a -> a;

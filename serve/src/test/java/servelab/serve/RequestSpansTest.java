@@ -36,7 +36,8 @@ class RequestSpansTest {
         var map = new HashMap<String, String>();
         for (var a : span.get("attributes")) {
             var v = a.get("value");
-            map.put(a.get("key").asText(), v.has("stringValue") ? v.get("stringValue").asText() : v.get("intValue").asText());
+            map.put(a.get("key").asText(), v.has("stringValue") ? v.get("stringValue").asText()
+                    : v.has("arrayValue") ? v.get("arrayValue").get("values").toString() : v.get("intValue").asText());
         }
         return map;
     }
@@ -63,6 +64,11 @@ class RequestSpansTest {
         assertTrue(attrs.get("servelab.plugin.scheduler").startsWith("fcfs"), attrs.toString());
         assertTrue(attrs.containsKey("servelab.plugin.admission"), attrs.toString());
         assertEquals("5", attrs.get("gen_ai.usage.output_tokens"));
+        // OpenTelemetry's GenAI attributes: what was asked and how it ended (none of them was set)
+        assertEquals("text_completion", attrs.get("gen_ai.operation.name"));
+        assertEquals("5", attrs.get("gen_ai.request.max_tokens"));
+        assertEquals("[{\"stringValue\":\"length\"}]", attrs.get("gen_ai.response.finish_reasons"));
+        assertTrue(!attrs.containsKey("error.type"), attrs.toString());
         var children = new HashMap<String, JsonNode>();
         for (var x : spans) {
             if (x.path("parentSpanId").asText().equals(traced.get("spanId").asText())) children.put(x.get("name").asText(), x);
@@ -90,6 +96,36 @@ class RequestSpansTest {
         // the untraced request starts a trace of its own
         var other = requests.stream().filter(x -> x != traced).findFirst().orElseThrow();
         assertTrue(other.path("parentSpanId").asText().isEmpty(), other.toString());
+    }
+
+    @Test
+    void aChatStoppedByAStopStringAndAnInternalErrorSayHowTheyEnded(@TempDir Path dir) throws Exception {
+        try (var s = Served.start(dir)) {
+            var r = s.post("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"Count.\"}], "
+                    + "\"max_tokens\": 400, \"stop\": [\".\"]}");
+            assertEquals("stop", Served.json(r).get("choices").get(0).get("finish_reason").asText(), r.body());
+            // something of the server's own throws while taking the next request in: a 500 and a failed row
+            var engine = s.session.engine();
+            engine.onProgress(new EngineProgress() {
+                @Override public void routed(long id, int replica, long arrivalNanos, int inputTokens) {
+                    throw new IllegalStateException("intake bug");
+                }
+                @Override public void tokens(long id, int from, int to, long nanos) { }
+                @Override public void finished(int replica, String reason) { }
+                @Override public void idle(servelab.runtime.engine.Replica replica, servelab.runtime.engine.ReplicaSlots slots) { }
+            });
+            assertEquals(500, s.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 2}").statusCode());
+            engine.onProgress(EngineProgress.NONE);
+        }
+        var requests = spans(dir.resolve("run/traces.otlp.jsonl")).stream()
+                .filter(x -> x.get("name").asText().equals("request")).map(RequestSpansTest::attributes).toList();
+        assertEquals(2, requests.size(), requests.toString());
+        var chat = requests.stream().filter(a -> "chat".equals(a.get("gen_ai.operation.name"))).findFirst().orElseThrow();
+        assertEquals("[{\"stringValue\":\"stop\"}]", chat.get("gen_ai.response.finish_reasons"));
+        var failed = requests.stream().filter(a -> a != chat).findFirst().orElseThrow();
+        assertEquals("internal_error", failed.get("error.type"), failed.toString());
+        assertEquals("text_completion", failed.get("gen_ai.operation.name"));
+        assertTrue(!failed.containsKey("gen_ai.response.finish_reasons"), failed.toString());
     }
 
     @Test
