@@ -40,29 +40,7 @@ public final class PluginRegistry {
     private final List<Map<PluginKind, PluginSelection>> slotSelections = new ArrayList<>();
     private final Map<PluginKind, String> unread = new EnumMap<>(PluginKind.class);
     private SwitchCheck switchCheck = SwitchCheck.NONE;
-    private volatile Undeployed undeployed = Undeployed.NONE;
-
-    /**
-     * The jars a testbed has not deployed (a run deploys only those providing what it selects), deployed when a
-     * control command asks for one of their plugins. Called without the registry's lock held: a deployment takes the
-     * deployer's lock, then the registry's.
-     */
-    public interface Undeployed {
-        /** Deploys the jars that may provide {@code wanted}'s kind and name. */
-        void deploy(PluginSelection wanted);
-
-        /** Deploys the jars that may provide a plugin of {@code kind} (to name them all). */
-        void deployKind(PluginKind kind);
-
-        /** Deploys every jar not deployed yet. */
-        void deployAll();
-
-        Undeployed NONE = new Undeployed() {
-            @Override public void deploy(PluginSelection wanted) {}
-            @Override public void deployKind(PluginKind kind) {}
-            @Override public void deployAll() {}
-        };
-    }
+    private volatile UndeployedJars undeployed = UndeployedJars.NONE;
 
     public PluginRegistry(BundleContext context) {
         this.context = context;
@@ -70,7 +48,7 @@ public final class PluginRegistry {
     }
 
     /** Where plugins not installed yet come from (set by the testbed). */
-    void undeployed(Undeployed source) {
+    void undeployed(UndeployedJars source) {
         this.undeployed = source;
     }
 
@@ -234,7 +212,7 @@ public final class PluginRegistry {
         synchronized (this) {
             if (slots.isEmpty()) throw new PluginException("no run is going: nothing to switch");
         }
-        if (!isInstalled(asked)) undeployed.deploy(asked); // outside this lock (see Undeployed)
+        if (!isInstalled(asked)) undeployed.deploy(asked); // outside this lock (see UndeployedJars)
         // a name no jar provides: deploy the jars of its kind (not the others), so the message lists every plugin
         // of the kind there is, not the run's own
         if (!isInstalled(asked)) undeployed.deployKind(asked.kind());

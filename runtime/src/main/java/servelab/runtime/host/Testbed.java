@@ -84,7 +84,7 @@ public final class Testbed implements AutoCloseable {
     }
 
     /** Deploys on demand what {@link #startFor} left in the folder. */
-    private final class Undeployed implements PluginRegistry.Undeployed {
+    private final class Undeployed implements UndeployedJars {
         @Override
         public void deploy(PluginSelection wanted) {
             deployProviders(PluginIndex.key(wanted.kind().id(), wanted.name()));
