@@ -40,7 +40,7 @@ public class ChangedModules {
      * pom-packaged (a parent or an aggregator: no jar of its own), its parent's artifact and what it needs other than
      * for its tests.
      */
-    record Module(String dir, String artifactId, boolean pomOnly, String parent, Set<String> needs) {}
+    record Module(String dir, String artifactId, boolean pomOnly, String parent, Set<String> needs, String version) {}
 
     public static void main(String[] args) throws Exception {
         var rest = new ArrayList<>(List.of(args));
@@ -158,12 +158,11 @@ public class ChangedModules {
         var names = new TreeSet<String>();
         for (var module : reactor(root).values()) {
             if (module.pomOnly() || !parent.equals(module.parent())) continue;
-            var target = root.resolve(module.dir()).resolve("target");
-            if (!Files.isDirectory(target)) continue;
-            // ARTIFACT-VERSION.jar only: a folder moved with its module (git mv) keeps the jar of its old artifact
-            var own = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(module.artifactId()) + "-\\d.*\\.jar");
-            try (var files = Files.list(target)) {
-                files.map(f -> f.getFileName().toString()).filter(n -> own.matcher(n).matches()).forEach(names::add);
+            // ARTIFACT-VERSION.jar of the pom's version only: a folder moved with its module (git mv) keeps the jar of
+            // its old artifact, and Maven leaves the jar of an earlier version in target/
+            String jar = module.artifactId() + "-" + module.version() + ".jar";
+            if (module.version() != null && Files.isRegularFile(root.resolve(module.dir()).resolve("target").resolve(jar))) {
+                names.add(jar);
             }
         }
         return List.copyOf(names);
@@ -187,8 +186,10 @@ public class ChangedModules {
         for (var dependency : children(dependencies, "dependency")) {
             if (!"test".equals(text(dependency, "scope"))) needs.add(text(dependency, "artifactId"));
         }
+        String version = text(project, "version") != null ? text(project, "version")
+                : parent == null ? null : text(parent, "version"); // a child inherits its parent's
         var module = new Module(dir, text(project, "artifactId"), "pom".equals(text(project, "packaging")),
-                parent == null ? null : text(parent, "artifactId"), needs);
+                parent == null ? null : text(parent, "artifactId"), needs, version);
         into.put(module.artifactId(), module);
         for (var sub : children(child(project, "modules"), "module")) {
             collect(root, (dir.isEmpty() ? "" : dir + "/") + sub.getTextContent().trim(), into);

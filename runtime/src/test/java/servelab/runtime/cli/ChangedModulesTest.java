@@ -79,9 +79,10 @@ class ChangedModulesTest {
     }
 
     @Test
-    void theBundlesAreTheJarsOfTheBundleParentsChildrenNamedForTheirArtifacts() throws Exception {
+    void theBundlesAreTheJarsOfTheBundleParentsChildrenNamedForTheirArtifactsAndVersion() throws Exception {
         write("plugin-a/target/plugin-a-1.0.jar", "jar");
         write("plugin-a/target/plugin-old-1.0.jar", "jar"); // the folder moved with a module renamed from plugin-old
+        write("plugin-a/target/plugin-a-0.9.jar", "jar"); // an earlier version's, which Maven leaves in target/
         write("plugin-b/target/plugin-b-1.0.jar", "jar");
         write("lib/target/lib-1.0.jar", "jar"); // a library, not a bundle
         assertEquals(List.of("plugin-a-1.0.jar", "plugin-b-1.0.jar"), bundles(root, "bundle-parent"));
@@ -181,7 +182,7 @@ class ChangedModulesTest {
     private void pom(String dir, String artifactId, String packaging, String parent, String more, String dependencies)
             throws Exception {
         write((dir.isEmpty() ? "" : dir + "/") + "pom.xml", "<project>"
-                + (parent == null ? "" : "<parent><artifactId>" + parent + "</artifactId></parent>")
+                + (parent == null ? "" : "<parent><artifactId>" + parent + "</artifactId><version>1.0</version></parent>")
                 + "<artifactId>" + artifactId + "</artifactId>"
                 + (packaging == null ? "" : "<packaging>" + packaging + "</packaging>")
                 + "<dependencyManagement><dependencies>" + dependency("bench", null) + "</dependencies>"
