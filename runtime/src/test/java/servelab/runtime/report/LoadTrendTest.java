@@ -36,13 +36,33 @@ class LoadTrendTest {
         // then: the queue grew under 40/s (more in the system at the last arrival than at the quarter, and fewer left
         // than came), and not under 4/s
         assertTrue(over.overloaded(), over.toString());
-        assertTrue(over.atLast() > 2 * over.atQuarter() && over.departureRate() < 0.8 * over.arrivalRate(), over.toString());
+        assertTrue(over.lastQuarter() > 2 * over.secondQuarter() && over.departureRate() < 0.8 * over.arrivalRate(),
+                over.toString());
         assertFalse(stable.overloaded(), stable.toString());
         // and summary.json says so (the demo's 20 req/s on one replica read as a comparison of policies)
         var json = Files.readString(work.resolve("over/summary.json"));
         assertTrue(json.contains("\"overloaded\" : true"), json);
         assertTrue(Files.readString(work.resolve("stable/summary.json")).contains("\"overloaded\" : false"));
         assertTrue(over.warning().startsWith("the run was overloaded: requests arrived at "), over.warning());
+    }
+
+    @Test
+    void shortLightRunsAreNotOverloaded() throws Exception {
+        // 30 requests at 1/s, Poisson and bursty (gamma, cv 3): a re-audit found a third of such seeds flagged, their
+        // departures short of arrivals only by the run's own latency, and one count at the last arrival 2-6 requests
+        var seeds = java.util.Map.of("poisson", java.util.List.of(11, 14), "gamma", java.util.List.of(4, 5, 8));
+        for (var process : java.util.List.of("poisson", "gamma")) {
+            for (int seed : seeds.get(process)) { // the seeds the re-audit found flagged
+                var overrides = new java.util.ArrayList<>(java.util.List.of("seed=" + seed, "trace.synthetic.count=30",
+                        "trace.synthetic.arrivals.rate=1", "trace.synthetic.arrivals.process=" + process));
+                if (process.equals("gamma")) overrides.add("trace.synthetic.arrivals.cv=3");
+                var dir = work.resolve(process + seed);
+                ExperimentRunner.run(ExperimentFile.load(null, overrides), dir, new ExperimentRunner.Options(
+                        TestBundles.defaultPlugins(work.resolve("plugins")), (t, k, f, to, d) -> {}, null, null));
+                var trend = LoadTrend.compute(dir);
+                assertFalse(trend.isPresent() && trend.get().overloaded(), process + " seed " + seed + ": " + trend);
+            }
+        }
     }
 
     @Test
