@@ -126,7 +126,7 @@ final class Gateway implements GatewayView {
             case Hedge(var primary) -> {
                 if (!primary.ended && !primary.request.ended && !primary.hedged) send(primary.request, primary.number, primary);
             }
-            case Answers(var rows) -> rows.forEach(this::answered);
+            case Answers(var rows) -> stepRows.answer(rows, this::answered);
             case AttemptTimeout(var a) -> {
                 if (!a.ended) attemptTimedOut(a);
             }
@@ -362,6 +362,7 @@ final class Gateway implements GatewayView {
     void abort(String reason, long at) {
         now = at;
         stepping(false, at);
+        stepRows.answerRest(this::answered); // a batch a failure cut short
         for (var rows : events.takeAnswers()) rows.forEach(this::answered); // steps that ended in the run: answered
         for (var req : requests.inArrivalOrder()) {
             if (req.executions.stream().anyMatch(e -> e.onReplica)) continue;

@@ -41,8 +41,14 @@ final class GatewayEvents {
 
     private record Timed(long atNanos, long order, Event event) {}
 
+    /**
+     * By time; at one instant a step's answers first (an answer reaching its client at its deadline is on time, as
+     * {@code Gateway.deliverAnswer} judges it), then in the order scheduled.
+     */
     private final PriorityQueue<Timed> queue = new PriorityQueue<>((a, b) -> a.atNanos != b.atNanos
-            ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.order, b.order));
+            ? Long.compare(a.atNanos, b.atNanos)
+            : a.event instanceof Answers != b.event instanceof Answers ? (a.event instanceof Answers ? -1 : 1)
+            : Long.compare(a.order, b.order));
     private long order;
 
     void add(long atNanos, Event event) {

@@ -369,12 +369,12 @@ public final class Replica implements ReplicaView {
     /**
      * Takes a queued or running request off this replica between steps, freeing its KV at once and recording no row:
      * the cluster's gateway ends the attempt and accounts for it (a hedge that lost, an attempt past its timeout, a
-     * request past its deadline).
-     *
+     * request past its deadline), or one the step under way finishes (its answer is then not used).
      * @return the tokens computed for it here, or -1 when the replica holds no such request
      */
     public int withdraw(long requestId) {
-        return queues.withdraw(requestId);
+        int done = queues.withdraw(requestId);
+        return done >= 0 ? done : finishing.withdraw(requestId);
     }
 
     /** Sequences still queued when a run is cut short: recorded as failed with {@code reason}. */

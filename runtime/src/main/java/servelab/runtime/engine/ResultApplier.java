@@ -58,7 +58,7 @@ final class ResultApplier {
             if (seq.outputTokens > before) sink.tokens(seq.id(), seq.outputIds, before, seq.outputTokens, end);
             if (seq.isFinished()) {
                 anyFinished = true;
-                finishing.add(seq);
+                finishing.add(seq, kv.freedBy(seq)); // before its release: blocks shared with others stay held
                 queues.finish(seq);
             }
         }

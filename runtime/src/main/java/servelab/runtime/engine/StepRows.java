@@ -13,6 +13,7 @@ import servelab.runtime.record.RequestRow;
  */
 final class StepRows {
     private final ArrayList<RequestRow> held = new ArrayList<>();
+    private final java.util.ArrayDeque<RequestRow> answering = new java.util.ArrayDeque<>();
     private boolean stepping;
 
     void begin() {
@@ -23,6 +24,17 @@ final class StepRows {
     boolean hold(RequestRow row) {
         if (stepping) held.add(row);
         return stepping;
+    }
+
+    /** A step's answers reach the gateway, one by one; what a policy's failure leaves is {@link #answerRest}'s. */
+    void answer(List<RequestRow> answers, java.util.function.Consumer<RequestRow> answered) {
+        answering.addAll(answers);
+        answerRest(answered);
+    }
+
+    /** Answers what an interrupted {@link #answer} left (the run stops, and they ended in it). */
+    void answerRest(java.util.function.Consumer<RequestRow> answered) {
+        while (!answering.isEmpty()) answered.accept(answering.removeFirst());
     }
 
     /** The step ended: its refusals, which are handled at once, then its answers (empty when none). */

@@ -57,6 +57,60 @@ class ClusterSimulationTest {
     }
 
     @Test
+    void blocksAFinishingRequestSharesWithARunningOneAreNotCountedTwice() {
+        // given: a (3 tokens) and b (20 tokens) share a 16-token prefix on replica 0; b arrives after a's first step
+        // and reuses a's cached prefix blocks; c arrives in a's last step and sees replica 0's free blocks
+        long first = new TinyCluster(2, BY_ID).run(List.of(TinyCluster.request(0, 0, 16, 3))).byId(0).firstTokenNanos();
+        var seen = new ArrayList<Integer>();
+        Router toZero = (r, views) -> {
+            if (r.id() == 2) seen.add(views.getFirst().freeBlocks());
+            return 0;
+        };
+        var trace = List.of(TinyCluster.request(0, 0, 16, 3, 1, 2), TinyCluster.request(1, first / 1e6 + 0.001, 16, 20, 1, 2));
+        var probe = new TinyCluster(2, 64, toZero, TinyCluster.options(2, Network.NONE, 0, false)).run(trace);
+        long aLastStepStart = probe.byId(0).tokenTimesNanos()[1]; // a's last step starts where its second token came
+        long aEnd = probe.byId(0).completionNanos();
+        var withC = new ArrayList<>(trace);
+        withC.add(TinyCluster.request(2, (aLastStepStart + aEnd) / 2e6, 4, 1));
+        var cluster = new TinyCluster(2, 64, toZero, TinyCluster.options(2, Network.NONE, 0, false));
+        cluster.run(withC);
+        // then: c saw free what the replica holds after a's last step (b's blocks, the prefix a shares with it among
+        // them) less the 2 blocks a holds alone, which its release frees; it saw 3 fewer, a's 5 blocks subtracted
+        // whole: the 3 it shares with b, which b still holds, a second time
+        var last = cluster.rows.iterations.stream().filter(i -> i.replica() == 0 && i.endNanos() == aEnd)
+                .findFirst().orElseThrow();
+        assertEquals(4, last.kvBlocksUsed());
+        assertEquals(List.of(64 - 4 - 2), seen);
+    }
+
+    @Test
+    void aCopyTakenBackDuringItsLastStepHasItsWorkCountedWasted() {
+        // given: request 0 alone, one output token: one step [0, end)
+        long end = new TinyCluster(2, BY_ID).run(List.of(TinyCluster.request(0, 0, 16, 1))).byId(0).completionNanos();
+        // when: its deadline falls halfway through that step (the step finishes it, its answer comes at the end)
+        var options = new Simulation.Options(Network.NONE, 0, false, servelab.runtime.cluster.SessionKey.AUTO, end / 10,
+                false, java.util.Collections.nCopies(2, "default"),
+                new servelab.runtime.cluster.GatewaySettings(end / 2, 0, false, "", 100, 1));
+        var rows = new TinyCluster(2, 64, BY_ID, options).run(List.of(TinyCluster.request(0, 0, 16, 1)));
+        // then: timed out, and the 16 prompt tokens and the token it computed are wasted (0 were: the replica no
+        // longer held it when the deadline took it back, and its answer was then dropped unseen)
+        var row = rows.byId(0);
+        assertEquals(servelab.runtime.record.RequestRow.Outcome.TIMED_OUT, row.gateway().outcome());
+        assertEquals(17, row.gateway().wastedTokens());
+    }
+
+    @Test
+    void anAnswerReachingItsClientAtItsDeadlineIsOnTime() {
+        long end = new TinyCluster(2, BY_ID).run(List.of(TinyCluster.request(0, 0, 16, 1))).byId(0).completionNanos();
+        // the deadline at the very instant the step ends: the answer was queued after the deadline, and timed out
+        var options = new Simulation.Options(Network.NONE, 0, false, servelab.runtime.cluster.SessionKey.AUTO, end / 10,
+                false, java.util.Collections.nCopies(2, "default"),
+                new servelab.runtime.cluster.GatewaySettings(end, 0, false, "", 100, 1));
+        var row = new TinyCluster(2, 64, BY_ID, options).run(List.of(TinyCluster.request(0, 0, 16, 1))).byId(0);
+        assertEquals(servelab.runtime.record.RequestRow.Outcome.COMPLETED, row.gateway().outcome());
+    }
+
+    @Test
     void recordsTheReplicaEachRequestWasRoutedToAndWhen() {
         // given: two replicas, a router alternating by id
         var cluster = new TinyCluster(2, BY_ID);
