@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
@@ -65,6 +66,7 @@ final class SweepTable {
         for (var metric : METRICS) columns.put(metric, DOUBLE);
         columns.put("replica_seconds", DOUBLE);
         columns.put("device_seconds", DOUBLE); // replica-seconds x each replica's profile's devices (after it: added later)
+        columns.put("overloaded", ArrowType.Bool.INSTANCE); // summary.json's: the queue grew as long as requests came
         var metadata = new LinkedHashMap<String, String>();
         metadata.put("servelab.table", "sweep");
         metadata.put("servelab.sweep.id", plan.id());
@@ -115,6 +117,7 @@ final class SweepTable {
                 values.put("replica_seconds", point.replicas() * summary.path("duration").asDouble());
             }
             if (summary.path("device_seconds").isNumber()) values.put("device_seconds", summary.path("device_seconds").asDouble());
+            if (summary.path("overloaded").isBoolean()) values.put("overloaded", summary.path("overloaded").asBoolean());
         } else if (failure.isPresent()) {
             values.put("status", "failed");
             describe(values, failure.get());
@@ -174,6 +177,10 @@ final class SweepTable {
             case Float8Vector v -> {
                 if (value == null) v.setNull(row);
                 else v.setSafe(row, value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString()));
+            }
+            case BitVector v -> {
+                if (value == null) v.setNull(row);
+                else v.setSafe(row, Boolean.TRUE.equals(value) ? 1 : 0);
             }
             default -> throw new IllegalStateException("sweep.arrow has no column type " + vector.getClass());
         }

@@ -58,6 +58,34 @@ class SweepCliTest {
         assertTrue(markdown.contains("One point per configuration: no spread is shown"), markdown);
         var table = servelab.runtime.report.sweep.SweepResults.load(out);
         for (double attainment : table.doubles("slo_attainment")) assertTrue(attainment >= 0 && attainment <= 1, "" + attainment);
+        // 60 requests: too few to judge overload, so the column is null and the report says nothing of it
+        assertEquals(java.util.Collections.nCopies(4, "n/a"), table.strings("overloaded"));
+        assertTrue(!markdown.contains("were overloaded"), markdown);
+    }
+
+    @Test
+    void theReportCountsOverloadedPoints() throws Exception {
+        var plugins = TestPlugins.defaultPlugins(dir.resolve("plugins"));
+        var file = dir.resolve("over.yaml");
+        // 400 requests on one replica at 40/s (it completes about 14) and at 2/s
+        Files.writeString(file, """
+                base: {trace: {synthetic: {count: 400}}}
+                axes:
+                  trace.synthetic.arrivals.rate: [40, 2]
+                """);
+        var out = dir.resolve("over");
+        var sweep = execute("sweep", file.toString(), "--out", out.toString(), "--quiet", "--threads", "2", "--port", "5965",
+                "--cluster", "over-" + ProcessHandle.current().pid(), "--plugins-dir", plugins.toString(),
+                "--work-dir", dir.resolve("work-over").toString());
+        assertEquals(0, sweep.rc(), sweep.out());
+        var table = servelab.runtime.report.sweep.SweepResults.load(out);
+        var rates = table.strings("trace.synthetic.arrivals.rate");
+        var overloaded = table.strings("overloaded");
+        for (int i = 0; i < table.size(); i++) assertEquals(rates.get(i).startsWith("40") ? "true" : "false", overloaded.get(i));
+        var report = execute("report", out.toString(), "--out", dir.resolve("over-report").toString());
+        assertEquals(0, report.rc(), report.out());
+        var markdown = Files.readString(dir.resolve("over-report/report.md"));
+        assertTrue(markdown.contains("1 of 2 points were overloaded"), markdown);
     }
 
     @Test

@@ -48,6 +48,6 @@ public record Window(double startS, double endS) {
     }
 
     private static String number(double s) {
-        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+        return s == Math.rint(s) && Math.abs(s) < 1e15 ? Long.toString((long) s) : Double.toString(s);
     }
 }

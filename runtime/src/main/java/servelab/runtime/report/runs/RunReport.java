@@ -63,8 +63,9 @@ public final class RunReport {
         var notes = new ArrayList<>(notes(runs, slo));
         if (!window.isAll()) {
             notes.addFirst("the tables cover " + window + " of each run's clock: latencies and outcomes of the "
-                    + "requests that arrived in it, throughputs and goodput of what completed in it over its length; "
-                    + "the charts show the whole runs");
+                    + "requests that arrived in it, throughputs and goodput of what completed in it over its length "
+                    + "within the run (the duration column; the throughput paragraph's 'first arrival to last "
+                    + "completion' is then the window's part of the run); the charts show the whole runs");
         }
         if (!notes.isEmpty()) doc.paragraph("Notes:").bullets(notes);
         doc.heading(2, "Runs");

@@ -52,6 +52,14 @@ public final class SweepReport {
         var configurations = Configurations.of(sweep);
         doc.heading(2, "Configurations");
         doc.paragraph(spreadNote(configurations, goodput));
+        if (sweep.columns().containsKey("overloaded")) {
+            long overloaded = sweep.strings("overloaded").stream().filter("true"::equals).count();
+            if (overloaded > 0) {
+                doc.paragraph(String.format(Locale.ROOT, "%d of %d points were overloaded (their summary.json's "
+                        + "`overloaded`: the queue grew for as long as requests came): their latency and goodput figures "
+                        + "grow with the trace's length, not only with their configuration.", overloaded, sweep.size()));
+            }
+        }
         doc.table(header(configurations, goodput), rows(configurations, goodput, indices(configurations.list().size())));
         doc.heading(2, "Pareto front: " + goodput + " against " + sweep.costColumn().replace("_", "-"));
         Png.write(SweepCharts.pareto(sweep, goodput), out.resolve("pareto.png"));
