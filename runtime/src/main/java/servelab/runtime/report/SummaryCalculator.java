@@ -58,7 +58,7 @@ final class SummaryCalculator {
                 tpots.stats(each -> requests.forEach(b -> completedValues(b, "tpot_ms", window, each))),
                 itls.stats(each -> requests.forEach(b -> completedGaps(b, window, each))),
                 e2els.stats(each -> requests.forEach(b -> completedValues(b, "e2el_ms", window, each))),
-                totals.preemptionsKnown ? totals.preemptions : -1, totals.good);
+                totals.preemptionsKnown ? totals.preemptions : -1, totals.goodArrived);
     }
 
     /** The known values of a latency column over the batch's completed requests that arrived in the window. */
@@ -105,6 +105,8 @@ final class SummaryCalculator {
         int completed;
         int done;
         int good;
+        /** Of the requests that arrived in the window, those that completed meeting every objective (SLO attainment). */
+        int goodArrived;
         long inputTokens;
         long outputTokens;
         long preemptions;
@@ -133,8 +135,9 @@ final class SummaryCalculator {
                     rows++;
                     if (preempted[i] > 0) preemptions += preempted[i];
                     if (ok) completed++;
+                    if (ok && slo.isMet(ttft[i], tpot[i], e2el[i])) goodArrived++;
                 }
-                if (ok && window.containsTime(completion[i])) {
+                if (ok && window.contains(completion[i])) { // a completion time, on the same clock
                     done++;
                     inputTokens += input[i];
                     outputTokens += output[i];

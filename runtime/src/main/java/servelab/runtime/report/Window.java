@@ -32,14 +32,9 @@ public record Window(double startS, double endS) {
         return startS == 0 && endS == Double.POSITIVE_INFINITY;
     }
 
-    /** Whether a request that arrived at {@code arrivalNs} (run clock) is in the window. */
+    /** Whether a request that arrived at {@code arrivalNs}, or a completion then (run clock), is in the window. */
     boolean contains(long arrivalNs) {
         return isAll() || arrivalNs >= startS * 1e9 && arrivalNs < endS * 1e9; // (an import may lack arrivals: -1)
-    }
-
-    /** Whether a completion at {@code nanos} (run clock) falls in the window. */
-    boolean containsTime(long nanos) {
-        return contains(nanos);
     }
 
     @Override

@@ -97,6 +97,11 @@ class SummaryTest {
         assertEquals(5 / 0.027, s.outputThroughput(), EPS); // their 3 + 2 tokens
         assertEquals(rounded(new Stats(2, 25, 25, 5, 29, 29.9)), rounded(s.ttftMs())); // r1 and r2: TTFT 20 and 30
         assertEquals(rounded(new Stats(1, 5, 5, 0, 5, 5)), rounded(s.itlMs())); // r1's one gap
+        // SLO attainment is of the window's arrivals: with TTFT <= 25, r1 of r1, r2 and r3 (r0, good too, completed in
+        // the window but arrived before it: counting it made 2 of 3)
+        var slo = Summary.compute(run, Slo.parse("ttft=25"), new Window(0.004, 0.031));
+        assertEquals(1.0 / 3, slo.sloAttainment(), EPS);
+        assertEquals(2 / 0.027, slo.goodput().orElseThrow(), EPS); // goodput by completion in it: r0 and r1
         // the whole window is the whole run
         assertEquals(Summary.compute(run, Slo.NONE).toJson(), Summary.compute(run, Slo.NONE, Window.ALL).toJson());
         // and a bad window is refused with the option's form
