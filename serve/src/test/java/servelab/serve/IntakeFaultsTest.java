@@ -58,14 +58,7 @@ class IntakeFaultsTest {
         try (var s = Served.start(dir, "serve.max_pending=1")) {
             var engine = s.session.engine();
             // given: something of the server's own throws after the request was counted and routed
-            engine.onProgress(new EngineProgress() {
-                @Override public void routed(long id, int replica, long arrivalNanos, int inputTokens) {
-                    throw new IllegalStateException("intake bug");
-                }
-                @Override public void tokens(long id, int from, int to, long nanos) { }
-                @Override public void finished(int replica, String reason) { }
-                @Override public void idle(Replica replica, ReplicaSlots slots) { }
-            });
+            engine.onProgress(failingIntake());
             var out = engine.submit(new LiveEngine.Ask(new int[] {1, 2, 3}, 5, "t", List.of(), false, Map.of(),
                     RequestSampling.Choice.RUN, false));
             // then: a 500 naming the cause, and nothing held (the slot leaked: every later request was a 503)
@@ -83,5 +76,17 @@ class IntakeFaultsTest {
                 rows.strings("error").get(0));
         assertEquals("failed", rows.strings("outcome").get(0));
         assertEquals("", rows.strings("error").get(1));
+    }
+
+    /** Progress that throws once a request is routed: the server's own failure while taking it in. */
+    static EngineProgress failingIntake() {
+        return new EngineProgress() {
+            @Override public void routed(long id, int replica, long arrivalNanos, int inputTokens) {
+                throw new IllegalStateException("intake bug");
+            }
+            @Override public void tokens(long id, int from, int to, long nanos) { }
+            @Override public void finished(int replica, String reason) { }
+            @Override public void idle(Replica replica, ReplicaSlots slots) { }
+        };
     }
 }

@@ -106,14 +106,7 @@ class RequestSpansTest {
             assertEquals("stop", Served.json(r).get("choices").get(0).get("finish_reason").asText(), r.body());
             // something of the server's own throws while taking the next request in: a 500 and a failed row
             var engine = s.session.engine();
-            engine.onProgress(new EngineProgress() {
-                @Override public void routed(long id, int replica, long arrivalNanos, int inputTokens) {
-                    throw new IllegalStateException("intake bug");
-                }
-                @Override public void tokens(long id, int from, int to, long nanos) { }
-                @Override public void finished(int replica, String reason) { }
-                @Override public void idle(servelab.runtime.engine.Replica replica, servelab.runtime.engine.ReplicaSlots slots) { }
-            });
+            engine.onProgress(IntakeFaultsTest.failingIntake());
             assertEquals(500, s.post("/v1/completions", "{\"prompt\": \"x\", \"max_tokens\": 2}").statusCode());
             engine.onProgress(EngineProgress.NONE);
         }
